@@ -1,0 +1,53 @@
+"""The command line: ``zhagen COMMAND ...``. Thin: parse → Project → one call → print.
+
+Errors from the library (:class:`zhagen.ZhagenError`) are turned into one clean line on
+stderr here, in one place; exit codes: 0 ok, 1 nothing could be done, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from zhagen.errors import ZhagenError
+
+__all__ = ["main", "build_parser"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from zhagen import __version__
+    from zhagen.cli import commands
+
+    parser = argparse.ArgumentParser(
+        prog="zhagen",
+        description="扎根 zhagen：从中文政策与研究文本到知识图谱与扎根理论 / "
+        "from Chinese policy and research texts to a knowledge map and a grounded theory",
+    )
+    parser.add_argument("--version", action="version", version=f"zhagen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``zhagen`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except ZhagenError as exc:
+        print(f"zhagen: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("zhagen: 已中断 / interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

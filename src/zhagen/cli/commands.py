@@ -1,0 +1,139 @@
+"""The sub-commands. Each parses its arguments, opens a Project, calls one function, prints."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    """Add every sub-command to the argparse sub-parsers ``sub``."""
+    p = sub.add_parser("new", help="创建项目 / create a project file")
+    p.add_argument("project")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("add", help="导入文件或文件夹 / import files and folders")
+    p.add_argument("project")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--format", dest="fmt", default=None, help="覆盖格式识别 / force a format")
+    p.add_argument("--workers", type=int, default=1, help="进程数 / worker processes")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("docs", help="列出文档 / list documents and records")
+    p.add_argument("project")
+    p.add_argument("--problems", action="store_true", help="列出导入问题 / list import problems")
+    p.add_argument("--duplicates", action="store_true", help="列出重复记录 / list duplicates")
+    p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("show", help="显示清洗后的文档 / print one cleaned document")
+    p.add_argument("project")
+    p.add_argument("doc", type=int)
+    p.add_argument("--original", action="store_true", help="显示原文 / the text as read")
+    p.add_argument("--sentences", action="store_true", help="逐句显示 / one sentence a line")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("terms", help="发现新术语 / discover terms the dictionary lacks")
+    p.add_argument("project")
+    p.add_argument("--top", type=int, default=50)
+    p.add_argument("--min-freq", type=int, default=3)
+    p.add_argument("--accept", nargs="*", default=[], metavar="TERM", help="接受术语 / accept")
+    p.add_argument("--reject", nargs="*", default=[], metavar="TERM", help="拒绝术语 / reject")
+    p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_terms)
+
+    p = sub.add_parser("demo", help="用示例数据演示 / run the demo on the shipped sample data")
+    p.add_argument("--out", default="zhagen-demo", help="输出文件夹 / output folder")
+    p.set_defaults(func=cmd_demo)
+
+
+def _open(path: str) -> Any:
+    from zhagen.project import Project
+
+    return Project.open(path)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from zhagen.project import Project
+
+    Project.create(args.project).close()
+    print(f"已创建 / created {args.project}")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    def show(fr: Any) -> None:
+        if fr.status == "skipped":
+            print(f"  = {fr.path}: 已导入过，跳过 / already imported, skipped")
+            return
+        mark = "✗" if fr.status == "failed" else "✓"
+        print(f"  {mark} {fr.path}: {fr.records} 条 / records ({fr.format or '?'})", flush=True)
+        for p in fr.problems:
+            if p.severity == "error":
+                print(f"    ! {p.message}", file=sys.stderr)
+        warnings = sum(1 for p in fr.problems if p.severity == "warning")
+        if warnings:
+            print(
+                f"    {warnings} 条提示，见 zhagen docs --problems / warnings, see `docs --problems`"
+            )
+        if fr.duplicates:
+            print(f"    {fr.duplicates} 条疑似重复 / possible duplicates (docs --duplicates)")
+
+    with _open(args.project) as project:
+        report = project.add(args.paths, format=args.fmt, workers=args.workers, progress=show)
+    n_failed = len(report.failed)
+    print(
+        f"共导入 {report.records} 条，{n_failed} 个文件失败 / "
+        f"imported {report.records} records; {n_failed} file(s) failed"
+    )
+    return 0 if report.ok else 1
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from zhagen.cli.output import print_frame
+
+    with _open(args.project) as project:
+        if args.problems:
+            df = project.problems()
+        elif args.duplicates:
+            df = project.duplicates()
+        else:
+            df = project.documents().drop(columns=["keywords_by_lang"])
+    print_frame(df, args.fmt)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        if args.sentences:
+            for row in project.sentences(args.doc).itertuples(index=False):
+                print(f"[{row.idx}] {row.start}-{row.end}\t{row.text}")
+            return 0
+        doc = project.document(args.doc)
+        print(f"# {doc['title']}")
+        print(f"# {doc['source']} · record {doc['record']} · {doc['type']} · {doc['year'] or ''}")
+        print()
+        print(project.text(args.doc, original=args.original))
+    return 0
+
+
+def cmd_terms(args: argparse.Namespace) -> int:
+    from zhagen.cli.output import print_frame
+
+    with _open(args.project) as project:
+        if args.accept or args.reject:
+            project.decide_terms(accept=args.accept, reject=args.reject)
+            print(f"已记录 / recorded: +{len(args.accept)} -{len(args.reject)}")
+            return 0
+        df = project.discover_terms(top=args.top, min_freq=args.min_freq)
+    print_frame(df, args.fmt)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from zhagen.demo import run_demo
+
+    return run_demo(args.out)

@@ -1,0 +1,193 @@
+"""Readers (and, where a format is writable, writers) for every file format zhagen meets.
+
+One module per format family, each with ``read_<fmt>(source, *, name=None)`` that yields
+:class:`zhagen.records.RawRecord` objects. This module detects a file's format from its
+content (the extension only breaks ties) and dispatches to the right reader.
+
+>>> from zhagen.formats import FORMATS
+>>> "cnki-refworks" in FORMATS
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from zhagen.errors import InputError, ParameterError
+from zhagen.formats._io import Source, decode, read_head, source_name
+from zhagen.records import RawRecord
+
+__all__ = ["FORMATS", "detect_format", "read_records", "reader_for"]
+
+#: format name -> (module, reader function). Order is irrelevant; detection is below.
+FORMATS: dict[str, tuple[str, str]] = {
+    "cnki-refworks": ("zhagen.formats.cnki_refworks", "read_refworks"),
+    "cnki-endnote": ("zhagen.formats.cnki_endnote", "read_endnote"),
+    "cnki-noteexpress": ("zhagen.formats.cnki_noteexpress", "read_noteexpress"),
+    "cnki-estudy": ("zhagen.formats.cnki_estudy", "read_estudy"),
+    "cnki-table": ("zhagen.formats.cnki_table", "read_cnki_table"),
+    "cnki-citespace": ("zhagen.formats.wos", "read_wos"),
+    "wos": ("zhagen.formats.wos", "read_wos"),
+    "wos-tab": ("zhagen.formats.wos", "read_wos_tab"),
+    "scopus": ("zhagen.formats.scopus", "read_scopus"),
+    "txt": ("zhagen.formats.documents", "read_txt"),
+    "md": ("zhagen.formats.documents", "read_md"),
+    "jsonl": ("zhagen.formats.documents", "read_jsonl"),
+    "html": ("zhagen.formats.html", "read_html"),
+    "docx": ("zhagen.formats.docx", "read_docx"),
+    "pdf": ("zhagen.formats.pdf", "read_pdf"),
+}
+
+_EXT = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".xlsx": "cnki-table",
+    ".xls": "cnki-table",
+    ".csv": "cnki-table",
+    ".net": "cnki-noteexpress",
+}
+
+_NOTEEXPRESS = re.compile(r"^\{[A-Za-z][A-Za-z /]*\}:", re.M)
+_ENDNOTE = re.compile(r"^%[0A-Z@+] ", re.M)
+_WOS_TAB_HEAD = re.compile(r"^(PT|FN)\t(AU|[A-Z][A-Z0-9])\t")
+_CNKI_HEADERS = ("题名", "篇名", "Title-题名")
+
+
+def _sniff_zip(head: bytes, path: str) -> str | None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "word/document.xml" in names:
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "cnki-table"
+    return None
+
+
+def _sniff_text(text: str, ext: str) -> str | None:
+    """Format of a text export from its first kilobytes, or ``None`` for plain prose."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    first = stripped.split("\n", 1)[0].rstrip("\r")
+    if first.startswith("RT ") and re.search(r"^(A1|T1) ", stripped, re.M):
+        return "cnki-refworks"
+    if first.startswith("%0 ") and _ENDNOTE.search(stripped):
+        return "cnki-endnote"
+    if _NOTEEXPRESS.match(stripped):
+        return "cnki-noteexpress"
+    if "Title-题名" in stripped[:4000] or ("DataType:" in stripped[:200] and "题名" in stripped):
+        return "cnki-estudy"
+    if _WOS_TAB_HEAD.match(first):
+        return "wos-tab"
+    if first.startswith(("FN ", "VR ")) or (
+        first.startswith("PT ") and re.search(r"^(AU|TI) ", stripped, re.M)
+    ):
+        return "cnki-citespace" if "UT CNKI:" in stripped else "wos"
+    if ext in {".csv", ".tsv"} or ("," in first and first.count(",") >= 3):
+        if any(h in first for h in _CNKI_HEADERS) or "作者" in first:
+            return "cnki-table"
+        if "Source title" in first or "EID" in first or "Link" in first and "Authors" in first:
+            return "scopus"
+    if ext in {".jsonl", ".ndjson"} or (first.startswith("{") and first.rstrip().endswith("}")):
+        try:
+            json.loads(first)
+            return "jsonl"
+        except ValueError:
+            pass
+    low = stripped[:2048].lower()
+    if ext in {".html", ".htm", ".xhtml"} or low.startswith(("<!doctype html", "<html")):
+        return "html"
+    return None
+
+
+def detect_format(source: Source, *, name: str | None = None) -> str:
+    """Detect a file's format from its content; the extension breaks ties.
+
+    Raises :class:`InputError` for binary files that no reader understands.
+    """
+    label = source_name(source, name)
+    head = read_head(source, name=label)
+    ext = Path(label).suffix.lower()
+    if not head:
+        raise InputError("文件为空，没有可导入的内容", "the file is empty; nothing to import", file=label)
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        fmt = _sniff_zip(head, os.fspath(source)) if isinstance(source, str | os.PathLike) else None
+        if fmt:
+            return fmt
+        raise InputError(
+            "这是一个压缩包，但不是 docx 或 xlsx；请解压后导入其中的文件",
+            "this is a zip archive but not a .docx or .xlsx; unzip it and add the files inside",
+            file=label,
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if ext == ".xls":
+            return "cnki-table"
+        raise InputError(
+            "这是旧版 Office 二进制文件（.doc/.xls），请另存为 .docx 或 .xlsx 后导入",
+            "this is an old binary Office file (.doc/.xls); save it as .docx or .xlsx and add that",
+            file=label,
+        )
+    text, _enc, bad = decode(head)
+    if _is_binary(head, text, bad):
+        raise InputError(
+            "这不是文本文件，也不是支持的格式（可能是二进制文件被改了扩展名）；"
+            "支持 txt、docx、pdf、html、jsonl、md 及知网/WoS/Scopus 导出文件",
+            "this is not a text file nor a supported format (perhaps a binary file renamed); "
+            "zhagen reads txt, docx, pdf, html, jsonl, md and CNKI/WoS/Scopus exports",
+            file=label,
+        )
+    return _sniff_text(text, ext) or _EXT.get(ext, "txt")
+
+
+def _is_binary(head: bytes, text: str, bad: int) -> bool:
+    if not text:
+        return False
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v\x1a")
+    sample = min(len(text), 8192)
+    return (controls + bad) > 0.05 * sample or b"\x00\x00\x00" in head[:8192] and bad > 0
+
+
+def reader_for(fmt: str) -> Callable[..., Iterator[RawRecord]]:
+    """The reader function for a format name (see :data:`FORMATS`)."""
+    try:
+        module, func = FORMATS[fmt]
+    except KeyError:
+        names = ", ".join(sorted(FORMATS))
+        raise ParameterError(
+            f"未知的格式 {fmt!r}，可用格式：{names}",
+            f"unknown format {fmt!r}; known formats: {names}",
+        ) from None
+    return getattr(importlib.import_module(module), func)
+
+
+def read_records(
+    source: Source, fmt: str | None = None, *, name: str | None = None
+) -> Iterator[RawRecord]:
+    """Read any supported file: detect its format (unless ``fmt`` is given) and yield records.
+
+    Every record carries ``source`` (the name as given), ``record`` (from 1) and ``format``.
+    """
+    label = source_name(source, name)
+    fmt = fmt or detect_format(source, name=label)
+    for rec in reader_for(fmt)(source, name=label):
+        if fmt == "cnki-citespace":
+            rec.format = fmt
+        yield rec

@@ -1,0 +1,97 @@
+"""The project file: application id, WAL, migrations with .bak, append-only log, errors."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from zhagen.errors import ProjectError
+from zhagen.store import APPLICATION_ID, Store
+from zhagen.store.schema import MIGRATIONS
+
+
+def test_create_sets_application_id_wal_and_migrations(tmp_path):
+    path = tmp_path / "p.zhagen"
+    store = Store.create(path)
+    conn = store.conn
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.applied_migrations() == [name for name, _ in MIGRATIONS]
+    store.close()
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def test_create_refuses_existing_file(tmp_path):
+    path = tmp_path / "p.zhagen"
+    Store.create(path).close()
+    with pytest.raises(ProjectError) as err:
+        Store.create(path)
+    assert "p.zhagen" in err.value.message and "已存在" in err.value.message
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (None, ("找不到", "not found")),
+        (b"hello, not a database at all" * 10, ("不是", "not an SQLite")),
+    ],
+)
+def test_open_rejects_missing_and_foreign_files(tmp_path, content, words):
+    path = tmp_path / "x.zhagen"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ProjectError) as err:
+        Store.open(path)
+    assert all(w in err.value.message for w in words)
+    assert str(path) in err.value.message
+
+
+def test_open_rejects_other_sqlite_file(tmp_path):
+    path = tmp_path / "other.db"
+    sqlite3.connect(path).execute("CREATE TABLE t(x)").connection.commit()
+    with pytest.raises(ProjectError) as err:
+        Store.open(path)
+    assert "not a zhagen project" in err.value.message
+
+
+def test_pending_migration_applied_after_backup(tmp_path, monkeypatch):
+    path = tmp_path / "p.zhagen"
+    Store.create(path).close()
+    extra = ("9999_test_extra", "CREATE TABLE extra_test (x INTEGER);")
+    monkeypatch.setattr("zhagen.store.db.MIGRATIONS", [*MIGRATIONS, extra])
+    store = Store.open(path)
+    assert store.applied_migrations()[-1] == "9999_test_extra"
+    store.close()
+    backup = tmp_path / "p.zhagen.bak"
+    assert backup.is_file()
+    old = sqlite3.connect(backup)
+    names = {r[0] for r in old.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "extra_test" not in names and "documents" in names
+    # applied once only: opening again neither fails nor re-applies
+    store = Store.open(path)
+    assert store.applied_migrations().count("9999_test_extra") == 1
+    store.close()
+
+
+def test_log_is_append_only(tmp_path):
+    store = Store.create(tmp_path / "p.zhagen")
+    with store.transaction():
+        entry = store.log("test", {"a": 1}, actor="me", undo={"b": 2})
+    assert store.log_entries()[0]["id"] == entry
+    for sql in ("UPDATE log SET action = 'x'", "DELETE FROM log"):
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            with store.transaction():
+                store.conn.execute(sql)
+    assert store.log_entries()[0]["action"] == "test"
+
+
+def test_transaction_rolls_back_on_error(tmp_path):
+    store = Store.create(tmp_path / "p.zhagen")
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.log("will vanish", {})
+            raise RuntimeError("boom")
+    assert [r["action"] for r in store.log_entries()] == []
