@@ -103,7 +103,96 @@ CREATE TRIGGER log_no_delete BEFORE DELETE ON log
 BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
 """
 
+_CODING = """
+-- AUTOINCREMENT: an id is never reused, so the log and exports never mean two things by one id.
+CREATE TABLE coders (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    name    TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    created TEXT NOT NULL
+);
+
+-- The code tree. Levels: 1 初始概念, 2 初始范畴, 3 主范畴, 4 核心范畴; the engine keeps
+-- parent.level > child.level. parent_id has no ON DELETE action on purpose: children are
+-- re-parented or deleted by the engine explicitly, so that every change is in the undo log.
+CREATE TABLE codes (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    parent_id   INTEGER REFERENCES codes(id),
+    level       INTEGER NOT NULL DEFAULT 1 CHECK (level BETWEEN 1 AND 4),
+    description TEXT NOT NULL DEFAULT '',
+    color       TEXT NOT NULL CHECK (length(color) = 7 AND color GLOB '#[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'),
+    position    INTEGER NOT NULL DEFAULT 0,          -- order among siblings
+    created     TEXT NOT NULL,
+    modified    TEXT NOT NULL,
+    CHECK (parent_id IS NULL OR parent_id <> id)
+);
+CREATE UNIQUE INDEX codes_sibling_name ON codes(coalesce(parent_id, 0), name);
+CREATE INDEX codes_parent ON codes(parent_id, position);
+CREATE INDEX codes_name ON codes(name);
+
+-- A coded span: code points into the document's cleaned text, end exclusive.
+CREATE TABLE codings (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    start       INTEGER NOT NULL CHECK (start >= 0),
+    "end"       INTEGER NOT NULL,
+    code_id     INTEGER NOT NULL REFERENCES codes(id),
+    coder_id    INTEGER NOT NULL REFERENCES coders(id),
+    created     TEXT NOT NULL,
+    CHECK (start < "end")
+);
+-- also serves lookups by (document_id, start)
+CREATE UNIQUE INDEX codings_span ON codings(document_id, start, "end", code_id, coder_id);
+CREATE INDEX codings_code ON codings(code_id, coder_id);
+CREATE INDEX codings_coder ON codings(coder_id);
+
+CREATE TABLE memos (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    target_type TEXT NOT NULL
+                CHECK (target_type IN ('project', 'document', 'code', 'coding', 'relation')),
+    target_id   INTEGER,                             -- NULL for the project
+    title       TEXT NOT NULL DEFAULT '',
+    text        TEXT NOT NULL DEFAULT '',
+    coder_id    INTEGER REFERENCES coders(id),
+    created     TEXT NOT NULL,
+    modified    TEXT NOT NULL,
+    CHECK ((target_type = 'project') = (target_id IS NULL))
+);
+CREATE INDEX memos_target ON memos(target_type, target_id);
+-- the storyline (故事线) is the one project memo with that title
+CREATE UNIQUE INDEX memos_storyline ON memos(title)
+    WHERE target_type = 'project' AND title = '故事线';
+
+-- Relations between codes (the paradigm model: 因果条件, 情境, 中介条件, 行动策略, 结果 or free text).
+CREATE TABLE relations (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_code_id INTEGER NOT NULL REFERENCES codes(id),
+    target_code_id INTEGER NOT NULL REFERENCES codes(id),
+    type           TEXT NOT NULL CHECK (length(trim(type)) > 0),
+    description    TEXT NOT NULL DEFAULT '',
+    created        TEXT NOT NULL,
+    CHECK (source_code_id <> target_code_id)
+);
+CREATE UNIQUE INDEX relations_unique ON relations(source_code_id, target_code_id, type);
+CREATE INDEX relations_target ON relations(target_code_id);
+
+-- Undo/redo state of undoable log entries (the log itself stays append-only).
+-- Invariant: the undone entries are the newest ones; a new edit deletes them (clears redo).
+CREATE TABLE history (
+    log_id INTEGER PRIMARY KEY REFERENCES log(id),
+    undone INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1))
+);
+CREATE INDEX history_undone ON history(undone, log_id);
+
+-- Once a document has codings its text is frozen: offsets must keep pointing at it.
+CREATE TRIGGER documents_frozen_text BEFORE UPDATE OF body, title, abstract ON documents
+WHEN OLD.frozen = 1 AND (NEW.body IS NOT OLD.body OR NEW.title IS NOT OLD.title
+                         OR NEW.abstract IS NOT OLD.abstract)
+BEGIN SELECT RAISE(ABORT, 'document text is frozen: it has codings'); END;
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
+    ("0002_coding", _CODING),
 ]

@@ -1,0 +1,90 @@
+"""Helpers for the benchmarks: replicated inputs, timing a command with its peak memory."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("ZHAGEN_SHARED", ROOT.parent / "shared"))
+OUT = Path(os.environ.get("ZHAGEN_BENCH_OUT", ROOT / "bench" / "out"))
+
+
+def split_records(data: bytes, kind: str) -> tuple[bytes, list[bytes], bytes]:
+    """(header, records, trailer) of an export, each record with its own terminator."""
+    if kind == "refworks":
+        text = data.replace(b"\r\n", b"\n")
+        recs = [r.strip(b"\n") for r in re.split(rb"\n\s*\n(?=RT )", text) if r.strip()]
+        return b"", [r.replace(b"\n", b"\r\n") + b"\r\n\r\n" for r in recs], b""
+    if kind == "wos":
+        body = data.lstrip(b"\xef\xbb\xbf")
+        head_end = body.index(b"\nPT ") + 1
+        header, rest = body[:head_end], body[head_end:]
+        rest = rest[: rest.rindex(b"\nEF")] + b"\n"
+        recs = [r + b"\nER\n\n" for r in rest.split(b"\nER\n") if r.strip()]
+        recs = [r.lstrip(b"\n") for r in recs]
+        return b"\xef\xbb\xbf" + header, recs, b"EF\n"
+    raise ValueError(kind)
+
+
+def replicate(src: Path, kind: str, n: int) -> Path:
+    """Write ``src``'s records repeated cyclically to ``n`` records (cached by name)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    dest = OUT / f"{src.stem}_x{n}{src.suffix}"
+    if dest.exists():
+        return dest
+    header, recs, trailer = split_records(src.read_bytes(), kind)
+    tmp = dest.with_suffix(".part")
+    with open(tmp, "wb") as fh:
+        fh.write(header)
+        full, rest = divmod(n, len(recs))
+        block = b"".join(recs)
+        for _ in range(full):
+            fh.write(block)
+        fh.write(b"".join(recs[:rest]))
+        fh.write(trailer)
+    tmp.rename(dest)
+    return dest
+
+
+def measure(cmd: list[str], *, cwd: Path | None = None) -> dict[str, float]:
+    """Run a command; return wall seconds and the peak RSS (MB) of its whole process tree."""
+    import psutil
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            rss = ps.memory_info().rss + sum(
+                c.memory_info().rss for c in ps.children(recursive=True)
+            )
+            peak = max(peak, rss)
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    wall = time.perf_counter() - start
+    out, err = proc.communicate()
+    if proc.returncode:
+        sys.stderr.write(err.decode("utf-8", "replace"))
+        raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(cmd)}")
+    return {"seconds": wall, "peak_mb": peak / 2**20, "stdout": out.decode("utf-8", "replace")}
+
+
+def table(rows: list[dict], cols: list[str]) -> str:
+    widths = [max(len(c), *(len(_fmt(r.get(c))) for r in rows)) for c in cols]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True))]
+    for r in rows:
+        lines.append("  ".join(_fmt(r.get(c)).ljust(w) for c, w in zip(cols, widths, strict=True)))
+    return "\n".join(lines)
+
+
+def _fmt(v: object) -> str:
+    if isinstance(v, float):
+        return f"{v:,.2f}" if v < 100 else f"{v:,.0f}"
+    return "" if v is None else str(v)

@@ -1,0 +1,303 @@
+"""Reader for Word ``.docx`` documents (python-docx, MIT, for the package; lxml for the body).
+
+The body is walked in document order: paragraphs, table cells, content controls, text
+boxes and tracked insertions; deleted text, field codes, headers, footers, footnotes and
+comments are left out. Each paragraph becomes one line (``\\n``); a line break inside a
+paragraph is a ``\\n`` too, a tab a ``\\t``. A table with two or more columns gives one
+line per row with its cells separated by ``\\t``; a one-column table (often a frame around
+the whole text) gives its cells' paragraphs as ordinary lines.
+
+Before anything is extracted the zip directory is checked: more than
+:data:`MAX_UNZIPPED_BYTES` in total, or a member that would expand more than
+:data:`MAX_COMPRESSION_RATIO` times, is refused as a possible zip bomb.
+
+>>> MAX_COMPRESSION_RATIO
+100
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from zhagen.errors import InputError
+from zhagen.formats._io import Source, read_bytes, source_name
+from zhagen.formats.documents import guess_title
+from zhagen.records import RawRecord
+
+__all__ = ["read_docx", "MAX_UNZIPPED_BYTES", "MAX_COMPRESSION_RATIO"]
+
+#: Largest total uncompressed size of all members of a .docx.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+#: Largest uncompressed/compressed ratio of a member bigger than :data:`_RATIO_FLOOR`.
+MAX_COMPRESSION_RATIO = 100
+#: Members smaller than this are not ratio-checked (small XML parts compress very well).
+_RATIO_FLOOR = 1024 * 1024
+_MAX_MEMBERS = 20000
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# subtrees whose text is not part of the visible body
+_SKIP = {_W + "del", _W + "moveFrom", _MC + "Fallback", _W + "pPr", _W + "rPr", _W + "instrText"}
+# block-level wrappers whose children are paragraphs and tables
+_WRAPPERS = {_W + "customXml", _W + "ins", _W + "moveTo", _W + "smartTag", _W + "sdtContent"}
+
+
+def _bomb(label: str, why_zh: str, why_en: str) -> InputError:
+    return InputError(
+        f"这个 .docx 解压后{why_zh}，可能是“压缩炸弹”，为安全起见拒绝读取；"
+        "如确为正常文档，请在 Word 中另存一份（去掉大图片等嵌入对象）后再导入",
+        f"this .docx would expand to {why_en} and may be a zip bomb; it was refused for "
+        "safety; if the document is genuine, save a copy in Word (without large embedded "
+        "objects) and add that",
+        file=label,
+    )
+
+
+def _corrupt(label: str, detail_zh: str = "", detail_en: str = "") -> InputError:
+    extra = f"（{detail_zh}）" if detail_zh else ""
+    extra_en = f" ({detail_en})" if detail_en else ""
+    return InputError(
+        f"这个 .docx 文件已损坏，无法读取{extra}；请用 Word 或 WPS 打开后另存为 .docx 再导入",
+        f"this .docx file is damaged and cannot be read{extra_en}; open it in Word or WPS, "
+        "save it as .docx again and add that",
+        file=label,
+    )
+
+
+def _check_zip(data: bytes, label: str) -> None:
+    """Refuse encrypted, damaged or bomb-like archives before anything is decompressed."""
+    if data.startswith(_OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise InputError(
+                "这个 Word 文档设置了打开密码（已加密）；请在 Word/WPS 中输入密码后取消密码保护，"
+                "另存为 .docx 再导入",
+                "this Word document is password-protected (encrypted); open it with the "
+                "password in Word or WPS, remove the password, save as .docx and add that",
+                file=label,
+            )
+        raise InputError(
+            "这是旧版 Word 二进制文件（.doc），不是 .docx；请在 Word/WPS 中另存为 .docx 后导入",
+            "this is an old binary Word file (.doc), not a .docx; save it as .docx in Word or "
+            "WPS and add that",
+            file=label,
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise _corrupt(label, "不是完整的 zip 包", "not a complete zip archive") from exc
+    if len(infos) > _MAX_MEMBERS:
+        raise _bomb(label, f"有 {len(infos)} 个文件", f"{len(infos)} files")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNZIPPED_BYTES:
+        mb, lim = total / 2**20, MAX_UNZIPPED_BYTES / 2**20
+        raise _bomb(
+            label, f"共 {mb:.0f} MB（上限 {lim:.0f} MB）", f"{mb:.0f} MB (limit {lim:.0f} MB)"
+        )
+    for info in infos:
+        if info.file_size > _RATIO_FLOOR:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > MAX_COMPRESSION_RATIO:
+                raise _bomb(
+                    label,
+                    f"其中 {info.filename} 的压缩比为 {ratio:.0f}:1（上限 {MAX_COMPRESSION_RATIO}:1）",
+                    f"a compression ratio of {ratio:.0f}:1 in {info.filename} "
+                    f"(limit {MAX_COMPRESSION_RATIO}:1)",
+                )
+    names = {info.filename for info in infos}
+    if "word/document.xml" not in names:
+        raise InputError(
+            "这个压缩包不是 Word 文档（缺少 word/document.xml）；请用 Word/WPS 另存为 .docx 后导入",
+            "this archive is not a Word document (word/document.xml is missing); save it as "
+            ".docx in Word or WPS and add that",
+            file=label,
+        )
+
+
+def _open_document(data: bytes, label: str) -> Any:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
+    try:
+        return docx.Document(io.BytesIO(data))
+    except ValueError as exc:  # python-docx: not a Word main document (e.g. a template)
+        raise InputError(
+            f"这不是可读取的 Word 文档（{exc}）；请在 Word/WPS 中另存为 .docx（Word 文档）后导入",
+            f"this is not a readable Word document ({exc}); save it as .docx (Word Document) "
+            "in Word or WPS and add that",
+            file=label,
+        ) from exc
+    except (
+        PackageNotFoundError,
+        KeyError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        etree.XMLSyntaxError,
+    ) as exc:
+        raise _corrupt(
+            label, f"内容无法解压或解析：{exc}", f"a part cannot be unpacked or parsed: {exc}"
+        ) from exc
+
+
+def _run_text(element: Any, parts: list[str], boxes: list[Any]) -> None:
+    """Collect the visible text under ``element``; text-box contents go to ``boxes``."""
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIP:
+            continue
+        if tag == _W + "t":
+            parts.append(child.text or "")
+        elif tag == _W + "tab":
+            parts.append("\t")
+        elif tag in (_W + "br", _W + "cr"):
+            parts.append("\n")
+        elif tag == _W + "noBreakHyphen":
+            parts.append("-")
+        elif tag == _W + "txbxContent":
+            boxes.append(child)
+        else:
+            _run_text(child, parts, boxes)
+
+
+def _paragraph(p: Any, styles: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """(style name, text) of a paragraph, then of the text boxes anchored in it."""
+    parts: list[str] = []
+    boxes: list[Any] = []
+    _run_text(p, parts, boxes)
+    style = ""
+    ppr = p.find(_W + "pPr")
+    if ppr is not None:
+        sid = ppr.find(_W + "pStyle")
+        if sid is not None:
+            style = styles.get(sid.get(_W + "val", ""), "")
+        outline = ppr.find(_W + "outlineLvl")
+        if not style and outline is not None and outline.get(_W + "val") == "0":
+            style = "heading 1"
+    yield style, "".join(parts)
+    for box in boxes:
+        yield from _blocks(box, styles)
+
+
+def _table(tbl: Any, styles: dict[str, str]) -> Iterator[tuple[str, str]]:
+    rows = [tr.findall(_W + "tc") for tr in tbl.iter(_W + "tr") if _own(tr, tbl)]
+    if max((len(cells) for cells in rows), default=0) <= 1:
+        for cells in rows:
+            for tc in cells:
+                yield from _blocks(tc, styles)
+        return
+    for cells in rows:
+        texts = [" ".join(t for _s, t in _blocks(tc, styles) if t.strip()) for tc in cells]
+        yield "", "\t".join(t.replace("\n", " ").replace("\t", " ") for t in texts)
+
+
+def _own(tr: Any, tbl: Any) -> bool:
+    """True when row ``tr`` belongs to ``tbl`` itself, not to a table nested in a cell."""
+    parent = tr.getparent()
+    while parent is not None and parent.tag != _W + "tbl":
+        parent = parent.getparent()
+    return parent is tbl
+
+
+def _blocks(container: Any, styles: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """(style name, text) for every paragraph or table row under a body-like element."""
+    for child in container:
+        tag = child.tag
+        if tag == _W + "p":
+            yield from _paragraph(child, styles)
+        elif tag == _W + "tbl":
+            yield from _table(child, styles)
+        elif tag == _W + "sdt":
+            content = child.find(_W + "sdtContent")
+            if content is not None:
+                yield from _blocks(content, styles)
+        elif tag in _WRAPPERS:
+            yield from _blocks(child, styles)
+
+
+def _title(doc: Any, blocks: list[tuple[str, str]], text: str, label: str) -> str:
+    title = (doc.core_properties.title or "").strip()
+    if title and not re.fullmatch(r"(?i)(untitled|无标题.*|文档\d*|document\d*)", title):
+        return title
+    for wanted in ("title", "标题", "heading 1", "标题 1"):
+        for style, line in blocks:
+            if style.lower() == wanted and line.strip():
+                return line.strip()
+    for style, line in blocks:
+        if re.match(r"(?i)^(heading|标题) ?\d", style) and line.strip():
+            return line.strip()
+    return guess_title(text, Path(label).stem or label)
+
+
+def read_docx(source: Source, *, name: str | None = None) -> Iterator[RawRecord]:
+    """Read a Word ``.docx`` document as one record.
+
+    Parameters
+    ----------
+    source:
+        A path or an open binary file.
+    name:
+        The name to report in messages (default: the path).
+
+    Yields
+    ------
+    RawRecord
+        Exactly one, with ``format="docx"``, ``type="document"``, ``record=1``; one
+        paragraph per line. The title is the document's title property, else its first
+        "Title" or heading paragraph, else a title-like first line, else the file name.
+
+    Raises
+    ------
+    InputError
+        The file is damaged, not a Word document, password-protected, a possible zip bomb,
+        has no text, or is missing, unreadable or too large.
+
+    Examples
+    --------
+    >>> import docx, io
+    >>> d = docx.Document()
+    >>> _ = d.add_heading("新质生产力", level=1)
+    >>> _ = d.add_paragraph("第一段。")
+    >>> buf = io.BytesIO()
+    >>> d.save(buf)
+    >>> rec = next(read_docx(io.BytesIO(buf.getvalue()), name="a.docx"))
+    >>> rec.title, rec.text
+    ('新质生产力', '新质生产力\\n第一段。')
+    """
+    label = source_name(source, name)
+    data = read_bytes(source, name=label)
+    if not data.strip():
+        raise InputError(
+            "文件为空，没有可导入的内容", "the file is empty; nothing to import", file=label
+        )
+    _check_zip(data, label)
+    doc = _open_document(data, label)
+    styles = {s.style_id: (s.name or "") for s in doc.styles}
+    blocks = [
+        (s, t.replace("\r\n", "\n").replace("\r", "\n"))
+        for s, t in _blocks(doc.element.body, styles)
+    ]
+    text = "\n".join(t for _s, t in blocks if t.strip())
+    if not text.strip():
+        raise InputError(
+            "这个 Word 文档中没有文字（可能只有图片）；如是扫描图片，请先做 OCR 再导入",
+            "this Word document contains no text (perhaps only images); if they are scans, "
+            "run OCR first and add the result",
+            file=label,
+        )
+    yield RawRecord(
+        source=label,
+        record=1,
+        format="docx",
+        type="document",
+        title=_title(doc, blocks, text, label),
+        text=text,
+    )

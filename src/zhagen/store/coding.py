@@ -1,0 +1,578 @@
+"""Queries on coders, codes, codings, memos, relations and the undo history.
+
+The only module with SQL for grounded-theory coding. Writers expect to run inside the
+caller's transaction (``with store.transaction(): ...``); the engine in
+:mod:`zhagen.coding` wraps each user edit in one. Lists of ids are passed as one JSON
+parameter (``IN (SELECT value FROM json_each(?))``), so any number of ids stays one
+parameterised statement.
+
+>>> import tempfile, os
+>>> from zhagen.store.db import Store
+>>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
+>>> with store.transaction():
+...     cid = insert_code(store, name="政策支持", parent_id=None, level=1, color="#4e79a7")
+>>> code_row(store, cid)["name"]
+'政策支持'
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from zhagen.store.db import Store, now, quote_ident
+
+__all__ = [
+    "TABLE_COLUMNS",
+    "coder_id",
+    "insert_coder",
+    "coder_rows",
+    "code_row",
+    "code_rows",
+    "code_ids_named",
+    "count_codes",
+    "sibling_named",
+    "insert_code",
+    "update_code",
+    "delete_rows",
+    "next_position",
+    "child_ids",
+    "descendant_ids",
+    "ancestor_ids",
+    "code_counts",
+    "document_exists",
+    "freeze_document",
+    "find_coding",
+    "insert_coding",
+    "insert_codings",
+    "coding_row",
+    "coding_ids_of_codes",
+    "coding_rows",
+    "coding_spans",
+    "set_coding_code",
+    "code_document_counts",
+    "insert_memo",
+    "update_memo",
+    "memo_row",
+    "memo_rows",
+    "memo_ids_for",
+    "storyline_id",
+    "insert_relation",
+    "relation_row",
+    "relation_rows",
+    "relation_ids_of_codes",
+    "set_relation_codes",
+    "snapshot_rows",
+    "apply_rows",
+    "defer_foreign_keys",
+    "history_add",
+    "history_clear_redo",
+    "history_next",
+    "history_mark",
+    "history_rows",
+]
+
+#: Columns of the tables the undo log snapshots, primary key first.
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "codes": (
+        "id",
+        "name",
+        "parent_id",
+        "level",
+        "description",
+        "color",
+        "position",
+        "created",
+        "modified",
+    ),
+    "codings": ("id", "document_id", "start", "end", "code_id", "coder_id", "created"),
+    "memos": (
+        "id",
+        "target_type",
+        "target_id",
+        "title",
+        "text",
+        "coder_id",
+        "created",
+        "modified",
+    ),
+    "relations": ("id", "source_code_id", "target_code_id", "type", "description", "created"),
+}
+
+
+def _ids(ids: Iterable[int]) -> str:
+    return json.dumps(sorted({int(i) for i in ids}))
+
+
+def _table(table: str) -> str:
+    if table not in TABLE_COLUMNS:
+        raise ValueError(f"not a coding table: {table!r}")
+    return quote_ident(table)
+
+
+# -- coders ------------------------------------------------------------------------------
+def coder_id(store: Store, name: str) -> int | None:
+    """The id of the coder called ``name``, or None."""
+    row = store.conn.execute("SELECT id FROM coders WHERE name = ?", (name,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def insert_coder(store: Store, name: str) -> int:
+    cur = store.conn.execute("INSERT INTO coders(name, created) VALUES (?, ?)", (name, now()))
+    return int(cur.lastrowid or 0)
+
+
+def coder_rows(store: Store) -> list[sqlite3.Row]:
+    return list(store.conn.execute("SELECT id, name, created FROM coders ORDER BY id"))
+
+
+# -- codes -------------------------------------------------------------------------------
+_CODE_COLS = "id, name, parent_id, level, description, color, position, created, modified"
+
+
+def code_row(store: Store, code_id: int) -> sqlite3.Row | None:
+    return store.conn.execute(f"SELECT {_CODE_COLS} FROM codes WHERE id = ?", (code_id,)).fetchone()
+
+
+def code_rows(store: Store) -> list[sqlite3.Row]:
+    """Every code, ordered by parent, position and id."""
+    return list(
+        store.conn.execute(
+            f"SELECT {_CODE_COLS} FROM codes ORDER BY coalesce(parent_id, 0), position, id"
+        )
+    )
+
+
+def code_ids_named(store: Store, name: str) -> list[int]:
+    return [
+        r[0] for r in store.conn.execute("SELECT id FROM codes WHERE name = ? ORDER BY id", (name,))
+    ]
+
+
+def count_codes(store: Store) -> int:
+    return int(store.conn.execute("SELECT COUNT(*) FROM codes").fetchone()[0])
+
+
+def sibling_named(store: Store, parent_id: int | None, name: str) -> int | None:
+    """The id of the child of ``parent_id`` (None: a root) called ``name``, if any."""
+    row = store.conn.execute(
+        "SELECT id FROM codes WHERE coalesce(parent_id, 0) = coalesce(?, 0) AND name = ?",
+        (parent_id, name),
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def next_position(store: Store, parent_id: int | None) -> int:
+    row = store.conn.execute(
+        "SELECT coalesce(max(position) + 1, 0) FROM codes WHERE coalesce(parent_id, 0) = coalesce(?, 0)",
+        (parent_id,),
+    ).fetchone()
+    return int(row[0])
+
+
+def insert_code(
+    store: Store,
+    *,
+    name: str,
+    parent_id: int | None,
+    level: int,
+    color: str,
+    description: str = "",
+    position: int | None = None,
+) -> int:
+    ts = now()
+    if position is None:
+        position = next_position(store, parent_id)
+    cur = store.conn.execute(
+        "INSERT INTO codes(name, parent_id, level, description, color, position, created, modified) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (name, parent_id, level, description, color, position, ts, ts),
+    )
+    return int(cur.lastrowid or 0)
+
+
+_CODE_FIELDS = ("name", "parent_id", "level", "description", "color", "position")
+
+
+def update_code(store: Store, code_id: int, **fields: Any) -> None:
+    """Set some of name, parent_id, level, description, color, position (and ``modified``)."""
+    bad = set(fields) - set(_CODE_FIELDS)
+    if bad:
+        raise ValueError(f"not a code field: {sorted(bad)}")
+    cols = [*fields, "modified"]
+    sets = ", ".join(f"{quote_ident(c)} = ?" for c in cols)
+    store.conn.execute(f"UPDATE codes SET {sets} WHERE id = ?", (*fields.values(), now(), code_id))
+
+
+def delete_rows(store: Store, table: str, ids: Iterable[int]) -> None:
+    """Delete rows of a coding table by id."""
+    store.conn.execute(
+        f"DELETE FROM {_table(table)} WHERE id IN (SELECT value FROM json_each(?))", (_ids(ids),)
+    )
+
+
+def child_ids(store: Store, code_ids: Iterable[int]) -> list[int]:
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT id FROM codes WHERE parent_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY position, id",
+            (_ids(code_ids),),
+        )
+    ]
+
+
+def descendant_ids(store: Store, code_id: int) -> list[int]:
+    """All codes below ``code_id`` (not itself), parents before children."""
+    sql = (
+        "WITH RECURSIVE d(id, depth) AS (SELECT id, 1 FROM codes WHERE parent_id = ? "
+        "UNION ALL SELECT c.id, d.depth + 1 FROM codes c JOIN d ON c.parent_id = d.id) "
+        "SELECT id FROM d ORDER BY depth, id"
+    )
+    return [r[0] for r in store.conn.execute(sql, (code_id,))]
+
+
+def ancestor_ids(store: Store, code_id: int) -> list[int]:
+    """The codes above ``code_id`` (not itself), nearest first."""
+    sql = (
+        "WITH RECURSIVE a(id, depth) AS (SELECT parent_id, 1 FROM codes WHERE id = ? "
+        "UNION ALL SELECT c.parent_id, a.depth + 1 FROM codes c JOIN a ON c.id = a.id) "
+        "SELECT id FROM a WHERE id IS NOT NULL ORDER BY depth"
+    )
+    return [r[0] for r in store.conn.execute(sql, (code_id,))]
+
+
+def code_counts(store: Store, coder_id: int | None = None) -> dict[int, int]:
+    """code id → number of codings (of one coder when ``coder_id`` is given)."""
+    rows = store.conn.execute(
+        "SELECT code_id, COUNT(*) FROM codings WHERE (? IS NULL OR coder_id = ?) GROUP BY code_id",
+        (coder_id, coder_id),
+    )
+    return {int(r[0]): int(r[1]) for r in rows}
+
+
+# -- documents (the coding side of them) -------------------------------------------------
+def document_exists(store: Store, document_id: int) -> bool:
+    row = store.conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone()
+    return row is not None
+
+
+def freeze_document(store: Store, document_id: int) -> None:
+    """Mark a document's text as frozen (it has codings)."""
+    store.conn.execute(
+        "UPDATE documents SET frozen = 1 WHERE id = ? AND frozen = 0", (document_id,)
+    )
+
+
+# -- codings -----------------------------------------------------------------------------
+_CODING_SELECT = (
+    'SELECT c.id, c.document_id, c.start, c."end", c.code_id, k.name AS code_name, '
+    "k.level, c.coder_id, r.name AS coder, c.created "
+    "FROM codings c JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id "
+)
+
+
+def find_coding(
+    store: Store, document_id: int, start: int, end: int, code_id: int, coder_id: int
+) -> int | None:
+    row = store.conn.execute(
+        'SELECT id FROM codings WHERE document_id = ? AND start = ? AND "end" = ? '
+        "AND code_id = ? AND coder_id = ?",
+        (document_id, start, end, code_id, coder_id),
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def insert_coding(
+    store: Store, document_id: int, start: int, end: int, code_id: int, coder_id: int
+) -> int:
+    cur = store.conn.execute(
+        'INSERT INTO codings(document_id, start, "end", code_id, coder_id, created) '
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (document_id, start, end, code_id, coder_id, now()),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def insert_codings(store: Store, rows: Iterable[Sequence[Any]]) -> None:
+    """Bulk insert (document_id, start, end, code_id, coder_id) rows, e.g. from an import.
+
+    Not logged: the caller decides how the batch is recorded.
+    """
+    ts = now()
+    store.conn.executemany(
+        'INSERT INTO codings(document_id, start, "end", code_id, coder_id, created) '
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (tuple(r) + (ts,) for r in rows),
+    )
+
+
+def coding_row(store: Store, coding_id: int) -> sqlite3.Row | None:
+    return store.conn.execute(_CODING_SELECT + "WHERE c.id = ?", (coding_id,)).fetchone()
+
+
+def coding_ids_of_codes(store: Store, code_ids: Iterable[int]) -> list[int]:
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT id FROM codings WHERE code_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (_ids(code_ids),),
+        )
+    ]
+
+
+def coding_rows(
+    store: Store,
+    *,
+    code_ids: Iterable[int] | None = None,
+    document_id: int | None = None,
+    coder_id: int | None = None,
+    coding_ids: Iterable[int] | None = None,
+) -> list[sqlite3.Row]:
+    """Codings with their code name, level and coder name, filtered, in document order."""
+    where, params = [], []
+    if code_ids is not None:
+        where.append("c.code_id IN (SELECT value FROM json_each(?))")
+        params.append(_ids(code_ids))
+    if coding_ids is not None:
+        where.append("c.id IN (SELECT value FROM json_each(?))")
+        params.append(_ids(coding_ids))
+    if document_id is not None:
+        where.append("c.document_id = ?")
+        params.append(document_id)
+    if coder_id is not None:
+        where.append("c.coder_id = ?")
+        params.append(coder_id)
+    sql = _CODING_SELECT + (f"WHERE {' AND '.join(where)} " if where else "")
+    sql += 'ORDER BY c.document_id, c.start, c."end", c.id'
+    return list(store.conn.execute(sql, params))
+
+
+def coding_spans(store: Store, coder_id: int | None = None) -> list[tuple[int, int, int, int]]:
+    """(document_id, start, end, code_id) of every coding, in document order."""
+    rows = store.conn.execute(
+        'SELECT document_id, start, "end", code_id FROM codings '
+        'WHERE (? IS NULL OR coder_id = ?) ORDER BY document_id, start, "end"',
+        (coder_id, coder_id),
+    )
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def set_coding_code(store: Store, coding_ids: Iterable[int], code_id: int) -> None:
+    store.conn.execute(
+        "UPDATE codings SET code_id = ? WHERE id IN (SELECT value FROM json_each(?))",
+        (code_id, _ids(coding_ids)),
+    )
+
+
+def code_document_counts(store: Store, coder_id: int | None = None) -> list[sqlite3.Row]:
+    """(code_id, document_id, n) for every code and document with codings."""
+    return list(
+        store.conn.execute(
+            "SELECT code_id, document_id, COUNT(*) AS n FROM codings "
+            "WHERE (? IS NULL OR coder_id = ?) GROUP BY code_id, document_id",
+            (coder_id, coder_id),
+        )
+    )
+
+
+# -- memos -------------------------------------------------------------------------------
+_MEMO_SELECT = (
+    "SELECT m.id, m.target_type, m.target_id, m.title, m.text, m.coder_id, "
+    "r.name AS coder, m.created, m.modified FROM memos m LEFT JOIN coders r ON r.id = m.coder_id "
+)
+
+
+def insert_memo(
+    store: Store,
+    *,
+    target_type: str,
+    target_id: int | None,
+    title: str,
+    text: str,
+    coder_id: int | None,
+) -> int:
+    ts = now()
+    cur = store.conn.execute(
+        "INSERT INTO memos(target_type, target_id, title, text, coder_id, created, modified) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (target_type, target_id, title, text, coder_id, ts, ts),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def update_memo(store: Store, memo_id: int, *, title: str | None, text: str | None) -> None:
+    store.conn.execute(
+        "UPDATE memos SET title = coalesce(?, title), text = coalesce(?, text), modified = ? "
+        "WHERE id = ?",
+        (title, text, now(), memo_id),
+    )
+
+
+def memo_row(store: Store, memo_id: int) -> sqlite3.Row | None:
+    return store.conn.execute(_MEMO_SELECT + "WHERE m.id = ?", (memo_id,)).fetchone()
+
+
+def memo_rows(
+    store: Store,
+    *,
+    target_type: str | None = None,
+    target_id: int | None = None,
+    coder_id: int | None = None,
+) -> list[sqlite3.Row]:
+    return list(
+        store.conn.execute(
+            _MEMO_SELECT + "WHERE (? IS NULL OR m.target_type = ?) AND (? IS NULL OR "
+            "m.target_id = ?) AND (? IS NULL OR m.coder_id = ?) ORDER BY m.id",
+            (target_type, target_type, target_id, target_id, coder_id, coder_id),
+        )
+    )
+
+
+def memo_ids_for(store: Store, target_type: str, target_ids: Iterable[int]) -> list[int]:
+    """Memos attached to any of ``target_ids`` of one type."""
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT id FROM memos WHERE target_type = ? "
+            "AND target_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (target_type, _ids(target_ids)),
+        )
+    ]
+
+
+def storyline_id(store: Store, title: str) -> int | None:
+    row = store.conn.execute(
+        "SELECT id FROM memos WHERE target_type = 'project' AND title = ?", (title,)
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+# -- relations ---------------------------------------------------------------------------
+_RELATION_SELECT = (
+    "SELECT x.id, x.source_code_id, s.name AS source_name, x.target_code_id, "
+    "t.name AS target_name, x.type, x.description, x.created FROM relations x "
+    "JOIN codes s ON s.id = x.source_code_id JOIN codes t ON t.id = x.target_code_id "
+)
+
+
+def insert_relation(
+    store: Store, source_id: int, target_id: int, rtype: str, description: str
+) -> int:
+    cur = store.conn.execute(
+        "INSERT INTO relations(source_code_id, target_code_id, type, description, created) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (source_id, target_id, rtype, description, now()),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def relation_row(store: Store, relation_id: int) -> sqlite3.Row | None:
+    return store.conn.execute(_RELATION_SELECT + "WHERE x.id = ?", (relation_id,)).fetchone()
+
+
+def relation_rows(store: Store) -> list[sqlite3.Row]:
+    return list(store.conn.execute(_RELATION_SELECT + "ORDER BY x.id"))
+
+
+def relation_ids_of_codes(store: Store, code_ids: Iterable[int]) -> list[int]:
+    """Relations with one of ``code_ids`` at either end."""
+    ids = _ids(code_ids)
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT id FROM relations WHERE source_code_id IN (SELECT value FROM json_each(?)) "
+            "OR target_code_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (ids, ids),
+        )
+    ]
+
+
+def set_relation_codes(store: Store, relation_id: int, source_id: int, target_id: int) -> None:
+    store.conn.execute(
+        "UPDATE relations SET source_code_id = ?, target_code_id = ? WHERE id = ?",
+        (source_id, target_id, relation_id),
+    )
+
+
+# -- snapshots for undo/redo -------------------------------------------------------------
+def snapshot_rows(store: Store, table: str, ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Full rows (as dicts, all columns) of a coding table, by id."""
+    cols = ", ".join(quote_ident(c) for c in TABLE_COLUMNS[table])
+    rows = store.conn.execute(
+        f"SELECT {cols} FROM {_table(table)} WHERE id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY id",
+        (_ids(ids),),
+    )
+    return [dict(r) for r in rows]
+
+
+def apply_rows(
+    store: Store,
+    table: str,
+    current: Sequence[Mapping[str, Any]],
+    target: Sequence[Mapping[str, Any]],
+) -> None:
+    """Turn the rows ``current`` into the rows ``target`` (matched by id).
+
+    Rows only in ``current`` are deleted, rows in both are updated in place (so nothing
+    referring to them is disturbed), rows only in ``target`` are inserted with their ids.
+    """
+    cols = TABLE_COLUMNS[table]
+    name = _table(table)
+    target_ids = {int(r["id"]) for r in target}
+    current_ids = {int(r["id"]) for r in current}
+    delete_rows(store, table, current_ids - target_ids)
+    sets = ", ".join(f"{quote_ident(c)} = ?" for c in cols[1:])
+    insert = (
+        f"INSERT INTO {name} ({', '.join(quote_ident(c) for c in cols)}) "
+        f"VALUES ({', '.join('?' for _ in cols)})"
+    )
+    for row in target:
+        values = [row[c] for c in cols]
+        if int(row["id"]) in current_ids:
+            store.conn.execute(f"UPDATE {name} SET {sets} WHERE id = ?", (*values[1:], values[0]))
+        else:
+            store.conn.execute(insert, values)
+
+
+def defer_foreign_keys(store: Store) -> None:
+    """Check foreign keys at COMMIT for the rest of this transaction (rows restored in any order)."""
+    store.conn.execute("PRAGMA defer_foreign_keys = ON")
+
+
+# -- history -----------------------------------------------------------------------------
+def history_add(store: Store, log_id: int) -> None:
+    store.conn.execute("INSERT INTO history(log_id, undone) VALUES (?, 0)", (log_id,))
+
+
+def history_clear_redo(store: Store) -> None:
+    """Forget the undone entries: a new edit makes them impossible to redo."""
+    store.conn.execute("DELETE FROM history WHERE undone = 1")
+
+
+def history_next(store: Store, *, undone: bool) -> sqlite3.Row | None:
+    """The entry to undo next (newest not undone) or redo next (oldest undone), with its log."""
+    if undone:
+        sub = "SELECT min(log_id) FROM history WHERE undone = 1"
+    else:
+        sub = "SELECT max(log_id) FROM history WHERE undone = 0"
+    return store.conn.execute(
+        f"SELECT id, ts, actor, action, payload, undo FROM log WHERE id = ({sub})"
+    ).fetchone()
+
+
+def history_mark(store: Store, log_id: int, *, undone: bool) -> None:
+    store.conn.execute("UPDATE history SET undone = ? WHERE log_id = ?", (int(undone), log_id))
+
+
+def history_rows(store: Store) -> list[sqlite3.Row]:
+    """Undoable edits, newest first: log id, time, actor, action, payload, undone."""
+    return list(
+        store.conn.execute(
+            "SELECT l.id, l.ts, l.actor, l.action, l.payload, h.undone FROM history h "
+            "JOIN log l ON l.id = h.log_id ORDER BY l.id DESC"
+        )
+    )

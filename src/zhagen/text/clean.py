@@ -1,0 +1,502 @@
+"""Clean Chinese text: normalise, repair converter garbage, drop furniture, join lines, 繁→简.
+
+:func:`clean` runs the steps in this order (order matters; see each step):
+
+1. :func:`normalise` — NFC, full-width letters/digits to half-width (Chinese punctuation
+   kept), odd spaces unified, zero-width characters removed, ``\\n`` line endings;
+2. :func:`remove_pinyin_garbage` — ``發(fā)展`` → ``發展``, then :func:`remove_orphan_pinyin`
+   for the few whose ``(`` was eaten by ``?`` mojibake;
+3. :func:`~zhagen.text.layout.remove_furniture` — page numbers, editor/phone/e-mail lines …;
+4. :func:`~zhagen.text.layout.join_broken_lines` and
+   :func:`~zhagen.text.layout.remove_inline_spaces` — PDF and column line breaks;
+5. :func:`to_simplified` — OpenCC ``t2s`` (phrase level);
+6. :func:`flag_machine_tokens` (removes base64-like tokens, flags them with the original
+   snippet) and :func:`find_mojibake` (flags unrecoverable ``?`` runs).
+
+Every step is a pure function ``str -> (str, count)``. Flag offsets are Unicode code points
+into the final cleaned text.
+
+>>> r = clean("創(chuàng)新驅動發(fā)展。")
+>>> r.text, r.report["pinyin_garbage"], r.report["t2s_chars"]
+('创新驱动发展。', 2, 4)
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from zhagen.text.layout import (
+    HAN,
+    join_broken_lines,
+    remove_furniture,
+    remove_inline_spaces,
+)
+
+if TYPE_CHECKING:
+    import opencc
+
+__all__ = [
+    "Flag",
+    "CleanResult",
+    "REPORT_KEYS",
+    "clean",
+    "normalise",
+    "remove_pinyin_garbage",
+    "remove_orphan_pinyin",
+    "remove_furniture",
+    "join_broken_lines",
+    "remove_inline_spaces",
+    "to_simplified",
+    "flag_machine_tokens",
+    "find_mojibake",
+]
+
+#: Keys of :attr:`CleanResult.report`, in pipeline order (always all present).
+REPORT_KEYS = (
+    "normalised",
+    "pinyin_garbage",
+    "pinyin_orphans",
+    "furniture_lines",
+    "line_joins",
+    "space_joins",
+    "t2s_chars",
+    "machine_tokens",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """Something found in the text that a researcher may want to look at.
+
+    ``start``/``end`` are code-point offsets into the cleaned text; ``snippet`` is the text
+    found (for a removed token, ``start == end`` marks where it was and ``snippet`` keeps it).
+    """
+
+    kind: str
+    start: int
+    end: int
+    snippet: str
+    removed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CleanResult:
+    """The cleaned text, counts per repair kind (see :data:`REPORT_KEYS`) and flags."""
+
+    text: str
+    report: dict[str, int] = field(default_factory=dict)
+    flags: list[Flag] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- normalise
+_KEEP_FULLWIDTH = set("！（），：；？．")  # Chinese punctuation that shares the FFxx block
+
+
+def _build_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for cp in range(0xFF01, 0xFF5F):
+        if chr(cp) not in _KEEP_FULLWIDTH:
+            table[cp] = chr(cp - 0xFEE0)
+    table.update({0xFF61: "。", 0xFF62: "「", 0xFF63: "」", 0xFF64: "、"})
+    for cp in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000):
+        table[cp] = " "
+    for cp in (0x00AD, 0x180E, 0x200B, 0x200C, 0x200E, 0x200F, 0x2060, 0xFEFF):
+        table[cp] = None
+    for cp in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)):
+        table.setdefault(cp, None)
+    return table
+
+
+_TABLE = _build_table()
+_TABLE_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _TABLE) + "]")
+_TABLE_REPL = {chr(k): v or "" for k, v in _TABLE.items()}
+_NEWLINES = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+_SUSPECT = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in _TABLE) + "\r\x0b\x0c\x85\u2028\u2029．\u200d]"
+)
+_FULL_STOP = re.compile(r"(?<=[A-Za-z0-9])．(?=[A-Za-z0-9])")
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\ufe0f"
+_STRAY_ZWJ = re.compile(f"(?<![{_EMOJI}])\u200d|\u200d(?![{_EMOJI}])")
+_SPACE_RUN = re.compile(r" (?<=\S )(?: +)(?=\S)")  # literal first: re scans fast
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _table_repl(m: re.Match[str]) -> str:
+    return _TABLE_REPL[m.group()]
+
+
+def _normalise_chars(text: str) -> tuple[str, int]:
+    """NFC, line endings, the character table and stray joiners."""
+    edits = 0
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        new = unicodedata.normalize("NFC", text)
+        edits += abs(len(text) - len(new)) or 1
+        text = new
+    if not _SUSPECT.search(text):  # one scan decides whether any of the rest applies
+        return text, edits
+    if any(c in text for c in "\r\x0b\x0c\x85\u2028\u2029"):
+        text, n = _NEWLINES.subn("\n", text)
+        edits += n
+    text, n = _TABLE_CHARS.subn(_table_repl, text)
+    edits += n
+    if "．" in text:
+        text, n = _FULL_STOP.subn(".", text)
+        edits += n
+    if "\u200d" in text:
+        text, n = _STRAY_ZWJ.subn("", text)
+        edits += n
+    return text, edits
+
+
+def _normalise_spaces(text: str) -> tuple[str, int]:
+    """Trim line edges, shorten space runs and blank-line runs."""
+    edits = 0
+    if " \n" in text or "\n " in text or "\t" in text:
+        lines = text.split("\n")
+        trimmed = [line.strip(" \t") for line in lines]
+        edits += sum(1 for a, b in zip(lines, trimmed, strict=True) if a is not b)
+        text = "\n".join(trimmed)
+    if "  " in text:
+        text, n = _SPACE_RUN.subn(" ", text)
+        edits += n
+    if "\n\n\n" in text:
+        text, n = _BLANK_LINES.subn("\n\n", text)
+        edits += n
+    stripped = text.strip()
+    return stripped, edits + (stripped != text)
+
+
+def normalise(text: str) -> tuple[str, int]:
+    """Normalise characters and whitespace; return the text and the number of edits.
+
+    Unicode NFC; full-width ASCII letters, digits and symbols (``Ａ１＃％``) become
+    half-width, but the Chinese punctuation that shares that block (``！（），：；？``) and
+    all other Chinese punctuation (``。、“”‘’《》``) is kept; a full-width ``．`` becomes ``.``
+    only between letters or digits. Odd spaces (NBSP, U+3000, U+2000–U+200A …) become a
+    space; zero-width characters, soft hyphens, byte-order marks and control characters are
+    removed (a zero-width joiner inside an emoji sequence stays); line endings become
+    ``\\n``; spaces at line ends and runs of spaces are trimmed; at most one blank line is
+    kept between paragraphs.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    tuple of (str, int)
+        The normalised text and the number of edit sites (0 means unchanged).
+
+    Examples
+    --------
+    >>> normalise("\\u3000\\u3000ＡＩ４Ｓ（试点）：２０２４年\\u200b。\\r\\n")
+    ('AI4S（试点）：2024年。', 13)
+    """
+    text, edits = _normalise_chars(text)
+    text, n = _normalise_spaces(text)
+    return text, edits + n
+
+
+# ---------------------------------------------------------------- pinyin garbage
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_DETONE = str.maketrans(_TONED + "ü", "aaaaeeeeiiiioooouuuuvvvvnnnmv")
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|er|"
+    r"ia|ie|iu|in|ua|uo|ui|un|ve|ue|ng|a|o|e|i|u|v|n|m)"
+)
+_GLOSS = f"([a-zü{_TONED}]{{1,6}})[)）]"
+# the bracket comes first and the look-behind after it, so that re can scan for a literal
+_PINYIN_GROUP = re.compile(rf"[(（](?<=[{HAN}][(（]){_GLOSS}")
+_ORPHAN_GROUP = re.compile(rf"\?{_GLOSS}")  # the ? is matched and put back
+_HAS_TONE = re.compile(f"[{_TONED}]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_toned_syllable(group: str) -> bool:
+    # cached: a document repeats the same few glosses (chuàng, yè, fā …) hundreds of times
+    return bool(_HAS_TONE.search(group)) and bool(_SYLLABLE.fullmatch(group.translate(_DETONE)))
+
+
+def _drop_syllables(regex: re.Pattern[str], text: str, keep: str = "") -> tuple[str, int]:
+    """Replace each match whose group is a toned pinyin syllable by ``keep``."""
+    removed = 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal removed
+        if _is_toned_syllable(m.group(1)):
+            removed += 1
+            return keep
+        return m.group()
+
+    new = regex.sub(repl, text)
+    return (new, removed) if removed else (text, 0)
+
+
+def remove_pinyin_garbage(text: str) -> tuple[str, int]:
+    """Remove pinyin glosses a converter appended to characters: ``發(fā)展`` → ``發展``.
+
+    A group is removed when it follows a Han character and is ``(`` or ``（``, one pinyin
+    syllable of 1–6 lowercase letters with at least one tone-marked vowel, then ``)`` or
+    ``）``. Citations ``(王飛躍等,2023)``, acronyms ``(AI4S)``, dates ``(1968—)``, codes
+    ``(2023-JB-10)``, reference numbers ``[1]`` and accented words that are not a pinyin
+    syllable (``咖啡(café)``) are kept. Run it before :func:`to_simplified`.
+
+    Parameters
+    ----------
+    text : str
+        Normalised text (NFC, so tone marks are single code points).
+
+    Returns
+    -------
+    tuple of (str, int)
+        The text and the number of glosses removed.
+
+    Examples
+    --------
+    >>> remove_pinyin_garbage("發(fā)展創(chuàng)新(AI4S)(王飛躍等,2023)咖啡(café)")
+    ('發展創新(AI4S)(王飛躍等,2023)咖啡(café)', 2)
+    """
+    if "(" not in text and "（" not in text:
+        return text, 0
+    return _drop_syllables(_PINYIN_GROUP, text)
+
+
+def remove_orphan_pinyin(text: str) -> tuple[str, int]:
+    """Remove a pinyin gloss whose Han character and ``(`` became ``?`` mojibake.
+
+    ``紕?chuàng)新`` → ``紕?新``: the ``?`` stays (it is flagged by :func:`find_mojibake`).
+
+    Examples
+    --------
+    >>> remove_orphan_pinyin("萍紕?chuàng)新")
+    ('萍紕?新', 1)
+    """
+    if "?" not in text:
+        return text, 0
+    return _drop_syllables(_ORPHAN_GROUP, text, keep="?")
+
+
+# ---------------------------------------------------------------- 繁→简
+@functools.cache
+def _t2s_converter() -> opencc.OpenCC:
+    import opencc  # heavy: C++ binding with dictionaries, loaded on first use
+
+    return opencc.OpenCC("t2s")
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@functools.cache
+def _traditional_bmp() -> re.Pattern[str]:
+    """Han characters of the BMP that ``t2s`` changes, asked of OpenCC itself (~25 ms, once).
+
+    Text with none of them (and nothing outside the BMP) is already simplified, so the
+    converter call — about 30 µs per abstract — is skipped.
+    """
+    chars = [
+        chr(c) for c in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00))
+    ]
+    # one character per line, so that no two neighbours form a phrase of the dictionary
+    converted = _t2s_converter().convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # cannot happen with OpenCC's t2s; stay correct anyway
+        return re.compile(f"[{HAN}]")
+    changed = "".join(a for a, b in zip(chars, converted, strict=True) if a != b)
+    return re.compile(f"[{re.escape(changed)}]")
+
+
+def to_simplified(text: str) -> tuple[str, int]:
+    """Convert traditional to simplified Chinese with OpenCC ``t2s`` (phrase level).
+
+    The converter is created once per process and cached. Simplified text passes through
+    unchanged.
+
+    Parameters
+    ----------
+    text : str
+        Text in traditional, simplified or mixed characters.
+
+    Returns
+    -------
+    tuple of (str, int)
+        The simplified text and the number of characters that changed.
+
+    Examples
+    --------
+    >>> to_simplified("新質生產力")
+    ('新质生产力', 2)
+    """
+    if text.isascii():
+        return text, 0
+    if not _traditional_bmp().search(text) and not _ASTRAL.search(text):
+        return text, 0
+    new = _t2s_converter().convert(text)
+    if new == text:
+        return text, 0
+    return new, _count_changed(text, new)
+
+
+def _count_changed(old: str, new: str) -> int:
+    """Code points that differ (position by position; a length change counts its size)."""
+    if len(old) < 4096 or len(old) != len(new):
+        return sum(map(operator.ne, old, new)) + abs(len(old) - len(new))
+    import numpy as np  # heavy; only for long texts where a Python loop would dominate
+
+    a = np.frombuffer(old.encode("utf-32-le"), dtype=np.uint32)
+    b = np.frombuffer(new.encode("utf-32-le"), dtype=np.uint32)
+    return int(np.count_nonzero(a != b))
+
+
+# ---------------------------------------------------------------- flags
+_B64_TOKEN = re.compile(
+    r"[A-Za-z0-9+/](?<![A-Za-z0-9+/=_.:@%&?#\\-].)[A-Za-z0-9+/]{15,}={0,2}"
+    r"(?![A-Za-z0-9+/=_@\\-]|\.[A-Za-z0-9])"
+)
+_MIXED = (re.compile("[A-Z]"), re.compile("[a-z]"), re.compile("[0-9]"))
+
+
+def _looks_base64(token: str) -> bool:
+    return len(token.rstrip("=")) >= 16 and all(r.search(token) for r in _MIXED)
+
+
+def _glued_prefix(token: str) -> int:
+    """Length of an English word glued before a padded base64 token (``andkZIS…==`` → 3)."""
+    if not token.endswith("=") or len(token) % 4 == 0:
+        return 0
+    for i in range(len(token) % 4, 9, 4):
+        head, rest = token[:i], token[i:]
+        if head.isalpha() and head.islower() and _looks_base64(rest):
+            return i
+    return 0
+
+
+def flag_machine_tokens(text: str) -> tuple[str, list[Flag]]:
+    """Remove base64-like machine tokens from prose and flag each one.
+
+    A token is at least 16 characters of ``[A-Za-z0-9+/]`` with upper case, lower case and
+    digits, optionally padded with ``=``/``==``, standing alone (not part of a URL, DOI,
+    e-mail or path). A lowercase word glued before a padded token (``andkZIS…==``) is kept
+    in the text. Each removed token gives a :class:`Flag` of kind ``machine_token`` with
+    ``start == end`` at the place it was and the token as ``snippet``, so nothing is lost.
+
+    Parameters
+    ----------
+    text : str
+        Text to scan.
+
+    Returns
+    -------
+    tuple of (str, list of Flag)
+        The text without the tokens, and one flag per removed token.
+
+    Examples
+    --------
+    >>> text, flags = flag_machine_tokens("major scientific andkZISEovub6ToB8zxcGaJkw== research")
+    >>> text
+    'major scientific and research'
+    >>> flags[0].snippet, flags[0].start, flags[0].removed
+    ('kZISEovub6ToB8zxcGaJkw==', 20, True)
+    """
+    parts: list[str] = []
+    flags: list[Flag] = []
+    last = out_len = 0
+    for m in _B64_TOKEN.finditer(text):
+        token = m.group()
+        if not _looks_base64(token):
+            continue
+        start = m.start() + _glued_prefix(token)
+        end = m.end()
+        if start > last and end < len(text) and text[start - 1] == " " and text[end] == " ":
+            end += 1  # do not leave two spaces behind
+        parts.append(text[last:start])
+        out_len += start - last
+        flags.append(Flag("machine_token", out_len, out_len, text[start : m.end()], True))
+        last = end
+    if not flags:
+        return text, []
+    parts.append(text[last:])
+    return "".join(parts), flags
+
+
+_QMARK_RUN = re.compile(r"\?[?;](?:[^?\s。，,、；;：:“”\"\[\]]{0,16}\?)*")
+_REPLACEMENT_RUN = re.compile("\ufffd+")
+
+
+def find_mojibake(text: str) -> list[Flag]:
+    """Flag unrecoverable mojibake: ``??``/``?;`` runs and U+FFFD replacement characters.
+
+    Such runs come from text decoded with the wrong encoding and then saved, so the lost
+    bytes cannot be restored; they are flagged, not repaired. A run extends to the last
+    ``?`` that follows within 16 non-punctuation characters. A single ``?`` used as a
+    question mark is not flagged.
+
+    Examples
+    --------
+    >>> [(f.kind, f.snippet) for f in find_mojibake("研究?;诖耍疚陌凑粘绦蚧碚摲椒?,對收集")]
+    [('mojibake', '?;诖耍疚陌凑粘绦蚧碚摲椒?')]
+    >>> find_mojibake("如何加快形成新质生产力?于凤霞提出")
+    []
+    """
+    flags: list[Flag] = []
+    if "??" in text or "?;" in text:
+        flags += (
+            Flag("mojibake", m.start(), m.end(), m.group()) for m in _QMARK_RUN.finditer(text)
+        )
+    if "\ufffd" in text:
+        flags += (
+            Flag("mojibake", m.start(), m.end(), m.group()) for m in _REPLACEMENT_RUN.finditer(text)
+        )
+        flags.sort(key=lambda f: f.start)
+    return flags
+
+
+# ---------------------------------------------------------------- pipeline
+def clean(text: str, *, t2s: bool = True) -> CleanResult:
+    """Clean one document's text for the store: the full pipeline of this module.
+
+    Parameters
+    ----------
+    text : str
+        Raw text (already decoded to ``str``).
+    t2s : bool, default True
+        Convert traditional to simplified characters (:func:`to_simplified`).
+
+    Returns
+    -------
+    CleanResult
+        ``text`` (cleaned), ``report`` (counts per repair kind, all :data:`REPORT_KEYS`
+        present) and ``flags`` (mojibake runs and removed machine tokens, in text order,
+        offsets into ``text``).
+
+    Examples
+    --------
+    >>> r = clean("加強戰略謀劃，避免產生整\\n\\n合收縮效應。\\n\\n12\\n\\n(責任編輯:萬賢賢)")
+    >>> r.text
+    '加强战略谋划，避免产生整合收缩效应。'
+    >>> r.report["line_joins"], r.report["furniture_lines"]
+    (1, 2)
+    >>> clean(r.text).report == dict.fromkeys(REPORT_KEYS, 0)
+    True
+    """
+    report = dict.fromkeys(REPORT_KEYS, 0)
+    text, report["normalised"] = normalise(text)
+    text, report["pinyin_garbage"] = remove_pinyin_garbage(text)
+    text, report["pinyin_orphans"] = remove_orphan_pinyin(text)
+    text, report["furniture_lines"] = remove_furniture(text)
+    text, report["line_joins"] = join_broken_lines(text)
+    text, report["space_joins"] = remove_inline_spaces(text)
+    if t2s:
+        text, report["t2s_chars"] = to_simplified(text)
+    text, flags = flag_machine_tokens(text)
+    report["machine_tokens"] = len(flags)
+    mojibake = find_mojibake(text)
+    if mojibake:
+        flags = sorted(flags + mojibake, key=lambda f: (f.start, f.end))
+    return CleanResult(text, report, flags)

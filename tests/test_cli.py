@@ -1,0 +1,75 @@
+"""The command line, run in-process and as a real subprocess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from zhagen.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_new_add_docs_show(tmp_path, capsys):
+    proj = str(tmp_path / "s.zhagen")
+    assert main(["new", proj]) == 0
+    assert main(["add", proj, str(EXAMPLES / "docs"), str(EXAMPLES / "bad")]) == 0
+    out = capsys.readouterr()
+    assert "empty" in out.err and "binary" in out.err  # one clear line per bad file
+    assert main(["docs", proj, "--format", "json"]) == 0
+    docs = json.loads(capsys.readouterr().out)
+    assert len(docs) == 9 and {"id", "source", "record", "type", "title", "problems"} <= set(docs[0])
+    assert main(["docs", proj, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 9 and rows[0]["title"] == docs[0]["title"]
+    assert main(["docs", proj]) == 0
+    table = capsys.readouterr().out
+    assert table.splitlines()[0].startswith("id") and len(table.splitlines()) == 10
+    assert main(["docs", proj, "--problems", "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+    assert main(["show", proj, "1"]) == 0
+    assert "新质生产力" in capsys.readouterr().out
+    assert main(["show", proj, "1", "--sentences"]) == 0
+    assert capsys.readouterr().out.startswith("[0] 0-")
+
+
+def test_add_fails_only_when_nothing_imported(tmp_path, capsys):
+    proj = str(tmp_path / "s.zhagen")
+    main(["new", proj])
+    assert main(["add", proj, str(EXAMPLES / "bad")]) == 1
+    err = capsys.readouterr().err
+    assert "empty.txt" in err and "文件为空" in err
+
+
+def test_missing_project_gives_one_clean_line(tmp_path, capsys):
+    assert main(["docs", str(tmp_path / "nope.zhagen")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "nope.zhagen" in err and "not found" in err
+
+
+def test_show_unknown_document(tmp_path, capsys):
+    proj = str(tmp_path / "s.zhagen")
+    main(["new", proj])
+    assert main(["show", proj, "42"]) == 1
+    assert "no document with id 42" in capsys.readouterr().err
+
+
+def test_import_zhagen_stays_light():
+    code = (
+        "import sys, zhagen, zhagen.cli; zhagen.cli.build_parser();"
+        "heavy = {'pandas', 'numpy', 'rjieba', 'opencc', 'scipy', 'matplotlib'} & set(sys.modules);"
+        "print(sorted(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_entry_point_runs(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "zhagen", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.startswith("zhagen ")

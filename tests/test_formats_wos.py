@@ -1,0 +1,471 @@
+"""Tests for zhagen.formats.wos: WoS plain text, CiteSpace-converted CNKI, tab-delimited."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from zhagen.errors import InputError
+from zhagen.formats import detect_format, read_records
+from zhagen.formats import wos as wos_module
+from zhagen.formats.wos import read_wos, read_wos_tab
+from zhagen.records import RawRecord
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _wos(corpora: Path, name: str) -> Path:
+    return corpora / "wos" / name
+
+
+def _simple_scan(path: Path) -> list[dict[str, list[str]]]:
+    """An independent, deliberately naive reading: tag -> list of raw lines, per record."""
+    records: list[dict[str, list[str]]] = []
+    current: dict[str, list[str]] = {}
+    tag = ""
+    for raw in path.read_text(encoding="utf-8-sig").splitlines():
+        if raw == "ER":
+            records.append(current)
+            current, tag = {}, ""
+        elif raw.startswith("   ") and tag:
+            current[tag].append(raw.strip())
+        elif len(raw) > 2 and raw[2] == " " and raw[:2] not in ("FN", "VR"):
+            tag = raw[:2]
+            current[tag] = [raw[3:].strip()]
+    return records
+
+
+def _records(data: bytes | str, name: str = "inline.txt") -> list[RawRecord]:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return list(read_wos(io.BytesIO(raw), name=name))
+
+
+# --------------------------------------------------------------------------- real files
+
+
+def test_plaintext_10_counts_and_first_record(corpora: Path) -> None:
+    recs = list(read_wos(_wos(corpora, "plaintext_10.txt")))
+    assert len(recs) == 10
+    assert [r.record for r in recs] == list(range(1, 11))
+    assert all(r.format == "wos" and r.problems == [] for r in recs)
+    first = recs[0]
+    assert first.title == (
+        "Review of cyclin-dependent kinase 4/6 inhibitors in the treatment of "
+        "advanced or metastatic breast cancer"
+    )
+    assert first.authors == [
+        "Husinka, Lakyn",
+        "Koerner, Pamela H.",
+        "Miller, Rick T.",
+        "Trombatt, William",
+    ]
+    assert first.extra["au"].split("\n") == [
+        "Husinka, L",
+        "Koerner, PH",
+        "Miller, RT",
+        "Trombatt, W",
+    ]
+    assert first.keywords["en"] == [
+        "Palbociclib",
+        "abemaciclib",
+        "ribociclib",
+        "breast cancer",
+        "cancer",
+        "side effects",  # wrapped over two lines in the file
+        "safety",
+        "adverse events",
+    ]
+    assert first.year == 2021
+    assert first.doi == "10.1080/21556660.2020.1857103"
+    assert first.venue == "JOURNAL OF DRUG ASSESSMENT"
+    assert first.type == "journal" and first.extra["dt"] == "Review"
+    assert first.lang == "en"
+    assert first.affiliations == [
+        "AllianceRx Walgreens Prime, Pittsburgh, PA USA.",
+        "Duquesne Univ, Sch Pharm, Pittsburgh, PA 15219 USA.",
+    ]
+    assert first.extra["c1"].startswith("[Husinka, Lakyn; Miller, Rick T.; Trombatt, William]")
+    assert len(first.cited_refs) == 18
+    assert first.cited_refs[0] == "ACS, 2020, BREAST CANC COMM BRE"
+    assert first.extra["ut"] == "WOS:000602649200001"
+    # a structured abstract keeps its headed paragraphs
+    assert first.abstract.startswith("Objective\nThe purpose of this study is to review CDK 4/6")
+    assert "\nMethods\nThis retrospective cohort study" in first.abstract
+
+
+def test_plaintext_10_last_record(corpora: Path) -> None:
+    last = list(read_wos(_wos(corpora, "plaintext_10.txt")))[-1]
+    assert last.record == 10
+    assert last.title == (
+        "Umbelliprenin Suppresses Angiogenesis Signaling in SKBR-3 Cell Line by "
+        "Downregulation of EGF/CoCl2 -Mediated PI3K/AKT/MAPK"
+    )
+    assert last.authors[:2] == ["Atabakhshian, Roya", "Salami, Siamak"]
+    assert len(last.authors) == 10
+    assert last.keywords == {
+        "en": ["angiogenesis", "breast cancer", "CoCl2", "EGF", "umbelliprenin"],
+        "plus": [
+            "CANCER",
+            "VEGF",
+            "HIF-1-ALPHA",
+            "APOPTOSIS",
+            "GROWTH",
+            "EXPRESSION",
+            "INCREASES",
+            "COUMARINS",
+            "TARGETS",
+        ],
+    }
+    assert last.all_keywords()[:2] == ["angiogenesis", "breast cancer"]
+    assert (last.year, last.volume, last.issue, last.pages) == (2021, "8", "1", "7-18")
+    assert last.doi == "10.22127/rjp.2020.119314"
+    assert (last.issn, last.extra["ei"]) == ("2345-4458", "2345-5977")
+    assert last.extra["pd"] == "WIN" and last.extra["nr"] == "41"
+    assert len(last.cited_refs) == 41
+    assert last.extra["fx"].startswith("This research was funded by grant number 11214 from the")
+
+
+def test_plaintext_344_fullrecord(corpora: Path) -> None:
+    recs = list(read_wos(_wos(corpora, "plaintext_344_fullrecord.txt")))
+    assert len(recs) == 344
+    assert all(not r.problems for r in recs)
+    first, last = recs[0], recs[-1]
+    assert first.title == (
+        "Choice of treatments of the coronal shear fractures of the humerus. "
+        "A national survey of Italian AO members"
+    )
+    assert len(first.authors) == 17
+    assert (first.authors[0], first.authors[-1]) == ("Vicenti, Giovanni", "Moretti, Biagio")
+    assert first.keywords["en"] == [
+        "Distal humerus fractures",
+        "Coronal shear fractures",
+        "AO Trauma Italy survey",
+    ]
+    assert first.keywords["plus"][:3] == ["DISTAL HUMERUS", "OPEN REDUCTION", "INTERNAL-FIXATION"]
+    assert (first.year, first.volume, first.pages) == (2023, "54", "S78-S84")
+    assert first.extra["su"] == "1" and first.extra["ea"] == "APR 2023"
+    assert first.doi == "10.1016/j.injury.2022.11.015"
+    assert len(first.cited_refs) == 44
+    assert first.cited_refs[-1] == (
+        "Yari SS, 2015, WORLD J CLIN CASES, V3, P405, DOI 10.12998/wjcc.v3.i5.405"
+    )
+    assert first.extra["oi"] == (
+        "Buono, Claudio/0000-0002-7597-6425; Zavattini, Giacomo/0000-0002-4931-1294"
+    )
+    assert last.title == (
+        "Patient Characteristics, Treatment, and Presenting PROMIS Scores Associated with "
+        "Number of Office Visits for Traumatic Hand and Wrist Conditions"
+    )
+    assert last.authors[0] == "Bernstein, David N." and len(last.authors) == 5
+    assert last.year == 2019 and last.doi == "10.1097/CORR.0000000000000742"
+    assert "en" not in last.keywords  # this record has no DE field
+    assert len(last.cited_refs) == 27
+    assert recs[1].authors[0] == "Bartonicek, Jan"  # AF; AU has the accented "Bartonícek, J"
+    assert recs[1].extra["au"].startswith("Bartonícek, J")
+    dts = {r.extra["dt"] for r in recs}
+    assert dts == {"Article", "Article; Proceedings Paper", "Article; Retracted Publication"}
+    assert {r.type for r in recs} == {"journal"}
+
+
+@pytest.mark.parametrize("name", ["plaintext_10.txt", "plaintext_344_fullrecord.txt"])
+def test_independent_scan_agrees(corpora: Path, name: str) -> None:
+    path = _wos(corpora, name)
+    recs = list(read_wos(path))
+    text = path.read_text(encoding="utf-8-sig")
+    er_lines = sum(1 for line in text.splitlines() if line == "ER")
+    assert len(recs) == er_lines
+    scanned = _simple_scan(path)
+    assert [r.extra["ut"] for r in recs] == [s["UT"][0] for s in scanned]
+    assert [len(r.cited_refs) for r in recs] == [len(s.get("CR", [])) for s in scanned]
+    # DE keywords: join wrapped lines with a space and split on "; "
+    de_counts = [len(" ".join(s["DE"]).split("; ")) if "DE" in s else 0 for s in scanned]
+    assert [len(r.keywords.get("en", [])) for r in recs] == de_counts
+    assert sum(de_counts) == (57 if name == "plaintext_10.txt" else 1506)
+    assert [r.year for r in recs] == [int(s["PY"][0]) for s in scanned]
+    assert [r.authors for r in recs] == [s["AF"] for s in scanned]
+
+
+def test_detect_format_on_real_files(corpora: Path) -> None:
+    assert detect_format(_wos(corpora, "plaintext_10.txt")) == "wos"
+    assert detect_format(_wos(corpora, "plaintext_344_fullrecord.txt")) == "wos"
+
+
+def test_small_chunks_give_the_same_records(corpora: Path, monkeypatch) -> None:
+    path = _wos(corpora, "plaintext_10.txt")
+    expected = list(read_wos(path))
+    for size in (1, 7, 64, 1000):
+        monkeypatch.setattr(wos_module, "_CHUNK", size)
+        assert list(read_wos(path)) == expected
+
+
+def test_concatenated_exports_with_crlf(corpora: Path, tmp_path: Path) -> None:
+    """Users often join several savedrecs.txt files into one; Windows tools add CRLF."""
+    raw = _wos(corpora, "plaintext_10.txt").read_bytes()
+    joined = tmp_path / "joined.txt"
+    joined.write_bytes((raw + raw).replace(b"\n", b"\r\n"))
+    recs = list(read_wos(joined))
+    assert len(recs) == 20
+    assert recs[10].title == recs[0].title and recs[10].record == 11
+    assert recs[19].cited_refs == recs[9].cited_refs
+    assert not any(r.problems for r in recs)
+    assert all("\r" not in r.abstract for r in recs)
+
+
+# --------------------------------------------------------------------------- tab-delimited
+
+_TAB_TAGS = "PT AU AF TI SO LA DT DE ID AB C1 CR NR TC PY VL IS BP EP DI SN EI UT".split()
+
+
+def _tab_line(rec: RawRecord) -> str:
+    values = {
+        "PT": rec.extra["pt"],
+        "AU": "; ".join(rec.extra["au"].split("\n")),
+        "AF": "; ".join(rec.authors),
+        "TI": rec.title,
+        "SO": rec.venue,
+        "LA": rec.extra["la"],
+        "DT": rec.extra["dt"],
+        "DE": "; ".join(rec.keywords.get("en", [])),
+        "ID": "; ".join(rec.keywords.get("plus", [])),
+        "AB": rec.abstract.replace("\n", " "),
+        "C1": "; ".join(rec.extra.get("c1", "").split("\n")),
+        "CR": "; ".join(rec.cited_refs),
+        "NR": rec.extra["nr"],
+        "TC": rec.extra["tc"],
+        "PY": str(rec.year),
+        "VL": rec.volume,
+        "IS": rec.issue,
+        "BP": rec.extra.get("bp", ""),
+        "EP": rec.extra.get("ep", ""),
+        "DI": rec.doi,
+        "SN": rec.extra.get("sn", rec.issn),
+        "EI": rec.extra.get("ei", ""),
+        "UT": rec.extra["ut"],
+    }
+    return "\t".join(values[t] for t in _TAB_TAGS)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+@pytest.mark.parametrize("name", ["plaintext_10.txt", "plaintext_344_fullrecord.txt"])
+def test_tab_delimited_round_trip(corpora: Path, tmp_path: Path, encoding: str, name: str) -> None:
+    plain = list(read_wos(_wos(corpora, name)))
+    lines = ["\t".join(_TAB_TAGS)] + [_tab_line(r) for r in plain]
+    path = tmp_path / "savedrecs.txt"
+    # Python's "utf-16" writes a BOM and little-endian on this platform, as WoS does
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    if encoding == "utf-16":
+        assert path.read_bytes()[:2] == b"\xff\xfe"
+    assert detect_format(path) == "wos-tab"
+    tab = list(read_wos_tab(path))
+    assert len(tab) == len(plain)
+    for p, t in zip(plain, tab, strict=True):
+        assert t.format == "wos-tab" and t.problems == []
+        assert (t.title, t.authors, t.year, t.doi, t.venue) == (
+            p.title,
+            p.authors,
+            p.year,
+            p.doi,
+            p.venue,
+        )
+        assert (t.volume, t.issue, t.pages, t.type, t.lang) == (
+            p.volume,
+            p.issue,
+            p.pages,
+            p.type,
+            p.lang,
+        )
+        assert t.keywords == p.keywords
+        assert t.cited_refs == p.cited_refs
+        assert t.affiliations == p.affiliations
+        assert t.extra["ut"] == p.extra["ut"] and t.extra["au"] == p.extra["au"]
+        assert t.abstract.split() == p.abstract.split()
+
+
+def test_tab_reads_open_file_and_reports_extra_columns() -> None:
+    data = "PT\tAU\tTI\tPY\tUT\nJ\tLi, X; Wang, Y\tA title\t2024\tWOS:1\tstray\n"
+    (rec,) = read_wos_tab(io.BytesIO(data.encode("utf-8")), name="tab.txt")
+    assert rec.authors == ["Li, X", "Wang, Y"] and rec.year == 2024
+    assert [p.code for p in rec.problems] == ["wos-tab-columns"]
+    assert (rec.problems[0].record, rec.problems[0].line) == (1, 2)
+
+
+def test_tab_c1_keeps_semicolons_inside_brackets() -> None:
+    c1 = "[Li, X; Wang, Y] Peking Univ, Beijing, Peoples R China.; [Zhao, Z] Tsinghua Univ, China."
+    data = f"PT\tAU\tTI\tC1\nJ\tLi, X\tT\t{c1}\n"
+    (rec,) = read_wos_tab(io.BytesIO(data.encode()), name="tab.txt")
+    assert rec.affiliations == ["Peking Univ, Beijing, Peoples R China.", "Tsinghua Univ, China."]
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["", "PT\tAU\tTI\n", "\n\n", "Title\tAuthors\nA\tB\n"],
+    ids=["empty", "header-only", "blank", "not-wos"],
+)
+def test_tab_without_records_raises(data: str) -> None:
+    with pytest.raises(InputError) as err:
+        list(read_wos_tab(io.BytesIO(data.encode()), name="bad.txt"))
+    assert err.value.file == "bad.txt" and err.value.zh and err.value.en
+
+
+# --------------------------------------------------------------------------- inline fixtures
+
+# Made up for these tests, in the layout CiteSpace writes when it converts a CNKI export
+# (download_*.txt): WoS tags, Chinese content, UT CNKI:..., no FN/VR header.
+CITESPACE_CNKI = """\
+PT J
+AU 张三
+   李四
+AF 张三
+   李四
+TI 新质生产力的理论内涵
+   与实践路径
+SO 经济研究
+C1 北京大学经济学院;清华大学公共管理学院
+DE 新质生产力;高质量发展; 科技创新；数字经济
+AB 本文讨论新质生产力的理论内涵。
+PY 2024
+VL 59
+IS 03
+BP 4
+EP 18
+UT CNKI:JJYJ202403001
+ER
+
+PT J
+AU 王五
+TI 数字经济赋能乡村振兴：ChatGPT 时代的机遇
+SO 中国软科学
+DE 数字经济; ChatGPT; 乡村振兴
+PY 2023
+IS<SP>
+VL
+UT CNKI:ZGRK202312005
+ER
+
+""".replace("<SP>", " ")  # empty fields, one with a trailing blank as CiteSpace writes them
+
+
+def test_citespace_converted_cnki() -> None:
+    recs = _records(CITESPACE_CNKI.replace("\n", "\r\n"), "download_1.txt")
+    assert len(recs) == 2
+    first, second = recs
+    assert first.format == "cnki-citespace"
+    assert first.title == "新质生产力的理论内涵与实践路径"  # no space between Chinese lines
+    assert first.authors == ["张三", "李四"]
+    assert first.keywords == {"zh": ["新质生产力", "高质量发展", "科技创新", "数字经济"]}
+    assert first.affiliations == ["北京大学经济学院", "清华大学公共管理学院"]
+    assert (first.venue, first.year, first.volume, first.issue, first.pages) == (
+        "经济研究",
+        2024,
+        "59",
+        "03",
+        "4-18",
+    )
+    assert first.lang == "zh" and first.type == "journal"
+    assert first.extra["ut"] == "CNKI:JJYJ202403001"
+    # as in the CNKI readers, a keyword without Chinese characters counts as English
+    assert second.keywords == {"zh": ["数字经济", "乡村振兴"], "en": ["ChatGPT"]}
+    assert second.title == "数字经济赋能乡村振兴：ChatGPT 时代的机遇"
+    assert second.issue == second.volume == "" and "is" not in second.extra
+    assert not first.problems and not second.problems
+
+
+def test_citespace_cnki_through_registry(tmp_path: Path) -> None:
+    path = tmp_path / "download_1.txt"
+    path.write_text("FN Clarivate Analytics Web of Science\nVR 1.0\n" + CITESPACE_CNKI)
+    assert detect_format(path) == "cnki-citespace"
+    assert [r.format for r in read_records(path)] == ["cnki-citespace"] * 2
+
+
+TRUNCATED = """\
+FN Clarivate Analytics Web of Science
+VR 1.0
+PT J
+AU Li, X
+TI Complete record
+PY 2020
+ER
+
+PT J
+AU Wang, Y
+TI Cut off
+   in the middle"""
+
+
+def test_truncated_record_is_kept_with_a_warning() -> None:
+    recs = _records(TRUNCATED, "cut.txt")
+    assert [r.title for r in recs] == ["Complete record", "Cut off in the middle"]
+    assert recs[0].problems == []
+    (problem,) = [p for p in recs[1].problems if p.code == "wos-truncated"]
+    assert (problem.file, problem.record, problem.line, problem.severity) == (
+        "cut.txt",
+        2,
+        9,
+        "warning",
+    )
+    assert "ER" in problem.zh and "ER" in problem.en
+    # no PY either: reported, not fatal
+    assert "wos-no-year" in [p.code for p in recs[1].problems]
+
+
+def test_missing_er_between_records_and_stray_line() -> None:
+    data = (
+        "PT J\nTI First\nPY 2020\n"  # no ER
+        "PT J\nTI Second\nthis line has no tag\nPY 2021\nER\n"
+        "PT J\nTI Third\nPY 2022\nER  \nEF\n"  # ER with trailing blanks
+    )
+    recs = _records(data, "odd.txt")
+    assert [r.title for r in recs] == ["First", "Second this line has no tag", "Third"]
+    assert [r.year for r in recs] == [2020, 2021, 2022]
+    assert [p.code for p in recs[0].problems] == ["wos-truncated"]
+    assert [(p.code, p.line) for p in recs[1].problems] == [("wos-stray-line", 6)]
+    assert recs[2].problems == []
+
+
+def test_unknown_tags_are_kept_and_year_repaired() -> None:
+    data = "PT J\nTI T\nPY 2019a\nXX something new\n   more\nZZ\nDT Proceedings Paper\nER\n"
+    (rec,) = _records(data)
+    assert rec.extra["xx"] == "something new more"
+    assert "zz" not in rec.extra  # empty values are dropped
+    assert rec.year == 2019 and rec.extra["py"] == "2019a"
+    assert [p.code for p in rec.problems] == ["wos-year-repaired"]
+    assert rec.problems[0].line == 1
+    assert rec.type == "conference"
+
+
+@pytest.mark.parametrize(
+    ("dt", "pt", "expected"),
+    [
+        ("Article", "J", "journal"),
+        ("Review; Early Access", "J", "journal"),
+        ("Proceedings Paper", "S", "conference"),
+        ("Book Chapter", "B", "book"),
+        ("", "P", "patent"),
+        ("Editorial Material", "J", "journal"),
+        ("", "", "other"),
+    ],
+)
+def test_document_types(dt: str, pt: str, expected: str) -> None:
+    lines = [f"PT {pt}" if pt else "", "TI T", "PY 2020", f"DT {dt}" if dt else "", "ER"]
+    (rec,) = _records("\n".join(x for x in lines if x) + "\n")
+    assert rec.type == expected
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["", "\ufeff", "FN Clarivate Analytics Web of Science\nVR 1.0\nEF\n", "just some prose\n"],
+    ids=["empty", "bom-only", "header-only", "prose"],
+)
+def test_no_records_raises_input_error(data: str) -> None:
+    with pytest.raises(InputError) as err:
+        _records(data, "empty.txt")
+    assert err.value.file == "empty.txt"
+    assert "Web of Science" in err.value.zh and "Web of Science" in err.value.en
+
+
+def test_utf16_plain_text() -> None:
+    data = "FN Clarivate\nVR 1.0\nPT J\nAU Müller, K\nTI Über Ökonomie\nPY 2022\nER\nEF\n"
+    (rec,) = _records(data.encode("utf-16"))
+    assert rec.authors == ["Müller, K"] and rec.title == "Über Ökonomie"
