@@ -23,7 +23,7 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 def ensure_env() -> None:
     """Create the virtual environment and install zhagen[test] when needed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be run by an older python3
         sys.exit("zhagen needs Python 3.11 or newer / zhagen 需要 Python 3.11 及以上版本")
     stamp = VENV / ".zhagen-installed"
     want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()

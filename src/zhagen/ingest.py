@@ -8,6 +8,7 @@ processes (:mod:`zhagen.run`); only the main process writes to the store.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -109,16 +110,30 @@ def _clean_field(value: str) -> tuple[str, dict[str, Any]]:
     return res.text, info
 
 
+_KW_SEP = "\n"  # keywords never hold a line break; normalise keeps line breaks
+
+
 def _clean_keywords(keywords: dict[str, list[str]]) -> dict[str, list[str]]:
+    """NFC, width, 繁→简 for every keyword at once (one call, not one per keyword)."""
     from zhagen.text.clean import normalise, to_simplified
 
+    if not keywords:
+        return {}
+    langs = list(keywords)
+    flat = [w for lang in langs for w in keywords[lang]]
+    joined = _KW_SEP.join(flat)
+    cleaned = to_simplified(normalise(joined)[0])[0].split(_KW_SEP)
+    if len(cleaned) != len(flat):  # normalisation touched the separator: go one by one
+        cleaned = [to_simplified(normalise(w)[0])[0] for w in flat]
     out: dict[str, list[str]] = {}
-    for lang, words in keywords.items():
+    i = 0
+    for lang in langs:
         seen: dict[str, None] = {}
-        for w in words:
-            w = to_simplified(normalise(w)[0])[0].strip()
+        for w in cleaned[i : i + len(keywords[lang])]:
+            w = w.strip()
             if w:
                 seen.setdefault(w, None)
+        i += len(keywords[lang])
         out[lang] = list(seen)
     return out
 
@@ -177,8 +192,13 @@ def _prepare_one(rec: RawRecord) -> tuple[tuple[Any, ...], list[tuple[int, int]]
     return row, spans
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if not value:
+        return "{}" if isinstance(value, dict) else "[]"
+    return _ENCODER.encode(value)
 
 
 def prepare_batch(
@@ -194,6 +214,8 @@ def _batches(it: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord]]:
 
 
 def _sha256(path: str) -> tuple[str, int]:
+    if os.path.isdir(path):
+        raise InputError("这是一个文件夹，不是文件", "this is a folder, not a file", file=path)
     h = hashlib.sha256()
     size = 0
     with open(path, "rb") as fh:
@@ -207,13 +229,20 @@ def _problem_row(source_id: int | None, p: Problem) -> tuple[Any, ...]:
     return (source_id, p.file, p.record, p.line, p.severity, p.code, p.zh, p.en)
 
 
-def _fail(store: Store, path: str, exc: ZhagenError, sha: str | None, size: int | None) -> FileReport:
+def _fail(
+    store: Store, path: str, exc: ZhagenError, sha: str | None, size: int | None
+) -> FileReport:
     prob = Problem(
         file=path, zh=exc.zh, en=exc.en, severity="error", record=exc.record, line=exc.line
     )
     with store.transaction():
         sid = q.insert_source(
-            store, path=path, abspath=_abspath(path), sha256=sha, size=size, fmt=None,
+            store,
+            path=path,
+            abspath=_abspath(path),
+            sha256=sha,
+            size=size,
+            fmt=None,
             status="failed",
         )
         q.insert_problems(store, [_problem_row(sid, prob)])
@@ -228,27 +257,101 @@ def _abspath(path: str) -> str | None:
         return None
 
 
-def import_file(
-    store: Store, path: str, fmt: str | None = None, *, workers: int = 1
-) -> FileReport:
-    """Import one file; never raises for bad input (the report says what went wrong)."""
-    from zhagen.formats import detect_format, read_records
-    from zhagen.run import map_partitions
+#: Files larger than this are cut into chunks and read by worker processes, when their
+#: format allows (see :func:`zhagen.formats.iter_chunks`).
+PARALLEL_MIN_BYTES = 16 << 20
 
-    sha = size = None
+
+def _work(item: tuple[Any, ...]) -> tuple[list, int, Problem | None]:
+    """One unit of import work (runs in a worker process): read a chunk and/or clean records.
+
+    Returns the prepared records, the number of lines the chunk held (0 for a batch of
+    records read by the main process) and an error that stopped reading, if any.
+    """
+    if item[0] == "records":
+        return prepare_batch(item[1]), 0, None
+    from zhagen.formats import reader_for
+
+    _kind, chunk, fmt, name = item
     try:
-        if os.path.isdir(path):
-            raise InputError("这是一个文件夹，不是文件", "this is a folder, not a file", file=path)
+        records = list(reader_for(fmt)(io.BytesIO(chunk), name=name))
+    except ZhagenError as exc:
+        if not chunk.strip():
+            return [], chunk.count(b"\n"), None
+        return [], chunk.count(b"\n"), _problem_from(name, exc)
+    return prepare_batch(records), chunk.count(b"\n"), None
+
+
+def _problem_from(path: str, exc: ZhagenError) -> Problem:
+    return Problem(
+        file=path, zh=exc.zh, en=exc.en, severity="error", record=exc.record, line=exc.line
+    )
+
+
+def _work_items(path: str, fmt: str, size: int) -> Iterator[tuple[Any, ...]]:
+    from zhagen.formats import iter_chunks, read_records
+
+    chunks = iter_chunks(path, fmt) if size >= PARALLEL_MIN_BYTES else None
+    if chunks is not None:
+        return (("chunk", c, fmt, path) for c in chunks)
+    batches = _batches(iter(read_records(path, fmt, name=path)), BATCH)
+    return (("records", b) for b in batches)
+
+
+def _renumber(prepared: list, records: int, lines: int) -> list:
+    """Shift a chunk's record and line numbers by what the earlier chunks held."""
+    for _row, _spans, probs in prepared:
+        for p in probs:
+            p.record = None if p.record is None else p.record + records
+            p.line = None if p.line is None else p.line + lines
+    return [((row[0] + records, *row[1:]), spans, probs) for row, spans, probs in prepared]
+
+
+def _read_into(
+    store: Store,
+    sid: int,
+    path: str,
+    fmt: str,
+    size: int,
+    workers: int | None,
+    report: FileReport,
+) -> Problem | None:
+    """Read, clean and store every record of one file; return the error that stopped it."""
+    from zhagen.run import default_workers, map_partitions
+
+    items = _work_items(path, fmt, size)
+    if workers is None:
+        workers = min(2, default_workers()) if size >= PARALLEL_MIN_BYTES else 1
+    n_records = n_lines = 0
+    try:
+        for prepared, chunk_lines, error in map_partitions(_work, items, workers=workers):
+            if chunk_lines:
+                prepared = _renumber(prepared, n_records, n_lines)
+                if error is not None:
+                    error.line = None if error.line is None else error.line + n_lines
+            _store_batch(store, sid, prepared, report)
+            n_records += len(prepared)
+            n_lines += chunk_lines
+            if error is not None:
+                return error
+    except ZhagenError as exc:
+        return _problem_from(path, exc)
+    return None
+
+
+def import_file(
+    store: Store, path: str, fmt: str | None = None, *, workers: int | None = None
+) -> FileReport:
+    """Import one file; never raises for bad input (the report says what went wrong).
+
+    ``workers``: processes for reading and cleaning; ``None`` chooses (2 for large exports).
+    """
+    from zhagen.formats import detect_format
+
+    try:
         sha, size = _sha256(path)
-    except OSError as exc:
-        err = InputError(
-            f"无法读取文件（{exc.strerror or exc}），请检查路径和权限",
-            f"cannot read the file ({exc.strerror or exc}); check the path and its permissions",
-            file=path,
-        )
-        return _fail(store, path, err, None, None)
-    except InputError as exc:
-        return _fail(store, path, exc, None, None)
+    except (OSError, InputError) as exc:
+        return _fail(store, path, _unreadable(path, exc), None, None)
     earlier = q.find_source(store, sha)
     if earlier is not None and earlier["status"] == "ok":
         return FileReport(path=path, status="skipped", records=0, format=None)
@@ -260,46 +363,61 @@ def import_file(
         if earlier is not None:
             q.delete_source_documents(store, earlier["id"])
         sid = q.insert_source(
-            store, path=path, abspath=_abspath(path), sha256=sha, size=size, fmt=fmt,
+            store,
+            path=path,
+            abspath=_abspath(path),
+            sha256=sha,
+            size=size,
+            fmt=fmt,
             status="partial",
         )
     report = FileReport(path=path, status="partial", format=fmt)
-    try:
-        batches = _batches(iter(read_records(path, fmt, name=path)), BATCH)
-        for prepared in map_partitions(prepare_batch, batches, workers=workers):
-            _store_batch(store, sid, prepared, report)
-    except ZhagenError as exc:
-        report.problems.append(
-            Problem(file=path, zh=exc.zh, en=exc.en, severity="error", record=exc.record,
-                    line=exc.line)
-        )
+    error = _read_into(store, sid, path, fmt, size, workers, report)
     with store.transaction():
-        if report.problems and report.problems[-1].severity == "error" and report.records == 0:
-            report.status = "failed"
-            q.insert_problems(store, [_problem_row(sid, report.problems[-1])])
-        else:
-            report.status = "ok"
+        if error is not None:
+            report.problems.append(error)
+            q.insert_problems(store, [_problem_row(sid, error)])
+        report.status = "ok" if error is None else ("failed" if report.records == 0 else "partial")
         report.duplicates = q.mark_duplicates(store, sid)
         q.finish_source(store, sid, status=report.status, n_records=report.records, fmt=fmt)
         store.log(
             "import",
-            {"path": path, "sha256": sha, "format": fmt, "records": report.records,
-             "status": report.status},
+            {
+                "path": path,
+                "sha256": sha,
+                "format": fmt,
+                "records": report.records,
+                "status": report.status,
+            },
         )
     return report
+
+
+def _unreadable(path: str, exc: OSError | InputError) -> InputError:
+    if isinstance(exc, InputError):
+        return exc
+    return InputError(
+        f"无法读取文件（{exc.strerror or exc}），请检查路径和权限",
+        f"cannot read the file ({exc.strerror or exc}); check the path and its permissions",
+        file=path,
+    )
 
 
 def _store_batch(store: Store, sid: int, prepared: list, report: FileReport) -> None:
     with store.transaction():
         kept = [item for item in prepared if not _unusable(item[2])]
-        ids = q.insert_documents(store, [(sid, *row) for row, _spans, _probs in kept])
-        for doc_id, (_row, spans, _probs) in zip(ids, kept, strict=True):
-            if spans is not None:
-                q.insert_sentences(store, doc_id, spans)
+        rows = [(sid, *row) for row, _spans, _probs in kept]
+        if any(spans is not None for _row, spans, _probs in kept):
+            ids = q.insert_documents(store, rows)
+            for doc_id, (_row, spans, _probs) in zip(ids, kept, strict=True):
+                if spans is not None:
+                    q.insert_sentences(store, doc_id, spans)
+        else:
+            q.insert_documents_bulk(store, rows)
         probs = [p for _row, _spans, ps in prepared for p in ps]
         q.insert_problems(store, [_problem_row(sid, p) for p in probs])
         report.problems.extend(probs)
-    report.records += len(ids)
+    report.records += len(kept)
 
 
 def _unusable(problems: list[Problem]) -> bool:
@@ -312,7 +430,7 @@ def add_paths(
     paths: Iterable[str | os.PathLike[str]],
     fmt: str | None = None,
     *,
-    workers: int = 1,
+    workers: int | None = None,
     progress: Callable[[FileReport], None] | None = None,
 ) -> ImportReport:
     """Import files and folders. One bad file never stops the others."""

@@ -89,7 +89,7 @@ class Project:
         paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
         *,
         format: str | None = None,  # noqa: A002 - mirrors the CLI's --format
-        workers: int = 1,
+        workers: int | None = None,
         progress: Callable[[FileReport], None] | None = None,
     ) -> ImportReport:
         """Import files and folders (any supported format; detected from content).
@@ -256,7 +256,18 @@ class Project:
         return dup.assign(
             first_source=[first.at[int(i), "source"] for i in dup["duplicate_of"]],
             first_record=[first.at[int(i), "record"] for i in dup["duplicate_of"]],
-        )[["id", "source", "record", "title", "year", "duplicate_of", "first_source", "first_record"]]
+        )[
+            [
+                "id",
+                "source",
+                "record",
+                "title",
+                "year",
+                "duplicate_of",
+                "first_source",
+                "first_record",
+            ]
+        ]
 
 
 def _flat_keywords(by_lang: dict[str, list[str]]) -> list[str]:

@@ -19,7 +19,12 @@ def register(sub: Any) -> None:
     p.add_argument("project")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--format", dest="fmt", default=None, help="覆盖格式识别 / force a format")
-    p.add_argument("--workers", type=int, default=1, help="进程数 / worker processes")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="进程数（默认自动）/ worker processes (default: auto)",
+    )
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("docs", help="列出文档 / list documents and records")

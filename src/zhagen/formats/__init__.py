@@ -23,7 +23,7 @@ from zhagen.errors import InputError, ParameterError
 from zhagen.formats._io import Source, decode, read_head, source_name
 from zhagen.records import RawRecord
 
-__all__ = ["FORMATS", "detect_format", "read_records", "reader_for"]
+__all__ = ["FORMATS", "CHUNK_STARTS", "detect_format", "iter_chunks", "read_records", "reader_for"]
 
 #: format name -> (module, reader function). Order is irrelevant; detection is below.
 FORMATS: dict[str, tuple[str, str]] = {
@@ -43,6 +43,15 @@ FORMATS: dict[str, tuple[str, str]] = {
     "docx": ("zhagen.formats.docx", "read_docx"),
     "pdf": ("zhagen.formats.pdf", "read_pdf"),
 }
+
+#: Formats whose records each begin with a line starting with this tag: such files can be cut
+#: into byte chunks at record starts and read in parallel (see :func:`iter_chunks`).
+CHUNK_STARTS: dict[str, bytes] = {
+    "cnki-refworks": b"\nRT ",
+    "cnki-endnote": b"\n%0 ",
+    "cnki-noteexpress": b"\n{Reference Type}:",
+}
+_CHUNK_ENCODINGS = {"utf-8", "utf-8-sig", "gb18030", "ascii"}
 
 _EXT = {
     ".txt": "txt",
@@ -125,7 +134,9 @@ def detect_format(source: Source, *, name: str | None = None) -> str:
     head = read_head(source, name=label)
     ext = Path(label).suffix.lower()
     if not head:
-        raise InputError("文件为空，没有可导入的内容", "the file is empty; nothing to import", file=label)
+        raise InputError(
+            "文件为空，没有可导入的内容", "the file is empty; nothing to import", file=label
+        )
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
@@ -191,3 +202,39 @@ def read_records(
         if fmt == "cnki-citespace":
             rec.format = fmt
         yield rec
+
+
+def iter_chunks(
+    path: str | os.PathLike[str], fmt: str, *, size: int = 8 << 20
+) -> Iterator[bytes] | None:
+    """Cut a large export into byte chunks that each hold whole records, or ``None``.
+
+    Only for formats in :data:`CHUNK_STARTS` saved in an ASCII-compatible encoding (where
+    ``\n`` never occurs inside a multi-byte character). Each chunk can be read on its own by
+    the format's reader; record and line numbers then restart at 1 in each chunk and the
+    caller adds the offsets.
+    """
+    from zhagen.formats._io import detect_encoding
+
+    start = CHUNK_STARTS.get(fmt)
+    if start is None or detect_encoding(read_head(path)) not in _CHUNK_ENCODINGS:
+        return None
+    return _chunks(os.fspath(path), start, size)
+
+
+def _chunks(path: str, start: bytes, size: int) -> Iterator[bytes]:
+    # The last chunk is merged with the one before it, so that the reader's check of a
+    # truncated last record still sees earlier records to compare with.
+    with open(path, "rb") as fh:
+        carry, pending = b"", b""
+        while block := fh.read(size):
+            buf = carry + block
+            cut = buf.rfind(start)
+            if cut <= 0:
+                carry = buf
+                continue
+            if pending:
+                yield pending
+            pending, carry = buf[: cut + 1], buf[cut + 1 :]
+        if pending or carry:
+            yield pending + carry

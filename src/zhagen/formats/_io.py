@@ -8,6 +8,7 @@ a size limit so that a 2 GB file gets a clear error, not an out-of-memory kill.
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import os
 from collections.abc import Iterator
@@ -51,9 +52,21 @@ def source_name(source: Source, name: str | None = None) -> str:
     return str(getattr(source, "name", "<stream>"))
 
 
+#: errno -> the reason in Chinese (the English one is the system's ``strerror``)
+_REASONS_ZH = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EIO: "磁盘读取错误",
+}
+
+
 def _unreadable(name: str, exc: OSError) -> InputError:
+    reason_zh = _REASONS_ZH.get(exc.errno or 0, exc.strerror or str(exc))
     return InputError(
-        f"无法读取文件（{exc.strerror or exc}），请检查路径和权限",
+        f"无法读取文件（{reason_zh}），请检查路径和权限",
         f"cannot read the file ({exc.strerror or exc}); check the path and its permissions",
         file=name,
     )

@@ -182,13 +182,24 @@ _BULLET = re.compile(r"^\s*[-*+][ \t]+(?:\[[ xX]\][ \t]+)?")
 _FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^[^\]]+\]:\s*")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_HTML_TAGS = (
+    "a|abbr|b|big|blockquote|br|center|cite|code|dd|del|details|div|dl|dt|em|figcaption|"
+    "figure|font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|pre|q|s|section|small|span|strike|"
+    "strong|sub|summary|sup|table|tbody|td|th|thead|tr|tt|u|ul"
+)
+_HTML_ATTRS = r"""(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*"""
+# bounded repeats keep the link patterns from going quadratic on a long run of "["
 _INLINE = [
-    (re.compile(r"!\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)"), r"\1"),  # image -> alt text
-    (re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)"), r"\1"),  # link -> its text
-    (re.compile(r"\[\^[^\]]+\]"), ""),  # footnote reference
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference link
+    (re.compile(r"!\[([^\]]{0,500})\]\((?:[^()]|\([^)]*\))*\)"), r"\1"),  # image -> alt text
+    (re.compile(r"\[([^\]]{1,500})\]\((?:[^()]|\([^)]*\))*\)"), r"\1"),  # link -> its text
+    (re.compile(r"\[\^[^\]]{1,100}\]"), ""),  # footnote reference
+    (re.compile(r"\[([^\]]{1,500})\]\[[^\]]{0,100}\]"), r"\1"),  # reference link
     (re.compile(r"<((?:https?|ftp)://[^>\s]+|[^>@\s]+@[^>\s]+)>"), r"\1"),  # autolink
-    (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), ""),  # inline HTML tag
+    (re.compile(r"<!--.*?-->"), ""),  # HTML comment on one line
+    (
+        re.compile(rf"</?(?:{_HTML_TAGS}){_HTML_ATTRS}\s*/?>", re.I),
+        "",
+    ),  # HTML tag (not "a<b 且 b>c")
     (re.compile(r"(\*\*\*|___)(?!\s)(.+?)(?<!\s)\1"), r"\2"),
     (re.compile(r"(\*\*|__)(?!\s)(.+?)(?<!\s)\1"), r"\2"),
     (re.compile(r"\*(?![\s*])(.+?)(?<![\s*])\*"), r"\1"),
@@ -206,7 +217,9 @@ def _md_inline(line: str) -> str:
         parts.append(m.group(2))
         pos = m.end()
     parts.append(_md_plain(line[pos:]))
-    return re.sub(r"(?: {2,}|\\)$", "", "".join(parts))
+    out = "".join(parts)
+    # a hard line break (two spaces or a backslash at the end) is markup too
+    return out[:-1] if out.endswith("\\") else out.rstrip(" ") if out.endswith("  ") else out
 
 
 def _md_plain(part: str) -> str:
@@ -403,8 +416,7 @@ def _as_year(value: Any) -> int | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        y = int(value)
-        return y if 1000 <= y <= 2999 else None
+        return int(value) if 1000 <= value < 3000 else None  # also refuses inf and NaN
     m = _YEAR.search(str(value))
     return int(m.group(1)) if m else None
 
@@ -487,7 +499,7 @@ def _bad_line(label: str, lineno: int, why_zh: str, why_en: str) -> RawRecord:
 def _parse_line(line: str, label: str, lineno: int) -> RawRecord:
     try:
         obj = json.loads(line)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         msg = getattr(exc, "msg", str(exc))
         col = getattr(exc, "colno", None)
         return _bad_line(

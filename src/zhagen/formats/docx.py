@@ -225,7 +225,9 @@ def _blocks(container: Any, styles: dict[str, str]) -> Iterator[tuple[str, str]]
 
 def _title(doc: Any, blocks: list[tuple[str, str]], text: str, label: str) -> str:
     title = (doc.core_properties.title or "").strip()
-    if title and not re.fullmatch(r"(?i)(untitled|无标题.*|文档\d*|document\d*)", title):
+    # python-docx reports "Word Document" for a file without docProps/core.xml
+    junk = r"(?i)(untitled|无标题.*|文档\d*|document\d*|word document|microsoft word.*)"
+    if title and not re.fullmatch(junk, title):
         return title
     for wanted in ("title", "标题", "heading 1", "标题 1"):
         for style, line in blocks:

@@ -312,11 +312,20 @@ def _clean(text: str | None) -> str:
     return _SPACE_RUN.sub(" ", text or "").strip()
 
 
+def _in_boilerplate(el: Any) -> bool:
+    while el is not None and _tag(el) not in _KEEP_TAGS:
+        if _tag(el) in {"nav", "aside", "footer"} or _is_negative(el):
+            return True
+        el = el.getparent()
+    return False
+
+
 def _page_title(root: Any) -> str:
     """``<h1>`` when ``<title>`` contains it; else a title meta; else ``<title>``'s longest part."""
     title = _clean(root.findtext(".//title"))
-    h1s = [_clean(h.text_content()) for h in root.iter("h1")]
-    h1s = [h for h in h1s if h]
+    # an <h1> in a menu bar or sidebar (often the site name) comes after the others
+    found = sorted(root.iter("h1"), key=_in_boilerplate)
+    h1s = [h for h in (_clean(el.text_content()) for el in found) if h]
     for h1 in h1s:
         if title and h1 in title:
             return h1

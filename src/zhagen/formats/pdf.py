@@ -123,7 +123,9 @@ def _page_texts(doc: Any, label: str) -> tuple[list[str], list[Problem]]:
                 )
             )
             continue
+        # PDFium may end a page with a NUL (pypdfium2 issue #261): never part of the text
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+        text = text.replace("\x00", "")
         texts.append(text)
     return texts, problems
 
@@ -169,7 +171,7 @@ def read_pdf(source: Source, *, name: str | None = None) -> Iterator[RawRecord]:
     Examples
     --------
     >>> import io
-    >>> next(read_pdf(io.BytesIO(b"%PDF-1.4 not really"), name="x.pdf"))
+    >>> next(read_pdf(io.BytesIO(b"%PDF-1.4 not really"), name="x.pdf"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     zhagen.errors.InputError: x.pdf: PDF 文件不完整...

@@ -55,6 +55,7 @@ __all__ = [
     "code_document_counts",
     "insert_memo",
     "update_memo",
+    "set_memo_target",
     "memo_row",
     "memo_rows",
     "memo_ids_for",
@@ -65,8 +66,7 @@ __all__ = [
     "relation_ids_of_codes",
     "set_relation_codes",
     "snapshot_rows",
-    "apply_rows",
-    "defer_foreign_keys",
+    "apply_changes",
     "history_add",
     "history_clear_redo",
     "history_next",
@@ -76,28 +76,9 @@ __all__ = [
 
 #: Columns of the tables the undo log snapshots, primary key first.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "codes": (
-        "id",
-        "name",
-        "parent_id",
-        "level",
-        "description",
-        "color",
-        "position",
-        "created",
-        "modified",
-    ),
+    "codes": tuple("id name parent_id level description color position created modified".split()),
     "codings": ("id", "document_id", "start", "end", "code_id", "coder_id", "created"),
-    "memos": (
-        "id",
-        "target_type",
-        "target_id",
-        "title",
-        "text",
-        "coder_id",
-        "created",
-        "modified",
-    ),
+    "memos": tuple("id target_type target_id title text coder_id created modified".split()),
     "relations": ("id", "source_code_id", "target_code_id", "type", "description", "created"),
 }
 
@@ -411,6 +392,13 @@ def update_memo(store: Store, memo_id: int, *, title: str | None, text: str | No
     )
 
 
+def set_memo_target(store: Store, memo_id: int, target_type: str, target_id: int | None) -> None:
+    store.conn.execute(
+        "UPDATE memos SET target_type = ?, target_id = ? WHERE id = ?",
+        (target_type, target_id, memo_id),
+    )
+
+
 def memo_row(store: Store, memo_id: int) -> sqlite3.Row | None:
     return store.conn.execute(_MEMO_SELECT + "WHERE m.id = ?", (memo_id,)).fetchone()
 
@@ -509,43 +497,72 @@ def snapshot_rows(store: Store, table: str, ids: Iterable[int]) -> list[dict[str
     return [dict(r) for r in rows]
 
 
-def apply_rows(
-    store: Store,
-    table: str,
-    current: Sequence[Mapping[str, Any]],
-    target: Sequence[Mapping[str, Any]],
-) -> None:
-    """Turn the rows ``current`` into the rows ``target`` (matched by id).
-
-    Rows only in ``current`` are deleted, rows in both are updated in place (so nothing
-    referring to them is disturbed), rows only in ``target`` are inserted with their ids.
-    """
+def _restore(store: Store, table: str, rows: Sequence[Mapping[str, Any]], ids: set[int]) -> None:
+    """Update (``id`` in ``ids``: the row exists) or insert each row with its id."""
     cols = TABLE_COLUMNS[table]
     name = _table(table)
-    target_ids = {int(r["id"]) for r in target}
-    current_ids = {int(r["id"]) for r in current}
-    delete_rows(store, table, current_ids - target_ids)
     sets = ", ".join(f"{quote_ident(c)} = ?" for c in cols[1:])
     insert = (
         f"INSERT INTO {name} ({', '.join(quote_ident(c) for c in cols)}) "
         f"VALUES ({', '.join('?' for _ in cols)})"
     )
-    for row in target:
+    for row in rows:
         values = [row[c] for c in cols]
-        if int(row["id"]) in current_ids:
+        if int(row["id"]) in ids:
             store.conn.execute(f"UPDATE {name} SET {sets} WHERE id = ?", (*values[1:], values[0]))
         else:
             store.conn.execute(insert, values)
 
 
-def defer_foreign_keys(store: Store) -> None:
-    """Check foreign keys at COMMIT for the rest of this transaction (rows restored in any order)."""
-    store.conn.execute("PRAGMA defer_foreign_keys = ON")
+def _parents_first(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Codes ordered so that a parent among ``rows`` comes before its children."""
+    by_id = {int(r["id"]): r for r in rows}
+    out: list[Mapping[str, Any]] = []
+    done: set[int] = set()
+    for start in sorted(by_id):
+        chain, cid = [], start
+        while cid in by_id and cid not in done:
+            chain.append(cid)
+            done.add(cid)
+            parent = by_id[cid]["parent_id"]
+            cid = -1 if parent is None else int(parent)
+        out.extend(by_id[c] for c in reversed(chain))
+    return out
+
+
+def apply_changes(
+    store: Store,
+    changes: Mapping[str, tuple[Sequence[Mapping[str, Any]], Sequence[Mapping[str, Any]]]],
+) -> None:
+    """Turn rows into other rows: ``{table: (current rows, target rows)}``, matched by id.
+
+    Rows only in ``current`` are deleted, rows in both are updated in place (so nothing that
+    refers to them is disturbed), rows only in ``target`` are inserted with their ids. The
+    order keeps every foreign key valid after every statement: dependants are deleted
+    first, codes are inserted parents first, and codes are deleted last. A change that
+    would break a reference raises ``sqlite3.IntegrityError``.
+    """
+    plan = {}
+    for table in TABLE_COLUMNS:
+        current, target = changes.get(table, ([], []))
+        cur_ids = {int(r["id"]) for r in current}
+        tgt_ids = {int(r["id"]) for r in target}
+        plan[table] = (cur_ids - tgt_ids, cur_ids, list(target))
+    for table in ("memos", "relations", "codings"):
+        delete_rows(store, table, plan[table][0])
+    gone, code_ids, codes = plan["codes"]
+    _restore(store, "codes", _parents_first([r for r in codes if r["id"] not in code_ids]), set())
+    _restore(store, "codes", [r for r in codes if r["id"] in code_ids], code_ids)
+    for table in ("codings", "relations", "memos"):
+        _restore(store, table, plan[table][2], plan[table][1])
+    delete_rows(store, "codes", gone)
 
 
 # -- history -----------------------------------------------------------------------------
-def history_add(store: Store, log_id: int) -> None:
-    store.conn.execute("INSERT INTO history(log_id, undone) VALUES (?, 0)", (log_id,))
+def history_add(store: Store, log_id: int, actor: str) -> None:
+    store.conn.execute(
+        "INSERT INTO history(log_id, actor, undone) VALUES (?, ?, 0)", (log_id, actor)
+    )
 
 
 def history_clear_redo(store: Store) -> None:
@@ -553,19 +570,26 @@ def history_clear_redo(store: Store) -> None:
     store.conn.execute("DELETE FROM history WHERE undone = 1")
 
 
-def history_next(store: Store, *, undone: bool) -> sqlite3.Row | None:
-    """The entry to undo next (newest not undone) or redo next (oldest undone), with its log."""
-    if undone:
-        sub = "SELECT min(log_id) FROM history WHERE undone = 1"
-    else:
-        sub = "SELECT max(log_id) FROM history WHERE undone = 0"
-    return store.conn.execute(
-        f"SELECT id, ts, actor, action, payload, undo FROM log WHERE id = ({sub})"
-    ).fetchone()
+def history_next(store: Store, *, redo: bool, actor: str | None = None) -> sqlite3.Row | None:
+    """The entry to undo next (newest not undone) or to redo next (undone most recently),
+    of one actor or of anyone, with its log columns."""
+    who = "" if actor is None else "AND h.actor = ? "
+    order = "h.undo_log DESC" if redo else "h.log_id DESC"
+    sql = (
+        "SELECT l.id, l.ts, l.actor, l.action, l.payload, l.undo "
+        "FROM history h JOIN log l ON l.id = h.log_id "
+        f"WHERE h.undone = ? {who}ORDER BY {order} LIMIT 1"
+    )
+    params: tuple[Any, ...] = (int(redo),) if actor is None else (int(redo), actor)
+    return store.conn.execute(sql, params).fetchone()
 
 
-def history_mark(store: Store, log_id: int, *, undone: bool) -> None:
-    store.conn.execute("UPDATE history SET undone = ? WHERE log_id = ?", (int(undone), log_id))
+def history_mark(store: Store, log_id: int, *, undo_log: int | None) -> None:
+    """Mark an entry undone by the log entry ``undo_log``, or (None) redone."""
+    store.conn.execute(
+        "UPDATE history SET undone = ?, undo_log = ? WHERE log_id = ?",
+        (int(undo_log is not None), undo_log, log_id),
+    )
 
 
 def history_rows(store: Store) -> list[sqlite3.Row]:

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from zhagen.store.db import Store, now
+from zhagen.store.db import Store, now, quote_ident
 
 __all__ = [
     "DOC_COLUMNS",
@@ -19,6 +19,7 @@ __all__ = [
     "finish_source",
     "delete_source_documents",
     "insert_documents",
+    "insert_documents_bulk",
     "insert_problems",
     "insert_sentences",
     "mark_duplicates",
@@ -114,6 +115,11 @@ def insert_documents(store: Store, rows: Iterable[Sequence[Any]]) -> list[int]:
     return ids
 
 
+def insert_documents_bulk(store: Store, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert documents whose ids the caller does not need (one ``executemany``)."""
+    store.conn.executemany(_INSERT_DOC, rows)
+
+
 def insert_sentences(store: Store, document_id: int, spans: Sequence[tuple[int, int]]) -> None:
     store.conn.executemany(
         'INSERT OR REPLACE INTO sentences(document_id, idx, start, "end") VALUES (?, ?, ?, ?)',
@@ -138,18 +144,16 @@ def mark_duplicates(store: Store, source_id: int) -> int:
     reported, never merged. Returns how many were marked.
     """
     conn = store.conn
-    conn.execute(
-        "UPDATE documents SET dup_of = (SELECT MIN(d2.id) FROM documents d2 "
-        "  WHERE d2.doi = documents.doi AND d2.id < documents.id) "
-        "WHERE source_id = ? AND doi <> '' AND dup_of IS NULL",
-        (source_id,),
-    )
-    conn.execute(
-        "UPDATE documents SET dup_of = (SELECT MIN(d2.id) FROM documents d2 "
-        "  WHERE d2.dup_key = documents.dup_key AND d2.id < documents.id) "
-        "WHERE source_id = ? AND dup_key IS NOT NULL AND dup_of IS NULL",
-        (source_id,),
-    )
+    for column in ("doi", "dup_key"):
+        col = quote_ident(column)
+        conn.execute(
+            f"UPDATE documents SET dup_of = f.first FROM ("
+            f"  SELECT {col} AS k, MIN(id) AS first FROM documents"
+            f"  WHERE {col} IS NOT NULL AND {col} <> '' GROUP BY {col} HAVING COUNT(*) > 1"
+            f") AS f WHERE documents.{col} = f.k AND documents.id > f.first"
+            f"  AND documents.source_id = ? AND documents.dup_of IS NULL",
+            (source_id,),
+        )
     row = conn.execute(
         "SELECT COUNT(*) FROM documents WHERE source_id = ? AND dup_of IS NOT NULL", (source_id,)
     ).fetchone()

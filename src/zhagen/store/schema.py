@@ -176,13 +176,19 @@ CREATE TABLE relations (
 CREATE UNIQUE INDEX relations_unique ON relations(source_code_id, target_code_id, type);
 CREATE INDEX relations_target ON relations(target_code_id);
 
--- Undo/redo state of undoable log entries (the log itself stays append-only).
--- Invariant: the undone entries are the newest ones; a new edit deletes them (clears redo).
+-- Undo/redo state of undoable log entries (the log itself stays append-only). Undo takes
+-- the newest entry not undone (of one actor, or of anyone); redo the entry undone most
+-- recently (largest undo_log); a new edit deletes the undone entries (clears redo).
 CREATE TABLE history (
-    log_id INTEGER PRIMARY KEY REFERENCES log(id),
-    undone INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1))
+    log_id   INTEGER PRIMARY KEY REFERENCES log(id),
+    actor    TEXT NOT NULL DEFAULT '',
+    undone   INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
+    undo_log INTEGER REFERENCES log(id),          -- the 'undo' entry that undid it
+    CHECK ((undone = 1) = (undo_log IS NOT NULL))
 );
 CREATE INDEX history_undone ON history(undone, log_id);
+CREATE INDEX history_actor ON history(actor, undone, log_id);
+CREATE INDEX history_redo ON history(undone, undo_log);
 
 -- Once a document has codings its text is frozen: offsets must keep pointing at it.
 CREATE TRIGGER documents_frozen_text BEFORE UPDATE OF body, title, abstract ON documents

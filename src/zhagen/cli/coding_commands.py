@@ -1,0 +1,417 @@
+"""Sub-commands for grounded-theory coding: ``code``, ``coding``, ``memo``, ``relation``,
+``storyline``, ``undo``, ``redo``, ``search``. Each parses, opens a Project, makes one call
+and prints.
+
+A CODE argument is an id or a unique name (``#12`` forces the id).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["register"]
+
+FORMATS = ["table", "csv", "json"]
+
+
+def register(sub: Any) -> None:
+    """Add the coding sub-commands to the argparse sub-parsers ``sub``."""
+    _register_code(sub)
+    _register_coding(sub)
+    _register_notes(sub)
+    p = sub.add_parser("undo", help="撤销上一次编码编辑 / undo the last coding edit")
+    p.add_argument("project")
+    p.add_argument("--coder", default=None, help="只撤销该编码员的编辑 / only this coder's")
+    p.set_defaults(func=cmd_undo)
+    p = sub.add_parser("redo", help="重做被撤销的编辑 / redo the edit undone last")
+    p.add_argument("project")
+    p.add_argument("--coder", default=None, help="只重做该编码员的编辑 / only this coder's")
+    p.set_defaults(func=cmd_redo)
+    p = sub.add_parser("search", help="在全部文档中搜索文本 / search all documents' text")
+    p.add_argument("project")
+    p.add_argument("query")
+    p.add_argument("--regex", action="store_true", help="正则表达式 / a regular expression")
+    p.add_argument("--format", dest="fmt", choices=FORMATS, default="table")
+    p.set_defaults(func=cmd_search)
+
+
+def _fmt(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", dest="fmt", choices=FORMATS, default="table")
+
+
+def _register_code(sub: Any) -> None:
+    code = sub.add_parser("code", help="管理编码树 / manage the code tree")
+    cs = code.add_subparsers(dest="code_command", metavar="ACTION", required=True)
+    p = cs.add_parser("add", help="新建编码 / create a code")
+    p.add_argument("project")
+    p.add_argument("name")
+    p.add_argument("--parent", default=None, help="上级编码 / parent code")
+    p.add_argument("--level", type=int, default=None, help="1 初始概念 … 4 核心范畴")
+    p.add_argument("--description", default="", help="内涵 / description")
+    p.add_argument("--color", default=None, help="#rrggbb")
+    p.set_defaults(func=cmd_code_add)
+    p = cs.add_parser("rename", help="重命名 / rename a code")
+    p.add_argument("project")
+    p.add_argument("code")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_code_rename)
+    p = cs.add_parser("describe", help="修改内涵 / set a code's description")
+    p.add_argument("project")
+    p.add_argument("code")
+    p.add_argument("text")
+    p.set_defaults(func=cmd_code_describe)
+    p = cs.add_parser("color", help="修改颜色 / set a code's colour")
+    p.add_argument("project")
+    p.add_argument("code")
+    p.add_argument("color")
+    p.set_defaults(func=cmd_code_color)
+    p = cs.add_parser("move", help="移动编码 / move a code")
+    p.add_argument("project")
+    p.add_argument("code")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", dest="parent", default=None, help="新的上级 / new parent")
+    where.add_argument("--top", action="store_true", help="移到顶层 / to the top level")
+    p.add_argument("--level", type=int, default=None, help="新层级 / new level")
+    p.set_defaults(func=cmd_code_move)
+    p = cs.add_parser("merge", help="合并编码 / merge codes")
+    p.add_argument("project")
+    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    p.add_argument("--into", required=True, help="合并到 / the code to merge into")
+    p.set_defaults(func=cmd_code_merge)
+    p = cs.add_parser("split", help="拆分编码 / split a code")
+    p.add_argument("project")
+    p.add_argument("code")
+    p.add_argument("parts", nargs="+", metavar="NAME=ID,ID", help="新编码=编码记录编号")
+    p.set_defaults(func=cmd_code_split)
+    p = cs.add_parser("delete", help="删除编码 / delete a code")
+    p.add_argument("project")
+    p.add_argument("code")
+    p.add_argument("--force", action="store_true", help="连同编码记录与下级 / with its codings")
+    p.set_defaults(func=cmd_code_delete)
+    p = cs.add_parser("list", help="列出编码 / list codes")
+    p.add_argument("project")
+    p.add_argument("--coder", default=None)
+    p.add_argument("--tree", action="store_true", help="缩进的树 / an indented tree")
+    _fmt(p)
+    p.set_defaults(func=cmd_code_list)
+
+
+def _register_coding(sub: Any) -> None:
+    coding = sub.add_parser("coding", help="编码文本 / code text")
+    cs = coding.add_subparsers(dest="coding_command", metavar="ACTION", required=True)
+    p = cs.add_parser("add", help="编码一段文本 / code a span (code points)")
+    p.add_argument("project")
+    p.add_argument("doc", type=int)
+    p.add_argument("start", type=int)
+    p.add_argument("end", type=int)
+    p.add_argument("code")
+    p.add_argument("--coder", default="default")
+    p.set_defaults(func=cmd_coding_add)
+    p = cs.add_parser("sentences", help="编码整句 / code whole sentences (原始语句)")
+    p.add_argument("project")
+    p.add_argument("doc", type=int)
+    p.add_argument("code")
+    p.add_argument("idx", type=int, nargs="+", metavar="IDX")
+    p.add_argument("--coder", default="default")
+    p.set_defaults(func=cmd_coding_sentences)
+    p = cs.add_parser("delete", help="删除编码记录 / remove a coding")
+    p.add_argument("project")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=cmd_coding_delete)
+    p = cs.add_parser("recode", help="改为另一编码 / give a coding another code")
+    p.add_argument("project")
+    p.add_argument("id", type=int)
+    p.add_argument("code")
+    p.set_defaults(func=cmd_coding_recode)
+    p = cs.add_parser("list", help="列出编码记录 / list codings")
+    p.add_argument("project")
+    p.add_argument("--code", default=None)
+    p.add_argument("--coder", default=None)
+    p.add_argument("--document", type=int, default=None)
+    p.add_argument("--descendants", action="store_true", help="含下级编码 / with sub-codes")
+    p.add_argument("--context", type=int, default=None, metavar="CHARS", help="上下文字数")
+    _fmt(p)
+    p.set_defaults(func=cmd_coding_list)
+    p = cs.add_parser("cooccurrence", help="编码共现矩阵 / code co-occurrence")
+    p.add_argument("project")
+    p.add_argument("--unit", choices=["overlap", "sentence", "document"], default="overlap")
+    p.add_argument("--coder", default=None)
+    _fmt(p)
+    p.set_defaults(func=cmd_coding_cooccurrence)
+    p = cs.add_parser("matrix", help="编码 × 文档矩阵 / code × document matrix")
+    p.add_argument("project")
+    p.add_argument("--coder", default=None)
+    _fmt(p)
+    p.set_defaults(func=cmd_coding_matrix)
+
+
+def _register_notes(sub: Any) -> None:
+    memo = sub.add_parser("memo", help="备忘录 / memos")
+    ms = memo.add_subparsers(dest="memo_command", metavar="ACTION", required=True)
+    p = ms.add_parser("add", help="写备忘录 / write a memo")
+    p.add_argument("project")
+    p.add_argument("text")
+    p.add_argument(
+        "--on",
+        dest="target_type",
+        choices=["project", "document", "code", "coding", "relation"],
+        default="project",
+    )
+    p.add_argument("--id", dest="target_id", default=None, help="对象编号（编码可用名称）")
+    p.add_argument("--title", default="")
+    p.add_argument("--coder", default=None)
+    p.set_defaults(func=cmd_memo_add)
+    p = ms.add_parser("list", help="列出备忘录 / list memos")
+    p.add_argument("project")
+    p.add_argument("--on", dest="target_type", default=None)
+    p.add_argument("--id", dest="target_id", default=None)
+    p.add_argument("--coder", default=None)
+    _fmt(p)
+    p.set_defaults(func=cmd_memo_list)
+    rel = sub.add_parser("relation", help="范畴关系 / relations between codes")
+    rs = rel.add_subparsers(dest="relation_command", metavar="ACTION", required=True)
+    p = rs.add_parser("add", help="添加关系 / relate two codes")
+    p.add_argument("project")
+    p.add_argument("source")
+    p.add_argument("target")
+    p.add_argument("type", help="因果条件 情境 中介条件 行动策略 结果 或自定义")
+    p.add_argument("--description", default="")
+    p.set_defaults(func=cmd_relation_add)
+    p = rs.add_parser("list", help="列出关系 / list relations")
+    p.add_argument("project")
+    _fmt(p)
+    p.set_defaults(func=cmd_relation_list)
+    p = sub.add_parser("storyline", help="查看或写入故事线 / show or set the storyline")
+    p.add_argument("project")
+    p.add_argument("text", nargs="?", default=None)
+    p.set_defaults(func=cmd_storyline)
+
+
+def _open(path: str) -> Any:
+    from zhagen.coding.api import CodingMixin
+    from zhagen.project import Project
+
+    if issubclass(Project, CodingMixin):
+        return Project.open(path)
+
+    class _Project(CodingMixin, Project):  # until Project itself includes the mixin
+        pass
+
+    return _Project.open(path)
+
+
+def _done(zh: str, en: str) -> int:
+    print(f"{zh} / {en}")
+    return 0
+
+
+def _print(df: Any, fmt: str) -> int:
+    from zhagen.cli.output import print_frame
+
+    print_frame(df, fmt)
+    return 0
+
+
+# -- code ----------------------------------------------------------------------------------
+def cmd_code_add(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        cid = project.add_code(
+            args.name,
+            parent=args.parent,
+            level=args.level,
+            description=args.description,
+            color=args.color,
+        )
+    return _done(f"已创建编码 #{cid}「{args.name}」", f"created code #{cid} '{args.name}'")
+
+
+def cmd_code_rename(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        project.rename_code(args.code, args.name)
+    return _done("已重命名", "renamed")
+
+
+def cmd_code_describe(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        project.describe_code(args.code, args.text)
+    return _done("已更新内涵", "description set")
+
+
+def cmd_code_color(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        project.color_code(args.code, args.color)
+    return _done("已更新颜色", "colour set")
+
+
+def cmd_code_move(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        project.move_code(args.code, None if args.top else args.parent, level=args.level)
+    return _done("已移动", "moved")
+
+
+def cmd_code_merge(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        project.merge_codes(args.sources, args.into)
+    return _done(f"已合并到「{args.into}」", f"merged into '{args.into}'")
+
+
+def cmd_code_split(args: argparse.Namespace) -> int:
+    from zhagen.errors import ParameterError
+
+    parts: dict[str, list[int]] = {}
+    for part in args.parts:
+        name, _eq, ids = part.partition("=")
+        try:
+            parts[name] = [int(x) for x in ids.split(",") if x.strip()]
+        except ValueError as exc:
+            raise ParameterError(
+                f"「{part}」格式有误；应为 新名称=编号,编号",
+                f"'{part}' is not of the form NAME=ID,ID",
+            ) from exc
+    with _open(args.project) as project:
+        new = project.split_code(args.code, parts)
+    listed = ", ".join(f"#{i} {n}" for n, i in new.items())
+    return _done(f"已拆分为 {listed}", f"split into {listed}")
+
+
+def cmd_code_delete(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        n = project.delete_code(args.code, force=args.force)
+    return _done(
+        f"已删除 {n['codes']} 个编码、{n['codings']} 条编码记录（可用 zhagen undo 撤销）",
+        f"deleted {n['codes']} code(s) and {n['codings']} coding(s) (undo with `zhagen undo`)",
+    )
+
+
+def cmd_code_list(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        df = project.codes(coder=args.coder)
+    if args.tree:
+        for row in df.itertuples(index=False):
+            print(f"{'  ' * row.depth}{row.name}  [#{row.id} {row.level_name}] ({row.total})")
+        return 0
+    cols = ["id", "name", "parent", "level", "level_name", "count", "total", "color", "description"]
+    return _print(df[cols] if args.fmt == "table" else df, args.fmt)
+
+
+# -- coding --------------------------------------------------------------------------------
+def cmd_coding_add(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        k = project.code_span(args.doc, args.start, args.end, args.code, coder=args.coder)
+    return _done(f"已编码，编号 #{k}", f"coded as #{k}")
+
+
+def cmd_coding_sentences(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        ids = project.code_sentences(args.doc, args.idx, args.code, coder=args.coder)
+    listed = " ".join(f"#{k}" for k in ids)
+    return _done(f"已编码 {listed}", f"coded {listed}")
+
+
+def cmd_coding_delete(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        project.uncode(args.id)
+    return _done(f"已删除编码记录 #{args.id}", f"removed coding #{args.id}")
+
+
+def cmd_coding_recode(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        project.recode(args.id, args.code)
+    return _done(f"已修改编码记录 #{args.id}", f"recoded #{args.id}")
+
+
+def cmd_coding_list(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        if args.context is not None and args.code is not None:
+            df = project.coding_context(
+                code=args.code,
+                coder=args.coder,
+                chars=args.context,
+                with_descendants=args.descendants,
+            )
+            if args.document is not None:
+                df = df[df["document"] == args.document]
+        else:
+            df = project.codings(
+                code=args.code,
+                document=args.document,
+                coder=args.coder,
+                with_descendants=args.descendants,
+            )
+    return _print(df, args.fmt)
+
+
+def cmd_coding_cooccurrence(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        df = project.cooccurrence(coder=args.coder, unit=args.unit)
+    return _print(df.reset_index(), args.fmt)
+
+
+def cmd_coding_matrix(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        df = project.code_document_matrix(coder=args.coder)
+    df.columns = [str(c) for c in df.columns]
+    return _print(df.reset_index(), args.fmt)
+
+
+# -- memos, relations, storyline, undo, search ---------------------------------------------
+def cmd_memo_add(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        mid = project.add_memo(
+            args.target_type, args.target_id, args.text, title=args.title, coder=args.coder
+        )
+    return _done(f"已添加备忘录 #{mid}", f"added memo #{mid}")
+
+
+def cmd_memo_list(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        df = project.memos(args.target_type, args.target_id, coder=args.coder)
+    return _print(df, args.fmt)
+
+
+def cmd_relation_add(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        rid = project.add_relation(
+            args.source, args.target, args.type, description=args.description
+        )
+    return _done(f"已添加关系 #{rid}", f"added relation #{rid}")
+
+
+def cmd_relation_list(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        df = project.relations()
+    return _print(df, args.fmt)
+
+
+def cmd_storyline(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        if args.text is None:
+            print(project.storyline())
+            return 0
+        project.set_storyline(args.text)
+    return _done("已保存故事线", "storyline saved")
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        text = project.undo(coder=args.coder)
+    if text is None:
+        print("没有可撤销的编辑 / nothing to undo")
+        return 1
+    return _done("已撤销", f"undone: {text}")
+
+
+def cmd_redo(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        text = project.redo(coder=args.coder)
+    if text is None:
+        print("没有可重做的编辑 / nothing to redo")
+        return 1
+    return _done("已重做", f"redone: {text}")
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        df = project.search_text(args.query, regex=args.regex)
+    return _print(df, args.fmt)
