@@ -389,7 +389,7 @@ def test_binary_renamed_txt(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_all(path)  # detect_format: names the file and lists the formats zhagen reads
     assert info.value.file == str(path) and "binary" in info.value.en
-    assert "二进制" in info.value.zh and "zhagen reads txt" in info.value.en
+    assert "二进制" in info.value.zh and "save it as txt" in info.value.en
     with pytest.raises(InputError) as info:
         list(read_txt(path))
     assert_clear(info.value, path)

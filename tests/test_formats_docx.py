@@ -261,7 +261,7 @@ def test_zip_without_word_document(tmp_path: Path) -> None:
     assert "word/document.xml" in info.value.en
     with pytest.raises(InputError) as info:
         list(read_records(path))
-    assert_clear(info.value, path)  # detect_format: "a zip archive but not a .docx"
+    assert_clear(info.value, path)  # routed to read_docx, which says what is wrong
 
 
 def test_password_protected_docx(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from zhagen.coding.api import CodingMixin
 from zhagen.errors import ParameterError
 from zhagen.ingest import FileReport, ImportReport, add_paths
 from zhagen.store import docs as q
@@ -48,8 +49,12 @@ DOCUMENT_COLUMNS = [
 ]
 
 
-class Project:
-    """A zhagen project: one SQLite file holding sources, documents, codes and analyses."""
+class Project(CodingMixin):
+    """A zhagen project: one SQLite file holding sources, documents, codes and analyses.
+
+    Coding (codes, codings, memos, relations, undo/redo) comes from
+    :class:`zhagen.coding.api.CodingMixin`.
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store

@@ -189,16 +189,9 @@ def _register_notes(sub: Any) -> None:
 
 
 def _open(path: str) -> Any:
-    from zhagen.coding.api import CodingMixin
     from zhagen.project import Project
 
-    if issubclass(Project, CodingMixin):
-        return Project.open(path)
-
-    class _Project(CodingMixin, Project):  # until Project itself includes the mixin
-        pass
-
-    return _Project.open(path)
+    return Project.open(path)
 
 
 def _done(zh: str, en: str) -> int:

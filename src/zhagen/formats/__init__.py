@@ -143,6 +143,8 @@ def detect_format(source: Source, *, name: str | None = None) -> str:
         fmt = _sniff_zip(head, os.fspath(source)) if isinstance(source, str | os.PathLike) else None
         if fmt:
             return fmt
+        if ext in {".docx", ".xlsx"}:  # a damaged one: its reader says what is wrong
+            return "docx" if ext == ".docx" else "cnki-table"
         raise InputError(
             "这是一个压缩包，但不是 docx 或 xlsx；请解压后导入其中的文件",
             "this is a zip archive but not a .docx or .xlsx; unzip it and add the files inside",
@@ -151,18 +153,23 @@ def detect_format(source: Source, *, name: str | None = None) -> str:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         if ext == ".xls":
             return "cnki-table"
+        if ext == ".docx":  # an encrypted .docx is an OLE container: read_docx says so
+            return "docx"
         raise InputError(
             "这是旧版 Office 二进制文件（.doc/.xls），请另存为 .docx 或 .xlsx 后导入",
             "this is an old binary Office file (.doc/.xls); save it as .docx or .xlsx and add that",
             file=label,
         )
     text, _enc, bad = decode(head)
+    if ext == ".xls" and "<table" in text[:8192].lower():
+        return "cnki-table"  # CNKI's "Excel" export is often an HTML table named .xls
     if _is_binary(head, text, bad):
         raise InputError(
             "这不是文本文件，也不是支持的格式（可能是二进制文件被改了扩展名）；"
-            "支持 txt、docx、pdf、html、jsonl、md 及知网/WoS/Scopus 导出文件",
+            "请确认文件类型，另存为 txt、docx、pdf、html、jsonl、md 或知网/WoS/Scopus 导出格式后再导入",
             "this is not a text file nor a supported format (perhaps a binary file renamed); "
-            "zhagen reads txt, docx, pdf, html, jsonl, md and CNKI/WoS/Scopus exports",
+            "check what the file is and save it as txt, docx, pdf, html, jsonl, md or a "
+            "CNKI/WoS/Scopus export, then add it again",
             file=label,
         )
     return _sniff_text(text, ext) or _EXT.get(ext, "txt")

@@ -1,0 +1,508 @@
+"""The code tree: create, rename, describe, colour, move, re-level, merge, split, delete.
+
+Functions take an open :class:`~zhagen.store.db.Store`; each edit is one transaction with
+one undoable log entry (see :mod:`zhagen.coding.history`). A ``code`` argument is an id
+(``int``) or a name (``str``); a name must be unique in the project, otherwise pass the id
+(``"#12"`` or ``"12"`` also mean id 12 when no code has that name).
+
+Tree rule: ``parent.level > child.level`` (levels in :mod:`zhagen.coding.levels`); names
+are unique among siblings.
+
+>>> import tempfile, os
+>>> from zhagen.store.db import Store
+>>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
+>>> cat = add_code(store, "政策环境", level=2)
+>>> add_code(store, "财政补贴", parent=cat)  # level 1 under a level-2 category
+2
+>>> resolve_code(store, "财政补贴")["level"]
+1
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from zhagen.coding.history import Edit, edit
+from zhagen.coding.levels import LEVELS, MAX_LEVEL, MIN_LEVEL, PALETTE
+from zhagen.errors import ParameterError
+from zhagen.store import coding as q
+from zhagen.store.db import Store
+
+__all__ = [
+    "CodeRef",
+    "as_int",
+    "code_refs",
+    "resolve_code",
+    "coder",
+    "ensure_coder",
+    "add_code",
+    "rename_code",
+    "describe_code",
+    "color_code",
+    "move_code",
+    "set_level",
+    "merge_codes",
+    "split_code",
+    "delete_code",
+]
+
+#: A code given by id or by (unique) name.
+CodeRef = int | str
+
+
+def _label(row: Any) -> str:
+    return f"「{row['name']}」（#{row['id']}）"
+
+
+def _en(row: Any) -> str:
+    return f"'{row['name']}' (#{row['id']})"
+
+
+def _lvl(level: int) -> str:
+    zh, en = LEVELS[level]
+    return f"{level} {zh} / {en}"
+
+
+def as_int(value: object) -> int | None:
+    """``value`` as an int if it is an integer (numpy integers too, not bool), else None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def code_refs(refs: CodeRef | Iterable[CodeRef]) -> list[CodeRef]:
+    """One code reference or several, as a list."""
+    if isinstance(refs, str) or as_int(refs) is not None:
+        return [refs]  # type: ignore[list-item]
+    return list(refs)  # type: ignore[arg-type]
+
+
+def resolve_code(store: Store, ref: CodeRef) -> sqlite3.Row:
+    """The row of a code given by id or unique name; ParameterError when there is none."""
+    if not isinstance(ref, str) and as_int(ref) is None:
+        raise TypeError(f"a code is an id or a name, not {type(ref).__name__}")
+    if isinstance(ref, str):
+        name = ref.strip()
+        ids = q.code_ids_named(store, name)
+        if len(ids) == 1:
+            return q.code_row(store, ids[0])  # type: ignore[return-value]
+        if len(ids) > 1:
+            listed = ", ".join(f"#{i}" for i in ids)
+            raise ParameterError(
+                f"有 {len(ids)} 个编码都叫「{name}」（{listed}）；请用编号指定",
+                f"{len(ids)} codes are named '{name}' ({listed}); give the id instead",
+            )
+        if not re.fullmatch(r"#?\d+", name):
+            raise ParameterError(
+                f"没有名为「{name}」的编码；用 codes() 或 zhagen code list 查看已有编码",
+                f"no code named '{name}'; list codes with codes() or `zhagen code list`",
+            )
+        ref = int(name.lstrip("#"))
+    ref = as_int(ref)
+    row = q.code_row(store, ref)  # type: ignore[arg-type]
+    if row is None:
+        raise ParameterError(
+            f"没有编号为 {int(ref)} 的编码；用 codes() 或 zhagen code list 查看编号",
+            f"no code with id {int(ref)}; list codes with codes() or `zhagen code list`",
+        )
+    return row
+
+
+def ensure_coder(store: Store, name: str) -> int:
+    """The id of coder ``name``, created (and logged) if new, in the caller's transaction."""
+    name = str(name).strip()
+    if not name:
+        raise ParameterError("编码员名称不能为空", "a coder name cannot be empty")
+    found = q.coder_id(store, name)
+    if found is None:
+        found = q.insert_coder(store, name)
+        store.log("coder.add", {"id": found, "name": name}, actor=name)
+    return found
+
+
+def coder(store: Store, name: str) -> int:
+    """The id of coder ``name``, created on first use (logged, not undoable)."""
+    with store.transaction():
+        return ensure_coder(store, name)
+
+
+def _name(name: str) -> str:
+    clean = str(name).strip()
+    if not clean:
+        raise ParameterError("编码名称不能为空", "a code name cannot be empty")
+    return clean
+
+
+def _check_sibling(store: Store, parent_id: int | None, name: str, *, self_id: int = 0) -> None:
+    other = q.sibling_named(store, parent_id, name)
+    if other is not None and other != self_id:
+        where_zh = "顶层" if parent_id is None else f"编码 #{parent_id} 下"
+        where_en = "at the top level" if parent_id is None else f"under code #{parent_id}"
+        raise ParameterError(
+            f"{where_zh}已有名为「{name}」的编码（#{other}）；换一个名称，或用 merge_codes 合并",
+            f"a code named '{name}' (#{other}) already exists {where_en}; choose another "
+            "name or merge them with merge_codes",
+        )
+
+
+def _check_level(level: Any) -> int:
+    value = as_int(level)
+    if value is None or not MIN_LEVEL <= value <= MAX_LEVEL:
+        raise ParameterError(
+            f"层级 {level!r} 无效；应为 1 初始概念、2 初始范畴、3 主范畴 或 4 核心范畴",
+            f"level {level!r} is not valid; use 1 concept, 2 initial category, 3 main "
+            "category or 4 core category",
+        )
+    return value
+
+
+def _check_parent_level(parent: Any, level: int, zh: str, en: str) -> None:
+    if parent is not None and parent["level"] <= level:
+        raise ParameterError(
+            f"上级编码{_label(parent)}的层级（{_lvl(parent['level'])}）必须高于{zh}的层级"
+            f"（{_lvl(level)}）；请选择更高层级的上级，或调整层级",
+            f"the parent {_en(parent)} (level {_lvl(parent['level'])}) must be of a higher "
+            f"level than {en} (level {_lvl(level)}); pick a higher-level parent or change "
+            "the level",
+        )
+
+
+def _color(store: Store, color: str | None) -> str:
+    if color is None:
+        return PALETTE[q.count_codes(store) % len(PALETTE)]
+    text = str(color).strip().lower()
+    if re.fullmatch(r"#[0-9a-f]{3}", text):
+        text = "#" + "".join(ch * 2 for ch in text[1:])
+    if not re.fullmatch(r"#[0-9a-f]{6}", text):
+        raise ParameterError(
+            f"颜色「{color}」无效；请用 #rrggbb 形式，例如 #4e79a7",
+            f"colour '{color}' is not valid; use the form #rrggbb, e.g. #4e79a7",
+        )
+    return text
+
+
+def add_code(
+    store: Store,
+    name: str,
+    *,
+    parent: CodeRef | None = None,
+    level: int | None = None,
+    description: str = "",
+    color: str | None = None,
+    actor: str = "",
+) -> int:
+    """Create a code; its level defaults to the parent's level − 1, or 1 at the top."""
+    name = _name(name)
+    with edit(store, "code.add", "", actor=actor) as e:
+        prow = None if parent is None else resolve_code(store, parent)
+        if level is None:
+            level = 1 if prow is None else prow["level"] - 1
+            if level < MIN_LEVEL:
+                raise ParameterError(
+                    f"上级编码{_label(prow)}是初始概念（层级 1），不能再有下级编码；"
+                    "请选一个范畴作为上级",
+                    f"the parent {_en(prow)} is a concept (level 1) and cannot have "
+                    "children; choose a category as the parent",
+                )
+        level = _check_level(level)
+        _check_parent_level(prow, level, f"新编码「{name}」", f"the new code '{name}'")
+        pid = None if prow is None else int(prow["id"])
+        _check_sibling(store, pid, name)
+        cid = q.insert_code(
+            store,
+            name=name,
+            parent_id=pid,
+            level=level,
+            color=_color(store, color),
+            description=str(description),
+        )
+        e.created("codes", cid)
+        e.payload = {"id": cid, "name": name, "parent": pid, "level": level}
+        e.description = f"添加编码「{name}」 / add code '{name}'"
+    return cid
+
+
+def _update(store: Store, ref: CodeRef, action: str, zh: str, en: str, **fields: Any) -> None:
+    with edit(store, action, "") as e:
+        row = resolve_code(store, ref)
+        e.touch("codes", [row["id"]])
+        if "name" in fields:
+            _check_sibling(store, row["parent_id"], fields["name"], self_id=row["id"])
+        if all(row[k] == v for k, v in fields.items()):
+            return
+        q.update_code(store, row["id"], **fields)
+        e.payload = {"id": row["id"], **fields}
+        e.description = f"{zh}{_label(row)} / {en} {_en(row)}"
+
+
+def rename_code(store: Store, code: CodeRef, name: str) -> None:
+    """Give a code a new name (unique among its siblings)."""
+    _update(store, code, "code.rename", "重命名编码", "rename code", name=_name(name))
+
+
+def describe_code(store: Store, code: CodeRef, text: str) -> None:
+    """Set a code's description (its 内涵, shown in the axial coding table)."""
+    _update(store, code, "code.describe", "修改编码说明", "describe code", description=str(text))
+
+
+def color_code(store: Store, code: CodeRef, color: str) -> None:
+    """Set a code's colour (``#rrggbb``)."""
+    _update(store, code, "code.color", "修改编码颜色", "colour code", color=_color(store, color))
+
+
+def _child_levels_ok(store: Store, row: Any, level: int) -> None:
+    for cid in q.child_ids(store, [row["id"]]):
+        child = q.code_row(store, cid)
+        if child is not None and child["level"] >= level:
+            raise ParameterError(
+                f"编码{_label(row)}的下级{_label(child)}层级为 {_lvl(child['level'])}，"
+                f"不低于 {_lvl(level)}；请先调整或移走下级编码",
+                f"the child {_en(child)} of {_en(row)} has level {_lvl(child['level'])}, "
+                f"not below {_lvl(level)}; change or move the child first",
+            )
+
+
+def move_code(
+    store: Store,
+    code: CodeRef,
+    new_parent: CodeRef | None,
+    *,
+    level: int | None = None,
+    actor: str = "",
+) -> None:
+    """Move a code under ``new_parent`` (None: to the top level), optionally re-levelling it.
+
+    The move must keep ``parent.level > child.level`` and cannot put a code under itself
+    or one of its descendants.
+    """
+    with edit(store, "code.move", "", actor=actor) as e:
+        row = resolve_code(store, code)
+        prow = None if new_parent is None else resolve_code(store, new_parent)
+        new_level = row["level"] if level is None else _check_level(level)
+        if prow is not None and (
+            prow["id"] == row["id"] or prow["id"] in q.descendant_ids(store, row["id"])
+        ):
+            raise ParameterError(
+                f"不能把编码{_label(row)}移到它自己或它的下级{_label(prow)}之下",
+                f"cannot move code {_en(row)} under itself or its descendant {_en(prow)}",
+            )
+        _check_parent_level(prow, new_level, f"编码{_label(row)}", f"code {_en(row)}")
+        if new_level != row["level"]:
+            _child_levels_ok(store, row, new_level)
+        pid = None if prow is None else int(prow["id"])
+        if pid == row["parent_id"] and new_level == row["level"]:
+            return
+        _check_sibling(store, pid, row["name"], self_id=row["id"])
+        e.touch("codes", [row["id"]])
+        fields: dict[str, Any] = {"level": new_level}
+        if pid != row["parent_id"]:
+            fields.update(parent_id=pid, position=q.next_position(store, pid))
+        q.update_code(store, row["id"], **fields)
+        e.payload = {"id": row["id"], "parent": pid, "level": new_level}
+        e.description = f"移动编码{_label(row)} / move code {_en(row)}"
+
+
+def set_level(store: Store, code: CodeRef, level: int, *, actor: str = "") -> None:
+    """Change a code's level (its parent must stay higher and its children lower)."""
+    row = resolve_code(store, code)
+    move_code(store, row["id"], row["parent_id"], level=level, actor=actor)
+
+
+def _merge_codings(store: Store, e: Edit, source_ids: list[int], into: int) -> tuple[int, int]:
+    """Move the sources' codings to ``into``; one coding per span and coder survives."""
+    rows = q.coding_rows(store, code_ids=[*source_ids, into])
+    e.touch("codings", [r["id"] for r in rows if r["code_id"] != into])
+    keep: dict[tuple[int, int, int, int], Any] = {}
+    for r in sorted(rows, key=lambda r: (r["code_id"] != into, r["id"])):
+        keep.setdefault((r["document_id"], r["start"], r["end"], r["coder_id"]), r)
+    kept_ids = {r["id"] for r in keep.values()}
+    dropped = [r for r in rows if r["id"] not in kept_ids]
+    # memos on a dropped duplicate follow the coding that stays
+    for r in dropped:
+        survivor = keep[(r["document_id"], r["start"], r["end"], r["coder_id"])]["id"]
+        memo_ids = q.memo_ids_for(store, "coding", [r["id"]])
+        e.touch("memos", memo_ids)
+        for mid in memo_ids:
+            _retarget_memo(store, mid, "coding", survivor)
+    q.delete_rows(store, "codings", [r["id"] for r in dropped])
+    moved = [r["id"] for r in keep.values() if r["code_id"] != into]
+    q.set_coding_code(store, moved, into)
+    return len(moved), len(dropped)
+
+
+def _retarget_memo(store: Store, memo_id: int, target_type: str, target_id: int) -> None:
+    q.set_memo_target(store, memo_id, target_type, target_id)
+
+
+def _merge_relations(store: Store, e: Edit, source_ids: list[int], into: int) -> None:
+    rel_ids = q.relation_ids_of_codes(store, source_ids)
+    e.touch("relations", rel_ids)
+    gone = set(source_ids)
+    existing = {
+        (r["source_code_id"], r["target_code_id"], r["type"])
+        for r in q.relation_rows(store)
+        if r["id"] not in rel_ids
+    }
+    drop = []
+    for rel in q.snapshot_rows(store, "relations", rel_ids):
+        src = into if rel["source_code_id"] in gone else rel["source_code_id"]
+        tgt = into if rel["target_code_id"] in gone else rel["target_code_id"]
+        if src == tgt or (src, tgt, rel["type"]) in existing:
+            drop.append(rel["id"])
+            continue
+        existing.add((src, tgt, rel["type"]))
+        q.set_relation_codes(store, rel["id"], src, tgt)
+    memo_ids = q.memo_ids_for(store, "relation", drop)
+    e.touch("memos", memo_ids)
+    q.delete_rows(store, "memos", memo_ids)
+    q.delete_rows(store, "relations", drop)
+
+
+def merge_codes(
+    store: Store, sources: CodeRef | Sequence[CodeRef], into: CodeRef, *, actor: str = ""
+) -> int:
+    """Merge ``sources`` into ``into``: codings, children, relations and memos follow.
+
+    Codings of the same span by the same coder collapse into one. The source codes are
+    deleted. Returns the id of ``into``.
+    """
+    refs = code_refs(sources)
+    with edit(store, "code.merge", "", actor=actor) as e:
+        target = resolve_code(store, into)
+        tid = int(target["id"])
+        rows = {int(r["id"]): r for r in (resolve_code(store, s) for s in refs)}
+        rows.pop(tid, None)
+        if not rows:
+            return tid
+        above = set(q.ancestor_ids(store, tid))
+        for sid, row in rows.items():
+            if sid in above:
+                raise ParameterError(
+                    f"不能把上级编码{_label(row)}合并到它的下级{_label(target)}中",
+                    f"cannot merge {_en(row)} into its own descendant {_en(target)}",
+                )
+        sids = sorted(rows)
+        moved, collapsed = _merge_codings(store, e, sids, tid)
+        children = [c for c in q.child_ids(store, sids) if c not in rows]
+        e.touch("codes", [*sids, *children])
+        for cid in children:
+            child = q.code_row(store, cid)
+            assert child is not None
+            _check_parent_level(
+                target, child["level"], f"下级编码{_label(child)}", f"child {_en(child)}"
+            )
+            _check_sibling(store, tid, child["name"], self_id=cid)
+            q.update_code(store, cid, parent_id=tid, position=q.next_position(store, tid))
+        _merge_relations(store, e, sids, tid)
+        memo_ids = q.memo_ids_for(store, "code", sids)
+        e.touch("memos", memo_ids)
+        for mid in memo_ids:
+            _retarget_memo(store, mid, "code", tid)
+        q.delete_rows(store, "codes", sids)
+        names = "、".join(r["name"] for r in rows.values())
+        e.payload = {"sources": sids, "into": tid, "moved": moved, "collapsed": collapsed}
+        e.description = (
+            f"合并编码「{names}」到{_label(target)} / merge '{names}' into {_en(target)}"
+        )
+    return tid
+
+
+def split_code(
+    store: Store,
+    code: CodeRef,
+    parts: Mapping[str, Iterable[int]] | Sequence[str],
+    *,
+    actor: str = "",
+) -> dict[str, int]:
+    """Create sibling codes (same parent and level) and move chosen codings into them.
+
+    ``parts`` maps each new name to the ids of the codings to move (codings of ``code``);
+    a plain list of names creates empty codes. Codings not listed stay. Returns
+    name → new code id.
+    """
+    mapping = (
+        {_name(n): [] for n in parts}
+        if not isinstance(parts, Mapping)
+        else {_name(n): [int(i) for i in ids] for n, ids in parts.items()}
+    )
+    with edit(store, "code.split", "", actor=actor) as e:
+        row = resolve_code(store, code)
+        own = set(q.coding_ids_of_codes(store, [row["id"]]))
+        seen: set[int] = set()
+        for name, ids in mapping.items():
+            bad = [i for i in ids if i not in own or i in seen]
+            if bad:
+                raise ParameterError(
+                    f"编码记录 {bad} 不属于编码{_label(row)}或被重复指定；用 codings(code=...) 查看",
+                    f"codings {bad} do not belong to code {_en(row)} or are listed twice; "
+                    "list them with codings(code=...)",
+                )
+            seen.update(ids)
+            _check_sibling(store, row["parent_id"], name)
+        new: dict[str, int] = {}
+        for name, ids in mapping.items():
+            cid = q.insert_code(
+                store,
+                name=name,
+                parent_id=row["parent_id"],
+                level=row["level"],
+                color=_color(store, None),
+            )
+            e.created("codes", cid)
+            e.touch("codings", ids)
+            q.set_coding_code(store, ids, cid)
+            new[name] = cid
+        e.payload = {"code": row["id"], "parts": {n: mapping[n] for n in mapping}, "new": new}
+        e.description = f"拆分编码{_label(row)} / split code {_en(row)}"
+    return new
+
+
+def delete_code(
+    store: Store, code: CodeRef, *, force: bool = False, actor: str = ""
+) -> dict[str, int]:
+    """Delete a code; with ``force``, also its descendants, codings, memos and relations.
+
+    Without ``force`` a code that has codings or children is refused with a message that
+    says how many. Undoable. Returns the counts deleted.
+    """
+    with edit(store, "code.delete", "", actor=actor) as e:
+        row = resolve_code(store, code)
+        ids = [int(row["id"]), *q.descendant_ids(store, row["id"])]
+        coding_ids = q.coding_ids_of_codes(store, ids)
+        if (coding_ids or len(ids) > 1) and not force:
+            raise ParameterError(
+                f"编码{_label(row)}有 {len(coding_ids)} 条编码记录和 {len(ids) - 1} 个下级编码；"
+                "确认一并删除请加 force=True（命令行 --force），删除后可撤销",
+                f"code {_en(row)} has {len(coding_ids)} codings and {len(ids) - 1} "
+                "descendant codes; pass force=True (--force) to delete them too (undoable)",
+            )
+        rel_ids = q.relation_ids_of_codes(store, ids)
+        memo_ids = [
+            *q.memo_ids_for(store, "code", ids),
+            *q.memo_ids_for(store, "coding", coding_ids),
+            *q.memo_ids_for(store, "relation", rel_ids),
+        ]
+        for table, rids in (
+            ("memos", memo_ids),
+            ("relations", rel_ids),
+            ("codings", coding_ids),
+            ("codes", ids),
+        ):
+            e.touch(table, rids)
+            q.delete_rows(store, table, rids)
+        counts = {
+            "codes": len(ids),
+            "codings": len(coding_ids),
+            "memos": len(memo_ids),
+            "relations": len(rel_ids),
+        }
+        e.payload = {"id": row["id"], "name": row["name"], **counts}
+        e.description = f"删除编码{_label(row)} / delete code {_en(row)}"
+    return counts

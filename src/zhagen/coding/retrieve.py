@@ -1,0 +1,433 @@
+"""Retrieval: the code list and tree, codings with their text and context, co-occurrence,
+the code × document matrix and text search. Everything is a pandas DataFrame.
+
+Each function that reads codings takes ``coder=`` (a coder's name): with it a coder sees
+only their own codings (blind coding); without it all coders' codings are pooled.
+``text_of(doc_id)`` returns a document's cleaned text (``Project.text``).
+
+>>> import tempfile, os
+>>> from zhagen.store.db import Store
+>>> from zhagen.coding.engine import add_code
+>>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
+>>> cat = add_code(store, "政策环境", level=2)
+>>> _ = add_code(store, "财政补贴", parent=cat)
+>>> codes_frame(store)[["name", "level_name", "count", "total"]].to_dict("records")[1]
+{'name': '财政补贴', 'level_name': '初始概念', 'count': 0, 'total': 0}
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
+
+from zhagen.coding.engine import CodeRef, code_refs, resolve_code
+from zhagen.coding.levels import LEVELS
+from zhagen.errors import ParameterError
+from zhagen.store import coding as q
+from zhagen.store.db import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "CODE_COLUMNS",
+    "CODING_COLUMNS",
+    "coder_filter",
+    "codes_frame",
+    "code_tree",
+    "codings_frame",
+    "context_frame",
+    "cooccurrence",
+    "code_document_matrix",
+    "search_text",
+]
+
+#: Columns of :func:`codes_frame` (``Project.codes()``), in tree order (pre-order).
+CODE_COLUMNS = [
+    "id",
+    "name",
+    "parent",
+    "level",
+    "level_name",
+    "description",
+    "color",
+    "count",
+    "total",
+    "position",
+    "depth",
+    "path",
+    "created",
+    "modified",
+]
+#: Columns of :func:`codings_frame` (``Project.codings()``).
+CODING_COLUMNS = [
+    "id",
+    "document",
+    "start",
+    "end",
+    "code",
+    "code_name",
+    "coder",
+    "created",
+    "text",
+    "level",
+]
+
+TextOf = Callable[[int], str]
+
+
+def coder_filter(store: Store, coder: str | None) -> int | None:
+    """The id of coder ``coder`` (None for all coders); ParameterError if unknown."""
+    if coder is None:
+        return None
+    found = q.coder_id(store, str(coder).strip())
+    if found is None:
+        known = "、".join(r["name"] for r in q.coder_rows(store)) or "-"
+        raise ParameterError(
+            f"没有名为「{coder}」的编码员（已有：{known}）；新编码员在第一次编码时自动创建",
+            f"no coder named '{coder}' (known: {known}); a new coder is created on their "
+            "first coding",
+        )
+    return found
+
+
+def _tree(store: Store) -> tuple[list[Any], dict[int | None, list[Any]]]:
+    rows = q.code_rows(store)
+    children: dict[int | None, list[Any]] = defaultdict(list)
+    for r in rows:
+        children[r["parent_id"]].append(r)
+    return rows, children
+
+
+def _preorder(children: dict[int | None, list[Any]]) -> list[tuple[Any, int, str]]:
+    out: list[tuple[Any, int, str]] = []
+    stack = [(r, 0, r["name"]) for r in reversed(children[None])]
+    while stack:
+        row, depth, path = stack.pop()
+        out.append((row, depth, path))
+        stack.extend((c, depth + 1, f"{path}/{c['name']}") for c in reversed(children[row["id"]]))
+    return out
+
+
+def _totals(order: list[tuple[Any, int, str]], counts: dict[int, int]) -> dict[int, int]:
+    total = {r["id"]: counts.get(r["id"], 0) for r, _d, _p in order}
+    for row, _d, _p in reversed(order):  # children come after parents in pre-order
+        if row["parent_id"] is not None:
+            total[row["parent_id"]] += total[row["id"]]
+    return total
+
+
+def codes_frame(store: Store, *, coder: str | None = None) -> pd.DataFrame:
+    """Every code in tree order with its level, colour and counts.
+
+    ``count`` is the number of codings of the code itself, ``total`` includes its
+    descendants' codings; ``parent`` is the parent's id (``<NA>`` at the top).
+    """
+    import pandas as pd
+
+    counts = q.code_counts(store, coder_filter(store, coder))
+    _rows, children = _tree(store)
+    order = _preorder(children)
+    total = _totals(order, counts)
+    records = [
+        (
+            r["id"],
+            r["name"],
+            r["parent_id"],
+            r["level"],
+            LEVELS[r["level"]][0],
+            r["description"],
+            r["color"],
+            counts.get(r["id"], 0),
+            total[r["id"]],
+            r["position"],
+            depth,
+            path,
+            r["created"],
+            r["modified"],
+        )
+        for r, depth, path in order
+    ]
+    df = pd.DataFrame(records, columns=CODE_COLUMNS)
+    df["parent"] = df["parent"].astype("Int64")
+    return df
+
+
+def code_tree(store: Store, *, coder: str | None = None) -> list[dict[str, Any]]:
+    """The code tree as nested dicts: id, name, level, level_name, color, count, total,
+    description, children."""
+    counts = q.code_counts(store, coder_filter(store, coder))
+    _rows, children = _tree(store)
+    total = _totals(_preorder(children), counts)
+
+    def node(r: Any) -> dict[str, Any]:
+        return {
+            "id": r["id"],
+            "name": r["name"],
+            "level": r["level"],
+            "level_name": LEVELS[r["level"]][0],
+            "description": r["description"],
+            "color": r["color"],
+            "count": counts.get(r["id"], 0),
+            "total": total[r["id"]],
+            "children": [],
+        }
+
+    roots: list[dict[str, Any]] = []
+    stack: list[tuple[Any, list[dict[str, Any]]]] = [(r, roots) for r in reversed(children[None])]
+    while stack:
+        r, into = stack.pop()
+        n = node(r)
+        into.append(n)
+        stack.extend((c, n["children"]) for c in reversed(children[r["id"]]))
+    return roots
+
+
+def _code_ids(
+    store: Store, code: CodeRef | Sequence[CodeRef] | None, descendants: bool
+) -> list[int] | None:
+    if code is None:
+        return None
+    ids: list[int] = []
+    for ref in code_refs(code):
+        cid = int(resolve_code(store, ref)["id"])
+        ids.append(cid)
+        if descendants:
+            ids.extend(q.descendant_ids(store, cid))
+    return ids
+
+
+def codings_frame(
+    store: Store,
+    text_of: TextOf,
+    *,
+    code: CodeRef | Sequence[CodeRef] | None = None,
+    document: int | None = None,
+    coder: str | None = None,
+    with_descendants: bool = False,
+    coding_ids: Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """Codings with the coded text, in document order (see :data:`CODING_COLUMNS`)."""
+    import pandas as pd
+
+    rows = q.coding_rows(
+        store,
+        code_ids=_code_ids(store, code, with_descendants),
+        document_id=None if document is None else int(document),
+        coder_id=coder_filter(store, coder),
+        coding_ids=coding_ids,
+    )
+    texts: dict[int, str] = {}
+    records = []
+    for r in rows:
+        doc = r["document_id"]
+        if doc not in texts:
+            texts[doc] = text_of(doc)
+        records.append(
+            (
+                r["id"],
+                doc,
+                r["start"],
+                r["end"],
+                r["code_id"],
+                r["code_name"],
+                r["coder"],
+                r["created"],
+                texts[doc][r["start"] : r["end"]],
+                r["level"],
+            )
+        )
+    return pd.DataFrame(records, columns=CODING_COLUMNS)
+
+
+def context_frame(
+    store: Store,
+    text_of: TextOf,
+    *,
+    coding: int | None = None,
+    code: CodeRef | None = None,
+    coder: str | None = None,
+    chars: int = 40,
+    with_descendants: bool = False,
+) -> pd.DataFrame:
+    """Codings (one by id, or all of a code) with ``chars`` characters of context each side.
+
+    Adds columns ``before``, ``after`` and ``context`` (``before【text】after``).
+    """
+    if (coding is None) == (code is None):
+        raise ParameterError("请给出编码记录编号或编码之一", "give either a coding id or a code")
+    if chars < 0:
+        raise ParameterError(
+            f"上下文字数 {chars} 不能为负", f"context size {chars} cannot be negative"
+        )
+    if coding is not None:
+        from zhagen.coding.spans import resolve_coding
+
+        resolve_coding(store, coding)
+    df = codings_frame(
+        store,
+        text_of,
+        code=code,
+        coder=coder,
+        with_descendants=with_descendants,
+        coding_ids=None if coding is None else [int(coding)],
+    )
+    before, after = [], []
+    for doc, start, end in zip(df["document"], df["start"], df["end"], strict=True):
+        text = text_of(int(doc))
+        before.append(text[max(0, start - chars) : start])
+        after.append(text[end : end + chars])
+    df["before"] = before
+    df["after"] = after
+    df["context"] = [f"{b}【{t}】{a}" for b, t, a in zip(before, df["text"], after, strict=True)]
+    return df
+
+
+def _labels(store: Store, ids: Iterable[int]) -> dict[int, str]:
+    rows = {r["id"]: r["name"] for r in q.code_rows(store)}
+    ids = sorted(set(ids))
+    seen = Counter(rows[i] for i in ids)
+    return {i: (rows[i] if seen[rows[i]] == 1 else f"{rows[i]}#{i}") for i in ids}
+
+
+def _units(
+    spans: list[tuple[int, int, int, int]],
+    unit: str,
+    sentences_of: Callable[[int], list[tuple[int, int]]],
+) -> dict[Any, set[int]]:
+    out: dict[Any, set[int]] = defaultdict(set)
+    if unit == "document":
+        for doc, _s, _e, code in spans:
+            out[doc].add(code)
+        return out
+    cache: dict[int, tuple[list[int], list[int]]] = {}
+    for doc, start, end, code in spans:
+        if doc not in cache:
+            sents = sentences_of(doc)
+            cache[doc] = ([s for s, _e in sents], [e for _s, e in sents])
+        starts, ends = cache[doc]
+        # sentences overlapping [start, end): end_i > start and start_i < end
+        for i in range(bisect_right(ends, start), bisect_left(starts, end)):
+            out[(doc, i)].add(code)
+    return out
+
+
+def _overlap_pairs(
+    spans: list[tuple[int, int, int, int]],
+) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
+    pairs: dict[tuple[int, int], int] = defaultdict(int)
+    diag: dict[int, int] = defaultdict(int)
+    active: list[tuple[int, int]] = []  # (end, code) of codings still open
+    doc_now = None
+    for doc, start, end, code in spans:  # sorted by document, start
+        if doc != doc_now:
+            active, doc_now = [], doc
+        active = [(e, c) for e, c in active if e > start]
+        for _e, other in active:
+            a, b = (code, other) if code <= other else (other, code)
+            pairs[(a, b)] += 1
+        active.append((end, code))
+        diag[code] += 1
+    return pairs, diag
+
+
+def cooccurrence(
+    store: Store,
+    *,
+    coder: str | None = None,
+    unit: str = "overlap",
+    sentences_of: Callable[[int], list[tuple[int, int]]] | None = None,
+) -> pd.DataFrame:
+    """Code × code co-occurrence counts over the codes that have codings.
+
+    ``unit="overlap"``: pairs of codings whose spans overlap in a document (diagonal: the
+    code's number of codings). ``"sentence"`` / ``"document"``: the number of sentences /
+    documents coded with both codes (diagonal: coded with the code). Labels are code names
+    (``name#id`` when a name is not unique).
+    """
+    import pandas as pd
+
+    if unit not in {"overlap", "sentence", "document"}:
+        raise ParameterError(
+            f"共现单位「{unit}」无效；可选 overlap、sentence、document",
+            f"co-occurrence unit '{unit}' is not valid; use overlap, sentence or document",
+        )
+    spans = q.coding_spans(store, coder_filter(store, coder))
+    if unit == "overlap":
+        pairs, diag = _overlap_pairs(spans)
+    else:
+        if unit == "sentence" and sentences_of is None:
+            raise ValueError("unit='sentence' needs sentences_of")
+        pairs, diag = defaultdict(int), defaultdict(int)
+        for codes in _units(spans, unit, sentences_of).values():  # type: ignore[arg-type]
+            for c in codes:
+                diag[c] += 1
+            for a, b in combinations(sorted(codes), 2):
+                pairs[(a, b)] += 1
+    labels = _labels(store, diag)
+    ids = sorted(diag)
+    pos = {c: i for i, c in enumerate(ids)}
+    matrix = [[0] * len(ids) for _ in ids]
+    for c, n in diag.items():
+        matrix[pos[c]][pos[c]] = n
+    for (a, b), n in pairs.items():
+        if a != b:
+            matrix[pos[a]][pos[b]] += n
+            matrix[pos[b]][pos[a]] += n
+    names = [labels[c] for c in ids]
+    return pd.DataFrame(
+        matrix, index=pd.Index(names, name="code"), columns=pd.Index(names, name="code")
+    )
+
+
+def code_document_matrix(store: Store, *, coder: str | None = None) -> pd.DataFrame:
+    """Codes (rows, those with codings) × documents (columns, by id): numbers of codings."""
+    import pandas as pd
+
+    rows = q.code_document_counts(store, coder_filter(store, coder))
+    labels = _labels(store, (r["code_id"] for r in rows))
+    df = pd.DataFrame(
+        [(labels[r["code_id"]], r["document_id"], r["n"]) for r in rows],
+        columns=["code", "document", "n"],
+    )
+    if df.empty:
+        return pd.DataFrame(index=pd.Index([], name="code"), columns=pd.Index([], name="document"))
+    out = df.pivot_table(index="code", columns="document", values="n", aggfunc="sum", fill_value=0)
+    return out.astype(int)
+
+
+def search_text(
+    texts: Iterable[tuple[int, str]], query: str, *, regex: bool = False, context: int = 20
+) -> pd.DataFrame:
+    """Find ``query`` (plain text, or a regular expression) in every document's cleaned text.
+
+    Offsets are code points, ready for ``code_span``. Columns: document, start, end, text,
+    context.
+
+    >>> search_text([(1, "创新联合体与创新生态")], "创新")[["start", "end"]].values.tolist()
+    [[0, 2], [6, 8]]
+    """
+    import pandas as pd
+
+    if not query:
+        raise ParameterError("搜索内容不能为空", "the search query cannot be empty")
+    try:
+        pattern = re.compile(query if regex else re.escape(query))
+    except re.error as exc:
+        raise ParameterError(
+            f"正则表达式「{query}」有误（{exc}）；不用正则请去掉 --regex",
+            f"the regular expression '{query}' is not valid ({exc}); drop --regex to search "
+            "plain text",
+        ) from exc
+    records = []
+    for doc, text in texts:
+        for m in pattern.finditer(text):
+            if m.end() == m.start():
+                continue
+            ctx = text[max(0, m.start() - context) : m.end() + context]
+            records.append((doc, m.start(), m.end(), m.group(), ctx))
+    return pd.DataFrame(records, columns=["document", "start", "end", "text", "context"])

@@ -1,0 +1,561 @@
+"""``build_map``: the whole knowledge-map computation, from plain data to a KnowledgeMap.
+
+Steps (CiteSpace's order, Chen 2006; DESIGN.md §4):
+
+1. **Records in range.** With ``params.years`` only records dated inside it; without it
+   every record (undated ones included in counts, but in no time slice).
+2. **Vocabulary.** Terms filtered by ``lang`` (``zh``: holds a Han character; ``en``: holds
+   none); a term is *eligible* when it occurs in at least ``min_freq`` records in range.
+3. **Slices** of ``params.slice`` years over the dated records (first to last year found);
+   undated data gives one slice holding every record.
+4. **Node selection** per slice (top N, top N% or g-index, :mod:`.selection`); the nodes
+   are the union over slices.
+5. **Merged network**: links among the nodes counted over every record in range,
+   normalised (:mod:`.links`), pruned (:mod:`.prune`, on the merged network).
+6. **Centrality** (:mod:`.centrality`) on the pruned links; **clusters** by Leiden on the
+   pruned, weighted links, Q on the same graph, silhouettes on the unpruned similarities
+   (:mod:`.cluster`); **labels** (:mod:`.labels`); **bursts** per slice (:mod:`.burst`,
+   :math:`d_t` = records with terms in slice :math:`t`); **sigma**; **layout**.
+
+Node ids are assigned by frequency (descending) and then by term (code-point order), so a
+map does not depend on the order of the records. Edges have ``source < target``.
+
+Errors (``zhagen.errors``, messages in Chinese and English): no records at all, or no
+record with a term → ``InputError``; a parameter out of range, or one that filters every
+record or term out (``years``, ``min_freq``, ``lang``) → ``ParameterError``. Data without
+any year is *not* an error: the map is built from one slice, with no bursts and no years.
+
+Input hash: SHA-256 over a canonical byte form of the MapInput: record count and doc ids,
+years (None as a sentinel), the sorted vocabulary (lengths + UTF-8), every record's term
+ids sorted and de-duplicated (CSR indptr + indices, little-endian int64) and the titles
+(lengths + UTF-8). Term order and repeats within a record, which carry no meaning, do not
+change it; anything else does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from zhagen.errors import InputError, ParameterError
+from zhagen.mapping.model import (
+    BURST_COLUMNS,
+    CLUSTER_COLUMNS,
+    EDGE_COLUMNS,
+    NODE_COLUMNS,
+    KnowledgeMap,
+    MapInput,
+    MapParams,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+    import scipy.sparse as sp
+
+    from zhagen.mapping.cooccurrence import DocTerm
+    from zhagen.mapping.selection import Slice
+
+__all__ = ["build_map", "input_hash", "check_params"]
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def check_params(params: MapParams) -> None:
+    """Raise ``ParameterError`` (zh/en) for a parameter out of range or of the wrong form."""
+    from zhagen.mapping.links import LINK_METHODS
+    from zhagen.mapping.prune import PRUNE_METHODS
+
+    checks: list[tuple[bool, str, str]] = [
+        (params.link in LINK_METHODS, f"未知的连线强度算法 link={params.link!r}",
+         f"unknown link={params.link!r}; choose {', '.join(LINK_METHODS)}"),
+        (params.prune in PRUNE_METHODS, f"未知的剪枝方法 prune={params.prune!r}",
+         f"unknown prune={params.prune!r}; choose {', '.join(PRUNE_METHODS)}"),
+        (params.field in ("keywords", "terms"), f"field 只能是 keywords 或 terms（当前 {params.field!r}）",
+         f"field must be 'keywords' or 'terms' (got {params.field!r})"),
+        (params.lang in ("zh", "en", "all"), f"lang 只能是 zh、en 或 all（当前 {params.lang!r}）",
+         f"lang must be 'zh', 'en' or 'all' (got {params.lang!r})"),
+        (params.slice >= 1, f"时间切片长度至少为 1 年（当前 {params.slice}）",
+         f"slice must be at least 1 year (got {params.slice})"),
+        (params.min_freq >= 1, f"最低频次 min_freq 至少为 1（当前 {params.min_freq}）",
+         f"min_freq must be at least 1 (got {params.min_freq})"),
+        (params.resolution > 0, f"分辨率 resolution 必须为正数（当前 {params.resolution}）",
+         f"resolution must be positive (got {params.resolution})"),
+        (params.top is None or params.top >= 1, f"top 至少为 1（当前 {params.top}）",
+         f"top must be at least 1 (got {params.top})"),
+        (params.top_percent is None or 0 < params.top_percent <= 100,
+         f"top_percent 必须在 (0, 100] 之间（当前 {params.top_percent}）",
+         f"top_percent must be in (0, 100] (got {params.top_percent})"),
+        (params.g_index is None or params.g_index > 0,
+         f"g 指数比例因子 k 必须为正数（当前 {params.g_index}）",
+         f"the g-index scale factor k must be positive (got {params.g_index})"),
+        (params.burst_s > 1, f"突发检测参数 s 必须大于 1（当前 {params.burst_s}）",
+         f"burst_s must be greater than 1 (got {params.burst_s})"),
+        (params.burst_gamma >= 0, f"突发检测参数 γ 不能为负（当前 {params.burst_gamma}）",
+         f"burst_gamma must be ≥ 0 (got {params.burst_gamma})"),
+        (params.burst_min_duration >= 1,
+         f"突发最短持续时间至少为 1（当前 {params.burst_min_duration}）",
+         f"burst_min_duration must be at least 1 (got {params.burst_min_duration})"),
+        (params.years is None or params.years[0] <= params.years[1],
+         f"年份范围 years={params.years} 的起始年份晚于结束年份",
+         f"years={params.years}: the first year is after the last"),
+    ]  # fmt: skip
+    for ok, zh, en in checks:
+        if not ok:
+            raise ParameterError(zh + "。", en + ".")
+    from zhagen.mapping.selection import _check_one_criterion
+
+    _check_one_criterion(params.top, params.top_percent, params.g_index)
+
+
+def input_hash(inp: MapInput, dt: DocTerm | None = None) -> str:
+    """SHA-256 of a MapInput in canonical form (see the module docstring).
+
+    ``dt`` may pass the document-term matrix of ``inp.terms`` when already built.
+
+    >>> a = input_hash(MapInput([1, 2], [2024, None], [["b", "a"], []], ["t", "u"]))
+    >>> a == input_hash(MapInput([1, 2], [2024, None], [["a", "b", "a"], []], ["t", "u"]))
+    True
+    >>> a == input_hash(MapInput([1, 2], [2023, None], [["a", "b"], []], ["t", "u"]))
+    False
+    """
+    import hashlib
+
+    import numpy as np
+
+    from zhagen.mapping.cooccurrence import doc_term_matrix
+
+    dt = dt if dt is not None else doc_term_matrix(inp.terms)
+    h = hashlib.sha256(b"zhagen.MapInput/1\n")
+
+    def ints(values: Any) -> None:
+        arr = np.asarray(values, dtype="<i8")
+        h.update(np.int64(arr.size).astype("<i8").tobytes() + arr.tobytes())
+
+    def strings(items: list[str]) -> None:
+        ints(np.fromiter(map(len, items), dtype=np.int64, count=len(items)))
+        h.update("".join(items).encode("utf-8"))
+
+    ints(inp.doc_ids)
+    ints([-(2**62) if y is None else y for y in inp.years])
+    strings(dt.vocab)
+    ints(dt.matrix.indptr)
+    ints(dt.matrix.indices)
+    strings([str(t) for t in inp.titles])
+    return h.hexdigest()
+
+
+@dataclass
+class _Records:
+    """The records in range and their terms."""
+
+    doc_ids: np.ndarray
+    years: np.ndarray  # int64; meaningless where not dated
+    dated: np.ndarray  # bool
+    titles: list[str] | None
+    dt: DocTerm
+    freq: np.ndarray
+    eligible: np.ndarray
+    has_terms: np.ndarray  # bool per record
+
+
+def _records(inp: MapInput, params: MapParams, full: DocTerm) -> _Records:
+    import numpy as np
+
+    from zhagen.mapping.cooccurrence import DocTerm, restrict_terms, term_frequencies
+
+    n = len(inp.doc_ids)
+    if len(inp.years) != n or len(inp.terms) != n or (inp.titles and len(inp.titles) != n):
+        raise ValueError("MapInput lists must have one entry per record")
+    if n == 0:
+        raise InputError(
+            "没有可用于绘制知识图谱的记录：请先导入文献或文档。",
+            "there are no records to map: import records or documents first.",
+        )
+    dated = np.fromiter((y is not None for y in inp.years), dtype=bool, count=n)
+    years = np.fromiter((y if y is not None else 0 for y in inp.years), dtype=np.int64, count=n)
+    keep = np.ones(n, dtype=bool)
+    if params.years is not None:
+        keep = dated & (years >= params.years[0]) & (years <= params.years[1])
+        if not keep.any():
+            raise ParameterError(
+                f"年份范围 {params.years[0]}–{params.years[1]} 内没有记录；请放宽 --years。",
+                f"no record lies within years {params.years[0]}-{params.years[1]}; widen --years.",
+            )
+    rows = np.flatnonzero(keep)
+    all_rows = rows.size == n
+    dt = full
+    if not all_rows:
+        dt = DocTerm(full.vocab, full.matrix[rows])
+        dt = restrict_terms(dt, term_frequencies(dt.matrix) > 0)
+    if params.lang != "all":
+        han = np.fromiter((bool(_HAN.search(t)) for t in dt.vocab), dtype=bool, count=len(dt.vocab))
+        dt = restrict_terms(dt, han if params.lang == "zh" else ~han)
+    has_terms = np.diff(dt.matrix.indptr) > 0
+    _check_terms(has_terms, params, int(rows.size))
+    freq = term_frequencies(dt.matrix)
+    eligible = freq >= params.min_freq
+    if not eligible.any():
+        raise ParameterError(
+            f"没有任何词语出现至少 {params.min_freq} 次；请降低 --min-freq。",
+            f"no term occurs in at least min_freq={params.min_freq} records; lower --min-freq.",
+        )
+    titles = None
+    if inp.titles:
+        titles = list(inp.titles) if all_rows else [inp.titles[r] for r in rows.tolist()]
+    doc_ids = np.asarray(inp.doc_ids, dtype=np.int64)[rows]
+    return _Records(doc_ids, years[rows], dated[rows], titles, dt, freq, eligible, has_terms)
+
+
+def _check_terms(has_terms: np.ndarray, params: MapParams, n_records: int) -> None:
+    if has_terms.any():
+        return
+    if params.lang != "all":
+        raise ParameterError(
+            f"在 lang={params.lang} 的限制下，{n_records} 条记录都没有词语；请改用 --lang all。",
+            f"none of the {n_records} records has a term with lang={params.lang}; try --lang all.",
+        )
+    raise InputError(
+        f"{n_records} 条记录都没有关键词或词语：请检查导入的字段，或用 --field terms 从标题和摘要中提取词语。",
+        f"none of the {n_records} records has keywords or terms: check the imported fields, "
+        "or use --field terms to take terms from titles and abstracts.",
+    )
+
+
+@dataclass
+class _Time:
+    slices: list[Slice]
+    slice_of: np.ndarray  # slice index per record (-1: in no slice)
+    first: int | None  # first year (None: undated data)
+    n_years: int
+    year_of: np.ndarray  # year offset per record (-1: undated)
+
+
+def _time_axis(rec: _Records, params: MapParams) -> _Time:
+    import numpy as np
+
+    from zhagen.mapping.selection import Slice, make_slices
+
+    n = rec.doc_ids.size
+    if not rec.dated.any():
+        return _Time([Slice(None, None)], np.zeros(n, dtype=np.int64), None, 0,
+                     np.full(n, -1, dtype=np.int64))  # fmt: skip
+    first = int(rec.years[rec.dated].min())
+    last = int(rec.years[rec.dated].max())
+    slices = make_slices(first, last, params.slice)
+    offset = np.where(rec.dated, rec.years - first, -1)
+    slice_of = np.where(rec.dated, offset // params.slice, -1)
+    return _Time(slices, slice_of, first, last - first + 1, offset)
+
+
+def _select(
+    rec: _Records, time: _Time, params: MapParams
+) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Node columns (ordered by frequency desc, then term), slice counts, per-slice sizes."""
+    import numpy as np
+
+    from zhagen.mapping.cooccurrence import group_counts
+    from zhagen.mapping.selection import select_per_slice
+
+    counts = group_counts(rec.dt.matrix, time.slice_of, len(time.slices))
+    chosen = select_per_slice(counts, top=params.top, top_percent=params.top_percent,
+                              g_index_k=params.g_index, eligible=rec.eligible)  # fmt: skip
+    union = np.unique(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
+    union = union.astype(np.int64)
+    if union.size == 0:
+        raise ParameterError(
+            "没有任何词语入选（所有入选候选词都只出现在无年份的记录中）；请降低 --min-freq。",
+            "no term was selected (the candidates occur only in undated records); "
+            "lower --min-freq.",
+        )
+    order = np.lexsort((union, -rec.freq[union]))
+    return union[order], counts, [int(c.size) for c in chosen]
+
+
+@dataclass
+class _Network:
+    i: np.ndarray  # all links among nodes (unpruned)
+    j: np.ndarray
+    count: np.ndarray
+    strength: np.ndarray
+    kept: np.ndarray  # bool mask of the links kept by pruning
+
+
+def _network(xn: sp.csr_matrix, freq: np.ndarray, params: MapParams) -> _Network:
+    from zhagen.mapping.cooccurrence import cooccurrence
+    from zhagen.mapping.links import link_strength, upper_edges
+    from zhagen.mapping.prune import prune_mask
+
+    i, j, c = upper_edges(cooccurrence(xn))
+    s = link_strength(c, freq[i], freq[j], params.link, n_records=int(xn.shape[0]))
+    kept = prune_mask(int(xn.shape[1]), i, j, s, params.prune)
+    return _Network(i, j, c, s, kept)
+
+
+def _bursts(
+    r: np.ndarray, d: np.ndarray, time: _Time, params: MapParams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per-burst arrays (node, strength, begin year, end year), strongest first."""
+    import numpy as np
+
+    from zhagen.mapping.burst import detect_bursts
+
+    if time.first is None:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, np.zeros(0), empty, empty
+    res = detect_bursts(r, d, s=params.burst_s, gamma=params.burst_gamma,
+                        min_duration=params.burst_min_duration)  # fmt: skip
+    begin = np.array([time.slices[b].begin for b in res.begin.tolist()], dtype=np.int64)
+    end = np.array([time.slices[e].end for e in res.end.tolist()], dtype=np.int64)
+    order = np.lexsort((begin, res.term, -res.strength))
+    return res.term[order], res.strength[order], begin[order], end[order]
+
+
+def _year_stats(xn: sp.csr_matrix, time: _Time) -> tuple[np.ndarray, list, list]:
+    """Per-year counts (years × nodes) and every node's first and last year (or None)."""
+    import numpy as np
+
+    from zhagen.mapping.cooccurrence import group_counts
+
+    n = int(xn.shape[1])
+    if time.first is None:
+        return np.zeros((0, n), dtype=np.int64), [None] * n, [None] * n
+    counts = group_counts(xn, time.year_of, time.n_years)
+    present = counts > 0
+    any_year = present.any(axis=0)
+    first = np.argmax(present, axis=0) + time.first
+    last = time.n_years - 1 - np.argmax(present[::-1], axis=0) + time.first
+    first_l = [
+        int(f) if a else None for f, a in zip(first.tolist(), any_year.tolist(), strict=True)
+    ]
+    last_l = [int(v) if a else None for v, a in zip(last.tolist(), any_year.tolist(), strict=True)]
+    return counts, first_l, last_l
+
+
+def _node_docs(xn: sp.csr_matrix, doc_ids: np.ndarray) -> dict[int, list[int]]:
+    import numpy as np
+
+    by_term = xn.T.tocsr()
+    ids = doc_ids[by_term.indices]
+    parts = np.split(ids, by_term.indptr[1:-1])
+    return {k: np.sort(p).tolist() for k, p in enumerate(parts)}
+
+
+def _summary(
+    inp: MapInput,
+    params: MapParams,
+    rec: _Records,
+    time: _Time,
+    full: DocTerm,
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    import zhagen
+    from zhagen.mapping.centrality import betweenness_backend
+    from zhagen.mapping.cluster import LEIDEN_OPTIONS, leiden_backend
+
+    span = None
+    if time.first is not None:
+        span = [time.first, time.first + time.n_years - 1]
+    summary: dict[str, Any] = {
+        "records_input": len(inp.doc_ids),
+        "records": int(rec.doc_ids.size),
+        "records_with_terms": int(rec.has_terms.sum()),
+        "records_without_year": int((~rec.dated).sum()),
+        "terms": len(rec.dt.vocab),
+        "terms_eligible": int(rec.eligible.sum()),
+        "year_span": span,
+    }
+    summary.update(extra)
+    summary["params"] = params.to_dict()
+    summary["algorithms"] = {
+        "leiden": leiden_backend(), "leiden_options": dict(LEIDEN_OPTIONS),
+        "betweenness": betweenness_backend() + " (unweighted, normalised)",
+        "silhouette": "distance 1 - s/max(s) on unpruned links, 1 if unlinked",
+        "burst": "Kleinberg 2002 two-state batched, Viterbi; d_t = records with terms",
+        "sigma": "(betweenness + 1) ** burst_strength",
+        "layout": "Fruchterman-Reingold, seeded, cluster-initialised",
+    }  # fmt: skip
+    summary["zhagen_version"] = zhagen.__version__
+    summary["input_hash"] = input_hash(inp, full)
+    return summary
+
+
+def _nodes_frame(cols, rec, net_stats: dict[str, Any]) -> Any:
+    import pandas as pd
+
+    frame = pd.DataFrame({
+        "id": range(cols.size),
+        "label": [rec.dt.vocab[c] for c in cols.tolist()],
+        "frequency": rec.freq[cols],
+        **{k: net_stats[k] for k in ("degree", "weighted_degree", "betweenness", "burst_strength")},
+        "burst_begin": pd.array(net_stats["burst_begin"], dtype="Int64"),
+        "burst_end": pd.array(net_stats["burst_end"], dtype="Int64"),
+        "sigma": net_stats["sigma"],
+        "cluster": net_stats["cluster"],
+        "first_year": pd.array(net_stats["first_year"], dtype="Int64"),
+        "x": net_stats["xy"][:, 0],
+        "y": net_stats["xy"][:, 1],
+    })  # fmt: skip
+    return frame[NODE_COLUMNS]
+
+
+def _node_bursts(n: int, b_node, b_strength, b_begin, b_end) -> dict[str, Any]:
+    """Each node's strongest burst (arrays already strongest first)."""
+    import numpy as np
+
+    strength = np.zeros(n)
+    begin: list[int | None] = [None] * n
+    end: list[int | None] = [None] * n
+    _, first = np.unique(b_node, return_index=True)
+    for k in first.tolist():
+        node = int(b_node[k])
+        strength[node] = float(b_strength[k])
+        begin[node], end[node] = int(b_begin[k]), int(b_end[k])
+    return {"burst_strength": strength, "burst_begin": begin, "burst_end": end}
+
+
+def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
+    """Compute a knowledge map (nodes, links, clusters, bursts) from plain data.
+
+    Parameters
+    ----------
+    inp:
+        Records: ids, years (or None), terms (normalised, thesaurus-merged) and titles.
+    params:
+        Every parameter (recorded in ``summary["params"]``).
+
+    Returns
+    -------
+    KnowledgeMap
+
+    Raises
+    ------
+    zhagen.errors.InputError
+        No records, or no record with a term.
+    zhagen.errors.ParameterError
+        A parameter out of range, or one that filters everything out.
+
+    Examples
+    --------
+    >>> inp = MapInput([1, 2, 3], [2020, 2021, 2021],
+    ...                [["a", "b"], ["a", "b", "c"], ["b", "c"]], ["t1", "t2", "t3"])
+    >>> km = build_map(inp, MapParams(min_freq=1))
+    >>> km.nodes["label"].tolist(), len(km.edges)
+    (['b', 'a', 'c'], 3)
+    """
+    import numpy as np
+    import pandas as pd
+
+    from zhagen.mapping import centrality as cen
+    from zhagen.mapping import cluster as clu
+    from zhagen.mapping.cooccurrence import doc_term_matrix
+    from zhagen.mapping.labels import cluster_labels
+    from zhagen.mapping.layout import force_layout
+
+    check_params(params)
+    full = doc_term_matrix(inp.terms)
+    rec = _records(inp, params, full)
+    time = _time_axis(rec, params)
+    cols, slice_counts, sizes = _select(rec, time, params)
+    n = int(cols.size)
+    xn = rec.dt.matrix[:, cols].tocsr()
+    net = _network(xn, rec.freq[cols], params)
+    ki, kj = net.i[net.kept], net.j[net.kept]
+    kc, ks = net.count[net.kept], net.strength[net.kept]
+    labels = clu.leiden(n, ki, kj, ks, params.resolution, params.seed)
+    sil = clu.silhouette_samples(n, net.i, net.j, net.strength, labels)
+    in_slices = rec.has_terms & (time.slice_of >= 0)
+    d = np.bincount(time.slice_of[in_slices], minlength=len(time.slices))
+    bursts = _bursts(slice_counts[:, cols].T, d, time, params)
+    stats: dict[str, Any] = {
+        "degree": cen.degree(n, ki, kj), "weighted_degree": cen.weighted_degree(n, ki, kj, kc),
+        "betweenness": cen.betweenness(n, ki, kj), "cluster": labels,
+        **_node_bursts(n, *bursts),
+    }  # fmt: skip
+    stats["sigma"] = cen.sigma(stats["betweenness"], stats["burst_strength"])
+    year_counts, first_year, last_year = _year_stats(xn, time)
+    stats["first_year"] = first_year
+    stats["xy"] = force_layout(n, ki, kj, ks, labels, seed=params.seed)
+    nodes = _nodes_frame(cols, rec, stats)
+    edges = pd.DataFrame({"source": ki, "target": kj, "count": kc, "strength": ks})[EDGE_COLUMNS]
+    texts = cluster_labels(rec.dt.matrix, rec.dt.vocab, cols, labels, candidates=rec.eligible)
+    clusters = _clusters_frame(labels, sil, first_year, texts)
+    q = clu.modularity(n, ki, kj, ks, labels, params.resolution)
+    bursts_df = _bursts_frame(nodes, bursts, first_year, last_year)
+    summary = _summary(inp, params, rec, time, full, {
+        "nodes": n, "edges": int(ki.size), "edges_before_pruning": int(net.i.size),
+        "clusters": int(len(clusters)), "modularity": round(q, 6),
+        "silhouette": round(float(sil.mean()), 6) if n else 0.0, "bursts": int(len(bursts_df)),
+        "slices": _slice_summary(time, d, sizes),
+    })  # fmt: skip
+    return _assemble(nodes, edges, clusters, bursts_df, summary, rec, time, xn, year_counts)
+
+
+def _slice_summary(time: _Time, with_terms: np.ndarray, sizes: list[int]) -> list[dict]:
+    import numpy as np
+
+    dated = time.slice_of >= 0
+    records = np.bincount(time.slice_of[dated], minlength=len(time.slices)).tolist()
+    return [
+        {"begin": s.begin, "end": s.end, "records": r, "records_with_terms": int(w), "selected": k}
+        for s, r, w, k in zip(time.slices, records, with_terms.tolist(), sizes, strict=True)
+    ]
+
+
+def _clusters_frame(labels, sil, first_year, texts) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    from zhagen.mapping.cluster import cluster_means
+
+    k = int(labels.max()) + 1 if labels.size else 0
+    fy = np.array([np.nan if y is None else y for y in first_year], dtype=np.float64)
+    mean_year = cluster_means(fy, labels) if k else np.zeros(0)
+    mean_sil = cluster_means(sil, labels) if k else np.zeros(0)
+    members = [np.flatnonzero(labels == c).tolist() for c in range(k)]
+    frame = pd.DataFrame({
+        "id": range(k), "size": [len(m) for m in members],
+        "silhouette": np.round(mean_sil, 6),
+        "label_llr": [t["llr"] for t in texts], "label_tfidf": [t["tfidf"] for t in texts],
+        "label_mi": [t["mi"] for t in texts],
+        "mean_year": [None if np.isnan(y) else round(float(y), 2) for y in mean_year],
+        "members": members,
+    })  # fmt: skip
+    return frame[CLUSTER_COLUMNS]
+
+
+def _bursts_frame(nodes, bursts, first_year, last_year) -> Any:
+    import pandas as pd
+
+    b_node, b_strength, b_begin, b_end = bursts
+    labels = nodes["label"].tolist()
+    frame = pd.DataFrame({
+        "term": [labels[k] for k in b_node.tolist()],
+        "strength": b_strength.round(6),
+        "begin": pd.array(b_begin.tolist(), dtype="Int64"),
+        "end": pd.array(b_end.tolist(), dtype="Int64"),
+        "first_year": pd.array([first_year[k] for k in b_node.tolist()], dtype="Int64"),
+        "last_year": pd.array([last_year[k] for k in b_node.tolist()], dtype="Int64"),
+    })  # fmt: skip
+    return frame[BURST_COLUMNS]
+
+
+def _assemble(nodes, edges, clusters, bursts, summary, rec, time, xn, year_counts) -> KnowledgeMap:
+    import numpy as np
+
+    node_docs = _node_docs(xn, rec.doc_ids)
+    term_years: dict[str, dict[int, int]] = {}
+    if time.first is not None:
+        for k, label in enumerate(nodes["label"].tolist()):
+            col = year_counts[:, k]
+            nz = np.flatnonzero(col)
+            term_years[label] = dict(zip((nz + time.first).tolist(), col[nz].tolist(), strict=True))
+    doc_titles: dict[int, str] = {}
+    if rec.titles is not None:
+        rows = np.flatnonzero(np.diff(xn.indptr) > 0).tolist()
+        titles = rec.titles
+        doc_titles = dict(zip(rec.doc_ids[rows].tolist(), [titles[r] for r in rows], strict=True))
+    span = None if summary["year_span"] is None else tuple(summary["year_span"])
+    return KnowledgeMap(nodes=nodes, edges=edges, clusters=clusters, bursts=bursts,
+                        summary=summary, node_docs=node_docs, year_span=span,
+                        term_years=term_years, doc_titles=doc_titles)  # fmt: skip

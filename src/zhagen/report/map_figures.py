@@ -1,0 +1,563 @@
+"""Static figures of a knowledge map: the cluster view (``map.png``/``map.svg``) and the
+timeline view (``timeline.png``); the bursts figure is in :mod:`zhagen.report.burst_figure`.
+
+All figures are drawn with a CJK font (:mod:`zhagen.report.fonts`) and without pyplot, so
+drawing never touches a GUI backend or global figure state. SVG glyphs are written as paths:
+the file shows Chinese correctly in a browser that has no Chinese font.
+
+- **Cluster view** (after CiteSpace's "cluster view" and VOSviewer's network visualisation):
+  nodes at the precomputed layout ``x, y``, area proportional to frequency, coloured by
+  cluster, a red ring on bursting terms; light links, thicker for stronger links; a light
+  hull and a ``#0 label`` per cluster (the LLR label, as CiteSpace shows by default); the
+  labels of the most frequent nodes, placed greedily so that they do not overlap; a legend
+  with the clusters and the map's numbers (N, E, Q, S).
+- **Timeline view** (CiteSpace's timeline): one row per cluster, x = year, each term at the
+  year it first appeared, sized by frequency; links as arcs within a row and straight lines
+  between rows; the cluster label at the row's right end.
+
+>>> # write_map_figures(km, Path("map"))  -> [map.png, map.svg, timeline.png, bursts.png]
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zhagen.formats.network import cluster_color, plain, plain_edges, plain_nodes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from zhagen.mapping.model import KnowledgeMap
+
+__all__ = [
+    "write_map_figures",
+    "write_cluster_map",
+    "write_timeline",
+    "draw_cluster_map",
+    "draw_timeline",
+    "cluster_names",
+    "save_figure",
+]
+
+DPI = 300
+#: Clusters that get a hull, a label and a legend entry (CiteSpace shows the largest ones).
+MAX_CLUSTERS = 12
+BURST_RING = "#e41a1c"
+#: Links drawn in a static figure (the strongest; all of them are in the network files).
+MAX_LINKS = 2000
+# label offsets around a node: (dx, dy, ha, va), tried in this order
+_CANDIDATES = [
+    (1, 0, "left", "center"), (0, 1, "center", "bottom"), (0, -1, "center", "top"),
+    (-1, 0, "right", "center"), (0.7, 0.7, "left", "bottom"), (0.7, -0.7, "left", "top"),
+    (-0.7, 0.7, "right", "bottom"), (-0.7, -0.7, "right", "top"),
+]  # fmt: skip
+
+
+def write_map_figures(km: KnowledgeMap, out_dir: Path) -> list[Path]:
+    """Write ``map.png``, ``map.svg``, ``timeline.png`` and ``bursts.png`` into ``out_dir``."""
+    from zhagen.report.burst_figure import write_bursts_figure
+
+    out_dir = Path(out_dir)
+    paths = write_cluster_map(km, out_dir / "map.png", out_dir / "map.svg")
+    paths.append(write_timeline(km, out_dir / "timeline.png"))
+    paths.append(write_bursts_figure(km, out_dir / "bursts.png"))
+    return paths
+
+
+def save_figure(fig: Figure, path: Path, dpi: int = DPI, bbox: Any = None) -> Path:
+    """Save ``fig`` (format from the suffix) with a white background, tightly cropped.
+
+    Must run inside ``matplotlib.rc_context(cjk_rc())`` so that SVG text becomes paths.
+    ``bbox`` (inches) skips the extra drawing pass that ``bbox_inches="tight"`` costs.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    metadata: dict[str, Any] = {"Creator": "zhagen"}
+    extra: dict[str, Any] = {}
+    if path.suffix.lower() == ".svg":
+        metadata = {"Creator": "zhagen", "Date": None}  # no date: same map, same bytes
+    elif path.suffix.lower() == ".png":
+        extra = {"pil_kwargs": {"compress_level": 3}}  # 2-3x faster than 6, ~5 % larger
+    fig.savefig(path, dpi=dpi, facecolor="white", bbox_inches=bbox or tight_bbox(fig),
+                metadata=metadata, **extra)  # fmt: skip
+    return path
+
+
+def tight_bbox(fig: Figure, pad: float = 0.15) -> Any:
+    """The bounding box (inches) of everything drawn on ``fig``, padded by ``pad``."""
+    from matplotlib.transforms import Bbox
+
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    return Bbox.from_extents(box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
+
+
+def write_cluster_map(km: KnowledgeMap, png: Path, svg: Path | None = None) -> list[Path]:
+    """Draw the cluster view and save it as PNG (300 dpi) and, when given, SVG."""
+    import matplotlib
+
+    from zhagen.report.fonts import cjk_rc
+
+    with matplotlib.rc_context(cjk_rc()):
+        fig = draw_cluster_map(km)
+        bbox = tight_bbox(fig)
+        paths = [save_figure(fig, png, bbox=bbox)]
+        if svg is not None:
+            paths.append(save_figure(fig, svg, bbox=bbox))
+    return paths
+
+
+def write_timeline(km: KnowledgeMap, path: Path) -> Path:
+    """Draw the timeline view and save it (300 dpi)."""
+    import matplotlib
+
+    from zhagen.report.fonts import cjk_rc
+
+    with matplotlib.rc_context(cjk_rc()):
+        return save_figure(draw_timeline(km), path)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def cluster_names(km: KnowledgeMap) -> dict[int, str]:
+    """``cluster id -> label``: the first term of the LLR label (else TF-IDF, else MI, else
+    the most frequent member), as CiteSpace writes ``#0 label`` on a map."""
+    names: dict[int, str] = {}
+    for rec in km.clusters.to_dict("records"):
+        cid = plain(rec.get("id"))
+        if cid is None:
+            continue
+        for key in ("label_llr", "label_tfidf", "label_mi"):
+            value = str(plain(rec.get(key)) or "").replace("；", ";").split(";")[0].strip()
+            if value:
+                names[int(cid)] = value
+                break
+    for node in sorted(plain_nodes(km), key=lambda n: -(n.get("frequency") or 0)):
+        cid = node.get("cluster")
+        if cid is not None and cid >= 0 and cid not in names:
+            names[cid] = node["label"]
+    return names
+
+
+def _summary_value(summary: dict[str, Any], *keys: str) -> Any:
+    for key in keys:
+        if summary.get(key) is not None:
+            return summary[key]
+    return None
+
+
+def _new_figure(width: float, height: float) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _halo(width: float = 2.5) -> list[Any]:
+    from matplotlib import patheffects
+
+    return [patheffects.withStroke(linewidth=width, foreground="white", alpha=0.9)]
+
+
+def _no_data(ax: Axes, zh: str, en: str) -> None:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, f"{zh}\n{en}", ha="center", va="center", fontsize=14, color="#666666",
+            transform=ax.transAxes)  # fmt: skip
+
+
+def _fit_limits(ax: Axes, xs: list[float], ys: list[float], pad: float = 0.08) -> None:
+    """Set limits that show every point with equal scales on both axes."""
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    w, h = (x1 - x0) or 1.0, (y1 - y0) or 1.0
+    x0, x1, y0, y1 = x0 - pad * w, x1 + pad * w, y0 - pad * h, y1 + pad * h
+    box = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    ratio = (box.height * fig_h) / (box.width * fig_w)  # axes height / width, in inches
+    w, h = x1 - x0, y1 - y0
+    if h / w < ratio:
+        grow = (w * ratio - h) / 2
+        y0, y1 = y0 - grow, y1 + grow
+    else:
+        grow = (h / ratio - w) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+
+
+def _overlaps(bb: Any, others: list[Any]) -> bool:
+    return any(bb.overlaps(o) for o in others)
+
+
+# --------------------------------------------------------------------------- cluster view
+
+
+def draw_cluster_map(km: KnowledgeMap, *, max_labels: int = 45) -> Figure:
+    """The cluster view as a matplotlib ``Figure`` (call inside ``rc_context(cjk_rc())``).
+
+    Parameters
+    ----------
+    km
+        The knowledge map; ``nodes.x``/``nodes.y`` give the layout.
+    max_labels
+        Label at most this many nodes, most frequent first; labels that would overlap are
+        left out (the ten most frequent are always shown).
+    """
+    fig = _new_figure(10.0, 7.5)
+    ax = fig.add_axes((0.01, 0.01, 0.74, 0.98))
+    side = fig.add_axes((0.76, 0.01, 0.23, 0.98))
+    side.set_axis_off()
+    ax.set_axis_off()
+    nodes = [n for n in plain_nodes(km) if n.get("x") is not None and n.get("y") is not None]
+    if not nodes:
+        _no_data(ax, "图谱中没有节点", "the map has no nodes")
+        return fig
+    _fit_limits(ax, [n["x"] for n in nodes], [n["y"] for n in nodes])
+    names = cluster_names(km)
+    shown = _shown_clusters(nodes)
+    fmax = max(n.get("frequency") or 0 for n in nodes) or 1
+    sizes = {n["id"]: 18 + 950 * (n.get("frequency") or 0) / fmax for n in nodes}
+    _draw_hulls(ax, nodes, shown)
+    _draw_edges(ax, km, nodes)
+    _draw_nodes(ax, nodes, sizes)
+    renderer = fig.canvas.get_renderer()
+    placed = _draw_cluster_labels(ax, renderer, nodes, shown, names)
+    _draw_node_labels(ax, renderer, nodes, sizes, placed, max_labels)
+    _draw_legend(side, km, nodes, shown, names)
+    return fig
+
+
+def _shown_clusters(nodes: list[dict[str, Any]]) -> list[int]:
+    """Clusters with their own colour, hull and label: ids 0 to 11 (the largest)."""
+    ids = {n.get("cluster") for n in nodes}
+    return sorted(c for c in ids if c is not None and 0 <= c < MAX_CLUSTERS)
+
+
+def _draw_hulls(ax: Axes, nodes: list[dict[str, Any]], shown: list[int]) -> None:
+    import numpy as np
+    from matplotlib.patches import Polygon
+    from scipy.spatial import ConvexHull, QhullError
+
+    for c in shown:
+        pts = np.array([(n["x"], n["y"]) for n in nodes if n.get("cluster") == c])
+        if len(pts) < 3:
+            continue
+        try:
+            hull = pts[ConvexHull(pts).vertices]
+        except (QhullError, ValueError):
+            continue
+        centre = pts.mean(axis=0)
+        hull = centre + (hull - centre) * 1.12
+        colour = cluster_color(c)
+        ax.add_patch(Polygon(hull, closed=True, facecolor=colour, alpha=0.07, edgecolor="none",
+                             zorder=0, joinstyle="round"))  # fmt: skip
+        ax.add_patch(Polygon(hull, closed=True, fill=False, edgecolor=colour, alpha=0.35,
+                             linewidth=0.8, linestyle=(0, (4, 3)), zorder=0))  # fmt: skip
+
+
+def _draw_edges(ax: Axes, km: KnowledgeMap, nodes: list[dict[str, Any]]) -> None:
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import to_rgba
+
+    pos = {n["id"]: (n["x"], n["y"], n.get("cluster")) for n in nodes}
+    edges = [e for e in plain_edges(km) if e["source"] in pos and e["target"] in pos]
+    if not edges:
+        return
+    smax = max(e["strength"] for e in edges) or 1.0
+    # beyond a few thousand lines a static map is a grey blur: keep the strongest
+    edges = sorted(edges, key=lambda e: -e["strength"])[:MAX_LINKS]
+    fade = min(1.0, max(0.3, 300 / len(edges)))  # many links: each one lighter
+    segments, colours, widths = [], [], []
+    for e in reversed(edges):  # strongest drawn last, on top
+        (x1, y1, c1), (x2, y2, c2) = pos[e["source"]], pos[e["target"]]
+        rel = e["strength"] / smax
+        same = c1 == c2 and c1 is not None and c1 >= 0
+        colour = to_rgba(cluster_color(c1) if same else "#8c8c8c", (0.18 + 0.32 * rel) * fade)
+        segments.append([(x1, y1), (x2, y2)])
+        colours.append(colour)
+        widths.append(0.3 + 1.7 * rel)
+    ax.add_collection(LineCollection(segments, colors=colours, linewidths=widths, zorder=1,
+                                     capstyle="round"))  # fmt: skip
+
+
+def _draw_nodes(ax: Axes, nodes: list[dict[str, Any]], sizes: dict[int, float]) -> None:
+    order = sorted(nodes, key=lambda n: -sizes[n["id"]])  # small nodes drawn on top
+    xs = [n["x"] for n in order]
+    ys = [n["y"] for n in order]
+    ss = [sizes[n["id"]] for n in order]
+    colours = [cluster_color(n.get("cluster")) for n in order]
+    ax.scatter(xs, ys, s=ss, c=colours, edgecolors="white", linewidths=0.6, zorder=3, alpha=0.95)
+    burst = [n for n in order if (n.get("burst_strength") or 0) > 0]
+    if burst:
+        ax.scatter([n["x"] for n in burst], [n["y"] for n in burst],
+                   s=[sizes[n["id"]] * 1.55 + 30 for n in burst], facecolors="none",
+                   edgecolors=BURST_RING, linewidths=1.3, zorder=2)  # fmt: skip
+
+
+def _draw_cluster_labels(
+    ax: Axes, renderer: Any, nodes: list[dict[str, Any]], shown: list[int], names: dict[int, str]
+) -> list[Any]:
+    """Write ``#id label`` above each shown cluster (else at its centre or below it, where
+    that avoids an earlier cluster label); return the label boxes (display px)."""
+    boxes: list[Any] = []
+    y0, y1 = ax.get_ylim()
+    gap = 0.035 * (y1 - y0)
+    for c in shown:
+        members = [n for n in nodes if n.get("cluster") == c]
+        x = sum(n["x"] for n in members) / len(members)
+        top = min(max(n["y"] for n in members) + gap, y1 - gap)
+        centre = sum(n["y"] for n in members) / len(members)
+        bottom = max(min(n["y"] for n in members) - gap, y0 + gap)
+        for i, (y, va) in enumerate(((top, "bottom"), (centre, "center"), (bottom, "top"))):
+            text = ax.text(x, y, f"#{c} {names.get(c, '')}".strip(), ha="center", va=va,
+                           fontsize=12, color=cluster_color(c), zorder=6,
+                           path_effects=_halo(3.5))  # fmt: skip
+            bb = text.get_window_extent(renderer).expanded(1.04, 1.1)
+            if not _overlaps(bb, boxes) or i == 2:
+                boxes.append(bb)
+                break
+            text.remove()
+    return boxes
+
+
+def _draw_node_labels(
+    ax: Axes,
+    renderer: Any,
+    nodes: list[dict[str, Any]],
+    sizes: dict[int, float],
+    placed: list[Any],
+    max_labels: int,
+) -> None:
+    """Label the most frequent nodes, trying eight positions around each node."""
+    ranked = sorted(nodes, key=lambda n: (-(n.get("frequency") or 0), n["id"]))[:max_labels]
+    fmax = (ranked[0].get("frequency") or 0) or 1
+    axes_box = ax.get_window_extent(renderer)
+    dpi_scale = ax.figure.dpi / 72.0
+    circles = []
+    for n in ranked:  # labels must not cover the labelled nodes themselves
+        r = math.sqrt(sizes[n["id"]]) / 2 * dpi_scale
+        cx, cy = ax.transData.transform((n["x"], n["y"]))
+        from matplotlib.transforms import Bbox
+
+        circles.append(Bbox.from_extents(cx - r * 0.7, cy - r * 0.7, cx + r * 0.7, cy + r * 0.7))
+    for rank, n in enumerate(ranked):
+        rel = (n.get("frequency") or 0) / fmax
+        size = 6.5 + 7.5 * math.sqrt(rel)
+        gap = math.sqrt(sizes[n["id"]]) / 2 + 1.5
+        others = circles[:rank] + circles[rank + 1 :]
+        fallback = None
+        for dx, dy, ha, va in _CANDIDATES:
+            text = ax.annotate(
+                n["label"], (n["x"], n["y"]), xytext=(dx * gap, dy * gap),
+                textcoords="offset points", ha=ha, va=va, fontsize=size, color="#1a1a1a",
+                zorder=5, path_effects=_halo(),
+            )  # fmt: skip
+            bb = text.get_window_extent(renderer).expanded(1.02, 1.05)
+            inside = axes_box.contains(bb.x0, bb.y0) and axes_box.contains(bb.x1, bb.y1)
+            if inside and not _overlaps(bb, placed) and not _overlaps(bb, others):
+                placed.append(bb)
+                break
+            text.remove()
+            if inside and fallback is None and not _overlaps(bb, placed):
+                fallback = (dx, dy, ha, va)
+        else:
+            if rank < 10:  # the most frequent terms are always labelled
+                dx, dy, ha, va = fallback or _CANDIDATES[0]
+                text = ax.annotate(
+                    n["label"], (n["x"], n["y"]), xytext=(dx * gap, dy * gap),
+                    textcoords="offset points", ha=ha, va=va, fontsize=size, color="#1a1a1a",
+                    zorder=5, path_effects=_halo(), annotation_clip=False,
+                )  # fmt: skip
+                placed.append(text.get_window_extent(renderer))
+
+
+def _draw_legend(
+    side: Axes, km: KnowledgeMap, nodes: list[dict[str, Any]], shown: list[int],
+    names: dict[int, str],
+) -> None:  # fmt: skip
+    from matplotlib.lines import Line2D
+
+    counts = {c: sum(1 for n in nodes if n.get("cluster") == c) for c in shown}
+    handles = [
+        Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=cluster_color(c),
+               markeredgecolor="white", label=f"#{c} {names.get(c, '')} ({counts[c]})")
+        for c in shown
+    ]  # fmt: skip
+    if any(n.get("cluster") not in shown for n in nodes):
+        handles.append(Line2D([], [], marker="o", linestyle="", markersize=8,
+                              markerfacecolor=cluster_color(None), markeredgecolor="white",
+                              label="其他 Other"))  # fmt: skip
+    if any((n.get("burst_strength") or 0) > 0 for n in nodes):
+        handles.append(Line2D([], [], marker="o", linestyle="", markersize=9,
+                              markerfacecolor="none", markeredgecolor=BURST_RING,
+                              markeredgewidth=1.3, label="突现词 (burst)"))  # fmt: skip
+    if handles:
+        side.legend(handles=handles, loc="upper left", frameon=False, fontsize=8.5,
+                    title="聚类 Clusters", title_fontsize=9.5, alignment="left",
+                    handletextpad=0.4, borderaxespad=0.0)  # fmt: skip
+    side.text(0.0, 0.0, "\n".join(_info_lines(km, nodes)), va="bottom", ha="left", fontsize=8,
+              color="#333333", linespacing=1.5, transform=side.transAxes)  # fmt: skip
+
+
+def _info_lines(km: KnowledgeMap, nodes: list[dict[str, Any]]) -> list[str]:
+    s = km.summary or {}
+    lines = []
+    span = km.year_span or _summary_value(s, "year_span", "years")
+    if span and len(span) == 2:
+        lines.append(f"时间跨度 Timespan: {span[0]}–{span[1]}")
+    records = _summary_value(s, "records", "n_records", "documents")
+    if records is not None:
+        lines.append(f"记录 Records: {records}")
+    lines.append(f"节点 N = {len(nodes)}，连线 E = {len(km.edges)}")
+    q = _summary_value(s, "modularity", "Q", "q")
+    if isinstance(q, (int, float)):
+        lines.append(f"Modularity Q = {q:.4f}")
+    sil = _summary_value(s, "silhouette", "mean_silhouette", "S")
+    if isinstance(sil, (int, float)):
+        lines.append(f"Mean Silhouette S = {sil:.4f}")
+    lines.append("节点大小 ∝ 频次 (node area ∝ frequency)")
+    return lines
+
+
+# --------------------------------------------------------------------------- timeline view
+
+
+def _timeline_rows(km: KnowledgeMap) -> tuple[list[int], list[dict[str, Any]], tuple[int, int]]:
+    nodes = [
+        n for n in plain_nodes(km)
+        if n.get("first_year") is not None and n.get("cluster") is not None and n["cluster"] >= 0
+    ]  # fmt: skip
+    rows = sorted({n["cluster"] for n in nodes})[:15]
+    nodes = [n for n in nodes if n["cluster"] in rows]
+    years = [n["first_year"] for n in nodes]
+    if km.year_span:
+        span = (int(km.year_span[0]), int(km.year_span[1]))
+    else:
+        span = (min(years), max(years)) if years else (0, 0)
+    if years:
+        span = (min(span[0], min(years)), max(span[1], max(years)))
+    return rows, nodes, span
+
+
+def draw_timeline(km: KnowledgeMap, *, labels_per_cell: int = 4) -> Figure:
+    """The timeline view as a ``Figure``: clusters as rows, terms at their first year.
+
+    Labels are placed most frequent first, stacked under their node, and left out where
+    they would overlap a label already placed; links are the strongest :data:`MAX_LINKS`.
+    """
+    rows, nodes, (y0, y1) = _timeline_rows(km)
+    width = min(22.0, max(11.0, 3.0 + 0.3 * (y1 - y0 + 1)))
+    fig = _new_figure(width, max(3.0, 0.8 + 1.05 * len(rows)))
+    ax = fig.add_axes((0.03, 0.02, 1 - 2.2 / width, 0.9 if rows else 0.96))
+    if not nodes:
+        _no_data(ax, "没有可用于时间线的节点（缺少年份或聚类）",
+                 "no nodes with a first year and a cluster for the timeline")  # fmt: skip
+        return fig
+    row_y = {c: -i for i, c in enumerate(rows)}
+    ax.set_xlim(y0 - 0.6, y1 + 0.6)
+    ax.set_ylim(-len(rows) + 0.05, 0.55)
+    _timeline_axes(ax, y0, y1)
+    pos = {n["id"]: (n["first_year"], row_y[n["cluster"]]) for n in nodes}
+    _timeline_links(ax, km, pos)
+    names = cluster_names(km)
+    for c in rows:
+        y = row_y[c]
+        ax.hlines(y, y0 - 0.3, y1 + 0.3, color=cluster_color(c), linewidth=1.0, alpha=0.55,
+                  zorder=1)  # fmt: skip
+        ax.annotate(f"#{c} {names.get(c, '')}".strip(), (1.0, y), xycoords=("axes fraction", "data"),
+                    xytext=(8, 0), textcoords="offset points", ha="left", va="center",
+                    fontsize=11, color=cluster_color(c), annotation_clip=False)  # fmt: skip
+    sizes = _timeline_nodes(ax, nodes, pos)
+    _timeline_labels(ax, nodes, pos, sizes, labels_per_cell)
+    return fig
+
+
+def _timeline_axes(ax: Axes, y0: int, y1: int) -> None:
+    step = 1 if y1 - y0 <= 25 else 5 if y1 - y0 <= 100 else 10
+    ticks = list(range(y0, y1 + 1, step))
+    ax.set_xticks(ticks)
+    ax.xaxis.tick_top()
+    ax.tick_params(axis="x", labelsize=9, length=0, pad=4, labelcolor="#333333")
+    ax.set_yticks([])
+    for spine in ("left", "right", "bottom"):
+        ax.spines[spine].set_visible(False)
+    ax.spines["top"].set_color("#999999")
+    for t in ticks:
+        ax.axvline(t, color="#d0d0d0", linewidth=0.6, linestyle=(0, (2, 3)), zorder=0)
+
+
+def _timeline_links(ax: Axes, km: KnowledgeMap, pos: dict[int, tuple[int, int]]) -> None:
+    from matplotlib.collections import PathCollection
+    from matplotlib.path import Path as MplPath
+
+    edges = [e for e in plain_edges(km) if e["source"] in pos and e["target"] in pos]
+    edges = sorted(edges, key=lambda e: -e["strength"])[:MAX_LINKS]
+    paths, colours = [], []
+    for e in edges:
+        (xa, ya), (xb, yb) = sorted([pos[e["source"]], pos[e["target"]]])
+        if ya == yb:
+            if xa == xb:
+                continue
+            lift = min(0.42, 0.08 + 0.05 * (xb - xa))
+            verts = [(xa, ya), ((xa + xb) / 2, ya + 2 * lift), (xb, yb)]
+            codes = [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3]
+            colours.append((0.45, 0.45, 0.45, 0.28))
+        else:
+            verts, codes = [(xa, ya), (xb, yb)], [MplPath.MOVETO, MplPath.LINETO]
+            colours.append((0.6, 0.6, 0.6, 0.12))
+        paths.append(MplPath(verts, codes))
+    if paths:
+        ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=colours,
+                                         linewidths=0.5, zorder=1))  # fmt: skip
+
+
+def _timeline_nodes(
+    ax: Axes, nodes: list[dict[str, Any]], pos: dict[int, tuple[int, int]]
+) -> dict[int, float]:
+    """Draw the nodes (largest first, so small ones stay visible); return marker sizes."""
+    fmax = max(n.get("frequency") or 0 for n in nodes) or 1
+    sizes = {n["id"]: 12 + 420 * (n.get("frequency") or 0) / fmax for n in nodes}
+    order = sorted(nodes, key=lambda n: -sizes[n["id"]])
+    ax.scatter([pos[n["id"]][0] for n in order], [pos[n["id"]][1] for n in order],
+               s=[sizes[n["id"]] for n in order], c=[cluster_color(n["cluster"]) for n in order],
+               edgecolors="white", linewidths=0.5, zorder=3)  # fmt: skip
+    burst = [n for n in order if (n.get("burst_strength") or 0) > 0]
+    if burst:
+        ax.scatter([pos[n["id"]][0] for n in burst], [pos[n["id"]][1] for n in burst],
+                   s=[sizes[n["id"]] * 1.5 + 25 for n in burst], facecolors="none",
+                   edgecolors=BURST_RING, linewidths=1.0, zorder=2)  # fmt: skip
+    return sizes
+
+
+def _timeline_labels(
+    ax: Axes, nodes: list[dict[str, Any]], pos: dict[int, tuple[int, int]],
+    sizes: dict[int, float], per_cell: int,
+) -> None:  # fmt: skip
+    """Stack labels under their node, most frequent first; skip those that would overlap."""
+    renderer = ax.figure.canvas.get_renderer()
+    drop: dict[tuple[int, int], float] = {}  # points below the cell's centre
+    for n in nodes:
+        cell = pos[n["id"]]
+        drop[cell] = max(drop.get(cell, 0.0), math.sqrt(sizes[n["id"]]) / 2 + 2)
+    used: dict[tuple[int, int], int] = {}
+    placed: list[Any] = []
+    for n in sorted(nodes, key=lambda n: (-(n.get("frequency") or 0), n["id"])):
+        cell = pos[n["id"]]
+        k = used.get(cell, 0)
+        if k >= per_cell:
+            continue
+        label = n["label"] if len(n["label"]) <= 12 else n["label"][:11] + "…"
+        text = ax.annotate(label, cell, xytext=(0, -drop[cell] - 9.5 * k),
+                           textcoords="offset points", ha="center", va="top",
+                           fontsize=7.5 if k == 0 else 6.8, color="#1a1a1a", zorder=5,
+                           path_effects=_halo(2.0))  # fmt: skip
+        bb = text.get_window_extent(renderer).expanded(1.04, 1.0)
+        if _overlaps(bb, placed):
+            text.remove()
+            continue
+        placed.append(bb)
+        used[cell] = k + 1

@@ -1,0 +1,174 @@
+"""Write every output file of a knowledge map into one folder.
+
+:func:`write_map` is what ``KnowledgeMap.write(out_dir)`` and ``zhagen map --out`` call. The
+folder holds, for a map ``km``:
+
+=====================================  =====================================================
+``nodes.csv`` ``edges.csv``            tables, UTF-8 with BOM so that Excel opens Chinese
+``clusters.csv`` ``bursts.csv``        correctly; edges carry the labels of both ends
+``summary.json``                       ``km.summary`` (counts, Q, S, parameters, version)
+``tables.xlsx``                        表1-style top keywords, clusters, bursts, all nodes/edges
+``map.png`` ``map.svg``                the cluster view (300 dpi; SVG glyphs as paths)
+``timeline.png`` ``bursts.png``        the timeline view and the strongest-bursts figure
+``map.html``                           interactive, self-contained, works offline
+``network.graphml`` ``network.gexf``   Gephi / any graph tool
+``network.net``                        Pajek
+``vosviewer_map.txt``                  VOSviewer map and network files
+``vosviewer_network.txt``
+=====================================  =====================================================
+
+>>> # paths = write_map(km, Path("map"))
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from zhagen.mapping.model import KnowledgeMap
+
+__all__ = ["write_map", "write_tables_csv", "write_summary", "members_text", "tidy_table"]
+
+#: Columns that hold whole numbers (written without ``.0`` even when some cells are empty).
+INT_COLUMNS = ("id", "frequency", "degree", "burst_begin", "burst_end", "cluster",
+               "first_year", "source", "target", "size", "begin", "end", "last_year")  # fmt: skip
+
+
+def write_map(km: KnowledgeMap, out_dir: Path) -> list[Path]:
+    """Write tables, figures, the interactive map and network files into ``out_dir``.
+
+    Parameters
+    ----------
+    km
+        The knowledge map.
+    out_dir
+        The folder to write into; created (with its parents) when missing. Existing files
+        of the same names are replaced.
+
+    Returns
+    -------
+    list of Path
+        Every file written, in the order above.
+
+    Examples
+    --------
+    >>> # write_map(project.map(), Path("map"))[0].name
+    >>> # 'nodes.csv'
+    """
+    from zhagen.formats import network
+    from zhagen.report.map_figures import write_map_figures
+    from zhagen.report.map_html import write_map_html
+    from zhagen.report.xlsx import write_tables_xlsx
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = write_tables_csv(km, out_dir)
+    paths.append(write_summary(km, out_dir / "summary.json"))
+    paths.append(write_tables_xlsx(km, out_dir / "tables.xlsx"))
+    paths.extend(write_map_figures(km, out_dir))
+    paths.append(write_map_html(km, out_dir / "map.html"))
+    writers = [
+        ("network.graphml", network.write_graphml),
+        ("network.gexf", network.write_gexf),
+        ("network.net", network.write_pajek),
+        ("vosviewer_map.txt", network.write_vosviewer_map),
+        ("vosviewer_network.txt", network.write_vosviewer_network),
+    ]
+    for name, writer in writers:
+        writer(km, out_dir / name)
+        paths.append(out_dir / name)
+    return paths
+
+
+def tidy_table(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with whole-number columns as nullable integers (``2024``, not
+    ``2024.0``, and an empty cell for a missing value)."""
+    import pandas as pd
+
+    out = df.copy()
+    for col in out.columns:
+        if col not in INT_COLUMNS:
+            continue
+        values = pd.to_numeric(out[col], errors="coerce")
+        if values.isna().sum() != out[col].isna().sum():
+            continue  # some cells are text: leave the column as it is
+        whole = values.dropna()
+        if len(whole) == 0 or (whole == whole.round()).all():
+            out[col] = values.round().astype("Int64")
+    return out
+
+
+def members_text(km: KnowledgeMap, members: Any, sep: str = "; ") -> str:
+    """A cluster's members as text: node ids are turned into labels, strings kept.
+
+    Examples
+    --------
+    >>> # members_text(km, [0, 1]) -> '新质生产力; 高质量发展'
+    """
+    from zhagen.formats.network import plain
+
+    if isinstance(members, str):
+        return members
+    members = plain(members)
+    if not isinstance(members, list):
+        return "" if members is None else str(members)
+    labels = dict(zip(km.nodes["id"].tolist(), km.nodes["label"].tolist(), strict=True))
+    out = []
+    for m in members:
+        if isinstance(m, (int, float)) and not isinstance(m, bool) and int(m) in labels:
+            out.append(str(labels[int(m)]))
+        elif m is not None:
+            out.append(str(m))
+    return sep.join(out)
+
+
+def write_tables_csv(km: KnowledgeMap, out_dir: Path) -> list[Path]:
+    """Write ``nodes.csv``, ``edges.csv``, ``clusters.csv`` and ``bursts.csv`` (UTF-8 + BOM).
+
+    ``edges.csv`` has ``source_label`` and ``target_label`` next to the node ids;
+    ``clusters.csv`` lists members by label, separated by ``"; "``.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    labels = dict(zip(km.nodes["id"].tolist(), km.nodes["label"].tolist(), strict=True))
+    edges = km.edges.copy()
+    edges.insert(2, "source_label", [labels.get(s, "") for s in edges["source"].tolist()])
+    edges.insert(3, "target_label", [labels.get(t, "") for t in edges["target"].tolist()])
+    clusters = km.clusters.copy()
+    if "members" in clusters.columns:
+        clusters["members"] = [members_text(km, m) for m in clusters["members"].tolist()]
+    tables = {"nodes.csv": km.nodes, "edges.csv": edges, "clusters.csv": clusters,
+              "bursts.csv": km.bursts}  # fmt: skip
+    paths = []
+    for name, df in tables.items():
+        path = out_dir / name
+        tidy_table(df).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+        paths.append(path)
+    return paths
+
+
+def _jsonable(value: Any) -> Any:
+    """``value`` with numpy scalars, tuples, paths and NaN made JSON-safe."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        return _jsonable(value.tolist())
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def write_summary(km: KnowledgeMap, path: Path) -> Path:
+    """Write ``km.summary`` as UTF-8 JSON (``ensure_ascii=False``, indented by 2)."""
+    text = json.dumps(_jsonable(km.summary), ensure_ascii=False, indent=2, allow_nan=False)
+    Path(path).write_text(text + "\n", encoding="utf-8")
+    return Path(path)

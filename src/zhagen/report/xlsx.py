@@ -1,0 +1,165 @@
+"""``tables.xlsx``: the knowledge map's tables in one workbook, ready for a paper.
+
+Sheets, in order:
+
+- ``关键词频次`` — the top-N keywords by frequency, 表1 style: 序号, 关键词, 频次, 中心性,
+  首次出现年份 (centrality is betweenness, shown with two decimals as CiteSpace reports it);
+- ``中心性`` — the same columns, ranked by betweenness centrality;
+- ``聚类`` — clusters: number (``#0``), size, silhouette, LLR / TF-IDF / MI labels, mean
+  year, members;
+- ``突现`` — bursts, strongest first;
+- ``节点`` and ``连线`` — every node and every link, with the column names of the CSV files;
+- ``概况`` — the summary (counts, Q, S, parameters).
+
+Headers are bold with a rule below them, the header row is frozen, and column widths follow
+the content (a Chinese character counts as two).
+
+>>> # write_tables_xlsx(km, Path("map/tables.xlsx"), top=20)
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zhagen.formats.network import plain, plain_edges, plain_nodes
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from zhagen.mapping.model import KnowledgeMap
+
+__all__ = ["write_tables_xlsx", "SHEETS"]
+
+#: Sheet names, in workbook order.
+SHEETS = ["关键词频次", "中心性", "聚类", "突现", "节点", "连线", "概况"]
+TABLE1 = ["序号", "关键词", "频次", "中心性", "首次出现年份"]
+CLUSTER_HEAD = ["聚类", "规模", "轮廓值", "LLR 标签", "TF-IDF 标签", "MI 标签", "平均年份", "成员"]
+BURST_HEAD = ["关键词", "突现强度", "开始年份", "结束年份", "首次出现年份", "最后年份"]
+EDGE_HEAD = ["source", "target", "source_label", "target_label", "count", "strength"]
+EXCEL_MAX_ROWS = 1_048_576
+_FORMATS = {"中心性": "0.00", "betweenness": "0.0000", "strength": "0.0000", "轮廓值": "0.000",
+            "平均年份": "0.0", "突现强度": "0.00", "weighted_degree": "0.000", "sigma": "0.000",
+            "burst_strength": "0.00", "x": "0.0000", "y": "0.0000"}  # fmt: skip
+
+
+def write_tables_xlsx(km: KnowledgeMap, path: Path, *, top: int = 20) -> Path:
+    """Write the workbook.
+
+    Parameters
+    ----------
+    km
+        The knowledge map.
+    path
+        Where to write ``tables.xlsx``.
+    top
+        Rows of the two 表1-style sheets (top keywords by frequency and by centrality).
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    from openpyxl import Workbook
+
+    from zhagen.report.mapfiles import _jsonable
+
+    nodes = plain_nodes(km)
+    wb = Workbook()
+    wb.remove(wb.active)
+    by_freq = sorted(nodes, key=lambda n: (-(n.get("frequency") or 0), n["id"]))
+    by_btw = sorted(nodes, key=lambda n: (-(n.get("betweenness") or 0), -(n.get("frequency") or 0)))
+    for name, ranked in (("关键词频次", by_freq[:top]), ("中心性", by_btw[:top])):
+        rows = [[i, n["label"], n.get("frequency"), n.get("betweenness"), n.get("first_year")]
+                for i, n in enumerate(ranked, 1)]  # fmt: skip
+        _sheet(wb, name, TABLE1, rows)
+    _sheet(wb, "聚类", CLUSTER_HEAD, _cluster_rows(km))
+    burst_keys = ("term", "strength", "begin", "end", "first_year", "last_year")
+    burst_rows = [[plain(b.get(k)) for k in burst_keys] for b in km.bursts.to_dict("records")]
+    _sheet(wb, "突现", BURST_HEAD, burst_rows)
+    node_cols = list(km.nodes.columns)
+    _sheet(wb, "节点", node_cols, [[n.get(c) for c in node_cols] for n in nodes])
+    labels = {n["id"]: n["label"] for n in nodes}
+    edge_rows = [
+        [e["source"], e["target"], labels.get(e["source"], ""), labels.get(e["target"], ""),
+         e["count"], e["strength"]]
+        for e in plain_edges(km)
+    ]  # fmt: skip
+    _sheet(wb, "连线", EDGE_HEAD, edge_rows)
+    summary = _jsonable(km.summary or {})
+    _sheet(wb, "概况", ["项目", "值"], [[k, _summary_cell(v)] for k, v in summary.items()])
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _cluster_rows(km: KnowledgeMap) -> list[list[Any]]:
+    from zhagen.report.mapfiles import members_text
+
+    return [
+        [f"#{plain(c.get('id'))}", plain(c.get("size")), plain(c.get("silhouette")),
+         plain(c.get("label_llr")), plain(c.get("label_tfidf")), plain(c.get("label_mi")),
+         plain(c.get("mean_year")), members_text(km, c.get("members"), sep="；")]
+        for c in km.clusters.to_dict("records")
+    ]  # fmt: skip
+
+
+def _summary_cell(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _display_width(value: Any) -> int:
+    if value is None:
+        return 0
+    text = f"{value:.4f}" if isinstance(value, float) else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell_value(value: Any) -> Any:
+    value = plain(value)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def _sheet(wb: Any, name: str, header: list[str], rows: list[list[Any]]) -> Worksheet:
+    """Add a sheet with a bold, ruled, frozen header; size the columns to their content."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    ws = wb.create_sheet(name)
+    ws.append(header)
+    truncated = len(rows) > EXCEL_MAX_ROWS - 2
+    for row in rows[: EXCEL_MAX_ROWS - 2]:
+        values = [_cell_value(v) for v in row]
+        ws.append(values)
+        if any(isinstance(v, str) and v.startswith("=") for v in values):
+            for cell in ws[ws.max_row]:  # a keyword such as "=x" is text, never a formula
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    if truncated:
+        ws.append(
+            [f"（仅前 {EXCEL_MAX_ROWS - 2} 行，完整数据见 CSV / truncated; see the CSV file）"]
+        )
+    rule = Side(style="thin", color="000000")
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.border = Border(top=Side(style="medium", color="000000"), bottom=rule)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    ws.freeze_panes = "A2"
+    for idx, title in enumerate(header, 1):
+        letter = ws.cell(1, idx).column_letter
+        sample = [r[idx - 1] for r in rows[:2000] if idx - 1 < len(r)]
+        width = max([_display_width(title)] + [_display_width(v) for v in sample])
+        ws.column_dimensions[letter].width = min(60, max(6, width + 2))
+        fmt = _FORMATS.get(title)
+        if fmt:
+            for cell in ws.iter_cols(min_col=idx, max_col=idx, min_row=2, max_row=ws.max_row):
+                for c in cell:
+                    if isinstance(c.value, float):
+                        c.number_format = fmt
+    return ws

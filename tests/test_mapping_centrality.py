@@ -1,0 +1,49 @@
+"""Degree, betweenness (Brandes) and sigma (zhagen.mapping.centrality)."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from zhagen.mapping.centrality import (
+    betweenness,
+    betweenness_backend,
+    degree,
+    sigma,
+    weighted_degree,
+)
+
+
+def test_path_graph_by_hand() -> None:
+    # path 0-1-2-3: node 1 lies on paths 0-2 and 0-3 → 2 of (3·2/2) = 3 pairs
+    i, j = np.array([0, 1, 2]), np.array([1, 2, 3])
+    assert betweenness(4, i, j).tolist() == pytest.approx([0, 2 / 3, 2 / 3, 0])
+    assert degree(4, i, j).tolist() == [1, 2, 2, 1]
+    assert weighted_degree(4, i, j, np.array([1, 2, 3])).tolist() == [1, 3, 5, 3]
+
+
+@pytest.mark.parametrize("backend", ["networkx", "rustworkx", "auto"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_backends_match_networkx(backend: str, seed: int) -> None:
+    if backend == "rustworkx":
+        pytest.importorskip("rustworkx")
+    g = nx.gnm_random_graph(40, 90, seed=seed)
+    g.add_node(40)  # an isolated node
+    i = np.array([a for a, _ in g.edges()])
+    j = np.array([b for _, b in g.edges()])
+    ref = nx.betweenness_centrality(g, normalized=True)
+    got = betweenness(41, i, j, backend=backend)
+    assert np.allclose(got, [ref[k] for k in range(41)], atol=1e-12)
+
+
+def test_small_graphs_and_backend_name() -> None:
+    assert betweenness(2, np.array([0]), np.array([1])).tolist() == [0.0, 0.0]
+    assert betweenness(0, np.zeros(0, int), np.zeros(0, int)).size == 0
+    assert betweenness_backend().split()[0] in {"rustworkx", "networkx"}
+
+
+def test_sigma_form() -> None:
+    b = np.array([0.0, 0.5, 0.1, 0.3])
+    s = np.array([5.0, 0.0, 2.0, np.nan])
+    assert sigma(b, s).tolist() == pytest.approx([1.0, 1.0, 1.1**2, 1.0])

@@ -1,0 +1,66 @@
+"""Cluster labels by LLR, TF-IDF and MI (zhagen.mapping.labels)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from zhagen.mapping.cooccurrence import doc_term_matrix
+from zhagen.mapping.labels import cluster_labels, llr, term_scores
+
+
+def g2_by_hand(a: float, b: float, c: float, d: float) -> float:
+    n = a + b + c + d
+    cells = [(a, (a + b) * (a + c)), (b, (a + b) * (b + d)), (c, (c + d) * (a + c)),
+             (d, (c + d) * (b + d))]  # fmt: skip
+    return 2 * sum(o * math.log(o * n / e) for o, e in cells if o > 0)
+
+
+@pytest.mark.parametrize(("a", "b", "n_c", "n"), [(5, 1, 10, 50), (3, 3, 4, 20), (1, 0, 1, 9)])
+def test_llr_formula(a: int, b: int, n_c: int, n: int) -> None:
+    got = llr(np.array([a]), np.array([b]), n_c, n)[0]
+    assert got == pytest.approx(g2_by_hand(a, b, n_c - a, n - n_c - b))
+
+
+def test_scores_by_hand() -> None:
+    # 10 records, cluster of 4; term x in 3 of them and 1 outside; term y in 1 and 5
+    s = term_scores(np.array([3, 1]), np.array([4, 6]), 4, 10)
+    assert s["tfidf"][0] == pytest.approx(0.75 * math.log(10 / 4))
+    assert s["mi"][0] == pytest.approx(math.log(3 * 10 / (4 * 4)))
+    assert s["llr"][0] == pytest.approx(g2_by_hand(3, 1, 1, 5))
+    assert s["llr"][1] == 0.0 and s["mi"][1] == 0.0  # under-represented
+
+
+def test_cluster_labels_on_small_corpus() -> None:
+    records = [
+        ["新质生产力", "科技创新", "产业升级"],
+        ["新质生产力", "科技创新"],
+        ["新质生产力", "产业升级", "数字经济"],
+        ["乡村振兴", "农业"],
+        ["乡村振兴", "农业", "脱贫攻坚"],
+        ["乡村振兴", "脱贫攻坚"],
+    ]
+    dt = doc_term_matrix(records)
+    v = dt.vocab
+    nodes = np.array(
+        [v.index("新质生产力"), v.index("科技创新"), v.index("乡村振兴"), v.index("农业")]
+    )
+    out = cluster_labels(dt.matrix, v, nodes, np.array([0, 0, 1, 1]))
+    assert len(out) == 2
+    assert out[0]["llr"].split("; ")[0] == "新质生产力"
+    assert out[1]["llr"].split("; ")[0] == "乡村振兴"
+    for lab in out:
+        assert set(lab) == {"llr", "tfidf", "mi"}
+        assert all(len(lab[m].split("; ")) == 3 for m in lab)
+    assert "乡村振兴" not in out[0]["tfidf"] and "新质生产力" not in out[1]["mi"]
+    # candidates restrict the vocabulary
+    allowed = np.array([t != "新质生产力" for t in v])
+    out2 = cluster_labels(dt.matrix, v, nodes, np.array([0, 0, 1, 1]), candidates=allowed)
+    assert "新质生产力" not in out2[0]["llr"]
+
+
+def test_empty_partition() -> None:
+    dt = doc_term_matrix([["a"]])
+    assert cluster_labels(dt.matrix, dt.vocab, np.zeros(0, int), np.zeros(0, int)) == []

@@ -1,0 +1,314 @@
+"""build_map end to end (zhagen.mapping.pipeline), on small inputs and on real policy texts."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from itertools import combinations
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from zhagen.errors import InputError, ParameterError
+from zhagen.mapping import build_map
+from zhagen.mapping.model import (
+    BURST_COLUMNS,
+    CLUSTER_COLUMNS,
+    EDGE_COLUMNS,
+    NODE_COLUMNS,
+    MapInput,
+    MapParams,
+)
+from zhagen.mapping.pipeline import input_hash
+
+pytest.importorskip("graspologic_native")
+
+SMALL = MapInput(
+    doc_ids=[10, 11, 12, 13, 14],
+    years=[2020, 2020, 2021, 2022, None],
+    terms=[
+        ["创新", "新质生产力"],
+        ["创新", "改革"],
+        ["创新", "新质生产力", "改革"],
+        ["新质生产力"],
+        ["改革", "开放"],
+    ],  # fmt: skip
+    titles=["甲", "乙", "丙", "丁", "戊"],
+)
+
+
+def random_input(seed: int, n: int = 400, vocab: int = 40) -> MapInput:
+    rng = np.random.default_rng(seed)
+    words = [f"词{k}" for k in range(vocab)]
+    p = 1.0 / np.arange(1, vocab + 1)
+    p /= p.sum()
+    terms = [sorted(set(rng.choice(words, size=rng.integers(1, 6), p=p).tolist()))
+             for _ in range(n)]  # fmt: skip
+    years = [int(y) for y in rng.integers(2010, 2020, size=n)]
+    return MapInput(list(range(n)), years, terms, [f"t{k}" for k in range(n)])
+
+
+def test_small_map_by_hand() -> None:
+    km = build_map(SMALL, MapParams(min_freq=1, link="count"))
+    nodes = km.nodes
+    assert list(nodes.columns) == NODE_COLUMNS
+    assert list(km.edges.columns) == EDGE_COLUMNS
+    assert list(km.clusters.columns) == CLUSTER_COLUMNS
+    assert list(km.bursts.columns) == BURST_COLUMNS
+    # ids by frequency, then code point; 开放 occurs only in the undated record, which is
+    # counted (改革 has frequency 3) but lies in no time slice, so 开放 is never selected
+    assert nodes["label"].tolist() == ["创新", "改革", "新质生产力"]
+    assert nodes["frequency"].tolist() == [3, 3, 3]
+    edges = {
+        (s, t): c for s, t, c in km.edges[["source", "target", "count"]].itertuples(index=False)
+    }
+    assert edges == {(0, 1): 2, (0, 2): 2, (1, 2): 1}
+    assert (km.edges["source"] < km.edges["target"]).all()
+    assert nodes["degree"].tolist() == [2, 2, 2]
+    assert nodes["weighted_degree"].tolist() == [4.0, 3.0, 3.0]
+    assert nodes["first_year"].tolist() == [2020, 2020, 2020]
+    assert km.node_docs == {0: [10, 11, 12], 1: [11, 12, 14], 2: [10, 12, 13]}
+    assert km.term_years["新质生产力"] == {2020: 1, 2021: 1, 2022: 1}
+    assert km.year_span == (2020, 2022)
+    assert km.doc_titles[14] == "戊"
+    s = km.summary
+    assert (s["records"], s["records_with_terms"], s["records_without_year"]) == (5, 5, 1)
+    assert (s["nodes"], s["edges"]) == (3, 3)
+    assert s["params"] == MapParams(min_freq=1, link="count").to_dict()
+    assert s["input_hash"] == input_hash(SMALL) and len(s["input_hash"]) == 64
+    assert json.dumps(s, allow_nan=False)  # summary.json must be plain JSON
+
+
+def test_cosine_strengths() -> None:
+    km = build_map(SMALL, MapParams(min_freq=1))
+    row = km.edges[(km.edges.source == 0) & (km.edges.target == 1)].iloc[0]
+    assert row["strength"] == pytest.approx(2 / math.sqrt(3 * 3))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_counts_equal_independent_count(seed: int) -> None:
+    inp = random_input(seed)
+    km = build_map(inp, MapParams(min_freq=1, top=1000, link="count"))
+    freq = Counter(t for ts in inp.terms for t in ts)
+    pairs = Counter(p for ts in inp.terms for p in combinations(sorted(ts), 2))
+    labels = km.nodes["label"].tolist()
+    assert dict(zip(labels, km.nodes["frequency"].tolist(), strict=True)) == dict(freq)
+    got = {
+        tuple(sorted((labels[s], labels[t]))): c
+        for s, t, c in km.edges[["source", "target", "count"]].itertuples(index=False)
+    }
+    assert got == dict(pairs)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_reported_q_and_silhouette_recomputed(seed: int) -> None:
+    metrics = pytest.importorskip("sklearn.metrics")
+    km = build_map(random_input(seed), MapParams(min_freq=1, top=15, seed=seed))
+    g = nx.Graph()
+    g.add_nodes_from(km.nodes["id"])
+    for s, t, w in km.edges[["source", "target", "strength"]].itertuples(index=False):
+        g.add_edge(int(s), int(t), weight=float(w))
+    labels = km.nodes["cluster"].to_numpy()
+    comms = [set(np.flatnonzero(labels == c).tolist()) for c in km.clusters["id"]]
+    q = nx.community.modularity(g, comms, weight="weight", resolution=1.0)
+    assert km.summary["modularity"] == pytest.approx(q, abs=1e-6)
+    n = len(km.nodes)
+    d = np.ones((n, n))
+    smax = km.edges["strength"].max()
+    src, dst = km.edges["source"].to_numpy(), km.edges["target"].to_numpy()
+    d[src, dst] = d[dst, src] = 1 - km.edges["strength"].to_numpy() / smax
+    np.fill_diagonal(d, 0)
+    sil = metrics.silhouette_samples(d, labels, metric="precomputed")
+    assert km.summary["silhouette"] == pytest.approx(sil.mean(), abs=1e-6)
+    per = [sil[labels == c].mean() for c in km.clusters["id"]]
+    assert np.allclose(km.clusters["silhouette"], per, atol=1e-6)
+    assert km.clusters["size"].tolist() == sorted(km.clusters["size"], reverse=True)
+    assert sum(km.clusters["size"]) == n
+    members = [m for ms in km.clusters["members"] for m in ms]
+    assert sorted(members) == list(range(n))
+
+
+def test_same_seed_same_map_and_record_order_irrelevant() -> None:
+    inp = random_input(5)
+    a = build_map(inp, MapParams(seed=3, prune="pathfinder"))
+    b = build_map(inp, MapParams(seed=3, prune="pathfinder"))
+    for name in ("nodes", "edges", "clusters", "bursts"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    assert a.summary == b.summary
+    order = np.random.default_rng(0).permutation(len(inp.doc_ids))
+    shuffled = MapInput([inp.doc_ids[k] for k in order], [inp.years[k] for k in order],
+                        [inp.terms[k] for k in order], [inp.titles[k] for k in order])  # fmt: skip
+    c = build_map(shuffled, MapParams(seed=3, prune="pathfinder"))
+    pd.testing.assert_frame_equal(a.edges, c.edges)
+    assert a.nodes["label"].tolist() == c.nodes["label"].tolist()
+
+
+@pytest.mark.parametrize("prune", ["mst", "pathfinder"])
+def test_pruning(prune: str) -> None:
+    inp = random_input(2)
+    full = build_map(inp, MapParams(min_freq=1, top=20))
+    pruned = build_map(inp, MapParams(min_freq=1, top=20, prune=prune))
+    assert len(pruned.edges) < len(full.edges)
+    g = nx.Graph(list(pruned.edges[["source", "target"]].itertuples(index=False)))
+    g.add_nodes_from(pruned.nodes["id"])
+    if prune == "mst":
+        assert nx.is_forest(g)
+        assert len(pruned.edges) == len(g) - nx.number_connected_components(g)
+    assert pruned.summary["edges_before_pruning"] == len(full.edges)
+
+
+def test_selection_criteria() -> None:
+    inp = random_input(3)
+    top = build_map(inp, MapParams(top=3, min_freq=1))
+    pct = build_map(inp, MapParams(top=None, top_percent=10, min_freq=1))
+    gix = build_map(inp, MapParams(top=None, g_index=1, min_freq=1))
+    gix25 = build_map(inp, MapParams(top=None, g_index=25, min_freq=1))
+    assert all(sl["selected"] <= 3 for sl in top.summary["slices"])
+    assert len(gix.nodes) <= len(gix25.nodes)
+    assert len(top.nodes) >= 3 and len(pct.nodes) >= 1
+    with pytest.raises(ParameterError):
+        build_map(inp, MapParams(top=5, g_index=2))
+
+
+def test_years_filter_and_slices() -> None:
+    inp = random_input(4)
+    km = build_map(inp, MapParams(years=(2012, 2015), slice=2, min_freq=1))
+    assert km.year_span == (2012, 2015)
+    assert [(s["begin"], s["end"]) for s in km.summary["slices"]] == [(2012, 2013), (2014, 2015)]
+    kept = sum(2012 <= y <= 2015 for y in inp.years)
+    assert km.summary["records"] == kept
+    assert all(2012 <= y <= 2015 for ys in km.term_years.values() for y in ys)
+
+
+def test_lang_filter() -> None:
+    inp = MapInput([1, 2, 3], [2020, 2021, 2022],
+                   [["创新", "innovation"], ["创新", "innovation"], ["改革", "reform"]])  # fmt: skip
+    zh = build_map(inp, MapParams(min_freq=1, lang="zh"))
+    en = build_map(inp, MapParams(min_freq=1, lang="en"))
+    assert set(zh.nodes["label"]) == {"创新", "改革"}
+    assert set(en.nodes["label"]) == {"innovation", "reform"}
+
+
+# ------------------------------------------------------------------ degenerate inputs
+
+
+def test_empty_input_is_a_clear_error() -> None:
+    with pytest.raises(InputError) as err:
+        build_map(MapInput([], [], []), MapParams())
+    assert "记录" in err.value.zh and "records" in err.value.en
+
+
+def test_records_without_terms_is_a_clear_error() -> None:
+    with pytest.raises(InputError) as err:
+        build_map(MapInput([1, 2], [2020, None], [[], []]), MapParams())
+    assert "关键词" in err.value.zh and "keywords" in err.value.en
+
+
+def test_one_record() -> None:
+    one = MapInput([7], [2024], [["新质生产力", "科技创新", "产业"]], ["唯一"])
+    with pytest.raises(ParameterError) as err:  # default min_freq=2 leaves nothing
+        build_map(one, MapParams())
+    assert "min-freq" in err.value.en
+    km = build_map(one, MapParams(min_freq=1))
+    assert len(km.nodes) == 3 and len(km.edges) == 3
+    assert len(km.clusters) == 1 and km.summary["modularity"] == pytest.approx(0.0)
+    assert km.summary["silhouette"] == 0.0 and km.bursts.empty
+    assert km.node_docs == {0: [7], 1: [7], 2: [7]}
+
+
+def test_records_without_years_give_a_valid_undated_map() -> None:
+    inp = MapInput([1, 2, 3], [None, None, None], [["a", "b"], ["a", "b"], ["a", "c"]])
+    km = build_map(inp, MapParams(min_freq=1))
+    assert km.year_span is None and km.term_years == {} and km.bursts.empty
+    assert km.nodes["first_year"].isna().all()
+    assert km.summary["records_without_year"] == 3
+    assert km.summary["slices"] == [
+        {"begin": None, "end": None, "records": 3, "records_with_terms": 3, "selected": 3}
+    ]
+    with pytest.raises(ParameterError):  # a year range cannot hold undated records
+        build_map(inp, MapParams(min_freq=1, years=(2000, 2020)))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [MapParams(link="pearson"), MapParams(prune="planar"), MapParams(slice=0),
+     MapParams(min_freq=0), MapParams(resolution=0), MapParams(lang="fr"),
+     MapParams(years=(2020, 2010)), MapParams(field="abstract"), MapParams(burst_s=1.0),
+     MapParams(top=None), MapParams(top=0), MapParams(top=None, top_percent=150),
+     MapParams(top=None, g_index=-1), MapParams(burst_gamma=-1), MapParams(burst_min_duration=0)],
+)  # fmt: skip
+def test_bad_parameters(params: MapParams) -> None:
+    undated = MapInput([1, 2], [None, None], [["a", "b"], ["a", "b"]])
+    with pytest.raises(ParameterError):  # checked up front, whatever the data
+        build_map(undated, params)
+    with pytest.raises(ParameterError) as err:
+        build_map(SMALL, params)
+    assert err.value.zh and err.value.en and " / " in err.value.message
+
+
+# ------------------------------------------------------------------ real data: policy texts
+
+#: A small fixed list of policy terms: the stand-in segmenter marks a report as holding a
+#: term when the term's characters occur in it.
+POLICY_TERMS = [
+    "新质生产力", "高质量发展", "改革开放", "科技创新", "供给侧结构性改革", "中国式现代化",
+    "乡村振兴", "脱贫攻坚", "人民公社", "阶级斗争", "计划经济", "社会主义市场经济",
+    "经济体制改革", "国有企业", "对外开放", "四个现代化", "五年计划", "工业化", "西部大开发",
+    "科教兴国", "可持续发展", "小康社会", "创新驱动", "一带一路", "新发展理念", "新发展格局",
+    "共同富裕", "碳达峰", "碳中和", "数字经济", "人工智能", "生态文明", "环境保护", "依法治国",
+    "疫情防控", "扩大内需", "宏观调控", "通货膨胀", "国内生产总值", "营商环境", "减税降费",
+    "精准扶贫", "城镇化", "粮食安全", "经济特区", "科学发展观", "金融风险", "社会保障",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def policy(corpora: Path) -> MapInput:
+    path = corpora / "policy" / "government_work_reports.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    assert len(rows) == 72
+    return MapInput(
+        doc_ids=list(range(len(rows))),
+        years=[r["year"] for r in rows],
+        terms=[[t for t in POLICY_TERMS if t in r["content"]] for r in rows],
+        titles=[r["title"] for r in rows],
+    )
+
+
+def test_policy_map_is_reproducible(policy: MapInput) -> None:
+    a = build_map(policy, MapParams(seed=1))
+    b = build_map(policy, MapParams(seed=1))
+    for name in ("nodes", "edges", "clusters", "bursts"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    assert a.summary == b.summary
+    s = a.summary
+    assert (s["records"], s["records_without_year"]) == (72, 20)
+    assert a.year_span == (1954, 2025)
+    assert "新质生产力" in set(a.nodes["label"])
+    assert a.term_years["新质生产力"] == {2024: 1, 2025: 1}
+    assert 0.0 < s["modularity"] < 1.0 and -1.0 <= s["silhouette"] <= 1.0
+    assert len(a.clusters) >= 2
+    # the planned-economy vocabulary clusters apart from the 2020s vocabulary
+    cl = dict(zip(a.nodes["label"], a.nodes["cluster"], strict=True))
+    assert cl["人民公社"] != cl["新质生产力"]
+
+
+def test_policy_burst_of_new_quality_productive_forces(policy: MapInput) -> None:
+    # 新质生产力 is in the 2024 and the 2025 report only. Each year gains at most
+    # ln(p1/p0) = ln s = ln 2 per record, so its burst is worth 2 ln 2 = 1.39, while
+    # entering the burst state costs γ ln n = γ ln 72 (72 yearly slices, 1954–2025):
+    # with γ = 1 (4.28) no burst is possible; γ = 0.3 (1.28) lets it through.
+    default = build_map(policy, MapParams(seed=1))
+    assert "新质生产力" not in set(default.bursts["term"])
+    assert not default.bursts.empty
+    km = build_map(policy, MapParams(seed=1, burst_gamma=0.3))
+    row = km.bursts[km.bursts["term"] == "新质生产力"]
+    assert len(row) == 1
+    assert (int(row["begin"].iloc[0]), int(row["end"].iloc[0])) == (2024, 2025)
+    assert row["strength"].iloc[0] == pytest.approx(2 * math.log(2), abs=1e-6)
+    node = km.nodes[km.nodes["label"] == "新质生产力"].iloc[0]
+    assert (node["burst_begin"], node["burst_end"]) == (2024, 2025)
+    assert node["sigma"] == pytest.approx((node["betweenness"] + 1) ** node["burst_strength"])
