@@ -24,6 +24,7 @@ from zhagen.store.db import Store
 if TYPE_CHECKING:
     import pandas as pd
 
+    from zhagen.mapping import KnowledgeMap
     from zhagen.text.segment import Segmenter
 
 __all__ = ["Project", "DOCUMENT_COLUMNS"]
@@ -253,6 +254,61 @@ class Project(CodingMixin):
         decide_terms(self.store, accept, reject)
         self._segmenter = None
 
+    # -- knowledge map ---------------------------------------------------------------------
+    def map(
+        self,
+        *,
+        keep_duplicates: bool = False,
+        record: bool = True,
+        **params: Any,
+    ) -> KnowledgeMap:
+        """Build a keyword co-occurrence knowledge map (CiteSpace/VOSviewer parity).
+
+        Keyword arguments are the fields of :class:`zhagen.mapping.MapParams` (``field``,
+        ``slice``, ``top``, ``top_percent``, ``g_index``, ``link``, ``prune``,
+        ``resolution``, ``seed``, ``min_freq``, ``years``, ``lang``, ``thesaurus``,
+        ``burst_s``, ``burst_gamma``, ``burst_min_duration``). The run and its parameters
+        are recorded in the project; ``km.write(dir)`` writes every output file.
+        """
+        from zhagen import __version__
+        from zhagen.map_input import map_input
+        from zhagen.mapping import MapParams, build_map
+        from zhagen.store import runs
+
+        p = _map_params(MapParams, params)
+        thesaurus = None
+        if p.thesaurus:
+            from zhagen.text.lexicon import load_thesaurus
+
+            thesaurus = load_thesaurus(p.thesaurus)
+        inp = map_input(
+            self.store, p, self.segmenter(), thesaurus=thesaurus, keep_duplicates=keep_duplicates
+        )
+        km = build_map(inp, p)
+        km.summary.update(
+            {
+                "project": os.path.abspath(self.path),
+                "project_sources_sha256": runs.project_fingerprint(self.store),
+                "keep_duplicates": keep_duplicates,
+                "zhagen_version": __version__,
+            }
+        )
+        if record:
+            km.summary["run"] = runs.record_run(self.store, "map", p.to_dict(), km.summary)
+        return km
+
+    def runs(self, kind: str | None = None) -> pd.DataFrame:
+        """Analysis runs recorded in the project (parameters and summaries as dicts)."""
+        import pandas as pd
+
+        from zhagen.store import runs
+
+        rows = [
+            {**dict(r), "params": json.loads(r["params"]), "summary": json.loads(r["summary"])}
+            for r in runs.run_rows(self.store, kind)
+        ]
+        return pd.DataFrame(rows, columns=["id", "kind", "params", "summary", "created"])
+
     def duplicates(self) -> pd.DataFrame:
         """Pairs of documents detected as duplicates (same DOI or same title + year)."""
         docs = self.documents()
@@ -273,6 +329,23 @@ class Project(CodingMixin):
                 "first_record",
             ]
         ]
+
+
+def _map_params(cls: Any, params: dict[str, Any]) -> Any:
+    from dataclasses import fields
+
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise ParameterError(
+            f"未知的图谱参数：{', '.join(unknown)}；可用参数：{', '.join(sorted(known))}",
+            f"unknown map parameter(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+        )
+    if params.get("top_percent") is not None or params.get("g_index") is not None:
+        params.setdefault("top", None)
+    if params.get("years") is not None:
+        params["years"] = tuple(params["years"])
+    return cls(**params)
 
 
 def _flat_keywords(by_lang: dict[str, list[str]]) -> list[str]:

@@ -52,6 +52,7 @@ class MapParams:
     burst_s: float = 2.0
     burst_gamma: float = 1.0
     burst_min_duration: int = 1
+    burst_terms: str = "all"  # 'all' eligible terms (default) | 'nodes' only (CiteSpace)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

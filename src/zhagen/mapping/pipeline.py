@@ -16,6 +16,10 @@ Steps (CiteSpace's order, Chen 2006; DESIGN.md §4):
    pruned, weighted links, Q on the same graph, silhouettes on the unpruned similarities
    (:mod:`.cluster`); **labels** (:mod:`.labels`); **bursts** per slice (:mod:`.burst`,
    :math:`d_t` = records with terms in slice :math:`t`); **sigma**; **layout**.
+   Bursts are detected for every eligible term by default (``burst_terms="all"``):
+   emerging terms are rare by nature and seldom make a slice's top N, so restricting
+   detection to nodes, as CiteSpace does (``burst_terms="nodes"``), hides exactly the
+   terms a researcher looks for. Nodes carry their own strongest burst either way.
 
 Node ids are assigned by frequency (descending) and then by term (code-point order), so a
 map does not depend on the order of the records. Edges have ``source < target``.
@@ -93,6 +97,9 @@ def check_params(params: MapParams) -> None:
          f"burst_s must be greater than 1 (got {params.burst_s})"),
         (params.burst_gamma >= 0, f"突发检测参数 γ 不能为负（当前 {params.burst_gamma}）",
          f"burst_gamma must be ≥ 0 (got {params.burst_gamma})"),
+        (params.burst_terms in {"all", "nodes"},
+         f"burst_terms 只能是 all 或 nodes（当前 {params.burst_terms!r}）",
+         f"burst_terms must be 'all' or 'nodes' (got {params.burst_terms!r})"),
         (params.burst_min_duration >= 1,
          f"突发最短持续时间至少为 1（当前 {params.burst_min_duration}）",
          f"burst_min_duration must be at least 1 (got {params.burst_min_duration})"),
@@ -466,11 +473,13 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     sil = clu.silhouette_samples(n, net.i, net.j, net.strength, labels)
     in_slices = rec.has_terms & (time.slice_of >= 0)
     d = np.bincount(time.slice_of[in_slices], minlength=len(time.slices))
-    bursts = _bursts(slice_counts[:, cols].T, d, time, params)
+    burst_cols = cols if params.burst_terms == "nodes" else np.flatnonzero(rec.eligible)
+    bursts = _bursts(slice_counts[:, burst_cols].T, d, time, params)
+    bursts = (burst_cols[bursts[0]], *bursts[1:])  # vocabulary columns, strongest first
     stats: dict[str, Any] = {
         "degree": cen.degree(n, ki, kj), "weighted_degree": cen.weighted_degree(n, ki, kj, kc),
         "betweenness": cen.betweenness(n, ki, kj), "cluster": labels,
-        **_node_bursts(n, *bursts),
+        **_node_bursts(n, *_as_nodes(cols, bursts)),
     }  # fmt: skip
     stats["sigma"] = cen.sigma(stats["betweenness"], stats["burst_strength"])
     year_counts, first_year, last_year = _year_stats(xn, time)
@@ -481,7 +490,7 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     texts = cluster_labels(rec.dt.matrix, rec.dt.vocab, cols, labels, candidates=rec.eligible)
     clusters = _clusters_frame(labels, sil, first_year, texts)
     q = clu.modularity(n, ki, kj, ks, labels, params.resolution)
-    bursts_df = _bursts_frame(nodes, bursts, first_year, last_year)
+    bursts_df = _bursts_frame(rec, time, bursts)
     summary = _summary(inp, params, rec, time, full, {
         "nodes": n, "edges": int(ki.size), "edges_before_pruning": int(net.i.size),
         "clusters": int(len(clusters)), "modularity": round(q, 6),
@@ -524,18 +533,35 @@ def _clusters_frame(labels, sil, first_year, texts) -> Any:
     return frame[CLUSTER_COLUMNS]
 
 
-def _bursts_frame(nodes, bursts, first_year, last_year) -> Any:
+def _as_nodes(cols: np.ndarray, bursts: tuple) -> tuple:
+    """The bursts of node terms, with vocabulary columns turned into node ids."""
+    import numpy as np
+
+    b_col, *rest = bursts
+    pos = np.full(int(max(cols.max(initial=-1), b_col.max(initial=-1))) + 1, -1, dtype=np.int64)
+    pos[cols] = np.arange(cols.size)
+    node = pos[b_col] if b_col.size else b_col
+    keep = node >= 0
+    return (node[keep], *(a[keep] for a in rest))
+
+
+def _bursts_frame(rec: _Records, time: _Time, bursts: tuple) -> Any:
+    """Every burst (of nodes or of all eligible terms, see ``burst_terms``), strongest first."""
+    import numpy as np
     import pandas as pd
 
-    b_node, b_strength, b_begin, b_end = bursts
-    labels = nodes["label"].tolist()
+    b_col, b_strength, b_begin, b_end = bursts
+    uniq = np.unique(b_col)
+    _counts, first, last = _year_stats(rec.dt.matrix[:, uniq].tocsr(), time)
+    where = {int(c): k for k, c in enumerate(uniq.tolist())}
+    ks = [where[c] for c in b_col.tolist()]
     frame = pd.DataFrame({
-        "term": [labels[k] for k in b_node.tolist()],
+        "term": [rec.dt.vocab[c] for c in b_col.tolist()],
         "strength": b_strength.round(6),
         "begin": pd.array(b_begin.tolist(), dtype="Int64"),
         "end": pd.array(b_end.tolist(), dtype="Int64"),
-        "first_year": pd.array([first_year[k] for k in b_node.tolist()], dtype="Int64"),
-        "last_year": pd.array([last_year[k] for k in b_node.tolist()], dtype="Int64"),
+        "first_year": pd.array([first[k] for k in ks], dtype="Int64"),
+        "last_year": pd.array([last[k] for k in ks], dtype="Int64"),
     })  # fmt: skip
     return frame[BURST_COLUMNS]
 

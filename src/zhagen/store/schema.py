@@ -197,8 +197,19 @@ WHEN OLD.frozen = 1 AND (NEW.body IS NOT OLD.body OR NEW.title IS NOT OLD.title
 BEGIN SELECT RAISE(ABORT, 'document text is frozen: it has codings'); END;
 """
 
+_RUNS = """
+CREATE TABLE runs (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind     TEXT NOT NULL,               -- 'map', 'saturation', 'agreement', ...
+    params   TEXT NOT NULL,               -- JSON: every parameter, enough to re-run
+    summary  TEXT NOT NULL,               -- JSON: what the run reported
+    created  TEXT NOT NULL
+);
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
     ("0002_coding", _CODING),
+    ("0003_runs", _RUNS),
 ]

@@ -1,0 +1,186 @@
+"""Theoretical saturation: a deterministic holdout and the report of what held-out documents
+brought (王建明 & 王俊豪 2011)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pandas as pd
+import pytest
+
+from zhagen.coding.saturation import (
+    code_subtrees,
+    holdout,
+    parse_fraction,
+    saturation_report,
+)
+from zhagen.errors import ParameterError
+
+
+# -- holdout ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("n", "fraction", "k"),
+    [(9, "1/3", 3), (118, "1/3", 39), (10, 0.25, 3), (10, "30%", 3), (2, "1/3", 1), (3, 0.9, 2)],
+)
+def test_holdout_sizes(n, fraction, k):
+    model, held = holdout(range(n), fraction, seed=3)
+    assert len(held) == k and len(model) == n - k
+    assert sorted(model + held) == list(range(n)) and not set(model) & set(held)
+
+
+def test_holdout_is_deterministic_and_order_free():
+    docs = list(range(1, 31))
+    a = holdout(docs, "1/3", seed=42)
+    assert a == holdout(docs, "1/3", seed=42)
+    assert set(holdout(docs[::-1], "1/3", seed=42)[1]) == set(a[1])
+    assert len({tuple(holdout(docs, "1/3", seed=s)[1]) for s in range(10)}) > 1
+    assert holdout(docs, "1/3")[1] == holdout(docs, Fraction(1, 3), seed=0)[1]
+
+
+def test_holdout_keeps_input_order_and_drops_duplicates():
+    docs = ["d9", "d1", "d5", "d1", "d3"]
+    model, held = holdout(docs, "1/2", seed=1)
+    assert len(model) + len(held) == 4
+    assert model == [d for d in ["d9", "d1", "d5", "d3"] if d in model]
+
+
+@pytest.mark.parametrize("bad", [0, 1, 1.5, -0.1, "abc", "3/2", "0", True, "1/0"])
+def test_bad_fraction(bad):
+    with pytest.raises(ParameterError) as err:
+        holdout(range(10), bad)
+    assert "fraction" in err.value.en and "fraction" in err.value.zh
+
+
+def test_too_few_documents_and_bad_seed():
+    with pytest.raises(ParameterError, match="at least 2"):
+        holdout([1], "1/3")
+    with pytest.raises(ParameterError, match="seed"):
+        holdout([1, 2, 3], "1/3", seed="x")
+
+
+def test_parse_fraction():
+    assert parse_fraction("1/3") == Fraction(1, 3)
+    assert parse_fraction(" 0.25 ") == Fraction(1, 4)
+    assert parse_fraction(1 / 3) == Fraction(1, 3)
+
+
+# -- the report ------------------------------------------------------------------------------
+def _codes():
+    rows = [
+        (1, "创新联合体赋能新质生产力", None, 4, "2024-01-01T00:00:00.000+00:00"),
+        (2, "需求牵引", 1, 3, "2024-01-01T00:00:00.000+00:00"),
+        (3, "国家战略需求", 2, 2, "2024-01-01T00:00:00.000+00:00"),
+        (4, "卡脖子技术攻关", 3, 1, "2024-01-01T00:00:00.000+00:00"),
+        (5, "重大任务承担", 3, 1, "2024-01-01T00:00:00.000+00:00"),
+        (6, "市场需求", 2, 2, "2024-01-01T00:00:00.000+00:00"),
+        (7, "应用场景牵引", 6, 1, "2024-01-01T00:00:00.000+00:00"),
+    ]
+    return pd.DataFrame(rows, columns=["id", "name", "parent", "level", "created"])
+
+
+def _codings(rows):
+    return pd.DataFrame(rows, columns=["document", "code", "coder"])
+
+
+MODEL_CODINGS = [(1, 4, "甲"), (2, 5, "甲"), (2, 7, "甲")]
+
+
+def test_subtrees():
+    sub = code_subtrees(_codes())
+    assert sub[1] == {1, 2, 3, 4, 5, 6, 7} and sub[3] == {3, 4, 5} and sub[7] == {7}
+
+
+def test_saturated_when_held_out_documents_bring_nothing_new():
+    codings = _codings(MODEL_CODINGS + [(3, 4, "甲"), (3, 7, "乙")])
+    r = saturation_report(_codes(), codings, [3])
+    assert r.saturated is True and r.new.empty and r.uncoded_holdout == []
+    assert r.verdict_zh.startswith("理论饱和") and "1 held-out document " in r.verdict_en
+    counts = r.counts.set_index("level_name")
+    assert counts.loc["初始概念", "total"] == 3 and counts.loc["初始概念", "in_holdout"] == 2
+    assert counts.loc["核心范畴", "total"] == 1 and counts["new"].sum() == 0
+
+
+def test_new_concept_and_new_category_only_in_held_out_documents():
+    codes = pd.concat(
+        [
+            _codes(),
+            pd.DataFrame(
+                [
+                    (8, "数据要素", 6, 1, None),
+                    (9, "创新环境", 2, 2, None),
+                    (10, "政府支持", 9, 1, None),
+                ],
+                columns=["id", "name", "parent", "level", "created"],
+            ),
+        ],
+        ignore_index=True,
+    )
+    codings = _codings(MODEL_CODINGS + [(3, 8, "甲"), (4, 10, "甲"), (4, 10, "乙")])
+    relations = pd.DataFrame(
+        [(1, 9, 2, "情境", ""), (2, 3, 6, "因果条件", "")],
+        columns=["id", "source", "target", "type", "description"],
+    )
+    r = saturation_report(codes, codings, [3, 4], relations)
+    assert r.saturated is False
+    new = r.new.set_index(["kind", "id"])
+    assert set(new.index) == {("code", 8), ("code", 9), ("code", 10), ("relation", 1)}
+    assert new.loc[("code", 8), "reason_en"] == "only in held-out documents"
+    assert new.loc[("code", 10), "holdout_codings"] == 2
+    assert new.loc[("code", 10), "documents"] == "4"
+    assert new.loc[("relation", 1), "name"] == "创新环境 → 需求牵引"
+    assert "创新环境" in new.loc[("relation", 1), "reason_zh"]
+    counts = r.counts.set_index("level_name")["new"]
+    assert (counts["初始概念"], counts["初始范畴"], counts["主范畴"], counts["关系"]) == (
+        2,
+        1,
+        0,
+        1,
+    )
+    assert (
+        r.verdict_zh
+        == "未达到理论饱和：预留的 2 份文档产生了新的初始概念 2 个、初始范畴 1 个、关系 1 个。"
+    )
+    assert r.verdict_en == (
+        "Not saturated: the 2 held-out documents brought 2 new concepts, "
+        "1 new initial category, 1 new relation."
+    )
+
+
+def test_time_rule_with_drawn_at():
+    codes = _codes()
+    codes.loc[codes["id"] == 6, "created"] = "2024-03-01T10:00:00.000+00:00"
+    relations = pd.DataFrame(
+        [(1, 3, 6, "因果条件", "", "2024-01-02T00:00:00.000+00:00"),
+         (2, 4, 5, "结果", "", "2024-03-02T00:00:00.000+00:00")],
+        columns=["id", "source", "target", "type", "description", "created"],
+    )  # fmt: skip
+    codings = _codings(MODEL_CODINGS + [(3, 4, "甲")])
+    plain = saturation_report(codes, codings, [3], relations)
+    assert plain.saturated is True
+    timed = saturation_report(codes, codings, [3], relations, drawn_at="2024-02-01")
+    new = timed.new.set_index(["kind", "id"])
+    assert set(new.index) == {("code", 6), ("relation", 1), ("relation", 2)}
+    assert new.loc[("code", 6), "reason_en"] == "created after the holdout was drawn"
+
+
+def test_nothing_coded_in_held_out_documents_cannot_be_judged():
+    r = saturation_report(_codes(), _codings(MODEL_CODINGS), [3, 4])
+    assert r.saturated is None and r.uncoded_holdout == [3, 4]
+    assert r.verdict_en.startswith("Cannot judge") and "尚无法判断" in r.verdict
+    assert set(r.to_frames()) == {"新增", "各层级"}
+
+
+def test_coder_filter():
+    codings = _codings(MODEL_CODINGS + [(3, 4, "甲")])
+    codes = pd.concat(
+        [_codes(), pd.DataFrame([(8, "新概念", 3, 1, None)], columns=_codes().columns)],
+        ignore_index=True,
+    )
+    codings = pd.concat([codings, _codings([(3, 8, "乙")])], ignore_index=True)
+    assert saturation_report(codes, codings, [3]).saturated is False
+    assert saturation_report(codes, codings, [3], coder="甲").saturated is True
+
+
+def test_empty_holdout_is_an_error():
+    with pytest.raises(ParameterError, match="holdout_docs"):
+        saturation_report(_codes(), _codings(MODEL_CODINGS), [])
