@@ -7,7 +7,7 @@ with rjieba's default dictionary and with jieba (HMM on and off):
   repeated to about ``target_mb`` MB (cut only, after the dictionary is loaded);
 - ``cold start``: seconds from ``import`` to the first cut finished, in a fresh process,
   and that process's peak RSS;
-- ``F1`` and ``domain``: word-level F1 on ``tests/data/segmentation_gold.txt`` and the share
+- ``F1`` and ``domain``: word-level F1 on ``tests/data/segmentation_gold.tsv`` and the share
   of its domain-term occurrences cut as one word.
 
 Run ``python bench/segment.py [seeds_dir] [target_mb]`` (default ``../shared/corpora/seeds``
@@ -24,7 +24,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLD = ROOT / "tests" / "data" / "segmentation_gold.txt"
 DEFAULT_SEEDS = ROOT.parent / "shared" / "corpora" / "seeds"
 
 # name -> (code run in a fresh process to build the segmenter, expression cutting `s`)
@@ -65,13 +64,12 @@ print(json.dumps({{"cold_start_s": cold, "cut_s": cut_s, "rss_mb": rss, "gold_pr
 """
 
 
-def load_gold(path: Path = GOLD) -> list[list[str]]:
-    """The gold sentences of ``segmentation_gold.txt``, each as its list of words."""
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            out.append(line.split("\t", 1)[1].split(" "))
-    return out
+def load_gold(seeds_dir: Path) -> list[list[str]]:
+    """The gold sentences (rebuilt from the seeds by tests/gold_segmentation.py) as word lists."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from gold_segmentation import load_gold as load
+
+    return [words for _seed, words in load(seeds_dir)]
 
 
 def seed_lines(seeds_dir: Path, target_mb: float) -> tuple[list[str], int]:
@@ -126,7 +124,7 @@ def run(seeds_dir: Path = DEFAULT_SEEDS, target_mb: float = 5.0) -> list[dict]:
     from zhagen.text.segment import word_prf
 
     lines, n_bytes = seed_lines(Path(seeds_dir), target_mb)
-    gold = load_gold()
+    gold = load_gold(seeds_dir)
     domain = {e.word for e in load_user_dict(package_data("domain_dict.txt"))}
     rows = []
     for name in SEGMENTERS:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from gold_segmentation import GOLD, load_gold  # noqa: E402
 from zhagen.errors import InputError
 from zhagen.text.lexicon import (
     DictEntry,
@@ -18,8 +19,6 @@ from zhagen.text.lexicon import (
     package_data,
 )
 from zhagen.text.segment import Segmenter, default_segmenter, word_prf
-
-GOLD = Path(__file__).parent / "data" / "segmentation_gold.txt"
 
 # Terms the domain dictionary must have (the project's brief names them).
 REQUIRED_TERMS = (
@@ -35,13 +34,10 @@ def seg() -> Segmenter:
     return Segmenter()
 
 
-def read_gold() -> list[tuple[str, list[str]]]:
-    rows = []
-    for line in GOLD.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            seed, words = line.split("\t")
-            rows.append((seed, words.split(" ")))
-    return rows
+@pytest.fixture(scope="module")
+def gold_rows(corpora: Path) -> list[tuple[str, list[str]]]:
+    """The gold sentences, rebuilt from the seeds in ../shared (no seed text is stored)."""
+    return load_gold(corpora / "seeds")
 
 
 def domain_words() -> set[str]:
@@ -269,21 +265,22 @@ def test_segmenter_pickles_with_its_words() -> None:
 # -- accuracy on the gold standard -------------------------------------------------------
 
 
-def test_gold_file_is_well_formed() -> None:
+def test_gold_file_is_well_formed(gold_rows) -> None:
     head = GOLD.read_text(encoding="utf-8")[:200]
     assert "written by the zhagen developers" in head
-    rows = read_gold()
+    rows = gold_rows
     assert 60 <= len(rows) <= 100
     assert {seed for seed, _ in rows} == {"001", "002", "003", "004"}
     for _, words in rows:
         assert all(words) and not any(re.search(r"\s", w) for w in words)
 
 
-def test_gold_sentences_come_from_the_seeds(seeds: dict[str, str]) -> None:
+def test_gold_sentences_come_from_the_seeds(seeds: dict[str, str], gold_rows) -> None:
     flat = {k: re.sub(r"\s+", "", v) for k, v in seeds.items()}
-    for seed, words in read_gold():
-        if seed != "002":  # 002 is quoted after 繁→简 conversion and repair
+    for seed, words in gold_rows:
+        if seed != "002":  # 002 is indexed after 繁→简 conversion and repair
             assert "".join(words) in flat[seed]
+        assert words[-1] in "。！？；…”" or len(words) > 3
 
 
 def test_word_prf() -> None:
@@ -295,8 +292,8 @@ def test_word_prf() -> None:
         word_prf(gold, [["新质生产力"]])
 
 
-def test_domain_dictionary_improves_gold_f1(seg: Segmenter) -> None:
-    rows = read_gold()
+def test_domain_dictionary_improves_gold_f1(seg: Segmenter, gold_rows) -> None:
+    rows = gold_rows
     gold = [words for _, words in rows]
     plain = Segmenter(domain_dict=False)
     f1_domain = word_prf(gold, [seg.cut("".join(w)) for w in gold])[2]
@@ -309,10 +306,10 @@ def test_domain_dictionary_improves_gold_f1(seg: Segmenter) -> None:
     assert whole / total >= 0.97
 
 
-def test_rjieba_segments_like_jieba() -> None:
+def test_rjieba_segments_like_jieba(gold_rows) -> None:
     jieba = pytest.importorskip("jieba")
     jieba.setLogLevel(60)
     plain = Segmenter(domain_dict=False)
-    for _, words in read_gold()[:30]:
+    for _, words in gold_rows[:30]:
         text = "".join(words)
         assert plain.cut(text) == [w for w in jieba.lcut(text) if not w.isspace()]
