@@ -36,6 +36,12 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["明", "华", "建国", "晓燕", "志强", "丽", "伟", "静", "海涛", "雪", "鹏", "欣怡"]
 PLACES = ["示例大学经济学院", "示例科技大学管理学院", "示例社会科学院", "示例师范大学商学院"]
 JOURNALS = ["示例经济研究", "示例科技管理", "示例产业评论", "示例政策论坛"]
+ABSTRACTS = [  # fictional: a few shapes so that the texts are not all alike
+    "（虚构示例）文章围绕{a}与{b}展开分析，认为{c}是推动高质量发展的重要抓手，并提出政策建议。",
+    "（虚构示例）基于省级面板数据，实证检验{a}对{b}的影响，发现{c}在其中发挥调节作用。",
+    "（虚构示例）通过多案例比较，归纳{a}推动{b}的三条路径，并讨论{c}的边界条件。",
+    "（虚构示例）运用扎根理论方法，对访谈资料进行三级编码，构建{a}与{b}的理论框架，{c}为核心机制。",
+]
 TITLE_FORMS = ["{a}与{b}：机制与路径", "{a}赋能{b}的实证研究", "{a}视角下{b}的发展逻辑",
                "以{a}推动{b}：基于扎根理论的分析", "{a}、{b}与区域创新"]
 
@@ -59,8 +65,7 @@ def _record(rng: random.Random, n: int, year: int) -> list[str]:
     zh = list(dict.fromkeys(zh))
     authors = [rng.choice(SURNAMES) + rng.choice(GIVEN) for _ in range(rng.randint(1, 3))]
     title = rng.choice(TITLE_FORMS).format(a=zh[0], b=zh[1])
-    abstract = (f"本文为 zhagen 虚构的示例摘要。文章围绕{zh[0]}与{zh[1]}展开分析，"
-                f"认为{zh[-1]}是推动高质量发展的重要抓手，并提出相应政策建议。")
+    abstract = ABSTRACTS[n % len(ABSTRACTS)].format(a=zh[0], b=zh[1], c=zh[-1])
     lines = [
         "RT Journal Article", "SR 1", "A1 " + ";".join(authors),
         "AD " + ";".join(rng.sample(PLACES, k=1)) + ";", "T1 " + title,

@@ -226,3 +226,33 @@ def test_coding_beyond_document_length_is_an_error():
     with pytest.raises(ParameterError) as err:
         agreement(c, {1: 100}, ("A", "B"))
     assert "lengths" in err.value.en and "文档 1" in err.value.zh
+
+
+# -- through a real project ------------------------------------------------------------------
+def test_agreement_through_a_real_project(tmp_path):
+    from zhagen.project import Project
+
+    text = "企业牵头组建创新联合体😀。政府提供𠀀政策支持。市场竞争推动技术突破。"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    p = Project.create(tmp_path / "study.zhagen")
+    try:
+        p.add([tmp_path / "a.txt"])
+        main = p.add_code("企业牵头")
+        other = p.add_code("政策支持")
+        sents = p.sentences(1)
+        s0, s1 = (int(v) for v in sents.end[:2])
+        p.code_span(1, 0, s0, main, coder="甲")
+        p.code_span(1, 2, 6, main, coder="乙")
+        p.code_span(1, s0, s1, other, coder="甲")
+        p.code_span(1, s0 + 2, s1 - 1, other, coder="乙")
+        lengths = {1: len(p.text(1))}
+        r = agreement(p.codings(), lengths, ("甲", "乙"))
+        by = r.by_code.set_index("code_name")
+        assert by.at["企业牵头", "both"] == 4 and by.at["企业牵头", "a_only"] == s0 - 4
+        assert by.at["政策支持", "coded_b"] == s1 - s0 - 3
+        assert by["units"].tolist() == [len(text)] * 2  # code points: 😀 and 𠀀 are one each
+        sent = agreement(p.codings(), lengths, ("甲", "乙"), unit="sentence", sentences={1: sents})
+        assert sent.by_code["kappa"].tolist() == [1.0, 1.0]
+        assert sent.pooled.iloc[0]["percent_agreement"] == 100.0
+    finally:
+        p.close()

@@ -184,3 +184,36 @@ def test_coder_filter():
 def test_empty_holdout_is_an_error():
     with pytest.raises(ParameterError, match="holdout_docs"):
         saturation_report(_codes(), _codings(MODEL_CODINGS), [])
+
+
+# -- through a real project ------------------------------------------------------------------
+def test_saturation_through_a_real_project(tmp_path):
+    from datetime import UTC, datetime
+
+    from zhagen.project import Project
+
+    p = Project.create(tmp_path / "study.zhagen")
+    try:
+        for i, body in enumerate(["企业牵头攻关。", "政府出台政策。", "高校培养人才。"]):
+            (tmp_path / f"{i}.txt").write_text(body, encoding="utf-8")
+        p.add([tmp_path / f"{i}.txt" for i in range(3)])
+        docs = p.documents()["id"].tolist()
+        model, held = holdout(docs, "1/3", seed=0)
+        assert len(held) == 1 and holdout(docs, "1/3", seed=0) == (model, held)
+        cat = p.add_code("创新主体", level=2)
+        concept = p.add_code("企业主体", parent=cat)
+        for doc in model:
+            p.code_span(doc, 0, 2, concept, coder="甲")
+        drawn = datetime.now(UTC).isoformat()
+        p.code_span(held[0], 0, 2, concept, coder="甲")
+        before = saturation_report(p.codes(), p.codings(), held, p.relations(), drawn_at=drawn)
+        assert before.saturated is True
+        talent = p.add_code("人才培养", parent=cat)
+        p.code_span(held[0], 2, 4, talent, coder="甲")
+        p.add_relation(talent, concept, "因果条件")
+        after = saturation_report(p.codes(), p.codings(), held, p.relations(), drawn_at=drawn)
+    finally:
+        p.close()
+    assert after.saturated is False
+    assert after.new["name"].tolist() == ["人才培养", "人才培养 → 企业主体"]
+    assert after.counts.set_index("level_name").at["初始概念", "new"] == 1

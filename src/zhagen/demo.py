@@ -28,6 +28,50 @@ def _say(title: str) -> None:
     print(f"\n== {title} ==", flush=True)
 
 
+def _map_stage(project: Project, out: Path) -> None:
+    _say("7. 知识图谱 / knowledge map (record keywords; terms of the raw documents)")
+    km = project.map(top=30)
+    km.write(out / "map")
+    s = km.summary
+    print(
+        f"  {s['records']} records → {s['nodes']} nodes, {s['edges']} links, "
+        f"{s['clusters']} clusters, Q = {s['modularity']:.3f}, S = {s['silhouette']:.3f}"
+    )
+    top = km.bursts.head(5)
+    for row in top.itertuples(index=False):
+        print(f"  burst: {row.term} {row.begin}–{row.end} (strength {row.strength:.2f})")
+    print(f"  files: {out / 'map'}/ (map.png, map.html, tables.xlsx, network.gexf, …)")
+
+
+def _coding_stage(project: Project, out: Path) -> None:
+    from zhagen.cli.output import print_frame
+    from zhagen.demo_coding import run_coding
+
+    _say("8. 扎根编码 / grounded-theory coding (two fictional coders)")
+    done = run_coding(project)
+    print(f"  codings: 研究者A {done['A']}, 研究者B {done['B']}")
+    codes = project.codes()
+    print_frame(codes[["id", "name", "level_name", "parent", "count", "total"]].head(12))
+    project.codings().to_csv(out / "codings.csv", index=False, encoding="utf-8-sig")
+
+    _say("9. 论文表格、饱和度、一致性 / paper tables, saturation, agreement")
+    files = project.write_tables(out / "tables")
+    from zhagen.report.tables import counts_chain
+
+    chain = counts_chain(project.coding_tables()["编码数量"])
+    print(f"  编码过程 / coding: {chain}")
+    print(f"  tables: {', '.join(str(f) for f in files)}")
+    sat = project.saturation(holdout="1/3", seed=1, types=["document"])
+    print(f"  {sat.verdict}")
+    agr = project.agreement(["研究者A", "研究者B"], unit="char")
+    pooled = agr.pooled.iloc[0]
+    print(
+        f"  研究者A × 研究者B (characters): agreement {pooled['percent_agreement']:.1f} %, "
+        f"Cohen's κ {pooled['kappa']:.3f}, Krippendorff's α {pooled['alpha']:.3f}"
+    )
+    agr.by_code.to_csv(out / "agreement.csv", index=False, encoding="utf-8-sig")
+
+
 def run_demo(out: str | Path = "zhagen-demo") -> int:
     """Run the demo; returns a process exit code."""
     from zhagen.cli.output import print_frame
@@ -47,12 +91,15 @@ def run_demo(out: str | Path = "zhagen-demo") -> int:
     for p in report.problems:
         if p.severity == "error":
             print(f"  ! {p.message}")
-    print(f"  imported {report.records} records from {len(report.files)} files; "
-          f"{len(report.failed)} failed (the files in examples/bad are meant to fail)")
+    print(
+        f"  imported {report.records} records from {len(report.files)} files; "
+        f"{len(report.failed)} failed (the files in examples/bad are meant to fail)"
+    )
 
     docs = project.documents()
-    docs.drop(columns=["keywords_by_lang"]).to_csv(out / "documents.csv", index=False,
-                                                   encoding="utf-8-sig")
+    docs.drop(columns=["keywords_by_lang"]).to_csv(
+        out / "documents.csv", index=False, encoding="utf-8-sig"
+    )
     project.problems().to_csv(out / "problems.csv", index=False, encoding="utf-8-sig")
     _say("2. 文档 / documents (first 12)")
     print_frame(docs[["id", "type", "format", "year", "title", "keywords"]].head(12))
@@ -75,11 +122,13 @@ def run_demo(out: str | Path = "zhagen-demo") -> int:
     _say("5. 分词 / segmentation (domain dictionary keeps policy terms whole)")
     print("  " + " / ".join(project.segmenter().cut(sents["text"].iloc[1])))
 
-    _say("6. 术语发现 / term discovery (terms the dictionary lacks)")
-    terms = project.discover_terms(top=15, min_freq=2)
+    _say("6. 术语发现 / term discovery in the raw documents (terms the dictionary lacks)")
+    terms = project.discover_terms(top=15, min_freq=2, types=["document"])
     terms.to_csv(out / "terms.csv", index=False, encoding="utf-8-sig")
-    print_frame(terms.head(15))
+    print_frame(terms[["term", "freq", "score", "in_dictionary", "example"]].head(15))
 
+    _map_stage(project, out)
+    _coding_stage(project, out)
     project.close()
     _say("完成 / done")
     print(f"  project: {path}\n  outputs: {out}/")

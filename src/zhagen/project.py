@@ -16,6 +16,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from zhagen.coding.api import CodingMixin
+from zhagen.coding.reports_api import ReportsMixin
 from zhagen.errors import ParameterError
 from zhagen.ingest import FileReport, ImportReport, add_paths
 from zhagen.store import docs as q
@@ -50,7 +51,7 @@ DOCUMENT_COLUMNS = [
 ]
 
 
-class Project(CodingMixin):
+class Project(CodingMixin, ReportsMixin):
     """A zhagen project: one SQLite file holding sources, documents, codes and analyses.
 
     Coding (codes, codings, memos, relations, undo/redo) comes from
@@ -221,13 +222,17 @@ class Project(CodingMixin):
             self._segmenter_words = accepted
         return self._segmenter
 
-    def texts(self) -> Iterator[tuple[int, str]]:
-        """(document id, cleaned text) for every document, in id order."""
-        for doc_id in q.document_ids(self.store):
+    def texts(self, types: Iterable[str] | None = None) -> Iterator[tuple[int, str]]:
+        """(document id, cleaned text) for every document (of the given types), in id order."""
+        for doc_id in q.document_ids(self.store, None if types is None else list(types)):
             yield doc_id, self.text(doc_id)
 
-    def discover_terms(self, *, top: int = 50, min_freq: int = 3) -> pd.DataFrame:
+    def discover_terms(
+        self, *, top: int = 50, min_freq: int = 3, types: Iterable[str] | None = None
+    ) -> pd.DataFrame:
         """Multi-character terms in this project's texts that the dictionary lacks.
+
+        ``types`` limits the texts read (e.g. ``["document"]`` for raw documents only).
 
         Accept the good ones with :meth:`decide_terms`; they are then segmented whole.
         """
@@ -238,7 +243,10 @@ class Project(CodingMixin):
 
         decided = term_decisions(self.store)
         found = discover_terms(
-            (t for _i, t in self.texts()), known=self.segmenter(), min_freq=min_freq, top=None
+            (t for _i, t in self.texts(types)),
+            known=self.segmenter(),
+            min_freq=min_freq,
+            top=None,
         )
         rows = [
             {**asdict(c), "decision": decided.get(c.term, "")}

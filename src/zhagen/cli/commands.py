@@ -45,15 +45,17 @@ def register(sub: Any) -> None:
     p.add_argument("project")
     p.add_argument("--top", type=int, default=50)
     p.add_argument("--min-freq", type=int, default=3)
+    p.add_argument("--type", dest="types", nargs="*", default=None, help="只看这些类型 / types")
     p.add_argument("--accept", nargs="*", default=[], metavar="TERM", help="接受术语 / accept")
     p.add_argument("--reject", nargs="*", default=[], metavar="TERM", help="拒绝术语 / reject")
     p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_terms)
 
-    from zhagen.cli import coding_commands, map_commands
+    from zhagen.cli import coding_commands, map_commands, report_commands
 
     coding_commands.register(sub)
     map_commands.register(sub)
+    report_commands.register(sub)
 
     p = sub.add_parser("demo", help="用示例数据演示 / run the demo on the shipped sample data")
     p.add_argument("--out", default="zhagen-demo", help="输出文件夹 / output folder")
@@ -138,7 +140,7 @@ def cmd_terms(args: argparse.Namespace) -> int:
             project.decide_terms(accept=args.accept, reject=args.reject)
             print(f"已记录 / recorded: +{len(args.accept)} -{len(args.reject)}")
             return 0
-        df = project.discover_terms(top=args.top, min_freq=args.min_freq)
+        df = project.discover_terms(top=args.top, min_freq=args.min_freq, types=args.types)
     print_frame(df, args.fmt)
     return 0
 

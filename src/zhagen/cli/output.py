@@ -26,6 +26,8 @@ def cell(value: Any, limit: int) -> str:
         value = json.dumps(value, ensure_ascii=False)
     elif value is None or (isinstance(value, float) and value != value):
         value = ""
+    elif isinstance(value, float):
+        value = f"{value:.4g}" if abs(value) < 1e6 else f"{value:.0f}"
     text = str(value).replace("\r", " ").replace("\n", " ")
     if text in {"<NA>", "nan"}:
         text = ""

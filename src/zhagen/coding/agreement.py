@@ -454,7 +454,7 @@ def agreement(
 
     df = _check(codings, lengths, coders, unit, sentences)
     frame, sizes = _to_units(df, unit, lengths, sentences)
-    code_list = list(codes) if codes is not None else _sorted(pd.unique(frame["code"]))
+    code_list = list(codes) if codes is not None else _sorted(pd.unique(df["code"]))
     frame = frame[frame["code"].isin(code_list)]
     docs = list(lengths)
     pair = pd.MultiIndex.from_frame(frame[["document", "code"]]).unique()

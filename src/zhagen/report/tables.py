@@ -72,7 +72,14 @@ DISPLAY = {
 }
 OPEN_COLUMNS = DISPLAY["开放式编码"] + ["文档", "起", "止", "编码者", "编码ID"]
 AXIAL_COLUMNS = DISPLAY["主轴编码"] + ["主范畴ID", "副范畴ID", "参考点", "文档数"]
-RELATION_COLUMNS = DISPLAY["典型关系结构"] + ["关系类型", "关系ID", "文档", "起", "止", "共现语句数"]
+RELATION_COLUMNS = DISPLAY["典型关系结构"] + [
+    "关系类型",
+    "关系ID",
+    "文档",
+    "起",
+    "止",
+    "共现语句数",
+]
 COUNT_COLUMNS = ["层级", "数量", "英文"]
 _WS = re.compile(r"\s+")
 
@@ -148,7 +155,8 @@ def open_coding_table(
     -------
     pandas.DataFrame
         Columns :data:`OPEN_COLUMNS`: the three paper columns, then 文档, 起, 止, 编码者,
-        编码ID; ordered by the code tree, then document and offset.
+        编码ID; in tree order of the codes (a category before its concepts, so each
+        category's rows are together), then by document and offset.
     """
     import pandas as pd
 
@@ -171,7 +179,7 @@ def open_coding_table(
                 "止": int(r["end"]),
                 "编码者": r.get("coder", ""),
                 "编码ID": r.get("id"),
-                "_key": (order.get(cat, -1), order[code], str(r["document"]), int(r["start"])),
+                "_key": (order[code], str(r["document"]), int(r["start"])),
             }
         )
     rows.sort(key=lambda row: row["_key"])
@@ -324,7 +332,9 @@ def _co_coded(
             both = _covered(spans, da["start"].to_numpy(np.int64), da["end"].to_numpy(np.int64))
             both &= _covered(spans, db["start"].to_numpy(np.int64), db["end"].to_numpy(np.int64))
             texts = sent["text"].tolist() if "text" in sent.columns else [""] * len(sent)
-            hits += [(_clean(texts[i]), doc, int(spans[i, 0]), int(spans[i, 1])) for i in sorted(both)]
+            hits += [
+                (_clean(texts[i]), doc, int(spans[i, 0]), int(spans[i, 1])) for i in sorted(both)
+            ]
         else:
             for x in da.sort_values("start").to_dict("records"):
                 if ((db["start"] < x["end"]) & (db["end"] > x["start"])).any():
@@ -377,7 +387,9 @@ def level_counts(
             sent = sentences.get(doc)
             if sent is not None and len(sent):
                 spans = sent.sort_values("start")[["start", "end"]].to_numpy(np.int64)
-                n += len(_covered(spans, g["start"].to_numpy(np.int64), g["end"].to_numpy(np.int64)))
+                n += len(
+                    _covered(spans, g["start"].to_numpy(np.int64), g["end"].to_numpy(np.int64))
+                )
     rows = [["原始语句", n, "original statements"]]
     levels = codes["level"].astype(int)
     rows += [[zh, int((levels == lv).sum()), en] for lv, (zh, en) in LEVELS.items()]
@@ -464,7 +476,9 @@ def _excel_value(value: Any) -> Any:
 
     if isinstance(value, (list, tuple, set)):
         return "; ".join(map(str, value))
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if isinstance(value, str):
+        return value or None
+    if value is None or pd.isna(value):
         return None
     return value.item() if hasattr(value, "item") else value
 

@@ -92,7 +92,9 @@ def insert_source(
     return int(cur.lastrowid or 0)
 
 
-def finish_source(store: Store, source_id: int, *, status: str, n_records: int, fmt: str | None) -> None:
+def finish_source(
+    store: Store, source_id: int, *, status: str, n_records: int, fmt: str | None
+) -> None:
     store.conn.execute(
         "UPDATE sources SET status = ?, n_records = ?, format = COALESCE(?, format) WHERE id = ?",
         (status, n_records, fmt, source_id),
@@ -184,8 +186,12 @@ def document_row(store: Store, doc_id: int) -> sqlite3.Row | None:
     ).fetchone()
 
 
-def document_ids(store: Store) -> list[int]:
-    return [r[0] for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
+def document_ids(store: Store, types: list[str] | None = None) -> list[int]:
+    if types is None:
+        return [r[0] for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
+    marks = ", ".join("?" for _ in types)
+    sql = f"SELECT id FROM documents WHERE type IN ({marks}) ORDER BY id"
+    return [r[0] for r in store.conn.execute(sql, types)]
 
 
 def count_documents(store: Store) -> int:

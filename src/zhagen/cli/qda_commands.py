@@ -1,0 +1,155 @@
+"""REFI-QDA sub-commands: ``import-qdpx``, ``export-qdpx``, ``import-qdc``, ``export-qdc``.
+
+Thin: parse → open (or create) the project → one call of :mod:`zhagen.qda` → print.
+``import-qdpx`` and ``import-qdc`` create the project file when it does not exist yet (and
+remove it again when the import fails, so a failed first import leaves nothing behind).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from zhagen.errors import ParameterError
+
+__all__ = ["register", "parse_coder_map"]
+
+
+def register(sub: Any) -> None:
+    """Add the REFI-QDA sub-commands to the argparse sub-parsers ``sub``."""
+    p = sub.add_parser(
+        "import-qdpx", help="导入 REFI-QDA 项目（NVivo/ATLAS.ti/MAXQDA）/ import a .qdpx project"
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("project", metavar="PROJECT", help="不存在则新建 / created if missing")
+    p.add_argument(
+        "--coder-map",
+        nargs="+",
+        default=[],
+        metavar="OLD=NEW",
+        help="把用户改名为编码员 / rename users as they become coders",
+    )
+    p.add_argument(
+        "--coder-from",
+        choices=["auto", "coding", "selection"],
+        default="auto",
+        help="编码员取自 Coding@creatingUser 还是选区创建者 / where the coder is read "
+        "(auto: the selection for NVivo, else the coding)",
+    )
+    p.set_defaults(func=cmd_import_qdpx)
+
+    p = sub.add_parser("export-qdpx", help="导出 REFI-QDA 项目 / export a .qdpx project")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--all-documents", action="store_true", help="包括未编码的文档 / also uncoded documents"
+    )
+    p.add_argument("--coder", default=None, help="只导出该编码员的编码 / one coder's codings only")
+    p.set_defaults(func=cmd_export_qdpx)
+
+    p = sub.add_parser("import-qdc", help="导入 REFI-QDA 代码本 / import a .qdc codebook")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("project", metavar="PROJECT", help="不存在则新建 / created if missing")
+    p.set_defaults(func=cmd_import_qdc)
+
+    p = sub.add_parser("export-qdc", help="导出 REFI-QDA 代码本 / export a .qdc codebook")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_export_qdc)
+
+
+def parse_coder_map(pairs: list[str]) -> dict[str, str]:
+    """``["OLD=NEW", ...]`` → ``{"OLD": "NEW"}``; ParameterError for a malformed pair.
+
+    >>> parse_coder_map(["Gergo=甲", "floriansipos = 乙"])
+    {'Gergo': '甲', 'floriansipos': '乙'}
+    """
+    out: dict[str, str] = {}
+    for pair in pairs:
+        old, sep, new = pair.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise ParameterError(
+                f"--coder-map 的「{pair}」应写成 原名=新名",
+                f"--coder-map {pair!r} should look like OLD=NEW",
+            )
+        out[old.strip()] = new.strip()
+    return out
+
+
+@contextmanager
+def _project_for_import(path: str) -> Iterator[Any]:
+    """Open ``path``, or create it; a project created here is removed if the import fails."""
+    from zhagen.project import Project
+
+    if os.path.exists(path):
+        with Project.open(path) as project:
+            yield project
+        return
+    project = Project.create(path)
+    print(f"已创建 / created {path}")
+    try:
+        yield project
+    except BaseException:
+        project.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+        raise
+    project.close()
+
+
+def _open(path: str) -> Any:
+    from zhagen.project import Project
+
+    return Project.open(path)
+
+
+def cmd_import_qdpx(args: argparse.Namespace) -> int:
+    from zhagen.qda import import_qdpx
+
+    coder_map = parse_coder_map(args.coder_map)
+    with _project_for_import(args.project) as project:
+        report = import_qdpx(project, args.file, coder_map=coder_map, coder_from=args.coder_from)
+    print(f"已导入 / imported {args.file} → {args.project}")
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def cmd_export_qdpx(args: argparse.Namespace) -> int:
+    from zhagen.qda import export_qdpx
+
+    with _open(args.project) as project:
+        r = export_qdpx(project, args.file, coder=args.coder, all_documents=args.all_documents)
+    print(
+        f"已导出 / exported {r.path}: 文档 documents {r.documents}, 编码 codes {r.codes}, "
+        f"编码记录 codings {r.codings}, 备忘录 memos {r.memos}, 关系 relations {r.relations}, "
+        f"用户 users {r.users}"
+    )
+    return 0
+
+
+def cmd_import_qdc(args: argparse.Namespace) -> int:
+    from zhagen.qda import import_qdc
+
+    with _project_for_import(args.project) as project:
+        report = import_qdc(project, args.file)
+    print(
+        f"已导入代码本 / imported codebook {args.file}: 新编码 new codes {report.codes}, "
+        f"已有 reused {report.codes_reused}"
+    )
+    for line in report.warnings:
+        print(f"  ! {line}")
+    return 0
+
+
+def cmd_export_qdc(args: argparse.Namespace) -> int:
+    from zhagen.qda import export_qdc
+
+    with _open(args.project) as project:
+        n = export_qdc(project, args.file)
+    print(f"已导出代码本 / exported codebook {args.file}: {n} 个编码 codes")
+    return 0

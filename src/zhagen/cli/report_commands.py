@@ -1,0 +1,83 @@
+"""``zhagen tables | saturation | agreement``: the grounded-theory reports (thin)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("tables", help="论文编码表（XLSX、DOCX 三线表）/ paper coding tables")
+    p.add_argument("project")
+    p.add_argument("--out", required=True, help="输出文件夹 / output folder")
+    p.add_argument("--coder", default=None, help="只用这位编码者的编码 / one coder's codings")
+    p.add_argument("--trace", action="store_true", help="DOCX 中加来源列 / source column in DOCX")
+    p.set_defaults(func=cmd_tables)
+
+    p = sub.add_parser("saturation", help="理论饱和度检验 / theoretical saturation test")
+    p.add_argument("project")
+    p.add_argument("--holdout", default="1/3", help="留出比例 / share held out (1/3, 0.3, 30%%)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--coder", default=None)
+    p.add_argument("--type", dest="types", nargs="*", default=None,
+                   help="只从这些类型中留出 / draw only from these types (e.g. document)")  # fmt: skip
+    p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_saturation)
+
+    p = sub.add_parser("agreement", help="编码者间一致性 / inter-coder agreement")
+    p.add_argument("project")
+    p.add_argument("--coders", nargs=2, required=True, metavar=("A", "B"))
+    p.add_argument("--unit", choices=["char", "sentence"], default="char")
+    p.add_argument("--by", choices=["code", "document"], default="code",
+                   help="按编码或按编码×文档 / per code or per code × document")  # fmt: skip
+    p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_agreement)
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    from zhagen.project import Project
+
+    with Project.open(args.project) as project:
+        tables = project.coding_tables(coder=args.coder)
+        files = project.write_tables(Path(args.out), coder=args.coder, trace=args.trace)
+    from zhagen.report.tables import counts_chain
+
+    if "编码数量" in tables:
+        print(f"编码过程 / coding: {counts_chain(tables['编码数量'])}")
+    for f in files:
+        print(f"  {f}")
+    return 0
+
+
+def cmd_saturation(args: argparse.Namespace) -> int:
+    from zhagen.cli.output import print_frame
+    from zhagen.project import Project
+
+    with Project.open(args.project) as project:
+        rep = project.saturation(
+            holdout=args.holdout, seed=args.seed, coder=args.coder, types=args.types
+        )
+        runs = project.runs("saturation")
+    held = runs["summary"].iloc[-1]["holdout_documents"]
+    print(f"留出文档 / held-out documents: {', '.join(map(str, held))}")
+    print_frame(rep.counts, args.fmt)
+    if len(rep.new):
+        print_frame(rep.new, args.fmt)
+    print(rep.verdict)
+    return 0
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from zhagen.cli.output import print_frame
+    from zhagen.project import Project
+
+    with Project.open(args.project) as project:
+        res = project.agreement(args.coders, unit=args.unit)
+    frame = res.by_code if args.by == "code" else res.by_code_document
+    import pandas as pd
+
+    print_frame(pd.concat([frame, res.pooled], ignore_index=True), args.fmt)
+    return 0

@@ -1,0 +1,127 @@
+"""``ReportsMixin``: paper tables, saturation and agreement for :class:`zhagen.Project`.
+
+Thin glue: each method gathers the project's DataFrames and calls one pure function of
+:mod:`zhagen.report.tables`, :mod:`zhagen.coding.saturation` or
+:mod:`zhagen.coding.agreement`; saturation and agreement runs are recorded in the project.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zhagen.errors import ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from zhagen.coding.agreement import Agreement
+    from zhagen.coding.saturation import Saturation
+
+__all__ = ["ReportsMixin"]
+
+
+class ReportsMixin:
+    """Needs ``store``, ``codes()``, ``codings()``, ``relations()``, ``sentences()``,
+    ``text()``, ``storyline()`` and ``documents()`` (``Project`` provides them)."""
+
+    store: Any
+
+    def _sentences_of(self, docs: Any) -> dict[int, pd.DataFrame]:
+        return {int(d): self.sentences(int(d)) for d in sorted(set(docs))}  # type: ignore[attr-defined]
+
+    def coding_tables(self, *, coder: str | None = None) -> dict[str, pd.DataFrame]:
+        """The paper tables (open coding, axial, relations, counts per level) as DataFrames."""
+        from zhagen.report.tables import coding_tables
+
+        codings = self.codings(coder=coder)  # type: ignore[attr-defined]
+        return coding_tables(
+            self.codes(),  # type: ignore[attr-defined]
+            codings,
+            self.relations(),  # type: ignore[attr-defined]
+            sentences=self._sentences_of(codings["document"]),
+            coder=coder,
+        )
+
+    def write_tables(
+        self, out_dir: str | Path, *, coder: str | None = None, trace: bool = False
+    ) -> list[Path]:
+        """Write ``coding_tables.xlsx`` and ``coding_tables.docx`` (三线表) into ``out_dir``."""
+        from zhagen.report.tables import write_tables
+
+        tables = self.coding_tables(coder=coder)
+        return write_tables(tables, out_dir, storyline=self.storyline() or None, trace=trace)  # type: ignore[attr-defined]
+
+    def saturation(
+        self,
+        *,
+        holdout: str | float = "1/3",
+        seed: int = 0,
+        coder: str | None = None,
+        types: list[str] | None = None,
+    ) -> Saturation:
+        """Draw (or re-draw: same fraction and seed give the same split) the held-out
+        documents and report what they brought that the other documents did not.
+
+        The first draw of a (fraction, seed) is recorded; its time is used so that codes
+        created after it count as new. ``types`` limits the documents drawn from (e.g.
+        ``["document"]`` for raw documents only).
+        """
+        from zhagen.coding.saturation import holdout as draw
+        from zhagen.coding.saturation import saturation_report
+        from zhagen.store import runs
+
+        frame = self.documents()  # type: ignore[attr-defined]
+        if types is not None:
+            frame = frame[frame["type"].isin(types)]
+        docs = [int(i) for i in frame["id"]]
+        if len(docs) < 2:
+            raise ParameterError(
+                "饱和度检验至少需要 2 篇文档", "a saturation test needs at least 2 documents"
+            )
+        model, held = draw(docs, holdout, seed)
+        params = {"holdout": str(holdout), "seed": seed, "coder": coder, "types": types}
+        earlier = [r for r in runs.run_rows(self.store, "saturation") if _same(r, params)]
+        drawn_at = earlier[0]["created"] if earlier else None
+        report = saturation_report(
+            self.codes(), self.codings(), held, self.relations(),  # type: ignore[attr-defined]
+            drawn_at=drawn_at, coder=coder,
+        )  # fmt: skip
+        summary = {"model_documents": model, "holdout_documents": held,
+                   "saturated": report.saturated, "verdict": report.verdict}  # fmt: skip
+        runs.record_run(self.store, "saturation", params, summary)
+        return report
+
+    def agreement(self, coders: tuple[str, str] | list[str], *, unit: str = "char") -> Agreement:
+        """Inter-coder agreement of two coders over the documents either of them coded."""
+        from zhagen.coding.agreement import agreement
+        from zhagen.store import runs
+
+        if len(coders) != 2:
+            raise ParameterError("请给出两位编码者", "give exactly two coders")
+        codings = self.codings()  # type: ignore[attr-defined]
+        for name in coders:
+            if not (codings["coder"] == name).any():
+                raise ParameterError(
+                    f"编码者 {name!r} 没有任何编码；用 zhagen coding list 查看编码者",
+                    f"coder {name!r} has no codings; see `zhagen coding list`",
+                )
+        mine = codings[codings["coder"].isin(list(coders))]
+        docs = sorted({int(d) for d in mine["document"]})
+        lengths = {d: len(self.text(d)) for d in docs}  # type: ignore[attr-defined]
+        sentences = self._sentences_of(docs) if unit == "sentence" else None
+        result = agreement(mine, lengths, tuple(coders), unit=unit, sentences=sentences)
+        pooled = result.pooled.iloc[0].to_dict()
+        runs.record_run(self.store, "agreement", {"coders": list(coders), "unit": unit},
+                        {k: _plain(v) for k, v in pooled.items()})  # fmt: skip
+        return result
+
+
+def _same(row: Any, params: dict[str, Any]) -> bool:
+    import json
+
+    return json.loads(row["params"]) == params
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value

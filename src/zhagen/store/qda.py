@@ -1,0 +1,138 @@
+"""Queries for REFI-QDA import: raw documents, dated codings and memos, earlier imports.
+
+The only SQL of :mod:`zhagen.qda`. Writers expect to run inside the caller's transaction
+(``with store.transaction(): ...``) so that one import is all or nothing. Documents are
+written through :func:`zhagen.store.docs.insert_documents` with the text exactly as given
+(no cleaning), because the offsets of imported codings point into it.
+
+>>> import tempfile, os
+>>> from zhagen.store.db import Store
+>>> from zhagen.store import docs
+>>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
+>>> with store.transaction():
+...     sid = docs.insert_source(store, path="a.qdpx", abspath=None, sha256="ab", size=1,
+...                              fmt=QDA_FORMAT, status="ok")
+...     doc = insert_raw_document(store, source_id=sid, record=1, title="访谈", body="😀 原文")
+>>> store.conn.execute("SELECT body, format FROM documents WHERE id = ?", (doc,)).fetchone()[:]
+('😀 原文', 'refi-qda')
+>>> find_qda_import(store, "ab")["id"] == sid
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from typing import Any
+
+from zhagen.store.db import Store, now
+from zhagen.store.docs import DOC_COLUMNS, insert_documents
+
+__all__ = [
+    "QDA_FORMAT",
+    "find_qda_import",
+    "insert_raw_document",
+    "insert_coding_at",
+    "insert_memo_at",
+]
+
+#: ``sources.format`` and ``documents.format`` of everything a REFI-QDA import writes.
+QDA_FORMAT = "refi-qda"
+
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def find_qda_import(store: Store, sha256: str) -> sqlite3.Row | None:
+    """The earliest REFI-QDA import of a file with this content hash, if any.
+
+    Returns a row with ``id``, ``path``, ``added`` and ``n_records`` (documents).
+    """
+    return store.conn.execute(
+        "SELECT id, path, added, n_records FROM sources WHERE sha256 = ? AND format = ? "
+        "AND status <> 'failed' ORDER BY id LIMIT 1",
+        (sha256, QDA_FORMAT),
+    ).fetchone()
+
+
+def insert_raw_document(
+    store: Store,
+    *,
+    source_id: int,
+    record: int,
+    title: str,
+    body: str,
+    abstract: str = "",
+    extra: dict[str, Any] | None = None,
+) -> int:
+    """Insert a document whose text is stored exactly as given; return its id.
+
+    Parameters
+    ----------
+    source_id, record:
+        The source row and the document's number in it (from 1).
+    title, body, abstract:
+        Stored as given: ``body`` is the document's text (``Project.text``), uncleaned.
+    extra:
+        JSON-able details kept in ``documents.extra`` (e.g. the REFI-QDA GUID).
+    """
+    fields: dict[str, Any] = dict.fromkeys(DOC_COLUMNS, "")
+    fields.update(
+        source_id=source_id,
+        record=record,
+        format=QDA_FORMAT,
+        type="document",
+        title=title,
+        authors="[]",
+        affiliations="[]",
+        year=None,
+        keywords="{}",
+        abstract=abstract,
+        body=body,
+        original=None,
+        cleaning="{}",
+        cited_refs="[]",
+        extra=_JSON.encode(extra or {}),
+        dup_key="sha1:" + hashlib.sha1(body.encode("utf-8")).hexdigest() if body else None,
+    )
+    [doc_id] = insert_documents(store, [tuple(fields[c] for c in DOC_COLUMNS)])
+    return doc_id
+
+
+def insert_coding_at(
+    store: Store,
+    document_id: int,
+    start: int,
+    end: int,
+    code_id: int,
+    coder_id: int,
+    created: str | None,
+) -> int:
+    """Insert one coding with its original creation time (``None``: now); return its id."""
+    cur = store.conn.execute(
+        'INSERT INTO codings(document_id, start, "end", code_id, coder_id, created) '
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (document_id, start, end, code_id, coder_id, created or now()),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def insert_memo_at(
+    store: Store,
+    *,
+    target_type: str,
+    target_id: int | None,
+    title: str,
+    text: str,
+    coder_id: int | None,
+    created: str | None,
+    modified: str | None,
+) -> int:
+    """Insert one memo with its original times (``None``: now); return its id."""
+    ts = now()
+    cur = store.conn.execute(
+        "INSERT INTO memos(target_type, target_id, title, text, coder_id, created, modified) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (target_type, target_id, title, text, coder_id, created or ts, modified or created or ts),
+    )
+    return int(cur.lastrowid or 0)

@@ -1,0 +1,160 @@
+"""The FastAPI application of the web workbench (``zhagen serve``).
+
+:func:`create_app` builds the app for one project file: pages (Jinja2 templates), the JSON
+API under ``/api``, static files (hand-written JS and CSS, no CDN), one error handler
+(:mod:`zhagen.web.errors`), sessions and CSRF (:mod:`zhagen.web.auth`), security headers
+and a request-size limit.
+
+>>> # app = create_app(Settings(project=Path("study.zhagen")))
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zhagen.web.auth import LoginLimiter, Session, Sessions
+from zhagen.web.errors import error_body
+from zhagen.web.state import ProjectPool, Settings, WebConfig
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI, Request
+
+    from zhagen.project import Project
+
+__all__ = ["Workbench", "create_app", "CSP", "MAX_BODY"]
+
+HERE = Path(__file__).resolve().parent
+#: Content Security Policy of every page: nothing but this server, no inline script.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'self'"
+)
+#: Request bodies other than uploads: at most 5 MiB.
+MAX_BODY = 5 * 2**20
+UPLOAD_PATH = "/api/documents/upload"
+
+
+class Workbench:
+    """Everything one running workbench holds (``app.state.workbench``)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.pool = ProjectPool(settings.project, settings.pool_size)
+        self.config = WebConfig.load(settings.files / "web.json")
+        self.sessions = Sessions(settings.session_hours)
+        self.limiter = LoginLimiter()
+        self._known_coders: set[str] = set()
+
+    @property
+    def files(self) -> Path:
+        return self.settings.files
+
+    @property
+    def blind(self) -> bool:
+        return bool(self.config.get("blind", False))
+
+    def view_coder(self, p: Project, session: Session, requested: str | None = None) -> str | None:
+        """Whose codings the caller sees: their own in blind mode, else ``requested``/all."""
+        if not self.blind:
+            return requested or None
+        if session.coder not in self._known_coders:
+            p.coder(session.coder)  # blind retrieval needs the coder to exist
+            self._known_coders.add(session.coder)
+        return session.coder
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+class _Limits:
+    """ASGI middleware: refuse request bodies over the limit (413, the JSON error)."""
+
+    def __init__(self, app: Any, upload_limit: int) -> None:
+        self.app = app
+        self.upload_limit = upload_limit
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.upload_limit if scope["path"] == UPLOAD_PATH else MAX_BODY
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            await _send_413(send, limit)
+            return
+        seen = 0
+
+        async def counted() -> dict:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    from zhagen.web.services.documents import too_large
+
+                    raise too_large(limit)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _send_413(send: Callable[[dict], Awaitable[None]], limit: int) -> None:
+    from zhagen.web.services.documents import too_large
+
+    err = too_large(limit)
+    body = json.dumps(error_body(413, err.code, err.zh, err.en), ensure_ascii=False).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+               (b"connection", b"close")]  # fmt: skip
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _security_headers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Callable) -> Any:
+        response = await call_next(request)
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "no-referrer")
+        h.setdefault("X-Frame-Options", "SAMEORIGIN")
+        if request.url.path.startswith("/api/"):
+            h.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The workbench app for ``settings.project`` (which must exist)."""
+    from fastapi import FastAPI
+    from fastapi.staticfiles import StaticFiles
+
+    from zhagen.web.errors import install_handlers
+    from zhagen.web.routes import register_routes
+
+    wb = Workbench(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        wb.close()
+
+    app = FastAPI(
+        title="zhagen",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+    )
+    app.state.workbench = wb
+    install_handlers(app)
+    _security_headers(app)
+    app.add_middleware(_Limits, upload_limit=settings.max_upload)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    register_routes(app)
+    return app

@@ -1,0 +1,293 @@
+"""Who is asking: sessions, login, roles, CSRF and the Host check.
+
+- **Sessions** live in server memory; the browser holds only a random id in the cookie
+  ``zhagen_session`` (HttpOnly, SameSite=Strict, Secure over HTTPS).
+- **Login.** On a loopback address the workbench may run without login: each browser gets
+  an owner session on its first page. Served beyond loopback (or with ``auth=True``) every
+  page and API call needs a session, obtained with the token printed at start (role owner)
+  or with an account (name and password; roles owner, coder, viewer). Passwords are stored
+  as salted ``hashlib.scrypt`` hashes (n=2**14, r=8, p=1) in ``web.json``.
+- **Roles.** viewer reads; coder also writes codings, codes, memos, relations and runs maps;
+  owner also manages accounts and the blind-coding switch and computes agreement.
+- **CSRF.** Every state-changing request (POST, PUT, PATCH, DELETE) must carry the
+  session's token in ``X-CSRF-Token`` (a synchronizer token the page receives in a meta tag)
+  and, when the browser sends ``Origin``, come from the same origin. Login itself needs a
+  JSON body (a cross-site form cannot send one without a CORS preflight, which is refused)
+  and a same-origin ``Origin``.
+- **Host check.** A loopback server accepts only loopback Host names (DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from zhagen.web.errors import WebError
+
+if TYPE_CHECKING:
+    from fastapi import Request, Response
+    from zhagen.web.app import Workbench
+
+__all__ = [
+    "COOKIE",
+    "ROLES",
+    "Session",
+    "Sessions",
+    "LoginLimiter",
+    "hash_password",
+    "verify_password",
+    "current_session",
+    "csrf_guard",
+    "require",
+    "page_session",
+    "set_cookie",
+    "check_same_origin",
+]
+
+COOKIE = "zhagen_session"
+#: Role → rank: a role may do what every lower rank may do.
+ROLES = {"viewer": 0, "coder": 1, "owner": 2}
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_password(password: str, *, salt: bytes | None = None) -> dict[str, Any]:
+    """A salted scrypt record for ``password`` (what ``web.json`` stores).
+
+    >>> rec = hash_password("秘密 secret")
+    >>> verify_password("秘密 secret", rec), verify_password("guess", rec)
+    (True, False)
+    """
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
+    return {"kdf": "scrypt", **_SCRYPT, "salt": salt.hex(), "hash": digest.hex()}
+
+
+def verify_password(password: str, record: dict[str, Any]) -> bool:
+    """Whether ``password`` matches a record made by :func:`hash_password`."""
+    if record.get("kdf") != "scrypt":
+        return False
+    digest = hashlib.scrypt(
+        password.encode("utf-8"),
+        salt=bytes.fromhex(record["salt"]),
+        dklen=32,
+        n=int(record["n"]),
+        r=int(record["r"]),
+        p=int(record["p"]),
+    )
+    return hmac.compare_digest(digest.hex(), record["hash"])
+
+
+@dataclass
+class Session:
+    """One logged-in browser."""
+
+    id: str
+    user: str
+    role: str
+    coder: str
+    csrf: str
+    fixed_coder: bool
+    expires: float
+
+    def can(self, role: str) -> bool:
+        return ROLES[self.role] >= ROLES[role]
+
+    def public(self) -> dict[str, Any]:
+        """What the page may know about its own session."""
+        return {
+            "user": self.user,
+            "role": self.role,
+            "coder": self.coder,
+            "coder_settable": not self.fixed_coder,
+            "csrf": self.csrf,
+        }
+
+
+class Sessions:
+    """Sessions by id, expiring after ``hours`` without use."""
+
+    def __init__(self, hours: float = 12.0) -> None:
+        self.ttl = hours * 3600
+        self._by_id: dict[str, Session] = {}
+        self._lock = threading.Lock()
+
+    def create(self, user: str, role: str, coder: str, *, fixed_coder: bool) -> Session:
+        s = Session(
+            id=secrets.token_urlsafe(32),
+            user=user,
+            role=role,
+            coder=coder,
+            csrf=secrets.token_urlsafe(32),
+            fixed_coder=fixed_coder,
+            expires=time.time() + self.ttl,
+        )
+        with self._lock:
+            self._by_id[s.id] = s
+        return s
+
+    def get(self, sid: str | None) -> Session | None:
+        if not sid:
+            return None
+        now = time.time()
+        with self._lock:
+            s = self._by_id.get(sid)
+            if s is None:
+                return None
+            if s.expires < now:
+                del self._by_id[sid]
+                return None
+            s.expires = now + self.ttl
+            return s
+
+    def drop(self, sid: str | None) -> None:
+        with self._lock:
+            self._by_id.pop(sid or "", None)
+
+    def drop_user(self, user: str) -> None:
+        """End every session of an account (removed or demoted)."""
+        with self._lock:
+            for sid in [k for k, s in self._by_id.items() if s.user == user]:
+                del self._by_id[sid]
+
+
+class LoginLimiter:
+    """At most ``limit`` failed logins per client in ``window`` seconds (then 429)."""
+
+    def __init__(self, limit: int = 10, window: float = 300.0) -> None:
+        self.limit, self.window = limit, window
+        self._fails: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, client: str) -> None:
+        now = time.time()
+        with self._lock:
+            q = self._fails.get(client)
+            while q and q[0] < now - self.window:
+                q.popleft()
+            if q and len(q) >= self.limit:
+                raise WebError(
+                    429,
+                    "too_many_requests",
+                    "登录失败次数过多，请几分钟后再试",
+                    "too many failed logins; try again in a few minutes",
+                )
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            self._fails.setdefault(client, deque()).append(time.time())
+
+
+def _wb(request: Request) -> Workbench:
+    return request.app.state.workbench
+
+
+def check_host(request: Request) -> None:
+    """Refuse a Host header the server does not answer to (DNS rebinding guard)."""
+    allowed = _wb(request).settings.allowed_hosts
+    if allowed is None:
+        return
+    host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]").lower()
+    if request.headers.get("host", "").startswith("["):
+        host = request.headers["host"].split("]")[0].strip("[").lower()
+    if host not in allowed:
+        raise WebError(
+            403, "bad_host", f"不接受主机名「{host}」", f"the host name '{host}' is not accepted"
+        )
+
+
+def check_same_origin(request: Request) -> None:
+    """When the browser says where a request comes from, it must be this server."""
+    origin = request.headers.get("origin")
+    if origin is None:  # not a browser, or a same-origin GET: nothing to compare
+        return
+    here = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    if origin.rstrip("/").lower() != here.lower():
+        raise WebError(
+            403,
+            "csrf",
+            "请求来自其他网站，已拒绝",
+            "the request comes from another site and was refused",
+        )
+
+
+def set_cookie(request: Request, response: Response, session: Session) -> None:
+    """Give the browser its session cookie (HttpOnly, SameSite=Strict)."""
+    response.set_cookie(
+        COOKIE,
+        session.id,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+def _local_session(request: Request) -> Session:
+    return _wb(request).sessions.create("local", "owner", "default", fixed_coder=False)
+
+
+def current_session(request: Request, response: Response) -> Session:
+    """The caller's session (dependency). Without login on loopback, one is created."""
+    check_host(request)
+    wb = _wb(request)
+    s = wb.sessions.get(request.cookies.get(COOKIE))
+    if s is not None:
+        return s
+    if wb.settings.auth:
+        raise WebError(401, "unauthorized", "请先登录", "please log in first")
+    s = _local_session(request)
+    set_cookie(request, response, s)
+    return s
+
+
+def page_session(request: Request) -> tuple[Session | None, bool]:
+    """For HTML pages: (session or None when a login is needed, whether it is new)."""
+    check_host(request)
+    wb = _wb(request)
+    s = wb.sessions.get(request.cookies.get(COOKIE))
+    if s is not None:
+        return s, False
+    if wb.settings.auth:
+        return None, False
+    return _local_session(request), True
+
+
+def csrf_guard(request: Request, response: Response) -> None:
+    """Router dependency: a state-changing request needs the session's CSRF token."""
+    session = current_session(request, response)
+    if request.method not in UNSAFE:
+        return
+    check_same_origin(request)
+    token = request.headers.get("x-csrf-token", "")
+    if not hmac.compare_digest(token.encode(), session.csrf.encode()):
+        raise WebError(
+            403,
+            "csrf",
+            "缺少或错误的 CSRF 令牌；请刷新页面后重试",
+            "missing or wrong CSRF token; reload the page and try again",
+        )
+
+
+def require(role: str) -> Any:
+    """Dependency factory: the session, if its role is at least ``role`` (else 403)."""
+    from fastapi import Depends
+
+    def dep(session: Session = Depends(current_session)) -> Session:  # noqa: B008
+        if not session.can(role):
+            zh = {"coder": "编码员", "owner": "项目所有者"}.get(role, role)
+            raise WebError(
+                403,
+                "forbidden",
+                f"需要「{zh}」权限；你的角色是 {session.role}",
+                f"this needs the {role} role; yours is {session.role}",
+            )
+        return session
+
+    return dep

@@ -1,0 +1,237 @@
+"""Every string of the web interface, in Chinese (the default) and English.
+
+Templates call ``t("key")``; the pages' JavaScript receives the strings of the chosen
+language as JSON and looks them up with ``Z.t("key")``. The language is the ``zhagen_lang``
+cookie (``zh`` or ``en``), switched from the header.
+
+>>> t("nav.documents", "zh"), t("nav.documents", "en")
+('文档', 'Documents')
+"""
+
+from __future__ import annotations
+
+__all__ = ["STRINGS", "LANGS", "t", "strings", "lang_of"]
+
+LANGS = ("zh", "en")
+
+#: key → (中文, English).
+STRINGS: dict[str, tuple[str, str]] = {
+    # -- frame ------------------------------------------------------------------------
+    "app.name": ("扎根", "zhagen"),
+    "app.tagline": ("扎根理论编码与知识图谱", "grounded-theory coding and knowledge maps"),
+    "nav.documents": ("文档", "Documents"),
+    "nav.codes": ("编码树", "Code tree"),
+    "nav.model": ("主轴与选择性编码", "Axial & selective"),
+    "nav.tables": ("编码表", "Tables"),
+    "nav.saturation": ("饱和度检验", "Saturation"),
+    "nav.agreement": ("编码一致性", "Agreement"),
+    "nav.map": ("知识图谱", "Knowledge map"),
+    "nav.settings": ("设置", "Settings"),
+    "nav.logout": ("退出", "Log out"),
+    "nav.undo": ("撤销", "Undo"),
+    "nav.redo": ("重做", "Redo"),
+    "nav.lang": ("English", "中文"),
+    "nav.coder": ("编码员", "Coder"),
+    "nav.blind": ("盲编码", "Blind coding"),
+    "nav.help": ("快捷键", "Shortcuts"),
+    "common.save": ("保存", "Save"),
+    "common.saved": ("已保存", "Saved"),
+    "common.cancel": ("取消", "Cancel"),
+    "common.delete": ("删除", "Delete"),
+    "common.close": ("关闭", "Close"),
+    "common.add": ("添加", "Add"),
+    "common.edit": ("编辑", "Edit"),
+    "common.loading": ("加载中…", "Loading…"),
+    "common.none": ("无", "None"),
+    "common.download": ("下载", "Download"),
+    "common.compute": ("计算", "Compute"),
+    "common.confirm": ("确定", "OK"),
+    "common.all": ("全部", "All"),
+    "common.search": ("搜索", "Search"),
+    "common.more": ("还有 {n} 条未显示", "{n} more not shown"),
+    "common.rows": ("共 {n} 行", "{n} rows"),
+    "common.nothing_undo": ("没有可撤销的编辑", "nothing to undo"),
+    "common.nothing_redo": ("没有可重做的编辑", "nothing to redo"),
+    "common.undone": ("已撤销：{x}", "Undone: {x}"),
+    "common.redone": ("已重做：{x}", "Redone: {x}"),
+    "common.error": ("出错了", "Error"),
+    "common.offline": ("无法连接服务器", "cannot reach the server"),
+    "common.coder_prompt": ("请输入你的编码员名称", "Enter your coder name"),
+    # -- login ------------------------------------------------------------------------
+    "login.title": ("登录", "Log in"),
+    "login.token": ("访问令牌（启动时打印）", "Access token (printed at start)"),
+    "login.user": ("用户名", "User name"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Log in"),
+    "login.or": ("或使用账户登录", "or log in with an account"),
+    "login.failed": ("登录失败", "Login failed"),
+    # -- documents --------------------------------------------------------------------
+    "docs.title": ("文档", "Documents"),
+    "docs.search": ("搜索标题、作者、关键词、摘要…", "Search title, authors, keywords, abstract…"),
+    "docs.fulltext": ("全文搜索", "Full text"),
+    "docs.type": ("类型", "Type"),
+    "docs.year": ("年份", "Year"),
+    "docs.coded": ("编码状态", "Coded"),
+    "docs.coded_yes": ("已编码", "Coded"),
+    "docs.coded_no": ("未编码", "Not coded"),
+    "docs.coder": ("编码员", "Coder"),
+    "docs.col.id": ("编号", "ID"),
+    "docs.col.title": ("标题", "Title"),
+    "docs.col.authors": ("作者", "Authors"),
+    "docs.col.year": ("年份", "Year"),
+    "docs.col.venue": ("来源", "Venue"),
+    "docs.col.codings": ("编码数", "Codings"),
+    "docs.drop": ("把文件拖到这里导入（CNKI、WoS、txt、docx、pdf、html…）",
+                  "Drop files here to import (CNKI, WoS, txt, docx, pdf, html…)"),  # fmt: skip
+    "docs.choose": ("选择文件", "Choose files"),
+    "docs.importing": ("正在导入 {n} 个文件…", "Importing {n} file(s)…"),
+    "docs.imported": ("导入 {n} 条记录，{f} 个文件失败", "Imported {n} record(s); {f} file(s) failed"),
+    "docs.skipped": ("已导入过，跳过", "already imported, skipped"),
+    "docs.empty": ("还没有文档。把文件拖到上方即可导入。", "No documents yet. Drop files above to import."),
+    "docs.total": ("共 {n} 篇", "{n} document(s)"),
+    "docs.prev": ("上一页", "Previous"),
+    "docs.next": ("下一页", "Next"),
+    "docs.hits": ("全文命中 {n} 处", "{n} full-text hit(s)"),
+    # -- document view ----------------------------------------------------------------
+    "doc.original": ("显示原文", "Show original"),
+    "doc.cleaned": ("显示清洗后文本", "Show cleaned text"),
+    "doc.original_note": ("原文（只读，不能编码）", "Original text (read-only, cannot be coded)"),
+    "doc.codings": ("编码", "Codings"),
+    "doc.memos": ("备忘录", "Memos"),
+    "doc.info": ("信息", "Info"),
+    "doc.apply": ("编码", "Code"),
+    "doc.code_placeholder": ("输入编码名称（回车应用，新名称将新建）",
+                             "Type a code (Enter applies; a new name creates it)"),  # fmt: skip
+    "doc.new_code": ("新建编码「{x}」", "New code “{x}”"),
+    "doc.here": ("此处的编码", "Codes here"),
+    "doc.remove": ("移除", "Remove"),
+    "doc.recode": ("改为…", "Recode…"),
+    "doc.recode_prompt": ("改为哪个编码？", "Recode as which code?"),
+    "doc.recent": ("最近使用（按 1–9）", "Recent (keys 1–9)"),
+    "doc.no_codings": ("本文档还没有编码", "No codings in this document yet"),
+    "doc.sentence": ("第 {n} 句", "Sentence {n}"),
+    "doc.selection": ("已选 {n} 字", "{n} characters selected"),
+    "doc.coded_as": ("已编码为「{x}」", "Coded as “{x}”"),
+    "doc.memo_new": ("写一条备忘录…", "Write a memo…"),
+    "doc.memo_title": ("标题（可选）", "Title (optional)"),
+    "doc.chars": ("{n} 字", "{n} characters"),
+    "doc.frozen": ("已有编码，文本已冻结", "has codings: text frozen"),
+    "doc.help": ("选中文本或点击句子 → 输入编码；C/回车：编码；J/K：下一句/上一句；1–9：最近编码；"
+                 "Ctrl+Z / Ctrl+Shift+Z：撤销/重做；O：原文；M：备忘录；Esc：关闭",
+                 "Select text or click a sentence → type a code; C/Enter: code; J/K: next/previous "
+                 "sentence; 1–9: recent codes; Ctrl+Z / Ctrl+Shift+Z: undo/redo; O: original; "
+                 "M: memo; Esc: close"),  # fmt: skip
+    # -- code tree --------------------------------------------------------------------
+    "codes.title": ("编码树", "Code tree"),
+    "codes.new": ("新建编码", "New code"),
+    "codes.name": ("名称", "Name"),
+    "codes.level": ("层级", "Level"),
+    "codes.parent": ("上级", "Parent"),
+    "codes.top": ("（顶层）", "(top level)"),
+    "codes.color": ("颜色", "Colour"),
+    "codes.description": ("内涵", "Description"),
+    "codes.rename": ("重命名", "Rename"),
+    "codes.add_child": ("添加下级", "Add child"),
+    "codes.merge": ("合并所选到…", "Merge selected into…"),
+    "codes.merge_pick": ("勾选要合并的编码，再点击目标编码的「合并到此」",
+                         "Tick the codes to merge, then click “Merge here” on the target"),  # fmt: skip
+    "codes.merge_here": ("合并到此", "Merge here"),
+    "codes.delete_confirm": ("确定删除编码「{x}」？", "Delete code “{x}”?"),
+    "codes.delete_force": ("{x}\n仍要删除它及其全部编码记录和下级吗？（可撤销）",
+                           "{x}\nDelete it with all its codings and children? (undoable)"),  # fmt: skip
+    "codes.drop_top": ("拖到这里移到顶层", "Drop here to move to the top level"),
+    "codes.count": ("编码数 {c}（含下级 {t}）", "{c} codings ({t} with children)"),
+    "codes.codings": ("编码记录（含上下文）", "Codings in context"),
+    "codes.descendants": ("含下级", "With children"),
+    "codes.empty": ("还没有编码。", "No codes yet."),
+    "codes.select": ("点击左侧编码查看它的编码记录", "Click a code to read its codings"),
+    "codes.open_doc": ("打开文档", "Open document"),
+    # -- axial / selective ------------------------------------------------------------
+    "model.relations": ("范畴关系", "Relations"),
+    "model.source": ("起点范畴", "From"),
+    "model.target": ("终点范畴", "To"),
+    "model.type": ("关系类型", "Type"),
+    "model.description": ("关系内涵", "Meaning"),
+    "model.storyline": ("故事线", "Storyline"),
+    "model.diagram": ("模型图", "Model diagram"),
+    "model.svg": ("下载 SVG", "Download SVG"),
+    "model.png": ("下载 PNG", "Download PNG"),
+    "model.empty": ("先在编码树中建立核心范畴、主范畴和副范畴",
+                    "Build core, main and sub-categories in the code tree first"),  # fmt: skip
+    "model.no_relations": ("还没有关系", "No relations yet"),
+    # -- tables / saturation / agreement ----------------------------------------------
+    "tables.title": ("扎根理论编码表", "Grounded-theory tables"),
+    "tables.xlsx": ("下载 XLSX", "Download XLSX"),
+    "tables.docx": ("下载 DOCX（三线表）", "Download DOCX (three-line tables)"),
+    "tables.qdpx": ("导出 QDPX（REFI-QDA）", "Export QDPX (REFI-QDA)"),
+    "tables.chain": ("各级编码数量", "Counts per level"),
+    "tables.coder": ("编码员（空：全部）", "Coder (empty: all)"),
+    "sat.title": ("理论饱和度检验", "Theoretical saturation test"),
+    "sat.fraction": ("预留比例", "Held-out share"),
+    "sat.seed": ("随机种子", "Seed"),
+    "sat.holdout": ("预留文档", "Held-out documents"),
+    "sat.uncoded": ("尚未编码的预留文档", "Held-out documents not coded yet"),
+    "sat.new": ("新增的概念、范畴和关系", "New concepts, categories and relations"),
+    "sat.counts": ("各层级", "Per level"),
+    "agr.title": ("编码一致性检验", "Inter-coder agreement"),
+    "agr.a": ("编码员 A", "Coder A"),
+    "agr.b": ("编码员 B", "Coder B"),
+    "agr.unit": ("单位", "Unit"),
+    "agr.unit_char": ("字符（同 NVivo）", "Characters (as NVivo)"),
+    "agr.unit_sentence": ("句子", "Sentences"),
+    "agr.scope": ("范围", "Scope"),
+    "agr.scope_both": ("两人都编码过的文档", "Documents both coded"),
+    "agr.scope_either": ("任一人编码过的文档", "Documents either coded"),
+    "agr.by_code": ("按编码", "Per code"),
+    "agr.pooled": ("合计", "Pooled"),
+    "agr.blind_note": ("盲编码进行中：计算一致性后将向所有编码员显示全部编码",
+                       "Blind coding is on: computing agreement reveals everyone's codings"),  # fmt: skip
+    # -- map --------------------------------------------------------------------------
+    "map.title": ("关键词共现知识图谱", "Keyword co-occurrence map"),
+    "map.run": ("生成图谱", "Build map"),
+    "map.running": ("正在生成图谱…", "Building the map…"),
+    "map.runs": ("历次运行", "Runs"),
+    "map.tab.map": ("图谱", "Map"),
+    "map.tab.nodes": ("节点", "Nodes"),
+    "map.tab.clusters": ("聚类", "Clusters"),
+    "map.tab.bursts": ("突现", "Bursts"),
+    "map.tab.timeline": ("时间线", "Timeline"),
+    "map.tab.files": ("文件", "Files"),
+    "map.records": ("包含该词的记录", "Records with this term"),
+    "map.filter": ("筛选节点…", "Filter nodes…"),
+    "map.none": ("还没有图谱，设置参数后点击「生成图谱」",
+                 "No map yet: set the parameters and click “Build map”"),  # fmt: skip
+    "map.advanced": ("更多参数", "More parameters"),
+    # -- settings ---------------------------------------------------------------------
+    "set.title": ("设置", "Settings"),
+    "set.coder": ("我的编码员名称", "My coder name"),
+    "set.blind": ("盲编码：编码员只看到自己的编码（计算一致性后解除）",
+                  "Blind coding: coders see only their own codings (lifted when agreement is computed)"),  # fmt: skip
+    "set.users": ("账户", "Accounts"),
+    "set.role": ("角色", "Role"),
+    "set.role.owner": ("所有者", "Owner"),
+    "set.role.coder": ("编码员", "Coder"),
+    "set.role.viewer": ("只读", "Viewer"),
+    "set.add_user": ("添加账户", "Add account"),
+    "set.history": ("编辑历史", "Edit history"),
+    "set.local": ("本机模式：无需登录", "Local mode: no login needed"),
+}
+
+
+def lang_of(value: str | None) -> str:
+    """A supported language code (``zh`` unless ``en`` is asked for)."""
+    return "en" if (value or "").lower().startswith("en") else "zh"
+
+
+def t(key: str, lang: str = "zh") -> str:
+    """The string for ``key`` in ``lang`` (the key itself when unknown)."""
+    pair = STRINGS.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "en" else pair[0]
+
+
+def strings(lang: str) -> dict[str, str]:
+    """Every string in ``lang``, for the page's JavaScript."""
+    i = 1 if lang == "en" else 0
+    return {k: v[i] for k, v in STRINGS.items()}

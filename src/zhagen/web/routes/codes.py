@@ -1,0 +1,118 @@
+"""The code tree: list, create, rename/recolour/describe/re-level, move, merge, delete, and
+a code's codings in context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Depends, Request
+from pydantic import BaseModel, Field
+
+from zhagen.project import Project
+from zhagen.web.auth import Session, current_session, require
+from zhagen.web.routes import api_router, project, workbench
+from zhagen.web.services import coding as svc
+
+router = api_router()
+COLOR = r"^#[0-9a-fA-F]{6}$"
+
+
+class NewCode(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    parent: int | None = None
+    level: int | None = Field(default=None, ge=1, le=4)
+    description: str = Field(default="", max_length=20_000)
+    color: str | None = Field(default=None, pattern=COLOR)
+
+
+class CodeChange(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    color: str | None = Field(default=None, pattern=COLOR)
+    description: str | None = Field(default=None, max_length=20_000)
+    level: int | None = Field(default=None, ge=1, le=4)
+
+
+class Move(BaseModel):
+    parent: int | None = None
+    level: int | None = Field(default=None, ge=1, le=4)
+
+
+class Merge(BaseModel):
+    sources: list[int] = Field(min_length=1, max_length=1000)
+    into: int
+
+
+@router.get("/codes")
+def codes(
+    request: Request, p: Project = Depends(project), s: Session = Depends(current_session)
+) -> list[dict[str, Any]]:
+    """Every code in tree order with counts (my codings only in blind mode)."""
+    return svc.codes(p, coder=workbench(request).view_coder(p, s))
+
+
+@router.post("/codes")
+def create_code(
+    body: NewCode, p: Project = Depends(project), _s: Session = Depends(require("coder"))
+) -> dict[str, Any]:
+    return svc.create_code(p, body.model_dump())
+
+
+@router.patch("/codes/{code_id}")
+def update_code(
+    code_id: int,
+    body: CodeChange,
+    p: Project = Depends(project),
+    _s: Session = Depends(require("coder")),
+) -> dict[str, Any]:
+    """Rename, recolour, describe (内涵) and/or re-level a code."""
+    return svc.update_code(p, code_id, body.model_dump())
+
+
+@router.post("/codes/{code_id}/move")
+def move_code(
+    code_id: int,
+    body: Move,
+    p: Project = Depends(project),
+    _s: Session = Depends(require("coder")),
+) -> dict[str, Any]:
+    """Move a code under another (``parent`` null: to the top level)."""
+    return svc.move_code(p, code_id, body.model_dump())
+
+
+@router.post("/codes/merge")
+def merge_codes(
+    body: Merge, p: Project = Depends(project), _s: Session = Depends(require("coder"))
+) -> dict[str, Any]:
+    return svc.merge_codes(p, body.sources, body.into)
+
+
+@router.delete("/codes/{code_id}")
+def delete_code(
+    code_id: int,
+    force: bool = False,
+    p: Project = Depends(project),
+    _s: Session = Depends(require("coder")),
+) -> dict[str, Any]:
+    """Delete a code; a code with codings or children needs ``force=true`` (else 409)."""
+    return svc.delete_code(p, code_id, force=force)
+
+
+@router.get("/codes/{code_id}/codings")
+def code_codings(
+    code_id: int,
+    request: Request,
+    chars: int = 40,
+    descendants: bool = False,
+    limit: int = 500,
+    p: Project = Depends(project),
+    s: Session = Depends(current_session),
+) -> dict[str, Any]:
+    """A code's codings with ``chars`` characters of context each side."""
+    return svc.code_codings(
+        p,
+        code_id,
+        coder=workbench(request).view_coder(p, s),
+        chars=max(0, min(chars, 500)),
+        descendants=descendants,
+        limit=max(1, min(limit, 5000)),
+    )

@@ -1,0 +1,88 @@
+"""Codings: code a span or sentences (with an existing code or a new one), remove, re-code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Depends, Request
+from pydantic import BaseModel, Field
+
+from zhagen.project import Project
+from zhagen.web.auth import Session, require
+from zhagen.web.routes import api_router, project, workbench
+from zhagen.web.services import coding as svc
+
+router = api_router()
+
+
+class NewCode(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    parent: int | None = None
+    level: int | None = Field(default=None, ge=1, le=4)
+
+
+class CodeChoice(BaseModel):
+    """An existing code (``code``) or one to create (``new_code``)."""
+
+    code: int | None = None
+    new_code: NewCode | None = None
+
+
+class NewCoding(CodeChoice):
+    document: int
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)
+    sentences: list[int] | None = Field(default=None, max_length=10_000)
+
+
+def _body(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump()
+
+
+@router.post("/codings")
+def add_coding(
+    body: NewCoding, p: Project = Depends(project), s: Session = Depends(require("coder"))
+) -> dict[str, Any]:
+    """Code ``[start, end)`` (code points) or ``sentences`` of a document as me."""
+    if body.sentences is None and (body.start is None or body.end is None):
+        from zhagen.web.errors import WebError
+
+        raise WebError(400, "parameter", "请给出 start 和 end，或 sentences", "give start and end, or sentences")
+    return svc.add_codings(p, _body(body), coder=s.coder)
+
+
+@router.delete("/codings/{coding_id}")
+def delete_coding(
+    coding_id: int, p: Project = Depends(project), s: Session = Depends(require("coder"))
+) -> dict[str, Any]:
+    """Remove a coding (mine; the owner may remove anyone's)."""
+    svc.uncode(p, coding_id, coder=s.coder, may_all=s.can("owner"))
+    return {"ok": True}
+
+
+@router.patch("/codings/{coding_id}")
+def recode(
+    coding_id: int,
+    body: CodeChoice,
+    p: Project = Depends(project),
+    s: Session = Depends(require("coder")),
+) -> dict[str, Any]:
+    """Give a coding another code."""
+    return svc.recode(p, coding_id, _body(body), coder=s.coder, may_all=s.can("owner"))
+
+
+@router.get("/codings/{coding_id}")
+def coding(
+    coding_id: int,
+    request: Request,
+    chars: int = 60,
+    p: Project = Depends(project),
+    s: Session = Depends(require("viewer")),
+) -> dict[str, Any]:
+    """One coding with context (another coder's is hidden in blind mode)."""
+    from zhagen.web.services import not_found, records
+
+    who = workbench(request).view_coder(p, s)
+    if who is not None and svc.coding_owner(p, coding_id) != who:
+        raise not_found("编码记录", "coding", coding_id)
+    return records(p.coding_context(coding_id, chars=max(0, min(chars, 500))))[0]

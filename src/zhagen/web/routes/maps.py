@@ -1,0 +1,69 @@
+"""Knowledge maps: run one (the CLI's parameters), list runs, read a run's tables, list a
+node's records, and serve a run's files (``map.html`` sandboxed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse
+
+from zhagen.project import Project
+from zhagen.web.auth import Session, current_session, require
+from zhagen.web.routes import api_router, project, workbench
+from zhagen.web.services import maps as svc
+
+router = api_router()
+files = APIRouter()
+
+#: map.html runs its own inline script: it gets its own policy and an opaque origin.
+MAP_HTML_CSP = (
+    "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; "
+    "style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+)
+
+
+@router.get("/maps/params")
+def params() -> dict[str, Any]:
+    """The parameters a map takes, with the CLI's defaults and choices."""
+    return svc.PARAMS
+
+
+@router.get("/maps")
+def runs(request: Request, p: Project = Depends(project)) -> list[dict[str, Any]]:
+    return svc.list_runs(p, workbench(request).files)
+
+
+@router.post("/maps")
+def run_map(
+    body: dict[str, Any],
+    request: Request,
+    p: Project = Depends(project),
+    _s: Session = Depends(require("coder")),
+) -> dict[str, Any]:
+    """Build a map and write every output into ``<project>.files/maps/run-N/``."""
+    return svc.run_map(p, workbench(request).files, body)
+
+
+@router.get("/maps/{run}")
+def run_detail(run: int, request: Request) -> dict[str, Any]:
+    return svc.run_detail(workbench(request).files, run)
+
+
+@router.get("/maps/{run}/nodes/{node}/records")
+def node_records(run: int, node: int, request: Request) -> dict[str, Any]:
+    return svc.node_records(workbench(request).files, run, node)
+
+
+@files.get("/maps/{run}/files/{name}")
+def run_file(
+    run: int, name: str, request: Request, _s: Session = Depends(current_session)
+) -> FileResponse:
+    """A run's output file; ``map.html`` is served sandboxed with its own policy."""
+    path, media = svc.run_file(workbench(request).files, run, name)
+    headers = {"Content-Security-Policy": MAP_HTML_CSP} if name == "map.html" else {}
+    if name.endswith(".svg"):
+        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    disposition = "inline" if name.endswith((".html", ".png", ".svg", ".json")) else "attachment"
+    return FileResponse(path, media_type=media, headers=headers, filename=name,
+                        content_disposition_type=disposition)  # fmt: skip

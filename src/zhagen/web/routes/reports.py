@@ -1,0 +1,166 @@
+"""Paper tables, saturation and agreement (JSON for the pages, files to download), and the
+REFI-QDA export."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, Query, Request
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
+
+from zhagen.project import Project
+from zhagen.web.auth import Session, current_session, require
+from zhagen.web.errors import WebError
+from zhagen.web.routes import api_router, project, workbench
+from zhagen.web.services import reports as svc
+
+router = api_router()
+MEDIA = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "qdpx": "application/zip",
+}
+
+
+class AgreementRequest(BaseModel):
+    a: str = Field(min_length=1, max_length=100)
+    b: str = Field(min_length=1, max_length=100)
+    unit: str = Field(default="char", pattern="^(char|sentence)$")
+    scope: str = Field(default="both", pattern="^(both|either)$")
+
+
+def _tmpdir(request: Request) -> Path:
+    root = workbench(request).files / ".tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=root))
+
+
+def _file(path: Path, name: str, folder: Path) -> FileResponse:
+    return FileResponse(
+        path,
+        media_type=MEDIA[path.suffix.lstrip(".")],
+        filename=name,
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
+
+
+def _coder(request: Request, p: Project, s: Session, coder: str | None) -> str | None:
+    return workbench(request).view_coder(p, s, coder or None)
+
+
+@router.get("/tables")
+def tables(
+    request: Request,
+    coder: str | None = Query(None, max_length=100),
+    p: Project = Depends(project),
+    s: Session = Depends(current_session),
+) -> dict[str, Any]:
+    """The four grounded-theory tables (first rows of each) and the counts chain."""
+    return svc.tables_json(p, coder=_coder(request, p, s, coder))
+
+
+@router.get("/tables/download")
+def tables_download(
+    request: Request,
+    format: str = Query("xlsx", pattern="^(xlsx|docx)$"),  # noqa: A002
+    coder: str | None = Query(None, max_length=100),
+    p: Project = Depends(project),
+    s: Session = Depends(current_session),
+) -> FileResponse:
+    """``coding_tables.xlsx`` (every column, traceable) or ``coding_tables.docx`` (三线表)."""
+    folder = _tmpdir(request)
+    try:
+        paths = svc.write_tables(p, folder, coder=_coder(request, p, s, coder))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return _file(paths[format], f"coding_tables.{format}", folder)
+
+
+def _saturation(request: Request, p: Project, s: Session, fraction: str, seed: int, coder: str | None) -> Any:
+    return svc.saturation(p, fraction=fraction, seed=seed, coder=_coder(request, p, s, coder))
+
+
+@router.get("/saturation")
+def saturation(
+    request: Request,
+    fraction: str = Query("1/3", max_length=20),
+    seed: int = 1,
+    coder: str | None = Query(None, max_length=100),
+    p: Project = Depends(project),
+    s: Session = Depends(current_session),
+) -> dict[str, Any]:
+    """Hold out ``fraction`` of the documents (``seed``) and report what they brought new."""
+    return svc.saturation_json(_saturation(request, p, s, fraction, seed, coder))
+
+
+@router.get("/saturation/download")
+def saturation_download(
+    request: Request,
+    fraction: str = Query("1/3", max_length=20),
+    seed: int = 1,
+    coder: str | None = Query(None, max_length=100),
+    p: Project = Depends(project),
+    s: Session = Depends(current_session),
+) -> FileResponse:
+    report = _saturation(request, p, s, fraction, seed, coder)
+    folder = _tmpdir(request)
+    path = svc.write_frames_xlsx(report.to_frames(), folder / "saturation.xlsx")
+    return _file(path, "saturation.xlsx", folder)
+
+
+def _agreement(request: Request, p: Project, s: Session, body: AgreementRequest) -> Any:
+    wb = workbench(request)
+    if wb.blind and not s.can("owner"):
+        raise WebError(403, "forbidden", "盲编码进行中，只有项目所有者可以计算一致性",
+                       "blind coding is on: only the owner can compute agreement")  # fmt: skip
+    result = svc.agreement(p, a=body.a, b=body.b, unit=body.unit, scope=body.scope)
+    if wb.blind:
+        wb.config.update(blind=False)  # agreement computed: blind coding ends
+    return result
+
+
+@router.post("/agreement")
+def agreement(
+    body: AgreementRequest,
+    request: Request,
+    p: Project = Depends(project),
+    s: Session = Depends(require("coder")),
+) -> dict[str, Any]:
+    """Agreement of two coders per code and pooled (ends blind coding)."""
+    return svc.agreement_json(_agreement(request, p, s, body))
+
+
+@router.post("/agreement/download")
+def agreement_download(
+    body: AgreementRequest,
+    request: Request,
+    p: Project = Depends(project),
+    s: Session = Depends(require("coder")),
+) -> FileResponse:
+    result = _agreement(request, p, s, body)
+    folder = _tmpdir(request)
+    path = svc.write_frames_xlsx(result.to_frames(), folder / "agreement.xlsx")
+    return _file(path, "agreement.xlsx", folder)
+
+
+@router.get("/export/qdpx")
+def export_qdpx(
+    request: Request, p: Project = Depends(project), s: Session = Depends(current_session)
+) -> FileResponse:
+    """The whole project as REFI-QDA (``.qdpx``) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
+    if workbench(request).blind and not s.can("owner"):
+        raise WebError(403, "forbidden", "盲编码进行中，不能导出全部编码", "blind coding is on: cannot export everyone's codings")
+    folder = _tmpdir(request)
+    try:
+        path = svc.export_qdpx(p, folder / "project.qdpx")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    name = Path(p.path).stem + ".qdpx"
+    return _file(path, name, folder)

@@ -1,0 +1,199 @@
+"""Session, login, accounts, the blind-coding switch, coders, undo/redo and history."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field
+
+from zhagen.project import Project
+from zhagen.web.auth import (
+    COOKIE,
+    ROLES,
+    Session,
+    check_host,
+    check_same_origin,
+    current_session,
+    hash_password,
+    require,
+    set_cookie,
+    verify_password,
+)
+from zhagen.web.errors import WebError
+from zhagen.web.routes import api_router, project, workbench
+from zhagen.web.services import records
+
+public = APIRouter(prefix="/api")
+router = api_router()
+
+
+class Login(BaseModel):
+    token: str | None = Field(default=None, max_length=500)
+    username: str | None = Field(default=None, max_length=100)
+    password: str | None = Field(default=None, max_length=500)
+
+
+class CoderName(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class Account(BaseModel):
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[^\s/\\<>\"'&]+$")
+    password: str = Field(min_length=8, max_length=500)
+    role: str = Field(pattern="^(owner|coder|viewer)$")
+
+
+class WebSettings(BaseModel):
+    blind: bool
+
+
+def _info(request: Request, s: Session | None) -> dict[str, Any]:
+    wb = workbench(request)
+    out: dict[str, Any] = {"auth_required": bool(wb.settings.auth), "blind": wb.blind}
+    out.update(s.public() if s else {"user": None, "role": None})
+    out["authenticated"] = s is not None
+    return out
+
+
+@public.get("/session")
+def session_info(request: Request, response: Response) -> dict[str, Any]:
+    """Who I am (creates a local session on loopback without login)."""
+    wb = workbench(request)
+    s = wb.sessions.get(request.cookies.get(COOKIE))
+    if s is None and not wb.settings.auth:
+        s = current_session(request, response)
+    check_host(request)
+    return _info(request, s)
+
+
+def _login_checks(request: Request) -> str:
+    check_host(request)
+    check_same_origin(request)
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        raise WebError(415, "unsupported_media_type", "登录需要 JSON 请求", "login needs a JSON body")
+    client = request.client.host if request.client else "?"
+    workbench(request).limiter.check(client)
+    return client
+
+
+@public.post("/login")
+def login(body: Login, request: Request, response: Response) -> dict[str, Any]:
+    """Log in with the start token (owner) or an account; sets the session cookie."""
+    client = _login_checks(request)
+    wb = workbench(request)
+    s: Session | None = None
+    token = wb.settings.token
+    if body.token and token and hmac.compare_digest(body.token.encode(), token.encode()):
+        s = wb.sessions.create("owner", "owner", "owner", fixed_coder=False)
+    elif body.username and body.password:
+        rec = wb.config.get("users", {}).get(body.username)
+        if rec and verify_password(body.password, rec):
+            s = wb.sessions.create(body.username, rec["role"], body.username, fixed_coder=True)
+    if s is None:
+        wb.limiter.failed(client)
+        raise WebError(401, "login_failed", "令牌或用户名/密码不正确", "wrong token or user name/password")
+    wb.sessions.drop(request.cookies.get(COOKIE))
+    set_cookie(request, response, s)
+    return _info(request, s)
+
+
+@router.post("/logout")
+def logout(request: Request, response: Response) -> dict[str, Any]:
+    workbench(request).sessions.drop(request.cookies.get(COOKIE))
+    response.delete_cookie(COOKIE, path="/")
+    return {"ok": True}
+
+
+@router.put("/session/coder")
+def set_coder(
+    body: CoderName, request: Request, s: Session = Depends(current_session)
+) -> dict[str, Any]:
+    """Choose my coder name (accounts code under their own name)."""
+    if s.fixed_coder:
+        raise WebError(403, "forbidden", "账户用户以账户名编码", "accounts code under their own name")
+    s.coder = body.name.strip()
+    return _info(request, s)
+
+
+@router.get("/users")
+def list_users(request: Request, _s: Session = Depends(require("owner"))) -> list[dict[str, str]]:
+    users = workbench(request).config.get("users", {})
+    return [{"name": name, "role": rec["role"]} for name, rec in sorted(users.items())]
+
+
+@router.post("/users")
+def add_user(
+    body: Account, request: Request, _s: Session = Depends(require("owner"))
+) -> dict[str, Any]:
+    """Add or replace an account (password hashed with salted scrypt)."""
+    wb = workbench(request)
+    wb.config.set_user(body.name, {"role": body.role, **hash_password(body.password)})
+    wb.sessions.drop_user(body.name)
+    return {"name": body.name, "role": body.role}
+
+
+@router.delete("/users/{name}")
+def delete_user(
+    name: str, request: Request, _s: Session = Depends(require("owner"))
+) -> dict[str, Any]:
+    wb = workbench(request)
+    if name not in wb.config.get("users", {}):
+        raise WebError(404, "not_found", f"没有账户「{name}」", f"no account '{name}'")
+    wb.config.set_user(name, None)
+    wb.sessions.drop_user(name)
+    return {"ok": True}
+
+
+@router.get("/settings")
+def get_settings(request: Request) -> dict[str, Any]:
+    wb = workbench(request)
+    return {"blind": wb.blind, "auth_required": bool(wb.settings.auth), "roles": list(ROLES)}
+
+
+@router.put("/settings")
+def put_settings(
+    body: WebSettings, request: Request, _s: Session = Depends(require("owner"))
+) -> dict[str, Any]:
+    workbench(request).config.update(blind=body.blind)
+    return get_settings(request)
+
+
+@router.get("/coders")
+def coders(p: Project = Depends(project)) -> list[str]:
+    return [str(n) for n in p.coders()["name"]]
+
+
+@router.get("/vocab")
+def vocab() -> dict[str, Any]:
+    from zhagen.web.services.coding import vocabulary
+
+    return vocabulary()
+
+
+@router.get("/history")
+def history(limit: int = 50, p: Project = Depends(project)) -> list[dict[str, Any]]:
+    return records(p.history(max(1, min(limit, 500))))
+
+
+def _step(request: Request, p: Project, s: Session, redo: bool) -> dict[str, Any]:
+    wb = workbench(request)
+    coder = s.coder if wb.blind else None
+    text = p.redo(coder=coder) if redo else p.undo(coder=coder)
+    return {"done": text is not None, "description": text}
+
+
+@router.post("/undo")
+def undo(
+    request: Request, p: Project = Depends(project), s: Session = Depends(require("coder"))
+) -> dict[str, Any]:
+    """Undo the newest edit (in blind mode: my newest)."""
+    return _step(request, p, s, redo=False)
+
+
+@router.post("/redo")
+def redo(
+    request: Request, p: Project = Depends(project), s: Session = Depends(require("coder"))
+) -> dict[str, Any]:
+    return _step(request, p, s, redo=True)

@@ -1,0 +1,205 @@
+"""Coding: codes, codings, memos, relations, the storyline, undo and redo.
+
+Every function is one or two :class:`zhagen.Project` calls; each edit is its own
+transaction in the engine and so saved at once. ``coder`` is the caller's coder name;
+``blind`` (blind coding) limits what a caller sees and may change to their own work.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from zhagen.errors import ParameterError
+from zhagen.web.errors import WebError
+from zhagen.web.services import code_row, not_found, records
+
+if TYPE_CHECKING:
+    from zhagen.project import Project
+
+__all__ = [
+    "codes",
+    "resolve_or_create",
+    "add_codings",
+    "coding_owner",
+    "uncode",
+    "recode",
+    "code_codings",
+    "create_code",
+    "update_code",
+    "move_code",
+    "merge_codes",
+    "delete_code",
+    "memos",
+    "relations",
+    "vocabulary",
+]
+
+CODE_COLUMNS = ["id", "name", "parent", "level", "level_name", "description", "color",
+                "count", "total", "depth", "path", "position"]  # fmt: skip
+
+
+def codes(p: Project, *, coder: str | None) -> list[dict[str, Any]]:
+    """Every code in tree order with its counts (``coder``'s codings only when given)."""
+    return records(p.codes(coder=coder), CODE_COLUMNS)
+
+
+def vocabulary() -> dict[str, Any]:
+    """Levels, relation types and memo targets, for the forms."""
+    from zhagen.coding.levels import LEVELS, MEMO_TARGETS, RELATION_TYPES
+
+    return {
+        "levels": [{"level": k, "zh": zh, "en": en} for k, (zh, en) in LEVELS.items()],
+        "relation_types": list(RELATION_TYPES),
+        "memo_targets": list(MEMO_TARGETS),
+    }
+
+
+def resolve_or_create(p: Project, body: dict[str, Any]) -> tuple[int, bool]:
+    """The code a request names: ``code`` (id) or ``new_code`` ({name, parent, level}).
+
+    A new code whose name already exists at that place is that code, not an error.
+    """
+    if body.get("code") is not None:
+        return int(code_row(p, int(body["code"]))["id"]), False
+    new = body.get("new_code") or {}
+    name = str(new.get("name") or "").strip()
+    if not name:
+        raise WebError(400, "parameter", "请选择或输入一个编码", "choose or type a code")
+    parent = new.get("parent")
+    from zhagen.store import coding as q
+
+    found = q.sibling_named(p.store, None if parent is None else int(parent), name)
+    if found is not None:
+        return int(found), False
+    cid = p.add_code(name, parent=None if parent is None else int(parent), level=new.get("level"))
+    return cid, True
+
+
+def add_codings(p: Project, body: dict[str, Any], *, coder: str) -> dict[str, Any]:
+    """Code a span (``start``, ``end``) or sentences (``sentences``: indexes) of a document."""
+    doc = int(body["document"])
+    p.document(doc)  # a clear error for an unknown document before a code is created
+    code_id, created = resolve_or_create(p, body)
+    if body.get("sentences") is not None:
+        ids = p.code_sentences(doc, [int(i) for i in body["sentences"]], code_id, coder=coder)
+    else:
+        ids = [p.code_span(doc, int(body["start"]), int(body["end"]), code_id, coder=coder)]
+    return {"ids": ids, "code": code_id, "created_code": created}
+
+
+def coding_owner(p: Project, coding_id: int) -> str:
+    """The coder of a coding (404 when there is none)."""
+    try:
+        df = p.coding_context(int(coding_id), chars=0)
+    except ParameterError:
+        raise not_found("编码记录", "coding", coding_id) from None
+    return str(df["coder"].iloc[0])
+
+
+def _check_own(p: Project, coding_id: int, coder: str, may_all: bool) -> None:
+    owner = coding_owner(p, coding_id)
+    if owner != coder and not may_all:
+        raise WebError(
+            403,
+            "forbidden",
+            f"这条编码记录属于编码员「{owner}」；只能修改自己的编码",
+            f"this coding belongs to coder '{owner}'; you can change only your own",
+        )
+
+
+def uncode(p: Project, coding_id: int, *, coder: str, may_all: bool) -> None:
+    _check_own(p, coding_id, coder, may_all)
+    p.uncode(int(coding_id))
+
+
+def recode(
+    p: Project, coding_id: int, body: dict[str, Any], *, coder: str, may_all: bool
+) -> dict[str, Any]:
+    _check_own(p, coding_id, coder, may_all)
+    code_id, created = resolve_or_create(p, body)
+    p.recode(int(coding_id), code_id)
+    return {"id": int(coding_id), "code": code_id, "created_code": created}
+
+
+def code_codings(
+    p: Project, code_id: int, *, coder: str | None, chars: int, descendants: bool, limit: int
+) -> dict[str, Any]:
+    """A code's codings with context, for reading them together."""
+    code_row(p, code_id)
+    df = p.coding_context(
+        code=int(code_id), coder=coder, chars=chars, with_descendants=descendants
+    )
+    cols = ["id", "document", "start", "end", "code", "code_name", "coder", "text", "before",
+            "after"]  # fmt: skip
+    return {"total": len(df), "codings": records(df.head(limit), cols)}
+
+
+def create_code(p: Project, body: dict[str, Any]) -> dict[str, Any]:
+    parent = body.get("parent")
+    cid = p.add_code(
+        str(body.get("name") or ""),
+        parent=None if parent is None else int(parent),
+        level=body.get("level"),
+        description=str(body.get("description") or ""),
+        color=body.get("color") or None,
+    )
+    return {"id": cid}
+
+
+def update_code(p: Project, code_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    """Rename, recolour, describe and/or re-level a code (one undoable edit each)."""
+    row = code_row(p, code_id)
+    if body.get("name") is not None and body["name"] != row["name"]:
+        p.rename_code(code_id, str(body["name"]))
+    if body.get("color") is not None and body["color"] != row["color"]:
+        p.color_code(code_id, str(body["color"]))
+    if body.get("description") is not None and body["description"] != row["description"]:
+        p.describe_code(code_id, str(body["description"]))
+    if body.get("level") is not None and int(body["level"]) != row["level"]:
+        p.set_code_level(code_id, int(body["level"]))
+    return {"id": code_id}
+
+
+def move_code(p: Project, code_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    code_row(p, code_id)
+    parent = body.get("parent")
+    level = body.get("level")
+    p.move_code(
+        code_id,
+        None if parent is None else int(parent),
+        level=None if level is None else int(level),
+    )
+    return {"id": code_id}
+
+
+def merge_codes(p: Project, sources: list[int], into: int) -> dict[str, Any]:
+    for cid in [*sources, into]:
+        code_row(p, cid)
+    return {"id": p.merge_codes([int(s) for s in sources], int(into))}
+
+
+def delete_code(p: Project, code_id: int, *, force: bool) -> dict[str, Any]:
+    """Delete a code; without ``force`` a code in use is a 409 that says what it holds."""
+    code_row(p, code_id)
+    try:
+        counts = p.delete_code(code_id, force=force)
+    except ParameterError as exc:
+        if force:
+            raise
+        raise WebError(409, "in_use", exc.zh, exc.en) from None
+    return {k: int(v) for k, v in counts.items()}
+
+
+def memos(
+    p: Project, target_type: str | None, target_id: Any, *, coder: str | None
+) -> list[dict[str, Any]]:
+    df = p.memos(target_type, target_id, coder=coder)
+    return records(df)
+
+
+def relations(p: Project) -> list[dict[str, Any]]:
+    return records(p.relations())
+
+
+def relation_ids(p: Project) -> list[int]:
+    return [int(i) for i in p.relations()["id"]]

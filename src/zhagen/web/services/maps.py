@@ -1,0 +1,209 @@
+"""Knowledge maps: run ``Project.map`` with the CLI's parameters, write every output into
+``<project>.files/maps/run-N/``, and read the written tables back for the page.
+
+Besides the files ``KnowledgeMap.write`` makes, each run folder gets ``records.json``
+(node id → record ids, at most :data:`MAX_RECORDS` each, and the records' titles), so the
+page can list a clicked node's records after a restart.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zhagen.web.errors import WebError
+from zhagen.web.services import plain, records
+
+if TYPE_CHECKING:
+    from zhagen.project import Project
+
+__all__ = ["PARAMS", "parse_params", "run_map", "list_runs", "run_detail", "node_records",
+           "run_file", "FILES"]  # fmt: skip
+
+MAX_RECORDS = 500
+_RUN_DIR = re.compile(r"^run-(\d+)$")
+_LOCK = threading.Lock()
+
+#: The map parameters the page offers, with the CLI's defaults and choices.
+PARAMS: dict[str, dict[str, Any]] = {
+    "field": {"default": "keywords", "choices": ["keywords", "terms"]},
+    "slice": {"default": 1, "type": "int", "min": 1},
+    "top": {"default": 50, "type": "int", "min": 1},
+    "top_percent": {"default": None, "type": "float"},
+    "g_index": {"default": None, "type": "float"},
+    "link": {"default": "cosine", "choices": ["cosine", "jaccard", "association", "count"]},
+    "prune": {"default": "none", "choices": ["none", "pathfinder", "mst"]},
+    "resolution": {"default": 1.0, "type": "float"},
+    "seed": {"default": 1, "type": "int"},
+    "min_freq": {"default": 2, "type": "int", "min": 1},
+    "year_from": {"default": None, "type": "int"},
+    "year_to": {"default": None, "type": "int"},
+    "lang": {"default": "all", "choices": ["zh", "en", "all"]},
+    "burst_s": {"default": 2.0, "type": "float"},
+    "burst_gamma": {"default": 1.0, "type": "float"},
+    "burst_min_duration": {"default": 1, "type": "int", "min": 1},
+    "burst_terms": {"default": "all", "choices": ["all", "nodes"]},
+    "keep_duplicates": {"default": False, "type": "bool"},
+}
+
+#: Files of a run folder the browser may fetch, with their media types.
+FILES = {
+    "map.html": "text/html; charset=utf-8",
+    "map.png": "image/png",
+    "map.svg": "image/svg+xml",
+    "timeline.png": "image/png",
+    "bursts.png": "image/png",
+    "tables.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "nodes.csv": "text/csv; charset=utf-8",
+    "edges.csv": "text/csv; charset=utf-8",
+    "clusters.csv": "text/csv; charset=utf-8",
+    "bursts.csv": "text/csv; charset=utf-8",
+    "summary.json": "application/json",
+    "network.graphml": "application/xml",
+    "network.gexf": "application/xml",
+    "network.net": "text/plain; charset=utf-8",
+    "vosviewer_map.txt": "text/plain; charset=utf-8",
+    "vosviewer_network.txt": "text/plain; charset=utf-8",
+}
+
+
+def _bad(name: str, value: Any) -> WebError:
+    return WebError(
+        400, "parameter", f"图谱参数 {name} 的值 {value!r} 无效", f"map parameter {name}: {value!r} is not valid"
+    )
+
+
+def _convert(name: str, spec: dict[str, Any], value: Any) -> Any:
+    if value is None or value == "":
+        return spec["default"] if spec.get("type") != "bool" else False
+    kind = spec.get("type")
+    try:
+        if kind == "int":
+            value = int(value)
+        elif kind == "float":
+            value = float(value)
+        elif kind == "bool":
+            value = value in (True, "true", "1", 1, "on")
+    except (TypeError, ValueError):
+        raise _bad(name, value) from None
+    if "choices" in spec and value not in spec["choices"]:
+        raise _bad(name, value)
+    if "min" in spec and value < spec["min"]:
+        raise _bad(name, value)
+    return value
+
+
+def parse_params(body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """Map keyword arguments (as ``zhagen map`` builds them) and ``keep_duplicates``."""
+    unknown = sorted(set(body) - set(PARAMS))
+    if unknown:
+        raise _bad(unknown[0], body[unknown[0]])
+    v = {name: _convert(name, spec, body.get(name)) for name, spec in PARAMS.items()}
+    keep = bool(v.pop("keep_duplicates"))
+    lo, hi = v.pop("year_from"), v.pop("year_to")
+    if lo is not None or hi is not None:
+        v["years"] = (lo if lo is not None else hi, hi if hi is not None else lo)
+    if v["top_percent"] is not None or v["g_index"] is not None:
+        v["top"] = None
+    for key in ("top_percent", "g_index"):
+        if v[key] is None:
+            v.pop(key)
+    return v, keep
+
+
+def _maps_dir(files: Path) -> Path:
+    return files / "maps"
+
+
+def run_map(p: Project, files: Path, body: dict[str, Any]) -> dict[str, Any]:
+    """Build a map, write every output file and ``records.json``; one run at a time."""
+    params, keep = parse_params(body)
+    if not _LOCK.acquire(blocking=False):
+        raise WebError(409, "busy", "已有图谱正在生成，请稍候", "a map is already being built; wait")
+    try:
+        km = p.map(keep_duplicates=keep, **params)
+        run = int(km.summary.get("run") or 0)
+        out = _maps_dir(files) / f"run-{run}"
+        km.write(out)
+        node_docs = {str(k): [int(d) for d in v[:MAX_RECORDS]] for k, v in km.node_docs.items()}
+        counts = {str(k): len(v) for k, v in km.node_docs.items()}
+        wanted = {d for v in node_docs.values() for d in v}
+        titles = {str(d): t for d, t in km.doc_titles.items() if int(d) in wanted}
+        doc = {"nodes": node_docs, "counts": counts, "titles": titles}
+        (out / "records.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    finally:
+        _LOCK.release()
+    return {"run": run, "summary": _summary(km.summary)}
+
+
+def _summary(summary: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(summary, ensure_ascii=False, default=str))
+
+
+def list_runs(p: Project, files: Path) -> list[dict[str, Any]]:
+    """Map runs recorded in the project, newest first, with whether their files exist."""
+    runs = records(p.runs("map"))
+    for r in runs:
+        r["has_files"] = (_maps_dir(files) / f"run-{r['id']}" / "summary.json").is_file()
+    return sorted(runs, key=lambda r: -int(r["id"]))
+
+
+def _run_dir(files: Path, run: int) -> Path:
+    d = _maps_dir(files) / f"run-{int(run)}"
+    if not (d / "summary.json").is_file():
+        raise WebError(
+            404, "not_found", f"图谱运行 {run} 没有输出文件", f"map run {run} has no output files"
+        )
+    return d
+
+
+def _csv(path: Path, limit: int | None = None) -> dict[str, Any]:
+    if not path.is_file():
+        return {"columns": [], "rows": [], "total": 0}
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        head = next(reader, [])
+        rows = list(reader)
+    return {"columns": head, "rows": rows[:limit] if limit else rows, "total": len(rows)}
+
+
+def run_detail(files: Path, run: int) -> dict[str, Any]:
+    """Summary, nodes, clusters and bursts of a run, read from its files."""
+    d = _run_dir(files, run)
+    summary = json.loads((d / "summary.json").read_text(encoding="utf-8"))
+    present = [name for name in FILES if (d / name).is_file()]
+    return {
+        "run": int(run),
+        "summary": summary,
+        "nodes": _csv(d / "nodes.csv"),
+        "clusters": _csv(d / "clusters.csv"),
+        "bursts": _csv(d / "bursts.csv"),
+        "files": present,
+    }
+
+
+def node_records(files: Path, run: int, node: int) -> dict[str, Any]:
+    """The records holding a node's term (ids and titles)."""
+    d = _run_dir(files, run)
+    path = d / "records.json"
+    if not path.is_file():
+        return {"node": node, "total": 0, "records": []}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    ids = data["nodes"].get(str(int(node)), [])
+    titles = data.get("titles", {})
+    recs = [{"id": i, "title": plain(titles.get(str(i), ""))} for i in ids]
+    return {"node": node, "total": data["counts"].get(str(int(node)), len(ids)), "records": recs}
+
+
+def run_file(files: Path, run: int, name: str) -> tuple[Path, str]:
+    """A whitelisted output file of a run and its media type (404 otherwise)."""
+    if name not in FILES:
+        raise WebError(404, "not_found", f"没有文件 {name}", f"no file {name}")
+    path = _run_dir(files, run) / name
+    if not path.is_file():
+        raise WebError(404, "not_found", f"没有文件 {name}", f"no file {name}")
+    return path, FILES[name]

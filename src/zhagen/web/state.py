@@ -1,0 +1,202 @@
+"""What one running workbench holds: its settings, a pool of open projects, the web
+configuration file (accounts, blind coding) and the folder beside the project.
+
+The project file is opened once per pooled connection (:class:`ProjectPool`): each request
+borrows a :class:`zhagen.Project` for its duration, so two requests never share an SQLite
+connection, and the store's ``BEGIN IMMEDIATE`` transactions serialise their writes (two
+browsers coding at once lose nothing).
+
+Beside ``study.zhagen`` lives ``study.zhagen.files/``: uploaded files (by sha256), map runs
+(``maps/run-N``) and ``web.json`` (accounts with salted scrypt hashes, the blind-coding
+switch), written atomically with owner-only permissions.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import queue
+import secrets
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zhagen.web.errors import WebError
+
+if TYPE_CHECKING:
+    from zhagen.project import Project
+
+__all__ = ["Settings", "ProjectPool", "WebConfig", "is_loopback", "files_dir"]
+
+#: Default upload limit: 200 MiB per request.
+DEFAULT_MAX_UPLOAD = 200 * 2**20
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost``.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("0.0.0.0"), is_loopback("localhost")
+    (True, False, True)
+    """
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def files_dir(project: Path) -> Path:
+    """The folder beside the project file: ``study.zhagen`` → ``study.zhagen.files``."""
+    return project.with_name(project.name + ".files")
+
+
+@dataclass
+class Settings:
+    """How the workbench runs.
+
+    ``auth`` None means: login required unless ``host`` is a loopback address. ``token`` is
+    generated when login is required and none is given. ``allowed_hosts`` (Host header
+    names) guards a loopback server against DNS rebinding; None allows any.
+    """
+
+    project: Path
+    host: str = "127.0.0.1"
+    port: int = 0
+    auth: bool | None = None
+    token: str | None = None
+    max_upload: int = DEFAULT_MAX_UPLOAD
+    pool_size: int = 4
+    allowed_hosts: set[str] | None = None
+    session_hours: float = 12.0
+
+    def __post_init__(self) -> None:
+        self.project = Path(self.project).resolve()
+        if self.auth is None:
+            self.auth = not is_loopback(self.host)
+        if self.auth and not self.token:
+            self.token = secrets.token_urlsafe(24)
+
+    @property
+    def files(self) -> Path:
+        return files_dir(self.project)
+
+
+class ProjectPool:
+    """Open projects to borrow, one per concurrent request, at most ``size``.
+
+    >>> # with pool.project() as p: p.documents()
+    """
+
+    def __init__(self, path: Path, size: int = 4) -> None:
+        from zhagen.project import Project
+
+        self.path = path
+        self.size = max(1, size)
+        self._free: queue.LifoQueue[Project] = queue.LifoQueue()
+        self._all: list[Project] = []
+        self._lock = threading.Lock()
+        first = Project.open(path)  # applies migrations once, fails early on a bad file
+        self._all.append(first)
+        self._free.put(first)
+
+    def _borrow(self) -> Project:
+        from zhagen.project import Project
+
+        try:
+            return self._free.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if len(self._all) < self.size:
+                p = Project.open(self.path)  # migrations are already applied: a no-op
+                self._all.append(p)
+                return p
+        try:
+            return self._free.get(timeout=60)
+        except queue.Empty:
+            raise WebError(
+                503, "busy", "服务器繁忙，请稍后再试", "the server is busy; try again shortly"
+            ) from None
+
+    @contextmanager
+    def project(self) -> Iterator[Project]:
+        """Borrow an open project for the duration of the block."""
+        p = self._borrow()
+        try:
+            yield p
+        finally:
+            self._free.put(p)
+
+    def close(self) -> None:
+        with self._lock:
+            for p in self._all:
+                p.close()
+            self._all.clear()
+
+
+@dataclass
+class WebConfig:
+    """``web.json`` beside the project: accounts and the blind-coding switch."""
+
+    path: Path
+    data: dict[str, Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def load(cls, path: Path) -> WebConfig:
+        data: dict[str, Any] = {}
+        if path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise WebError(
+                    500,
+                    "config",
+                    f"无法读取 {path}（{exc}）",
+                    f"cannot read {path} ({exc})",
+                ) from exc
+        data.setdefault("users", {})
+        data.setdefault("blind", False)
+        return cls(path, data)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        with self._lock:
+            return self.data.get(key, default)
+
+    def update(self, **values: Any) -> None:
+        """Change keys and write the file at once (atomically, mode 0600)."""
+        with self._lock:
+            self.data.update(values)
+            self._write()
+
+    def set_user(self, name: str, record: dict[str, Any] | None) -> None:
+        """Add, replace (record) or remove (None) an account."""
+        with self._lock:
+            users = dict(self.data.get("users", {}))
+            if record is None:
+                users.pop(name, None)
+            else:
+                users[name] = record
+            self.data["users"] = users
+            self._write()
+
+    def _write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".web-", suffix=".json", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(self.data, fh, ensure_ascii=False, indent=1)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, self.path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
