@@ -49,8 +49,12 @@ def test_register_on_a_fresh_parser():
     assert (args.file, args.project, args.coder_map) == ("a.qdpx", "s.zhagen", ["A=甲", "B=乙"])
     args = parser.parse_args(["export-qdpx", "s.zhagen", "b.qdpx", "--all-documents"])
     assert args.all_documents and args.func is qda_commands.cmd_export_qdpx
-    assert parser.parse_args(["export-qdc", "s.zhagen", "c.qdc"]).func is qda_commands.cmd_export_qdc
-    assert parser.parse_args(["import-qdc", "c.qdc", "s.zhagen"]).func is qda_commands.cmd_import_qdc
+    assert (
+        parser.parse_args(["export-qdc", "s.zhagen", "c.qdc"]).func is qda_commands.cmd_export_qdc
+    )
+    assert (
+        parser.parse_args(["import-qdc", "c.qdc", "s.zhagen"]).func is qda_commands.cmd_import_qdc
+    )
 
 
 def test_parse_coder_map():
@@ -112,3 +116,7 @@ def test_export_errors(tmp_path, capsys):
     assert code == 1 and "no coder named" in err
     code, _, err = run(capsys, "import-qdpx", tmp_path / "x.qdpx", project, "--coder-map", "bad")
     assert code == 1 and "OLD=NEW" in err
+    code, _, err = run(capsys, "export-qdpx", project, tmp_path / "no" / "such" / "p.qdpx")
+    assert code == 1 and "cannot write" in err and "无法写入" in err
+    code, out, err = run(capsys, "export-qdpx", project, tmp_path / "empty.qdpx")
+    assert code == 0 and "documents 0" in out, err

@@ -114,14 +114,24 @@ def snapshot(p: zhagen.Project) -> dict[str, object]:
         for c in codings.itertuples()
     }
     rels = p.relations()
-    rel_key = {
-        int(r.id): (path(r.source), path(r.target), r.type) for r in rels.itertuples()
+    rel_key = {int(r.id): (path(r.source), path(r.target), r.type) for r in rels.itertuples()}
+    target = {
+        "project": lambda i: None,
+        "document": lambda i: doc[i],
+        "code": path,
+        "coding": lambda i: coding_key[int(i)],
+        "relation": lambda i: rel_key[int(i)],
     }
-    target = {"project": lambda i: None, "document": lambda i: doc[i], "code": path,
-              "coding": lambda i: coding_key[int(i)], "relation": lambda i: rel_key[int(i)]}  # fmt: skip
     memos = sorted(
-        (m.target_type, str(target[m.target_type](m.target_id)), m.title, m.text,
-         m.coder if isinstance(m.coder, str) else None, m.created, m.modified)
+        (
+            m.target_type,
+            str(target[m.target_type](m.target_id)),
+            m.title,
+            m.text,
+            m.coder if isinstance(m.coder, str) else None,
+            m.created,
+            m.modified,
+        )
         for m in p.memos().itertuples()
     )
     return {
@@ -129,7 +139,9 @@ def snapshot(p: zhagen.Project) -> dict[str, object]:
             (path(r.id), int(r.level), r.color, r.description, int(r.position))
             for r in codes.itertuples()
         ),
-        "codings": sorted((*coding_key[int(c.id)], c.text, c.created) for c in codings.itertuples()),
+        "codings": sorted(
+            (*coding_key[int(c.id)], c.text, c.created) for c in codings.itertuples()
+        ),
         "memos": memos,
         "relations": sorted((*rel_key[int(r.id)], r.description) for r in rels.itertuples()),
         "storyline": p.storyline(),
@@ -199,7 +211,9 @@ def test_atlas84_import_lists_what_is_not_imported(refi, new):
     assert any(n.what == "Graphs" for n in report.not_imported)
     memos = p.memos()
     assert sorted(memos["title"]) == ["My favorite Coke ad", "Research Plan"]
-    assert set(memos["target_type"]) == {"project"} and set(memos["coder"]) == {"Friedrich Markgraf"}
+    assert set(memos["target_type"]) == {"project"} and set(memos["coder"]) == {
+        "Friedrich Markgraf"
+    }
     codes = p.codes().set_index("name")
     assert codes.at["Coke", "color"] == "#966450" and codes.at["milk", "color"].startswith("#")
     assert "Simon.docx" in "\n".join(report.lines())
@@ -227,6 +241,11 @@ def test_sample_round_trip(refi, schemas, new, tmp_path, sample):
     report = import_qdpx(second, out)
     assert report.levels == ("zhagen" if len(first.codes()) else "height")
     assert snapshot(second) == snapshot(first)
+
+
+def test_bad_coder_from(refi, new):
+    with pytest.raises(zhagen.ZhagenError, match="coder_from"):
+        import_qdpx(new(), refi / "samples" / NVIVO, coder_from="user")
 
 
 def test_coder_map_and_coder_from(refi, new):
@@ -296,7 +315,11 @@ def test_chinese_project_round_trip(schemas, new, tmp_path):
     assert imported.storyline and imported.coder_from == "coding"
     before, after = snapshot(first), snapshot(second)
     assert after == before
-    assert [c[0] for c in after["codes"]][:3] == ["创新生态", "创新生态/主体协同", "创新生态/主体协同/协同创新"]
+    assert [c[0] for c in after["codes"]][:3] == [
+        "创新生态",
+        "创新生态/主体协同",
+        "创新生态/主体协同/协同创新",
+    ]
     assert ("创新生态/资金短缺", 1) in [(c[0], c[1]) for c in after["codes"]]
     assert ("空范畴", 2) in [(c[0], c[1]) for c in after["codes"]]
     assert second.storyline() == "政策环境通过主体协同推动创新生态的形成。"
@@ -363,7 +386,9 @@ def test_deep_tree_is_fitted_into_four_levels(new, tmp_path):
     coding = QdaCoding(make_guid("t", "k"), chain[-1].guid, user.guid)
     sel = QdaSelection(make_guid("t", "s"), None, 1, 3, [coding], creating_user=user.guid)
     src = QdaSource(make_guid("t", "d"), "深", text="😀深层编码", selections=[sel])
-    write_qdpx(QdaProject("deep", users=[user], codes=[chain[0]], sources=[src]), tmp_path / "d.qdpx")
+    write_qdpx(
+        QdaProject("deep", users=[user], codes=[chain[0]], sources=[src]), tmp_path / "d.qdpx"
+    )
     p = new()
     report = import_qdpx(p, tmp_path / "d.qdpx")
     assert len(p.codes()) == 6 and report.codings == 1 and _levels_ok(p)
@@ -388,7 +413,7 @@ HEAD = '<?xml version="1.0" encoding="utf-8"?>'
 BAD_FILES = {
     "not-a-zip": b"this is not a zip archive",
     "no-qde": _zip({"readme.txt": "hello"}),
-    "truncated-xml": _zip({"project.qde": HEAD + '<Project xmlns="urn:QDA-XML:project:1.0" name="p"><Users>'}),
+    "truncated-xml": _zip({"project.qde": HEAD + f'<Project xmlns="{NS[1:-1]}" name="p"><Users>'}),
     "entity": _zip({"project.qde": HEAD + '<!DOCTYPE p [<!ENTITY x "y">]><Project name="&x;"/>'}),
     "bad-position": _zip({"project.qde": HEAD + (
         '<Project xmlns="urn:QDA-XML:project:1.0" name="p"><Sources>'
@@ -456,3 +481,53 @@ def test_storyline_of_a_second_import_does_not_replace_the_first(new, tmp_path):
     assert second.storyline() == "已有的故事线" and not report.storyline
     titles = second.memos("project")["title"].tolist()
     assert any(t.startswith("故事线（导入") for t in titles)
+
+
+def test_odd_parts_are_placed_or_listed(new, tmp_path):
+    """Whole-source codings, quotation comments, note links, unnamed links, duplicate
+    sibling names, folder codes and dangling codings: each is imported or reported."""
+    from zhagen.formats.refi_qda import QdaLink, QdaNote
+
+    g = lambda *k: make_guid("odd", *k)  # noqa: E731
+    user = QdaUser(g("u"), "甲")
+    a, b = QdaCode(g("a"), "同名"), QdaCode(g("b"), "同名")
+    folder = QdaCode(g("f"), "文件夹", is_codable=False, children=[a, b], color="#ABC")
+    coded = QdaSelection(g("s1"), None, 2, 4, [QdaCoding(g("c1"), g("a"), user.guid)],
+                         description="引文的注释", creating_user=user.guid)  # fmt: skip
+    empty = QdaSelection(g("s2"), None, 3, 3, [QdaCoding(g("c2"), g("a"), user.guid)])
+    ghost = QdaSelection(g("s3"), None, 0, 1, [QdaCoding(g("c3"), g("nope"), user.guid)])
+    src = QdaSource(g("d"), "文档", text="𠀀😀编码文本", selections=[coded, empty, ghost],
+                    codings=[QdaCoding(g("c4"), g("b"), user.guid)])  # fmt: skip
+    notes = [
+        QdaNote(g("n1"), "链接备忘", "经由链接附在编码上", creating_user=user.guid),
+        QdaNote(g("n2"), "编码记录备忘", "附在编码记录上", target_guids=[g("c1")]),
+        QdaNote(g("n3"), "关系备忘", "附在关系上", target_guids=[g("l1")]),
+    ]
+    links = [QdaLink(g("l1"), None, g("a"), g("b"), "Associative"),
+             QdaLink(g("l2"), "memo", g("n1"), g("b")),
+             QdaLink(g("l3"), "自身", g("a"), g("a"))]  # fmt: skip
+    qp = QdaProject("odd", users=[user], codes=[folder], sources=[src], notes=notes,
+                    links=links, description="项目说明")  # fmt: skip
+    write_qdpx(qp, tmp_path / "odd.qdpx")
+    p = new()
+    report = import_qdpx(p, tmp_path / "odd.qdpx")
+    codes = p.codes()
+    assert sorted(codes["name"]) == ["同名", "同名 (2)", "文件夹"]
+    assert codes.set_index("name").at["文件夹", "color"] == "#aabbcc"
+    texts = dict(zip(p.codings()["code_name"], p.codings()["text"], strict=True))
+    assert texts == {"同名": "编码", "同名 (2)": "𠀀😀编码文本"}  # whole-source coding
+    rel = p.relations()
+    assert rel[["source_name", "target_name", "type"]].values.tolist() == [
+        ["同名", "同名 (2)", "关联"]
+    ]
+    memos = {m.title: (m.target_type, m.text) for m in p.memos().itertuples()}
+    assert memos["链接备忘"][0] == "code" and memos["编码记录备忘"][0] == "coding"
+    assert (
+        memos["关系备忘"][0] == "relation"
+        and memos["项目描述 / project description"][0] == "project"
+    )
+    assert memos["引文注释 / quotation comment"] == ("coding", "引文的注释")
+    skipped = [n for n in report.not_imported if n.what in ("selection", "link")]
+    assert sum(n.codings for n in skipped) == 2 and any(n.name == "自身" for n in skipped)
+    assert any("non-codable" in w for w in report.warnings)
+    assert any("renamed" in w for w in report.warnings)

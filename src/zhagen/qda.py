@@ -63,10 +63,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from zhagen.coding.levels import LEVELS, MAX_LEVEL, PALETTE, STORYLINE_TITLE
 from zhagen.errors import InputError, ParameterError
@@ -413,11 +414,11 @@ class _Importer:
 
         n = len(src.codings) + sum(len(s.codings) for s in src.selections)
         if src.kind != "text" or src.text is None:
-            zh, en = (
-                (f"{src.kind} 媒体源未导入：zhagen 只编码文本", f"{src.kind} source not imported: zhagen codes text only")
-                if src.kind != "text"
-                else ("压缩包中没有该文本源的正文，无法定位编码", "its text is not in the archive, so its codings cannot be placed")
-            )  # fmt: skip
+            zh = "未导入：压缩包中没有该文本源的正文，无法定位编码"
+            en = "not imported: its text is not in the archive"
+            if src.kind != "text":
+                zh = f"{src.kind} 媒体源未导入：zhagen 只编码文本"
+                en = f"{src.kind} source not imported: zhagen codes text only"
             k = sum(1 for s in src.selections if s.description)
             if k:
                 zh, en = f"{zh}（含 {k} 条引文注释）", f"{en} (with {k} quotation comments)"
@@ -589,8 +590,8 @@ class _Importer:
         bare = sum(1 for s in self.qp.sources if s.text is not None for x in s.selections
                    if not x.codings and not x.description)  # fmt: skip
         if bare:
-            add(NotImported("selection", f"{bare}", "未编码且无注释的选区未导入",
-                            "selections with no codes and no comment are not imported"))  # fmt: skip
+            zh, en = "未编码且无注释的选区未导入", "selections with no code and no comment"
+            add(NotImported("selection", f"{bare}", zh, en))
         if self.duplicates:
             self.report.warnings.append(
                 f"{self.duplicates} 个重复编码（同一文档、片段、编码与编码员）已合并 / "
@@ -818,9 +819,9 @@ def export_qdpx(
     all_documents:
         Also documents without codings or memos.
     """
-    exporter = _Exporter(project, coder)
-    qp = exporter.build(all_documents)
-    write_qdpx(qp, os.fspath(path))
+    with project.store.transaction():  # one consistent state of the project
+        qp = _Exporter(project, coder).build(all_documents)
+    _write(write_qdpx, qp, os.fspath(path))
     return ExportQdaReport(
         path=os.fspath(path),
         documents=len(qp.sources),
@@ -838,5 +839,17 @@ def export_qdc(project: Project, path: PathLike) -> int:
     Raises :class:`zhagen.errors.ParameterError` when the project has no codes.
     """
     roots, _sets = _Exporter(project, None).codes()
-    write_qdc(roots, os.fspath(path))
+    _write(write_qdc, roots, os.fspath(path))
     return sum(1 for _ in iter_codes(roots))
+
+
+def _write(writer: Callable[[Any, str], None], data: Any, path: str) -> None:
+    """Run a REFI-QDA writer; an unwritable path becomes a clear ParameterError."""
+    try:
+        writer(data, path)
+    except OSError as exc:
+        raise ParameterError(
+            f"无法写入 {path}（{exc.strerror or exc}）；请检查文件夹是否存在、是否有写权限",
+            f"cannot write {path} ({exc.strerror or exc}); check that its folder exists and "
+            "is writable",
+        ) from None
