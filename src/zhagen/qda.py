@@ -1,7 +1,9 @@
 """REFI-QDA in and out of a project: ``.qdpx`` projects and ``.qdc`` codebooks.
 
 The workflow layer between :mod:`zhagen.formats.refi_qda` (plain data, positions) and the
-store, like :mod:`zhagen.ingest` for bibliographic files. What an import does:
+store, like :mod:`zhagen.ingest` for bibliographic files. This module holds the reports and
+the four entry points; the work is done in :mod:`zhagen.qda_import` and
+:mod:`zhagen.qda_export` (imported lazily). What an import does:
 
 - **Documents.** Each text source with its text becomes one document whose text is the
   source's text exactly as exported (BOM removed, line ends ``"\\n"``), *not cleaned*, so
@@ -65,33 +67,10 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from zhagen.coding.levels import LEVELS, MAX_LEVEL, PALETTE, STORYLINE_TITLE
 from zhagen.errors import InputError, ParameterError
-from zhagen.formats.refi_qda import (
-    QdaCode,
-    QdaCoding,
-    QdaLink,
-    QdaNote,
-    QdaProject,
-    QdaSelection,
-    QdaSet,
-    QdaSource,
-    QdaUser,
-    iter_codes,
-    make_guid,
-    read_qdc,
-    read_qdpx,
-    write_qdc,
-    write_qdpx,
-)
-from zhagen.store import coding as q
-from zhagen.store import docs as dq
-from zhagen.store import qda as sq
-from zhagen.store.db import Store
+from zhagen.formats.refi_qda import iter_codes, read_qdc, read_qdpx, write_qdc, write_qdpx
 
 if TYPE_CHECKING:
     from zhagen.project import Project
@@ -115,10 +94,6 @@ LEVEL_SET = re.compile(r"^zhagen:level:([1-4])(?!\d)")
 RELATION_NOTE = "zhagen:relation-description"
 #: Coder of codings whose file names no user.
 DEFAULT_CODER = "default"
-_UNNAMED_LINK = "关联"
-_DESCRIPTION_TITLE = "项目描述 / project description"
-_COMMENT_TITLE = "引文注释 / quotation comment"
-_RGB = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 CoderFrom = Literal["auto", "coding", "selection"]
 PathLike = str | os.PathLike[str]
 
@@ -199,27 +174,7 @@ class ExportQdaReport:
     users: int = 0
 
 
-# ---------------------------------------------------------------- small helpers
-
-
-def _timestamp(value: str | None) -> str | None:
-    """An xsd:dateTime as zhagen stores times (UTC, milliseconds); ``None`` if unusable."""
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
-def _color(value: str | None, n: int) -> str:
-    if value and _RGB.match(value.strip()):
-        hexa = value.strip()[1:].lower()
-        return "#" + (hexa if len(hexa) == 6 else "".join(ch * 2 for ch in hexa))
-    return PALETTE[n % len(PALETTE)]
+# ---------------------------------------------------------------- import
 
 
 def _sha256(path: str) -> tuple[str, int]:
@@ -238,373 +193,6 @@ def _sha256(path: str) -> tuple[str, int]:
             file=path,
         ) from None
     return h.hexdigest(), size
-
-
-def _heights(roots: list[QdaCode]) -> dict[str, int]:
-    out: dict[str, int] = {}
-
-    def walk(code: QdaCode) -> int:
-        out[code.guid.lower()] = 1 + max((walk(c) for c in code.children), default=0)
-        return out[code.guid.lower()]
-
-    for root in roots:
-        walk(root)
-    return out
-
-
-def _place(chain: list[tuple[int, int, str]], want: int) -> tuple[int | None, int, str | None]:
-    """Parent id, level and (when moved up) the new parent's name for a code.
-
-    ``chain`` holds the ancestors (id, level, name), root first. The parent must have a
-    higher level: the nearest ancestor above level 1 holds the code.
-    """
-    for depth, (pid, plevel, pname) in enumerate(reversed(chain)):
-        if plevel >= 2:
-            return pid, min(want, plevel - 1), (pname if depth else None)
-    return None, want, ("" if chain else None)
-
-
-def _import_codes(
-    store: Store, roots: list[QdaCode], levels: dict[str, int], report: ImportQdaReport
-) -> dict[str, int]:
-    """Insert the code tree (reusing codes with the same name and parent); GUID → id."""
-    heights = _heights(roots)
-    n_codes = q.count_codes(store)
-    ids: dict[str, int] = {}
-    created: set[int] = set()
-    stack: list[tuple[QdaCode, list[tuple[int, int, str]]]] = [(c, []) for c in reversed(roots)]
-    while stack:
-        code, chain = stack.pop()
-        key = code.guid.lower()
-        want = levels.get(key) or min(heights[key], MAX_LEVEL)
-        pid, level, moved = _place(chain, want)
-        name = code.name.strip() or "未命名编码"
-        found = q.sibling_named(store, pid, name)
-        if found is not None and found not in created:
-            row = q.code_row(store, found)
-            cid, level = found, int(row["level"]) if row is not None else level
-            report.codes_reused += 1
-        else:
-            if found is not None:
-                name = _free_name(store, pid, name, report)
-            cid = q.insert_code(
-                store,
-                name=name,
-                parent_id=pid,
-                level=level,
-                color=_color(code.color, n_codes + len(created)),
-                description=code.description or "",
-            )
-            created.add(cid)
-            report.codes += 1
-        if moved is not None:
-            report.warnings.append(
-                f"编码「{name}」移到了「{moved or '顶层'}」下：zhagen 的编码树最多 4 层 / code "
-                f"'{name}' moved under '{moved or 'the top level'}': zhagen's tree has 4 levels"
-            )
-        ids[key] = cid
-        stack.extend((c, [*chain, (cid, level, name)]) for c in reversed(code.children))
-    folders = sum(1 for c in iter_codes(roots) if not c.is_codable)
-    if folders:
-        report.warnings.append(
-            f"{folders} 个不可编码的文件夹式编码按普通编码导入 / {folders} non-codable "
-            "(folder) codes imported as ordinary codes"
-        )
-    return ids
-
-
-def _free_name(store: Store, pid: int | None, name: str, report: ImportQdaReport) -> str:
-    n = 2
-    while q.sibling_named(store, pid, f"{name} ({n})") is not None:
-        n += 1
-    report.warnings.append(
-        f"同一上级下有两个编码都叫「{name}」，第二个改名为「{name} ({n})」 / two sibling codes are "
-        f"named '{name}'; the second is renamed '{name} ({n})'"
-    )
-    return f"{name} ({n})"
-
-
-def _level_sets(sets: list[QdaSet]) -> tuple[dict[str, int], set[str]]:
-    """Levels from zhagen's ``zhagen:level:N`` sets: code GUID → level, and those sets."""
-    levels: dict[str, int] = {}
-    used: set[str] = set()
-    for qset in sets:
-        m = LEVEL_SET.match(qset.name)
-        if m:
-            used.add(qset.guid.lower())
-            for guid in qset.member_codes:
-                levels.setdefault(guid.lower(), int(m.group(1)))
-    return levels, used
-
-
-# ---------------------------------------------------------------- import
-
-
-class _Importer:
-    """One ``.qdpx`` into one store, inside the caller's transaction."""
-
-    def __init__(
-        self, store: Store, qp: QdaProject, report: ImportQdaReport, coder_map: dict[str, str]
-    ) -> None:
-        self.store = store
-        self.qp = qp
-        self.report = report
-        self.coder_map = coder_map
-        self.users = {u.guid.lower(): u for u in qp.users}
-        self.coder_ids: dict[str, int] = {}
-        self.code_ids: dict[str, int] = {}
-        #: GUID of a source, selection, coding, code or link → memo target (type, id)
-        self.targets: dict[str, tuple[str, int | None]] = {}
-        self.comments: list[tuple[QdaSelection, tuple[str, int | None]]] = []
-        self.disagree = 0
-        self.duplicates = 0
-
-    def coder(self, user: str | None) -> int:
-        """The coder id for a user GUID (created on first use)."""
-        key = (user or "").lower()
-        if key not in self.coder_ids:
-            found = self.users.get(key)
-            name = (found.name or found.id or found.guid) if found else (user or DEFAULT_CODER)
-            mapped = self.coder_map.get(user or "", self.coder_map.get(name, name)).strip()
-            mapped = mapped or DEFAULT_CODER
-            cid = q.coder_id(self.store, mapped) or q.insert_coder(self.store, mapped)
-            self.coder_ids[key] = cid
-            if mapped not in self.report.coders:
-                self.report.coders.append(mapped)
-        return self.coder_ids[key]
-
-    def run(self, path: str, sha: str, size: int) -> None:
-        store, qp, report = self.store, self.qp, self.report
-        earlier = sq.find_qda_import(store, sha)
-        if earlier is not None:
-            raise InputError(
-                f"此文件已于 {earlier['added'][:19]} 导入过（来源 #{earlier['id']} {earlier['path']}，"
-                f"{earlier['n_records']} 个文档）；重复导入会使文档与编码重复。如需重新导入，请新建项目",
-                f"this file was already imported on {earlier['added'][:19]} (source "
-                f"#{earlier['id']} {earlier['path']}, {earlier['n_records']} documents); "
-                "importing it again would duplicate its documents and codings: import it into "
-                "a new project instead",
-                file=path,
-            )
-        report.source_id = dq.insert_source(
-            store, path=path, abspath=os.path.abspath(path), sha256=sha, size=size,
-            fmt=sq.QDA_FORMAT, status="ok",
-        )  # fmt: skip
-        levels, level_sets = _level_sets(qp.sets)
-        report.levels = "zhagen" if level_sets else "height"
-        self.code_ids = _import_codes(store, qp.codes, levels, report)
-        self.targets.update((g, ("code", cid)) for g, cid in self.code_ids.items())
-        for u in qp.users:
-            self.coder(u.guid)
-        for src in qp.sources:
-            self.source(src)
-        self.links()
-        self.notes()
-        self.leftovers(level_sets)
-        dq.finish_source(
-            store, report.source_id, status="ok", n_records=len(report.documents),
-            fmt=sq.QDA_FORMAT,
-        )  # fmt: skip
-        dq.mark_duplicates(store, report.source_id)
-
-    # ------------------------------------------------------------ sources and codings
-
-    def source(self, src: QdaSource) -> None:
-        from zhagen.text.sentences import split_sentences
-
-        n = len(src.codings) + sum(len(s.codings) for s in src.selections)
-        if src.kind != "text" or src.text is None:
-            zh = "未导入：压缩包中没有该文本源的正文，无法定位编码"
-            en = "not imported: its text is not in the archive"
-            if src.kind != "text":
-                zh = f"{src.kind} 媒体源未导入：zhagen 只编码文本"
-                en = f"{src.kind} source not imported: zhagen codes text only"
-            k = sum(1 for s in src.selections if s.description)
-            if k:
-                zh, en = f"{zh}（含 {k} 条引文注释）", f"{en} (with {k} quotation comments)"
-            self.report.not_imported.append(NotImported("source", src.name, zh, en, n))
-            return
-        doc = sq.insert_raw_document(
-            self.store, source_id=self.report.source_id or 0,
-            record=len(self.report.documents) + 1, title=src.name, body=src.text,
-            abstract=src.description or "",
-            extra={"refi_qda": {"guid": src.guid, "origin": self.qp.origin, "path": src.path}},
-        )  # fmt: skip
-        dq.insert_sentences(self.store, doc, split_sentences(src.text))
-        self.report.documents.append(doc)
-        self.targets[src.guid.lower()] = ("document", doc)
-        whole = QdaSelection(src.guid, None, 0, len(src.text), codings=src.codings)
-        before = self.report.codings
-        for sel in [*src.selections, *([whole] if src.codings else [])]:
-            self.selection(src, doc, sel)
-        if self.report.codings > before:
-            q.freeze_document(self.store, doc)
-
-    def selection(self, src: QdaSource, doc: int, sel: QdaSelection) -> None:
-        target: tuple[str, int | None] = ("document", doc)
-        skipped = 0
-        for coding in sel.codings:
-            code_id = self.code_ids.get(coding.code_guid.lower())
-            if code_id is None or sel.start >= sel.end:
-                skipped += 1
-                continue
-            user, when = self.attribution(sel, coding)
-            cid = self._coding(doc, sel.start, sel.end, code_id, self.coder(user), when)
-            self.targets[coding.guid.lower()] = ("coding", cid)
-            target = target if target[0] == "coding" else ("coding", cid)
-        if sel.guid != src.guid:
-            self.targets[sel.guid.lower()] = target
-        if sel.description:
-            self.comments.append((sel, target))
-        if skipped:
-            why = "编码引用了不存在的代码或选区为空" if sel.start < sel.end else "选区长度为 0"
-            self.report.not_imported.append(NotImported(
-                "selection", f"{src.name} [{sel.start}, {sel.end})", why,
-                "codings of an empty selection or of codes missing from the codebook", skipped,
-            ))  # fmt: skip
-
-    def attribution(self, sel: QdaSelection, coding: QdaCoding) -> tuple[str | None, str | None]:
-        """Who coded and when, per :attr:`ImportQdaReport.coder_from`."""
-        a, b = sel.creating_user, coding.creating_user
-        if a and b and a.lower() != b.lower():
-            self.disagree += 1
-        if self.report.coder_from == "selection":
-            return a or b, _timestamp(sel.creation_date_time or coding.creation_date_time)
-        return b or a, _timestamp(coding.creation_date_time or sel.creation_date_time)
-
-    def _coding(
-        self, doc: int, start: int, end: int, code: int, coder: int, when: str | None
-    ) -> int:
-        found = q.find_coding(self.store, doc, start, end, code, coder)
-        if found is not None:
-            self.duplicates += 1
-            return found
-        self.report.codings += 1
-        return sq.insert_coding_at(self.store, doc, start, end, code, coder, when)
-
-    # ------------------------------------------------------------ links, notes, the rest
-
-    def links(self) -> None:
-        notes = {n.guid.lower() for n in self.qp.notes}
-        existing = {(r["source_code_id"], r["target_code_id"], r["type"]): r["id"]
-                    for r in q.relation_rows(self.store)}  # fmt: skip
-        descriptions = {
-            t.lower(): n.text
-            for n in self.qp.notes
-            if n.name == RELATION_NOTE
-            for t in n.target_guids
-        }
-        for link in self.qp.links:
-            ends = ((link.origin_guid or "").lower(), (link.target_guid or "").lower())
-            src, tgt = (self.code_ids.get(e) for e in ends)
-            if src is None or tgt is None or src == tgt:
-                if not (set(ends) & notes):  # note links are placed by notes()
-                    self.report.not_imported.append(NotImported(
-                        "link", link.name or link.guid, "只有两个不同编码之间的链接能成为关系",
-                        "only links between two different codes become relations",
-                    ))  # fmt: skip
-                continue
-            rtype = (link.name or "").strip() or _UNNAMED_LINK
-            rid = existing.get((src, tgt, rtype))
-            if rid is None:
-                desc = descriptions.get(link.guid.lower(), "")
-                rid = existing[(src, tgt, rtype)] = q.insert_relation(
-                    self.store, src, tgt, rtype, desc
-                )
-                self.report.relations += 1
-            self.targets[link.guid.lower()] = ("relation", rid)
-
-    def _note_links(self) -> dict[str, list[str]]:
-        """Note GUID → GUIDs it is linked to by a ``Link`` (ATLAS.ti's memo links)."""
-        out: dict[str, list[str]] = {}
-        for link in self.qp.links:
-            o, t = (link.origin_guid or "").lower(), (link.target_guid or "").lower()
-            out.setdefault(o, []).append(t)
-            out.setdefault(t, []).append(o)
-        return out
-
-    def _describes_relations(self, note: QdaNote) -> bool:
-        kinds = {self.targets.get(t.lower(), ("",))[0] for t in note.target_guids}
-        return kinds == {"relation"}
-
-    def notes(self) -> None:
-        project_notes = {g.lower() for g in self.qp.note_guids}
-        linked = self._note_links()
-        for note in self.qp.notes:
-            if note.name == RELATION_NOTE and self._describes_relations(note):
-                continue  # carried as the relation's description
-            wanted = note.target_guids or linked.get(note.guid.lower(), [])
-            dests = [self.targets[g.lower()] for g in wanted if g.lower() in self.targets]
-            if note.guid.lower() in project_notes or not dests:
-                dests.append(("project", None))
-            if wanted and len(dests) == 1 and dests[0][0] == "project":
-                self.report.warnings.append(
-                    f"备忘录「{note.name}」所附的对象未导入，改为项目备忘录 / note '{note.name}' "
-                    "was attached to something not imported; kept as a project memo"
-                )
-            text = "\n\n".join(t for t in (note.text, note.description or "") if t)
-            for ttype, tid in dests:
-                self.memo(ttype, tid, note.name, text, note)
-        for sel, (ttype, tid) in self.comments:
-            self.memo(ttype, tid, _COMMENT_TITLE, sel.description or "", sel)
-        if self.qp.description:
-            self.memo("project", None, _DESCRIPTION_TITLE, self.qp.description, None)
-
-    def memo(
-        self,
-        ttype: str,
-        tid: int | None,
-        title: str,
-        text: str,
-        by: QdaNote | QdaSelection | None,
-    ) -> None:
-        if ttype == "project" and title == STORYLINE_TITLE:
-            if q.storyline_id(self.store, STORYLINE_TITLE) is None:
-                self.report.storyline = True
-            else:
-                title = f"{STORYLINE_TITLE}（导入 / imported {Path(self.report.path).name}）"
-                self.report.warnings.append(
-                    f"项目已有故事线，导入的故事线存为备忘录「{title}」 / the project already has a "
-                    f"storyline; the imported one is the project memo '{title}'"
-                )
-        user = by.creating_user if by is not None else None
-        sq.insert_memo_at(
-            self.store, target_type=ttype, target_id=tid, title=title, text=text,
-            coder_id=self.coder(user) if user else None,
-            created=_timestamp(by.creation_date_time) if by is not None else None,
-            modified=_timestamp(by.modified_date_time) if by is not None else None,
-        )  # fmt: skip
-        self.report.memos += 1
-
-    def leftovers(self, level_sets: set[str]) -> None:
-        add = self.report.not_imported.append
-        for qset in self.qp.sets:
-            if qset.guid.lower() not in level_sets:
-                add(NotImported("set", qset.name, "集合未导入", "sets are not imported"))
-        for tag in sorted(self.qp.extra):
-            add(NotImported(tag, "", f"{tag} 未导入", f"{tag} are not imported"))
-        for src in self.qp.sources:
-            if src.extra and src.kind == "text" and src.text is not None:
-                add(NotImported("variables", src.name, f"{len(src.extra)} 个变量值未导入",
-                                f"{len(src.extra)} variable values are not imported"))  # fmt: skip
-        bare = sum(1 for s in self.qp.sources if s.text is not None for x in s.selections
-                   if not x.codings and not x.description)  # fmt: skip
-        if bare:
-            zh, en = "未编码且无注释的选区未导入", "selections with no code and no comment"
-            add(NotImported("selection", f"{bare}", zh, en))
-        if self.duplicates:
-            self.report.warnings.append(
-                f"{self.duplicates} 个重复编码（同一文档、片段、编码与编码员）已合并 / "
-                f"{self.duplicates} duplicate codings (same document, span, code and coder) "
-                "were merged into one"
-            )
-        if self.disagree:
-            self.report.warnings.append(
-                f"{self.disagree} 个编码的 Coding@creatingUser 与选区创建者不同；编码员取自 "
-                f"{self.report.coder_from} / {self.disagree} codings name another user in "
-                f"Coding@creatingUser than the selection's creator; the coder was read from "
-                f"the {self.report.coder_from}"
-            )
 
 
 #: Reader warnings that :attr:`ImportQdaReport.not_imported` states better for an import.
@@ -644,6 +232,8 @@ def import_qdpx(
         The file is unreadable, not REFI-QDA, malformed or unsafe, or was imported already.
         Nothing is imported.
     """
+    from zhagen.qda_import import _Importer
+
     if coder_from not in ("auto", "coding", "selection"):
         raise ParameterError(
             f"coder_from 应为 auto、coding 或 selection，而不是 {coder_from!r}",
@@ -680,6 +270,8 @@ def import_qdc(project: Project, path: PathLike) -> ImportQdaReport:
     twice adds nothing. Levels are the codes' heights in the tree (leaves 1, at most 4).
     One transaction, logged as ``import.qdc``.
     """
+    from zhagen.qda_import import _import_codes
+
     name = os.fspath(path)
     roots = read_qdc(name)
     report = ImportQdaReport(path=name)
@@ -693,108 +285,6 @@ def import_qdc(project: Project, path: PathLike) -> ImportQdaReport:
 
 
 # ---------------------------------------------------------------- export
-
-
-class _Exporter:
-    """Builds the :class:`QdaProject` of a zhagen project."""
-
-    def __init__(self, project: Project, coder: str | None) -> None:
-        self.project = project
-        self.store = project.store
-        self.fp = "zhagen:" + (self.store.meta("created") or os.path.abspath(project.path))
-        self.coder_id = None
-        if coder is not None:
-            self.coder_id = q.coder_id(self.store, str(coder).strip())
-            if self.coder_id is None:
-                names = ", ".join(r["name"] for r in q.coder_rows(self.store)) or "-"
-                raise ParameterError(
-                    f"没有名为「{coder}」的编码员；已有：{names}",
-                    f"no coder named '{coder}'; the coders are: {names}",
-                )
-
-    def guid(self, kind: str, row_id: int) -> str:
-        return make_guid(self.fp, kind, row_id)
-
-    def user(self, coder_id: int | None) -> str | None:
-        return None if coder_id is None else self.guid("coder", coder_id)
-
-    def codes(self) -> tuple[list[QdaCode], list[QdaSet]]:
-        rows = q.code_rows(self.store)
-        nodes = {
-            r["id"]: QdaCode(self.guid("code", r["id"]), r["name"], color=r["color"],
-                             description=r["description"] or None)
-            for r in rows
-        }  # fmt: skip
-        roots = []
-        for r in rows:
-            parent = nodes.get(r["parent_id"]) if r["parent_id"] is not None else None
-            (parent.children if parent is not None else roots).append(nodes[r["id"]])
-        sets = []
-        for level, (zh, en) in LEVELS.items():
-            members = [nodes[r["id"]].guid for r in rows if r["level"] == level]
-            if members:
-                sets.append(QdaSet(
-                    self.guid("level", level), f"zhagen:level:{level} {zh} / {en}",
-                    description=f"zhagen 编码层级 {level} / zhagen code level {level}",
-                    member_codes=members,
-                ))  # fmt: skip
-        return roots, sets
-
-    def build(self, all_documents: bool) -> QdaProject:
-        store, g = self.store, self.guid
-        codings = q.coding_rows(store, coder_id=self.coder_id)
-        kept = {r["id"] for r in codings}
-        memos = [m for m in q.memo_rows(store)
-                 if (self.coder_id is None or m["coder_id"] in (None, self.coder_id))
-                 and (m["target_type"] != "coding" or m["target_id"] in kept)]  # fmt: skip
-        coding_doc = {r["id"]: r["document_id"] for r in codings}
-        doc_ids = set(coding_doc.values())
-        doc_ids |= {m["target_id"] for m in memos if m["target_type"] == "document"}
-        if all_documents:
-            doc_ids |= set(dq.document_ids(store))
-        codes, sets = self.codes()
-        qp = QdaProject(Path(self.project.path).stem or "zhagen", codes=codes, sets=sets,
-                        creation_date_time=store.meta("created"))  # fmt: skip
-        users = {r["coder_id"] for r in codings} | {m["coder_id"] for m in memos}
-        qp.users = [QdaUser(g("coder", r["id"]), r["name"]) for r in q.coder_rows(store)
-                    if self.coder_id is None or r["id"] in users]  # fmt: skip
-        by_doc: dict[int, list[QdaSelection]] = {}
-        for r in codings:
-            user, when = self.user(r["coder_id"]), r["created"]
-            coding = QdaCoding(g("coding", r["id"]), g("code", r["code_id"]), user, when)
-            by_doc.setdefault(r["document_id"], []).append(QdaSelection(
-                g("selection", r["id"]), None, r["start"], r["end"], [coding],
-                creating_user=user, creation_date_time=when,
-            ))  # fmt: skip
-        for doc in sorted(doc_ids):
-            row = dq.document_row(store, doc)
-            qp.sources.append(QdaSource(
-                g("document", doc), (row["title"] if row else "") or f"document {doc}",
-                text=self.project.text(doc), selections=by_doc.get(doc, []),
-                description=(row["abstract"] or None) if row and row["body"] is not None else None,
-            ))  # fmt: skip
-        self.relations_and_memos(qp, memos)
-        return qp
-
-    def relations_and_memos(self, qp: QdaProject, memos: list) -> None:
-        g = self.guid
-        for r in q.relation_rows(self.store):
-            link = g("relation", r["id"])
-            qp.links.append(QdaLink(link, r["type"], g("code", r["source_code_id"]),
-                                    g("code", r["target_code_id"]), "OneWay"))  # fmt: skip
-            if r["description"]:
-                qp.notes.append(QdaNote(g("relation-description", r["id"]), RELATION_NOTE,
-                                        r["description"], target_guids=[link]))  # fmt: skip
-        for m in memos:
-            note = QdaNote(
-                g("memo", m["id"]), m["title"], m["text"], creating_user=self.user(m["coder_id"]),
-                creation_date_time=m["created"], modified_date_time=m["modified"],
-            )  # fmt: skip
-            if m["target_type"] == "project":
-                qp.note_guids.append(note.guid)
-            else:
-                note.target_guids = [g(m["target_type"], m["target_id"])]
-            qp.notes.append(note)
 
 
 def export_qdpx(
@@ -819,6 +309,8 @@ def export_qdpx(
     all_documents:
         Also documents without codings or memos.
     """
+    from zhagen.qda_export import _Exporter
+
     with project.store.transaction():  # one consistent state of the project
         qp = _Exporter(project, coder).build(all_documents)
     _write(write_qdpx, qp, os.fspath(path))
@@ -838,6 +330,8 @@ def export_qdc(project: Project, path: PathLike) -> int:
 
     Raises :class:`zhagen.errors.ParameterError` when the project has no codes.
     """
+    from zhagen.qda_export import _Exporter
+
     roots, _sets = _Exporter(project, None).codes()
     _write(write_qdc, roots, os.fspath(path))
     return sum(1 for _ in iter_codes(roots))
