@@ -317,6 +317,19 @@ class Project(CodingMixin, ReportsMixin):
         ]
         return pd.DataFrame(rows, columns=["id", "kind", "params", "summary", "created"])
 
+    # -- REFI-QDA --------------------------------------------------------------------------
+    def import_qdpx(self, path: str | os.PathLike[str], **options: Any) -> Any:
+        """Import a REFI-QDA project (``.qdpx``) into this project (see :mod:`zhagen.qda`)."""
+        from zhagen.qda import import_qdpx
+
+        return import_qdpx(self, path, **options)
+
+    def export_qdpx(self, path: str | os.PathLike[str], **options: Any) -> Any:
+        """Export documents, codes, codings, memos and relations as REFI-QDA (``.qdpx``)."""
+        from zhagen.qda import export_qdpx
+
+        return export_qdpx(self, path, **options)
+
     def duplicates(self) -> pd.DataFrame:
         """Pairs of documents detected as duplicates (same DOI or same title + year)."""
         docs = self.documents()
