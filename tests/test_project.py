@@ -182,3 +182,14 @@ def test_parallel_chunked_import_equals_serial(tmp_path, monkeypatch):
     assert set(pb["record"]) == {271} and "truncated" in set(pb["code"])
     assert pb["line"].max() == data.count(b"\n")
     assert len(report.files) == 1 and report.files[0].status == "ok"
+
+
+def test_user_dictionary_words_are_segmented_whole(project, tmp_path):
+    d = tmp_path / "user.dict"
+    d.write_text("# 用户词典\n新质载体 10 nz\n链主企业\n", encoding="utf-8")
+    assert "新质载体" not in project.segmenter().cut("发挥新质载体和链主企业的作用")
+    assert project.import_user_dict(d) == 2
+    cut = project.segmenter().cut("发挥新质载体和链主企业的作用")
+    assert "新质载体" in cut and "链主企业" in cut
+    with pytest.raises(zhagen.ZhagenError):
+        project.import_user_dict(tmp_path / "missing.dict")

@@ -255,6 +255,17 @@ class Project(CodingMixin, ReportsMixin):
         ][:top]
         return pd.DataFrame(rows)
 
+    def import_user_dict(self, path: str | os.PathLike[str]) -> int:
+        """Accept every word of a user dictionary file (``word [freq] [pos]`` per line).
+
+        The words are recorded in the project, so they are segmented whole from then on.
+        """
+        from zhagen.text.lexicon import load_user_dict
+
+        words = [e.word for e in load_user_dict(path)]
+        self.decide_terms(accept=words)
+        return len(words)
+
     def decide_terms(self, accept: Iterable[str] = (), reject: Iterable[str] = ()) -> None:
         """Accept or reject discovered terms (recorded in the project, undoable)."""
         from zhagen.store.lexicon import decide_terms

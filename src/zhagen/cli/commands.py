@@ -48,6 +48,12 @@ def register(sub: Any) -> None:
     p.add_argument("--type", dest="types", nargs="*", default=None, help="只看这些类型 / types")
     p.add_argument("--accept", nargs="*", default=[], metavar="TERM", help="接受术语 / accept")
     p.add_argument("--reject", nargs="*", default=[], metavar="TERM", help="拒绝术语 / reject")
+    p.add_argument(
+        "--import-dict",
+        default=None,
+        metavar="FILE",
+        help="导入用户词典（每行：词 [词频] [词性]）/ accept every word of a user dictionary",
+    )
     p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_terms)
 
@@ -137,6 +143,10 @@ def cmd_terms(args: argparse.Namespace) -> int:
     from zhagen.cli.output import print_frame
 
     with _open(args.project) as project:
+        if args.import_dict:
+            n = project.import_user_dict(args.import_dict)
+            print(f"已接受 {n} 个词 / accepted {n} words from {args.import_dict}")
+            return 0
         if args.accept or args.reject:
             project.decide_terms(accept=args.accept, reject=args.reject)
             print(f"已记录 / recorded: +{len(args.accept)} -{len(args.reject)}")
