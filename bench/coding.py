@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _util import table  # noqa: E402
 
-from zhagen.coding import CodingMixin  # noqa: E402
 from zhagen.project import Project  # noqa: E402
 from zhagen.store import coding as q  # noqa: E402
 from zhagen.store import docs  # noqa: E402
@@ -37,8 +36,7 @@ TREE = (1, 9, 90, 9_900)  # codes per level, from the core category down
 TARGETS = {"code one span": 20, "load a document": 50, "one code's codings": 200}
 
 
-class P(CodingMixin, Project):
-    pass
+P = Project
 
 
 def _sentence(rng: random.Random, i: int) -> str:

@@ -57,12 +57,19 @@ def register(sub: Any) -> None:
     p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_terms)
 
-    from zhagen.cli import coding_commands, map_commands, qda_commands, report_commands
+    from zhagen.cli import (
+        coding_commands,
+        map_commands,
+        qda_commands,
+        report_commands,
+        web_commands,
+    )
 
     coding_commands.register(sub)
     map_commands.register(sub)
     report_commands.register(sub)
     qda_commands.register(sub)
+    web_commands.register(sub)
 
     p = sub.add_parser("demo", help="用示例数据演示 / run the demo on the shipped sample data")
     p.add_argument("--out", default="zhagen-demo", help="输出文件夹 / output folder")

@@ -11,6 +11,7 @@ and a request-size limit.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,7 +22,7 @@ from zhagen.web.errors import error_body
 from zhagen.web.state import ProjectPool, Settings, WebConfig
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI, Request
+    from fastapi import FastAPI
 
     from zhagen.project import Project
 
@@ -115,18 +116,37 @@ async def _send_413(send: Callable[[dict], Awaitable[None]], limit: int) -> None
     await send({"type": "http.response.body", "body": body})
 
 
-def _security_headers(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Callable) -> Any:
-        response = await call_next(request)
-        h = response.headers
-        h.setdefault("Content-Security-Policy", CSP)
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("Referrer-Policy", "no-referrer")
-        h.setdefault("X-Frame-Options", "SAMEORIGIN")
-        if request.url.path.startswith("/api/"):
-            h.setdefault("Cache-Control", "no-store")
-        return response
+class _Headers:
+    """ASGI middleware: security headers on every response (a route may set its own CSP),
+    and ``Server-Timing: app;dur=…`` (milliseconds spent in the app, for ``bench/web.py``)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = scope["path"].startswith("/api/")
+        t0 = time.perf_counter()
+
+        async def with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                dur = f"app;dur={(time.perf_counter() - t0) * 1000:.2f}"
+                headers = list(message.get("headers") or [])
+                have = {k.lower() for k, _v in headers}
+                extra = [(b"content-security-policy", CSP.encode()),
+                         (b"x-content-type-options", b"nosniff"),
+                         (b"referrer-policy", b"no-referrer"),
+                         (b"x-frame-options", b"SAMEORIGIN")]  # fmt: skip
+                if api:
+                    extra.append((b"cache-control", b"no-store"))
+                extra.append((b"server-timing", dur.encode()))
+                headers += [(k, v) for k, v in extra if k not in have]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -153,7 +173,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.workbench = wb
     install_handlers(app)
-    _security_headers(app)
+    app.add_middleware(_Headers)
     app.add_middleware(_Limits, upload_limit=settings.max_upload)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     register_routes(app)

@@ -28,14 +28,17 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from fastapi import Request, Response
+
 from zhagen.web.errors import WebError
 
 if TYPE_CHECKING:
-    from fastapi import Request, Response
     from zhagen.web.app import Workbench
 
 __all__ = [
     "COOKIE",
+    "cookie_name",
+    "session_id",
     "ROLES",
     "Session",
     "Sessions",
@@ -43,6 +46,7 @@ __all__ = [
     "hash_password",
     "verify_password",
     "current_session",
+    "session_of",
     "csrf_guard",
     "require",
     "page_session",
@@ -50,7 +54,22 @@ __all__ = [
     "check_same_origin",
 ]
 
+#: The session cookie's name; a server on a fixed port adds it (``zhagen_session_8765``), as
+#: browsers share cookies between the ports of one host.
 COOKIE = "zhagen_session"
+
+
+def cookie_name(request: Request) -> str:
+    """The session cookie of this server."""
+    port = _wb(request).settings.port
+    return f"{COOKIE}_{port}" if port else COOKIE
+
+
+def session_id(request: Request) -> str | None:
+    """The session id the browser sent, if any."""
+    return request.cookies.get(cookie_name(request))
+
+
 #: Role → rank: a role may do what every lower rank may do.
 ROLES = {"viewer": 0, "coder": 1, "owner": 2}
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -220,7 +239,7 @@ def check_same_origin(request: Request) -> None:
 def set_cookie(request: Request, response: Response, session: Session) -> None:
     """Give the browser its session cookie (HttpOnly, SameSite=Strict)."""
     response.set_cookie(
-        COOKIE,
+        cookie_name(request),
         session.id,
         httponly=True,
         samesite="strict",
@@ -233,11 +252,11 @@ def _local_session(request: Request) -> Session:
     return _wb(request).sessions.create("local", "owner", "default", fixed_coder=False)
 
 
-def current_session(request: Request, response: Response) -> Session:
-    """The caller's session (dependency). Without login on loopback, one is created."""
+def session_of(request: Request, response: Response) -> Session:
+    """The caller's session. Without login on loopback, one is created."""
     check_host(request)
     wb = _wb(request)
-    s = wb.sessions.get(request.cookies.get(COOKIE))
+    s = wb.sessions.get(session_id(request))
     if s is not None:
         return s
     if wb.settings.auth:
@@ -251,7 +270,7 @@ def page_session(request: Request) -> tuple[Session | None, bool]:
     """For HTML pages: (session or None when a login is needed, whether it is new)."""
     check_host(request)
     wb = _wb(request)
-    s = wb.sessions.get(request.cookies.get(COOKIE))
+    s = wb.sessions.get(session_id(request))
     if s is not None:
         return s, False
     if wb.settings.auth:
@@ -259,9 +278,14 @@ def page_session(request: Request) -> tuple[Session | None, bool]:
     return _local_session(request), True
 
 
-def csrf_guard(request: Request, response: Response) -> None:
+async def current_session(request: Request, response: Response) -> Session:
+    """Dependency: the caller's session (async: no thread hop for in-memory work)."""
+    return session_of(request, response)
+
+
+async def csrf_guard(request: Request, response: Response) -> None:
     """Router dependency: a state-changing request needs the session's CSRF token."""
-    session = current_session(request, response)
+    session = session_of(request, response)
     if request.method not in UNSAFE:
         return
     check_same_origin(request)
@@ -279,7 +303,7 @@ def require(role: str) -> Any:
     """Dependency factory: the session, if its role is at least ``role`` (else 403)."""
     from fastapi import Depends
 
-    def dep(session: Session = Depends(current_session)) -> Session:  # noqa: B008
+    async def dep(session: Session = Depends(current_session)) -> Session:  # noqa: B008
         if not session.can(role):
             zh = {"coder": "编码员", "owner": "项目所有者"}.get(role, role)
             raise WebError(

@@ -81,13 +81,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "docs.col.year": ("年份", "Year"),
     "docs.col.venue": ("来源", "Venue"),
     "docs.col.codings": ("编码数", "Codings"),
-    "docs.drop": ("把文件拖到这里导入（CNKI、WoS、txt、docx、pdf、html…）",
-                  "Drop files here to import (CNKI, WoS, txt, docx, pdf, html…)"),  # fmt: skip
+    "docs.drop": (
+        "把文件拖到这里导入（CNKI、WoS、txt、docx、pdf、html…）",
+        "Drop files here to import (CNKI, WoS, txt, docx, pdf, html…)",
+    ),  # fmt: skip
     "docs.choose": ("选择文件", "Choose files"),
     "docs.importing": ("正在导入 {n} 个文件…", "Importing {n} file(s)…"),
-    "docs.imported": ("导入 {n} 条记录，{f} 个文件失败", "Imported {n} record(s); {f} file(s) failed"),
+    "docs.imported": (
+        "导入 {n} 条记录，{f} 个文件失败",
+        "Imported {n} record(s); {f} file(s) failed",
+    ),
     "docs.skipped": ("已导入过，跳过", "already imported, skipped"),
-    "docs.empty": ("还没有文档。把文件拖到上方即可导入。", "No documents yet. Drop files above to import."),
+    "docs.empty": (
+        "还没有文档。把文件拖到上方即可导入。",
+        "No documents yet. Drop files above to import.",
+    ),
     "docs.total": ("共 {n} 篇", "{n} document(s)"),
     "docs.prev": ("上一页", "Previous"),
     "docs.next": ("下一页", "Next"),
@@ -100,8 +108,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.memos": ("备忘录", "Memos"),
     "doc.info": ("信息", "Info"),
     "doc.apply": ("编码", "Code"),
-    "doc.code_placeholder": ("输入编码名称（回车应用，新名称将新建）",
-                             "Type a code (Enter applies; a new name creates it)"),  # fmt: skip
+    "doc.code_placeholder": (
+        "输入编码名称（回车应用，新名称将新建）",
+        "Type a code (Enter applies; a new name creates it)",
+    ),  # fmt: skip
     "doc.new_code": ("新建编码「{x}」", "New code “{x}”"),
     "doc.here": ("此处的编码", "Codes here"),
     "doc.remove": ("移除", "Remove"),
@@ -115,12 +125,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.memo_new": ("写一条备忘录…", "Write a memo…"),
     "doc.memo_title": ("标题（可选）", "Title (optional)"),
     "doc.chars": ("{n} 字", "{n} characters"),
+    "doc.keywords": ("关键词", "Keywords"),
+    "doc.doi": ("DOI", "DOI"),
+    "doc.abstract": ("摘要", "Abstract"),
     "doc.frozen": ("已有编码，文本已冻结", "has codings: text frozen"),
-    "doc.help": ("选中文本或点击句子 → 输入编码；C/回车：编码；J/K：下一句/上一句；1–9：最近编码；"
-                 "Ctrl+Z / Ctrl+Shift+Z：撤销/重做；O：原文；M：备忘录；Esc：关闭",
-                 "Select text or click a sentence → type a code; C/Enter: code; J/K: next/previous "
-                 "sentence; 1–9: recent codes; Ctrl+Z / Ctrl+Shift+Z: undo/redo; O: original; "
-                 "M: memo; Esc: close"),  # fmt: skip
+    "doc.help": (
+        "选中文本或点击句子 → 输入编码；C/回车：编码；J/K：下一句/上一句；1–9：最近编码；"
+        "Ctrl+Z / Ctrl+Shift+Z：撤销/重做；O：原文；M：备忘录；Esc：关闭",
+        "Select text or click a sentence → type a code; C/Enter: code; J/K: next/previous "
+        "sentence; 1–9: recent codes; Ctrl+Z / Ctrl+Shift+Z: undo/redo; O: original; "
+        "M: memo; Esc: close",
+    ),  # fmt: skip
     # -- code tree --------------------------------------------------------------------
     "codes.title": ("编码树", "Code tree"),
     "codes.new": ("新建编码", "New code"),
@@ -133,12 +148,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "codes.rename": ("重命名", "Rename"),
     "codes.add_child": ("添加下级", "Add child"),
     "codes.merge": ("合并所选到…", "Merge selected into…"),
-    "codes.merge_pick": ("勾选要合并的编码，再点击目标编码的「合并到此」",
-                         "Tick the codes to merge, then click “Merge here” on the target"),  # fmt: skip
+    "codes.merge_pick": (
+        "勾选要合并的编码，再点击目标编码的「合并到此」",
+        "Tick the codes to merge, then click “Merge here” on the target",
+    ),  # fmt: skip
     "codes.merge_here": ("合并到此", "Merge here"),
     "codes.delete_confirm": ("确定删除编码「{x}」？", "Delete code “{x}”?"),
-    "codes.delete_force": ("{x}\n仍要删除它及其全部编码记录和下级吗？（可撤销）",
-                           "{x}\nDelete it with all its codings and children? (undoable)"),  # fmt: skip
+    "codes.delete_force": (
+        "{x}\n仍要删除它及其全部编码记录和下级吗？（可撤销）",
+        "{x}\nDelete it with all its codings and children? (undoable)",
+    ),  # fmt: skip
     "codes.drop_top": ("拖到这里移到顶层", "Drop here to move to the top level"),
     "codes.count": ("编码数 {c}（含下级 {t}）", "{c} codings ({t} with children)"),
     "codes.codings": ("编码记录（含上下文）", "Codings in context"),
@@ -156,8 +175,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "model.diagram": ("模型图", "Model diagram"),
     "model.svg": ("下载 SVG", "Download SVG"),
     "model.png": ("下载 PNG", "Download PNG"),
-    "model.empty": ("先在编码树中建立核心范畴、主范畴和副范畴",
-                    "Build core, main and sub-categories in the code tree first"),  # fmt: skip
+    "model.empty": (
+        "先在编码树中建立核心范畴、主范畴和副范畴",
+        "Build core, main and sub-categories in the code tree first",
+    ),  # fmt: skip
     "model.no_relations": ("还没有关系", "No relations yet"),
     # -- tables / saturation / agreement ----------------------------------------------
     "tables.title": ("扎根理论编码表", "Grounded-theory tables"),
@@ -179,13 +200,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "agr.unit": ("单位", "Unit"),
     "agr.unit_char": ("字符（同 NVivo）", "Characters (as NVivo)"),
     "agr.unit_sentence": ("句子", "Sentences"),
-    "agr.scope": ("范围", "Scope"),
-    "agr.scope_both": ("两人都编码过的文档", "Documents both coded"),
-    "agr.scope_either": ("任一人编码过的文档", "Documents either coded"),
     "agr.by_code": ("按编码", "Per code"),
     "agr.pooled": ("合计", "Pooled"),
-    "agr.blind_note": ("盲编码进行中：计算一致性后将向所有编码员显示全部编码",
-                       "Blind coding is on: computing agreement reveals everyone's codings"),  # fmt: skip
+    "agr.blind_note": (
+        "盲编码进行中：计算一致性后将向所有编码员显示全部编码",
+        "Blind coding is on: computing agreement reveals everyone's codings",
+    ),  # fmt: skip
     # -- map --------------------------------------------------------------------------
     "map.title": ("关键词共现知识图谱", "Keyword co-occurrence map"),
     "map.run": ("生成图谱", "Build map"),
@@ -199,14 +219,36 @@ STRINGS: dict[str, tuple[str, str]] = {
     "map.tab.files": ("文件", "Files"),
     "map.records": ("包含该词的记录", "Records with this term"),
     "map.filter": ("筛选节点…", "Filter nodes…"),
-    "map.none": ("还没有图谱，设置参数后点击「生成图谱」",
-                 "No map yet: set the parameters and click “Build map”"),  # fmt: skip
+    "map.none": (
+        "还没有图谱，设置参数后点击「生成图谱」",
+        "No map yet: set the parameters and click “Build map”",
+    ),  # fmt: skip
     "map.advanced": ("更多参数", "More parameters"),
+    "map.p.field": ("词来源", "Terms from"),
+    "map.p.slice": ("时间切片（年）", "Years per slice"),
+    "map.p.top": ("每切片前 N 个", "Top N per slice"),
+    "map.p.top_percent": ("每切片前 N%", "Top N% per slice"),
+    "map.p.g_index": ("g 指数 k", "g-index k"),
+    "map.p.link": ("连线强度", "Link strength"),
+    "map.p.prune": ("剪枝", "Pruning"),
+    "map.p.resolution": ("聚类分辨率", "Cluster resolution"),
+    "map.p.seed": ("随机种子", "Seed"),
+    "map.p.min_freq": ("最低频次", "Minimum frequency"),
+    "map.p.year_from": ("起始年份", "First year"),
+    "map.p.year_to": ("结束年份", "Last year"),
+    "map.p.lang": ("关键词语言", "Keyword language"),
+    "map.p.burst_s": ("突现 s", "Burst s"),
+    "map.p.burst_gamma": ("突现 γ", "Burst γ"),
+    "map.p.burst_min_duration": ("突现最短持续", "Burst min. duration"),
+    "map.p.burst_terms": ("突现检测范围", "Burst terms"),
+    "map.p.keep_duplicates": ("保留重复记录", "Keep duplicates"),
     # -- settings ---------------------------------------------------------------------
     "set.title": ("设置", "Settings"),
     "set.coder": ("我的编码员名称", "My coder name"),
-    "set.blind": ("盲编码：编码员只看到自己的编码（计算一致性后解除）",
-                  "Blind coding: coders see only their own codings (lifted when agreement is computed)"),  # fmt: skip
+    "set.blind": (
+        "盲编码：编码员只看到自己的编码（计算一致性后解除）",
+        "Blind coding: coders see only their own codings (lifted when agreement is computed)",
+    ),  # fmt: skip
     "set.users": ("账户", "Accounts"),
     "set.role": ("角色", "Role"),
     "set.role.owner": ("所有者", "Owner"),

@@ -105,13 +105,23 @@ class ProjectPool:
         self._all.append(first)
         self._free.put(first)
 
-    def _borrow(self) -> Project:
-        from zhagen.project import Project
-
+    def try_borrow(self) -> Project | None:
+        """A free open project, or None (never blocks)."""
         try:
             return self._free.get_nowait()
         except queue.Empty:
-            pass
+            return None
+
+    def give_back(self, p: Project) -> None:
+        self._free.put(p)
+
+    def borrow(self) -> Project:
+        """A free project, a newly opened one, or the next one given back (blocks)."""
+        from zhagen.project import Project
+
+        p = self.try_borrow()
+        if p is not None:
+            return p
         with self._lock:
             if len(self._all) < self.size:
                 p = Project.open(self.path)  # migrations are already applied: a no-op
@@ -127,11 +137,11 @@ class ProjectPool:
     @contextmanager
     def project(self) -> Iterator[Project]:
         """Borrow an open project for the duration of the block."""
-        p = self._borrow()
+        p = self.borrow()
         try:
             yield p
         finally:
-            self._free.put(p)
+            self.give_back(p)
 
     def close(self) -> None:
         with self._lock:

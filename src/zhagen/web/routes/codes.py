@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from pydantic import BaseModel, Field
 
-from zhagen.project import Project
-from zhagen.web.auth import Session, current_session, require
-from zhagen.web.routes import api_router, project, workbench
+from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, api_router, workbench
 from zhagen.web.services import coding as svc
 
 router = api_router()
@@ -43,17 +41,13 @@ class Merge(BaseModel):
 
 
 @router.get("/codes")
-def codes(
-    request: Request, p: Project = Depends(project), s: Session = Depends(current_session)
-) -> list[dict[str, Any]]:
+def codes(request: Request, p: ProjectDep, s: SessionDep) -> list[dict[str, Any]]:
     """Every code in tree order with counts (my codings only in blind mode)."""
     return svc.codes(p, coder=workbench(request).view_coder(p, s))
 
 
 @router.post("/codes")
-def create_code(
-    body: NewCode, p: Project = Depends(project), _s: Session = Depends(require("coder"))
-) -> dict[str, Any]:
+def create_code(body: NewCode, p: ProjectDep, _s: CoderDep) -> dict[str, Any]:
     return svc.create_code(p, body.model_dump())
 
 
@@ -61,8 +55,8 @@ def create_code(
 def update_code(
     code_id: int,
     body: CodeChange,
-    p: Project = Depends(project),
-    _s: Session = Depends(require("coder")),
+    p: ProjectDep,
+    _s: CoderDep,
 ) -> dict[str, Any]:
     """Rename, recolour, describe (内涵) and/or re-level a code."""
     return svc.update_code(p, code_id, body.model_dump())
@@ -72,26 +66,24 @@ def update_code(
 def move_code(
     code_id: int,
     body: Move,
-    p: Project = Depends(project),
-    _s: Session = Depends(require("coder")),
+    p: ProjectDep,
+    _s: CoderDep,
 ) -> dict[str, Any]:
     """Move a code under another (``parent`` null: to the top level)."""
     return svc.move_code(p, code_id, body.model_dump())
 
 
 @router.post("/codes/merge")
-def merge_codes(
-    body: Merge, p: Project = Depends(project), _s: Session = Depends(require("coder"))
-) -> dict[str, Any]:
+def merge_codes(body: Merge, p: ProjectDep, _s: CoderDep) -> dict[str, Any]:
     return svc.merge_codes(p, body.sources, body.into)
 
 
 @router.delete("/codes/{code_id}")
 def delete_code(
     code_id: int,
+    p: ProjectDep,
+    _s: CoderDep,
     force: bool = False,
-    p: Project = Depends(project),
-    _s: Session = Depends(require("coder")),
 ) -> dict[str, Any]:
     """Delete a code; a code with codings or children needs ``force=true`` (else 409)."""
     return svc.delete_code(p, code_id, force=force)
@@ -101,11 +93,11 @@ def delete_code(
 def code_codings(
     code_id: int,
     request: Request,
+    p: ProjectDep,
+    s: SessionDep,
     chars: int = 40,
     descendants: bool = False,
     limit: int = 500,
-    p: Project = Depends(project),
-    s: Session = Depends(current_session),
 ) -> dict[str, Any]:
     """A code's codings with ``chars`` characters of context each side."""
     return svc.code_codings(

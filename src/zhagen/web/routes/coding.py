@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from pydantic import BaseModel, Field
 
-from zhagen.project import Project
-from zhagen.web.auth import Session, require
-from zhagen.web.routes import api_router, project, workbench
+from zhagen.web.routes import CoderDep, ProjectDep, ViewerDep, api_router, workbench
 from zhagen.web.services import coding as svc
 
 router = api_router()
@@ -40,21 +38,22 @@ def _body(model: BaseModel) -> dict[str, Any]:
 
 
 @router.post("/codings")
-def add_coding(
-    body: NewCoding, p: Project = Depends(project), s: Session = Depends(require("coder"))
-) -> dict[str, Any]:
+def add_coding(body: NewCoding, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
     """Code ``[start, end)`` (code points) or ``sentences`` of a document as me."""
     if body.sentences is None and (body.start is None or body.end is None):
         from zhagen.web.errors import WebError
 
-        raise WebError(400, "parameter", "请给出 start 和 end，或 sentences", "give start and end, or sentences")
+        raise WebError(
+            400,
+            "parameter",
+            "请给出 start 和 end，或 sentences",
+            "give start and end, or sentences",
+        )
     return svc.add_codings(p, _body(body), coder=s.coder)
 
 
 @router.delete("/codings/{coding_id}")
-def delete_coding(
-    coding_id: int, p: Project = Depends(project), s: Session = Depends(require("coder"))
-) -> dict[str, Any]:
+def delete_coding(coding_id: int, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
     """Remove a coding (mine; the owner may remove anyone's)."""
     svc.uncode(p, coding_id, coder=s.coder, may_all=s.can("owner"))
     return {"ok": True}
@@ -64,8 +63,8 @@ def delete_coding(
 def recode(
     coding_id: int,
     body: CodeChoice,
-    p: Project = Depends(project),
-    s: Session = Depends(require("coder")),
+    p: ProjectDep,
+    s: CoderDep,
 ) -> dict[str, Any]:
     """Give a coding another code."""
     return svc.recode(p, coding_id, _body(body), coder=s.coder, may_all=s.can("owner"))
@@ -75,14 +74,15 @@ def recode(
 def coding(
     coding_id: int,
     request: Request,
+    p: ProjectDep,
+    s: ViewerDep,
     chars: int = 60,
-    p: Project = Depends(project),
-    s: Session = Depends(require("viewer")),
 ) -> dict[str, Any]:
     """One coding with context (another coder's is hidden in blind mode)."""
     from zhagen.web.services import not_found, records
 
     who = workbench(request).view_coder(p, s)
-    if who is not None and svc.coding_owner(p, coding_id) != who:
+    owner = svc.coding_owner(p, coding_id)  # 404 when there is no such coding
+    if who is not None and owner != who:
         raise not_found("编码记录", "coding", coding_id)
     return records(p.coding_context(coding_id, chars=max(0, min(chars, 500))))[0]

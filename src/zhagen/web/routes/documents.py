@@ -4,15 +4,13 @@ search, and import by upload (drag and drop)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from zhagen.project import Project
-from zhagen.web.auth import Session, current_session, require
 from zhagen.web.errors import WebError
-from zhagen.web.routes import api_router, project, workbench
+from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, api_router, workbench
 from zhagen.web.services import documents as svc
 from zhagen.web.services import records
 
@@ -23,15 +21,15 @@ MAX_FILES = 200
 @router.get("/documents")
 def list_documents(
     request: Request,
-    q: str = Query("", max_length=500),
+    p: ProjectDep,
+    s: SessionDep,
+    q: Annotated[str, Query(max_length=500)] = "",
     type: str | None = None,  # noqa: A002 - the filter's name in the URL
     year: int | None = None,
     coded: bool | None = None,
-    coder: str | None = Query(None, max_length=100),
+    coder: Annotated[str | None, Query(max_length=100)] = None,
     offset: int = 0,
     limit: int = 100,
-    p: Project = Depends(project),
-    s: Session = Depends(current_session),
 ) -> dict[str, Any]:
     """Documents filtered by text, type, year, coded or not (by a coder)."""
     who = workbench(request).view_coder(p, s, coder)
@@ -41,18 +39,22 @@ def list_documents(
 
 
 @router.get("/documents/{doc_id}")
-def document(doc_id: int, p: Project = Depends(project)) -> dict[str, Any]:
+def document(doc_id: int, p: ProjectDep) -> dict[str, Any]:
     return svc.document_info(p, doc_id)
 
 
 @router.get("/documents/{doc_id}/text")
-def document_text(doc_id: int, original: bool = False, p: Project = Depends(project)) -> dict:
+def document_text(
+    doc_id: int,
+    p: ProjectDep,
+    original: bool = False,
+) -> dict:
     """The cleaned text (``original=true``: as read, before cleaning)."""
     return svc.document_text(p, doc_id, original=original)
 
 
 @router.get("/documents/{doc_id}/sentences")
-def document_sentences(doc_id: int, p: Project = Depends(project)) -> dict[str, Any]:
+def document_sentences(doc_id: int, p: ProjectDep) -> dict[str, Any]:
     return svc.document_sentences(p, doc_id)
 
 
@@ -60,8 +62,8 @@ def document_sentences(doc_id: int, p: Project = Depends(project)) -> dict[str, 
 def document_codings(
     doc_id: int,
     request: Request,
-    p: Project = Depends(project),
-    s: Session = Depends(current_session),
+    p: ProjectDep,
+    s: SessionDep,
 ) -> dict[str, Any]:
     """The document's codings (mine only in blind mode)."""
     return svc.document_codings(p, doc_id, coder=workbench(request).view_coder(p, s))
@@ -69,22 +71,22 @@ def document_codings(
 
 @router.get("/search")
 def search(
-    q: str = Query(..., min_length=1, max_length=500),
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    p: ProjectDep,
     regex: bool = False,
-    p: Project = Depends(project),
 ) -> dict[str, Any]:
     return svc.search(p, q, regex=regex)
 
 
 @router.get("/sources")
-def sources(p: Project = Depends(project)) -> list[dict[str, Any]]:
+def sources(p: ProjectDep) -> list[dict[str, Any]]:
     df = p.sources()
     df["path"] = [Path(str(x)).name for x in df["path"]]
     return records(df)
 
 
 @router.get("/problems")
-def problems(p: Project = Depends(project)) -> list[dict[str, Any]]:
+def problems(p: ProjectDep) -> list[dict[str, Any]]:
     df = p.problems()
     df["path"] = [Path(str(x)).name if x is not None else "" for x in df["path"]]
     return records(df.tail(1000))
@@ -97,7 +99,7 @@ def _import(request: Request, paths: dict[str, str]) -> dict[str, Any]:
 
 
 @router.post("/documents/upload")
-async def upload(request: Request, _s: Session = Depends(require("coder"))) -> dict[str, Any]:
+async def upload(request: Request, _s: CoderDep) -> dict[str, Any]:
     """Import uploaded files (multipart field ``files``) with the CLI's readers.
 
     Each file is stored as ``<project>.files/<sha256>/<name>`` (the name reduced to its
@@ -107,7 +109,9 @@ async def upload(request: Request, _s: Session = Depends(require("coder"))) -> d
     form = await request.form(max_files=MAX_FILES, max_fields=20)
     uploads = [f for f in form.getlist("files") if hasattr(f, "read")]
     if not uploads:
-        raise WebError(400, "no_files", "没有收到文件（字段名 files）", "no files received (field `files`)")
+        raise WebError(
+            400, "no_files", "没有收到文件（字段名 files）", "no files received (field `files`)"
+        )
     paths: dict[str, str] = {}
     try:
         for up in uploads:

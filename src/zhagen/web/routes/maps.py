@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 
-from zhagen.project import Project
-from zhagen.web.auth import Session, current_session, require
-from zhagen.web.routes import api_router, project, workbench
+from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, api_router, workbench
 from zhagen.web.services import maps as svc
 
 router = api_router()
@@ -30,7 +28,7 @@ def params() -> dict[str, Any]:
 
 
 @router.get("/maps")
-def runs(request: Request, p: Project = Depends(project)) -> list[dict[str, Any]]:
+def runs(request: Request, p: ProjectDep) -> list[dict[str, Any]]:
     return svc.list_runs(p, workbench(request).files)
 
 
@@ -38,8 +36,8 @@ def runs(request: Request, p: Project = Depends(project)) -> list[dict[str, Any]
 def run_map(
     body: dict[str, Any],
     request: Request,
-    p: Project = Depends(project),
-    _s: Session = Depends(require("coder")),
+    p: ProjectDep,
+    _s: CoderDep,
 ) -> dict[str, Any]:
     """Build a map and write every output into ``<project>.files/maps/run-N/``."""
     return svc.run_map(p, workbench(request).files, body)
@@ -56,14 +54,14 @@ def node_records(run: int, node: int, request: Request) -> dict[str, Any]:
 
 
 @files.get("/maps/{run}/files/{name}")
-def run_file(
-    run: int, name: str, request: Request, _s: Session = Depends(current_session)
-) -> FileResponse:
+def run_file(run: int, name: str, request: Request, _s: SessionDep) -> FileResponse:
     """A run's output file; ``map.html`` is served sandboxed with its own policy."""
     path, media = svc.run_file(workbench(request).files, run, name)
     headers = {"Content-Security-Policy": MAP_HTML_CSP} if name == "map.html" else {}
     if name.endswith(".svg"):
-        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+        headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+        )
     disposition = "inline" if name.endswith((".html", ".png", ".svg", ".json")) else "attachment"
     return FileResponse(path, media_type=media, headers=headers, filename=name,
                         content_disposition_type=disposition)  # fmt: skip

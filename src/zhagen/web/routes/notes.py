@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from pydantic import BaseModel, Field
 
 from zhagen.project import Project
-from zhagen.web.auth import Session, current_session, require
+from zhagen.web.auth import Session
 from zhagen.web.errors import WebError
-from zhagen.web.routes import api_router, project, workbench
+from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, api_router, workbench
 from zhagen.web.services import coding as svc
 
 router = api_router()
@@ -45,29 +45,33 @@ def _my_memo(p: Project, request: Request, s: Session, memo_id: int) -> None:
     df = p.memos()
     row = df[df["id"] == memo_id]
     if row.empty:
-        raise WebError(404, "not_found", f"没有编号为 {memo_id} 的备忘录", f"no memo with id {memo_id}")
+        raise WebError(
+            404, "not_found", f"没有编号为 {memo_id} 的备忘录", f"no memo with id {memo_id}"
+        )
     owner = row["coder"].iloc[0]
     if owner not in (None, s.coder) and not s.can("owner"):
-        raise WebError(403, "forbidden", "只能修改自己的备忘录", "you can change only your own memos")
+        raise WebError(
+            403, "forbidden", "只能修改自己的备忘录", "you can change only your own memos"
+        )
     if workbench(request).blind and owner not in (None, s.coder):
-        raise WebError(404, "not_found", f"没有编号为 {memo_id} 的备忘录", f"no memo with id {memo_id}")
+        raise WebError(
+            404, "not_found", f"没有编号为 {memo_id} 的备忘录", f"no memo with id {memo_id}"
+        )
 
 
 @router.get("/memos")
 def memos(
     request: Request,
+    p: ProjectDep,
+    s: SessionDep,
     target_type: str | None = None,
     target_id: int | None = None,
-    p: Project = Depends(project),
-    s: Session = Depends(current_session),
 ) -> list[dict[str, Any]]:
     return svc.memos(p, target_type, target_id, coder=workbench(request).view_coder(p, s))
 
 
 @router.post("/memos")
-def add_memo(
-    body: NewMemo, p: Project = Depends(project), s: Session = Depends(require("coder"))
-) -> dict[str, Any]:
+def add_memo(body: NewMemo, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
     mid = p.add_memo(body.target_type, body.target_id, body.text, title=body.title, coder=s.coder)
     return {"id": mid}
 
@@ -77,8 +81,8 @@ def edit_memo(
     memo_id: int,
     body: MemoChange,
     request: Request,
-    p: Project = Depends(project),
-    s: Session = Depends(require("coder")),
+    p: ProjectDep,
+    s: CoderDep,
 ) -> dict[str, Any]:
     _my_memo(p, request, s, memo_id)
     p.edit_memo(memo_id, text=body.text, title=body.title)
@@ -89,8 +93,8 @@ def edit_memo(
 def delete_memo(
     memo_id: int,
     request: Request,
-    p: Project = Depends(project),
-    s: Session = Depends(require("coder")),
+    p: ProjectDep,
+    s: CoderDep,
 ) -> dict[str, Any]:
     _my_memo(p, request, s, memo_id)
     p.delete_memo(memo_id)
@@ -98,36 +102,35 @@ def delete_memo(
 
 
 @router.get("/relations")
-def relations(p: Project = Depends(project)) -> list[dict[str, Any]]:
+def relations(p: ProjectDep) -> list[dict[str, Any]]:
     return svc.relations(p)
 
 
 @router.post("/relations")
-def add_relation(
-    body: NewRelation, p: Project = Depends(project), _s: Session = Depends(require("coder"))
-) -> dict[str, Any]:
+def add_relation(body: NewRelation, p: ProjectDep, _s: CoderDep) -> dict[str, Any]:
     rid = p.add_relation(body.source, body.target, body.type, description=body.description)
     return {"id": rid}
 
 
 @router.delete("/relations/{relation_id}")
-def delete_relation(
-    relation_id: int, p: Project = Depends(project), _s: Session = Depends(require("coder"))
-) -> dict[str, Any]:
+def delete_relation(relation_id: int, p: ProjectDep, _s: CoderDep) -> dict[str, Any]:
     if relation_id not in set(svc.relation_ids(p)):
-        raise WebError(404, "not_found", f"没有编号为 {relation_id} 的关系", f"no relation with id {relation_id}")
+        raise WebError(
+            404,
+            "not_found",
+            f"没有编号为 {relation_id} 的关系",
+            f"no relation with id {relation_id}",
+        )
     p.delete_relation(relation_id)
     return {"ok": True}
 
 
 @router.get("/storyline")
-def storyline(p: Project = Depends(project)) -> dict[str, str]:
+def storyline(p: ProjectDep) -> dict[str, str]:
     return {"text": p.storyline()}
 
 
 @router.put("/storyline")
-def set_storyline(
-    body: Storyline, p: Project = Depends(project), _s: Session = Depends(require("coder"))
-) -> dict[str, str]:
+def set_storyline(body: Storyline, p: ProjectDep, _s: CoderDep) -> dict[str, str]:
     p.set_storyline(body.text)
     return {"text": p.storyline()}

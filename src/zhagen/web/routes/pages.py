@@ -69,8 +69,13 @@ def render(request: Request, page: str, **data: Any) -> Response:
         "version": _version(),
         "session": info,
         "project_name": wb.settings.project.name,
-        "page_data": {"page": page, "lang": lang, "session": info, "strings": strings(lang),
-                      **data},  # fmt: skip
+        "page_data": {
+            "page": page,
+            "lang": lang,
+            "session": info,
+            "strings": strings(lang),
+            **data,
+        },  # fmt: skip
     }
     response = _templates().TemplateResponse(request, template, context)
     response.headers["Cache-Control"] = "no-store"

@@ -6,17 +6,17 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 from zhagen.project import Project
-from zhagen.web.auth import Session, current_session, require
+from zhagen.web.auth import Session
 from zhagen.web.errors import WebError
-from zhagen.web.routes import api_router, project, workbench
+from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, api_router, workbench
 from zhagen.web.services import reports as svc
 
 router = api_router()
@@ -31,7 +31,6 @@ class AgreementRequest(BaseModel):
     a: str = Field(min_length=1, max_length=100)
     b: str = Field(min_length=1, max_length=100)
     unit: str = Field(default="char", pattern="^(char|sentence)$")
-    scope: str = Field(default="both", pattern="^(both|either)$")
 
 
 def _tmpdir(request: Request) -> Path:
@@ -56,9 +55,9 @@ def _coder(request: Request, p: Project, s: Session, coder: str | None) -> str |
 @router.get("/tables")
 def tables(
     request: Request,
-    coder: str | None = Query(None, max_length=100),
-    p: Project = Depends(project),
-    s: Session = Depends(current_session),
+    p: ProjectDep,
+    s: SessionDep,
+    coder: Annotated[str | None, Query(max_length=100)] = None,
 ) -> dict[str, Any]:
     """The four grounded-theory tables (first rows of each) and the counts chain."""
     return svc.tables_json(p, coder=_coder(request, p, s, coder))
@@ -67,10 +66,10 @@ def tables(
 @router.get("/tables/download")
 def tables_download(
     request: Request,
-    format: str = Query("xlsx", pattern="^(xlsx|docx)$"),  # noqa: A002
-    coder: str | None = Query(None, max_length=100),
-    p: Project = Depends(project),
-    s: Session = Depends(current_session),
+    p: ProjectDep,
+    s: SessionDep,
+    format: Annotated[str, Query(pattern="^(xlsx|docx)$")] = "xlsx",  # noqa: A002
+    coder: Annotated[str | None, Query(max_length=100)] = None,
 ) -> FileResponse:
     """``coding_tables.xlsx`` (every column, traceable) or ``coding_tables.docx`` (三线表)."""
     folder = _tmpdir(request)
@@ -82,18 +81,21 @@ def tables_download(
     return _file(paths[format], f"coding_tables.{format}", folder)
 
 
-def _saturation(request: Request, p: Project, s: Session, fraction: str, seed: int, coder: str | None) -> Any:
-    return svc.saturation(p, fraction=fraction, seed=seed, coder=_coder(request, p, s, coder))
+def _saturation(
+    request: Request, p: Project, s: Session, fraction: str, seed: int, coder: str | None
+) -> Any:
+    who = _coder(request, p, s, coder)
+    return p.saturation(holdout=fraction, seed=seed, coder=who)
 
 
 @router.get("/saturation")
 def saturation(
     request: Request,
-    fraction: str = Query("1/3", max_length=20),
-    seed: int = 1,
-    coder: str | None = Query(None, max_length=100),
-    p: Project = Depends(project),
-    s: Session = Depends(current_session),
+    p: ProjectDep,
+    s: SessionDep,
+    fraction: Annotated[str, Query(max_length=20)] = "1/3",
+    seed: int = 0,
+    coder: Annotated[str | None, Query(max_length=100)] = None,
 ) -> dict[str, Any]:
     """Hold out ``fraction`` of the documents (``seed``) and report what they brought new."""
     return svc.saturation_json(_saturation(request, p, s, fraction, seed, coder))
@@ -102,11 +104,11 @@ def saturation(
 @router.get("/saturation/download")
 def saturation_download(
     request: Request,
-    fraction: str = Query("1/3", max_length=20),
-    seed: int = 1,
-    coder: str | None = Query(None, max_length=100),
-    p: Project = Depends(project),
-    s: Session = Depends(current_session),
+    p: ProjectDep,
+    s: SessionDep,
+    fraction: Annotated[str, Query(max_length=20)] = "1/3",
+    seed: int = 0,
+    coder: Annotated[str | None, Query(max_length=100)] = None,
 ) -> FileResponse:
     report = _saturation(request, p, s, fraction, seed, coder)
     folder = _tmpdir(request)
@@ -119,7 +121,7 @@ def _agreement(request: Request, p: Project, s: Session, body: AgreementRequest)
     if wb.blind and not s.can("owner"):
         raise WebError(403, "forbidden", "盲编码进行中，只有项目所有者可以计算一致性",
                        "blind coding is on: only the owner can compute agreement")  # fmt: skip
-    result = svc.agreement(p, a=body.a, b=body.b, unit=body.unit, scope=body.scope)
+    result = p.agreement((body.a, body.b), unit=body.unit)
     if wb.blind:
         wb.config.update(blind=False)  # agreement computed: blind coding ends
     return result
@@ -129,8 +131,8 @@ def _agreement(request: Request, p: Project, s: Session, body: AgreementRequest)
 def agreement(
     body: AgreementRequest,
     request: Request,
-    p: Project = Depends(project),
-    s: Session = Depends(require("coder")),
+    p: ProjectDep,
+    s: CoderDep,
 ) -> dict[str, Any]:
     """Agreement of two coders per code and pooled (ends blind coding)."""
     return svc.agreement_json(_agreement(request, p, s, body))
@@ -140,8 +142,8 @@ def agreement(
 def agreement_download(
     body: AgreementRequest,
     request: Request,
-    p: Project = Depends(project),
-    s: Session = Depends(require("coder")),
+    p: ProjectDep,
+    s: CoderDep,
 ) -> FileResponse:
     result = _agreement(request, p, s, body)
     folder = _tmpdir(request)
@@ -150,15 +152,20 @@ def agreement_download(
 
 
 @router.get("/export/qdpx")
-def export_qdpx(
-    request: Request, p: Project = Depends(project), s: Session = Depends(current_session)
-) -> FileResponse:
+def export_qdpx(request: Request, p: ProjectDep, s: SessionDep) -> FileResponse:
     """The whole project as REFI-QDA (``.qdpx``) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
     if workbench(request).blind and not s.can("owner"):
-        raise WebError(403, "forbidden", "盲编码进行中，不能导出全部编码", "blind coding is on: cannot export everyone's codings")
+        raise WebError(
+            403,
+            "forbidden",
+            "盲编码进行中，不能导出全部编码",
+            "blind coding is on: cannot export everyone's codings",
+        )
     folder = _tmpdir(request)
     try:
-        path = svc.export_qdpx(p, folder / "project.qdpx")
+        path = svc.export_qdpx(
+            p, folder / "project.qdpx", coder=workbench(request).view_coder(p, s)
+        )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

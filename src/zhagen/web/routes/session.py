@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import hmac
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from zhagen.project import Project
 from zhagen.web.auth import (
-    COOKIE,
     ROLES,
     Session,
     check_host,
     check_same_origin,
-    current_session,
+    cookie_name,
     hash_password,
-    require,
+    session_id,
+    session_of,
     set_cookie,
     verify_password,
 )
 from zhagen.web.errors import WebError
-from zhagen.web.routes import api_router, project, workbench
+from zhagen.web.routes import CoderDep, OwnerDep, ProjectDep, SessionDep, api_router, workbench
 from zhagen.web.services import records
 
 public = APIRouter(prefix="/api")
@@ -61,27 +61,34 @@ def _info(request: Request, s: Session | None) -> dict[str, Any]:
 def session_info(request: Request, response: Response) -> dict[str, Any]:
     """Who I am (creates a local session on loopback without login)."""
     wb = workbench(request)
-    s = wb.sessions.get(request.cookies.get(COOKIE))
+    s = wb.sessions.get(session_id(request))
     if s is None and not wb.settings.auth:
-        s = current_session(request, response)
+        s = session_of(request, response)
     check_host(request)
     return _info(request, s)
 
 
 def _login_checks(request: Request) -> str:
+    """Dependency run before the body is read: Host, Origin, JSON, rate limit."""
     check_host(request)
     check_same_origin(request)
     if not request.headers.get("content-type", "").startswith("application/json"):
-        raise WebError(415, "unsupported_media_type", "登录需要 JSON 请求", "login needs a JSON body")
+        raise WebError(
+            415, "unsupported_media_type", "登录需要 JSON 请求", "login needs a JSON body"
+        )
     client = request.client.host if request.client else "?"
     workbench(request).limiter.check(client)
     return client
 
 
 @public.post("/login")
-def login(body: Login, request: Request, response: Response) -> dict[str, Any]:
+def login(
+    body: Login,
+    request: Request,
+    response: Response,
+    client: Annotated[str, Depends(_login_checks)],
+) -> dict[str, Any]:
     """Log in with the start token (owner) or an account; sets the session cookie."""
-    client = _login_checks(request)
     wb = workbench(request)
     s: Session | None = None
     token = wb.settings.token
@@ -93,40 +100,40 @@ def login(body: Login, request: Request, response: Response) -> dict[str, Any]:
             s = wb.sessions.create(body.username, rec["role"], body.username, fixed_coder=True)
     if s is None:
         wb.limiter.failed(client)
-        raise WebError(401, "login_failed", "令牌或用户名/密码不正确", "wrong token or user name/password")
-    wb.sessions.drop(request.cookies.get(COOKIE))
+        raise WebError(
+            401, "login_failed", "令牌或用户名/密码不正确", "wrong token or user name/password"
+        )
+    wb.sessions.drop(session_id(request))
     set_cookie(request, response, s)
     return _info(request, s)
 
 
 @router.post("/logout")
 def logout(request: Request, response: Response) -> dict[str, Any]:
-    workbench(request).sessions.drop(request.cookies.get(COOKIE))
-    response.delete_cookie(COOKIE, path="/")
+    workbench(request).sessions.drop(session_id(request))
+    response.delete_cookie(cookie_name(request), path="/")
     return {"ok": True}
 
 
 @router.put("/session/coder")
-def set_coder(
-    body: CoderName, request: Request, s: Session = Depends(current_session)
-) -> dict[str, Any]:
+def set_coder(body: CoderName, request: Request, s: SessionDep) -> dict[str, Any]:
     """Choose my coder name (accounts code under their own name)."""
     if s.fixed_coder:
-        raise WebError(403, "forbidden", "账户用户以账户名编码", "accounts code under their own name")
+        raise WebError(
+            403, "forbidden", "账户用户以账户名编码", "accounts code under their own name"
+        )
     s.coder = body.name.strip()
     return _info(request, s)
 
 
 @router.get("/users")
-def list_users(request: Request, _s: Session = Depends(require("owner"))) -> list[dict[str, str]]:
+def list_users(request: Request, _s: OwnerDep) -> list[dict[str, str]]:
     users = workbench(request).config.get("users", {})
     return [{"name": name, "role": rec["role"]} for name, rec in sorted(users.items())]
 
 
 @router.post("/users")
-def add_user(
-    body: Account, request: Request, _s: Session = Depends(require("owner"))
-) -> dict[str, Any]:
+def add_user(body: Account, request: Request, _s: OwnerDep) -> dict[str, Any]:
     """Add or replace an account (password hashed with salted scrypt)."""
     wb = workbench(request)
     wb.config.set_user(body.name, {"role": body.role, **hash_password(body.password)})
@@ -135,9 +142,7 @@ def add_user(
 
 
 @router.delete("/users/{name}")
-def delete_user(
-    name: str, request: Request, _s: Session = Depends(require("owner"))
-) -> dict[str, Any]:
+def delete_user(name: str, request: Request, _s: OwnerDep) -> dict[str, Any]:
     wb = workbench(request)
     if name not in wb.config.get("users", {}):
         raise WebError(404, "not_found", f"没有账户「{name}」", f"no account '{name}'")
@@ -153,15 +158,13 @@ def get_settings(request: Request) -> dict[str, Any]:
 
 
 @router.put("/settings")
-def put_settings(
-    body: WebSettings, request: Request, _s: Session = Depends(require("owner"))
-) -> dict[str, Any]:
+def put_settings(body: WebSettings, request: Request, _s: OwnerDep) -> dict[str, Any]:
     workbench(request).config.update(blind=body.blind)
     return get_settings(request)
 
 
 @router.get("/coders")
-def coders(p: Project = Depends(project)) -> list[str]:
+def coders(p: ProjectDep) -> list[str]:
     return [str(n) for n in p.coders()["name"]]
 
 
@@ -173,7 +176,10 @@ def vocab() -> dict[str, Any]:
 
 
 @router.get("/history")
-def history(limit: int = 50, p: Project = Depends(project)) -> list[dict[str, Any]]:
+def history(
+    p: ProjectDep,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
     return records(p.history(max(1, min(limit, 500))))
 
 
@@ -185,15 +191,11 @@ def _step(request: Request, p: Project, s: Session, redo: bool) -> dict[str, Any
 
 
 @router.post("/undo")
-def undo(
-    request: Request, p: Project = Depends(project), s: Session = Depends(require("coder"))
-) -> dict[str, Any]:
+def undo(request: Request, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
     """Undo the newest edit (in blind mode: my newest)."""
     return _step(request, p, s, redo=False)
 
 
 @router.post("/redo")
-def redo(
-    request: Request, p: Project = Depends(project), s: Session = Depends(require("coder"))
-) -> dict[str, Any]:
+def redo(request: Request, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
     return _step(request, p, s, redo=True)

@@ -77,8 +77,11 @@ def resolve_or_create(p: Project, body: dict[str, Any]) -> tuple[int, bool]:
 
 def add_codings(p: Project, body: dict[str, Any], *, coder: str) -> dict[str, Any]:
     """Code a span (``start``, ``end``) or sentences (``sentences``: indexes) of a document."""
+    from zhagen.store import coding as q
+
     doc = int(body["document"])
-    p.document(doc)  # a clear error for an unknown document before a code is created
+    if not q.document_exists(p.store, doc):  # before a new code is created for nothing
+        raise not_found("文档", "document", doc)
     code_id, created = resolve_or_create(p, body)
     if body.get("sentences") is not None:
         ids = p.code_sentences(doc, [int(i) for i in body["sentences"]], code_id, coder=coder)
@@ -126,9 +129,7 @@ def code_codings(
 ) -> dict[str, Any]:
     """A code's codings with context, for reading them together."""
     code_row(p, code_id)
-    df = p.coding_context(
-        code=int(code_id), coder=coder, chars=chars, with_descendants=descendants
-    )
+    df = p.coding_context(code=int(code_id), coder=coder, chars=chars, with_descendants=descendants)
     cols = ["id", "document", "start", "end", "code", "code_name", "coder", "text", "before",
             "after"]  # fmt: skip
     return {"total": len(df), "codings": records(df.head(limit), cols)}

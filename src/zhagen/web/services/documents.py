@@ -193,12 +193,12 @@ def store_upload(chunks: Iterator[bytes], filename: str | None, root: Path, limi
 
 
 def too_large(limit: int) -> WebError:
-    mb = limit / 2**20
+    size = f"{limit / 2**20:.0f} MB" if limit >= 2**20 else f"{limit / 1024:.1f} KB"
     return WebError(
         413,
         "too_large",
-        f"上传内容超过 {mb:.0f} MB 的上限；请用命令行 zhagen add 导入大文件",
-        f"the upload exceeds the {mb:.0f} MB limit; import large files with `zhagen add`",
+        f"请求内容超过 {size} 的上限；大文件请用命令行 zhagen add 导入",
+        f"the request exceeds the {size} limit; import large files with `zhagen add`",
     )
 
 

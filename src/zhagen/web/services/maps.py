@@ -73,7 +73,10 @@ FILES = {
 
 def _bad(name: str, value: Any) -> WebError:
     return WebError(
-        400, "parameter", f"图谱参数 {name} 的值 {value!r} 无效", f"map parameter {name}: {value!r} is not valid"
+        400,
+        "parameter",
+        f"图谱参数 {name} 的值 {value!r} 无效",
+        f"map parameter {name}: {value!r} is not valid",
     )
 
 
@@ -123,7 +126,9 @@ def run_map(p: Project, files: Path, body: dict[str, Any]) -> dict[str, Any]:
     """Build a map, write every output file and ``records.json``; one run at a time."""
     params, keep = parse_params(body)
     if not _LOCK.acquire(blocking=False):
-        raise WebError(409, "busy", "已有图谱正在生成，请稍候", "a map is already being built; wait")
+        raise WebError(
+            409, "busy", "已有图谱正在生成，请稍候", "a map is already being built; wait"
+        )
     try:
         km = p.map(keep_duplicates=keep, **params)
         run = int(km.summary.get("run") or 0)

@@ -1,0 +1,288 @@
+"""Benchmark: the web workbench under a bounded coding load, on loopback only.
+
+Builds a project of 1,000 documents of 100 sentences (100,000 sentences), a 1,111-code tree
+(1 core, 10 main categories, 100 initial categories, 1,000 concepts) and 100,000 codings by
+two coders with bulk inserts through ``zhagen.store`` (as ``bench/coding.py`` does), starts ``zhagen serve`` on 127.0.0.1 in a subprocess, then runs ``clients`` threads, each
+with its own session and coder name, each sending ``requests`` coding requests (POST
+/api/codings: a random span of a random sentence with a random concept) and, every fifth
+request, reading a document's codings back (GET). Everything is bounded: at most
+clients × requests requests and ``--seconds`` seconds; the server is stopped at the end.
+
+Reports p50/p99/max latency per request kind, the error count and the throughput
+(target: coding p99 < 50 ms, zero errors).
+
+Run ``python bench/web.py [--clients 4] [--requests 250] [--seconds 120] [--workdir DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _util import table  # noqa: E402
+
+TARGET_P99_MS = 50.0
+N_DOCS, SENTS_PER_DOC, N_CODINGS = 1_000, 100, 100_000
+TREE = (1, 10, 100, 1_000)  # codes per level, from the core category down
+HOST = "127.0.0.1"  # never anything but loopback
+
+
+def _sentence(rng: random.Random, i: int) -> str:
+    words = ["新质生产力", "创新联合体", "政策支持", "企业", "高校", "协同", "😀", "𠀀", "发展"]
+    return f"第{i}句" + "".join(rng.choice(words) for _ in range(4)) + "。"
+
+
+def _documents(store, rng: random.Random) -> list[list[tuple[int, int]]]:
+    from zhagen.store import docs
+
+    out = []
+    with store.transaction():
+        sid = docs.insert_source(store, path="bench", abspath=None, sha256=None, size=None,
+                                 fmt="txt", status="ok")  # fmt: skip
+        for d in range(N_DOCS):
+            sents, spans, pos = [], [], 0
+            for i in range(SENTS_PER_DOC):
+                text = _sentence(rng, i)
+                sents.append(text)
+                spans.append((pos, pos + len(text)))
+                pos += len(text)
+            fields = dict.fromkeys(docs.DOC_COLUMNS, "")
+            fields.update(source_id=sid, record=d + 1, format="txt", type="document",
+                          title=f"文档{d}", authors="[]", affiliations="[]", keywords="{}",
+                          year=None, body="".join(sents), original=None, cleaning="{}",
+                          cited_refs="[]", extra="{}", dup_key=None)  # fmt: skip
+            [doc_id] = docs.insert_documents(store, [tuple(fields.values())])
+            docs.insert_sentences(store, doc_id, spans)
+            out.append(spans)
+    return out
+
+
+def _tree(store) -> list[int]:
+    from zhagen.store import coding as q
+
+    parents: list[int | None] = [None]
+    with store.transaction():
+        for level, count in zip((4, 3, 2, 1), TREE, strict=True):
+            made = [q.insert_code(store, name=f"L{level}-{i}", parent_id=parents[i % len(parents)],
+                                  level=level, color="#4e79a7", position=i)
+                    for i in range(count)]  # fmt: skip
+            parents = list(made)
+    return [int(c) for c in parents]
+
+
+def _codings(store, rng: random.Random, spans: list, concepts: list[int]) -> None:
+    from zhagen.store import coding as q
+
+    with store.transaction():
+        coders = [q.insert_coder(store, name) for name in ("甲", "乙")]
+        rows: set[tuple[int, int, int, int, int]] = set()
+        while len(rows) < N_CODINGS:
+            d = rng.randrange(N_DOCS)
+            s, e = spans[d][rng.randrange(SENTS_PER_DOC)]
+            rows.add((d + 1, s, e, rng.choice(concepts), rng.choice(coders)))
+        q.insert_codings(store, sorted(rows))
+        store.conn.execute("UPDATE documents SET frozen = 1")
+
+
+def build(path: Path) -> tuple[list, list[int]]:
+    """The benchmark project: (sentence spans per document, concept ids)."""
+    from zhagen.project import Project
+
+    rng = random.Random(1)
+    with Project.create(path) as project:
+        spans = _documents(project.store, rng)
+        concepts = _tree(project.store)
+        _codings(project.store, rng, spans, concepts)
+        project.store.conn.execute("ANALYZE")
+    return spans, concepts
+
+
+def start_server(project: Path) -> tuple[subprocess.Popen, str]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "zhagen.cli.web_commands",
+        str(project),
+        "--host",
+        HOST,
+        "--no-browser",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        line = proc.stdout.readline() if proc.stdout else ""
+        if m := re.search(r"(http://127\.0\.0\.1:\d+)", line or ""):
+            return proc, m.group(1)
+        if proc.poll() is not None:
+            break
+    proc.kill()
+    raise RuntimeError("zhagen serve did not start")
+
+
+def wait_ready(url: str) -> None:
+    import httpx
+
+    for _ in range(600):
+        try:
+            if httpx.get(url + "/api/session", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError("zhagen serve does not answer")
+
+
+class Worker:
+    """One browser: its own session, coder name and random stream (run in its own process,
+    so that the clients do not share one interpreter lock)."""
+
+    def __init__(
+        self, url: str, n: int, idx: int, spans: list, concepts: list[int], stop_at: float
+    ):
+        self.url, self.n, self.idx = url, n, idx
+        self.spans, self.concepts, self.stop_at = spans, concepts, stop_at
+        self.times: dict[str, list[float]] = {"code a span": [], "read document codings": []}
+        self.server: dict[str, list[float]] = {"code a span": [], "read document codings": []}
+        self.errors: list[str] = []
+
+    def run(self) -> None:
+        import httpx
+
+        rng = random.Random(100 + self.idx)
+        with httpx.Client(base_url=self.url, timeout=30) as c:
+            info = c.get("/api/session").json()
+            c.headers["X-CSRF-Token"] = info["csrf"]
+            c.put("/api/session/coder", json={"name": f"bench{self.idx}"})
+            for i in range(self.n):
+                if time.time() > self.stop_at:
+                    break
+                d = rng.randrange(len(self.spans))
+                s, e = self.spans[d][rng.randrange(len(self.spans[d]))]
+                start = rng.randrange(s, e - 1)
+                body = {"document": d + 1, "start": start, "end": rng.randrange(start + 1, e + 1),
+                        "code": rng.choice(self.concepts)}  # fmt: skip
+                self._timed(c, "code a span", "POST", "/api/codings", body)
+                if i % 5 == 4:
+                    self._timed(
+                        c, "read document codings", "GET", f"/api/documents/{d + 1}/codings", None
+                    )
+
+    def _timed(self, c, kind: str, method: str, path: str, body: dict | None) -> None:
+        t0 = time.perf_counter()
+        try:
+            r = c.request(method, path, json=body)
+            ok = r.status_code == 200
+            detail = r.text[:200]
+            timing = r.headers.get("server-timing", "")
+            if "dur=" in timing:
+                self.server[kind].append(float(timing.split("dur=")[1]))
+        except Exception as exc:  # noqa: BLE001 - a failed request is counted, not fatal
+            ok, detail = False, repr(exc)
+        self.times[kind].append((time.perf_counter() - t0) * 1000)
+        if not ok:
+            self.errors.append(f"{method} {path}: {detail}")
+
+
+def _run_worker(w: Worker) -> Worker:
+    w.run()
+    return w
+
+
+def _row(kind: str, ms: list[float], seconds: float, errors: int) -> dict[str, object]:
+    ms = sorted(ms)
+
+    def pct(p: float) -> float:
+        return ms[min(len(ms) - 1, int(round(p / 100 * (len(ms) - 1))))] if ms else float("nan")
+
+    target = TARGET_P99_MS if kind == "code a span" else None
+    return {
+        "request": kind,
+        "n": len(ms),
+        "p50 ms": pct(50),
+        "p99 ms": pct(99),
+        "max ms": ms[-1] if ms else float("nan"),
+        "per s": len(ms) / seconds if seconds else 0.0,
+        "errors": errors,
+        "target p99 ms": target,
+        "ok": "" if target is None else ("yes" if pct(99) < target and errors == 0 else "NO"),
+    }
+
+
+def run(clients: int, requests: int, seconds: float, workdir: Path) -> list[dict[str, object]]:
+    t0 = time.perf_counter()
+    spans, concepts = build(workdir / "bench_web.zhagen")
+    n = N_DOCS * SENTS_PER_DOC
+    print(
+        f"built in {time.perf_counter() - t0:.1f} s: {n:,} sentences, {N_CODINGS:,} codings",
+        file=sys.stderr,
+    )
+    proc, url = start_server(workdir / "bench_web.zhagen")
+    try:
+        wait_ready(url)
+        warm = Worker(url, 20, 99, spans, concepts, time.time() + 60)
+        warm.run()  # warm up: imports and the connection pool, not measured
+        stop_at = time.time() + seconds
+        jobs = [Worker(url, requests, i, spans, concepts, stop_at) for i in range(clients)]
+        t1 = time.perf_counter()
+        with ProcessPoolExecutor(clients, mp_context=get_context("spawn")) as pool:
+            workers = list(pool.map(_run_worker, jobs, timeout=seconds + 120))
+        elapsed = time.perf_counter() - t1
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    errors = [e for w in workers for e in w.errors]
+    for e in errors[:5]:
+        print("error:", e, file=sys.stderr)
+    rows = []
+    for kind in ("code a span", "read document codings"):
+        ms = [x for w in workers for x in w.times[kind]]
+        srv = sorted(x for w in workers for x in w.server[kind])
+        if srv:
+            p50, p99 = srv[len(srv) // 2], srv[min(len(srv) - 1, int(0.99 * (len(srv) - 1)))]
+            print(
+                f"{kind}: time inside the app p50 {p50:.2f} ms, p99 {p99:.2f} ms", file=sys.stderr
+            )
+        rows.append(
+            _row(
+                kind,
+                ms,
+                elapsed,
+                sum(1 for e in errors if ("POST" in e) == (kind == "code a span")),
+            )
+        )
+    print(f"{clients} clients, {elapsed:.1f} s", file=sys.stderr)
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--requests", type=int, default=250, help="coding requests per client")
+    ap.add_argument("--seconds", type=float, default=120, help="stop after this many seconds")
+    ap.add_argument("--workdir", type=Path, default=None)
+    a = ap.parse_args()
+    clients, requests = max(1, min(a.clients, 32)), max(1, min(a.requests, 10_000))
+    seconds = max(1.0, min(a.seconds, 600.0))
+    if a.workdir:
+        rows = run(clients, requests, seconds, a.workdir)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows = run(clients, requests, seconds, Path(tmp))
+    cols = ["request", "n", "p50 ms", "p99 ms", "max ms", "per s", "errors", "target p99 ms", "ok"]
+    print(table(rows, cols))
+
+
+if __name__ == "__main__":
+    main()

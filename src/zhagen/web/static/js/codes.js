@@ -1,0 +1,213 @@
+/* Code tree: create, rename, recolour, drag to re-parent, merge, delete (with
+ * confirmation), levels, counts; click a code to read its codings in context. */
+"use strict";
+
+(function () {
+  const { t, el, clear, api } = Z;
+  const canWrite = Z.data.session.role !== "viewer";
+  const $ = (id) => document.getElementById(id);
+  const S = { codes: [], byId: new Map(), levels: [], selected: null, checked: new Set(), dragging: null };
+
+  function levelName(level) {
+    const l = S.levels.find((x) => x.level === level);
+    return l ? (Z.data.lang === "en" ? l.en : l.zh) : String(level);
+  }
+
+  async function load() {
+    if (!S.levels.length) {
+      const vocab = await api("GET", "/api/vocab");
+      S.levels = vocab.levels;
+      const sel = $("new-level");
+      for (const l of S.levels) sel.appendChild(el("option", { value: String(l.level), text: levelName(l.level) }));
+    }
+    S.codes = await api("GET", "/api/codes");
+    S.byId = new Map(S.codes.map((c) => [c.id, c]));
+    for (const id of Array.from(S.checked)) if (!S.byId.has(id)) S.checked.delete(id);
+    renderTree();
+    if (S.selected && S.byId.has(S.selected)) showDetail(S.selected);
+    else { S.selected = null; clear($("detail")).appendChild(el("p", { class: "muted", text: t("codes.select") })); }
+  }
+
+  // -- the tree --------------------------------------------------------------------------
+  function renderTree() {
+    const root = clear($("tree"));
+    const kids = new Map();
+    for (const c of S.codes) {
+      const p = c.parent === null ? 0 : c.parent;
+      if (!kids.has(p)) kids.set(p, []);
+      kids.get(p).push(c);
+    }
+    const build = (parent, ul) => {
+      for (const c of kids.get(parent) || []) {
+        const li = el("li", null, nodeRow(c));
+        if (kids.has(c.id)) { const sub = el("ul"); build(c.id, sub); li.appendChild(sub); }
+        ul.appendChild(li);
+      }
+    };
+    build(0, root);
+    if (!S.codes.length) root.appendChild(el("li", { class: "muted", text: t("codes.empty") }));
+  }
+
+  function nodeRow(c) {
+    const row = el("div", { class: "node" + (S.selected === c.id ? " on" : ""), data: { id: c.id }, attrs: { draggable: canWrite ? "true" : "false" } });
+    if (canWrite) {
+      const box = el("input", { type: "checkbox", title: t("codes.merge") });
+      box.checked = S.checked.has(c.id);
+      box.addEventListener("click", (e) => { e.stopPropagation(); if (box.checked) S.checked.add(c.id); else S.checked.delete(c.id); renderTree(); });
+      row.appendChild(box);
+    }
+    const color = el("input", { type: "color", class: "color", value: c.color, title: t("codes.color") });
+    color.disabled = !canWrite;
+    color.addEventListener("click", (e) => e.stopPropagation());
+    color.addEventListener("change", () => patch(c.id, { color: color.value }));
+    row.append(color, el("span", { class: "name", text: c.name }), el("span", { class: "lvl l" + c.level, text: levelName(c.level) }));
+    if (canWrite) row.appendChild(actions(c, row));
+    row.appendChild(el("span", { class: "cnt", title: t("codes.count", { c: c.count, t: c.total }), text: c.count + " / " + c.total }));
+    row.addEventListener("click", () => select(c.id));
+    if (canWrite) wireDrag(row, c);
+    return row;
+  }
+
+  function actions(c, row) {
+    const box = el("span", { class: "acts" });
+    const btn = (key, fn, cls) => el("button", { type: "button", class: cls || "", text: t(key), on: { click: (e) => { e.stopPropagation(); fn(); } } });
+    box.appendChild(btn("codes.rename", () => rename(c, row)));
+    if (c.level > 1) box.appendChild(btn("codes.add_child", () => addChild(c)));
+    if (S.checked.size && !S.checked.has(c.id)) box.appendChild(btn("codes.merge_here", () => merge(c)));
+    box.appendChild(btn("common.delete", () => remove(c)));
+    return box;
+  }
+
+  function rename(c, row) {
+    const name = row.querySelector(".name");
+    const inp = el("input", { class: "rename", value: c.name });
+    inp.addEventListener("click", (e) => e.stopPropagation());
+    inp.addEventListener("keydown", async (e) => {
+      if (e.key === "Enter") { e.preventDefault(); if (inp.value.trim() && inp.value.trim() !== c.name) await patch(c.id, { name: inp.value.trim() }); else load(); }
+      else if (e.key === "Escape") load();
+    });
+    inp.addEventListener("blur", () => setTimeout(load, 150));
+    name.replaceWith(inp);
+    inp.focus();
+    inp.select();
+  }
+
+  async function addChild(c) {
+    const name = window.prompt(t("codes.name"), "");
+    if (!name || !name.trim()) return;
+    await api("POST", "/api/codes", { name: name.trim(), parent: c.id, level: c.level - 1 });
+    Z.changed();
+  }
+
+  async function merge(into) {
+    const sources = Array.from(S.checked).filter((id) => id !== into.id);
+    if (!sources.length) return;
+    const names = sources.map((id) => (S.byId.get(id) || {}).name).join("、");
+    if (!window.confirm(t("codes.merge") + "\n" + names + " → " + into.name)) return;
+    await api("POST", "/api/codes/merge", { sources, into: into.id });
+    S.checked.clear();
+    Z.changed();
+  }
+
+  async function remove(c) {
+    if (!window.confirm(t("codes.delete_confirm", { x: c.name }))) return;
+    try {
+      await api("DELETE", "/api/codes/" + c.id, undefined, { quiet: true });
+    } catch (e) {
+      if (e.status !== 409) { Z.toast(e.message, "error"); return; }
+      if (!window.confirm(t("codes.delete_force", { x: e.message }))) return;
+      await api("DELETE", "/api/codes/" + c.id + "?force=true");
+    }
+    if (S.selected === c.id) S.selected = null;
+    Z.changed();
+  }
+
+  async function patch(id, body) {
+    try { await api("PATCH", "/api/codes/" + id, body); } finally { Z.changed(); }
+  }
+
+  // -- drag and drop ---------------------------------------------------------------------
+  function wireDrag(row, c) {
+    row.addEventListener("dragstart", (e) => {
+      S.dragging = c.id;
+      e.dataTransfer.setData("text/plain", String(c.id));
+      e.dataTransfer.effectAllowed = "move";
+    });
+    row.addEventListener("dragend", () => { S.dragging = null; });
+    row.addEventListener("dragover", (e) => { if (S.dragging && S.dragging !== c.id) { e.preventDefault(); row.classList.add("drop"); } });
+    row.addEventListener("dragleave", () => row.classList.remove("drop"));
+    row.addEventListener("drop", (e) => { e.preventDefault(); row.classList.remove("drop"); moveTo(S.dragging, c.id); });
+  }
+
+  async function moveTo(id, parent) {
+    if (!id || id === parent) return;
+    try { await api("POST", "/api/codes/" + id + "/move", { parent }); } finally { Z.changed(); }
+  }
+
+  function wireTop() {
+    const top = $("drop-top");
+    top.hidden = !canWrite;
+    top.addEventListener("dragover", (e) => { if (S.dragging) { e.preventDefault(); top.classList.add("drop"); } });
+    top.addEventListener("dragleave", () => top.classList.remove("drop"));
+    top.addEventListener("drop", (e) => { e.preventDefault(); top.classList.remove("drop"); moveTo(S.dragging, null); });
+  }
+
+  // -- detail: the selected code and its codings in context ------------------------------
+  function select(id) {
+    S.selected = id;
+    for (const n of document.querySelectorAll(".node")) n.classList.toggle("on", +n.dataset.id === id);
+    showDetail(id);
+  }
+
+  async function showDetail(id) {
+    const c = S.byId.get(id);
+    const box = clear($("detail"));
+    const lvl = el("select", { attrs: { "aria-label": t("codes.level") } });
+    for (const l of S.levels) lvl.appendChild(el("option", { value: String(l.level), text: levelName(l.level) }));
+    lvl.value = String(c.level);
+    lvl.disabled = !canWrite;
+    lvl.addEventListener("change", () => patch(c.id, { level: +lvl.value }));
+    const desc = el("textarea", { value: c.description || "", attrs: { rows: "3", placeholder: t("codes.description") } });
+    desc.disabled = !canWrite;
+    desc.addEventListener("change", () => patch(c.id, { description: desc.value }));
+    const withKids = el("input", { type: "checkbox" });
+    withKids.checked = c.level > 1;
+    box.append(el("h2", { text: c.name }),
+      el("p", { class: "muted", text: c.path + " · " + t("codes.count", { c: c.count, t: c.total }) }),
+      el("label", null, t("codes.level") + " ", lvl),
+      el("h3", { text: t("codes.description") }), desc,
+      el("h3", null, t("codes.codings") + " ", el("label", { class: "check small" }, withKids, t("codes.descendants"))));
+    const list = el("ul", { class: "context-list" });
+    box.appendChild(list);
+    const fill = async () => {
+      const res = await api("GET", "/api/codes/" + id + "/codings" + Z.query({ descendants: withKids.checked, chars: 60 }));
+      clear(list);
+      for (const k of res.codings) list.appendChild(contextItem(k));
+      if (res.total > res.codings.length) list.appendChild(el("li", { class: "muted", text: t("common.more", { n: res.total - res.codings.length }) }));
+    };
+    withKids.addEventListener("change", fill);
+    await fill();
+  }
+
+  function contextItem(k) {
+    const link = el("a", { href: "/documents/" + k.document + "#at=" + k.start + "-" + k.end, text: t("codes.open_doc") + " #" + k.document });
+    return el("li", null,
+      el("span", { class: "ctx", text: k.before }), el("mark", { class: "hit", text: k.text }), el("span", { class: "ctx", text: k.after }),
+      el("div", { class: "meta" }, k.code_name + " · " + k.coder + " · ", link));
+  }
+
+  async function create(e) {
+    e.preventDefault();
+    const name = $("new-name").value.trim();
+    if (!name) return;
+    await api("POST", "/api/codes", { name, level: +$("new-level").value });
+    $("new-name").value = "";
+    Z.changed();
+  }
+
+  $("new-code").addEventListener("submit", create);
+  $("new-code").hidden = !canWrite;
+  wireTop();
+  document.addEventListener("zhagen:changed", load);
+  load();
+})();

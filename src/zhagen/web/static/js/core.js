@@ -1,0 +1,224 @@
+/* zhagen web workbench: shared helpers (hand-written, no library).
+ *
+ * Safety rule for every script of the workbench: data reaches the page only through
+ * textContent, element properties and setAttribute on known attributes — never through
+ * innerHTML. Z.el builds elements that way.
+ */
+"use strict";
+
+const Z = (function () {
+  const data = JSON.parse(document.getElementById("page-data").textContent);
+  const strings = data.strings || {};
+
+  /** The UI string for key, with {name} placeholders filled from vars. */
+  function t(key, vars) {
+    let s = Object.prototype.hasOwnProperty.call(strings, key) ? strings[key] : key;
+    if (vars) {
+      for (const k of Object.keys(vars)) s = s.split("{" + k + "}").join(String(vars[k]));
+    }
+    return s;
+  }
+
+  function csrf() {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return (data.session && data.session.csrf) || (meta ? meta.content : "");
+  }
+
+  /** Build an element: props {class, text, title, attrs:{}, data:{}, on:{}}, children. */
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    const p = props || {};
+    if (p.class) node.className = p.class;
+    if (p.text !== undefined && p.text !== null) node.textContent = String(p.text);
+    if (p.title) node.title = p.title;
+    if (p.type) node.type = p.type;
+    if (p.value !== undefined) node.value = p.value;
+    if (p.href) node.setAttribute("href", p.href);
+    if (p.attrs) for (const [k, v] of Object.entries(p.attrs)) node.setAttribute(k, v);
+    if (p.data) for (const [k, v] of Object.entries(p.data)) node.dataset[k] = v;
+    if (p.on) for (const [k, fn] of Object.entries(p.on)) node.addEventListener(k, fn);
+    for (const c of children) {
+      if (c === null || c === undefined || c === false) continue;
+      node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
+    }
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+    return node;
+  }
+
+  function toast(message, kind) {
+    const box = document.getElementById("toasts");
+    const item = el("div", { class: "toast " + (kind || "info"), text: message });
+    box.appendChild(item);
+    setTimeout(() => item.classList.add("out"), kind === "error" ? 6000 : 2500);
+    setTimeout(() => item.remove(), kind === "error" ? 6600 : 3100);
+  }
+
+  function errorText(body) {
+    const e = body && body.error;
+    if (!e) return t("common.error");
+    return data.lang === "en" ? e.message_en : e.message_zh;
+  }
+
+  /** Call the JSON API. Throws an Error with .status and .body; toasts it unless quiet. */
+  async function api(method, url, body, opts) {
+    const o = opts || {};
+    const headers = { Accept: "application/json" };
+    if (method !== "GET") headers["X-CSRF-Token"] = csrf();
+    let payload;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      payload = JSON.stringify(body);
+    }
+    let res;
+    try {
+      res = await fetch(url, { method, headers, body: payload, credentials: "same-origin" });
+    } catch (err) {
+      if (!o.quiet) toast(t("common.offline"), "error");
+      throw err;
+    }
+    const type = res.headers.get("content-type") || "";
+    const out = type.includes("application/json") ? await res.json() : await res.blob();
+    if (!res.ok) {
+      if (res.status === 401 && data.page !== "login" && data.session && data.session.auth_required) {
+        location.href = "/login?next=" + encodeURIComponent(location.pathname);
+      }
+      const err = new Error(errorText(out));
+      err.status = res.status;
+      err.body = out;
+      if (!o.quiet) toast(err.message, "error");
+      throw err;
+    }
+    return out;
+  }
+
+  /** Fetch a file (GET or POST with a JSON body) and save it under its name. */
+  async function download(url, name, body) {
+    const blob = await api(body === undefined ? "GET" : "POST", url, body);
+    saveBlob(blob, name);
+  }
+
+  function saveBlob(blob, name) {
+    const href = URL.createObjectURL(blob);
+    const a = el("a", { href, attrs: { download: name } });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(href), 10000);
+  }
+
+  function query(params) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) {
+      if (v !== undefined && v !== null && v !== "") q.set(k, v);
+    }
+    const s = q.toString();
+    return s ? "?" + s : "";
+  }
+
+  function typing(event) {
+    const tag = (event.target && event.target.tagName) || "";
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || event.target.isContentEditable;
+  }
+
+  function changed(what) {
+    document.dispatchEvent(new CustomEvent("zhagen:changed", { detail: what || {} }));
+  }
+
+  async function step(kind) {
+    if (data.session && data.session.role === "viewer") return;
+    const res = await api("POST", "/api/" + kind);
+    if (!res.done) toast(t(kind === "undo" ? "common.nothing_undo" : "common.nothing_redo"));
+    else toast(t(kind === "undo" ? "common.undone" : "common.redone", { x: half(res.description) }), "ok");
+    changed({ kind });
+  }
+
+  /** The half of a "中文 / English" message in the page's language. */
+  function half(text) {
+    const s = String(text || "");
+    const i = s.indexOf(" / ");
+    if (i < 0) return s;
+    return data.lang === "en" ? s.slice(i + 3) : s.slice(0, i);
+  }
+
+  function setLang(lang) {
+    document.cookie = "zhagen_lang=" + lang + "; path=/; SameSite=Strict; max-age=31536000";
+    location.reload();
+  }
+
+  async function syncCoder() {
+    const s = data.session || {};
+    if (!s.coder_settable) return;
+    const saved = localStorage.getItem("zhagen.coder");
+    if (saved && saved !== s.coder) {
+      try {
+        const info = await api("PUT", "/api/session/coder", { name: saved }, { quiet: true });
+        s.coder = info.coder;
+        const chip = document.getElementById("coder-name");
+        if (chip) chip.textContent = info.coder;
+      } catch (e) { /* keep the server's name */ }
+    }
+  }
+
+  function wireFrame() {
+    const undo = document.getElementById("undo");
+    const redo = document.getElementById("redo");
+    if (undo) undo.addEventListener("click", () => step("undo"));
+    if (redo) redo.addEventListener("click", () => step("redo"));
+    const lang = document.getElementById("lang");
+    if (lang) lang.addEventListener("click", () => setLang(data.lang === "en" ? "zh" : "en"));
+    const logout = document.getElementById("logout");
+    if (logout) {
+      logout.addEventListener("click", async () => {
+        await api("POST", "/api/logout");
+        location.href = "/login";
+      });
+    }
+    document.addEventListener("keydown", (e) => {
+      if (typing(e) || !(e.ctrlKey || e.metaKey)) return;
+      const k = e.key.toLowerCase();
+      if (k === "z" && !e.shiftKey) { e.preventDefault(); step("undo"); }
+      else if ((k === "z" && e.shiftKey) || k === "y") { e.preventDefault(); step("redo"); }
+    });
+  }
+
+  /** A table of {columns, rows} (rows are arrays), cells as text. */
+  function grid(tbl, opts) {
+    const o = opts || {};
+    const cols = o.columns || tbl.columns;
+    const idx = cols.map((c) => tbl.columns.indexOf(c));
+    const head = el("tr", null, ...cols.map((c) => el("th", { text: c })));
+    const body = el("tbody");
+    for (const row of tbl.rows) {
+      const tr = el("tr");
+      idx.forEach((i, j) => {
+        const v = i >= 0 ? row[i] : "";
+        const td = el("td", { text: fmt(v) });
+        if (o.cell) o.cell(td, cols[j], v, row);
+        tr.appendChild(td);
+      });
+      if (o.row) o.row(tr, row);
+      body.appendChild(tr);
+    }
+    const table = el("table", { class: "grid" }, el("thead", null, head), body);
+    const wrap = el("div", { class: "grid-wrap" }, table);
+    if (tbl.total > tbl.rows.length) wrap.appendChild(el("p", { class: "muted", text: t("common.more", { n: tbl.total - tbl.rows.length }) }));
+    return wrap;
+  }
+
+  function fmt(v) {
+    if (v === null || v === undefined) return "";
+    if (typeof v === "number" && !Number.isInteger(v)) return v.toFixed(3);
+    if (typeof v === "string" && /^-?\d+\.\d{4,}$/.test(v)) return Number(v).toFixed(3);
+    if (Array.isArray(v)) return v.join("、");
+    return String(v);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => { wireFrame(); syncCoder(); });
+
+  return { data, t, el, clear, toast, half, api, download, saveBlob, query, typing, changed, grid, fmt, csrf };
+})();

@@ -1,0 +1,578 @@
+/* Document view: read the cleaned text, select a span or click a sentence, apply a code.
+ *
+ * Offsets are Unicode code points (as the project stores them), not UTF-16 units: the text
+ * is split into an array of code points once, every rendered piece carries the code point
+ * where it starts (data-s), and a selection is converted back by counting code points.
+ *
+ * Large documents: the text is cut at sentence ends into chunks of about CHUNK code
+ * points; a chunk's content exists only while it is near the viewport (an
+ * IntersectionObserver fills and empties it; an empty chunk keeps its height).
+ *
+ * Text is only ever written with textContent / text nodes.
+ */
+"use strict";
+
+(function () {
+  const { t, el, clear, api } = Z;
+  const CHUNK = 1500;
+  const MAX_STRIPES = 4;
+  const DOC = Z.data.doc_id;
+  const canWrite = Z.data.session.role !== "viewer";
+  const $ = (id) => document.getElementById(id);
+  const reader = $("reader");
+  const S = {
+    info: null, cps: [], sents: [], codings: [], codes: [], byId: new Map(),
+    chunks: [], cur: null, recent: [], suggestions: [], pick: 0, recodeId: null,
+  };
+  const recentKey = "zhagen.recent." + location.host;
+
+  // -- loading ---------------------------------------------------------------------------
+  async function loadAll() {
+    const [info, text, sents] = await Promise.all([
+      api("GET", "/api/documents/" + DOC),
+      api("GET", "/api/documents/" + DOC + "/text"),
+      api("GET", "/api/documents/" + DOC + "/sentences"),
+    ]);
+    S.info = info;
+    S.cps = Array.from(text.text);
+    S.sents = sents.spans;
+    showInfo(info);
+    await Promise.all([loadCodes(), loadCodings(false)]);
+    buildChunks();
+    renderCodingList();
+    loadMemos();
+    jumpFromHash();
+  }
+
+  async function loadCodes() {
+    S.codes = await api("GET", "/api/codes");
+    S.byId = new Map(S.codes.map((c) => [c.id, c]));
+    try { S.recent = JSON.parse(localStorage.getItem(recentKey) || "[]").filter((id) => S.byId.has(id)); }
+    catch (e) { S.recent = []; }
+  }
+
+  async function loadCodings(rerender) {
+    const res = await api("GET", "/api/documents/" + DOC + "/codings");
+    S.codings = res.codings.sort((a, b) => a.start - b.start || a.end - b.end);
+    if (rerender) { rerenderAll(); renderCodingList(); }
+  }
+
+  function showInfo(d) {
+    $("doc-title").textContent = d.title || "#" + d.id;
+    const bits = [d.year, d.venue, (d.authors || []).slice(0, 3).join("；"), t("doc.chars", { n: d.length })];
+    if (d.frozen) bits.push(t("doc.frozen"));
+    $("doc-meta").textContent = bits.filter((x) => x).join(" · ");
+    $("toggle-original").hidden = !d.has_original;
+    const dl = clear($("doc-info"));
+    const rows = [["docs.col.title", d.title], ["docs.col.authors", (d.authors || []).join("；")],
+      ["docs.col.year", d.year], ["docs.col.venue", d.venue], ["docs.type", d.type],
+      ["doc.keywords", (d.keywords && typeof d.keywords === "object" ? Object.values(d.keywords).flat().join("；") : "")],
+      ["doc.doi", d.doi], ["doc.abstract", d.abstract]];
+    for (const [k, v] of rows) {
+      if (v === null || v === undefined || v === "") continue;
+      dl.append(el("dt", { text: t(k) }), el("dd", { text: v }));
+    }
+  }
+
+  // -- chunks ----------------------------------------------------------------------------
+  function buildChunks() {
+    clear(reader);
+    S.chunks = [];
+    const n = S.cps.length;
+    let start = 0;
+    let si = 0;
+    while (start < n) {
+      let end = Math.min(n, start + CHUNK);
+      while (si < S.sents.length && S.sents[si][1] <= end) si++;
+      if (si > 0 && S.sents[si - 1][1] > start && S.sents[si - 1][1] < end) end = S.sents[si - 1][1];
+      else if (si < S.sents.length && S.sents[si][0] < end && S.sents[si][1] - start < CHUNK * 3) end = S.sents[si][1];
+      if (end <= start) end = Math.min(n, start + CHUNK);
+      const node = el("div", { class: "chunk", data: { i: S.chunks.length } });
+      S.chunks.push({ start, end, node, rendered: false, height: 0 });
+      reader.appendChild(node);
+      start = end;
+    }
+    sizePlaceholders();
+    observe();
+  }
+
+  function estimate(chunk) {
+    const width = Math.max(200, reader.clientWidth - 56);
+    const perLine = Math.max(10, Math.floor(width / 17));
+    let lines = 0;
+    for (const piece of S.cps.slice(chunk.start, chunk.end).join("").split("\n")) lines += Math.max(1, Math.ceil(Array.from(piece).length / perLine));
+    return lines * 17 * 2.1;
+  }
+
+  function sizePlaceholders() {
+    for (const c of S.chunks) if (!c.rendered) c.node.style.height = (c.height || estimate(c)) + "px";
+  }
+
+  let observer = null;
+  function observe() {
+    if (observer) observer.disconnect();
+    observer = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        const c = S.chunks[+e.target.dataset.i];
+        if (e.isIntersecting && !c.rendered) renderChunk(c);
+        else if (!e.isIntersecting && c.rendered) unrenderChunk(c);
+      }
+    }, { root: reader, rootMargin: "1500px 0px" });
+    for (const c of S.chunks) observer.observe(c.node);
+  }
+
+  function unrenderChunk(c) {
+    c.height = c.node.offsetHeight;
+    clear(c.node);
+    c.node.style.height = c.height + "px";
+    c.rendered = false;
+  }
+
+  function sentenceAt(cp) {
+    let lo = 0;
+    let hi = S.sents.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (S.sents[mid][1] <= cp) lo = mid + 1;
+      else if (S.sents[mid][0] > cp) hi = mid - 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  function cuts(c, covering) {
+    const set = new Set([c.start, c.end]);
+    for (const s of S.sents) if (s[0] > c.start && s[0] < c.end) set.add(s[0]);
+    for (const s of S.sents) if (s[1] > c.start && s[1] < c.end) set.add(s[1]);
+    for (const k of covering) {
+      if (k.start > c.start && k.start < c.end) set.add(k.start);
+      if (k.end > c.start && k.end < c.end) set.add(k.end);
+    }
+    return Array.from(set).sort((a, b) => a - b);
+  }
+
+  function renderChunk(c) {
+    const covering = S.codings.filter((k) => k.start < c.end && k.end > c.start);
+    const points = cuts(c, covering);
+    const frag = document.createDocumentFragment();
+    for (let i = 0; i + 1 < points.length; i++) frag.appendChild(segment(points[i], points[i + 1], covering));
+    clear(c.node);
+    c.node.style.height = "";
+    c.node.appendChild(frag);
+    c.rendered = true;
+    if (S.cur) markCurrent();
+  }
+
+  function segment(a, b, covering) {
+    const si = sentenceAt(a);
+    const span = el("span", { class: "seg" + (si % 2 ? " s-odd" : ""), data: { s: a, e: b, i: si } });
+    span.textContent = S.cps.slice(a, b).join("");
+    const here = covering.filter((k) => k.start <= a && k.end >= b);
+    if (here.length) stripes(span, here);
+    return span;
+  }
+
+  function stripes(span, here) {
+    const colors = here.map((k) => colorOf(k.code));
+    const shadows = colors.slice(0, MAX_STRIPES).map((col, i) => "inset 0 -" + 3 * (i + 1) + "px 0 " + col);
+    span.classList.add("coded");
+    span.style.boxShadow = shadows.join(", ");
+    span.style.backgroundColor = colors[0] + "1f";
+    span.style.paddingBottom = 3 * Math.min(MAX_STRIPES, colors.length) - 2 + "px";
+    span.title = here.map((k) => nameOf(k) + " · " + k.coder).join("\n");
+  }
+
+  function colorOf(code) { const c = S.byId.get(code); return c ? c.color : "#999999"; }
+  function nameOf(k) { const c = S.byId.get(k.code); return c ? c.name : k.code_name; }
+
+  function rerenderAll() { for (const c of S.chunks) if (c.rendered) renderChunk(c); }
+
+  // -- selection and the current target ----------------------------------------------------
+  function cpLen(str) { let n = 0; for (const _ of str) n++; return n; }
+
+  function pointToCp(node, offset) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const seg = node.parentElement.closest(".seg");
+      return seg ? +seg.dataset.s + cpLen(node.data.slice(0, offset)) : null;
+    }
+    const elNode = node;
+    if (elNode.classList && elNode.classList.contains("seg")) return offset === 0 ? +elNode.dataset.s : +elNode.dataset.e;
+    const kids = elNode.children || [];
+    if (offset < kids.length) {
+      const k = kids[offset];
+      if (k.dataset && k.dataset.s !== undefined) return +k.dataset.s;
+      if (k.classList && k.classList.contains("chunk")) return S.chunks[+k.dataset.i].start;
+    }
+    if (elNode.classList && elNode.classList.contains("chunk")) return S.chunks[+elNode.dataset.i].end;
+    return null;
+  }
+
+  function selectionTarget() {
+    const sel = window.getSelection();
+    if (!sel || sel.isCollapsed || !sel.rangeCount) return null;
+    const r = sel.getRangeAt(0);
+    if (!reader.contains(r.commonAncestorContainer)) return null;
+    let a = pointToCp(r.startContainer, r.startOffset);
+    let b = pointToCp(r.endContainer, r.endOffset);
+    if (a === null || b === null) return null;
+    while (a < b && /\s/.test(S.cps[a])) a++;
+    while (b > a && /\s/.test(S.cps[b - 1])) b--;
+    if (a >= b) return null;
+    return { start: a, end: b, sentence: null, rect: r.getBoundingClientRect() };
+  }
+
+  function sentenceTarget(si) {
+    if (si < 0 || si >= S.sents.length) return null;
+    return { start: S.sents[si][0], end: S.sents[si][1], sentence: si, rect: null };
+  }
+
+  function markCurrent() {
+    for (const n of reader.querySelectorAll(".seg.cur")) n.classList.remove("cur");
+    if (!S.cur) return;
+    for (const n of reader.querySelectorAll(".seg")) {
+      if (+n.dataset.s >= S.cur.start && +n.dataset.e <= S.cur.end) n.classList.add("cur");
+    }
+  }
+
+  function setCurrent(target, open) {
+    S.cur = target;
+    markCurrent();
+    highlightList();
+    if (target && open) openPop();
+    else if (!target) closePop();
+  }
+
+  function onReaderUp(e) {
+    if (e.button !== 0) return;
+    const sel = selectionTarget();
+    if (sel) { setCurrent(sel, true); return; }
+    const seg = e.target.closest && e.target.closest(".seg");
+    if (!seg) return;
+    const si = +seg.dataset.i;
+    if (si >= 0) setCurrent(sentenceTarget(si), true);
+  }
+
+  // -- the coding pop-up -----------------------------------------------------------------
+  const pop = $("code-pop");
+  const input = $("code-input");
+
+  function placePop() {
+    let rect = S.cur.rect;
+    if (!rect) {
+      const seg = reader.querySelector(".seg.cur");
+      rect = seg ? seg.getBoundingClientRect() : reader.getBoundingClientRect();
+    }
+    const w = 360;
+    const left = Math.min(window.innerWidth - w - 12, Math.max(12, rect.left));
+    let top = rect.bottom + 8;
+    if (top + 320 > window.innerHeight) top = Math.max(60, rect.top - 330);
+    pop.style.left = left + "px";
+    pop.style.top = top + "px";
+  }
+
+  function openPop(recodeId) {
+    if (!S.cur) return;
+    S.recodeId = recodeId || null;
+    const n = S.cur.end - S.cur.start;
+    $("pop-what").textContent = S.recodeId ? t("doc.recode_prompt")
+      : S.cur.sentence !== null ? t("doc.sentence", { n: S.cur.sentence + 1 }) + " · " + t("doc.chars", { n })
+        : t("doc.selection", { n });
+    input.value = "";
+    input.disabled = !canWrite;
+    pop.hidden = false;
+    placePop();
+    suggest();
+    renderRecent();
+    renderHere();
+    if (canWrite) input.focus({ preventScroll: true });
+  }
+
+  function closePop() {
+    pop.hidden = true;
+    S.recodeId = null;
+    reader.focus({ preventScroll: true });
+  }
+
+  function suggest() {
+    const q = input.value.trim().toLowerCase();
+    const list = clear($("code-suggest"));
+    let found = S.codes;
+    if (q) found = S.codes.filter((c) => c.name.toLowerCase().includes(q));
+    found = found.slice().sort((a, b) => rank(a, q) - rank(b, q) || a.level - b.level).slice(0, 12);
+    S.suggestions = found.map((c) => ({ code: c }));
+    if (q && !S.codes.some((c) => c.name.toLowerCase() === q)) S.suggestions.push({ name: input.value.trim() });
+    S.pick = 0;
+    S.suggestions.forEach((s, i) => {
+      const li = s.code
+        ? el("li", { data: { i } }, el("span", { class: "swatch" }), s.code.name, el("span", { class: "lvl", text: s.code.level_name }))
+        : el("li", { data: { i }, class: "new", text: t("doc.new_code", { x: s.name }) });
+      if (s.code) li.firstChild.style.backgroundColor = s.code.color;
+      li.addEventListener("mousedown", (e) => { e.preventDefault(); choose(i); });
+      list.appendChild(li);
+    });
+    showPick();
+  }
+
+  function rank(c, q) {
+    if (!q) return S.recent.indexOf(c.id) >= 0 ? S.recent.indexOf(c.id) - 100 : 0;
+    const name = c.name.toLowerCase();
+    return name === q ? -3 : name.startsWith(q) ? -2 : -1;
+  }
+
+  function showPick() {
+    const items = $("code-suggest").children;
+    for (let i = 0; i < items.length; i++) items[i].classList.toggle("on", i === S.pick);
+    if (items[S.pick]) items[S.pick].scrollIntoView({ block: "nearest" });
+  }
+
+  function onInputKey(e) {
+    const n = S.suggestions.length;
+    if (e.key === "ArrowDown") { e.preventDefault(); S.pick = (S.pick + 1) % Math.max(1, n); showPick(); }
+    else if (e.key === "ArrowUp") { e.preventDefault(); S.pick = (S.pick - 1 + n) % Math.max(1, n); showPick(); }
+    else if (e.key === "Enter") { e.preventDefault(); if (n) choose(S.pick); }
+    else if (e.key === "Escape") { e.preventDefault(); closePop(); }
+    else if (e.altKey && /^[1-9]$/.test(e.key)) { e.preventDefault(); applyRecent(+e.key - 1); }
+  }
+
+  function choose(i) {
+    const s = S.suggestions[i];
+    if (!s) return;
+    const choice = s.code ? { code: s.code.id } : { new_code: { name: s.name } };
+    if (S.recodeId) recode(S.recodeId, choice);
+    else apply(choice);
+  }
+
+  function remember(codeId) {
+    S.recent = [codeId, ...S.recent.filter((x) => x !== codeId)].slice(0, 9);
+    localStorage.setItem(recentKey, JSON.stringify(S.recent));
+  }
+
+  async function apply(choice) {
+    if (!S.cur || !canWrite) return;
+    const body = Object.assign({ document: DOC }, choice);
+    if (S.cur.sentence !== null) body.sentences = [S.cur.sentence];
+    else { body.start = S.cur.start; body.end = S.cur.end; }
+    const res = await api("POST", "/api/codings", body);
+    if (res.created_code) await loadCodes();
+    remember(res.code);
+    const c = S.byId.get(res.code);
+    Z.toast(t("doc.coded_as", { x: c ? c.name : "" }), "ok");
+    await loadCodings(true);
+    closePop();
+  }
+
+  async function recode(codingId, choice) {
+    const res = await api("PATCH", "/api/codings/" + codingId, choice);
+    if (res.created_code) await loadCodes();
+    remember(res.code);
+    await loadCodings(true);
+    closePop();
+  }
+
+  async function uncode(codingId) {
+    await api("DELETE", "/api/codings/" + codingId);
+    await loadCodings(true);
+    if (!pop.hidden) renderHere();
+  }
+
+  function applyRecent(i) {
+    if (S.recent[i] !== undefined && S.cur) apply({ code: S.recent[i] });
+  }
+
+  function renderRecent() {
+    const box = clear($("pop-recent"));
+    if (!S.recent.length || !canWrite) return;
+    box.appendChild(el("span", { class: "muted small", text: t("doc.recent") + " " }));
+    S.recent.forEach((id, i) => {
+      const c = S.byId.get(id);
+      if (!c) return;
+      box.appendChild(el("button", { type: "button", on: { click: () => applyRecent(i) } }, el("kbd", { text: i + 1 }), c.name));
+    });
+  }
+
+  function renderHere() {
+    const box = clear($("pop-here"));
+    if (!S.cur) return;
+    const here = S.codings.filter((k) => k.start < S.cur.end && k.end > S.cur.start);
+    if (!here.length) return;
+    box.appendChild(el("div", { class: "muted small", text: t("doc.here") }));
+    for (const k of here) box.appendChild(hereRow(k));
+  }
+
+  function hereRow(k) {
+    const sw = el("span", { class: "swatch" });
+    sw.style.backgroundColor = colorOf(k.code);
+    const row = el("div", { class: "row" }, sw, el("span", { text: nameOf(k) }), el("span", { class: "who", text: k.coder }));
+    if (canWrite) {
+      row.appendChild(el("button", { type: "button", class: "ghost", text: t("doc.recode"), on: { click: () => openPop(k.id) } }));
+      row.appendChild(el("button", { type: "button", class: "danger", text: t("doc.remove"), on: { click: () => uncode(k.id) } }));
+    }
+    return row;
+  }
+
+  // -- side panel ------------------------------------------------------------------------
+  function renderCodingList() {
+    const list = clear($("coding-list"));
+    if (!S.codings.length) { list.appendChild(el("li", { class: "muted", text: t("doc.no_codings") })); return; }
+    for (const k of S.codings) {
+      const text = S.cps.slice(k.start, Math.min(k.end, k.start + 160)).join("");
+      const li = el("li", { data: { id: k.id } },
+        el("div", { class: "code-name", text: nameOf(k) }),
+        el("div", { class: "excerpt", text }),
+        codingMeta(k));
+      li.style.borderLeftColor = colorOf(k.code);
+      li.addEventListener("click", (e) => { if (e.target.tagName !== "BUTTON") jumpTo(k.start, k.end, true); });
+      list.appendChild(li);
+    }
+    highlightList();
+  }
+
+  function codingMeta(k) {
+    const meta = el("div", { class: "meta" }, el("span", { text: k.coder }), el("span", { text: "[" + k.start + ", " + k.end + ")" }));
+    if (canWrite) {
+      meta.appendChild(el("button", { type: "button", class: "ghost", text: t("doc.recode"), on: { click: () => { jumpTo(k.start, k.end, false); openPop(k.id); } } }));
+      meta.appendChild(el("button", { type: "button", class: "danger", text: t("doc.remove"), on: { click: () => uncode(k.id) } }));
+    }
+    return meta;
+  }
+
+  function highlightList() {
+    for (const li of $("coding-list").children) {
+      const k = S.codings.find((x) => String(x.id) === li.dataset.id);
+      li.classList.toggle("hl", !!(k && S.cur && k.start < S.cur.end && k.end > S.cur.start));
+    }
+  }
+
+  function chunkAt(cp) {
+    let lo = 0;
+    let hi = S.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (S.chunks[mid].start <= cp) lo = mid; else hi = mid - 1;
+    }
+    return S.chunks[lo];
+  }
+
+  function jumpTo(start, end, flash) {
+    const c = chunkAt(start);
+    if (!c) return;
+    if (!c.rendered) renderChunk(c);
+    const seg = Array.from(c.node.children).find((n) => +n.dataset.s <= start && +n.dataset.e > start);
+    if (seg) {
+      seg.scrollIntoView({ block: "center" });
+      if (flash) { seg.classList.remove("flash"); void seg.offsetWidth; seg.classList.add("flash"); }
+    }
+    const si = sentenceAt(start);
+    const target = si >= 0 && S.sents[si][0] === start && S.sents[si][1] === end ? sentenceTarget(si) : { start, end, sentence: null, rect: null };
+    setCurrent(target, false);
+  }
+
+  function jumpFromHash() {
+    const m = /at=(\d+)-(\d+)/.exec(location.hash);
+    if (m) jumpTo(+m[1], +m[2], true);
+  }
+
+  // -- memos -----------------------------------------------------------------------------
+  async function loadMemos() {
+    const memos = await api("GET", "/api/memos" + Z.query({ target_type: "document", target_id: DOC }));
+    const list = clear($("memo-list"));
+    for (const m of memos) list.appendChild(memoItem(m));
+  }
+
+  function memoItem(m) {
+    const text = el("div", { class: "memo-text", text: m.text });
+    const li = el("li", null, m.title ? el("strong", { text: m.title }) : null, text,
+      el("div", { class: "meta" }, el("span", { text: (m.coder || "") + " " + (m.modified || m.created || "").slice(0, 16).replace("T", " ") })));
+    if (canWrite) {
+      const meta = li.lastChild;
+      meta.appendChild(el("button", { type: "button", class: "link", text: t("common.edit"), on: { click: () => editMemo(li, m) } }));
+      meta.appendChild(el("button", { type: "button", class: "link", text: t("common.delete"), on: { click: async () => { await api("DELETE", "/api/memos/" + m.id); loadMemos(); } } }));
+    }
+    return li;
+  }
+
+  function editMemo(li, m) {
+    const area = el("textarea", { value: m.text, attrs: { rows: "5" } });
+    const save = el("button", { type: "button", text: t("common.save"), on: { click: async () => {
+      await api("PATCH", "/api/memos/" + m.id, { text: area.value });
+      loadMemos();
+    } } });
+    clear(li).append(area, save);
+    area.focus();
+  }
+
+  async function addMemo(e) {
+    e.preventDefault();
+    const text = $("memo-text").value.trim();
+    if (!text) return;
+    await api("POST", "/api/memos", { target_type: "document", target_id: DOC, text, title: $("memo-title").value.trim() });
+    $("memo-text").value = "";
+    $("memo-title").value = "";
+    loadMemos();
+  }
+
+  // -- original text ---------------------------------------------------------------------
+  let originalShown = false;
+  async function toggleOriginal() {
+    originalShown = !originalShown;
+    const box = $("original");
+    if (originalShown && !box.childNodes.length) {
+      const res = await api("GET", "/api/documents/" + DOC + "/text?original=true");
+      for (let i = 0; i < res.text.length; i += 20000) box.appendChild(el("div", { text: res.text.slice(i, i + 20000) }));
+    }
+    box.hidden = !originalShown;
+    reader.hidden = originalShown;
+    $("original-note").hidden = !originalShown;
+    $("toggle-original").textContent = t(originalShown ? "doc.cleaned" : "doc.original");
+  }
+
+  // -- keys and wiring -------------------------------------------------------------------
+  function move(step) {
+    const from = S.cur ? sentenceAt(step > 0 ? S.cur.end - 1 : S.cur.start) : -1;
+    const si = Math.max(0, Math.min(S.sents.length - 1, from + step));
+    const target = sentenceTarget(si);
+    if (!target) return;
+    jumpTo(target.start, target.end, false);
+  }
+
+  function onKey(e) {
+    if (Z.typing(e) || e.ctrlKey || e.metaKey) return;
+    const k = e.key;
+    if (k === "Escape") { closePop(); setCurrent(null); }
+    else if (k === "j" || k === "J") { e.preventDefault(); move(1); }
+    else if (k === "k" || k === "K") { e.preventDefault(); move(-1); }
+    else if ((k === "c" || k === "C" || k === "Enter") && S.cur) { e.preventDefault(); openPop(); }
+    else if (/^[1-9]$/.test(k) && S.cur) { e.preventDefault(); applyRecent(+k - 1); }
+    else if (k === "o" || k === "O") { if (S.info && S.info.has_original) toggleOriginal(); }
+    else if (k === "m" || k === "M") { e.preventDefault(); showTab("memos"); $("memo-text").focus(); }
+    else if (k === "?") $("help").hidden = !$("help").hidden;
+  }
+
+  function showTab(name) {
+    for (const b of document.querySelectorAll(".side .tab")) b.classList.toggle("on", b.dataset.tab === name);
+    for (const b of document.querySelectorAll(".side .tab-body")) b.hidden = b.dataset.body !== name;
+  }
+
+  function wire() {
+    reader.addEventListener("mouseup", onReaderUp);
+    input.addEventListener("input", suggest);
+    input.addEventListener("keydown", onInputKey);
+    $("pop-close").addEventListener("click", closePop);
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("mousedown", (e) => {
+      if (!pop.hidden && !pop.contains(e.target) && !reader.contains(e.target)) closePop();
+    });
+    for (const b of document.querySelectorAll(".side .tab")) b.addEventListener("click", () => showTab(b.dataset.tab));
+    $("memo-form").addEventListener("submit", addMemo);
+    $("memo-form").hidden = !canWrite;
+    $("toggle-original").addEventListener("click", toggleOriginal);
+    $("help-btn").addEventListener("click", () => { $("help").hidden = !$("help").hidden; });
+    reader.addEventListener("scroll", () => { if (!pop.hidden && S.cur && !S.cur.rect) placePop(); }, { passive: true });
+    window.addEventListener("resize", () => sizePlaceholders());
+    document.addEventListener("zhagen:changed", async () => { await loadCodes(); await loadCodings(true); loadMemos(); });
+    document.addEventListener("visibilitychange", () => { if (!document.hidden) loadCodings(true); });
+  }
+
+  wire();
+  loadAll();
+})();

@@ -1,0 +1,300 @@
+"""End to end: a real Chromium against a real ``zhagen serve`` on 127.0.0.1.
+
+Import by drag and drop, code a clicked sentence and a mouse-selected span, reload and see
+them kept; build a category and drag a concept into it; download the tables; a document
+full of HTML runs nothing; the login; the map page. Screenshots of the main pages are
+saved (see ``conftest.shots``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from web_support import XSS_TEXT, make_project
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+# The first sentence starts with U+20000 (two UTF-16 units, one code point): offsets sent by
+# the page must be code points.
+FIRST = "𠀀企业是创新主体。"
+TEXT = FIRST + "政府提供政策支持。高校参与产学研合作。"
+
+
+def _headers(page) -> dict[str, str]:
+    token = page.get_attribute('meta[name="csrf-token"]', "content")
+    return {"X-CSRF-Token": token or "", "Content-Type": "application/json"}
+
+
+def _api(page, method: str, url: str, body: object = None) -> object:
+    r = page.request.fetch(url, method=method, headers=_headers(page),
+                           data=None if body is None else json.dumps(body))  # fmt: skip
+    assert r.ok, r.text()
+    return r.json()
+
+
+def _drop(page, name: str, text: str) -> None:
+    """Drop a file on the drop zone as a browser does (a DataTransfer with a File)."""
+    page.evaluate(
+        """([name, text]) => {
+            const dt = new DataTransfer();
+            dt.items.add(new File([text], name, { type: "text/plain" }));
+            const zone = document.getElementById("dropzone");
+            for (const type of ["dragenter", "dragover", "drop"]) {
+              zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+            }
+        }""",
+        [name, text],
+    )
+
+
+def _empty_project(folder: Path) -> Path:
+    from zhagen.project import Project
+
+    path = folder / "empty.zhagen"
+    Project.create(path).close()
+    return path
+
+
+def test_import_code_reload(page, serve, tmp_path: Path, shots: Path) -> None:
+    server = serve(_empty_project(tmp_path))
+    page.goto(server.url + "/documents")
+    _drop(page, "政策文本.txt", TEXT)
+    page.wait_for_selector("#import-report .file.ok")
+    assert "政策文本.txt" in page.inner_text("#import-report")
+    page.screenshot(path=str(shots / "documents.png"))
+    page.click("#doc-table a")
+    page.wait_for_selector('.seg[data-i="1"]')
+    # 1. click a sentence, type a new code, Enter
+    page.click('.seg[data-i="1"]')
+    page.wait_for_selector("#code-pop:not([hidden])")
+    page.fill("#code-input", "政策支持")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#coding-list li .code-name")
+    # 2. select a span with the mouse, type another code
+    page.evaluate(
+        "() => document.addEventListener('mouseup', () => { window.__sel = getSelection().toString(); }, true)"
+    )
+    box = page.locator('.seg[data-i="0"]').bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 1, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, y, steps=5)
+    page.mouse.up()
+    page.wait_for_selector("#code-pop:not([hidden])")
+    selected = page.evaluate("() => window.__sel")
+    page.fill("#code-input", "企业主体")
+    page.screenshot(path=str(shots / "document_coding.png"))
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#coding-list li .code-name').length === 2"
+    )
+    # 3. reload: both codings are still there, drawn as stripes
+    page.reload()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#coding-list li .code-name').length === 2"
+    )
+    assert page.locator(".seg.coded").count() >= 2
+    names = page.locator("#coding-list .code-name").all_inner_texts()
+    assert sorted(names) == ["企业主体", "政策支持"]
+    page.screenshot(path=str(shots / "document.png"))
+    codings = _api(page, "GET", server.url + "/api/documents/1/codings")["codings"]
+    spans = _api(page, "GET", server.url + "/api/documents/1/sentences")["spans"]
+    by_name = {k["code_name"]: k for k in codings}
+    assert (
+        [by_name["政策支持"]["start"], by_name["政策支持"]["end"]]
+        == spans[1]
+        == [len(FIRST), len(FIRST) + 9]
+    )
+    span = by_name["企业主体"]
+    assert span["start"] == 0 and 1 < span["end"] <= len(FIRST)
+    assert TEXT[span["start"] : span["end"]] == selected.strip()
+
+
+def _coded_project(folder: Path) -> Path:
+    project = make_project(
+        folder, {"a.txt": TEXT, "b.txt": "龙头企业牵头组建创新联合体。政策支持中小企业。"}
+    )
+    from zhagen.project import Project
+
+    with Project.open(project) as p:
+        p.code_sentence(1, 1, p.add_code("政策支持"), coder="甲")
+        p.code_sentence(2, 1, "政策支持", coder="甲")
+    return project
+
+
+def test_build_category_and_move_concept(page, serve, tmp_path: Path, shots: Path) -> None:
+    server = serve(_coded_project(tmp_path))
+    page.goto(server.url + "/codes")
+    page.wait_for_selector(".node .name")
+    page.fill("#new-name", "政府引导")
+    page.select_option("#new-level", "2")
+    page.click("#new-code button[type=submit]")
+    category = page.locator(".node", has_text="政府引导")
+    category.wait_for()
+    concept = page.locator(".node", has_text="政策支持")
+    concept.drag_to(category)
+    page.wait_for_selector("#tree ul .node:has-text('政策支持')")
+    codes = {c["name"]: c for c in _api(page, "GET", server.url + "/api/codes")}
+    assert codes["政策支持"]["parent"] == codes["政府引导"]["id"]
+    assert codes["政府引导"]["total"] == 2 and codes["政府引导"]["level_name"] == "初始范畴"
+    page.click(".node:has-text('政府引导') .name")
+    page.check("#detail input[type=checkbox]")
+    page.wait_for_selector("#detail .context-list li mark")
+    assert "政策支持" in page.inner_text("#detail .context-list")
+    page.screenshot(path=str(shots / "codes.png"))
+    # undo (Ctrl+Z) puts the concept back at the top level
+    page.click("#tree")
+    page.keyboard.press("Control+z")
+    page.wait_for_function("() => !document.querySelector('#tree ul .node')")
+
+
+def test_export_tables(page, serve, tmp_path: Path, shots: Path) -> None:
+    server = serve(_coded_project(tmp_path))
+    page.goto(server.url + "/tables")
+    page.wait_for_selector("#report table")
+    page.screenshot(path=str(shots / "tables.png"))
+    for label, name in (
+        ("XLSX", "coding_tables.xlsx"),
+        ("DOCX", "coding_tables.docx"),
+        ("QDPX", "project.qdpx"),
+    ):
+        with page.expect_download() as info:
+            page.click(f"#report-actions button:has-text('{label}')")
+        download = info.value
+        assert download.suggested_filename == name
+        path = tmp_path / name
+        download.save_as(str(path))
+        assert path.read_bytes()[:2] == b"PK" and path.stat().st_size > 1000
+
+
+def test_document_html_is_shown_as_text(page, serve, tmp_path: Path, shots: Path) -> None:
+    project = make_project(tmp_path, {"x.txt": XSS_TEXT})
+    from zhagen.project import Project
+
+    with Project.open(project) as p:
+        code = p.add_code('<img src=x onerror="window.__xss=2">')
+        p.code_sentence(1, 1, code, coder="<script>window.__xss=3</script>")
+        p.add_memo("document", 1, "<script>window.__xss=4</script><b>粗</b>")
+    server = serve(project)
+    page.goto(server.url + "/documents/1")
+    page.wait_for_selector("#coding-list li .code-name")
+    page.click(".side .tab[data-tab=memos]")
+    page.wait_for_selector("#memo-list li")
+    page.click('.seg[data-i="1"]')
+    page.wait_for_selector("#code-pop:not([hidden])")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(shots / "xss.png"))
+    text = page.inner_text("#reader")
+    assert "<script>alert(1)</script>" in text and '<img src=x onerror="window.__xss=1">' in text
+    assert page.locator("#main img, #main script").count() == 0
+    assert page.locator("#memo-list b").count() == 0
+    assert "<b>粗</b>" in page.inner_text("#memo-list")
+    for path in ("/codes", "/documents", "/tables"):
+        page.goto(server.url + path)
+        page.wait_for_timeout(800)
+        assert page.locator("#main img").count() == 0
+    assert page.evaluate("() => window.__xss") is None
+    assert page.dialogs == []
+
+
+def test_login_required_beyond_loopback(page, serve, tmp_path: Path, shots: Path) -> None:
+    server = serve(make_project(tmp_path), "--auth")
+    assert server.token
+    page.goto(server.url + "/documents")
+    assert "/login" in page.url
+    page.fill("#token", "wrong-token")
+    page.click("#token-form button")
+    page.wait_for_selector("#login-error:not([hidden])")
+    page.screenshot(path=str(shots / "login.png"))
+    r = page.request.get(server.url + "/api/documents")
+    assert r.status == 401 and r.json()["error"]["code"] == "unauthorized"
+    page.fill("#token", server.token)
+    page.click("#token-form button")
+    page.wait_for_url("**/documents")
+    page.wait_for_selector("#doc-table a")
+    assert page.request.get(server.url + "/api/documents").ok
+    page.click("#logout")
+    page.wait_for_url("**/login*")
+    assert page.request.get(server.url + "/api/documents").status == 401
+
+
+def _demo_project(folder: Path) -> Path:
+    from zhagen.project import Project
+
+    path = folder / "demo.zhagen"
+    with Project.create(path) as p:
+        p.add([ROOT / "examples" / "docs", ROOT / "examples" / "cnki"])
+        try:
+            from zhagen.demo_coding import run_coding
+        except ImportError:  # the demo's coding script is optional here
+            p.code_sentence(1, 0, p.add_code("政策支持"), coder="甲")
+        else:
+            run_coding(p)
+    return path
+
+
+def test_model_map_and_page_screenshots(page, serve, tmp_path: Path, shots: Path) -> None:
+    server = serve(_demo_project(tmp_path))
+    page.goto(server.url + "/model")
+    page.wait_for_selector("#diagram svg text")
+    page.screenshot(path=str(shots / "model.png"))
+    with page.expect_download() as info:
+        page.click("#dl-png")
+    assert info.value.suggested_filename == "model.png"
+    with page.expect_download() as info:
+        page.click("#dl-svg")
+    svg = Path(info.value.path()).read_text(encoding="utf-8")
+    assert svg.startswith("<?xml") and "<svg" in svg
+    page.goto(server.url + "/map")
+    page.wait_for_selector("#map-form button[type=submit]")
+    page.click("#map-form button[type=submit]")
+    page.wait_for_selector("iframe.map-frame", timeout=180_000)
+    frame = page.frame_locator("iframe.map-frame")
+    frame.locator("canvas").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(shots / "map.png"))
+    page.click("#map-tabs .tab[data-tab=nodes]")
+    page.click(".map-nodes tbody tr >> nth=0")
+    page.wait_for_selector(".records li a")
+    page.screenshot(path=str(shots / "map_nodes.png"))
+    for path, ready, name in (("/documents", "#doc-table a", "documents_demo.png"),
+                              ("/documents/1", "#coding-list li", "document_demo.png"),
+                              ("/saturation", ".verdict", "saturation.png"),
+                              ("/agreement", "#report table", "agreement.png"),
+                              ("/settings", "#history td", "settings.png")):  # fmt: skip
+        page.goto(server.url + path)
+        page.wait_for_selector(ready)
+        page.screenshot(path=str(shots / name))
+    page.click("#lang")
+    page.wait_for_selector("text=Settings")
+    page.goto(server.url + "/codes")
+    page.wait_for_selector(".node .name")
+    page.screenshot(path=str(shots / "codes_en.png"))
+
+
+def test_large_document_renders_in_chunks(page, serve, tmp_path: Path, shots: Path) -> None:
+    """A 300-page report: only the chunks near the viewport exist in the page."""
+    n = 12_000
+    text = "".join(f"第{i}句：创新联合体推动关键核心技术攻关，政策支持企业发展。" for i in range(n))
+    server = serve(make_project(tmp_path, {"report.txt": text}))
+    page.goto(server.url + "/documents/1")
+    page.wait_for_selector('.seg[data-i="0"]')
+    assert page.locator(".chunk").count() > 100
+    assert page.locator(".seg").count() < 3000
+    page.evaluate(
+        "() => { const r = document.getElementById('reader'); r.scrollTop = r.scrollHeight; }"
+    )
+    page.wait_for_selector(f'.seg[data-i="{n - 1}"]')
+    assert page.locator('.seg[data-i="0"]').count() == 0  # the first chunk was emptied
+    assert page.locator(".seg").count() < 3000
+    page.click(f'.seg[data-i="{n - 2}"]')
+    page.fill("#code-input", "关键技术")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#coding-list li .code-name")
+    codings = _api(page, "GET", server.url + "/api/documents/1/codings")["codings"]
+    spans = _api(page, "GET", server.url + "/api/documents/1/sentences")["spans"]
+    assert [codings[0]["start"], codings[0]["end"]] == spans[n - 2]
+    page.screenshot(path=str(shots / "large_document.png"))
