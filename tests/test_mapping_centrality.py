@@ -47,3 +47,13 @@ def test_sigma_form() -> None:
     b = np.array([0.0, 0.5, 0.1, 0.3])
     s = np.array([5.0, 0.0, 2.0, np.nan])
     assert sigma(b, s).tolist() == pytest.approx([1.0, 1.0, 1.1**2, 1.0])
+
+
+def test_sigma_stays_finite_for_huge_bursts() -> None:
+    import numpy as np
+
+    from zhagen.mapping.centrality import sigma
+
+    out = sigma(np.array([0.5, 0.1, 0.0]), np.array([15000.0, 2.0, 9000.0]))
+    assert np.isfinite(out).all() and out[0] == np.finfo(np.float64).max
+    assert out[1] == 1.1**2 and out[2] == 1.0

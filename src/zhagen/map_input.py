@@ -10,7 +10,7 @@ once per record. Duplicates (``documents.dup_of``) are left out unless asked for
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from zhagen.errors import ParameterError
@@ -44,20 +44,23 @@ def keyword_terms(by_lang: Mapping[str, list[str]], lang: str) -> list[str]:
     return list(out)
 
 
-def _doc_terms(seg: Segmenter, title: str, abstract: str, body: str | None) -> list[str]:
-    text = body if body is not None else f"{title}\n{abstract}"
+def _doc_terms(seg: Segmenter, text: str) -> list[str]:
     return list(dict.fromkeys(seg.terms(text)))
 
 
 def map_input(
     store: Store,
     params: MapParams,
-    segmenter: Segmenter,
+    segmenter: Callable[[], Segmenter],
     *,
     thesaurus: Mapping[str, str] | None = None,
     keep_duplicates: bool = False,
 ) -> MapInput:
-    """Read every document to map and return its terms as a :class:`MapInput`."""
+    """Read every document to map and return its terms as a :class:`MapInput`.
+
+    ``segmenter`` is called only when some document needs segmenting (loading the
+    dictionary takes a second; a map of keywords alone never needs it).
+    """
     from zhagen.text.lexicon import apply_thesaurus
 
     if params.field not in {"keywords", "terms"}:
@@ -71,14 +74,15 @@ def map_input(
             f"--lang must be zh, en or all, not {params.lang!r}",
         )
     inp = MapInput(doc_ids=[], years=[], terms=[], titles=[])
-    for doc_id, year, _type, title, abstract, body, keywords in q.map_rows(
-        store, keep_duplicates=keep_duplicates
-    ):
+    seg: Segmenter | None = None
+    rows = q.map_rows(store, keep_duplicates=keep_duplicates, texts=params.field == "terms")
+    for doc_id, year, title, keywords, has_body, text in rows:
         terms: list[str] = []
-        if params.field == "keywords":
+        if params.field == "keywords" and keywords != "{}":
             terms = keyword_terms(json.loads(keywords), params.lang)
-        if not terms and (params.field == "terms" or body is not None):
-            terms = _doc_terms(segmenter, title, abstract, body)
+        if not terms and (params.field == "terms" or has_body):
+            seg = seg or segmenter()
+            terms = _doc_terms(seg, text)
         if thesaurus:
             terms = list(dict.fromkeys(apply_thesaurus(terms, thesaurus)))
         inp.doc_ids.append(doc_id)

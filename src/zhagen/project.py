@@ -301,7 +301,7 @@ class Project(CodingMixin, ReportsMixin):
 
             thesaurus = load_thesaurus(p.thesaurus)
         inp = map_input(
-            self.store, p, self.segmenter(), thesaurus=thesaurus, keep_duplicates=keep_duplicates
+            self.store, p, self.segmenter, thesaurus=thesaurus, keep_duplicates=keep_duplicates
         )
         km = build_map(inp, p)
         km.summary.update(

@@ -126,6 +126,10 @@ def betweenness(n: int, i: np.ndarray, j: np.ndarray, backend: str = "auto") -> 
 def sigma(betweenness_values: np.ndarray, burst_strength: np.ndarray) -> np.ndarray:
     """Chen et al.'s (2009) sigma: ``(betweenness + 1) ** burst_strength``.
 
+    On very large corpora burst strengths reach the thousands and sigma leaves the range of
+    a float: such values are reported as the largest finite float (``1.8e308``), which keeps
+    the ranking and keeps CSV/JSON outputs numeric, instead of ``inf``.
+
     >>> import numpy as np
     >>> sigma(np.array([0.5, 0.0, 0.2]), np.array([2.0, 3.0, 0.0])).tolist()
     [2.25, 1.0, 1.0]
@@ -134,4 +138,6 @@ def sigma(betweenness_values: np.ndarray, burst_strength: np.ndarray) -> np.ndar
 
     b = np.asarray(betweenness_values, dtype=np.float64)
     s = np.nan_to_num(np.asarray(burst_strength, dtype=np.float64), nan=0.0)
-    return np.power(b + 1.0, s)
+    with np.errstate(over="ignore"):
+        out = np.power(b + 1.0, s)
+    return np.minimum(out, np.finfo(np.float64).max)

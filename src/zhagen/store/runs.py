@@ -35,11 +35,21 @@ def run_rows(store: Store, kind: str | None = None) -> list[sqlite3.Row]:
     return list(store.conn.execute(sql + " WHERE kind = ? ORDER BY id", (kind,)))
 
 
-def map_rows(store: Store, *, keep_duplicates: bool) -> sqlite3.Cursor:
-    """id, year, type, title, abstract, body, keywords (JSON) of every document to map."""
-    sql = "SELECT id, year, type, title, abstract, body, keywords FROM documents"
-    if not keep_duplicates:
-        sql += " WHERE dup_of IS NULL"
+def map_rows(store: Store, *, keep_duplicates: bool, texts: bool) -> sqlite3.Cursor:
+    """id, year, title, keywords (JSON), has_body, text of every document to map.
+
+    ``text`` (the body of a raw document, or title + abstract of a record) is read only with
+    ``texts=True``; otherwise it is NULL except for raw documents, whose terms always come
+    from their text. Reading no abstracts halves the time on a million records.
+    """
+    text = (
+        "CASE WHEN body IS NOT NULL THEN body ELSE title || char(10) || abstract END"
+        if texts
+        else "body"
+    )
+    sql = f"SELECT id, year, title, keywords, body IS NOT NULL, {text} FROM documents" + (
+        "" if keep_duplicates else " WHERE dup_of IS NULL"
+    )
     return store.conn.execute(sql + " ORDER BY id")
 
 

@@ -1,0 +1,168 @@
+"""One tool builds the author-keyword (WoS ``DE``) co-occurrence network of a WoS file.
+
+    python bench/map_peers.py TOOL WOS_FILE OUT_JSON
+
+``TOOL`` is ``zhagen`` (run it with the project's Python) or a peer from PyPI (``bibx``,
+``metaknowledge``, ``biblium``; run it with the Python of the separate bench
+venv, see ``bench/map.py``). Each runner is the shortest idiomatic code for that tool: read
+the plain-text export with the tool's own reader, then build the network with the tool's
+own co-occurrence function where it has one (metaknowledge, biblium), else count keyword
+pairs per record with ``itertools.combinations`` (bibx has none).
+
+``OUT_JSON`` receives the tool's version, records read and counted, and every edge as
+``[keyword, keyword, count]``, plus in-process seconds for ``import``, ``read`` and
+``network``. ``bench/map.py`` times the whole process (``_util.measure``) and compares
+the edges with zhagen's.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from importlib.metadata import version
+from itertools import combinations
+from typing import Any
+
+Edges = dict[tuple[str, str], int]
+
+
+def _pair_counts(keyword_lists: Iterable[list[str]]) -> Edges:
+    """Co-occurrence counts: every unordered pair of distinct keywords of one record."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for kws in keyword_lists:
+        counts.update(combinations(sorted(set(kws)), 2))
+    return dict(counts)
+
+
+def run_zhagen(path: str, clock: dict[str, float]) -> dict[str, Any]:
+    # zhagen's reader, its keyword normalisation (keyword_terms, as `zhagen map` applies it)
+    # and its vectorised co-occurrence step (X^T X on a sparse document-term matrix).
+    # zhagen imports numpy/pandas/scipy lazily, inside the functions: count them here.
+    import pandas  # noqa: F401
+    import scipy.sparse  # noqa: F401
+
+    from zhagen.formats import read_records
+    from zhagen.map_input import keyword_terms
+    from zhagen.mapping.cooccurrence import cooccurrence, doc_term_matrix
+    from zhagen.mapping.links import upper_edges
+
+    clock["import"] = time.perf_counter()
+    # DE only: keywords["zh"]/["en"] hold the author keywords, ["plus"] Keywords Plus (ID).
+    terms = [
+        keyword_terms({k: v for k, v in rec.keywords.items() if k != "plus"}, "all")
+        for rec in read_records(path)
+    ]
+    clock["read"] = time.perf_counter()
+    dt = doc_term_matrix(terms)
+    i, j, c = upper_edges(cooccurrence(dt.matrix))
+    clock["network"] = time.perf_counter()
+    v = dt.vocab
+    edges = {(v[a], v[b]): n for a, b, n in zip(i.tolist(), j.tolist(), c.tolist(), strict=True)}
+    return {
+        "version": version("zhagen"),
+        "records_read": len(terms),
+        "records_counted": len(terms),
+        "nodes": len(v),
+        "edges": edges,
+    }
+
+
+def run_metaknowledge(path: str, clock: dict[str, float]) -> dict[str, Any]:
+    import metaknowledge as mk
+
+    clock["import"] = time.perf_counter()
+    rc = mk.RecordCollection(path)  # a set of records: duplicates (same UT) collapse
+    clock["read"] = time.perf_counter()
+    # nodeCount=True calls Graph.node, removed in networkx 2.4: it fails on any networkx
+    # that installs today, so node counts are switched off (edge weights are unaffected).
+    g = rc.networkOneMode("DE", nodeCount=False)
+    clock["network"] = time.perf_counter()
+    return _from_graph(g, len(rc), len(rc), version("metaknowledge"))
+
+
+def run_biblium(path: str, clock: dict[str, float]) -> dict[str, Any]:
+    import biblium
+
+    clock["import"] = time.perf_counter()
+    b = biblium.BiblioStats(f_name=path, db="wos", res_folder=None)
+    clock["read"] = time.perf_counter()
+    # top_n defaults to 20 keywords; a huge top_n keeps them all. Community detection
+    # (partition_network) is off: only the counts are compared.
+    b.get_author_keyword_cooccurrence(vec_stats=False, top_n=10**9, partition_network=False)
+    g = b.author_keyword_cooccurrence_network
+    clock["network"] = time.perf_counter()
+    return _from_graph(g, len(b.df), len(b.df), version("biblium"))
+
+
+def run_bibx(path: str, clock: dict[str, float]) -> dict[str, Any]:
+    import bibx
+
+    clock["import"] = time.perf_counter()
+    with open(path, encoding="utf-8") as fh:
+        coll = bibx.read_wos(fh)  # merges duplicates (same DOI / identifiers)
+    clock["read"] = time.perf_counter()
+    # Article.keywords is Keywords Plus (ID); the author keywords (DE) are in extra.
+    edges = _pair_counts(a.extra.get("author_keywords", []) for a in coll.articles)
+    clock["network"] = time.perf_counter()
+    n = len(coll.articles)
+    return {
+        "version": version("bibx"),
+        "records_read": n,
+        "records_counted": n,
+        "nodes": _n_nodes(a.extra.get("author_keywords", []) for a in coll.articles),
+        "edges": edges,
+    }
+
+
+def _n_nodes(keyword_lists: Iterable[list[str]]) -> int:
+    return len({k for kws in keyword_lists for k in kws})
+
+
+def _from_graph(g: Any, read: int, counted: int, ver: str) -> dict[str, Any]:
+    edges: Edges = {}
+    loops = 0
+    for a, b, d in g.edges(data=True):
+        if a == b:  # a keyword repeated within a record
+            loops += 1
+            continue
+        key = (a, b) if a < b else (b, a)
+        edges[key] = edges.get(key, 0) + int(round(d.get("weight", 1)))
+    return {
+        "version": ver,
+        "records_read": read,
+        "records_counted": counted,
+        "nodes": g.number_of_nodes(),
+        "edges": edges,
+        "self_loops_dropped": loops,
+    }
+
+
+RUNNERS: dict[str, Callable[[str, dict[str, float]], dict[str, Any]]] = {
+    "zhagen": run_zhagen,
+    "metaknowledge": run_metaknowledge,
+    "biblium": run_biblium,
+    "bibx": run_bibx,
+}
+
+
+def main(tool: str, path: str, out: str) -> None:
+    clock = {"start": time.perf_counter()}
+    res = RUNNERS[tool](path, clock)
+    res["times"] = {
+        "import": clock["import"] - clock["start"],
+        "read": clock["read"] - clock["import"],
+        "network": clock["network"] - clock["read"],
+    }
+    res["tool"] = tool
+    res["edges"] = [[a, b, n] for (a, b), n in sorted(res["edges"].items())]
+    with open(out, "w", encoding="utf-8") as fh:
+        json.dump(res, fh, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4 or sys.argv[1] not in RUNNERS:
+        sys.exit(f"usage: map_peers.py {{{','.join(RUNNERS)}}} WOS_FILE OUT_JSON")
+    main(*sys.argv[1:])
