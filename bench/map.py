@@ -363,9 +363,8 @@ def bench_wos(args: argparse.Namespace) -> None:
     n = 344 * args.peers_times
     data = replicate(WOS, "wos", n)
     ready, skipped = ensure_peers(args.bench_venv, args.peers)
-    tools = {
-        "zhagen": {"python": sys.executable, "version": _zhagen_version(), "license": "MIT"}
-    } | ready
+    me = {"python": sys.executable, "version": _zhagen_version(), "license": "MIT"}
+    tools = {"zhagen": me, "zhagen-2proc": me} | ready
 
     # Correctness on the original file (not timed).
     small = {t: run_tool(t, info["python"], WOS, 1)[1] for t, info in tools.items()}

@@ -38,13 +38,14 @@ def _pair_counts(keyword_lists: Iterable[list[str]]) -> Edges:
 
 
 def run_zhagen(path: str, clock: dict[str, float]) -> dict[str, Any]:
-    # zhagen's reader, its keyword normalisation (keyword_terms, as `zhagen map` applies it)
+    # zhagen's reader (one process, or with ``zhagen-2proc`` two processes on chunks of the
+    # file, as its import does), its keyword normalisation (keyword_terms, as `zhagen map` applies it)
     # and its vectorised co-occurrence step (X^T X on a sparse document-term matrix).
     # zhagen imports numpy/pandas/scipy lazily, inside the functions: count them here.
     import pandas  # noqa: F401
     import scipy.sparse  # noqa: F401
 
-    from zhagen.formats import read_records
+    from zhagen.formats import read_records, read_records_parallel
     from zhagen.map_input import keyword_terms
     from zhagen.mapping.cooccurrence import cooccurrence, doc_term_matrix
     from zhagen.mapping.links import upper_edges
@@ -53,7 +54,9 @@ def run_zhagen(path: str, clock: dict[str, float]) -> dict[str, Any]:
     # DE only: keywords["zh"]/["en"] hold the author keywords, ["plus"] Keywords Plus (ID).
     terms = [
         keyword_terms({k: v for k, v in rec.keywords.items() if k != "plus"}, "all")
-        for rec in read_records(path)
+        for rec in (
+            read_records_parallel(path, workers=WORKERS) if WORKERS > 1 else read_records(path)
+        )
     ]
     clock["read"] = time.perf_counter()
     dt = doc_term_matrix(terms)
@@ -140,8 +143,16 @@ def _from_graph(g: Any, read: int, counted: int, ver: str) -> dict[str, Any]:
     }
 
 
+def run_zhagen_2proc(path: str, clock: dict[str, float]) -> dict[str, Any]:
+    global WORKERS
+    WORKERS = 2
+    return run_zhagen(path, clock)
+
+
+WORKERS = 1
 RUNNERS: dict[str, Callable[[str, dict[str, float]], dict[str, Any]]] = {
     "zhagen": run_zhagen,
+    "zhagen-2proc": run_zhagen_2proc,
     "metaknowledge": run_metaknowledge,
     "biblium": run_biblium,
     "bibx": run_bibx,

@@ -469,3 +469,22 @@ def test_utf16_plain_text() -> None:
     data = "FN Clarivate\nVR 1.0\nPT J\nAU Müller, K\nTI Über Ökonomie\nPY 2022\nER\nEF\n"
     (rec,) = _records(data.encode("utf-16"))
     assert rec.authors == ["Müller, K"] and rec.title == "Über Ökonomie"
+
+
+def test_parallel_reading_equals_serial(corpora, tmp_path, monkeypatch) -> None:
+    """read_records_parallel: same records, numbers and problems as one process."""
+    import zhagen.formats as formats
+    from zhagen.formats import read_records, read_records_parallel
+
+    src = (corpora / "wos" / "plaintext_344_fullrecord.txt").read_bytes()
+    path = tmp_path / "wos.txt"
+    path.write_bytes(src)
+    real = formats._chunks
+    monkeypatch.setattr(formats, "_chunks", lambda p, s, size: real(p, s, 200_000))
+    serial = list(read_records(path))
+    parallel = list(read_records_parallel(path, workers=2))
+    assert len(parallel) == len(serial) == 344
+    assert [r.record for r in parallel] == list(range(1, 345))
+    assert [(r.title, r.keywords, r.cited_refs) for r in parallel] == [
+        (r.title, r.keywords, r.cited_refs) for r in serial
+    ]

@@ -23,7 +23,16 @@ from zhagen.errors import InputError, ParameterError
 from zhagen.formats._io import Source, decode, read_head, source_name
 from zhagen.records import RawRecord
 
-__all__ = ["FORMATS", "CHUNK_STARTS", "detect_format", "iter_chunks", "read_records", "reader_for"]
+__all__ = [
+    "FORMATS",
+    "CHUNK_STARTS",
+    "detect_format",
+    "iter_chunks",
+    "read_chunk",
+    "read_records",
+    "read_records_parallel",
+    "reader_for",
+]
 
 #: format name -> (module, reader function). Order is irrelevant; detection is below.
 FORMATS: dict[str, tuple[str, str]] = {
@@ -50,6 +59,8 @@ CHUNK_STARTS: dict[str, bytes] = {
     "cnki-refworks": b"\nRT ",
     "cnki-endnote": b"\n%0 ",
     "cnki-noteexpress": b"\n{Reference Type}:",
+    "wos": b"\nPT ",
+    "cnki-citespace": b"\nPT ",
 }
 _CHUNK_ENCODINGS = {"utf-8", "utf-8-sig", "gb18030", "ascii"}
 
@@ -245,3 +256,49 @@ def _chunks(path: str, start: bytes, size: int) -> Iterator[bytes]:
             pending, carry = buf[: cut + 1], buf[cut + 1 :]
         if pending or carry:
             yield pending + carry
+
+
+def read_chunk(chunk: bytes, fmt: str, name: str) -> list[RawRecord]:
+    """Read one chunk made by :func:`iter_chunks` (records and lines numbered from 1).
+
+    A chunk holding nothing but blank lines gives no records (and no error).
+    """
+    import io
+
+    if not chunk.strip():
+        return []
+    return list(reader_for(fmt)(io.BytesIO(chunk), name=name))
+
+
+def _read_chunk_job(job: tuple[bytes, str, str]) -> tuple[list[RawRecord], int]:
+    chunk, fmt, name = job
+    return read_chunk(chunk, fmt, name), chunk.count(b"\n")
+
+
+def read_records_parallel(
+    path: str | os.PathLike[str], fmt: str | None = None, *, workers: int = 2
+) -> Iterator[RawRecord]:
+    """Like :func:`read_records`, with ``workers`` processes reading chunks of a large export.
+
+    Records come in file order, numbered from 1, with line numbers of the whole file; formats
+    that cannot be cut into chunks are read by :func:`read_records`.
+    """
+    from zhagen.run import map_partitions
+
+    name = os.fspath(path)
+    fmt = fmt or detect_format(path)
+    chunks = iter_chunks(path, fmt)
+    if chunks is None or workers <= 1:
+        yield from read_records(path, fmt, name=name)
+        return
+    records = lines = 0
+    jobs = ((c, fmt, name) for c in chunks)
+    for batch, n_lines in map_partitions(_read_chunk_job, jobs, workers=workers):
+        for rec in batch:
+            rec.record += records
+            for p in rec.problems:
+                p.record = None if p.record is None else p.record + records
+                p.line = None if p.line is None else p.line + lines
+            yield rec
+        records += len(batch)
+        lines += n_lines
