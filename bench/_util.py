@@ -52,9 +52,16 @@ def replicate(src: Path, kind: str, n: int) -> Path:
 
 
 def measure(cmd: list[str], *, cwd: Path | None = None) -> dict[str, float]:
-    """Run a command; return wall seconds and the peak RSS (MB) of its whole process tree."""
+    """Run a command; return wall seconds, the peak RSS (MB) of its whole process tree and
+    the CPU seconds (user + system) of the command and all the processes it waited for.
+
+    CPU time tells what a run costs when other jobs share the machine; wall time does not.
+    """
+    import resource
+
     import psutil
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     ps = psutil.Process(proc.pid)
@@ -70,10 +77,17 @@ def measure(cmd: list[str], *, cwd: Path | None = None) -> dict[str, float]:
         time.sleep(0.05)
     wall = time.perf_counter() - start
     out, err = proc.communicate()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode:
         sys.stderr.write(err.decode("utf-8", "replace"))
         raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(cmd)}")
-    return {"seconds": wall, "peak_mb": peak / 2**20, "stdout": out.decode("utf-8", "replace")}
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {
+        "seconds": wall,
+        "peak_mb": peak / 2**20,
+        "cpu_s": cpu,
+        "stdout": out.decode("utf-8", "replace"),
+    }
 
 
 def table(rows: list[dict], cols: list[str]) -> str:

@@ -7,12 +7,15 @@ segmentation throughput of the chosen segmenter against jieba on the seed texts.
     python bench/import.py --workers 2
 
 Targets (issue 2): 1 000 000 RefWorks records in under 90 s and under 4 GB peak memory.
+The machine is often shared: ``cpu_s`` (all processes) and the load average before and after
+each run say how much of the wall time was this import's own.
 Inputs come from ../shared/corpora (not shipped with zhagen).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -37,6 +40,7 @@ def bench_import(sizes: list[int], workers: int, formats: list[str]) -> list[dic
             for stale in OUT.glob(proj.name + "*"):
                 stale.unlink()
             measure([zhagen, "new", str(proj)])
+            load = os.getloadavg()[0]
             m = measure([zhagen, "add", str(proj), str(data), "--workers", str(workers)])
             mb = data.stat().st_size / 2**20
             rows.append(
@@ -49,6 +53,11 @@ def bench_import(sizes: list[int], workers: int, formats: list[str]) -> list[dic
                     "MB/s": mb / m["seconds"],
                     "peak_MB": m["peak_mb"],
                     "workers": workers,
+                    # all processes: what the run costs whatever else the machine runs
+                    "cpu_s": m["cpu_s"],
+                    "cpu_us/rec": m["cpu_s"] / n * 1e6,
+                    "load_before": load,
+                    "load_after": os.getloadavg()[0],
                 }
             )
             print(table(rows[-1:], list(rows[-1])), flush=True)

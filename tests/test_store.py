@@ -95,3 +95,37 @@ def test_transaction_rolls_back_on_error(tmp_path):
             store.log("will vanish", {})
             raise RuntimeError("boom")
     assert [r["action"] for r in store.log_entries()] == []
+
+
+def test_bulk_writes_checkpoint_in_a_thread_keep_the_log_bounded(tmp_path):
+    import threading
+
+    store = Store.create(tmp_path / "p.zhagen")
+    pragmas = ("cache_size", "wal_autocheckpoint", "journal_size_limit")
+    before = [store.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in pragmas]
+    wal = tmp_path / "p.zhagen-wal"
+    value = "数" * 100_000  # ~300 KB a row: 4 rows are more than the 1 MB limit
+    sizes = []
+    with store.bulk_writes(wal_mb=1):
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        for i in range(40):
+            with store.transaction():
+                store.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?)", (f"k{i}", value))
+            sizes.append(wal.stat().st_size)
+    assert max(sizes) < 4 << 20  # restarted again and again, never 12 MB of log
+    assert [store.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in pragmas] == before
+    assert not [t for t in threading.enumerate() if t.name == "zhagen-checkpoint"]
+    store.close()
+    conn = sqlite3.connect(tmp_path / "p.zhagen")
+    assert conn.execute("SELECT COUNT(*) FROM meta WHERE key LIKE 'k%'").fetchone()[0] == 40
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+def test_bulk_writes_without_a_commit_start_no_thread(tmp_path):
+    store = Store.create(tmp_path / "p.zhagen")
+    with store.bulk_writes():
+        pass
+    with store.transaction():  # an ordinary transaction afterwards
+        store.log("after", {})
+    store.close()

@@ -476,3 +476,93 @@ def test_importing_text_does_not_load_heavy_modules() -> None:
     code = "import sys, zhagen.text; print('opencc' in sys.modules, 'numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+# ---------------------------------------------------------------- fast paths
+def _pipeline(text: str, t2s: bool = True) -> CleanResult:
+    """The steps of clean() one after another, without its fast path (the reference)."""
+    report = dict.fromkeys(C.REPORT_KEYS, 0)
+    text, report["normalised"] = C.normalise(text)
+    text, report["pinyin_garbage"] = C.remove_pinyin_garbage(text)
+    text, report["pinyin_orphans"] = C.remove_orphan_pinyin(text)
+    text, report["furniture_lines"] = remove_furniture(text)
+    text, report["line_joins"] = join_broken_lines(text)
+    text, report["space_joins"] = remove_inline_spaces(text)
+    if t2s:
+        text, report["t2s_chars"] = C.to_simplified(text)
+    text, flags = C.flag_machine_tokens(text)
+    report["machine_tokens"] = len(flags)
+    flags = sorted(flags + C.find_mojibake(text), key=lambda f: (f.start, f.end))
+    return CleanResult(text, report, flags)
+
+
+# pieces that each step acts on, or nearly does
+FRAGMENTS = [
+    "新质生产力研究", "數字經濟", "Digital economy and innovation", "ＡＩ４Ｓ", "增长３．５％",
+    "\u3000", "\xa0", "\u200b", "\u200d", "\u00ad", "\x07", "\r\n", "\t", "\n", "\n\n\n", " \n",
+    "  ", " ", "發(fā)展", "紕?chuàng)新", "(RTD)", "（虚拟现实）", "??", "?;", "?", "\ufffd",
+    BASE64_TOKEN, "Telecommunications", "12", "第3页", "(责任编辑 迟凤玲)", "电话", "a@b.com",
+    "2024年4月1日 星期一", "第05版：理论", "广义货币M\n2\n增长", "目的 探讨", "理论 和实践，",
+    "e\u0301", "𠀀", "😀", "中国科技论坛\nZhongguo Keji Luntan", "避免产生整\n\n合收缩效应,",
+]  # fmt: skip
+
+
+def _fuzz(n: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    out = list(FRAGMENTS)
+    for _ in range(n):
+        parts = [rng.choice(FRAGMENTS) for _ in range(rng.randint(1, 5))]
+        out.append(rng.choice(["", " ", "\n", "，"]).join(parts))
+    return out
+
+
+@pytest.mark.parametrize("t2s", [True, False])
+def test_clean_equals_its_steps_and_fast_path_is_sound(t2s: bool) -> None:
+    zero = dict.fromkeys(C.REPORT_KEYS, 0)
+    for text in _fuzz(3000, seed=7):
+        expected = _pipeline(text, t2s)
+        assert clean(text, t2s=t2s) == expected, repr(text)
+        if not C.needs_cleaning(text, t2s=t2s):
+            assert expected == CleanResult(text, zero, []), repr(text)
+        if not C.needs_normalising(text, t2s=t2s):
+            assert C.normalise(text) == (text, 0), repr(text)
+            assert not t2s or C.to_simplified(text) == (text, 0), repr(text)
+
+
+def test_fast_path_takes_clean_text() -> None:
+    for text in [
+        "新质生产力研究(2024)",
+        "VR（虚拟现实）技术与视觉传达设计",
+        "What is AI? A review",
+    ]:
+        assert not C.needs_cleaning(text)
+    for text in ["新質生產力", "12", "发(fā)展", " 前导空格", "a\n b", BASE64_TOKEN, "乱码??"]:
+        assert C.needs_cleaning(text)
+
+
+def test_ascii_suspects_are_the_control_characters() -> None:
+    for code in range(128):
+        ch = chr(code)
+        assert C._has_suspect(f"a{ch}b") == bool(C._SUSPECT.search(ch)), hex(code)
+
+
+def test_spaces_outside_the_class_are_only_space_and_line_break() -> None:
+    """needs_normalising tests only " " and "\\n" by hand: the class holds every other space."""
+    actionable = C._actionable(False)
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    assert [s for s in spaces if not actionable.search(s)] == ["\n", " "]
+
+
+def test_token_prefilter_never_misses_a_token() -> None:
+    texts = ["".join(_fuzz(40, seed=i)) for i in range(60)]  # long texts, some with tokens
+    texts += ["数字经济" * 60 + f"and{BASE64_TOKEN} more", "word " * 60, "数字经济 AI " * 40]
+    assert not all(C._may_hold_tokens(t) for t in texts)
+    for text in texts:
+        if not C._may_hold_tokens(text):
+            assert C.flag_machine_tokens(text) == (text, []), repr(text)
+        else:
+            assert len(text) < 200 or "aaaa" * 4 in "".join(
+                "a" if re.fullmatch("[A-Za-z0-9+/]", c) else " " for c in text if c.isascii()
+            )

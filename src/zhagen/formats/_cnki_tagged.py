@@ -28,13 +28,15 @@ _BLOCK = 1 << 20  # characters read at a time
 Classify = Callable[[str], "tuple[str, str] | None"]
 
 
-def _pieces(fh: TextIO) -> Iterator[tuple[str, int, bool, bool]]:
-    """Blank-line separated pieces: ``(text, first line, blank line before, terminated)``.
+def _pieces(fh: TextIO) -> Iterator[tuple[list[str], int, bool]]:
+    """Blank-line separated pieces, a block at a time: ``(pieces, separator, terminated)``.
 
-    Lines are split on ``\\n`` only and lose the ``\\r`` of ``\\r\\n``; a lone ``\\r`` stays.
-    A file without blank lines is cut at line ends, so memory stays bounded.
+    ``separator`` is the number of line ends after each piece: 2 (a blank line follows) or
+    1 (a file without blank lines is cut at line ends, so memory stays bounded). Lines are
+    split on ``\\n`` only and lose the ``\\r`` of ``\\r\\n``; a lone ``\\r`` stays. A block's
+    pieces come in one list: a generator step per piece cost more than cutting them.
     """
-    carry, number, blank = "", 1, False
+    carry = ""
     while True:
         block = fh.read(_BLOCK)
         if not block:
@@ -45,23 +47,18 @@ def _pieces(fh: TextIO) -> Iterator[tuple[str, int, bool, bool]]:
         cut = text.rfind("\n\n")
         if cut >= 0:
             carry = text[cut + 2 :]
-            for piece in text[:cut].split("\n\n"):
-                yield piece, number, blank, True
-                number += piece.count("\n") + 2
-                blank = True
+            yield text[:cut].split("\n\n"), 2, True
             continue
         cut = text.rfind("\n")
         if cut < 0:
             carry = text
             continue
         carry = text[cut + 1 :]
-        yield text[:cut], number, blank, True
-        number += text.count("\n", 0, cut) + 1
-        blank = False
+        yield [text[:cut]], 1, True
     if carry:
         terminated = carry.endswith("\n")
         carry = carry[:-1] if terminated or carry.endswith("\r") else carry
-        yield carry, number, blank, terminated
+        yield [carry], 1, terminated
 
 
 @dataclass(slots=True)
@@ -202,20 +199,23 @@ def read_tagged(
     splitter = _Splitter(table, known, classify, start_tags)
     common: set[str] | None = None
     count = unterminated = 0
-    empty = True
+    number, blank, empty = 1, False, True  # first line of a piece; a blank line before it
     with open_text(source, name=label) as fh:
-        for text, number, blank, terminated in _pieces(fh):
-            if empty and text and not text.isspace():
-                empty = False
-            lines = text.split("\n")
-            chunk = _fast(text, lines, number, fast, start_tags) if fast else None
-            done = splitter.put(chunk) if chunk else splitter.feed(lines, number, blank)
-            if not terminated:
-                unterminated = number + len(lines) - 1
-            for ready in done:
-                count += 1
-                yield _build(ready, label, count, fmt)
-                common = set(ready.fields) if common is None else common & ready.fields.keys()
+        for pieces, separator, terminated in _pieces(fh):
+            for text in pieces:
+                if empty and text and not text.isspace():
+                    empty = False
+                lines = text.split("\n")
+                chunk = _fast(text, lines, number, fast, start_tags) if fast else None
+                done = splitter.put(chunk) if chunk else splitter.feed(lines, number, blank)
+                if not terminated:
+                    unterminated = number + len(lines) - 1
+                number += len(lines) - 1 + separator
+                blank = separator == 2
+                for ready in done:
+                    count += 1
+                    yield _build(ready, label, count, fmt)
+                    common = _narrow(common, ready.fields)
         last = splitter.cur
         if last is not None:
             count += 1
@@ -224,6 +224,15 @@ def read_tagged(
             yield rec
     if count == 0:
         raise no_records(label, what[0], what[1], empty=empty)
+
+
+def _narrow(common: set[str] | None, fields: dict[str, str]) -> set[str]:
+    """The fields every record so far has (see _check_truncated), updated in place."""
+    if common is None:
+        return set(fields)
+    if not fields.keys() >= common:  # a C-level test: no new set for the usual record
+        common &= fields.keys()
+    return common
 
 
 def _fast(

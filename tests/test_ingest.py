@@ -1,0 +1,210 @@
+"""The import pipeline's fast paths: parallel chunks, staged rows, duplicates, JSON, GC."""
+
+from __future__ import annotations
+
+import gc
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import zhagen
+import zhagen.formats as formats
+import zhagen.ingest as ingest
+from zhagen.store import docs as q
+from zhagen.store.db import Store
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _rows(path: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def _tables(path: Path) -> tuple[list[tuple], list[tuple]]:
+    """Documents and problems. The message of a truncated last record is left out: the
+    fields it names as missing are those of the records read with it, which a chunk holds
+    fewer of (the last chunk is read together with the one before it)."""
+    docs = _rows(path, "SELECT * FROM documents ORDER BY id")
+    probs = _rows(
+        path,
+        "SELECT source_id, path, record, line, severity, code, "
+        "CASE code WHEN 'truncated' THEN '' ELSE zh || en END FROM problems ORDER BY id",
+    )
+    return docs, probs
+
+
+def _chunked(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """Make every file large enough to be cut, into chunks of about ``size`` bytes."""
+    real = formats._chunks
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(formats, "_chunks", lambda p, s, _size: real(p, s, size))
+
+
+def _refworks(records: list[tuple[str, str, str]]) -> bytes:
+    """A RefWorks export of (title, year, doi) records."""
+    out = []
+    for title, year, doi in records:
+        lines = ["RT Journal Article", "A1 张三;李四;", f"T1 {title}", f"YR {year}"]
+        if doi:
+            lines.append(f"DO {doi}")
+        out.append("\r\n".join(lines) + "\r\n\r\n")
+    return "".join(out).encode("utf-8")
+
+
+@pytest.mark.parametrize("name", ["refworks", "wos"])
+def test_parallel_import_equals_serial_in_every_column(corpora, tmp_path, monkeypatch, name):
+    """Chunks read by two workers and staged as SQLite images: the same rows, ids, problems."""
+    if name == "refworks":
+        data = (corpora / "cnki" / "refworks_2024_298.txt").read_bytes() * 2
+    else:  # the records twice in one file (two files one after the other shift line numbers)
+        text = (corpora / "wos" / "plaintext_344_fullrecord.txt").read_text("utf-8-sig")
+        head, _, body = text.partition("\nPT ")
+        body = "PT " + body[: body.rindex("\nEF")] + "\n"
+        data = (head + "\n" + body + body + "EF\n").encode("utf-8")
+    path = tmp_path / f"{name}.txt"
+    path.write_bytes(data[: len(data) - 200])  # the last record cut short
+    serial = tmp_path / "serial.zhagen"
+    with zhagen.Project.create(serial) as p:
+        p.add(path, workers=1)
+    _chunked(monkeypatch, 150_000)
+    parallel = tmp_path / "parallel.zhagen"
+    with zhagen.Project.create(parallel) as p:
+        report = p.add(path, workers=2)
+    assert report.records > 400 and report.files[0].duplicates > 200
+    assert _tables(parallel) == _tables(serial)
+
+
+def test_duplicates_are_marked_as_mark_duplicates_marks_them(tmp_path, monkeypatch):
+    first = _refworks(
+        [("数字经济研究", "2020", ""), ("平台治理", "2021", "10.1/A"), ("数字经济研究", "2020", "")]
+    )
+    second = _refworks(
+        [
+            ("平台治理的新问题", "2022", "10.1/a"),  # same DOI as a record of the first file
+            ("数字经济研究", "2020", "10.1/B"),  # same title and year as the first record
+            ("另一个题目", "2019", "10.1/B"),  # same DOI as the record before, in the same batch
+            ("数字经济研究", "2021", ""),  # another year: no duplicate
+        ]
+    )
+    paths = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    for path, data in zip(paths, (first, second), strict=True):
+        path.write_bytes(data)
+    _chunked(monkeypatch, 200)  # a record or two per chunk
+    proj = tmp_path / "p.zhagen"
+    with zhagen.Project.create(proj) as p:
+        reports = [p.add(path, workers=2).files[0] for path in paths]
+    assert [r.duplicates for r in reports] == [1, 3]
+    marked = _rows(proj, "SELECT id, dup_of FROM documents ORDER BY id")
+    assert marked == [(1, None), (2, None), (3, 1), (4, 2), (5, 1), (6, 5), (7, None)]
+    # the same as mark_duplicates decides, run source by source on the unmarked documents
+    copy = tmp_path / "copy.zhagen"
+    shutil.copy(proj, copy)
+    store = Store.open(copy)
+    try:
+        with store.transaction():
+            store.conn.execute("UPDATE documents SET dup_of = NULL")
+            assert [q.mark_duplicates(store, sid) for sid in (1, 2)] == [1, 3]
+    finally:
+        store.close()
+    assert _rows(copy, "SELECT id, dup_of FROM documents ORDER BY id") == marked
+
+
+def test_citespace_records_keep_their_format_when_read_in_chunks(tmp_path, monkeypatch):
+    records = [
+        f"PT J\nAU 张三\nTI 题名{i}\nPY 2020\n{'UT CNKI:X' + str(i) if i % 2 else 'UT X'}\nER\n"
+        for i in range(6)
+    ]
+    path = tmp_path / "download_1.txt"
+    path.write_text("FN CNKI\nVR 1.0\n" + "\n".join(records) + "\nEF\n", encoding="utf-8")
+    _chunked(monkeypatch, 120)  # the first chunk holds the header and a record
+    with zhagen.Project.create(tmp_path / "p.zhagen") as p:
+        p.add(path, format="cnki-citespace", workers=2)
+        assert set(p.documents()["format"]) == {"cnki-citespace"}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        {},
+        ["张三", "Li, X", 'quote " and \\ backslash', "tab\tnew\nline\x01", "𠀀😀"],
+        {"zh": ["数字经济", "平台"], "en": ["digital economy"]},
+        {"SR": "1", "cn": "11-1234/F", "database": "CNKI"},
+        {"title": {"normalised": 2, "flags": [{"kind": "mojibake", "start": 0}]}},
+        [1, 2.5, None, True],
+        {"a": ["x", 1]},
+        {1: "int key"},
+    ],
+)
+def test_json_is_what_json_dumps_writes(value):
+    assert ingest._json(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_work_restores_the_garbage_collector():
+    records = list(formats.read_records(EXAMPLES / "cnki" / "sample_refworks.txt"))
+    assert gc.isenabled()
+    unit = ingest._work(("records", records, True))
+    assert gc.isenabled() and unit.kept == len(records) and isinstance(unit.staged, bytes)
+    gc.disable()
+    try:
+        ingest._work(("records", records, False))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+WORKER = """
+import sys, zhagen, zhagen.formats as formats, zhagen.ingest as ingest
+real = formats._chunks
+ingest.PARALLEL_MIN_BYTES = ingest.BULK_MIN_BYTES = 1
+formats._chunks = lambda p, s, size: real(p, s, 200_000)
+with zhagen.open(sys.argv[1]) as project:
+    project.add(sys.argv[2], workers=2)
+"""
+
+
+def test_killed_bulk_import_leaves_whole_batches_and_is_replaced(corpora, tmp_path):
+    """kill -9 in the middle of a parallel, bulk-tuned import: committed units survive,
+    the source stays partial, and adding the file again replaces what it left."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    data = (corpora / "cnki" / "refworks_2024_298.txt").read_bytes() * 20  # 5960 records
+    path = tmp_path / "big.txt"
+    path.write_bytes(data)
+    proj = tmp_path / "p.zhagen"
+    zhagen.Project.create(proj).close()
+    # its own process group, so that kill -9 takes the worker processes with it (killed
+    # alone, the importer leaves them waiting on its queue)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WORKER, str(proj), str(path)], start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    count = 0
+    while count == 0 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        count = _rows(proj, "SELECT COUNT(*) FROM documents")[0][0]
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _rows(proj, "PRAGMA integrity_check") == [("ok",)]
+    ((status,),) = _rows(proj, "SELECT status FROM sources")
+    kept = _rows(proj, "SELECT COUNT(*) FROM documents")[0][0]
+    if status == "partial":  # (the import may have finished before the kill)
+        records = _rows(proj, "SELECT record FROM documents ORDER BY id")
+        assert [r for (r,) in records] == list(range(1, kept + 1))  # whole units, in order
+    with zhagen.open(proj) as project:
+        report = project.add(path)
+        assert project.documents().shape[0] == 5960
+    assert report.files[0].status in {"ok", "skipped"} and (status == "partial") == (
+        report.files[0].status == "ok"
+    )
