@@ -221,7 +221,7 @@ def insert_staged(
     conn = store.conn
     if isinstance(staged, bytes):
         conn.deserialize(staged, name="stage")
-    else:  # (SQLite cannot create tables in a deserialized schema inside a transaction)
+    else:  # rows: one import stages one way (tables cannot be made in an image in a txn)
         for table in ("rows", "firsts"):
             conn.execute(f"DROP TABLE IF EXISTS stage.{table}")
         for ddl in _STAGE_DDL:
