@@ -73,3 +73,16 @@ def test_entry_point_runs(tmp_path):
         [sys.executable, "-m", "zhagen", "--version"], capture_output=True, text=True, check=True
     )
     assert out.stdout.startswith("zhagen ")
+
+
+def test_check_command_reports_ok_and_damage(tmp_path, capsys):
+    from test_store import _damage_documents_table
+
+    proj = str(tmp_path / "s.zhagen")
+    assert main(["new", proj]) == 0
+    assert main(["check", proj]) == 0
+    assert "ok" in capsys.readouterr().out
+    _damage_documents_table(proj)
+    assert main(["check", proj]) == 1
+    err = capsys.readouterr().err
+    assert "damaged" in err and "损坏" in err and proj in err

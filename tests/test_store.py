@@ -129,3 +129,42 @@ def test_bulk_writes_without_a_commit_start_no_thread(tmp_path):
     with store.transaction():  # an ordinary transaction afterwards
         store.log("after", {})
     store.close()
+
+
+def _damage_documents_table(path) -> None:
+    """Overwrite the root page of the documents table with garbage (schema left intact)."""
+    raw = sqlite3.connect(path)
+    root = raw.execute("SELECT rootpage FROM sqlite_master WHERE name = 'documents'").fetchone()[0]
+    size = raw.execute("PRAGMA page_size").fetchone()[0]
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw.close()
+    with open(path, "r+b") as fh:
+        fh.seek((root - 1) * size)
+        fh.write(b"\xa5" * size)
+
+
+def test_check_finds_damage_that_a_plain_open_does_not_read(tmp_path, monkeypatch):
+    path = tmp_path / "p.zhagen"
+    Store.create(path).close()
+    _damage_documents_table(path)
+    store = Store.open(path)  # opening reads the schema only
+    problems = store.check()
+    store.close()
+    assert problems != ["ok"] and problems
+    with pytest.raises(ProjectError) as err:
+        Store.open(path, check=True)
+    assert "damaged" in err.value.message and "损坏" in err.value.message
+    # a pending migration is never applied to a damaged file
+    extra = ("9999_test_extra", "CREATE TABLE extra_test (x INTEGER);")
+    monkeypatch.setattr("zhagen.store.db.MIGRATIONS", [*MIGRATIONS, extra])
+    with pytest.raises(ProjectError):
+        Store.open(path)
+    assert not (tmp_path / "p.zhagen.bak").exists()
+
+
+def test_check_of_a_sound_file_is_ok(tmp_path):
+    path = tmp_path / "p.zhagen"
+    Store.create(path).close()
+    store = Store.open(path, check=True)
+    assert store.check() == ["ok"]
+    store.close()

@@ -81,6 +81,10 @@ class Project(CodingMixin, ReportsMixin):
     def close(self) -> None:
         self.store.close()
 
+    def check(self) -> list[str]:
+        """SQLite's full integrity check of the project file: ``["ok"]`` or what is wrong."""
+        return self.store.check()
+
     def __enter__(self) -> Project:
         return self
 

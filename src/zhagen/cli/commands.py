@@ -27,6 +27,10 @@ def register(sub: Any) -> None:
     )
     p.set_defaults(func=cmd_add)
 
+    p = sub.add_parser("check", help="完整检查项目文件 / check the project file in full")
+    p.add_argument("project")
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("docs", help="列出文档 / list documents and records")
     p.add_argument("project")
     p.add_argument("--problems", action="store_true", help="列出导入问题 / list import problems")
@@ -116,6 +120,22 @@ def cmd_add(args: argparse.Namespace) -> int:
         f"imported {report.records} records; {n_failed} file(s) failed"
     )
     return 0 if report.ok else 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        problems = [r for r in project.check() if r != "ok"]
+    if not problems:
+        print(f"{args.project}: 完好 / ok")
+        return 0
+    for line in problems:
+        print(f"{args.project}: {line}", file=sys.stderr)
+    print(
+        f"{args.project}: 项目文件已损坏，请使用 .bak 备份 / "
+        "the project file is damaged; use the .bak copy",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
