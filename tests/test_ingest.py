@@ -6,6 +6,7 @@ import gc
 import json
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 import zhagen
 import zhagen.formats as formats
 import zhagen.ingest as ingest
+import zhagen.prepare as prepare
 from zhagen.store import docs as q
 from zhagen.store.db import Store
 
@@ -28,14 +30,12 @@ def _rows(path: Path, sql: str) -> list[tuple]:
 
 
 def _tables(path: Path) -> tuple[list[tuple], list[tuple]]:
-    """Documents and problems. The message of a truncated last record is left out: the
-    fields it names as missing are those of the records read with it, which a chunk holds
-    fewer of (the last chunk is read together with the one before it)."""
+    """Documents and problems (every column but the time a problem was written)."""
     docs = _rows(path, "SELECT * FROM documents ORDER BY id")
     probs = _rows(
         path,
-        "SELECT source_id, path, record, line, severity, code, "
-        "CASE code WHEN 'truncated' THEN '' ELSE zh || en END FROM problems ORDER BY id",
+        "SELECT id, source_id, path, record, line, severity, code, zh, en FROM problems "
+        "ORDER BY id",
     )
     return docs, probs
 
@@ -79,6 +79,38 @@ def test_parallel_import_equals_serial_in_every_column(corpora, tmp_path, monkey
         report = p.add(path, workers=2)
     assert report.records > 400 and report.files[0].duplicates > 200
     assert _tables(parallel) == _tables(serial)
+
+
+def _uneven_refworks() -> bytes:
+    """Records with and without DS, the first without, and a last record cut short."""
+    recs = []
+    for i in range(40):
+        lines = ["RT Journal Article", f"A1 作者{i};", f"T1 题名{i}", "JF 期刊", "YR 2020"]
+        if i % 7 and i != 0:  # the first record and every seventh have no DS
+            lines.append("DS CNKI")
+        recs.append("\r\n".join(lines) + "\r\n\r\n")
+    return ("".join(recs) + "RT Journal Article\r\nA1 乙;\r\nT1 半条").encode("utf-8")
+
+
+@pytest.mark.parametrize("size", [300, 700, 1500])
+def test_truncated_last_record_is_flagged_alike_in_chunks(tmp_path, monkeypatch, size):
+    """The fields a cut last record misses are those every earlier record of the file had,
+    however the file is cut into chunks; and no record but the last is flagged."""
+    path = tmp_path / "cut.txt"
+    path.write_bytes(_uneven_refworks())
+    serial = tmp_path / "serial.zhagen"
+    with zhagen.Project.create(serial) as p:
+        p.add(path, workers=1)
+    _chunked(monkeypatch, size)
+    for workers in (1, 2):  # chunks read here, or by worker processes
+        parallel = tmp_path / f"parallel{workers}.zhagen"
+        with zhagen.Project.create(parallel) as p:
+            p.add(path, workers=workers)
+        assert _tables(parallel) == _tables(serial)
+    flagged = _rows(serial, "SELECT record, en FROM problems WHERE code = 'truncated'")
+    assert [(r, "(missing JF, YR)" in en) for r, en in flagged] == [(41, True)]
+    records = list(formats.read_records_parallel(path, workers=2))
+    assert [r.problems for r in records] == [r.problems for r in formats.read_records(path)]
 
 
 def test_duplicates_are_marked_as_mark_duplicates_marks_them(tmp_path, monkeypatch):
@@ -144,17 +176,53 @@ def test_citespace_records_keep_their_format_when_read_in_chunks(tmp_path, monke
     ],
 )
 def test_json_is_what_json_dumps_writes(value):
-    assert ingest._json(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    assert prepare.to_json(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_dup_key_skips_the_regex_only_where_it_would_drop_nothing():
+    everything = "".join(map(chr, range(0x110000)))
+    kept = "".join(c for c in everything if c.isalnum())
+    assert prepare._KEY_DROP.sub("", everything) == kept  # isalnum: exactly what [\W_] keeps
+    assert ingest.dup_key("数字经济：理论_与 实践", 2024) == "数字经济理论与实践|2024"
+    assert ingest.dup_key("数字经济理论与实践", None) == "数字经济理论与实践|"
+
+
+def _keywords_each(keywords: dict[str, list[str]]) -> dict[str, list[str]]:
+    """What keyword cleaning promises, keyword by keyword: normalised, simplified, stripped;
+    empty ones and repeats (in a language) dropped."""
+    from zhagen.text.clean import normalise, to_simplified
+
+    out = {}
+    for lang, words in keywords.items():
+        cleaned = (to_simplified(normalise(w)[0])[0].strip() for w in words)
+        out[lang] = list(dict.fromkeys(w for w in cleaned if w))
+    return out
+
+
+def test_keyword_cleaning_fast_paths_agree_with_cleaning_each_keyword():
+    import random
+
+    rng = random.Random(5)
+    pieces = ["数字经济", "數字經濟", "AI", "ＡＩ", " 平台", "平台 ", "", " ", "治理"]
+    pieces += ["x\t", "a\nb", "a\rb", "c\u2028", "數\n據", "\n", "\n\n\n"]
+    cl = prepare.cleaner()
+    cases = [{}, {"zh": [""]}, {"zh": ["数字经济", "数字经济"]}, {"zh": ["平台"], "en": ["平台"]}]
+    for _ in range(3000):
+        cases.append(
+            {lang: [rng.choice(pieces) for _ in range(rng.randint(0, 4))] for lang in ("zh", "en")}
+        )
+    for keywords in cases:
+        assert cl.keywords(keywords) == _keywords_each(keywords), keywords
 
 
 def test_work_restores_the_garbage_collector():
     records = list(formats.read_records(EXAMPLES / "cnki" / "sample_refworks.txt"))
     assert gc.isenabled()
-    unit = ingest._work(("records", records, True))
+    unit = ingest._work(("records", records, True, None))
     assert gc.isenabled() and unit.kept == len(records) and isinstance(unit.staged, bytes)
     gc.disable()
     try:
-        ingest._work(("records", records, False))
+        ingest._work(("records", records, False, None))
         assert not gc.isenabled()
     finally:
         gc.enable()
@@ -184,10 +252,12 @@ def test_killed_bulk_import_leaves_whole_batches_and_is_replaced(corpora, tmp_pa
     path.write_bytes(data)
     proj = tmp_path / "p.zhagen"
     zhagen.Project.create(proj).close()
-    # its own process group, so that kill -9 takes the worker processes with it (killed
-    # alone, the importer leaves them waiting on its queue)
+    # its own process group, so that kill -9 takes the worker processes with it at once
+    # (killed alone, the importer's workers exit too: see the test below)
     proc = subprocess.Popen(
-        [sys.executable, "-c", WORKER, str(proj), str(path)], start_new_session=True
+        [sys.executable, "-c", WORKER, str(proj), str(path)],
+        start_new_session=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},  # where the killed import spools
     )
     deadline = time.monotonic() + 60
     count = 0
@@ -208,3 +278,77 @@ def test_killed_bulk_import_leaves_whole_batches_and_is_replaced(corpora, tmp_pa
     assert report.files[0].status in {"ok", "skipped"} and (status == "partial") == (
         report.files[0].status == "ok"
     )
+
+
+def test_workers_exit_when_the_importer_is_killed(corpora, tmp_path, monkeypatch):
+    """kill -9 of the importing process alone: its worker processes do not wait forever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    data = (corpora / "cnki" / "refworks_2024_298.txt").read_bytes() * 40  # 11920 records
+    path = tmp_path / "big.txt"
+    path.write_bytes(data)
+    proj = tmp_path / "p.zhagen"
+    zhagen.Project.create(proj).close()
+    # its own session, only so that a failing test can still clean up the whole group
+    env = {**os.environ, "TMPDIR": str(tmp_path)}  # where the killed import spools
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WORKER, str(proj), str(path)], start_new_session=True, env=env
+    )
+    try:
+        parent = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 60
+        workers: list[psutil.Process] = []
+        while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+            workers = parent.children()
+        assert len(workers) == 2, "the import ended before its workers were seen"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 20  # generous: they exit at once
+        while any(_running(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_running(w) for w in workers)
+        spools = [d for d in tmp_path.iterdir() if d.name.startswith("zhagen-import-")]
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+        with zhagen.open(proj) as project:  # the next import removes the killed one's spool
+            project.add(path, workers=2)
+        assert spools and not any(d.exists() for d in spools)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _running(proc) -> bool:
+    """Whether a process still runs (a zombie waiting for its new parent to reap it does not)."""
+    import psutil
+
+    try:
+        return proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+@pytest.mark.parametrize("size", [50, 300, 1500])
+def test_chunks_cover_the_file_and_start_at_records(tmp_path, size):
+    """Chunk spans: consecutive, covering every byte, each but the first starting at a
+    record; a record longer than the chunk size makes a longer chunk."""
+    long_title = ("T1 " + "长" * 300 + "\r\n").encode()
+    data = _uneven_refworks().replace("T1 题名7\r\n".encode(), long_title)
+    assert long_title in data
+    path = tmp_path / "a.txt"
+    path.write_bytes(data)
+    spans = list(formats.chunk_spans(path, "cnki-refworks", size=size))
+    assert [o for o, _ in spans] == [0] + [o + n for o, n in spans[:-1]]
+    assert sum(n for _, n in spans) == len(data)
+    assert all(data[o : o + 3] == b"RT " for o, _ in spans)
+    chunks = list(formats.iter_chunks(path, "cnki-refworks", size=size))
+    assert b"".join(chunks) == data and len(chunks) == len(spans)
+    assert len(spans) > 1

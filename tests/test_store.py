@@ -168,3 +168,19 @@ def test_check_of_a_sound_file_is_ok(tmp_path):
     store = Store.open(path, check=True)
     assert store.check() == ["ok"]
     store.close()
+
+
+def test_new_files_get_large_pages_and_older_files_keep_theirs(tmp_path):
+    from zhagen.store.db import PAGE_SIZE
+
+    new = tmp_path / "new.zhagen"
+    Store.create(new).close()
+    assert sqlite3.connect(new).execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE > 4096
+    old = tmp_path / "old.zhagen"  # a file made with SQLite's default pages, as before
+    raw = sqlite3.connect(old)
+    raw.execute("PRAGMA page_size = 4096")
+    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    raw.execute("CREATE TABLE t (x)")
+    raw.close()
+    Store.open(old).close()
+    assert sqlite3.connect(old).execute("PRAGMA page_size").fetchone()[0] == 4096

@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from zhagen.text import CleanResult, Flag, clean
+from zhagen.text.flags import may_hold_tokens
 from zhagen.text.layout import join_broken_lines, remove_furniture, remove_inline_spaces
 
 C = importlib.import_module("zhagen.text.clean")  # the module (zhagen.text.clean is the function)
@@ -542,6 +543,31 @@ def test_fast_path_takes_clean_text() -> None:
         assert C.needs_cleaning(text)
 
 
+@pytest.mark.parametrize("t2s", [True, False])
+def test_quiet_text_is_what_clean_leaves_alone(corpora, t2s: bool) -> None:
+    """The one-scan test for a quiet line (the usual CNKI title or abstract) never lets
+    through a text that a step would change or flag: fuzzed fragments run together, and
+    every title, abstract and keyword of the real exports."""
+    from zhagen.formats import read_records
+
+    zero = dict.fromkeys(C.REPORT_KEYS, 0)
+    texts = [t for t in _fuzz(3000, seed=11) if not t.isascii()]
+    for path in sorted((corpora / "cnki").iterdir()) + sorted((corpora / "wos").iterdir()):
+        for rec in read_records(path):
+            texts += [rec.title, rec.abstract, *rec.all_keywords()]
+    texts = [t for t in texts if t and not t.isascii()]
+    quiet = [t for t in texts if C._quiet(t, t2s)]
+    assert 100 < len(quiet) < len(texts)  # it takes many texts, and not every one
+    for text in quiet:
+        assert _pipeline(text, t2s) == CleanResult(text, zero, []), repr(text)
+
+
+def test_quiet_lines_hold_no_space_of_any_kind() -> None:
+    """_quiet leaves stripping to nobody: every space, tab or line break is in its class."""
+    busy = C._busy(False)
+    assert all(busy.search(chr(c)) for c in range(0x110000) if chr(c).isspace())
+
+
 def test_ascii_suspects_are_the_control_characters() -> None:
     for code in range(128):
         ch = chr(code)
@@ -558,9 +584,9 @@ def test_spaces_outside_the_class_are_only_space_and_line_break() -> None:
 def test_token_prefilter_never_misses_a_token() -> None:
     texts = ["".join(_fuzz(40, seed=i)) for i in range(60)]  # long texts, some with tokens
     texts += ["数字经济" * 60 + f"and{BASE64_TOKEN} more", "word " * 60, "数字经济 AI " * 40]
-    assert not all(C._may_hold_tokens(t) for t in texts)
+    assert not all(may_hold_tokens(t) for t in texts)
     for text in texts:
-        if not C._may_hold_tokens(text):
+        if not may_hold_tokens(text):
             assert C.flag_machine_tokens(text) == (text, []), repr(text)
         else:
             assert len(text) < 200 or "aaaa" * 4 in "".join(

@@ -1,28 +1,28 @@
 """The import pipeline: files → readers → cleaning → the store.
 
 ``formats`` never imports ``text``; this module does the piping. The per-record work
-(:func:`prepare_batch`) is a pure function over plain data, so it can run in worker
-processes (:mod:`zhagen.run`); only the main process writes to the store.
+(:func:`zhagen.prepare.prepare_batch`) is a pure function over plain data, so it can run in
+worker processes (:mod:`zhagen.run`); only the main process writes to the store.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import hashlib
-import json
 import os
-import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
 from zhagen.errors import InputError, ZhagenError
+from zhagen.prepare import cleaner, dup_key, prepare_batch, prepare_one
 from zhagen.records import Problem, RawRecord
+from zhagen.run import process_exists
 from zhagen.store import docs as q
 from zhagen.store.db import Store
 from zhagen.store.docs import STAGE_COLUMNS
@@ -31,7 +31,6 @@ __all__ = ["FileReport", "ImportReport", "add_paths", "expand_paths", "prepare_b
 
 BATCH = 2000
 _SKIP_SUFFIXES = (".zhagen", ".zhagen-wal", ".zhagen-shm", ".bak")
-_KEY_DROP = re.compile(r"[\W_]+", re.UNICODE)
 
 
 @dataclass
@@ -85,185 +84,6 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
         else:
             out.append(os.fspath(raw))
     return out
-
-
-def dup_key(title: str, year: int | None) -> str | None:
-    """Normalised title + year: lower case, letters, digits and Han characters only.
-
-    >>> dup_key("新质生产力：理论与实践", 2024)
-    '新质生产力理论与实践|2024'
-    """
-    norm = _KEY_DROP.sub("", title.lower())
-    if len(norm) < 4:
-        return None
-    return f"{norm}|{year if year is not None else ''}"
-
-
-class _Cleaner:
-    """The text functions :func:`prepare_batch` needs, imported once per process.
-
-    ``zhagen.text`` compiles ~60 ms of regular expressions on import, which commands that
-    import no file should not pay; but an import statement per field costs ~1 µs, and a
-    large export has millions of fields.
-    """
-
-    def __init__(self) -> None:
-        from zhagen.text.clean import (
-            clean,
-            needs_cleaning,
-            needs_normalising,
-            normalise,
-            to_simplified,
-        )
-
-        self.clean, self.needs_cleaning = clean, needs_cleaning
-        self.needs_normalising = needs_normalising
-        self.normalise, self.to_simplified = normalise, to_simplified
-
-    def field(self, value: str) -> tuple[str, dict[str, Any]]:
-        """A cleaned field and what cleaning did (empty when nothing: most titles)."""
-        if not value:
-            return "", {}
-        if not self.needs_cleaning(value):
-            return value, {}
-        res = self.clean(value)
-        info: dict[str, Any] = {k: v for k, v in res.report.items() if v}
-        if res.flags:
-            info["flags"] = [
-                {"kind": f.kind, "start": f.start, "end": f.end, "snippet": f.snippet}
-                for f in res.flags
-            ]
-        return res.text, info
-
-    def keywords(self, keywords: dict[str, list[str]]) -> dict[str, list[str]]:
-        """NFC, width, 繁→简 for every keyword at once (one call, not one per keyword)."""
-        if not keywords:
-            return {}
-        flat = [w for words in keywords.values() for w in words]
-        # Nothing to normalise in the keywords run together means nothing in the joined
-        # text either, but for spaces at keyword edges, which the strip below removes as
-        # normalise would: the usual case, at a third of the cost.
-        if not self.needs_normalising("".join(flat)):
-            cleaned = flat
-        else:
-            text = self.to_simplified(self.normalise(_KW_SEP.join(flat))[0])[0]
-            cleaned = text.split(_KW_SEP)
-            if len(cleaned) != len(flat):  # normalisation touched the separator
-                cleaned = [self.to_simplified(self.normalise(w)[0])[0] for w in flat]
-        out: dict[str, list[str]] = {}
-        i = 0
-        for lang, words in keywords.items():
-            seen: dict[str, None] = {}
-            for w in cleaned[i : i + len(words)]:
-                w = w.strip()
-                if w:
-                    seen[w] = None
-            i += len(words)
-            out[lang] = list(seen)
-        return out
-
-
-@functools.cache
-def _cleaner() -> _Cleaner:
-    return _Cleaner()
-
-
-_KW_SEP = "\n"  # keywords never hold a line break; normalise keeps line breaks
-
-
-def _prepare_one(
-    rec: RawRecord, cl: _Cleaner
-) -> tuple[tuple[Any, ...], list[tuple[int, int]] | None]:
-    """One record → a row (:data:`~zhagen.store.docs.DOC_COLUMNS` without ``source_id``)
-    and, for raw documents, its sentence spans."""
-    title, t_info = cl.field(rec.title)
-    abstract, a_info = cl.field(rec.abstract)
-    keywords = cl.keywords(rec.keywords)
-    cleaning: dict[str, Any] = {}
-    if t_info:
-        cleaning["title"] = t_info
-    if a_info:
-        cleaning["abstract"] = a_info
-    original: dict[str, Any] = {}
-    if title != rec.title:
-        original["title"] = rec.title
-    if abstract != rec.abstract:
-        original["abstract"] = rec.abstract
-    if keywords != rec.keywords:
-        original["keywords"] = rec.keywords
-    body = None
-    spans = None
-    key = dup_key(title, rec.year)
-    if rec.type == "document" or rec.text:
-        from zhagen.text.sentences import split_sentences
-
-        body, b_info = cl.field(rec.text)
-        if b_info:
-            cleaning["body"] = b_info
-        if body != rec.text:
-            original["body"] = rec.text
-        spans = split_sentences(body)
-        key = "sha1:" + hashlib.sha1(body.encode("utf-8")).hexdigest() if body else key
-    row = (
-        rec.record,
-        rec.format,
-        rec.type,
-        title,
-        _json(rec.authors),
-        _json(rec.affiliations),
-        rec.venue,
-        rec.year,
-        rec.volume,
-        rec.issue,
-        rec.pages,
-        _json(keywords),
-        abstract,
-        rec.doi.strip().lower(),
-        rec.issn,
-        rec.url,
-        rec.lang,
-        body,
-        _json(original) if original else None,
-        _json(cleaning),
-        _json(rec.cited_refs),
-        _json(rec.extra),
-        key,
-    )
-    return row, spans
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def _not_json(value: Any) -> Any:
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-# json's C encoder, made once: JSONEncoder.encode makes one per call, which is most of the
-# ~3 µs it takes for a keyword dict (an import writes five JSON values per record). No
-# check for reference cycles (markers=None): a record holds none.
-_C_ENCODE = (
-    c_make_encoder(None, _not_json, encode_basestring, None, ":", ",", False, False, True)
-    if c_make_encoder is not None
-    else None
-)
-
-
-def _json(value: Any) -> str:
-    """Compact JSON, exactly as ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``."""
-    if not value:
-        return "{}" if isinstance(value, dict) else "[]"
-    if _C_ENCODE is not None:
-        return "".join(_C_ENCODE(value, 0))
-    return _ENCODER.encode(value)
-
-
-def prepare_batch(
-    records: list[RawRecord],
-) -> list[tuple[tuple[Any, ...], list[tuple[int, int]] | None, list[Problem]]]:
-    """Clean a batch of records (pure: plain data in, plain data out)."""
-    cl = _cleaner()
-    return [(*_prepare_one(r, cl), r.problems) for r in records]
 
 
 def _batches(it: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord]]:
@@ -333,7 +153,7 @@ _DOI, _KEY = STAGE_COLUMNS.index("doi"), STAGE_COLUMNS.index("dup_key")
 class _Prepared:
     """One unit of import work, read and cleaned (plain data, sent back from a worker)."""
 
-    staged: bytes | list[tuple[Any, ...]]  # rows of the usable records (docs.stage_rows)
+    staged: bytes | list[tuple[Any, ...]] | str  # usable records' rows (see _prepare_unit)
     kept: int  # how many rows ``staged`` holds
     spans: list[list[tuple[int, int]] | None] | None  # per row, if any is a raw document
     problems: list[Problem]  # of every record of the unit, in record order
@@ -341,35 +161,82 @@ class _Prepared:
     chunk: bool = False  # read from a chunk: numbers restart at 1 (see _read_into)
     lines: int = 0  # lines the chunk held
     error: Problem | None = None  # what stopped reading the chunk
+    tail: object = None  # what the chunk's reader saw, to check the file's last record
+    held: RawRecord | None = None  # the file's last record, held back (see _read_chunk)
 
 
-def _prepare_unit(records: list[RawRecord], image: bool, chunk: bool, lines: int) -> _Prepared:
-    """Clean records and stage the usable ones, with their first duplicate in the unit."""
+def _prepare_unit(
+    records: list[RawRecord], image: bool, chunk: bool, lines: int, spool: str | None = None
+) -> _Prepared:
+    """Clean records and stage the usable ones, with their first duplicate in the unit
+    (an image is written to a file in the folder ``spool``, if given: see _spill)."""
     rows: list[tuple[Any, ...]] = []
     spans: list[list[tuple[int, int]] | None] = []
     problems: list[Problem] = []
     first_doi: dict[str, int] = {}
     first_key: dict[str, int] = {}
-    cl = _cleaner()
+    cl = cleaner()
     for rec in records:
         if rec.problems:
             problems += rec.problems
             if _unusable(rec.problems):
                 continue
-        row, sp = _prepare_one(rec, cl)
+        row, sp = prepare_one(rec, cl, q.STAGE_NULL)
         n = len(rows) + 1
         doi, key = row[_DOI], row[_KEY]
         doi_first = first_doi.setdefault(doi, n) if doi else n
         key_first = first_key.setdefault(key, n) if key else n
         rows.append(
-            (*row, doi_first if doi_first < n else None, key_first if key_first < n else None)
-        )
+            (*row, doi_first if doi_first < n else q.STAGE_NULL,
+             key_first if key_first < n else q.STAGE_NULL)
+        )  # fmt: skip
         spans.append(sp)
     has_spans = any(sp is not None for sp in spans)
+    staged = q.stage_rows(rows, image=image)
+    if spool is not None and isinstance(staged, bytes) and rows:
+        staged = _spill(staged, spool)
     return _Prepared(
-        q.stage_rows(rows, image=image), len(rows), spans if has_spans else None, problems,
-        len(records), chunk, lines,
-    )  # fmt: skip
+        staged, len(rows), spans if has_spans else None, problems, len(records), chunk, lines
+    )
+
+
+def _spill(image: bytes, spool: str) -> str:
+    """Write a worker's image to a file for the main process to read (see _take).
+
+    A result sent back through the pool's pipe is copied and unpickled by the main process
+    (~13 ms for a chunk's 9 MB image, ~1.8 µs a record); reading a file from the page
+    cache takes a fifth of that, and the main process is the one that cannot be split.
+    """
+    fd, path = tempfile.mkstemp(suffix=".image", dir=spool)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(image)
+    return path
+
+
+_SPOOL_PREFIX = "zhagen-import-"
+
+
+def _spool() -> tempfile.TemporaryDirectory[str]:
+    """A private temporary folder for the images of one import (see _spill), named after
+    this process; folders left by killed imports (their process gone) are removed first."""
+    root = tempfile.gettempdir()
+    with contextlib.suppress(OSError):
+        for name in os.listdir(root):
+            if name.startswith(_SPOOL_PREFIX):
+                pid = name[len(_SPOOL_PREFIX) :].partition("-")[0]
+                if pid.isdigit() and not process_exists(int(pid)):
+                    shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+    return tempfile.TemporaryDirectory(prefix=f"{_SPOOL_PREFIX}{os.getpid()}-")
+
+
+def _take(staged: bytes | list[tuple[Any, ...]] | str) -> bytes | list[tuple[Any, ...]]:
+    """The staged rows of a unit, read (and removed) from a file if a worker spilled them."""
+    if not isinstance(staged, str):
+        return staged
+    with open(staged, "rb") as fh:
+        data = fh.read()
+    os.unlink(staged)
+    return data
 
 
 def _work(item: tuple[Any, ...]) -> _Prepared:
@@ -384,18 +251,16 @@ def _work(item: tuple[Any, ...]) -> _Prepared:
     gc.disable()
     try:
         if item[0] == "records":
-            _kind, records, image = item
-            return _prepare_unit(records, image, False, 0)
-        if item[0] == "span":
-            _kind, path, offset, length, fmt, image = item
-            try:
-                chunk = _read_span(path, offset, length)
-            except (OSError, InputError) as exc:
-                return _Prepared(
-                    [], 0, None, [], 0, True, 0, _problem_from(path, _unreadable(path, exc))
-                )
-            return _read_chunk(chunk, fmt, path, image)
-        return _read_chunk(*item[1:])
+            _kind, records, image, spool = item
+            return _prepare_unit(records, image, False, 0, spool)
+        _kind, path, offset, length, fmt, image, last, spool = item
+        try:
+            chunk = _read_span(path, offset, length)
+        except (OSError, InputError) as exc:
+            return _Prepared(
+                [], 0, None, [], 0, True, 0, _problem_from(path, _unreadable(path, exc))
+            )
+        return _read_chunk(chunk, fmt, path, image, last, spool)
     finally:
         if collecting:
             gc.enable()
@@ -415,18 +280,34 @@ def _read_span(path: str, offset: int, length: int) -> bytes:
     return data
 
 
-def _read_chunk(chunk: bytes, fmt: str, name: str, image: bool) -> _Prepared:
+def _read_chunk(
+    chunk: bytes, fmt: str, name: str, image: bool, last: bool, spool: str | None = None
+) -> _Prepared:
+    """Read and prepare one chunk. The file's last record is held back, unprepared, when
+    its check needs every chunk (see :func:`zhagen.formats.check_last_record`)."""
     from zhagen.formats import read_chunk
 
     lines = chunk.count(b"\n")
     try:
-        records = read_chunk(chunk, fmt, name)
+        records, tail = read_chunk(chunk, fmt, name)
     except ZhagenError as exc:
         return _Prepared([], 0, None, [], 0, True, lines, _problem_from(name, exc))
-    if fmt == "cnki-citespace":  # as read_records marks them (the reader does not)
-        for rec in records:
-            rec.format = fmt
-    return _prepare_unit(records, image, True, lines)
+    held = records.pop() if last and tail is not None and records else None
+    unit = _prepare_unit(records, image, True, lines, spool)
+    unit.tail, unit.held = tail, held
+    return unit
+
+
+def _finish_last(unit: _Prepared, tails: list[object], image: bool) -> _Prepared:
+    """The unit of the file's last record, held back by its chunk, once checked with
+    what every chunk saw (numbered in its chunk, as the unit that held it back)."""
+    from zhagen.formats import check_last_record
+
+    assert unit.held is not None
+    check_last_record(unit.held, unit.tail, tails)
+    last = _prepare_unit([unit.held], image, True, 0)
+    unit.held = None
+    return last
 
 
 def _problem_from(path: str, exc: ZhagenError) -> Problem:
@@ -435,27 +316,20 @@ def _problem_from(path: str, exc: ZhagenError) -> Problem:
     )
 
 
-def _work_items(path: str, fmt: str, size: int, image: bool) -> Iterator[tuple[Any, ...]]:
-    from zhagen.formats import iter_chunks, read_records
+def _work_items(
+    path: str, fmt: str, size: int, image: bool, spool: str | None
+) -> Iterator[tuple[Any, ...]]:
+    """Chunks of a large export to read (by worker processes when ``image``), else batches
+    of records read here. Each worker reads its chunk from the file (the page cache: it was
+    just hashed) rather than from a pipe: sending a gigabyte through pipes cost the main
+    process more than it spends on anything but SQLite."""
+    from zhagen.formats import chunk_spans, read_records
 
-    chunks = iter_chunks(path, fmt) if size >= PARALLEL_MIN_BYTES else None
-    if chunks is None:
+    spans = chunk_spans(path, fmt) if size >= PARALLEL_MIN_BYTES else None
+    if spans is None:
         batches = _batches(iter(read_records(path, fmt, name=path)), BATCH)
-        return (("records", b, image) for b in batches)
-    if not image:  # read and cleaned in this process
-        return (("chunk", c, fmt, path, image) for c in chunks)
-    # Worker processes read their chunk from the file (the page cache: it was just hashed)
-    # rather than from a pipe: sending a gigabyte through pipes cost the main process more
-    # than it spends on anything but SQLite.
-    return (("span", path, offset, length, fmt, image) for offset, length in _spans(chunks))
-
-
-def _spans(chunks: Iterator[bytes]) -> Iterator[tuple[int, int]]:
-    """``(offset, length)`` of each chunk (chunks cover the file, in order)."""
-    offset = 0
-    for chunk in chunks:
-        yield offset, len(chunk)
-        offset += len(chunk)
+        return (("records", b, image, spool) for b in batches)
+    return (("span", path, o, n, fmt, image, o + n == size, spool) for o, n in spans)
 
 
 def _read_into(
@@ -472,24 +346,39 @@ def _read_into(
 
     if workers is None:
         workers = min(MAX_WORKERS, default_workers()) if size >= PARALLEL_MIN_BYTES else 1
-    items = _work_items(path, fmt, size, image=workers > 1)
+    image = workers > 1  # rows cross to this process as SQLite images, spilled to files
+    spool = _spool() if image else None
     n_records = n_lines = 0
+    tails: list[object] = []  # what each chunk's reader saw (see _finish_last)
     try:
         bulk = store.bulk_writes() if size >= BULK_MIN_BYTES else contextlib.nullcontext()
-        with bulk, q.staging(store):
-            for unit in map_partitions(_work, items, workers=workers):
-                if unit.chunk:  # numbered from 1 in the chunk: shift by the chunks before it
-                    for p in (*unit.problems, *([unit.error] if unit.error else [])):
-                        p.record = None if p.record is None else p.record + n_records
-                        p.line = None if p.line is None else p.line + n_lines
-                _store_unit(store, sid, unit, n_records if unit.chunk else 0, report)
-                n_records += unit.records
-                n_lines += unit.lines
-                if unit.error is not None:
-                    return unit.error
+        with spool or contextlib.nullcontext(), bulk, q.staging(store):
+            items = _work_items(path, fmt, size, image, spool.name if spool else None)
+            # closed (the pool shut down) before the spool folder is removed
+            with contextlib.closing(map_partitions(_work, items, workers=workers)) as units:
+                for unit in units:
+                    last = _finish_last(unit, tails, image) if unit.held is not None else None
+                    for part in (unit, last) if last is not None else (unit,):
+                        _store_part(store, sid, part, n_records, n_lines, report)
+                    tails.append(unit.tail)
+                    n_records += unit.records + (last.records if last is not None else 0)
+                    n_lines += unit.lines
+                    if unit.error is not None:
+                        return unit.error
     except ZhagenError as exc:
         return _problem_from(path, exc)
     return None
+
+
+def _store_part(
+    store: Store, sid: int, unit: _Prepared, n_records: int, n_lines: int, report: FileReport
+) -> None:
+    """Store a unit; a chunk's is numbered from 1: shift it by the records and lines before."""
+    if unit.chunk:
+        for p in (*unit.problems, *([unit.error] if unit.error else [])):
+            p.record = None if p.record is None else p.record + n_records
+            p.line = None if p.line is None else p.line + n_lines
+    _store_unit(store, sid, unit, n_records if unit.chunk else 0, report)
 
 
 def import_file(
@@ -561,7 +450,7 @@ def _store_unit(store: Store, sid: int, unit: _Prepared, offset: int, report: Fi
     with store.transaction():
         dups = 0
         if unit.kept:
-            base, dups = q.insert_staged(store, sid, offset, unit.staged)
+            base, dups = q.insert_staged(store, sid, offset, _take(unit.staged))
             for doc_id, spans in enumerate(unit.spans or (), base + 1):
                 if spans is not None:
                     q.insert_sentences(store, doc_id, spans)

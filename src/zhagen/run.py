@@ -1,19 +1,26 @@
 """Scale: map a pure function over partitions of work.
 
 By default a local process pool (``workers`` processes; 1 means in-process, which is what
-tests and small inputs use). Results come back in input order.
+tests and small inputs use). Results come back in input order. Worker processes exit when
+the process that started them dies, even by ``kill -9`` (see :func:`_exit_with`).
 """
 
 from __future__ import annotations
 
 import os
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-__all__ = ["map_partitions", "default_workers"]
+__all__ = ["map_partitions", "default_workers", "process_exists"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_POLL_SECONDS = 0.5
 
 
 def default_workers() -> int:
@@ -39,7 +46,8 @@ def map_partitions(
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_exit_with, initargs=(os.getpid(),))
+    with pool:
         pending: deque = deque()
         for part in parts:
             pending.append(pool.submit(func, part))
@@ -47,3 +55,53 @@ def map_partitions(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def _exit_with(owner: int) -> None:
+    """Make this worker process exit when ``owner`` (the process using the pool) dies.
+
+    A killed owner never tells its workers to stop, and they would wait on its queue
+    forever. On Linux the kernel kills the worker when its parent dies
+    (``prctl(PR_SET_PDEATHSIG)``; strictly, when the parent's thread that started the pool
+    ends: the pool lives and is shut down inside the generator that thread iterates); on
+    other POSIX systems a daemon thread
+    polls the parent's id, which changes when the worker is adopted. Either way, an owner
+    that died before this ran is caught by the checks after it.
+    """
+    parent = os.getppid()
+    if not (sys.platform.startswith("linux") and _death_signal()):
+        if os.name == "posix":
+            threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    if os.getppid() != parent or not process_exists(owner):
+        os._exit(1)
+
+
+def _death_signal() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; ``False`` if it cannot."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_POLL_SECONDS)
+    os._exit(1)
+
+
+def process_exists(pid: int) -> bool:
+    """Whether a process with this id runs (on Windows, where asking would end it: True)."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, but another user's
+        return True
+    return True

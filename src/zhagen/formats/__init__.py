@@ -16,8 +16,9 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from zhagen.errors import InputError, ParameterError
 from zhagen.formats._io import Source, decode, read_head, source_name
@@ -26,6 +27,8 @@ from zhagen.records import RawRecord
 __all__ = [
     "FORMATS",
     "CHUNK_STARTS",
+    "check_last_record",
+    "chunk_spans",
     "detect_format",
     "iter_chunks",
     "read_chunk",
@@ -63,6 +66,8 @@ CHUNK_STARTS: dict[str, bytes] = {
     "cnki-citespace": b"\nPT ",
 }
 _CHUNK_ENCODINGS = {"utf-8", "utf-8-sig", "gb18030", "ascii"}
+#: Size of the chunks a large export is cut into (see :func:`chunk_spans`).
+CHUNK_BYTES = 8 << 20
 
 _EXT = {
     ".txt": "txt",
@@ -222,15 +227,16 @@ def read_records(
         yield rec
 
 
-def iter_chunks(
-    path: str | os.PathLike[str], fmt: str, *, size: int = 8 << 20
-) -> Iterator[bytes] | None:
-    """Cut a large export into byte chunks that each hold whole records, or ``None``.
+def chunk_spans(
+    path: str | os.PathLike[str], fmt: str, *, size: int = CHUNK_BYTES
+) -> Iterator[tuple[int, int]] | None:
+    """Where to cut a large export into chunks that each hold whole records, or ``None``.
 
-    Only for formats in :data:`CHUNK_STARTS` saved in an ASCII-compatible encoding (where
-    ``\n`` never occurs inside a multi-byte character). Each chunk can be read on its own by
-    the format's reader; record and line numbers then restart at 1 in each chunk and the
-    caller adds the offsets.
+    Yields ``(offset, length)`` of consecutive chunks of about ``size`` bytes covering the
+    file, each cut just before a line that starts a record. Only for formats in
+    :data:`CHUNK_STARTS` saved in an ASCII-compatible encoding (where ``\n`` never occurs
+    inside a multi-byte character). Each chunk can be read on its own (:func:`read_chunk`);
+    record and line numbers then restart at 1 in each chunk and the caller adds the offsets.
     """
     from zhagen.formats._io import detect_encoding
 
@@ -240,39 +246,103 @@ def iter_chunks(
     return _chunks(os.fspath(path), start, size)
 
 
-def _chunks(path: str, start: bytes, size: int) -> Iterator[bytes]:
-    # The last chunk is merged with the one before it, so that the reader's check of a
-    # truncated last record still sees earlier records to compare with.
+def iter_chunks(
+    path: str | os.PathLike[str], fmt: str, *, size: int = CHUNK_BYTES
+) -> Iterator[bytes] | None:
+    """The bytes of the chunks :func:`chunk_spans` cuts, or ``None`` where it cuts none."""
+    spans = chunk_spans(path, fmt, size=size)
+    return None if spans is None else _read_spans(os.fspath(path), spans)
+
+
+def _read_spans(path: str, spans: Iterator[tuple[int, int]]) -> Iterator[bytes]:
     with open(path, "rb") as fh:
-        carry, pending = b"", b""
-        while block := fh.read(size):
-            buf = carry + block
-            cut = buf.rfind(start)
-            if cut <= 0:
-                carry = buf
-                continue
-            if pending:
-                yield pending
-            pending, carry = buf[: cut + 1], buf[cut + 1 :]
-        if pending or carry:
-            yield pending + carry
+        for offset, length in spans:
+            fh.seek(offset)
+            yield fh.read(length)
 
 
-def read_chunk(chunk: bytes, fmt: str, name: str) -> list[RawRecord]:
+#: Bytes the cutter reads at a time, backwards from where it would like a chunk to end.
+_LOOK = 1 << 16
+
+
+def _chunks(path: str, start: bytes, size: int) -> Iterator[tuple[int, int]]:
+    """Spans of about ``size`` bytes, each ending before the last record start within it.
+
+    Only the bytes around each cut are read (backwards from where the chunk would end):
+    the chunks' readers read the rest. A record longer than ``size`` makes a longer chunk.
+    """
+    total = os.path.getsize(path)
+    begin = 0
+    with open(path, "rb") as fh:
+        while begin < total:
+            lo, end, cut = begin + 1, begin + size, total
+            while end < total:
+                found = _last_start(fh, start, lo, end)
+                if found is not None:
+                    cut = found
+                    break
+                lo, end = end - len(start) + 1, end + size  # a record longer than size
+            yield begin, cut - begin
+            begin = cut
+
+
+def _last_start(fh: BinaryIO, start: bytes, lo: int, hi: int) -> int | None:
+    """The offset just after the ``\n`` of the last ``start`` lying within ``[lo, hi)``."""
+    while hi - lo >= len(start):
+        base = max(lo, hi - _LOOK)
+        fh.seek(base)
+        window = fh.read(hi - base)
+        at = window.rfind(start)
+        if at >= 0:
+            return base + at + 1
+        hi = base + len(start) - 1  # a start may straddle the window's first byte
+    return None
+
+
+def read_chunk(chunk: bytes, fmt: str, name: str) -> tuple[list[RawRecord], object]:
     """Read one chunk made by :func:`iter_chunks` (records and lines numbered from 1).
 
-    A chunk holding nothing but blank lines gives no records (and no error).
+    Returns the records and what their reader left for checking the file's last record,
+    or ``None`` (see :class:`~zhagen.formats._io.ChunkSource`): when this chunk is the
+    file's last, give that and the earlier chunks' to :func:`check_last_record`. A chunk
+    holding nothing but blank lines gives no records (and no error).
     """
-    import io
+    from zhagen.formats._io import ChunkSource
 
     if not chunk.strip():
-        return []
-    return list(reader_for(fmt)(io.BytesIO(chunk), name=name))
+        return [], None
+    source = ChunkSource(chunk)
+    records = list(reader_for(fmt)(source, name=name))
+    if fmt == "cnki-citespace":  # as read_records marks them (the reader does not)
+        for rec in records:
+            rec.format = fmt
+    return records, source.tail
 
 
-def _read_chunk_job(job: tuple[bytes, str, str]) -> tuple[list[RawRecord], int]:
-    chunk, fmt, name = job
-    return read_chunk(chunk, fmt, name), chunk.count(b"\n")
+def check_last_record(rec: RawRecord, tail: object, earlier: Sequence[object]) -> None:
+    """Check the last record of a file read in chunks as its reader checks it in one pass.
+
+    ``tail``: what :func:`read_chunk` returned with the last chunk, whose last record
+    ``rec`` is (numbered in that chunk); ``earlier``: what it returned with each chunk
+    before, in order. Adds the problems the reader would have added to ``rec``.
+    """
+    if tail is None:
+        return
+    from zhagen.formats._cnki_tagged import Tail, check_last
+
+    assert isinstance(tail, Tail)
+    check_last(rec, tail, [t for t in earlier if isinstance(t, Tail)])
+
+
+def _read_chunk_job(
+    job: tuple[str, int, int, str, bool],
+) -> tuple[list[RawRecord], object, int, bool]:
+    path, offset, length, fmt, last = job
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        chunk = fh.read(length)
+    records, tail = read_chunk(chunk, fmt, path)
+    return records, tail, chunk.count(b"\n"), last
 
 
 def read_records_parallel(
@@ -287,18 +357,23 @@ def read_records_parallel(
 
     name = os.fspath(path)
     fmt = fmt or detect_format(path)
-    chunks = iter_chunks(path, fmt)
-    if chunks is None or workers <= 1:
+    spans = chunk_spans(path, fmt)
+    if spans is None or workers <= 1:
         yield from read_records(path, fmt, name=name)
         return
+    size = os.path.getsize(path)
     records = lines = 0
-    jobs = ((c, fmt, name) for c in chunks)
-    for batch, n_lines in map_partitions(_read_chunk_job, jobs, workers=workers):
+    tails: list[object] = []
+    jobs = ((name, o, n, fmt, o + n == size) for o, n in spans)
+    for batch, tail, n_lines, last in map_partitions(_read_chunk_job, jobs, workers=workers):
+        if last and batch:
+            check_last_record(batch[-1], tail, tails)
         for rec in batch:
             rec.record += records
             for p in rec.problems:
                 p.record = None if p.record is None else p.record + records
                 p.line = None if p.line is None else p.line + lines
             yield rec
+        tails.append(tail)
         records += len(batch)
         lines += n_lines

@@ -12,15 +12,15 @@ comprehension. Anything else goes through :meth:`_Splitter.feed`, line by line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
 from zhagen.formats._cnki import make_record, no_records, problem
-from zhagen.formats._io import Source, open_text, source_name
+from zhagen.formats._io import ChunkSource, Source, open_text, source_name
 from zhagen.records import RawRecord
 
-__all__ = ["Classify", "read_tagged"]
+__all__ = ["Classify", "Tail", "check_last", "read_tagged"]
 
 _BLOCK = 1 << 20  # characters read at a time
 
@@ -220,7 +220,14 @@ def read_tagged(
         if last is not None:
             count += 1
             rec = _build(last, label, count, fmt)
-            _check_truncated(rec, last, common, count, unterminated, table)
+            tail = Tail(
+                common, frozenset(last.fields), last.last, unterminated == last.last, count,
+                _tags(table),
+            )  # fmt: skip
+            if isinstance(source, ChunkSource):
+                source.tail = tail  # the caller checks the file's last record (check_last)
+            else:
+                _check_truncated(rec, tail)
             yield rec
     if count == 0:
         raise no_records(label, what[0], what[1], empty=empty)
@@ -266,27 +273,60 @@ def _build(chunk: _Chunk, label: str, number: int, fmt: str) -> RawRecord:
     return rec
 
 
-def _check_truncated(
-    rec: RawRecord,
-    chunk: _Chunk,
-    common: set[str] | None,
-    count: int,
-    unterminated: int,
-    names: _Names,
-) -> None:
+@dataclass(slots=True)
+class Tail:
+    """What reading a chunk leaves for checking the file's last record (see ChunkSource).
+
+    :func:`read_tagged` flags a file's last record when it lacks a field every earlier
+    record had (or the file ends inside its last line). Read in chunks, the records before
+    it are spread over every chunk; each chunk's reader says what it saw here, and
+    :func:`check_last` decides with all of them, as one reader of the whole file would.
+    """
+
+    common: set[str] | None  # fields every record but the last had (None: one record)
+    last: frozenset[str]  # the fields of the last record
+    last_line: int  # the last record's last line
+    cut: bool  # the text ends inside that line (no line end after it)
+    count: int  # records read
+    tags: dict[str, str]  # canonical field -> its tag as written, to name it in messages
+
+    def seen(self) -> set[str]:
+        """The fields every record had, the last one too (for a chunk that is not the last)."""
+        return set(self.last) if self.common is None else self.common & self.last
+
+
+def _tags(names: _Names) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for tag, name in names.items():
+        tags.setdefault(name, tag.strip())
+    return tags
+
+
+def check_last(rec: RawRecord, tail: Tail, earlier: Sequence[Tail]) -> None:
+    """Flag the file's last record ``rec``, read last in the chunk ``tail`` describes, as
+    :func:`read_tagged` flags it in one pass (``earlier``: the chunks before, in order)."""
+    common: set[str] | None = None
+    tags: dict[str, str] = {}
+    for t in (*earlier, tail):
+        for name, tag in t.tags.items():
+            tags.setdefault(name, tag)
+    for seen in [t.seen() for t in earlier] + ([tail.common] if tail.common is not None else []):
+        common = set(seen) if common is None else common & seen
+    count = sum(t.count for t in earlier) + tail.count
+    _check_truncated(rec, Tail(common, tail.last, tail.last_line, tail.cut, count, tags))
+
+
+def _check_truncated(rec: RawRecord, tail: Tail) -> None:
     """Flag the last record if it lacks fields all earlier records had, or the file was cut."""
-    if common is not None and count >= 3:
-        tags: dict[str, str] = {}  # canonical field -> its tag, to name it as in the file
-        for tag, name in names.items():
-            tags.setdefault(name, tag.strip())
-        missing = sorted(tags.get(k, k.lstrip("~")) for k in common - chunk.fields.keys())
+    if tail.common is not None and tail.count >= 3:
+        missing = sorted(tail.tags.get(k, k.lstrip("~")) for k in tail.common - tail.last)
     else:
-        missing = ["(end of line)"] if unterminated == chunk.last else []
+        missing = ["(end of line)"] if tail.cut else []
     if not missing:
         return
     rec.problems.append(
         problem(
-            rec.source, rec.record, chunk.last, "truncated",
+            rec.source, rec.record, tail.last_line, "truncated",
             "文件似乎在这条记录中间结束（缺少 " + "、".join(missing) + "），记录可能不完整；"
             "请重新导出",
             "the file seems to end in the middle of this record (missing "

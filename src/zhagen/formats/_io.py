@@ -26,6 +26,7 @@ __all__ = [
     "decode",
     "open_text",
     "iter_lines",
+    "ChunkSource",
     "MAX_DOCUMENT_BYTES",
 ]
 
@@ -41,6 +42,18 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+class ChunkSource(io.BytesIO):
+    """A chunk of a larger export (see :func:`zhagen.formats.iter_chunks`), as a source.
+
+    A reader whose check of a file's last record needs all the records before it (CNKI
+    tagged exports: fields every earlier record had) does not check a chunk's last record:
+    it leaves in :attr:`tail` what the caller needs to check the file's last record once
+    every chunk has been read. Other readers read it as any binary file.
+    """
+
+    tail: object = None
 
 
 def source_name(source: Source, name: str | None = None) -> str:

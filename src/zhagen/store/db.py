@@ -26,6 +26,11 @@ __all__ = ["APPLICATION_ID", "Store", "now", "quote_ident"]
 
 #: "zhag" in ASCII: marks a SQLite file as a zhagen project.
 APPLICATION_ID = 0x7A686167
+#: Page size of new project files. A document row is ~1.3 KB (its abstract): 16 KB pages
+#: hold a dozen, SQLite's default 4 KB three, with which writing an import cost the main
+#: process ~25 % more CPU (26.7 against 20.7 µs a record, measured). Files made with other
+#: page sizes keep theirs.
+PAGE_SIZE = 16384
 
 
 def now() -> str:
@@ -65,7 +70,7 @@ class Store:
                 "its folder does not exist; create it first",
                 file=str(path),
             )
-        conn = _connect(p)
+        conn = _connect(p, page_size=PAGE_SIZE)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         store = cls(p, conn)
         store._migrate(backup=False)
@@ -330,9 +335,13 @@ def _check_header(path: Path) -> None:
         )
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, page_size: int | None = None) -> sqlite3.Connection:
+    """Open the file with zhagen's pragmas; ``page_size`` only for a file being created
+    (SQLite fixes it when the first table is written, and WAL mode cannot change it)."""
     conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
     conn.row_factory = sqlite3.Row
+    if page_size is not None:
+        conn.execute(f"PRAGMA page_size = {int(page_size)}")
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")

@@ -10,8 +10,9 @@
 4. :func:`~zhagen.text.layout.join_broken_lines` and
    :func:`~zhagen.text.layout.remove_inline_spaces` — PDF and column line breaks;
 5. :func:`to_simplified` — OpenCC ``t2s`` (phrase level);
-6. :func:`flag_machine_tokens` (removes base64-like tokens, flags them with the original
-   snippet) and :func:`find_mojibake` (flags unrecoverable ``?`` runs).
+6. :func:`~zhagen.text.flags.flag_machine_tokens` (removes base64-like tokens, flags them
+   with the original snippet) and :func:`~zhagen.text.flags.find_mojibake` (flags
+   unrecoverable ``?`` runs); both live in :mod:`zhagen.text.flags`.
 
 Every step is a pure function ``str -> (str, count)``. Flag offsets are Unicode code points
 into the final cleaned text.
@@ -30,6 +31,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from zhagen.text.flags import Flag, find_mojibake, flag_machine_tokens, may_hold_tokens
 from zhagen.text.layout import (
     HAN,
     join_broken_lines,
@@ -70,21 +72,6 @@ REPORT_KEYS = (
     "machine_tokens",
 )
 _ZERO_REPORT = dict.fromkeys(REPORT_KEYS, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class Flag:
-    """Something found in the text that a researcher may want to look at.
-
-    ``start``/``end`` are code-point offsets into the cleaned text; ``snippet`` is the text
-    found (for a removed token, ``start == end`` marks where it was and ``snippet`` keeps it).
-    """
-
-    kind: str
-    start: int
-    end: int
-    snippet: str
-    removed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,138 +363,21 @@ def _count_changed(old: str, new: str) -> int:
     return int(np.count_nonzero(a != b))
 
 
-# ---------------------------------------------------------------- flags
-_B64_TOKEN = re.compile(
-    r"[A-Za-z0-9+/](?<![A-Za-z0-9+/=_.:@%&?#\\-].)[A-Za-z0-9+/]{15,}={0,2}"
-    r"(?![A-Za-z0-9+/=_@\\-]|\.[A-Za-z0-9])"
-)
-_MIXED = (re.compile("[A-Z]"), re.compile("[a-z]"), re.compile("[0-9]"))
-
-
-def _looks_base64(token: str) -> bool:
-    return len(token.rstrip("=")) >= 16 and all(r.search(token) for r in _MIXED)
-
-
-def _glued_prefix(token: str) -> int:
-    """Length of an English word glued before a padded base64 token (``andkZIS…==`` → 3)."""
-    if not token.endswith("=") or len(token) % 4 == 0:
-        return 0
-    for i in range(len(token) % 4, 9, 4):
-        head, rest = token[:i], token[i:]
-        if head.isalpha() and head.islower() and _looks_base64(rest):
-            return i
-    return 0
-
-
-# The characters of a token become "a", all other ASCII a space (see _may_hold_tokens)
-_TOKEN_BYTES = bytes(
-    b"a"[0] if re.fullmatch(rb"[A-Za-z0-9+/]", bytes([c])) else 32 for c in range(256)
-)
-_TOKEN_RUN = b"a" * 16
-
-
-def _may_hold_tokens(text: str) -> bool:
-    """Whether ``text`` may hold a machine token: a run of 16 ``[A-Za-z0-9+/]``, which is
-    one in its ASCII characters alone too. Encoding, ``bytes.translate`` and a substring
-    test find that several times faster than the token pattern scans an abstract."""
-    if len(text) < 200:  # the pattern scans a short text about as fast, and is exact
-        return _B64_TOKEN.search(text) is not None
-    return _TOKEN_RUN in text.encode("ascii", "ignore").translate(_TOKEN_BYTES)
-
-
-def flag_machine_tokens(text: str) -> tuple[str, list[Flag]]:
-    """Remove base64-like machine tokens from prose and flag each one.
-
-    A token is at least 16 characters of ``[A-Za-z0-9+/]`` with upper case, lower case and
-    digits, optionally padded with ``=``/``==``, standing alone (not part of a URL, DOI,
-    e-mail or path). A lowercase word glued before a padded token (``andkZIS…==``) is kept
-    in the text. Each removed token gives a :class:`Flag` of kind ``machine_token`` with
-    ``start == end`` at the place it was and the token as ``snippet``, so nothing is lost.
-
-    Parameters
-    ----------
-    text : str
-        Text to scan.
-
-    Returns
-    -------
-    tuple of (str, list of Flag)
-        The text without the tokens, and one flag per removed token.
-
-    Examples
-    --------
-    >>> text, flags = flag_machine_tokens("major scientific andkZISEovub6ToB8zxcGaJkw== research")
-    >>> text
-    'major scientific and research'
-    >>> flags[0].snippet, flags[0].start, flags[0].removed
-    ('kZISEovub6ToB8zxcGaJkw==', 20, True)
-    """
-    if not _may_hold_tokens(text):
-        return text, []
-    parts: list[str] = []
-    flags: list[Flag] = []
-    last = out_len = 0
-    for m in _B64_TOKEN.finditer(text):
-        token = m.group()
-        if not _looks_base64(token):
-            continue
-        start = m.start() + _glued_prefix(token)
-        end = m.end()
-        if start > last and end < len(text) and text[start - 1] == " " and text[end] == " ":
-            end += 1  # do not leave two spaces behind
-        parts.append(text[last:start])
-        out_len += start - last
-        flags.append(Flag("machine_token", out_len, out_len, text[start : m.end()], True))
-        last = end
-    if not flags:
-        return text, []
-    parts.append(text[last:])
-    return "".join(parts), flags
-
-
-_QMARK_RUN = re.compile(r"\?[?;](?:[^?\s。，,、；;：:“”\"\[\]]{0,16}\?)*")
-_REPLACEMENT_RUN = re.compile("\ufffd+")
-
-
-def find_mojibake(text: str) -> list[Flag]:
-    """Flag unrecoverable mojibake: ``??``/``?;`` runs and U+FFFD replacement characters.
-
-    Such runs come from text decoded with the wrong encoding and then saved, so the lost
-    bytes cannot be restored; they are flagged, not repaired. A run extends to the last
-    ``?`` that follows within 16 non-punctuation characters. A single ``?`` used as a
-    question mark is not flagged.
-
-    Examples
-    --------
-    >>> [(f.kind, f.snippet) for f in find_mojibake("研究?;诖耍疚陌凑粘绦蚧碚摲椒?,對收集")]
-    [('mojibake', '?;诖耍疚陌凑粘绦蚧碚摲椒?')]
-    >>> find_mojibake("如何加快形成新质生产力?于凤霞提出")
-    []
-    """
-    flags: list[Flag] = []
-    if "?" in text and ("??" in text or "?;" in text):
-        flags += (
-            Flag("mojibake", m.start(), m.end(), m.group()) for m in _QMARK_RUN.finditer(text)
-        )
-    if "\ufffd" in text:
-        flags += (
-            Flag("mojibake", m.start(), m.end(), m.group()) for m in _REPLACEMENT_RUN.finditer(text)
-        )
-        flags.sort(key=lambda f: f.start)
-    return flags
-
-
 # ---------------------------------------------------------------- pipeline
 # A text of more lines is a document's body: hardly ever clean, and asking its line steps
 # whether they would act costs as much as letting them (see needs_cleaning).
 _QUICK_LINES = 16
 
 
+def _actionable_class(t2s: bool) -> str:
+    """Characters that some step of :func:`clean` always acts on, as a class body."""
+    return _SUSPECT_CLASS + "\t\ufffd" + (_traditional_class() if t2s else "")
+
+
 @functools.cache
 def _actionable(t2s: bool) -> re.Pattern[str]:
     """A character that some step of :func:`clean` always acts on (see needs_cleaning)."""
-    chars = _SUSPECT_CLASS + "\t\ufffd" + (_traditional_class() if t2s else "")
-    return re.compile(f"[{chars}]")
+    return re.compile(f"[{_actionable_class(t2s)}]")
 
 
 def needs_normalising(text: str, *, t2s: bool = True) -> bool:
@@ -529,6 +399,29 @@ def needs_normalising(text: str, *, t2s: bool = True) -> bool:
     return "\n" in text and (" \n" in text or "\n " in text or "\n\n\n" in text)
 
 
+@functools.cache
+def _busy(t2s: bool) -> re.Pattern[str]:
+    """A character that may make :func:`clean` act on a text of one line (see _quiet)."""
+    return re.compile(f"[{_actionable_class(t2s)}{_TONED} \n?]")
+
+
+def _quiet(text: str, t2s: bool) -> bool:
+    """Whether ``clean`` leaves a non-ASCII ``text`` as it is, decided in a few scans.
+
+    ``True`` when the text holds none of: a character some step always acts on (see
+    :func:`_actionable`), a tone mark (a pinyin gloss has one), a space or tab (the space
+    steps), a line break (the line steps) or ``?`` (orphan glosses, mojibake); and it is
+    NFC, holds no run that may be a machine token, and is no furniture line. Most CNKI
+    titles and abstracts are such text; ``False`` only means "ask each step".
+    """
+    return (
+        _busy(t2s).search(text) is None
+        and unicodedata.is_normalized("NFC", text)
+        and not may_hold_tokens(text)
+        and not remove_furniture(text)[1]
+    )
+
+
 def needs_cleaning(text: str, *, t2s: bool = True) -> bool:
     """Whether :func:`clean` may change ``text`` or flag something in it.
 
@@ -542,6 +435,8 @@ def needs_cleaning(text: str, *, t2s: bool = True) -> bool:
     >>> needs_cleaning("新质生产力研究(2024)"), needs_cleaning("新質生產力"), needs_cleaning("12")
     (False, True, True)
     """
+    if not text.isascii() and _quiet(text, t2s):  # the usual CNKI title or abstract
+        return False
     if needs_normalising(text, t2s=t2s) or text.count("\n") > _QUICK_LINES:
         return True
     # Each check below runs one step on the text as given; that is what the pipeline
