@@ -2,14 +2,22 @@
 
 Builds a project of 1,000 documents of 100 sentences (100,000 sentences), a 1,111-code tree
 (1 core, 10 main categories, 100 initial categories, 1,000 concepts) and 100,000 codings by
-two coders with bulk inserts through ``zhagen.store`` (as ``bench/coding.py`` does), starts ``zhagen serve`` on 127.0.0.1 in a subprocess, then runs ``clients`` threads, each
-with its own session and coder name, each sending ``requests`` coding requests (POST
+two coders with bulk inserts through ``zhagen.store`` (as ``bench/coding.py`` does), starts
+``zhagen serve`` on 127.0.0.1 in a subprocess, then runs ``clients`` client processes
+(separate from the server's and from each other's), each with its own session and coder
+name, each sending ``requests`` coding requests (POST
 /api/codings: a random span of a random sentence with a random concept) and, every fifth
 request, reading a document's codings back (GET). Everything is bounded: at most
 clients × requests requests and ``--seconds`` seconds; the server is stopped at the end.
 
-Reports p50/p99/max latency per request kind, the error count and the throughput
-(target: coding p99 < 50 ms, zero errors).
+Reports p50/p99/max latency per request kind as the clients saw it (a request that fails
+or times out is an error and its time still counts), the error count, the throughput, the
+server's and the clients' CPU milliseconds per request (from ``/proc`` and each client: the
+machine is shared, so a wall-clock p99 is read with the load average printed beside it)
+and, from the ``Server-Timing`` header,
+where the time inside the server went (queue for a worker thread, the endpoint in it, GC
+pauses, the rest: routing, session/CSRF, JSON). The warm-up (20 requests of one client, and
+each client's session set-up) is not measured. Target: coding p99 < 50 ms, zero errors.
 
 Run ``python bench/web.py [--clients 4] [--requests 250] [--seconds 120] [--workdir DIR]``.
 """
@@ -17,6 +25,7 @@ Run ``python bench/web.py [--clients 4] [--requests 250] [--seconds 120] [--work
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import subprocess
@@ -151,17 +160,32 @@ class Worker:
         self.url, self.n, self.idx = url, n, idx
         self.spans, self.concepts, self.stop_at = spans, concepts, stop_at
         self.times: dict[str, list[float]] = {"code a span": [], "read document codings": []}
-        self.server: dict[str, list[float]] = {"code a span": [], "read document codings": []}
+        self.phases: dict[str, list[dict[str, float]]] = {
+            "code a span": [],
+            "read document codings": [],
+        }
         self.errors: list[str] = []
+        self.cpu = 0.0  # CPU seconds this client spent sending and reading its requests
 
     def run(self) -> None:
         import httpx
 
         rng = random.Random(100 + self.idx)
+        cpu0 = time.process_time()
+        try:
+            self._session(httpx, rng)
+        finally:
+            self.cpu = time.process_time() - cpu0
+
+    def _session(self, httpx, rng: random.Random) -> None:
         with httpx.Client(base_url=self.url, timeout=30) as c:
-            info = c.get("/api/session").json()
-            c.headers["X-CSRF-Token"] = info["csrf"]
-            c.put("/api/session/coder", json={"name": f"bench{self.idx}"})
+            try:
+                info = c.get("/api/session").json()
+                c.headers["X-CSRF-Token"] = info["csrf"]
+                c.put("/api/session/coder", json={"name": f"bench{self.idx}"}).raise_for_status()
+            except Exception as exc:  # noqa: BLE001 - counted: this client sends nothing
+                self.errors.append(f"session set-up: {exc!r}")
+                return
             for i in range(self.n):
                 if time.time() > self.stop_at:
                     break
@@ -182,9 +206,7 @@ class Worker:
             r = c.request(method, path, json=body)
             ok = r.status_code == 200
             detail = r.text[:200]
-            timing = r.headers.get("server-timing", "")
-            if "dur=" in timing:
-                self.server[kind].append(float(timing.split("dur=")[1]))
+            self.phases[kind].append(parse_timing(r.headers.get("server-timing", "")))
         except Exception as exc:  # noqa: BLE001 - a failed request is counted, not fatal
             ok, detail = False, repr(exc)
         self.times[kind].append((time.perf_counter() - t0) * 1000)
@@ -192,9 +214,51 @@ class Worker:
             self.errors.append(f"{method} {path}: {detail}")
 
 
+def parse_timing(value: str) -> dict[str, float]:
+    """``app;dur=2.5, gc;dur=0.1`` → {"app": 2.5, "gc": 0.1}.
+
+    >>> parse_timing("app;dur=2.50, thread;dur=1.25")
+    {'app': 2.5, 'thread': 1.25}
+    """
+    out = {}
+    for part in value.split(","):
+        name, _, dur = part.strip().partition(";dur=")
+        if name and dur:
+            out[name] = float(dur)
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _pct(values: list[float], p: float) -> float:
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))] if v else float("nan")
+
+
+def phase_report(kind: str, records: list[dict[str, float]]) -> str:
+    """p50/p99 of each Server-Timing phase, and of what the app spent outside them."""
+    if not records:
+        return f"{kind}: no Server-Timing"
+    rest = [r.get("app", 0) - r.get("queue", 0) - r.get("thread", 0) - r.get("gc", 0)
+            for r in records]  # fmt: skip
+    cols = {name: [r.get(name, 0.0) for r in records] for name in ("app", "queue", "thread", "gc")}
+    cols["rest"] = rest
+    text = ", ".join(f"{n} {_pct(v, 50):.2f}/{_pct(v, 99):.2f}" for n, v in cols.items())
+    return f"{kind}: in the server, ms p50/p99: {text}"
+
+
 def _run_worker(w: Worker) -> Worker:
     w.run()
     return w
+
+
+def _ready(*_args: object) -> None:
+    """Started (imports done) in a pool process."""
+    import httpx  # noqa: F401
 
 
 def _row(kind: str, ms: list[float], seconds: float, errors: int) -> dict[str, object]:
@@ -230,12 +294,16 @@ def run(clients: int, requests: int, seconds: float, workdir: Path) -> list[dict
         wait_ready(url)
         warm = Worker(url, 20, 99, spans, concepts, time.time() + 60)
         warm.run()  # warm up: imports and the connection pool, not measured
+        load0 = os.getloadavg()
         stop_at = time.time() + seconds
         jobs = [Worker(url, requests, i, spans, concepts, stop_at) for i in range(clients)]
-        t1 = time.perf_counter()
-        with ProcessPoolExecutor(clients, mp_context=get_context("spawn")) as pool:
+        ctx = get_context("spawn")
+        with ProcessPoolExecutor(clients, mp_context=ctx, initializer=_ready) as pool:
+            list(pool.map(_ready, range(clients)))  # clients started before the clock runs
+            cpu0, t1 = cpu_seconds(proc.pid), time.perf_counter()
             workers = list(pool.map(_run_worker, jobs, timeout=seconds + 120))
-        elapsed = time.perf_counter() - t1
+            elapsed, cpu = time.perf_counter() - t1, cpu_seconds(proc.pid) - cpu0
+        load1 = os.getloadavg()
     finally:
         proc.terminate()
         try:
@@ -246,20 +314,25 @@ def run(clients: int, requests: int, seconds: float, workdir: Path) -> list[dict
     for e in errors[:5]:
         print("error:", e, file=sys.stderr)
     rows = []
+    n_requests = sum(len(w.times[k]) for w in workers for k in w.times)
+    print(f"{len(errors)} errors; warm-up (20 requests + session set-up) not measured",
+          file=sys.stderr)  # fmt: skip
+    print(f"server CPU {cpu:.2f} s for {n_requests} requests: "
+          f"{cpu / max(1, n_requests) * 1000:.2f} ms per request", file=sys.stderr)  # fmt: skip
+    client_cpu = sum(w.cpu for w in workers)
+    print(f"clients' CPU {client_cpu:.2f} s: {client_cpu / max(1, n_requests) * 1000:.2f} ms "
+          "per request", file=sys.stderr)  # fmt: skip
+    print(f"load average (1 min) before {load0[0]:.2f}, after {load1[0]:.2f}; "
+          f"{os.cpu_count()} cores", file=sys.stderr)  # fmt: skip
     for kind in ("code a span", "read document codings"):
         ms = [x for w in workers for x in w.times[kind]]
-        srv = sorted(x for w in workers for x in w.server[kind])
-        if srv:
-            p50, p99 = srv[len(srv) // 2], srv[min(len(srv) - 1, int(0.99 * (len(srv) - 1)))]
-            print(
-                f"{kind}: time inside the app p50 {p50:.2f} ms, p99 {p99:.2f} ms", file=sys.stderr
-            )
+        print(phase_report(kind, [x for w in workers for x in w.phases[kind]]), file=sys.stderr)
         rows.append(
             _row(
                 kind,
                 ms,
                 elapsed,
-                sum(1 for e in errors if ("POST" in e) == (kind == "code a span")),
+                sum(1 for e in errors if e.startswith("POST" if kind == "code a span" else "GET")),
             )
         )
     print(f"{clients} clients, {elapsed:.1f} s", file=sys.stderr)

@@ -488,3 +488,197 @@ def test_parallel_reading_equals_serial(corpora, tmp_path, monkeypatch) -> None:
     assert [(r.title, r.keywords, r.cited_refs) for r in parallel] == [
         (r.title, r.keywords, r.cited_refs) for r in serial
     ]
+
+
+# --------------------------------------------------------------------------- the reader against
+# an independent reference, and its fast path (whole records split by one regex in C)
+# against its careful line-by-line parser
+
+_CJK_CHAR = ("\u3000", "\u303f"), ("\u3400", "\u4dbf"), ("\u4e00", "\u9fff"), ("\uff00", "\uffef")
+
+
+def _is_cjk(ch: str) -> bool:
+    return any(lo <= ch <= hi for lo, hi in _CJK_CHAR) or "\uf900" <= ch <= "\ufaff"
+
+
+def _ref_join(lines: list[str]) -> str:
+    """A soft-wrapped field: lines joined by a space (none between CJK characters), or by
+    line ends when a line before the last is longer than 80 characters."""
+    if any(len(x) > 80 for x in lines[:-1]):
+        return "\n".join(lines)
+    out = lines[0] if lines else ""
+    for nxt in lines[1:]:
+        out += nxt if _is_cjk(out[-1]) and _is_cjk(nxt[0]) else " " + nxt
+    return out
+
+
+def _ref_records(path: Path) -> list[dict[str, list[str]]]:
+    """Deliberately plain reading, one line at a time: per record, tag -> its lines."""
+    records: list[dict[str, list[str]]] = []
+    current: dict[str, list[str]] = {}
+    tag = ""
+    for raw in path.read_text(encoding="utf-8-sig").split("\n"):
+        line = raw.rstrip("\r")
+        if line == "ER":
+            records.append(current)
+            current, tag = {}, ""
+        elif line.startswith(" "):
+            if line.strip():
+                current[tag].append(line.strip())
+        elif line[:2] not in ("FN", "VR", "EF", ""):
+            tag = line[:2]
+            current[tag] = [line[3:].strip()] if line[3:].strip() else []
+    return records
+
+
+def _ref_keywords(lines: list[str]) -> list[str]:
+    return [k.strip() for k in " ".join(lines).split(";") if k.strip()]
+
+
+_LIST = {"AU", "AF", "BA", "BF", "BE", "CA", "GP", "C1", "CR"}
+_STORED = {"TI", "SO", "VL", "IS", "AB", "DI", "SN", "CR", "DE", "ID", "AF", "PY"}
+
+
+def _ref_expected(f: dict[str, list[str]]) -> dict[str, object]:
+    """The RawRecord fields the module docstring promises, computed from plain lines."""
+    text = {t: _ref_join(v) for t, v in f.items()}
+    keywords = {}
+    if _ref_keywords(f.get("DE", [])):
+        keywords["en"] = _ref_keywords(f["DE"])
+    if _ref_keywords(f.get("ID", [])):
+        keywords["plus"] = _ref_keywords(f["ID"])
+    stored = _STORED if f.get("AF") else _STORED - {"AF"} | {"AU"}
+    extra = {
+        t.lower(): "\n".join(v) if t in _LIST else _ref_join(v)
+        for t, v in f.items()
+        if t not in stored and v
+    }
+    bp, ep = text.get("BP", ""), text.get("EP", "")
+    first_dt = text.get("DT", "").split(";")[0].strip().lower()
+    return {
+        "authors": f.get("AF") or f.get("AU", []),
+        "title": text.get("TI", ""),
+        "venue": text.get("SO", ""),
+        "year": int(text["PY"]),
+        "volume": text.get("VL", ""),
+        "issue": text.get("IS", ""),
+        "pages": f"{bp}-{ep}" if bp and ep else bp or ep,
+        "abstract": text.get("AB", ""),
+        "doi": text.get("DI", ""),
+        "issn": text.get("SN", "") or text.get("EI", ""),
+        "cited_refs": f.get("CR", []),
+        "affiliations": [
+            c.split("]", 1)[1].strip() if c.startswith("[") else c for c in f.get("C1", [])
+        ],
+        "keywords": keywords,
+        "type": "conference" if first_dt == "proceedings paper" else "journal",
+        "lang": {"English": "en"}[text["LA"]],
+        "extra": extra,
+    }
+
+
+@pytest.mark.parametrize("name", ["plaintext_10.txt", "plaintext_344_fullrecord.txt"])
+def test_every_field_matches_a_reference_reading(corpora: Path, name: str) -> None:
+    path = _wos(corpora, name)
+    recs = list(read_wos(path))
+    refs = _ref_records(path)
+    assert len(recs) == len(refs) == (10 if name == "plaintext_10.txt" else 344)
+    for rec, ref in zip(recs, refs, strict=True):
+        expected = _ref_expected(ref)
+        got = {k: getattr(rec, k) for k in expected}
+        assert got == expected, rec.record
+        assert list(rec.extra) == list(expected["extra"]), "extra keeps the file's order"
+        assert rec.problems == [] and rec.format == "wos"
+
+
+def _mutations(text: str) -> list[tuple[str, str]]:
+    """Damaged variants of an export, each as (what was done, text)."""
+    lines = text.split("\n")
+    er = [i for i, x in enumerate(lines) if x == "ER"]
+    # in the second record: the first is read by the careful parser anyway (FN, VR lines)
+    at = {
+        t: next(i for i, x in enumerate(lines) if x.startswith(t) and i > er[0])
+        for t in ("AB", "CR", "TI", "PY", "UT")
+    }
+
+    def edit(i: int, new: list[str], drop: int = 0) -> str:
+        return "\n".join(lines[:i] + new + lines[i + drop :])
+
+    cr = at["CR"]
+    return [
+        ("blank line in a record", edit(cr + 1, [""])),
+        ("two blank lines between records", edit(er[0] + 1, ["", ""])),
+        ("stray line", edit(cr + 1, ["no tag here"])),
+        ("trailing blanks", edit(cr, [lines[cr] + " \t"], 1)),
+        ("trailing blanks, one line", edit(at["UT"], [lines[at["UT"]] + "  "], 1)),
+        ("two-space continuation", edit(cr + 1, ["  " + lines[cr + 1].lstrip()], 1)),
+        ("five-space continuation", edit(cr + 1, ["     " + lines[cr + 1].lstrip()], 1)),
+        ("blank continuation", edit(cr + 1, ["   "])),
+        ("tab line", edit(cr + 1, ["\tx"])),
+        ("empty tag", edit(at["TI"], ["ZZ"])),
+        ("empty tag with a blank", edit(at["TI"], ["ZZ "])),
+        ("value after two blanks", edit(at["TI"], ["ZZ  x"])),
+        ("value starting with a no-break space", edit(at["TI"], ["ZZ \u00a0x"])),
+        ("ideographic space at the end", edit(at["AB"], [lines[at["AB"]] + "\u3000"], 1)),
+        ("repeated tag", edit(at["TI"], [lines[at["TI"]]])),
+        ("missing ER", edit(er[0], [], 1)),
+        ("two ER lines", edit(er[0], ["ER"])),
+        ("ER with blanks", edit(er[0], ["ER  "], 1)),
+        ("PT inside a record", edit(at["TI"], ["PT J"])),
+        ("a field before PT", edit(er[0] + 2, ["XX before PT"])),
+        ("unknown tags", edit(at["TI"], ["Q7 new tag", "   continued"])),
+        ("lower-case tag", edit(at["TI"], ["ti lower"])),
+        ("Chinese lines", edit(at["TI"], ["TI 新质生产力的", "   理论内涵", "C3 北京大学"], 1)),
+        ("no year", edit(at["PY"], [], 1)),
+        ("file header in the middle", edit(er[1] + 1, ["EF", "FN Clarivate", "VR 1.0"])),
+        ("CRLF", text.replace("\n", "\r\n")),
+        ("no blank line after ER", "\n".join(x for x in lines if x)),
+    ]
+
+
+def test_fast_path_equals_careful_parser_on_damaged_files(corpora: Path, monkeypatch) -> None:
+    """The fast path reads what it accepts exactly as the line-by-line parser does (and
+    leaves the rest to it): records, every field, problems with their lines."""
+    text = _wos(corpora, "plaintext_10.txt").read_text(encoding="utf-8-sig")
+    cases = [("as exported", text), *_mutations(text)]
+    fast = {what: _records(data, "damaged.txt") for what, data in cases}
+    er_line = text.split("\n").index("ER") + 1  # the first ER; a blank line, then PT
+    monkeypatch.setattr(wos_module, "_fast_fields", lambda block: None)
+    for what, data in cases:
+        careful = _records(data, "damaged.txt")
+        assert fast[what] == careful, what
+        extra_order = [list(r.extra) for r in careful]
+        assert [list(r.extra) for r in fast[what]] == extra_order, what
+    assert len(fast["as exported"]) == 10
+    assert len(fast["PT inside a record"]) == 11  # PT starts a record wherever it is
+    (problem,) = fast["no year"][1].problems
+    assert problem.code == "wos-no-year" and problem.line == er_line + 2
+
+
+def test_fast_path_equals_careful_parser_on_the_344_records(corpora: Path, monkeypatch) -> None:
+    path = _wos(corpora, "plaintext_344_fullrecord.txt")
+    fast = list(read_wos(path))
+    monkeypatch.setattr(wos_module, "_fast_fields", lambda block: None)
+    assert list(read_wos(path)) == fast
+
+
+def test_other_encodings_read_as_utf8(tmp_path: Path) -> None:
+    """GB18030 (CiteSpace on a Chinese Windows) and UTF-16 give the records UTF-8 gives."""
+    utf8 = _records(CITESPACE_CNKI, "download_1.txt")
+    for enc in ("gb18030", "utf-16"):
+        got = _records(CITESPACE_CNKI.encode(enc), "download_1.txt")
+        assert got == utf8, enc
+
+
+def test_broken_utf8_bytes_become_replacement_characters() -> None:
+    names = "AU Müller, Jörg; Gößmann, Zoë; Brontë, Émile; Núñez, Iñaki\n".encode()
+    data = b"PT J\n" + names + b"TI Broken \xff byte\nPY 2020\nER\nPT J\nTI Next\nPY 2021\nER\n"
+    recs = _records(data)
+    assert [r.title for r in recs] == ["Broken \ufffd byte", "Next"]
+    assert recs[0].authors == ["Müller, Jörg; Gößmann, Zoë; Brontë, Émile; Núñez, Iñaki"]
+
+
+def test_record_lines_after_several_blank_lines() -> None:
+    data = "PT J\nTI A\nER\n\n\n\nPT J\nTI B\nER\n"  # no PY: a warning on the record's line
+    recs = _records(data)
+    assert [(r.title, r.problems[0].line) for r in recs] == [("A", 1), ("B", 7)]

@@ -57,3 +57,14 @@ def test_sigma_stays_finite_for_huge_bursts() -> None:
     out = sigma(np.array([0.5, 0.1, 0.0]), np.array([15000.0, 2.0, 9000.0]))
     assert np.isfinite(out).all() and out[0] == np.finfo(np.float64).max
     assert out[1] == 1.1**2 and out[2] == 1.0
+
+
+def test_betweenness_is_the_same_on_every_run() -> None:
+    """rustworkx's parallel betweenness summed in a varying order (last digits changed from
+    run to run); the map asks for one thread, so the same graph gives the same bytes."""
+    rng = np.random.default_rng(5)
+    n = 300
+    i, j = rng.integers(0, n, 1500), rng.integers(0, n, 1500)
+    keep = i < j
+    runs = {tuple(betweenness(n, i[keep], j[keep]).tolist()) for _ in range(8)}
+    assert len(runs) == 1

@@ -84,3 +84,43 @@ def test_group_counts_and_restrict() -> None:
     assert g[:, j].tolist() == [2, 1]
     sub = restrict_terms(dt, np.array([t != "改革" for t in dt.vocab]))
     assert "改革" not in sub.vocab and sub.matrix.shape == (5, len(dt.vocab) - 1)
+
+
+def test_doc_term_from_codes_equals_a_set_based_count() -> None:
+    """Codes with repeated and empty labels, negative codes and repeats within a record give
+    the matrix a plain set per record gives."""
+    import random
+
+    from zhagen.mapping.cooccurrence import TermRows, doc_term_from_codes
+
+    rng = random.Random(3)
+    labels = ["b", "a", "", "c", "a", "数字", "b", "Z"]
+    n = 60
+    rows, codes = [], []
+    for r in range(n):
+        for _ in range(rng.randint(0, 6)):
+            rows.append(r)
+            codes.append(rng.randrange(-1, len(labels)))
+    dt = doc_term_from_codes(np.array(rows), np.array(codes), labels, n)
+    sets = [set() for _ in range(n)]
+    for r, c in zip(rows, codes, strict=True):
+        if c >= 0 and labels[c]:
+            sets[r].add(labels[c])
+    assert dt.vocab == sorted({t for s in sets for t in s})
+    assert [set(t) for t in TermRows(dt)] == sets
+    assert dt.matrix.dtype == np.int32 and set(dt.matrix.data.tolist()) <= {1}
+    assert doc_term_matrix([sorted(s) for s in sets]).vocab == dt.vocab
+    assert (doc_term_matrix([sorted(s) for s in sets]).matrix != dt.matrix).nnz == 0
+
+
+def test_term_rows_is_a_sequence_and_passes_through() -> None:
+    from zhagen.mapping.cooccurrence import TermRows
+
+    dt = doc_term_matrix(RECORDS)
+    rows = TermRows(dt)
+    assert len(rows) == len(RECORDS)
+    assert [sorted(set(r)) for r in RECORDS] == [rows[k] for k in range(len(rows))]
+    assert rows[-1] == rows[len(rows) - 1] and rows[1:3] == [rows[1], rows[2]]
+    assert doc_term_matrix(rows) is dt
+    with pytest.raises(IndexError):
+        rows[len(rows)]

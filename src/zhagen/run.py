@@ -46,7 +46,12 @@ def map_partitions(
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_exit_with, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_context(),
+        initializer=_exit_with,
+        initargs=(os.getpid(),),
+    )
     with pool:
         pending: deque = deque()
         for part in parts:
@@ -55,6 +60,21 @@ def map_partitions(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def _context():  # noqa: ANN202 - a multiprocessing context
+    """``fork`` from a single-threaded process (the CLI), else ``forkserver``.
+
+    A process forked while another of its parent's threads holds a lock (in the web
+    workbench: the WAL checkpointer inside SQLite, the server's request threads) inherits that
+    lock held and would hang at its first use; the workers use SQLite to stage their rows.
+    """
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() > 1 and "forkserver" in methods:
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
 def _exit_with(owner: int) -> None:

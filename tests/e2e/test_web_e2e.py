@@ -250,6 +250,18 @@ def test_model_map_and_page_screenshots(page, serve, tmp_path: Path, shots: Path
     assert svg.startswith("<?xml") and "<svg" in svg
     page.goto(server.url + "/map")
     page.wait_for_selector("#map-form button[type=submit]")
+    # a thesaurus with a bad line is refused, naming the file and the line
+    bad = {"name": "坏词表.txt", "mimeType": "text/plain", "buffer": "专精特新\n".encode()}
+    page.set_input_files("#thesaurus", files=[bad])
+    page.click("#map-form button[type=submit]")
+    page.wait_for_selector(".toast.error")
+    toast = page.inner_text(".toast.error")
+    assert "坏词表.txt" in toast and "1" in toast
+    page.screenshot(path=str(shots / "map_thesaurus_error.png"))
+    # a good one (the CLI's layout) deletes a term from the map
+    good = "label\treplace by\n专精特新\t\n".encode()
+    page.set_input_files("#thesaurus", files=[{"name": "叙词表.txt", "mimeType": "text/plain",
+                                               "buffer": good}])  # fmt: skip
     page.click("#map-form button[type=submit]")
     page.wait_for_selector("iframe.map-frame", timeout=180_000)
     frame = page.frame_locator("iframe.map-frame")
@@ -257,6 +269,8 @@ def test_model_map_and_page_screenshots(page, serve, tmp_path: Path, shots: Path
     page.wait_for_timeout(500)
     page.screenshot(path=str(shots / "map.png"))
     page.click("#map-tabs .tab[data-tab=nodes]")
+    labels = page.inner_text(".map-nodes table")
+    assert "单项冠军" in labels and "专精特新" not in labels  # the thesaurus was applied
     page.click(".map-nodes tbody tr >> nth=0")
     page.wait_for_selector(".records li a")
     page.screenshot(path=str(shots / "map_nodes.png"))
@@ -298,3 +312,50 @@ def test_large_document_renders_in_chunks(page, serve, tmp_path: Path, shots: Pa
     spans = _api(page, "GET", server.url + "/api/documents/1/sentences")["spans"]
     assert [codings[0]["start"], codings[0]["end"]] == spans[n - 2]
     page.screenshot(path=str(shots / "large_document.png"))
+
+
+def test_live_updates_between_browsers(page, browser, serve, tmp_path: Path, shots: Path) -> None:
+    """One browser codes; the other, viewing the same document, sees the stripe appear
+    without reloading, and a span it is about to code (pop-up open, code half typed)
+    survives the update."""
+    server = serve(make_project(tmp_path, {"a.txt": TEXT}))
+    other = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    other.on("pageerror", lambda e: page.errors.append("other: " + str(e)))
+    for pg in (page, other):
+        pg.goto(server.url + "/documents/1")
+        pg.wait_for_selector('.seg[data-i="1"]')
+    # 1. A codes sentence 1; B, idle, sees it within a few seconds
+    page.click('.seg[data-i="1"]')
+    page.fill("#code-input", "政策支持")
+    page.keyboard.press("Enter")
+    other.wait_for_selector('.seg.coded[data-i="1"]', timeout=5_000)
+    assert other.locator("#coding-list .code-name").all_inner_texts() == ["政策支持"]
+    other.screenshot(path=str(shots / "live_update.png"))
+    # 2. B selects part of sentence 2 and starts typing a code; meanwhile A codes sentence 0
+    box = other.locator('.seg[data-i="2"]').bounding_box()
+    y = box["y"] + box["height"] / 2
+    other.mouse.move(box["x"] + 1, y)
+    other.mouse.down()
+    other.mouse.move(box["x"] + box["width"] * 0.5, y, steps=5)
+    other.mouse.up()
+    other.wait_for_selector("#code-pop:not([hidden])")
+    other.fill("#code-input", "产学研")
+    page.click('.seg[data-i="0"]')
+    page.fill("#code-input", "创新主体")
+    page.keyboard.press("Enter")
+    other.wait_for_function(
+        "() => document.querySelectorAll('#coding-list li .code-name').length === 2",
+        timeout=5_000,
+    )
+    assert other.is_visible("#code-pop") and other.input_value("#code-input") == "产学研"
+    assert other.locator(".seg.cur").count() > 0  # the chosen span is still marked
+    other.screenshot(path=str(shots / "live_update_selection.png"))
+    other.keyboard.press("Enter")
+    other.wait_for_function(
+        "() => document.querySelectorAll('#coding-list li .code-name').length === 3"
+    )
+    codings = _api(page, "GET", server.url + "/api/documents/1/codings")["codings"]
+    spans = _api(page, "GET", server.url + "/api/documents/1/sentences")["spans"]
+    mine = [k for k in codings if k["code_name"] == "产学研"]
+    assert len(mine) == 1 and spans[2][0] <= mine[0]["start"] < mine[0]["end"] < spans[2][1]
+    other.context.close()

@@ -79,8 +79,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
         import webbrowser
 
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    _settle()
     uvicorn.run(app, host=args.host, port=port, log_level="warning")
     return 0
+
+
+def _settle() -> None:
+    """Import what the first requests would (pandas, the coding library, the JSON models)
+    and freeze the heap, so that no request pays for an import or a full collection of
+    start-up objects (see :mod:`zhagen.web.timing`)."""
+    import pandas  # noqa: F401
+
+    import zhagen.coding.retrieve  # noqa: F401
+    import zhagen.coding.spans  # noqa: F401
+    from zhagen.web.timing import settle_heap
+
+    settle_heap()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -110,7 +110,9 @@ def betweenness(n: int, i: np.ndarray, j: np.ndarray, backend: str = "auto") -> 
         g = rx.PyGraph(multigraph=False)
         g.add_nodes_from(range(n))
         g.add_edges_from_no_data(edges)
-        res = rx.betweenness_centrality(g, normalized=True)
+        # One thread: rustworkx's parallel version sums path counts in a varying order,
+        # so the last digits changed from run to run (same map, different bytes).
+        res = rx.betweenness_centrality(g, normalized=True, parallel_threshold=n + 1)
         return np.array([res[k] for k in range(n)], dtype=np.float64)
     if backend == "networkx":
         import networkx as nx

@@ -1,7 +1,9 @@
 """Term vocabulary, the binary document-term matrix and co-occurrence counts.
 
 Everything here is vectorised: the vocabulary is built by hashing the flattened term list
-once (``pandas.factorize``, a C hash table), the document-term matrix is a
+once (``pandas.factorize``, a C hash table) and sorting its distinct terms; callers that
+already hold integer codes (``map_input`` reads a million records' keywords straight into
+codes) build the matrix with :func:`doc_term_from_codes`. The document-term matrix is a
 ``scipy.sparse.csr_matrix`` with a 1 where a record holds a term, and the co-occurrence
 matrix is :math:`C = X^\\top X` (one sparse product), whose diagonal holds the term
 frequencies (number of records holding the term) and whose off-diagonal entry
@@ -17,10 +19,10 @@ van Eck, N. J., & Waltman, L. (2009). How to normalize cooccurrence data? *JASIS
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,7 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DocTerm",
+    "TermRows",
     "doc_term_matrix",
+    "doc_term_from_codes",
     "cooccurrence",
     "term_frequencies",
     "group_counts",
@@ -57,6 +61,44 @@ class DocTerm:
         return int(self.matrix.shape[0])
 
 
+class TermRows(Sequence[list[str]]):
+    """The terms of every record, as a read-only sequence over a :class:`DocTerm`.
+
+    ``rows[k]`` is the list of record ``k``'s terms in vocabulary (code-point) order. A
+    :class:`~zhagen.mapping.model.MapInput` may hold one in place of a list of term lists:
+    ``build_map`` then uses its matrix as it is, and no list of a million lists of strings
+    is ever made.
+
+    >>> rows = TermRows(doc_term_matrix([["b", "a"], [], ["b"]]))
+    >>> len(rows), rows[0], list(rows)[1:]
+    (3, ['a', 'b'], [[], ['b']])
+    """
+
+    def __init__(self, doc_term: DocTerm) -> None:
+        self.doc_term = doc_term
+
+    def __len__(self) -> int:
+        return self.doc_term.n_records
+
+    @overload
+    def __getitem__(self, k: int) -> list[str]: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[list[str]]: ...
+    def __getitem__(self, k: int | slice) -> list[str] | list[list[str]]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        n = len(self)
+        if not -n <= k < n:
+            raise IndexError(k)
+        k %= n
+        m = self.doc_term.matrix
+        cols = m.indices[m.indptr[k] : m.indptr[k + 1]].tolist()
+        return [self.doc_term.vocab[j] for j in cols]
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return (self[k] for k in range(len(self)))
+
+
 def doc_term_matrix(terms: Sequence[Sequence[str]]) -> DocTerm:
     """Build the vocabulary and the binary record × term matrix.
 
@@ -64,7 +106,7 @@ def doc_term_matrix(terms: Sequence[Sequence[str]]) -> DocTerm:
     ----------
     terms:
         One list of terms per record. Duplicates within a record count once; empty strings
-        are ignored.
+        are ignored. A :class:`TermRows` is returned as the matrix it views.
 
     Returns
     -------
@@ -82,23 +124,59 @@ def doc_term_matrix(terms: Sequence[Sequence[str]]) -> DocTerm:
     """
     import numpy as np
     import pandas as pd
-    import scipy.sparse as sp
 
+    if isinstance(terms, TermRows):
+        return terms.doc_term
     n = len(terms)
     lengths = np.fromiter(map(len, terms), dtype=np.int64, count=n)
     flat = np.empty(int(lengths.sum()), dtype=object)
     flat[:] = list(chain.from_iterable(terms))
-    codes, uniques = pd.factorize(flat, sort=True)
-    vocab = [str(u) for u in uniques]
+    codes, uniques = pd.factorize(flat)
     rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    keep = codes >= 0
+    return doc_term_from_codes(rows, codes, uniques, n)
+
+
+def doc_term_from_codes(
+    rows: np.ndarray, codes: np.ndarray, labels: Sequence[str], n_records: int
+) -> DocTerm:
+    """The binary record × term matrix of term occurrences given as integer codes.
+
+    Occurrence ``k`` says that record ``rows[k]`` holds the term ``labels[codes[k]]``.
+    ``labels`` may repeat a term (two codes normalised to the same keyword) and may hold
+    ``""`` (no term: dropped); a negative code is no term either. The vocabulary is the
+    distinct labels sorted by code point, so the result is the one
+    :func:`doc_term_matrix` gives for the same terms.
+
+    >>> import numpy as np
+    >>> dt = doc_term_from_codes(np.array([0, 0, 2]), np.array([1, 2, 0]), ["b", "a", "a"], 3)
+    >>> dt.vocab, dt.matrix.toarray().tolist()
+    (['a', 'b'], [[1, 0], [0, 0], [0, 1]])
+    """
+    import numpy as np
+    import pandas as pd
+    import scipy.sparse as sp
+
+    label_arr = np.empty(len(labels), dtype=object)
+    label_arr[:] = list(labels)
+    first, uniques = pd.factorize(label_arr)
+    distinct: list[str] = uniques.tolist()
+    # Python's sort of str is several times faster than numpy's argsort of an object array
+    # (which ``factorize(sort=True)`` uses): it matters with a million distinct terms.
+    order = sorted(range(len(distinct)), key=distinct.__getitem__)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[order] = np.arange(len(distinct), dtype=np.int64)
+    vocab = [str(distinct[k]) for k in order] if order else []
+    final = rank[first]
     if "" in vocab:  # an empty string is no term: drop its column
         empty = vocab.index("")
-        keep &= codes != empty
-        codes = np.where(codes > empty, codes - 1, codes)
+        final = np.where(final == empty, -1, np.where(final > empty, final - 1, final))
         vocab.pop(empty)
+    codes = np.asarray(codes, dtype=np.int64)
+    cols = np.where(codes >= 0, final[np.maximum(codes, 0)] if final.size else -1, -1)
+    keep = cols >= 0
+    rows = np.asarray(rows, dtype=np.int64)[keep]
     data = np.ones(int(keep.sum()), dtype=np.int32)
-    mat = sp.csr_matrix((data, (rows[keep], codes[keep])), shape=(n, len(vocab)))
+    mat = sp.csr_matrix((data, (rows, cols[keep])), shape=(n_records, len(vocab)))
     mat.sum_duplicates()
     mat.data[:] = 1  # binary: a term counts once per record
     mat.sort_indices()

@@ -5,6 +5,7 @@ out (``KnowledgeMap``). Computation lives in the sibling modules; writing in ``r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,11 +21,15 @@ __all__ = ["MapInput", "MapParams", "KnowledgeMap", "NODE_COLUMNS", "EDGE_COLUMN
 class MapInput:
     """One entry per record: its id, year (or None), terms (keywords, already normalised and
     thesaurus-merged, de-duplicated within the record) and title (for cluster labels and
-    for listing a node's records)."""
+    for listing a node's records).
+
+    ``terms`` is a list of term lists, or a :class:`~zhagen.mapping.cooccurrence.TermRows`
+    over a document-term matrix already built (``map_input`` builds it while reading, so a
+    million records never become a million lists of strings)."""
 
     doc_ids: list[int]
     years: list[int | None]
-    terms: list[list[str]]
+    terms: Sequence[Sequence[str]]
     titles: list[str] = field(default_factory=list)
 
 

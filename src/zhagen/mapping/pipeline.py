@@ -144,12 +144,32 @@ def input_hash(inp: MapInput, dt: DocTerm | None = None) -> str:
         h.update("".join(items).encode("utf-8"))
 
     ints(inp.doc_ids)
-    ints([-(2**62) if y is None else y for y in inp.years])
+    years, dated = _year_values(inp.years)
+    ints(np.where(dated, years, -(2**62)))
     strings(dt.vocab)
     ints(dt.matrix.indptr)
     ints(dt.matrix.indices)
-    strings([str(t) for t in inp.titles])
+    strings(list(map(str, inp.titles)))
     return h.hexdigest()
+
+
+def _year_values(years: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(year as int64, 0 where undated; dated) of a list of int-or-None: in C through
+    float64 (None becomes NaN) when that is exact, else element by element."""
+    import numpy as np
+
+    n = len(years)
+    try:
+        as_float = np.array(years, dtype=np.float64)
+        dated = ~np.isnan(as_float)
+        values = np.where(dated, as_float, 0.0)
+        if n == 0 or (np.abs(values).max() < 2**53 and (values == np.round(values)).all()):
+            return values.astype(np.int64), dated
+    except (TypeError, ValueError):
+        pass
+    dated = np.fromiter((y is not None for y in years), dtype=bool, count=n)
+    values = np.fromiter((y if y is not None else 0 for y in years), dtype=np.int64, count=n)
+    return values, dated
 
 
 @dataclass
@@ -179,8 +199,7 @@ def _records(inp: MapInput, params: MapParams, full: DocTerm) -> _Records:
             "没有可用于绘制知识图谱的记录：请先导入文献或文档。",
             "there are no records to map: import records or documents first.",
         )
-    dated = np.fromiter((y is not None for y in inp.years), dtype=bool, count=n)
-    years = np.fromiter((y if y is not None else 0 for y in inp.years), dtype=np.int64, count=n)
+    years, dated = _year_values(inp.years)
     keep = np.ones(n, dtype=bool)
     if params.years is not None:
         keep = dated & (years >= params.years[0]) & (years <= params.years[1])
@@ -578,9 +597,10 @@ def _assemble(nodes, edges, clusters, bursts, summary, rec, time, xn, year_count
             term_years[label] = dict(zip((nz + time.first).tolist(), col[nz].tolist(), strict=True))
     doc_titles: dict[int, str] = {}
     if rec.titles is not None:
-        rows = np.flatnonzero(np.diff(xn.indptr) > 0).tolist()
-        titles = rec.titles
-        doc_titles = dict(zip(rec.doc_ids[rows].tolist(), [titles[r] for r in rows], strict=True))
+        rows = np.flatnonzero(np.diff(xn.indptr) > 0)
+        titles = np.empty(len(rec.titles), dtype=object)
+        titles[:] = rec.titles
+        doc_titles = dict(zip(rec.doc_ids[rows].tolist(), titles[rows].tolist(), strict=True))
     span = None if summary["year_span"] is None else tuple(summary["year_span"])
     return KnowledgeMap(nodes=nodes, edges=edges, clusters=clusters, bursts=bursts,
                         summary=summary, node_docs=node_docs, year_span=span,

@@ -54,7 +54,7 @@ def _docs(
     docs: dict[str, list[list[Any]]] = {}
     counts: dict[str, int] = {}
     for nid in node_ids:
-        ids = list(km.node_docs.get(nid, []))
+        ids = km.node_docs.get(nid, [])
         counts[str(nid)] = len(ids)
         rows = []
         for doc_id in ids[:MAX_DOCS_PER_NODE]:
@@ -83,11 +83,13 @@ def map_data(km: KnowledgeMap) -> dict[str, Any]:
     bursts = [{k: plain(v) for k, v in rec.items()} for rec in km.bursts.to_dict("records")]
     edges = [[e["source"], e["target"], e["count"], e["strength"]] for e in plain_edges(km)]
     span = list(km.year_span) if km.year_span else None
-    return _jsonable({
-        "nodes": nodes, "edges": edges, "clusters": clusters, "bursts": bursts, "docs": docs,
+    data = _jsonable({
+        "nodes": nodes, "edges": edges, "clusters": clusters, "bursts": bursts, "docs": {},
         "summary": km.summary or {}, "year_span": span, "colors": CLUSTER_COLORS,
         "no_color": NO_CLUSTER_COLOR, "max_docs": MAX_DOCS_PER_NODE,
     })  # fmt: skip
+    data["docs"] = docs  # plain already (str keys, [int, str] rows): up to 200 rows a node
+    return data
 
 
 def render_html(data: dict[str, Any]) -> str:

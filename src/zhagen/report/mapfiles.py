@@ -61,17 +61,12 @@ def write_map(km: KnowledgeMap, out_dir: Path) -> list[Path]:
     >>> # 'nodes.csv'
     """
     from zhagen.formats import network
-    from zhagen.report.map_figures import write_map_figures
+    from zhagen.report.map_figures import figures_in_background, write_timeline
     from zhagen.report.map_html import write_map_html
     from zhagen.report.xlsx import write_tables_xlsx
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = write_tables_csv(km, out_dir)
-    paths.append(write_summary(km, out_dir / "summary.json"))
-    paths.append(write_tables_xlsx(km, out_dir / "tables.xlsx"))
-    paths.extend(write_map_figures(km, out_dir))
-    paths.append(write_map_html(km, out_dir / "map.html"))
     writers = [
         ("network.graphml", network.write_graphml),
         ("network.gexf", network.write_gexf),
@@ -79,9 +74,18 @@ def write_map(km: KnowledgeMap, out_dir: Path) -> list[Path]:
         ("vosviewer_map.txt", network.write_vosviewer_map),
         ("vosviewer_network.txt", network.write_vosviewer_network),
     ]
-    for name, writer in writers:
-        writer(km, out_dir / name)
-        paths.append(out_dir / name)
+    # The cluster view and the bursts figure are drawn by a second process meanwhile.
+    with figures_in_background(km, out_dir) as background:
+        paths = write_tables_csv(km, out_dir)
+        paths.append(write_summary(km, out_dir / "summary.json"))
+        paths.append(write_tables_xlsx(km, out_dir / "tables.xlsx"))
+        timeline = write_timeline(km, out_dir / "timeline.png")
+        html = write_map_html(km, out_dir / "map.html")
+        for name, writer in writers:
+            writer(km, out_dir / name)
+        png, svg, bursts = background()
+    paths.extend([png, svg, timeline, bursts, html])
+    paths.extend(out_dir / name for name, _ in writers)
     return paths
 
 

@@ -17,8 +17,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zhagen.web import timing
 from zhagen.web.auth import LoginLimiter, Session, Sessions
 from zhagen.web.errors import error_body
+from zhagen.web.services.live import LiveChanges
 from zhagen.web.state import ProjectPool, Settings, WebConfig
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ class Workbench:
         self.config = WebConfig.load(settings.files / "web.json")
         self.sessions = Sessions(settings.session_hours)
         self.limiter = LoginLimiter()
+        self.changes = LiveChanges(self.pool.project)
         self._known_coders: set[str] = set()
 
     @property
@@ -86,9 +89,13 @@ class _Limits:
         limit = self.upload_limit if scope["path"] == UPLOAD_PATH else MAX_BODY
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > limit:
-            await _send_413(send, limit)
-            return
+        if length is not None and length.isdigit():
+            if int(length) > limit:
+                await _send_413(send, limit)
+                return
+            if b"transfer-encoding" not in headers:  # the server reads no more than that
+                await self.app(scope, receive, send)
+                return
         seen = 0
 
         async def counted() -> dict:
@@ -118,7 +125,7 @@ async def _send_413(send: Callable[[dict], Awaitable[None]], limit: int) -> None
 
 class _Headers:
     """ASGI middleware: security headers on every response (a route may set its own CSP),
-    and ``Server-Timing: app;dur=…`` (milliseconds spent in the app, for ``bench/web.py``)."""
+    and ``Server-Timing`` (milliseconds in the app and its phases: :mod:`.timing`)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -129,10 +136,13 @@ class _Headers:
             return
         api = scope["path"].startswith("/api/")
         t0 = time.perf_counter()
+        record = timing.phases()
+        gc0 = timing.gc_ms()
 
         async def with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
-                dur = f"app;dur={(time.perf_counter() - t0) * 1000:.2f}"
+                record["gc"] = timing.gc_ms() - gc0
+                dur = timing.header((time.perf_counter() - t0) * 1000, record)
                 headers = list(message.get("headers") or [])
                 have = {k.lower() for k, _v in headers}
                 extra = [(b"content-security-policy", CSP.encode()),
@@ -158,9 +168,11 @@ def create_app(settings: Settings) -> FastAPI:
     from zhagen.web.routes import register_routes
 
     wb = Workbench(settings)
+    timing.install_gc_clock()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        wb.pool.checkpointer.start()
         yield
         wb.close()
 

@@ -248,21 +248,28 @@ def set_cookie(request: Request, response: Response, session: Session) -> None:
     )
 
 
+_SCOPE_KEY = "zhagen.session"
+
+
 def _local_session(request: Request) -> Session:
     return _wb(request).sessions.create("local", "owner", "default", fixed_coder=False)
 
 
 def session_of(request: Request, response: Response) -> Session:
-    """The caller's session. Without login on loopback, one is created."""
+    """The caller's session. Without login on loopback, one is created. Found once per
+    request (the CSRF check and the role check both ask)."""
+    found = request.scope.get(_SCOPE_KEY)
+    if found is not None:
+        return found
     check_host(request)
     wb = _wb(request)
     s = wb.sessions.get(session_id(request))
-    if s is not None:
-        return s
-    if wb.settings.auth:
-        raise WebError(401, "unauthorized", "请先登录", "please log in first")
-    s = _local_session(request)
-    set_cookie(request, response, s)
+    if s is None:
+        if wb.settings.auth:
+            raise WebError(401, "unauthorized", "请先登录", "please log in first")
+        s = _local_session(request)
+        set_cookie(request, response, s)
+    request.scope[_SCOPE_KEY] = s
     return s
 
 

@@ -224,6 +224,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No map yet: set the parameters and click “Build map”",
     ),  # fmt: skip
     "map.advanced": ("更多参数", "More parameters"),
+    "map.thesaurus": ("叙词表（可选）", "Thesaurus (optional)"),
+    "map.thesaurus_hint": (
+        "UTF-8 文本，每行“原词<Tab>替换词”，替换词为空即删除该词（同 zhagen map --thesaurus）",
+        "UTF-8 text, one 'label<TAB>replace by' per line; an empty replacement deletes the "
+        "label (as zhagen map --thesaurus)",
+    ),
+    "map.thesaurus_used": ("使用叙词表", "Thesaurus"),
     "map.p.field": ("词来源", "Terms from"),
     "map.p.slice": ("时间切片（年）", "Years per slice"),
     "map.p.top": ("每切片前 N 个", "Top N per slice"),

@@ -93,7 +93,11 @@ def problems(p: ProjectDep) -> list[dict[str, Any]]:
 
 
 def _import(request: Request, paths: dict[str, str]) -> dict[str, Any]:
-    with workbench(request).pool.project() as p:
+    """Import on a connection of its own: an import tunes its connection for bulk writes
+    (and may take minutes), which a pooled one, tuned for short edits, must not share."""
+    from zhagen.project import Project
+
+    with Project.open(workbench(request).settings.project) as p:
         report = p.add(list(paths))
     return svc.import_report(report, paths)
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 
+from zhagen.web.errors import WebError
 from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, api_router, workbench
 from zhagen.web.services import maps as svc
 
@@ -32,15 +33,52 @@ def runs(request: Request, p: ProjectDep) -> list[dict[str, Any]]:
     return svc.list_runs(p, workbench(request).files)
 
 
+def _params(text: Any) -> Any:
+    import json
+
+    try:
+        return json.loads(str(text or "{}"))
+    except ValueError:
+        return None
+
+
 @router.post("/maps")
-def run_map(
-    body: dict[str, Any],
-    request: Request,
-    p: ProjectDep,
-    _s: CoderDep,
-) -> dict[str, Any]:
-    """Build a map and write every output into ``<project>.files/maps/run-N/``."""
-    return svc.run_map(p, workbench(request).files, body)
+async def run_map(request: Request, _s: CoderDep) -> dict[str, Any]:
+    """Build a map and write every output into ``<project>.files/maps/run-N/``.
+
+    A JSON body holds the parameters; a form (``params``: that JSON object as text, and
+    the file ``thesaurus``) also brings a thesaurus, read as ``zhagen map --thesaurus``
+    reads one; the body limit of every API request (5 MiB) bounds it.
+    """
+    from starlette.concurrency import run_in_threadpool
+
+    wb = workbench(request)
+    thesaurus = None
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=5)
+        try:
+            body = _params(form.get("params"))
+            up = form.get("thesaurus")
+            if hasattr(up, "read") and getattr(up, "filename", ""):
+                up.file.seek(0)
+                chunks = iter(lambda f=up.file: f.read(1 << 20), b"")
+                thesaurus = await run_in_threadpool(
+                    svc.store_thesaurus, chunks, up.filename, wb.files
+                )
+        finally:
+            await form.close()
+    else:
+        body = _params((await request.body()).decode("utf-8", "replace"))
+    if not isinstance(body, dict):
+        raise WebError(
+            400, "parameter", "图谱参数应为 JSON 对象", "map parameters must be a JSON object"
+        )
+
+    def build() -> dict[str, Any]:
+        with wb.pool.project() as p:
+            return svc.run_map(p, wb.files, body, thesaurus=thesaurus)
+
+    return await run_in_threadpool(build)
 
 
 @router.get("/maps/{run}")

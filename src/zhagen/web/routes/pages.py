@@ -89,49 +89,25 @@ def home() -> RedirectResponse:
     return RedirectResponse("/documents", status_code=303)
 
 
-@router.get("/documents")
-def documents_page(request: Request) -> Response:
-    return render(request, "documents")
+def _page_route(page: str) -> Any:
+    def route(request: Request) -> Response:
+        return render(request, page)
+
+    route.__name__ = f"{page}_page"
+    return route
+
+
+#: URL → page, for the pages that take nothing but the session.
+SIMPLE_PAGES = {"/documents": "documents", "/codes": "codes", "/model": "model",
+                "/tables": "tables", "/saturation": "saturation", "/agreement": "agreement",
+                "/map": "map", "/settings": "settings"}  # fmt: skip
+for _path, _page in SIMPLE_PAGES.items():
+    router.add_api_route(_path, _page_route(_page), methods=["GET"], include_in_schema=False)
 
 
 @router.get("/documents/{doc_id}")
 def document_page(doc_id: int, request: Request) -> Response:
     return render(request, "document", doc_id=doc_id)
-
-
-@router.get("/codes")
-def codes_page(request: Request) -> Response:
-    return render(request, "codes")
-
-
-@router.get("/model")
-def model_page(request: Request) -> Response:
-    return render(request, "model")
-
-
-@router.get("/tables")
-def tables_page(request: Request) -> Response:
-    return render(request, "tables")
-
-
-@router.get("/saturation")
-def saturation_page(request: Request) -> Response:
-    return render(request, "saturation")
-
-
-@router.get("/agreement")
-def agreement_page(request: Request) -> Response:
-    return render(request, "agreement")
-
-
-@router.get("/map")
-def map_page(request: Request) -> Response:
-    return render(request, "map")
-
-
-@router.get("/settings")
-def settings_page(request: Request) -> Response:
-    return render(request, "settings")
 
 
 def _safe_next(value: str | None) -> str:

@@ -22,10 +22,18 @@ from zhagen.web.auth import (
     verify_password,
 )
 from zhagen.web.errors import WebError
-from zhagen.web.routes import CoderDep, OwnerDep, ProjectDep, SessionDep, api_router, workbench
+from zhagen.web.routes import (
+    ApiRoute,
+    CoderDep,
+    OwnerDep,
+    ProjectDep,
+    SessionDep,
+    api_router,
+    workbench,
+)
 from zhagen.web.services import records
 
-public = APIRouter(prefix="/api")
+public = APIRouter(prefix="/api", route_class=ApiRoute)
 router = api_router()
 
 

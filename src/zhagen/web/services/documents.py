@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zhagen.web.errors import WebError
-from zhagen.web.services import document_or_404, plain, records
+from zhagen.web.services import document_or_404, not_found, plain, records
 
 if TYPE_CHECKING:
     from zhagen.ingest import ImportReport
@@ -126,12 +126,21 @@ def document_sentences(p: Project, doc_id: int) -> dict[str, Any]:
     return {"id": doc_id, "spans": spans}
 
 
+#: What the document view needs of each coding (its text it already has).
+CODING_FIELDS = ["id", "start", "end", "code", "code_name", "coder", "created", "level"]
+
+
 def document_codings(p: Project, doc_id: int, *, coder: str | None) -> dict[str, Any]:
     """The document's codings (only ``coder``'s when given)."""
-    document_or_404(p, doc_id)
-    df = p.codings(document=doc_id, coder=coder)
-    cols = ["id", "start", "end", "code", "code_name", "coder", "created", "level"]
-    return {"id": doc_id, "codings": records(df, cols)}
+    from zhagen.coding.retrieve import CODING_COLUMNS, coding_tuples
+    from zhagen.store.coding import document_exists
+
+    if not document_exists(p.store, int(doc_id)):
+        raise not_found("文档", "document", doc_id)
+    at = [CODING_COLUMNS.index(c) for c in CODING_FIELDS]
+    rows = coding_tuples(p.store, p.text, document=int(doc_id), coder=coder)
+    return {"id": doc_id, "codings": [dict(zip(CODING_FIELDS, [r[i] for i in at], strict=True))
+                                      for r in rows]}  # fmt: skip
 
 
 def search(p: Project, query: str, *, regex: bool = False, limit: int = 500) -> dict[str, Any]:

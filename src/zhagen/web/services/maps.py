@@ -19,12 +19,16 @@ from zhagen.web.errors import WebError
 from zhagen.web.services import plain, records
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from zhagen.project import Project
 
 __all__ = ["PARAMS", "parse_params", "run_map", "list_runs", "run_detail", "node_records",
-           "run_file", "FILES"]  # fmt: skip
+           "run_file", "FILES", "store_thesaurus", "MAX_THESAURUS"]  # fmt: skip
 
 MAX_RECORDS = 500
+#: An uploaded thesaurus (``label<TAB>replace by`` lines): at most 5 MiB.
+MAX_THESAURUS = 5 * 2**20
 _RUN_DIR = re.compile(r"^run-(\d+)$")
 _LOCK = threading.Lock()
 
@@ -122,9 +126,35 @@ def _maps_dir(files: Path) -> Path:
     return files / "maps"
 
 
-def run_map(p: Project, files: Path, body: dict[str, Any]) -> dict[str, Any]:
-    """Build a map, write every output file and ``records.json``; one run at a time."""
+def store_thesaurus(chunks: Iterator[bytes], filename: str | None, files: Path) -> Path:
+    """Keep an uploaded thesaurus as ``<project>.files/thesauri/<sha256>/<name>`` and read
+    it with the CLI's reader (:func:`zhagen.text.lexicon.load_thesaurus`), so that a bad
+    line is refused before the map is built, with the reader's message naming the file
+    as uploaded (not where the server keeps it) and the line."""
+    from zhagen.errors import InputError, where
+    from zhagen.text.lexicon import load_thesaurus
+    from zhagen.web.services.documents import safe_name, store_upload
+
+    path = store_upload(chunks, filename, files / "thesauri", MAX_THESAURUS)
+    try:
+        load_thesaurus(path)
+    except InputError as exc:
+        loc = where(safe_name(filename), exc.record, exc.line)
+        raise WebError(400, "input", f"{loc}: {exc.zh}", f"{loc}: {exc.en}") from None
+    return path
+
+
+def run_map(
+    p: Project, files: Path, body: dict[str, Any], *, thesaurus: Path | None = None
+) -> dict[str, Any]:
+    """Build a map, write every output file and ``records.json``; one run at a time.
+
+    ``thesaurus`` is a file stored by :func:`store_thesaurus` (never a path from the
+    request: ``body`` may hold only the keys of :data:`PARAMS`).
+    """
     params, keep = parse_params(body)
+    if thesaurus is not None:
+        params["thesaurus"] = str(thesaurus)
     if not _LOCK.acquire(blocking=False):
         raise WebError(
             409, "busy", "已有图谱正在生成，请稍候", "a map is already being built; wait"

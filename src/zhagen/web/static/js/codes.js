@@ -209,5 +209,15 @@
   $("new-code").hidden = !canWrite;
   wireTop();
   document.addEventListener("zhagen:changed", load);
+  // Live updates: another browser's edit reloads the tree (counts change with codings),
+  // unless the user is dragging a code or typing in the tree or the code's details (a
+  // rename or a description in progress); then as soon as they are done.
+  let remote = false;
+  const busy = () => {
+    const a = document.activeElement || document.body;
+    return Boolean(S.dragging) || (Z.typing({ target: a }) && ($("tree").contains(a) || $("detail").contains(a)));
+  };
+  Z.live(() => { remote = true; });
+  setInterval(() => { if (remote && !busy()) { remote = false; load(); } }, 300);
   load();
 })();

@@ -79,6 +79,7 @@ const Z = (function () {
       res = await fetch(url, { method, headers, body: payload, credentials: "same-origin" });
     } catch (err) {
       if (!o.quiet) toast(t("common.offline"), "error");
+      err.network = true;
       throw err;
     }
     const type = res.headers.get("content-type") || "";
@@ -127,6 +128,28 @@ const Z = (function () {
 
   function changed(what) {
     document.dispatchEvent(new CustomEvent("zhagen:changed", { detail: what || {} }));
+  }
+
+  // Live updates: ask the server once a second (while the tab is visible) what changed
+  // since the last answer; call onChange({ changes, reset }) when something did. The
+  // server answers every tab from one shared cache (see web/services/live.py).
+  function live(onChange, every) {
+    let version = null;
+    let failures = 0;
+    async function tick() {
+      if (!document.hidden) {
+        try {
+          const res = await api("GET", "/api/changes" + query({ since: version }), undefined, { quiet: true });
+          if (version !== null && (res.changes.length || res.reset)) onChange(res);
+          version = res.version;
+          failures = 0;
+        } catch (err) {
+          failures = Math.min(failures + 1, 5);
+        }
+      }
+      setTimeout(tick, (every || 1000) * (1 + failures));
+    }
+    tick();
   }
 
   async function step(kind) {
@@ -218,7 +241,13 @@ const Z = (function () {
     return String(v);
   }
 
+  // A request that never reached the server (offline, or the page closing while a refresh
+  // was in flight) has been toasted by api() already; callers that do not catch it should
+  // not add an "Uncaught (in promise)" error on top. Every other error still surfaces.
+  window.addEventListener("unhandledrejection", (e) => {
+    if (e.reason && e.reason.network) e.preventDefault();
+  });
   document.addEventListener("DOMContentLoaded", () => { wireFrame(); syncCoder(); });
 
-  return { data, t, el, clear, toast, half, api, download, saveBlob, query, typing, changed, grid, fmt, csrf };
+  return { data, t, el, clear, toast, half, api, download, saveBlob, query, typing, changed, live, grid, fmt, csrf };
 })();

@@ -32,6 +32,9 @@
     for (const [name, spec] of Object.entries(S.params)) if (!MAIN.includes(name)) box.appendChild(input(name, spec));
     more.appendChild(box);
     f.appendChild(more);
+    const file = el("input", { type: "file", attrs: { id: "thesaurus", accept: ".txt,.tsv,.csv,text/plain" } });
+    f.appendChild(el("label", { class: "full", title: t("map.thesaurus_hint") }, t("map.thesaurus"), file,
+      el("small", { class: "muted", text: t("map.thesaurus_hint") })));
     const run = el("button", { type: "submit", class: "full", text: t("map.run") });
     run.disabled = !canWrite;
     f.appendChild(run);
@@ -53,9 +56,19 @@
     button.disabled = true;
     button.textContent = t("map.running");
     try {
-      const res = await api("POST", "/api/maps", formValues());
+      const file = $("thesaurus").files[0];
+      let body = formValues();
+      if (file) {
+        const form = new FormData();
+        form.append("params", JSON.stringify(body));
+        form.append("thesaurus", file, file.name);
+        body = form;
+      }
+      const res = await api("POST", "/api/maps", body);
       await loadRuns();
       await openRun(res.run);
+    } catch (err) {
+      // api() has shown the error (a bad thesaurus names its file and line); keep the form
     } finally {
       button.disabled = !canWrite;
       button.textContent = t("map.run");

@@ -144,7 +144,9 @@
     const set = new Set([c.start, c.end]);
     for (const s of S.sents) if (s[0] > c.start && s[0] < c.end) set.add(s[0]);
     for (const s of S.sents) if (s[1] > c.start && s[1] < c.end) set.add(s[1]);
-    for (const k of covering) {
+    // the current target too: a span selected with the mouse stays marked (.cur) when the
+    // text is drawn again under it (a live update while its pop-up is open)
+    for (const k of S.cur ? [...covering, S.cur] : covering) {
       if (k.start > c.start && k.start < c.end) set.add(k.start);
       if (k.end > c.start && k.end < c.end) set.add(k.end);
     }
@@ -571,6 +573,36 @@
     window.addEventListener("resize", () => sizePlaceholders());
     document.addEventListener("zhagen:changed", async () => { await loadCodes(); await loadCodings(true); loadMemos(); });
     document.addEventListener("visibilitychange", () => { if (!document.hidden) loadCodings(true); });
+    reader.addEventListener("mousedown", (e) => { if (e.button === 0) S.pressing = true; });
+    document.addEventListener("mouseup", () => { S.pressing = false; });
+    Z.live(onRemote);
+    setInterval(() => { if (S.remote && !selecting()) applyRemote(); }, 300);
+  }
+
+  // -- live updates from other browsers ----------------------------------------------------
+  // A change to this document or to the code tree reloads codes, codings and memos; while
+  // the user is selecting text (button down, or a selection in the reader not yet coded)
+  // the reload waits, so the selection in progress is not lost. S.cur (the span the pop-up
+  // codes) is kept by offsets and marked again after the reload.
+  function selecting() {
+    const sel = window.getSelection();
+    const inReader = sel && !sel.isCollapsed && sel.rangeCount && reader.contains(sel.getRangeAt(0).commonAncestorContainer);
+    return S.pressing || Boolean(inReader);
+  }
+
+  function onRemote(res) {
+    const mine = (c) => c.documents === null || c.documents.includes(DOC);
+    if (res.reset || res.changes.some((c) => c.kind === "tree" || c.kind === "other" || mine(c))) {
+      S.remote = true;
+      if (!selecting()) applyRemote();
+    }
+  }
+
+  async function applyRemote() {
+    S.remote = false;
+    await loadCodes();
+    await loadCodings(true);
+    loadMemos();
   }
 
   wire();

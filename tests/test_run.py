@@ -1,0 +1,27 @@
+"""run.py: the process pool a large import reads its chunks with."""
+
+from __future__ import annotations
+
+import threading
+
+from zhagen.run import _context, map_partitions
+
+
+def test_single_threaded_process_forks_and_keeps_order():
+    assert threading.active_count() == 1 or _context().get_start_method() == "forkserver"
+    assert list(map_partitions(len, [[1, 2], [3], [4, 5, 6]], workers=2)) == [2, 1, 3]
+
+
+def test_threaded_process_starts_workers_from_a_fork_server():
+    # A process with other threads (the web workbench) must not fork its workers directly:
+    # a lock held by another thread at the fork would stay held in the child for ever.
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        assert _context().get_start_method() == "forkserver"
+        parts = [list(range(n)) for n in (5, 0, 7, 1)]
+        assert list(map_partitions(sum, parts, workers=2)) == [10, 0, 21, 0]
+    finally:
+        done.set()
+        other.join()
