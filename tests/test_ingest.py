@@ -352,3 +352,64 @@ def test_chunks_cover_the_file_and_start_at_records(tmp_path, size):
     chunks = list(formats.iter_chunks(path, "cnki-refworks", size=size))
     assert b"".join(chunks) == data and len(chunks) == len(spans)
     assert len(spans) > 1
+
+
+def test_large_file_is_hashed_while_it_is_read(corpora, tmp_path, monkeypatch):
+    """A large export's hash is computed while workers read its first chunks (no source of
+    its size was imported whole): the same rows and hash as hashing first; adding it again
+    hashes first and skips it; a partial import of it is replaced."""
+    import hashlib
+
+    path = tmp_path / "big.txt"
+    path.write_bytes((corpora / "cnki" / "refworks_2024_298.txt").read_bytes() * 3)
+    serial = tmp_path / "serial.zhagen"
+    with zhagen.Project.create(serial) as p:
+        p.add(path, workers=1)
+    _chunked(monkeypatch, 150_000)
+    started = []
+    real_start = ingest._Source.start
+    monkeypatch.setattr(
+        ingest._Source, "start", lambda *a: started.append(real_start(*a)) or started[-1]
+    )
+    proj = tmp_path / "p.zhagen"
+    with zhagen.Project.create(proj) as p:
+        assert p.add(path, workers=2).files[0].status == "ok"
+        assert p.add(path, workers=2).files[0].status == "skipped"
+    assert started[0] is not None and started[1] is None  # hashed as it is read, then first
+    assert _tables(proj) == _tables(serial)
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert _rows(proj, "SELECT sha256, size, status FROM sources") == [
+        (sha, path.stat().st_size, "ok")
+    ]
+    conn = sqlite3.connect(proj)
+    conn.execute("UPDATE sources SET status = 'partial'")
+    conn.commit()
+    conn.close()
+    with zhagen.open(proj) as p:
+        assert p.add(path, workers=2).files[0].status == "ok"
+    assert started[2] is not None
+    assert _rows(proj, "SELECT COUNT(*) FROM documents") == [(894,)]
+    assert [r[1:] for r in _rows(proj, "SELECT id, status FROM sources")] == [
+        ("partial",),
+        ("ok",),
+    ]
+
+
+def test_file_unreadable_while_hashed_late_fails_alone(corpora, tmp_path, monkeypatch):
+    """An error hashing it as it is read is the file's failure (bilingual, no source left partial)."""
+    path = tmp_path / "big.txt"
+    path.write_bytes((corpora / "cnki" / "refworks_2024_298.txt").read_bytes())
+    _chunked(monkeypatch, 150_000)
+
+    def denied(_path: str) -> tuple[str, int]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(ingest, "_sha256", denied)
+    proj = tmp_path / "p.zhagen"
+    with zhagen.Project.create(proj) as p:
+        report = p.add(path, workers=2)
+    (fr,) = report.files
+    assert fr.status == "failed" and fr.records == 0
+    assert "无法读取文件" in fr.problems[0].zh and "cannot read the file" in fr.problems[0].en
+    assert _rows(proj, "SELECT sha256, status FROM sources") == [(None, "failed")]
+    assert _rows(proj, "SELECT COUNT(*) FROM documents") == [(0,)]

@@ -334,14 +334,16 @@ def _work_items(
 
 def _read_into(
     store: Store,
-    sid: int,
+    source: _Source,
     path: str,
     fmt: str,
     size: int,
     workers: int | None,
     report: FileReport,
 ) -> Problem | None:
-    """Read, clean and store every record of one file; return the error that stopped it."""
+    """Read, clean and store every record of one file; return the error that stopped it.
+
+    The file's source row is inserted before the first unit is stored (see _Source)."""
     from zhagen.run import default_workers, map_partitions
 
     if workers is None:
@@ -354,12 +356,14 @@ def _read_into(
         bulk = store.bulk_writes() if size >= BULK_MIN_BYTES else contextlib.nullcontext()
         with spool or contextlib.nullcontext(), bulk, q.staging(store):
             items = _work_items(path, fmt, size, image, spool.name if spool else None)
+            if source.later:
+                items = _hash_after(items, source, workers)
             # closed (the pool shut down) before the spool folder is removed
             with contextlib.closing(map_partitions(_work, items, workers=workers)) as units:
                 for unit in units:
                     last = _finish_last(unit, tails, image) if unit.held is not None else None
                     for part in (unit, last) if last is not None else (unit,):
-                        _store_part(store, sid, part, n_records, n_lines, report)
+                        _store_part(store, source.id(), part, n_records, n_lines, report)
                     tails.append(unit.tail)
                     n_records += unit.records + (last.records if last is not None else 0)
                     n_lines += unit.lines
@@ -368,6 +372,18 @@ def _read_into(
     except ZhagenError as exc:
         return _problem_from(path, exc)
     return None
+
+
+def _hash_after(
+    items: Iterator[tuple[Any, ...]], source: _Source, n: int
+) -> Iterator[tuple[Any, ...]]:
+    """The items, the file hashed after the first ``n``: the pool takes items as it is
+    given them, so its ``n`` workers read their first chunks while this process hashes."""
+    for i, item in enumerate(items):
+        if i == n:
+            source.prefetch()
+        yield item
+    source.prefetch()
 
 
 def _store_part(
@@ -390,31 +406,30 @@ def import_file(
     """
     from zhagen.formats import detect_format
 
-    try:
-        sha, size = _sha256(path)
-    except (OSError, InputError) as exc:
-        return _fail(store, path, _unreadable(path, exc), None, None)
-    earlier = q.find_source(store, sha)
-    if earlier is not None and earlier["status"] == "ok":
-        return FileReport(path=path, status="skipped", records=0, format=None)
+    source = _Source.start(store, path)
+    if source is None:  # hashed here: the file may have been imported already
+        try:
+            sha, size = _sha256(path)
+        except (OSError, InputError) as exc:
+            return _fail(store, path, _unreadable(path, exc), None, None)
+        earlier = q.find_source(store, sha)
+        if earlier is not None and earlier["status"] == "ok":
+            return FileReport(path=path, status="skipped", records=0, format=None)
+        source = _Source(store, path, sha, size)
     try:
         fmt = fmt or detect_format(path)
     except ZhagenError as exc:
-        return _fail(store, path, exc, sha, size)
-    with store.transaction():
-        if earlier is not None:
-            q.delete_source_documents(store, earlier["id"])
-        sid = q.insert_source(
-            store,
-            path=path,
-            abspath=_abspath(path),
-            sha256=sha,
-            size=size,
-            fmt=fmt,
-            status="partial",
-        )
+        try:
+            return _fail(store, path, exc, *source.hash())
+        except (OSError, InputError) as err:
+            return _fail(store, path, _unreadable(path, err), None, None)
+    source.fmt = fmt
     report = FileReport(path=path, status="partial", format=fmt)
-    error = _read_into(store, sid, path, fmt, size, workers, report)
+    try:
+        error = _read_into(store, source, path, fmt, source.size, workers, report)
+        sid, (sha, _) = source.id(), source.hash()
+    except _HashFailed as exc:
+        return _fail(store, path, _unreadable(path, exc.error), None, None)
     with store.transaction():
         if error is not None:
             report.problems.append(error)
@@ -433,6 +448,85 @@ def import_file(
             },
         )
     return report
+
+
+class _HashFailed(Exception):
+    """The file could not be read to hash it (raised where its source is first needed)."""
+
+    def __init__(self, error: OSError | InputError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Source:
+    """The source row of the file being imported, inserted when first needed (:meth:`id`).
+
+    A large export's SHA-256 (~1.2 s for a million records) is computed while the workers
+    read its first chunks (see _hash_after), rather than before they start, when the file
+    cannot have been imported already: no source that was imported whole has its size.
+    (Only such a source makes the import a skip, and this check needs no hash.) It is
+    computed in this thread: a thread alive when the pool starts would make it fork
+    workers from a forkserver (see :func:`zhagen.run.map_partitions`).
+    """
+
+    def __init__(self, store: Store, path: str, sha: str | None, size: int) -> None:
+        self.store, self.path, self.size = store, path, size
+        self.fmt: str | None = None
+        self._sha, self._error, self._id = sha, None, None
+        self.later = sha is None  # hashed while the first chunks are read
+
+    @classmethod
+    def start(cls, store: Store, path: str) -> _Source | None:
+        """A source to hash later, or ``None`` when the hash must come first."""
+        try:
+            size = os.stat(path).st_size if os.path.isfile(path) else -1
+        except (OSError, ValueError):
+            return None
+        if size < PARALLEL_MIN_BYTES or any(
+            r["size"] == size and r["status"] == "ok" for r in q.source_rows(store)
+        ):
+            return None
+        return cls(store, path, None, size)
+
+    def hash(self) -> tuple[str, int]:
+        """The file's SHA-256 and size (raises OSError or InputError as _sha256 does)."""
+        if self._error is not None:
+            raise self._error
+        if self._sha is None:
+            try:
+                self._sha, self.size = _sha256(self.path)
+            except (OSError, InputError) as exc:
+                self._error = exc
+                raise
+        return self._sha, self.size
+
+    def prefetch(self) -> None:
+        """Hash the file now; an error is raised where the hash is needed."""
+        with contextlib.suppress(OSError, InputError):
+            self.hash()
+
+    def id(self) -> int:
+        """The source's id: inserted (as partial) on the first call, replacing the
+        documents of an unfinished earlier import of the same content."""
+        if self._id is None:
+            try:
+                sha, size = self.hash()
+            except (OSError, InputError) as exc:
+                raise _HashFailed(exc) from exc
+            earlier = q.find_source(self.store, sha)
+            with self.store.transaction():
+                if earlier is not None:
+                    q.delete_source_documents(self.store, earlier["id"])
+                self._id = q.insert_source(
+                    self.store,
+                    path=self.path,
+                    abspath=_abspath(self.path),
+                    sha256=sha,
+                    size=size,
+                    fmt=self.fmt,
+                    status="partial",
+                )
+        return self._id
 
 
 def _unreadable(path: str, exc: OSError | InputError) -> InputError:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from zhagen.text.flags import Flag, find_mojibake, flag_machine_tokens, may_hold_tokens
 from zhagen.text.layout import (
     HAN,
+    has_inline_spaces,
     join_broken_lines,
     remove_furniture,
     remove_inline_spaces,
@@ -449,9 +450,9 @@ def needs_cleaning(text: str, *, t2s: bool = True) -> bool:
         return True
     if "\n" in text and join_broken_lines(text)[1]:
         return True
-    if " " in text and remove_inline_spaces(text)[1]:
+    if " " in text and has_inline_spaces(text):
         return True
-    return bool(flag_machine_tokens(text)[1])
+    return may_hold_tokens(text) and bool(flag_machine_tokens(text)[1])
 
 
 def clean(text: str, *, t2s: bool = True) -> CleanResult:
