@@ -25,3 +25,23 @@ def test_threaded_process_starts_workers_from_a_fork_server():
     finally:
         done.set()
         other.join()
+
+
+def _fail(part: list[int]) -> int:
+    from zhagen.errors import InputError
+
+    raise InputError("坏记录", "bad record", file="x.txt", record=part[0], line=7)
+
+
+def test_a_workers_bilingual_error_reaches_the_parent_whole():
+    import pickle
+
+    import pytest
+
+    from zhagen.errors import InputError, ParameterError
+
+    err = pickle.loads(pickle.dumps(ParameterError("参数", "parameter", file="f")))
+    assert type(err) is ParameterError and err.message == "f: 参数 / parameter"
+    with pytest.raises(InputError) as info:
+        list(map_partitions(_fail, [[3], [4]], workers=2))
+    assert info.value.message == "x.txt: record 3, line 7: 坏记录 / bad record"

@@ -63,6 +63,11 @@ class ZhagenError(Exception):
         self.line = line
         super().__init__(self.message)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled whole (a worker process raising it hands it to its parent): the default
+        # would call the class with the one-line message only.
+        return (_rebuild, (type(self), self.zh, self.en, self.file, self.record, self.line))
+
     @property
     def location(self) -> str:
         return where(self.file, self.record, self.line)
@@ -84,3 +89,14 @@ class ParameterError(ZhagenError):
 
 class ProjectError(ZhagenError):
     """The project file is missing, not a zhagen project, or damaged."""
+
+
+def _rebuild(
+    cls: type[ZhagenError],
+    zh: str,
+    en: str,
+    file: str | None,
+    record: int | None,
+    line: int | None,
+) -> ZhagenError:
+    return cls(zh, en, file=file, record=record, line=line)
