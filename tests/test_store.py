@@ -184,3 +184,46 @@ def test_new_files_get_large_pages_and_older_files_keep_theirs(tmp_path):
     raw.close()
     Store.open(old).close()
     assert sqlite3.connect(old).execute("PRAGMA page_size").fetchone()[0] == 4096
+
+
+def test_writers_of_one_process_queue_on_a_lock_per_file(tmp_path):
+    import threading
+
+    from zhagen.store.db import _writer_lock
+
+    path = tmp_path / "p.zhagen"
+    a, b = Store.create(path), Store.open(path)
+    lock = _writer_lock(tmp_path / "." / "p.zhagen")  # the same file by another spelling
+    tried: list[bool] = []
+
+    def other_thread() -> None:
+        tried.append(lock.acquire(blocking=False))
+
+    with a.transaction() as conn:
+        conn.execute("INSERT INTO meta(key, value) VALUES ('a', '1')")
+        t = threading.Thread(target=other_thread)
+        t.start()
+        t.join()
+    assert tried == [False]  # held for the whole transaction
+    assert lock.acquire(blocking=False)
+    lock.release()
+    errors: list[BaseException] = []
+
+    def write(store: Store, key: str) -> None:
+        try:
+            for i in range(30):
+                with store.transaction() as conn:
+                    conn.execute("INSERT INTO meta(key, value) VALUES (?, ?)", (f"{key}{i}", "v"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(s, k)) for s, k in ((a, "x"), (b, "y"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    n = a.conn.execute("SELECT count(*) FROM meta WHERE key GLOB '[xy]*'").fetchone()[0]
+    assert n == 60
+    a.close()
+    b.close()
