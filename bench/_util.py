@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import subprocess
 import sys
@@ -102,3 +103,38 @@ def _fmt(v: object) -> str:
     if isinstance(v, float):
         return f"{v:,.2f}" if v < 100 else f"{v:,.0f}"
     return "" if v is None else str(v)
+
+
+def _sentence(rng: random.Random, i: int) -> str:
+    words = ["新质生产力", "创新联合体", "政策支持", "企业", "高校", "协同", "😀", "𠀀", "发展"]
+    return f"第{i}句" + "".join(rng.choice(words) for _ in range(4)) + "。"
+
+
+def synthetic_documents(
+    store: object, rng: random.Random, n_docs: int, sents_per_doc: int
+) -> list[list[tuple[int, int]]]:
+    """Insert ``n_docs`` generated documents of ``sents_per_doc`` sentences (astral
+    characters included) straight through ``zhagen.store``, in one transaction; returns each
+    document's sentence spans. Used by the coding and web benchmarks."""
+    from zhagen.store import docs
+
+    out = []
+    with store.transaction():  # type: ignore[attr-defined]
+        sid = docs.insert_source(store, path="bench", abspath=None, sha256=None, size=None,
+                                 fmt="txt", status="ok")  # fmt: skip
+        for d in range(n_docs):
+            sents, spans, pos = [], [], 0
+            for i in range(sents_per_doc):
+                text = _sentence(rng, i)
+                sents.append(text)
+                spans.append((pos, pos + len(text)))
+                pos += len(text)
+            fields = dict.fromkeys(docs.DOC_COLUMNS, "")
+            fields.update(source_id=sid, record=d + 1, format="txt", type="document",
+                          title=f"文档{d}", authors="[]", affiliations="[]", keywords="{}",
+                          year=None, body="".join(sents), original=None, cleaning="{}",
+                          cited_refs="[]", extra="{}", dup_key=None)  # fmt: skip
+            [doc_id] = docs.insert_documents(store, [tuple(fields.values())])
+            docs.insert_sentences(store, doc_id, spans)
+            out.append(spans)
+    return out

@@ -25,11 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _util import table  # noqa: E402
+from _util import synthetic_documents, table  # noqa: E402
 
 from zhagen.project import Project  # noqa: E402
 from zhagen.store import coding as q  # noqa: E402
-from zhagen.store import docs  # noqa: E402
 
 N_DOCS, SENTS_PER_DOC, N_CODINGS = 1_000, 100, 200_000
 TREE = (1, 9, 90, 9_900)  # codes per level, from the core category down
@@ -39,47 +38,8 @@ TARGETS = {"code one span": 20, "load a document": 50, "one code's codings": 200
 P = Project
 
 
-def _sentence(rng: random.Random, i: int) -> str:
-    words = ["新质生产力", "创新联合体", "政策支持", "企业", "高校", "协同", "😀", "𠀀", "发展"]
-    return f"第{i}句" + "".join(rng.choice(words) for _ in range(4)) + "。"
-
-
 def _documents(project: P, rng: random.Random) -> list[list[tuple[int, int]]]:
-    store = project.store
-    spans_per_doc = []
-    with store.transaction():
-        sid = docs.insert_source(
-            store, path="bench", abspath=None, sha256=None, size=None, fmt="txt", status="ok"
-        )
-        for d in range(N_DOCS):
-            sents, spans, pos = [], [], 0
-            for i in range(SENTS_PER_DOC):
-                s = _sentence(rng, i)
-                sents.append(s)
-                spans.append((pos, pos + len(s)))
-                pos += len(s)
-            fields = dict.fromkeys(docs.DOC_COLUMNS, "")
-            fields.update(
-                source_id=sid,
-                record=d + 1,
-                format="txt",
-                type="document",
-                title=f"文档{d}",
-                authors="[]",
-                affiliations="[]",
-                keywords="{}",
-                year=None,
-                body="".join(sents),
-                original=None,
-                cleaning="{}",
-                cited_refs="[]",
-                extra="{}",
-                dup_key=None,
-            )
-            [doc_id] = docs.insert_documents(store, [tuple(fields.values())])
-            docs.insert_sentences(store, doc_id, spans)
-            spans_per_doc.append(spans)
-    return spans_per_doc
+    return synthetic_documents(project.store, rng, N_DOCS, SENTS_PER_DOC)
 
 
 def _tree(project: P) -> dict[int, list[int]]:

@@ -516,20 +516,13 @@ def bench_wos(args: argparse.Namespace) -> None:
     if args.profile == "always" or (args.profile == "auto" and faster):
         prof = WORK / "wos_zhagen.prof"
         jout = WORK / "wos_zhagen_prof.json"
-        measure(
-            [
-                sys.executable,
-                "-m",
-                "cProfile",
-                "-o",
-                str(prof),
-                str(HERE / "map_peers.py"),
-                "zhagen",
-                str(data),
-                str(jout),
-            ]
-        )
+        profile_run(prof, str(HERE / "map_peers.py"), "zhagen", str(data), str(jout))
         print_profile(prof, f"zhagen reader + co-occurrence, {n:,} WoS records")
+
+
+def profile_run(prof: Path, *argv: str) -> None:
+    """Run ``python -m cProfile -o PROF ARGV...`` (a script or ``-m module`` and its args)."""
+    measure([sys.executable, "-m", "cProfile", "-o", str(prof), *argv])
 
 
 def _zhagen_version() -> str:
@@ -609,22 +602,10 @@ def main() -> None:
             if args.profile == "always" or (args.profile == "auto" and not largest["ok"]):
                 prof = WORK / "map.prof"
                 out = fresh(WORK / "map_prof_out")
-                measure(
-                    [
-                        sys.executable,
-                        "-m",
-                        "cProfile",
-                        "-o",
-                        str(prof),
-                        "-m",
-                        "zhagen",
-                        "map",
-                        str(largest["proj"]),
-                        "--keep-duplicates",
-                        "--out",
-                        str(out),
-                    ]
-                )
+                profile_run(
+                    prof, "-m", "zhagen", "map", str(largest["proj"]), "--keep-duplicates",
+                    "--out", str(out),
+                )  # fmt: skip
                 print_profile(prof, f"zhagen map, {largest['n']:,} records")
         if not args.skip_peers:
             bench_wos(args)

@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _util import table  # noqa: E402
+from _util import synthetic_documents, table  # noqa: E402
 
 TARGET_P99_MS = 50.0
 N_DOCS, SENTS_PER_DOC, N_CODINGS = 1_000, 100, 100_000
@@ -46,34 +46,8 @@ TREE = (1, 10, 100, 1_000)  # codes per level, from the core category down
 HOST = "127.0.0.1"  # never anything but loopback
 
 
-def _sentence(rng: random.Random, i: int) -> str:
-    words = ["新质生产力", "创新联合体", "政策支持", "企业", "高校", "协同", "😀", "𠀀", "发展"]
-    return f"第{i}句" + "".join(rng.choice(words) for _ in range(4)) + "。"
-
-
 def _documents(store, rng: random.Random) -> list[list[tuple[int, int]]]:
-    from zhagen.store import docs
-
-    out = []
-    with store.transaction():
-        sid = docs.insert_source(store, path="bench", abspath=None, sha256=None, size=None,
-                                 fmt="txt", status="ok")  # fmt: skip
-        for d in range(N_DOCS):
-            sents, spans, pos = [], [], 0
-            for i in range(SENTS_PER_DOC):
-                text = _sentence(rng, i)
-                sents.append(text)
-                spans.append((pos, pos + len(text)))
-                pos += len(text)
-            fields = dict.fromkeys(docs.DOC_COLUMNS, "")
-            fields.update(source_id=sid, record=d + 1, format="txt", type="document",
-                          title=f"文档{d}", authors="[]", affiliations="[]", keywords="{}",
-                          year=None, body="".join(sents), original=None, cleaning="{}",
-                          cited_refs="[]", extra="{}", dup_key=None)  # fmt: skip
-            [doc_id] = docs.insert_documents(store, [tuple(fields.values())])
-            docs.insert_sentences(store, doc_id, spans)
-            out.append(spans)
-    return out
+    return synthetic_documents(store, rng, N_DOCS, SENTS_PER_DOC)
 
 
 def _tree(store) -> list[int]:

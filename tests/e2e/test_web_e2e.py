@@ -58,6 +58,19 @@ def _empty_project(folder: Path) -> Path:
     return path
 
 
+
+def drag_select(pg, selector: str, fraction: float) -> None:
+    """Select the first ``fraction`` of an element's width with the mouse, as a reader
+    does, and wait for the coding pop-up."""
+    box = pg.locator(selector).bounding_box()
+    y = box["y"] + box["height"] / 2
+    pg.mouse.move(box["x"] + 1, y)
+    pg.mouse.down()
+    pg.mouse.move(box["x"] + box["width"] * fraction, y, steps=5)
+    pg.mouse.up()
+    pg.wait_for_selector("#code-pop:not([hidden])")
+
+
 def test_import_code_reload(page, serve, tmp_path: Path, shots: Path) -> None:
     server = serve(_empty_project(tmp_path))
     page.goto(server.url + "/documents")
@@ -77,13 +90,7 @@ def test_import_code_reload(page, serve, tmp_path: Path, shots: Path) -> None:
     page.evaluate(
         "() => document.addEventListener('mouseup', () => { window.__sel = getSelection().toString(); }, true)"
     )
-    box = page.locator('.seg[data-i="0"]').bounding_box()
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + 1, y)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 0.6, y, steps=5)
-    page.mouse.up()
-    page.wait_for_selector("#code-pop:not([hidden])")
+    drag_select(page, '.seg[data-i="0"]', 0.6)
     selected = page.evaluate("() => window.__sel")
     page.fill("#code-input", "企业主体")
     page.screenshot(path=str(shots / "document_coding.png"))
@@ -332,13 +339,7 @@ def test_live_updates_between_browsers(page, browser, serve, tmp_path: Path, sho
     assert other.locator("#coding-list .code-name").all_inner_texts() == ["政策支持"]
     other.screenshot(path=str(shots / "live_update.png"))
     # 2. B selects part of sentence 2 and starts typing a code; meanwhile A codes sentence 0
-    box = other.locator('.seg[data-i="2"]').bounding_box()
-    y = box["y"] + box["height"] / 2
-    other.mouse.move(box["x"] + 1, y)
-    other.mouse.down()
-    other.mouse.move(box["x"] + box["width"] * 0.5, y, steps=5)
-    other.mouse.up()
-    other.wait_for_selector("#code-pop:not([hidden])")
+    drag_select(other, '.seg[data-i="2"]', 0.5)
     other.fill("#code-input", "产学研")
     page.click('.seg[data-i="0"]')
     page.fill("#code-input", "创新主体")
