@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from zhagen.errors import ParameterError
 from zhagen.mapping.cooccurrence import TermRows
 from zhagen.mapping.model import MapInput, MapParams
+from zhagen.mapping.params import check_params
 from zhagen.store import runs as q
 from zhagen.store.db import Store
 
@@ -88,16 +88,7 @@ def map_input(
     ``field="keywords"`` the terms come back as a :class:`~zhagen.mapping.cooccurrence.TermRows`
     over the document-term matrix built while reading (see :func:`_keyword_input`).
     """
-    if params.field not in {"keywords", "terms"}:
-        raise ParameterError(
-            f"--field 只能是 keywords 或 terms，而不是 {params.field!r}",
-            f"--field must be keywords or terms, not {params.field!r}",
-        )
-    if params.lang not in LANG_KEYS:
-        raise ParameterError(
-            f"--lang 只能是 zh、en 或 all，而不是 {params.lang!r}",
-            f"--lang must be zh, en or all, not {params.lang!r}",
-        )
+    check_params(params)
     if params.field == "keywords":
         return _keyword_input(store, params, segmenter, thesaurus, keep_duplicates)
     from zhagen.text.lexicon import apply_thesaurus

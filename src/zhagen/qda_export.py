@@ -28,6 +28,7 @@ from zhagen.formats.refi_qda import (
 from zhagen.qda import RELATION_NOTE
 from zhagen.store import coding as q
 from zhagen.store import docs as dq
+from zhagen.store import notes as qn
 
 if TYPE_CHECKING:
     from zhagen.project import Project
@@ -82,7 +83,7 @@ class _Exporter:
         store, g = self.store, self.guid
         codings = q.coding_rows(store, coder_id=self.coder_id)
         kept = {r["id"] for r in codings}
-        memos = [m for m in q.memo_rows(store)
+        memos = [m for m in qn.memo_rows(store)
                  if (self.coder_id is None or m["coder_id"] in (None, self.coder_id))
                  and (m["target_type"] != "coding" or m["target_id"] in kept)]  # fmt: skip
         coding_doc = {r["id"]: r["document_id"] for r in codings}
@@ -116,7 +117,7 @@ class _Exporter:
 
     def relations_and_memos(self, qp: QdaProject, memos: list) -> None:
         g = self.guid
-        for r in q.relation_rows(self.store):
+        for r in qn.relation_rows(self.store):
             link = g("relation", r["id"])
             qp.links.append(QdaLink(link, r["type"], g("code", r["source_code_id"]),
                                     g("code", r["target_code_id"]), "OneWay"))  # fmt: skip

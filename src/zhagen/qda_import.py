@@ -28,6 +28,7 @@ from zhagen.formats.refi_qda import (
 from zhagen.qda import DEFAULT_CODER, LEVEL_SET, RELATION_NOTE, ImportQdaReport, NotImported
 from zhagen.store import coding as q
 from zhagen.store import docs as dq
+from zhagen.store import notes as qn
 from zhagen.store import qda as sq
 from zhagen.store.db import Store
 
@@ -307,7 +308,7 @@ class _Importer:
     def links(self) -> None:
         notes = {n.guid.lower() for n in self.qp.notes}
         existing = {(r["source_code_id"], r["target_code_id"], r["type"]): r["id"]
-                    for r in q.relation_rows(self.store)}  # fmt: skip
+                    for r in qn.relation_rows(self.store)}  # fmt: skip
         descriptions = {
             t.lower(): n.text
             for n in self.qp.notes
@@ -328,7 +329,7 @@ class _Importer:
             rid = existing.get((src, tgt, rtype))
             if rid is None:
                 desc = descriptions.get(link.guid.lower(), "")
-                rid = existing[(src, tgt, rtype)] = q.insert_relation(
+                rid = existing[(src, tgt, rtype)] = qn.insert_relation(
                     self.store, src, tgt, rtype, desc
                 )
                 self.report.relations += 1
@@ -379,7 +380,7 @@ class _Importer:
         by: QdaNote | QdaSelection | None,
     ) -> None:
         if ttype == "project" and title == STORYLINE_TITLE:
-            if q.storyline_id(self.store, STORYLINE_TITLE) is None:
+            if qn.storyline_id(self.store, STORYLINE_TITLE) is None:
                 self.report.storyline = True
             else:
                 title = f"{STORYLINE_TITLE}（导入 / imported {Path(self.report.path).name}）"

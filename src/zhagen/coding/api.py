@@ -31,6 +31,7 @@ from zhagen.coding import engine, history, notes, retrieve, spans
 from zhagen.coding.engine import CodeRef
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
+from zhagen.store import notes as qn
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -289,7 +290,7 @@ class CodingMixin:
         tid = target_id
         if target_type is not None and target_id is not None:
             tid = notes.resolve_target(self.store, target_type, target_id)
-        rows = q.memo_rows(
+        rows = qn.memo_rows(
             self.store,
             target_type=target_type,
             target_id=tid,
@@ -327,7 +328,7 @@ class CodingMixin:
             "description",
             "created",
         ]
-        rows = [list(r) for r in q.relation_rows(self.store)]
+        rows = [list(r) for r in qn.relation_rows(self.store)]
         return pd.DataFrame(rows, columns=cols)
 
     def delete_relation(self, relation_id: int) -> None:

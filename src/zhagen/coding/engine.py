@@ -30,6 +30,7 @@ from zhagen.coding.history import Edit, edit
 from zhagen.coding.levels import LEVELS, MAX_LEVEL, MIN_LEVEL, PALETTE
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
+from zhagen.store import notes as qn
 from zhagen.store.db import Store
 
 __all__ = [
@@ -327,7 +328,7 @@ def _merge_codings(store: Store, e: Edit, source_ids: list[int], into: int) -> t
     # memos on a dropped duplicate follow the coding that stays
     for r in dropped:
         survivor = keep[(r["document_id"], r["start"], r["end"], r["coder_id"])]["id"]
-        memo_ids = q.memo_ids_for(store, "coding", [r["id"]])
+        memo_ids = qn.memo_ids_for(store, "coding", [r["id"]])
         e.touch("memos", memo_ids)
         for mid in memo_ids:
             _retarget_memo(store, mid, "coding", survivor)
@@ -338,16 +339,16 @@ def _merge_codings(store: Store, e: Edit, source_ids: list[int], into: int) -> t
 
 
 def _retarget_memo(store: Store, memo_id: int, target_type: str, target_id: int) -> None:
-    q.set_memo_target(store, memo_id, target_type, target_id)
+    qn.set_memo_target(store, memo_id, target_type, target_id)
 
 
 def _merge_relations(store: Store, e: Edit, source_ids: list[int], into: int) -> None:
-    rel_ids = q.relation_ids_of_codes(store, source_ids)
+    rel_ids = qn.relation_ids_of_codes(store, source_ids)
     e.touch("relations", rel_ids)
     gone = set(source_ids)
     existing = {
         (r["source_code_id"], r["target_code_id"], r["type"])
-        for r in q.relation_rows(store)
+        for r in qn.relation_rows(store)
         if r["id"] not in rel_ids
     }
     drop = []
@@ -358,8 +359,8 @@ def _merge_relations(store: Store, e: Edit, source_ids: list[int], into: int) ->
             drop.append(rel["id"])
             continue
         existing.add((src, tgt, rel["type"]))
-        q.set_relation_codes(store, rel["id"], src, tgt)
-    memo_ids = q.memo_ids_for(store, "relation", drop)
+        qn.set_relation_codes(store, rel["id"], src, tgt)
+    memo_ids = qn.memo_ids_for(store, "relation", drop)
     e.touch("memos", memo_ids)
     q.delete_rows(store, "memos", memo_ids)
     q.delete_rows(store, "relations", drop)
@@ -401,7 +402,7 @@ def merge_codes(
             _check_sibling(store, tid, child["name"], self_id=cid)
             q.update_code(store, cid, parent_id=tid, position=q.next_position(store, tid))
         _merge_relations(store, e, sids, tid)
-        memo_ids = q.memo_ids_for(store, "code", sids)
+        memo_ids = qn.memo_ids_for(store, "code", sids)
         e.touch("memos", memo_ids)
         for mid in memo_ids:
             _retarget_memo(store, mid, "code", tid)
@@ -483,11 +484,11 @@ def delete_code(
                 f"code {_en(row)} has {len(coding_ids)} codings and {len(ids) - 1} "
                 "descendant codes; pass force=True (--force) to delete them too (undoable)",
             )
-        rel_ids = q.relation_ids_of_codes(store, ids)
+        rel_ids = qn.relation_ids_of_codes(store, ids)
         memo_ids = [
-            *q.memo_ids_for(store, "code", ids),
-            *q.memo_ids_for(store, "coding", coding_ids),
-            *q.memo_ids_for(store, "relation", rel_ids),
+            *qn.memo_ids_for(store, "code", ids),
+            *qn.memo_ids_for(store, "coding", coding_ids),
+            *qn.memo_ids_for(store, "relation", rel_ids),
         ]
         for table, rids in (
             ("memos", memo_ids),

@@ -26,6 +26,7 @@ from zhagen.coding.levels import MEMO_TARGETS, STORYLINE_TITLE
 from zhagen.coding.spans import resolve_coding
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
+from zhagen.store import notes as qn
 from zhagen.store.db import Store
 
 __all__ = [
@@ -77,7 +78,7 @@ def resolve_target(store: Store, target_type: str, target_id: object) -> int | N
 
 
 def resolve_memo(store: Store, memo_id: int) -> sqlite3.Row:
-    row = q.memo_row(store, int(memo_id))
+    row = qn.memo_row(store, int(memo_id))
     if row is None:
         raise ParameterError(
             f"没有编号为 {memo_id} 的备忘录；用 memos() 或 zhagen memo list 查看",
@@ -104,7 +105,7 @@ def add_memo(
     with edit(store, "memo.add", "", actor=coder or "") as e:
         tid = resolve_target(store, target_type, target_id)
         cid = None if coder is None else ensure_coder(store, coder)
-        mid = q.insert_memo(
+        mid = qn.insert_memo(
             store,
             target_type=target_type,
             target_id=tid,
@@ -132,7 +133,7 @@ def edit_memo(
                     "use set_storyline for the storyline",
                 )
         e.touch("memos", [row["id"]])
-        q.update_memo(store, row["id"], title=title, text=text)
+        qn.update_memo(store, row["id"], title=title, text=text)
         e.payload = {"id": row["id"]}
         e.description = f"修改备忘录 #{row['id']} / edit memo #{row['id']}"
 
@@ -148,7 +149,7 @@ def delete_memo(store: Store, memo_id: int) -> None:
 
 
 def resolve_relation(store: Store, relation_id: int) -> sqlite3.Row:
-    row = q.relation_row(store, int(relation_id))
+    row = qn.relation_row(store, int(relation_id))
     if row is None:
         raise ParameterError(
             f"没有编号为 {relation_id} 的关系；用 relations() 或 zhagen relation list 查看",
@@ -181,7 +182,7 @@ def add_relation(
                 f"关系的两端不能是同一个编码「{src['name']}」",
                 f"a relation needs two different codes, not '{src['name']}' twice",
             )
-        for r in q.relation_rows(store):
+        for r in qn.relation_rows(store):
             if (r["source_code_id"], r["target_code_id"], r["type"]) == (
                 src["id"],
                 tgt["id"],
@@ -192,7 +193,7 @@ def add_relation(
                     f"'{src['name']}' → '{tgt['name']}' already has a '{rtype}' relation "
                     f"(#{r['id']})",
                 )
-        rid = q.insert_relation(store, src["id"], tgt["id"], rtype, str(description))
+        rid = qn.insert_relation(store, src["id"], tgt["id"], rtype, str(description))
         e.created("relations", rid)
         e.payload = {"id": rid, "source": src["id"], "target": tgt["id"], "type": rtype}
         e.description = (
@@ -206,7 +207,7 @@ def delete_relation(store: Store, relation_id: int) -> None:
     """Delete a relation and the memos on it (undoable)."""
     with edit(store, "relation.delete", "") as e:
         row = resolve_relation(store, relation_id)
-        memo_ids = q.memo_ids_for(store, "relation", [row["id"]])
+        memo_ids = qn.memo_ids_for(store, "relation", [row["id"]])
         e.touch("memos", memo_ids)
         q.delete_rows(store, "memos", memo_ids)
         e.touch("relations", [row["id"]])
@@ -218,10 +219,10 @@ def delete_relation(store: Store, relation_id: int) -> None:
 def set_storyline(store: Store, text: str, *, coder: str | None = None) -> None:
     """Write (or replace) the storyline of the selective coding (undoable)."""
     with edit(store, "storyline.set", "修改故事线 / set the storyline", actor=coder or "") as e:
-        mid = q.storyline_id(store, STORYLINE_TITLE)
+        mid = qn.storyline_id(store, STORYLINE_TITLE)
         if mid is None:
             cid = None if coder is None else ensure_coder(store, coder)
-            mid = q.insert_memo(
+            mid = qn.insert_memo(
                 store,
                 target_type="project",
                 target_id=None,
@@ -232,14 +233,14 @@ def set_storyline(store: Store, text: str, *, coder: str | None = None) -> None:
             e.created("memos", mid)
         else:
             e.touch("memos", [mid])
-            q.update_memo(store, mid, title=None, text=str(text))
+            qn.update_memo(store, mid, title=None, text=str(text))
         e.payload = {"memo": mid}
 
 
 def storyline(store: Store) -> str:
     """The storyline text ('' when none was written)."""
-    mid = q.storyline_id(store, STORYLINE_TITLE)
+    mid = qn.storyline_id(store, STORYLINE_TITLE)
     if mid is None:
         return ""
-    row = q.memo_row(store, mid)
+    row = qn.memo_row(store, mid)
     return "" if row is None else str(row["text"])

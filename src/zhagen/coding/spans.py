@@ -31,6 +31,7 @@ from zhagen.coding.engine import CodeRef, as_int, ensure_coder, resolve_code
 from zhagen.coding.history import edit
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
+from zhagen.store import notes as qn
 from zhagen.store.db import Store
 
 __all__ = ["code_span", "code_spans", "uncode", "recode", "resolve_coding"]
@@ -115,7 +116,7 @@ def uncode(store: Store, coding_id: int, *, actor: str = "") -> None:
     """Remove one coding (and the memos written on it). Undoable."""
     with edit(store, "coding.delete", "", actor=actor) as e:
         row = resolve_coding(store, coding_id)
-        memo_ids = q.memo_ids_for(store, "coding", [row["id"]])
+        memo_ids = qn.memo_ids_for(store, "coding", [row["id"]])
         e.touch("memos", memo_ids)
         q.delete_rows(store, "memos", memo_ids)
         e.touch("codings", [row["id"]])

@@ -61,8 +61,9 @@ def write_map(km: KnowledgeMap, out_dir: Path) -> list[Path]:
     >>> # 'nodes.csv'
     """
     from zhagen.formats import network
-    from zhagen.report.map_figures import figures_in_background, write_timeline
+    from zhagen.report.map_figures import figures_in_background
     from zhagen.report.map_html import write_map_html
+    from zhagen.report.timeline_figure import write_timeline
     from zhagen.report.xlsx import write_tables_xlsx
 
     out_dir = Path(out_dir)

@@ -1,0 +1,153 @@
+"""SQL of the notes of grounded-theory coding: memos (on a document, code, coding or the
+project; the storyline is the project memo titled 故事线) and relations between codes (the
+paradigm model of axial coding). The rest of the coding tables is in :mod:`zhagen.store.coding`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from zhagen.store.coding import _ids
+from zhagen.store.db import Store, now
+
+__all__ = [
+    "insert_memo",
+    "update_memo",
+    "set_memo_target",
+    "memo_row",
+    "memo_rows",
+    "memo_ids_for",
+    "storyline_id",
+    "insert_relation",
+    "relation_row",
+    "relation_rows",
+    "relation_ids_of_codes",
+    "set_relation_codes",
+]
+
+
+# -- memos -------------------------------------------------------------------------------
+_MEMO_SELECT = (
+    "SELECT m.id, m.target_type, m.target_id, m.title, m.text, m.coder_id, "
+    "r.name AS coder, m.created, m.modified FROM memos m LEFT JOIN coders r ON r.id = m.coder_id "
+)
+
+
+def insert_memo(
+    store: Store,
+    *,
+    target_type: str,
+    target_id: int | None,
+    title: str,
+    text: str,
+    coder_id: int | None,
+) -> int:
+    ts = now()
+    cur = store.conn.execute(
+        "INSERT INTO memos(target_type, target_id, title, text, coder_id, created, modified) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (target_type, target_id, title, text, coder_id, ts, ts),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def update_memo(store: Store, memo_id: int, *, title: str | None, text: str | None) -> None:
+    store.conn.execute(
+        "UPDATE memos SET title = coalesce(?, title), text = coalesce(?, text), modified = ? "
+        "WHERE id = ?",
+        (title, text, now(), memo_id),
+    )
+
+
+def set_memo_target(store: Store, memo_id: int, target_type: str, target_id: int | None) -> None:
+    store.conn.execute(
+        "UPDATE memos SET target_type = ?, target_id = ? WHERE id = ?",
+        (target_type, target_id, memo_id),
+    )
+
+
+def memo_row(store: Store, memo_id: int) -> sqlite3.Row | None:
+    return store.conn.execute(_MEMO_SELECT + "WHERE m.id = ?", (memo_id,)).fetchone()
+
+
+def memo_rows(
+    store: Store,
+    *,
+    target_type: str | None = None,
+    target_id: int | None = None,
+    coder_id: int | None = None,
+) -> list[sqlite3.Row]:
+    return list(
+        store.conn.execute(
+            _MEMO_SELECT + "WHERE (? IS NULL OR m.target_type = ?) AND (? IS NULL OR "
+            "m.target_id = ?) AND (? IS NULL OR m.coder_id = ?) ORDER BY m.id",
+            (target_type, target_type, target_id, target_id, coder_id, coder_id),
+        )
+    )
+
+
+def memo_ids_for(store: Store, target_type: str, target_ids: Iterable[int]) -> list[int]:
+    """Memos attached to any of ``target_ids`` of one type."""
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT id FROM memos WHERE target_type = ? "
+            "AND target_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (target_type, _ids(target_ids)),
+        )
+    ]
+
+
+def storyline_id(store: Store, title: str) -> int | None:
+    row = store.conn.execute(
+        "SELECT id FROM memos WHERE target_type = 'project' AND title = ?", (title,)
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+# -- relations ---------------------------------------------------------------------------
+_RELATION_SELECT = (
+    "SELECT x.id, x.source_code_id, s.name AS source_name, x.target_code_id, "
+    "t.name AS target_name, x.type, x.description, x.created FROM relations x "
+    "JOIN codes s ON s.id = x.source_code_id JOIN codes t ON t.id = x.target_code_id "
+)
+
+
+def insert_relation(
+    store: Store, source_id: int, target_id: int, rtype: str, description: str
+) -> int:
+    cur = store.conn.execute(
+        "INSERT INTO relations(source_code_id, target_code_id, type, description, created) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (source_id, target_id, rtype, description, now()),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def relation_row(store: Store, relation_id: int) -> sqlite3.Row | None:
+    return store.conn.execute(_RELATION_SELECT + "WHERE x.id = ?", (relation_id,)).fetchone()
+
+
+def relation_rows(store: Store) -> list[sqlite3.Row]:
+    return list(store.conn.execute(_RELATION_SELECT + "ORDER BY x.id"))
+
+
+def relation_ids_of_codes(store: Store, code_ids: Iterable[int]) -> list[int]:
+    """Relations with one of ``code_ids`` at either end."""
+    ids = _ids(code_ids)
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT id FROM relations WHERE source_code_id IN (SELECT value FROM json_each(?)) "
+            "OR target_code_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (ids, ids),
+        )
+    ]
+
+
+def set_relation_codes(store: Store, relation_id: int, source_id: int, target_id: int) -> None:
+    store.conn.execute(
+        "UPDATE relations SET source_code_id = ?, target_code_id = ? WHERE id = ?",
+        (source_id, target_id, relation_id),
+    )
