@@ -11,22 +11,23 @@ True
 
 from __future__ import annotations
 
+import functools
 import importlib
-import json
 import os
-import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from zhagen.errors import InputError, ParameterError
 from zhagen.formats._io import Source, decode, read_head, source_name
+from zhagen.formats.detect import FormatSpec, Head, choose
 from zhagen.records import RawRecord
 
 __all__ = [
     "FORMATS",
     "CHUNK_STARTS",
+    "SPECS",
     "check_last_record",
     "chunk_spans",
     "detect_format",
@@ -37,63 +38,80 @@ __all__ = [
     "reader_for",
 ]
 
-#: format name -> (module, reader function). Order is irrelevant; detection is below.
-FORMATS: dict[str, tuple[str, str]] = {
-    "cnki-refworks": ("zhagen.formats.cnki_refworks", "read_refworks"),
-    "cnki-endnote": ("zhagen.formats.cnki_endnote", "read_endnote"),
-    "cnki-noteexpress": ("zhagen.formats.cnki_noteexpress", "read_noteexpress"),
-    "cnki-estudy": ("zhagen.formats.cnki_estudy", "read_estudy"),
-    "cnki-table": ("zhagen.formats.cnki_table", "read_cnki_table"),
-    "cnki-citespace": ("zhagen.formats.wos", "read_wos"),
-    "wos": ("zhagen.formats.wos", "read_wos"),
-    "wos-tab": ("zhagen.formats.wos", "read_wos_tab"),
-    "scopus": ("zhagen.formats.scopus", "read_scopus"),
-    "txt": ("zhagen.formats.documents", "read_txt"),
-    "md": ("zhagen.formats.documents", "read_md"),
-    "jsonl": ("zhagen.formats.documents", "read_jsonl"),
-    "html": ("zhagen.formats.html", "read_html"),
-    "docx": ("zhagen.formats.docx", "read_docx"),
-    "pdf": ("zhagen.formats.pdf", "read_pdf"),
-}
+#: The reader modules, each declaring its formats in ``FORMAT_SPECS`` (see
+#: :mod:`zhagen.formats.detect`). Order breaks ties between equally sure sniffs that the
+#: extension does not settle.
+_READER_MODULES = (
+    "cnki_refworks",
+    "cnki_endnote",
+    "cnki_noteexpress",
+    "cnki_estudy",
+    "cnki_table",
+    "wos",
+    "scopus",
+    "documents",
+    "html",
+    "docx",
+    "pdf",
+    "refi_qda_read",
+)
 
-#: Formats whose records each begin with a line starting with this tag: such files can be cut
-#: into byte chunks at record starts and read in parallel (see :func:`iter_chunks`).
-CHUNK_STARTS: dict[str, bytes] = {
-    "cnki-refworks": b"\nRT ",
-    "cnki-endnote": b"\n%0 ",
-    "cnki-noteexpress": b"\n{Reference Type}:",
-    "wos": b"\nPT ",
-    "cnki-citespace": b"\nPT ",
-}
+
+@functools.cache
+def _declared() -> tuple[FormatSpec, ...]:
+    """Every format as its reader module declares it (the modules imported on first use,
+    so that importing this package stays cheap)."""
+    specs: list[FormatSpec] = []
+    for module in _READER_MODULES:
+        specs.extend(importlib.import_module(f"zhagen.formats.{module}").FORMAT_SPECS)
+    return tuple(specs)
+
+
+class _Tables(NamedTuple):
+    specs: tuple[FormatSpec, ...]
+    #: format name -> (module, reader function), for the formats ``zhagen add`` reads
+    formats: dict[str, tuple[str, str]]
+    #: formats whose records each begin with a line starting with this tag: such files can
+    #: be cut into byte chunks at record starts and read in parallel (see iter_chunks)
+    chunk_starts: dict[str, bytes]
+    #: all the record starts a format declares (WoS: ``PT`` and a space, or a TAB):
+    #: chunk_spans uses the one the file has
+    record_starts: dict[str, tuple[bytes, ...]]
+
+
+@functools.cache
+def _tables() -> _Tables:
+    specs = _declared()
+    return _Tables(
+        specs,
+        {s.name: (s.module, s.reader) for s in specs if s.reader},
+        {s.name: s.record_start[0] for s in specs if s.record_start},
+        {s.name: s.record_start for s in specs},
+    )
+
+
+_PUBLIC = {"SPECS": "specs", "FORMATS": "formats", "CHUNK_STARTS": "chunk_starts"}
+
+
+def __getattr__(name: str) -> object:
+    """``SPECS`` (every :class:`FormatSpec`), ``FORMATS`` (name -> (module, reader
+    function)) and ``CHUNK_STARTS`` (name -> bytes starting a record line, for formats that
+    can be read in chunks), all derived from the reader modules' declarations."""
+    if name in _PUBLIC:
+        return getattr(_tables(), _PUBLIC[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _CHUNK_ENCODINGS = {"utf-8", "utf-8-sig", "gb18030", "ascii"}
 #: Size of the chunks a large export is cut into (see :func:`chunk_spans`).
 CHUNK_BYTES = 8 << 20
 
-_EXT = {
-    ".txt": "txt",
-    ".text": "txt",
-    ".md": "md",
-    ".markdown": "md",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".docx": "docx",
-    ".pdf": "pdf",
-    ".xlsx": "cnki-table",
-    ".xls": "cnki-table",
-    ".csv": "cnki-table",
-    ".net": "cnki-noteexpress",
-}
 
-_NOTEEXPRESS = re.compile(r"^\{[A-Za-z][A-Za-z /]*\}:", re.M)
-_ENDNOTE = re.compile(r"^%[0A-Z@+] ", re.M)
-_WOS_TAB_HEAD = re.compile(r"^(PT|FN)\t(AU|[A-Z][A-Z0-9])\t")
-_CNKI_HEADERS = ("题名", "篇名", "Title-题名")
+def _by_ext(ext: str, fallback: str) -> str:
+    return next((s.name for s in _declared() if ext in s.extensions and s.reader), fallback)
 
 
-def _sniff_zip(head: bytes, path: str) -> str | None:
+def _sniff_zip(path: str, label: str) -> str | None:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
@@ -103,48 +121,26 @@ def _sniff_zip(head: bytes, path: str) -> str | None:
         return "docx"
     if any(n.startswith("xl/") for n in names):
         return "cnki-table"
-    return None
-
-
-def _sniff_text(text: str, ext: str) -> str | None:
-    """Format of a text export from its first kilobytes, or ``None`` for plain prose."""
-    stripped = text.lstrip("\ufeff \t\r\n")
-    first = stripped.split("\n", 1)[0].rstrip("\r")
-    if first.startswith("RT ") and re.search(r"^(A1|T1) ", stripped, re.M):
-        return "cnki-refworks"
-    if first.startswith("%0 ") and _ENDNOTE.search(stripped):
-        return "cnki-endnote"
-    if _NOTEEXPRESS.match(stripped):
-        return "cnki-noteexpress"
-    if "Title-题名" in stripped[:4000] or ("DataType:" in stripped[:200] and "题名" in stripped):
-        return "cnki-estudy"
-    if _WOS_TAB_HEAD.match(first):
-        return "wos-tab"
-    if first.startswith(("FN ", "VR ")) or (
-        first.startswith("PT ") and re.search(r"^(AU|TI) ", stripped, re.M)
-    ):
-        return "cnki-citespace" if "UT CNKI:" in stripped else "wos"
-    if ext in {".csv", ".tsv"} or ("," in first and first.count(",") >= 3):
-        if any(h in first for h in _CNKI_HEADERS) or "作者" in first:
-            return "cnki-table"
-        if "Source title" in first or "EID" in first or "Link" in first and "Authors" in first:
-            return "scopus"
-    if ext in {".jsonl", ".ndjson"} or (first.startswith("{") and first.rstrip().endswith("}")):
-        try:
-            json.loads(first)
-            return "jsonl"
-        except ValueError:
-            pass
-    low = stripped[:2048].lower()
-    if ext in {".html", ".htm", ".xhtml"} or low.startswith(("<!doctype html", "<html")):
-        return "html"
+    if any(n.lower().endswith(".qde") for n in names):
+        _refi_qda(label)
     return None
 
 
 def detect_format(source: Source, *, name: str | None = None) -> str:
     """Detect a file's format from its content; the extension breaks ties.
 
-    Raises :class:`InputError` for binary files that no reader understands.
+    Each format's sniff (declared by its reader module, see :mod:`zhagen.formats.detect`)
+    weighs the file's first 64 KB; the most confident wins. Raises :class:`InputError` for
+    binary files that no reader understands, for content that contradicts the extension,
+    for REFI-QDA projects (``zhagen import-qdpx`` imports those) and for files that look
+    like a tagged export of a format zhagen does not read.
+
+    >>> import io
+    >>> detect_format(io.BytesIO(b"RT Journal Article\\nT1 A title\\n"), name="x.txt")
+    'cnki-refworks'
+    >>> doc = '{"title": "作者, a, b, c"}\\n'.encode()
+    >>> detect_format(io.BytesIO(doc), name="d.jsonl")
+    'jsonl'
     """
     label = source_name(source, name)
     head = read_head(source, name=label)
@@ -156,29 +152,28 @@ def detect_format(source: Source, *, name: str | None = None) -> str:
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        fmt = _sniff_zip(head, os.fspath(source)) if isinstance(source, str | os.PathLike) else None
+        is_path = isinstance(source, str | os.PathLike)
+        fmt = _sniff_zip(os.fspath(source), label) if is_path else None
         if fmt:
             return fmt
         if ext in {".docx", ".xlsx"}:  # a damaged one: its reader says what is wrong
-            return "docx" if ext == ".docx" else "cnki-table"
+            return _by_ext(ext, "docx")
+        if ext == ".qdpx":
+            _refi_qda(label)
         raise InputError(
             "这是一个压缩包，但不是 docx 或 xlsx；请解压后导入其中的文件",
             "this is a zip archive but not a .docx or .xlsx; unzip it and add the files inside",
             file=label,
         )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        if ext == ".xls":
-            return "cnki-table"
-        if ext == ".docx":  # an encrypted .docx is an OLE container: read_docx says so
-            return "docx"
+        if ext in {".xls", ".docx"}:  # an encrypted .docx is an OLE container: read_docx says so
+            return _by_ext(ext, "docx")
         raise InputError(
             "这是旧版 Office 二进制文件（.doc/.xls），请另存为 .docx 或 .xlsx 后导入",
             "this is an old binary Office file (.doc/.xls); save it as .docx or .xlsx and add that",
             file=label,
         )
     text, _enc, bad = decode(head)
-    if ext == ".xls" and "<table" in text[:8192].lower():
-        return "cnki-table"  # CNKI's "Excel" export is often an HTML table named .xls
     if _is_binary(head, text, bad):
         raise InputError(
             "这不是文本文件，也不是支持的格式（可能是二进制文件被改了扩展名）；"
@@ -188,7 +183,14 @@ def detect_format(source: Source, *, name: str | None = None) -> str:
             "CNKI/WoS/Scopus export, then add it again",
             file=label,
         )
-    return _sniff_text(text, ext) or _EXT.get(ext, "txt")
+    return choose(Head(text, ext), _declared(), label).name
+
+
+def _refi_qda(label: str) -> None:
+    """Raise the error that sends a REFI-QDA project to ``zhagen import-qdpx``."""
+    spec = next(s for s in _declared() if s.name == "refi-qda")
+    zh, en = spec.redirect or ("", "")
+    raise InputError(zh, en, file=label)
 
 
 def _is_binary(head: bytes, text: str, bad: int) -> bool:
@@ -202,9 +204,9 @@ def _is_binary(head: bytes, text: str, bad: int) -> bool:
 def reader_for(fmt: str) -> Callable[..., Iterator[RawRecord]]:
     """The reader function for a format name (see :data:`FORMATS`)."""
     try:
-        module, func = FORMATS[fmt]
+        module, func = _tables().formats[fmt]
     except KeyError:
-        names = ", ".join(sorted(FORMATS))
+        names = ", ".join(sorted(_tables().formats))
         raise ParameterError(
             f"未知的格式 {fmt!r}，可用格式：{names}",
             f"unknown format {fmt!r}; known formats: {names}",
@@ -240,9 +242,11 @@ def chunk_spans(
     """
     from zhagen.formats._io import detect_encoding
 
-    start = CHUNK_STARTS.get(fmt)
-    if start is None or detect_encoding(read_head(path)) not in _CHUNK_ENCODINGS:
+    starts = _tables().record_starts.get(fmt)
+    head = read_head(path)
+    if not starts or detect_encoding(head) not in _CHUNK_ENCODINGS:
         return None
+    start = next((s for s in starts if s in head), starts[0])
     return _chunks(os.fspath(path), start, size)
 
 
@@ -355,7 +359,7 @@ def _read_chunk_job(
     with open(path, "rb") as fh:
         fh.seek(offset)
         chunk = fh.read(length)
-    if offset == 0 and not last and CHUNK_STARTS[fmt][1:] not in chunk:
+    if offset == 0 and not last and not any(s[1:] in chunk for s in _tables().record_starts[fmt]):
         # A file header alone (WoS ``FN``/``VR``): chunks smaller than the first record
         # are cut just before it. Later chunks hold records, so its reader's "no record"
         # error would be wrong.

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from zhagen.formats._cnki_tagged import read_tagged
 from zhagen.formats._io import Source
+from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
 from zhagen.records import RawRecord
 
 __all__ = ["read_endnote", "TAGS"]
@@ -91,3 +92,19 @@ def read_endnote(source: Source, *, name: str | None = None) -> Iterator[RawReco
         known=_KNOWN,
         what=("EndNote（以“%0 ”开头）", "EndNote (lines starting with '%0 ')"),
     )
+
+
+def _sniff(head: Head) -> Sniff:
+    """An EndNote export starts with ``%0`` and has other ``%X`` tag lines."""
+    starts = [ln[:3] for ln in head.lines if ln]
+    if head.first[:3] == "%0 " and any(s in _KNOWN and s != "%0 " for s in starts):
+        return Sniff(0.95, "%0 first, %X tag lines")
+    if "%0 " in starts and sum(s in _KNOWN for s in starts) > 0.6 * len(starts):
+        return Sniff(0.7, "%0 and EndNote tags at line starts")
+    return NO
+
+
+#: What this module reads (see :mod:`zhagen.formats.detect`).
+FORMAT_SPECS = (
+    FormatSpec("cnki-endnote", __name__, "read_endnote", (".txt", ".enw"), _sniff, (b"\n%0 ",)),
+)

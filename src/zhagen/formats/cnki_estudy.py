@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from zhagen.formats._cnki import label_field
 from zhagen.formats._cnki_tagged import read_tagged
 from zhagen.formats._io import Source
+from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
 from zhagen.records import RawRecord
 
 __all__ = ["read_estudy"]
@@ -75,3 +76,22 @@ def read_estudy(source: Source, *, name: str | None = None) -> Iterator[RawRecor
             "E-Study (lines starting with 'DataType:')",
         ),
     )
+
+
+def _sniff(head: Head) -> Sniff:
+    """An E-Study export is ``Label-标签:`` lines at line starts (``DataType:`` first); the
+    label merely mentioned in prose is no evidence."""
+    known = 0
+    for line in head.lines[:60]:
+        m = _LABEL.match(line)
+        if m and (m.group(1) == "DataType" or label_field(m.group(1))):
+            known += 1
+    if head.first.startswith("DataType:") and known >= 2:
+        return Sniff(0.95, "DataType: first, Label-标签: lines")
+    if known >= 3:
+        return Sniff(0.8, f"{known} Label-标签: lines")
+    return Sniff(0.2, "a Label-标签: line") if known else NO
+
+
+#: What this module reads (see :mod:`zhagen.formats.detect`).
+FORMAT_SPECS = (FormatSpec("cnki-estudy", __name__, "read_estudy", (".txt",), _sniff),)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from zhagen.formats._cnki_tagged import read_tagged
 from zhagen.formats._io import Source
+from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
 from zhagen.records import RawRecord
 
 __all__ = ["read_noteexpress", "TAGS"]
@@ -101,3 +102,28 @@ def read_noteexpress(source: Source, *, name: str | None = None) -> Iterator[Raw
         classify=_classify,
         what=("NoteExpress（以“{Reference Type}:”开头）", "NoteExpress ('{Reference Type}:')"),
     )
+
+
+def _sniff(head: Head) -> Sniff:
+    """A NoteExpress export is ``{Field}: value`` lines, the first ``{Reference Type}``."""
+    field = _classify(head.first)
+    if field is None:
+        return NO
+    if field[0] == "Reference Type":
+        return Sniff(0.95, "{Reference Type}: first")
+    if field[0] in TAGS:
+        return Sniff(0.8, "{Field}: lines")
+    return Sniff(0.4, "a {...}: first line")
+
+
+#: What this module reads (see :mod:`zhagen.formats.detect`).
+FORMAT_SPECS = (
+    FormatSpec(
+        "cnki-noteexpress",
+        __name__,
+        "read_noteexpress",
+        (".net", ".txt"),
+        _sniff,
+        (b"\n{Reference Type}:",),
+    ),
+)

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from zhagen.formats._cnki_tagged import read_tagged
 from zhagen.formats._io import Source
+from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
 from zhagen.records import RawRecord
 
 __all__ = ["read_refworks", "TAGS"]
@@ -104,3 +105,20 @@ def read_refworks(source: Source, *, name: str | None = None) -> Iterator[RawRec
         known=_KNOWN,
         what=("RefWorks（以“RT ”开头）", "RefWorks (lines starting with 'RT ')"),
     )
+
+
+def _sniff(head: Head) -> Sniff:
+    """A RefWorks export starts with ``RT`` and has ``A1``/``T1`` lines."""
+    first = head.first
+    if first[:3] in _START and any(ln[:3] in ("A1 ", "T1 ", "a1 ", "t1 ") for ln in head.lines):
+        return Sniff(0.95, "RT first, A1/T1 lines")
+    starts = [ln[:3] for ln in head.lines if ln[:1].isalnum()]
+    if any(s in _START for s in starts) and sum(s in _KNOWN for s in starts) > 0.6 * len(starts):
+        return Sniff(0.7, "RT and RefWorks tags at line starts")
+    return NO
+
+
+#: What this module reads (see :mod:`zhagen.formats.detect`).
+FORMAT_SPECS = (
+    FormatSpec("cnki-refworks", __name__, "read_refworks", (".txt",), _sniff, (b"\nRT ",)),
+)

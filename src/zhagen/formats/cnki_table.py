@@ -27,6 +27,7 @@ from typing import Any
 from zhagen.errors import InputError
 from zhagen.formats._cnki import label_field, make_record, no_records
 from zhagen.formats._io import Source, decode, open_text, read_bytes, read_head, source_name
+from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
 from zhagen.records import RawRecord
 
 __all__ = ["read_cnki_table"]
@@ -219,3 +220,30 @@ def _html_rows(source: Source, label: str) -> Iterator[Row]:
             number,
             [" ".join(cell.text_content().split()) for cell in tr if cell.tag in ("td", "th")],
         )
+
+
+def _sniff(head: Head) -> Sniff:
+    """A CSV/TSV whose header row (within the first rows) names CNKI columns, title among
+    them; or CNKI's "Excel" export that is an HTML table named ``.xls``."""
+    if head.ext == ".xls" and "<table" in head.text[:8192].lower():
+        return Sniff(0.9, "an HTML table named .xls")
+    if head.first[:1] in "{[<":  # JSON, HTML: a comma or 作者 inside is no column
+        return NO
+    for line in head.lines[:_HEADER_ROWS]:
+        delimiter = "\t" if line.count("\t") > line.count(",") else ","
+        if line.count(delimiter) < 2:
+            continue
+        keys = [label_field(c.strip('" ')) for c in line.split(delimiter)]
+        if "title" in keys and sum(k is not None for k in keys) >= 2:
+            # CNKI labels its columns in Chinese; English ones alone may be another database's
+            chinese = any("\u4e00" <= ch <= "\u9fff" for ch in line)
+            return Sniff(0.9 if chinese else 0.7, "a header row of CNKI columns")
+    return NO
+
+
+#: What this module reads (see :mod:`zhagen.formats.detect`).
+FORMAT_SPECS = (
+    FormatSpec(
+        "cnki-table", __name__, "read_cnki_table", (".xlsx", ".xls", ".csv", ".tsv"), _sniff
+    ),
+)

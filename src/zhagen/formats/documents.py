@@ -22,6 +22,7 @@ from typing import Any
 
 from zhagen.errors import InputError
 from zhagen.formats._io import Source, decode, iter_lines, read_bytes, source_name
+from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
 from zhagen.records import Problem, RawRecord
 
 __all__ = [
@@ -582,3 +583,30 @@ def _raise_no_records(label: str, bad: list[RawRecord]) -> None:
         file=label,
         line=line,
     )
+
+
+_JSON_OBJECT = re.compile(r'\{\s*"[^"\n]*"\s*:')
+
+
+def _sniff_jsonl(head: Head) -> Sniff:
+    """JSON Lines: the first line is a JSON object (or, cut off by the head's end, starts
+    like one)."""
+    first = head.first
+    if not _JSON_OBJECT.match(first):
+        return NO
+    try:
+        whole = isinstance(json.loads(first), dict)
+    except ValueError:
+        whole = False
+    if whole:
+        return Sniff(0.95, "the first line is a JSON object")
+    return Sniff(0.6, "the first line starts like a JSON object")
+
+
+#: What this module reads (see :mod:`zhagen.formats.detect`): prose (by extension; any text
+#: no other format claims is read as ``txt``) and JSON Lines.
+FORMAT_SPECS = (
+    FormatSpec("txt", __name__, "read_txt", (".txt", ".text"), prose=True),
+    FormatSpec("md", __name__, "read_md", (".md", ".markdown"), prose=True),
+    FormatSpec("jsonl", __name__, "read_jsonl", (".jsonl", ".ndjson"), _sniff_jsonl),
+)

@@ -27,6 +27,7 @@ from typing import Any
 
 from zhagen.errors import InputError
 from zhagen.formats._io import Source, read_bytes, source_name
+from zhagen.formats.detect import FormatSpec
 from zhagen.formats.documents import guess_title
 from zhagen.records import RawRecord
 
@@ -303,3 +304,8 @@ def read_docx(source: Source, *, name: str | None = None) -> Iterator[RawRecord]
         title=_title(doc, blocks, text, label),
         text=text,
     )
+
+
+#: What this module reads (see :mod:`zhagen.formats.detect`; a zip with
+#: ``word/document.xml`` is recognised before the text sniffs run).
+FORMAT_SPECS = (FormatSpec("docx", __name__, "read_docx", (".docx",)),)

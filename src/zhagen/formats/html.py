@@ -35,6 +35,7 @@ from typing import Any
 
 from zhagen.errors import InputError
 from zhagen.formats._io import Source, decode, read_bytes, source_name
+from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
 from zhagen.formats.documents import guess_title
 from zhagen.records import RawRecord
 
@@ -414,3 +415,15 @@ def read_html(source: Source, *, name: str | None = None) -> Iterator[RawRecord]
         title=title or guess_title(text, Path(label).stem or label),
         text=text,
     )
+
+
+def _sniff(head: Head) -> Sniff:
+    """An HTML page starts with a doctype or ``<html``."""
+    low = head.text[:64].lower()
+    if low.startswith(("<!doctype html", "<html")):
+        return Sniff(0.95, "<!doctype html> or <html> first")
+    return NO
+
+
+#: What this module reads (see :mod:`zhagen.formats.detect`).
+FORMAT_SPECS = (FormatSpec("html", __name__, "read_html", (".html", ".htm", ".xhtml"), _sniff),)

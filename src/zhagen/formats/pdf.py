@@ -24,6 +24,7 @@ from typing import Any
 
 from zhagen.errors import InputError
 from zhagen.formats._io import Source, read_bytes, source_name
+from zhagen.formats.detect import FormatSpec
 from zhagen.records import Problem, RawRecord
 
 __all__ = ["read_pdf", "PAGE_SEPARATOR"]
@@ -239,3 +240,8 @@ def _pdf_record(
         extra={"pages": str(len(texts))},
         problems=problems,
     )
+
+
+#: What this module reads (see :mod:`zhagen.formats.detect`; ``%PDF`` is recognised before
+#: the text sniffs run).
+FORMAT_SPECS = (FormatSpec("pdf", __name__, "read_pdf", (".pdf",)),)

@@ -27,6 +27,7 @@ from typing import TextIO
 
 from zhagen.errors import InputError
 from zhagen.formats._io import Source, open_text, source_name
+from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
 from zhagen.formats.wos import (  # shared mapping helpers of the two database readers
     _by_language,
     _doc_type,
@@ -260,3 +261,23 @@ def _columns(label: str, number: int, got: int, want: int) -> Problem:
         "scopus-columns",
         number,
     )
+
+
+def _sniff(head: Head) -> Sniff:
+    """A Scopus CSV's header row has Title and one of EID, Source title, Authors, Link."""
+    import csv
+
+    if "," not in head.first:
+        return NO
+    low = {c.strip().lstrip("\ufeff").strip().lower() for c in next(csv.reader([head.first]))}
+    if "title" not in low:
+        return NO
+    if {"eid", "source title"} & low:  # columns only Scopus has
+        return Sniff(0.95, "Scopus header row (EID, Source title)")
+    if {"authors", "link"} & low:
+        return Sniff(0.85, "Scopus header row (Title, Authors, Link)")
+    return NO
+
+
+#: What this module reads (see :mod:`zhagen.formats.detect`).
+FORMAT_SPECS = (FormatSpec("scopus", __name__, "read_scopus", (".csv",), _sniff),)

@@ -46,6 +46,7 @@ from zhagen.formats._wos_fields import (  # noqa: F401 - scopus.py imports _by_l
     _record,
     _split_keywords,
 )
+from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
 from zhagen.records import Problem, RawRecord
 
 __all__ = ["read_wos", "read_wos_tab"]
@@ -63,6 +64,7 @@ _NEW_PIECE = re.compile(r"\n(?=[^ \n])")
 # the careful parser.
 _LINE_START = re.compile(r"\n(?:([A-Z0-9][A-Z0-9]) (?=\S)|(?!   ))")
 _ER_SPACES = re.compile(rb"\nER[ \t]+\n")
+_TAB_TAG = re.compile(rb"^([A-Z][A-Z0-9])\t", re.M)
 
 
 def _iter_blocks(fh: TextIO) -> Iterator[tuple[int, str, bool]]:
@@ -137,9 +139,12 @@ def _split_er(data: bytes, pending: list[bytes]) -> list[bytes]:
 
 
 def _normalise(data: bytes) -> bytes:
-    """CRLF line ends made LF; byte order marks inside the file removed."""
+    """CRLF line ends made LF; a TAB after a field tag made a space (some WoS/CiteSpace
+    tool chains write ``PT<TAB>J``); byte order marks inside the file removed."""
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n")
+    if b"\t" in data:
+        data = _TAB_TAG.sub(rb"\1 ", data)
     if b"\xef" in data and _BOM in data:  # the BOM of a second file appended to the first
         # WoS ends a file with "EF" and no line end, so "cat a.txt b.txt" gives "EF<BOM>FN";
         # the line end put in makes later line numbers one too high in that case only.
@@ -406,3 +411,43 @@ def _tab_columns(label: str, number: int, line: int, got: int, want: int) -> Pro
         number,
         line,
     )
+
+
+_WOS_TAB_HEAD = re.compile(r"(PT|FN)\t(AU|[A-Z][A-Z0-9])\t")
+
+
+def _sniff(head: Head) -> Sniff:
+    """Plain text starts with ``FN``/``VR``, or with ``PT`` followed by ``AU``/``TI`` lines."""
+    first = head.first
+    if first[:3] in ("FN ", "VR ", "FN\t", "VR\t"):
+        return Sniff(0.95, "FN/VR header")
+    if first[:3] in ("PT ", "PT\t") and any(ln[:3] in _SNIFF_STARTS for ln in head.lines):
+        return Sniff(0.9, "PT first, AU/TI lines")
+    return NO
+
+
+_SNIFF_STARTS = frozenset({"AU ", "TI ", "AU\t", "TI\t"})
+
+
+def _sniff_citespace(head: Head) -> Sniff:
+    """CiteSpace-converted CNKI: WoS plain text whose ``UT`` says ``CNKI:``."""
+    wos = _sniff(head)
+    if wos.confidence and re.search(r"^UT[ \t]CNKI:", head.text, re.M):
+        return Sniff(wos.confidence + 0.02, wos.reason + ", UT CNKI:")
+    return NO
+
+
+def _sniff_tab(head: Head) -> Sniff:
+    """Tab-delimited: a header row of tags separated by TABs."""
+    return Sniff(0.95, "a header row of tags") if _WOS_TAB_HEAD.match(head.first) else NO
+
+
+#: What this module reads (see :mod:`zhagen.formats.detect`). A TAB after the tag is read
+#: as a space (:func:`_normalise`), so records may also start with ``PT<TAB>``.
+FORMAT_SPECS = (
+    FormatSpec("wos", __name__, "read_wos", (".txt",), _sniff, (b"\nPT ", b"\nPT\t")),
+    FormatSpec(
+        "cnki-citespace", __name__, "read_wos", (".txt",), _sniff_citespace, (b"\nPT ", b"\nPT\t")
+    ),
+    FormatSpec("wos-tab", __name__, "read_wos_tab", (".txt",), _sniff_tab),
+)
