@@ -142,6 +142,12 @@ class ImportQdaReport:
     def codings_not_imported(self) -> int:
         return sum(n.codings for n in self.not_imported)
 
+    @property
+    def lost(self) -> bool:
+        """True if codings or text sources of the file were left out (not merely kinds of
+        object zhagen does not import, such as sets or variables)."""
+        return self.codings_not_imported > 0 or any(n.what == "source" for n in self.not_imported)
+
     def lines(self) -> list[str]:
         """A bilingual summary, one line each, for printing."""
         out = [

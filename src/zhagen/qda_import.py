@@ -161,6 +161,12 @@ def _level_sets(sets: list[QdaSet]) -> tuple[dict[str, int], set[str]]:
 # ---------------------------------------------------------------- import
 
 
+def _label(src: QdaSource) -> str:
+    """How a source is named in reports and titled as a document: its ``name``, else its
+    ``plainTextPath`` (or ``path``) as the file gives it, else its GUID."""
+    return src.name or src.path or src.guid
+
+
 class _Importer:
     """One ``.qdpx`` into one store, inside the caller's transaction."""
 
@@ -235,19 +241,20 @@ class _Importer:
 
         n = len(src.codings) + sum(len(s.codings) for s in src.selections)
         if src.kind != "text" or src.text is None:
-            zh = "未导入：压缩包中没有该文本源的正文，无法定位编码"
-            en = "not imported: its text is not in the archive"
+            where = src.path or "无 plainTextPath / no plainTextPath"
+            zh = f"未导入：找不到该文本源的正文（{where}），无法定位编码"
+            en = f"not imported: its text ({where}) was not found in the file"
             if src.kind != "text":
                 zh = f"{src.kind} 媒体源未导入：zhagen 只编码文本"
                 en = f"{src.kind} source not imported: zhagen codes text only"
             k = sum(1 for s in src.selections if s.description)
             if k:
                 zh, en = f"{zh}（含 {k} 条引文注释）", f"{en} (with {k} quotation comments)"
-            self.report.not_imported.append(NotImported("source", src.name, zh, en, n))
+            self.report.not_imported.append(NotImported("source", _label(src), zh, en, n))
             return
         doc = sq.insert_raw_document(
             self.store, source_id=self.report.source_id or 0,
-            record=len(self.report.documents) + 1, title=src.name, body=src.text,
+            record=len(self.report.documents) + 1, title=_label(src), body=src.text,
             abstract=src.description or "",
             extra={"refi_qda": {"guid": src.guid, "origin": self.qp.origin, "path": src.path}},
         )  # fmt: skip
@@ -280,7 +287,7 @@ class _Importer:
         if skipped:
             why = "编码引用了不存在的代码或选区为空" if sel.start < sel.end else "选区长度为 0"
             self.report.not_imported.append(NotImported(
-                "selection", f"{src.name} [{sel.start}, {sel.end})", why,
+                "selection", f"{_label(src)} [{sel.start}, {sel.end})", why,
                 "codings of an empty selection or of codes missing from the codebook", skipped,
             ))  # fmt: skip
 
@@ -406,7 +413,7 @@ class _Importer:
             add(NotImported(tag, "", f"{tag} 未导入", f"{tag} are not imported"))
         for src in self.qp.sources:
             if src.extra and src.kind == "text" and src.text is not None:
-                add(NotImported("variables", src.name, f"{len(src.extra)} 个变量值未导入",
+                add(NotImported("variables", _label(src), f"{len(src.extra)} 个变量值未导入",
                                 f"{len(src.extra)} variable values are not imported"))  # fmt: skip
         bare = sum(1 for s in self.qp.sources if s.text is not None for x in s.selections
                    if not x.codings and not x.description)  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +23,9 @@ __all__ = ["register", "parse_coder_map"]
 def register(sub: Any) -> None:
     """Add the REFI-QDA sub-commands to the argparse sub-parsers ``sub``."""
     p = sub.add_parser(
-        "import-qdpx", help="导入 REFI-QDA 项目（NVivo/ATLAS.ti/MAXQDA）/ import a .qdpx project"
+        "import-qdpx",
+        help="导入 REFI-QDA 项目 .qdpx 或单独的 .qde（NVivo/ATLAS.ti/MAXQDA）/ "
+        "import a .qdpx project or a bare .qde",
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("project", metavar="PROJECT", help="不存在则新建 / created if missing")
@@ -116,6 +119,13 @@ def cmd_import_qdpx(args: argparse.Namespace) -> int:
     print(f"已导入 / imported {args.file} → {args.project}")
     for line in report.lines():
         print(line)
+    if report.lost:
+        print(
+            f"{args.file}: 部分编码或文本源未导入（见上），退出码为 1 / some codings or text "
+            "sources were not imported (see above); exit code 1",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -17,7 +17,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Literal
 
 from zhagen.errors import InputError
-from zhagen.formats._io import Source, decode, read_bytes, source_name
+from zhagen.formats._io import Source, decode, read_bytes, read_head, source_name
 from zhagen.formats._qda_safety import (
     MAX_MEMBERS,
     MAX_RATIO,
@@ -97,6 +97,10 @@ _WARNINGS = {
                 "{name!r} has neither PlainTextContent nor plainTextPath"),
     "missing-file": ("{name!r} 的正文文件 {path} 不在压缩包中，未导入正文",
                      "the text of {name!r} ({path}) is not in the archive; no text imported"),
+    "missing-beside": ("{name!r} 的正文文件 {path} 不在 .qde 所在文件夹（或其 sources/）中，未导入正文；"
+                       "请导入完整的 .qdpx",
+                       "the text of {name!r} ({path}) is not in the .qde's folder (nor its "
+                       "sources/); no text imported: import the whole .qdpx instead"),
     "not-utf8": ("{member} 不是 UTF-8，已按 {enc} 读取", "{member} is not UTF-8; read as {enc}"),
     "undecodable": ("{member} 有 {n} 个无法解码的字节，已替换为 U+FFFD，其后的选区位置可能偏移",
                     "{member}: {n} undecodable bytes replaced by U+FFFD; selections after them "
@@ -295,17 +299,20 @@ class _ProjectReader(_Context):
 
     def __init__(
         self,
-        zf: zipfile.ZipFile,
+        zf: zipfile.ZipFile | None,
         members: dict[str, zipfile.ZipInfo],
-        qde: zipfile.ZipInfo,
+        qde: zipfile.ZipInfo | None,
         label: str,
         positions: str,
+        folder: str | None = None,
     ) -> None:
         super().__init__(label)
         self.zf = zf
         self.members = members
-        key = qde.filename.replace("\\", "/").lower()
+        key = qde.filename.replace("\\", "/").lower() if qde else ""
         self.prefix = key.rsplit("/", 1)[0] + "/" if "/" in key else ""
+        #: for a bare ``.qde``: the folder it is in, where its text files may lie
+        self.folder = folder
         self.positions = positions
         self.units: Units = "codepoint"
         self.boundary: Counter[str] = Counter()
@@ -430,7 +437,7 @@ class _ProjectReader(_Context):
             elif tag != "NoteRef":
                 self.ignored[f"TextSource/{tag}"] += 1
         if content is None:
-            content = self._load_text(src.path, src.name)
+            content = self._load_text(src.path, src.name or src.path or src.guid)
         if content is None:
             src.selections = selections
             if selections:
@@ -442,20 +449,31 @@ class _ProjectReader(_Context):
         return src
 
     def _load_text(self, path: str | None, owner: str) -> str | None:
-        """The text of an ``internal://`` file, or ``None`` (with a warning) if absent."""
+        """The text a ``plainTextPath`` names, or ``None`` (with a warning) if absent.
+
+        ``internal://x.txt`` is ``sources/x.txt`` in the archive; a path without a scheme
+        (the ``qc`` tool writes ``interview_1.txt``), ``relative://`` or ``absolute://`` is
+        looked for in ``sources/`` (as given, then by its file name) and at the top. For a
+        bare ``.qde`` the same places are looked for in the folder it is in.
+        """
         if not path:
             self.warn("no-path", name=owner)
             return None
-        info = None
-        if path.lower().startswith("internal://"):
-            fname = path[len("internal://") :].lstrip("/").replace("\\", "/").lower()
-            for key in (f"{self.prefix}sources/{fname}", f"{self.prefix}{fname}"):
-                info = info or self.members.get(key)
-        if info is None:
-            self.warn("missing-file", name=owner, path=path)
-            return None
-        data = _read_member(self.zf, info, self.label, MAX_XML_BYTES)
-        return self._decode(data, info.filename)
+        for rel in _text_candidates(path):
+            if self.zf is not None:
+                info = self.members.get(self.prefix + rel.lower())
+                if info is not None:
+                    data = _read_member(self.zf, info, self.label, MAX_XML_BYTES)
+                    return self._decode(data, info.filename)
+            elif self.folder is not None:
+                found = _beside(self.folder, rel)
+                if found is not None:
+                    data = read_bytes(found, limit=MAX_XML_BYTES)
+                    return self._decode(data, found)
+        self.warn(
+            "missing-file" if self.zf is not None else "missing-beside", name=owner, path=path
+        )
+        return None
 
     def _decode(self, data: bytes, member: str) -> str:
         """Decode a plain-text file: UTF-8 (the standard) with or without BOM, or UTF-16."""
@@ -548,6 +566,43 @@ class _ProjectReader(_Context):
         project.warnings = self.warnings
 
 
+_SCHEMES = ("internal://", "relative://", "absolute://", "file://")
+
+
+def _text_candidates(path: str) -> list[str]:
+    """Where a ``plainTextPath`` may be, relative to the archive's top (or a ``.qde``'s folder).
+
+    >>> _text_candidates("internal://a.txt")
+    ['sources/a.txt', 'a.txt']
+    >>> _text_candidates("interview_1.txt")
+    ['sources/interview_1.txt', 'interview_1.txt']
+    >>> _text_candidates("absolute://C:/data/b.txt")
+    ['sources/C:/data/b.txt', 'C:/data/b.txt', 'sources/b.txt', 'b.txt']
+    """
+    rel = path.replace("\\", "/")
+    scheme = next((s for s in _SCHEMES if rel.lower().startswith(s)), "")
+    rel = rel[len(scheme) :].lstrip("/")
+    out = [f"sources/{rel}", rel]
+    if scheme != "internal://":
+        base = rel.rsplit("/", 1)[-1]
+        out += [f"sources/{base}", base]
+    return list(dict.fromkeys(c for c in out if c and not _unsafe_rel(c)))
+
+
+def _unsafe_rel(rel: str) -> bool:
+    return any(part == ".." for part in rel.split("/"))
+
+
+def _beside(folder: str, rel: str) -> str | None:
+    """The file ``rel`` in ``folder`` if it is a regular file there (never outside it)."""
+    import os
+
+    if ":" in rel:  # a drive letter: not a path inside the folder
+        return None
+    found = os.path.join(folder, *rel.split("/"))
+    return found if os.path.isfile(found) else None
+
+
 def _units(positions: str, origin: str | None) -> Units:
     """What the file's text positions count (see :mod:`zhagen.formats.refi_qda`)."""
     if positions == "auto":
@@ -568,11 +623,36 @@ def read_qdpx(
     _units(positions, None)  # a bad value is a programmer error, before any I/O
     label = source_name(source, name)
     limit = MAX_QDPX_BYTES if max_bytes is None else max_bytes
+    if _is_xml(read_head(source, 64, name=label)):  # a bare .qde (MAXQDA/ATLAS.ti users)
+        return _read_bare_qde(source, label, positions)
     with _open_zip(source, label, limit) as zf:
         members = _check_members(zf, label, limit)
         qde = _find_qde(members, label)
         root = parse_xml(_read_member(zf, qde, label, MAX_XML_BYTES), label, qde.filename)
         return _ProjectReader(zf, members, qde, label, positions).project(root)
+
+
+def _is_xml(head: bytes) -> bool:
+    """True if a file starts like XML (after a byte order mark and blanks).
+
+    >>> _is_xml(b'\\xef\\xbb\\xbf<?xml version="1.0"?>'), _is_xml(b"PK\\x03\\x04")
+    (True, False)
+    """
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if head.startswith(bom):
+            return head[len(bom) :].replace(b"\x00", b"").lstrip().startswith(b"<")
+    return head.lstrip().startswith(b"<")
+
+
+def _read_bare_qde(source: Source, label: str, positions: str) -> QdaProject:
+    """A ``.qde`` on its own: text files named by relative paths are looked for beside it."""
+    import os
+
+    root = parse_xml(read_bytes(source, name=label, limit=MAX_XML_BYTES), label)
+    folder = None
+    if isinstance(source, str | os.PathLike):
+        folder = os.path.dirname(os.path.abspath(source))
+    return _ProjectReader(None, {}, None, label, positions, folder).project(root)
 
 
 def read_qdc(source: Source, *, name: str | None = None) -> list[QdaCode]:
