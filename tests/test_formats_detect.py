@@ -278,3 +278,13 @@ def test_every_real_corpus_file_is_detected_as_what_it_is(corpora: Path) -> None
         assert detect_format(path) == want, rel
         seen.add(rel)
     assert set(CORPORA) <= seen
+
+
+def test_a_glossary_of_acronyms_is_prose(tmp_path: Path) -> None:
+    lines = ["GDP 国内生产总值", "AI 人工智能", "CPI 居民消费价格指数", "PMI 采购经理指数"]
+    lines += ["R&D 研究与试验发展", "ICT 信息通信技术", "IPO 首次公开募股", "5G 第五代移动通信"]
+    path = tmp_path / "术语表.txt"
+    path.write_text("\n".join(lines) + "\n")
+    assert detect_format(path) == "txt"
+    [rec] = read_records(path)
+    assert all(line in rec.text for line in lines)

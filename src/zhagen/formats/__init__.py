@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -193,10 +194,14 @@ def _refi_qda(label: str) -> None:
     raise InputError(zh, en, file=label)
 
 
+#: Control characters other than \t \n \v \f \r and \x1a (DOS end of file): binary content.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f]")
+
+
 def _is_binary(head: bytes, text: str, bad: int) -> bool:
     if not text:
         return False
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v\x1a")
+    controls = len(_CONTROLS.findall(text, 0, 8192))
     sample = min(len(text), 8192)
     return (controls + bad) > 0.05 * sample or b"\x00\x00\x00" in head[:8192] and bad > 0
 

@@ -19,13 +19,14 @@ read (RIS, MEDLINE, a damaged one): it is reported too, never imported as prose.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from zhagen.errors import InputError
 
-__all__ = ["NO", "STRONG", "FormatSpec", "Head", "Sniff", "choose", "tag_share"]
+__all__ = ["NO", "STRONG", "FormatSpec", "Head", "Sniff", "choose", "looks_tagged"]
 
 #: A sniff at least this sure decides against the extension; below it the extension wins.
 STRONG = 0.5
@@ -96,30 +97,39 @@ class FormatSpec:
 
 
 _TAG_LINE = re.compile(
-    r"(?:[A-Z][A-Z0-9]{1,3}|%[0-9A-Z@+]|\{[^{}\n]{1,40}\}|[A-Za-z][A-Za-z ]{0,30}-[\u3400-\u9fff]{1,8})"
-    r"[ \t]*[-:：]?[ \t]+\S"
+    r"(?P<tag>[A-Z][A-Z0-9]{1,3}|%[0-9A-Z@+]|\{[^{}\n]{1,40}\}"
+    r"|[A-Za-z][A-Za-z ]{0,30}-[\u3400-\u9fff]{1,8})"
+    r"(?P<sep>[ \t]*[-:：]?[ \t]+)\S"
 )
-_TAG = re.compile(r"[^ \t:：]+")
 
 
-def tag_share(lines: Sequence[str], tag_line: re.Pattern[str] = _TAG_LINE) -> tuple[float, int]:
-    """Share of the lines not starting with a blank that start with a field tag, and how
-    many distinct tags start them.
+def looks_tagged(lines: Sequence[str]) -> tuple[bool, int]:
+    """Whether lines look like a tagged export, and how many distinct tags start them.
 
-    >>> tag_share(["TY  - JOUR", "AU  - Li", "   more", "TI  - A title", "ER  - "])
-    (1.0, 4)
+    Tagged: most lines not starting with a blank start with a field tag, at least four
+    kinds, and the tags recur (several records) or are all alike (one length, one
+    separator), as a list of acronyms ("GDP 国内生产总值", "AI 人工智能") is not.
+
+    >>> looks_tagged(["TY  - JOUR", "AU  - Li", "   more", "TI  - A title", "PY  - 2024"])
+    (True, 4)
+    >>> looks_tagged(["GDP 国内生产总值", "AI 人工智能", "CPI 居民消费价格指数", "PMI 采购经理指数"])
+    (False, 4)
     """
-    tags: set[str] = set()
-    starts = tagged = 0
+    tags: Counter[str] = Counter()
+    shapes: set[tuple[int, str]] = set()
+    starts = 0
     for line in lines:
         if not line or line[0] in " \t":
             continue
         starts += 1
-        if tag_line.match(line):
-            tagged += 1
-            m = _TAG.match(line)
-            tags.add(m.group() if m else line[:2])
-    return (tagged / starts if starts else 0.0), len(tags)
+        m = _TAG_LINE.match(line)
+        if m:
+            tags[m["tag"]] += 1
+            shapes.add((len(m["tag"]), m["sep"]))
+    tagged = tags.total()
+    if not starts or tagged < 0.6 * starts or len(tags) < 4:
+        return False, len(tags)
+    return tagged >= 2 * len(tags) or len(shapes) == 1, len(tags)
 
 
 def choose(head: Head, specs: Sequence[FormatSpec], label: str) -> FormatSpec:
@@ -167,8 +177,8 @@ def _contradiction(
 
 def _unknown_export(head: Head, label: str) -> None:
     """Raise if the head looks like a tagged export (most lines start with field tags)."""
-    share, tags = tag_share(head.lines)
-    if share >= 0.6 and tags >= 4 and len(head.lines) >= 8:
+    tagged, tags = looks_tagged(head.lines)
+    if tagged:
         raise InputError(
             f"文件看起来是带字段标记的文献导出（{tags} 种行首标记），但不是 zhagen 能读的格式，"
             "没有导入；请从知网导出 RefWorks/EndNote/NoteExpress，从 WoS 导出纯文本，"

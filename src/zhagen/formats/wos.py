@@ -434,7 +434,7 @@ _SNIFF_STARTS = frozenset({"AU ", "TI ", "AU\t", "TI\t"})
 def _sniff_citespace(head: Head) -> Sniff:
     """CiteSpace-converted CNKI: WoS plain text whose ``UT`` says ``CNKI:``."""
     wos = _sniff(head)
-    if wos.confidence and re.search(r"^UT[ \t]CNKI:", head.text, re.M):
+    if wos.confidence and ("UT CNKI:" in head.text or "UT\tCNKI:" in head.text):
         return Sniff(wos.confidence + 0.02, wos.reason + ", UT CNKI:")
     return NO
 
