@@ -25,6 +25,7 @@ from zhagen.formats.refi_qda import (
     QdaSource,
     iter_codes,
 )
+from zhagen.formats.refi_qda_read import source_label
 from zhagen.qda import DEFAULT_CODER, LEVEL_SET, RELATION_NOTE, ImportQdaReport, NotImported
 from zhagen.store import coding as q
 from zhagen.store import docs as dq
@@ -161,12 +162,6 @@ def _level_sets(sets: list[QdaSet]) -> tuple[dict[str, int], set[str]]:
 # ---------------------------------------------------------------- import
 
 
-def _label(src: QdaSource) -> str:
-    """How a source is named in reports and titled as a document: its ``name``, else its
-    ``plainTextPath`` (or ``path``) as the file gives it, else its GUID."""
-    return src.name or src.path or src.guid
-
-
 class _Importer:
     """One ``.qdpx`` into one store, inside the caller's transaction."""
 
@@ -250,11 +245,11 @@ class _Importer:
             k = sum(1 for s in src.selections if s.description)
             if k:
                 zh, en = f"{zh}（含 {k} 条引文注释）", f"{en} (with {k} quotation comments)"
-            self.report.not_imported.append(NotImported("source", _label(src), zh, en, n))
+            self.report.not_imported.append(NotImported("source", source_label(src), zh, en, n))
             return
         doc = sq.insert_raw_document(
             self.store, source_id=self.report.source_id or 0,
-            record=len(self.report.documents) + 1, title=_label(src), body=src.text,
+            record=len(self.report.documents) + 1, title=source_label(src), body=src.text,
             abstract=src.description or "",
             extra={"refi_qda": {"guid": src.guid, "origin": self.qp.origin, "path": src.path}},
         )  # fmt: skip
@@ -287,7 +282,7 @@ class _Importer:
         if skipped:
             why = "编码引用了不存在的代码或选区为空" if sel.start < sel.end else "选区长度为 0"
             self.report.not_imported.append(NotImported(
-                "selection", f"{_label(src)} [{sel.start}, {sel.end})", why,
+                "selection", f"{source_label(src)} [{sel.start}, {sel.end})", why,
                 "codings of an empty selection or of codes missing from the codebook", skipped,
             ))  # fmt: skip
 
@@ -413,7 +408,7 @@ class _Importer:
             add(NotImported(tag, "", f"{tag} 未导入", f"{tag} are not imported"))
         for src in self.qp.sources:
             if src.extra and src.kind == "text" and src.text is not None:
-                add(NotImported("variables", _label(src), f"{len(src.extra)} 个变量值未导入",
+                add(NotImported("variables", source_label(src), f"{len(src.extra)} 个变量值未导入",
                                 f"{len(src.extra)} variable values are not imported"))  # fmt: skip
         bare = sum(1 for s in self.qp.sources if s.text is not None for x in s.selections
                    if not x.codings and not x.description)  # fmt: skip

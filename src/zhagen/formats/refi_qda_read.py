@@ -50,7 +50,15 @@ from zhagen.formats.refi_qda import (
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-__all__ = ["read_qdpx", "read_qdc", "parse_xml", "MAX_XML_BYTES", "MAX_MEMBERS", "MAX_RATIO"]
+__all__ = [
+    "read_qdpx",
+    "read_qdc",
+    "source_label",
+    "parse_xml",
+    "MAX_XML_BYTES",
+    "MAX_MEMBERS",
+    "MAX_RATIO",
+]
 
 _GUID = re.compile(
     r"^\s*(\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}"
@@ -437,11 +445,11 @@ class _ProjectReader(_Context):
             elif tag != "NoteRef":
                 self.ignored[f"TextSource/{tag}"] += 1
         if content is None:
-            content = self._load_text(src.path, src.name or src.path or src.guid)
+            content = self._load_text(src.path, source_label(src))
         if content is None:
             src.selections = selections
             if selections:
-                self.warn("no-text", name=src.name, n=len(selections))
+                self.warn("no-text", name=source_label(src), n=len(selections))
             return src
         pmap = PositionMap(content, self.units)
         src.text = pmap.text
@@ -497,7 +505,7 @@ class _ProjectReader(_Context):
             start, p1 = pmap.convert(sel.start, end=False)
             end, p2 = pmap.convert(sel.end, end=True)
             if "range" in (p1, p2) or sel.start > sel.end:
-                self.warn("outside", name=src.name, guid=sel.guid, start=sel.start, end=sel.end,
+                self.warn("outside", name=source_label(src), guid=sel.guid, start=sel.start, end=sel.end,
                           size=pmap.raw_units, n=len(sel.codings))  # fmt: skip
                 continue
             for problem in (p1, p2):
@@ -527,7 +535,7 @@ class _ProjectReader(_Context):
                     if _local(sub.tag).endswith("Selection"):
                         src.selections.append(self.selection(sub, _MEDIA_TEXTS[tag]))
         n_codings = len(src.codings) + sum(len(s.codings) for s in src.selections)
-        self.warn("media", kind=kind, name=src.name, n=len(src.selections), m=n_codings)
+        self.warn("media", kind=kind, name=source_label(src), n=len(src.selections), m=n_codings)
         return src
 
     # ------------------------------------------------------------ cross references
@@ -564,6 +572,11 @@ class _ProjectReader(_Context):
         for tag, n in sorted(self.ignored.items()):
             self.warn("ignored", n=n, tag=tag)
         project.warnings = self.warnings
+
+
+def source_label(src: QdaSource) -> str:
+    """A source as messages name it: its name, else its path (qc writes none), else its GUID."""
+    return src.name or src.path or src.guid
 
 
 _SCHEMES = ("internal://", "relative://", "absolute://", "file://")
