@@ -288,3 +288,11 @@ def test_a_glossary_of_acronyms_is_prose(tmp_path: Path) -> None:
     assert detect_format(path) == "txt"
     [rec] = read_records(path)
     assert all(line in rec.text for line in lines)
+
+
+def test_a_qde_without_the_namespace_is_still_sent_to_import_qdpx(tmp_path: Path) -> None:
+    path = tmp_path / "maxqda.qde"
+    path.write_text('<?xml version="1.0"?>\n<Project name="x"><Sources/></Project>\n')
+    with pytest.raises(InputError) as err:
+        detect_format(path)
+    assert "zhagen import-qdpx" in err.value.message

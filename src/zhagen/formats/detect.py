@@ -147,15 +147,14 @@ def choose(head: Head, specs: Sequence[FormatSpec], label: str) -> FormatSpec:
         spec, sniff = next(((s, sn) for s, sn in top if s in by_ext), top[0])
         if by_ext and spec not in by_ext and not any(s.prose for s in by_ext):
             _contradiction(head, label, spec, sniff, by_ext)
-        if spec.reader is None:
-            zh, en = spec.redirect or ("无法用 zhagen add 导入", "zhagen add cannot import it")
-            raise InputError(zh, en, file=label)
-        return spec
-    if by_ext:  # no sniff is sure: prose if the extension allows, else the surest
+    elif by_ext:  # no sniff is sure: prose if the extension allows, else the surest
         ranked = {s.name: sn.confidence for s, sn in scored}
         spec = max(by_ext, key=lambda s: (s.prose, ranked.get(s.name, 0.0)))
     else:
         spec = next(s for s in specs if s.name == "txt")
+    if spec.reader is None:
+        zh, en = spec.redirect or ("无法用 zhagen add 导入", "zhagen add cannot import it")
+        raise InputError(zh, en, file=label)
     if spec.prose:
         _unknown_export(head, label)
     return spec
