@@ -296,3 +296,19 @@ def test_a_qde_without_the_namespace_is_still_sent_to_import_qdpx(tmp_path: Path
     with pytest.raises(InputError) as err:
         detect_format(path)
     assert "zhagen import-qdpx" in err.value.message
+
+
+def test_zhagen_add_of_a_qdpx_says_use_import_qdpx(tmp_path: Path, capsys) -> None:
+    from zhagen.cli import main
+
+    qdpx = _qdpx(tmp_path / "nvivo.qdpx", {"project.qde": _qde_text()})
+    text = tmp_path / "note.txt"
+    text.write_text("一段普通的文字。\n")
+    project = tmp_path / "p.zhagen"
+    assert main(["new", str(project)]) == 0
+    assert main(["add", str(project), str(qdpx)]) == 1  # nothing imported
+    out = capsys.readouterr()
+    assert "zhagen import-qdpx" in out.err and str(qdpx) in out.err
+    assert main(["add", str(project), str(qdpx), str(text)]) == 0  # the batch goes on
+    out = capsys.readouterr()
+    assert "zhagen import-qdpx" in out.err and f"{text}: 1 条" in out.out
