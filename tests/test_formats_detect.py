@@ -312,3 +312,19 @@ def test_zhagen_add_of_a_qdpx_says_use_import_qdpx(tmp_path: Path, capsys) -> No
     assert main(["add", str(project), str(qdpx), str(text)]) == 0  # the batch goes on
     out = capsys.readouterr()
     assert "zhagen import-qdpx" in out.err and f"{text}: 1 条" in out.out
+
+
+@pytest.mark.parametrize(
+    "speaker",
+    [
+        lambda i: f"S{i % 3 + 1}：我觉得第{i}个问题要从实际出发。",
+        lambda i: f"{'Q' if i % 2 else 'A'}{i // 2 + 1}: 关于合作的第{i}点看法。",
+    ],
+)
+def test_an_interview_transcript_with_speaker_labels_is_prose(tmp_path: Path, speaker) -> None:
+    lines = [speaker(i) for i in range(30)]
+    path = tmp_path / "访谈记录.txt"
+    path.write_text("\n".join(lines) + "\n")
+    assert detect_format(path) == "txt"
+    [rec] = read_records(path)
+    assert lines[-1] in rec.text

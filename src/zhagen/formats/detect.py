@@ -96,10 +96,13 @@ class FormatSpec:
         return bool(self.record_start)
 
 
+# A field tag at a line start: capitals (WoS ``PT J``, RIS ``TY  - JOUR``, MEDLINE
+# ``PMID- 1``) or ``%X`` followed by blanks or a dash, never a colon (``S1：``, ``Q1:`` are a
+# transcript's speakers and questions); or ``{Field}:`` and ``Label-标签:`` with a colon.
 _TAG_LINE = re.compile(
-    r"(?P<tag>[A-Z][A-Z0-9]{1,3}|%[0-9A-Z@+]|\{[^{}\n]{1,40}\}"
-    r"|[A-Za-z][A-Za-z ]{0,30}-[\u3400-\u9fff]{1,8})"
-    r"(?P<sep>[ \t]*[-:：]?[ \t]+)\S"
+    r"(?:(?P<tag>[A-Z][A-Z0-9]{1,3}|%[0-9A-Z@+])(?P<sep>[ \t]*-[ \t]+|[ \t]+)"
+    r"|(?P<label>\{[^{}\n]{1,40}\}|[A-Za-z][A-Za-z ]{0,30}-[\u3400-\u9fff]{1,8})"
+    r"(?P<colon>[ \t]*[:：][ \t]*))\S"
 )
 
 
@@ -124,8 +127,9 @@ def looks_tagged(lines: Sequence[str]) -> tuple[bool, int]:
         starts += 1
         m = _TAG_LINE.match(line)
         if m:
-            tags[m["tag"]] += 1
-            shapes.add((len(m["tag"]), m["sep"]))
+            tag = m["tag"] or m["label"]
+            tags[tag] += 1
+            shapes.add((len(tag), m["sep"] or m["colon"]))
     tagged = tags.total()
     if not starts or tagged < 0.6 * starts or len(tags) < 4:
         return False, len(tags)
