@@ -220,6 +220,18 @@ def test_tagged_export_of_no_known_format_is_a_problem_not_prose(tmp_path: Path)
     assert [r.format for r in read_records(path, "txt")] == ["txt"]
 
 
+def test_bibtex_is_a_problem_not_prose(tmp_path: Path) -> None:
+    entries = "".join(
+        f"@article{{li{i},\n  title = {{标题{i}}},\n  author = {{Li, Ming}},\n  year = {2020 + i}\n}}\n\n"
+        for i in range(3)
+    )
+    path = tmp_path / "refs.bib"
+    path.write_text(entries)
+    with pytest.raises(InputError) as err:
+        detect_format(path)
+    assert "BibTeX" in err.value.message and str(path) in err.value.message
+
+
 def test_tagged_lookalike_of_a_known_format_without_records_is_a_problem(tmp_path: Path) -> None:
     path = tmp_path / "broken.txt"
     path.write_text("FN Clarivate Analytics Web of Science\nVR 1.0\nEF\n")

@@ -178,17 +178,31 @@ def _contradiction(
     )
 
 
+_BIBTEX_ENTRY = re.compile(r"@[A-Za-z]+[ \t]*[{(]")
+_BIBTEX_FIELD = re.compile(r"[ \t]*[A-Za-z][\w-]*[ \t]*=[ \t]*[{\"\d]")
+
+
 def _unknown_export(head: Head, label: str) -> None:
-    """Raise if the head looks like a tagged export (most lines start with field tags)."""
+    """Raise if the head looks like a bibliographic export of a format zhagen does not read:
+    most lines start with field tags (RIS, MEDLINE …), or BibTeX entries."""
     tagged, tags = looks_tagged(head.lines)
     if tagged:
-        raise InputError(
-            f"文件看起来是带字段标记的文献导出（{tags} 种行首标记），但不是 zhagen 能读的格式，"
-            "没有导入；请从知网导出 RefWorks/EndNote/NoteExpress，从 WoS 导出纯文本，"
-            "或若它确是普通文本，用 --format txt 导入",
-            f"the file looks like a tagged bibliographic export ({tags} kinds of field tag "
-            "at line starts) but matches no format zhagen reads, so it was not imported; "
-            "export RefWorks/EndNote/NoteExpress from CNKI or plain text from WoS, or, if it "
-            "really is prose, add it with --format txt",
-            file=label,
+        what_zh, what_en = (
+            f"带字段标记的文献导出（{tags} 种行首标记）",
+            f"a tagged bibliographic export ({tags} kinds of field tag at line starts)",
         )
+    elif (
+        _BIBTEX_ENTRY.match(head.first)
+        and sum(1 for line in head.lines[:30] if _BIBTEX_FIELD.match(line)) >= 2
+    ):
+        what_zh, what_en = "BibTeX 文献导出", "a BibTeX export"
+    else:
+        return
+    raise InputError(
+        f"文件看起来是{what_zh}，但不是 zhagen 能读的格式，没有导入；请从知网导出 "
+        "RefWorks/EndNote/NoteExpress，从 WoS 导出纯文本，或若它确是普通文本，用 --format txt 导入",
+        f"the file looks like {what_en} but matches no format zhagen reads, so it was not "
+        "imported; export RefWorks/EndNote/NoteExpress from CNKI or plain text from WoS, or, "
+        "if it really is prose, add it with --format txt",
+        file=label,
+    )

@@ -450,5 +450,5 @@ FORMAT_SPECS = (
     FormatSpec(
         "cnki-citespace", __name__, "read_wos", (".txt",), _sniff_citespace, (b"\nPT ", b"\nPT\t")
     ),
-    FormatSpec("wos-tab", __name__, "read_wos_tab", (".txt",), _sniff_tab),
+    FormatSpec("wos-tab", __name__, "read_wos_tab", (".txt", ".tsv"), _sniff_tab),
 )
