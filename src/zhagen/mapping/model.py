@@ -13,15 +13,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = [
-    "MapInput",
-    "MapParams",
-    "KnowledgeMap",
-    "NODE_COLUMNS",
-    "EDGE_COLUMNS",
-    "CLUSTER_COLUMNS",
-    "BURST_COLUMNS",
-]
+__all__ = ["MapInput", "MapParams", "KnowledgeMap", "NODE_COLUMNS", "EDGE_COLUMNS",
+           "CLUSTER_COLUMNS", "BURST_COLUMNS"]
 
 
 @dataclass
@@ -75,34 +68,14 @@ class MapParams:
 
 #: Columns of ``KnowledgeMap.nodes`` (one row per node, ``id`` from 0).
 NODE_COLUMNS = [
-    "id",
-    "label",
-    "frequency",
-    "degree",
-    "weighted_degree",
-    "betweenness",
-    "burst_strength",
-    "burst_begin",
-    "burst_end",
-    "sigma",
-    "cluster",
-    "first_year",
-    "x",
-    "y",
+    "id", "label", "frequency", "degree", "weighted_degree", "betweenness",
+    "burst_strength", "burst_begin", "burst_end", "sigma", "cluster", "first_year", "x", "y",
 ]
 #: Columns of ``KnowledgeMap.edges`` (``source`` < ``target``, node ids).
 EDGE_COLUMNS = ["source", "target", "count", "strength"]
 #: Columns of ``KnowledgeMap.clusters`` (``id`` from 0, largest cluster first).
-CLUSTER_COLUMNS = [
-    "id",
-    "size",
-    "silhouette",
-    "label_llr",
-    "label_tfidf",
-    "label_mi",
-    "mean_year",
-    "members",
-]
+CLUSTER_COLUMNS = ["id", "size", "silhouette", "label_llr", "label_tfidf", "label_mi",
+                   "mean_year", "members"]
 #: Columns of ``KnowledgeMap.bursts`` (strongest first).
 BURST_COLUMNS = ["term", "strength", "begin", "end", "first_year", "last_year"]
 
