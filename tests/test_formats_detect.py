@@ -203,33 +203,34 @@ def test_refi_qda_given_to_add_says_use_import_qdpx(tmp_path: Path, kind: str) -
     assert "import-qdpx" in report.files[0].problems[0].message
 
 
-def test_tagged_export_of_no_known_format_is_a_problem_not_prose(tmp_path: Path) -> None:
-    ris = "".join(
-        f"TY  - JOUR\nAU  - Li, {i}\nTI  - Title {i}\nPY  - 2024\nJO  - Journal\nER  - \n\n"
-        for i in range(5)
-    )
-    path = tmp_path / "export.txt"
-    path.write_text(ris)
+RIS = "".join(
+    f"TY  - JOUR\nAU  - Li, {i}\nTI  - Title {i}\nPY  - 2024\nJO  - Journal\nER  - \n\n"
+    for i in range(5)
+)
+BIBTEX = "".join(
+    f"@article{{li{i},\n  title = {{标题{i}}},\n  author = {{Li, Ming}},\n  year = {2020 + i}\n}}\n\n"
+    for i in range(3)
+)
+
+
+@pytest.mark.parametrize(
+    "name, text, words",
+    [("export.txt", RIS, ["导出", "field tag"]), ("refs.bib", BIBTEX, ["BibTeX"])],
+)
+def test_an_export_of_no_known_format_is_a_problem_not_prose(
+    tmp_path: Path, name: str, text: str, words: list[str]
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
     with pytest.raises(InputError) as err:
         detect_format(path)
-    assert str(path) in err.value.message and "导出" in err.value.message
-    assert "--format txt" in err.value.message
+    message = err.value.message
+    assert str(path) in message and "--format txt" in message
+    assert all(w in message for w in words), message
     report = _add(tmp_path, path)
     assert report.files[0].status == "failed" and report.files[0].records == 0
     # forced, it is prose (the user said so)
     assert [r.format for r in read_records(path, "txt")] == ["txt"]
-
-
-def test_bibtex_is_a_problem_not_prose(tmp_path: Path) -> None:
-    entries = "".join(
-        f"@article{{li{i},\n  title = {{标题{i}}},\n  author = {{Li, Ming}},\n  year = {2020 + i}\n}}\n\n"
-        for i in range(3)
-    )
-    path = tmp_path / "refs.bib"
-    path.write_text(entries)
-    with pytest.raises(InputError) as err:
-        detect_format(path)
-    assert "BibTeX" in err.value.message and str(path) in err.value.message
 
 
 def test_tagged_lookalike_of_a_known_format_without_records_is_a_problem(tmp_path: Path) -> None:

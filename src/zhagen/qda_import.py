@@ -236,9 +236,11 @@ class _Importer:
 
         n = len(src.codings) + sum(len(s.codings) for s in src.selections)
         if src.kind != "text" or src.text is None:
-            where = src.path or "无 plainTextPath / no plainTextPath"
-            zh = f"未导入：找不到该文本源的正文（{where}），无法定位编码"
-            en = f"not imported: its text ({where}) was not found in the file"
+            zh = f"未导入：找不到该文本源的正文（{src.path or '无 plainTextPath'}），无法定位编码"
+            en = (
+                f"not imported: its text ({src.path or 'no plainTextPath'}) was not found "
+                "(in the archive, or beside a bare .qde)"
+            )
             if src.kind != "text":
                 zh = f"{src.kind} 媒体源未导入：zhagen 只编码文本"
                 en = f"{src.kind} source not imported: zhagen codes text only"
