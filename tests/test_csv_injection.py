@@ -27,7 +27,7 @@ def _refworks(n: int) -> str:
     for i in range(n):
         kws = ";".join([*HOSTILE, "新质生产力", f"关键词{i % 3}"])
         out.append(
-            f"RT Journal Article\r\nA1 作者{i}\r\nT1 题名{i}\r\nJF 期刊\r\nYR {2020 + i % 4}\r\n"
+            f"RT Journal Article\r\nA1 作者{i}\r\nT1 =题名{i}\r\nJF 期刊\r\nYR {2020 + i % 4}\r\n"
             f"K1 {kws}\r\nAB 摘要{i}。\r\nDS CNKI\r\n\r\n"
         )
     return "".join(out)
@@ -119,4 +119,4 @@ def test_cli_format_csv_neutralised(hostile, capsys):
     out = capsys.readouterr().out
     rows = list(csv.reader(io.StringIO(out)))
     _assert_no_formula(rows, "zhagen docs --format csv")
-    assert any(v.startswith("'=cmd") for r in rows for v in r)
+    assert any(v.startswith("'=题名") for r in rows for v in r)
