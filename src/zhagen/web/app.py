@@ -26,6 +26,7 @@ from zhagen.web.state import ProjectPool, Settings, WebConfig
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from zhagen.coding.access import Actor
     from zhagen.project import Project
 
 __all__ = ["Workbench", "create_app", "CSP", "MAX_BODY"]
@@ -62,14 +63,21 @@ class Workbench:
     def blind(self) -> bool:
         return bool(self.config.get("blind", False))
 
+    def actor(self, session: Session) -> Actor:
+        """The caller as the library's access policy knows them (:mod:`zhagen.coding.access`)."""
+        from zhagen.coding.access import Actor
+
+        return Actor(session.coder, session.role, blind=self.blind)
+
     def view_coder(self, p: Project, session: Session, requested: str | None = None) -> str | None:
         """Whose codings the caller sees: their own in blind mode, else ``requested``/all."""
-        if not self.blind:
-            return requested or None
-        if session.coder not in self._known_coders:
-            p.coder(session.coder)  # blind retrieval needs the coder to exist
-            self._known_coders.add(session.coder)
-        return session.coder
+        from zhagen.coding.access import coder_filter
+
+        who = coder_filter(self.actor(session), requested)
+        if self.blind and who not in self._known_coders:
+            p.coder(who)  # blind retrieval needs the coder to exist
+            self._known_coders.add(who)
+        return who
 
     def close(self) -> None:
         self.pool.close()

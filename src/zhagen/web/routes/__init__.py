@@ -21,15 +21,21 @@ from zhagen.web import timing
 from zhagen.web.auth import Session, current_session, require
 
 if TYPE_CHECKING:
+    from zhagen.coding.access import Actor
     from zhagen.web.app import Workbench
     from zhagen.web.state import ProjectPool
 
 __all__ = ["register_routes", "api_router", "ApiRoute", "Borrow", "workbench", "project",
-           "ProjectDep", "SessionDep", "CoderDep", "OwnerDep", "ViewerDep"]  # fmt: skip
+           "ProjectDep", "SessionDep", "CoderDep", "OwnerDep", "ViewerDep", "actor_of"]  # fmt: skip
 
 
 def workbench(request: Request) -> Workbench:
     return request.app.state.workbench
+
+
+def actor_of(request: Request, session: Session) -> Actor:
+    """The caller as an access-policy actor (name, role, blind mode)."""
+    return workbench(request).actor(session)
 
 
 class Borrow:

@@ -28,6 +28,7 @@ from zhagen.web.routes import (
     OwnerDep,
     ProjectDep,
     SessionDep,
+    actor_of,
     api_router,
     workbench,
 )
@@ -185,22 +186,24 @@ def vocab() -> dict[str, Any]:
 
 @router.get("/history")
 def history(
+    request: Request,
     p: ProjectDep,
+    s: SessionDep,
     limit: int = 50,
 ) -> list[dict[str, Any]]:
-    return records(p.history(max(1, min(limit, 500))))
+    """Undoable edits, newest first (coding blind: mine only)."""
+    return records(p.history(max(1, min(limit, 500)), actor=actor_of(request, s)))
 
 
 def _step(request: Request, p: Project, s: Session, redo: bool) -> dict[str, Any]:
-    wb = workbench(request)
-    coder = s.coder if wb.blind else None
-    text = p.redo(coder=coder) if redo else p.undo(coder=coder)
+    actor = actor_of(request, s)
+    text = p.redo(actor=actor) if redo else p.undo(actor=actor)
     return {"done": text is not None, "description": text}
 
 
 @router.post("/undo")
 def undo(request: Request, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
-    """Undo the newest edit (in blind mode: my newest)."""
+    """Undo my newest edit (never another coder's)."""
     return _step(request, p, s, redo=False)
 
 
