@@ -131,7 +131,17 @@ def set_coder(body: CoderName, request: Request, s: SessionDep) -> dict[str, Any
         raise WebError(
             403, "forbidden", "账户用户以账户名编码", "accounts code under their own name"
         )
-    s.coder = body.name.strip()
+    name = body.name.strip()
+    if name != s.user and name in workbench(request).config.get("users", {}):
+        # an account's coder name is that account's: taking it would act as them (and,
+        # coding blind, see their work)
+        raise WebError(
+            403,
+            "forbidden",
+            f"「{name}」是一个账户的编码员名；请换一个名字",
+            f"'{name}' is the coder name of an account; choose another name",
+        )
+    s.coder = name
     return _info(request, s)
 
 
