@@ -6,20 +6,21 @@ import hmac
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from zhagen.project import Project
 from zhagen.web.auth import (
     ROLES,
     Session,
     check_host,
+    check_name,
+    check_password,
     check_same_origin,
     cookie_name,
     hash_password,
     session_id,
     session_of,
     set_cookie,
-    verify_password,
 )
 from zhagen.web.errors import WebError
 from zhagen.web.routes import (
@@ -44,12 +45,16 @@ class Login(BaseModel):
     password: str | None = Field(default=None, max_length=500)
 
 
+#: A name without control or bidi-override characters (it would display as another name).
+Name = Annotated[str, AfterValidator(check_name)]
+
+
 class CoderName(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: Name = Field(min_length=1, max_length=100)
 
 
 class Account(BaseModel):
-    name: str = Field(min_length=1, max_length=100, pattern=r"^[^\s/\\<>\"'&]+$")
+    name: Name = Field(min_length=1, max_length=100, pattern=r"^[^\s/\\<>\"'&]+$")
     password: str = Field(min_length=8, max_length=500)
     role: str = Field(pattern="^(owner|coder|viewer)$")
 
@@ -105,7 +110,8 @@ def login(
         s = wb.sessions.create("owner", "owner", "owner", fixed_coder=False)
     elif body.username and body.password:
         rec = wb.config.get("users", {}).get(body.username)
-        if rec and verify_password(body.password, rec):
+        if check_password(body.password, rec):  # as slow for an unknown name
+            assert rec is not None
             s = wb.sessions.create(body.username, rec["role"], body.username, fixed_coder=True)
     if s is None:
         wb.limiter.failed(client)
