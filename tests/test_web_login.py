@@ -8,6 +8,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+
 from web_support import assert_error, client, login, make_project
 
 TOKEN = "login-token-0123456789"

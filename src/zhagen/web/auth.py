@@ -260,7 +260,7 @@ _BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
 
 
 def has_control(text: str) -> bool:
-    """Whether ``text`` holds a control, bidi-override or other invisible format character.
+    r"""Whether ``text`` holds a control, bidi-override or other invisible format character.
 
     >>> has_control("编码员甲"), has_control("admin\u202egpj"), has_control("a\tb")
     (False, True, True)
