@@ -103,52 +103,73 @@ def _raw(port: int, request: bytes, body_chunks: list[bytes]) -> bytes:
         return data
 
 
-def test_chunked_body_over_the_limit_is_413(project: Path) -> None:
+@pytest.fixture
+def server(project: Path):
+    """A real uvicorn server on 127.0.0.1 (upload limit 256 KiB) and a session on it."""
+    import http.client
+    import json
+
     import uvicorn
 
     from zhagen.web.app import create_app
     from zhagen.web.state import Settings
 
-    limit = 256 * 1024
-    app = create_app(Settings(project=project, max_upload=limit))
+    app = create_app(Settings(project=project, max_upload=256 * 1024))
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     try:
         for _ in range(200):
-            if server.started:
+            if srv.started:
                 break
             time.sleep(0.05)
-        assert server.started
-        import http.client
-
+        assert srv.started
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request("GET", "/api/session")
         res = conn.getresponse()
         cookie = res.getheader("set-cookie").split(";")[0]
-        csrf = __import__("json").loads(res.read())["csrf"]
+        csrf = json.loads(res.read())["csrf"]
         conn.close()
-        boundary = b"zhagenboundary"
-        head = (b"--" + boundary + b'\r\nContent-Disposition: form-data; name="files"; '
-                b'filename="big.txt"\r\nContent-Type: text/plain\r\n\r\n')  # fmt: skip
-        chunks = [head] + [b"x" * 65536] * 12  # 768 KiB, three times the limit
-        request = (
-            b"POST /api/documents/upload HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" % port
-            + b"Transfer-Encoding: chunked\r\n"
-            + b"Content-Type: multipart/form-data; boundary="
-            + boundary
-            + b"\r\n"
-            + b"Cookie: "
-            + cookie.encode()
-            + b"\r\nX-CSRF-Token: "
-            + csrf.encode()
-            + b"\r\n\r\n"
-        )
-        answer = _raw(port, request, chunks)
-        status_line = answer.split(b"\r\n", 1)[0]
-        assert b" 413 " in status_line, answer[:500]
-        assert b'"too_large"' in answer and "上限".encode() in answer
+        yield port, cookie, csrf
     finally:
-        server.should_exit = True
+        srv.should_exit = True
         thread.join(timeout=10)
+
+
+def _chunked_post(server, path: str, content_type: bytes, chunks: list[bytes]) -> bytes:
+    port, cookie, csrf = server
+    request = (
+        b"POST %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" % (path.encode(), port)
+        + b"Transfer-Encoding: chunked\r\nContent-Type: "
+        + content_type
+        + b"\r\n"
+        + b"Cookie: "
+        + cookie.encode()
+        + b"\r\nX-CSRF-Token: "
+        + csrf.encode()
+        + b"\r\n\r\n"
+    )
+    return _raw(port, request, chunks)
+
+
+def _assert_413(answer: bytes) -> None:
+    assert b" 413 " in answer.split(b"\r\n", 1)[0], answer[:500]
+    body = answer.split(b"\r\n\r\n", 1)[1]
+    assert b'"too_large"' in body and "上限".encode() in body and b"limit" in body
+
+
+def test_chunked_upload_over_the_limit_is_413(server) -> None:
+    head = (b'--zb\r\nContent-Disposition: form-data; name="files"; filename="big.txt"\r\n'
+            b"Content-Type: text/plain\r\n\r\n")  # fmt: skip
+    chunks = [head] + [b"x" * 65536] * 12  # 768 KiB, three times the upload limit
+    _assert_413(_chunked_post(server, "/api/documents/upload",
+                              b"multipart/form-data; boundary=zb", chunks))  # fmt: skip
+
+
+def test_chunked_json_over_the_limit_is_413(server) -> None:
+    from zhagen.web.app import MAX_BODY
+
+    n = MAX_BODY // 65536 + 4
+    chunks = [b'{"text": "'] + [b"x" * 65536] * n + [b'"}']
+    _assert_413(_chunked_post(server, "/api/memos", b"application/json", chunks))

@@ -104,20 +104,30 @@ class _Limits:
             if b"transfer-encoding" not in headers:  # the server reads no more than that
                 await self.app(scope, receive, send)
                 return
-        seen = 0
+        seen, over = 0, False
 
         async def counted() -> dict:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
                     from zhagen.web.services.documents import too_large
 
+                    over = True
                     raise too_large(limit)
             return message
 
-        await self.app(scope, counted, send)
+        async def answer(message: dict) -> None:
+            # A body streamed (chunked) past the limit: whatever the app answers once the
+            # stream broke off (FastAPI turns the error into a 400 "There was an error
+            # parsing the body"), the client gets the 413 error.
+            if not over:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                await _send_413(send, limit)
+
+        await self.app(scope, counted, answer)
 
 
 async def _send_413(send: Callable[[dict], Awaitable[None]], limit: int) -> None:
