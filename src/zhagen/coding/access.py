@@ -23,6 +23,8 @@ The rules:
 3. *Restructuring the code tree* (merge, force-delete, move, split) is allowed to a coder
    only where every coding and memo it affects is theirs; otherwise only the owner may.
 4. *Undo and redo* take the actor's own edits only.
+5. *Revealing everyone's work at once* (agreement, which ends blind coding; an export of
+   every coder's codings) is, coding blind, the owner's decision alone.
 
 >>> alice = Actor("甲", "coder")
 >>> mine, theirs = Item("coding", 1, "甲"), Item("coding", 2, "乙")
@@ -34,6 +36,8 @@ False
 False
 >>> allowed(Actor("o", "owner"), "restructure", Item("code", 5, affects=frozenset({"乙"})))
 True
+>>> allowed(Actor("甲", "coder", blind=True), "reveal", Item("project"))
+False
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ __all__ = [
 ROLES = {"viewer": 0, "coder": 1, "owner": 2}
 #: Action → the lowest role that may do it at all (the item rules come on top).
 ACTIONS = {"read": "viewer", "add": "coder", "change": "coder", "restructure": "coder",
-           "undo": "coder", "manage": "owner"}  # fmt: skip
+           "undo": "coder", "reveal": "viewer", "manage": "owner"}  # fmt: skip
 _WHAT = {"coding": ("编码记录", "coding"), "memo": ("备忘录", "memo"), "code": ("编码", "code"),
          "relation": ("关系", "relation"), "change": ("改动", "change"),
          "history": ("编辑记录", "edit")}  # fmt: skip
@@ -150,6 +154,8 @@ def allowed(actor: Actor | None, action: str, target: Item) -> bool:
         return actor.can("owner") or target.affects <= {actor.name}
     if action == "undo":
         return target.owner == actor.name
+    if action == "reveal":
+        return not actor.blind or actor.can("owner")
     return True
 
 
@@ -172,6 +178,12 @@ def require(actor: Actor | None, action: str, target: Item) -> None:
         raise AccessDenied(
             f"需要「{zh}」权限；你的角色是 {actor.role}",
             f"this needs the {need} role; yours is {actor.role}",
+        )
+    if action == "reveal":
+        raise AccessDenied(
+            "盲编码进行中：只有项目所有者可以查看或导出全部编码员的编码（计算一致性后盲编码结束）",
+            "blind coding is on: only the project owner can see or export every coder's "
+            "codings (computing agreement ends blind coding)",
         )
     if action == "restructure":
         others = sorted(target.affects - {actor.name})
