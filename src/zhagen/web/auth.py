@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import Request, Response
 
+from zhagen.coding.access import ROLES
 from zhagen.web.errors import WebError
 
 if TYPE_CHECKING:
@@ -74,8 +75,6 @@ def session_id(request: Request) -> str | None:
     return request.cookies.get(cookie_name(request))
 
 
-#: Role → rank: a role may do what every lower rank may do.
-ROLES = {"viewer": 0, "coder": 1, "owner": 2}
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
