@@ -286,3 +286,14 @@ def test_history_hides_other_coders_when_blind(tmp_path: Path) -> None:
     clients["owner"].put("/api/settings", json={"blind": False})
     opened = c2.get("/api/history").json()
     assert {"c1", "c2"} <= {e["actor"] for e in opened}
+
+
+def test_a_session_cannot_take_an_accounts_coder_name(tmp_path: Path) -> None:
+    """The token owner chooses a coder name, but not an account's: as 'c1' it would code,
+    undo and (blind) see as c1."""
+    _app, _project, ctx, clients = _setup(tmp_path, blind=True)
+    owner = clients["owner"]
+    r = owner.put("/api/session/coder", json={"name": "c1"})
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+    assert owner.get(f"/api/codings/{ctx['coding']}").status_code == 404
+    assert owner.put("/api/session/coder", json={"name": "主持人"}).json()["coder"] == "主持人"
