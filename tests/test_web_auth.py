@@ -280,8 +280,12 @@ def test_blind_coder_cannot_touch_others_codings(project: Path) -> None:
             k = c1.post(
                 "/api/codings", json={"document": 1, "sentences": [0], "new_code": {"name": "主体"}}
             ).json()["ids"][0]
-            assert_error(c2.delete(f"/api/codings/{k}"), 403, "forbidden")
-            assert_error(c2.patch(f"/api/codings/{k}", json={"code": 1}), 403)
+            # coding blind, another coder's coding does not exist for c2: DELETE and PATCH
+            # answer exactly as GET (404), naming no coder
+            got = assert_error(c2.get(f"/api/codings/{k}"), 404, "not_found")
+            assert assert_error(c2.delete(f"/api/codings/{k}"), 404, "not_found") == got
+            assert assert_error(c2.patch(f"/api/codings/{k}", json={"code": 1}), 404) == got
+            assert "c1" not in str(got)
             assert_error(c2.post("/api/agreement", json={"a": "c1", "b": "c2"}), 403)
             assert_error(c2.get("/api/export/qdpx"), 403)
             assert c1.delete(f"/api/codings/{k}").status_code == 200

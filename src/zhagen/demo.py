@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from zhagen.formats.spreadsheet import write_csv
 from zhagen.project import Project
 
 __all__ = ["run_demo", "examples_dir"]
@@ -52,7 +53,7 @@ def _coding_stage(project: Project, out: Path) -> None:
     print(f"  codings: 研究者A {done['A']}, 研究者B {done['B']}")
     codes = project.codes()
     print_frame(codes[["id", "name", "level_name", "parent", "count", "total"]].head(12))
-    project.codings().to_csv(out / "codings.csv", index=False, encoding="utf-8-sig")
+    write_csv(project.codings(), out / "codings.csv")
 
     _say("9. 论文表格、饱和度、一致性 / paper tables, saturation, agreement")
     files = project.write_tables(out / "tables")
@@ -69,7 +70,7 @@ def _coding_stage(project: Project, out: Path) -> None:
         f"  研究者A × 研究者B (characters): agreement {pooled['percent_agreement']:.1f} %, "
         f"Cohen's κ {pooled['kappa']:.3f}, Krippendorff's α {pooled['alpha']:.3f}"
     )
-    agr.by_code.to_csv(out / "agreement.csv", index=False, encoding="utf-8-sig")
+    write_csv(agr.by_code, out / "agreement.csv")
 
 
 def run_demo(out: str | Path = "zhagen-demo") -> int:
@@ -97,10 +98,8 @@ def run_demo(out: str | Path = "zhagen-demo") -> int:
     )
 
     docs = project.documents()
-    docs.drop(columns=["keywords_by_lang"]).to_csv(
-        out / "documents.csv", index=False, encoding="utf-8-sig"
-    )
-    project.problems().to_csv(out / "problems.csv", index=False, encoding="utf-8-sig")
+    write_csv(docs.drop(columns=["keywords_by_lang"]), out / "documents.csv")
+    write_csv(project.problems(), out / "problems.csv")
     _say("2. 文档 / documents (first 12)")
     print_frame(docs[["id", "type", "format", "year", "title", "keywords"]].head(12))
 
@@ -115,7 +114,7 @@ def run_demo(out: str | Path = "zhagen-demo") -> int:
     _say("4. 原始语句 / sentences of the first document")
     first = int(docs[docs["type"] == "document"]["id"].iloc[0])
     sents = project.sentences(first)
-    sents.to_csv(out / "sentences.csv", index=False, encoding="utf-8-sig")
+    write_csv(sents, out / "sentences.csv")
     for row in sents.head(6).itertuples(index=False):
         print(f"  [{row.idx}] {row.text}")
 
@@ -124,7 +123,7 @@ def run_demo(out: str | Path = "zhagen-demo") -> int:
 
     _say("6. 术语发现 / term discovery in the raw documents (terms the dictionary lacks)")
     terms = project.discover_terms(top=15, min_freq=2, types=["document"])
-    terms.to_csv(out / "terms.csv", index=False, encoding="utf-8-sig")
+    write_csv(terms, out / "terms.csv")
     print_frame(terms[["term", "freq", "score", "in_dictionary", "example"]].head(15))
 
     _map_stage(project, out)

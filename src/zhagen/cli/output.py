@@ -70,10 +70,12 @@ def print_frame(
     if fmt == "csv":
         import csv
 
+        from zhagen.formats.spreadsheet import safe_row
+
         writer = csv.writer(out)
-        writer.writerow(df.columns)
+        writer.writerow(safe_row(str(c) for c in df.columns))
         for row in df.itertuples(index=False):
-            writer.writerow([cell(v, 10**9) for v in row])
+            writer.writerow(safe_row(cell(v, 10**9) for v in row))
         return
     cols = list(df.columns)
     rows = [[cell(v, limit) for v in row] for row in df.itertuples(index=False)]

@@ -27,7 +27,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from zhagen.coding import engine, history, notes, retrieve, spans
+from zhagen.coding import access, engine, history, notes, retrieve, spans
+from zhagen.coding.access import Actor
+from zhagen.coding.changes import ChangeFeed, changes
 from zhagen.coding.engine import CodeRef
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
@@ -61,8 +63,9 @@ class CodingMixin:
         level: int | None = None,
         description: str = "",
         color: str | None = None,
+        actor: Actor | None = None,
     ) -> int:
-        """Create a code; return its id.
+        """Create a code; return its id (``actor``: who, for the log and undo).
 
         Parameters
         ----------
@@ -81,54 +84,81 @@ class CodingMixin:
         >>> cat = project.add_code("政策环境", level=2)  # doctest: +SKIP
         >>> project.add_code("财政补贴", parent=cat)  # doctest: +SKIP
         """
+        access.require(actor, "add", access.Item("code"))
         return engine.add_code(
-            self.store, name, parent=parent, level=level, description=description, color=color
+            self.store,
+            name,
+            parent=parent,
+            level=level,
+            description=description,
+            color=color,
+            actor=_name(actor),
         )
 
-    def rename_code(self, code: CodeRef, name: str) -> None:
+    def rename_code(self, code: CodeRef, name: str, *, actor: Actor | None = None) -> None:
         """Rename a code (``project.rename_code("旧名", "新名")``)."""
-        engine.rename_code(self.store, code, name)
+        access.require(actor, "add", access.Item("code"))
+        engine.rename_code(self.store, code, name, actor=_name(actor))
 
-    def describe_code(self, code: CodeRef, text: str) -> None:
+    def describe_code(self, code: CodeRef, text: str, *, actor: Actor | None = None) -> None:
         """Set a code's description, its 内涵 in the axial coding table."""
-        engine.describe_code(self.store, code, text)
+        access.require(actor, "add", access.Item("code"))
+        engine.describe_code(self.store, code, text, actor=_name(actor))
 
-    def color_code(self, code: CodeRef, color: str) -> None:
+    def color_code(self, code: CodeRef, color: str, *, actor: Actor | None = None) -> None:
         """Set a code's colour, ``#rrggbb``."""
-        engine.color_code(self.store, code, color)
+        access.require(actor, "add", access.Item("code"))
+        engine.color_code(self.store, code, color, actor=_name(actor))
 
     def move_code(
-        self, code: CodeRef, new_parent: CodeRef | None, *, level: int | None = None
+        self,
+        code: CodeRef,
+        new_parent: CodeRef | None,
+        *,
+        level: int | None = None,
+        actor: Actor | None = None,
     ) -> None:
         """Move a code under ``new_parent`` (None: top level), optionally with a new level.
 
         Refused when it would make a cycle or break ``parent.level > child.level``.
         """
-        engine.move_code(self.store, code, new_parent, level=level)
+        engine.move_code(self.store, code, new_parent, level=level, by=actor)
 
-    def set_code_level(self, code: CodeRef, level: int) -> None:
+    def set_code_level(self, code: CodeRef, level: int, *, actor: Actor | None = None) -> None:
         """Change a code's level (its parent must stay higher, its children lower)."""
-        engine.set_level(self.store, code, level)
+        engine.set_level(self.store, code, level, by=actor)
 
-    def merge_codes(self, sources: CodeRef | Sequence[CodeRef], into: CodeRef) -> int:
+    def merge_codes(
+        self, sources: CodeRef | Sequence[CodeRef], into: CodeRef, *, actor: Actor | None = None
+    ) -> int:
         """Merge codes into ``into``: codings (duplicates collapse), children, relations and
-        memos follow, the sources are deleted. Undoable. Returns ``into``'s id."""
-        return engine.merge_codes(self.store, sources, into)
+        memos follow, the sources are deleted. Undoable. Returns ``into``'s id.
+
+        ``actor``: a coder may merge only codes whose codings and memos are all theirs
+        (:mod:`zhagen.coding.access`); None: no check (the project file's holder)."""
+        return engine.merge_codes(self.store, sources, into, by=actor)
 
     def split_code(
-        self, code: CodeRef, names_or_mapping: Mapping[str, Iterable[int]] | Sequence[str]
+        self,
+        code: CodeRef,
+        names_or_mapping: Mapping[str, Iterable[int]] | Sequence[str],
+        *,
+        actor: Actor | None = None,
     ) -> dict[str, int]:
         """Create sibling codes and move chosen codings into them.
 
         ``{"新名": [coding ids], ...}`` moves those codings of ``code``; a list of names
         creates empty siblings. Returns name → new id.
         """
-        return engine.split_code(self.store, code, names_or_mapping)
+        return engine.split_code(self.store, code, names_or_mapping, by=actor)
 
-    def delete_code(self, code: CodeRef, *, force: bool = False) -> dict[str, int]:
+    def delete_code(
+        self, code: CodeRef, *, force: bool = False, actor: Actor | None = None
+    ) -> dict[str, int]:
         """Delete a code. Without ``force``, a code with codings or children is refused and
-        the message says how many; with it they are deleted too. Undoable."""
-        return engine.delete_code(self.store, code, force=force)
+        the message says how many; with it they are deleted too. Undoable. ``actor``: as
+        for :meth:`merge_codes`."""
+        return engine.delete_code(self.store, code, force=force, by=actor)
 
     def codes(self, *, coder: str | None = None) -> pd.DataFrame:
         """All codes in tree order: id, name, parent, level, level_name, description, color,
@@ -189,13 +219,35 @@ class CodingMixin:
         found = self._sentence_spans(doc, list(idxs))
         return spans.code_spans(self.store, doc, found, code, coder=coder, text_of=self.text)
 
-    def uncode(self, coding_id: int) -> None:
-        """Remove a coding (undoable)."""
-        spans.uncode(self.store, coding_id)
+    def uncode(self, coding_id: int, *, actor: Actor | None = None) -> None:
+        """Remove a coding (undoable); ``actor`` must own it (or be the owner)."""
+        if actor is not None:  # without one, the engine says what is missing
+            self.check_coding(coding_id, "change", actor)
+        spans.uncode(self.store, coding_id, actor=_name(actor))
 
-    def recode(self, coding_id: int, code: CodeRef) -> None:
-        """Give a coding another code (undoable)."""
-        spans.recode(self.store, coding_id, code)
+    def recode(self, coding_id: int, code: CodeRef, *, actor: Actor | None = None) -> None:
+        """Give a coding another code (undoable); ``actor`` as for :meth:`uncode`."""
+        if actor is not None:  # without one, the engine says what is missing
+            self.check_coding(coding_id, "change", actor)
+        spans.recode(self.store, coding_id, code, actor=_name(actor))
+
+    def check_coding(self, coding_id: int, action: str, actor: Actor | None) -> str:
+        """The coder of a coding, if ``actor`` may ``action`` it (one-row lookup); raises
+        :class:`~zhagen.coding.access.NotFound` for a missing or hidden coding and
+        :class:`~zhagen.coding.access.AccessDenied` otherwise."""
+        owner = q.coding_owner(self.store, int(coding_id))
+        if owner is None:
+            raise access.not_found("coding", coding_id)
+        access.require(actor, action, access.Item("coding", int(coding_id), owner))
+        return owner
+
+    def check_memo(self, memo_id: int, action: str, actor: Actor | None) -> str | None:
+        """The coder of a memo (None: shared), if ``actor`` may ``action`` it."""
+        found = qn.memo_owner(self.store, int(memo_id))
+        if found is None:
+            raise access.not_found("memo", memo_id)
+        access.require(actor, action, access.Item("memo", int(memo_id), found[0]))
+        return found[0]
 
     def codings(
         self,
@@ -269,13 +321,24 @@ class CodingMixin:
         'relation'; return its id."""
         return notes.add_memo(self.store, target_type, target_id, text, title=title, coder=coder)
 
-    def edit_memo(self, memo_id: int, *, text: str | None = None, title: str | None = None) -> None:
-        """Change a memo's text and/or title."""
-        notes.edit_memo(self.store, memo_id, text=text, title=title)
+    def edit_memo(
+        self,
+        memo_id: int,
+        *,
+        text: str | None = None,
+        title: str | None = None,
+        actor: Actor | None = None,
+    ) -> None:
+        """Change a memo's text and/or title (``actor``: must be its coder, or the owner)."""
+        if actor is not None:  # without one, the engine says what is missing
+            self.check_memo(memo_id, "change", actor)
+        notes.edit_memo(self.store, memo_id, text=text, title=title, actor=_name(actor))
 
-    def delete_memo(self, memo_id: int) -> None:
-        """Delete a memo (undoable)."""
-        notes.delete_memo(self.store, memo_id)
+    def delete_memo(self, memo_id: int, *, actor: Actor | None = None) -> None:
+        """Delete a memo (undoable; ``actor`` as for :meth:`edit_memo`)."""
+        if actor is not None:  # without one, the engine says what is missing
+            self.check_memo(memo_id, "change", actor)
+        notes.delete_memo(self.store, memo_id, actor=_name(actor))
 
     def memos(
         self,
@@ -331,9 +394,10 @@ class CodingMixin:
         rows = [list(r) for r in qn.relation_rows(self.store)]
         return pd.DataFrame(rows, columns=cols)
 
-    def delete_relation(self, relation_id: int) -> None:
+    def delete_relation(self, relation_id: int, *, actor: Actor | None = None) -> None:
         """Delete a relation (undoable)."""
-        notes.delete_relation(self.store, relation_id)
+        access.require(actor, "add", access.Item("relation", relation_id))
+        notes.delete_relation(self.store, relation_id, actor=_name(actor))
 
     def set_storyline(self, text: str) -> None:
         """Write the storyline (故事线) of the selective coding."""
@@ -344,20 +408,41 @@ class CodingMixin:
         return notes.storyline(self.store)
 
     # -- undo / redo ---------------------------------------------------------------------
-    def undo(self, *, coder: str | None = None) -> str | None:
+    def undo(self, *, coder: str | None = None, actor: Actor | None = None) -> str | None:
         """Undo the newest coding edit (of ``coder``, if given: coders coding blind undo
         only their own codings and memos); return its description (None: nothing to undo).
-        Code-tree edits have coder ``""``."""
+        Code-tree edits made without an actor have coder ``""``. With ``actor``: only that
+        actor's own edits, whatever ``coder`` says (rule 4 of :mod:`~zhagen.coding.access`)."""
+        if actor is not None:
+            access.require(actor, "undo", access.Item("history", owner=actor.name))
+            coder = actor.name
         return history.undo(self.store, coder=coder)
 
-    def redo(self, *, coder: str | None = None) -> str | None:
-        """Redo the edit undone most recently (of ``coder``, if given); return its
-        description (None: nothing to redo)."""
+    def redo(self, *, coder: str | None = None, actor: Actor | None = None) -> str | None:
+        """Redo the edit undone most recently (of ``coder``, if given; with ``actor``: of
+        that actor only); return its description (None: nothing to redo)."""
+        if actor is not None:
+            access.require(actor, "undo", access.Item("history", owner=actor.name))
+            coder = actor.name
         return history.redo(self.store, coder=coder)
 
-    def history(self, limit: int | None = 20) -> pd.DataFrame:
-        """Undoable edits, newest first: log_id, ts, actor, action, description, undone."""
+    def history(self, limit: int | None = 20, *, actor: Actor | None = None) -> pd.DataFrame:
+        """Undoable edits, newest first: log_id, ts, actor, action, description, undone
+        (coding blind, ``actor`` sees only their own)."""
         import pandas as pd
 
         cols = ["log_id", "ts", "actor", "action", "description", "undone"]
-        return pd.DataFrame(history.history(self.store, limit), columns=cols)
+        rows = history.history(self.store, limit, actor=actor)
+        return pd.DataFrame(rows, columns=cols)
+
+    def changes(
+        self, since: int | None = None, *, actor: Actor | None = None, limit: int = 500
+    ) -> ChangeFeed:
+        """The change counter (``.version``) and up to ``limit`` changes after ``since``
+        as ``actor`` may see them: :class:`~zhagen.coding.changes.ChangeFeed`."""
+        return changes(self.store, since, actor=actor, limit=limit)
+
+
+def _name(actor: Actor | None) -> str:
+    """The name an edit is logged under ('' without an actor)."""
+    return "" if actor is None else actor.name

@@ -26,6 +26,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from zhagen.coding import access
 from zhagen.coding.history import Edit, edit
 from zhagen.coding.levels import LEVELS, MAX_LEVEL, MIN_LEVEL, PALETTE
 from zhagen.errors import ParameterError
@@ -189,6 +190,21 @@ def _color(store: Store, color: str | None) -> str:
     return text
 
 
+def _may_restructure(
+    store: Store, by: access.Actor | None, row: Any, code_ids: Iterable[int]
+) -> None:
+    """Rule 3 of :mod:`~zhagen.coding.access`, checked inside the edit's transaction so
+    that no coding can slip in between the check and the change."""
+    if by is None:
+        return
+    affects = frozenset(q.coders_touching_codes(store, code_ids))
+    access.require(by, "restructure", access.Item("code", int(row["id"]), affects=affects))
+
+
+def _actor(actor: str, by: access.Actor | None) -> str:
+    return actor if by is None else by.name
+
+
 def add_code(
     store: Store,
     name: str,
@@ -230,8 +246,10 @@ def add_code(
     return cid
 
 
-def _update(store: Store, ref: CodeRef, action: str, zh: str, en: str, **fields: Any) -> None:
-    with edit(store, action, "") as e:
+def _update(
+    store: Store, ref: CodeRef, action: str, zh: str, en: str, actor: str = "", **fields: Any
+) -> None:
+    with edit(store, action, "", actor=actor) as e:
         row = resolve_code(store, ref)
         e.touch("codes", [row["id"]])
         if "name" in fields:
@@ -243,19 +261,23 @@ def _update(store: Store, ref: CodeRef, action: str, zh: str, en: str, **fields:
         e.description = f"{zh}{_label(row)} / {en} {_en(row)}"
 
 
-def rename_code(store: Store, code: CodeRef, name: str) -> None:
+def rename_code(store: Store, code: CodeRef, name: str, *, actor: str = "") -> None:
     """Give a code a new name (unique among its siblings)."""
-    _update(store, code, "code.rename", "重命名编码", "rename code", name=_name(name))
+    _update(store, code, "code.rename", "重命名编码", "rename code", actor, name=_name(name))
 
 
-def describe_code(store: Store, code: CodeRef, text: str) -> None:
+def describe_code(store: Store, code: CodeRef, text: str, *, actor: str = "") -> None:
     """Set a code's description (its 内涵, shown in the axial coding table)."""
-    _update(store, code, "code.describe", "修改编码说明", "describe code", description=str(text))
+    _update(
+        store, code, "code.describe", "修改编码说明", "describe code", actor, description=str(text)
+    )
 
 
-def color_code(store: Store, code: CodeRef, color: str) -> None:
+def color_code(store: Store, code: CodeRef, color: str, *, actor: str = "") -> None:
     """Set a code's colour (``#rrggbb``)."""
-    _update(store, code, "code.color", "修改编码颜色", "colour code", color=_color(store, color))
+    _update(
+        store, code, "code.color", "修改编码颜色", "colour code", actor, color=_color(store, color)
+    )
 
 
 def _child_levels_ok(store: Store, row: Any, level: int) -> None:
@@ -277,13 +299,14 @@ def move_code(
     *,
     level: int | None = None,
     actor: str = "",
+    by: access.Actor | None = None,
 ) -> None:
     """Move a code under ``new_parent`` (None: to the top level), optionally re-levelling it.
 
     The move must keep ``parent.level > child.level`` and cannot put a code under itself
     or one of its descendants.
     """
-    with edit(store, "code.move", "", actor=actor) as e:
+    with edit(store, "code.move", "", actor=_actor(actor, by)) as e:
         row = resolve_code(store, code)
         prow = None if new_parent is None else resolve_code(store, new_parent)
         new_level = row["level"] if level is None else _check_level(level)
@@ -301,6 +324,7 @@ def move_code(
         if pid == row["parent_id"] and new_level == row["level"]:
             return
         _check_sibling(store, pid, row["name"], self_id=row["id"])
+        _may_restructure(store, by, row, [row["id"], *q.descendant_ids(store, row["id"])])
         e.touch("codes", [row["id"]])
         fields: dict[str, Any] = {"level": new_level}
         if pid != row["parent_id"]:
@@ -310,10 +334,12 @@ def move_code(
         e.description = f"移动编码{_label(row)} / move code {_en(row)}"
 
 
-def set_level(store: Store, code: CodeRef, level: int, *, actor: str = "") -> None:
+def set_level(
+    store: Store, code: CodeRef, level: int, *, actor: str = "", by: access.Actor | None = None
+) -> None:
     """Change a code's level (its parent must stay higher and its children lower)."""
     row = resolve_code(store, code)
-    move_code(store, row["id"], row["parent_id"], level=level, actor=actor)
+    move_code(store, row["id"], row["parent_id"], level=level, actor=actor, by=by)
 
 
 def _merge_codings(store: Store, e: Edit, source_ids: list[int], into: int) -> tuple[int, int]:
@@ -367,7 +393,12 @@ def _merge_relations(store: Store, e: Edit, source_ids: list[int], into: int) ->
 
 
 def merge_codes(
-    store: Store, sources: CodeRef | Sequence[CodeRef], into: CodeRef, *, actor: str = ""
+    store: Store,
+    sources: CodeRef | Sequence[CodeRef],
+    into: CodeRef,
+    *,
+    actor: str = "",
+    by: access.Actor | None = None,
 ) -> int:
     """Merge ``sources`` into ``into``: codings, children, relations and memos follow.
 
@@ -375,7 +406,7 @@ def merge_codes(
     deleted. Returns the id of ``into``.
     """
     refs = code_refs(sources)
-    with edit(store, "code.merge", "", actor=actor) as e:
+    with edit(store, "code.merge", "", actor=_actor(actor, by)) as e:
         target = resolve_code(store, into)
         tid = int(target["id"])
         rows = {int(r["id"]): r for r in (resolve_code(store, s) for s in refs)}
@@ -390,6 +421,7 @@ def merge_codes(
                     f"cannot merge {_en(row)} into its own descendant {_en(target)}",
                 )
         sids = sorted(rows)
+        _may_restructure(store, by, target, sids)
         moved, collapsed = _merge_codings(store, e, sids, tid)
         children = [c for c in q.child_ids(store, sids) if c not in rows]
         e.touch("codes", [*sids, *children])
@@ -421,6 +453,7 @@ def split_code(
     parts: Mapping[str, Iterable[int]] | Sequence[str],
     *,
     actor: str = "",
+    by: access.Actor | None = None,
 ) -> dict[str, int]:
     """Create sibling codes (same parent and level) and move chosen codings into them.
 
@@ -433,9 +466,13 @@ def split_code(
         if not isinstance(parts, Mapping)
         else {_name(n): [int(i) for i in ids] for n, ids in parts.items()}
     )
-    with edit(store, "code.split", "", actor=actor) as e:
+    with edit(store, "code.split", "", actor=_actor(actor, by)) as e:
         row = resolve_code(store, code)
         own = set(q.coding_ids_of_codes(store, [row["id"]]))
+        if by is not None:
+            moving = [i for ids in mapping.values() for i in ids]
+            affects = frozenset(q.coders_of_codings(store, moving))
+            access.require(by, "restructure", access.Item("code", row["id"], affects=affects))
         seen: set[int] = set()
         for name, ids in mapping.items():
             bad = [i for i in ids if i not in own or i in seen]
@@ -466,14 +503,19 @@ def split_code(
 
 
 def delete_code(
-    store: Store, code: CodeRef, *, force: bool = False, actor: str = ""
+    store: Store,
+    code: CodeRef,
+    *,
+    force: bool = False,
+    actor: str = "",
+    by: access.Actor | None = None,
 ) -> dict[str, int]:
     """Delete a code; with ``force``, also its descendants, codings, memos and relations.
 
     Without ``force`` a code that has codings or children is refused with a message that
     says how many. Undoable. Returns the counts deleted.
     """
-    with edit(store, "code.delete", "", actor=actor) as e:
+    with edit(store, "code.delete", "", actor=_actor(actor, by)) as e:
         row = resolve_code(store, code)
         ids = [int(row["id"]), *q.descendant_ids(store, row["id"])]
         coding_ids = q.coding_ids_of_codes(store, ids)
@@ -484,6 +526,7 @@ def delete_code(
                 f"code {_en(row)} has {len(coding_ids)} codings and {len(ids) - 1} "
                 "descendant codes; pass force=True (--force) to delete them too (undoable)",
             )
+        _may_restructure(store, by, row, ids)
         rel_ids = qn.relation_ids_of_codes(store, ids)
         memo_ids = [
             *qn.memo_ids_for(store, "code", ids),

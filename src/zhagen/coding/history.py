@@ -45,6 +45,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from zhagen.coding.access import Actor, coder_filter
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
 from zhagen.store.db import Store
@@ -186,10 +187,16 @@ def redo(store: Store, *, coder: str | None = None, actor: str = "") -> str | No
     return _step(store, redo=True, coder=coder, actor=actor)
 
 
-def history(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
-    """Undoable edits, newest first: log id, time, actor, action, description, undone."""
+def history(
+    store: Store, limit: int | None = None, *, actor: Actor | None = None
+) -> list[dict[str, Any]]:
+    """Undoable edits, newest first: log id, time, actor, action, description, undone.
+
+    ``actor``: what they may see (:mod:`~zhagen.coding.access`): coding blind, their own
+    edits only — another coder's entries would name their codes and actions.
+    """
     out = []
-    for r in q.history_rows(store)[:limit]:
+    for r in q.history_rows(store, actor=coder_filter(actor), limit=limit):
         payload = json.loads(r["payload"])
         out.append(
             {

@@ -120,10 +120,15 @@ def add_memo(
 
 
 def edit_memo(
-    store: Store, memo_id: int, *, text: str | None = None, title: str | None = None
+    store: Store,
+    memo_id: int,
+    *,
+    text: str | None = None,
+    title: str | None = None,
+    actor: str = "",
 ) -> None:
     """Change a memo's text and/or title."""
-    with edit(store, "memo.edit", "") as e:
+    with edit(store, "memo.edit", "", actor=actor) as e:
         row = resolve_memo(store, memo_id)
         if title is not None and row["target_type"] == "project":
             if (title.strip() == STORYLINE_TITLE) != (row["title"] == STORYLINE_TITLE):
@@ -138,9 +143,9 @@ def edit_memo(
         e.description = f"修改备忘录 #{row['id']} / edit memo #{row['id']}"
 
 
-def delete_memo(store: Store, memo_id: int) -> None:
+def delete_memo(store: Store, memo_id: int, *, actor: str = "") -> None:
     """Delete a memo (undoable)."""
-    with edit(store, "memo.delete", "") as e:
+    with edit(store, "memo.delete", "", actor=actor) as e:
         row = resolve_memo(store, memo_id)
         e.touch("memos", [row["id"]])
         q.delete_rows(store, "memos", [row["id"]])
@@ -203,9 +208,9 @@ def add_relation(
     return rid
 
 
-def delete_relation(store: Store, relation_id: int) -> None:
+def delete_relation(store: Store, relation_id: int, *, actor: str = "") -> None:
     """Delete a relation and the memos on it (undoable)."""
-    with edit(store, "relation.delete", "") as e:
+    with edit(store, "relation.delete", "", actor=actor) as e:
         row = resolve_relation(store, relation_id)
         memo_ids = qn.memo_ids_for(store, "relation", [row["id"]])
         e.touch("memos", memo_ids)

@@ -509,6 +509,8 @@ def write_vosviewer_map(km: KnowledgeMap, dest: Dest) -> None:
     for edge in plain_edges(km):
         for end in (edge["source"], edge["target"]):
             strength[end] = strength.get(end, 0.0) + edge["count"]
+    from zhagen.formats.spreadsheet import safe_cell
+
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
     writer.writerow(VOSVIEWER_MAP_HEADER)
@@ -516,7 +518,7 @@ def write_vosviewer_map(km: KnowledgeMap, dest: Dest) -> None:
         cluster = node.get("cluster")
         year = _avg_year(km.term_years.get(node["label"])) or node.get("first_year")
         writer.writerow([
-            node["id"] + 1, _one_line(node["label"]),
+            node["id"] + 1, safe_cell(_one_line(node["label"])),
             _fmt(node.get("x") or 0.0), _fmt(node.get("y") or 0.0),
             "" if cluster is None or cluster < 0 else cluster + 1,
             node.get("degree") or 0, _fmt(strength.get(node["id"], 0.0)),

@@ -149,11 +149,12 @@ def write_tables_csv(km: KnowledgeMap, out_dir: Path) -> list[Path]:
         clusters["members"] = [members_text(km, m) for m in clusters["members"].tolist()]
     tables = {"nodes.csv": km.nodes, "edges.csv": edges, "clusters.csv": clusters,
               "bursts.csv": km.bursts}  # fmt: skip
+    from zhagen.formats.spreadsheet import write_csv
+
     paths = []
     for name, df in tables.items():
         path = out_dir / name
-        tidy_table(df).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-        paths.append(path)
+        paths.append(write_csv(tidy_table(df), path, crlf=True))
     return paths
 
 

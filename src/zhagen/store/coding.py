@@ -454,11 +454,55 @@ def history_mark(store: Store, log_id: int, *, undo_log: int | None) -> None:
     )
 
 
-def history_rows(store: Store) -> list[sqlite3.Row]:
-    """Undoable edits, newest first: log id, time, actor, action, payload, undone."""
+def history_rows(
+    store: Store, *, actor: str | None = None, limit: int | None = None
+) -> list[sqlite3.Row]:
+    """Undoable edits, newest first: log id, time, actor, action, payload, undone (of one
+    actor only, when given; the first ``limit``)."""
     return list(
         store.conn.execute(
             "SELECT l.id, l.ts, l.actor, l.action, l.payload, h.undone FROM history h "
-            "JOIN log l ON l.id = h.log_id ORDER BY l.id DESC"
+            "JOIN log l ON l.id = h.log_id WHERE (? IS NULL OR h.actor = ?) "
+            "ORDER BY l.id DESC LIMIT ?",
+            (actor, actor, -1 if limit is None else int(limit)),
         )
     )
+
+
+# -- owners (the access policy asks: one row, or one aggregate, per question) -------------
+def coding_owner(store: Store, coding_id: int) -> str | None:
+    """The coder name of a coding; None when there is no such coding."""
+    row = store.conn.execute(
+        "SELECT r.name FROM codings c JOIN coders r ON r.id = c.coder_id WHERE c.id = ?",
+        (int(coding_id),),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def coders_of_codings(store: Store, coding_ids: Iterable[int]) -> set[str]:
+    """The coder names of the given codings."""
+    return {
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT DISTINCT r.name FROM codings c JOIN coders r ON r.id = c.coder_id "
+            "WHERE c.id IN (SELECT value FROM json_each(?))",
+            (_ids(coding_ids),),
+        )
+    }
+
+
+def coders_touching_codes(store: Store, code_ids: Iterable[int]) -> set[str]:
+    """Coders whose work hangs on these codes: the coders of their codings and of the memos
+    on the codes, on those codings and on the codes' relations."""
+    ids = _ids(code_ids)
+    sql = (
+        "WITH k(id) AS (SELECT value FROM json_each(?)), "
+        "c(id, coder_id) AS (SELECT id, coder_id FROM codings WHERE code_id IN k), "
+        "rel(id) AS (SELECT id FROM relations WHERE source_code_id IN k OR target_code_id IN k) "
+        "SELECT r.name FROM coders r WHERE r.id IN (SELECT coder_id FROM c) OR r.id IN ("
+        "SELECT coder_id FROM memos WHERE coder_id IS NOT NULL AND ("
+        "(target_type = 'code' AND target_id IN k) OR "
+        "(target_type = 'coding' AND target_id IN (SELECT id FROM c)) OR "
+        "(target_type = 'relation' AND target_id IN rel)))"
+    )
+    return {str(r[0]) for r in store.conn.execute(sql, (ids,))}

@@ -151,3 +151,12 @@ def set_relation_codes(store: Store, relation_id: int, source_id: int, target_id
         "UPDATE relations SET source_code_id = ?, target_code_id = ? WHERE id = ?",
         (source_id, target_id, relation_id),
     )
+
+
+def memo_owner(store: Store, memo_id: int) -> tuple[str | None] | None:
+    """``(coder name or None for a shared memo,)``; None when there is no such memo."""
+    row = store.conn.execute(
+        "SELECT r.name FROM memos m LEFT JOIN coders r ON r.id = m.coder_id WHERE m.id = ?",
+        (int(memo_id),),
+    ).fetchone()
+    return None if row is None else (None if row[0] is None else str(row[0]),)

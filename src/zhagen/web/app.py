@@ -26,6 +26,7 @@ from zhagen.web.state import ProjectPool, Settings, WebConfig
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from zhagen.coding.access import Actor
     from zhagen.project import Project
 
 __all__ = ["Workbench", "create_app", "CSP", "MAX_BODY"]
@@ -62,14 +63,21 @@ class Workbench:
     def blind(self) -> bool:
         return bool(self.config.get("blind", False))
 
+    def actor(self, session: Session) -> Actor:
+        """The caller as the library's access policy knows them (:mod:`zhagen.coding.access`)."""
+        from zhagen.coding.access import Actor
+
+        return Actor(session.coder, session.role, blind=self.blind)
+
     def view_coder(self, p: Project, session: Session, requested: str | None = None) -> str | None:
         """Whose codings the caller sees: their own in blind mode, else ``requested``/all."""
-        if not self.blind:
-            return requested or None
-        if session.coder not in self._known_coders:
-            p.coder(session.coder)  # blind retrieval needs the coder to exist
-            self._known_coders.add(session.coder)
-        return session.coder
+        from zhagen.coding.access import coder_filter
+
+        who = coder_filter(self.actor(session), requested)
+        if self.blind and who not in self._known_coders:
+            p.coder(who)  # blind retrieval needs the coder to exist
+            self._known_coders.add(who)
+        return who
 
     def close(self) -> None:
         self.pool.close()
@@ -96,20 +104,30 @@ class _Limits:
             if b"transfer-encoding" not in headers:  # the server reads no more than that
                 await self.app(scope, receive, send)
                 return
-        seen = 0
+        seen, over = 0, False
 
         async def counted() -> dict:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
                     from zhagen.web.services.documents import too_large
 
+                    over = True
                     raise too_large(limit)
             return message
 
-        await self.app(scope, counted, send)
+        async def answer(message: dict) -> None:
+            # A body streamed (chunked) past the limit: whatever the app answers once the
+            # stream broke off (FastAPI turns the error into a 400 "There was an error
+            # parsing the body"), the client gets the 413 error.
+            if not over:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                await _send_413(send, limit)
+
+        await self.app(scope, counted, answer)
 
 
 async def _send_413(send: Callable[[dict], Awaitable[None]], limit: int) -> None:

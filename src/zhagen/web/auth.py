@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import Request, Response
 
+from zhagen.coding.access import ROLES
 from zhagen.web.errors import WebError
 
 if TYPE_CHECKING:
@@ -45,6 +46,10 @@ __all__ = [
     "LoginLimiter",
     "hash_password",
     "verify_password",
+    "check_password",
+    "check_name",
+    "has_control",
+    "safe_next",
     "current_session",
     "session_of",
     "csrf_guard",
@@ -70,8 +75,6 @@ def session_id(request: Request) -> str | None:
     return request.cookies.get(cookie_name(request))
 
 
-#: Role → rank: a role may do what every lower rank may do.
-ROLES = {"viewer": 0, "coder": 1, "owner": 2}
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -177,30 +180,132 @@ class Sessions:
 
 
 class LoginLimiter:
-    """At most ``limit`` failed logins per client in ``window`` seconds (then 429)."""
+    """At most ``limit`` failed logins per client, and ``global_limit`` from all clients
+    together, in ``window`` seconds (then 429 until the oldest failures age out).
 
-    def __init__(self, limit: int = 10, window: float = 300.0) -> None:
-        self.limit, self.window = limit, window
+    The per-client count stops one address guessing; the global budget stops many
+    addresses (a botnet, or rotating IPv6 addresses) from sharing the work. Both count
+    failures only, so they cost a user who logs in correctly nothing.
+
+    >>> lim = LoginLimiter(limit=2, global_limit=3)
+    >>> for who in ("a", "a", "b"):
+    ...     lim.failed(who)
+    >>> lim.blocked("a"), lim.blocked("b"), lim.blocked("c")
+    (True, True, True)
+    """
+
+    def __init__(self, limit: int = 10, window: float = 300.0, global_limit: int = 200) -> None:
+        self.limit, self.window, self.global_limit = limit, window, global_limit
         self._fails: dict[str, deque[float]] = {}
+        self._all: deque[float] = deque()
         self._lock = threading.Lock()
 
-    def check(self, client: str) -> None:
+    def _expire(self, q: deque[float], now: float) -> None:
+        while q and q[0] < now - self.window:
+            q.popleft()
+
+    def blocked(self, client: str) -> bool:
+        """Whether ``client`` must wait (its own failures, or everyone's, over budget)."""
         now = time.time()
         with self._lock:
+            self._expire(self._all, now)
             q = self._fails.get(client)
-            while q and q[0] < now - self.window:
-                q.popleft()
-            if q and len(q) >= self.limit:
-                raise WebError(
-                    429,
-                    "too_many_requests",
-                    "登录失败次数过多，请几分钟后再试",
-                    "too many failed logins; try again in a few minutes",
-                )
+            if q is not None:
+                self._expire(q, now)
+                if not q:
+                    del self._fails[client]
+            return len(self._all) >= self.global_limit or bool(q and len(q) >= self.limit)
+
+    def check(self, client: str) -> None:
+        """Raise 429 when :meth:`blocked`."""
+        if self.blocked(client):
+            raise WebError(
+                429,
+                "too_many_requests",
+                "登录失败次数过多，请几分钟后再试",
+                "too many failed logins; try again in a few minutes",
+            )
 
     def failed(self, client: str) -> None:
+        now = time.time()
         with self._lock:
-            self._fails.setdefault(client, deque()).append(time.time())
+            self._fails.setdefault(client, deque()).append(now)
+            self._all.append(now)
+
+
+_DUMMY: dict[str, Any] = {}
+
+
+def check_password(password: str, record: dict[str, Any] | None) -> bool:
+    """:func:`verify_password` against ``record``; for an unknown account (None) a dummy
+    record is checked instead, so that the answer takes as long and a name cannot be
+    found out by timing.
+
+    >>> check_password("x", None)
+    False
+    """
+    if record is None:
+        if not _DUMMY:
+            _DUMMY.update(hash_password(secrets.token_hex(16)))
+        verify_password(password, _DUMMY)
+        return False
+    return verify_password(password, record)
+
+
+#: Unicode categories a name or a redirect target may not contain: controls, format
+#: characters (bidi overrides such as U+202E, zero-width joiners), separators other than
+#: the plain space, surrogates and private use.
+_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+
+
+def has_control(text: str) -> bool:
+    r"""Whether ``text`` holds a control, bidi-override or other invisible format character.
+
+    >>> has_control("编码员甲"), has_control("admin\u202egpj"), has_control("a\tb")
+    (False, True, True)
+    """
+    import unicodedata
+
+    return any(unicodedata.category(ch) in _BAD_CATEGORIES for ch in text)
+
+
+def check_name(name: str) -> str:
+    """An account or coder name, or ValueError (for pydantic) when it holds a control or
+    bidi-override character, which would make it display as another name.
+
+    >>> check_name("甲")
+    '甲'
+    """
+    if has_control(name):
+        raise ValueError(
+            "名称含控制字符或双向文字控制符 / the name contains a control or bidi-override "
+            "character"
+        )
+    return name
+
+
+def safe_next(value: str | None, default: str = "/documents") -> str:
+    r"""Where to go after a login: only a path on this server (else ``default``).
+
+    Refused: anything that is not an absolute path, ``//host`` and ``/\\host`` (which
+    browsers read as another host), any backslash, and control characters (a browser drops
+    a TAB or newline, so ``/%09/evil.example`` would become ``//evil.example``).
+
+    >>> safe_next("/codes?x=1"), safe_next("//evil.example"), safe_next("/\t/evil.example")
+    ('/codes?x=1', '/documents', '/documents')
+    >>> safe_next("https://evil.example"), safe_next("/\\evil"), safe_next(None)
+    ('/documents', '/documents', '/documents')
+    """
+    from urllib.parse import urlsplit
+
+    if not value or not value.startswith("/") or "\\" in value or has_control(value):
+        return default
+    if value.startswith("//") or value.strip() != value:
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return default
+    return value
 
 
 def _wb(request: Request) -> Workbench:

@@ -21,15 +21,55 @@ from zhagen.web import timing
 from zhagen.web.auth import Session, current_session, require
 
 if TYPE_CHECKING:
+    from zhagen.coding.access import Actor
     from zhagen.web.app import Workbench
     from zhagen.web.state import ProjectPool
 
 __all__ = ["register_routes", "api_router", "ApiRoute", "Borrow", "workbench", "project",
-           "ProjectDep", "SessionDep", "CoderDep", "OwnerDep", "ViewerDep"]  # fmt: skip
+           "ProjectDep", "SessionDep", "CoderDep", "OwnerDep", "ViewerDep", "actor_of",
+           "read_form"]  # fmt: skip
 
 
 def workbench(request: Request) -> Workbench:
     return request.app.state.workbench
+
+
+def actor_of(request: Request, session: Session) -> Actor:
+    """The caller as an access-policy actor (name, role, blind mode)."""
+    return workbench(request).actor(session)
+
+
+#: The multipart parser's English messages (their start) → the error in both languages.
+_FORM_ERRORS = {
+    "Too many files": (413, "too_many_files", "一次上传的文件太多：最多 {files} 个；请分批上传",
+                       "too many files in one upload: at most {files}; upload them in batches"),
+    "Too many fields": (413, "too_many_fields", "表单字段太多：最多 {fields} 个",
+                        "too many form fields: at most {fields}"),
+}  # fmt: skip
+
+
+async def read_form(request: Request, *, max_files: int, max_fields: int) -> Any:
+    """The request's multipart form; the parser's English-only errors ("There was an error
+    parsing the body", "Too many files") become the one bilingual error shape."""
+    from starlette.exceptions import HTTPException
+
+    from zhagen.web.errors import WebError
+
+    try:
+        return await request.form(max_files=max_files, max_fields=max_fields)
+    except HTTPException as exc:
+        detail = str(exc.detail)
+        for start, (status, code, zh, en) in _FORM_ERRORS.items():
+            if detail.startswith(start):
+                n = {"files": max_files, "fields": max_fields}
+                raise WebError(status, code, zh.format(**n), en.format(**n)) from None
+        raise WebError(
+            400,
+            "bad_form",
+            "请求体不是有效的 multipart 表单，无法解析；请用页面上的上传按钮或拖放文件重试",
+            "the request body is not a valid multipart form and cannot be parsed; retry with "
+            "the page's upload button or by dropping the files",
+        ) from None
 
 
 class Borrow:

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import Request
 from pydantic import BaseModel, Field
 
-from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, api_router, workbench
+from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, actor_of, api_router, workbench
 from zhagen.web.services import coding as svc
 
 router = api_router()
@@ -47,46 +47,52 @@ def codes(request: Request, p: ProjectDep, s: SessionDep) -> list[dict[str, Any]
 
 
 @router.post("/codes")
-def create_code(body: NewCode, p: ProjectDep, _s: CoderDep) -> dict[str, Any]:
-    return svc.create_code(p, body.model_dump())
+def create_code(body: NewCode, request: Request, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
+    return svc.create_code(p, body.model_dump(), actor=actor_of(request, s))
 
 
 @router.patch("/codes/{code_id}")
 def update_code(
     code_id: int,
     body: CodeChange,
+    request: Request,
     p: ProjectDep,
-    _s: CoderDep,
+    s: CoderDep,
 ) -> dict[str, Any]:
     """Rename, recolour, describe (内涵) and/or re-level a code."""
-    return svc.update_code(p, code_id, body.model_dump())
+    return svc.update_code(p, code_id, body.model_dump(), actor=actor_of(request, s))
 
 
 @router.post("/codes/{code_id}/move")
 def move_code(
     code_id: int,
     body: Move,
+    request: Request,
     p: ProjectDep,
-    _s: CoderDep,
+    s: CoderDep,
 ) -> dict[str, Any]:
-    """Move a code under another (``parent`` null: to the top level)."""
-    return svc.move_code(p, code_id, body.model_dump())
+    """Move a code under another (``parent`` null: to the top level); a coder only where
+    every coding under it is theirs."""
+    return svc.move_code(p, code_id, body.model_dump(), actor=actor_of(request, s))
 
 
 @router.post("/codes/merge")
-def merge_codes(body: Merge, p: ProjectDep, _s: CoderDep) -> dict[str, Any]:
-    return svc.merge_codes(p, body.sources, body.into)
+def merge_codes(body: Merge, request: Request, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
+    """Merge codes; a coder only where every affected coding and memo is theirs."""
+    return svc.merge_codes(p, body.sources, body.into, actor=actor_of(request, s))
 
 
 @router.delete("/codes/{code_id}")
 def delete_code(
     code_id: int,
+    request: Request,
     p: ProjectDep,
-    _s: CoderDep,
+    s: CoderDep,
     force: bool = False,
 ) -> dict[str, Any]:
-    """Delete a code; a code with codings or children needs ``force=true`` (else 409)."""
-    return svc.delete_code(p, code_id, force=force)
+    """Delete a code; a code with codings or children needs ``force=true`` (else 409), and
+    a coder may force it only where every affected coding and memo is theirs."""
+    return svc.delete_code(p, code_id, force=force, actor=actor_of(request, s))
 
 
 @router.get("/codes/{code_id}/codings")

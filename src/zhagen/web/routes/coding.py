@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import Request
 from pydantic import BaseModel, Field
 
-from zhagen.web.routes import CoderDep, ProjectDep, ViewerDep, api_router, workbench
+from zhagen.web.routes import CoderDep, ProjectDep, ViewerDep, actor_of, api_router
 from zhagen.web.services import coding as svc
 
 router = api_router()
@@ -38,7 +38,7 @@ def _body(model: BaseModel) -> dict[str, Any]:
 
 
 @router.post("/codings")
-def add_coding(body: NewCoding, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
+def add_coding(body: NewCoding, request: Request, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
     """Code ``[start, end)`` (code points) or ``sentences`` of a document as me."""
     if body.sentences is None and (body.start is None or body.end is None):
         from zhagen.web.errors import WebError
@@ -49,13 +49,14 @@ def add_coding(body: NewCoding, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
             "请给出 start 和 end，或 sentences",
             "give start and end, or sentences",
         )
-    return svc.add_codings(p, _body(body), coder=s.coder)
+    return svc.add_codings(p, _body(body), actor=actor_of(request, s))
 
 
 @router.delete("/codings/{coding_id}")
-def delete_coding(coding_id: int, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
-    """Remove a coding (mine; the owner may remove anyone's)."""
-    svc.uncode(p, coding_id, coder=s.coder, may_all=s.can("owner"))
+def delete_coding(coding_id: int, request: Request, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
+    """Remove a coding (mine; the owner may remove anyone's; coding blind, another
+    coder's is not found, as for GET)."""
+    svc.uncode(p, coding_id, actor=actor_of(request, s))
     return {"ok": True}
 
 
@@ -63,11 +64,12 @@ def delete_coding(coding_id: int, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
 def recode(
     coding_id: int,
     body: CodeChoice,
+    request: Request,
     p: ProjectDep,
     s: CoderDep,
 ) -> dict[str, Any]:
     """Give a coding another code."""
-    return svc.recode(p, coding_id, _body(body), coder=s.coder, may_all=s.can("owner"))
+    return svc.recode(p, coding_id, _body(body), actor=actor_of(request, s))
 
 
 @router.get("/codings/{coding_id}")
@@ -79,10 +81,4 @@ def coding(
     chars: int = 60,
 ) -> dict[str, Any]:
     """One coding with context (another coder's is hidden in blind mode)."""
-    from zhagen.web.services import not_found, records
-
-    who = workbench(request).view_coder(p, s)
-    owner = svc.coding_owner(p, coding_id)  # 404 when there is no such coding
-    if who is not None and owner != who:
-        raise not_found("编码记录", "coding", coding_id)
-    return records(p.coding_context(coding_id, chars=max(0, min(chars, 500))))[0]
+    return svc.coding(p, coding_id, actor=actor_of(request, s), chars=max(0, min(chars, 500)))

@@ -3,6 +3,7 @@ search, and import by upload (drag and drop)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,11 +11,12 @@ from fastapi import Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from zhagen.web.errors import WebError
-from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, api_router, workbench
+from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, api_router, read_form, workbench
 from zhagen.web.services import documents as svc
 from zhagen.web.services import records
 
 router = api_router()
+log = logging.getLogger("zhagen.web")
 MAX_FILES = 200
 
 
@@ -94,12 +96,55 @@ def problems(p: ProjectDep) -> list[dict[str, Any]]:
 
 def _import(request: Request, paths: dict[str, str]) -> dict[str, Any]:
     """Import on a connection of its own: an import tunes its connection for bulk writes
-    (and may take minutes), which a pooled one, tuned for short edits, must not share."""
+    (and may take minutes), which a pooled one, tuned for short edits, must not share.
+
+    Should a reader fail in a way the import does not catch, the files are imported one
+    by one, so that the bad file is reported as failed and every good one is imported.
+    """
     from zhagen.project import Project
 
     with Project.open(workbench(request).settings.project) as p:
-        report = p.add(list(paths))
-    return svc.import_report(report, paths)
+        known = set(p.sources()["id"])
+        try:
+            return svc.import_report(p.add(list(paths)), paths)
+        except Exception:  # noqa: BLE001 - one bad file must not cost the others
+            log.exception("import of %d uploaded files failed; importing one by one", len(paths))
+            return _import_each(p, paths, known)
+
+
+def _import_each(p: Any, paths: dict[str, str], known: set[int]) -> dict[str, Any]:
+    """Import file by file; a file the failed batch had already imported (a source row
+    that is not in ``known``) is reported as imported, not as skipped."""
+    out: dict[str, Any] = {"records": 0, "failed": 0, "files": []}
+    new = p.sources()
+    new = new[~new["id"].isin(known)]
+    done = {str(r.path): int(r.n_records or 0) for r in new.itertuples() if r.status == "ok"}
+    for path, name in paths.items():
+        try:
+            one = svc.import_report(p.add([path]), {path: name})
+            for f in one["files"]:
+                if f["status"] == "skipped" and path in done:
+                    f.update(status="ok", records=done[path])
+                    one["records"] += done[path]
+        except Exception as exc:  # noqa: BLE001 - reported on the file, logged in full
+            log.error("uploaded file %s could not be imported", name, exc_info=exc)
+            one = {"records": 0, "failed": 1, "files": [_unreadable(name, exc)]}
+        out["records"] += one["records"]
+        out["failed"] += one["failed"]
+        out["files"] += one["files"]
+    return out
+
+
+def _unreadable(name: str, exc: Exception) -> dict[str, Any]:
+    """The report of a file whose reader failed unexpectedly."""
+    zh = getattr(exc, "zh", None) or f"无法读取该文件（{type(exc).__name__}）；文件可能已损坏"
+    en = getattr(exc, "en", None) or (
+        f"the file could not be read ({type(exc).__name__}); it may be damaged"
+    )
+    problem = {"severity": "error", "code": "unreadable", "record": None, "line": None,
+               "message_zh": f"{name}: {zh}", "message_en": f"{name}: {en}"}  # fmt: skip
+    return {"name": name, "status": "failed", "format": None, "records": 0, "duplicates": 0,
+            "problems": [problem]}  # fmt: skip
 
 
 @router.post("/documents/upload")
@@ -110,7 +155,7 @@ async def upload(request: Request, _s: CoderDep) -> dict[str, Any]:
     last component) and then imported; the answer is the import report per file.
     """
     wb = workbench(request)
-    form = await request.form(max_files=MAX_FILES, max_fields=20)
+    form = await read_form(request, max_files=MAX_FILES, max_fields=20)
     uploads = [f for f in form.getlist("files") if hasattr(f, "read")]
     if not uploads:
         raise WebError(

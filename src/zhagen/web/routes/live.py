@@ -6,8 +6,7 @@ from typing import Any
 
 from fastapi import Request
 
-from zhagen.web.routes import ViewerDep, api_router, workbench
-from zhagen.web.services.live import visible
+from zhagen.web.routes import ViewerDep, actor_of, api_router, workbench
 
 router = api_router()
 
@@ -17,7 +16,5 @@ def changes(request: Request, s: ViewerDep, since: int | None = None) -> dict[st
     """The change counter and the changes after ``since`` that this session may see;
     ``reset`` when some were too old to list (reload everything). Without ``since``: only
     the counter, to start from."""
-    wb = workbench(request)
-    version, found, reset = wb.changes.since(since)
-    shown = [v for c in found if (v := visible(c, blind=wb.blind, coder=s.coder)) is not None]
-    return {"version": version, "changes": shown, "reset": reset}
+    version, found, reset = workbench(request).changes.since(since, actor_of(request, s))
+    return {"version": version, "changes": [c.as_dict() for c in found], "reset": reset}

@@ -9,7 +9,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 
 from zhagen.web.errors import WebError
-from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, api_router, workbench
+from zhagen.web.routes import (
+    CoderDep,
+    ProjectDep,
+    SessionDep,
+    api_router,
+    read_form,
+    workbench,
+)
 from zhagen.web.services import maps as svc
 
 router = api_router()
@@ -55,7 +62,7 @@ async def run_map(request: Request, _s: CoderDep) -> dict[str, Any]:
     wb = workbench(request)
     thesaurus = None
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form(max_files=1, max_fields=5)
+        form = await read_form(request, max_files=1, max_fields=5)
         try:
             body = _params(form.get("params"))
             up = form.get("thesaurus")

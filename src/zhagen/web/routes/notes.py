@@ -7,10 +7,8 @@ from typing import Any
 from fastapi import Request
 from pydantic import BaseModel, Field
 
-from zhagen.project import Project
-from zhagen.web.auth import Session
 from zhagen.web.errors import WebError
-from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, api_router, workbench
+from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, actor_of, api_router, workbench
 from zhagen.web.services import coding as svc
 
 router = api_router()
@@ -40,25 +38,6 @@ class Storyline(BaseModel):
     text: str = Field(max_length=500_000)
 
 
-def _my_memo(p: Project, request: Request, s: Session, memo_id: int) -> None:
-    """In blind mode, or for a coder, a memo must be one's own to change."""
-    df = p.memos()
-    row = df[df["id"] == memo_id]
-    if row.empty:
-        raise WebError(
-            404, "not_found", f"没有编号为 {memo_id} 的备忘录", f"no memo with id {memo_id}"
-        )
-    owner = row["coder"].iloc[0]
-    if owner not in (None, s.coder) and not s.can("owner"):
-        raise WebError(
-            403, "forbidden", "只能修改自己的备忘录", "you can change only your own memos"
-        )
-    if workbench(request).blind and owner not in (None, s.coder):
-        raise WebError(
-            404, "not_found", f"没有编号为 {memo_id} 的备忘录", f"no memo with id {memo_id}"
-        )
-
-
 @router.get("/memos")
 def memos(
     request: Request,
@@ -84,8 +63,7 @@ def edit_memo(
     p: ProjectDep,
     s: CoderDep,
 ) -> dict[str, Any]:
-    _my_memo(p, request, s, memo_id)
-    p.edit_memo(memo_id, text=body.text, title=body.title)
+    p.edit_memo(memo_id, text=body.text, title=body.title, actor=actor_of(request, s))
     return {"id": memo_id}
 
 
@@ -96,8 +74,7 @@ def delete_memo(
     p: ProjectDep,
     s: CoderDep,
 ) -> dict[str, Any]:
-    _my_memo(p, request, s, memo_id)
-    p.delete_memo(memo_id)
+    p.delete_memo(memo_id, actor=actor_of(request, s))
     return {"ok": True}
 
 
@@ -113,7 +90,9 @@ def add_relation(body: NewRelation, p: ProjectDep, _s: CoderDep) -> dict[str, An
 
 
 @router.delete("/relations/{relation_id}")
-def delete_relation(relation_id: int, p: ProjectDep, _s: CoderDep) -> dict[str, Any]:
+def delete_relation(
+    relation_id: int, request: Request, p: ProjectDep, s: CoderDep
+) -> dict[str, Any]:
     if relation_id not in set(svc.relation_ids(p)):
         raise WebError(
             404,
@@ -121,7 +100,7 @@ def delete_relation(relation_id: int, p: ProjectDep, _s: CoderDep) -> dict[str, 
             f"没有编号为 {relation_id} 的关系",
             f"no relation with id {relation_id}",
         )
-    p.delete_relation(relation_id)
+    p.delete_relation(relation_id, actor=actor_of(request, s))
     return {"ok": True}
 
 

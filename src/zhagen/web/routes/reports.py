@@ -13,10 +13,10 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
+from zhagen.coding.access import Item, require
 from zhagen.project import Project
 from zhagen.web.auth import Session
-from zhagen.web.errors import WebError
-from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, api_router, workbench
+from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, actor_of, api_router, workbench
 from zhagen.web.services import reports as svc
 
 router = api_router()
@@ -118,9 +118,7 @@ def saturation_download(
 
 def _agreement(request: Request, p: Project, s: Session, body: AgreementRequest) -> Any:
     wb = workbench(request)
-    if wb.blind and not s.can("owner"):
-        raise WebError(403, "forbidden", "盲编码进行中，只有项目所有者可以计算一致性",
-                       "blind coding is on: only the owner can compute agreement")  # fmt: skip
+    require(actor_of(request, s), "reveal", Item("project"))
     result = p.agreement((body.a, body.b), unit=body.unit)
     if wb.blind:
         wb.config.update(blind=False)  # agreement computed: blind coding ends
@@ -154,13 +152,7 @@ def agreement_download(
 @router.get("/export/qdpx")
 def export_qdpx(request: Request, p: ProjectDep, s: SessionDep) -> FileResponse:
     """The whole project as REFI-QDA (``.qdpx``) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
-    if workbench(request).blind and not s.can("owner"):
-        raise WebError(
-            403,
-            "forbidden",
-            "盲编码进行中，不能导出全部编码",
-            "blind coding is on: cannot export everyone's codings",
-        )
+    require(actor_of(request, s), "reveal", Item("project"))
     folder = _tmpdir(request)
     try:
         path = svc.export_qdpx(

@@ -6,20 +6,21 @@ import hmac
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from zhagen.project import Project
 from zhagen.web.auth import (
     ROLES,
     Session,
     check_host,
+    check_name,
+    check_password,
     check_same_origin,
     cookie_name,
     hash_password,
     session_id,
     session_of,
     set_cookie,
-    verify_password,
 )
 from zhagen.web.errors import WebError
 from zhagen.web.routes import (
@@ -28,6 +29,7 @@ from zhagen.web.routes import (
     OwnerDep,
     ProjectDep,
     SessionDep,
+    actor_of,
     api_router,
     workbench,
 )
@@ -43,12 +45,16 @@ class Login(BaseModel):
     password: str | None = Field(default=None, max_length=500)
 
 
+#: A name without control or bidi-override characters (it would display as another name).
+Name = Annotated[str, AfterValidator(check_name)]
+
+
 class CoderName(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: Name = Field(min_length=1, max_length=100)
 
 
 class Account(BaseModel):
-    name: str = Field(min_length=1, max_length=100, pattern=r"^[^\s/\\<>\"'&]+$")
+    name: Name = Field(min_length=1, max_length=100, pattern=r"^[^\s/\\<>\"'&]+$")
     password: str = Field(min_length=8, max_length=500)
     role: str = Field(pattern="^(owner|coder|viewer)$")
 
@@ -104,7 +110,8 @@ def login(
         s = wb.sessions.create("owner", "owner", "owner", fixed_coder=False)
     elif body.username and body.password:
         rec = wb.config.get("users", {}).get(body.username)
-        if rec and verify_password(body.password, rec):
+        if check_password(body.password, rec):  # as slow for an unknown name
+            assert rec is not None
             s = wb.sessions.create(body.username, rec["role"], body.username, fixed_coder=True)
     if s is None:
         wb.limiter.failed(client)
@@ -130,7 +137,17 @@ def set_coder(body: CoderName, request: Request, s: SessionDep) -> dict[str, Any
         raise WebError(
             403, "forbidden", "账户用户以账户名编码", "accounts code under their own name"
         )
-    s.coder = body.name.strip()
+    name = body.name.strip()
+    if name != s.user and name in workbench(request).config.get("users", {}):
+        # an account's coder name is that account's: taking it would act as them (and,
+        # coding blind, see their work)
+        raise WebError(
+            403,
+            "forbidden",
+            f"「{name}」是一个账户的编码员名；请换一个名字",
+            f"'{name}' is the coder name of an account; choose another name",
+        )
+    s.coder = name
     return _info(request, s)
 
 
@@ -185,22 +202,24 @@ def vocab() -> dict[str, Any]:
 
 @router.get("/history")
 def history(
+    request: Request,
     p: ProjectDep,
+    s: SessionDep,
     limit: int = 50,
 ) -> list[dict[str, Any]]:
-    return records(p.history(max(1, min(limit, 500))))
+    """Undoable edits, newest first (coding blind: mine only)."""
+    return records(p.history(max(1, min(limit, 500)), actor=actor_of(request, s)))
 
 
 def _step(request: Request, p: Project, s: Session, redo: bool) -> dict[str, Any]:
-    wb = workbench(request)
-    coder = s.coder if wb.blind else None
-    text = p.redo(coder=coder) if redo else p.undo(coder=coder)
+    actor = actor_of(request, s)
+    text = p.redo(actor=actor) if redo else p.undo(actor=actor)
     return {"done": text is not None, "description": text}
 
 
 @router.post("/undo")
 def undo(request: Request, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
-    """Undo the newest edit (in blind mode: my newest)."""
+    """Undo my newest edit (never another coder's)."""
     return _step(request, p, s, redo=False)
 
 

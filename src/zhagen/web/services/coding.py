@@ -14,13 +14,14 @@ from zhagen.web.errors import WebError
 from zhagen.web.services import code_row, not_found, records
 
 if TYPE_CHECKING:
+    from zhagen.coding.access import Actor
     from zhagen.project import Project
 
 __all__ = [
     "codes",
     "resolve_or_create",
     "add_codings",
-    "coding_owner",
+    "coding",
     "uncode",
     "recode",
     "code_codings",
@@ -54,7 +55,7 @@ def vocabulary() -> dict[str, Any]:
     }
 
 
-def resolve_or_create(p: Project, body: dict[str, Any]) -> tuple[int, bool]:
+def resolve_or_create(p: Project, body: dict[str, Any], actor: Actor) -> tuple[int, bool]:
     """The code a request names: ``code`` (id) or ``new_code`` ({name, parent, level}).
 
     A new code whose name already exists at that place is that code, not an error.
@@ -71,18 +72,20 @@ def resolve_or_create(p: Project, body: dict[str, Any]) -> tuple[int, bool]:
     found = q.sibling_named(p.store, None if parent is None else int(parent), name)
     if found is not None:
         return int(found), False
-    cid = p.add_code(name, parent=None if parent is None else int(parent), level=new.get("level"))
+    parent = None if parent is None else int(parent)
+    cid = p.add_code(name, parent=parent, level=new.get("level"), actor=actor)
     return cid, True
 
 
-def add_codings(p: Project, body: dict[str, Any], *, coder: str) -> dict[str, Any]:
+def add_codings(p: Project, body: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
     """Code a span (``start``, ``end``) or sentences (``sentences``: indexes) of a document."""
     from zhagen.store import coding as q
 
     doc = int(body["document"])
     if not q.document_exists(p.store, doc):  # before a new code is created for nothing
         raise not_found("文档", "document", doc)
-    code_id, created = resolve_or_create(p, body)
+    code_id, created = resolve_or_create(p, body, actor)
+    coder = actor.name
     if body.get("sentences") is not None:
         ids = p.code_sentences(doc, [int(i) for i in body["sentences"]], code_id, coder=coder)
     else:
@@ -90,37 +93,20 @@ def add_codings(p: Project, body: dict[str, Any], *, coder: str) -> dict[str, An
     return {"ids": ids, "code": code_id, "created_code": created}
 
 
-def coding_owner(p: Project, coding_id: int) -> str:
-    """The coder of a coding (404 when there is none)."""
-    try:
-        df = p.coding_context(int(coding_id), chars=0)
-    except ParameterError:
-        raise not_found("编码记录", "coding", coding_id) from None
-    return str(df["coder"].iloc[0])
+def coding(p: Project, coding_id: int, *, actor: Actor, chars: int) -> dict[str, Any]:
+    """One coding with context; a missing or (coding blind) hidden one is the same 404."""
+    p.check_coding(coding_id, "read", actor)
+    return records(p.coding_context(int(coding_id), chars=chars))[0]
 
 
-def _check_own(p: Project, coding_id: int, coder: str, may_all: bool) -> None:
-    owner = coding_owner(p, coding_id)
-    if owner != coder and not may_all:
-        raise WebError(
-            403,
-            "forbidden",
-            f"这条编码记录属于编码员「{owner}」；只能修改自己的编码",
-            f"this coding belongs to coder '{owner}'; you can change only your own",
-        )
+def uncode(p: Project, coding_id: int, *, actor: Actor) -> None:
+    p.uncode(int(coding_id), actor=actor)
 
 
-def uncode(p: Project, coding_id: int, *, coder: str, may_all: bool) -> None:
-    _check_own(p, coding_id, coder, may_all)
-    p.uncode(int(coding_id))
-
-
-def recode(
-    p: Project, coding_id: int, body: dict[str, Any], *, coder: str, may_all: bool
-) -> dict[str, Any]:
-    _check_own(p, coding_id, coder, may_all)
-    code_id, created = resolve_or_create(p, body)
-    p.recode(int(coding_id), code_id)
+def recode(p: Project, coding_id: int, body: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
+    p.check_coding(coding_id, "change", actor)  # before a new code is created for nothing
+    code_id, created = resolve_or_create(p, body, actor)
+    p.recode(int(coding_id), code_id, actor=actor)
     return {"id": int(coding_id), "code": code_id, "created_code": created}
 
 
@@ -135,7 +121,7 @@ def code_codings(
     return {"total": len(df), "codings": records(df.head(limit), cols)}
 
 
-def create_code(p: Project, body: dict[str, Any]) -> dict[str, Any]:
+def create_code(p: Project, body: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
     parent = body.get("parent")
     cid = p.add_code(
         str(body.get("name") or ""),
@@ -143,25 +129,26 @@ def create_code(p: Project, body: dict[str, Any]) -> dict[str, Any]:
         level=body.get("level"),
         description=str(body.get("description") or ""),
         color=body.get("color") or None,
+        actor=actor,
     )
     return {"id": cid}
 
 
-def update_code(p: Project, code_id: int, body: dict[str, Any]) -> dict[str, Any]:
+def update_code(p: Project, code_id: int, body: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
     """Rename, recolour, describe and/or re-level a code (one undoable edit each)."""
     row = code_row(p, code_id)
     if body.get("name") is not None and body["name"] != row["name"]:
-        p.rename_code(code_id, str(body["name"]))
+        p.rename_code(code_id, str(body["name"]), actor=actor)
     if body.get("color") is not None and body["color"] != row["color"]:
-        p.color_code(code_id, str(body["color"]))
+        p.color_code(code_id, str(body["color"]), actor=actor)
     if body.get("description") is not None and body["description"] != row["description"]:
-        p.describe_code(code_id, str(body["description"]))
+        p.describe_code(code_id, str(body["description"]), actor=actor)
     if body.get("level") is not None and int(body["level"]) != row["level"]:
-        p.set_code_level(code_id, int(body["level"]))
+        p.set_code_level(code_id, int(body["level"]), actor=actor)
     return {"id": code_id}
 
 
-def move_code(p: Project, code_id: int, body: dict[str, Any]) -> dict[str, Any]:
+def move_code(p: Project, code_id: int, body: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
     code_row(p, code_id)
     parent = body.get("parent")
     level = body.get("level")
@@ -169,21 +156,22 @@ def move_code(p: Project, code_id: int, body: dict[str, Any]) -> dict[str, Any]:
         code_id,
         None if parent is None else int(parent),
         level=None if level is None else int(level),
+        actor=actor,
     )
     return {"id": code_id}
 
 
-def merge_codes(p: Project, sources: list[int], into: int) -> dict[str, Any]:
+def merge_codes(p: Project, sources: list[int], into: int, *, actor: Actor) -> dict[str, Any]:
     for cid in [*sources, into]:
         code_row(p, cid)
-    return {"id": p.merge_codes([int(s) for s in sources], int(into))}
+    return {"id": p.merge_codes([int(s) for s in sources], int(into), actor=actor)}
 
 
-def delete_code(p: Project, code_id: int, *, force: bool) -> dict[str, Any]:
+def delete_code(p: Project, code_id: int, *, force: bool, actor: Actor) -> dict[str, Any]:
     """Delete a code; without ``force`` a code in use is a 409 that says what it holds."""
     code_row(p, code_id)
     try:
-        counts = p.delete_code(code_id, force=force)
+        counts = p.delete_code(code_id, force=force, actor=actor)
     except ParameterError as exc:
         if force:
             raise

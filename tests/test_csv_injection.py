@@ -1,0 +1,122 @@
+"""Exports that attack their reader: formula-leading cells in every CSV zhagen writes.
+
+A keyword such as ``=cmd|'/c calc'!a0`` from a hostile export must reach ``nodes.csv``,
+``edges.csv``, ``clusters.csv``, the VOSviewer map file and ``--format csv`` output as text a
+spreadsheet does not evaluate (a leading ``'``, per OWASP), while plain negative numbers stay
+numbers and XLSX cells stay typed text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+import zhagen
+from zhagen.cli import main
+from zhagen.formats.spreadsheet import FORMULA_START, safe_cell
+
+HOSTILE = ["=cmd|'/c calc'!a0", "+1+1", "@sum(1)", "-2+3", '=HYPERLINK("http://x")']
+
+
+def _refworks(n: int) -> str:
+    """``n`` records, each with the hostile keywords and two harmless ones."""
+    out = []
+    for i in range(n):
+        kws = ";".join([*HOSTILE, "新质生产力", f"关键词{i % 3}"])
+        out.append(
+            f"RT Journal Article\r\nA1 作者{i}\r\nT1 =题名{i}\r\nJF 期刊\r\nYR {2020 + i % 4}\r\n"
+            f"K1 {kws}\r\nAB 摘要{i}。\r\nDS CNKI\r\n\r\n"
+        )
+    return "".join(out)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("csvinj")
+    src = tmp / "hostile_refworks.txt"
+    src.write_text(_refworks(12), encoding="utf-8")
+    path = tmp / "p.zhagen"
+    with zhagen.Project.create(path) as project:
+        report = project.add(src)
+        assert report.records == 12
+        km = project.map(top=1000, min_freq=1, record=False)
+        out = tmp / "map"
+        km.write(out)
+    return path, out, km
+
+
+def _cells(path: Path, delimiter: str = ",") -> list[list[str]]:
+    text = path.read_text(encoding="utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _assert_no_formula(rows: list[list[str]], where: str) -> None:
+    for row in rows:
+        for value in row:
+            if value.startswith(FORMULA_START):
+                assert safe_cell(value) == value, f"{where}: formula cell {value!r}"
+
+
+def test_map_labels_really_are_hostile(hostile):
+    _, _, km = hostile
+    labels = set(km.nodes["label"])
+    assert {"=cmd|'/c calc'!a0", "+1+1", "@sum(1)"} <= labels
+
+
+@pytest.mark.parametrize("name", ["nodes.csv", "edges.csv", "clusters.csv", "bursts.csv"])
+def test_map_csv_neutralised(hostile, name):
+    _, out, _ = hostile
+    rows = _cells(out / name)
+    _assert_no_formula(rows, name)
+    flat = {v for row in rows for v in row}
+    if name in ("nodes.csv", "edges.csv"):
+        assert "'=cmd|'/c calc'!a0" in flat and "'+1+1" in flat and "'@sum(1)" in flat
+        assert "'-2+3" in flat  # a formula, not a number
+    if name == "clusters.csv":
+        assert any("'=cmd" in v or v.startswith("'") for v in flat)
+
+
+def test_negative_numbers_stay_numbers():
+    assert safe_cell("-3") == "-3" and safe_cell("-0.25") == "-0.25" and safe_cell("+4") == "+4"
+    assert safe_cell("-1e-3") == "-1e-3"
+    assert safe_cell("-") == "'-" and safe_cell("-a") == "'-a" and safe_cell("\tx") == "'\tx"
+    assert safe_cell("\r=1") == "'\r=1"
+
+
+def test_vosviewer_map_file_neutralised(hostile):
+    _, out, _ = hostile
+    found = list(out.rglob("*vosviewer*map*.txt"))
+    assert found, sorted(p.name for p in out.iterdir())
+    rows = _cells(found[0], delimiter="\t")
+    _assert_no_formula(rows, found[0].name)
+    assert "'+1+1" in {r[1] for r in rows[1:]}
+
+
+def test_xlsx_cells_stay_text(hostile):
+    from openpyxl import load_workbook
+
+    _, out, _ = hostile
+    books = list(out.rglob("*.xlsx"))
+    assert books
+    seen = False
+    for book in books:
+        wb = load_workbook(book)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    if isinstance(c.value, str) and c.value.startswith("=cmd"):
+                        assert c.data_type == "s"  # a string cell, never a formula
+                        seen = True
+    assert seen
+
+
+def test_cli_format_csv_neutralised(hostile, capsys):
+    path, _, _ = hostile
+    assert main(["docs", str(path), "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    rows = list(csv.reader(io.StringIO(out)))
+    _assert_no_formula(rows, "zhagen docs --format csv")
+    assert any(v.startswith("'=题名") for r in rows for v in r)
