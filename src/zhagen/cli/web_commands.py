@@ -88,27 +88,18 @@ def _settle() -> None:
     """Import what the first requests would (pandas, the coding library, the JSON models)
     and freeze the heap, so that no request pays for an import or a full collection of
     start-up objects (see :mod:`zhagen.web.timing`)."""
-    import pandas  # noqa: F401
-
-    import zhagen.coding.retrieve  # noqa: F401
-    import zhagen.coding.spans  # noqa: F401
+    from zhagen.project import preload
     from zhagen.web.timing import settle_heap
 
+    preload()
     settle_heap()
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m zhagen.cli.web_commands PROJECT [options]`` (same as ``zhagen serve``)."""
-    from zhagen.errors import ZhagenError
+    from zhagen.cli import main as zhagen_main
 
-    parser = argparse.ArgumentParser(prog="zhagen serve")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["serve", *(sys.argv[1:] if argv is None else argv)])
-    try:
-        return cmd_serve(args)
-    except ZhagenError as exc:
-        print(f"zhagen: {exc.message}", file=sys.stderr)
-        return 1
+    return zhagen_main(["serve", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":  # pragma: no cover

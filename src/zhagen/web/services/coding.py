@@ -45,7 +45,7 @@ def codes(p: Project, *, coder: str | None) -> list[dict[str, Any]]:
 
 def vocabulary() -> dict[str, Any]:
     """Levels, relation types and memo targets, for the forms."""
-    from zhagen.coding.levels import LEVELS, MEMO_TARGETS, RELATION_TYPES
+    from zhagen.coding import LEVELS, MEMO_TARGETS, RELATION_TYPES
 
     return {
         "levels": [{"level": k, "zh": zh, "en": en} for k, (zh, en) in LEVELS.items()],
@@ -66,21 +66,14 @@ def resolve_or_create(p: Project, body: dict[str, Any]) -> tuple[int, bool]:
     if not name:
         raise WebError(400, "parameter", "请选择或输入一个编码", "choose or type a code")
     parent = new.get("parent")
-    from zhagen.store import coding as q
-
-    found = q.sibling_named(p.store, None if parent is None else int(parent), name)
-    if found is not None:
-        return int(found), False
-    cid = p.add_code(name, parent=None if parent is None else int(parent), level=new.get("level"))
-    return cid, True
+    parent = None if parent is None else int(parent)
+    return p.codes.find_or_add(name, parent=parent, level=new.get("level"))
 
 
 def add_codings(p: Project, body: dict[str, Any], *, coder: str) -> dict[str, Any]:
     """Code a span (``start``, ``end``) or sentences (``sentences``: indexes) of a document."""
-    from zhagen.store import coding as q
-
     doc = int(body["document"])
-    if not q.document_exists(p.store, doc):  # before a new code is created for nothing
+    if not p.documents.exists(doc):  # before a new code is created for nothing
         raise not_found("文档", "document", doc)
     code_id, created = resolve_or_create(p, body)
     if body.get("sentences") is not None:
