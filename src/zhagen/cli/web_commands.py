@@ -97,9 +97,16 @@ def _settle() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m zhagen.cli.web_commands PROJECT [options]`` (same as ``zhagen serve``)."""
-    from zhagen.cli import main as zhagen_main
+    from zhagen.cli.common import print_error
+    from zhagen.errors import ZhagenError
 
-    return zhagen_main(["serve", *(sys.argv[1:] if argv is None else argv)])
+    parser = argparse.ArgumentParser(prog="zhagen serve")
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["serve", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        return cmd_serve(args)
+    except ZhagenError as exc:
+        return print_error(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover
