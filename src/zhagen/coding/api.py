@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from zhagen.coding import engine, notes, retrieve, spans
 from zhagen.coding.engine import CodeRef
+from zhagen.coding.levels import LEVELS, MEMO_TARGETS, RELATION_TYPES
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
 from zhagen.store import notes as qn
@@ -69,6 +70,9 @@ class _Noun:
 
 class Codes(_Noun):
     """The code tree: ``project.codes()`` is every code in tree order as a DataFrame."""
+
+    #: Level → (Chinese, English) name: 1 初始概念 … 4 核心范畴.
+    LEVELS = LEVELS
 
     def __call__(self, *, coder: str | None = None) -> pd.DataFrame:
         """Same as :meth:`frame`."""
@@ -328,6 +332,9 @@ class Codings(_Noun):
 class Memos(_Noun):
     """Memos on the project, a document, a code, a coding or a relation."""
 
+    #: What a memo may be attached to.
+    TARGETS = MEMO_TARGETS
+
     def __call__(
         self, target_type: str | None = None, target_id: Any = None, *, coder: str | None = None
     ) -> pd.DataFrame:
@@ -379,6 +386,9 @@ class Memos(_Noun):
 
 class Relations(_Noun):
     """Relations between codes (axial coding) and the storyline (selective coding)."""
+
+    #: The paradigm model's relation types (any other text is allowed too).
+    TYPES = RELATION_TYPES
 
     def __call__(self) -> pd.DataFrame:
         """Same as :meth:`frame`."""

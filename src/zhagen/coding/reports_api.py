@@ -68,19 +68,41 @@ class Reports:
     ) -> WrittenTables:
         """Compute the tables once and write ``coding_tables.xlsx`` and
         ``coding_tables.docx`` (三线表) into ``out_dir``."""
-        from zhagen.report.tables import counts_chain, write_tables
+        from zhagen.report.tables import write_tables
 
         tables = self.tables(coder=coder)
         storyline = self._relations.storyline() or None
         files = write_tables(tables, out_dir, storyline=storyline, trace=trace)
-        chain = counts_chain(tables["编码数量"]) if "编码数量" in tables else None
-        return WrittenTables(list(files), tables, chain)
+        return WrittenTables(list(files), tables, self.chain(tables))
 
     def write_tables(
         self, out_dir: str | Path, *, coder: str | None = None, trace: bool = False
     ) -> list[Path]:
         """The files :meth:`write` writes (``coding_tables.xlsx``, ``coding_tables.docx``)."""
         return self.write(out_dir, coder=coder, trace=trace).files
+
+    @staticmethod
+    def layout(name: str, columns: list[str]) -> tuple[str, list[str]]:
+        """The caption of table ``name`` and the columns a reader sees first (all of
+        ``columns`` for a table without a paper layout)."""
+        from zhagen.report.tables import CAPTIONS, DISPLAY
+
+        return CAPTIONS.get(name, name), DISPLAY.get(name, list(columns))
+
+    @staticmethod
+    def chain(tables: dict[str, pd.DataFrame]) -> str | None:
+        """The coding process in one line (``"554 → 33 → 19 → 6 → 1"``) from the tables of
+        :meth:`tables`; None without the counts table."""
+        from zhagen.report.tables import counts_chain
+
+        return counts_chain(tables["编码数量"]) if "编码数量" in tables else None
+
+    @staticmethod
+    def write_xlsx(frames: dict[str, pd.DataFrame], path: str | Path) -> Path:
+        """Any DataFrames as the sheets of one workbook, formatted as the paper tables are."""
+        from zhagen.report.tables import write_tables_xlsx
+
+        return Path(write_tables_xlsx(frames, path))
 
     def saturation(
         self,

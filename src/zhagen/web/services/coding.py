@@ -45,12 +45,12 @@ def codes(p: Project, *, coder: str | None) -> list[dict[str, Any]]:
 
 def vocabulary() -> dict[str, Any]:
     """Levels, relation types and memo targets, for the forms."""
-    from zhagen.coding import LEVELS, MEMO_TARGETS, RELATION_TYPES
+    from zhagen.project import Codes, Memos, Relations
 
     return {
-        "levels": [{"level": k, "zh": zh, "en": en} for k, (zh, en) in LEVELS.items()],
-        "relation_types": list(RELATION_TYPES),
-        "memo_targets": list(MEMO_TARGETS),
+        "levels": [{"level": k, "zh": zh, "en": en} for k, (zh, en) in Codes.LEVELS.items()],
+        "relation_types": list(Relations.TYPES),
+        "memo_targets": list(Memos.TARGETS),
     }
 
 
