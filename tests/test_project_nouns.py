@@ -209,3 +209,21 @@ def test_flat_aliases_give_what_the_nouns_give(tmp_path: Path) -> None:
         assert p.sentences(1).equals(p.documents.sentences(1))
         assert p.codes().equals(p.codes.frame())
         assert p.coding_tables()["编码数量"].equals(p.reports.tables()["编码数量"])
+
+
+def test_find_looks_into_authors_and_keywords_that_json_escapes(tmp_path: Path) -> None:
+    export = tmp_path / "refworks.txt"
+    export.write_text(
+        'RT Journal Article\nA1 O"Brien;王娜\nT1 第一篇\nJF 期刊\nYR 2024\nK1 C\\D;数字经济\n'
+        "AB 摘要一\nDS CNKI\n\n"
+        "RT Journal Article\nA1 李雷\nT1 第二篇\nJF 期刊\nYR 2023\nK1 新质生产力\n"
+        "AB 摘要二\nDS CNKI\n",
+        encoding="utf-8",
+    )
+    with Project.create(tmp_path / "p.zhagen") as p:
+        assert p.add(export).records == 2
+        every = p.documents.find().items
+        assert [d.authors for d in every] == [['O"Brien', "王娜"], ["李雷"]]
+        for q in ('o"brien', 'O"', "c\\d", "\\", "数字", "新质生产力", "王娜", "lei"):
+            assert p.documents.find(q=q).ids == _python_filter(every, q), q
+        assert p.documents.find(q='o"brien').total == 1

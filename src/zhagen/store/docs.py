@@ -6,6 +6,7 @@ caller's transaction (``with store.transaction(): ...``) so that an import batch
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -307,13 +308,18 @@ FOUND_COLUMNS: tuple[str, ...] = (
     "year", "keywords", "abstract", "doi", "lang", "dup_of", "problems", "codings",
 )  # fmt: skip
 # The text a query is looked for in: title, venue, abstract, DOI, and each author and each
-# keyword (of any language) on its own, so a query never matches across two of them.
+# keyword (of any language) on its own, so a query never matches across two of them. The
+# JSON of authors and keywords is written with ensure_ascii=False, so a query without '"',
+# '\' or control characters that is in an element is in the JSON text as it is: looking
+# there first spares the JSON walk on the rows that cannot match (most of them).
 _TEXT_MATCH = """(
   instr(lower(d.title), :q) OR instr(lower(d.venue), :q) OR instr(lower(d.abstract), :q)
   OR instr(lower(d.doi), :q)
-  OR EXISTS (SELECT 1 FROM json_each(d.authors) a WHERE instr(lower(a.value), :q))
-  OR EXISTS (SELECT 1 FROM json_each(d.keywords) l, json_each(l.value) k
-             WHERE instr(lower(k.value), :q)))"""
+  OR ({authors} EXISTS (SELECT 1 FROM json_each(d.authors) a WHERE instr(lower(a.value), :q)))
+  OR ({keywords} EXISTS (SELECT 1 FROM json_each(d.keywords) l, json_each(l.value) k
+                  WHERE instr(lower(k.value), :q))))"""
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
+_JSON_LISTS = ("authors", "keywords")
 _CODINGS = "(SELECT COUNT(*) FROM codings c WHERE c.document_id = d.id{coder})"
 
 
@@ -328,7 +334,9 @@ def _find_where(
 ) -> tuple[str, dict[str, Any]]:
     where, args = [], {"q": q, "type": doc_type, "year": year, "coder": coder_id}
     if q:
-        where.append(_TEXT_MATCH)
+        escaped = _JSON_ESCAPED.search(q) is not None
+        first = {k: "" if escaped else f"instr(lower(d.{k}), :q) AND" for k in _JSON_LISTS}
+        where.append(_TEXT_MATCH.format(**first))
     if doc_type is not None:
         where.append("d.type = :type")
     if year is not None:
