@@ -227,3 +227,36 @@ def test_find_looks_into_authors_and_keywords_that_json_escapes(tmp_path: Path) 
         for q in ('o"brien', 'O"', "c\\d", "\\", "数字", "新质生产力", "王娜", "lei"):
             assert p.documents.find(q=q).ids == _python_filter(every, q), q
         assert p.documents.find(q='o"brien').total == 1
+
+
+# -- CLI commands are one call ---------------------------------------------------------------
+def test_tables_and_saturation_commands_compute_once(
+    corpus_project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from zhagen.cli import main
+    from zhagen.project import Reports
+
+    calls: list[str] = []
+    real_tables, real_runs = Reports.tables, Project.runs
+
+    def tables(self, **kwargs):  # the real tables, counted
+        calls.append("tables")
+        return real_tables(self, **kwargs)
+
+    def runs(self, kind=None):  # the runs table, counted
+        calls.append("runs")
+        return real_runs(self, kind)
+
+    monkeypatch.setattr(Reports, "tables", tables)
+    monkeypatch.setattr(Project, "runs", runs)
+    assert main(["tables", str(corpus_project), "--out", str(tmp_path)]) == 0
+    assert calls == ["tables"] and "编码过程 / coding: " in capsys.readouterr().out
+    assert main(["saturation", str(corpus_project), "--holdout", "1/2", "--seed", "2"]) == 0
+    printed = capsys.readouterr().out.splitlines()[0]
+    assert calls == ["tables"]  # the held-out documents come with the report
+    with Project.open(corpus_project) as p:
+        held = real_runs(p, "saturation")["summary"].iloc[-1]["holdout_documents"]
+    assert printed == f"留出文档 / held-out documents: {', '.join(map(str, held))}"
