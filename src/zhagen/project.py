@@ -233,7 +233,7 @@ class Documents:
 
         total, rows = find_documents(
             self.store,
-            q=str(q or "").strip().lower(),
+            q=str(q or ""),
             doc_type=type or None,
             year=None if year is None else int(year),
             source=source,

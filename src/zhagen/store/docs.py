@@ -320,6 +320,7 @@ _TEXT_MATCH = """(
                   WHERE instr(lower(k.value), :q))))"""
 _JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
 _JSON_LISTS = ("authors", "keywords")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _CODINGS = "(SELECT COUNT(*) FROM codings c WHERE c.document_id = d.id{coder})"
 
 
@@ -332,6 +333,7 @@ def _find_where(
     coded: bool | None,
     coder_id: int | None,
 ) -> tuple[str, dict[str, Any]]:
+    q = q.strip().translate(_ASCII_LOWER)  # as SQLite's lower(), which folds ASCII only
     where, args = [], {"q": q, "type": doc_type, "year": year, "coder": coder_id}
     if q:
         escaped = _JSON_ESCAPED.search(q) is not None
@@ -368,8 +370,8 @@ def find_documents(
     """Documents matching every filter given, in id order: how many match, and the rows
     ``offset`` to ``offset + limit`` (all with ``limit=None``) in :data:`FOUND_COLUMNS` order.
 
-    ``q`` (already lower-case) is found in the title, venue, abstract, DOI or one author or
-    keyword, ignoring the case of ASCII letters; ``coded`` keeps documents with (True) or
+    ``q`` is found in the title, venue, abstract, DOI or one author or keyword, ignoring
+    the case of ASCII letters (leading and trailing white space ignored); ``coded`` keeps documents with (True) or
     without (False) codings, of coder ``coder_id`` if given, whose count ``codings`` is.
 
     >>> import tempfile, os
