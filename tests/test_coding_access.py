@@ -101,18 +101,18 @@ def test_owner_lookups_hide_and_refuse(p):
     code = p.add_code("码")
     cid = p.code_sentence(1, 0, code, coder="甲")
     mid = p.add_memo("coding", cid, "甲的备忘", coder="甲")
-    assert p.check_coding(cid, "read", B) == "甲"
+    assert p.codings.check(cid, "read", B) == "甲"
     with pytest.raises(AccessDenied):
         p.uncode(cid, actor=B)
     with pytest.raises(AccessDenied):
         p.edit_memo(mid, text="改", actor=B)
     blind_b = Actor("乙", "coder", blind=True)
-    for call in (lambda: p.uncode(cid, actor=blind_b), lambda: p.check_coding(cid, "read", blind_b),
+    for call in (lambda: p.uncode(cid, actor=blind_b), lambda: p.codings.check(cid, "read", blind_b),
                  lambda: p.delete_memo(mid, actor=blind_b)):  # fmt: skip
         with pytest.raises(NotFound):
             call()
     with pytest.raises(NotFound) as missing:
-        p.check_coding(9999, "read", A)
+        p.codings.check(9999, "read", A)
     assert missing.value.en == "no coding with id 9999"
     p.uncode(cid, actor=OWNER)
     assert p.codings().empty

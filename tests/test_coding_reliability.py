@@ -15,7 +15,6 @@ TEXT = "".join(f"第{i}句话讲政策与创新😀𠀀。" for i in range(200))
 
 PRELUDE = """
 import sys
-from zhagen.coding import CodingMixin
 from zhagen.project import Project
 class P(Project):
     pass

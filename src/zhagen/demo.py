@@ -31,7 +31,7 @@ def _say(title: str) -> None:
 
 def _map_stage(project: Project, out: Path) -> None:
     _say("7. 知识图谱 / knowledge map (record keywords; terms of the raw documents)")
-    km = project.map(top=30)
+    km = project.maps.build(top=30)
     km.write(out / "map")
     s = km.summary
     print(
@@ -45,26 +45,23 @@ def _map_stage(project: Project, out: Path) -> None:
 
 
 def _coding_stage(project: Project, out: Path) -> None:
-    from zhagen.cli.output import print_frame
+    from zhagen.console import print_frame
     from zhagen.demo_coding import run_coding
 
     _say("8. 扎根编码 / grounded-theory coding (two fictional coders)")
     done = run_coding(project)
     print(f"  codings: 研究者A {done['A']}, 研究者B {done['B']}")
-    codes = project.codes()
+    codes = project.codes.frame()
     print_frame(codes[["id", "name", "level_name", "parent", "count", "total"]].head(12))
-    write_csv(project.codings(), out / "codings.csv")
+    write_csv(project.codings.frame(), out / "codings.csv")
 
     _say("9. 论文表格、饱和度、一致性 / paper tables, saturation, agreement")
-    files = project.write_tables(out / "tables")
-    from zhagen.report.tables import counts_chain
-
-    chain = counts_chain(project.coding_tables()["编码数量"])
-    print(f"  编码过程 / coding: {chain}")
-    print(f"  tables: {', '.join(str(f) for f in files)}")
-    sat = project.saturation(holdout="1/3", seed=1, types=["document"])
+    written = project.reports.write(out / "tables")
+    print(f"  编码过程 / coding: {written.chain}")
+    print(f"  tables: {', '.join(str(f) for f in written.files)}")
+    sat = project.reports.saturation(holdout="1/3", seed=1, types=["document"])
     print(f"  {sat.verdict}")
-    agr = project.agreement(["研究者A", "研究者B"], unit="char")
+    agr = project.reports.agreement(["研究者A", "研究者B"], unit="char")
     pooled = agr.pooled.iloc[0]
     print(
         f"  研究者A × 研究者B (characters): agreement {pooled['percent_agreement']:.1f} %, "
@@ -75,7 +72,7 @@ def _coding_stage(project: Project, out: Path) -> None:
 
 def run_demo(out: str | Path = "zhagen-demo") -> int:
     """Run the demo; returns a process exit code."""
-    from zhagen.cli.output import print_frame
+    from zhagen.console import print_frame
 
     ex = examples_dir()
     out = Path(out)
@@ -97,9 +94,9 @@ def run_demo(out: str | Path = "zhagen-demo") -> int:
         f"{len(report.failed)} failed (the files in examples/bad are meant to fail)"
     )
 
-    docs = project.documents()
+    docs = project.documents.frame()
     write_csv(docs.drop(columns=["keywords_by_lang"]), out / "documents.csv")
-    write_csv(project.problems(), out / "problems.csv")
+    write_csv(project.documents.problems(), out / "problems.csv")
     _say("2. 文档 / documents (first 12)")
     print_frame(docs[["id", "type", "format", "year", "title", "keywords"]].head(12))
 
@@ -107,22 +104,22 @@ def run_demo(out: str | Path = "zhagen-demo") -> int:
     trad = docs[docs["source"].str.contains("05_")]
     if len(trad):
         doc_id = int(trad["id"].iloc[0])
-        print("  original:", project.text(doc_id, original=True)[:80].replace("\n", " "))
-        print("  cleaned: ", project.text(doc_id)[:80].replace("\n", " "))
-        print("  repairs: ", project.document(doc_id)["cleaning"].get("body", {}))
+        print("  original:", project.documents.text(doc_id, original=True)[:80].replace("\n", " "))
+        print("  cleaned: ", project.documents.text(doc_id)[:80].replace("\n", " "))
+        print("  repairs: ", project.documents.get(doc_id)["cleaning"].get("body", {}))
 
     _say("4. 原始语句 / sentences of the first document")
     first = int(docs[docs["type"] == "document"]["id"].iloc[0])
-    sents = project.sentences(first)
+    sents = project.documents.sentences(first)
     write_csv(sents, out / "sentences.csv")
     for row in sents.head(6).itertuples(index=False):
         print(f"  [{row.idx}] {row.text}")
 
     _say("5. 分词 / segmentation (domain dictionary keeps policy terms whole)")
-    print("  " + " / ".join(project.segmenter().cut(sents["text"].iloc[1])))
+    print("  " + " / ".join(project.terms.segmenter().cut(sents["text"].iloc[1])))
 
     _say("6. 术语发现 / term discovery in the raw documents (terms the dictionary lacks)")
-    terms = project.discover_terms(top=15, min_freq=2, types=["document"])
+    terms = project.terms.discover(top=15, min_freq=2, types=["document"])
     write_csv(terms, out / "terms.csv")
     print_frame(terms[["term", "freq", "score", "in_dictionary", "example"]].head(15))
 

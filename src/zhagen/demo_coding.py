@@ -39,15 +39,15 @@ RELATIONS = [
 
 
 def _tree(project: Project) -> dict[str, int]:
-    ids = {CORE: project.add_code(CORE, level=4, description="示例核心范畴")}
+    ids = {CORE: project.codes.add(CORE, level=4, description="示例核心范畴")}
     for concept, (_kw, category, main) in CODEBOOK.items():
         if main not in ids:
-            ids[main] = project.add_code(
+            ids[main] = project.codes.add(
                 main, parent=CORE, level=3, description=f"示例主范畴：{main}"
             )
         if category not in ids:
-            ids[category] = project.add_code(category, parent=main, level=2)
-        ids[concept] = project.add_code(concept, parent=category, level=1)
+            ids[category] = project.codes.add(category, parent=main, level=2)
+        ids[concept] = project.codes.add(concept, parent=category, level=1)
     return ids
 
 
@@ -55,33 +55,37 @@ def _code_by_keywords(project: Project, doc_ids: list[int]) -> dict[str, int]:
     done = {"A": 0, "B": 0}
     n = 0
     for doc in doc_ids:
-        for row in project.sentences(doc).itertuples(index=False):
+        for row in project.documents.sentences(doc).itertuples(index=False):
             for concept, (keywords, _c, _m) in CODEBOOK.items():
                 if not any(k in row.text for k in keywords):
                     continue
                 n += 1
-                project.code_sentence(doc, row.idx, concept, coder="研究者A")
+                project.codings.add_sentence(doc, row.idx, concept, coder="研究者A")
                 done["A"] += 1
                 if n % 5 != 0:  # coder B misses every fifth one ...
-                    project.code_sentence(doc, row.idx, concept, coder="研究者B")
+                    project.codings.add_sentence(doc, row.idx, concept, coder="研究者B")
                     done["B"] += 1
             if row.idx % 7 == 3:  # ... and reads some other sentences as policy support
-                project.code_sentence(doc, row.idx, "政策支持", coder="研究者B")
+                project.codings.add_sentence(doc, row.idx, "政策支持", coder="研究者B")
                 done["B"] += 1
     return done
 
 
 def run_coding(project: Project) -> dict[str, int]:
     """Build the code tree, code the sample documents as two coders, add memos and relations."""
-    docs = project.documents()
+    docs = project.documents.frame()
     doc_ids = [int(i) for i in docs[docs["type"] == "document"]["id"]]
     _tree(project)
     done = _code_by_keywords(project, doc_ids)
     for source, target, kind, text in RELATIONS:
-        project.add_relation(source, target, kind, description=text)
-    project.add_memo("code", CORE, "核心范畴由四个主范畴共同支撑（示例备忘录）。", title="核心范畴")
-    project.add_memo("document", doc_ids[0], "政策文本强调企业主体地位（示例）。", title="阅读笔记")
-    project.set_storyline(
+        project.relations.add(source, target, kind, description=text)
+    project.memos.add(
+        "code", CORE, "核心范畴由四个主范畴共同支撑（示例备忘录）。", title="核心范畴"
+    )
+    project.memos.add(
+        "document", doc_ids[0], "政策文本强调企业主体地位（示例）。", title="阅读笔记"
+    )
+    project.relations.set_storyline(
         "在国家战略引领下，政策与营商环境提供情境，产学研主体通过合理的利益分配协同治理，"
         "面向市场开展数字化转型与专精特新发展，从而以创新联合体赋能新质生产力（示例故事线）。"
     )

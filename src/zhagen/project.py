@@ -1,36 +1,66 @@
-"""``Project``: the one object a user holds. It opens the store and runs the pipelines.
+"""``Project``: the one object a user holds, as a set of nouns.
+
+``project.documents``, ``.codes``, ``.codings``, ``.memos``, ``.relations``, ``.terms``,
+``.maps`` and ``.reports`` are small collections over the one project file (as
+``G.nodes`` in networkx or ``db["t"]`` in sqlite-utils); calling one gives its table as a
+DataFrame (``project.documents()``). The flat names of before (``project.add_code``,
+``project.text``, …) stay one release as aliases (:data:`FLAT_ALIASES`).
 
 >>> import tempfile, os, zhagen
 >>> path = os.path.join(tempfile.mkdtemp(), "study.zhagen")
 >>> with zhagen.Project.create(path) as project:
-...     len(project.documents())
-0
+...     len(project.documents()), project.documents.find(q="新质", coded=True).total
+(0, 0)
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from zhagen.coding.api import CodingMixin
-from zhagen.coding.reports_api import ReportsMixin
+from zhagen.coding import access, history
+from zhagen.coding.access import Actor
+from zhagen.coding.api import Codes, Codings, Memos, Relations
+from zhagen.coding.changes import ChangeFeed, changes
+from zhagen.coding.reports_api import Reports, WrittenTables
 from zhagen.errors import ParameterError
 from zhagen.ingest import FileReport, ImportReport, add_paths
 from zhagen.store import docs as q
 from zhagen.store.db import Store
+from zhagen.store.docs import find_documents
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from zhagen.mapping import KnowledgeMap
+    from zhagen.store.wal import Checkpointer
     from zhagen.text.segment import Segmenter
 
-__all__ = ["Project", "DOCUMENT_COLUMNS"]
+__all__ = [
+    "Project",
+    "Documents",
+    "Document",
+    "DocumentPage",
+    "Terms",
+    "Maps",
+    "Codes",
+    "Codings",
+    "Memos",
+    "Relations",
+    "Reports",
+    "WrittenTables",
+    "FileReport",
+    "ImportReport",
+    "DOCUMENT_COLUMNS",
+    "FLAT_ALIASES",
+    "preload",
+]
 
-#: Columns of :meth:`Project.documents`, in order.
+#: Columns of ``project.documents()`` (:meth:`Documents.frame`), in order.
 DOCUMENT_COLUMNS = [
     "id",
     "source",
@@ -51,17 +81,450 @@ DOCUMENT_COLUMNS = [
 ]
 
 
-class Project(CodingMixin, ReportsMixin):
-    """A zhagen project: one SQLite file holding sources, documents, codes and analyses.
+@dataclass(frozen=True)
+class Document:
+    """One document or record as :meth:`Documents.find` lists it (JSON fields decoded).
 
-    Coding (codes, codings, memos, relations, undo/redo) comes from
-    :class:`zhagen.coding.api.CodingMixin`.
+    ``keywords`` is a flat list (Chinese first), ``keywords_by_lang`` keeps them per
+    language; ``codings`` is its number of codings (of the coder asked about, if any).
+    """
+
+    id: int
+    source: str
+    record: int
+    type: str
+    format: str
+    title: str
+    authors: list[str]
+    affiliations: list[str]
+    year: int | None
+    venue: str
+    keywords: list[str]
+    keywords_by_lang: dict[str, list[str]]
+    abstract: str
+    doi: str
+    lang: str
+    duplicate_of: int | None
+    problems: str
+    codings: int
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    """A page of found documents: ``total`` match, ``items`` are those from ``offset``."""
+
+    total: int
+    offset: int
+    limit: int | None
+    items: list[Document] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[int]:
+        return [d.id for d in self.items]
+
+    def frame(self) -> pd.DataFrame:
+        """The page as a DataFrame (:data:`DOCUMENT_COLUMNS` then ``keywords_by_lang``)."""
+        import pandas as pd
+
+        cols = [*DOCUMENT_COLUMNS, "keywords_by_lang"]
+        df = pd.DataFrame([[getattr(d, c) for c in cols] for d in self.items], columns=cols)
+        df["year"] = df["year"].astype("Int64")
+        df["duplicate_of"] = df["duplicate_of"].astype("Int64")
+        return df
+
+
+def _document(row: tuple[Any, ...]) -> Document:
+    (doc_id, source, record, fmt, typ, title, authors, affiliations, venue, year, keywords,
+     abstract, doi, lang, dup_of, problems, codings) = row  # fmt: skip
+    by_lang = json.loads(keywords)
+    return Document(
+        id=doc_id,
+        source=source,
+        record=record,
+        type=typ,
+        format=fmt,
+        title=title,
+        authors=json.loads(authors),
+        affiliations=json.loads(affiliations),
+        year=year,
+        venue=venue,
+        keywords=_flat_keywords(by_lang),
+        keywords_by_lang=by_lang,
+        abstract=abstract,
+        doi=doi,
+        lang=lang,
+        duplicate_of=dup_of,
+        problems=problems or "",
+        codings=int(codings),
+    )
+
+
+def _count(value: Any, name: str) -> int:
+    """A non-negative integer parameter, or a bilingual ParameterError."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ParameterError(
+            f"{name} 应为不小于 0 的整数，而不是 {value!r}",
+            f"{name} must be an integer of at least 0, not {value!r}",
+        )
+    return value
+
+
+class Documents:
+    """``project.documents``: the documents and records, their texts, sentences and sources.
+
+    ``project.documents()`` is every document as a DataFrame; :meth:`find` filters (in
+    SQL) and pages.
     """
 
     def __init__(self, store: Store) -> None:
         self.store = store
+
+    def __repr__(self) -> str:
+        return f"<Documents of {self.store.path!s}>"
+
+    def __len__(self) -> int:
+        return q.count_documents(self.store)
+
+    def __call__(self) -> pd.DataFrame:
+        """Same as :meth:`frame`."""
+        return self.frame()
+
+    def frame(self) -> pd.DataFrame:
+        """All documents and records as a DataFrame (see :data:`DOCUMENT_COLUMNS`).
+
+        ``authors`` and ``affiliations`` are lists; ``keywords`` is a flat list (Chinese
+        first); ``keywords_by_lang`` keeps them per language.
+        """
+        return self.find().frame()
+
+    def find(
+        self,
+        q: str = "",
+        *,
+        type: str | None = None,  # noqa: A002 - the filter's name in the CLI and the URL
+        year: int | None = None,
+        source: int | str | None = None,
+        coded: bool | None = None,
+        coder: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> DocumentPage:
+        """Documents matching every filter given, in id order, and how many match.
+
+        Parameters
+        ----------
+        q:
+            Text found in the title, venue, abstract, DOI, or one author or keyword
+            (ignoring the case of ASCII letters).
+        type, year:
+            The document type (``journal``, ``document``, …) and publication year.
+        source:
+            A source's id, or its path as ``zhagen docs`` lists it, or its file name.
+        coded:
+            True: documents with codings; False: without; None: either. With ``coder``,
+            that coder's codings only (each item's ``codings`` counts them too).
+        offset, limit:
+            The page: items ``offset`` to ``offset + limit`` (all with ``limit=None``).
+
+        Examples
+        --------
+        >>> page = project.documents.find(q="创新", coded=False, limit=10)  # doctest: +SKIP
+        >>> page.total, [d.title for d in page.items]  # doctest: +SKIP
+        """
+        from zhagen.coding.retrieve import coder_filter
+
+        total, rows = find_documents(
+            self.store,
+            q=str(q or ""),
+            doc_type=type or None,
+            year=None if year is None else int(year),
+            source=source,
+            coded=coded,
+            coder_id=coder_filter(self.store, coder),
+            offset=_count(offset, "offset"),
+            limit=None if limit is None else _count(limit, "limit"),
+        )
+        return DocumentPage(total, offset, limit, [_document(r) for r in rows])
+
+    def facets(self) -> dict[str, list[Any]]:
+        """What documents can be filtered by: ``types`` and ``years`` present."""
+        types, years = q.document_facets(self.store)
+        return {"types": types, "years": years}
+
+    def exists(self, doc_id: int) -> bool:
+        """Whether there is a document with this id."""
+        from zhagen.store.coding import document_exists
+
+        return document_exists(self.store, int(doc_id))
+
+    def ids(self, *, types: Iterable[str] | None = None) -> list[int]:
+        """Ids of every document (of the given types), in order."""
+        return q.document_ids(self.store, None if types is None else list(types))
+
+    def get(self, doc_id: int) -> dict[str, Any]:
+        """One document's fields as a dict (JSON columns decoded)."""
+        row = q.document_row(self.store, int(doc_id))
+        if row is None:
+            raise ParameterError(
+                f"没有编号为 {doc_id} 的文档；用 zhagen docs 查看编号",
+                f"no document with id {doc_id}; list ids with `zhagen docs`",
+            )
+        out = dict(row)
+        for key in ("authors", "affiliations", "keywords", "cited_refs", "extra", "cleaning"):
+            out[key] = json.loads(out[key])
+        out["original"] = json.loads(out["original"]) if out["original"] else {}
+        return out
+
+    def text(self, doc_id: int, *, original: bool = False) -> str:
+        """The cleaned text of a document (``original=True``: as read, before cleaning).
+
+        For a bibliographic record this is its title and abstract; for a raw document its
+        full text. Coding offsets are code points into the cleaned text.
+        """
+        doc = self.get(doc_id)
+        orig = doc["original"] if original else {}
+        if doc["body"] is not None:
+            return orig.get("body", doc["body"])
+        title = orig.get("title", doc["title"])
+        abstract = orig.get("abstract", doc["abstract"])
+        return f"{title}\n\n{abstract}" if abstract else title
+
+    def sentences(self, doc_id: int) -> pd.DataFrame:
+        """原始语句 of a document: idx, start, end (code points), text."""
+        import pandas as pd
+
+        text = self.text(doc_id)
+        spans = [(r["start"], r["end"]) for r in q.sentence_rows(self.store, int(doc_id))]
+        if not spans:
+            from zhagen.text.sentences import split_sentences
+
+            spans = split_sentences(text)
+            with self.store.transaction():
+                q.insert_sentences(self.store, int(doc_id), spans)
+        return pd.DataFrame(
+            [(i, s, e, text[s:e]) for i, (s, e) in enumerate(spans)],
+            columns=["idx", "start", "end", "text"],
+        )
+
+    def texts(self, types: Iterable[str] | None = None) -> Iterator[tuple[int, str]]:
+        """(document id, cleaned text) for every document (of the given types), in id order."""
+        for doc_id in self.ids(types=types):
+            yield doc_id, self.text(doc_id)
+
+    def search(self, query: str, *, regex: bool = False) -> pd.DataFrame:
+        """Find text in every document: document, start, end (code points), text, context."""
+        from zhagen.coding.retrieve import search_text
+
+        return search_text(self.texts(), query, regex=regex)
+
+    def problems(self) -> pd.DataFrame:
+        """Everything that went wrong or was repaired during imports."""
+        import pandas as pd
+
+        rows = [dict(r) for r in q.problem_rows(self.store)]
+        cols = ["id", "path", "record", "line", "severity", "code", "zh", "en", "created"]
+        return pd.DataFrame(rows, columns=cols)
+
+    def sources(self) -> pd.DataFrame:
+        """Imported files: path, sha256, size, format, status, number of records."""
+        import pandas as pd
+
+        cols = ["id", "path", "sha256", "size", "format", "status", "n_records", "added"]
+        return pd.DataFrame([dict(r) for r in q.source_rows(self.store)], columns=cols)
+
+    def duplicates(self) -> pd.DataFrame:
+        """Pairs of documents detected as duplicates (same DOI or same title + year)."""
+        docs = self.frame()
+        dup = docs[docs["duplicate_of"].notna()]
+        first = docs.set_index("id")
+        return dup.assign(
+            first_source=[first.at[int(i), "source"] for i in dup["duplicate_of"]],
+            first_record=[first.at[int(i), "record"] for i in dup["duplicate_of"]],
+        )[
+            [
+                "id",
+                "source",
+                "record",
+                "title",
+                "year",
+                "duplicate_of",
+                "first_source",
+                "first_record",
+            ]
+        ]
+
+
+class Terms:
+    """``project.terms``: the segmenter, term discovery and the terms accepted here."""
+
+    def __init__(self, documents: Documents) -> None:
+        self._docs = documents
+        self.store = documents.store
         self._segmenter: Segmenter | None = None
         self._segmenter_words: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"<Terms of {self.store.path!s}>"
+
+    def segmenter(self) -> Segmenter:
+        """The project's segmenter: shipped domain dictionary plus the terms accepted here."""
+        from zhagen.store.lexicon import term_decisions
+        from zhagen.text.segment import Segmenter
+
+        accepted = sorted(t for t, s in term_decisions(self.store).items() if s == "accepted")
+        if self._segmenter is None or self._segmenter_words != accepted:
+            self._segmenter = Segmenter(extra_words=accepted)
+            self._segmenter_words = accepted
+        return self._segmenter
+
+    def discover(
+        self, *, top: int = 50, min_freq: int = 3, types: Iterable[str] | None = None
+    ) -> pd.DataFrame:
+        """Multi-character terms in this project's texts that the dictionary lacks.
+
+        ``types`` limits the texts read (e.g. ``["document"]`` for raw documents only).
+
+        Accept the good ones with :meth:`decide`; they are then segmented whole.
+        """
+        import pandas as pd
+
+        from zhagen.store.lexicon import term_decisions
+        from zhagen.text.terms import discover_terms
+
+        decided = term_decisions(self.store)
+        found = discover_terms(
+            (t for _i, t in self._docs.texts(types)),
+            known=self.segmenter(),
+            min_freq=min_freq,
+            top=None,
+        )
+        rows = [
+            {**asdict(c), "decision": decided.get(c.term, "")}
+            for c in found
+            if decided.get(c.term) != "rejected"
+        ][:top]
+        return pd.DataFrame(rows)
+
+    def import_dict(self, path: str | os.PathLike[str]) -> int:
+        """Accept every word of a user dictionary file (``word [freq] [pos]`` per line).
+
+        The words are recorded in the project, so they are segmented whole from then on.
+        """
+        from zhagen.text.lexicon import load_user_dict
+
+        words = [e.word for e in load_user_dict(path)]
+        self.decide(accept=words)
+        return len(words)
+
+    def decide(self, accept: Iterable[str] = (), reject: Iterable[str] = ()) -> None:
+        """Accept or reject discovered terms (recorded in the project, undoable)."""
+        from zhagen.store.lexicon import decide_terms
+
+        decide_terms(self.store, accept, reject)
+        self._segmenter = None
+
+
+class Maps:
+    """``project.maps``: knowledge maps built from the project, recorded as runs."""
+
+    def __init__(self, path: str, store: Store, terms: Terms) -> None:
+        self._path = path
+        self.store = store
+        self._terms = terms
+
+    def __repr__(self) -> str:
+        return f"<Maps of {self._path!s}>"
+
+    def build(
+        self,
+        *,
+        keep_duplicates: bool = False,
+        record: bool = True,
+        **params: Any,
+    ) -> KnowledgeMap:
+        """Build a keyword co-occurrence knowledge map (CiteSpace/VOSviewer parity).
+
+        Keyword arguments are the fields of :class:`zhagen.mapping.MapParams` (``field``,
+        ``slice``, ``top``, ``top_percent``, ``g_index``, ``link``, ``prune``,
+        ``resolution``, ``seed``, ``min_freq``, ``years``, ``lang``, ``thesaurus``,
+        ``burst_s``, ``burst_gamma``, ``burst_min_duration``). The run and its parameters
+        are recorded in the project; ``km.write(dir)`` writes every output file.
+        """
+        from zhagen import __version__
+        from zhagen.map_input import map_input
+        from zhagen.mapping import MapParams, build_map
+        from zhagen.store import runs
+
+        p = _map_params(MapParams, params)
+        thesaurus = None
+        if p.thesaurus:
+            from zhagen.text.lexicon import load_thesaurus
+
+            thesaurus = load_thesaurus(p.thesaurus)
+        inp = map_input(
+            self.store, p, self._terms.segmenter, thesaurus=thesaurus,
+            keep_duplicates=keep_duplicates,
+        )  # fmt: skip
+        km = build_map(inp, p)
+        km.summary.update(
+            {
+                "project": os.path.abspath(self._path),
+                "project_sources_sha256": runs.project_fingerprint(self.store),
+                "keep_duplicates": keep_duplicates,
+                "zhagen_version": __version__,
+            }
+        )
+        if record:
+            km.summary["run"] = runs.record_run(self.store, "map", p.to_dict(), km.summary)
+        return km
+
+    @staticmethod
+    def check_thesaurus(path: str | os.PathLike[str]) -> int:
+        """Read a thesaurus file (``label<TAB>replace by``) as :meth:`build` would; return
+        how many entries it has (InputError naming the line when one is bad)."""
+        from zhagen.text.lexicon import load_thesaurus
+
+        return len(load_thesaurus(path))
+
+
+def _alias(noun: str, target: Callable[..., Any]) -> Any:
+    """A flat method of before, kept one release: calls ``project.<noun>.<target>``."""
+
+    @functools.wraps(target)
+    def alias(self: Project, *args: Any, **kwargs: Any) -> Any:
+        return getattr(getattr(self, noun), target.__name__)(*args, **kwargs)
+
+    alias.__doc__ = f"Alias of ``project.{noun}.{target.__name__}``, kept one release; use that."
+    alias.alias_of = f"{noun}.{target.__name__}"  # type: ignore[attr-defined]
+    return alias
+
+
+class Project:
+    """A zhagen project: one SQLite file holding sources, documents, codes and analyses.
+
+    Its nouns: :attr:`documents`, :attr:`codes`, :attr:`codings`, :attr:`memos`,
+    :attr:`relations`, :attr:`terms`, :attr:`maps`, :attr:`reports`.
+    """
+
+    documents: Documents
+    codes: Codes
+    codings: Codings
+    memos: Memos
+    relations: Relations
+    terms: Terms
+    maps: Maps
+    reports: Reports
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.documents = Documents(store)
+        self.codes = Codes(self.documents)
+        self.codings = Codings(self.documents)
+        self.memos = Memos(self.documents)
+        self.relations = Relations(self.documents)
+        self.terms = Terms(self.documents)
+        self.maps = Maps(self.path, store, self.terms)
+        self.reports = Reports(self.documents, self.codes, self.codings, self.relations)
 
     @property
     def path(self) -> str:
@@ -74,9 +537,27 @@ class Project(CodingMixin, ReportsMixin):
         return cls(Store.create(path))
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> Project:
-        """Open an existing project file, applying pending migrations (after a .bak copy)."""
-        return cls(Store.open(path))
+    def open(cls, path: str | os.PathLike[str], *, server: bool = False) -> Project:
+        """Open an existing project file, applying pending migrations (after a .bak copy).
+
+        ``server=True``: for a long-running server whose :meth:`checkpointer` thread copies
+        the write-ahead log into the file, so that no request pays for it.
+        """
+        project = cls(Store.open(path))
+        if server:
+            from zhagen.store.wal import defer_checkpoints
+
+            defer_checkpoints(project.store)
+        return project
+
+    @staticmethod
+    def checkpointer(path: str | os.PathLike[str]) -> Checkpointer:
+        """The background thread (not started) that checkpoints a served project's log."""
+        from pathlib import Path
+
+        from zhagen.store.wal import Checkpointer
+
+        return Checkpointer(Path(path))
 
     def close(self) -> None:
         self.store.close()
@@ -106,7 +587,7 @@ class Project(CodingMixin, ReportsMixin):
         """Import files and folders (any supported format; detected from content).
 
         One bad file never aborts the batch: its problems are in the report and in
-        :meth:`problems`. Re-adding a file already imported is a no-op (sha256).
+        ``documents.problems()``. Re-adding a file already imported is a no-op (sha256).
         """
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
@@ -116,209 +597,33 @@ class Project(CodingMixin, ReportsMixin):
             reader_for(format)  # raises ParameterError for an unknown name
         return add_paths(self.store, paths, format, workers=workers, progress=progress)
 
-    # -- reading ---------------------------------------------------------------------------
-    def documents(self) -> pd.DataFrame:
-        """All documents and records as a DataFrame (see :data:`DOCUMENT_COLUMNS`).
+    # -- undo / redo, runs ---------------------------------------------------------------
+    def undo(self, *, coder: str | None = None, actor: Actor | None = None) -> str | None:
+        """Undo the newest coding edit (of ``coder``, if given: coders coding blind undo
+        only their own codings and memos); return its description (None: nothing to undo).
+        Code-tree edits made without an actor have coder ``""``. With ``actor``: only that
+        actor's own edits, whatever ``coder`` says (rule 4 of :mod:`~zhagen.coding.access`)."""
+        return history.undo(self.store, coder=_undo_coder(actor, coder))
 
-        ``authors`` and ``affiliations`` are lists; ``keywords`` is a flat list (Chinese
-        first); ``keywords_by_lang`` keeps them per language.
-        """
+    def redo(self, *, coder: str | None = None, actor: Actor | None = None) -> str | None:
+        """Redo the edit undone most recently (of ``coder``, if given; with ``actor``: of
+        that actor only); return its description (None: nothing to redo)."""
+        return history.redo(self.store, coder=_undo_coder(actor, coder))
+
+    def history(self, limit: int | None = 20, *, actor: Actor | None = None) -> pd.DataFrame:
+        """Undoable edits, newest first: log_id, ts, actor, action, description, undone
+        (coding blind, ``actor`` sees only their own)."""
         import pandas as pd
 
-        rows = []
-        for r in q.document_rows(self.store):
-            kw = json.loads(r["keywords"])
-            rows.append(
-                {
-                    "id": r["id"],
-                    "source": r["source"],
-                    "record": r["record"],
-                    "type": r["type"],
-                    "format": r["format"],
-                    "title": r["title"],
-                    "authors": json.loads(r["authors"]),
-                    "affiliations": json.loads(r["affiliations"]),
-                    "year": r["year"],
-                    "venue": r["venue"],
-                    "keywords": _flat_keywords(kw),
-                    "keywords_by_lang": kw,
-                    "abstract": r["abstract"],
-                    "doi": r["doi"],
-                    "lang": r["lang"],
-                    "duplicate_of": r["dup_of"],
-                    "problems": r["problems"] or "",
-                }
-            )
-        df = pd.DataFrame(rows, columns=[*DOCUMENT_COLUMNS, "keywords_by_lang"])
-        df["year"] = df["year"].astype("Int64")
-        df["duplicate_of"] = df["duplicate_of"].astype("Int64")
-        return df
+        cols = ["log_id", "ts", "actor", "action", "description", "undone"]
+        return pd.DataFrame(history.history(self.store, limit, actor=actor), columns=cols)
 
-    def document(self, doc_id: int) -> dict[str, Any]:
-        """One document's fields as a dict (JSON columns decoded)."""
-        row = q.document_row(self.store, int(doc_id))
-        if row is None:
-            raise ParameterError(
-                f"没有编号为 {doc_id} 的文档；用 zhagen docs 查看编号",
-                f"no document with id {doc_id}; list ids with `zhagen docs`",
-            )
-        out = dict(row)
-        for key in ("authors", "affiliations", "keywords", "cited_refs", "extra", "cleaning"):
-            out[key] = json.loads(out[key])
-        out["original"] = json.loads(out["original"]) if out["original"] else {}
-        return out
-
-    def text(self, doc_id: int, *, original: bool = False) -> str:
-        """The cleaned text of a document (``original=True``: as read, before cleaning).
-
-        For a bibliographic record this is its title and abstract; for a raw document its
-        full text. Coding offsets are code points into the cleaned text.
-        """
-        doc = self.document(doc_id)
-        orig = doc["original"] if original else {}
-        if doc["body"] is not None:
-            return orig.get("body", doc["body"])
-        title = orig.get("title", doc["title"])
-        abstract = orig.get("abstract", doc["abstract"])
-        return f"{title}\n\n{abstract}" if abstract else title
-
-    def sentences(self, doc_id: int) -> pd.DataFrame:
-        """原始语句 of a document: idx, start, end (code points), text."""
-        import pandas as pd
-
-        text = self.text(doc_id)
-        spans = [(r["start"], r["end"]) for r in q.sentence_rows(self.store, int(doc_id))]
-        if not spans:
-            from zhagen.text.sentences import split_sentences
-
-            spans = split_sentences(text)
-            with self.store.transaction():
-                q.insert_sentences(self.store, int(doc_id), spans)
-        return pd.DataFrame(
-            [(i, s, e, text[s:e]) for i, (s, e) in enumerate(spans)],
-            columns=["idx", "start", "end", "text"],
-        )
-
-    def problems(self) -> pd.DataFrame:
-        """Everything that went wrong or was repaired during imports."""
-        import pandas as pd
-
-        rows = [dict(r) for r in q.problem_rows(self.store)]
-        cols = ["id", "path", "record", "line", "severity", "code", "zh", "en", "created"]
-        return pd.DataFrame(rows, columns=cols)
-
-    def sources(self) -> pd.DataFrame:
-        """Imported files: path, sha256, size, format, status, number of records."""
-        import pandas as pd
-
-        cols = ["id", "path", "sha256", "size", "format", "status", "n_records", "added"]
-        return pd.DataFrame([dict(r) for r in q.source_rows(self.store)], columns=cols)
-
-    # -- text analysis -------------------------------------------------------------------
-    def segmenter(self) -> Segmenter:
-        """The project's segmenter: shipped domain dictionary plus the terms accepted here."""
-        from zhagen.store.lexicon import term_decisions
-        from zhagen.text.segment import Segmenter
-
-        accepted = sorted(t for t, s in term_decisions(self.store).items() if s == "accepted")
-        if self._segmenter is None or self._segmenter_words != accepted:
-            self._segmenter = Segmenter(extra_words=accepted)
-            self._segmenter_words = accepted
-        return self._segmenter
-
-    def texts(self, types: Iterable[str] | None = None) -> Iterator[tuple[int, str]]:
-        """(document id, cleaned text) for every document (of the given types), in id order."""
-        for doc_id in q.document_ids(self.store, None if types is None else list(types)):
-            yield doc_id, self.text(doc_id)
-
-    def discover_terms(
-        self, *, top: int = 50, min_freq: int = 3, types: Iterable[str] | None = None
-    ) -> pd.DataFrame:
-        """Multi-character terms in this project's texts that the dictionary lacks.
-
-        ``types`` limits the texts read (e.g. ``["document"]`` for raw documents only).
-
-        Accept the good ones with :meth:`decide_terms`; they are then segmented whole.
-        """
-        import pandas as pd
-
-        from zhagen.store.lexicon import term_decisions
-        from zhagen.text.terms import discover_terms
-
-        decided = term_decisions(self.store)
-        found = discover_terms(
-            (t for _i, t in self.texts(types)),
-            known=self.segmenter(),
-            min_freq=min_freq,
-            top=None,
-        )
-        rows = [
-            {**asdict(c), "decision": decided.get(c.term, "")}
-            for c in found
-            if decided.get(c.term) != "rejected"
-        ][:top]
-        return pd.DataFrame(rows)
-
-    def import_user_dict(self, path: str | os.PathLike[str]) -> int:
-        """Accept every word of a user dictionary file (``word [freq] [pos]`` per line).
-
-        The words are recorded in the project, so they are segmented whole from then on.
-        """
-        from zhagen.text.lexicon import load_user_dict
-
-        words = [e.word for e in load_user_dict(path)]
-        self.decide_terms(accept=words)
-        return len(words)
-
-    def decide_terms(self, accept: Iterable[str] = (), reject: Iterable[str] = ()) -> None:
-        """Accept or reject discovered terms (recorded in the project, undoable)."""
-        from zhagen.store.lexicon import decide_terms
-
-        decide_terms(self.store, accept, reject)
-        self._segmenter = None
-
-    # -- knowledge map ---------------------------------------------------------------------
-    def map(
-        self,
-        *,
-        keep_duplicates: bool = False,
-        record: bool = True,
-        **params: Any,
-    ) -> KnowledgeMap:
-        """Build a keyword co-occurrence knowledge map (CiteSpace/VOSviewer parity).
-
-        Keyword arguments are the fields of :class:`zhagen.mapping.MapParams` (``field``,
-        ``slice``, ``top``, ``top_percent``, ``g_index``, ``link``, ``prune``,
-        ``resolution``, ``seed``, ``min_freq``, ``years``, ``lang``, ``thesaurus``,
-        ``burst_s``, ``burst_gamma``, ``burst_min_duration``). The run and its parameters
-        are recorded in the project; ``km.write(dir)`` writes every output file.
-        """
-        from zhagen import __version__
-        from zhagen.map_input import map_input
-        from zhagen.mapping import MapParams, build_map
-        from zhagen.store import runs
-
-        p = _map_params(MapParams, params)
-        thesaurus = None
-        if p.thesaurus:
-            from zhagen.text.lexicon import load_thesaurus
-
-            thesaurus = load_thesaurus(p.thesaurus)
-        inp = map_input(
-            self.store, p, self.segmenter, thesaurus=thesaurus, keep_duplicates=keep_duplicates
-        )
-        km = build_map(inp, p)
-        km.summary.update(
-            {
-                "project": os.path.abspath(self.path),
-                "project_sources_sha256": runs.project_fingerprint(self.store),
-                "keep_duplicates": keep_duplicates,
-                "zhagen_version": __version__,
-            }
-        )
-        if record:
-            km.summary["run"] = runs.record_run(self.store, "map", p.to_dict(), km.summary)
-        return km
+    def changes(
+        self, since: int | None = None, *, actor: Actor | None = None, limit: int = 500
+    ) -> ChangeFeed:
+        """The change counter (``.version``) and up to ``limit`` changes after ``since``
+        as ``actor`` may see them: :class:`~zhagen.coding.changes.ChangeFeed`."""
+        return changes(self.store, since, actor=actor, limit=limit)
 
     def runs(self, kind: str | None = None) -> pd.DataFrame:
         """Analysis runs recorded in the project (parameters and summaries as dicts)."""
@@ -345,26 +650,87 @@ class Project(CodingMixin, ReportsMixin):
 
         return export_qdpx(self, path, **options)
 
-    def duplicates(self) -> pd.DataFrame:
-        """Pairs of documents detected as duplicates (same DOI or same title + year)."""
-        docs = self.documents()
-        dup = docs[docs["duplicate_of"].notna()]
-        first = docs.set_index("id")
-        return dup.assign(
-            first_source=[first.at[int(i), "source"] for i in dup["duplicate_of"]],
-            first_record=[first.at[int(i), "record"] for i in dup["duplicate_of"]],
-        )[
-            [
-                "id",
-                "source",
-                "record",
-                "title",
-                "year",
-                "duplicate_of",
-                "first_source",
-                "first_record",
-            ]
-        ]
+    def import_qdc(self, path: str | os.PathLike[str]) -> Any:
+        """Import a REFI-QDA codebook (``.qdc``); codes already there are reused."""
+        from zhagen.qda import import_qdc
+
+        return import_qdc(self, path)
+
+    def export_qdc(self, path: str | os.PathLike[str]) -> int:
+        """Export the code tree as a REFI-QDA codebook (``.qdc``); return how many codes."""
+        from zhagen.qda import export_qdc
+
+        return export_qdc(self, path)
+
+    # -- the flat names of before: one-line aliases, kept for one release ------------------
+    document = _alias("documents", Documents.get)
+    text = _alias("documents", Documents.text)
+    sentences = _alias("documents", Documents.sentences)
+    texts = _alias("documents", Documents.texts)
+    search_text = _alias("documents", Documents.search)
+    problems = _alias("documents", Documents.problems)
+    sources = _alias("documents", Documents.sources)
+    duplicates = _alias("documents", Documents.duplicates)
+    segmenter = _alias("terms", Terms.segmenter)
+    discover_terms = _alias("terms", Terms.discover)
+    decide_terms = _alias("terms", Terms.decide)
+    import_user_dict = _alias("terms", Terms.import_dict)
+    map = _alias("maps", Maps.build)
+    add_code = _alias("codes", Codes.add)
+    rename_code = _alias("codes", Codes.rename)
+    describe_code = _alias("codes", Codes.describe)
+    color_code = _alias("codes", Codes.color)
+    move_code = _alias("codes", Codes.move)
+    set_code_level = _alias("codes", Codes.set_level)
+    merge_codes = _alias("codes", Codes.merge)
+    split_code = _alias("codes", Codes.split)
+    delete_code = _alias("codes", Codes.delete)
+    code_tree = _alias("codes", Codes.tree)
+    coder = _alias("codings", Codings.coder)
+    coders = _alias("codings", Codings.coders)
+    code_span = _alias("codings", Codings.add)
+    code_sentence = _alias("codings", Codings.add_sentence)
+    code_sentences = _alias("codings", Codings.add_sentences)
+    uncode = _alias("codings", Codings.delete)
+    recode = _alias("codings", Codings.recode)
+    coding_context = _alias("codings", Codings.context)
+    cooccurrence = _alias("codings", Codings.cooccurrence)
+    code_document_matrix = _alias("codings", Codings.matrix)
+    add_memo = _alias("memos", Memos.add)
+    edit_memo = _alias("memos", Memos.edit)
+    delete_memo = _alias("memos", Memos.delete)
+    add_relation = _alias("relations", Relations.add)
+    delete_relation = _alias("relations", Relations.delete)
+    storyline = _alias("relations", Relations.storyline)
+    set_storyline = _alias("relations", Relations.set_storyline)
+    coding_tables = _alias("reports", Reports.tables)
+    write_tables = _alias("reports", Reports.write_tables)
+    saturation = _alias("reports", Reports.saturation)
+    agreement = _alias("reports", Reports.agreement)
+
+
+#: Each flat name of before → the noun member it now calls (``project.documents()``,
+#: ``.codes()``, ``.codings()``, ``.memos()`` and ``.relations()`` are the nouns, called).
+def _undo_coder(actor: Actor | None, coder: str | None) -> str | None:
+    """Whose edits an undo or redo may take: with an actor, only theirs."""
+    if actor is None:
+        return coder
+    access.require(actor, "undo", access.Item("history", owner=actor.name))
+    return actor.name
+
+
+FLAT_ALIASES: dict[str, str] = {
+    name: value.alias_of for name, value in vars(Project).items() if hasattr(value, "alias_of")
+}
+
+
+def preload() -> None:
+    """Import what the first coding requests of a server would (pandas, retrieval, spans),
+    so that none of them pays for an import."""
+    import pandas  # noqa: F401
+
+    import zhagen.coding.retrieve  # noqa: F401
+    import zhagen.coding.spans  # noqa: F401
 
 
 def _map_params(cls: Any, params: dict[str, Any]) -> Any:

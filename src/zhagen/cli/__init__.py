@@ -1,7 +1,7 @@
 """The command line: ``zhagen COMMAND ...``. Thin: parse → Project → one call → print.
 
 Errors from the library (:class:`zhagen.ZhagenError`) are turned into one clean line on
-stderr here, in one place; exit codes: 0 ok, 1 nothing could be done, 2 bad usage.
+stderr by :func:`zhagen.cli.common.print_error`, in one place; exit codes: 0 ok, 1 nothing could be done, 2 bad usage.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from zhagen.cli.common import print_error
 from zhagen.errors import ZhagenError
 
 __all__ = ["main", "build_parser"]
@@ -40,8 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except ZhagenError as exc:
-        print(f"zhagen: {exc.message}", file=sys.stderr)
-        return 1
+        return print_error(exc)
     except KeyboardInterrupt:
         print("zhagen: 已中断 / interrupted", file=sys.stderr)
         return 130

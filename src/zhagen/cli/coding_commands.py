@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from zhagen.cli.common import done, open_project
+
 __all__ = ["register"]
 
 FORMATS = ["table", "csv", "json"]
@@ -188,19 +190,8 @@ def _register_notes(sub: Any) -> None:
     p.set_defaults(func=cmd_storyline)
 
 
-def _open(path: str) -> Any:
-    from zhagen.project import Project
-
-    return Project.open(path)
-
-
-def _done(zh: str, en: str) -> int:
-    print(f"{zh} / {en}")
-    return 0
-
-
 def _print(df: Any, fmt: str) -> int:
-    from zhagen.cli.output import print_frame
+    from zhagen.console import print_frame
 
     print_frame(df, fmt)
     return 0
@@ -208,45 +199,45 @@ def _print(df: Any, fmt: str) -> int:
 
 # -- code ----------------------------------------------------------------------------------
 def cmd_code_add(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        cid = project.add_code(
+    with open_project(args.project) as project:
+        cid = project.codes.add(
             args.name,
             parent=args.parent,
             level=args.level,
             description=args.description,
             color=args.color,
         )
-    return _done(f"已创建编码 #{cid}「{args.name}」", f"created code #{cid} '{args.name}'")
+    return done(f"已创建编码 #{cid}「{args.name}」", f"created code #{cid} '{args.name}'")
 
 
 def cmd_code_rename(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        project.rename_code(args.code, args.name)
-    return _done("已重命名", "renamed")
+    with open_project(args.project) as project:
+        project.codes.rename(args.code, args.name)
+    return done("已重命名", "renamed")
 
 
 def cmd_code_describe(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        project.describe_code(args.code, args.text)
-    return _done("已更新内涵", "description set")
+    with open_project(args.project) as project:
+        project.codes.describe(args.code, args.text)
+    return done("已更新内涵", "description set")
 
 
 def cmd_code_color(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        project.color_code(args.code, args.color)
-    return _done("已更新颜色", "colour set")
+    with open_project(args.project) as project:
+        project.codes.color(args.code, args.color)
+    return done("已更新颜色", "colour set")
 
 
 def cmd_code_move(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        project.move_code(args.code, None if args.top else args.parent, level=args.level)
-    return _done("已移动", "moved")
+    with open_project(args.project) as project:
+        project.codes.move(args.code, None if args.top else args.parent, level=args.level)
+    return done("已移动", "moved")
 
 
 def cmd_code_merge(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        project.merge_codes(args.sources, args.into)
-    return _done(f"已合并到「{args.into}」", f"merged into '{args.into}'")
+    with open_project(args.project) as project:
+        project.codes.merge(args.sources, args.into)
+    return done(f"已合并到「{args.into}」", f"merged into '{args.into}'")
 
 
 def cmd_code_split(args: argparse.Namespace) -> int:
@@ -262,24 +253,24 @@ def cmd_code_split(args: argparse.Namespace) -> int:
                 f"「{part}」格式有误；应为 新名称=编号,编号",
                 f"'{part}' is not of the form NAME=ID,ID",
             ) from exc
-    with _open(args.project) as project:
-        new = project.split_code(args.code, parts)
+    with open_project(args.project) as project:
+        new = project.codes.split(args.code, parts)
     listed = ", ".join(f"#{i} {n}" for n, i in new.items())
-    return _done(f"已拆分为 {listed}", f"split into {listed}")
+    return done(f"已拆分为 {listed}", f"split into {listed}")
 
 
 def cmd_code_delete(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        n = project.delete_code(args.code, force=args.force)
-    return _done(
+    with open_project(args.project) as project:
+        n = project.codes.delete(args.code, force=args.force)
+    return done(
         f"已删除 {n['codes']} 个编码、{n['codings']} 条编码记录（可用 zhagen undo 撤销）",
         f"deleted {n['codes']} code(s) and {n['codings']} coding(s) (undo with `zhagen undo`)",
     )
 
 
 def cmd_code_list(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        df = project.codes(coder=args.coder)
+    with open_project(args.project) as project:
+        df = project.codes.frame(coder=args.coder)
     if args.tree:
         for row in df.itertuples(index=False):
             print(f"{'  ' * row.depth}{row.name}  [#{row.id} {row.level_name}] ({row.total})")
@@ -290,34 +281,34 @@ def cmd_code_list(args: argparse.Namespace) -> int:
 
 # -- coding --------------------------------------------------------------------------------
 def cmd_coding_add(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        k = project.code_span(args.doc, args.start, args.end, args.code, coder=args.coder)
-    return _done(f"已编码，编号 #{k}", f"coded as #{k}")
+    with open_project(args.project) as project:
+        k = project.codings.add(args.doc, args.start, args.end, args.code, coder=args.coder)
+    return done(f"已编码，编号 #{k}", f"coded as #{k}")
 
 
 def cmd_coding_sentences(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        ids = project.code_sentences(args.doc, args.idx, args.code, coder=args.coder)
+    with open_project(args.project) as project:
+        ids = project.codings.add_sentences(args.doc, args.idx, args.code, coder=args.coder)
     listed = " ".join(f"#{k}" for k in ids)
-    return _done(f"已编码 {listed}", f"coded {listed}")
+    return done(f"已编码 {listed}", f"coded {listed}")
 
 
 def cmd_coding_delete(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        project.uncode(args.id)
-    return _done(f"已删除编码记录 #{args.id}", f"removed coding #{args.id}")
+    with open_project(args.project) as project:
+        project.codings.delete(args.id)
+    return done(f"已删除编码记录 #{args.id}", f"removed coding #{args.id}")
 
 
 def cmd_coding_recode(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        project.recode(args.id, args.code)
-    return _done(f"已修改编码记录 #{args.id}", f"recoded #{args.id}")
+    with open_project(args.project) as project:
+        project.codings.recode(args.id, args.code)
+    return done(f"已修改编码记录 #{args.id}", f"recoded #{args.id}")
 
 
 def cmd_coding_list(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         if args.context is not None and args.code is not None:
-            df = project.coding_context(
+            df = project.codings.context(
                 code=args.code,
                 coder=args.coder,
                 chars=args.context,
@@ -326,7 +317,7 @@ def cmd_coding_list(args: argparse.Namespace) -> int:
             if args.document is not None:
                 df = df[df["document"] == args.document]
         else:
-            df = project.codings(
+            df = project.codings.frame(
                 code=args.code,
                 document=args.document,
                 coder=args.coder,
@@ -336,75 +327,75 @@ def cmd_coding_list(args: argparse.Namespace) -> int:
 
 
 def cmd_coding_cooccurrence(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        df = project.cooccurrence(coder=args.coder, unit=args.unit)
+    with open_project(args.project) as project:
+        df = project.codings.cooccurrence(coder=args.coder, unit=args.unit)
     return _print(df.reset_index(), args.fmt)
 
 
 def cmd_coding_matrix(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        df = project.code_document_matrix(coder=args.coder)
+    with open_project(args.project) as project:
+        df = project.codings.matrix(coder=args.coder)
     df.columns = [str(c) for c in df.columns]
     return _print(df.reset_index(), args.fmt)
 
 
 # -- memos, relations, storyline, undo, search ---------------------------------------------
 def cmd_memo_add(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        mid = project.add_memo(
+    with open_project(args.project) as project:
+        mid = project.memos.add(
             args.target_type, args.target_id, args.text, title=args.title, coder=args.coder
         )
-    return _done(f"已添加备忘录 #{mid}", f"added memo #{mid}")
+    return done(f"已添加备忘录 #{mid}", f"added memo #{mid}")
 
 
 def cmd_memo_list(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        df = project.memos(args.target_type, args.target_id, coder=args.coder)
+    with open_project(args.project) as project:
+        df = project.memos.frame(args.target_type, args.target_id, coder=args.coder)
     return _print(df, args.fmt)
 
 
 def cmd_relation_add(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        rid = project.add_relation(
+    with open_project(args.project) as project:
+        rid = project.relations.add(
             args.source, args.target, args.type, description=args.description
         )
-    return _done(f"已添加关系 #{rid}", f"added relation #{rid}")
+    return done(f"已添加关系 #{rid}", f"added relation #{rid}")
 
 
 def cmd_relation_list(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        df = project.relations()
+    with open_project(args.project) as project:
+        df = project.relations.frame()
     return _print(df, args.fmt)
 
 
 def cmd_storyline(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         if args.text is None:
-            print(project.storyline())
+            print(project.relations.storyline())
             return 0
-        project.set_storyline(args.text)
-    return _done("已保存故事线", "storyline saved")
+        project.relations.set_storyline(args.text)
+    return done("已保存故事线", "storyline saved")
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         text = project.undo(coder=args.coder)
     if text is None:
         print("没有可撤销的编辑 / nothing to undo")
         return 1
-    return _done("已撤销", f"undone: {text}")
+    return done("已撤销", f"undone: {text}")
 
 
 def cmd_redo(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         text = project.redo(coder=args.coder)
     if text is None:
         print("没有可重做的编辑 / nothing to redo")
         return 1
-    return _done("已重做", f"redone: {text}")
+    return done("已重做", f"redone: {text}")
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
-        df = project.search_text(args.query, regex=args.regex)
+    with open_project(args.project) as project:
+        df = project.documents.search(args.query, regex=args.regex)
     return _print(df, args.fmt)

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from zhagen.cli.common import open_project
+
 __all__ = ["register"]
 
 
@@ -35,6 +37,21 @@ def register(sub: Any) -> None:
     p.add_argument("project")
     p.add_argument("--problems", action="store_true", help="列出导入问题 / list import problems")
     p.add_argument("--duplicates", action="store_true", help="列出重复记录 / list duplicates")
+    p.add_argument("--q", default="", metavar="TEXT",
+                   help="标题、作者、期刊、关键词、摘要或 DOI 含此文本 / text in title, authors, "
+                   "venue, keywords, abstract or DOI")  # fmt: skip
+    p.add_argument("--type", dest="doc_type", default=None, help="文档类型 / document type")
+    p.add_argument("--year", type=int, default=None, help="出版年 / publication year")
+    p.add_argument("--source", default=None,
+                   help="来源文件（编号、路径或文件名）/ source file (id, path or file name)")  # fmt: skip
+    coded = p.add_mutually_exclusive_group()
+    coded.add_argument("--coded", dest="coded", action="store_const", const=True, default=None,
+                       help="只列已编码的文档 / only documents with codings")  # fmt: skip
+    coded.add_argument("--uncoded", dest="coded", action="store_const", const=False,
+                       help="只列未编码的文档 / only documents without codings")  # fmt: skip
+    p.add_argument("--coder", default=None, help="--coded/--uncoded 只看该编码员 / by this coder")
+    p.add_argument("--offset", type=int, default=0, help="跳过前 N 篇 / skip the first N")
+    p.add_argument("--limit", type=int, default=None, help="最多列出 N 篇 / list at most N")
     p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_docs)
 
@@ -80,12 +97,6 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_demo)
 
 
-def _open(path: str) -> Any:
-    from zhagen.project import Project
-
-    return Project.open(path)
-
-
 def cmd_new(args: argparse.Namespace) -> int:
     from zhagen.project import Project
 
@@ -112,7 +123,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         if fr.duplicates:
             print(f"    {fr.duplicates} 条疑似重复 / possible duplicates (docs --duplicates)")
 
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         report = project.add(args.paths, format=args.fmt, workers=args.workers, progress=show)
     n_failed = len(report.failed)
     print(
@@ -123,7 +134,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         problems = [r for r in project.check() if r != "ok"]
     if not problems:
         print(f"{args.project}: 完好 / ok")
@@ -139,46 +150,56 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from zhagen.cli.output import print_frame
+    from zhagen.console import print_frame
 
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         if args.problems:
-            df = project.problems()
+            df = project.documents.problems()
         elif args.duplicates:
-            df = project.duplicates()
+            df = project.documents.duplicates()
         else:
-            df = project.documents().drop(columns=["keywords_by_lang"])
+            page = project.documents.find(
+                args.q,
+                type=args.doc_type,
+                year=args.year,
+                source=int(args.source) if (args.source or "").isdigit() else args.source,
+                coded=args.coded,
+                coder=args.coder,
+                offset=args.offset,
+                limit=args.limit,
+            )
+            df = page.frame().drop(columns=["keywords_by_lang"])
     print_frame(df, args.fmt)
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         if args.sentences:
-            for row in project.sentences(args.doc).itertuples(index=False):
+            for row in project.documents.sentences(args.doc).itertuples(index=False):
                 print(f"[{row.idx}] {row.start}-{row.end}\t{row.text}")
             return 0
-        doc = project.document(args.doc)
+        doc = project.documents.get(args.doc)
         print(f"# {doc['title']}")
         print(f"# {doc['source']} · record {doc['record']} · {doc['type']} · {doc['year'] or ''}")
         print()
-        print(project.text(args.doc, original=args.original))
+        print(project.documents.text(args.doc, original=args.original))
     return 0
 
 
 def cmd_terms(args: argparse.Namespace) -> int:
-    from zhagen.cli.output import print_frame
+    from zhagen.console import print_frame
 
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         if args.import_dict:
-            n = project.import_user_dict(args.import_dict)
+            n = project.terms.import_dict(args.import_dict)
             print(f"已接受 {n} 个词 / accepted {n} words from {args.import_dict}")
             return 0
         if args.accept or args.reject:
-            project.decide_terms(accept=args.accept, reject=args.reject)
+            project.terms.decide(accept=args.accept, reject=args.reject)
             print(f"已记录 / recorded: +{len(args.accept)} -{len(args.reject)}")
             return 0
-        df = project.discover_terms(top=args.top, min_freq=args.min_freq, types=args.types)
+        df = project.terms.discover(top=args.top, min_freq=args.min_freq, types=args.types)
     print_frame(df, args.fmt)
     return 0
 

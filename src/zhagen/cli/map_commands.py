@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from zhagen.cli.common import open_project
 from zhagen.errors import ParameterError
 
 __all__ = ["register"]
@@ -58,8 +59,6 @@ def register(sub: Any) -> None:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from zhagen.project import Project
-
     params = {
         "field": args.field,
         "slice": args.slice,
@@ -84,8 +83,8 @@ def cmd_map(args: argparse.Namespace) -> int:
         params["top"] = args.top
     if args.slice < 1:
         raise ParameterError("--slice 至少为 1", "--slice must be at least 1")
-    with Project.open(args.project) as project:
-        km = project.map(keep_duplicates=args.keep_duplicates, **params)
+    with open_project(args.project) as project:
+        km = project.maps.build(keep_duplicates=args.keep_duplicates, **params)
     files = km.write(args.out)
     s = km.summary
     print(

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from zhagen.cli.common import open_project
 from zhagen.errors import ParameterError
 
 __all__ = ["register", "parse_coder_map"]
@@ -104,18 +105,10 @@ def _project_for_import(path: str) -> Iterator[Any]:
     project.close()
 
 
-def _open(path: str) -> Any:
-    from zhagen.project import Project
-
-    return Project.open(path)
-
-
 def cmd_import_qdpx(args: argparse.Namespace) -> int:
-    from zhagen.qda import import_qdpx
-
     coder_map = parse_coder_map(args.coder_map)
     with _project_for_import(args.project) as project:
-        report = import_qdpx(project, args.file, coder_map=coder_map, coder_from=args.coder_from)
+        report = project.import_qdpx(args.file, coder_map=coder_map, coder_from=args.coder_from)
     print(f"已导入 / imported {args.file} → {args.project}")
     for line in report.lines():
         print(line)
@@ -130,10 +123,8 @@ def cmd_import_qdpx(args: argparse.Namespace) -> int:
 
 
 def cmd_export_qdpx(args: argparse.Namespace) -> int:
-    from zhagen.qda import export_qdpx
-
-    with _open(args.project) as project:
-        r = export_qdpx(project, args.file, coder=args.coder, all_documents=args.all_documents)
+    with open_project(args.project) as project:
+        r = project.export_qdpx(args.file, coder=args.coder, all_documents=args.all_documents)
     print(
         f"已导出 / exported {r.path}: 文档 documents {r.documents}, 编码 codes {r.codes}, "
         f"编码记录 codings {r.codings}, 备忘录 memos {r.memos}, 关系 relations {r.relations}, "
@@ -143,10 +134,8 @@ def cmd_export_qdpx(args: argparse.Namespace) -> int:
 
 
 def cmd_import_qdc(args: argparse.Namespace) -> int:
-    from zhagen.qda import import_qdc
-
     with _project_for_import(args.project) as project:
-        report = import_qdc(project, args.file)
+        report = project.import_qdc(args.file)
     print(
         f"已导入代码本 / imported codebook {args.file}: 新编码 new codes {report.codes}, "
         f"已有 reused {report.codes_reused}"
@@ -157,9 +146,7 @@ def cmd_import_qdc(args: argparse.Namespace) -> int:
 
 
 def cmd_export_qdc(args: argparse.Namespace) -> int:
-    from zhagen.qda import export_qdc
-
-    with _open(args.project) as project:
-        n = export_qdc(project, args.file)
+    with open_project(args.project) as project:
+        n = project.export_qdc(args.file)
     print(f"已导出代码本 / exported codebook {args.file}: {n} 个编码 codes")
     return 0

@@ -6,6 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from zhagen.cli.common import open_project
+from zhagen.console import print_frame
+
 __all__ = ["register"]
 
 
@@ -38,31 +41,21 @@ def register(sub: Any) -> None:
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
-    from zhagen.project import Project
-
-    with Project.open(args.project) as project:
-        tables = project.coding_tables(coder=args.coder)
-        files = project.write_tables(Path(args.out), coder=args.coder, trace=args.trace)
-    from zhagen.report.tables import counts_chain
-
-    if "编码数量" in tables:
-        print(f"编码过程 / coding: {counts_chain(tables['编码数量'])}")
-    for f in files:
+    with open_project(args.project) as project:
+        written = project.reports.write(Path(args.out), coder=args.coder, trace=args.trace)
+    if written.chain is not None:
+        print(f"编码过程 / coding: {written.chain}")
+    for f in written.files:
         print(f"  {f}")
     return 0
 
 
 def cmd_saturation(args: argparse.Namespace) -> int:
-    from zhagen.cli.output import print_frame
-    from zhagen.project import Project
-
-    with Project.open(args.project) as project:
-        rep = project.saturation(
+    with open_project(args.project) as project:
+        rep = project.reports.saturation(
             holdout=args.holdout, seed=args.seed, coder=args.coder, types=args.types
         )
-        runs = project.runs("saturation")
-    held = runs["summary"].iloc[-1]["holdout_documents"]
-    print(f"留出文档 / held-out documents: {', '.join(map(str, held))}")
+    print(f"留出文档 / held-out documents: {', '.join(map(str, rep.holdout_docs))}")
     print_frame(rep.counts, args.fmt)
     if len(rep.new):
         print_frame(rep.new, args.fmt)
@@ -71,11 +64,8 @@ def cmd_saturation(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from zhagen.cli.output import print_frame
-    from zhagen.project import Project
-
-    with Project.open(args.project) as project:
-        res = project.agreement(args.coders, unit=args.unit)
+    with open_project(args.project) as project:
+        res = project.reports.agreement(args.coders, unit=args.unit)
     frame = res.by_code if args.by == "code" else res.by_code_document
     import pandas as pd
 

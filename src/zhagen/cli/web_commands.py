@@ -88,17 +88,16 @@ def _settle() -> None:
     """Import what the first requests would (pandas, the coding library, the JSON models)
     and freeze the heap, so that no request pays for an import or a full collection of
     start-up objects (see :mod:`zhagen.web.timing`)."""
-    import pandas  # noqa: F401
-
-    import zhagen.coding.retrieve  # noqa: F401
-    import zhagen.coding.spans  # noqa: F401
+    from zhagen.project import preload
     from zhagen.web.timing import settle_heap
 
+    preload()
     settle_heap()
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m zhagen.cli.web_commands PROJECT [options]`` (same as ``zhagen serve``)."""
+    from zhagen.cli.common import print_error
     from zhagen.errors import ZhagenError
 
     parser = argparse.ArgumentParser(prog="zhagen serve")
@@ -107,8 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return cmd_serve(args)
     except ZhagenError as exc:
-        print(f"zhagen: {exc.message}", file=sys.stderr)
-        return 1
+        return print_error(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

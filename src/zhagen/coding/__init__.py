@@ -6,14 +6,14 @@
 - :mod:`~zhagen.coding.notes` — memos, relations, the storyline
 - :mod:`~zhagen.coding.retrieve` — DataFrames: codes, codings, context, co-occurrence, search
 - :mod:`~zhagen.coding.history` — undo/redo by row snapshots in the append-only log
-- :mod:`~zhagen.coding.api` — :class:`CodingMixin`, the methods ``Project`` offers
+- :mod:`~zhagen.coding.api` — ``project.codes``, ``.codings``, ``.memos``, ``.relations``
+- :mod:`~zhagen.coding.reports_api` — ``project.reports``: tables, saturation, agreement
 
 >>> from zhagen.coding import LEVELS
 >>> LEVELS[3]
 ('主范畴', 'main category')
 """
 
-from zhagen.coding.api import CodingMixin
 from zhagen.coding.levels import LEVELS, MEMO_TARGETS, RELATION_TYPES, level_name
 
-__all__ = ["CodingMixin", "LEVELS", "MEMO_TARGETS", "RELATION_TYPES", "level_name"]
+__all__ = ["LEVELS", "MEMO_TARGETS", "RELATION_TYPES", "level_name"]

@@ -1,21 +1,23 @@
-"""``CodingMixin``: the grounded-theory coding methods of :class:`zhagen.Project`.
+"""The coding nouns of :class:`zhagen.Project`: ``project.codes``, ``.codings``, ``.memos``
+and ``.relations``.
 
-The mixin needs ``self.store`` (an open :class:`~zhagen.store.db.Store`),
-``self.text(doc_id)``, ``self.sentences(doc_id)`` and ``self.texts()``, which ``Project``
-provides. Every edit is one transaction with one undoable log entry; every retrieval takes
-``coder=`` for blind coding. A ``code`` argument is an id or a unique name.
+Each is a small collection over the project's store: called, it returns its table as a
+DataFrame (``project.codes()``); its methods add, change and query. Every edit is one
+transaction with one undoable log entry; every retrieval takes ``coder=`` for blind coding.
+A ``code`` argument is an id or a unique name.
 
 >>> import tempfile, os, pathlib
 >>> from zhagen.project import Project
->>> P = Project
 >>> tmp = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (tmp / "a.txt").write_text("企业是创新主体。政府提供政策支持。", encoding="utf-8")
->>> project = P.create(tmp / "study.zhagen")
+>>> project = Project.create(tmp / "study.zhagen")
 >>> _ = project.add(tmp / "a.txt")
->>> concept = project.add_code("政策支持")
->>> coding = project.code_sentence(1, 1, concept, coder="甲")
+>>> concept = project.codes.add("政策支持")
+>>> coding = project.codings.add_sentence(1, 1, concept, coder="甲")
 >>> project.codings(coder="甲")[["code_name", "text"]].values.tolist()
 [['政策支持', '政府提供政策支持。']]
+>>> project.codes.find_or_add("政策支持") == (concept, False)
+True
 >>> print(project.undo())
 编码文档 #1 [8, 17) 为「政策支持」 / code document #1 [8, 17) as '政策支持'
 >>> len(project.codings())
@@ -24,13 +26,13 @@ provides. Every edit is one transaction with one undoable log entry; every retri
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
-from zhagen.coding import access, engine, history, notes, retrieve, spans
+from zhagen.coding import access, engine, notes, retrieve, spans
 from zhagen.coding.access import Actor
-from zhagen.coding.changes import ChangeFeed, changes
 from zhagen.coding.engine import CodeRef
+from zhagen.coding.levels import LEVELS, MEMO_TARGETS, RELATION_TYPES
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
 from zhagen.store import notes as qn
@@ -40,22 +42,59 @@ if TYPE_CHECKING:
 
     from zhagen.store.db import Store
 
-__all__ = ["CodingMixin"]
+__all__ = ["Codes", "Codings", "Memos", "Relations", "CODING_COLUMNS", "DocumentSource"]
+
+#: Columns of :meth:`Codings.frame` and of the dicts of :meth:`Codings.of_document`.
+CODING_COLUMNS = list(retrieve.CODING_COLUMNS)
 
 
-class CodingMixin:
-    """Codes, codings, memos, relations, retrieval and undo/redo for a project."""
+class DocumentSource(Protocol):
+    """What the coding nouns need of a project's documents (``project.documents``)."""
 
     store: Store
 
-    if TYPE_CHECKING:
+    def text(self, doc_id: int, *, original: bool = False) -> str: ...
+    def sentences(self, doc_id: int) -> pd.DataFrame: ...
+    def ids(self, *, types: Iterable[str] | None = None) -> list[int]: ...
 
-        def text(self, doc_id: int, *, original: bool = False) -> str: ...
-        def sentences(self, doc_id: int) -> pd.DataFrame: ...
-        def texts(self) -> Iterator[tuple[int, str]]: ...
 
-    # -- the code tree -----------------------------------------------------------------
-    def add_code(
+class _Noun:
+    """A collection of one kind of thing in a project (a view of its store, not a copy)."""
+
+    def __init__(self, documents: DocumentSource) -> None:
+        self._docs = documents
+        self._store = documents.store
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._store.path!s}>"
+
+
+class Codes(_Noun):
+    """The code tree: ``project.codes()`` is every code in tree order as a DataFrame."""
+
+    #: Level → (Chinese, English) name: 1 初始概念 … 4 核心范畴.
+    LEVELS = LEVELS
+
+    def __call__(self, *, coder: str | None = None) -> pd.DataFrame:
+        """Same as :meth:`frame`."""
+        return self.frame(coder=coder)
+
+    def frame(self, *, coder: str | None = None) -> pd.DataFrame:
+        """All codes in tree order: id, name, parent, level, level_name, description, color,
+        count (own codings), total (with descendants), position, depth, path, created,
+        modified. ``coder=`` counts one coder's codings only."""
+        return retrieve.codes_frame(self._store, coder=coder)
+
+    def tree(self, *, coder: str | None = None) -> list[dict[str, Any]]:
+        """The code tree as nested dicts (each with ``children``)."""
+        return retrieve.code_tree(self._store, coder=coder)
+
+    def get(self, code: CodeRef) -> dict[str, Any]:
+        """One code's row (id, name, parent_id, level, description, color, position, created,
+        modified) by id or unique name; ParameterError when there is none."""
+        return dict(engine.resolve_code(self._store, code))
+
+    def add(
         self,
         name: str,
         *,
@@ -81,12 +120,13 @@ class CodingMixin:
 
         Examples
         --------
-        >>> cat = project.add_code("政策环境", level=2)  # doctest: +SKIP
-        >>> project.add_code("财政补贴", parent=cat)  # doctest: +SKIP
+        >>> cat = project.codes.add("政策环境", level=2)  # doctest: +SKIP
+        >>> project.codes.get(project.codes.add("财政补贴", parent=cat))["level"]  # doctest: +SKIP
+        1
         """
         access.require(actor, "add", access.Item("code"))
         return engine.add_code(
-            self.store,
+            self._store,
             name,
             parent=parent,
             level=level,
@@ -95,22 +135,49 @@ class CodingMixin:
             actor=_name(actor),
         )
 
-    def rename_code(self, code: CodeRef, name: str, *, actor: Actor | None = None) -> None:
-        """Rename a code (``project.rename_code("旧名", "新名")``)."""
-        access.require(actor, "add", access.Item("code"))
-        engine.rename_code(self.store, code, name, actor=_name(actor))
+    def find_or_add(
+        self,
+        name: str,
+        *,
+        parent: CodeRef | None = None,
+        level: int | None = None,
+        description: str = "",
+        color: str | None = None,
+        actor: Actor | None = None,
+    ) -> tuple[int, bool]:
+        """The code ``name`` under ``parent`` and whether it was created now (one
+        transaction: two writers asking for the same new code get the same code).
 
-    def describe_code(self, code: CodeRef, text: str, *, actor: Actor | None = None) -> None:
+        >>> project.codes.find_or_add("政策环境")  # doctest: +SKIP
+        (12, False)
+        """
+        access.require(actor, "add", access.Item("code"))
+        return engine.find_or_add_code(
+            self._store,
+            name,
+            parent=parent,
+            level=level,
+            description=description,
+            color=color,
+            actor=_name(actor),
+        )
+
+    def rename(self, code: CodeRef, name: str, *, actor: Actor | None = None) -> None:
+        """Rename a code (``project.codes.rename("旧名", "新名")``)."""
+        access.require(actor, "add", access.Item("code"))
+        engine.rename_code(self._store, code, name, actor=_name(actor))
+
+    def describe(self, code: CodeRef, text: str, *, actor: Actor | None = None) -> None:
         """Set a code's description, its 内涵 in the axial coding table."""
         access.require(actor, "add", access.Item("code"))
-        engine.describe_code(self.store, code, text, actor=_name(actor))
+        engine.describe_code(self._store, code, text, actor=_name(actor))
 
-    def color_code(self, code: CodeRef, color: str, *, actor: Actor | None = None) -> None:
+    def color(self, code: CodeRef, color: str, *, actor: Actor | None = None) -> None:
         """Set a code's colour, ``#rrggbb``."""
         access.require(actor, "add", access.Item("code"))
-        engine.color_code(self.store, code, color, actor=_name(actor))
+        engine.color_code(self._store, code, color, actor=_name(actor))
 
-    def move_code(
+    def move(
         self,
         code: CodeRef,
         new_parent: CodeRef | None,
@@ -120,15 +187,16 @@ class CodingMixin:
     ) -> None:
         """Move a code under ``new_parent`` (None: top level), optionally with a new level.
 
-        Refused when it would make a cycle or break ``parent.level > child.level``.
+        Refused when it would make a cycle or break ``parent.level > child.level``;
+        ``actor`` as for :meth:`merge`.
         """
-        engine.move_code(self.store, code, new_parent, level=level, by=actor)
+        engine.move_code(self._store, code, new_parent, level=level, by=actor)
 
-    def set_code_level(self, code: CodeRef, level: int, *, actor: Actor | None = None) -> None:
+    def set_level(self, code: CodeRef, level: int, *, actor: Actor | None = None) -> None:
         """Change a code's level (its parent must stay higher, its children lower)."""
-        engine.set_level(self.store, code, level, by=actor)
+        engine.set_level(self._store, code, level, by=actor)
 
-    def merge_codes(
+    def merge(
         self, sources: CodeRef | Sequence[CodeRef], into: CodeRef, *, actor: Actor | None = None
     ) -> int:
         """Merge codes into ``into``: codings (duplicates collapse), children, relations and
@@ -136,9 +204,9 @@ class CodingMixin:
 
         ``actor``: a coder may merge only codes whose codings and memos are all theirs
         (:mod:`zhagen.coding.access`); None: no check (the project file's holder)."""
-        return engine.merge_codes(self.store, sources, into, by=actor)
+        return engine.merge_codes(self._store, sources, into, by=actor)
 
-    def split_code(
+    def split(
         self,
         code: CodeRef,
         names_or_mapping: Mapping[str, Iterable[int]] | Sequence[str],
@@ -150,50 +218,77 @@ class CodingMixin:
         ``{"新名": [coding ids], ...}`` moves those codings of ``code``; a list of names
         creates empty siblings. Returns name → new id.
         """
-        return engine.split_code(self.store, code, names_or_mapping, by=actor)
+        return engine.split_code(self._store, code, names_or_mapping, by=actor)
 
-    def delete_code(
+    def delete(
         self, code: CodeRef, *, force: bool = False, actor: Actor | None = None
     ) -> dict[str, int]:
         """Delete a code. Without ``force``, a code with codings or children is refused and
         the message says how many; with it they are deleted too. Undoable. ``actor``: as
-        for :meth:`merge_codes`."""
-        return engine.delete_code(self.store, code, force=force, by=actor)
+        for :meth:`merge`."""
+        return engine.delete_code(self._store, code, force=force, by=actor)
 
-    def codes(self, *, coder: str | None = None) -> pd.DataFrame:
-        """All codes in tree order: id, name, parent, level, level_name, description, color,
-        count (own codings), total (with descendants), position, depth, path, created,
-        modified. ``coder=`` counts one coder's codings only."""
-        return retrieve.codes_frame(self.store, coder=coder)
 
-    def code_tree(self, *, coder: str | None = None) -> list[dict[str, Any]]:
-        """The code tree as nested dicts (each with ``children``)."""
-        return retrieve.code_tree(self.store, coder=coder)
+class Codings(_Noun):
+    """Coded spans: ``project.codings(code=, document=, coder=)`` is a DataFrame of them."""
 
-    # -- coders and codings --------------------------------------------------------------
-    def coder(self, name: str) -> int:
-        """The id of coder ``name``, created on first use."""
-        return engine.coder(self.store, name)
+    def __call__(
+        self,
+        *,
+        code: CodeRef | Sequence[CodeRef] | None = None,
+        document: int | None = None,
+        coder: str | None = None,
+        with_descendants: bool = False,
+    ) -> pd.DataFrame:
+        """Same as :meth:`frame`."""
+        return self.frame(
+            code=code, document=document, coder=coder, with_descendants=with_descendants
+        )
 
-    def coders(self) -> pd.DataFrame:
-        """Coders: id, name, created."""
-        import pandas as pd
+    def frame(
+        self,
+        *,
+        code: CodeRef | Sequence[CodeRef] | None = None,
+        document: int | None = None,
+        coder: str | None = None,
+        with_descendants: bool = False,
+    ) -> pd.DataFrame:
+        """Codings: id, document, start, end, code, code_name, coder, created, text (the
+        coded span), level; filtered by code(s), document and coder."""
+        return retrieve.codings_frame(
+            self._store,
+            self._docs.text,
+            code=code,
+            document=document,
+            coder=coder,
+            with_descendants=with_descendants,
+        )
 
-        rows = [dict(r) for r in q.coder_rows(self.store)]
-        return pd.DataFrame(rows, columns=["id", "name", "created"])
+    def of_document(self, document: int, *, coder: str | None = None) -> list[dict[str, Any]]:
+        """A document's codings (``coder``'s only when given) as dicts of
+        :data:`CODING_COLUMNS`, without pandas; ParameterError if there is no such document."""
+        if not q.document_exists(self._store, int(document)):
+            raise ParameterError(
+                f"没有编号为 {document} 的文档；用 zhagen docs 查看编号",
+                f"no document with id {document}; list ids with `zhagen docs`",
+            )
+        rows = retrieve.coding_tuples(
+            self._store, self._docs.text, document=int(document), coder=coder
+        )
+        return [dict(zip(CODING_COLUMNS, r, strict=True)) for r in rows]
 
-    def code_span(
-        self, doc: int, start: int, end: int, code: CodeRef, *, coder: str = "default"
-    ) -> int:
+    def add(self, doc: int, start: int, end: int, code: CodeRef, *, coder: str = "default") -> int:
         """Code ``[start, end)`` (code points of ``text(doc)``, end exclusive); return the
         coding id. The document's text is frozen from then on.
 
-        >>> project.code_span(1, 0, 2, "主体", coder="甲")  # doctest: +SKIP
+        >>> project.codings.add(1, 0, 2, "主体", coder="甲")  # doctest: +SKIP
         """
-        return spans.code_span(self.store, doc, start, end, code, coder=coder, text_of=self.text)
+        return spans.code_span(
+            self._store, doc, start, end, code, coder=coder, text_of=self._docs.text
+        )
 
     def _sentence_spans(self, doc: int, idxs: Sequence[int]) -> list[tuple[int, int]]:
-        sents = self.sentences(int(doc))
+        sents = self._docs.sentences(int(doc))
         out = []
         for i in idxs:
             n = engine.as_int(i)
@@ -208,67 +303,40 @@ class CodingMixin:
             out.append((int(row["start"]), int(row["end"])))
         return out
 
-    def code_sentence(self, doc: int, idx: int, code: CodeRef, *, coder: str = "default") -> int:
+    def add_sentence(self, doc: int, idx: int, code: CodeRef, *, coder: str = "default") -> int:
         """Code sentence ``idx`` (原始语句, from 0) of a document; return the coding id."""
-        return self.code_sentences(doc, [idx], code, coder=coder)[0]
+        return self.add_sentences(doc, [idx], code, coder=coder)[0]
 
-    def code_sentences(
+    def add_sentences(
         self, doc: int, idxs: Iterable[int], code: CodeRef, *, coder: str = "default"
     ) -> list[int]:
         """Code several sentences of a document with one code, as one edit."""
         found = self._sentence_spans(doc, list(idxs))
-        return spans.code_spans(self.store, doc, found, code, coder=coder, text_of=self.text)
+        return spans.code_spans(self._store, doc, found, code, coder=coder, text_of=self._docs.text)
 
-    def uncode(self, coding_id: int, *, actor: Actor | None = None) -> None:
+    def delete(self, coding_id: int, *, actor: Actor | None = None) -> None:
         """Remove a coding (undoable); ``actor`` must own it (or be the owner)."""
         if actor is not None:  # without one, the engine says what is missing
-            self.check_coding(coding_id, "change", actor)
-        spans.uncode(self.store, coding_id, actor=_name(actor))
+            self.check(coding_id, "change", actor)
+        spans.uncode(self._store, coding_id, actor=_name(actor))
 
     def recode(self, coding_id: int, code: CodeRef, *, actor: Actor | None = None) -> None:
-        """Give a coding another code (undoable); ``actor`` as for :meth:`uncode`."""
+        """Give a coding another code (undoable); ``actor`` as for :meth:`delete`."""
         if actor is not None:  # without one, the engine says what is missing
-            self.check_coding(coding_id, "change", actor)
-        spans.recode(self.store, coding_id, code, actor=_name(actor))
+            self.check(coding_id, "change", actor)
+        spans.recode(self._store, coding_id, code, actor=_name(actor))
 
-    def check_coding(self, coding_id: int, action: str, actor: Actor | None) -> str:
+    def check(self, coding_id: int, action: str, actor: Actor | None) -> str:
         """The coder of a coding, if ``actor`` may ``action`` it (one-row lookup); raises
         :class:`~zhagen.coding.access.NotFound` for a missing or hidden coding and
         :class:`~zhagen.coding.access.AccessDenied` otherwise."""
-        owner = q.coding_owner(self.store, int(coding_id))
+        owner = q.coding_owner(self._store, int(coding_id))
         if owner is None:
             raise access.not_found("coding", coding_id)
         access.require(actor, action, access.Item("coding", int(coding_id), owner))
         return owner
 
-    def check_memo(self, memo_id: int, action: str, actor: Actor | None) -> str | None:
-        """The coder of a memo (None: shared), if ``actor`` may ``action`` it."""
-        found = qn.memo_owner(self.store, int(memo_id))
-        if found is None:
-            raise access.not_found("memo", memo_id)
-        access.require(actor, action, access.Item("memo", int(memo_id), found[0]))
-        return found[0]
-
-    def codings(
-        self,
-        *,
-        code: CodeRef | Sequence[CodeRef] | None = None,
-        document: int | None = None,
-        coder: str | None = None,
-        with_descendants: bool = False,
-    ) -> pd.DataFrame:
-        """Codings: id, document, start, end, code, code_name, coder, created, text (the
-        coded span), level; filtered by code(s), document and coder."""
-        return retrieve.codings_frame(
-            self.store,
-            self.text,
-            code=code,
-            document=document,
-            coder=coder,
-            with_descendants=with_descendants,
-        )
-
-    def coding_context(
+    def context(
         self,
         coding: int | None = None,
         *,
@@ -278,10 +346,10 @@ class CodingMixin:
         with_descendants: bool = False,
     ) -> pd.DataFrame:
         """A coding (by id) or all codings of ``code=`` with ``chars`` characters of context:
-        the columns of :meth:`codings` plus before, after, context (``before【text】after``)."""
+        the columns of :meth:`frame` plus before, after, context (``before【text】after``)."""
         return retrieve.context_frame(
-            self.store,
-            self.text,
+            self._store,
+            self._docs.text,
             coding=coding,
             code=code,
             coder=coder,
@@ -292,23 +360,63 @@ class CodingMixin:
     def cooccurrence(self, *, coder: str | None = None, unit: str = "overlap") -> pd.DataFrame:
         """Code × code co-occurrence: ``unit`` is overlap (of spans), sentence or document."""
         return retrieve.cooccurrence(
-            self.store, coder=coder, unit=unit, sentences_of=self._sentence_list
+            self._store, coder=coder, unit=unit, sentences_of=self._sentence_list
         )
 
     def _sentence_list(self, doc: int) -> list[tuple[int, int]]:
-        df = self.sentences(doc)
+        df = self._docs.sentences(doc)
         return list(zip(df["start"].tolist(), df["end"].tolist(), strict=True))
 
-    def code_document_matrix(self, *, coder: str | None = None) -> pd.DataFrame:
+    def matrix(self, *, coder: str | None = None) -> pd.DataFrame:
         """Codes × documents: number of codings."""
-        return retrieve.code_document_matrix(self.store, coder=coder)
+        return retrieve.code_document_matrix(self._store, coder=coder)
 
-    def search_text(self, query: str, *, regex: bool = False) -> pd.DataFrame:
-        """Find text in every document: document, start, end (code points), text, context."""
-        return retrieve.search_text(self.texts(), query, regex=regex)
+    def coder(self, name: str) -> int:
+        """The id of coder ``name``, created on first use."""
+        return engine.coder(self._store, name)
 
-    # -- memos, relations, storyline -----------------------------------------------------
-    def add_memo(
+    def coders(self) -> pd.DataFrame:
+        """Coders: id, name, created."""
+        import pandas as pd
+
+        rows = [dict(r) for r in q.coder_rows(self._store)]
+        return pd.DataFrame(rows, columns=["id", "name", "created"])
+
+
+class Memos(_Noun):
+    """Memos on the project, a document, a code, a coding or a relation."""
+
+    #: What a memo may be attached to.
+    TARGETS = MEMO_TARGETS
+
+    def __call__(
+        self, target_type: str | None = None, target_id: Any = None, *, coder: str | None = None
+    ) -> pd.DataFrame:
+        """Same as :meth:`frame`."""
+        return self.frame(target_type, target_id, coder=coder)
+
+    def frame(
+        self, target_type: str | None = None, target_id: Any = None, *, coder: str | None = None
+    ) -> pd.DataFrame:
+        """Memos: id, target_type, target_id, title, text, coder, created, modified."""
+        import pandas as pd
+
+        store = self._store
+        tid = target_id
+        if target_type is not None and target_id is not None:
+            tid = notes.resolve_target(store, target_type, target_id)
+        rows = qn.memo_rows(
+            store,
+            target_type=target_type,
+            target_id=tid,
+            coder_id=retrieve.coder_filter(store, coder),
+        )
+        cols = ["id", "target_type", "target_id", "title", "text", "coder", "created", "modified"]
+        df = pd.DataFrame([[r[c] for c in cols] for r in rows], columns=cols)
+        df["target_id"] = df["target_id"].astype("Int64")
+        return df
+
+    def add(
         self,
         target_type: str,
         target_id: Any,
@@ -319,9 +427,9 @@ class CodingMixin:
     ) -> int:
         """Write a memo on 'project' (target_id None), 'document', 'code', 'coding' or
         'relation'; return its id."""
-        return notes.add_memo(self.store, target_type, target_id, text, title=title, coder=coder)
+        return notes.add_memo(self._store, target_type, target_id, text, title=title, coder=coder)
 
-    def edit_memo(
+    def edit(
         self,
         memo_id: int,
         *,
@@ -331,116 +439,68 @@ class CodingMixin:
     ) -> None:
         """Change a memo's text and/or title (``actor``: must be its coder, or the owner)."""
         if actor is not None:  # without one, the engine says what is missing
-            self.check_memo(memo_id, "change", actor)
-        notes.edit_memo(self.store, memo_id, text=text, title=title, actor=_name(actor))
+            self.check(memo_id, "change", actor)
+        notes.edit_memo(self._store, memo_id, text=text, title=title, actor=_name(actor))
 
-    def delete_memo(self, memo_id: int, *, actor: Actor | None = None) -> None:
-        """Delete a memo (undoable; ``actor`` as for :meth:`edit_memo`)."""
+    def delete(self, memo_id: int, *, actor: Actor | None = None) -> None:
+        """Delete a memo (undoable; ``actor`` as for :meth:`edit`)."""
         if actor is not None:  # without one, the engine says what is missing
-            self.check_memo(memo_id, "change", actor)
-        notes.delete_memo(self.store, memo_id, actor=_name(actor))
+            self.check(memo_id, "change", actor)
+        notes.delete_memo(self._store, memo_id, actor=_name(actor))
 
-    def memos(
-        self,
-        target_type: str | None = None,
-        target_id: Any = None,
-        *,
-        coder: str | None = None,
-    ) -> pd.DataFrame:
-        """Memos: id, target_type, target_id, title, text, coder, created, modified."""
-        import pandas as pd
+    def check(self, memo_id: int, action: str, actor: Actor | None) -> str | None:
+        """The coder of a memo (None: shared), if ``actor`` may ``action`` it."""
+        found = qn.memo_owner(self._store, int(memo_id))
+        if found is None:
+            raise access.not_found("memo", memo_id)
+        access.require(actor, action, access.Item("memo", int(memo_id), found[0]))
+        return found[0]
 
-        tid = target_id
-        if target_type is not None and target_id is not None:
-            tid = notes.resolve_target(self.store, target_type, target_id)
-        rows = qn.memo_rows(
-            self.store,
-            target_type=target_type,
-            target_id=tid,
-            coder_id=retrieve.coder_filter(self.store, coder),
-        )
-        cols = ["id", "target_type", "target_id", "title", "text", "coder", "created", "modified"]
-        df = pd.DataFrame([[r[c] for c in cols] for r in rows], columns=cols)
-        df["target_id"] = df["target_id"].astype("Int64")
-        return df
 
-    def add_relation(
-        self,
-        source_code: CodeRef,
-        target_code: CodeRef,
-        type: str,
-        *,
-        description: str = "",  # noqa: A002
-    ) -> int:
-        """Relate two codes (因果条件, 情境, 中介条件, 行动策略, 结果 or free text)."""
-        return notes.add_relation(
-            self.store, source_code, target_code, type, description=description
-        )
+class Relations(_Noun):
+    """Relations between codes (axial coding) and the storyline (selective coding)."""
 
-    def relations(self) -> pd.DataFrame:
+    #: The paradigm model's relation types (any other text is allowed too).
+    TYPES = RELATION_TYPES
+
+    def __call__(self) -> pd.DataFrame:
+        """Same as :meth:`frame`."""
+        return self.frame()
+
+    def frame(self) -> pd.DataFrame:
         """Relations: id, source, source_name, target, target_name, type, description."""
         import pandas as pd
 
-        cols = [
-            "id",
-            "source",
-            "source_name",
-            "target",
-            "target_name",
-            "type",
-            "description",
-            "created",
-        ]
-        rows = [list(r) for r in qn.relation_rows(self.store)]
+        cols = ["id", "source", "source_name", "target", "target_name", "type", "description",
+                "created"]  # fmt: skip
+        rows = [list(r) for r in qn.relation_rows(self._store)]
         return pd.DataFrame(rows, columns=cols)
 
-    def delete_relation(self, relation_id: int, *, actor: Actor | None = None) -> None:
+    def add(
+        self,
+        source_code: CodeRef,
+        target_code: CodeRef,
+        type: str,  # noqa: A002 - the relation's type, as in REFI-QDA
+        *,
+        description: str = "",
+    ) -> int:
+        """Relate two codes (因果条件, 情境, 中介条件, 行动策略, 结果 or free text)."""
+        return notes.add_relation(
+            self._store, source_code, target_code, type, description=description
+        )
+
+    def delete(self, relation_id: int, *, actor: Actor | None = None) -> None:
         """Delete a relation (undoable)."""
         access.require(actor, "add", access.Item("relation", relation_id))
-        notes.delete_relation(self.store, relation_id, actor=_name(actor))
-
-    def set_storyline(self, text: str) -> None:
-        """Write the storyline (故事线) of the selective coding."""
-        notes.set_storyline(self.store, text)
+        notes.delete_relation(self._store, relation_id, actor=_name(actor))
 
     def storyline(self) -> str:
         """The storyline text ('' when none)."""
-        return notes.storyline(self.store)
+        return notes.storyline(self._store)
 
-    # -- undo / redo ---------------------------------------------------------------------
-    def undo(self, *, coder: str | None = None, actor: Actor | None = None) -> str | None:
-        """Undo the newest coding edit (of ``coder``, if given: coders coding blind undo
-        only their own codings and memos); return its description (None: nothing to undo).
-        Code-tree edits made without an actor have coder ``""``. With ``actor``: only that
-        actor's own edits, whatever ``coder`` says (rule 4 of :mod:`~zhagen.coding.access`)."""
-        if actor is not None:
-            access.require(actor, "undo", access.Item("history", owner=actor.name))
-            coder = actor.name
-        return history.undo(self.store, coder=coder)
-
-    def redo(self, *, coder: str | None = None, actor: Actor | None = None) -> str | None:
-        """Redo the edit undone most recently (of ``coder``, if given; with ``actor``: of
-        that actor only); return its description (None: nothing to redo)."""
-        if actor is not None:
-            access.require(actor, "undo", access.Item("history", owner=actor.name))
-            coder = actor.name
-        return history.redo(self.store, coder=coder)
-
-    def history(self, limit: int | None = 20, *, actor: Actor | None = None) -> pd.DataFrame:
-        """Undoable edits, newest first: log_id, ts, actor, action, description, undone
-        (coding blind, ``actor`` sees only their own)."""
-        import pandas as pd
-
-        cols = ["log_id", "ts", "actor", "action", "description", "undone"]
-        rows = history.history(self.store, limit, actor=actor)
-        return pd.DataFrame(rows, columns=cols)
-
-    def changes(
-        self, since: int | None = None, *, actor: Actor | None = None, limit: int = 500
-    ) -> ChangeFeed:
-        """The change counter (``.version``) and up to ``limit`` changes after ``since``
-        as ``actor`` may see them: :class:`~zhagen.coding.changes.ChangeFeed`."""
-        return changes(self.store, since, actor=actor, limit=limit)
+    def set_storyline(self, text: str) -> None:
+        """Write the storyline (故事线) of the selective coding."""
+        notes.set_storyline(self._store, text)
 
 
 def _name(actor: Actor | None) -> str:

@@ -42,6 +42,7 @@ __all__ = [
     "coder",
     "ensure_coder",
     "add_code",
+    "find_or_add_code",
     "rename_code",
     "describe_code",
     "color_code",
@@ -216,9 +217,46 @@ def add_code(
     actor: str = "",
 ) -> int:
     """Create a code; its level defaults to the parent's level − 1, or 1 at the top."""
+    return _add_code(store, name, parent, level, description, color, actor, exist_ok=False)[0]
+
+
+def find_or_add_code(
+    store: Store,
+    name: str,
+    *,
+    parent: CodeRef | None = None,
+    level: int | None = None,
+    description: str = "",
+    color: str | None = None,
+    actor: str = "",
+) -> tuple[int, bool]:
+    """The code named ``name`` under ``parent`` (None: the top level) and whether it was
+    created now: an existing code of that name there is returned as it is.
+
+    Looking and creating are one transaction, so two writers asking for the same new code
+    at once get one code, not a duplicate-name error for the second.
+    """
+    return _add_code(store, name, parent, level, description, color, actor, exist_ok=True)
+
+
+def _add_code(
+    store: Store,
+    name: str,
+    parent: CodeRef | None,
+    level: int | None,
+    description: str,
+    color: str | None,
+    actor: str,
+    *,
+    exist_ok: bool,
+) -> tuple[int, bool]:
     name = _name(name)
     with edit(store, "code.add", "", actor=actor) as e:
         prow = None if parent is None else resolve_code(store, parent)
+        if exist_ok:
+            found = q.sibling_named(store, None if prow is None else int(prow["id"]), name)
+            if found is not None:
+                return int(found), False
         if level is None:
             level = 1 if prow is None else prow["level"] - 1
             if level < MIN_LEVEL:
@@ -243,7 +281,7 @@ def add_code(
         e.created("codes", cid)
         e.payload = {"id": cid, "name": name, "parent": pid, "level": level}
         e.description = f"添加编码「{name}」 / add code '{name}'"
-    return cid
+    return cid, True
 
 
 def _update(

@@ -1,4 +1,4 @@
-"""``ReportsMixin``: paper tables, saturation and agreement for :class:`zhagen.Project`.
+"""``project.reports``: paper tables, saturation and agreement for :class:`zhagen.Project`.
 
 Thin glue: each method gathers the project's DataFrames and calls one pure function of
 :mod:`zhagen.report.tables`, :mod:`zhagen.coding.saturation` or
@@ -7,6 +7,7 @@ Thin glue: each method gathers the project's DataFrames and calls one pure funct
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,41 +17,92 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from zhagen.coding.agreement import Agreement
+    from zhagen.coding.api import Codes, Codings, DocumentSource, Relations
     from zhagen.coding.saturation import Saturation
 
-__all__ = ["ReportsMixin"]
+__all__ = ["Reports", "WrittenTables"]
 
 
-class ReportsMixin:
-    """Needs ``store``, ``codes()``, ``codings()``, ``relations()``, ``sentences()``,
-    ``text()``, ``storyline()`` and ``documents()`` (``Project`` provides them)."""
+@dataclass(frozen=True)
+class WrittenTables:
+    """What :meth:`Reports.write` made: the files, the tables in them and the coding
+    process in one line (初始概念 → … → 核心范畴 counts; None without the counts table)."""
 
-    store: Any
+    files: list[Path]
+    tables: dict[str, pd.DataFrame]
+    chain: str | None
+
+
+class Reports:
+    """``project.reports``: the paper tables, the saturation test and inter-coder agreement."""
+
+    def __init__(
+        self, documents: DocumentSource, codes: Codes, codings: Codings, relations: Relations
+    ) -> None:
+        self._docs = documents
+        self._codes = codes
+        self._codings = codings
+        self._relations = relations
+
+    def __repr__(self) -> str:
+        return f"<Reports of {self._docs.store.path!s}>"
 
     def _sentences_of(self, docs: Any) -> dict[int, pd.DataFrame]:
-        return {int(d): self.sentences(int(d)) for d in sorted(set(docs))}  # type: ignore[attr-defined]
+        return {int(d): self._docs.sentences(int(d)) for d in sorted(set(docs))}
 
-    def coding_tables(self, *, coder: str | None = None) -> dict[str, pd.DataFrame]:
+    def tables(self, *, coder: str | None = None) -> dict[str, pd.DataFrame]:
         """The paper tables (open coding, axial, relations, counts per level) as DataFrames."""
         from zhagen.report.tables import coding_tables
 
-        codings = self.codings(coder=coder)  # type: ignore[attr-defined]
+        codings = self._codings.frame(coder=coder)
         return coding_tables(
-            self.codes(),  # type: ignore[attr-defined]
+            self._codes.frame(),
             codings,
-            self.relations(),  # type: ignore[attr-defined]
+            self._relations.frame(),
             sentences=self._sentences_of(codings["document"]),
             coder=coder,
         )
 
+    def write(
+        self, out_dir: str | Path, *, coder: str | None = None, trace: bool = False
+    ) -> WrittenTables:
+        """Compute the tables once and write ``coding_tables.xlsx`` and
+        ``coding_tables.docx`` (三线表) into ``out_dir``."""
+        from zhagen.report.tables import write_tables
+
+        tables = self.tables(coder=coder)
+        storyline = self._relations.storyline() or None
+        files = write_tables(tables, out_dir, storyline=storyline, trace=trace)
+        return WrittenTables(list(files), tables, self.chain(tables))
+
     def write_tables(
         self, out_dir: str | Path, *, coder: str | None = None, trace: bool = False
     ) -> list[Path]:
-        """Write ``coding_tables.xlsx`` and ``coding_tables.docx`` (三线表) into ``out_dir``."""
-        from zhagen.report.tables import write_tables
+        """The files :meth:`write` writes (``coding_tables.xlsx``, ``coding_tables.docx``)."""
+        return self.write(out_dir, coder=coder, trace=trace).files
 
-        tables = self.coding_tables(coder=coder)
-        return write_tables(tables, out_dir, storyline=self.storyline() or None, trace=trace)  # type: ignore[attr-defined]
+    @staticmethod
+    def layout(name: str, columns: list[str]) -> tuple[str, list[str]]:
+        """The caption of table ``name`` and the columns a reader sees first (all of
+        ``columns`` for a table without a paper layout)."""
+        from zhagen.report.tables import CAPTIONS, DISPLAY
+
+        return CAPTIONS.get(name, name), DISPLAY.get(name, list(columns))
+
+    @staticmethod
+    def chain(tables: dict[str, pd.DataFrame]) -> str | None:
+        """The coding process in one line (``"554 → 33 → 19 → 6 → 1"``) from the tables of
+        :meth:`tables`; None without the counts table."""
+        from zhagen.report.tables import counts_chain
+
+        return counts_chain(tables["编码数量"]) if "编码数量" in tables else None
+
+    @staticmethod
+    def write_xlsx(frames: dict[str, pd.DataFrame], path: str | Path) -> Path:
+        """Any DataFrames as the sheets of one workbook, formatted as the paper tables are."""
+        from zhagen.report.tables import write_tables_xlsx
+
+        return Path(write_tables_xlsx(frames, path))
 
     def saturation(
         self,
@@ -61,7 +113,8 @@ class ReportsMixin:
         types: list[str] | None = None,
     ) -> Saturation:
         """Draw (or re-draw: same fraction and seed give the same split) the held-out
-        documents and report what they brought that the other documents did not.
+        documents and report what they brought that the other documents did not
+        (``report.holdout_docs`` are the documents held out).
 
         The first draw of a (fraction, seed) is recorded; its time is used so that codes
         created after it count as new. ``types`` limits the documents drawn from (e.g.
@@ -71,25 +124,23 @@ class ReportsMixin:
         from zhagen.coding.saturation import saturation_report
         from zhagen.store import runs
 
-        frame = self.documents()  # type: ignore[attr-defined]
-        if types is not None:
-            frame = frame[frame["type"].isin(types)]
-        docs = [int(i) for i in frame["id"]]
+        store = self._docs.store
+        docs = self._docs.ids(types=types)
         if len(docs) < 2:
             raise ParameterError(
                 "饱和度检验至少需要 2 篇文档", "a saturation test needs at least 2 documents"
             )
         model, held = draw(docs, holdout, seed)
         params = {"holdout": str(holdout), "seed": seed, "coder": coder, "types": types}
-        earlier = [r for r in runs.run_rows(self.store, "saturation") if _same(r, params)]
+        earlier = [r for r in runs.run_rows(store, "saturation") if _same(r, params)]
         drawn_at = earlier[0]["created"] if earlier else None
         report = saturation_report(
-            self.codes(), self.codings(), held, self.relations(),  # type: ignore[attr-defined]
+            self._codes.frame(), self._codings.frame(), held, self._relations.frame(),
             drawn_at=drawn_at, coder=coder,
         )  # fmt: skip
         summary = {"model_documents": model, "holdout_documents": held,
                    "saturated": report.saturated, "verdict": report.verdict}  # fmt: skip
-        runs.record_run(self.store, "saturation", params, summary)
+        runs.record_run(store, "saturation", params, summary)
         return report
 
     def agreement(self, coders: tuple[str, str] | list[str], *, unit: str = "char") -> Agreement:
@@ -99,7 +150,7 @@ class ReportsMixin:
 
         if len(coders) != 2:
             raise ParameterError("请给出两位编码者", "give exactly two coders")
-        codings = self.codings()  # type: ignore[attr-defined]
+        codings = self._codings.frame()
         for name in coders:
             if not (codings["coder"] == name).any():
                 raise ParameterError(
@@ -108,11 +159,11 @@ class ReportsMixin:
                 )
         mine = codings[codings["coder"].isin(list(coders))]
         docs = sorted({int(d) for d in mine["document"]})
-        lengths = {d: len(self.text(d)) for d in docs}  # type: ignore[attr-defined]
+        lengths = {d: len(self._docs.text(d)) for d in docs}
         sentences = self._sentences_of(docs) if unit == "sentence" else None
         result = agreement(mine, lengths, tuple(coders), unit=unit, sentences=sentences)
         pooled = result.pooled.iloc[0].to_dict()
-        runs.record_run(self.store, "agreement", {"coders": list(coders), "unit": unit},
+        runs.record_run(self._docs.store, "agreement", {"coders": list(coders), "unit": unit},
                         {k: _plain(v) for k, v in pooled.items()})  # fmt: skip
         return result
 

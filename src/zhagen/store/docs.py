@@ -6,6 +6,7 @@ caller's transaction (``with store.transaction(): ...``) so that an import batch
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,6 +37,8 @@ __all__ = [
     "source_rows",
     "count_documents",
     "document_ids",
+    "find_documents",
+    "document_facets",
 ]
 
 #: Columns written for each document, in the order ``insert_documents`` expects them.
@@ -297,6 +300,108 @@ ORDER BY d.id
 
 def document_rows(store: Store) -> list[sqlite3.Row]:
     return list(store.conn.execute(_LIST_SQL))
+
+
+#: Columns of a row of :func:`find_documents`, in order (JSON columns still encoded).
+FOUND_COLUMNS: tuple[str, ...] = (
+    "id", "source", "record", "format", "type", "title", "authors", "affiliations", "venue",
+    "year", "keywords", "abstract", "doi", "lang", "dup_of", "problems", "codings",
+)  # fmt: skip
+# The text a query is looked for in: title, venue, abstract, DOI, and each author and each
+# keyword (of any language) on its own, so a query never matches across two of them. The
+# JSON of authors and keywords is written with ensure_ascii=False, so a query without '"',
+# '\' or control characters that is in an element is in the JSON text as it is: looking
+# there first spares the JSON walk on the rows that cannot match (most of them).
+_TEXT_MATCH = """(
+  instr(lower(d.title), :q) OR instr(lower(d.venue), :q) OR instr(lower(d.abstract), :q)
+  OR instr(lower(d.doi), :q)
+  OR ({authors} EXISTS (SELECT 1 FROM json_each(d.authors) a WHERE instr(lower(a.value), :q)))
+  OR ({keywords} EXISTS (SELECT 1 FROM json_each(d.keywords) l, json_each(l.value) k
+                  WHERE instr(lower(k.value), :q))))"""
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
+_JSON_LISTS = ("authors", "keywords")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_CODINGS = "(SELECT COUNT(*) FROM codings c WHERE c.document_id = d.id{coder})"
+
+
+def _find_where(
+    *,
+    q: str,
+    doc_type: str | None,
+    year: int | None,
+    source: int | str | None,
+    coded: bool | None,
+    coder_id: int | None,
+) -> tuple[str, dict[str, Any]]:
+    q = q.strip().translate(_ASCII_LOWER)  # as SQLite's lower(), which folds ASCII only
+    where, args = [], {"q": q, "type": doc_type, "year": year, "coder": coder_id}
+    if q:
+        escaped = _JSON_ESCAPED.search(q) is not None
+        first = {k: "" if escaped else f"instr(lower(d.{k}), :q) AND" for k in _JSON_LISTS}
+        where.append(_TEXT_MATCH.format(**first))
+    if doc_type is not None:
+        where.append("d.type = :type")
+    if year is not None:
+        where.append("d.year = :year")
+    if isinstance(source, int):
+        where.append("d.source_id = :source")
+        args["source"] = source
+    elif source is not None:  # the path as listed, or its file name
+        where.append("(s.path = :source OR substr(s.path, -length(:source) - 1) = '/' || :source)")
+        args["source"] = source
+    if coded is not None:
+        exists = _CODINGS.format(coder="" if coder_id is None else " AND c.coder_id = :coder")
+        where.append(f"{exists} {'>' if coded else '='} 0")
+    return (" WHERE " + " AND ".join(where)) if where else "", args
+
+
+def find_documents(
+    store: Store,
+    *,
+    q: str = "",
+    doc_type: str | None = None,
+    year: int | None = None,
+    source: int | str | None = None,
+    coded: bool | None = None,
+    coder_id: int | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[int, list[tuple[Any, ...]]]:
+    """Documents matching every filter given, in id order: how many match, and the rows
+    ``offset`` to ``offset + limit`` (all with ``limit=None``) in :data:`FOUND_COLUMNS` order.
+
+    ``q`` is found in the title, venue, abstract, DOI or one author or keyword, ignoring
+    the case of ASCII letters (leading and trailing white space ignored); ``coded`` keeps documents with (True) or
+    without (False) codings, of coder ``coder_id`` if given, whose count ``codings`` is.
+
+    >>> import tempfile, os
+    >>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
+    >>> find_documents(store, q="新质", coded=True, limit=10)
+    (0, [])
+    """
+    where, args = _find_where(
+        q=q, doc_type=doc_type, year=year, source=source, coded=coded, coder_id=coder_id
+    )
+    joins = "FROM documents d JOIN sources s ON s.id = d.source_id"
+    total = store.conn.execute(f"SELECT COUNT(*) {joins}{where}", args).fetchone()[0]
+    count = _CODINGS.format(coder="" if coder_id is None else " AND c.coder_id = :coder")
+    sql = (
+        "SELECT d.id, s.path, d.record, d.format, d.type, d.title, d.authors, d.affiliations, "
+        "d.venue, d.year, d.keywords, d.abstract, d.doi, d.lang, d.dup_of, "
+        "(SELECT group_concat(p.zh || ' / ' || p.en, char(10)) FROM problems p "
+        " WHERE p.source_id = d.source_id AND p.record = d.record), "
+        f"{count} {joins}{where} ORDER BY d.id LIMIT :limit OFFSET :offset"
+    )
+    args.update(limit=-1 if limit is None else int(limit), offset=int(offset))
+    return int(total), [tuple(r) for r in store.conn.execute(sql, args)]
+
+
+def document_facets(store: Store) -> tuple[list[str], list[int]]:
+    """The document types and the years present, each sorted (what a list filters by)."""
+    conn = store.conn
+    types = [r[0] for r in conn.execute("SELECT DISTINCT type FROM documents ORDER BY 1")]
+    years = conn.execute("SELECT DISTINCT year FROM documents WHERE year IS NOT NULL ORDER BY 1")
+    return [str(t) for t in types if t is not None], [int(r[0]) for r in years]
 
 
 def document_row(store: Store, doc_id: int) -> sqlite3.Row | None:

@@ -5,7 +5,7 @@ The project file is opened once per pooled connection (:class:`ProjectPool`): ea
 borrows a :class:`zhagen.Project` for its duration, so two requests never share an SQLite
 connection, and the store's ``BEGIN IMMEDIATE`` transactions serialise their writes (two
 browsers coding at once lose nothing). The pooled connections leave checkpoints of the
-write-ahead log to a background thread (:mod:`zhagen.store.wal`): SQLite would do it inside
+write-ahead log to a background thread (``Project.checkpointer``): SQLite would do it inside
 the commit of every ~100th coding (20–50 ms of disk syncs, the whole p99 of a coding
 request). An import opens its own connection.
 
@@ -97,7 +97,7 @@ class ProjectPool:
     """
 
     def __init__(self, path: Path, size: int = 4) -> None:
-        from zhagen.store.wal import Checkpointer
+        from zhagen.project import Project
 
         self.path = path
         self.size = max(1, size)
@@ -107,15 +107,12 @@ class ProjectPool:
         first = self._open()  # applies migrations once, fails early on a bad file
         self._all.append(first)
         self._free.put(first)
-        self.checkpointer = Checkpointer(path)  # started with the server (app lifespan)
+        self.checkpointer = Project.checkpointer(path)  # started with the server (lifespan)
 
     def _open(self) -> Project:
         from zhagen.project import Project
-        from zhagen.store.wal import defer_checkpoints
 
-        p = Project.open(self.path)
-        defer_checkpoints(p.store)
-        return p
+        return Project.open(self.path, server=True)
 
     def try_borrow(self) -> Project | None:
         """A free open project, or None (never blocks)."""

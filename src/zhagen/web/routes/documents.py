@@ -28,16 +28,20 @@ def list_documents(
     q: Annotated[str, Query(max_length=500)] = "",
     type: str | None = None,  # noqa: A002 - the filter's name in the URL
     year: int | None = None,
+    source: Annotated[str | None, Query(max_length=1000)] = None,
     coded: bool | None = None,
     coder: Annotated[str | None, Query(max_length=100)] = None,
     offset: int = 0,
     limit: int = 100,
 ) -> dict[str, Any]:
-    """Documents filtered by text, type, year, coded or not (by a coder)."""
+    """Documents filtered by text, type, year, source file, coded or not (by a coder): the
+    query of ``project.documents.find`` and ``zhagen docs``, a page at a time."""
     who = workbench(request).view_coder(p, s, coder)
+    src = int(source) if source and source.isdigit() else (source or None)
     return svc.list_documents(
-        p, q=q, doc_type=type or None, year=year, coded=coded, coder=who, offset=offset, limit=limit
-    )
+        p, q=q, doc_type=type or None, year=year, source=src, coded=coded, coder=who,
+        offset=offset, limit=limit,
+    )  # fmt: skip
 
 
 @router.get("/documents/{doc_id}")
@@ -82,14 +86,14 @@ def search(
 
 @router.get("/sources")
 def sources(p: ProjectDep) -> list[dict[str, Any]]:
-    df = p.sources()
+    df = p.documents.sources()
     df["path"] = [Path(str(x)).name for x in df["path"]]
     return records(df)
 
 
 @router.get("/problems")
 def problems(p: ProjectDep) -> list[dict[str, Any]]:
-    df = p.problems()
+    df = p.documents.problems()
     df["path"] = [Path(str(x)).name if x is not None else "" for x in df["path"]]
     return records(df.tail(1000))
 

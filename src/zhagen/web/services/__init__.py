@@ -73,16 +73,14 @@ def not_found(what_zh: str, what_en: str, ident: Any) -> WebError:
 def document_or_404(p: Project, doc_id: int) -> dict[str, Any]:
     """A document's fields, or a 404 WebError."""
     try:
-        return p.document(doc_id)
+        return p.documents.get(doc_id)
     except ParameterError:
         raise not_found("文档", "document", doc_id) from None
 
 
-def code_row(p: Project, code_id: int) -> Any:
-    """The store row of a code, or a 404 WebError."""
-    from zhagen.coding.engine import resolve_code
-
+def code_row(p: Project, code_id: int) -> dict[str, Any]:
+    """A code's fields (``project.codes.get``), or a 404 WebError."""
     try:
-        return resolve_code(p.store, int(code_id))
+        return p.codes.get(int(code_id))
     except ParameterError:
         raise not_found("编码", "code", code_id) from None

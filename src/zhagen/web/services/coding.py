@@ -46,12 +46,12 @@ def codes(p: Project, *, coder: str | None) -> list[dict[str, Any]]:
 
 def vocabulary() -> dict[str, Any]:
     """Levels, relation types and memo targets, for the forms."""
-    from zhagen.coding.levels import LEVELS, MEMO_TARGETS, RELATION_TYPES
+    from zhagen.project import Codes, Memos, Relations
 
     return {
-        "levels": [{"level": k, "zh": zh, "en": en} for k, (zh, en) in LEVELS.items()],
-        "relation_types": list(RELATION_TYPES),
-        "memo_targets": list(MEMO_TARGETS),
+        "levels": [{"level": k, "zh": zh, "en": en} for k, (zh, en) in Codes.LEVELS.items()],
+        "relation_types": list(Relations.TYPES),
+        "memo_targets": list(Memos.TARGETS),
     }
 
 
@@ -67,22 +67,14 @@ def resolve_or_create(p: Project, body: dict[str, Any], actor: Actor) -> tuple[i
     if not name:
         raise WebError(400, "parameter", "请选择或输入一个编码", "choose or type a code")
     parent = new.get("parent")
-    from zhagen.store import coding as q
-
-    found = q.sibling_named(p.store, None if parent is None else int(parent), name)
-    if found is not None:
-        return int(found), False
     parent = None if parent is None else int(parent)
-    cid = p.add_code(name, parent=parent, level=new.get("level"), actor=actor)
-    return cid, True
+    return p.codes.find_or_add(name, parent=parent, level=new.get("level"), actor=actor)
 
 
 def add_codings(p: Project, body: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
     """Code a span (``start``, ``end``) or sentences (``sentences``: indexes) of a document."""
-    from zhagen.store import coding as q
-
     doc = int(body["document"])
-    if not q.document_exists(p.store, doc):  # before a new code is created for nothing
+    if not p.documents.exists(doc):  # before a new code is created for nothing
         raise not_found("文档", "document", doc)
     code_id, created = resolve_or_create(p, body, actor)
     coder = actor.name
@@ -95,7 +87,7 @@ def add_codings(p: Project, body: dict[str, Any], *, actor: Actor) -> dict[str, 
 
 def coding(p: Project, coding_id: int, *, actor: Actor, chars: int) -> dict[str, Any]:
     """One coding with context; a missing or (coding blind) hidden one is the same 404."""
-    p.check_coding(coding_id, "read", actor)
+    p.codings.check(coding_id, "read", actor)
     return records(p.coding_context(int(coding_id), chars=chars))[0]
 
 
@@ -104,7 +96,7 @@ def uncode(p: Project, coding_id: int, *, actor: Actor) -> None:
 
 
 def recode(p: Project, coding_id: int, body: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
-    p.check_coding(coding_id, "change", actor)  # before a new code is created for nothing
+    p.codings.check(coding_id, "change", actor)  # before a new code is created for nothing
     code_id, created = resolve_or_create(p, body, actor)
     p.recode(int(coding_id), code_id, actor=actor)
     return {"id": int(coding_id), "code": code_id, "created_code": created}

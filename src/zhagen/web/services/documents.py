@@ -17,8 +17,7 @@ from zhagen.web.errors import WebError
 from zhagen.web.services import document_or_404, not_found, plain, records
 
 if TYPE_CHECKING:
-    from zhagen.ingest import ImportReport
-    from zhagen.project import Project
+    from zhagen.project import ImportReport, Project
 
 __all__ = [
     "list_documents",
@@ -32,27 +31,12 @@ __all__ = [
     "search",
 ]
 
-_SEARCH_FIELDS = ("title", "authors", "venue", "keywords", "abstract", "doi")
 _UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 MAX_LIMIT = 500
-
-
-def _coded_counts(p: Project, coder: str | None) -> dict[int, int]:
-    matrix = p.code_document_matrix(coder=coder)
-    if matrix.empty:
-        return {}
-    sums = matrix.sum(axis=0)
-    return {int(k): int(v) for k, v in sums.items()}
-
-
-def _matches(row: dict[str, Any], needle: str) -> bool:
-    for key in _SEARCH_FIELDS:
-        value = row.get(key)
-        if isinstance(value, list):
-            value = " ".join(str(v) for v in value)
-        if value is not None and needle in str(value).lower():
-            return True
-    return False
+#: What the list shows of each document (its keywords cut to :data:`LIST_KEYWORDS`).
+LIST_FIELDS = ("id", "title", "type", "year", "authors", "venue", "keywords", "doi",
+               "duplicate_of", "codings")  # fmt: skip
+LIST_KEYWORDS = 8
 
 
 def list_documents(
@@ -61,48 +45,40 @@ def list_documents(
     q: str = "",
     doc_type: str | None = None,
     year: int | None = None,
+    source: int | str | None = None,
     coded: bool | None = None,
     coder: str | None = None,
     offset: int = 0,
     limit: int = 100,
 ) -> dict[str, Any]:
-    """Documents matching the filters, a page of them, and the values to filter by.
+    """A page of the documents matching the filters (:meth:`zhagen.project.Documents.find`,
+    the query the CLI's ``zhagen docs`` makes), how many match, and the values to filter by.
 
     ``coded`` and the counts use ``coder``'s codings only when it is given.
     """
-    df = p.documents()
-    counts = _coded_counts(p, coder)
-    facets = {
-        "types": sorted({str(t) for t in df["type"].dropna()}),
-        "years": sorted({int(y) for y in df["year"].dropna()}),
-        "coders": [str(c) for c in p.coders()["name"]],
-    }
-    needle = q.strip().lower()
+    page = p.documents.find(
+        q,
+        type=doc_type or None,
+        year=year,
+        source=source,
+        coded=coded,
+        coder=coder,
+        offset=max(0, int(offset)),
+        limit=max(1, min(int(limit), MAX_LIMIT)),
+    )
     items = []
-    for row in records(df, ["id", "title", "type", "year", "authors", "venue", "keywords",
-                            "abstract", "doi", "duplicate_of"]):  # fmt: skip
-        if doc_type and row["type"] != doc_type:
-            continue
-        if year is not None and row["year"] != year:
-            continue
-        n = counts.get(int(row["id"]), 0)
-        if coded is not None and (n > 0) != coded:
-            continue
-        if needle and not _matches(row, needle):
-            continue
-        row.pop("abstract", None)
-        row["keywords"] = (row.get("keywords") or [])[:8]
-        row["codings"] = n
+    for doc in page.items:
+        row = {k: getattr(doc, k) for k in LIST_FIELDS}
+        row["keywords"] = row["keywords"][:LIST_KEYWORDS]
         items.append(row)
-    limit = max(1, min(int(limit), MAX_LIMIT))
-    offset = max(0, int(offset))
-    return {"total": len(items), "items": items[offset : offset + limit], "facets": facets}
+    facets = {**p.documents.facets(), "coders": [str(c) for c in p.codings.coders()["name"]]}
+    return {"total": page.total, "items": items, "facets": facets}
 
 
 def document_info(p: Project, doc_id: int) -> dict[str, Any]:
     """A document's bibliographic fields and what the viewer needs to know about it."""
     doc = document_or_404(p, doc_id)
-    text = p.text(doc_id)
+    text = p.documents.text(doc_id)
     keep = ("id", "title", "authors", "year", "venue", "type", "keywords", "doi", "abstract",
             "lang", "frozen", "format")  # fmt: skip
     out = {k: plain(doc.get(k)) for k in keep if k in doc}
@@ -114,14 +90,14 @@ def document_info(p: Project, doc_id: int) -> dict[str, Any]:
 
 def document_text(p: Project, doc_id: int, *, original: bool = False) -> dict[str, Any]:
     document_or_404(p, doc_id)
-    text = p.text(doc_id, original=original)
+    text = p.documents.text(doc_id, original=original)
     return {"id": doc_id, "original": original, "text": text, "length": len(text)}
 
 
 def document_sentences(p: Project, doc_id: int) -> dict[str, Any]:
     """Sentence spans as ``[[start, end], ...]`` (code points, end exclusive)."""
     document_or_404(p, doc_id)
-    df = p.sentences(doc_id)
+    df = p.documents.sentences(doc_id)
     spans = [[int(s), int(e)] for s, e in zip(df["start"], df["end"], strict=True)]
     return {"id": doc_id, "spans": spans}
 
@@ -132,20 +108,15 @@ CODING_FIELDS = ["id", "start", "end", "code", "code_name", "coder", "created", 
 
 def document_codings(p: Project, doc_id: int, *, coder: str | None) -> dict[str, Any]:
     """The document's codings (only ``coder``'s when given)."""
-    from zhagen.coding.retrieve import CODING_COLUMNS, coding_tuples
-    from zhagen.store.coding import document_exists
-
-    if not document_exists(p.store, int(doc_id)):
+    if not p.documents.exists(doc_id):
         raise not_found("文档", "document", doc_id)
-    at = [CODING_COLUMNS.index(c) for c in CODING_FIELDS]
-    rows = coding_tuples(p.store, p.text, document=int(doc_id), coder=coder)
-    return {"id": doc_id, "codings": [dict(zip(CODING_FIELDS, [r[i] for i in at], strict=True))
-                                      for r in rows]}  # fmt: skip
+    rows = p.codings.of_document(int(doc_id), coder=coder)
+    return {"id": doc_id, "codings": [{k: r[k] for k in CODING_FIELDS} for r in rows]}
 
 
 def search(p: Project, query: str, *, regex: bool = False, limit: int = 500) -> dict[str, Any]:
-    """Text found in every document (``Project.search_text``), the first ``limit`` hits."""
-    df = p.search_text(query, regex=regex)
+    """Text found in every document (``project.documents.search``), the first ``limit`` hits."""
+    df = p.documents.search(query, regex=regex)
     return {"total": len(df), "hits": records(df.head(limit))}
 
 
@@ -212,7 +183,7 @@ def too_large(limit: int) -> WebError:
 
 
 def import_report(report: ImportReport, names: dict[str, str]) -> dict[str, Any]:
-    """An :class:`~zhagen.ingest.ImportReport` as JSON, files named as uploaded."""
+    """An :class:`~zhagen.project.ImportReport` as JSON, files named as uploaded."""
     files = []
     for f in report.files:
         problems = [

@@ -128,16 +128,16 @@ def _maps_dir(files: Path) -> Path:
 
 def store_thesaurus(chunks: Iterator[bytes], filename: str | None, files: Path) -> Path:
     """Keep an uploaded thesaurus as ``<project>.files/thesauri/<sha256>/<name>`` and read
-    it with the CLI's reader (:func:`zhagen.text.lexicon.load_thesaurus`), so that a bad
+    it with the CLI's reader (``Maps.check_thesaurus``), so that a bad
     line is refused before the map is built, with the reader's message naming the file
     as uploaded (not where the server keeps it) and the line."""
     from zhagen.errors import InputError, where
-    from zhagen.text.lexicon import load_thesaurus
+    from zhagen.project import Maps
     from zhagen.web.services.documents import safe_name, store_upload
 
     path = store_upload(chunks, filename, files / "thesauri", MAX_THESAURUS)
     try:
-        load_thesaurus(path)
+        Maps.check_thesaurus(path)
     except InputError as exc:
         loc = where(safe_name(filename), exc.record, exc.line)
         raise WebError(400, "input", f"{loc}: {exc.zh}", f"{loc}: {exc.en}") from None

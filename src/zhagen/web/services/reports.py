@@ -1,9 +1,9 @@
 """Paper tables, the saturation test, inter-coder agreement and REFI-QDA export.
 
-The numbers come from the project's own methods (``Project.coding_tables``,
-``write_tables``, ``saturation``, ``agreement``, which call :mod:`zhagen.report.tables`,
-:mod:`zhagen.coding.saturation` and :mod:`zhagen.coding.agreement`) and from
-:func:`zhagen.qda.export_qdpx`; this module only shapes their outputs for the pages.
+The numbers come from the project (``project.reports``: tables, saturation, agreement, which
+call :mod:`zhagen.report.tables`, :mod:`zhagen.coding.saturation` and
+:mod:`zhagen.coding.agreement`; ``project.export_qdpx``); this module only shapes their
+outputs for the pages.
 """
 
 from __future__ import annotations
@@ -32,26 +32,19 @@ ROW_LIMIT = 300
 
 def tables_json(p: Project, *, coder: str | None) -> dict[str, Any]:
     """The tables for the page: paper columns first, the first rows of each."""
-    from zhagen.report.tables import CAPTIONS, DISPLAY, counts_chain
-
-    tables = p.coding_tables(coder=coder)
+    tables = p.reports.tables(coder=coder)
     out = []
     for name, df in tables.items():
-        out.append(
-            {
-                "name": name,
-                "caption": CAPTIONS.get(name, name),
-                "display": DISPLAY.get(name, list(df.columns)),
-                **table(df, ROW_LIMIT),
-            }
-        )
-    chain = counts_chain(tables["编码数量"]) if "编码数量" in tables else ""
-    return {"tables": out, "chain": chain, "storyline": p.storyline()}
+        caption, display = p.reports.layout(name, list(df.columns))
+        out.append({"name": name, "caption": caption, "display": display, **table(df, ROW_LIMIT)})
+    chain = p.reports.chain(tables) or ""
+    return {"tables": out, "chain": chain, "storyline": p.relations.storyline()}
 
 
 def write_tables(p: Project, out_dir: Path, *, coder: str | None) -> dict[str, Path]:
     """``coding_tables.xlsx`` and ``coding_tables.docx`` in ``out_dir``, by extension."""
-    return {Path(x).suffix.lstrip("."): Path(x) for x in p.write_tables(out_dir, coder=coder)}
+    files = p.reports.write_tables(out_dir, coder=coder)
+    return {Path(x).suffix.lstrip("."): Path(x) for x in files}
 
 
 def saturation_json(report: Any) -> dict[str, Any]:
@@ -78,14 +71,12 @@ def agreement_json(result: Any) -> dict[str, Any]:
 
 def write_frames_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> Path:
     """Several DataFrames as sheets of one workbook (the tables writer)."""
-    from zhagen.report.tables import write_tables_xlsx
+    from zhagen.project import Reports
 
-    return Path(write_tables_xlsx(frames, path))
+    return Reports.write_xlsx(frames, path)
 
 
 def export_qdpx(p: Project, path: Path, *, coder: str | None = None) -> Path:
-    """The project as a REFI-QDA ``.qdpx`` (:func:`zhagen.qda.export_qdpx`)."""
-    from zhagen.qda import export_qdpx as export
-
-    export(p, path, coder=coder)
+    """The project as a REFI-QDA ``.qdpx`` (``project.export_qdpx``)."""
+    p.export_qdpx(path, coder=coder)
     return path

@@ -1,4 +1,4 @@
-"""Printing DataFrames as a terminal table (CJK-width aware), CSV or JSON."""
+"""Printing DataFrames as a terminal table (CJK-width aware), CSV or JSON (CLI, demo)."""
 
 from __future__ import annotations
 
