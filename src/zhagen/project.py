@@ -19,13 +19,15 @@ from zhagen.coding.api import CodingMixin
 from zhagen.coding.reports_api import ReportsMixin
 from zhagen.errors import ParameterError
 from zhagen.ingest import FileReport, ImportReport, add_paths
+from zhagen.mapping.model import MapParams
+from zhagen.params import make, takes
 from zhagen.store import docs as q
 from zhagen.store.db import Store
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from zhagen.mapping import KnowledgeMap
+    from zhagen.report.mapfiles import WritableMap
     from zhagen.text.segment import Segmenter
 
 __all__ = ["Project", "DOCUMENT_COLUMNS"]
@@ -278,27 +280,27 @@ class Project(CodingMixin, ReportsMixin):
         self._segmenter = None
 
     # -- knowledge map ---------------------------------------------------------------------
+    @takes(MapParams)
     def map(
         self,
         *,
         keep_duplicates: bool = False,
         record: bool = True,
         **params: Any,
-    ) -> KnowledgeMap:
+    ) -> WritableMap:
         """Build a keyword co-occurrence knowledge map (CiteSpace/VOSviewer parity).
 
-        Keyword arguments are the fields of :class:`zhagen.mapping.MapParams` (``field``,
-        ``slice``, ``top``, ``top_percent``, ``g_index``, ``link``, ``prune``,
-        ``resolution``, ``seed``, ``min_freq``, ``years``, ``lang``, ``thesaurus``,
-        ``burst_s``, ``burst_gamma``, ``burst_min_duration``). The run and its parameters
-        are recorded in the project; ``km.write(dir)`` writes every output file.
+        Keyword arguments are the fields of :class:`zhagen.mapping.MapParams` (listed
+        below, from its one declaration; values may be given as text, as typed on a
+        command line). The run and its parameters are recorded in the project;
+        ``km.write(dir)`` writes every output file.
         """
-        from zhagen import __version__
+        from zhagen._version import __version__
         from zhagen.map_input import map_input
-        from zhagen.mapping import MapParams, build_map
+        from zhagen.mapping import build_map
         from zhagen.store import runs
 
-        p = _map_params(MapParams, params)
+        p = make(MapParams, params)
         thesaurus = None
         if p.thesaurus:
             from zhagen.text.lexicon import load_thesaurus
@@ -318,7 +320,9 @@ class Project(CodingMixin, ReportsMixin):
         )
         if record:
             km.summary["run"] = runs.record_run(self.store, "map", p.to_dict(), km.summary)
-        return km
+        from zhagen.report.mapfiles import WritableMap
+
+        return WritableMap.of(km)
 
     def runs(self, kind: str | None = None) -> pd.DataFrame:
         """Analysis runs recorded in the project (parameters and summaries as dicts)."""
@@ -365,23 +369,6 @@ class Project(CodingMixin, ReportsMixin):
                 "first_record",
             ]
         ]
-
-
-def _map_params(cls: Any, params: dict[str, Any]) -> Any:
-    from dataclasses import fields
-
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(params) - known)
-    if unknown:
-        raise ParameterError(
-            f"未知的图谱参数：{', '.join(unknown)}；可用参数：{', '.join(sorted(known))}",
-            f"unknown map parameter(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}",
-        )
-    if params.get("top_percent") is not None or params.get("g_index") is not None:
-        params.setdefault("top", None)
-    if params.get("years") is not None:
-        params["years"] = tuple(params["years"])
-    return cls(**params)
 
 
 def _flat_keywords(by_lang: dict[str, list[str]]) -> list[str]:

@@ -1,6 +1,7 @@
 """Write every output file of a knowledge map into one folder.
 
-:func:`write_map` is what ``KnowledgeMap.write(out_dir)`` and ``zhagen map --out`` call. The
+:func:`write_map` is what ``km.write(out_dir)`` (on the :class:`WritableMap` that
+``Project.map`` returns) and ``zhagen map --out`` call. The
 folder holds, for a map ``km``:
 
 =====================================  =====================================================
@@ -24,22 +25,48 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from zhagen.mapping.model import KnowledgeMap
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from zhagen.mapping.model import KnowledgeMap
-
-__all__ = ["write_map", "write_tables_csv", "write_summary", "members_text", "tidy_table"]
+__all__ = [
+    "WritableMap",
+    "write_map",
+    "write_tables_csv",
+    "write_summary",
+    "members_text",
+    "tidy_table",
+]
 
 #: Columns that hold whole numbers (written without ``.0`` even when some cells are empty).
 INT_COLUMNS = ("id", "frequency", "degree", "burst_begin", "burst_end", "cluster",
                "first_year", "source", "target", "size", "begin", "end", "last_year")  # fmt: skip
 
 
-def write_map(km: KnowledgeMap, out_dir: Path) -> list[Path]:
+@dataclass
+class WritableMap(KnowledgeMap):
+    """A :class:`~zhagen.mapping.model.KnowledgeMap` that writes its files: ``km.write(dir)``.
+
+    The map stays plain data in ``mapping/``; writing belongs to this layer, so the method
+    is added here rather than ``mapping`` importing ``report``.
+    """
+
+    @classmethod
+    def of(cls, km: KnowledgeMap) -> WritableMap:
+        """The same map (the same objects, not copies), able to write itself."""
+        return cls(**{f.name: getattr(km, f.name) for f in fields(KnowledgeMap)})
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write every output file (tables, figures, networks, summary) into ``out_dir``."""
+        return write_map(self, Path(out_dir))
+
+
+def write_map(km: KnowledgeMap, out_dir: str | Path) -> list[Path]:
     """Write tables, figures, the interactive map and network files into ``out_dir``.
 
     Parameters
