@@ -95,21 +95,14 @@ def _maps_dir(files: Path) -> Path:
 
 
 def store_thesaurus(chunks: Iterator[bytes], filename: str | None, files: Path) -> Path:
-    """Keep an uploaded thesaurus as ``<project>.files/thesauri/<sha256>/<name>`` and read
-    it with the CLI's reader (:func:`zhagen.text.lexicon.load_thesaurus`), so that a bad
-    line is refused before the map is built, with the reader's message naming the file
-    as uploaded (not where the server keeps it) and the line."""
-    from zhagen.errors import InputError, where
-    from zhagen.text.lexicon import load_thesaurus
-    from zhagen.web.services.documents import safe_name, store_upload
+    """Keep an uploaded thesaurus as ``<project>.files/thesauri/<sha256>/<name>``.
 
-    path = store_upload(chunks, filename, files / "thesauri", MAX_THESAURUS)
-    try:
-        load_thesaurus(path)
-    except InputError as exc:
-        loc = where(safe_name(filename), exc.record, exc.line)
-        raise WebError(400, "input", f"{loc}: {exc.zh}", f"{loc}: {exc.en}") from None
-    return path
+    ``Project.map`` reads it first thing with the CLI's reader, so a bad line is refused
+    before the map is computed; :func:`run_map` then names the file as uploaded (not where
+    the server keeps it) and the line."""
+    from zhagen.web.services.documents import store_upload
+
+    return store_upload(chunks, filename, files / "thesauri", MAX_THESAURUS)
 
 
 def run_map(
@@ -128,7 +121,7 @@ def run_map(
             409, "busy", "已有图谱正在生成，请稍候", "a map is already being built; wait"
         )
     try:
-        km = p.map(keep_duplicates=keep, **params)
+        km = _map(p, params, keep, thesaurus)
         run = int(km.summary.get("run") or 0)
         out = _maps_dir(files) / f"run-{run}"
         km.write(out)
@@ -141,6 +134,18 @@ def run_map(
     finally:
         _LOCK.release()
     return {"run": run, "summary": _summary(km.summary)}
+
+
+def _map(p: Project, params: dict[str, Any], keep: bool, thesaurus: Path | None) -> Any:
+    from zhagen.errors import InputError, where
+
+    try:
+        return p.map(keep_duplicates=keep, **params)
+    except InputError as exc:
+        if thesaurus is None or exc.file != str(thesaurus):
+            raise
+        loc = where(thesaurus.name, exc.record, exc.line)  # the uploaded name, made safe
+        raise WebError(400, "input", f"{loc}: {exc.zh}", f"{loc}: {exc.en}") from None
 
 
 def _summary(summary: dict[str, Any]) -> dict[str, Any]:
