@@ -78,8 +78,13 @@ class CodingMixin:
 
         Examples
         --------
-        >>> cat = project.add_code("政策环境", level=2)  # doctest: +SKIP
-        >>> project.add_code("财政补贴", parent=cat)  # doctest: +SKIP
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     cat = project.add_code("政策环境", level=2)
+        ...     sub = project.add_code("财政补贴", parent=cat)
+        ...     row = project.codes().set_index("id").loc[sub]
+        ...     row["name"], int(row["level"])
+        ('财政补贴', 1)
         """
         return engine.add_code(
             self.store, name, parent=parent, level=level, description=description, color=color
@@ -158,7 +163,12 @@ class CodingMixin:
         """Code ``[start, end)`` (code points of ``text(doc)``, end exclusive); return the
         coding id. The document's text is frozen from then on.
 
-        >>> project.code_span(1, 0, 2, "主体", coder="甲")  # doctest: +SKIP
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     coding = project.code_span(1, 0, 2, "产学研融合", coder="甲")
+        ...     row = project.codings().set_index("id").loc[coding]
+        ...     row["text"] == project.text(1)[:2], row["coder"]
+        (True, '甲')
         """
         return spans.code_span(self.store, doc, start, end, code, coder=coder, text_of=self.text)
 

@@ -57,6 +57,7 @@ class MapParams:
 
     >>> MapParams(link="jaccard").link
     'jaccard'
+    >>> from zhagen.params import spec
     >>> [p.name for p in spec(MapParams) if p.group == "selection"]
     ['top', 'top_percent', 'g_index']
     """

@@ -18,7 +18,11 @@ folder holds, for a map ``km``:
 ``vosviewer_network.txt``
 =====================================  =====================================================
 
->>> # paths = write_map(km, Path("map"))
+>>> import tempfile
+>>> from zhagen.examples import tiny_map
+>>> paths = write_map(tiny_map(), Path(tempfile.mkdtemp()) / "map")
+>>> len(paths), paths[0].name
+(16, 'nodes.csv')
 """
 
 from __future__ import annotations
@@ -84,8 +88,10 @@ def write_map(km: KnowledgeMap, out_dir: str | Path) -> list[Path]:
 
     Examples
     --------
-    >>> # write_map(project.map(), Path("map"))[0].name
-    >>> # 'nodes.csv'
+    >>> import tempfile
+    >>> from zhagen.examples import tiny_map
+    >>> write_map(tiny_map(), Path(tempfile.mkdtemp()))[0].name
+    'nodes.csv'
     """
     from zhagen.formats import network
     from zhagen.report.map_figures import figures_in_background
@@ -140,7 +146,9 @@ def members_text(km: KnowledgeMap, members: Any, sep: str = "; ") -> str:
 
     Examples
     --------
-    >>> # members_text(km, [0, 1]) -> '新质生产力; 高质量发展'
+    >>> from zhagen.examples import tiny_map
+    >>> members_text(tiny_map(), [0, 1])
+    '科技创新; 新质生产力'
     """
     from zhagen.formats.network import plain
 

@@ -414,8 +414,11 @@ def coding_tables(
 ) -> dict[str, pd.DataFrame]:
     """All four tables, keyed by :data:`TABLES` (the relation table only with relations).
 
-    >>> # tables = coding_tables(p.codes(), p.codings(), p.relations())
-    >>> # write_tables(tables, "tables/")
+    >>> from zhagen.examples import tiny_project
+    >>> with tiny_project() as p:
+    ...     tables = coding_tables(p.codes(), p.codings(), p.relations())
+    >>> list(tables)
+    ['开放式编码', '主轴编码', '典型关系结构', '编码数量']
     """
     if coder is not None:
         codings = codings[codings["coder"] == coder]

@@ -5,7 +5,14 @@ API under ``/api``, static files (hand-written JS and CSS, no CDN), one error ha
 (:mod:`zhagen.web.errors`), sessions and CSRF (:mod:`zhagen.web.auth`), security headers
 and a request-size limit.
 
->>> # app = create_app(Settings(project=Path("study.zhagen")))
+>>> from pathlib import Path
+>>> from zhagen.examples import tiny_project
+>>> from zhagen.web.state import Settings
+>>> tiny = tiny_project()
+>>> tiny.close()
+>>> app = create_app(Settings(project=Path(tiny.path)))
+>>> any(route.path == "/api/maps/params" for route in app.routes)
+True
 """
 
 from __future__ import annotations
