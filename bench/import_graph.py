@@ -14,13 +14,18 @@ import ast
 import statistics
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1] / "src" / "zhagen"
+def _root() -> Path:
+    """The zhagen package found on the path (so a checkout given by PYTHONPATH is measured)."""
+    import importlib.util
+
+    return Path(importlib.util.find_spec("zhagen").origin).parent
 
 
 def _modules() -> dict[str, Path]:
     out = {}
-    for path in sorted(ROOT.rglob("*.py")):
-        parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    root = _root()
+    for path in sorted(root.rglob("*.py")):
+        parts = list(path.relative_to(root.parent).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts.pop()
         out[".".join(parts)] = path
@@ -63,8 +68,8 @@ def main() -> None:
           f"total lines {sum(sizes)}")
     print(f"import cycles (with function-level imports): {len(sccs)} strongly connected "
           f"components over {sum(map(len, sccs))} modules; {len(pairs)} mutually importing pairs")
-    for a, b in pairs:
-        print(f"  {a} <-> {b}")
+    for c in sccs:
+        print(f"  cycle over {len(c)}: {', '.join(c)}")
     print(f"private names imported across modules: {len(private)} "
           f"({len({(a, b) for a, b, _ in private})} module pairs)")
 
