@@ -14,6 +14,7 @@ import ast
 import statistics
 from pathlib import Path
 
+
 def _root() -> Path:
     """The zhagen package found on the path (so a checkout given by PYTHONPATH is measured)."""
     import importlib.util
@@ -64,14 +65,19 @@ def main() -> None:
     graph = grimp.build_graph("zhagen", cache_dir=None)
     sccs, pairs = _cycles(graph)
     private = _private_imports(mods)
-    print(f"modules {len(mods)}  median lines {statistics.median(sizes):g}  "
-          f"total lines {sum(sizes)}")
-    print(f"import cycles (with function-level imports): {len(sccs)} strongly connected "
-          f"components over {sum(map(len, sccs))} modules; {len(pairs)} mutually importing pairs")
+    print(
+        f"modules {len(mods)}  median lines {statistics.median(sizes):g}  total lines {sum(sizes)}"
+    )
+    print(
+        f"import cycles (with function-level imports): {len(sccs)} strongly connected "
+        f"components over {sum(map(len, sccs))} modules; {len(pairs)} mutually importing pairs"
+    )
     for c in sccs:
         print(f"  cycle over {len(c)}: {', '.join(c)}")
-    print(f"private names imported across modules: {len(private)} "
-          f"({len({(a, b) for a, b, _ in private})} module pairs)")
+    print(
+        f"private names imported across modules: {len(private)} "
+        f"({len({(a, b) for a, b, _ in private})} module pairs)"
+    )
 
 
 if __name__ == "__main__":
