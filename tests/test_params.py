@@ -26,17 +26,10 @@ from zhagen.mapping.links import LINK_METHODS
 from zhagen.mapping.prune import PRUNE_METHODS
 from zhagen.params import Param, check, make, spec
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from zhagen.project import Project
-
-    path = tmp_path_factory.mktemp("params") / "study.zhagen"
-    with Project.create(path) as p:
-        p.add([ROOT / "examples" / "cnki"])
-    return path
+def project(cnki_example_project: Path) -> Path:
+    return cnki_example_project
 
 
 # ------------------------------------------------------------------ the declaration
