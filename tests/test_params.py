@@ -208,3 +208,27 @@ def test_min_cluster_size_reaches_cli_api_and_web(project: Path, tmp_path: Path)
         assert detail["summary"]["params"]["min_cluster_size"] == 3
         col = detail["nodes"]["columns"].index("cluster")
         assert [int(row[col]) for row in detail["nodes"]["rows"]] == _clusters_csv(out)
+
+
+# ------------------------------------------------------------------ the other analyses
+
+
+def test_saturation_and_agreement_options_are_their_declarations(capsys) -> None:
+    from zhagen import AgreementParams, SaturationParams
+    from zhagen.cli import build_parser
+    from zhagen.coding.agreement import UNITS
+
+    parser = build_parser()
+    args = parser.parse_args(["saturation", "p.zhagen", "--holdout", "25%", "--type", "document"])
+    assert given(args, spec(SaturationParams)) == {"holdout": "25%", "types": ["document"]}
+    with pytest.raises(SystemExit):  # checked by the declared validator (parse_fraction)
+        parser.parse_args(["saturation", "p.zhagen", "--holdout", "1.5"])
+    assert "holdout" in capsys.readouterr().err
+    assert spec(AgreementParams)[0].choices == UNITS
+    args = parser.parse_args(
+        ["agreement", "p.zhagen", "--coders", "甲", "乙", "--unit", "sentence"]
+    )
+    assert given(args, spec(AgreementParams)) == {"unit": "sentence"}
+    with pytest.raises(ParameterError):
+        check(make(SaturationParams, {"holdout": "0"}))
+    assert make(SaturationParams, {"types": "document, record"}).types == ["document", "record"]

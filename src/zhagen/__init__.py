@@ -24,8 +24,11 @@ __all__ = [
     "ProjectError",
     "MapParams",
     "MAP_RUN_OPTIONS",
+    "SaturationParams",
+    "AgreementParams",
     "__version__",
 ]
+
 
 if TYPE_CHECKING:
     from zhagen.mapping.model import MapParams
@@ -44,8 +47,17 @@ def __getattr__(name: str) -> Any:
         from zhagen.project import Project
 
         return Project
+    # the parameter declarations of the analyses (see zhagen.params), for the faces
     if name in ("MapParams", "MAP_RUN_OPTIONS"):
         from zhagen.mapping import model
 
         return getattr(model, "RUN_OPTIONS" if name == "MAP_RUN_OPTIONS" else name)
+    if name == "SaturationParams":
+        from zhagen.coding.saturation import SaturationParams
+
+        return SaturationParams
+    if name == "AgreementParams":
+        from zhagen.coding.agreement import AgreementParams
+
+        return AgreementParams
     raise AttributeError(f"module 'zhagen' has no attribute {name!r}")

@@ -43,8 +43,9 @@ from zhagen.errors import ParameterError
 __all__ = ["Param", "param", "spec", "check", "check_exclusive", "make", "takes", "KINDS"]
 
 #: What a parameter's value is: its Python type, and how a typed string becomes one.
-KINDS = ("int", "float", "str", "bool", "path", "years")
-_PY = {"int": int, "float": float, "str": str, "bool": bool, "path": str, "years": tuple}
+KINDS = ("int", "float", "str", "bool", "path", "years", "strs")
+_PY = {"int": int, "float": float, "str": str, "bool": bool, "path": str, "years": tuple,
+       "strs": list}  # fmt: skip
 T = TypeVar("T")
 
 
@@ -55,7 +56,9 @@ class Param:
     ``low``/``high`` bound a number (inclusive unless ``low_open``/``high_open``);
     ``optional`` allows ``None``; of the parameters sharing a ``group``, exactly one is
     given (not ``None``); ``web=False`` keeps a parameter (a server path) off the web form;
-    ``main`` puts it in the form's short part.
+    ``main`` puts it in the form's short part; ``flag`` is the command-line option when it
+    is not ``--name-with-dashes``; ``validate`` (a function raising
+    :class:`ParameterError`) checks a value the other fields cannot describe.
     """
 
     name: str
@@ -75,11 +78,13 @@ class Param:
     web: bool = True
     main: bool = False
     metavar: str | None = None
+    flag: str | None = None
+    validate: Callable[[Any], Any] | None = None
 
     @property
     def option(self) -> str:
-        """The command-line option: ``--min-freq`` for ``min_freq``."""
-        return "--" + self.name.replace("_", "-")
+        """The command-line option: ``--min-freq`` for ``min_freq`` (or ``flag``)."""
+        return self.flag or "--" + self.name.replace("_", "-")
 
     def _error(self, zh: str, en: str) -> ParameterError:
         return ParameterError(
@@ -105,6 +110,8 @@ class Param:
                 return bool(value)
             if self.kind == "years":
                 return _years(value)
+            if self.kind == "strs":
+                return _strs(value)
             if self.kind == "int" and isinstance(value, float) and not value.is_integer():
                 raise ValueError(value)
             if self.kind in ("int", "float") and isinstance(value, bool):
@@ -134,6 +141,8 @@ class Param:
             raise self._error(
                 f"只能是 {shown}（当前 {value!r}）", f"must be one of {shown} (got {value!r})"
             )
+        if self.validate is not None:
+            self.validate(value)
         if self.kind == "years":
             if value[0] > value[1]:
                 raise self._error(
@@ -153,7 +162,9 @@ class Param:
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for the web form (``GET /api/maps/params``)."""
-        d = dataclasses.asdict(self)
+        d = {
+            f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "validate"
+        }
         d["type"] = d.pop("kind")
         d["default"] = list(self.default) if isinstance(self.default, tuple) else self.default
         d["choices"] = list(self.choices) if self.choices is not None else None
@@ -169,6 +180,14 @@ def _years(value: Any) -> tuple[int, int]:
         if isinstance(lo, bool) or isinstance(hi, bool):
             raise ValueError(value)
         return (int(lo), int(hi))
+    raise ValueError(value)
+
+
+def _strs(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return list(value)
     raise ValueError(value)
 
 

@@ -54,6 +54,10 @@ def add_options(parser: argparse.ArgumentParser, params: Iterable[Param]) -> Non
             target.add_argument(p.option, dest=p.name, action="store_true", default=None,
                                 help=_help(p))  # fmt: skip
             continue
+        if p.kind == "strs":  # several words after the option: --type document record
+            target.add_argument(p.option, dest=p.name, nargs="*", default=None, help=_help(p),
+                                metavar=p.metavar)  # fmt: skip
+            continue
         target.add_argument(p.option, dest=p.name, type=_type(p), default=None, help=_help(p),
                             choices=p.choices, metavar=p.metavar)  # fmt: skip
 
