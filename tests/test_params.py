@@ -232,3 +232,17 @@ def test_saturation_and_agreement_options_are_their_declarations(capsys) -> None
     with pytest.raises(ParameterError):
         check(make(SaturationParams, {"holdout": "0"}))
     assert make(SaturationParams, {"types": "document, record"}).types == ["document", "record"]
+
+
+def test_terms_and_tables_options_are_their_declarations() -> None:
+    from zhagen import TablesParams, TermsParams
+    from zhagen.cli import build_parser
+
+    parser = build_parser()
+    args = parser.parse_args(["terms", "p.zhagen", "--min-freq", "5", "--type", "document"])
+    assert given(args, spec(TermsParams)) == {"min_freq": 5, "types": ["document"]}
+    with pytest.raises(SystemExit):  # the declared bound
+        parser.parse_args(["terms", "p.zhagen", "--top", "0"])
+    args = parser.parse_args(["tables", "p.zhagen", "--out", "t", "--trace"])
+    assert given(args, spec(TablesParams)) == {"trace": True}
+    assert make(TablesParams, given(args, spec(TablesParams))) == TablesParams(trace=True)

@@ -26,6 +26,8 @@ __all__ = [
     "MAP_RUN_OPTIONS",
     "SaturationParams",
     "AgreementParams",
+    "TablesParams",
+    "TermsParams",
     "__version__",
 ]
 
@@ -56,6 +58,14 @@ def __getattr__(name: str) -> Any:
         from zhagen.coding.saturation import SaturationParams
 
         return SaturationParams
+    if name == "TablesParams":
+        from zhagen.report.tables import TablesParams
+
+        return TablesParams
+    if name == "TermsParams":
+        from zhagen.text.terms import TermsParams
+
+        return TermsParams
     if name == "AgreementParams":
         from zhagen.coding.agreement import AgreementParams
 

@@ -10,15 +10,14 @@ __all__ = ["register"]
 
 
 def register(sub: Any) -> None:
-    from zhagen import AgreementParams, SaturationParams
+    from zhagen import AgreementParams, SaturationParams, TablesParams
     from zhagen.cli.options import add_options
     from zhagen.params import spec
 
     p = sub.add_parser("tables", help="论文编码表（XLSX、DOCX 三线表）/ paper coding tables")
     p.add_argument("project")
     p.add_argument("--out", required=True, help="输出文件夹 / output folder")
-    p.add_argument("--coder", default=None, help="只用这位编码者的编码 / one coder's codings")
-    p.add_argument("--trace", action="store_true", help="DOCX 中加来源列 / source column in DOCX")
+    add_options(p, spec(TablesParams))
     p.set_defaults(func=cmd_tables)
 
     p = sub.add_parser("saturation", help="理论饱和度检验 / theoretical saturation test")
@@ -42,7 +41,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
 
     with Project.open(args.project) as project:
         tables = project.coding_tables(coder=args.coder)
-        files = project.write_tables(Path(args.out), coder=args.coder, trace=args.trace)
+        files = project.write_tables(Path(args.out), coder=args.coder, trace=bool(args.trace))
     from zhagen.report.tables import counts_chain
 
     if "编码数量" in tables:
