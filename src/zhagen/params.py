@@ -267,6 +267,18 @@ def make(cls: type[T], values: Mapping[str, Any], *, extra: Iterable[str] = ()) 
     return cls(**out)
 
 
+def _doc_line(p: Param) -> str:
+    allowed = f"; one of {', '.join(map(repr, p.choices))}" if p.choices else ""
+    if p.low is not None:
+        allowed += f"; {'>' if p.low_open else '≥'} {p.low:g}"
+    if p.high is not None:
+        allowed += f"; {'<' if p.high_open else '≤'} {p.high:g}"
+    if p.group:
+        allowed += f"; exactly one of the group {p.group!r}"
+    text = f"{p.label_zh} / {p.label_en}." + (f" {p.help_zh} / {p.help_en}" if p.help_en else "")
+    return f"    {p.name} : {p.kind}, default {p.default!r}{allowed}\n        {text}"
+
+
 def takes(cls: type) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Give a ``f(..., **params)`` function the signature and docs of ``cls``'s parameters.
 
@@ -283,8 +295,7 @@ def takes(cls: type) -> Callable[[Callable[..., T]], Callable[..., T]]:
             for p in spec(cls)
         ]  # fmt: skip
         fn.__signature__ = sig.replace(parameters=own + new)  # type: ignore[attr-defined]
-        lines = [f"    {p.name} : {p.kind}, default {p.default!r}\n        {p.label_zh} / {p.label_en}."
-                 + (f" {p.help_zh} / {p.help_en}" if p.help_en else "") for p in spec(cls)]  # fmt: skip
+        lines = [_doc_line(p) for p in spec(cls)]
         fn.__doc__ = (
             (fn.__doc__ or "")
             + "\n\n    Parameters of the analysis\n    "
