@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
@@ -83,7 +83,11 @@ class Param:
 
     @property
     def option(self) -> str:
-        """The command-line option: ``--min-freq`` for ``min_freq`` (or ``flag``)."""
+        """The command-line option: ``--min-freq`` for ``min_freq`` (or ``flag``).
+
+        >>> Param("min_freq", "int", 2, "最低频次", "minimum frequency").option
+        '--min-freq'
+        """
         return self.flag or "--" + self.name.replace("_", "-")
 
     def _error(self, zh: str, en: str) -> ParameterError:
@@ -161,7 +165,12 @@ class Param:
                 )
 
     def to_json(self) -> dict[str, Any]:
-        """Plain data for the web form (``GET /api/maps/params``)."""
+        """Plain data for the web form (``GET /api/maps/params``).
+
+        >>> form = Param("slice", "int", 1, "时间切片", "years per slice", low=1).to_json()
+        >>> form["type"], form["default"], form["low"], form["label_en"]
+        ('int', 1, 1, 'years per slice')
+        """
         d = {
             f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "validate"
         }
@@ -192,7 +201,15 @@ def _strs(value: Any) -> list[str]:
 
 
 def param(default: Any, kind: str, label_zh: str, label_en: str, **options: Any) -> Any:
-    """A dataclass field carrying its :class:`Param` (name filled in by :func:`spec`)."""
+    """A dataclass field carrying its :class:`Param` (name filled in by :func:`spec`).
+
+    >>> from dataclasses import dataclass
+    >>> @dataclass
+    ... class P:
+    ...     k: float = param(2.0, "float", "比例", "scale", low=0, low_open=True)
+    >>> P().k, spec(P)[0].low_open
+    (2.0, True)
+    """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     meta = {"zhagen.param": dict(kind=kind, default=default, label_zh=label_zh,
@@ -202,7 +219,12 @@ def param(default: Any, kind: str, label_zh: str, label_en: str, **options: Any)
 
 @cache
 def spec(cls: type) -> tuple[Param, ...]:
-    """The parameters of a dataclass declared with :func:`param`, in declaration order."""
+    """The parameters of a dataclass declared with :func:`param`, in declaration order.
+
+    >>> from zhagen.mapping.model import MapParams
+    >>> [p.name for p in spec(MapParams)][:3]
+    ['field', 'slice', 'top']
+    """
     return tuple(
         Param(name=f.name, **f.metadata["zhagen.param"])
         for f in dataclasses.fields(cls)
@@ -230,7 +252,15 @@ def check_exclusive(values: Mapping[str, Any]) -> None:
 
 
 def check(obj: Any) -> None:
-    """Check every parameter of a dataclass instance declared with :func:`param`."""
+    """Check every parameter of a dataclass instance declared with :func:`param`.
+
+    >>> from zhagen.mapping.model import MapParams
+    >>> check(MapParams(top=None, g_index=1.5))
+    >>> check(MapParams(prune="planar"))
+    Traceback (most recent call last):
+    ...
+    zhagen.errors.ParameterError: 参数 prune（剪枝）只能是 none, pathfinder, mst（当前 'planar'）。 / prune (pruning) must be one of none, pathfinder, mst (got 'planar').
+    """
     groups: dict[str, dict[str, Any]] = {}
     for p in spec(type(obj)):
         value = getattr(obj, p.name)
@@ -241,12 +271,16 @@ def check(obj: Any) -> None:
         check_exclusive(members)
 
 
-def make(cls: type[T], values: Mapping[str, Any], *, extra: Iterable[str] = ()) -> T:
+def make(cls: type[T], values: Mapping[str, Any]) -> T:
     """Build ``cls`` from keyword arguments (typed values or text), refusing unknown names.
 
     Giving one member of an exclusive group sets the others to ``None`` (so ``top_percent=5``
-    replaces the default ``top=50``). Names in ``extra`` are refused too: they belong to
-    the caller.
+    replaces the default ``top=50``). Values are converted, not checked (see :func:`check`).
+
+    >>> from zhagen.mapping.model import MapParams
+    >>> p = make(MapParams, {"top_percent": "10", "years": [2015, 2020]})
+    >>> p.top, p.top_percent, p.years
+    (None, 10.0, (2015, 2020))
     """
     params = {p.name: p for p in spec(cls)}
     unknown = sorted(set(values) - set(params))
@@ -284,6 +318,13 @@ def takes(cls: type) -> Callable[[Callable[..., T]], Callable[..., T]]:
 
     ``help(project.map)`` and ``inspect.signature`` then list every map parameter with its
     default, without the method repeating them.
+
+    >>> import inspect
+    >>> from zhagen.mapping.model import MapParams
+    >>> @takes(MapParams)
+    ... def run(*, record: bool = True, **params): ...
+    >>> list(inspect.signature(run).parameters)[:3]
+    ['record', 'field', 'slice']
     """
 
     def wrap(fn: Callable[..., T]) -> Callable[..., T]:

@@ -42,7 +42,15 @@ def _help(p: Param) -> str:
 
 
 def add_options(parser: argparse.ArgumentParser, params: Iterable[Param]) -> None:
-    """Add one option per parameter (``web``-only or not, every one is a CLI option)."""
+    """Add one option per parameter (``web``-only or not, every one is a CLI option).
+
+    >>> from zhagen.mapping.model import MapParams
+    >>> from zhagen.params import spec
+    >>> parser = argparse.ArgumentParser()
+    >>> add_options(parser, spec(MapParams))
+    >>> given(parser.parse_args(["--g-index", "2", "--years", "2015-2020"]), spec(MapParams))
+    {'g_index': 2.0, 'years': (2015, 2020)}
+    """
     groups: dict[str, Any] = {}
     for p in params:
         target: Any = parser
@@ -63,5 +71,11 @@ def add_options(parser: argparse.ArgumentParser, params: Iterable[Param]) -> Non
 
 
 def given(args: argparse.Namespace, params: Iterable[Param]) -> dict[str, Any]:
-    """The parameters the user typed (the others keep their declared defaults)."""
+    """The parameters the user typed (the others keep their declared defaults).
+
+    >>> from zhagen.params import Param
+    >>> seed = Param("seed", "int", 1, "随机种子", "seed")
+    >>> given(argparse.Namespace(seed=None), [seed]), given(argparse.Namespace(seed=7), [seed])
+    ({}, {'seed': 7})
+    """
     return {p.name: getattr(args, p.name) for p in params if getattr(args, p.name) is not None}

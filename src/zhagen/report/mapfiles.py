@@ -58,6 +58,13 @@ class WritableMap(KnowledgeMap):
 
     The map stays plain data in ``mapping/``; writing belongs to this layer, so the method
     is added here rather than ``mapping`` importing ``report``.
+
+    >>> import tempfile
+    >>> from zhagen.examples import tiny_map_input
+    >>> from zhagen.mapping import MapParams, build_map
+    >>> km = WritableMap.of(build_map(tiny_map_input(), MapParams(min_freq=1)))
+    >>> km.write(Path(tempfile.mkdtemp()))[-1].name
+    'vosviewer_network.txt'
     """
 
     @classmethod
