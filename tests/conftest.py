@@ -38,3 +38,14 @@ def seeds(corpora: Path) -> dict[str, str]:
     return {
         p.name[:3]: p.read_text(encoding="utf-8") for p in sorted((corpora / "seeds").glob("*.txt"))
     }
+
+
+@pytest.fixture(scope="module")
+def cnki_example_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project holding the shipped CNKI sample exports (``examples/cnki``), one per module."""
+    from zhagen.project import Project
+
+    path = tmp_path_factory.mktemp("cnki") / "study.zhagen"
+    with Project.create(path) as p:
+        p.add([ROOT / "examples" / "cnki"])
+    return path

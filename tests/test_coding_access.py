@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zhagen.coding.access import AccessDenied, Actor, NotFound
+from zhagen.access import AccessDenied, Actor, NotFound
 from zhagen.errors import ParameterError
 from zhagen.project import Project
 

@@ -8,7 +8,6 @@ The table reader (xlsx/CSV) is tested in ``test_formats_cnki_table.py``.
 
 from __future__ import annotations
 
-import doctest
 import io
 from pathlib import Path
 
@@ -18,11 +17,6 @@ from zhagen.errors import InputError
 from zhagen.formats import (
     _cnki,
     _cnki_tagged,
-    cnki_endnote,
-    cnki_estudy,
-    cnki_noteexpress,
-    cnki_refworks,
-    cnki_table,
     detect_format,
 )
 from zhagen.formats.cnki_endnote import read_endnote
@@ -461,14 +455,6 @@ def test_split_authors(value, authors):
 )
 def test_parse_year(value, year):
     assert _cnki.parse_year(value) == year
-
-
-@pytest.mark.parametrize(
-    "module", [_cnki, cnki_refworks, cnki_endnote, cnki_noteexpress, cnki_estudy, cnki_table]
-)
-def test_docstring_examples(module):
-    result = doctest.testmod(module)
-    assert result.attempted > 0 and result.failed == 0
 
 
 @pytest.mark.parametrize("block", [1, 2, 5, 997])

@@ -55,7 +55,8 @@ def test_table_tab_separated_utf8(tmp_path):
 
 
 def test_table_xlsx(tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
+
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(HEADER)

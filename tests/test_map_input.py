@@ -20,7 +20,7 @@ from zhagen.mapping import build_map
 from zhagen.mapping.cooccurrence import TermRows, doc_term_matrix
 from zhagen.mapping.model import MapParams
 from zhagen.store import docs as store_docs
-from zhagen.store import runs
+from zhagen.store import map_keywords
 
 TRICKY = [
     "新质生产力", "数字经济", "　数字经济　", " 数字经济", "人工智能", "虚拟现实", "VR",
@@ -112,7 +112,7 @@ def _reference(project, lang: str, thesaurus: dict | None, keep_duplicates: bool
 @pytest.mark.parametrize("lang", ["all", "zh", "en"])
 @pytest.mark.parametrize("keep", [True, False])
 def test_same_as_reading_record_by_record(project, monkeypatch, chunk, lang, keep):
-    monkeypatch.setattr(runs, "CHUNK", chunk)
+    monkeypatch.setattr(map_keywords, "CHUNK", chunk)
     thesaurus = {"数字经济": "digital economy", "vr": "", "虚拟现实": "VR"} if chunk == 7 else None
     inp = map_input(project.store, MapParams(lang=lang), _Segmenter, thesaurus=thesaurus,
                     keep_duplicates=keep)  # fmt: skip
@@ -135,7 +135,7 @@ def test_fast_path_and_fallback_both_taken(project, monkeypatch):
     every path ran above."""
     titles = project.documents()["title"].tolist()
     assert any("\x1f" in t for t in titles)
-    chunks = list(runs.map_keyword_chunks(project.store, keep_duplicates=True, size=50))
+    chunks = list(map_keywords.map_keyword_chunks(project.store, keep_duplicates=True, size=50))
     assert sum(len(c.ids) for c in chunks) == 400
     assert any("\\" in c.keywords for c in chunks) and any(c.bodies for c in chunks)
     assert any('"zh": [' in c.keywords for c in chunks)

@@ -24,6 +24,7 @@ from zhagen.mapping.model import (
     NODE_COLUMNS,
     KnowledgeMap,
 )
+from zhagen.report.mapfiles import write_map
 
 CLUSTERS = {
     "新质生产力": ["新质生产力", "高质量发展", "全要素生产率", "科技创新", "未来产业",
@@ -146,7 +147,7 @@ def written(km: KnowledgeMap, tmp_path_factory: pytest.TempPathFactory) -> Path:
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*[Gg]lyph.*missing.*")
         warnings.filterwarnings("error", message=".*missing from.*font.*")
-        paths = km.write(out)
+        paths = write_map(km, out)
     assert sorted(p.name for p in paths) == sorted(EXPECTED)
     return out
 
@@ -296,7 +297,7 @@ def test_empty_map_writes_valid_files(tmp_path: Path) -> None:
     import pandas as pd
     from openpyxl import load_workbook
 
-    paths = empty_map().write(tmp_path / "empty")
+    paths = write_map(empty_map(), tmp_path / "empty")
     assert sorted(p.name for p in paths) == sorted(EXPECTED)
     assert pd.read_csv(tmp_path / "empty" / "nodes.csv", encoding="utf-8-sig").empty
     assert load_workbook(tmp_path / "empty" / "tables.xlsx").sheetnames[0] == "关键词频次"
@@ -308,7 +309,7 @@ def test_empty_map_writes_valid_files(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("n_clusters", [1, 2])
 def test_small_maps(n_clusters: int, tmp_path: Path) -> None:
-    paths = make_map(n_clusters=n_clusters).write(tmp_path)
+    paths = write_map(make_map(n_clusters=n_clusters), tmp_path)
     assert len(paths) == len(EXPECTED)
 
 
@@ -394,7 +395,7 @@ def test_html_script_runs(which: str, written: Path, tmp_path: Path) -> None:
     """Run the page's JavaScript against a stub DOM: no exception, the panel lists records,
     search finds 新质生产力 and every tab builds."""
     if which == "empty":
-        empty_map().write(tmp_path / "e")
+        write_map(empty_map(), tmp_path / "e")
         page = tmp_path / "e" / "map.html"
     else:
         page = written / "map.html"
@@ -489,7 +490,7 @@ def test_one_node_without_year_or_cluster(tmp_path: Path) -> None:
                      {"records": 1}, node_docs={0: [7]}, doc_titles={7: "唯一的记录"})  # fmt: skip
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*[Gg]lyph.*missing.*")
-        paths = m.write(tmp_path)
+        paths = write_map(m, tmp_path)
     assert len(paths) == len(EXPECTED)
     data = _embedded_json((tmp_path / "map.html").read_text(encoding="utf-8"))
     assert data["docs"]["0"] == [[7, "唯一的记录"]]

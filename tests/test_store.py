@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import pytest
 
@@ -122,12 +123,33 @@ def test_bulk_writes_checkpoint_in_a_thread_keep_the_log_bounded(tmp_path):
     conn.close()
 
 
+def _checkpoint_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name == "zhagen-checkpoint"]
+
+
 def test_bulk_writes_without_a_commit_start_no_thread(tmp_path):
     store = Store.create(tmp_path / "p.zhagen")
+    before = _checkpoint_threads()
     with store.bulk_writes():
-        pass
-    with store.transaction():  # an ordinary transaction afterwards
-        store.log("after", {})
+        # an import forks its workers here, before its first commit: no thread may exist yet
+        assert _checkpoint_threads() == before
+    assert _checkpoint_threads() == before
+    with store.transaction():  # an ordinary transaction afterwards, checkpointed as usual
+        entry = store.log("after", {})
+    assert (
+        store.conn.execute("SELECT action FROM log WHERE id = ?", (entry,)).fetchone()[0] == "after"
+    )
+    assert _checkpoint_threads() == before
+    store.close()
+
+
+def test_bulk_writes_start_the_checkpoint_thread_at_the_first_commit(tmp_path):
+    store = Store.create(tmp_path / "p.zhagen")
+    with store.bulk_writes():
+        with store.transaction():
+            store.log("first", {})
+        assert len(_checkpoint_threads()) == 1
+    assert _checkpoint_threads() == []  # closed with the bulk run
     store.close()
 
 

@@ -10,17 +10,10 @@ import pytest
 
 from web_support import assert_error, client, session
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from zhagen.project import Project
-
-    path = tmp_path_factory.mktemp("maps") / "study.zhagen"
-    with Project.create(path) as p:
-        p.add([ROOT / "examples" / "cnki"])
-    return path
+def project(cnki_example_project: Path) -> Path:
+    return cnki_example_project
 
 
 def _labels(c, run: int) -> list[str]:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import fastapi  # noqa: F401 - a dependency: a broken install fails here
+import httpx  # noqa: F401 - a dependency: a broken install fails here
 import pytest
-
-pytest.importorskip("fastapi")
-pytest.importorskip("httpx")
 
 from web_support import assert_error, client, make_project, session  # noqa: E402
 

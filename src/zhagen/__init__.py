@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from zhagen._version import __version__
 from zhagen.errors import InputError, ParameterError, ProjectError, ZhagenError
 
-__version__ = "0.1.0"
 __all__ = [
     "Project",
     "open",
@@ -22,10 +22,18 @@ __all__ = [
     "InputError",
     "ParameterError",
     "ProjectError",
+    "MapParams",
+    "MAP_RUN_OPTIONS",
+    "SaturationParams",
+    "AgreementParams",
+    "TablesParams",
+    "TermsParams",
     "__version__",
 ]
 
+
 if TYPE_CHECKING:
+    from zhagen.mapping.model import MapParams
     from zhagen.project import Project
 
 
@@ -41,4 +49,25 @@ def __getattr__(name: str) -> Any:
         from zhagen.project import Project
 
         return Project
+    # the parameter declarations of the analyses (see zhagen.params), for the faces
+    if name in ("MapParams", "MAP_RUN_OPTIONS"):
+        from zhagen.mapping import model
+
+        return getattr(model, "RUN_OPTIONS" if name == "MAP_RUN_OPTIONS" else name)
+    if name == "SaturationParams":
+        from zhagen.coding.saturation import SaturationParams
+
+        return SaturationParams
+    if name == "TablesParams":
+        from zhagen.report.tables import TablesParams
+
+        return TablesParams
+    if name == "TermsParams":
+        from zhagen.text.terms import TermsParams
+
+        return TermsParams
+    if name == "AgreementParams":
+        from zhagen.coding.agreement import AgreementParams
+
+        return AgreementParams
     raise AttributeError(f"module 'zhagen' has no attribute {name!r}")

@@ -402,7 +402,9 @@ def import_file(
 ) -> FileReport:
     """Import one file; never raises for bad input (the report says what went wrong).
 
-    ``workers``: processes for reading and cleaning; ``None`` chooses (2 for large exports).
+    ``workers``: processes for reading and cleaning; ``None`` chooses: for a file of at
+    least :data:`PARALLEL_MIN_BYTES`, :data:`MAX_WORKERS` or the CPUs
+    (:func:`zhagen.run.default_workers`) if fewer, else 1.
     """
     from zhagen.formats import detect_format
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from zhagen.mapping.cooccurrence import TermRows
 from zhagen.mapping.model import MapInput, MapParams
 from zhagen.mapping.params import check_params
-from zhagen.store import runs as q
+from zhagen.store import map_keywords as q
 from zhagen.store.db import Store
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def _keyword_input(
     """Keywords (a raw document's segmented text when it has none) of every document.
 
     SQLite hands over the keywords JSON of a chunk of documents as one string
-    (:func:`zhagen.store.runs.map_keyword_chunks`), which is split into keywords at C speed
+    (:func:`zhagen.store.map_keywords.map_keyword_chunks`), which is split into keywords at C speed
     (:func:`_split_keyword_objects`); the document-term matrix is then built from integer
     codes. Every keyword still goes through :func:`normalise_keyword` and the thesaurus,
     once per distinct keyword string (what the vocabulary is made of). Documents that

@@ -22,13 +22,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from zhagen.coding import access, history
-from zhagen.coding.access import Actor
+from zhagen import access
+from zhagen.access import Actor
+from zhagen.coding import history
 from zhagen.coding.api import Codes, Codings, Memos, Relations
 from zhagen.coding.changes import ChangeFeed, changes
-from zhagen.coding.reports_api import Reports, WrittenTables
 from zhagen.errors import ParameterError
 from zhagen.ingest import FileReport, ImportReport, add_paths
+from zhagen.mapping.model import MapParams
+from zhagen.params import make, takes
+from zhagen.reports import Reports, WrittenTables
 from zhagen.store import docs as q
 from zhagen.store.db import Store
 from zhagen.store.docs import find_documents
@@ -36,7 +39,7 @@ from zhagen.store.docs import find_documents
 if TYPE_CHECKING:
     import pandas as pd
 
-    from zhagen.mapping import KnowledgeMap
+    from zhagen.report.mapfiles import WritableMap
     from zhagen.store.wal import Checkpointer
     from zhagen.text.segment import Segmenter
 
@@ -228,8 +231,12 @@ class Documents:
 
         Examples
         --------
-        >>> page = project.documents.find(q="创新", coded=False, limit=10)  # doctest: +SKIP
-        >>> page.total, [d.title for d in page.items]  # doctest: +SKIP
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     coded = project.documents.find(coded=True)
+        ...     page = project.documents.find(q="创新", coded=True, limit=10)
+        ...     coded.total, page.total, [d.title for d in page.items]
+        (2, 1, ['创新联合体'])
         """
         from zhagen.coding.retrieve import coder_filter
 
@@ -435,27 +442,28 @@ class Maps:
     def __repr__(self) -> str:
         return f"<Maps of {self._path!s}>"
 
+    @takes(MapParams)
     def build(
         self,
         *,
         keep_duplicates: bool = False,
         record: bool = True,
         **params: Any,
-    ) -> KnowledgeMap:
+    ) -> WritableMap:
         """Build a keyword co-occurrence knowledge map (CiteSpace/VOSviewer parity).
 
-        Keyword arguments are the fields of :class:`zhagen.mapping.MapParams` (``field``,
-        ``slice``, ``top``, ``top_percent``, ``g_index``, ``link``, ``prune``,
-        ``resolution``, ``seed``, ``min_freq``, ``years``, ``lang``, ``thesaurus``,
-        ``burst_s``, ``burst_gamma``, ``burst_min_duration``). The run and its parameters
-        are recorded in the project; ``km.write(dir)`` writes every output file.
+        Keyword arguments are the fields of :class:`zhagen.mapping.MapParams` (listed
+        below, from its one declaration; values may be given as text, as typed on a
+        command line). The run and its parameters are recorded in the project;
+        ``km.write(dir)`` writes every output file.
         """
-        from zhagen import __version__
+        from zhagen._version import __version__
         from zhagen.map_input import map_input
-        from zhagen.mapping import MapParams, build_map
+        from zhagen.mapping import build_map
+        from zhagen.report.mapfiles import WritableMap
         from zhagen.store import runs
 
-        p = _map_params(MapParams, params)
+        p = make(MapParams, params)
         thesaurus = None
         if p.thesaurus:
             from zhagen.text.lexicon import load_thesaurus
@@ -476,7 +484,7 @@ class Maps:
         )
         if record:
             km.summary["run"] = runs.record_run(self.store, "map", p.to_dict(), km.summary)
-        return km
+        return WritableMap.of(km)
 
     @staticmethod
     def check_thesaurus(path: str | os.PathLike[str]) -> int:
@@ -602,7 +610,7 @@ class Project:
         """Undo the newest coding edit (of ``coder``, if given: coders coding blind undo
         only their own codings and memos); return its description (None: nothing to undo).
         Code-tree edits made without an actor have coder ``""``. With ``actor``: only that
-        actor's own edits, whatever ``coder`` says (rule 4 of :mod:`~zhagen.coding.access`)."""
+        actor's own edits, whatever ``coder`` says (rule 4 of :mod:`~zhagen.access`)."""
         return history.undo(self.store, coder=_undo_coder(actor, coder))
 
     def redo(self, *, coder: str | None = None, actor: Actor | None = None) -> str | None:
@@ -731,23 +739,6 @@ def preload() -> None:
 
     import zhagen.coding.retrieve  # noqa: F401
     import zhagen.coding.spans  # noqa: F401
-
-
-def _map_params(cls: Any, params: dict[str, Any]) -> Any:
-    from dataclasses import fields
-
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(params) - known)
-    if unknown:
-        raise ParameterError(
-            f"未知的图谱参数：{', '.join(unknown)}；可用参数：{', '.join(sorted(known))}",
-            f"unknown map parameter(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}",
-        )
-    if params.get("top_percent") is not None or params.get("g_index") is not None:
-        params.setdefault("top", None)
-    if params.get("years") is not None:
-        params["years"] = tuple(params["years"])
-    return cls(**params)
 
 
 def _flat_keywords(by_lang: dict[str, list[str]]) -> list[str]:

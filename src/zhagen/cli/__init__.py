@@ -17,7 +17,7 @@ __all__ = ["main", "build_parser"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from zhagen import __version__
+    from zhagen._version import __version__
     from zhagen.cli import commands
 
     parser = argparse.ArgumentParser(

@@ -62,11 +62,13 @@ def register(sub: Any) -> None:
     p.add_argument("--sentences", action="store_true", help="逐句显示 / one sentence a line")
     p.set_defaults(func=cmd_show)
 
+    from zhagen import TermsParams
+    from zhagen.cli.options import add_options
+    from zhagen.params import spec
+
     p = sub.add_parser("terms", help="发现新术语 / discover terms the dictionary lacks")
     p.add_argument("project")
-    p.add_argument("--top", type=int, default=50)
-    p.add_argument("--min-freq", type=int, default=3)
-    p.add_argument("--type", dest="types", nargs="*", default=None, help="只看这些类型 / types")
+    add_options(p, spec(TermsParams))  # declared once, in zhagen.text.terms
     p.add_argument("--accept", nargs="*", default=[], metavar="TERM", help="接受术语 / accept")
     p.add_argument("--reject", nargs="*", default=[], metavar="TERM", help="拒绝术语 / reject")
     p.add_argument(
@@ -188,7 +190,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_terms(args: argparse.Namespace) -> int:
+    from zhagen import TermsParams
+    from zhagen.cli.options import given
     from zhagen.console import print_frame
+    from zhagen.params import spec
 
     with open_project(args.project) as project:
         if args.import_dict:
@@ -199,7 +204,7 @@ def cmd_terms(args: argparse.Namespace) -> int:
             project.terms.decide(accept=args.accept, reject=args.reject)
             print(f"已记录 / recorded: +{len(args.accept)} -{len(args.reject)}")
             return 0
-        df = project.terms.discover(top=args.top, min_freq=args.min_freq, types=args.types)
+        df = project.terms.discover(**given(args, spec(TermsParams)))
     print_frame(df, args.fmt)
     return 0
 

@@ -13,27 +13,26 @@ __all__ = ["register"]
 
 
 def register(sub: Any) -> None:
+    from zhagen import AgreementParams, SaturationParams, TablesParams
+    from zhagen.cli.options import add_options
+    from zhagen.params import spec
+
     p = sub.add_parser("tables", help="论文编码表（XLSX、DOCX 三线表）/ paper coding tables")
     p.add_argument("project")
     p.add_argument("--out", required=True, help="输出文件夹 / output folder")
-    p.add_argument("--coder", default=None, help="只用这位编码者的编码 / one coder's codings")
-    p.add_argument("--trace", action="store_true", help="DOCX 中加来源列 / source column in DOCX")
+    add_options(p, spec(TablesParams))
     p.set_defaults(func=cmd_tables)
 
     p = sub.add_parser("saturation", help="理论饱和度检验 / theoretical saturation test")
     p.add_argument("project")
-    p.add_argument("--holdout", default="1/3", help="留出比例 / share held out (1/3, 0.3, 30%%)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--coder", default=None)
-    p.add_argument("--type", dest="types", nargs="*", default=None,
-                   help="只从这些类型中留出 / draw only from these types (e.g. document)")  # fmt: skip
+    add_options(p, spec(SaturationParams))
     p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_saturation)
 
     p = sub.add_parser("agreement", help="编码者间一致性 / inter-coder agreement")
     p.add_argument("project")
     p.add_argument("--coders", nargs=2, required=True, metavar=("A", "B"))
-    p.add_argument("--unit", choices=["char", "sentence"], default="char")
+    add_options(p, spec(AgreementParams))
     p.add_argument("--by", choices=["code", "document"], default="code",
                    help="按编码或按编码×文档 / per code or per code × document")  # fmt: skip
     p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
@@ -42,7 +41,7 @@ def register(sub: Any) -> None:
 
 def cmd_tables(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
-        written = project.reports.write(Path(args.out), coder=args.coder, trace=args.trace)
+        written = project.reports.write(Path(args.out), coder=args.coder, trace=bool(args.trace))
     if written.chain is not None:
         print(f"编码过程 / coding: {written.chain}")
     for f in written.files:
@@ -51,10 +50,12 @@ def cmd_tables(args: argparse.Namespace) -> int:
 
 
 def cmd_saturation(args: argparse.Namespace) -> int:
+    from zhagen import SaturationParams
+    from zhagen.cli.options import given
+    from zhagen.params import spec
+
     with open_project(args.project) as project:
-        rep = project.reports.saturation(
-            holdout=args.holdout, seed=args.seed, coder=args.coder, types=args.types
-        )
+        rep = project.reports.saturation(**given(args, spec(SaturationParams)))
     print(f"留出文档 / held-out documents: {', '.join(map(str, rep.holdout_docs))}")
     print_frame(rep.counts, args.fmt)
     if len(rep.new):
@@ -64,8 +65,12 @@ def cmd_saturation(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
+    from zhagen import AgreementParams
+    from zhagen.cli.options import given
+    from zhagen.params import spec
+
     with open_project(args.project) as project:
-        res = project.reports.agreement(args.coders, unit=args.unit)
+        res = project.reports.agreement(args.coders, **given(args, spec(AgreementParams)))
     frame = res.by_code if args.by == "code" else res.by_code_document
     import pandas as pd
 

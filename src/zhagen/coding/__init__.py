@@ -7,7 +7,7 @@
 - :mod:`~zhagen.coding.retrieve` — DataFrames: codes, codings, context, co-occurrence, search
 - :mod:`~zhagen.coding.history` — undo/redo by row snapshots in the append-only log
 - :mod:`~zhagen.coding.api` — ``project.codes``, ``.codings``, ``.memos``, ``.relations``
-- :mod:`~zhagen.coding.reports_api` — ``project.reports``: tables, saturation, agreement
+- :mod:`~zhagen.reports` — ``project.reports``: tables, saturation, agreement
 
 >>> from zhagen.coding import LEVELS
 >>> LEVELS[3]

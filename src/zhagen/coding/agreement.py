@@ -83,6 +83,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from zhagen.errors import ParameterError
+from zhagen.params import param
 
 if TYPE_CHECKING:
     import numpy as np
@@ -90,6 +91,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "UNITS",
+    "AgreementParams",
     "POOLED",
     "Agreement",
     "agreement",
@@ -103,6 +105,20 @@ __all__ = [
 
 #: Units of comparison.
 UNITS: tuple[str, ...] = ("char", "sentence")
+
+
+@dataclass
+class AgreementParams:
+    """The options of an agreement computation, declared once (see :mod:`zhagen.params`).
+
+    >>> AgreementParams().unit
+    'char'
+    """
+
+    unit: str = param("char", "str", "单位", "unit", choices=UNITS,
+                      help_zh="按字符或按句子比较", help_en="compare per character or per sentence")  # fmt: skip
+
+
 #: The ``code`` value of the pooled row.
 POOLED = "(pooled)"
 _COUNTS = ["units", "both", "a_only", "b_only", "neither", "coded_a", "coded_b"]

@@ -29,8 +29,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from zhagen.coding import access, engine, notes, retrieve, spans
-from zhagen.coding.access import Actor
+from zhagen import access
+from zhagen.access import Actor
+from zhagen.coding import engine, notes, retrieve, spans
 from zhagen.coding.engine import CodeRef
 from zhagen.coding.levels import LEVELS, MEMO_TARGETS, RELATION_TYPES
 from zhagen.errors import ParameterError
@@ -120,9 +121,12 @@ class Codes(_Noun):
 
         Examples
         --------
-        >>> cat = project.codes.add("政策环境", level=2)  # doctest: +SKIP
-        >>> project.codes.get(project.codes.add("财政补贴", parent=cat))["level"]  # doctest: +SKIP
-        1
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     cat = project.codes.add("政策环境", level=2)
+        ...     sub = project.codes.get(project.codes.add("财政补贴", parent=cat))
+        ...     sub["name"], sub["level"]
+        ('财政补贴', 1)
         """
         access.require(actor, "add", access.Item("code"))
         return engine.add_code(
@@ -148,8 +152,12 @@ class Codes(_Noun):
         """The code ``name`` under ``parent`` and whether it was created now (one
         transaction: two writers asking for the same new code get the same code).
 
-        >>> project.codes.find_or_add("政策环境")  # doctest: +SKIP
-        (12, False)
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     found = project.codes.find_or_add("政策支持", parent="协同创新")
+        ...     made = project.codes.find_or_add("人才培养", parent="协同创新")
+        ...     found[1], made[1], len(project.codes())
+        (False, True, 4)
         """
         access.require(actor, "add", access.Item("code"))
         return engine.find_or_add_code(
@@ -203,7 +211,7 @@ class Codes(_Noun):
         memos follow, the sources are deleted. Undoable. Returns ``into``'s id.
 
         ``actor``: a coder may merge only codes whose codings and memos are all theirs
-        (:mod:`zhagen.coding.access`); None: no check (the project file's holder)."""
+        (:mod:`zhagen.access`); None: no check (the project file's holder)."""
         return engine.merge_codes(self._store, sources, into, by=actor)
 
     def split(
@@ -281,7 +289,12 @@ class Codings(_Noun):
         """Code ``[start, end)`` (code points of ``text(doc)``, end exclusive); return the
         coding id. The document's text is frozen from then on.
 
-        >>> project.codings.add(1, 0, 2, "主体", coder="甲")  # doctest: +SKIP
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     coding = project.codings.add(1, 0, 2, "产学研融合", coder="甲")
+        ...     row = project.codings().set_index("id").loc[coding]
+        ...     row["text"] == project.documents.text(1)[:2], row["coder"]
+        (True, '甲')
         """
         return spans.code_span(
             self._store, doc, start, end, code, coder=coder, text_of=self._docs.text
@@ -328,8 +341,8 @@ class Codings(_Noun):
 
     def check(self, coding_id: int, action: str, actor: Actor | None) -> str:
         """The coder of a coding, if ``actor`` may ``action`` it (one-row lookup); raises
-        :class:`~zhagen.coding.access.NotFound` for a missing or hidden coding and
-        :class:`~zhagen.coding.access.AccessDenied` otherwise."""
+        :class:`~zhagen.access.NotFound` for a missing or hidden coding and
+        :class:`~zhagen.access.AccessDenied` otherwise."""
         owner = q.coding_owner(self._store, int(coding_id))
         if owner is None:
             raise access.not_found("coding", coding_id)

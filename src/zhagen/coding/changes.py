@@ -7,7 +7,7 @@ storyline, ``coding``, ``memo``, ``other``), the documents it touched (from the 
 snapshots of :mod:`zhagen.coding.history`; None when unknown) and who made it. This module
 is the only reader of the log's undo format besides :mod:`~zhagen.coding.history` itself.
 
-:meth:`Change.seen_by` applies the access policy (:mod:`zhagen.coding.access`): coding blind,
+:meth:`Change.seen_by` applies the access policy (:mod:`zhagen.access`): coding blind,
 a coder hears nothing of another coder's codings, memos or other work, and of edits of the
 shared code tree only that the tree changed (no actor, no documents).
 
@@ -28,7 +28,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from zhagen.coding.access import Actor, Item, visible
+from zhagen.access import Actor, Item, visible
 from zhagen.store import changes as qc
 from zhagen.store.db import Store
 

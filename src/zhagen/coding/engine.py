@@ -26,7 +26,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from zhagen.coding import access
+from zhagen import access
 from zhagen.coding.history import Edit, edit
 from zhagen.coding.levels import LEVELS, MAX_LEVEL, MIN_LEVEL, PALETTE
 from zhagen.errors import ParameterError
@@ -194,7 +194,7 @@ def _color(store: Store, color: str | None) -> str:
 def _may_restructure(
     store: Store, by: access.Actor | None, row: Any, code_ids: Iterable[int]
 ) -> None:
-    """Rule 3 of :mod:`~zhagen.coding.access`, checked inside the edit's transaction so
+    """Rule 3 of :mod:`~zhagen.access`, checked inside the edit's transaction so
     that no coding can slip in between the check and the change."""
     if by is None:
         return

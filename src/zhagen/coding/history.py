@@ -45,7 +45,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from zhagen.coding.access import Actor, coder_filter
+from zhagen.access import Actor, coder_filter
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
 from zhagen.store.db import Store
@@ -192,7 +192,7 @@ def history(
 ) -> list[dict[str, Any]]:
     """Undoable edits, newest first: log id, time, actor, action, description, undone.
 
-    ``actor``: what they may see (:mod:`~zhagen.coding.access`): coding blind, their own
+    ``actor``: what they may see (:mod:`~zhagen.access`): coding blind, their own
     edits only — another coder's entries would name their codes and actions.
     """
     out = []

@@ -42,11 +42,19 @@ from typing import TYPE_CHECKING, Any
 
 from zhagen.coding.levels import LEVELS
 from zhagen.errors import ParameterError
+from zhagen.params import param
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Saturation", "holdout", "parse_fraction", "code_subtrees", "saturation_report"]
+__all__ = [
+    "SaturationParams",
+    "Saturation",
+    "holdout",
+    "parse_fraction",
+    "code_subtrees",
+    "saturation_report",
+]
 
 
 def parse_fraction(fraction: str | float | Fraction) -> Fraction:
@@ -71,6 +79,26 @@ def parse_fraction(fraction: str | float | Fraction) -> Fraction:
             f"`fraction` must lie strictly between 0 and 1 (e.g. 1/3 or 0.3), not {fraction!r}",
         )
     return value
+
+
+@dataclass
+class SaturationParams:
+    """The options of a saturation test, declared once (see :mod:`zhagen.params`): the
+    ``zhagen saturation`` options are made from them.
+
+    >>> from zhagen.params import make
+    >>> make(SaturationParams, {"holdout": "25%", "types": "document"})
+    SaturationParams(holdout='25%', seed=0, coder=None, types=['document'])
+    """
+
+    holdout: str = param("1/3", "str", "留出比例", "share held out", validate=parse_fraction,
+                         help_zh="如 1/3、0.3、30%", help_en="e.g. 1/3, 0.3, 30%")  # fmt: skip
+    seed: int = param(0, "int", "随机种子", "seed")
+    coder: str | None = param(None, "str", "编码者", "coder", optional=True,
+                              help_zh="只用这位编码者的编码", help_en="one coder's codings")  # fmt: skip
+    types: list[str] | None = param(None, "strs", "文档类型", "document types", optional=True,
+                                    flag="--type", help_zh="只从这些类型中留出",
+                                    help_en="draw only from these types (e.g. document)")  # fmt: skip
 
 
 def _rank(seed: int, doc: Hashable) -> bytes:

@@ -141,7 +141,9 @@ def plain_nodes(km: KnowledgeMap) -> list[dict[str, Any]]:
 
     Examples
     --------
-    >>> # plain_nodes(km)[0]["label"]  -> '新质生产力'
+    >>> from zhagen.examples import tiny_map
+    >>> plain_nodes(tiny_map())[0]["label"]
+    '科技创新'
     """
     rows = []
     for rec in km.nodes.to_dict("records"):
@@ -250,7 +252,13 @@ def write_graphml(km: KnowledgeMap, dest: Dest) -> None:
 
     Examples
     --------
-    >>> # write_graphml(km, "map/network.graphml"); networkx.read_graphml(...) reads it
+    >>> import os, tempfile, networkx
+    >>> from zhagen.examples import tiny_map
+    >>> km = tiny_map()
+    >>> path = os.path.join(tempfile.mkdtemp(), "network.graphml")
+    >>> write_graphml(km, path)
+    >>> networkx.read_graphml(path).number_of_nodes() == len(km.nodes)
+    True
     """
     import xml.etree.ElementTree as ET
 
@@ -360,7 +368,13 @@ def write_gexf(km: KnowledgeMap, dest: Dest, *, creator: str = "zhagen") -> None
 
     Examples
     --------
-    >>> # write_gexf(km, "map/network.gexf"); Gephi: File > Open
+    >>> import os, tempfile, networkx
+    >>> from zhagen.examples import tiny_map
+    >>> km = tiny_map()
+    >>> path = os.path.join(tempfile.mkdtemp(), "network.gexf")
+    >>> write_gexf(km, path)
+    >>> networkx.read_gexf(path).number_of_edges() == len(km.edges)
+    True
     """
     import xml.etree.ElementTree as ET
 
@@ -432,7 +446,12 @@ def write_pajek(km: KnowledgeMap, dest: Dest) -> None:
 
     Examples
     --------
-    >>> # write_pajek(km, "map/network.net")
+    >>> import os, tempfile
+    >>> from zhagen.examples import tiny_map
+    >>> path = os.path.join(tempfile.mkdtemp(), "network.net")
+    >>> write_pajek(tiny_map(), path)
+    >>> open(path, encoding="utf-8").readline().split()[0]
+    '*Vertices'
     """
     nodes = sorted(plain_nodes(km), key=lambda n: n["id"])
     number = {n["id"]: i for i, n in enumerate(nodes, 1)}
@@ -502,7 +521,12 @@ def write_vosviewer_map(km: KnowledgeMap, dest: Dest) -> None:
 
     Examples
     --------
-    >>> # write_vosviewer_map(km, "map/vosviewer_map.txt")
+    >>> import os, tempfile
+    >>> from zhagen.examples import tiny_map
+    >>> path = os.path.join(tempfile.mkdtemp(), "vosviewer_map.txt")
+    >>> write_vosviewer_map(tiny_map(), path)
+    >>> open(path, encoding="utf-8-sig").readline().split("\\t")[:2]
+    ['id', 'label']
     """
     nodes = sorted(plain_nodes(km), key=lambda n: n["id"])
     strength: dict[int, float] = {}

@@ -53,7 +53,7 @@ _EXTRA_BEFORE_SOURCES = ("Variables", "Cases")
 
 
 def _default_origin() -> str:
-    from zhagen import __version__
+    from zhagen._version import __version__
 
     return f"zhagen {__version__}"
 

@@ -53,6 +53,7 @@ __all__ = [
     "leiden",
     "leiden_backend",
     "order_by_size",
+    "merge_small",
     "modularity",
     "silhouette_samples",
     "cluster_means",
@@ -88,6 +89,45 @@ def order_by_size(labels: np.ndarray) -> np.ndarray:
     rank = np.empty(uniq.size, dtype=np.int64)
     rank[order] = np.arange(uniq.size)
     return rank[inverse]
+
+
+def merge_small(labels: np.ndarray, min_size: int) -> tuple[np.ndarray, int | None]:
+    """Merge the clusters of fewer than ``min_size`` nodes into one last cluster, "other".
+
+    The clusters kept keep their order (by size, as :func:`order_by_size` numbers them) and
+    are renumbered 0, 1, …; the nodes of every smaller cluster form one cluster after them
+    (whatever its size, so it stays recognisable). Modularity, silhouette, labels and
+    layout are then computed on this partition.
+
+    Returns
+    -------
+    (labels, other)
+        The new cluster of every node and the id of the "other" cluster (None if no
+        cluster was smaller than ``min_size``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> labels, other = merge_small(np.array([0, 0, 0, 1, 1, 2, 3]), 2)
+    >>> labels.tolist(), other
+    ([0, 0, 0, 1, 1, 2, 2], 2)
+    >>> merge_small(np.array([0, 1]), 1)[0].tolist()
+    [0, 1]
+    """
+    import numpy as np
+
+    labels = np.asarray(labels, dtype=np.int64)
+    if labels.size == 0:
+        return labels, None
+    counts = np.bincount(labels)
+    small = (counts < min_size) & (counts > 0)
+    if not small.any():
+        return labels, None
+    kept = int((~small).sum())
+    new = np.empty(counts.size, dtype=np.int64)
+    new[~small] = np.arange(kept)  # ascending old ids: the size order is kept
+    new[small] = kept
+    return new[labels], kept
 
 
 def leiden(

@@ -326,7 +326,7 @@ def _summary(
     full: DocTerm,
     extra: dict[str, Any],
 ) -> dict[str, Any]:
-    import zhagen
+    from zhagen._version import __version__
     from zhagen.mapping.centrality import betweenness_backend
     from zhagen.mapping.cluster import LEIDEN_OPTIONS, leiden_backend
 
@@ -352,7 +352,7 @@ def _summary(
         "sigma": "(betweenness + 1) ** burst_strength",
         "layout": "Fruchterman-Reingold, seeded, cluster-initialised",
     }  # fmt: skip
-    summary["zhagen_version"] = zhagen.__version__
+    summary["zhagen_version"] = __version__
     summary["input_hash"] = input_hash(inp, full)
     return summary
 
@@ -440,6 +440,7 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     ki, kj = net.i[net.kept], net.j[net.kept]
     kc, ks = net.count[net.kept], net.strength[net.kept]
     labels = clu.leiden(n, ki, kj, ks, params.resolution, params.seed)
+    labels, other = clu.merge_small(labels, params.min_cluster_size)
     sil = clu.silhouette_samples(n, net.i, net.j, net.strength, labels)
     in_slices = rec.has_terms & (time.slice_of >= 0)
     d = np.bincount(time.slice_of[in_slices], minlength=len(time.slices))
@@ -466,6 +467,7 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
         "clusters": int(len(clusters)), "modularity": round(q, 6),
         "silhouette": round(float(sil.mean()), 6) if n else 0.0, "bursts": int(len(bursts_df)),
         "slices": _slice_summary(time, d, sizes),
+        **({"other_cluster": other} if other is not None else {}),
     })  # fmt: skip
     return _assemble(nodes, edges, clusters, bursts_df, summary, rec, time, xn, year_counts)
 

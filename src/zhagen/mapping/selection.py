@@ -174,21 +174,6 @@ def select_g_index(counts: np.ndarray, k: float) -> np.ndarray:
     return rank_terms(counts)[: g_index(counts, k)]
 
 
-def _check_one_criterion(top: int | None, top_percent: float | None, g: float | None) -> None:
-    given = [
-        name
-        for name, v in (("top", top), ("top_percent", top_percent), ("g_index", g))
-        if v is not None
-    ]
-    if len(given) != 1:
-        raise ParameterError(
-            "节点选择标准 top、top_percent、g_index 必须且只能指定一个"
-            f"（当前：{', '.join(given) or '无'}）。",
-            "give exactly one node selection criterion: top, top_percent or g_index "
-            f"(got: {', '.join(given) or 'none'}).",
-        )
-
-
 def select_per_slice(
     slice_counts: np.ndarray,
     *,
@@ -223,7 +208,9 @@ def select_per_slice(
     """
     import numpy as np
 
-    _check_one_criterion(top, top_percent, g_index_k)
+    from zhagen.params import check_exclusive
+
+    check_exclusive({"top": top, "top_percent": top_percent, "g_index": g_index_k})
     counts = np.asarray(slice_counts)
     if eligible is not None:
         counts = np.where(np.asarray(eligible, dtype=bool)[None, :], counts, 0)

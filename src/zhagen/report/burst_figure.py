@@ -6,7 +6,11 @@ thick red segment for the burst years (Kleinberg 2002 bursts, strongest first). 
 and below the header and under the last row give it the 三线表 look Chinese journals use.
 Split from :mod:`zhagen.report.map_figures` to keep both modules short.
 
->>> # write_bursts_figure(km, Path("map/bursts.png"), top=25)
+>>> import tempfile
+>>> from pathlib import Path
+>>> from zhagen.examples import tiny_map
+>>> write_bursts_figure(tiny_map(), Path(tempfile.mkdtemp()) / "bursts.png", top=25).name
+'bursts.png'
 """
 
 from __future__ import annotations

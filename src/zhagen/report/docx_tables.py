@@ -17,7 +17,14 @@ where each row's document and offsets are (``coding_tables.xlsx``); ``trace=True
 来源 column (``文档:起–止``) instead. Repeated labels in the grouping columns (初始范畴,
 初始概念, 主范畴) are merged vertically, as papers print them.
 
->>> # write_tables_docx(coding_tables(codes, codings, relations), Path("coding_tables.docx"))
+>>> import tempfile
+>>> from pathlib import Path
+>>> from zhagen.examples import tiny_project
+>>> from zhagen.report.tables import coding_tables
+>>> with tiny_project() as p:
+...     tables = coding_tables(p.codes(), p.codings(), p.relations())
+>>> write_tables_docx(tables, Path(tempfile.mkdtemp()) / "coding_tables.docx").name
+'coding_tables.docx'
 """
 
 from __future__ import annotations

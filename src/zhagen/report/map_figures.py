@@ -13,7 +13,11 @@ the file shows Chinese correctly in a browser that has no Chinese font.
   labels of the most frequent nodes, placed greedily so that they do not overlap; a legend
   with the clusters and the map's numbers (N, E, Q, S).
 
->>> # write_map_figures(km, Path("map"))  -> [map.png, map.svg, timeline.png, bursts.png]
+>>> import tempfile
+>>> from pathlib import Path
+>>> from zhagen.examples import tiny_map
+>>> [p.name for p in write_map_figures(tiny_map(), Path(tempfile.mkdtemp()))]
+['map.png', 'map.svg', 'timeline.png', 'bursts.png']
 """
 
 from __future__ import annotations

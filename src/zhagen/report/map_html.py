@@ -13,7 +13,12 @@ Safety: every text reaches the page through ``textContent``; the JSON has ``<``,
 data. Titles are cut at 300 characters and each node lists at most 200 records (the panel
 says how many there are), so a map of a million records still gives a small page.
 
->>> # write_map_html(km, Path("map/map.html"))
+>>> import tempfile
+>>> from pathlib import Path
+>>> from zhagen.examples import tiny_map
+>>> path = write_map_html(tiny_map(), Path(tempfile.mkdtemp()) / "map.html")
+>>> "科技创新" in path.read_text(encoding="utf-8")
+True
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Write every output file of a knowledge map into one folder.
 
-:func:`write_map` is what ``KnowledgeMap.write(out_dir)`` and ``zhagen map --out`` call. The
+:func:`write_map` is what ``km.write(out_dir)`` (on the :class:`WritableMap` that
+``Project.map`` returns) and ``zhagen map --out`` call. The
 folder holds, for a map ``km``:
 
 =====================================  =====================================================
@@ -17,29 +18,66 @@ folder holds, for a map ``km``:
 ``vosviewer_network.txt``
 =====================================  =====================================================
 
->>> # paths = write_map(km, Path("map"))
+>>> import tempfile
+>>> from zhagen.examples import tiny_map
+>>> paths = write_map(tiny_map(), Path(tempfile.mkdtemp()) / "map")
+>>> len(paths), paths[0].name
+(16, 'nodes.csv')
 """
 
 from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from zhagen.mapping.model import KnowledgeMap
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from zhagen.mapping.model import KnowledgeMap
-
-__all__ = ["write_map", "write_tables_csv", "write_summary", "members_text", "tidy_table"]
+__all__ = [
+    "WritableMap",
+    "write_map",
+    "write_tables_csv",
+    "write_summary",
+    "members_text",
+    "tidy_table",
+]
 
 #: Columns that hold whole numbers (written without ``.0`` even when some cells are empty).
 INT_COLUMNS = ("id", "frequency", "degree", "burst_begin", "burst_end", "cluster",
                "first_year", "source", "target", "size", "begin", "end", "last_year")  # fmt: skip
 
 
-def write_map(km: KnowledgeMap, out_dir: Path) -> list[Path]:
+@dataclass
+class WritableMap(KnowledgeMap):
+    """A :class:`~zhagen.mapping.model.KnowledgeMap` that writes its files: ``km.write(dir)``.
+
+    The map stays plain data in ``mapping/``; writing belongs to this layer, so the method
+    is added here rather than ``mapping`` importing ``report``.
+
+    >>> import tempfile
+    >>> from zhagen.examples import tiny_map_input
+    >>> from zhagen.mapping import MapParams, build_map
+    >>> km = WritableMap.of(build_map(tiny_map_input(), MapParams(min_freq=1)))
+    >>> km.write(Path(tempfile.mkdtemp()))[-1].name
+    'vosviewer_network.txt'
+    """
+
+    @classmethod
+    def of(cls, km: KnowledgeMap) -> WritableMap:
+        """The same map (the same objects, not copies), able to write itself."""
+        return cls(**{f.name: getattr(km, f.name) for f in fields(KnowledgeMap)})
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write every output file (tables, figures, networks, summary) into ``out_dir``."""
+        return write_map(self, Path(out_dir))
+
+
+def write_map(km: KnowledgeMap, out_dir: str | Path) -> list[Path]:
     """Write tables, figures, the interactive map and network files into ``out_dir``.
 
     Parameters
@@ -57,8 +95,10 @@ def write_map(km: KnowledgeMap, out_dir: Path) -> list[Path]:
 
     Examples
     --------
-    >>> # write_map(project.map(), Path("map"))[0].name
-    >>> # 'nodes.csv'
+    >>> import tempfile
+    >>> from zhagen.examples import tiny_map
+    >>> write_map(tiny_map(), Path(tempfile.mkdtemp()))[0].name
+    'nodes.csv'
     """
     from zhagen.formats import network
     from zhagen.report.map_figures import figures_in_background
@@ -113,7 +153,9 @@ def members_text(km: KnowledgeMap, members: Any, sep: str = "; ") -> str:
 
     Examples
     --------
-    >>> # members_text(km, [0, 1]) -> '新质生产力; 高质量发展'
+    >>> from zhagen.examples import tiny_map
+    >>> members_text(tiny_map(), [0, 1])
+    '科技创新; 新质生产力'
     """
     from zhagen.formats.network import plain
 

@@ -30,17 +30,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zhagen.coding.levels import LEVELS
 from zhagen.coding.saturation import code_subtrees
+from zhagen.params import param
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
 __all__ = [
+    "TablesParams",
     "TABLES",
     "CAPTIONS",
     "DISPLAY",
@@ -53,6 +56,22 @@ __all__ = [
     "write_tables",
     "write_tables_xlsx",
 ]
+
+
+@dataclass
+class TablesParams:
+    """The options of the paper coding tables (``zhagen tables``), declared once (see
+    :mod:`zhagen.params`).
+
+    >>> TablesParams(trace=True)
+    TablesParams(coder=None, trace=True)
+    """
+
+    coder: str | None = param(None, "str", "编码者", "coder", optional=True,
+                              help_zh="只用这位编码者的编码", help_en="one coder's codings")  # fmt: skip
+    trace: bool = param(False, "bool", "来源列", "source column",
+                        help_zh="DOCX 中加来源列", help_en="a source column in the DOCX")  # fmt: skip
+
 
 #: Table keys (sheet names), in paper order.
 TABLES = ("开放式编码", "主轴编码", "典型关系结构", "编码数量")
@@ -414,8 +433,11 @@ def coding_tables(
 ) -> dict[str, pd.DataFrame]:
     """All four tables, keyed by :data:`TABLES` (the relation table only with relations).
 
-    >>> # tables = coding_tables(p.codes(), p.codings(), p.relations())
-    >>> # write_tables(tables, "tables/")
+    >>> from zhagen.examples import tiny_project
+    >>> with tiny_project() as p:
+    ...     tables = coding_tables(p.codes(), p.codings(), p.relations())
+    >>> list(tables)
+    ['开放式编码', '主轴编码', '典型关系结构', '编码数量']
     """
     if coder is not None:
         codings = codings[codings["coder"] == coder]

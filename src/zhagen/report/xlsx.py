@@ -14,7 +14,11 @@ Sheets, in order:
 Headers are bold with a rule below them, the header row is frozen, and column widths follow
 the content (a Chinese character counts as two).
 
->>> # write_tables_xlsx(km, Path("map/tables.xlsx"), top=20)
+>>> import tempfile
+>>> from pathlib import Path
+>>> from zhagen.examples import tiny_map
+>>> write_tables_xlsx(tiny_map(), Path(tempfile.mkdtemp()) / "tables.xlsx", top=20).name
+'tables.xlsx'
 """
 
 from __future__ import annotations

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from zhagen.store.db import Store, now
 
-__all__ = [
-    "record_run",
-    "run_rows",
-    "map_rows",
-    "map_keyword_chunks",
-    "KeywordChunk",
-    "project_fingerprint",
-]
+__all__ = ["record_run", "run_rows", "project_fingerprint"]
 
 
 def record_run(store: Store, kind: str, params: dict[str, Any], summary: dict[str, Any]) -> int:
@@ -42,133 +33,6 @@ def run_rows(store: Store, kind: str | None = None) -> list[sqlite3.Row]:
     if kind is None:
         return list(store.conn.execute(sql + " ORDER BY id"))
     return list(store.conn.execute(sql + " WHERE kind = ? ORDER BY id", (kind,)))
-
-
-def map_rows(store: Store, *, keep_duplicates: bool, texts: bool) -> sqlite3.Cursor:
-    """id, year, title, keywords (JSON), has_body, text of every document to map.
-
-    ``text`` (the body of a raw document, or title + abstract of a record) is read only with
-    ``texts=True``; otherwise it is NULL except for raw documents, whose terms always come
-    from their text. Reading no abstracts halves the time on a million records.
-    """
-    text = (
-        "CASE WHEN body IS NOT NULL THEN body ELSE title || char(10) || abstract END"
-        if texts
-        else "body"
-    )
-    sql = f"SELECT id, year, title, keywords, body IS NOT NULL, {text} FROM documents" + (
-        "" if keep_duplicates else " WHERE dup_of IS NULL"
-    )
-    return store.conn.execute(sql + " ORDER BY id")
-
-
-@dataclass
-class KeywordChunk:
-    """Consecutive documents to map (by id), as plain data.
-
-    ``keywords`` holds every document's stored keywords JSON (``{"zh": [...], "en": [...]}``,
-    ``{}`` when it has none), in order, joined by line breaks. ``bodies`` maps the position
-    of every raw document (one with a ``body``) to its body.
-    """
-
-    ids: list[int]
-    years: list[int | None]
-    titles: list[str]
-    keywords: str
-    bodies: dict[int, str]
-
-
-#: Documents read per :class:`KeywordChunk`.
-CHUNK = 65536
-_SEP = "\x1f"  # between titles; a title holding it sends the chunk to the row-by-row path
-
-
-def map_keyword_chunks(
-    store: Store, *, keep_duplicates: bool, size: int | None = None
-) -> Iterator[KeywordChunk]:
-    """Every document to map, ``size`` (default :data:`CHUNK`) at a time, in id order.
-
-    SQLite concatenates each column of a chunk into one string (``group_concat`` over the
-    chunk's rows in id order), so Python receives a few strings per chunk instead of a
-    million rows of tuples (building those tuples cost more than reading the pages). A
-    chunk whose strings do not split back into exactly one piece per document (a title
-    holding U+001F, a year that is not an integer) is read again row by row.
-    """
-    dup = "" if keep_duplicates else " AND dup_of IS NULL"
-    inner = f"FROM documents WHERE id > ?{dup} ORDER BY id LIMIT ?"
-    sql = (
-        "SELECT count(*), max(id), group_concat(id), group_concat(ifnull(year, 0)), "
-        "group_concat(year IS NULL), group_concat(title, char(31)), "
-        "group_concat(keywords, char(10)), sum(has_body) "
-        f"FROM (SELECT id, year, title, keywords, body IS NOT NULL AS has_body {inner})"
-    )
-    size = size or CHUNK
-    last = -(2**63)
-    while True:
-        n, top, *columns, n_bodies = store.conn.execute(sql, (last, size)).fetchone()
-        if not n:
-            return
-        chunk = _split_chunk(n, *columns)
-        if chunk is None:
-            chunk = _chunk_rows(store, inner, (last, size))
-        if n_bodies:
-            chunk.bodies = _bodies(store, chunk.ids, dup)
-        yield chunk
-        last = top
-
-
-def _split_chunk(
-    n: int, ids: str, years: str, undated: str, titles: str, keywords: str
-) -> KeywordChunk | None:
-    """The chunk from its concatenated columns, or None when they do not split cleanly."""
-    title_list = titles.split(_SEP)
-    if len(title_list) != n or keywords.count("\n") != n - 1:
-        return None
-    id_arr, year_arr, null_arr = (_ints(t, n) for t in (ids, years, undated))
-    if id_arr is None or year_arr is None or null_arr is None:
-        return None
-    if n > 1 and not (id_arr[1:] > id_arr[:-1]).all():  # not in id order
-        return None
-    year_list: list[int | None] = year_arr.tolist()
-    for k in null_arr.nonzero()[0].tolist():
-        year_list[k] = None
-    return KeywordChunk(id_arr.tolist(), year_list, title_list, keywords, {})
-
-
-def _ints(text: str, n: int) -> Any:
-    """``n`` comma-separated integers as an int64 array (parsed in C), or None."""
-    import warnings
-
-    import numpy as np
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            arr = np.fromstring(text, dtype=np.int64, sep=",")
-    except (ValueError, DeprecationWarning):
-        return None
-    return arr if arr.size == n else None
-
-
-def _chunk_rows(store: Store, inner: str, params: tuple[int, int]) -> KeywordChunk:
-    rows = store.conn.execute(f"SELECT id, year, title, keywords {inner}", params).fetchall()
-    return KeywordChunk(
-        [r[0] for r in rows],
-        [r[1] for r in rows],
-        [r[2] for r in rows],
-        # a line break outside a JSON string is mere space; inside one it cannot occur
-        "\n".join(r[3].replace("\n", " ") for r in rows),
-        {},
-    )
-
-
-def _bodies(store: Store, ids: list[int], dup: str) -> dict[int, str]:
-    pos = {doc_id: k for k, doc_id in enumerate(ids)}
-    rows = store.conn.execute(
-        f"SELECT id, body FROM documents WHERE id >= ? AND id <= ? AND body IS NOT NULL{dup}",
-        (ids[0], ids[-1]),
-    )
-    return {pos[doc_id]: body for doc_id, body in rows if doc_id in pos}
 
 
 def project_fingerprint(store: Store) -> str:

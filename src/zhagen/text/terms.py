@@ -52,17 +52,33 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from zhagen.errors import ParameterError
+from zhagen.params import param
 
 if TYPE_CHECKING:
     import numpy as np
 
     from zhagen.text.segment import Segmenter
 
-__all__ = ["TermCandidate", "discover_terms", "accept_terms"]
+__all__ = ["TermsParams", "TermCandidate", "discover_terms", "accept_terms"]
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _HASH_BASE = 0x9E3779B97F4A7C15  # odd 64-bit multiplier (golden-ratio constant)
 _PMI_CAP = 4.0  # 55 times chance is cohesive enough; rare pairs' PMI is high by chance
+
+
+@dataclass
+class TermsParams:
+    """The options of term discovery in a project (``Project.discover_terms``, ``zhagen
+    terms``), declared once (see :mod:`zhagen.params`).
+
+    >>> TermsParams().top, TermsParams().min_freq
+    (50, 3)
+    """
+
+    top: int = param(50, "int", "前 N 个", "top N", low=1)
+    min_freq: int = param(3, "int", "最低频次", "minimum frequency", low=1)
+    types: list[str] | None = param(None, "strs", "文档类型", "document types", optional=True,
+                                    flag="--type", help_zh="只看这些类型", help_en="only these types")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

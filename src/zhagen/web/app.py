@@ -5,7 +5,14 @@ API under ``/api``, static files (hand-written JS and CSS, no CDN), one error ha
 (:mod:`zhagen.web.errors`), sessions and CSRF (:mod:`zhagen.web.auth`), security headers
 and a request-size limit.
 
->>> # app = create_app(Settings(project=Path("study.zhagen")))
+>>> from pathlib import Path
+>>> from zhagen.examples import tiny_project
+>>> from zhagen.web.state import Settings
+>>> tiny = tiny_project()
+>>> tiny.close()
+>>> app = create_app(Settings(project=Path(tiny.path)))
+>>> any(route.path == "/api/maps/params" for route in app.routes)
+True
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from zhagen.web.state import ProjectPool, Settings, WebConfig
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from zhagen.coding.access import Actor
+    from zhagen.access import Actor
     from zhagen.project import Project
 
 __all__ = ["Workbench", "create_app", "CSP", "MAX_BODY"]
@@ -64,14 +71,14 @@ class Workbench:
         return bool(self.config.get("blind", False))
 
     def actor(self, session: Session) -> Actor:
-        """The caller as the library's access policy knows them (:mod:`zhagen.coding.access`)."""
-        from zhagen.coding.access import Actor
+        """The caller as the library's access policy knows them (:mod:`zhagen.access`)."""
+        from zhagen.access import Actor
 
         return Actor(session.coder, session.role, blind=self.blind)
 
     def view_coder(self, p: Project, session: Session, requested: str | None = None) -> str | None:
         """Whose codings the caller sees: their own in blind mode, else ``requested``/all."""
-        from zhagen.coding.access import coder_filter
+        from zhagen.access import coder_filter
 
         who = coder_filter(self.actor(session), requested)
         if self.blind and who not in self._known_coders:

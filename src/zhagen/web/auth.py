@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import Request, Response
 
-from zhagen.coding.access import ROLES
+from zhagen.access import ROLES
 from zhagen.web.errors import WebError
 
 if TYPE_CHECKING:

@@ -93,7 +93,14 @@ class Settings:
 class ProjectPool:
     """Open projects to borrow, one per concurrent request, at most ``size``.
 
-    >>> # with pool.project() as p: p.documents()
+    >>> from zhagen.examples import tiny_project
+    >>> tiny = tiny_project()
+    >>> tiny.close()
+    >>> pool = ProjectPool(Path(tiny.path), size=2)
+    >>> with pool.project() as p:
+    ...     len(p.documents())
+    3
+    >>> pool.close()
     """
 
     def __init__(self, path: Path, size: int = 4) -> None:

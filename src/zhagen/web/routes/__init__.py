@@ -21,7 +21,7 @@ from zhagen.web import timing
 from zhagen.web.auth import Session, current_session, require
 
 if TYPE_CHECKING:
-    from zhagen.coding.access import Actor
+    from zhagen.access import Actor
     from zhagen.web.app import Workbench
     from zhagen.web.state import ProjectPool
 

@@ -31,8 +31,8 @@ MAP_HTML_CSP = (
 
 @router.get("/maps/params")
 def params() -> dict[str, Any]:
-    """The parameters a map takes, with the CLI's defaults and choices."""
-    return svc.PARAMS
+    """The parameters a map takes (their one declaration, as the CLI's options are made)."""
+    return svc.params_form()
 
 
 @router.get("/maps")

@@ -44,7 +44,7 @@ def _templates() -> Any:
 
 
 def _version() -> str:
-    from zhagen import __version__
+    from zhagen._version import __version__
 
     return __version__
 

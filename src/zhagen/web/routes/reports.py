@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
-from zhagen.coding.access import Item, require
+from zhagen.access import Item, require
 from zhagen.project import Project
 from zhagen.web.auth import Session
 from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, actor_of, api_router, workbench

@@ -14,7 +14,7 @@ from zhagen.web.errors import WebError
 from zhagen.web.services import code_row, not_found, records
 
 if TYPE_CHECKING:
-    from zhagen.coding.access import Actor
+    from zhagen.access import Actor
     from zhagen.project import Project
 
 __all__ = [

@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from zhagen.coding.access import Actor
+    from zhagen.access import Actor
     from zhagen.coding.changes import Change
     from zhagen.project import Project
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from zhagen.project import Project
 
-__all__ = ["PARAMS", "parse_params", "run_map", "list_runs", "run_detail", "node_records",
+__all__ = ["params_form", "parse_params", "run_map", "list_runs", "run_detail", "node_records",
            "run_file", "FILES", "store_thesaurus", "MAX_THESAURUS"]  # fmt: skip
 
 MAX_RECORDS = 500
@@ -32,27 +32,19 @@ MAX_THESAURUS = 5 * 2**20
 _RUN_DIR = re.compile(r"^run-(\d+)$")
 _LOCK = threading.Lock()
 
-#: The map parameters the page offers, with the CLI's defaults and choices.
-PARAMS: dict[str, dict[str, Any]] = {
-    "field": {"default": "keywords", "choices": ["keywords", "terms"]},
-    "slice": {"default": 1, "type": "int", "min": 1},
-    "top": {"default": 50, "type": "int", "min": 1},
-    "top_percent": {"default": None, "type": "float"},
-    "g_index": {"default": None, "type": "float"},
-    "link": {"default": "cosine", "choices": ["cosine", "jaccard", "association", "count"]},
-    "prune": {"default": "none", "choices": ["none", "pathfinder", "mst"]},
-    "resolution": {"default": 1.0, "type": "float"},
-    "seed": {"default": 1, "type": "int"},
-    "min_freq": {"default": 2, "type": "int", "min": 1},
-    "year_from": {"default": None, "type": "int"},
-    "year_to": {"default": None, "type": "int"},
-    "lang": {"default": "all", "choices": ["zh", "en", "all"]},
-    "burst_s": {"default": 2.0, "type": "float"},
-    "burst_gamma": {"default": 1.0, "type": "float"},
-    "burst_min_duration": {"default": 1, "type": "int", "min": 1},
-    "burst_terms": {"default": "all", "choices": ["all", "nodes"]},
-    "keep_duplicates": {"default": False, "type": "bool"},
-}
+
+def _spec() -> tuple[Any, ...]:
+    from zhagen import MAP_RUN_OPTIONS, MapParams
+    from zhagen.params import spec
+
+    return tuple(p for p in spec(MapParams) + MAP_RUN_OPTIONS if p.web)
+
+
+def params_form() -> dict[str, dict[str, Any]]:
+    """The map parameters the page offers, made from their one declaration (name → type,
+    default, choices, bounds, exclusive group, labels and help in Chinese and English)."""
+    return {p.name: p.to_json() for p in _spec()}
+
 
 #: Files of a run folder the browser may fetch, with their media types.
 FILES = {
@@ -75,51 +67,27 @@ FILES = {
 }
 
 
-def _bad(name: str, value: Any) -> WebError:
-    return WebError(
-        400,
-        "parameter",
-        f"图谱参数 {name} 的值 {value!r} 无效",
-        f"map parameter {name}: {value!r} is not valid",
-    )
-
-
-def _convert(name: str, spec: dict[str, Any], value: Any) -> Any:
-    if value is None or value == "":
-        return spec["default"] if spec.get("type") != "bool" else False
-    kind = spec.get("type")
-    try:
-        if kind == "int":
-            value = int(value)
-        elif kind == "float":
-            value = float(value)
-        elif kind == "bool":
-            value = value in (True, "true", "1", 1, "on")
-    except (TypeError, ValueError):
-        raise _bad(name, value) from None
-    if "choices" in spec and value not in spec["choices"]:
-        raise _bad(name, value)
-    if "min" in spec and value < spec["min"]:
-        raise _bad(name, value)
-    return value
-
-
 def parse_params(body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    """Map keyword arguments (as ``zhagen map`` builds them) and ``keep_duplicates``."""
-    unknown = sorted(set(body) - set(PARAMS))
+    """Map keyword arguments (as ``zhagen map`` builds them) and ``keep_duplicates``,
+    converted and checked by the parameters' declaration (400 ``parameter`` otherwise)."""
+    from zhagen import MapParams
+    from zhagen.errors import ParameterError
+    from zhagen.params import check, make
+
+    spec = {p.name: p for p in _spec()}
+    unknown = sorted(set(body) - set(spec))
     if unknown:
-        raise _bad(unknown[0], body[unknown[0]])
-    v = {name: _convert(name, spec, body.get(name)) for name, spec in PARAMS.items()}
-    keep = bool(v.pop("keep_duplicates"))
-    lo, hi = v.pop("year_from"), v.pop("year_to")
-    if lo is not None or hi is not None:
-        v["years"] = (lo if lo is not None else hi, hi if hi is not None else lo)
-    if v["top_percent"] is not None or v["g_index"] is not None:
-        v["top"] = None
-    for key in ("top_percent", "g_index"):
-        if v[key] is None:
-            v.pop(key)
-    return v, keep
+        name = unknown[0]
+        raise WebError(400, "parameter", f"图谱参数 {name} 无效：没有这个参数",
+                       f"map parameter {name} is not valid: there is no such parameter")  # fmt: skip
+    try:
+        values = {k: spec[k].convert(v) for k, v in body.items()}
+        keep = bool(values.pop("keep_duplicates", None))
+        values = {k: v for k, v in values.items() if v is not None or spec[k].group}
+        check(make(MapParams, values))
+    except ParameterError as exc:
+        raise WebError(400, "parameter", exc.zh, exc.en) from None
+    return values, keep
 
 
 def _maps_dir(files: Path) -> Path:
@@ -127,21 +95,14 @@ def _maps_dir(files: Path) -> Path:
 
 
 def store_thesaurus(chunks: Iterator[bytes], filename: str | None, files: Path) -> Path:
-    """Keep an uploaded thesaurus as ``<project>.files/thesauri/<sha256>/<name>`` and read
-    it with the CLI's reader (``Maps.check_thesaurus``), so that a bad
-    line is refused before the map is built, with the reader's message naming the file
-    as uploaded (not where the server keeps it) and the line."""
-    from zhagen.errors import InputError, where
-    from zhagen.project import Maps
-    from zhagen.web.services.documents import safe_name, store_upload
+    """Keep an uploaded thesaurus as ``<project>.files/thesauri/<sha256>/<name>``.
 
-    path = store_upload(chunks, filename, files / "thesauri", MAX_THESAURUS)
-    try:
-        Maps.check_thesaurus(path)
-    except InputError as exc:
-        loc = where(safe_name(filename), exc.record, exc.line)
-        raise WebError(400, "input", f"{loc}: {exc.zh}", f"{loc}: {exc.en}") from None
-    return path
+    ``Project.map`` reads it first thing with the CLI's reader, so a bad line is refused
+    before the map is computed; :func:`run_map` then names the file as uploaded (not where
+    the server keeps it) and the line."""
+    from zhagen.web.services.documents import store_upload
+
+    return store_upload(chunks, filename, files / "thesauri", MAX_THESAURUS)
 
 
 def run_map(
@@ -150,7 +111,7 @@ def run_map(
     """Build a map, write every output file and ``records.json``; one run at a time.
 
     ``thesaurus`` is a file stored by :func:`store_thesaurus` (never a path from the
-    request: ``body`` may hold only the keys of :data:`PARAMS`).
+    request: ``body`` may hold only the parameters :func:`params_form` offers).
     """
     params, keep = parse_params(body)
     if thesaurus is not None:
@@ -160,7 +121,7 @@ def run_map(
             409, "busy", "已有图谱正在生成，请稍候", "a map is already being built; wait"
         )
     try:
-        km = p.map(keep_duplicates=keep, **params)
+        km = _map(p, params, keep, thesaurus)
         run = int(km.summary.get("run") or 0)
         out = _maps_dir(files) / f"run-{run}"
         km.write(out)
@@ -173,6 +134,18 @@ def run_map(
     finally:
         _LOCK.release()
     return {"run": run, "summary": _summary(km.summary)}
+
+
+def _map(p: Project, params: dict[str, Any], keep: bool, thesaurus: Path | None) -> Any:
+    from zhagen.errors import InputError, where
+
+    try:
+        return p.map(keep_duplicates=keep, **params)
+    except InputError as exc:
+        if thesaurus is None or exc.file != str(thesaurus):
+            raise
+        loc = where(thesaurus.name, exc.record, exc.line)  # the uploaded name, made safe
+        raise WebError(400, "input", f"{loc}: {exc.zh}", f"{loc}: {exc.en}") from None
 
 
 def _summary(summary: dict[str, Any]) -> dict[str, Any]:

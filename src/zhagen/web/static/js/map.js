@@ -7,7 +7,9 @@
   const canWrite = Z.data.session.role !== "viewer";
   const $ = (id) => document.getElementById(id);
   const S = { params: {}, runs: [], run: null, detail: null, tab: "map" };
-  const MAIN = ["field", "slice", "top", "link", "prune", "min_freq", "year_from", "year_to"];
+  // The form is made from the parameters' one declaration (GET /api/maps/params): type,
+  // default, choices, bounds and labels in Chinese and English; "main" ones are shown first.
+  const en = Z.data.lang === "en";
 
   function input(name, spec) {
     let node;
@@ -17,19 +19,26 @@
       node.value = spec.default;
     } else if (spec.type === "bool") {
       node = el("input", { type: "checkbox", attrs: { name } });
+    } else if (spec.type === "years") {
+      node = el("input", { type: "text", attrs: { name, placeholder: "2000-2025", pattern: "\\s*\\d{3,4}\\s*(-\\s*\\d{3,4}\\s*)?" } });
     } else {
-      node = el("input", { type: "number", attrs: { name, step: spec.type === "float" ? "any" : "1" } });
+      const attrs = { name, step: spec.type === "float" ? "any" : "1" };
+      if (spec.low !== null && !spec.low_open) attrs.min = spec.low;
+      if (spec.high !== null && !spec.high_open) attrs.max = spec.high;
+      node = el("input", { type: "number", attrs });
       if (spec.default !== null) node.value = spec.default;
     }
-    return el("label", { title: name }, t("map.p." + name), node);
+    const help = en ? spec.help_en : spec.help_zh;
+    return el("label", { title: help || name }, en ? spec.label_en : spec.label_zh, node);
   }
 
   function buildForm() {
     const f = clear($("map-form"));
-    for (const name of MAIN) f.appendChild(input(name, S.params[name]));
+    const entries = Object.entries(S.params);
+    for (const [name, spec] of entries) if (spec.main) f.appendChild(input(name, spec));
     const more = el("details", null, el("summary", { text: t("map.advanced") }));
     const box = el("div");
-    for (const [name, spec] of Object.entries(S.params)) if (!MAIN.includes(name)) box.appendChild(input(name, spec));
+    for (const [name, spec] of entries) if (!spec.main) box.appendChild(input(name, spec));
     more.appendChild(box);
     f.appendChild(more);
     const file = el("input", { type: "file", attrs: { id: "thesaurus", accept: ".txt,.tsv,.csv,text/plain" } });
@@ -41,11 +50,12 @@
   }
 
   function formValues() {
+    // values go as typed; the server converts and checks them by the same declaration
     const out = {};
     for (const node of $("map-form").querySelectorAll("[name]")) {
       const spec = S.params[node.name];
       if (spec.type === "bool") out[node.name] = node.checked;
-      else if (node.value !== "") out[node.name] = spec.type === "int" ? parseInt(node.value, 10) : spec.type === "float" ? parseFloat(node.value) : node.value;
+      else if (node.value !== "") out[node.name] = node.value;
     }
     return out;
   }

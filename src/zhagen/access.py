@@ -165,7 +165,7 @@ def require(actor: Actor | None, action: str, target: Item) -> None:
 
     >>> require(Actor("甲", "coder", blind=True), "change", Item("coding", 9, "乙"))
     Traceback (most recent call last):
-    zhagen.coding.access.NotFound: 没有编号为 9 的编码记录 / no coding with id 9
+    zhagen.access.NotFound: 没有编号为 9 的编码记录 / no coding with id 9
     """
     if allowed(actor, action, target):
         return

@@ -1,0 +1,84 @@
+"""Module and import-graph numbers of ``src/zhagen`` (for the closing note of a refactor).
+
+Prints: modules, median module size (lines), import cycles counted on grimp's graph (which
+holds imports inside functions too) as non-trivial strongly connected components and as
+mutually importing pairs, imports upward across the layers, and private names (``_x``)
+imported from another zhagen module.
+
+Run: ``PYTHONPATH=src python bench/import_graph.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+import statistics
+from pathlib import Path
+
+
+def _root() -> Path:
+    """The zhagen package found on the path (so a checkout given by PYTHONPATH is measured)."""
+    import importlib.util
+
+    return Path(importlib.util.find_spec("zhagen").origin).parent
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    root = _root()
+    for path in sorted(root.rglob("*.py")):
+        parts = list(path.relative_to(root.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        out[".".join(parts)] = path
+    return out
+
+
+def _private_imports(mods: dict[str, Path]) -> list[tuple[str, str, str]]:
+    found = []
+    for name, path in mods.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("zhagen"):
+                for alias in node.names:
+                    n = alias.name
+                    if n.startswith("_") and not n.startswith("__") and node.module != name:
+                        found.append((name, node.module, n))
+    return found
+
+
+def _cycles(graph) -> tuple[list[list[str]], list[tuple[str, str]]]:
+    import networkx as nx
+
+    g = nx.DiGraph()
+    for m in graph.modules:
+        for dep in graph.find_modules_directly_imported_by(m):
+            g.add_edge(m, dep)
+    sccs = [sorted(c) for c in nx.strongly_connected_components(g) if len(c) > 1]
+    pairs = sorted({tuple(sorted((a, b))) for a, b in g.edges if g.has_edge(b, a) and a != b})
+    return sccs, pairs
+
+
+def main() -> None:
+    import grimp
+
+    mods = _modules()
+    sizes = [len(p.read_text(encoding="utf-8").splitlines()) for p in mods.values()]
+    graph = grimp.build_graph("zhagen", cache_dir=None)
+    sccs, pairs = _cycles(graph)
+    private = _private_imports(mods)
+    print(
+        f"modules {len(mods)}  median lines {statistics.median(sizes):g}  total lines {sum(sizes)}"
+    )
+    print(
+        f"import cycles (with function-level imports): {len(sccs)} strongly connected "
+        f"components over {sum(map(len, sccs))} modules; {len(pairs)} mutually importing pairs"
+    )
+    for c in sccs:
+        print(f"  cycle over {len(c)}: {', '.join(c)}")
+    print(
+        f"private names imported across modules: {len(private)} "
+        f"({len({(a, b) for a, b, _ in private})} module pairs)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Command-line options made from a parameter spec (:mod:`zhagen.params`).
+
+Each :class:`~zhagen.params.Param` becomes ``--name-with-dashes`` with its type, choices,
+help (Chinese / English, with the default) and, for an exclusive group, an argparse
+mutually exclusive group. Options default to ``None`` so that :func:`given` passes on only
+what the user typed; the library fills in the declared defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+from typing import Any
+
+from zhagen.errors import ParameterError
+from zhagen.params import Param
+
+__all__ = ["add_options", "given"]
+
+
+def _type(p: Param) -> Any:
+    def convert(text: str) -> Any:
+        try:
+            value = p.convert(text)
+            p.check(value)
+            return value
+        except ParameterError as exc:
+            raise argparse.ArgumentTypeError(exc.message) from None
+
+    convert.__name__ = p.kind  # argparse names the type in its message
+    return convert
+
+
+def _help(p: Param) -> str:
+    text = f"{p.label_zh} / {p.label_en}"
+    if p.help_en:
+        text += f"：{p.help_zh} / {p.help_en}"
+    if p.default is not None and p.kind != "bool":
+        shown = "-".join(map(str, p.default)) if isinstance(p.default, tuple) else p.default
+        text += f"（默认 / default {shown}）"
+    return text.replace("%", "%%")
+
+
+def add_options(parser: argparse.ArgumentParser, params: Iterable[Param]) -> None:
+    """Add one option per parameter (``web``-only or not, every one is a CLI option).
+
+    >>> from zhagen.mapping.model import MapParams
+    >>> from zhagen.params import spec
+    >>> parser = argparse.ArgumentParser()
+    >>> add_options(parser, spec(MapParams))
+    >>> given(parser.parse_args(["--g-index", "2", "--years", "2015-2020"]), spec(MapParams))
+    {'g_index': 2.0, 'years': (2015, 2020)}
+    """
+    groups: dict[str, Any] = {}
+    for p in params:
+        target: Any = parser
+        if p.group:
+            if p.group not in groups:
+                groups[p.group] = parser.add_mutually_exclusive_group()
+            target = groups[p.group]
+        if p.kind == "bool":
+            target.add_argument(p.option, dest=p.name, action="store_true", default=None,
+                                help=_help(p))  # fmt: skip
+            continue
+        if p.kind == "strs":  # several words after the option: --type document record
+            target.add_argument(p.option, dest=p.name, nargs="*", default=None, help=_help(p),
+                                metavar=p.metavar)  # fmt: skip
+            continue
+        target.add_argument(p.option, dest=p.name, type=_type(p), default=None, help=_help(p),
+                            choices=p.choices, metavar=p.metavar)  # fmt: skip
+
+
+def given(args: argparse.Namespace, params: Iterable[Param]) -> dict[str, Any]:
+    """The parameters the user typed (the others keep their declared defaults).
+
+    >>> from zhagen.params import Param
+    >>> seed = Param("seed", "int", 1, "随机种子", "seed")
+    >>> given(argparse.Namespace(seed=None), [seed]), given(argparse.Namespace(seed=7), [seed])
+    ({}, {'seed': 7})
+    """
+    return {p.name: getattr(args, p.name) for p in params if getattr(args, p.name) is not None}
