@@ -27,7 +27,7 @@ import re
 from zhagen.text.clean import find_mojibake
 from zhagen.text.layout import is_cjk, is_han
 
-__all__ = ["split_sentences", "sentences"]
+__all__ = ["split_sentences", "sentences", "garbled_sentences"]
 
 # one leading character class (no top-level alternation) lets re scan fast; classify in Python
 _CANDIDATE = re.compile(r"[\n；;。！？!?．.][。！？!?．….]*")
@@ -135,7 +135,7 @@ def _cuts(text: str, semicolon: bool) -> list[int]:
             cuts.append(pos)
             run, pos = run[1:], pos + 1
         elif run[0] in "；;":
-            if semicolon and _semicolon_ends(text, pos):
+            if semicolon and _semicolon_ends(text, pos) and not _inside(garbled, pos):
                 line_start = text.rfind("\n", 0, pos) + 1
                 if line_start not in list_lines:
                     list_lines[line_start] = _list_line(text, pos)
@@ -149,6 +149,11 @@ def _cuts(text: str, semicolon: bool) -> list[int]:
     return cuts
 
 
+def _inside(garbled: list[tuple[int, int]], pos: int) -> bool:
+    """Whether ``pos`` is inside a mojibake run (its ``?`` and ``;`` end no sentence)."""
+    return any(a <= pos < b for a, b in garbled)
+
+
 def _run_end(text: str, run: str, pos: int, garbled: list[tuple[int, int]]) -> int:
     """Where a run of terminal marks or dots ends a sentence (0: it does not)."""
     end = pos + len(run)
@@ -156,7 +161,7 @@ def _run_end(text: str, run: str, pos: int, garbled: list[tuple[int, int]]) -> i
         return _close(text, end) if _dot_ends(text, pos, end) else 0
     if run[0] in "!?.":
         closed = _close(text, end)
-        if not _ascii_mark_ends(text, closed) or any(a <= pos < b for a, b in garbled):
+        if not _ascii_mark_ends(text, closed) or _inside(garbled, pos):
             return 0
         return closed
     return _close(text, end)
@@ -209,3 +214,20 @@ def sentences(text: str, *, semicolon: bool = True) -> list[str]:
     ['太好了！？', '真的吗？', '他说……然后走了。']
     """
     return [text[a:b] for a, b in split_sentences(text, semicolon=semicolon)]
+
+
+def garbled_sentences(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """For each sentence span, whether it holds mojibake (see
+    :func:`~zhagen.text.flags.find_mojibake`): such sentences are kept but marked, so that
+    coding tables and AI suggestions can leave them out.
+
+    Examples
+    --------
+    >>> text = "第一句。高??梢酝ㄟ^产教融合。"
+    >>> garbled_sentences(text, split_sentences(text))
+    [False, True]
+    """
+    runs = [(f.start, f.end) for f in find_mojibake(text)]
+    if not runs:
+        return [False] * len(spans)
+    return [any(a < e and s < b for a, b in runs) for s, e in spans]
