@@ -164,3 +164,15 @@ def test_garbled_sentences_on_seed_002(seeds: dict[str, str]) -> None:
     for f in result.flags:
         if f.kind == "mojibake":
             assert any(a <= f.start and f.end <= b for a, b in spans)
+
+
+def test_store_keeps_the_sentence_mark(tmp_path) -> None:  # noqa: ANN001
+    from zhagen.store.db import Store
+
+    store = Store.create(tmp_path / "p.zhagen")
+    try:
+        cols = [r[1] for r in store.conn.execute("PRAGMA table_info(sentences)")]
+        assert "garbled" in cols
+        assert "0004_sentence_garbled" in store.applied_migrations()
+    finally:
+        store.close()
