@@ -36,8 +36,13 @@ from zhagen.text.layout import (
     HAN,
     has_inline_spaces,
     join_broken_lines,
+    rejoin_column_breaks,
+    remove_bylines,
     remove_furniture,
     remove_inline_spaces,
+    remove_licence_footer,
+    remove_markers,
+    remove_markup,
 )
 
 if TYPE_CHECKING:
@@ -66,11 +71,16 @@ __all__ = [
 #: Keys of :attr:`CleanResult.report`, in pipeline order (always all present).
 REPORT_KEYS = (
     "normalised",
+    "markers",
     "pinyin_garbage",
     "pinyin_orphans",
+    "licence_lines",
     "furniture_lines",
     "line_joins",
+    "column_joins",
     "space_joins",
+    "markup",
+    "bylines",
     "t2s_chars",
     "machine_tokens",
 )
@@ -533,7 +543,7 @@ def needs_normalising(text: str, *, t2s: bool = True) -> bool:
 @functools.cache
 def _busy(t2s: bool) -> re.Pattern[str]:
     """A character that may make :func:`clean` act on a text of one line (see _quiet)."""
-    return re.compile(f"[{_actionable_class(t2s)}{_TONED} \n?]")
+    return re.compile(f"[{_actionable_class(t2s)}{_TONED} \n?#>摄攝]")
 
 
 def _quiet(text: str, t2s: bool) -> bool:
@@ -541,7 +551,8 @@ def _quiet(text: str, t2s: bool) -> bool:
 
     ``True`` when the text holds none of: a character some step always acts on (see
     :func:`_actionable`), a tone mark (a pinyin gloss has one), a space or tab (the space
-    steps), a line break (the line steps) or ``?`` (orphan glosses, mojibake); and it is
+    steps), a line break (the line steps), ``?`` (orphan glosses, mojibake), ``#`` or
+    ``>`` (markers), 摄 (a photo credit); and it is
     NFC, holds no run that may be a machine token, and is no furniture line. Most CNKI
     titles and abstracts are such text; ``False`` only means "ask each step".
     """
@@ -551,6 +562,10 @@ def _quiet(text: str, t2s: bool) -> bool:
         and not may_hold_tokens(text)
         and not remove_furniture(text)[1]
     )
+
+
+# steps that act on short texts only in rare shapes (asked last: they cost little on a line)
+_LINE_STEPS = (remove_licence_footer, rejoin_column_breaks, remove_markup, remove_bylines)
 
 
 def needs_cleaning(text: str, *, t2s: bool = True) -> bool:
@@ -576,11 +591,17 @@ def needs_cleaning(text: str, *, t2s: bool = True) -> bool:
         return True
     if "?" in text and (remove_orphan_pinyin(text)[1] or find_mojibake(text)):
         return True
+    if ("#" in text or "正" in text) and remove_markers(text)[1]:
+        return True
+    if find_mojibake(text):  # U+FFFD is in the actionable class; the other runs are not
+        return True
     if remove_furniture(text)[1]:
         return True
     if "\n" in text and join_broken_lines(text)[1]:
         return True
     if " " in text and has_inline_spaces(text):
+        return True
+    if any(step(text)[1] for step in _LINE_STEPS):
         return True
     return may_hold_tokens(text) and bool(flag_machine_tokens(text)[1])
 
@@ -616,11 +637,17 @@ def clean(text: str, *, t2s: bool = True) -> CleanResult:
         return CleanResult(text, dict(_ZERO_REPORT), [])
     report = dict.fromkeys(REPORT_KEYS, 0)
     text, report["normalised"] = normalise(text)
+    text, report["markers"] = remove_markers(text)
     text, report["pinyin_garbage"] = remove_pinyin_garbage(text)
     text, report["pinyin_orphans"] = remove_orphan_pinyin(text)
+    text, report["licence_lines"] = remove_licence_footer(text)
     text, report["furniture_lines"] = remove_furniture(text)
     text, report["line_joins"] = join_broken_lines(text)
+    text, report["column_joins"] = rejoin_column_breaks(text)
     text, report["space_joins"] = remove_inline_spaces(text)
+    # after the joins, which take a marked line for a heading and so keep it apart
+    text, report["markup"] = remove_markup(text)
+    text, report["bylines"] = remove_bylines(text)
     if t2s:
         text, report["t2s_chars"] = to_simplified(text)
     text, flags = flag_machine_tokens(text)

@@ -19,6 +19,11 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "remove_markers",
+    "remove_licence_footer",
+    "remove_markup",
+    "remove_bylines",
+    "rejoin_column_breaks",
     "remove_furniture",
     "join_broken_lines",
     "remove_inline_spaces",
@@ -516,3 +521,255 @@ def remove_inline_spaces(text: str) -> tuple[str, int]:
             lines[i], n = _PROSE_SPACE.subn("", line)
             total += n
     return ("\n".join(lines) if total else text), total
+
+
+# ---------------------------------------------------------------- markers
+# Export markers: CNKI/Wanfang write "(#br)" for a paragraph break (an English abstract
+# starts with "Abstract(#br)"), and "<正>" (or "‹正>") where an article without abstract
+# starts its first paragraph.
+_ABSTRACT_LABEL = re.compile(r"^\s*Abstract\s*\(#br\)\s*", re.IGNORECASE)
+_BR = re.compile(r"\s*\(#br\)\s*", re.IGNORECASE)
+_BODY_MARK = re.compile(r"[<‹〈＜]正[>›〉＞]\s*")
+
+
+def remove_markers(text: str) -> tuple[str, int]:
+    """Remove export markers; return the text and the number removed.
+
+    ``Abstract(#br)`` opening a text goes; ``(#br)`` elsewhere becomes the line break it
+    stands for (nothing at the text's edges); ``<正>`` / ``‹正>`` go.
+
+    Examples
+    --------
+    >>> remove_markers("Abstract(#br)We study it.")
+    ('We study it.', 1)
+    >>> remove_markers("BACKGROUND(#br)Many studies.(#br)")
+    ('BACKGROUND\\nMany studies.', 2)
+    >>> remove_markers("<正>近年来，数字经济快速发展。")
+    ('近年来，数字经济快速发展。', 1)
+    """
+    n = 0
+    if "#" in text:
+        text, k = _ABSTRACT_LABEL.subn("", text, count=1)
+        n += k
+        if "(#" in text or "（#" in text:
+            text, k = _BR.subn("\n", text)
+            n += k
+            stripped = text.strip("\n")
+            text = stripped
+    if "正" in text:
+        text, k = _BODY_MARK.subn("", text)
+        n += k
+    return text, n
+
+
+# ---------------------------------------------------------------- licence footers
+# Wikisource appends a licence template to each document ("本作品是中华人民共和国的法律…属于
+# 公有领域", "本作品在全世界都属于公有领域…", "Public domain", "false"): a block at the
+# end that starts with 本作品/本模板/This work and names the licence.
+_LICENCE_START = re.compile(r"(?:本作品|本模板|本作品来自|This work|This file)", re.IGNORECASE)
+_LICENCE_WORDS = re.compile(
+    r"(?:属于|屬於|进入|進入|归于|歸於)\s*(?:公有|公共)\s*(?:领域|領域)|public domain|"
+    r"知识共享|知識共享|Creative Commons|CC[- ]BY|GNU Free Documentation|自由文档许可",
+    re.IGNORECASE,
+)
+_MAX_LICENCE = 1500  # code points: a licence block is short; a report's last part is not
+
+
+def remove_licence_footer(text: str) -> tuple[str, int]:
+    """Remove a licence block at the end of a text; return the text and lines removed.
+
+    The block starts at a line beginning with 本作品 / 本模板 / "This work" within the last
+    1,500 characters, after some text, and runs to the end; it states a licence (属于公有
+    领域, public domain, 知识共享, Creative Commons, CC BY, GNU FDL) and has no numbered
+    heading. Wikisource's government reports end so.
+
+    Examples
+    --------
+    >>> text = "正文。\\n\\n本作品在全世界都属于公有领域。\\n\\nPublic domain\\nfalse"
+    >>> remove_licence_footer(text)
+    ('正文。', 3)
+    >>> remove_licence_footer("正文。\\n本作品讨论公有领域理论。\\n第二段。")[1]
+    0
+    """
+    if "\n" not in text or not _LICENCE_WORDS.search(text, max(len(text) - _MAX_LICENCE, 0)):
+        return text, 0
+    tail_from = max(len(text) - _MAX_LICENCE, 0)
+    pos = text.find("\n", tail_from) + 1 if tail_from else text.find("\n") + 1
+    while 0 < pos < len(text):
+        if _LICENCE_START.match(text, pos) and _LICENCE_WORDS.search(text, pos):
+            tail = text[pos:]
+            if _licence_only(tail):
+                head = text[:pos].rstrip()
+                return head, sum(1 for line in tail.split("\n") if line.strip())
+        nxt = text.find("\n", pos)
+        if nxt < 0:
+            break
+        pos = nxt + 1
+    return text, 0
+
+
+def _licence_only(tail: str) -> bool:
+    """A licence block has no numbered heading and no paragraph ending a report's prose."""
+    return not any(_ENUMERATED.match(line.strip()) for line in tail.split("\n"))
+
+
+# ---------------------------------------------------------------- markup, bylines, credits
+_MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?=\S)", re.MULTILINE)
+_MD_BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,200}?)(?<=\S)\*\*|__(?=\S)([^_\n]{1,200}?)(?<=\S)__")
+_NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,4}"
+_BYLINE = re.compile(
+    rf"[▶►■●◆]?\s*(?:[(（]\s*)?(?:本报|本刊|本台|新华社|人民日报)?(?:全媒体|融媒体)?(?:特约)?"
+    rf"(?:记者|記者|通讯员|通訊員|评论员|評論員|撰稿|作者|文|图|圖|文/图)\s*[:：/／]?\s*"
+    rf"{_NAME}(?:\s*[、,，\s]\s*{_NAME}){{0,4}}\s*(?:摄|攝|报道|報道)?\s*[)）]?"
+)
+_AUTHOR_NOTE = re.compile(
+    r"[(（]\s*作者(?:单位|單位|系|为|為|是|简介|簡介)\s*[:：]?[^()（）]{2,80}[)）]"
+)
+_TITLES = (
+    "教授|副教授|研究员|研究員|副研究员|副研究員|讲师|講師|院长|院長|所长|所長|书记|書記|"
+    "主任|博士|博士生导师|博士生導師|主编|主編|总经理|總經理|董事长|董事長|理事长|理事長"
+)
+_BIO_LINE = re.compile(rf"{_NAME}[ \t]+[^\s。！？；]{{4,40}}(?:{_TITLES})")
+_TRAILING_CREDIT = re.compile(
+    rf"(?<=[。！？)）])\s*(?:新华社|本报|人民日报|中新社)?(?:全媒体|融媒体)?(?:记者|記者|摄影|攝影|通讯员)?"
+    rf"\s*{_NAME}\s*[/／]\s*(?:摄|攝)$"
+)
+_MAX_BYLINE = 48
+
+
+def _is_byline(line: str) -> bool:
+    if len(line) > _MAX_BYLINE:
+        return False
+    return bool(
+        _BYLINE.fullmatch(line)
+        or _AUTHOR_NOTE.fullmatch(line)
+        or _BIO_LINE.fullmatch(line)
+        or _CREDIT.search(line)
+        and not _SENTENCE.search(line)
+    )
+
+
+def remove_markup(text: str) -> tuple[str, int]:
+    """Remove Markdown heading and bold marks from plain text; return it and marks removed.
+
+    Only a text of several lines is looked at (a ``.txt`` body): ``# 标题`` → ``标题``,
+    ``**编者按：**`` → ``编者按：``. A single ``*`` or ``#`` inside prose stays.
+
+    Examples
+    --------
+    >>> remove_markup("# 新质生产力\\n\\n**编者按：**正文。")
+    ('新质生产力\\n\\n编者按：正文。', 2)
+    """
+    if "\n" not in text or ("#" not in text and "**" not in text and "__" not in text):
+        return text, 0
+    text, n = _MD_HEADING.subn("", text)
+    text, k = _MD_BOLD.subn(lambda m: m.group(1) or m.group(2), text)
+    return text, n + k
+
+
+def remove_bylines(text: str) -> tuple[str, int]:
+    """Remove byline, author-note and photo-credit lines, and a photo credit ending a
+    caption; return the text and the number removed.
+
+    Bylines: ``▶ 本报记者 张伟``, ``文/张三``; author notes: ``(作者单位：南昌大学…)``,
+    ``(作者系…副总经理)``; biographical bylines: ``刘冬梅 中国科学技术发展战略研究院…研究员``;
+    photo credits: ``本报全媒体记者 史港泽摄`` alone, or ``…。新华社记者郭绪雷/摄`` ending a
+    caption (the caption stays). Lines are removed only when the whole line has the shape.
+
+    Examples
+    --------
+    >>> remove_bylines("正文。\\n▶ 本报记者 张伟\\n图为车间。新华社记者郭绪雷/摄\\n(作者单位：南昌大学)")
+    ('正文。\\n图为车间。', 3)
+    """
+    if "\n" not in text and len(text) > _MAX_BYLINE and "摄" not in text and "攝" not in text:
+        return text, 0
+    lines = text.split("\n")
+    kept: list[str] = []
+    n = 0
+    for line in lines:
+        s = line.strip()
+        if s and _is_byline(s):
+            n += 1
+            continue
+        if s.endswith(("摄", "攝")):
+            new, k = _TRAILING_CREDIT.subn("", line)
+            if k:
+                n += k
+                line = new.rstrip()
+        kept.append(line)
+    if not n:
+        return text, 0
+    return _BLANK_RUNS.sub("\n\n", "\n".join(kept)).strip(), n
+
+
+_BLANK_RUNS = re.compile(r"\n(?:[ \t]*\n){2,}")
+
+
+# ---------------------------------------------------------------- column breaks
+_COLUMN_LOOKAHEAD = 3  # paragraphs between a broken sentence and its continuation, at most
+_MAX_FRAGMENT = 40
+
+
+def _is_open_prose(par: str) -> bool:
+    """A prose paragraph cut inside a sentence: ends on a Han character, has clauses."""
+    return (
+        len(par) >= 20
+        and is_han(par[-1])
+        and bool(_CLAUSE.search(par))
+        and not _is_heading(par, 2)
+        and not _CREDIT.search(par)
+    )
+
+
+def _is_fragment(par: str) -> bool:
+    """The tail of a sentence set in another column: short, starts with a Han character
+    (no sentence starts with what a cut word leaves: it has no subject marker), one
+    sentence ending in 。 without a clause."""
+    return (
+        len(par) <= _MAX_FRAGMENT
+        and is_han(par[0])
+        and par.endswith("。")  # not 各位代表！, a paragraph of its own
+        and len(_SENTENCE.findall(par)) == 1
+        and not _CLAUSE.search(par[:-1].replace("，", ""))
+        and not _is_heading(par)
+    )
+
+
+def rejoin_column_breaks(text: str) -> tuple[str, int]:
+    """Join a sentence cut at a column end to its tail set after another block.
+
+    Newspaper layouts continue a sentence in the next column, and text extraction puts a
+    whole other block (a box, the next column's paragraph) between the two parts:
+    ``…为新征程上推动高质量发展提`` / ``2023年中央经济工作会议强调,…加快发展。`` /
+    ``供了科学指引。``. A paragraph that is prose and ends on a Han character is joined to
+    the first short paragraph (one clause ending in 。) starting with a Han character among the next
+    three, when every paragraph between them is complete (ends with 。！？). The paragraphs
+    between move after the joined one.
+
+    Examples
+    --------
+    >>> text = "会议阐明了科学内涵,为新征程上推动高质量发展提\\n\\n2023年会议强调,要以科技创新推动产业创新。\\n\\n供了科学指引。"
+    >>> rejoin_column_breaks(text)
+    ('会议阐明了科学内涵,为新征程上推动高质量发展提供了科学指引。\\n\\n2023年会议强调,要以科技创新推动产业创新。', 1)
+    """
+    if "\n" not in text:
+        return text, 0
+    pars = [p for p in re.split(r"\n[ \t]*\n+", text)]
+    stripped = [p.strip() for p in pars]
+    joins = 0
+    i = 0
+    while i < len(pars):
+        s = stripped[i]
+        if s and "\n" not in s and _is_open_prose(s):
+            for j in range(i + 1, min(i + 1 + _COLUMN_LOOKAHEAD + 1, len(pars))):
+                t = stripped[j]
+                if t and "\n" not in t and _is_fragment(t) and j > i + 1:
+                    pars[i] = s + t
+                    stripped[i] = pars[i]
+                    del pars[j], stripped[j]
+                    joins += 1
+                    break
+                if not t or not t.endswith(("。", "！", "？", "”")):
+                    break
+        i += 1
+    return ("\n\n".join(pars), joins) if joins else (text, 0)
