@@ -151,14 +151,18 @@ _LATIN_LETTERS = re.compile("[\u00c0-\u00ff]")
 # Private-use characters (GBK's user-defined area decoded) and bopomofo or box-drawing
 # characters between two Han characters (GBK decoded off step): no prose has them there
 _PRIVATE_RUN = re.compile("[\ue000-\uf8ff]+")
-_RARE_IN_HAN = re.compile("(?<=[\u4e00-\u9fff])[\u3105-\u3129\u2500-\u257f]+(?=[\u4e00-\u9fff])")
+_RARE_RUN = re.compile("[\u3105-\u3129\u2500-\u257f]+")
+# one scan tells whether any shape but the "?" runs may be there (most texts: none)
+_ODD_CHAR = re.compile("[\ufffd\ue000-\uf8ff\u3105-\u3129\u2500-\u257f\u00c0-\u00ff]")
 
 
-def _mojibake_hint(text: str) -> bool:
-    """Whether any mojibake shape may be in ``text`` (cheap substring tests first)."""
-    if text.isascii():
-        return "??" in text or "?;" in text
-    return True
+def _between_han(text: str, start: int, end: int) -> bool:
+    return (
+        start > 0
+        and end < len(text)
+        and "\u4e00" <= text[start - 1] <= "\u9fff"
+        and "\u4e00" <= text[end] <= "\u9fff"
+    )
 
 
 def find_mojibake(text: str) -> list[Flag]:
@@ -190,17 +194,20 @@ def find_mojibake(text: str) -> list[Flag]:
     >>> [f.snippet for f in find_mojibake("题名：æ–°è´¨ç”Ÿäº§åŠ›")]
     ['æ–°è´¨ç”Ÿäº§åŠ›']
     """
-    if not _mojibake_hint(text):
-        return []
     flags: list[Flag] = []
     if "?" in text and ("??" in text or "?;" in text):
         flags += (
             Flag("mojibake", m.start(), m.end(), m.group()) for m in _QMARK_RUN.finditer(text)
         )
-    if text.isascii():
+    if text.isascii() or not _ODD_CHAR.search(text):
         return flags
-    for regex in (_REPLACEMENT_RUN, _PRIVATE_RUN, _RARE_IN_HAN):
+    for regex in (_REPLACEMENT_RUN, _PRIVATE_RUN):
         flags += (Flag("mojibake", m.start(), m.end(), m.group()) for m in regex.finditer(text))
+    flags += (
+        Flag("mojibake", m.start(), m.end(), m.group())
+        for m in _RARE_RUN.finditer(text)
+        if _between_han(text, m.start(), m.end())
+    )
     flags += (
         Flag("mojibake", m.start(), m.end(), m.group())
         for m in _LATIN_RUN.finditer(text)

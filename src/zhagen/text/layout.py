@@ -451,7 +451,9 @@ _LABEL = "".join(
 # of an abstract; the label rule is look-behinds too, so that no match needs a Python call
 # (a search then tells whether a line has a space to remove: see has_inline_spaces).
 _PROSE_SPACE = re.compile(
-    rf"[ \t](?:(?<=[{HAN}][ \t]){_LABEL}[ \t]*(?=[{HAN}])|(?<=[，。、；：？！”’）》][ \t])[ \t]*)"
+    rf"[ \t](?:(?<=[{HAN}][ \t]){_LABEL}[ \t]*(?=[{HAN}])|(?<=[，。、；：？！）》][ \t])[ \t]*"
+    # a closing curly quote also ends English quotations: "students’ second" keeps its space
+    rf"|(?<=[”’][ \t])[ \t]*+(?![A-Za-z0-9]))"
 )
 _REFERENCE = re.compile(r"\s*\[\d{1,3}\]")
 
@@ -509,6 +511,8 @@ def remove_inline_spaces(text: str) -> tuple[str, int]:
     ('中央政治局举行第十一次集体学习,从理论和实践结合上系统阐明,', 2)
     >>> remove_inline_spaces("舒长江 陈军 艾育红")
     ('舒长江 陈军 艾育红', 0)
+    >>> remove_inline_spaces("the students’ second language, its “MDL” stages, and more")[1]
+    0
     >>> remove_inline_spaces("目的 探讨交互设计。方法 采用实验法，比较两组。")[1]
     0
     """
@@ -556,7 +560,7 @@ def remove_markers(text: str) -> tuple[str, int]:
             n += k
             stripped = text.strip("\n")
             text = stripped
-    if "正" in text:
+    if "正" in text and _BODY_MARK.search(text):
         text, k = _BODY_MARK.subn("", text)
         n += k
     return text, n
