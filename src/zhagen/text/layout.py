@@ -201,6 +201,13 @@ def _is_subscript(lines: list[str], i: int) -> bool:
     )
 
 
+def _is_footnote_mark(lines: list[str], i: int) -> bool:
+    """A number a web page cut out of its brackets: ``[\\n1\\n]`` is a footnote mark."""
+    prev = lines[i - 1] if i else ""
+    nxt = lines[i + 1] if i + 1 < len(lines) else ""
+    return prev.endswith(("[", "［", "【")) or nxt.startswith(("]", "］", "】"))
+
+
 # Page numbers and contact lines are made of ASCII, digits, spaces and these characters
 # (re.IGNORECASE folds no other code point onto the letters of "page" or "of"); date, edition
 # and editor lines need 年, 版 or 编/編/校. A line with another character and none of those
@@ -273,7 +280,12 @@ def remove_furniture(text: str) -> tuple[str, int]:
     drop = _romanised_pairs(stripped)
     headers = _repeated_headers(stripped)
     for i, s in enumerate(stripped):
-        if s and (s in headers or _is_furniture(s)) and not _is_subscript(stripped, i):
+        if (
+            s
+            and (s in headers or _is_furniture(s))
+            and not _is_subscript(stripped, i)
+            and not _is_footnote_mark(stripped, i)
+        ):
             drop.add(i)
     if not drop:
         return text, 0
@@ -294,7 +306,12 @@ def remove_furniture(text: str) -> tuple[str, int]:
 
 
 # ---------------------------------------------------------------- broken lines
-_CONTINUATION = re.compile(r"[、，。；：？！）》」』”’]")
+_CONTINUATION = re.compile(r"[、，。；：？！）》」』”’\]】]")
+_OPENERS = tuple("《“‘（([【「『〈")
+# a web page's link text set on a line of its own, then the punctuation after it on the
+# next line ("所作的\n政府工作报告\n。会议…"): the mark of a page whose links were cut out
+_LINK_LINE = re.compile(r"(?:^|\n)[^\n]{1,25}\n[ \t]*[、，。；：）》”’]")
+_WEB_FRAGMENT = 25  # code points: link texts are short
 _CLAUSE = re.compile(r"[，,。；;！？!?：:]")
 # headings start with a marker followed by text (a marker alone, 第一，/一、, joins its paragraph)
 _ENUMERATED = re.compile(
@@ -381,6 +398,14 @@ def _filled_lines(text: str) -> list[tuple[str, int, int, int]]:
     return out
 
 
+def _web_join(line: str, nxt: str) -> bool:
+    """In a web page's text, whether ``nxt`` (on the very next line) continues ``line``:
+    one of them is a short link text and ``line`` ends no sentence."""
+    if line.endswith(_TERMINAL_END) or _closed(line, 1) or _is_heading(nxt):
+        return False
+    return len(line) <= _WEB_FRAGMENT or len(nxt) <= _WEB_FRAGMENT
+
+
 def join_broken_lines(text: str) -> tuple[str, int]:
     """Join lines that a PDF or column layout broke inside a sentence or a word.
 
@@ -392,8 +417,12 @@ def join_broken_lines(text: str) -> tuple[str, int]:
     or continues a line that was itself joined (narrow newspaper columns). Consecutive long
     lines that all end in a word (table rows) are kept apart. Short lines without
     punctuation (bylines, headlines) are real breaks. A line that starts with closing
-    punctuation (``、法规``, ``，以及``, ``）``) always continues the previous one. A number that an extractor put on its
-    own line after a Latin letter (a sub- or superscript: ``广义货币M\\n2\\n增长``,
+    punctuation (``、法规``, ``，以及``, ``）``, ``]``) always continues the previous one, and
+    a line ending with an opening mark (``《``, ``“``, ``[``) always goes on into the very next.
+    Web text whose link texts sit on lines of their own (a short line followed by a line
+    that starts with 、，。: ``制定\n“十三五”规划\n、…``) also joins, on lines with no blank
+    line between them, every short line (25 characters or fewer) to its neighbours when the
+    first ends no sentence. A number that an extractor put on its own line after a Latin letter (a sub- or superscript: ``广义货币M\\n2\\n增长``,
     ``（PM\\n2.5\\n）``) is joined back on both sides.
 
     Parameters
@@ -412,18 +441,23 @@ def join_broken_lines(text: str) -> tuple[str, int]:
     '深刻指出发展新质生产力的重大意义,对发展新质生产力提出明确要求,'
     >>> join_broken_lines("## 创新驱动新质生产力发展\\n\\n杨瑞龙 中国人民大学国家一级教授")[1]
     0
+    >>> join_broken_lines("决定\\n制定\\n“十三五”规划\\n、推动发展[\\n1\\n]。")[0]
+    '决定制定“十三五”规划、推动发展[1]。'
     """
     if "\n" not in text:
         return text, 0
     text, subscripts = _SUBSCRIPT_BREAK.subn(r"\1", text)
     lines = _filled_lines(text)
+    web = _LINK_LINE.search(text) is not None
     cuts: list[tuple[int, int]] = []  # spans (end of P, start of N) to delete
     joined = before_row = False
     for k in range(1, len(lines)):
         prev, _, prev_end, _ = lines[k - 1]
         line, start, _, gap = lines[k]
         after = lines[k + 1][3] if k + 1 < len(lines) else 2  # the text's end: a blank line
-        ok = gap <= _MAX_GAP and _should_join(prev, line, (gap, after), joined, before_row)
+        ok = (gap == 1 and (prev.endswith(_OPENERS) or (web and _web_join(prev, line)))) or (
+            gap <= _MAX_GAP and _should_join(prev, line, (gap, after), joined, before_row)
+        )
         if ok:
             cuts.append((prev_end, start))
         before_row, joined = _open_row(prev), ok

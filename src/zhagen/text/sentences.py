@@ -181,7 +181,9 @@ def split_sentences(text: str, *, semicolon: bool = True) -> list[tuple[int, int
     -------
     list of (int, int)
         Spans in text order, not overlapping, each ``text[start:end]`` non-empty and without
-        surrounding whitespace; together they cover every non-whitespace character.
+        surrounding whitespace; together they cover every non-whitespace character. No
+        sentence is only punctuation or symbols, and none ends on an opening quote or
+        bracket (see :func:`_merge_marks`).
 
     Examples
     --------
@@ -190,6 +192,9 @@ def split_sentences(text: str, *, semicolon: bool = True) -> list[tuple[int, int
     ['（一）加快发展。', '圆周率约为3.14，见Wang et al. (2023)；', '结论如下……。', '1. 引言']
     >>> len(split_sentences(text, semicolon=False))
     3
+    >>> web = "全年目标圆满完成，“\\n十三五”实现良好开局。\\n↑\\n[\\n下一句。"
+    >>> [web[a:b] for a, b in split_sentences(web)]
+    ['全年目标圆满完成，“\\n十三五”实现良好开局。\\n↑', '[\\n下一句。']
     """
     spans: list[tuple[int, int]] = []
     start = 0
@@ -202,7 +207,54 @@ def split_sentences(text: str, *, semicolon: bool = True) -> list[tuple[int, int
             a = start + len(segment) - len(segment.lstrip())
             spans.append((a, a + len(stripped)))
         start = cut
-    return spans
+    return _merge_marks(text, spans)
+
+
+_OPENERS = frozenset("《“‘（([【「『〈")
+# what goes on a sentence (a line cut before it is a web page's link or footnote mark)
+_GOES_ON = frozenset("]】）)》」』”’、，；：")
+
+
+def _wordless(piece: str) -> bool:
+    """No letter, digit or Han character: only punctuation and symbols (``[``, ``↑``, ``“``)."""
+    return not any(c.isalnum() for c in piece)
+
+
+def _merge_marks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """No sentence of only punctuation or symbols, none ending on an opening mark.
+
+    A sentence that ends with an opening mark (``…完成，“`` before ``十三五”…``) runs on into
+    the next; one of only punctuation or symbols, or one that starts with a closing mark
+    or a comma (``]，后面…``), joins the sentence before it (a lone opening mark, or
+    what comes first, joins the next). Web pages leave both: link and footnote
+    marks cut onto lines of their own.
+    """
+    if not any(
+        text[e - 1] in _OPENERS or text[s] in _GOES_ON or _wordless(text[s:e]) for s, e in spans
+    ):  # the usual text: one scan over the sentence ends and words
+        return spans
+    out: list[tuple[int, int]] = []
+    carry: int | None = None  # start of a run that goes on into the next sentence
+    for s, e in spans:
+        if carry is not None:
+            s, carry = carry, None
+        piece = text[s:e]
+        if out and (
+            (_wordless(piece) and not (len(piece) == 1 and piece in _OPENERS))
+            or piece[0] in _GOES_ON
+        ):
+            out[-1] = (out[-1][0], e)
+            continue
+        if text[e - 1] in _OPENERS or _wordless(piece):
+            carry = s
+            continue
+        out.append((s, e))
+    if carry is not None:  # the text ends on an opening mark: it stays with what is before
+        if out:
+            out[-1] = (out[-1][0], spans[-1][1])
+        else:
+            out.append((carry, spans[-1][1]))
+    return out
 
 
 def sentences(text: str, *, semicolon: bool = True) -> list[str]:
