@@ -319,19 +319,12 @@ def _bmp_han() -> list[str]:
     ]
 
 
-def _convert_each(config: str, chars: list[str]) -> list[str] | None:
-    """Each character converted alone (``None`` if OpenCC merged lines: it never does)."""
+def _convert_each(chars: list[str]) -> list[str] | None:
+    """Each character converted alone by ``t2s`` (``None`` if OpenCC merged lines: it never
+    does)."""
     # one character per line, so that no two neighbours form a phrase of the dictionary
-    conv = _t2s_converter() if config == "t2s" else _s2t_converter()
-    out = conv.convert("\n".join(chars)).split("\n")
+    out = _t2s_converter().convert("\n".join(chars)).split("\n")
     return out if len(out) == len(chars) else None
-
-
-@functools.cache
-def _s2t_converter() -> opencc.OpenCC:
-    import opencc  # heavy: see _t2s_converter
-
-    return opencc.OpenCC("s2t")
 
 
 def _is_simplified_form(ch: str) -> bool:
@@ -340,7 +333,8 @@ def _is_simplified_form(ch: str) -> bool:
 
     OpenCC's tables cannot tell 乾 (乾坤, simplified) or 徵 (角徵宫) from 發: ``t2s``
     changes all three (乾→干, 徵→征 outside its phrases) and ``s2t`` none; GB 2312 has the
-    first two and not 發.
+    first two and not 發. (It also has a few traditional forms, 後 and 於: text with
+    only those is taken as simplified and kept as written.)
     """
     try:
         ch.encode("gb2312")
@@ -353,11 +347,11 @@ def _is_simplified_form(ch: str) -> bool:
 def _traditional_class() -> str:
     """Traditional-only characters as a class body, and anything outside the BMP.
 
-    A Han character of the BMP is traditional-only when OpenCC's ``t2s`` changes it and it
-    is no simplified form: ``s2t`` leaves it alone (``s2t`` changes simplified forms: 干→幹)
-    and GB 2312 lacks it (see :func:`_is_simplified_form`). OpenCC is asked once (~50 ms).
-    Characters outside the BMP are not asked here: :func:`_traditional_count` asks OpenCC
-    about each one it meets.
+    A Han character of the BMP is traditional-only when OpenCC's ``t2s`` changes it and
+    GB 2312 lacks it (see :func:`_is_simplified_form`). OpenCC is asked once (~25 ms).
+    (``s2t`` would not help: it leaves 乾 and 後 alike, and changes traditional variants
+    such as 緼 → 縕 as it changes simplified 干 → 幹.) Characters outside the BMP are not
+    asked here: :func:`_traditional_count` asks OpenCC about each one it meets.
 
     Text with none of these is taken as simplified, and neither converted nor handed to
     the converter (about 30 µs per abstract saved).
@@ -371,15 +365,10 @@ def _traditional_class() -> str:
 def _traditional_only() -> dict[str, str]:
     """Traditional-only character → its ``t2s`` form (see :func:`_traditional_class`)."""
     chars = _bmp_han()
-    t2s = _convert_each("t2s", chars)
-    s2t = _convert_each("s2t", chars)
-    if t2s is None or s2t is None:  # cannot happen with OpenCC; stay correct anyway
+    t2s = _convert_each(chars)
+    if t2s is None:  # cannot happen with OpenCC; stay correct anyway
         return {}
-    return {
-        a: t
-        for a, t, s in zip(chars, t2s, s2t, strict=True)
-        if a != t and a == s and not _is_simplified_form(a)
-    }
+    return {a: t for a, t in zip(chars, t2s, strict=True) if a != t and not _is_simplified_form(a)}
 
 
 @functools.cache
@@ -406,8 +395,8 @@ def is_traditional(text: str) -> bool:
     """Whether a paragraph (or field) is written in traditional characters.
 
     At least :data:`TRADITIONAL_SHARE` of its Han characters (and at least one) are
-    traditional-only: ``t2s`` changes them and they are no simplified form (not changed
-    by ``s2t``, not in GB 2312). 乾 (乾坤), 徵 (角、徵、宫), 著 (著作) and 后 (皇后) are
+    traditional-only: ``t2s`` changes them and they are no simplified form (GB 2312, the
+    character set of simplified Chinese, lacks them). 乾 (乾坤), 徵 (角、徵、宫), 著 (著作) and 后 (皇后) are
     simplified forms, so simplified text that has them is not traditional.
 
     Examples
