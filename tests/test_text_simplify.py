@@ -176,3 +176,16 @@ def test_store_keeps_the_sentence_mark(tmp_path) -> None:  # noqa: ANN001
         assert "0004_sentence_garbled" in store.applied_migrations()
     finally:
         store.close()
+
+
+def test_mojibake_problem_messages_on_seed_002(seeds: dict[str, str]) -> None:
+    from zhagen.text.flags import mojibake_message
+
+    result = clean(seeds["002"])
+    runs = [f for f in result.flags if f.kind == "mojibake"]
+    assert len(runs) == 9
+    for f in runs:
+        zh, en = mojibake_message("body", f.start, f.snippet)
+        assert f"第 {f.start} 字" in zh and f"character {f.start}" in en
+        assert "UTF-8" in zh and "UTF-8" in en
+        assert result.text[f.start : f.end] == f.snippet

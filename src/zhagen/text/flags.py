@@ -15,7 +15,7 @@ __all__ = [
     "Flag",
     "find_mojibake",
     "flag_machine_tokens",
-    "garbled_spans",
+    "mojibake_message",
     "may_hold_tokens",
 ]
 
@@ -233,10 +233,38 @@ def _merge(flags: list[Flag]) -> list[Flag]:
     return out
 
 
-def garbled_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each mojibake run of :func:`find_mojibake`.
+_FIELD_ZH = {"title": "题名", "abstract": "摘要", "body": "正文"}
 
-    >>> garbled_spans("高??梢酝ㄟ^产教融合")
-    [(1, 7)]
+
+def mojibake_message(field: str, start: int, snippet: str) -> tuple[str, str]:
+    """The Chinese and English text of the problem an import reports for a mojibake run.
+
+    Parameters
+    ----------
+    field : str
+        ``"title"``, ``"abstract"`` or ``"body"`` (other names are shown as given).
+    start : int
+        Code-point offset of the run in the cleaned field.
+    snippet : str
+        The run.
+
+    Examples
+    --------
+    >>> zh, en = mojibake_message("body", 5381, "?;诖耍疚陌凑")
+    >>> zh
+    '正文第 5381 字起有乱码“?;诖耍疚陌凑”（无法还原）：该句已标记，不进入编码表和 AI 建议；请用正确编码（UTF-8）重新导出原文件，或手工改正'
+    >>> en.startswith("garbled text (mojibake) at character 5381 of the body")
+    True
     """
-    return [(f.start, f.end) for f in find_mojibake(text)]
+    name = _FIELD_ZH.get(field, field)
+    shown = snippet if len(snippet) <= 24 else snippet[:24] + "…"
+    zh = (
+        f"{name}第 {start} 字起有乱码“{shown}”（无法还原）：该句已标记，不进入编码表和 AI 建议；"
+        "请用正确编码（UTF-8）重新导出原文件，或手工改正"
+    )
+    en = (
+        f"garbled text (mojibake) at character {start} of the {field}: “{shown}” cannot be "
+        "restored; its sentence is marked and left out of coding tables and AI suggestions. "
+        "Export the file again with the right encoding (UTF-8), or correct the text by hand"
+    )
+    return zh, en
