@@ -657,7 +657,8 @@ _MD_BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,200}?)(?<=\S)\*\*|__(?=\S)([^_\n]{1,
 _NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,4}"
 _BYLINE = re.compile(
     rf"[▶►■●◆]?\s*(?:[(（]\s*)?(?:本报|本刊|本台|新华社|人民日报)?(?:全媒体|融媒体)?(?:特约)?"
-    rf"(?:记者|記者|通讯员|通訊員|评论员|評論員|撰稿|作者|文|图|圖|文/图)\s*[:：/／]?\s*"
+    rf"(?:(?:记者|記者|通讯员|通訊員|评论员|評論員)\s*[:：/／]?"
+    rf"|(?:撰稿|作者|文|图|圖|文/图|文／图)\s*[:：/／])\s*"
     rf"{_NAME}(?:\s*[、,，\s]\s*{_NAME}){{0,4}}\s*(?:摄|攝|报道|報道)?\s*[)）]?"
 )
 _AUTHOR_NOTE = re.compile(
@@ -682,8 +683,7 @@ def _is_byline(line: str) -> bool:
         _BYLINE.fullmatch(line)
         or _AUTHOR_NOTE.fullmatch(line)
         or _BIO_LINE.fullmatch(line)
-        or _CREDIT.search(line)
-        and not _SENTENCE.search(line)
+        or (_CREDIT.search(line) is not None and not _SENTENCE.search(line))
     )
 
 
@@ -768,7 +768,7 @@ def _is_fragment(par: str) -> bool:
         and is_han(par[0])
         and par.endswith("。")  # not 各位代表！, a paragraph of its own
         and len(_SENTENCE.findall(par)) == 1
-        and not _CLAUSE.search(par[:-1].replace("，", ""))
+        and not _CLAUSE.search(par[:-1])
         and not _is_heading(par)
     )
 
