@@ -194,3 +194,8 @@ def test_seed_reports_count_furniture(seeds: dict[str, str]) -> None:
     assert reports["001"]["markup"] == 7 and reports["001"]["bylines"] == 3
     assert reports["003"]["bylines"] == 3 and reports["004"]["bylines"] == 4
     assert "##" not in clean(seeds["001"]).text and "**" not in clean(seeds["001"]).text
+
+
+@pytest.mark.parametrize("title", ["我的导师 一位真正的教授", "记者 李华 王强", "文/王小明"])
+def test_one_line_field_is_never_a_byline(title: str) -> None:
+    assert clean(title).text == title

@@ -4,15 +4,24 @@
 
 1. :func:`normalise` — NFC, full-width letters/digits to half-width (Chinese punctuation
    kept), odd spaces unified, zero-width characters removed, ``\\n`` line endings;
-2. :func:`remove_pinyin_garbage` — ``發(fā)展`` → ``發展``, then :func:`remove_orphan_pinyin`
+2. :func:`~zhagen.text.layout.remove_markers` — export markers ``Abstract(#br)``,
+   ``(#br)`` (a paragraph break), ``<正>``;
+3. :func:`remove_pinyin_garbage` — ``發(fā)展`` → ``發展``, then :func:`remove_orphan_pinyin`
    for the few whose ``(`` was eaten by ``?`` mojibake;
-3. :func:`~zhagen.text.layout.remove_furniture` — page numbers, editor/phone/e-mail lines …;
-4. :func:`~zhagen.text.layout.join_broken_lines` and
-   :func:`~zhagen.text.layout.remove_inline_spaces` — PDF and column line breaks;
-5. :func:`to_simplified` — OpenCC ``t2s`` (phrase level);
-6. :func:`~zhagen.text.flags.flag_machine_tokens` (removes base64-like tokens, flags them
+4. :func:`~zhagen.text.layout.remove_licence_footer` (a Wikisource licence block at the
+   end) and :func:`~zhagen.text.layout.remove_furniture` — page numbers, editor/phone/e-mail
+   lines …;
+5. :func:`~zhagen.text.layout.join_broken_lines`,
+   :func:`~zhagen.text.layout.rejoin_column_breaks` and
+   :func:`~zhagen.text.layout.remove_inline_spaces` — PDF, column and web-link line breaks;
+6. :func:`~zhagen.text.layout.remove_markup` (Markdown ``#`` and ``**``, after the joins,
+   which take a marked line for a heading) and :func:`~zhagen.text.layout.remove_bylines`
+   (bylines, author notes, photo credits);
+7. :func:`to_simplified` — OpenCC ``t2s`` (phrase level), only for paragraphs that
+   :func:`is_traditional` finds traditional, never over mojibake;
+8. :func:`~zhagen.text.flags.flag_machine_tokens` (removes base64-like tokens, flags them
    with the original snippet) and :func:`~zhagen.text.flags.find_mojibake` (flags
-   unrecoverable ``?`` runs); both live in :mod:`zhagen.text.flags`.
+   unrecoverable mojibake runs); both live in :mod:`zhagen.text.flags`.
 
 Every step is a pure function ``str -> (str, count)``. Flag offsets are Unicode code points
 into the final cleaned text.

@@ -712,14 +712,16 @@ def remove_bylines(text: str) -> tuple[str, int]:
     Bylines: ``▶ 本报记者 张伟``, ``文/张三``; author notes: ``(作者单位：南昌大学…)``,
     ``(作者系…副总经理)``; biographical bylines: ``刘冬梅 中国科学技术发展战略研究院…研究员``;
     photo credits: ``本报全媒体记者 史港泽摄`` alone, or ``…。新华社记者郭绪雷/摄`` ending a
-    caption (the caption stays). Lines are removed only when the whole line has the shape.
+    caption (the caption stays). Lines are removed only when the whole line has the shape,
+    and only from a text of several lines (a document's body): a one-line field (a title
+    such as ``我的导师 一位真正的教授``) is never a byline.
 
     Examples
     --------
     >>> remove_bylines("正文。\\n▶ 本报记者 张伟\\n图为车间。新华社记者郭绪雷/摄\\n(作者单位：南昌大学)")
     ('正文。\\n图为车间。', 3)
     """
-    if "\n" not in text and len(text) > _MAX_BYLINE and "摄" not in text and "攝" not in text:
+    if "\n" not in text:  # a title or an abstract: a field is never a byline
         return text, 0
     lines = text.split("\n")
     kept: list[str] = []
