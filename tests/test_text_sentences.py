@@ -126,7 +126,9 @@ def test_seed_invariants(seeds: dict[str, str], key: str) -> None:
 
 def test_seed_sentence_counts(seeds: dict[str, str]) -> None:
     counts = {k: len(split_sentences(clean(v).text)) for k, v in seeds.items()}
-    assert counts == {"001": 147, "002": 281, "003": 118, "004": 123}
+    # 002: four "?;" mojibake runs hold a ";" that ends no clause (see test_text_simplify)
+    # 001/003/004: bylines and photo credits removed (3/3/4), 003's column break rejoined
+    assert counts == {"001": 144, "002": 277, "003": 114, "004": 119}
 
 
 @pytest.mark.parametrize(

@@ -207,9 +207,16 @@ CREATE TABLE runs (
 );
 """
 
+# A sentence that holds mojibake (zhagen.text.sentences.garbled_sentences) is kept but marked,
+# so that coding tables and AI suggestions can leave it out.
+_SENTENCE_GARBLED = """
+ALTER TABLE sentences ADD COLUMN garbled INTEGER NOT NULL DEFAULT 0;
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
     ("0002_coding", _CODING),
     ("0003_runs", _RUNS),
+    ("0004_sentence_garbled", _SENTENCE_GARBLED),
 ]

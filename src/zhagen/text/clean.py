@@ -4,15 +4,24 @@
 
 1. :func:`normalise` — NFC, full-width letters/digits to half-width (Chinese punctuation
    kept), odd spaces unified, zero-width characters removed, ``\\n`` line endings;
-2. :func:`remove_pinyin_garbage` — ``發(fā)展`` → ``發展``, then :func:`remove_orphan_pinyin`
+2. :func:`~zhagen.text.layout.remove_markers` — export markers ``Abstract(#br)``,
+   ``(#br)`` (a paragraph break), ``<正>``;
+3. :func:`remove_pinyin_garbage` — ``發(fā)展`` → ``發展``, then :func:`remove_orphan_pinyin`
    for the few whose ``(`` was eaten by ``?`` mojibake;
-3. :func:`~zhagen.text.layout.remove_furniture` — page numbers, editor/phone/e-mail lines …;
-4. :func:`~zhagen.text.layout.join_broken_lines` and
-   :func:`~zhagen.text.layout.remove_inline_spaces` — PDF and column line breaks;
-5. :func:`to_simplified` — OpenCC ``t2s`` (phrase level);
-6. :func:`~zhagen.text.flags.flag_machine_tokens` (removes base64-like tokens, flags them
+4. :func:`~zhagen.text.layout.remove_licence_footer` (a Wikisource licence block at the
+   end) and :func:`~zhagen.text.layout.remove_furniture` — page numbers, editor/phone/e-mail
+   lines …;
+5. :func:`~zhagen.text.layout.join_broken_lines`,
+   :func:`~zhagen.text.layout.rejoin_column_breaks` and
+   :func:`~zhagen.text.layout.remove_inline_spaces` — PDF, column and web-link line breaks;
+6. :func:`~zhagen.text.layout.remove_markup` (Markdown ``#`` and ``**``, after the joins,
+   which take a marked line for a heading) and :func:`~zhagen.text.layout.remove_bylines`
+   (bylines, author notes, photo credits);
+7. :func:`to_simplified` — OpenCC ``t2s`` (phrase level), only for paragraphs that
+   :func:`is_traditional` finds traditional, never over mojibake;
+8. :func:`~zhagen.text.flags.flag_machine_tokens` (removes base64-like tokens, flags them
    with the original snippet) and :func:`~zhagen.text.flags.find_mojibake` (flags
-   unrecoverable ``?`` runs); both live in :mod:`zhagen.text.flags`.
+   unrecoverable mojibake runs); both live in :mod:`zhagen.text.flags`.
 
 Every step is a pure function ``str -> (str, count)``. Flag offsets are Unicode code points
 into the final cleaned text.
@@ -36,8 +45,13 @@ from zhagen.text.layout import (
     HAN,
     has_inline_spaces,
     join_broken_lines,
+    rejoin_column_breaks,
+    remove_bylines,
     remove_furniture,
     remove_inline_spaces,
+    remove_licence_footer,
+    remove_markers,
+    remove_markup,
 )
 
 if TYPE_CHECKING:
@@ -57,6 +71,8 @@ __all__ = [
     "join_broken_lines",
     "remove_inline_spaces",
     "to_simplified",
+    "is_traditional",
+    "TRADITIONAL_SHARE",
     "flag_machine_tokens",
     "find_mojibake",
 ]
@@ -64,11 +80,16 @@ __all__ = [
 #: Keys of :attr:`CleanResult.report`, in pipeline order (always all present).
 REPORT_KEYS = (
     "normalised",
+    "markers",
     "pinyin_garbage",
     "pinyin_orphans",
+    "licence_lines",
     "furniture_lines",
     "line_joins",
+    "column_joins",
     "space_joins",
+    "markup",
+    "bylines",
     "t2s_chars",
     "machine_tokens",
 )
@@ -295,25 +316,68 @@ def _t2s_converter() -> opencc.OpenCC:
 
 
 _ASTRAL = "\U00010000-\U0010ffff"
+#: Least share of a paragraph's Han characters that must be traditional-only (see
+#: :func:`is_traditional`). Traditional prose has 15-30 %; simplified text has none, bar a
+#: quoted name; a paragraph mixing both (a quotation) is converted when it passes.
+TRADITIONAL_SHARE = 0.05
+
+
+def _bmp_han() -> list[str]:
+    return [
+        chr(c) for c in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00))
+    ]
+
+
+def _convert_each(chars: list[str]) -> list[str] | None:
+    """Each character converted alone by ``t2s`` (``None`` if OpenCC merged lines: it never
+    does)."""
+    # one character per line, so that no two neighbours form a phrase of the dictionary
+    out = _t2s_converter().convert("\n".join(chars)).split("\n")
+    return out if len(out) == len(chars) else None
+
+
+def _is_simplified_form(ch: str) -> bool:
+    """Whether a character is written in simplified Chinese: GB 2312 has it (the national
+    character set of simplified Chinese, through Python's codec, not a hand list).
+
+    OpenCC's tables cannot tell 乾 (乾坤, simplified) or 徵 (角徵宫) from 發: ``t2s``
+    changes all three (乾→干, 徵→征 outside its phrases) and ``s2t`` none; GB 2312 has the
+    first two and not 發. (It also has a few traditional forms, 後 and 於: text with
+    only those is taken as simplified and kept as written.)
+    """
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @functools.cache
 def _traditional_class() -> str:
-    """Han characters of the BMP that ``t2s`` changes, asked of OpenCC itself (~25 ms, once),
-    and anything outside the BMP (not asked: OpenCC may change it), as a class body.
+    """Traditional-only characters as a class body, and anything outside the BMP.
 
-    Text with none of them is already simplified, so the converter call — about 30 µs per
-    abstract — is skipped.
+    A Han character of the BMP is traditional-only when OpenCC's ``t2s`` changes it and
+    GB 2312 lacks it (see :func:`_is_simplified_form`). OpenCC is asked once (~25 ms).
+    (``s2t`` would not help: it leaves 乾 and 後 alike, and changes traditional variants
+    such as 緼 → 縕 as it changes simplified 干 → 幹.) Characters outside the BMP are not
+    asked here: :func:`_traditional_count` asks OpenCC about each one it meets.
+
+    Text with none of these is taken as simplified, and neither converted nor handed to
+    the converter (about 30 µs per abstract saved).
     """
-    chars = [
-        chr(c) for c in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00))
-    ]
-    # one character per line, so that no two neighbours form a phrase of the dictionary
-    converted = _t2s_converter().convert("\n".join(chars)).split("\n")
-    if len(converted) != len(chars):  # cannot happen with OpenCC's t2s; stay correct anyway
+    if not _traditional_only():
         return HAN + _ASTRAL
-    changed = "".join(a for a, b in zip(chars, converted, strict=True) if a != b)
-    return re.escape(changed) + _ASTRAL
+    return re.escape("".join(_traditional_only())) + _ASTRAL
+
+
+@functools.cache
+def _traditional_only() -> dict[str, str]:
+    """Traditional-only character → its ``t2s`` form (see :func:`_traditional_class`)."""
+    chars = _bmp_han()
+    t2s = _convert_each(chars)
+    if t2s is None:  # cannot happen with OpenCC; stay correct anyway
+        return {}
+    return {a: t for a, t in zip(chars, t2s, strict=True) if a != t and not _is_simplified_form(a)}
 
 
 @functools.cache
@@ -322,35 +386,109 @@ def _maybe_traditional() -> re.Pattern[str]:
     return re.compile(f"[{_traditional_class()}]")
 
 
-def to_simplified(text: str) -> tuple[str, int]:
-    """Convert traditional to simplified Chinese with OpenCC ``t2s`` (phrase level).
+_HAN_CHAR = re.compile(f"[{HAN}]")
 
-    The converter is created once per process and cached. Simplified text passes through
-    unchanged.
+
+@functools.lru_cache(maxsize=1024)
+def _astral_traditional(ch: str) -> bool:
+    return _t2s_converter().convert(ch) != ch
+
+
+def _traditional_count(text: str) -> int:
+    """Traditional-only characters in ``text`` (see :func:`_traditional_class`)."""
+    found = _maybe_traditional().findall(text)
+    return sum(1 for c in found if c <= "\uffff" or _astral_traditional(c))
+
+
+def is_traditional(text: str) -> bool:
+    """Whether a paragraph (or field) is written in traditional characters.
+
+    At least :data:`TRADITIONAL_SHARE` of its Han characters (and at least one) are
+    traditional-only: ``t2s`` changes them and they are no simplified form (GB 2312, the
+    character set of simplified Chinese, lacks them). 乾 (乾坤), 徵 (角、徵、宫), 著 (著作) and 后 (皇后) are
+    simplified forms, so simplified text that has them is not traditional.
+
+    Examples
+    --------
+    >>> is_traditional("新質生產力"), is_traditional("乾淳体与角、徵、宫")
+    (True, False)
+    """
+    if text.isascii():
+        return False
+    n = _traditional_count(text)
+    if not n:
+        return False
+    return n >= TRADITIONAL_SHARE * len(_HAN_CHAR.findall(text))
+
+
+def _convert_outside(text: str, skip: list[tuple[int, int]]) -> str:
+    """``t2s`` over ``text`` but the spans in ``skip`` (mojibake runs, kept as read)."""
+    if not skip:
+        return _t2s_converter().convert(text)
+    parts: list[str] = []
+    last = 0
+    for a, b in skip:
+        parts.append(_t2s_converter().convert(text[last:a]) if a > last else "")
+        parts.append(text[a:b])
+        last = b
+    parts.append(_t2s_converter().convert(text[last:]))
+    return "".join(parts)
+
+
+def _stray_traditional(line: str) -> str:
+    """A simplified line's few traditional-only characters, each made simplified alone
+    (``会議`` → ``会议``): they are no simplified form, so no simplified word is touched."""
+    if not _maybe_traditional().search(line):
+        return line
+    table = _traditional_only()
+    garbled = [(f.start, f.end) for f in find_mojibake(line)]
+    return "".join(
+        table.get(c, c) if not any(a <= i < b for a, b in garbled) else c
+        for i, c in enumerate(line)
+    )
+
+
+def to_simplified(text: str) -> tuple[str, int]:
+    """Convert traditional paragraphs to simplified Chinese with OpenCC ``t2s`` (phrases).
+
+    Each line (a paragraph of cleaned text, or a field) is converted only when
+    :func:`is_traditional` finds it traditional; simplified lines pass through unchanged,
+    so that 乾淳体 does not become 干淳体 nor 角、徵、宫 become 角、征、宫; in those, only a
+    stray traditional-only character (see :func:`is_traditional`) is made simplified, on
+    its own (``会議`` → ``会议``). Mojibake runs
+    (:func:`~zhagen.text.flags.find_mojibake`) are never converted: they are not text.
+    The converter is created once per process and cached.
 
     Parameters
     ----------
     text : str
-        Text in traditional, simplified or mixed characters.
+        Text in traditional, simplified or mixed paragraphs.
 
     Returns
     -------
     tuple of (str, int)
-        The simplified text and the number of characters that changed.
+        The text and the number of characters that changed.
 
     Examples
     --------
     >>> to_simplified("新質生產力")
     ('新质生产力', 2)
+    >>> to_simplified("乾淳体\\n發展與創新")
+    ('乾淳体\\n发展与创新', 3)
     """
-    if text.isascii():
+    if text.isascii() or not _maybe_traditional().search(text):
         return text, 0
-    if not _maybe_traditional().search(text):
-        return text, 0
-    new = _t2s_converter().convert(text)
-    if new == text:
-        return text, 0
-    return new, _count_changed(text, new)
+    lines = text.split("\n")
+    changed = 0
+    for i, line in enumerate(lines):
+        if is_traditional(line):
+            new = _convert_outside(line, [(f.start, f.end) for f in find_mojibake(line)])
+        else:
+            new = _stray_traditional(line)
+        if new != line:
+            changed += _count_changed(line, new)
+            lines[i] = new
+    return ("\n".join(lines), changed) if changed else (text, 0)
 
 
 def _count_changed(old: str, new: str) -> int:
@@ -403,7 +541,7 @@ def needs_normalising(text: str, *, t2s: bool = True) -> bool:
 @functools.cache
 def _busy(t2s: bool) -> re.Pattern[str]:
     """A character that may make :func:`clean` act on a text of one line (see _quiet)."""
-    return re.compile(f"[{_actionable_class(t2s)}{_TONED} \n?]")
+    return re.compile(f"[{_actionable_class(t2s)}{_TONED} \n?#>摄攝]")
 
 
 def _quiet(text: str, t2s: bool) -> bool:
@@ -411,7 +549,8 @@ def _quiet(text: str, t2s: bool) -> bool:
 
     ``True`` when the text holds none of: a character some step always acts on (see
     :func:`_actionable`), a tone mark (a pinyin gloss has one), a space or tab (the space
-    steps), a line break (the line steps) or ``?`` (orphan glosses, mojibake); and it is
+    steps), a line break (the line steps), ``?`` (orphan glosses, mojibake), ``#`` or
+    ``>`` (markers), 摄 (a photo credit); and it is
     NFC, holds no run that may be a machine token, and is no furniture line. Most CNKI
     titles and abstracts are such text; ``False`` only means "ask each step".
     """
@@ -421,6 +560,10 @@ def _quiet(text: str, t2s: bool) -> bool:
         and not may_hold_tokens(text)
         and not remove_furniture(text)[1]
     )
+
+
+# steps that act on short texts only in rare shapes (asked last: they cost little on a line)
+_LINE_STEPS = (remove_licence_footer, rejoin_column_breaks, remove_markup, remove_bylines)
 
 
 def needs_cleaning(text: str, *, t2s: bool = True) -> bool:
@@ -446,11 +589,17 @@ def needs_cleaning(text: str, *, t2s: bool = True) -> bool:
         return True
     if "?" in text and (remove_orphan_pinyin(text)[1] or find_mojibake(text)):
         return True
+    if ("#" in text or "正" in text) and remove_markers(text)[1]:
+        return True
+    if find_mojibake(text):  # U+FFFD is in the actionable class; the other runs are not
+        return True
     if remove_furniture(text)[1]:
         return True
     if "\n" in text and join_broken_lines(text)[1]:
         return True
     if " " in text and has_inline_spaces(text):
+        return True
+    if any(step(text)[1] for step in _LINE_STEPS):
         return True
     return may_hold_tokens(text) and bool(flag_machine_tokens(text)[1])
 
@@ -486,11 +635,17 @@ def clean(text: str, *, t2s: bool = True) -> CleanResult:
         return CleanResult(text, dict(_ZERO_REPORT), [])
     report = dict.fromkeys(REPORT_KEYS, 0)
     text, report["normalised"] = normalise(text)
+    text, report["markers"] = remove_markers(text)
     text, report["pinyin_garbage"] = remove_pinyin_garbage(text)
     text, report["pinyin_orphans"] = remove_orphan_pinyin(text)
+    text, report["licence_lines"] = remove_licence_footer(text)
     text, report["furniture_lines"] = remove_furniture(text)
     text, report["line_joins"] = join_broken_lines(text)
+    text, report["column_joins"] = rejoin_column_breaks(text)
     text, report["space_joins"] = remove_inline_spaces(text)
+    # after the joins, which take a marked line for a heading and so keep it apart
+    text, report["markup"] = remove_markup(text)
+    text, report["bylines"] = remove_bylines(text)
     if t2s:
         text, report["t2s_chars"] = to_simplified(text)
     text, flags = flag_machine_tokens(text)

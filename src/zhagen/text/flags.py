@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Flag", "find_mojibake", "flag_machine_tokens", "may_hold_tokens"]
+__all__ = [
+    "Flag",
+    "find_mojibake",
+    "flag_machine_tokens",
+    "mojibake_message",
+    "may_hold_tokens",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,33 +129,142 @@ def flag_machine_tokens(text: str) -> tuple[str, list[Flag]]:
 
 
 # ---------------------------------------------------------------- mojibake
-_QMARK_RUN = re.compile(r"\?[?;](?:[^?\s。，,、；;：:“”\"\[\]]{0,16}\?)*")
+# Text decoded one byte off (GBK read from an odd offset, as converters of seed 002 did)
+# loses a byte, written as "?", and reads the rest as unrelated characters until an ASCII
+# byte (0x40-0x7E: a letter, ^, @ …; never a digit) or another lost byte puts it back in
+# step: "?;趯Ω髦鞣懂牭谋容^和分析", "??萍汲晒D化". A run starts with "??" or "?;" (a
+# lone "?" is a question mark in CNKI abstracts), may run over up to 24 characters that
+# are not punctuation to such an ASCII character, and goes on over further "?"s.
+_QMARK_RUN = re.compile(
+    r"\?[?;]"
+    r"(?:[^?\s\x00-\x7f。，、；：“”‘’（）《》【】！]{0,24}[@-Z\\^_`a-z{|}~](?![A-Za-z]))?"
+    r"(?:[^?\s。，,、；;：:“”\"\[\]]{0,16}\?)*"
+)
 _REPLACEMENT_RUN = re.compile("\ufffd+")
+# UTF-8 read as Latin-1/cp1252 ("æ–°è´¨"), GBK read as Latin-1 ("ÐÂÖÊ"): runs of four or
+# more such characters, at least two of them letters À-ÿ (so "“——”" is not one)
+_LATIN_RUN = re.compile(
+    "[\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{4,}"
+)
+_LATIN_LETTERS = re.compile("[\u00c0-\u00ff]")
+# Private-use characters (GBK's user-defined area decoded) and bopomofo or box-drawing
+# characters between two Han characters (GBK decoded off step): no prose has them there
+_PRIVATE_RUN = re.compile("[\ue000-\uf8ff]+")
+_RARE_RUN = re.compile("[\u3105-\u3129\u2500-\u257f]+")
+# one scan tells whether any shape but the "?" runs may be there (most texts: none)
+_ODD_CHAR = re.compile("[\ufffd\ue000-\uf8ff\u3105-\u3129\u2500-\u257f\u00c0-\u00ff]")
+
+
+def _between_han(text: str, start: int, end: int) -> bool:
+    return (
+        start > 0
+        and end < len(text)
+        and "\u4e00" <= text[start - 1] <= "\u9fff"
+        and "\u4e00" <= text[end] <= "\u9fff"
+    )
 
 
 def find_mojibake(text: str) -> list[Flag]:
-    """Flag unrecoverable mojibake: ``??``/``?;`` runs and U+FFFD replacement characters.
+    """Flag unrecoverable mojibake runs with their offsets.
 
     Such runs come from text decoded with the wrong encoding and then saved, so the lost
-    bytes cannot be restored; they are flagged, not repaired. A run extends to the last
-    ``?`` that follows within 16 non-punctuation characters. A single ``?`` used as a
-    question mark is not flagged.
+    bytes cannot be restored; they are flagged, not repaired, and left out of 繁→简
+    conversion and sentence splitting. Found are:
+
+    - ``??``/``?;`` runs of GBK text decoded one byte off: the run goes on over the
+      characters read off step up to the ASCII character that ends it
+      (``?;趯Ω髦鞣懂牭谋容^``) or up to the last ``?`` that follows within 16
+      characters without punctuation (``?;诖耍疚陌凑粘绦蚧碚摲椒?``);
+    - runs of U+FFFD replacement characters;
+    - runs of Latin-1 letters and cp1252 symbols (``æ–°è´¨``, ``ÐÂÖÊ``: Chinese read as
+      Latin-1), four or more with at least two letters À-ÿ;
+    - private-use characters, and bopomofo or box-drawing characters between Han ones.
+
+    A single ``?`` used as a question mark is not flagged.
 
     Examples
     --------
     >>> [(f.kind, f.snippet) for f in find_mojibake("研究?;诖耍疚陌凑粘绦蚧碚摲椒?,對收集")]
     [('mojibake', '?;诖耍疚陌凑粘绦蚧碚摲椒?')]
+    >>> [f.snippet for f in find_mojibake("线?;趯Ω髦鞣懂牭谋容^和分析,高??梢酝ㄟ^产教")]
+    ['?;趯Ω髦鞣懂牭谋容^', '??梢酝ㄟ^']
     >>> find_mojibake("如何加快形成新质生产力?于凤霞提出")
     []
+    >>> [f.snippet for f in find_mojibake("题名：æ–°è´¨ç”Ÿäº§åŠ›")]
+    ['æ–°è´¨ç”Ÿäº§åŠ›']
     """
     flags: list[Flag] = []
     if "?" in text and ("??" in text or "?;" in text):
         flags += (
             Flag("mojibake", m.start(), m.end(), m.group()) for m in _QMARK_RUN.finditer(text)
         )
-    if "\ufffd" in text:
-        flags += (
-            Flag("mojibake", m.start(), m.end(), m.group()) for m in _REPLACEMENT_RUN.finditer(text)
-        )
-        flags.sort(key=lambda f: f.start)
-    return flags
+    if text.isascii() or not _ODD_CHAR.search(text):
+        return flags
+    for regex in (_REPLACEMENT_RUN, _PRIVATE_RUN):
+        flags += (Flag("mojibake", m.start(), m.end(), m.group()) for m in regex.finditer(text))
+    flags += (
+        Flag("mojibake", m.start(), m.end(), m.group())
+        for m in _RARE_RUN.finditer(text)
+        if _between_han(text, m.start(), m.end())
+    )
+    flags += (
+        Flag("mojibake", m.start(), m.end(), m.group())
+        for m in _LATIN_RUN.finditer(text)
+        if len(_LATIN_LETTERS.findall(m.group())) >= 2
+    )
+    return _merge(flags)
+
+
+def _merge(flags: list[Flag]) -> list[Flag]:
+    """Flags in text order, overlapping ones (a box character inside a ``?`` run) merged."""
+    if len(flags) < 2:
+        return flags
+    flags.sort(key=lambda f: (f.start, -f.end))
+    out = [flags[0]]
+    for f in flags[1:]:
+        last = out[-1]
+        if f.start < last.end:
+            if f.end > last.end:
+                text = last.snippet + f.snippet[last.end - f.start :]
+                out[-1] = Flag("mojibake", last.start, f.end, text)
+            continue
+        out.append(f)
+    return out
+
+
+_FIELD_ZH = {"title": "题名", "abstract": "摘要", "body": "正文"}
+
+
+def mojibake_message(field: str, start: int, snippet: str) -> tuple[str, str]:
+    """The Chinese and English text of the problem an import reports for a mojibake run.
+
+    Parameters
+    ----------
+    field : str
+        ``"title"``, ``"abstract"`` or ``"body"`` (other names are shown as given).
+    start : int
+        Code-point offset of the run in the cleaned field.
+    snippet : str
+        The run.
+
+    Examples
+    --------
+    >>> zh, en = mojibake_message("body", 5381, "?;诖耍疚陌凑")
+    >>> zh
+    '正文第 5381 字起有乱码“?;诖耍疚陌凑”（无法还原）：该句已标记，不进入编码表和 AI 建议；请用正确编码（UTF-8）重新导出原文件，或手工改正'
+    >>> en.startswith("garbled text (mojibake) at character 5381 of the body")
+    True
+    """
+    name = _FIELD_ZH.get(field, field)
+    shown = snippet if len(snippet) <= 24 else snippet[:24] + "…"
+    zh = (
+        f"{name}第 {start} 字起有乱码“{shown}”（无法还原）：该句已标记，不进入编码表和 AI 建议；"
+        "请用正确编码（UTF-8）重新导出原文件，或手工改正"
+    )
+    en = (
+        f"garbled text (mojibake) at character {start} of the {field}: “{shown}” cannot be "
+        "restored; its sentence is marked and left out of coding tables and AI suggestions. "
+        "Export the file again with the right encoding (UTF-8), or correct the text by hand"
+    )
+    return zh, en

@@ -19,6 +19,11 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "remove_markers",
+    "remove_licence_footer",
+    "remove_markup",
+    "remove_bylines",
+    "rejoin_column_breaks",
     "remove_furniture",
     "join_broken_lines",
     "remove_inline_spaces",
@@ -196,6 +201,13 @@ def _is_subscript(lines: list[str], i: int) -> bool:
     )
 
 
+def _is_footnote_mark(lines: list[str], i: int) -> bool:
+    """A number a web page cut out of its brackets: ``[\\n1\\n]`` is a footnote mark."""
+    prev = lines[i - 1] if i else ""
+    nxt = lines[i + 1] if i + 1 < len(lines) else ""
+    return prev.endswith(("[", "［", "【")) or nxt.startswith(("]", "］", "】"))
+
+
 # Page numbers and contact lines are made of ASCII, digits, spaces and these characters
 # (re.IGNORECASE folds no other code point onto the letters of "page" or "of"); date, edition
 # and editor lines need 年, 版 or 编/編/校. A line with another character and none of those
@@ -268,7 +280,12 @@ def remove_furniture(text: str) -> tuple[str, int]:
     drop = _romanised_pairs(stripped)
     headers = _repeated_headers(stripped)
     for i, s in enumerate(stripped):
-        if s and (s in headers or _is_furniture(s)) and not _is_subscript(stripped, i):
+        if (
+            s
+            and (s in headers or _is_furniture(s))
+            and not _is_subscript(stripped, i)
+            and not _is_footnote_mark(stripped, i)
+        ):
             drop.add(i)
     if not drop:
         return text, 0
@@ -289,7 +306,12 @@ def remove_furniture(text: str) -> tuple[str, int]:
 
 
 # ---------------------------------------------------------------- broken lines
-_CONTINUATION = re.compile(r"[、，。；：？！）》」』”’]")
+_CONTINUATION = re.compile(r"[、，。；：？！）》」』”’\]】]")
+_OPENERS = tuple("《“‘（([【「『〈")
+# a web page's link text set on a line of its own, then the punctuation after it on the
+# next line ("所作的\n政府工作报告\n。会议…"): the mark of a page whose links were cut out
+_LINK_LINE = re.compile(r"(?:^|\n)[^\n]{1,25}\n[ \t]*[、，。；：）》”’]")
+_WEB_FRAGMENT = 25  # code points: link texts are short
 _CLAUSE = re.compile(r"[，,。；;！？!?：:]")
 # headings start with a marker followed by text (a marker alone, 第一，/一、, joins its paragraph)
 _ENUMERATED = re.compile(
@@ -376,6 +398,14 @@ def _filled_lines(text: str) -> list[tuple[str, int, int, int]]:
     return out
 
 
+def _web_join(line: str, nxt: str) -> bool:
+    """In a web page's text, whether ``nxt`` (on the very next line) continues ``line``:
+    one of them is a short link text and ``line`` ends no sentence."""
+    if line.endswith(_TERMINAL_END) or _closed(line, 1) or _is_heading(nxt):
+        return False
+    return len(line) <= _WEB_FRAGMENT or len(nxt) <= _WEB_FRAGMENT
+
+
 def join_broken_lines(text: str) -> tuple[str, int]:
     """Join lines that a PDF or column layout broke inside a sentence or a word.
 
@@ -387,8 +417,12 @@ def join_broken_lines(text: str) -> tuple[str, int]:
     or continues a line that was itself joined (narrow newspaper columns). Consecutive long
     lines that all end in a word (table rows) are kept apart. Short lines without
     punctuation (bylines, headlines) are real breaks. A line that starts with closing
-    punctuation (``、法规``, ``，以及``, ``）``) always continues the previous one. A number that an extractor put on its
-    own line after a Latin letter (a sub- or superscript: ``广义货币M\\n2\\n增长``,
+    punctuation (``、法规``, ``，以及``, ``）``, ``]``) always continues the previous one, and
+    a line ending with an opening mark (``《``, ``“``, ``[``) always goes on into the very next.
+    Web text whose link texts sit on lines of their own (a short line followed by a line
+    that starts with 、，。: ``制定\n“十三五”规划\n、…``) also joins, on lines with no blank
+    line between them, every short line (25 characters or fewer) to its neighbours when the
+    first ends no sentence. A number that an extractor put on its own line after a Latin letter (a sub- or superscript: ``广义货币M\\n2\\n增长``,
     ``（PM\\n2.5\\n）``) is joined back on both sides.
 
     Parameters
@@ -407,18 +441,23 @@ def join_broken_lines(text: str) -> tuple[str, int]:
     '深刻指出发展新质生产力的重大意义,对发展新质生产力提出明确要求,'
     >>> join_broken_lines("## 创新驱动新质生产力发展\\n\\n杨瑞龙 中国人民大学国家一级教授")[1]
     0
+    >>> join_broken_lines("决定\\n制定\\n“十三五”规划\\n、推动发展[\\n1\\n]。")[0]
+    '决定制定“十三五”规划、推动发展[1]。'
     """
     if "\n" not in text:
         return text, 0
     text, subscripts = _SUBSCRIPT_BREAK.subn(r"\1", text)
     lines = _filled_lines(text)
+    web = _LINK_LINE.search(text) is not None
     cuts: list[tuple[int, int]] = []  # spans (end of P, start of N) to delete
     joined = before_row = False
     for k in range(1, len(lines)):
         prev, _, prev_end, _ = lines[k - 1]
         line, start, _, gap = lines[k]
         after = lines[k + 1][3] if k + 1 < len(lines) else 2  # the text's end: a blank line
-        ok = gap <= _MAX_GAP and _should_join(prev, line, (gap, after), joined, before_row)
+        ok = (gap == 1 and (prev.endswith(_OPENERS) or (web and _web_join(prev, line)))) or (
+            gap <= _MAX_GAP and _should_join(prev, line, (gap, after), joined, before_row)
+        )
         if ok:
             cuts.append((prev_end, start))
         before_row, joined = _open_row(prev), ok
@@ -446,7 +485,9 @@ _LABEL = "".join(
 # of an abstract; the label rule is look-behinds too, so that no match needs a Python call
 # (a search then tells whether a line has a space to remove: see has_inline_spaces).
 _PROSE_SPACE = re.compile(
-    rf"[ \t](?:(?<=[{HAN}][ \t]){_LABEL}[ \t]*(?=[{HAN}])|(?<=[，。、；：？！”’）》][ \t])[ \t]*)"
+    rf"[ \t](?:(?<=[{HAN}][ \t]){_LABEL}[ \t]*(?=[{HAN}])|(?<=[，。、；：？！）》][ \t])[ \t]*"
+    # a closing curly quote also ends English quotations: "students’ second" keeps its space
+    rf"|(?<=[”’][ \t])[ \t]*+(?![A-Za-z0-9]))"
 )
 _REFERENCE = re.compile(r"\s*\[\d{1,3}\]")
 
@@ -504,6 +545,8 @@ def remove_inline_spaces(text: str) -> tuple[str, int]:
     ('中央政治局举行第十一次集体学习,从理论和实践结合上系统阐明,', 2)
     >>> remove_inline_spaces("舒长江 陈军 艾育红")
     ('舒长江 陈军 艾育红', 0)
+    >>> remove_inline_spaces("the students’ second language, its “MDL” stages, and more")[1]
+    0
     >>> remove_inline_spaces("目的 探讨交互设计。方法 采用实验法，比较两组。")[1]
     0
     """
@@ -516,3 +559,257 @@ def remove_inline_spaces(text: str) -> tuple[str, int]:
             lines[i], n = _PROSE_SPACE.subn("", line)
             total += n
     return ("\n".join(lines) if total else text), total
+
+
+# ---------------------------------------------------------------- markers
+# Export markers: CNKI/Wanfang write "(#br)" for a paragraph break (an English abstract
+# starts with "Abstract(#br)"), and "<正>" (or "‹正>") where an article without abstract
+# starts its first paragraph.
+_ABSTRACT_LABEL = re.compile(r"^\s*Abstract\s*\(#br\)\s*", re.IGNORECASE)
+_BR = re.compile(r"\s*\(#br\)\s*", re.IGNORECASE)
+_BODY_MARK = re.compile(r"[<‹〈＜]正[>›〉＞]\s*")
+
+
+def remove_markers(text: str) -> tuple[str, int]:
+    """Remove export markers; return the text and the number removed.
+
+    ``Abstract(#br)`` opening a text goes; ``(#br)`` elsewhere becomes the line break it
+    stands for (nothing at the text's edges); ``<正>`` / ``‹正>`` go.
+
+    Examples
+    --------
+    >>> remove_markers("Abstract(#br)We study it.")
+    ('We study it.', 1)
+    >>> remove_markers("BACKGROUND(#br)Many studies.(#br)")
+    ('BACKGROUND\\nMany studies.', 2)
+    >>> remove_markers("<正>近年来，数字经济快速发展。")
+    ('近年来，数字经济快速发展。', 1)
+    """
+    n = 0
+    if "#" in text:
+        text, k = _ABSTRACT_LABEL.subn("", text, count=1)
+        n += k
+        if "(#" in text or "（#" in text:
+            text, k = _BR.subn("\n", text)
+            n += k
+            stripped = text.strip("\n")
+            text = stripped
+    if "正" in text and _BODY_MARK.search(text):
+        text, k = _BODY_MARK.subn("", text)
+        n += k
+    return text, n
+
+
+# ---------------------------------------------------------------- licence footers
+# Wikisource appends a licence template to each document ("本作品是中华人民共和国的法律…属于
+# 公有领域", "本作品在全世界都属于公有领域…", "Public domain", "false"): a block at the
+# end that starts with 本作品/本模板/This work and names the licence.
+_LICENCE_START = re.compile(r"(?:本作品|本模板|本作品来自|This work|This file)", re.IGNORECASE)
+_LICENCE_WORDS = re.compile(
+    r"(?:属于|屬於|进入|進入|归于|歸於)\s*(?:公有|公共)\s*(?:领域|領域)|public domain|"
+    r"知识共享|知識共享|Creative Commons|CC[- ]BY|GNU Free Documentation|自由文档许可",
+    re.IGNORECASE,
+)
+_MAX_LICENCE = 1500  # code points: a licence block is short; a report's last part is not
+
+
+def remove_licence_footer(text: str) -> tuple[str, int]:
+    """Remove a licence block at the end of a text; return the text and lines removed.
+
+    The block starts at a line beginning with 本作品 / 本模板 / "This work" within the last
+    1,500 characters, after some text, and runs to the end; it states a licence (属于公有
+    领域, public domain, 知识共享, Creative Commons, CC BY, GNU FDL) and has no numbered
+    heading. Wikisource's government reports end so.
+
+    Examples
+    --------
+    >>> text = "正文。\\n\\n本作品在全世界都属于公有领域。\\n\\nPublic domain\\nfalse"
+    >>> remove_licence_footer(text)
+    ('正文。', 3)
+    >>> remove_licence_footer("正文。\\n本作品讨论公有领域理论。\\n第二段。")[1]
+    0
+    """
+    if "\n" not in text or not _LICENCE_WORDS.search(text, max(len(text) - _MAX_LICENCE, 0)):
+        return text, 0
+    tail_from = max(len(text) - _MAX_LICENCE, 0)
+    pos = text.find("\n", tail_from) + 1 if tail_from else text.find("\n") + 1
+    while 0 < pos < len(text):
+        if _LICENCE_START.match(text, pos) and _LICENCE_WORDS.search(text, pos):
+            tail = text[pos:]
+            if _licence_only(tail):
+                head = text[:pos].rstrip()
+                return head, sum(1 for line in tail.split("\n") if line.strip())
+        nxt = text.find("\n", pos)
+        if nxt < 0:
+            break
+        pos = nxt + 1
+    return text, 0
+
+
+def _licence_only(tail: str) -> bool:
+    """A licence block has no numbered heading and no paragraph ending a report's prose."""
+    return not any(_ENUMERATED.match(line.strip()) for line in tail.split("\n"))
+
+
+# ---------------------------------------------------------------- markup, bylines, credits
+_MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?=\S)", re.MULTILINE)
+_MD_BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,200}?)(?<=\S)\*\*|__(?=\S)([^_\n]{1,200}?)(?<=\S)__")
+_NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,4}"
+_BYLINE = re.compile(
+    rf"[▶►■●◆]?\s*(?:[(（]\s*)?(?:本报|本刊|本台|新华社|人民日报)?(?:全媒体|融媒体)?(?:特约)?"
+    rf"(?:(?:记者|記者|通讯员|通訊員|评论员|評論員)\s*[:：/／]?"
+    rf"|(?:撰稿|作者|文|图|圖|文/图|文／图)\s*[:：/／])\s*"
+    rf"{_NAME}(?:\s*[、,，\s]\s*{_NAME}){{0,4}}\s*(?:摄|攝|报道|報道)?\s*[)）]?"
+)
+_AUTHOR_NOTE = re.compile(
+    r"[(（]\s*作者(?:单位|單位|系|为|為|是|简介|簡介)\s*[:：]?[^()（）]{2,80}[)）]"
+)
+_TITLES = (
+    "教授|副教授|研究员|研究員|副研究员|副研究員|讲师|講師|院长|院長|所长|所長|书记|書記|"
+    "主任|博士|博士生导师|博士生導師|主编|主編|总经理|總經理|董事长|董事長|理事长|理事長"
+)
+_BIO_LINE = re.compile(rf"{_NAME}[ \t]+[^\s。！？；]{{4,40}}(?:{_TITLES})")
+_TRAILING_CREDIT = re.compile(
+    rf"(?<=[。！？)）])\s*(?:新华社|本报|人民日报|中新社)?(?:全媒体|融媒体)?(?:记者|記者|摄影|攝影|通讯员)?"
+    rf"\s*{_NAME}\s*[/／]\s*(?:摄|攝)$"
+)
+_MAX_BYLINE = 48
+
+
+def _is_byline(line: str) -> bool:
+    if len(line) > _MAX_BYLINE:
+        return False
+    return bool(
+        _BYLINE.fullmatch(line)
+        or _AUTHOR_NOTE.fullmatch(line)
+        or _BIO_LINE.fullmatch(line)
+        or (_CREDIT.search(line) is not None and not _SENTENCE.search(line))
+    )
+
+
+def remove_markup(text: str) -> tuple[str, int]:
+    """Remove Markdown heading and bold marks from plain text; return it and marks removed.
+
+    Only a text of several lines is looked at (a ``.txt`` body): ``# 标题`` → ``标题``,
+    ``**编者按：**`` → ``编者按：``. A single ``*`` or ``#`` inside prose stays.
+
+    Examples
+    --------
+    >>> remove_markup("# 新质生产力\\n\\n**编者按：**正文。")
+    ('新质生产力\\n\\n编者按：正文。', 2)
+    """
+    if "\n" not in text or ("#" not in text and "**" not in text and "__" not in text):
+        return text, 0
+    text, n = _MD_HEADING.subn("", text)
+    text, k = _MD_BOLD.subn(lambda m: m.group(1) or m.group(2), text)
+    return text, n + k
+
+
+def remove_bylines(text: str) -> tuple[str, int]:
+    """Remove byline, author-note and photo-credit lines, and a photo credit ending a
+    caption; return the text and the number removed.
+
+    Bylines: ``▶ 本报记者 张伟``, ``文/张三``; author notes: ``(作者单位：南昌大学…)``,
+    ``(作者系…副总经理)``; biographical bylines: ``刘冬梅 中国科学技术发展战略研究院…研究员``;
+    photo credits: ``本报全媒体记者 史港泽摄`` alone, or ``…。新华社记者郭绪雷/摄`` ending a
+    caption (the caption stays). Lines are removed only when the whole line has the shape,
+    and only from a text of several lines (a document's body): a one-line field (a title
+    such as ``我的导师 一位真正的教授``) is never a byline.
+
+    Examples
+    --------
+    >>> remove_bylines("正文。\\n▶ 本报记者 张伟\\n图为车间。新华社记者郭绪雷/摄\\n(作者单位：南昌大学)")
+    ('正文。\\n图为车间。', 3)
+    """
+    if "\n" not in text:  # a title or an abstract: a field is never a byline
+        return text, 0
+    lines = text.split("\n")
+    kept: list[str] = []
+    n = 0
+    for line in lines:
+        s = line.strip()
+        if s and _is_byline(s):
+            n += 1
+            continue
+        if s.endswith(("摄", "攝")):
+            new, k = _TRAILING_CREDIT.subn("", line)
+            if k:
+                n += k
+                line = new.rstrip()
+        kept.append(line)
+    if not n:
+        return text, 0
+    return _BLANK_RUNS.sub("\n\n", "\n".join(kept)).strip(), n
+
+
+_BLANK_RUNS = re.compile(r"\n(?:[ \t]*\n){2,}")
+
+
+# ---------------------------------------------------------------- column breaks
+_COLUMN_LOOKAHEAD = 3  # paragraphs between a broken sentence and its continuation, at most
+_MAX_FRAGMENT = 40
+
+
+def _is_open_prose(par: str) -> bool:
+    """A prose paragraph cut inside a sentence: ends on a Han character, has clauses."""
+    return (
+        len(par) >= 20
+        and is_han(par[-1])
+        and bool(_CLAUSE.search(par))
+        and not _is_heading(par, 2)
+        and not _CREDIT.search(par)
+    )
+
+
+def _is_fragment(par: str) -> bool:
+    """The tail of a sentence set in another column: short, starts with a Han character
+    (no sentence starts with what a cut word leaves: it has no subject marker), one
+    sentence ending in 。 without a clause."""
+    return (
+        len(par) <= _MAX_FRAGMENT
+        and is_han(par[0])
+        and par.endswith("。")  # not 各位代表！, a paragraph of its own
+        and len(_SENTENCE.findall(par)) == 1
+        and not _CLAUSE.search(par[:-1])
+        and not _is_heading(par)
+    )
+
+
+def rejoin_column_breaks(text: str) -> tuple[str, int]:
+    """Join a sentence cut at a column end to its tail set after another block.
+
+    Newspaper layouts continue a sentence in the next column, and text extraction puts a
+    whole other block (a box, the next column's paragraph) between the two parts:
+    ``…为新征程上推动高质量发展提`` / ``2023年中央经济工作会议强调,…加快发展。`` /
+    ``供了科学指引。``. A paragraph that is prose and ends on a Han character is joined to
+    the first short paragraph (one clause ending in 。) starting with a Han character among the next
+    three, when every paragraph between them is complete (ends with 。！？). The paragraphs
+    between move after the joined one.
+
+    Examples
+    --------
+    >>> text = "会议阐明了科学内涵,为新征程上推动高质量发展提\\n\\n2023年会议强调,要以科技创新推动产业创新。\\n\\n供了科学指引。"
+    >>> rejoin_column_breaks(text)
+    ('会议阐明了科学内涵,为新征程上推动高质量发展提供了科学指引。\\n\\n2023年会议强调,要以科技创新推动产业创新。', 1)
+    """
+    if "\n" not in text:
+        return text, 0
+    pars = [p for p in re.split(r"\n[ \t]*\n+", text)]
+    stripped = [p.strip() for p in pars]
+    joins = 0
+    i = 0
+    while i < len(pars):
+        s = stripped[i]
+        if s and "\n" not in s and _is_open_prose(s):
+            for j in range(i + 1, min(i + 1 + _COLUMN_LOOKAHEAD + 1, len(pars))):
+                t = stripped[j]
+                if t and "\n" not in t and _is_fragment(t) and j > i + 1:
+                    pars[i] = s + t
+                    stripped[i] = pars[i]
+                    del pars[j], stripped[j]
+                    joins += 1
+                    break
+                if not t or not t.endswith(("。", "！", "？", "”")):
+                    break
+        i += 1
+    return ("\n\n".join(pars), joins) if joins else (text, 0)

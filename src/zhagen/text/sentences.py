@@ -27,7 +27,7 @@ import re
 from zhagen.text.clean import find_mojibake
 from zhagen.text.layout import is_cjk, is_han
 
-__all__ = ["split_sentences", "sentences"]
+__all__ = ["split_sentences", "sentences", "garbled_sentences"]
 
 # one leading character class (no top-level alternation) lets re scan fast; classify in Python
 _CANDIDATE = re.compile(r"[\n；;。！？!?．.][。！？!?．….]*")
@@ -135,7 +135,7 @@ def _cuts(text: str, semicolon: bool) -> list[int]:
             cuts.append(pos)
             run, pos = run[1:], pos + 1
         elif run[0] in "；;":
-            if semicolon and _semicolon_ends(text, pos):
+            if semicolon and _semicolon_ends(text, pos) and not _inside(garbled, pos):
                 line_start = text.rfind("\n", 0, pos) + 1
                 if line_start not in list_lines:
                     list_lines[line_start] = _list_line(text, pos)
@@ -149,6 +149,11 @@ def _cuts(text: str, semicolon: bool) -> list[int]:
     return cuts
 
 
+def _inside(garbled: list[tuple[int, int]], pos: int) -> bool:
+    """Whether ``pos`` is inside a mojibake run (its ``?`` and ``;`` end no sentence)."""
+    return any(a <= pos < b for a, b in garbled)
+
+
 def _run_end(text: str, run: str, pos: int, garbled: list[tuple[int, int]]) -> int:
     """Where a run of terminal marks or dots ends a sentence (0: it does not)."""
     end = pos + len(run)
@@ -156,7 +161,7 @@ def _run_end(text: str, run: str, pos: int, garbled: list[tuple[int, int]]) -> i
         return _close(text, end) if _dot_ends(text, pos, end) else 0
     if run[0] in "!?.":
         closed = _close(text, end)
-        if not _ascii_mark_ends(text, closed) or any(a <= pos < b for a, b in garbled):
+        if not _ascii_mark_ends(text, closed) or _inside(garbled, pos):
             return 0
         return closed
     return _close(text, end)
@@ -176,7 +181,9 @@ def split_sentences(text: str, *, semicolon: bool = True) -> list[tuple[int, int
     -------
     list of (int, int)
         Spans in text order, not overlapping, each ``text[start:end]`` non-empty and without
-        surrounding whitespace; together they cover every non-whitespace character.
+        surrounding whitespace; together they cover every non-whitespace character. No
+        sentence is only punctuation or symbols, and none ends on an opening quote or
+        bracket (see :func:`_merge_marks`).
 
     Examples
     --------
@@ -185,6 +192,9 @@ def split_sentences(text: str, *, semicolon: bool = True) -> list[tuple[int, int
     ['（一）加快发展。', '圆周率约为3.14，见Wang et al. (2023)；', '结论如下……。', '1. 引言']
     >>> len(split_sentences(text, semicolon=False))
     3
+    >>> web = "全年目标圆满完成，“\\n十三五”实现良好开局。\\n↑\\n[\\n下一句。"
+    >>> [web[a:b] for a, b in split_sentences(web)]
+    ['全年目标圆满完成，“\\n十三五”实现良好开局。\\n↑', '[\\n下一句。']
     """
     spans: list[tuple[int, int]] = []
     start = 0
@@ -197,7 +207,54 @@ def split_sentences(text: str, *, semicolon: bool = True) -> list[tuple[int, int
             a = start + len(segment) - len(segment.lstrip())
             spans.append((a, a + len(stripped)))
         start = cut
-    return spans
+    return _merge_marks(text, spans)
+
+
+_OPENERS = frozenset("《“‘（([【「『〈")
+# what goes on a sentence (a line cut before it is a web page's link or footnote mark)
+_GOES_ON = frozenset("]】）)》」』”’、，；：")
+
+
+def _wordless(piece: str) -> bool:
+    """No letter, digit or Han character: only punctuation and symbols (``[``, ``↑``, ``“``)."""
+    return not any(c.isalnum() for c in piece)
+
+
+def _merge_marks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """No sentence of only punctuation or symbols, none ending on an opening mark.
+
+    A sentence that ends with an opening mark (``…完成，“`` before ``十三五”…``) runs on into
+    the next; one of only punctuation or symbols, or one that starts with a closing mark
+    or a comma (``]，后面…``), joins the sentence before it (a lone opening mark, or
+    what comes first, joins the next). Web pages leave both: link and footnote
+    marks cut onto lines of their own.
+    """
+    if not any(
+        text[e - 1] in _OPENERS or text[s] in _GOES_ON or _wordless(text[s:e]) for s, e in spans
+    ):  # the usual text: one scan over the sentence ends and words
+        return spans
+    out: list[tuple[int, int]] = []
+    carry: int | None = None  # start of a run that goes on into the next sentence
+    for s, e in spans:
+        if carry is not None:
+            s, carry = carry, None
+        piece = text[s:e]
+        if out and (
+            (_wordless(piece) and not (len(piece) == 1 and piece in _OPENERS))
+            or piece[0] in _GOES_ON
+        ):
+            out[-1] = (out[-1][0], e)
+            continue
+        if text[e - 1] in _OPENERS or _wordless(piece):
+            carry = s
+            continue
+        out.append((s, e))
+    if carry is not None:  # the text ends on an opening mark: it stays with what is before
+        if out:
+            out[-1] = (out[-1][0], spans[-1][1])
+        else:
+            out.append((carry, spans[-1][1]))
+    return out
 
 
 def sentences(text: str, *, semicolon: bool = True) -> list[str]:
@@ -209,3 +266,20 @@ def sentences(text: str, *, semicolon: bool = True) -> list[str]:
     ['太好了！？', '真的吗？', '他说……然后走了。']
     """
     return [text[a:b] for a, b in split_sentences(text, semicolon=semicolon)]
+
+
+def garbled_sentences(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """For each sentence span, whether it holds mojibake (see
+    :func:`~zhagen.text.flags.find_mojibake`): such sentences are kept but marked, so that
+    coding tables and AI suggestions can leave them out.
+
+    Examples
+    --------
+    >>> text = "第一句。高??梢酝ㄟ^产教融合。"
+    >>> garbled_sentences(text, split_sentences(text))
+    [False, True]
+    """
+    runs = [(f.start, f.end) for f in find_mojibake(text)]
+    if not runs:
+        return [False] * len(spans)
+    return [any(a < e and s < b for a, b in runs) for s, e in spans]

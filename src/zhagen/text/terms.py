@@ -45,9 +45,10 @@ one of its (n−1)-grams is frequent (Apriori). On the 72 government work report
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,7 @@ __all__ = ["TermsParams", "TermCandidate", "discover_terms", "accept_terms"]
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _HASH_BASE = 0x9E3779B97F4A7C15  # odd 64-bit multiplier (golden-ratio constant)
 _PMI_CAP = 4.0  # 55 times chance is cohesive enough; rare pairs' PMI is high by chance
+_EDGE_RATIO = 2.0  # the rest of a candidate this many times as frequent: its edge is loose
 
 
 @dataclass
@@ -114,8 +116,10 @@ class TermCandidate:
 
 
 def discover_terms(
-    texts: Iterable[str],
+    texts: Iterable[str] | Mapping[Any, str],
     *,
+    subset: Collection[Any] | None = None,
+    filler: bool = True,
     known: Collection[str] | Segmenter | None = None,
     min_freq: int = 3,
     max_len: int = 8,
@@ -131,7 +135,16 @@ def discover_terms(
     Parameters
     ----------
     texts:
-        The documents (cleaned, simplified Chinese works best).
+        The documents (cleaned, simplified Chinese works best): texts, or a mapping of
+        document id to text.
+    subset:
+        Only these documents: ids (keys of ``texts`` when it is a mapping) or positions
+        (when it is a sequence); ``None`` for all. A set of documents limits discovery so.
+    filler:
+        Leave out filler phrases (提出了, 过程中, 在此基础上, 进一步 …): the phrases of
+        ``data/term_filler_zh.txt`` and ``data/stopwords_zh.txt``, and candidates whose
+        edge is one of its loose words (过程|中, 大力|发展) when the rest is at least twice
+        as frequent as the candidate, i.e. stands in many other contexts.
     known:
         Words already known: a set, or a :class:`~zhagen.text.segment.Segmenter` (its
         whole dictionary). Known candidates are left out unless ``include_known``.
@@ -169,8 +182,7 @@ def discover_terms(
     []
     """
     _check_parameters(min_freq, min_len, max_len)
-    if isinstance(texts, str):
-        texts = [texts]
+    texts = _chosen(texts, subset)
     text = "\x00" + "\x00".join(m for t in texts for m in _HAN_RUN.findall(t)) + "\x00"
     levels, n_chars = _ngram_levels(text, min_freq=min_freq, max_len=max_len)
     has = _known_predicate(known)
@@ -181,6 +193,8 @@ def discover_terms(
         )
         for start, freq, pmi, left, right in zip(*(c.tolist() for c in columns), strict=True):
             term = text[start : start + n]
+            if filler and _is_filler(term, start, freq, levels):
+                continue
             in_dict = has(term)
             if in_dict and not include_known:
                 continue
@@ -190,6 +204,54 @@ def discover_terms(
     found.sort(key=lambda cs: (-cs[0].score, -cs[0].freq, cs[0].term))
     found = found if top is None else found[:top]
     return [replace(c, example=_example(text, start, c.term)) for c, start in found]
+
+
+def _chosen(texts: Iterable[str] | Mapping[Any, str], subset: Collection[Any] | None) -> list[str]:
+    """The texts to read: all, or those of ``subset`` (ids of a mapping, or positions)."""
+    if isinstance(texts, str):
+        texts = [texts]
+    if isinstance(texts, Mapping):
+        keys = texts.keys() if subset is None else [k for k in texts if k in subset]
+        return [texts[k] for k in keys]
+    if subset is None:
+        return list(texts)
+    return [t for i, t in enumerate(texts) if i in subset]
+
+
+@functools.cache
+def _filler_lists() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """Filler phrases, loose start words and loose end words (see ``term_filler_zh.txt``)."""
+    from zhagen.text.lexicon import load_wordlist, package_data
+
+    entries = load_wordlist(package_data("term_filler_zh.txt"))
+    phrases = {e for e in entries if not e.startswith("-") and not e.endswith("-")}
+    phrases.update(load_wordlist(package_data("stopwords_zh.txt")))
+    starts = tuple(e[:-1] for e in entries if e.endswith("-") and len(e) > 1)
+    ends = tuple(e[1:] for e in entries if e.startswith("-") and len(e) > 1)
+    return frozenset(phrases), starts, ends
+
+
+def _is_filler(term: str, start: int, freq: float, levels: list[_Level]) -> bool:
+    """Whether ``term`` (at ``start`` in the corpus) is a filler phrase (see discover_terms)."""
+    phrases, starts, ends = _filler_lists()
+    if term in phrases:
+        return True
+    n = len(term)
+    for edge in starts:
+        k = len(edge)
+        if n - k >= 2 and term.startswith(edge):
+            rest = levels[n - k]
+            g = rest.gid[start + k]
+            if g >= 0 and rest.count[g] >= _EDGE_RATIO * freq:
+                return True
+    for edge in ends:
+        k = len(edge)
+        if n - k >= 2 and term.endswith(edge):
+            rest = levels[n - k]
+            g = rest.gid[start]
+            if g >= 0 and rest.count[g] >= _EDGE_RATIO * freq:
+                return True
+    return False
 
 
 def _check_parameters(min_freq: int, min_len: int, max_len: int) -> None:
