@@ -130,7 +130,8 @@ def test_refworks_online_first_records_have_no_year(refworks):
     assert first.problems == []  # a missing year is normal for online-first records
     second = no_year[1]
     assert second.authors == ["郭涛", "蒋林钢", "宗晓萌"]
-    assert second.keywords == {"zh": ["博物馆", "交互体验", "研究现状", "研究趋势"], "en": ["CiteSpace"]}  # fmt: skip
+    # CiteSpace is on the Chinese K1 line: a Chinese-side keyword (issue 9)
+    assert second.keywords == {"zh": ["博物馆", "交互体验", "CiteSpace", "研究现状", "研究趋势"]}
 
 
 def test_refworks_records_without_keywords_or_authors(refworks):
@@ -144,10 +145,14 @@ def test_refworks_records_without_keywords_or_authors(refworks):
     assert refworks[207].title == "AR的正确打开方式是什么?"
 
 
-def test_refworks_latin_keywords_go_to_en(refworks):
-    assert refworks[7].keywords["en"] == ["VOSviewer", "CiteSpace"]
-    assert refworks[38].keywords["en"] == ["AIGC", "VR"]
-    assert refworks[39].keywords["en"] == ["HoloLens 2"]
+def test_refworks_latin_keywords_on_the_chinese_line_stay_chinese(refworks):
+    """A keyword's language is the side of the field it is on, not its script (issue 9)."""
+    assert refworks[7].keywords == {
+        "zh": ["文化遗产", "虚拟体验", "知识图谱", "文献计量学", "VOSviewer", "CiteSpace"]
+    }
+    assert {"AIGC", "VR"} <= set(refworks[38].keywords["zh"])
+    assert "HoloLens 2" in refworks[39].keywords["zh"]
+    assert not any("en" in r.keywords for r in refworks if r.lang == "zh")
 
 
 def test_refworks_independent_counts(corpora, refworks):
@@ -366,7 +371,9 @@ def test_noteexpress_all_types(alltypes):
     assert thesis.extra["supervisor"] == "何世伟" and thesis.extra["degree"] == "博士"
     assert thesis.venue == "北京交通大学"
     yearbook = alltypes[8]
-    assert yearbook.keywords["en"] == ["capita", "Number", "income"]  # "," separated
+    # "," separated; the Latin ones are on the same (Chinese) line, so Chinese-side keywords
+    assert yearbook.keywords["zh"][:4] == ["万人", "capita", "Number", "income"]
+    assert "en" not in yearbook.keywords
     assert yearbook.extra["srcdb"] == "统计年鉴"
     standard = alltypes[10]
     assert (standard.year, standard.extra["ISBN"]) == (1996, "GB/T 7178.1-1996")

@@ -35,7 +35,7 @@ def test_table_gb18030_csv(tmp_path):
     assert first.title == "新质生产力,理论逻辑"
     assert first.authors == ["张三", "李四"] and first.affiliations == ["北京大学", "清华大学"]
     assert (first.venue, first.year, first.volume, first.issue) == ("经济研究", 2024, "59", "3")
-    assert first.keywords == {"zh": ["新质生产力", "创新"], "en": ["Innovation"]}
+    assert first.keywords == {"zh": ["新质生产力", "创新", "Innovation"]}  # one (Chinese) cell
     assert first.abstract == "第一段\n第二段"
     assert (first.doi, first.extra["被引"], first.format) == (
         "10.19744/j.cnki.11",
@@ -98,7 +98,7 @@ def test_table_html_xls(tmp_path):
     )
     (rec,) = read_cnki_table(path)
     assert (rec.title, rec.authors, rec.year) == ("标题一", ["甲", "乙"], 2020)
-    assert rec.keywords == {"zh": ["知识图谱"], "en": ["CiteSpace"]}
+    assert rec.keywords == {"zh": ["知识图谱", "CiteSpace"]}  # the Chinese keyword cell
 
 
 def test_table_errors(tmp_path):
