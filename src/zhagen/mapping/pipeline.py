@@ -187,7 +187,7 @@ def _records(inp: MapInput, params: MapParams, full: DocTerm) -> _Records:
 def _check_terms(has_terms: np.ndarray, params: MapParams, n_records: int) -> None:
     if has_terms.any():
         return
-    if params.lang != "all" and not inp.by_lang:
+    if params.lang != "all":
         raise ParameterError(
             f"在 lang={params.lang} 的限制下，{n_records} 条记录都没有词语；请改用 --lang all。",
             f"none of the {n_records} records has a term with lang={params.lang}; try --lang all.",
