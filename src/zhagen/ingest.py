@@ -147,6 +147,38 @@ MAX_WORKERS = 4
 BULK_MIN_BYTES = 4 << 20
 
 _DOI, _KEY = STAGE_COLUMNS.index("doi"), STAGE_COLUMNS.index("dup_key")
+_VENUE, _ISSUE, _PAGES = (STAGE_COLUMNS.index(c) for c in ("venue", "issue", "pages"))
+
+
+def _same_work(
+    a: tuple[Any, ...], b: tuple[Any, ...], a_authors: set[str], b_authors: list[str]
+) -> bool:
+    """Whether two staged rows with the same title and year are one work, as
+    :data:`zhagen.store.docs.SAME_WORK` decides for an earlier document: a raw document's
+    text hash suffices; else the same venue (no other issue or pages) or a shared author."""
+    if a[_KEY].startswith("sha1:"):
+        return True
+    if a[_VENUE] and a[_VENUE].casefold() == b[_VENUE].casefold():
+        if all(not a[i] or not b[i] or a[i] == b[i] for i in (_ISSUE, _PAGES)):
+            return True
+    return not a_authors.isdisjoint(b_authors)
+
+
+def same_title_problem(file: str, record: int, other: str, other_record: int) -> Problem:
+    """The note on record ``record`` of ``file``, kept apart from record ``other_record`` of
+    ``other`` (a file) although both have one title and year."""
+    zh, en = ("本文件", "this file") if other == file else (f"“{other}”", f"'{other}'")
+    return Problem(
+        file,
+        f"与{zh}第 {other_record} 条记录题名、年份相同，但来源（或期、页）不同且没有共同作者，"
+        "未当作重复；若确是同一文献，请核对后删除其一",
+        f"has the title and year of record {other_record} of {en}, but another venue (or "
+        "issue or pages) and no shared author, so it is not taken for a duplicate; if they "
+        "are the same work, check and remove one",
+        "warning",
+        "same-title-kept",
+        record,
+    )
 
 
 @dataclass(slots=True)
@@ -174,7 +206,8 @@ def _prepare_unit(
     spans: list[list[tuple[int, int]] | None] = []
     problems: list[Problem] = []
     first_doi: dict[str, int] = {}
-    first_key: dict[str, int] = {}
+    # title+year key -> the rows with it: (position, row, authors) of each distinct work
+    first_key: dict[str, list[tuple[int, tuple[Any, ...], set[str]]]] = {}
     cl = cleaner()
     for rec in records:
         if rec.problems:
@@ -184,8 +217,16 @@ def _prepare_unit(
         row, sp = prepare_one(rec, cl, q.STAGE_NULL)
         n = len(rows) + 1
         doi, key = row[_DOI], row[_KEY]
-        doi_first = first_doi.setdefault(doi, n) if doi else n
-        key_first = first_key.setdefault(key, n) if key else n
+        doi_first = first_doi.setdefault(doi.lower(), n) if doi else n
+        key_first = n
+        if key:
+            works = first_key.get(key)
+            if works is None:
+                first_key[key] = [(n, row, set(rec.authors))]
+            else:
+                key_first = next((m for m, r, a in works if _same_work(r, row, a, rec.authors)), n)
+                if key_first == n:  # kept apart: reported once stored (_kept_apart)
+                    works.append((n, row, set(rec.authors)))
         rows.append(
             (*row, doi_first if doi_first < n else q.STAGE_NULL,
              key_first if key_first < n else q.STAGE_NULL)
@@ -545,6 +586,11 @@ def _store_unit(store: Store, sid: int, unit: _Prepared, offset: int, report: Fi
         dups = 0
         if unit.kept:
             base, dups = q.insert_staged(store, sid, offset, _take(unit.staged))
+            kept_apart = _kept_apart(store, sid, base, offset)
+            if kept_apart:  # in record order with the others, however the file was cut
+                unit.problems = sorted(
+                    unit.problems + kept_apart, key=lambda p: -1 if p.record is None else p.record
+                )
             for doc_id, spans in enumerate(unit.spans or (), base + 1):
                 if spans is not None:
                     q.insert_sentences(store, doc_id, spans)
@@ -552,6 +598,15 @@ def _store_unit(store: Store, sid: int, unit: _Prepared, offset: int, report: Fi
     report.problems.extend(unit.problems)
     report.records += unit.kept
     report.duplicates += dups
+
+
+def _kept_apart(store: Store, sid: int, base: int, offset: int) -> list[Problem]:
+    """Notes on the records just stored that share title and year with an earlier
+    document but were not taken for its duplicate (see :func:`q.same_title_kept`)."""
+    return [
+        same_title_problem(path, record, other, other_record)
+        for path, record, other, other_record, _id in q.same_title_kept(store, sid, base, offset)
+    ]
 
 
 def _unusable(problems: list[Problem]) -> bool:
