@@ -67,6 +67,16 @@ _MESSAGES = {
         "这条记录没有出版年（PY），时间分析将跳过它",
         "the record has no publication year (PY); time-based analyses will skip it",
     ),
+    "wos-retracted": (
+        "这篇文献已被撤稿（文献类型：{dt}）；引用或分析前请核实",
+        "this article has been retracted (document type: {dt}); check before citing or "
+        "analysing it",
+    ),
+    "wos-retraction-notice": (
+        "这条记录是撤稿声明或关注声明（文献类型：{dt}），不是研究论文",
+        "this record is a retraction notice or expression of concern (document type: {dt}), "
+        "not a research article",
+    ),
     "wos-year-repaired": (
         "出版年（PY）不是四位数字，已从 {src} 字段取得年份 {year}",
         "the publication year (PY) is not four digits; took year {year} from {src}",
@@ -117,6 +127,30 @@ def _doc_type(dt: str, pt: str = "") -> str:
     if first in _DOC_TYPES:
         return _DOC_TYPES[first]
     return _PT_TYPES.get(pt.strip().upper()[:1], "journal" if first else "other")
+
+
+def retraction(dt: str, title: str = "") -> str:
+    """``wos-retracted`` for a retracted article, ``wos-retraction-notice`` for the notice of
+    a retraction (or an expression of concern), else ``""``: from the document types as
+    given (any ``;`` part) or a title that WoS prefixes with ``RETRACTED``.
+
+    >>> retraction("Article; Retracted Publication"), retraction("Retraction"), retraction("Review")
+    ('wos-retracted', 'wos-retraction-notice', '')
+    """
+    parts = {p.strip().lower() for p in _KEYWORD_SEP.split(dt)}
+    if parts & {"retracted publication", "retracted", "retracted article"}:
+        return "wos-retracted"
+    if parts & {"retraction", "expression of concern", "retraction notice"}:
+        return "wos-retraction-notice"
+    if title.startswith(("RETRACTED:", "RETRACTED ARTICLE")):  # upper case: WoS's own mark
+        return "wos-retracted"
+    return ""
+
+
+def retraction_problem(dt: str, title: str, label: str, number: int) -> Problem | None:
+    """The warning that makes a retraction (see :func:`retraction`) visible, or ``None``."""
+    flag = retraction(dt, title)
+    return _problem(flag, label, number, None, dt=dt or "RETRACTED") if flag else None
 
 
 def _problem(code: str, label: str, number: int, line: int | None, **fmt: object) -> Problem:
@@ -240,7 +274,13 @@ def _record(fields: dict[str, str], label: str, number: int, fmt: str) -> RawRec
     value = get("c1")
     if value:
         rec.affiliations = [a for line in value.split("\n") for a in _affiliation(line)]
-    rec.type = _doc_type(get("dt", ""), get("pt", ""))
+    # the document types stay in extra["dt"] as given (Review, Proceedings Paper …);
+    # ``type`` is their normalised form; a retraction is flagged on the record
+    dt = get("dt", "")
+    rec.type = _doc_type(dt, get("pt", ""))
+    flagged = retraction_problem(dt, title, label, number)
+    if flagged is not None:
+        rec.problems.append(flagged)
     la = get("la")
     rec.lang = _language_code(la) if la else _guess_language(title)
     if get("ut", "")[:5].upper() == "CNKI:":
