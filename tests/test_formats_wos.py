@@ -372,8 +372,8 @@ def test_citespace_converted_cnki() -> None:
     )
     assert first.lang == "zh" and first.type == "journal"
     assert first.extra["ut"] == "CNKI:JJYJ202403001"
-    # as in the CNKI readers, a keyword without Chinese characters counts as English
-    assert second.keywords == {"zh": ["数字经济", "乡村振兴"], "en": ["ChatGPT"]}
+    # as in the CNKI readers, a Latin keyword on the Chinese keyword line is Chinese-side
+    assert second.keywords == {"zh": ["数字经济", "ChatGPT", "乡村振兴"]}
     assert second.title == "数字经济赋能乡村振兴：ChatGPT 时代的机遇"
     assert second.issue == second.volume == "" and "is" not in second.extra
     assert not first.problems and not second.problems
@@ -717,3 +717,22 @@ def test_document_types_kept_as_given_with_a_normalised_type(tmp_path, dt, title
     assert [p.code for p in rec.problems] == ([flag] if flag else [])
     if flag:
         assert rec.problems[0].severity == "warning" and "/" not in rec.problems[0].zh
+
+
+def test_citespace_cnki_authors_without_trailing_commas_and_affiliations_once(tmp_path):
+    """CiteSpace's CNKI converter writes ``AU 梁玖,`` (even ``喻仲文,,``) and repeats an
+    institution once per author: the names lose the commas, each institution comes once."""
+    path = tmp_path / "download_3.txt"
+    path.write_text(
+        "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU 梁玖,\nAU 喻仲文,,\n"
+        "AF 梁玖,\nAF 喻仲文,,\nTI 艺术学的学科逻辑\nSO 艺术百家\n"
+        "C1 [梁玖] 北京师范大学艺术与传媒学院;\nC1 [喻仲文] 北京师范大学艺术与传媒学院;\n"
+        "C1 武汉理工大学艺术与设计学院\nDE 艺术学; 学科\nPY 2019\nUT CNKI:YSBJ201901001\n"
+        "ER\n\nEF\n",
+        encoding="utf-8",
+    )
+    (rec,) = read_wos(path)
+    assert rec.format == "cnki-citespace"
+    assert rec.authors == ["梁玖", "喻仲文"]
+    assert rec.affiliations == ["北京师范大学艺术与传媒学院", "武汉理工大学艺术与设计学院"]
+    assert rec.problems == []

@@ -202,6 +202,15 @@ def _keywords(value: str) -> list[str]:
     return _split_keywords(value)
 
 
+def _no_trailing_commas(authors: list[str]) -> list[str]:
+    """Authors without the separators a converter left after them, empty ones dropped.
+
+    >>> _no_trailing_commas(["梁玖,", "喻仲文,,", "Li, X"])
+    ['梁玖', '喻仲文', 'Li, X']
+    """
+    return [a for a in (x.rstrip(",，;； ") for x in authors) if a]
+
+
 def _affiliation(line: str) -> list[str]:
     """A ``C1`` line without its ``[authors]`` prefix (Chinese lists split on ``;``)."""
     if line.startswith("["):
@@ -246,6 +255,8 @@ def _record(fields: dict[str, str], label: str, number: int, fmt: str) -> RawRec
         del fields["af"]
     else:
         rec.authors = _items(pop("au", ""))
+    if any(a[-1] in ",，;；" for a in rec.authors):  # CiteSpace's CNKI conversion: "梁玖,"
+        rec.authors = _no_trailing_commas(rec.authors)
     rec.title = title = _text(pop("ti", ""))
     rec.venue = _text(pop("so", ""))
     rec.volume = _text(pop("vl", ""))
@@ -257,6 +268,7 @@ def _record(fields: dict[str, str], label: str, number: int, fmt: str) -> RawRec
     if value:
         rec.cited_refs = _items(value)
     value = pop("de", "")
+    own: list[str] = []
     if value and (own := _keywords(value)):
         rec.keywords = _by_language(own, value)
     value = pop("id", "")
@@ -273,7 +285,9 @@ def _record(fields: dict[str, str], label: str, number: int, fmt: str) -> RawRec
     rec.issn = rec.issn or get("ei", "")
     value = get("c1")
     if value:
-        rec.affiliations = [a for line in value.split("\n") for a in _affiliation(line)]
+        # one institution once: CiteSpace's CNKI conversion repeats it (once per author)
+        found = [a for line in value.split("\n") for a in _affiliation(line)]
+        rec.affiliations = list(dict.fromkeys(found)) if len(found) > 1 else found
     # the document types stay in extra["dt"] as given (Review, Proceedings Paper …);
     # ``type`` is their normalised form; a retraction is flagged on the record
     dt = get("dt", "")
@@ -285,6 +299,11 @@ def _record(fields: dict[str, str], label: str, number: int, fmt: str) -> RawRec
     rec.lang = _language_code(la) if la else _guess_language(title)
     if get("ut", "")[:5].upper() == "CNKI:":
         rec.format = "cnki-citespace"
+        if "en" in rec.keywords and "zh" in rec.keywords:
+            # DE is CNKI's Chinese keyword line here: a Latin-script keyword on it
+            # (ChatGPT, SWOT) is a Chinese-side keyword, as in the CNKI readers
+            rec.keywords["zh"] = [k for k in own if k]
+            del rec.keywords["en"]
     return rec
 
 
