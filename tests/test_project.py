@@ -149,7 +149,9 @@ def test_term_discovery_and_acceptance(project):
     assert term not in project.segmenter().cut("完善利益分配机制")
     project.decide_terms(accept=[term])
     assert term in project.segmenter().cut("完善利益分配机制")
-    assert project.discover_terms(top=200, min_freq=2).query("term == @term")["decision"].tolist() in (
+    assert project.discover_terms(top=200, min_freq=2).query("term == @term")[
+        "decision"
+    ].tolist() in (
         [],
         ["accepted"],
     )

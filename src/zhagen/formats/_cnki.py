@@ -111,9 +111,48 @@ def split_affiliations(value: str) -> list[str]:
     ['南京工业大学']
     >>> split_affiliations("Dept. of Planning, Texas A&M University, USA")
     ['Dept. of Planning, Texas A&M University, USA']
+
+    An address after the institution stays with it (``机构!地址``, ``单位,城市 邮编``):
+
+    >>> split_affiliations("南京大学!江苏南京,210093")
+    ['南京大学!江苏南京,210093']
+    >>> split_affiliations("南京大学信息管理学院,江苏南京 210023,东南大学")
+    ['南京大学信息管理学院,江苏南京 210023', '东南大学']
     """
     semi = ";" in value or "；" in value
-    return _dedup(_items(value, comma=not semi and has_han(value)))
+    comma = not semi and has_han(value)
+    items = _items(value, comma=comma)
+    if comma and len(items) > 1:
+        items = _join_addresses(items, value)
+    return _dedup(items)
+
+
+# A place and a postcode ("江苏南京 210093", "210093"): the address of the institution
+# before it in ``单位,城市 邮编`` (never an institution of its own).
+# The place is short and names no body (学院, 公司 …), so that "北京中医药大学 100029" stays
+# an institution.
+_ADDRESS = re.compile(
+    r"(?:(?![学院所司局部厅会社站馆厂校委队心])[\u4e00-\u9fff]){0,8}[ \u3000]*(\d{6})"
+)
+
+
+def _join_addresses(items: list[str], value: str) -> list[str]:
+    """Comma-separated parts of one institution put back together: an address part (a
+    place and postcode, see ``_ADDRESS``) joins the part before it, with the comma that
+    separated them in ``value``.
+
+    >>> _join_addresses(["南京大学信息管理学院", "江苏南京 210023"], "南京大学信息管理学院,江苏南京 210023")
+    ['南京大学信息管理学院,江苏南京 210023']
+    """
+    out: list[str] = []
+    for item in items:
+        m = _ADDRESS.fullmatch(item) if out else None
+        if m is None:
+            out.append(item)
+        elif m.group(1) not in out[-1]:  # (old records repeat the postcode on a new line)
+            sep = "，" if out[-1] + "，" in value else ","
+            out[-1] = out[-1] + sep + item
+    return out
 
 
 def split_keywords(value: str) -> list[str]:
