@@ -148,20 +148,23 @@ BULK_MIN_BYTES = 4 << 20
 
 _DOI, _KEY = STAGE_COLUMNS.index("doi"), STAGE_COLUMNS.index("dup_key")
 _VENUE, _ISSUE, _PAGES = (STAGE_COLUMNS.index(c) for c in ("venue", "issue", "pages"))
+# venue, issue and pages of a row: equal (a non-empty venue) is the usual repeat
+_SAME = slice(_VENUE, _PAGES + 1)
+assert STAGE_COLUMNS[_SAME] == ("venue", "year", "volume", "issue", "pages")
 
 
 def _same_work(
-    a: tuple[Any, ...], b: tuple[Any, ...], a_authors: set[str], b_authors: list[str]
+    a: tuple[Any, ...], b: tuple[Any, ...], a_authors: list[str], b_authors: list[str]
 ) -> bool:
     """Whether two staged rows with the same title and year are one work, as
-    :data:`zhagen.store.docs.SAME_WORK` decides for an earlier document: a raw document's
-    text hash suffices; else the same venue (no other issue or pages) or a shared author."""
-    if a[_KEY].startswith("sha1:"):
-        return True
-    if a[_VENUE] and a[_VENUE].casefold() == b[_VENUE].casefold():
-        if all(not a[i] or not b[i] or a[i] == b[i] for i in (_ISSUE, _PAGES)):
+    :data:`zhagen.store.docs.SAME_WORK` decides for an earlier document: the same venue (no
+    other issue or pages), a shared author, or (a raw document) the same text hash."""
+    va, vb = a[_VENUE], b[_VENUE]
+    if va and (va == vb or va.casefold() == vb.casefold()):  # the usual repeat: equal
+        ia, ib, pa, pb = a[_ISSUE], b[_ISSUE], a[_PAGES], b[_PAGES]
+        if (ia == ib or not ia or not ib) and (pa == pb or not pa or not pb):
             return True
-    return not a_authors.isdisjoint(b_authors)
+    return a[_KEY].startswith("sha1:") or not set(a_authors).isdisjoint(b_authors)
 
 
 def same_title_problem(file: str, record: int, other: str, other_record: int) -> Problem:
@@ -207,7 +210,7 @@ def _prepare_unit(
     problems: list[Problem] = []
     first_doi: dict[str, int] = {}
     # title+year key -> the rows with it: (position, row, authors) of each distinct work
-    first_key: dict[str, list[tuple[int, tuple[Any, ...], set[str]]]] = {}
+    first_key: dict[str, list[tuple[int, tuple[Any, ...], list[str]]]] = {}
     cl = cleaner()
     for rec in records:
         if rec.problems:
@@ -219,14 +222,19 @@ def _prepare_unit(
         doi, key = row[_DOI], row[_KEY]
         doi_first = first_doi.setdefault(doi.lower(), n) if doi else n
         key_first = n
-        if key:
+        if key and doi_first == n:  # (a duplicate by DOI needs no other reason)
             works = first_key.get(key)
             if works is None:
-                first_key[key] = [(n, row, set(rec.authors))]
+                first_key[key] = [(n, row, rec.authors)]
             else:
-                key_first = next((m for m, r, a in works if _same_work(r, row, a, rec.authors)), n)
-                if key_first == n:  # kept apart: reported once stored (_kept_apart)
-                    works.append((n, row, set(rec.authors)))
+                for m, other, authors in works:
+                    if (row[_VENUE] and other[_SAME] == row[_SAME]) or _same_work(
+                        other, row, authors, rec.authors
+                    ):
+                        key_first = m
+                        break
+                else:  # kept apart: reported once stored (_kept_apart)
+                    works.append((n, row, rec.authors))
         rows.append(
             (*row, doi_first if doi_first < n else q.STAGE_NULL,
              key_first if key_first < n else q.STAGE_NULL)
