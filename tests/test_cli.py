@@ -22,9 +22,7 @@ def test_new_add_docs_show(tmp_path, capsys):
     assert "empty" in out.err and "binary" in out.err  # one clear line per bad file
     assert main(["docs", proj, "--format", "json"]) == 0
     docs = json.loads(capsys.readouterr().out)
-    assert len(docs) == 9 and {"id", "source", "record", "type", "title", "problems"} <= set(
-        docs[0]
-    )
+    assert len(docs) == 9 and {"id", "source", "record", "type", "title", "problems"} <= set(docs[0])
     assert main(["docs", proj, "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == 9 and rows[0]["title"] == docs[0]["title"]

@@ -58,6 +58,7 @@ def _empty_project(folder: Path) -> Path:
     return path
 
 
+
 def drag_select(pg, selector: str, fraction: float) -> None:
     """Select the first ``fraction`` of an element's width with the mouse, as a reader
     does, and wait for the coding pop-up."""

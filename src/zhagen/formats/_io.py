@@ -89,7 +89,9 @@ def _open_binary(source: Source, name: str) -> BinaryIO:
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         if path.is_dir():
-            raise InputError("这是一个文件夹，不是文件", "this is a folder, not a file", file=name)
+            raise InputError(
+                "这是一个文件夹，不是文件", "this is a folder, not a file", file=name
+            )
         try:
             return open(path, "rb")  # noqa: SIM115 - caller closes
         except OSError as exc:
