@@ -124,7 +124,8 @@ def test_refworks_online_first_records_have_no_year(refworks):
     assert first.problems == []  # a missing year is normal for online-first records
     second = no_year[1]
     assert second.authors == ["郭涛", "蒋林钢", "宗晓萌"]
-    assert second.keywords == {"zh": ["博物馆", "交互体验", "研究现状", "研究趋势"], "en": ["CiteSpace"]}  # fmt: skip
+    # CiteSpace is on the Chinese K1 line: a Chinese-side keyword (issue 9)
+    assert second.keywords == {"zh": ["博物馆", "交互体验", "CiteSpace", "研究现状", "研究趋势"]}
 
 
 def test_refworks_records_without_keywords_or_authors(refworks):
@@ -138,10 +139,14 @@ def test_refworks_records_without_keywords_or_authors(refworks):
     assert refworks[207].title == "AR的正确打开方式是什么?"
 
 
-def test_refworks_latin_keywords_go_to_en(refworks):
-    assert refworks[7].keywords["en"] == ["VOSviewer", "CiteSpace"]
-    assert refworks[38].keywords["en"] == ["AIGC", "VR"]
-    assert refworks[39].keywords["en"] == ["HoloLens 2"]
+def test_refworks_latin_keywords_on_the_chinese_line_stay_chinese(refworks):
+    """A keyword's language is the side of the field it is on, not its script (issue 9)."""
+    assert refworks[7].keywords == {
+        "zh": ["文化遗产", "虚拟体验", "知识图谱", "文献计量学", "VOSviewer", "CiteSpace"]
+    }
+    assert {"AIGC", "VR"} <= set(refworks[38].keywords["zh"])
+    assert "HoloLens 2" in refworks[39].keywords["zh"]
+    assert not any("en" in r.keywords for r in refworks if r.lang == "zh")
 
 
 def test_refworks_independent_counts(corpora, refworks):
@@ -185,7 +190,9 @@ def test_refworks_old_comma_authors_and_lone_cr():
     )
     (rec,) = _read(read_refworks, text)
     assert rec.authors == ["谢昕", "王小增"]
-    assert rec.affiliations == ["中国地质大学政法学院", "湖北武汉430074"]
+    assert rec.affiliations == [
+        "中国地质大学政法学院,湖北武汉430074"
+    ]  # address: not an institution
     assert rec.title == "政府公共关系 发展历程探析"  # a lone CR in a one-line field: a space
     assert rec.abstract == "第一段。\n第二段。"  # in the abstract: a line break
     assert rec.keywords == {"zh": ["政府公共关系", "公共行政"]}
@@ -360,7 +367,9 @@ def test_noteexpress_all_types(alltypes):
     assert thesis.extra["supervisor"] == "何世伟" and thesis.extra["degree"] == "博士"
     assert thesis.venue == "北京交通大学"
     yearbook = alltypes[8]
-    assert yearbook.keywords["en"] == ["capita", "Number", "income"]  # "," separated
+    # "," separated; the Latin ones are on the same (Chinese) line, so Chinese-side keywords
+    assert yearbook.keywords["zh"][:4] == ["万人", "capita", "Number", "income"]
+    assert "en" not in yearbook.keywords
     assert yearbook.extra["srcdb"] == "统计年鉴"
     standard = alltypes[10]
     assert (standard.year, standard.extra["ISBN"]) == (1996, "GB/T 7178.1-1996")
@@ -377,7 +386,8 @@ def test_noteexpress_line_break_record(corpora):
     assert rec.title == "基于公共行政理念的政府公共关系发展历程探析"
     assert rec.authors == ["谢昕", "王小增"]
     # "{Author Address}: A,A 湖北武汉430074\r\r…\r\n,湖北武汉430074": one value on two lines
-    assert rec.affiliations == ["中国地质大学政法学院", "中国地质大学政法学院 湖北武汉430074", "湖北武汉430074"]  # fmt: skip
+    # the address on the second line repeats the one on the first: no institution of its own
+    assert rec.affiliations == ["中国地质大学政法学院", "中国地质大学政法学院 湖北武汉430074"]
     assert (rec.venue, rec.year, rec.issue, rec.pages) == ("湖北社会科学", 2005, "09", "14-16")
     assert rec.keywords == {"zh": ["政府公共关系", "公共行政", "发展历程", "理念"]}
     assert (rec.issn, rec.extra["cn"]) == ("1003-8477", "42-1112/C")
@@ -474,3 +484,105 @@ def test_block_boundaries_change_nothing(corpora, monkeypatch, block, filename, 
     expected = list(reader(path))
     monkeypatch.setattr(_cnki_tagged, "_BLOCK", block)
     assert list(reader(path)) == expected
+
+
+# ---------------------------------------------------------------- keyword sides (issue 9)
+
+_SIDES_RW = (
+    "RT Journal Article\r\nA1 张三;\r\nT1 高校图书馆发现系统研究\r\nJF 图书馆论坛\r\nYR 2020\r\n"
+    "K1 发现系统;Primo;SWOT;MicroRNA;NSTL\r\n"
+    "Discovery system;Primo;Social Network\r\nAnalysis;NSTL\r\nLA 中文;\r\n\r\n"
+)
+
+
+def test_refworks_keyword_language_is_the_side_of_the_field():
+    """The K1 line is the Chinese side (Latin keywords on it too); the continuation line is
+    the English side; an English keyword wrapped without a leading space is one keyword."""
+    (rec,) = _read(read_refworks, _SIDES_RW)
+    assert rec.keywords == {
+        "zh": ["发现系统", "Primo", "SWOT", "MicroRNA", "NSTL"],
+        "en": ["Discovery system", "Primo", "Social Network Analysis", "NSTL"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("reader", "text"),
+    [
+        (read_endnote, "%0 Journal Article\n%A 张三\n%T 高校图书馆发现系统研究\n"
+         "%K 发现系统;;Primo;;SWOT\nDiscovery system;;Social Network\nAnalysis\n%D 2020\n\n"),
+        (read_noteexpress, "{Reference Type}: Journal Article\n{Title}: 高校图书馆发现系统研究\n"
+         "{Keywords}: 发现系统;;Primo;;SWOT\nDiscovery system;;Social Network\nAnalysis\n"
+         "{Year}: 2020\n\n"),
+        (read_estudy, "DataType: 1\nTitle-题名: 高校图书馆发现系统研究\nAuthor-作者: 张三\n"
+         "Keyword-关键词: 发现系统;Primo;SWOT\nDiscovery system;Social Network\nAnalysis\n"
+         "Year-年: 2020\n\n"),
+    ],
+)  # fmt: skip
+def test_every_tagged_reader_keeps_keyword_sides(reader, text):
+    (rec,) = _read(reader, text)
+    assert rec.keywords == {
+        "zh": ["发现系统", "Primo", "SWOT"],
+        "en": ["Discovery system", "Social Network Analysis"],
+    }
+
+
+def test_repeated_keyword_tags_are_never_joined_as_wrapped():
+    """One ``%K`` line per keyword (a repeated tag) is not a wrapped line."""
+    text = "%0 Journal Article\n%T Fear learning\n%K Fear\n%K Virtual reality\n%D 2020\n\n"
+    (rec,) = _read(read_endnote, text)
+    assert rec.keywords == {"en": ["Fear", "Virtual reality"]}  # an English record
+
+
+def test_latin_only_keyword_line_of_a_chinese_record_is_chinese():
+    text = "RT Journal Article\r\nT1 图书馆的SWOT分析\r\nK1 SWOT;Primo\r\nYR 2020\r\n\r\n"
+    (rec,) = _read(read_refworks, text)
+    assert rec.keywords == {"zh": ["SWOT", "Primo"]}
+
+
+def test_lang_zh_map_keeps_latin_keywords_of_the_chinese_side(tmp_path):
+    """``--lang zh`` takes the Chinese-side keywords as stored, Latin ones too."""
+    import zhagen
+    from zhagen.map_input import map_input
+    from zhagen.mapping.model import MapParams
+    from zhagen.mapping.pipeline import build_map
+
+    records = "".join(
+        f"RT Journal Article\r\nA1 作者{i};\r\nT1 发现系统研究之{i}\r\nJF 刊{i}\r\nYR 2020\r\n"
+        f"K1 发现系统;Primo;图书馆\r\nDiscovery system;Primo;Library\r\n\r\n"
+        for i in range(3)
+    )
+    path = tmp_path / "CNKI.txt"
+    path.write_bytes(records.encode("utf-8"))
+    with zhagen.Project.create(tmp_path / "p.zhagen") as project:
+        project.add(path)
+        params = MapParams(min_freq=1, lang="zh")
+        inp = map_input(project.store, params, lambda: None)
+        km = build_map(inp, params)
+        assert set(km.nodes["label"]) == {"发现系统", "primo", "图书馆"}
+        en = MapParams(min_freq=1, lang="en")
+        km_en = build_map(map_input(project.store, en, lambda: None), en)
+        assert set(km_en.nodes["label"]) == {"discovery system", "primo", "library"}
+
+
+def test_noteexpress_translated_fields_are_the_english_title_keywords_and_abstract():
+    """Wanfang's NoteExpress export: {Translated …} fields are kept, not dropped."""
+    text = (
+        "{Reference Type}: Journal Article\n{Title}: 新质生产力的理论内涵\n{Author}: 张三;李四\n"
+        "{Translated Title}: The Theoretical Connotation of New Quality Productive Forces\n"
+        "{Keywords}: 新质生产力;高质量发展\n"
+        "{Translated Keywords}: new quality productive forces;high-quality development\n"
+        "{Abstract}: 本文研究新质生产力。\n"
+        "{Translated Abstract}: This paper studies new quality productive forces.\n"
+        "{Translated Author}: Zhang San;Li Si\n{Year}: 2024\n\n"
+    )
+    (rec,) = _read(read_noteexpress, text, "wanfang.net")
+    assert rec.title == "新质生产力的理论内涵"
+    assert rec.extra["title_en"] == "The Theoretical Connotation of New Quality Productive Forces"
+    assert rec.keywords == {
+        "zh": ["新质生产力", "高质量发展"],
+        "en": ["new quality productive forces", "high-quality development"],
+    }
+    assert rec.abstract == "本文研究新质生产力。"
+    assert rec.extra["abstract_en"] == "This paper studies new quality productive forces."
+    assert rec.extra["Translated Author"] == "Zhang San;Li Si"
+    assert rec.problems == []

@@ -35,7 +35,7 @@ def test_table_gb18030_csv(tmp_path):
     assert first.title == "新质生产力,理论逻辑"
     assert first.authors == ["张三", "李四"] and first.affiliations == ["北京大学", "清华大学"]
     assert (first.venue, first.year, first.volume, first.issue) == ("经济研究", 2024, "59", "3")
-    assert first.keywords == {"zh": ["新质生产力", "创新"], "en": ["Innovation"]}
+    assert first.keywords == {"zh": ["新质生产力", "创新", "Innovation"]}  # one (Chinese) cell
     assert first.abstract == "第一段\n第二段"
     assert (first.doi, first.extra["被引"], first.format) == (
         "10.19744/j.cnki.11",
@@ -99,7 +99,7 @@ def test_table_html_xls(tmp_path):
     )
     (rec,) = read_cnki_table(path)
     assert (rec.title, rec.authors, rec.year) == ("标题一", ["甲", "乙"], 2020)
-    assert rec.keywords == {"zh": ["知识图谱"], "en": ["CiteSpace"]}
+    assert rec.keywords == {"zh": ["知识图谱", "CiteSpace"]}  # the Chinese keyword cell
 
 
 def test_table_errors(tmp_path):
@@ -125,3 +125,20 @@ def test_table_errors(tmp_path):
     broken.write_bytes(b"PK\x03\x04not really a zip")
     with pytest.raises(InputError):
         list(read_cnki_table(broken))
+
+
+def test_table_affiliation_with_its_address_is_one_institution(tmp_path):
+    """``机构!地址`` and ``单位,城市 邮编``: one institution each, no postcode-only entries."""
+    path = tmp_path / "CNKI.csv"
+    text = (
+        "题名,作者,机构,文献来源,年,英文篇名,英文关键词\r\n"
+        '甲文,张三,"南京大学信息管理学院!江苏南京,210023",情报学报,2020,Paper A,"A;B"\r\n'
+        '乙文,李四,"武汉大学信息管理学院,湖北武汉 430072",图书情报工作,2021,,\r\n'
+        '丙文,王五;赵六,"北京大学,清华大学",情报科学,2022,,\r\n'
+    )
+    path.write_bytes(text.encode("utf-8"))
+    first, second, third = read_cnki_table(path)
+    assert first.affiliations == ["南京大学信息管理学院!江苏南京,210023"]
+    assert second.affiliations == ["武汉大学信息管理学院,湖北武汉 430072"]
+    assert third.affiliations == ["北京大学", "清华大学"]  # two institutions still split
+    assert first.extra["title_en"] == "Paper A" and first.keywords == {"en": ["A", "B"]}

@@ -130,7 +130,13 @@ def test_plaintext_10_last_record(corpora: Path) -> None:
 def test_plaintext_344_fullrecord(corpora: Path) -> None:
     recs = list(read_wos(_wos(corpora, "plaintext_344_fullrecord.txt")))
     assert len(recs) == 344
-    assert all(not r.problems for r in recs)
+    # one record is a retracted article (DT "Article; Retracted Publication"): flagged, kept
+    flagged = [(r.record, [p.code for p in r.problems]) for r in recs if r.problems]
+    assert flagged == [(219, ["wos-retracted"])]
+    retracted = recs[218]
+    assert retracted.extra["dt"] == "Article; Retracted Publication"  # as given
+    assert retracted.type == "journal" and retracted.title.startswith("RETRACTED: ")
+    assert "retracted" in retracted.problems[0].en
     first, last = recs[0], recs[-1]
     assert first.title == (
         "Choice of treatments of the coronal shear fractures of the humerus. "
@@ -261,7 +267,8 @@ def test_tab_delimited_round_trip(corpora: Path, tmp_path: Path, encoding: str, 
     tab = list(read_wos_tab(path))
     assert len(tab) == len(plain)
     for p, t in zip(plain, tab, strict=True):
-        assert t.format == "wos-tab" and t.problems == []
+        assert t.format == "wos-tab"
+        assert [x.code for x in t.problems] == [x.code for x in p.problems]  # a retraction
         assert (t.title, t.authors, t.year, t.doi, t.venue) == (
             p.title,
             p.authors,
@@ -365,8 +372,8 @@ def test_citespace_converted_cnki() -> None:
     )
     assert first.lang == "zh" and first.type == "journal"
     assert first.extra["ut"] == "CNKI:JJYJ202403001"
-    # as in the CNKI readers, a keyword without Chinese characters counts as English
-    assert second.keywords == {"zh": ["数字经济", "乡村振兴"], "en": ["ChatGPT"]}
+    # as in the CNKI readers, a Latin keyword on the Chinese keyword line is Chinese-side
+    assert second.keywords == {"zh": ["数字经济", "ChatGPT", "乡村振兴"]}
     assert second.title == "数字经济赋能乡村振兴：ChatGPT 时代的机遇"
     assert second.issue == second.volume == "" and "is" not in second.extra
     assert not first.problems and not second.problems
@@ -586,7 +593,9 @@ def test_every_field_matches_a_reference_reading(corpora: Path, name: str) -> No
         got = {k: getattr(rec, k) for k in expected}
         assert got == expected, rec.record
         assert list(rec.extra) == list(expected["extra"]), "extra keeps the file's order"
-        assert rec.problems == [] and rec.format == "wos"
+        retracted = "Retracted Publication" in expected["extra"].get("dt", "")
+        assert [p.code for p in rec.problems] == (["wos-retracted"] if retracted else [])
+        assert rec.format == "wos"
 
 
 def _mutations(text: str) -> list[tuple[str, str]]:
@@ -680,3 +689,50 @@ def test_record_lines_after_several_blank_lines() -> None:
     data = "PT J\nTI A\nER\n\n\n\nPT J\nTI B\nER\n"  # no PY: a warning on the record's line
     recs = _records(data)
     assert [(r.title, r.problems[0].line) for r in recs] == [("A", 1), ("B", 7)]
+
+
+@pytest.mark.parametrize(
+    ("dt", "title", "kind", "flag"),
+    [
+        ("Review", "A review", "journal", None),
+        ("Article; Proceedings Paper", "A paper", "journal", None),
+        ("Proceedings Paper", "A paper", "conference", None),
+        ("Editorial Material", "An editorial", "journal", None),
+        ("Article; Retracted Publication", "RETRACTED: A study", "journal", "wos-retracted"),
+        ("Retraction", "Retraction note", "journal", "wos-retraction-notice"),
+        ("Article", "RETRACTED: A study", "journal", "wos-retracted"),
+        ("Article", "Retracted or not: on retraction", "journal", None),
+    ],
+)
+def test_document_types_kept_as_given_with_a_normalised_type(tmp_path, dt, title, kind, flag):
+    """DT stays in extra as written; ``type`` is its normalised form; retractions are flagged."""
+    path = tmp_path / "savedrecs.txt"
+    path.write_text(
+        f"FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Li, X\nTI {title}\n"
+        f"SO J\nDT {dt}\nPY 2020\nER\n\nEF\n",
+        encoding="utf-8",
+    )
+    (rec,) = read_wos(path)
+    assert (rec.extra["dt"], rec.type) == (dt, kind)
+    assert [p.code for p in rec.problems] == ([flag] if flag else [])
+    if flag:
+        assert rec.problems[0].severity == "warning" and "/" not in rec.problems[0].zh
+
+
+def test_citespace_cnki_authors_without_trailing_commas_and_affiliations_once(tmp_path):
+    """CiteSpace's CNKI converter writes ``AU 梁玖,`` (even ``喻仲文,,``) and repeats an
+    institution once per author: the names lose the commas, each institution comes once."""
+    path = tmp_path / "download_3.txt"
+    path.write_text(
+        "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU 梁玖,\nAU 喻仲文,,\n"
+        "AF 梁玖,\nAF 喻仲文,,\nTI 艺术学的学科逻辑\nSO 艺术百家\n"
+        "C1 [梁玖] 北京师范大学艺术与传媒学院;\nC1 [喻仲文] 北京师范大学艺术与传媒学院;\n"
+        "C1 武汉理工大学艺术与设计学院\nDE 艺术学; 学科\nPY 2019\nUT CNKI:YSBJ201901001\n"
+        "ER\n\nEF\n",
+        encoding="utf-8",
+    )
+    (rec,) = read_wos(path)
+    assert rec.format == "cnki-citespace"
+    assert rec.authors == ["梁玖", "喻仲文"]
+    assert rec.affiliations == ["北京师范大学艺术与传媒学院", "武汉理工大学艺术与设计学院"]
+    assert rec.problems == []

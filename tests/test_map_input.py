@@ -99,6 +99,8 @@ def _reference(project, lang: str, thesaurus: dict | None, keep_duplicates: bool
                     found.append(kw)
         if not found and d["body"]:
             found = list(dict.fromkeys(d["body"].split()))
+            if lang != "all":  # a document without keywords: its terms' script decides
+                found = [t for t in found if (not t.isascii()) == (lang == "zh")]
         if thesaurus:
             found = list(dict.fromkeys(thesaurus.get(t, t) for t in found if thesaurus.get(t, t)))
         ids.append(d["id"])

@@ -147,6 +147,41 @@ MAX_WORKERS = 4
 BULK_MIN_BYTES = 4 << 20
 
 _DOI, _KEY = STAGE_COLUMNS.index("doi"), STAGE_COLUMNS.index("dup_key")
+_VENUE, _ISSUE, _PAGES = (STAGE_COLUMNS.index(c) for c in ("venue", "issue", "pages"))
+# venue, issue and pages of a row: equal (a non-empty venue) is the usual repeat
+_SAME = slice(_VENUE, _PAGES + 1)
+assert STAGE_COLUMNS[_SAME] == ("venue", "year", "volume", "issue", "pages")
+
+
+def _same_work(
+    a: tuple[Any, ...], b: tuple[Any, ...], a_authors: list[str], b_authors: list[str]
+) -> bool:
+    """Whether two staged rows with the same title and year are one work, as
+    :data:`zhagen.store.docs.SAME_WORK` decides for an earlier document: the same venue (no
+    other issue or pages), a shared author, or (a raw document) the same text hash."""
+    va, vb = a[_VENUE], b[_VENUE]
+    if va and (va == vb or va.casefold() == vb.casefold()):  # the usual repeat: equal
+        ia, ib, pa, pb = a[_ISSUE], b[_ISSUE], a[_PAGES], b[_PAGES]
+        if (ia == ib or not ia or not ib) and (pa == pb or not pa or not pb):
+            return True
+    return a[_KEY].startswith("sha1:") or not set(a_authors).isdisjoint(b_authors)
+
+
+def same_title_problem(file: str, record: int, other: str, other_record: int) -> Problem:
+    """The note on record ``record`` of ``file``, kept apart from record ``other_record`` of
+    ``other`` (a file) although both have one title and year."""
+    zh, en = ("本文件", "this file") if other == file else (f"“{other}”", f"'{other}'")
+    return Problem(
+        file,
+        f"与{zh}第 {other_record} 条记录题名、年份相同，但来源（或期、页）不同且没有共同作者，"
+        "未当作重复；若确是同一文献，请核对后删除其一",
+        f"has the title and year of record {other_record} of {en}, but another venue (or "
+        "issue or pages) and no shared author, so it is not taken for a duplicate; if they "
+        "are the same work, check and remove one",
+        "warning",
+        "same-title-kept",
+        record,
+    )
 
 
 @dataclass(slots=True)
@@ -174,7 +209,8 @@ def _prepare_unit(
     spans: list[list[tuple[int, int]] | None] = []
     problems: list[Problem] = []
     first_doi: dict[str, int] = {}
-    first_key: dict[str, int] = {}
+    # title+year key -> the rows with it: (position, row, authors) of each distinct work
+    first_key: dict[str, list[tuple[int, tuple[Any, ...], list[str]]]] = {}
     cl = cleaner()
     for rec in records:
         if rec.problems:
@@ -184,8 +220,21 @@ def _prepare_unit(
         row, sp = prepare_one(rec, cl, q.STAGE_NULL)
         n = len(rows) + 1
         doi, key = row[_DOI], row[_KEY]
-        doi_first = first_doi.setdefault(doi, n) if doi else n
-        key_first = first_key.setdefault(key, n) if key else n
+        doi_first = first_doi.setdefault(doi.lower(), n) if doi else n
+        key_first = n
+        if key and doi_first == n:  # (a duplicate by DOI needs no other reason)
+            works = first_key.get(key)
+            if works is None:
+                first_key[key] = [(n, row, rec.authors)]
+            else:
+                for m, other, authors in works:
+                    if (row[_VENUE] and other[_SAME] == row[_SAME]) or _same_work(
+                        other, row, authors, rec.authors
+                    ):
+                        key_first = m
+                        break
+                else:  # kept apart: reported once stored (_kept_apart)
+                    works.append((n, row, rec.authors))
         rows.append(
             (*row, doi_first if doi_first < n else q.STAGE_NULL,
              key_first if key_first < n else q.STAGE_NULL)
@@ -547,6 +596,11 @@ def _store_unit(store: Store, sid: int, unit: _Prepared, offset: int, report: Fi
         dups = 0
         if unit.kept:
             base, dups = q.insert_staged(store, sid, offset, _take(unit.staged))
+            kept_apart = _kept_apart(store, sid, base, offset)
+            if kept_apart:  # in record order with the others, however the file was cut
+                unit.problems = sorted(
+                    unit.problems + kept_apart, key=lambda p: -1 if p.record is None else p.record
+                )
             for doc_id, spans in enumerate(unit.spans or (), base + 1):
                 if spans is not None:
                     q.insert_sentences(store, doc_id, spans)
@@ -554,6 +608,15 @@ def _store_unit(store: Store, sid: int, unit: _Prepared, offset: int, report: Fi
     report.problems.extend(unit.problems)
     report.records += unit.kept
     report.duplicates += dups
+
+
+def _kept_apart(store: Store, sid: int, base: int, offset: int) -> list[Problem]:
+    """Notes on the records just stored that share title and year with an earlier
+    document but were not taken for its duplicate (see :func:`q.same_title_kept`)."""
+    return [
+        same_title_problem(path, record, other, other_record)
+        for path, record, other, other_record, _id in q.same_title_kept(store, sid, base, offset)
+    ]
 
 
 def _unusable(problems: list[Problem]) -> bool:

@@ -16,6 +16,7 @@ another shape) is read document by document; the tests check that both give the 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from zhagen.text.segment import Segmenter
 
 T = TypeVar("T")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 __all__ = ["map_input", "keyword_terms", "normalise_keyword", "LANG_KEYS"]
 
@@ -159,7 +161,7 @@ def _keyword_input(
                     terms = _record_terms(kw, params.lang)
                     if not terms and k in chunk.bodies:
                         seg = seg or [segmenter()]
-                        terms = _doc_terms(seg[0], chunk.bodies[k])
+                        terms = _of_lang(_doc_terms(seg[0], chunk.bodies[k]), params.lang)
                     occ.exact.extend(terms)
                     occ.exact_rows.extend([base + k] * len(terms))
                     texts[k] = "{}"
@@ -168,7 +170,20 @@ def _keyword_input(
                 split = _one_by_one(texts, params.lang)
         occ.tokens.extend(split[0])
         occ.token_rows.append(split[1] + base)
-    return MapInput(ids, years, TermRows(_matrix(occ, len(ids), thesaurus)), titles)
+    return MapInput(ids, years, TermRows(_matrix(occ, len(ids), thesaurus)), titles, by_lang=True)
+
+
+def _of_lang(terms: list[str], lang: str) -> list[str]:
+    """Segmented terms of a document without keywords, for a ``lang`` setting: there is no
+    field side to go by, so the script decides (Han characters: Chinese).
+
+    >>> _of_lang(["创新", "ai"], "zh"), _of_lang(["创新", "ai"], "en"), _of_lang(["ai"], "all")
+    (['创新'], ['ai'], ['ai'])
+    """
+    if lang == "all":
+        return terms
+    zh = lang == "zh"
+    return [t for t in terms if (_HAN.search(t) is not None) == zh]
 
 
 def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:

@@ -177,7 +177,7 @@ def prepare_one(
         rec.pages,
         to_json(keywords),
         abstract,
-        rec.doi.strip().lower(),
+        rec.doi.strip(),  # as written; duplicates compare it without case
         rec.issn,
         rec.url,
         rec.lang,

@@ -340,13 +340,17 @@ class Documents:
         return pd.DataFrame([dict(r) for r in q.source_rows(self.store)], columns=cols)
 
     def duplicates(self) -> pd.DataFrame:
-        """Pairs of documents detected as duplicates (same DOI or same title + year)."""
+        """Pairs of documents detected as duplicates, with the reason: ``doi`` (the same DOI,
+        whatever its case), ``title+year+venue``, ``title+year+author`` (the same title and
+        year, and the same venue or a shared author) or ``text`` (a raw document's text)."""
         docs = self.frame()
         dup = docs[docs["duplicate_of"].notna()]
         first = docs.set_index("id")
+        firsts = [first.loc[int(i)] for i in dup["duplicate_of"]]
         return dup.assign(
-            first_source=[first.at[int(i), "source"] for i in dup["duplicate_of"]],
-            first_record=[first.at[int(i), "record"] for i in dup["duplicate_of"]],
+            first_source=[f["source"] for f in firsts],
+            first_record=[f["record"] for f in firsts],
+            reason=[_dup_reason(d, f) for d, f in zip(dup.itertuples(), firsts, strict=True)],
         )[
             [
                 "id",
@@ -357,6 +361,7 @@ class Documents:
                 "duplicate_of",
                 "first_source",
                 "first_record",
+                "reason",
             ]
         ]
 
@@ -746,3 +751,16 @@ def _flat_keywords(by_lang: dict[str, list[str]]) -> list[str]:
     for lang in sorted(by_lang, key=lambda k: (k != "zh", k)):
         out.extend(by_lang[lang])
     return out
+
+
+def _dup_reason(doc: Any, first: Any) -> str:
+    """Why ``doc`` was taken for a duplicate of ``first`` (see ``Project.duplicates``)."""
+    if doc.doi and doc.doi.lower() == str(first["doi"]).lower():
+        return "doi"
+    if doc.type == "document":
+        return "text"
+    if doc.venue and doc.venue.casefold() == str(first["venue"]).casefold():
+        return "title+year+venue"
+    if set(doc.authors) & set(first["authors"]):
+        return "title+year+author"
+    return "title+year"

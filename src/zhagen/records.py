@@ -58,7 +58,9 @@ class RawRecord:
     Text fields are as found in the file (decoded, line endings normalised to ``\\n``), not
     cleaned: cleaning happens in ``zhagen.text``.
 
-    ``keywords`` is kept per language: ``{"zh": [...], "en": [...]}``.
+    ``keywords`` is kept per language: ``{"zh": [...], "en": [...]}``, by the side of the
+    field a keyword was on (CNKI's Chinese keyword line and English continuation line), not
+    by its script: ``SWOT`` on the Chinese line is a Chinese keyword (WoS adds ``"plus"``).
     ``text`` is the full text of a raw document (empty for bibliographic records).
     """
 

@@ -9,14 +9,16 @@ Canonical fields (the keys of the ``fields`` mapping given to :func:`make_record
 
     type srcdb title authors affiliations venue venue2 venue3 publisher year date volume
     issue pages startpage endpage keywords abstract doi issn url lang supervisor worktype
-    cn place fund clc database
+    cn place fund clc database title_en abstract_en keywords_en
 
 Fields that ``RawRecord`` has no slot for go to ``RawRecord.extra`` under these names:
 ``supervisor`` (导师), ``degree`` (硕士/博士), ``publisher``, ``date`` (publication date),
 ``cn`` (国内统一刊号, or the patent number CNKI puts in the same field), ``place``, ``fund``,
 ``clc`` (中图分类号), ``database`` (e.g. CNKI), ``srcdb`` (来源库: 期刊, 年鉴 …),
 ``secondary_title``/``tertiary_title`` (when not used as the venue), ``type`` (a document
-type zhagen does not know) and ``type_of_work``. Tags that map onto nothing are kept in
+type zhagen does not know), ``type_of_work``, and the English title and abstract of a
+Chinese record (Wanfang's ``{Translated Title}``/``{Translated Abstract}``) as ``title_en``
+and ``abstract_en``; translated keywords (``keywords_en``) join the English keywords. Tags that map onto nothing are kept in
 ``extra`` under the tag as written in the file.
 """
 
@@ -35,6 +37,8 @@ __all__ = [
     "split_affiliations",
     "split_keywords",
     "keywords_by_language",
+    "keyword_sides",
+    "CONTINUATION",
     "parse_year",
     "map_type",
     "map_lang",
@@ -107,9 +111,48 @@ def split_affiliations(value: str) -> list[str]:
     ['南京工业大学']
     >>> split_affiliations("Dept. of Planning, Texas A&M University, USA")
     ['Dept. of Planning, Texas A&M University, USA']
+
+    An address after the institution stays with it (``机构!地址``, ``单位,城市 邮编``):
+
+    >>> split_affiliations("南京大学!江苏南京,210093")
+    ['南京大学!江苏南京,210093']
+    >>> split_affiliations("南京大学信息管理学院,江苏南京 210023,东南大学")
+    ['南京大学信息管理学院,江苏南京 210023', '东南大学']
     """
     semi = ";" in value or "；" in value
-    return _dedup(_items(value, comma=not semi and has_han(value)))
+    comma = not semi and has_han(value)
+    items = _items(value, comma=comma)
+    if comma and len(items) > 1:
+        items = _join_addresses(items, value)
+    return _dedup(items)
+
+
+# A place and a postcode ("江苏南京 210093", "210093"): the address of the institution
+# before it in ``单位,城市 邮编`` (never an institution of its own).
+# The place is short and names no body (学院, 公司 …), so that "北京中医药大学 100029" stays
+# an institution.
+_ADDRESS = re.compile(
+    r"(?:(?![学院所司局部厅会社站馆厂校委队心])[\u4e00-\u9fff]){0,8}[ \u3000]*(\d{6})"
+)
+
+
+def _join_addresses(items: list[str], value: str) -> list[str]:
+    """Comma-separated parts of one institution put back together: an address part (a
+    place and postcode, see ``_ADDRESS``) joins the part before it, with the comma that
+    separated them in ``value``.
+
+    >>> _join_addresses(["南京大学信息管理学院", "江苏南京 210023"], "南京大学信息管理学院,江苏南京 210023")
+    ['南京大学信息管理学院,江苏南京 210023']
+    """
+    out: list[str] = []
+    for item in items:
+        m = _ADDRESS.fullmatch(item) if out else None
+        if m is None:
+            out.append(item)
+        elif m.group(1) not in out[-1]:  # (old records repeat the postcode on a new line)
+            sep = "，" if out[-1] + "，" in value else ","
+            out[-1] = out[-1] + sep + item
+    return out
 
 
 def split_keywords(value: str) -> list[str]:
@@ -144,6 +187,60 @@ def keywords_by_language(items: Iterable[str]) -> dict[str, list[str]]:
         else:
             out[lang] = [kw]
     return out
+
+
+#: What joins a continuation line (a line without a tag) to a keyword field's value, as
+#: :mod:`zhagen.formats._cnki_tagged` writes it: a line break and a unit separator (which
+#: ``str.strip`` drops), so that :func:`keyword_sides` can tell it from a repeated tag.
+CONTINUATION = "\n\x1f"
+_KW_SEPARATORS = frozenset(";；,，")
+
+
+def keyword_sides(value: str, side: str = "zh") -> dict[str, list[str]]:
+    """Keywords by the side of the field they are on, not by their script.
+
+    CNKI writes a record's keywords as one Chinese line, then (a line without a tag, see
+    :data:`CONTINUATION`) the English keywords. Every keyword of the first line is a
+    Chinese-side keyword, Latin-script ones too (``SWOT``, ``MicroRNA``); ``side`` is the
+    side of a first line without any Han character (``"zh"`` for a Chinese record, else
+    ``"en"``). A later line is Chinese if it has a Han character, else English; an English
+    continuation line that follows one not ending with a separator is the same keyword,
+    wrapped (``Social Network`` / ``Analysis``). A repeated tag (``%K`` twice) is never
+    joined to the line before. Duplicates are removed per side.
+
+    >>> keyword_sides("知识图谱;SWOT;Primo" + CONTINUATION + "Knowledge graph;Social Network"
+    ...               + CONTINUATION + "Analysis;SWOT")
+    {'zh': ['知识图谱', 'SWOT', 'Primo'], 'en': ['Knowledge graph', 'Social Network Analysis', 'SWOT']}
+    >>> keyword_sides("Fear;;Virtual reality", side="en")
+    {'en': ['Fear', 'Virtual reality']}
+    """
+    if "\n" not in value and "\r" not in value:  # one line: the usual case
+        items = split_keywords(value)
+        return {("zh" if has_han(value) else side): _dedup(items)} if items else {}
+    pieces: list[list[str]] = []  # [side, text] of each line, wrapped lines joined
+    for n, line in enumerate(value.split("\n")):
+        cont = n > 0 and line.startswith("\x1f")
+        for k, part in enumerate(line.split("\r")):  # a lone CR is a break inside the value
+            text = part.strip()
+            if not text:
+                continue
+            first = n == 0 and k == 0
+            here = "zh" if has_han(text) else ("en" if not first else side)
+            last = pieces[-1] if pieces else None
+            if (
+                (cont or k > 0)
+                and last is not None
+                and last[0] == here == "en"
+                and last[1][-1] not in _KW_SEPARATORS
+                and text[0] not in _KW_SEPARATORS
+            ):
+                last[1] += " " + text  # an English keyword wrapped onto the next line
+            else:
+                pieces.append([here, text])
+    out: dict[str, list[str]] = {}
+    for here, text in pieces:
+        out.setdefault(here, []).extend(split_keywords(text))
+    return {k: _dedup(out[k]) for k in sorted(out, key=lambda k: k != "zh") if out[k]}
 
 
 def parse_year(value: str) -> int | None:
@@ -272,6 +369,8 @@ _LABELS = {
     "degree": "worktype", "基金": "fund", "fund": "fund",
     "中图分类号": "clc", "分类号": "clc", "clc": "clc",
     "统一刊号": "cn", "国内统一刊号": "cn", "cn": "cn",
+    "英文篇名": "title_en", "英文题名": "title_en", "英文标题": "title_en",
+    "英文关键词": "keywords_en", "英文摘要": "abstract_en",
 }  # fmt: skip
 _LABEL_SPLIT = re.compile(r"^([A-Za-z][A-Za-z ]*)-(.+)$")
 
@@ -297,7 +396,7 @@ def label_field(label: str) -> str | None:
 _CANONICAL = frozenset(
     "type srcdb title authors affiliations venue venue2 venue3 publisher year date volume "
     "issue pages startpage endpage keywords abstract doi issn url lang supervisor worktype "
-    "cn place fund clc database".split()
+    "cn place fund clc database title_en abstract_en keywords_en".split()
 )
 #: canonical field -> key in ``RawRecord.extra``
 _EXTRA_KEYS = {
@@ -313,8 +412,11 @@ _EXTRA_KEYS = {
     "venue2": "secondary_title",
     "venue3": "tertiary_title",
     "worktype": "type_of_work",
+    "title_en": "title_en",
+    "abstract_en": "abstract_en",
 }
 _NOT_EXTRA = _CANONICAL - _EXTRA_KEYS.keys()
+_MULTILINE_EXTRA = frozenset({"abstract_en"})
 
 
 def _ol(text: str) -> str:
@@ -399,13 +501,16 @@ def make_record(
         volume=ol(get("volume", "")),
         issue=ol(get("issue", "")),
         pages=ol(pages) if pages else "",
-        keywords=keywords_by_language(split_keywords(keywords)) if keywords else {},
         abstract=abstract,
         doi=ol(get("doi", "")),
         issn=ol(get("issn", "")),
         url=ol(get("url", "")),
         lang=(lang and map_lang(ol(lang))) or _guess_lang(title or abstract),
     )
+    if keywords:
+        rec.keywords = keyword_sides(keywords, "zh" if rec.lang == "zh" else "en")
+    if "keywords_en" in fields:  # Wanfang's {Translated Keywords}: the English side
+        _add_english(rec.keywords, fields["keywords_en"])
     if "startpage" in fields:  # RefWorks SP (start page) + OP (other/end page)
         rec.pages = "-".join(p for p in (ol(fields["startpage"]), rec.pages) if p)
     _set_year(rec, get("year"), get("date"), line)
@@ -413,6 +518,14 @@ def make_record(
     if not title:
         _no_title(rec, line)
     return rec
+
+
+def _add_english(keywords: dict[str, list[str]], value: str) -> None:
+    """Add translated keywords (Wanfang) to the English side, without repeats."""
+    english = keywords.setdefault("en", [])
+    english.extend(k for k in split_keywords(value) if k not in english)
+    if not english:
+        del keywords["en"]
 
 
 def _set_year(rec: RawRecord, raw: str | None, date: str | None, line: int | None) -> None:
@@ -474,6 +587,8 @@ def _set_extra(
             extra[key[1:] if key.startswith("~") else key] = (
                 value if simple else _paragraphs(fields[key])
             )
+        elif key in _MULTILINE_EXTRA:
+            extra[name] = value if simple else _paragraphs(fields[key])
         elif key == "supervisor":
             extra[name] = "; ".join(split_authors(value))
         elif key == "worktype" and kind == "thesis":

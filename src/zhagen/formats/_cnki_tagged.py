@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from zhagen.formats._cnki import CONTINUATION as _CONT
 from zhagen.formats._cnki import make_record, no_records, problem
 from zhagen.formats._io import ChunkSource, Source, open_text, source_name
 from zhagen.records import RawRecord
@@ -150,7 +151,11 @@ class _Splitter:
                 elif cur is None:
                     self.stray += 1
                 else:
-                    cur.fields[cur.last_key] += "\n" + line
+                    # a keyword continuation line (the English keywords after CNKI's
+                    # Chinese line, or a wrapped one) is marked, so that make_record can
+                    # tell it from a repeated tag: the side a keyword is on comes from it
+                    mark = _CONT if cur.last_key == "keywords" else "\n"
+                    cur.fields[cur.last_key] += mark + line
                     cur.last, cur.simple = number, False
                     self.blank = False
             else:

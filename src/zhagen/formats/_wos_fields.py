@@ -67,6 +67,16 @@ _MESSAGES = {
         "这条记录没有出版年（PY），时间分析将跳过它",
         "the record has no publication year (PY); time-based analyses will skip it",
     ),
+    "wos-retracted": (
+        "这篇文献已被撤稿（文献类型：{dt}）；引用或分析前请核实",
+        "this article has been retracted (document type: {dt}); check before citing or "
+        "analysing it",
+    ),
+    "wos-retraction-notice": (
+        "这条记录是撤稿声明或关注声明（文献类型：{dt}），不是研究论文",
+        "this record is a retraction notice or expression of concern (document type: {dt}), "
+        "not a research article",
+    ),
     "wos-year-repaired": (
         "出版年（PY）不是四位数字，已从 {src} 字段取得年份 {year}",
         "the publication year (PY) is not four digits; took year {year} from {src}",
@@ -119,6 +129,30 @@ def _doc_type(dt: str, pt: str = "") -> str:
     return _PT_TYPES.get(pt.strip().upper()[:1], "journal" if first else "other")
 
 
+def retraction(dt: str, title: str = "") -> str:
+    """``wos-retracted`` for a retracted article, ``wos-retraction-notice`` for the notice of
+    a retraction (or an expression of concern), else ``""``: from the document types as
+    given (any ``;`` part) or a title that WoS prefixes with ``RETRACTED``.
+
+    >>> retraction("Article; Retracted Publication"), retraction("Retraction"), retraction("Review")
+    ('wos-retracted', 'wos-retraction-notice', '')
+    """
+    parts = {p.strip().lower() for p in _KEYWORD_SEP.split(dt)}
+    if parts & {"retracted publication", "retracted", "retracted article"}:
+        return "wos-retracted"
+    if parts & {"retraction", "expression of concern", "retraction notice"}:
+        return "wos-retraction-notice"
+    if title.startswith(("RETRACTED:", "RETRACTED ARTICLE")):  # upper case: WoS's own mark
+        return "wos-retracted"
+    return ""
+
+
+def retraction_problem(dt: str, title: str, label: str, number: int) -> Problem | None:
+    """The warning that makes a retraction (see :func:`retraction`) visible, or ``None``."""
+    flag = retraction(dt, title)
+    return _problem(flag, label, number, None, dt=dt or "RETRACTED") if flag else None
+
+
 def _problem(code: str, label: str, number: int, line: int | None, **fmt: object) -> Problem:
     zh, en = _MESSAGES[code]
     return Problem(label, zh.format(**fmt), en.format(**fmt), "warning", code, number, line)
@@ -168,6 +202,15 @@ def _keywords(value: str) -> list[str]:
     return _split_keywords(value)
 
 
+def _no_trailing_commas(authors: list[str]) -> list[str]:
+    """Authors without the separators a converter left after them, empty ones dropped.
+
+    >>> _no_trailing_commas(["梁玖,", "喻仲文,,", "Li, X"])
+    ['梁玖', '喻仲文', 'Li, X']
+    """
+    return [a for a in (x.rstrip(",，;； ") for x in authors) if a]
+
+
 def _affiliation(line: str) -> list[str]:
     """A ``C1`` line without its ``[authors]`` prefix (Chinese lists split on ``;``)."""
     if line.startswith("["):
@@ -212,6 +255,8 @@ def _record(fields: dict[str, str], label: str, number: int, fmt: str) -> RawRec
         del fields["af"]
     else:
         rec.authors = _items(pop("au", ""))
+    if any(a[-1] in ",，;；" for a in rec.authors):  # CiteSpace's CNKI conversion: "梁玖,"
+        rec.authors = _no_trailing_commas(rec.authors)
     rec.title = title = _text(pop("ti", ""))
     rec.venue = _text(pop("so", ""))
     rec.volume = _text(pop("vl", ""))
@@ -223,6 +268,7 @@ def _record(fields: dict[str, str], label: str, number: int, fmt: str) -> RawRec
     if value:
         rec.cited_refs = _items(value)
     value = pop("de", "")
+    own: list[str] = []
     if value and (own := _keywords(value)):
         rec.keywords = _by_language(own, value)
     value = pop("id", "")
@@ -239,12 +285,25 @@ def _record(fields: dict[str, str], label: str, number: int, fmt: str) -> RawRec
     rec.issn = rec.issn or get("ei", "")
     value = get("c1")
     if value:
-        rec.affiliations = [a for line in value.split("\n") for a in _affiliation(line)]
-    rec.type = _doc_type(get("dt", ""), get("pt", ""))
+        # one institution once: CiteSpace's CNKI conversion repeats it (once per author)
+        found = [a for line in value.split("\n") for a in _affiliation(line)]
+        rec.affiliations = list(dict.fromkeys(found)) if len(found) > 1 else found
+    # the document types stay in extra["dt"] as given (Review, Proceedings Paper …);
+    # ``type`` is their normalised form; a retraction is flagged on the record
+    dt = get("dt", "")
+    rec.type = _doc_type(dt, get("pt", ""))
+    flagged = retraction_problem(dt, title, label, number)
+    if flagged is not None:
+        rec.problems.append(flagged)
     la = get("la")
     rec.lang = _language_code(la) if la else _guess_language(title)
     if get("ut", "")[:5].upper() == "CNKI:":
         rec.format = "cnki-citespace"
+        if "en" in rec.keywords and "zh" in rec.keywords:
+            # DE is CNKI's Chinese keyword line here: a Latin-script keyword on it
+            # (ChatGPT, SWOT) is a Chinese-side keyword, as in the CNKI readers
+            rec.keywords["zh"] = [k for k in own if k]
+            del rec.keywords["en"]
     return rec
 
 

@@ -52,6 +52,11 @@ TAGS: dict[str, str] = {
     "Type of Work": "worktype",
     "Place Published": "place",
     "Language": "lang",
+    # Wanfang's NoteExpress export: the English title, keywords and abstract
+    "Translated Title": "title_en",
+    "Translated Keywords": "keywords_en",
+    "Translated Abstract": "abstract_en",
+    "Translated Author": "~Translated Author",
 }
 
 _FIELD = re.compile(r"\{([^{}\r\n]{1,80})\}: ?(.*)", re.S)

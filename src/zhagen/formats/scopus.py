@@ -27,6 +27,7 @@ from typing import TextIO
 
 from zhagen.errors import InputError
 from zhagen.formats._io import Source, open_text, source_name
+from zhagen.formats._wos_fields import retraction_problem
 from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
 from zhagen.formats.wos import (  # shared mapping helpers of the two database readers
     _by_language,
@@ -109,7 +110,10 @@ def _record(row: dict[str, str], names: dict[str, str], label: str, number: int)
     if plus:
         rec.keywords["plus"] = plus
     dt = get("document type", "").strip()
-    rec.type = _doc_type(dt) if dt else "journal"
+    rec.type = _doc_type(dt) if dt else "journal"  # the type as given stays in extra
+    flagged = retraction_problem(dt, rec.title, label, number)
+    if flagged is not None:
+        rec.problems.append(flagged)
     lang = get("language of original document", "").strip()
     rec.lang = _language_code(lang) if lang else _guess_language(rec.title)
     year = get("year", "").strip()

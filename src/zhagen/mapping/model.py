@@ -42,6 +42,10 @@ class MapInput:
     years: list[int | None]
     terms: Sequence[Sequence[str]]
     titles: list[str] = field(default_factory=list)
+    #: The terms are those of ``MapParams.lang`` already (keywords chosen by the side of the
+    #: field they were on, see ``map_input``): a ``lang`` setting does not filter them again
+    #: by script, which would drop Latin-script Chinese-side keywords such as ``SWOT``.
+    by_lang: bool = False
 
 
 @dataclass

@@ -165,7 +165,7 @@ def _records(inp: MapInput, params: MapParams, full: DocTerm) -> _Records:
     if not all_rows:
         dt = DocTerm(full.vocab, full.matrix[rows])
         dt = restrict_terms(dt, term_frequencies(dt.matrix) > 0)
-    if params.lang != "all":
+    if params.lang != "all" and not inp.by_lang:
         han = np.fromiter((bool(_HAN.search(t)) for t in dt.vocab), dtype=bool, count=len(dt.vocab))
         dt = restrict_terms(dt, han if params.lang == "zh" else ~han)
     has_terms = np.diff(dt.matrix.indptr) > 0

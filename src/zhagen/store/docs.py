@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from zhagen.store.db import Store, now, quote_ident
+from zhagen.store.db import Store, now
 
 __all__ = [
     "DOC_COLUMNS",
@@ -30,6 +30,7 @@ __all__ = [
     "insert_problems",
     "insert_sentences",
     "mark_duplicates",
+    "same_title_kept",
     "document_rows",
     "document_row",
     "sentence_rows",
@@ -156,18 +157,45 @@ _STAGE_INSERT = f"INSERT INTO {{s}}rows VALUES ({', '.join('?' for _ in STAGE_CO
 # choose them), so that a position is an id. Kept apart from the INSERT, which would
 # otherwise copy the whole batch before inserting it, as it does when it reads the table it
 # writes (~4 µs per row).
-_FIND_FIRSTS = """
+# A DOI is compared without regard to case (it is stored as written; the index is NOCASE).
+# Same title and year make a duplicate only with the same venue (and no other issue or
+# pages) or a shared author: two articles of one title in two journals, or a serial notice
+# ("欢迎订阅…") in every issue of a journal, are not duplicates. A raw document's key is a
+# hash of its text, enough on its own. The ORDER BY … LIMIT 1 walks the index in id order
+# and stops at the first match (MIN() would visit every document with the key).
+SAME_WORK = """(substr(r.dup_key, 1, 5) = 'sha1:'
+  OR (d.venue <> '' AND d.venue = r.venue COLLATE NOCASE
+      AND (d.issue = '' OR r.issue = '' OR d.issue = r.issue)
+      AND (d.pages = '' OR r.pages = '' OR d.pages = r.pages))
+  OR EXISTS (SELECT 1 FROM json_each(d.authors) a, json_each(r.authors) b
+             WHERE a.value = b.value))"""
+_FIND_FIRSTS = f"""
 INSERT INTO stage.firsts
 SELECT rid, first FROM (
   SELECT r.rowid AS rid, COALESCE(
     CASE WHEN r.doi <> '' THEN
-      (SELECT MIN(d.id) FROM main.documents d WHERE d.doi = r.doi) END,
+      (SELECT d.id FROM main.documents d WHERE d.doi = r.doi COLLATE NOCASE
+       ORDER BY d.id LIMIT 1) END,
     :base + NULLIF(r.doi_first, 0),
     CASE WHEN r.dup_key <> '' THEN
-      (SELECT MIN(d.id) FROM main.documents d WHERE d.dup_key = r.dup_key) END,
+      (SELECT d.id FROM main.documents d WHERE d.dup_key = r.dup_key AND {SAME_WORK}
+       ORDER BY d.id LIMIT 1) END,
     :base + NULLIF(r.key_first, 0)) AS first
   FROM stage.rows r)
 WHERE first IS NOT NULL
+"""
+# Staged rows that were not marked duplicates although an earlier document has their title
+# and year (see SAME_WORK): reported, so that the user sees why they were kept apart.
+_SAME_TITLE_KEPT = """
+SELECT t.path, r.record + :offset, s.path, e.record, e.id
+FROM stage.rows r
+JOIN main.documents e ON e.id = (
+  SELECT d.id FROM main.documents d WHERE d.dup_key = r.dup_key AND d.id < :base + r.rowid
+  ORDER BY d.id LIMIT 1)
+JOIN main.sources s ON s.id = e.source_id
+JOIN main.sources t ON t.id = :source
+WHERE r.dup_key <> '' AND r.rowid NOT IN (SELECT rid FROM stage.firsts)
+ORDER BY r.rowid
 """
 _STAGED_COLUMNS = ", ".join(
     f"NULLIF(r.{c}, {STAGE_NULL})" if c in _NULLABLE else f"r.{c}" for c in DOC_COLUMNS[2:]
@@ -246,6 +274,19 @@ def insert_staged(
     return int(base), int(dups)
 
 
+def same_title_kept(
+    store: Store, source_id: int, base: int, record_offset: int
+) -> list[tuple[str, int, str, int, int]]:
+    """Rows of the batch just inserted (:func:`insert_staged`, same ``base`` and offset)
+    that share their title and year with an earlier document, of an earlier batch or of
+    this one, but were kept apart (another venue, no shared author): ``(source path,
+    record, earlier document's source path, its record, its id)``.
+    """
+    params = {"base": base, "offset": record_offset, "source": source_id}
+    rows = store.conn.execute(_SAME_TITLE_KEPT, params)
+    return [(str(a), int(b), str(c), int(d), int(e)) for a, b, c, d, e in rows]
+
+
 def insert_sentences(store: Store, document_id: int, spans: Sequence[tuple[int, int]]) -> None:
     store.conn.executemany(
         'INSERT OR REPLACE INTO sentences(document_id, idx, start, "end") VALUES (?, ?, ?, ?)',
@@ -266,20 +307,24 @@ def insert_problems(store: Store, rows: Iterable[Sequence[Any]]) -> None:
 def mark_duplicates(store: Store, source_id: int) -> int:
     """Point each new document of ``source_id`` at the first earlier document it duplicates.
 
-    Duplicates share a DOI (case-insensitive) or a normalised title + year key. They are
-    reported, never merged. Returns how many were marked.
+    Duplicates share a DOI (case-insensitive) or a normalised title + year key and a venue
+    or an author (see :data:`SAME_WORK`). They are reported, never merged. Returns how many were marked.
     """
     conn = store.conn
-    for column in ("doi", "dup_key"):
-        col = quote_ident(column)
-        conn.execute(
-            f"UPDATE documents SET dup_of = f.first FROM ("
-            f"  SELECT {col} AS k, MIN(id) AS first FROM documents"
-            f"  WHERE {col} IS NOT NULL AND {col} <> '' GROUP BY {col} HAVING COUNT(*) > 1"
-            f") AS f WHERE documents.{col} = f.k AND documents.id > f.first"
-            f"  AND documents.source_id = ? AND documents.dup_of IS NULL",
-            (source_id,),
-        )
+    conn.execute(
+        "UPDATE documents SET dup_of = f.first FROM ("
+        "  SELECT doi COLLATE NOCASE AS k, MIN(id) AS first FROM documents"
+        "  WHERE doi <> '' GROUP BY doi COLLATE NOCASE HAVING COUNT(*) > 1"
+        ") AS f WHERE documents.doi = f.k COLLATE NOCASE AND documents.id > f.first"
+        "  AND documents.source_id = ? AND documents.dup_of IS NULL",
+        (source_id,),
+    )
+    conn.execute(
+        "UPDATE documents AS r SET dup_of = (SELECT d.id FROM documents d"
+        f"  WHERE d.dup_key = r.dup_key AND d.id < r.id AND {SAME_WORK} ORDER BY d.id LIMIT 1)"
+        " WHERE r.source_id = ? AND r.dup_of IS NULL AND r.dup_key <> ''",
+        (source_id,),
+    )
     row = conn.execute(
         "SELECT COUNT(*) FROM documents WHERE source_id = ? AND dup_of IS NOT NULL", (source_id,)
     ).fetchone()

@@ -213,10 +213,17 @@ _SENTENCE_GARBLED = """
 ALTER TABLE sentences ADD COLUMN garbled INTEGER NOT NULL DEFAULT 0;
 """
 
+# DOIs are stored as written (issue 9) and compared without regard to case.
+_DOI_CASE = """
+CREATE INDEX documents_doi_nocase ON documents(doi COLLATE NOCASE);
+DROP INDEX documents_doi;
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
     ("0002_coding", _CODING),
     ("0003_runs", _RUNS),
     ("0004_sentence_garbled", _SENTENCE_GARBLED),
+    ("0005_doi_case", _DOI_CASE),
 ]
