@@ -512,7 +512,50 @@ def _parse_line(line: str, label: str, lineno: int) -> RawRecord:
         return _bad_line(
             label, lineno, "不是 JSON 对象（应为 {...}）", "is not a JSON object (expected {...})"
         )
-    return _jsonl_record(obj, label, lineno)
+    # a \\uD800-\\uDFFF escape not in a valid pair gives a lone surrogate, which no UTF-8
+    # text (nor the store) can hold: only a line with such an escape can have one
+    lone = _SURROGATE_ESCAPE.search(line) is not None and _has_surrogate(obj)
+    if lone:
+        obj = _scrub(obj)
+    rec = _jsonl_record(obj, label, lineno)
+    if lone:
+        rec.problems.append(
+            Problem(
+                file=label,
+                zh=f"第 {lineno} 行含有不成对的 UTF-16 代理转义（如 \\udc00），已替换为 �",
+                en=f"line {lineno} holds an unpaired UTF-16 surrogate escape (such as "
+                "\\udc00); it was replaced by �",
+                code="lone-surrogate",
+                record=lineno,
+                line=lineno,
+            )
+        )
+    return rec
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
+
+def _scrub(value: Any) -> Any:
+    """``value`` with every lone surrogate replaced by U+FFFD (json.loads pairs valid ones)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    return value
 
 
 def read_jsonl(source: Source, *, name: str | None = None) -> Iterator[RawRecord]:

@@ -1,4 +1,4 @@
-"""Reader for Word ``.docx`` documents (python-docx, MIT, for the package; lxml for the body).
+"""Reader for Word ``.docx`` documents: the zip package read with hard caps, the XML with lxml.
 
 The body is walked in document order: paragraphs, table cells, content controls, text
 boxes and tracked insertions; deleted text, field codes, headers, footers, footnotes and
@@ -8,10 +8,14 @@ line per row with its cells separated by ``\\t``; a one-column table (often a fr
 the whole text) gives its cells' paragraphs as ordinary lines.
 
 Before anything is extracted the zip directory is checked: more than
-:data:`MAX_UNZIPPED_BYTES` in total, or a member that would expand more than
-:data:`MAX_COMPRESSION_RATIO` times, is refused as a possible zip bomb.
+``unzipped_bytes`` in total, or a member that would expand more than
+``compression_ratio`` times, is refused as a possible zip bomb (see :mod:`zhagen.limits`);
+so are duplicated or encrypted members. Only the three parts needed (body, styles, core
+properties) are inflated, each with a hard byte cap whatever the archive declares, and
+parsed incrementally with a cap on the number of elements; entities are never resolved.
 
->>> MAX_COMPRESSION_RATIO
+>>> from zhagen.limits import Limits
+>>> Limits().compression_ratio
 100
 """
 
@@ -26,23 +30,18 @@ from pathlib import Path
 from typing import Any
 
 from zhagen.errors import InputError
-from zhagen.formats._io import Source, read_bytes, source_name
+from zhagen.formats._io import Source, read_bytes, source_name, zip_bomb
 from zhagen.formats.documents import guess_title
+from zhagen.limits import Limits, current
 from zhagen.records import RawRecord
 
-__all__ = ["read_docx", "MAX_UNZIPPED_BYTES", "MAX_COMPRESSION_RATIO"]
-
-#: Largest total uncompressed size of all members of a .docx.
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-#: Largest uncompressed/compressed ratio of a member bigger than :data:`_RATIO_FLOOR`.
-MAX_COMPRESSION_RATIO = 100
-#: Members smaller than this are not ratio-checked (small XML parts compress very well).
-_RATIO_FLOOR = 1024 * 1024
-_MAX_MEMBERS = 20000
+__all__ = ["read_docx"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_BODY, _STYLES, _CORE = "word/document.xml", "word/styles.xml", "docProps/core.xml"
 # subtrees whose text is not part of the visible body
 _SKIP = {_W + "del", _W + "moveFrom", _MC + "Fallback", _W + "pPr", _W + "rPr", _W + "instrText"}
 # block-level wrappers whose children are paragraphs and tables
@@ -71,17 +70,21 @@ def _corrupt(label: str, detail_zh: str = "", detail_en: str = "") -> InputError
     )
 
 
-def _check_zip(data: bytes, label: str) -> None:
-    """Refuse encrypted, damaged or bomb-like archives before anything is decompressed."""
+def _encrypted(label: str) -> InputError:
+    return InputError(
+        "这个 Word 文档设置了打开密码（已加密）；请在 Word/WPS 中输入密码后取消密码保护，"
+        "另存为 .docx 再导入",
+        "this Word document is password-protected (encrypted); open it with the "
+        "password in Word or WPS, remove the password, save as .docx and add that",
+        file=label,
+    )
+
+
+def _check_zip(data: bytes, label: str, limits: Limits) -> zipfile.ZipFile:
+    """The archive, once it is known not to be encrypted, damaged or bomb-like."""
     if data.startswith(_OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data:
-            raise InputError(
-                "这个 Word 文档设置了打开密码（已加密）；请在 Word/WPS 中输入密码后取消密码保护，"
-                "另存为 .docx 再导入",
-                "this Word document is password-protected (encrypted); open it with the "
-                "password in Word or WPS, remove the password, save as .docx and add that",
-                file=label,
-            )
+            raise _encrypted(label)
         raise InputError(
             "这是旧版 Word 二进制文件（.doc），不是 .docx；请在 Word/WPS 中另存为 .docx 后导入",
             "this is an old binary Word file (.doc), not a .docx; save it as .docx in Word or "
@@ -89,63 +92,124 @@ def _check_zip(data: bytes, label: str) -> None:
             file=label,
         )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise _corrupt(label, "不是完整的 zip 包", "not a complete zip archive") from exc
-    if len(infos) > _MAX_MEMBERS:
-        raise _bomb(label, f"有 {len(infos)} 个文件", f"{len(infos)} files")
-    total = sum(info.file_size for info in infos)
-    if total > MAX_UNZIPPED_BYTES:
-        mb, lim = total / 2**20, MAX_UNZIPPED_BYTES / 2**20
-        raise _bomb(
-            label, f"共 {mb:.0f} MB（上限 {lim:.0f} MB）", f"{mb:.0f} MB (limit {lim:.0f} MB)"
-        )
-    for info in infos:
-        if info.file_size > _RATIO_FLOOR:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if ratio > MAX_COMPRESSION_RATIO:
-                raise _bomb(
-                    label,
-                    f"其中 {info.filename} 的压缩比为 {ratio:.0f}:1（上限 {MAX_COMPRESSION_RATIO}:1）",
-                    f"a compression ratio of {ratio:.0f}:1 in {info.filename} "
-                    f"(limit {MAX_COMPRESSION_RATIO}:1)",
-                )
-    names = {info.filename for info in infos}
-    if "word/document.xml" not in names:
+    bomb = zip_bomb(infos, limits)
+    if bomb is not None:
+        raise _bomb(label, *bomb)
+    names = [info.filename for info in infos]
+    if _BODY not in names:
         raise InputError(
             "这个压缩包不是 Word 文档（缺少 word/document.xml）；请用 Word/WPS 另存为 .docx 后导入",
             "this archive is not a Word document (word/document.xml is missing); save it as "
             ".docx in Word or WPS and add that",
             file=label,
         )
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})[0]
+        # which copy a reader takes is undefined: Word refuses such a file too
+        raise _corrupt(
+            label, f"压缩包中 {twice} 出现了两次", f"{twice} appears twice in the archive"
+        )
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise _encrypted(label)
+    return zf
 
 
-def _open_document(data: bytes, label: str) -> Any:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+def _member(zf: zipfile.ZipFile, name: str, label: str, limits: Limits) -> bytes | None:
+    """A member's bytes, inflating at most ``member_bytes`` whatever its header declares."""
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        return None
+    cap = limits.member_bytes
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(cap + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError,
+            OSError, ValueError) as exc:  # fmt: skip
+        raise _corrupt(
+            label, f"{name} 无法解压：{exc}", f"{name} cannot be unpacked: {exc}"
+        ) from exc
+    if len(data) > cap:
+        raise _bomb(
+            label, f"其中 {name} 超过 {cap / 2**20:.0f} MB", f"over {cap / 2**20:.0f} MB in {name}"
+        )
+    return data
+
+
+def _parse(data: bytes, name: str, label: str, limits: Limits) -> Any:
+    """The root element of a part, parsed incrementally: at most ``xml_elements`` elements,
+    no entity resolved, no DTD or network access."""
     from lxml import etree
 
+    events = etree.iterparse(
+        io.BytesIO(data),
+        events=("start",),
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+    )
+    cap = limits.xml_elements
     try:
-        return docx.Document(io.BytesIO(data))
-    except ValueError as exc:  # python-docx: not a Word main document (e.g. a template)
+        for count, _event in enumerate(events, 1):
+            if count > cap:
+                raise InputError(
+                    f"这个 .docx 的 {name} 含有超过 {cap} 个 XML 元素，为安全起见拒绝读取；"
+                    "如确为正常文档，请在 Word 中另存后再导入，或调高环境变量 ZHAGEN_MAX_XML_ELEMENTS",
+                    f"{name} in this .docx holds over {cap} XML elements and was refused for "
+                    "safety; if the document is genuine, save it again in Word and add that, "
+                    "or raise ZHAGEN_MAX_XML_ELEMENTS",
+                    file=label,
+                )
+    except etree.XMLSyntaxError as exc:
+        raise _corrupt(label, f"{name} 无法解析：{exc}", f"{name} cannot be parsed: {exc}") from exc
+    return events.root
+
+
+def _styles(zf: zipfile.ZipFile, label: str, limits: Limits) -> dict[str, str]:
+    """Style id -> style name (``heading 1``, ``Title`` …); none when the part is missing."""
+    data = _member(zf, _STYLES, label, limits)
+    if not data:
+        return {}
+    styles: dict[str, str] = {}
+    for style in _parse(data, _STYLES, label, limits).iter(_W + "style"):
+        name = style.find(_W + "name")
+        if name is not None:
+            styles[style.get(_W + "styleId", "")] = name.get(_W + "val", "")
+    return styles
+
+
+def _core_title(zf: zipfile.ZipFile, label: str, limits: Limits) -> str:
+    """The title in the core properties; a damaged or missing part has none (it is optional)."""
+    try:
+        data = _member(zf, _CORE, label, limits)
+        if not data:
+            return ""
+        node = _parse(data, _CORE, label, limits).find(_DC_TITLE)
+    except InputError:
+        return ""
+    return (node.text or "") if node is not None else ""
+
+
+def _body(zf: zipfile.ZipFile, label: str, limits: Limits) -> Any:
+    data = _member(zf, _BODY, label, limits) or b""
+    root = _parse(data, _BODY, label, limits)
+    body = root.find(_W + "body") if root.tag == _W + "document" else None
+    if body is None:
         raise InputError(
-            f"这不是可读取的 Word 文档（{exc}）；请在 Word/WPS 中另存为 .docx（Word 文档）后导入",
-            f"this is not a readable Word document ({exc}); save it as .docx (Word Document) "
-            "in Word or WPS and add that",
+            f"这不是可读取的 Word 文档（{_BODY} 的根元素是 {root.tag} 而不是 w:document/w:body）；"
+            "请在 Word/WPS 中另存为 .docx（Word 文档）后导入",
+            f"this is not a readable Word document ({_BODY} has root {root.tag}, not "
+            "w:document with a w:body); save it as .docx (Word Document) in Word or WPS and "
+            "add that",
             file=label,
-        ) from exc
-    except (
-        PackageNotFoundError,
-        KeyError,
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        etree.XMLSyntaxError,
-    ) as exc:
-        raise _corrupt(
-            label, f"内容无法解压或解析：{exc}", f"a part cannot be unpacked or parsed: {exc}"
-        ) from exc
+        )
+    return body
 
 
 def _run_text(element: Any, parts: list[str], boxes: list[Any]) -> None:
@@ -223,8 +287,8 @@ def _blocks(container: Any, styles: dict[str, str]) -> Iterator[tuple[str, str]]
             yield from _blocks(child, styles)
 
 
-def _title(doc: Any, blocks: list[tuple[str, str]], text: str, label: str) -> str:
-    title = (doc.core_properties.title or "").strip()
+def _title(core: str, blocks: list[tuple[str, str]], text: str, label: str) -> str:
+    title = core.strip()
     # python-docx reports "Word Document" for a file without docProps/core.xml
     junk = r"(?i)(untitled|无标题.*|文档\d*|document\d*|word document|microsoft word.*)"
     if title and not re.fullmatch(junk, title):
@@ -280,13 +344,12 @@ def read_docx(source: Source, *, name: str | None = None) -> Iterator[RawRecord]
         raise InputError(
             "文件为空，没有可导入的内容", "the file is empty; nothing to import", file=label
         )
-    _check_zip(data, label)
-    doc = _open_document(data, label)
-    styles = {s.style_id: (s.name or "") for s in doc.styles}
-    blocks = [
-        (s, t.replace("\r\n", "\n").replace("\r", "\n"))
-        for s, t in _blocks(doc.element.body, styles)
-    ]
+    limits = current()
+    with _check_zip(data, label, limits) as zf:
+        body = _body(zf, label, limits)
+        styles = _styles(zf, label, limits)
+        core = _core_title(zf, label, limits)
+    blocks = [(s, t.replace("\r\n", "\n").replace("\r", "\n")) for s, t in _blocks(body, styles)]
     text = "\n".join(t for _s, t in blocks if t.strip())
     if not text.strip():
         raise InputError(
@@ -300,6 +363,6 @@ def read_docx(source: Source, *, name: str | None = None) -> Iterator[RawRecord]
         record=1,
         format="docx",
         type="document",
-        title=_title(doc, blocks, text, label),
+        title=_title(core, blocks, text, label),
         text=text,
     )
