@@ -114,6 +114,8 @@ def _fail(
         file=path, zh=exc.zh, en=exc.en, severity="error", record=exc.record, line=exc.line
     )
     with store.transaction():
+        if sha is not None:
+            q.delete_unfinished_sources(store, sha, path)
         sid = q.insert_source(
             store,
             path=path,
@@ -325,11 +327,29 @@ def _work_items(
     process more than it spends on anything but SQLite."""
     from zhagen.formats import chunk_spans, read_records
 
-    spans = chunk_spans(path, fmt) if size >= PARALLEL_MIN_BYTES else None
+    large = size >= PARALLEL_MIN_BYTES and not _padded(path)
+    spans = chunk_spans(path, fmt) if large else None
     if spans is None:
         batches = _batches(iter(read_records(path, fmt, name=path)), BATCH)
         return (("records", b, image, spool) for b in batches)
     return (("span", path, o, n, fmt, image, o + n == size, spool) for o, n in spans)
+
+
+def _padded(path: str) -> bool:
+    """True when a file ends in zero padding (an interrupted copy or download): it is read
+    in one stream, which stops where the padding starts (see :func:`zhagen.formats._io.open_text`),
+    rather than cut into chunks, one of which would hold all the padding."""
+    from zhagen.limits import current
+
+    run = current().nul_run
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - run))
+            tail = fh.read(run)
+    except OSError:
+        return False
+    return len(tail) == run and not tail.strip(b"\x00")
 
 
 def _read_into(
@@ -513,10 +533,8 @@ class _Source:
                 sha, size = self.hash()
             except (OSError, InputError) as exc:
                 raise _HashFailed(exc) from exc
-            earlier = q.find_source(self.store, sha)
             with self.store.transaction():
-                if earlier is not None:
-                    q.delete_source_documents(self.store, earlier["id"])
+                q.delete_unfinished_sources(self.store, sha, self.path)
                 self._id = q.insert_source(
                     self.store,
                     path=self.path,
