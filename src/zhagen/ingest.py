@@ -86,9 +86,23 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     return out
 
 
-def _batches(it: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord]]:
-    while batch := list(islice(it, size)):
-        yield batch
+def _batches(it: Iterator[RawRecord], size: int, path: str) -> Iterator[list[RawRecord] | Problem]:
+    """Lists of ``size`` records; an error that stops the reader comes after the records
+    read before it (a file damaged half way keeps its first half), as the last item."""
+    while True:
+        batch: list[RawRecord] = []
+        error = None
+        try:
+            batch.extend(islice(it, size))  # keeps what it took when the reader raises
+        except ZhagenError as exc:
+            error = _problem_from(path, exc)
+        if batch:
+            yield batch
+        if error is not None:
+            yield error
+            return
+        if len(batch) < size:
+            return
 
 
 def _sha256(path: str) -> tuple[str, int]:
@@ -255,6 +269,8 @@ def _work(item: tuple[Any, ...]) -> _Prepared:
         if item[0] == "records":
             _kind, records, image, spool = item
             return _prepare_unit(records, image, False, 0, spool)
+        if item[0] == "error":  # what stopped the reader, after the records before it
+            return _Prepared([], 0, None, [], 0, error=item[1])
         _kind, path, offset, length, fmt, image, last, spool = item
         try:
             chunk = _read_span(path, offset, length)
@@ -330,8 +346,11 @@ def _work_items(
     large = size >= PARALLEL_MIN_BYTES and not _padded(path)
     spans = chunk_spans(path, fmt) if large else None
     if spans is None:
-        batches = _batches(iter(read_records(path, fmt, name=path)), BATCH)
-        return (("records", b, image, spool) for b in batches)
+        batches = _batches(iter(read_records(path, fmt, name=path)), BATCH, path)
+        return (
+            ("error", b) if isinstance(b, Problem) else ("records", b, image, spool)
+            for b in batches
+        )
     return (("span", path, o, n, fmt, image, o + n == size, spool) for o, n in spans)
 
 

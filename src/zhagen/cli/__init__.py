@@ -1,16 +1,18 @@
 """The command line: ``zhagen COMMAND ...``. Thin: parse → Project → one call → print.
 
 Errors from the library (:class:`zhagen.ZhagenError`) are turned into one clean line on
-stderr here, in one place; exit codes: 0 ok, 1 nothing could be done, 2 bad usage.
+stderr here, in one place; exit codes: 0 ok, 1 nothing could be done, 2 bad usage,
+3 disk full (free space and retry: nothing was lost).
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
-from zhagen.errors import ZhagenError
+from zhagen.errors import DiskFullError, ZhagenError, disk_full
 
 __all__ = ["main", "build_parser"]
 
@@ -41,7 +43,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except ZhagenError as exc:
         print(f"zhagen: {exc.message}", file=sys.stderr)
-        return 1
+        return 3 if isinstance(exc, DiskFullError) else 1
+    except (sqlite3.Error, OSError) as exc:
+        full = disk_full(exc)
+        if full is None:
+            raise
+        print(f"zhagen: {full.message}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print("zhagen: 已中断 / interrupted", file=sys.stderr)
         return 130

@@ -343,8 +343,8 @@ def open_text(source: Source, *, name: str | None = None, encoding: str | None =
 
     A lone ``\\r`` stays inside its line (CNKI puts them inside fields); the caller strips
     the trailing ``\\r`` of CRLF line ends. A long run of NUL bytes (zero padding after an
-    interrupted copy, see :class:`zhagen.limits.Limits`) ends the text with an
-    :class:`InputError` naming the byte where it starts; the lines before it are read.
+    interrupted copy, see :class:`zhagen.limits.Limits`) ends the text there, and closing
+    the file raises an :class:`InputError` naming the byte where it starts.
     """
     label = source_name(source, name)
     enc = encoding or detect_encoding(read_head(source, name=label))
@@ -374,8 +374,9 @@ def damaged_at(label: str, offset: int) -> InputError:
 class _NulGuard(io.RawIOBase):
     """A binary file that ends, with :func:`damaged_at`, where a run of ``run`` NULs starts.
 
-    The bytes before the run are delivered first, so a text reader reads every whole line
-    before the damage; the next read raises. Memory stays bounded: a 2 GB file of zero
+    The text ends where the run starts: a reader reads every record before it (the last
+    one too, as at the end of a file) and the error is raised when the file is closed
+    (readers close it in a ``with`` block as they finish). Memory stays bounded: a 2 GB file of zero
     padding is never read further than its first ``run`` NULs.
     """
 
@@ -395,7 +396,7 @@ class _NulGuard(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         if self._damaged is not None:
-            raise damaged_at(self._label, self._damaged)
+            return 0  # the end of the text: the error is raised when the file is closed
         data = self._raw.read(len(buffer))
         if not data:
             return 0
@@ -408,7 +409,7 @@ class _NulGuard(io.RawIOBase):
             self._damaged = self._pos - len(self._tail) + at
             data = data[: max(0, at - len(self._tail))]
             if not data:
-                raise damaged_at(self._label, self._damaged)
+                return 0
         n = len(data)
         buffer[:n] = data
         self._pos += n
@@ -416,9 +417,14 @@ class _NulGuard(io.RawIOBase):
         return n
 
     def close(self) -> None:
-        if not self.closed:
-            self._raw.close()
-        super().close()
+        damaged, self._damaged = self._damaged, None
+        try:
+            if not self.closed:
+                self._raw.close()
+        finally:
+            super().close()
+        if damaged is not None:
+            raise damaged_at(self._label, damaged)
 
 
 def iter_lines(source: Source, *, name: str | None = None) -> Iterator[tuple[int, str]]:
