@@ -54,6 +54,10 @@ class Limits:
     nul_run:
         A run of this many NUL bytes in a text export means the file is damaged there
         (zero padding after an interrupted copy); reading stops, records before are kept.
+    qdpx_bytes:
+        Largest total uncompressed size of a REFI-QDA project (``.qdpx``).
+    xml_bytes:
+        Largest ``.qde`` / ``.qdc`` / internal text of a REFI-QDA project read into memory.
     """
 
     document_bytes: int = 256 * _MB
@@ -66,6 +70,8 @@ class Limits:
     pdf_page_seconds: float = 30.0
     pdf_seconds: float = 600.0
     nul_run: int = 4096
+    qdpx_bytes: int = 4096 * _MB
+    xml_bytes: int = 512 * _MB
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Limits:
