@@ -290,6 +290,18 @@ def test_export_followed_by_zero_padding(tmp_path: Path, corpora: Path, name: st
     assert_bilingual(error.zh, error.en, padded)
 
 
+def test_document_followed_by_zero_padding(tmp_path: Path, corpora: Path) -> None:
+    real = (corpora / "seeds" / "001_1e0a6d06a0da2fc2.txt").read_bytes()
+    path = tmp_path / "padded.txt"
+    path.write_bytes(real + bytes(100_000))
+    report, _ = batch(tmp_path, path)
+    assert report.status == "ok" and report.records == 1
+    (problem,) = [p for p in report.problems if p.code == "damaged"]
+    assert f"damaged at byte {len(real)}" in problem.en and problem.severity == "warning"
+    with zhagen.open(str(tmp_path / "p.zhagen")) as p:
+        assert not any("\x00" in p.text(int(i)) for i in p.documents()["id"])
+
+
 def test_large_padded_export_stays_under_a_memory_ceiling(tmp_path: Path, corpora: Path) -> None:
     """A real export then 400 MB of zeros (a sparse file): read in one stream that stops at
     the padding; the importing process's peak RSS stays far below the file's size."""

@@ -30,6 +30,7 @@ __all__ = [
     "open_text",
     "iter_lines",
     "ChunkSource",
+    "before_padding",
     "damaged_at",
     "zip_bomb",
     "MAX_DOCUMENT_BYTES",
@@ -353,6 +354,16 @@ def open_text(source: Source, *, name: str | None = None, encoding: str | None =
         enc = "utf-8-sig"
     guarded = io.BufferedReader(_NulGuard(raw, label, current_limits().nul_run), 1 << 20)
     return io.TextIOWrapper(guarded, encoding=enc, errors="replace", newline="\n")
+
+
+def before_padding(data: bytes) -> bytes:
+    """``data`` up to a run of NUL padding (see :class:`zhagen.limits.Limits`), if any.
+
+    >>> before_padding(b"PT J" + bytes(5000) + b"ER")
+    b'PT J'
+    """
+    at = data.find(b"\x00" * current_limits().nul_run)
+    return data if at < 0 else data[:at]
 
 
 def damaged_at(label: str, offset: int) -> InputError:

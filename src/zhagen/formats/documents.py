@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from zhagen.errors import InputError
-from zhagen.formats._io import Source, decode, iter_lines, read_bytes, source_name
+from zhagen.formats._io import Source, damaged_at, decode, iter_lines, read_bytes, source_name
+from zhagen.limits import current as current_limits
 from zhagen.records import Problem, RawRecord
 
 __all__ = [
@@ -96,6 +97,15 @@ def _binary_ratio(text: str) -> float:
 def _decode_document(source: Source, label: str, fmt: str) -> tuple[str, list[Problem]]:
     """Read, decode and newline-normalise a whole text document; refuse empty or binary."""
     data = read_bytes(source, name=label)
+    problems = []
+    # zero padding (an interrupted copy): the text ends where it starts, as for exports
+    damaged = data.find(b"\x00" * current_limits().nul_run)
+    if damaged >= 0:
+        data = data[:damaged]
+        error = damaged_at(label, damaged)
+        if not data.strip(b"\x00 \t\r\n"):
+            raise error
+        problems.append(Problem(file=label, zh=error.zh, en=error.en, code="damaged", record=1))
     if not data.strip():
         raise InputError(
             "文件为空，没有可导入的文字",
@@ -111,7 +121,6 @@ def _decode_document(source: Source, label: str, fmt: str) -> tuple[str, list[Pr
             "file was renamed); check the file type, or save it as UTF-8 text first",
             file=label,
         )
-    problems = []
     if bad:
         problems.append(
             Problem(
