@@ -201,7 +201,8 @@ def test_docx_member_cap_and_element_cap(tmp_path: Path, monkeypatch: pytest.Mon
     runs = "".join(f"<w:r><w:t>字{i}</w:t></w:r>" for i in range(5000))
     body = f'<w:document xmlns:w="{w}"><w:body><w:p>{runs}</w:p></w:body></w:document>'
     path = tmp_path / "tiny.docx"
-    path.write_bytes(_rezip(_docx_bytes(), {"word/document.xml": body.encode()}, []))
+    edit = {"word/document.xml": body.encode(), "word/styles.xml": None}
+    path.write_bytes(_rezip(_docx_bytes(), edit, []))
     (rec,) = read_docx(path)  # within the default limits
     assert rec.text.startswith("字0字1")
     monkeypatch.setenv(ENV["xml_elements"], "1000")
@@ -209,10 +210,11 @@ def test_docx_member_cap_and_element_cap(tmp_path: Path, monkeypatch: pytest.Mon
         list(read_docx(path))
     assert "1000" in info.value.en and "ZHAGEN_MAX_XML_ELEMENTS" in info.value.en
     monkeypatch.delenv(ENV["xml_elements"])
-    monkeypatch.setenv(ENV["member_bytes"], "10000")  # the part inflates past the cap
+    monkeypatch.setenv(ENV["member_bytes"], "100000")  # the body inflates past the cap
     with pytest.raises(InputError) as info:
         list(read_docx(path))
-    assert "word/document.xml" in info.value.en and "zip bomb" in info.value.en
+    assert "over 100000 bytes in word/document.xml" in info.value.en
+    assert "zip bomb" in info.value.en
 
 
 def test_docx_declaring_a_small_size_inflates_no_more_than_declared(tmp_path: Path) -> None:

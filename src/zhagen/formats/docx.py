@@ -27,7 +27,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from zhagen.errors import InputError
 from zhagen.formats._io import Source, read_bytes, source_name, zip_bomb
@@ -118,98 +118,134 @@ def _check_zip(data: bytes, label: str, limits: Limits) -> zipfile.ZipFile:
     return zf
 
 
-def _member(zf: zipfile.ZipFile, name: str, label: str, limits: Limits) -> bytes | None:
-    """A member's bytes, inflating at most ``member_bytes`` whatever its header declares."""
+class _Capped:
+    """A zip member as a file for the parser, that refuses to give more than ``cap`` bytes
+    (whatever the archive declares: the hard cap on what a part may inflate to)."""
+
+    def __init__(self, fh: IO[bytes], cap: int, name: str, label: str) -> None:
+        self._fh, self._cap, self._name, self._label, self._seen = fh, cap, name, label, 0
+
+    def read(self, n: int = -1) -> bytes:
+        want = self._cap + 1 - self._seen if n is None or n < 0 else n
+        data = self._fh.read(min(want, self._cap + 1 - self._seen))
+        self._seen += len(data)
+        if self._seen > self._cap:
+            cap = f"{self._cap / 2**20:.0f} MB" if self._cap >= 2**20 else f"{self._cap} bytes"
+            raise _bomb(self._label, f"其中 {self._name} 超过 {cap}", f"over {cap} in {self._name}")
+        return data
+
+
+def _events(
+    zf: zipfile.ZipFile, name: str, label: str, limits: Limits, events: tuple[str, ...]
+) -> Iterator[tuple[str, Any]]:
+    """``(event, element)`` of a part parsed as it is inflated: at most ``member_bytes``
+    inflated and ``xml_elements`` elements; no entity resolved, no DTD or network access.
+    Nothing when the part is missing."""
+    from lxml import etree
+
     try:
         info = zf.getinfo(name)
     except KeyError:
-        return None
-    cap = limits.member_bytes
+        return
+    cap = limits.xml_elements
+    count = 0
     try:
         with zf.open(info) as fh:
-            data = fh.read(cap + 1)
+            parser = etree.iterparse(
+                _Capped(fh, limits.member_bytes, name, label),
+                events=("start", *events),
+                resolve_entities=False,
+                load_dtd=False,
+                no_network=True,
+                huge_tree=False,
+                remove_comments=True,
+            )
+            for event, element in parser:
+                if event == "start":
+                    count += 1
+                    if count > cap:
+                        raise _too_many(label, name, cap)
+                    if "start" not in events:
+                        continue
+                yield event, element
+    except etree.XMLSyntaxError as exc:
+        raise _corrupt(label, f"{name} 无法解析：{exc}", f"{name} cannot be parsed: {exc}") from exc
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError,
             OSError, ValueError) as exc:  # fmt: skip
         raise _corrupt(
             label, f"{name} 无法解压：{exc}", f"{name} cannot be unpacked: {exc}"
         ) from exc
-    if len(data) > cap:
-        raise _bomb(
-            label, f"其中 {name} 超过 {cap / 2**20:.0f} MB", f"over {cap / 2**20:.0f} MB in {name}"
-        )
-    return data
 
 
-def _parse(data: bytes, name: str, label: str, limits: Limits) -> Any:
-    """The root element of a part, parsed incrementally: at most ``xml_elements`` elements,
-    no entity resolved, no DTD or network access."""
-    from lxml import etree
-
-    events = etree.iterparse(
-        io.BytesIO(data),
-        events=("start",),
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
-        remove_comments=True,
+def _too_many(label: str, name: str, cap: int) -> InputError:
+    return InputError(
+        f"这个 .docx 的 {name} 含有超过 {cap} 个 XML 元素，为安全起见拒绝读取；"
+        "如确为正常文档，请在 Word 中另存后再导入，或调高环境变量 ZHAGEN_MAX_XML_ELEMENTS",
+        f"{name} in this .docx holds over {cap} XML elements and was refused for "
+        "safety; if the document is genuine, save it again in Word and add that, "
+        "or raise ZHAGEN_MAX_XML_ELEMENTS",
+        file=label,
     )
-    cap = limits.xml_elements
-    try:
-        for count, _event in enumerate(events, 1):
-            if count > cap:
-                raise InputError(
-                    f"这个 .docx 的 {name} 含有超过 {cap} 个 XML 元素，为安全起见拒绝读取；"
-                    "如确为正常文档，请在 Word 中另存后再导入，或调高环境变量 ZHAGEN_MAX_XML_ELEMENTS",
-                    f"{name} in this .docx holds over {cap} XML elements and was refused for "
-                    "safety; if the document is genuine, save it again in Word and add that, "
-                    "or raise ZHAGEN_MAX_XML_ELEMENTS",
-                    file=label,
-                )
-    except etree.XMLSyntaxError as exc:
-        raise _corrupt(label, f"{name} 无法解析：{exc}", f"{name} cannot be parsed: {exc}") from exc
-    return events.root
 
 
 def _styles(zf: zipfile.ZipFile, label: str, limits: Limits) -> dict[str, str]:
     """Style id -> style name (``heading 1``, ``Title`` …); none when the part is missing."""
-    data = _member(zf, _STYLES, label, limits)
-    if not data:
-        return {}
     styles: dict[str, str] = {}
-    for style in _parse(data, _STYLES, label, limits).iter(_W + "style"):
-        name = style.find(_W + "name")
-        if name is not None:
-            styles[style.get(_W + "styleId", "")] = name.get(_W + "val", "")
+    for _event, style in _events(zf, _STYLES, label, limits, ("end",)):
+        if style.tag == _W + "style":
+            name = style.find(_W + "name")
+            if name is not None:
+                styles[style.get(_W + "styleId", "")] = name.get(_W + "val", "")
+            style.clear()
     return styles
 
 
 def _core_title(zf: zipfile.ZipFile, label: str, limits: Limits) -> str:
     """The title in the core properties; a damaged or missing part has none (it is optional)."""
     try:
-        data = _member(zf, _CORE, label, limits)
-        if not data:
-            return ""
-        node = _parse(data, _CORE, label, limits).find(_DC_TITLE)
+        for _event, node in _events(zf, _CORE, label, limits, ("end",)):
+            if node.tag == _DC_TITLE:
+                return node.text or ""
     except InputError:
-        return ""
-    return (node.text or "") if node is not None else ""
+        pass
+    return ""
 
 
-def _body(zf: zipfile.ZipFile, label: str, limits: Limits) -> Any:
-    data = _member(zf, _BODY, label, limits) or b""
-    root = _parse(data, _BODY, label, limits)
-    body = root.find(_W + "body") if root.tag == _W + "document" else None
-    if body is None:
+def _body_blocks(
+    zf: zipfile.ZipFile, label: str, limits: Limits, styles: dict[str, str]
+) -> list[tuple[str, str]]:
+    """(style, text) of every block of the body, each block's elements freed once read:
+    memory holds one top-level paragraph or table at a time, not the document's tree."""
+    blocks: list[tuple[str, str]] = []
+    depth, body = 0, False
+    root = None
+    for event, element in _events(zf, _BODY, label, limits, ("start", "end")):
+        if event == "start":
+            depth += 1
+            if depth == 1:
+                root = element.tag
+                if root != _W + "document":
+                    break
+            elif depth == 2 and element.tag == _W + "body":
+                body = True
+            continue
+        depth -= 1
+        if depth == 2 and body:  # a block-level child of w:body is complete
+            blocks.extend(_blocks_of(element, styles))
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]  # the blocks before it, already read and cleared
+    if not body:
         raise InputError(
-            f"这不是可读取的 Word 文档（{_BODY} 的根元素是 {root.tag} 而不是 w:document/w:body）；"
+            f"这不是可读取的 Word 文档（{_BODY} 的根元素是 {root} 而不是带 w:body 的 w:document）；"
             "请在 Word/WPS 中另存为 .docx（Word 文档）后导入",
-            f"this is not a readable Word document ({_BODY} has root {root.tag}, not "
+            f"this is not a readable Word document ({_BODY} has root {root}, not "
             "w:document with a w:body); save it as .docx (Word Document) in Word or WPS and "
             "add that",
             file=label,
         )
-    return body
+    return [(s, t.replace("\r\n", "\n").replace("\r", "\n")) for s, t in blocks]
 
 
 def _run_text(element: Any, parts: list[str], boxes: list[Any]) -> None:
@@ -274,17 +310,22 @@ def _own(tr: Any, tbl: Any) -> bool:
 def _blocks(container: Any, styles: dict[str, str]) -> Iterator[tuple[str, str]]:
     """(style name, text) for every paragraph or table row under a body-like element."""
     for child in container:
-        tag = child.tag
-        if tag == _W + "p":
-            yield from _paragraph(child, styles)
-        elif tag == _W + "tbl":
-            yield from _table(child, styles)
-        elif tag == _W + "sdt":
-            content = child.find(_W + "sdtContent")
-            if content is not None:
-                yield from _blocks(content, styles)
-        elif tag in _WRAPPERS:
-            yield from _blocks(child, styles)
+        yield from _blocks_of(child, styles)
+
+
+def _blocks_of(child: Any, styles: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """(style name, text) of one block-level element: a paragraph, table or wrapper."""
+    tag = child.tag
+    if tag == _W + "p":
+        yield from _paragraph(child, styles)
+    elif tag == _W + "tbl":
+        yield from _table(child, styles)
+    elif tag == _W + "sdt":
+        content = child.find(_W + "sdtContent")
+        if content is not None:
+            yield from _blocks(content, styles)
+    elif tag in _WRAPPERS:
+        yield from _blocks(child, styles)
 
 
 def _title(core: str, blocks: list[tuple[str, str]], text: str, label: str) -> str:
@@ -346,10 +387,9 @@ def read_docx(source: Source, *, name: str | None = None) -> Iterator[RawRecord]
         )
     limits = current()
     with _check_zip(data, label, limits) as zf:
-        body = _body(zf, label, limits)
         styles = _styles(zf, label, limits)
+        blocks = _body_blocks(zf, label, limits, styles)
         core = _core_title(zf, label, limits)
-    blocks = [(s, t.replace("\r\n", "\n").replace("\r", "\n")) for s, t in _blocks(body, styles)]
     text = "\n".join(t for _s, t in blocks if t.strip())
     if not text.strip():
         raise InputError(
