@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import zhagen
+from hostile_files import encryption_flag, simple_pdf
 from zhagen.errors import InputError
 from zhagen.formats._io import decode, detect_encoding
 from zhagen.ingest import add_paths
@@ -154,17 +155,6 @@ def _rezip(data: bytes, edit: dict[str, bytes | None], extra: list[tuple[str, by
     return out.getvalue()
 
 
-def _encryption_flag(data: bytes) -> bytes:
-    """Set bit 0 of the general-purpose flags in every local and central header."""
-    buf = bytearray(data)
-    for sig, off in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
-        at = buf.find(sig)
-        while at >= 0:
-            buf[at + off] |= 1
-            at = buf.find(sig, at + 4)
-    return bytes(buf)
-
-
 @pytest.mark.parametrize("kind", ["wrong-root", "duplicate", "encrypted", "no-body"])
 def test_damaged_docx(tmp_path: Path, kind: str) -> None:
     import warnings
@@ -180,7 +170,7 @@ def test_damaged_docx(tmp_path: Path, kind: str) -> None:
             warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
             data = _rezip(base, {}, [("word/document.xml", b"<x/>")])
     else:
-        data = _encryption_flag(base)
+        data = encryption_flag(base)
     path = tmp_path / f"{kind}.docx"
     path.write_bytes(data)
     report, _ = batch(tmp_path, path)
@@ -469,33 +459,9 @@ def test_full_disk_web_answers_507(tmp_path: Path) -> None:
 
 def bomb_pdf(path: Path, commands: int) -> Path:
     """Two pages: a compressed run of ``commands`` drawing commands, then a line of text."""
-    import zlib
-
-    bomb = zlib.compress(b"0 0 m 9 9 l S\n" * commands, 9)
+    bomb = b"0 0 m 9 9 l S\n" * commands
     text = b"BT /F1 24 Tf 72 700 Td (Second page text) Tj ET"
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(bomb), bomb),
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 6 0 R "
-        b"/Resources << /Font << /F1 7 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, obj)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objs) + 1,
-        xref,
-    )
-    path.write_bytes(bytes(out))
+    path.write_bytes(simple_pdf([bomb, text], compress=True))
     return path
 
 

@@ -18,6 +18,8 @@ import zipfile
 import zlib
 from collections.abc import Callable
 
+from hostile_files import encryption_flag
+
 Mutator = Callable[[random.Random, bytes], bytes]
 
 ZIP_SUFFIXES = {".docx", ".xlsx", ".qdpx"}
@@ -202,17 +204,6 @@ def _xml_edit(rng: random.Random, body: bytes) -> bytes:
     return b""  # empty part
 
 
-def _raw_flag(data: bytes) -> bytes:
-    """The encryption flag set on every local and central directory header."""
-    buf = bytearray(data)
-    for sig, off in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
-        at = buf.find(sig)
-        while at >= 0:
-            buf[at + off] |= 1
-            at = buf.find(sig, at + 4)
-    return bytes(buf)
-
-
 def _corrupt_deflate(rng: random.Random, data: bytes) -> bytes:
     """Bytes scrambled inside one member's compressed stream (the directory intact)."""
     buf = bytearray(data)
@@ -253,7 +244,7 @@ def zip_edit(rng: random.Random, data: bytes) -> bytes:
         info, body = members[_xml_member(rng, members)]
         return _write([*members, (info.filename, _xml_edit(rng, body))])
     if choice == 2:
-        return _raw_flag(data)
+        return encryption_flag(data)
     if choice == 3:
         return _corrupt_deflate(rng, data)
     if choice == 4:

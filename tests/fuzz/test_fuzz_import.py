@@ -32,9 +32,10 @@ import pytest
 from fuzz_mutators import mutate
 
 import zhagen
+from hostile_files import simple_pdf
 from zhagen.errors import ZhagenError
 
-MUTANTS = int(os.environ.get("ZHAGEN_FUZZ", "240"))
+MUTANTS = int(os.environ.get("ZHAGEN_FUZZ", "400"))
 SEED = int(os.environ.get("ZHAGEN_FUZZ_SEED", "10"))
 BATCH = 30  # mutants per project file
 RSS_CEILING = 700 * 2**20  # above the process's memory before the run
@@ -83,28 +84,7 @@ def _pdf(lines: list[str]) -> bytes:
             f"BT /F1 10 Tf 40 {760 - 14 * i} Td ({t}) Tj ET\n" for i, t in enumerate(safe)
         )
         pages.append(ops.encode("latin-1", "replace"))
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>",
-    ]
-    for i, ops in enumerate(pages):
-        ref = 4 + 2 * i
-        objs.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (ref, 3 + 2 * len(pages))
-        )
-        objs.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(ops), ops))
-    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (n, obj)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    return simple_pdf(pages)
 
 
 @pytest.fixture(scope="module")
