@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import re
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,31 +141,37 @@ class _Child:
             stderr=subprocess.DEVNULL,
             env=env,
         )
-        self._buf = b""
+        # a thread reads the child's lines: waiting on a queue with a time-out works on
+        # every platform (select() on a pipe does not on Windows)
+        self._lines: queue.Queue[bytes | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        with contextlib.suppress(OSError, ValueError):
+            for line in self.proc.stdout:
+                self._lines.put(line)
+        self._lines.put(None)  # the child ended
 
     def message(self, timeout: float) -> dict[str, Any] | None:
         """The next message; ``None`` when the process ended or ``timeout`` passed first."""
         import json
-        import select
 
-        assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
-        deadline = time.monotonic() + timeout
-        while b"\n" not in self._buf:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                return None
-            block = os.read(fd, 1 << 16)
-            if not block:
-                return None
-            self._buf += block
-        line, _, self._buf = self._buf.partition(b"\n")
+        try:
+            line = self._lines.get(timeout=max(timeout, 0.0))
+        except queue.Empty:
+            return None
+        if line is None or not line.endswith(b"\n"):  # ended, or died mid-line
+            self._lines.put(None)
+            return None
         return dict(json.loads(line))
 
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        self._reader.join()
         if self.proc.stdout is not None:
             self.proc.stdout.close()
 
@@ -179,7 +187,9 @@ def _extract(path: str, label: str, limits: Limits) -> tuple[str, list[str | Non
     while pages is None or first < min(pages, limits.pdf_pages):
         child = _Child(path, first, limits.pdf_pages, limits)
         try:
-            head = child.message(min(limits.pdf_page_seconds, deadline - time.monotonic()))
+            # starting Python and opening the file: at least a minute (a loaded machine)
+            opening = max(limits.pdf_page_seconds, 60.0)
+            head = child.message(min(opening, deadline - time.monotonic()))
             if head is None:
                 if pages is None:
                     raise _too_complex(label)
