@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import zlib
 
 
@@ -43,3 +44,29 @@ def encryption_flag(data: bytes) -> bytes:
             buf[at + off] |= 1
             at = buf.find(sig, at + 4)
     return bytes(buf)
+
+
+class PeakRSS:
+    """This process's peak resident memory while a block runs (sampled every 5 ms by a
+    thread: ``ru_maxrss`` cannot be reset, so it cannot tell one import's peak)."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.proc = psutil.Process()
+        self.peak = 0
+        self._stop = threading.Event()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.005):
+            self.peak = max(self.peak, self.proc.memory_info().rss)
+
+    def __enter__(self) -> PeakRSS:
+        self.start = self.peak = self.proc.memory_info().rss
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import zhagen
-from hostile_files import encryption_flag, simple_pdf
+from hostile_files import PeakRSS, encryption_flag, simple_pdf
 from zhagen.errors import InputError
 from zhagen.formats._io import decode, detect_encoding
 from zhagen.ingest import add_paths
@@ -307,7 +307,10 @@ def test_large_padded_export_stays_under_a_memory_ceiling(tmp_path: Path, corpor
         "with zhagen.Project.create(sys.argv[1]) as p:\n"
         "    f = p.add(sys.argv[2]).files[0]\n"
         "print(f.status, f.records, f.problems[-1].en)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        # VmHWM: this process's own peak (ru_maxrss would carry pytest's across exec)
+        "status = open('/proc/self/status').read() if sys.platform == 'linux' else ''\n"
+        "hwm = [int(x.split()[1]) for x in status.splitlines() if x.startswith('VmHWM')]\n"
+        "print(hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path / "p.zhagen"), str(path)],
@@ -468,20 +471,19 @@ def bomb_pdf(path: Path, commands: int) -> Path:
 def test_pdf_bomb_page_is_skipped_in_a_limited_child(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import resource
 
     path = bomb_pdf(tmp_path / "bomb.pdf", 1_500_000)
     assert path.stat().st_size < 100_000
     monkeypatch.setenv(ENV["pdf_memory"], str(200 * 2**20))
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    report, _ = batch(tmp_path, path)
+    with PeakRSS() as peak:
+        report, _ = batch(tmp_path, path)
     assert report.status == "ok" and report.records == 1
     codes = [p.code for p in report.problems]
     assert codes == ["pdf-too-complex"], report.problems
     assert "page 1 skipped: too complex" in report.problems[0].en
     assert "第 1 页已跳过" in report.problems[0].zh
-    # this process never parsed it: its peak did not grow by the page's ~400 MB
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024
+    # this process never parsed it: its memory did not grow by the page's ~400 MB
+    assert peak.peak - peak.start < 100 * 2**20
     with zhagen.open(str(tmp_path / "p.zhagen")) as p:
         texts = [p.text(int(i)) for i in p.documents()["id"]]
     assert any("Second page text" in t for t in texts)
@@ -504,15 +506,13 @@ def test_web_upload_of_a_pdf_bomb_is_parsed_outside_the_server(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("fastapi")
-    import resource
 
     from web_support import client, make_project, session
 
     project = make_project(tmp_path)
     monkeypatch.setenv(ENV["pdf_memory"], str(200 * 2**20))
     data = bomb_pdf(tmp_path / "bomb.pdf", 1_500_000).read_bytes()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    with client(project) as c:
+    with client(project) as c, PeakRSS() as peak:
         session(c)
         r = c.post(
             "/api/documents/upload",
@@ -520,7 +520,7 @@ def test_web_upload_of_a_pdf_bomb_is_parsed_outside_the_server(
         )
         assert r.status_code == 200, r.text
         assert "too complex" in r.text
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024
+    assert peak.peak - peak.start < 100 * 2**20  # the server never parsed it
 
 
 # --- the limits ------------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ import io
 import os
 import random
 import re
-import threading
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ import pytest
 from fuzz_mutators import mutate
 
 import zhagen
-from hostile_files import simple_pdf
+from hostile_files import PeakRSS, simple_pdf
 from zhagen.errors import ZhagenError
 
 MUTANTS = int(os.environ.get("ZHAGEN_FUZZ", "400"))
@@ -135,31 +134,6 @@ class Run:
     peak: int = 0
 
 
-class _Peak:
-    """The process's peak resident memory while a block runs (sampled every 5 ms)."""
-
-    def __init__(self) -> None:
-        import psutil
-
-        self.proc = psutil.Process()
-        self.peak = 0
-        self._stop = threading.Event()
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.005):
-            self.peak = max(self.peak, self.proc.memory_info().rss)
-
-    def __enter__(self) -> _Peak:
-        self.peak = self.proc.memory_info().rss
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 def _bilingual(zh: str, en: str) -> bool:
     return bool(_HAN.search(zh)) and bool(en.strip()) and en != zh
 
@@ -201,7 +175,7 @@ def _check_batch(folder: Path, first: int, count: int, seeds: list, run: Run) ->
         paths += [path, good]
     store = Store.create(folder / f"batch{first}.zhagen")
     try:
-        with _Peak() as peak:
+        with PeakRSS() as peak:
             try:
                 report = add_paths(store, paths)
             except Exception:  # noqa: BLE001 - the oracle: nothing may escape
@@ -235,7 +209,7 @@ def _check_qdpx(folder: Path, path: Path, meta: tuple[int, str, str], run: Run) 
     index, name, kind = meta
     where = f"mutant {index} ({kind} of {name}, ZHAGEN_FUZZ_SEED={SEED})"
     project = folder / f"qdpx{index}.zhagen"
-    with zhagen.Project.create(project) as p, _Peak() as peak:
+    with zhagen.Project.create(project) as p, PeakRSS() as peak:
         try:
             p.import_qdpx(path)
             run.outcomes["ok"] += 1
