@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from zhagen.errors import InputError
-from zhagen.formats import _io, read_records
+from zhagen.formats import read_records
 from zhagen.formats.documents import (
     guess_title,
     markdown_to_text,
@@ -413,7 +413,7 @@ def test_empty_file(tmp_path: Path, content: bytes, suffix: str) -> None:
 def test_file_over_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "big.txt"
     path.write_text("新质生产力。" * 1000, encoding="utf-8")
-    monkeypatch.setattr(_io, "MAX_DOCUMENT_BYTES", 4096)
+    monkeypatch.setenv("ZHAGEN_MAX_DOCUMENT_BYTES", "4096")
     with pytest.raises(InputError) as info:
         read_all(path)
     assert_clear(info.value, path)

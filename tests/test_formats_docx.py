@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from zhagen.errors import InputError
-from zhagen.formats import _io, read_records
-from zhagen.formats import docx as docx_reader
+from zhagen.formats import read_records
 from zhagen.formats.docx import read_docx
 
 
@@ -206,7 +205,7 @@ def test_zip_total_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     base = build_docx(tmp_path / "base.docx")
     noise = random.Random(1).randbytes(300_000)  # incompressible: ratio about 1
     path = _zip_with(tmp_path / "large.docx", {"word/media/noise.bin": noise}, base)
-    monkeypatch.setattr(docx_reader, "MAX_UNZIPPED_BYTES", 200_000)
+    monkeypatch.setenv("ZHAGEN_MAX_UNZIPPED_BYTES", "200000")
     errors = both_paths(path)
     assert "zip bomb" in errors[0].en and "limit" in errors[0].en
 
@@ -291,7 +290,7 @@ def test_empty_and_oversized_docx(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         list(read_docx(empty))
     assert "empty" in info.value.en
     big = build_docx(tmp_path / "big.docx")
-    monkeypatch.setattr(_io, "MAX_DOCUMENT_BYTES", 1000)
+    monkeypatch.setenv("ZHAGEN_MAX_DOCUMENT_BYTES", "1000")
     errors = both_paths(big)
     assert "too large" in errors[0].en
 

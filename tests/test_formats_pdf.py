@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from zhagen.errors import InputError
-from zhagen.formats import _io, read_records
+from zhagen.formats import read_records
 from zhagen.formats.pdf import PAGE_SEPARATOR, read_pdf
 
 PAGES = [
@@ -274,7 +274,7 @@ def test_empty_pdf(tmp_path: Path) -> None:
 def test_pdf_over_size_limit(
     tmp_path: Path, text_pdf: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_io, "MAX_DOCUMENT_BYTES", 1000)
+    monkeypatch.setenv("ZHAGEN_MAX_DOCUMENT_BYTES", "1000")
     errors = both_paths(text_pdf)
     assert "too large" in errors[0].en
 

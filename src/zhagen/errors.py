@@ -9,12 +9,21 @@ and says what to do. Programmer errors stay ``ValueError`` / ``TypeError``.
     ZhagenError
     ├── InputError        a file or record that cannot be read (names file, record, line)
     ├── ParameterError    a parameter out of range or of the wrong form
-    └── ProjectError      the project file is missing, not a zhagen project, or damaged
+    ├── ProjectError      the project file is missing, not a zhagen project, or damaged
+    └── DiskFullError     the disk filled up: free space and retry (nothing was lost)
 """
 
 from __future__ import annotations
 
-__all__ = ["ZhagenError", "InputError", "ParameterError", "ProjectError", "where"]
+__all__ = [
+    "ZhagenError",
+    "InputError",
+    "ParameterError",
+    "ProjectError",
+    "DiskFullError",
+    "disk_full",
+    "where",
+]
 
 
 def where(file: str | None = None, record: int | None = None, line: int | None = None) -> str:
@@ -89,6 +98,43 @@ class ParameterError(ZhagenError):
 
 class ProjectError(ZhagenError):
     """The project file is missing, not a zhagen project, or damaged."""
+
+
+class DiskFullError(ZhagenError):
+    """The disk (or the project's file system) is full; every write was rolled back."""
+
+    http_status = 507  # Insufficient Storage
+
+
+def disk_full(exc: BaseException) -> DiskFullError | None:
+    """The :class:`DiskFullError` for an exception raised because the disk is full, else ``None``.
+
+    SQLite reports ``SQLITE_FULL`` ("database or disk is full"); a file write, ``ENOSPC``
+    or ``EDQUOT``. The transaction that failed was rolled back: what was saved before is
+    intact, so the message says nothing was lost.
+
+    >>> import errno
+    >>> disk_full(OSError(errno.ENOSPC, "No space left on device")).en.split(":")[0]
+    'disk full'
+    >>> disk_full(ValueError("x")) is None
+    True
+    """
+    import errno
+    import sqlite3
+
+    full = False
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        full = code == sqlite3.SQLITE_FULL or "disk is full" in str(exc)
+    elif isinstance(exc, OSError):
+        full = exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+    if not full:
+        return None
+    return DiskFullError(
+        "磁盘已满：请释放磁盘空间后重试；已保存的内容没有丢失（未完成的这一步已撤销）",
+        "disk full: free space and retry; nothing was lost (the step that could not be "
+        "finished was undone)",
+    )
 
 
 def _rebuild(

@@ -86,9 +86,23 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     return out
 
 
-def _batches(it: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord]]:
-    while batch := list(islice(it, size)):
-        yield batch
+def _batches(it: Iterator[RawRecord], size: int, path: str) -> Iterator[list[RawRecord] | Problem]:
+    """Lists of ``size`` records; an error that stops the reader comes after the records
+    read before it (a file damaged half way keeps its first half), as the last item."""
+    while True:
+        batch: list[RawRecord] = []
+        error = None
+        try:
+            batch.extend(islice(it, size))  # keeps what it took when the reader raises
+        except ZhagenError as exc:
+            error = _problem_from(path, exc)
+        if batch:
+            yield batch
+        if error is not None:
+            yield error
+            return
+        if len(batch) < size:
+            return
 
 
 def _sha256(path: str) -> tuple[str, int]:
@@ -114,6 +128,8 @@ def _fail(
         file=path, zh=exc.zh, en=exc.en, severity="error", record=exc.record, line=exc.line
     )
     with store.transaction():
+        if sha is not None:
+            q.delete_unfinished_sources(store, sha, path)
         sid = q.insert_source(
             store,
             path=path,
@@ -302,6 +318,8 @@ def _work(item: tuple[Any, ...]) -> _Prepared:
         if item[0] == "records":
             _kind, records, image, spool = item
             return _prepare_unit(records, image, False, 0, spool)
+        if item[0] == "error":  # what stopped the reader, after the records before it
+            return _Prepared([], 0, None, [], 0, error=item[1])
         _kind, path, offset, length, fmt, image, last, spool = item
         try:
             chunk = _read_span(path, offset, length)
@@ -374,11 +392,32 @@ def _work_items(
     process more than it spends on anything but SQLite."""
     from zhagen.formats import chunk_spans, read_records
 
-    spans = chunk_spans(path, fmt) if size >= PARALLEL_MIN_BYTES else None
+    large = size >= PARALLEL_MIN_BYTES and not _padded(path)
+    spans = chunk_spans(path, fmt) if large else None
     if spans is None:
-        batches = _batches(iter(read_records(path, fmt, name=path)), BATCH)
-        return (("records", b, image, spool) for b in batches)
+        batches = _batches(iter(read_records(path, fmt, name=path)), BATCH, path)
+        return (
+            ("error", b) if isinstance(b, Problem) else ("records", b, image, spool)
+            for b in batches
+        )
     return (("span", path, o, n, fmt, image, o + n == size, spool) for o, n in spans)
+
+
+def _padded(path: str) -> bool:
+    """True when a file ends in zero padding (an interrupted copy or download): it is read
+    in one stream, which stops where the padding starts (see :func:`zhagen.formats._io.open_text`),
+    rather than cut into chunks, one of which would hold all the padding."""
+    from zhagen.limits import current
+
+    run = current().nul_run
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - run))
+            tail = fh.read(run)
+    except OSError:
+        return False
+    return len(tail) == run and not tail.strip(b"\x00")
 
 
 def _read_into(
@@ -564,10 +603,8 @@ class _Source:
                 sha, size = self.hash()
             except (OSError, InputError) as exc:
                 raise _HashFailed(exc) from exc
-            earlier = q.find_source(self.store, sha)
             with self.store.transaction():
-                if earlier is not None:
-                    q.delete_source_documents(self.store, earlier["id"])
+                q.delete_unfinished_sources(self.store, sha, self.path)
                 self._id = q.insert_source(
                     self.store,
                     path=self.path,

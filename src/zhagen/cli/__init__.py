@@ -1,17 +1,19 @@
 """The command line: ``zhagen COMMAND ...``. Thin: parse → Project → one call → print.
 
 Errors from the library (:class:`zhagen.ZhagenError`) are turned into one clean line on
-stderr by :func:`zhagen.cli.common.print_error`, in one place; exit codes: 0 ok, 1 nothing could be done, 2 bad usage.
+stderr by :func:`zhagen.cli.common.print_error`, in one place; exit codes: 0 ok, 1 nothing could
+be done, 2 bad usage, 3 disk full (free space and retry: nothing was lost).
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from zhagen.cli.common import print_error
-from zhagen.errors import ZhagenError
+from zhagen.errors import ZhagenError, disk_full
 
 __all__ = ["main", "build_parser"]
 
@@ -42,6 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except ZhagenError as exc:
         return print_error(exc)
+    except (sqlite3.Error, OSError) as exc:
+        full = disk_full(exc)
+        if full is None:
+            raise
+        return print_error(full)
     except KeyboardInterrupt:
         print("zhagen: 已中断 / interrupted", file=sys.stderr)
         return 130

@@ -21,9 +21,12 @@ def open_project(path: str) -> Project:
 
 
 def print_error(exc: ZhagenError) -> int:
-    """Print a library error as one line on stderr (both languages); return exit code 1."""
+    """Print a library error as one line on stderr (both languages); return the exit code:
+    3 for a full disk (free space and retry: nothing was lost), else 1."""
+    from zhagen.errors import DiskFullError
+
     print(f"zhagen: {exc.message}", file=sys.stderr)
-    return 1
+    return 3 if isinstance(exc, DiskFullError) else 1
 
 
 def done(zh: str, en: str) -> int:

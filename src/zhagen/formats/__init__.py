@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from zhagen.errors import InputError, ParameterError
-from zhagen.formats._io import Source, decode, read_head, source_name
+from zhagen.formats._io import Source, before_padding, decode, read_head, source_name
 from zhagen.formats.detect import FormatSpec, Head, choose
 from zhagen.records import RawRecord
 
@@ -174,8 +174,9 @@ def detect_format(source: Source, *, name: str | None = None) -> str:
             "this is an old binary Office file (.doc/.xls); save it as .docx or .xlsx and add that",
             file=label,
         )
-    text, _enc, bad = decode(head)
-    if _is_binary(head, text, bad):
+    sample = before_padding(head) or head  # zero padding: its reader says where it starts
+    text, _enc, bad = decode(sample)
+    if _is_binary(sample, text, bad):
         raise InputError(
             "这不是文本文件，也不是支持的格式（可能是二进制文件被改了扩展名）；"
             "请确认文件类型，另存为 txt、docx、pdf、html、jsonl、md 或知网/WoS/Scopus 导出格式后再导入",

@@ -11,11 +11,14 @@ import codecs
 import errno
 import io
 import os
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from zhagen.errors import InputError
+from zhagen.limits import Limits
+from zhagen.limits import current as current_limits
 
 __all__ = [
     "Source",
@@ -27,13 +30,17 @@ __all__ = [
     "open_text",
     "iter_lines",
     "ChunkSource",
+    "before_padding",
+    "damaged_at",
+    "zip_bomb",
     "MAX_DOCUMENT_BYTES",
 ]
 
 Source = str | os.PathLike[str] | BinaryIO
 
-#: Largest raw document (txt, docx, pdf, html, md) read whole into memory. Exports are streamed.
-MAX_DOCUMENT_BYTES = int(os.environ.get("ZHAGEN_MAX_DOCUMENT_BYTES", 256 * 1024 * 1024))
+#: Largest raw document (txt, docx, pdf, html, md) read whole into memory, as it was when
+#: this module was imported (``read_bytes`` asks :mod:`zhagen.limits` at each call).
+MAX_DOCUMENT_BYTES = current_limits().document_bytes
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -89,9 +96,7 @@ def _open_binary(source: Source, name: str) -> BinaryIO:
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         if path.is_dir():
-            raise InputError(
-                "这是一个文件夹，不是文件", "this is a folder, not a file", file=name
-            )
+            raise InputError("这是一个文件夹，不是文件", "this is a folder, not a file", file=name)
         try:
             return open(path, "rb")  # noqa: SIM115 - caller closes
         except OSError as exc:
@@ -117,7 +122,7 @@ def read_head(source: Source, n: int = 65536, *, name: str | None = None) -> byt
 def read_bytes(source: Source, *, name: str | None = None, limit: int | None = None) -> bytes:
     """Read a whole source, refusing more than ``limit`` bytes with a clear error."""
     label = source_name(source, name)
-    limit = MAX_DOCUMENT_BYTES if limit is None else limit
+    limit = current_limits().document_bytes if limit is None else limit
     if isinstance(source, str | os.PathLike):
         try:
             size = os.path.getsize(source)
@@ -145,6 +150,42 @@ def _too_large(name: str, size: int, limit: int) -> InputError:
         "split it, or raise ZHAGEN_MAX_DOCUMENT_BYTES",
         file=name,
     )
+
+
+#: Zip members smaller than this are not ratio-checked (small XML parts compress very well).
+_RATIO_FLOOR = 1024 * 1024
+_MAX_MEMBERS = 20000
+
+
+def zip_bomb(infos: list[zipfile.ZipInfo], limits: Limits) -> tuple[str, str] | None:
+    """Why an archive's directory looks like a zip bomb (Chinese, English), or ``None``.
+
+    Too many members, a declared total over ``unzipped_bytes``, or a member over 1 MB
+    that expands more than ``compression_ratio`` times. Readers still cap what they inflate:
+    the directory may lie.
+
+    >>> from zhagen.limits import Limits
+    >>> info = zipfile.ZipInfo("x.xml")
+    >>> info.file_size, info.compress_size = 50 * 2**20, 1000
+    >>> zip_bomb([info], Limits())[1]
+    'a compression ratio of 52429:1 in x.xml (limit 100:1)'
+    """
+    if len(infos) > _MAX_MEMBERS:
+        return f"有 {len(infos)} 个文件", f"{len(infos)} files"
+    total = sum(info.file_size for info in infos)
+    if total > limits.unzipped_bytes:
+        mb, lim = total / 2**20, limits.unzipped_bytes / 2**20
+        return f"共 {mb:.0f} MB（上限 {lim:.0f} MB）", f"{mb:.0f} MB (limit {lim:.0f} MB)"
+    cap = limits.compression_ratio
+    for info in infos:
+        if info.file_size > _RATIO_FLOOR:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > cap:
+                return (
+                    f"其中 {info.filename} 的压缩比为 {ratio:.0f}:1（上限 {cap}:1）",
+                    f"a compression ratio of {ratio:.0f}:1 in {info.filename} (limit {cap}:1)",
+                )
+    return None
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -267,34 +308,134 @@ def detect_encoding(data: bytes) -> str:
     return "gb18030"
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str, int]:
+def decode(data: bytes, encoding: str | None = None, *, final: bool = True) -> tuple[str, str, int]:
     """Decode bytes; return ``(text, encoding, number of undecodable bytes replaced)``.
 
     Line endings are left as they are (``\\r\\n`` and lone ``\\r`` are meaningful in CNKI
-    exports); a BOM is removed.
+    exports); a BOM is removed. ``final=False`` decodes the head of a longer file: a
+    multi-byte character cut by its end is left out rather than replaced (in every
+    encoding :func:`detect_encoding` reports).
+
+    >>> data = "\ufeff知网".encode("utf-8")
+    >>> decode(data[:7], final=False)
+    ('知', 'utf-8-sig', 0)
+    >>> decode(data[:7])[0]
+    '知\ufffd'
     """
     enc = encoding or detect_encoding(data)
-    text = data.decode(enc, errors="replace")
+    text = _decode(data, enc, final)
     bad = text.count("\ufffd")
     if bad and enc != "utf-8" and encoding is None and _valid_utf8(data):
-        text, enc, bad = data.decode("utf-8"), "utf-8", 0
+        text, enc = _decode(data, "utf-8", final), "utf-8"
+        bad = text.count("\ufffd")
     if text.startswith("\ufeff"):
         text = text[1:]
     return text, enc, bad
+
+
+def _decode(data: bytes, enc: str, final: bool) -> str:
+    # an incremental decoder keeps a character cut by the end of ``data`` back when not
+    # ``final`` (a head of 64 KB cuts one in most Chinese files): never an exception
+    return codecs.getincrementaldecoder(enc)(errors="replace").decode(data, final=final)
 
 
 def open_text(source: Source, *, name: str | None = None, encoding: str | None = None) -> TextIO:
     """Open a source as text for streaming, splitting lines on ``\\n`` only.
 
     A lone ``\\r`` stays inside its line (CNKI puts them inside fields); the caller strips
-    the trailing ``\\r`` of CRLF line ends.
+    the trailing ``\\r`` of CRLF line ends. A long run of NUL bytes (zero padding after an
+    interrupted copy, see :class:`zhagen.limits.Limits`) ends the text there, and closing
+    the file raises an :class:`InputError` naming the byte where it starts.
     """
     label = source_name(source, name)
     enc = encoding or detect_encoding(read_head(source, name=label))
     raw = _open_binary(source, label)
     if enc in {"utf-8", "utf-8-sig"}:
         enc = "utf-8-sig"
-    return io.TextIOWrapper(raw, encoding=enc, errors="replace", newline="\n")
+    guarded = io.BufferedReader(_NulGuard(raw, label, current_limits().nul_run), 1 << 20)
+    return io.TextIOWrapper(guarded, encoding=enc, errors="replace", newline="\n")
+
+
+def before_padding(data: bytes) -> bytes:
+    """``data`` up to a run of NUL padding (see :class:`zhagen.limits.Limits`), if any.
+
+    >>> before_padding(b"PT J" + bytes(5000) + b"ER")
+    b'PT J'
+    """
+    at = data.find(b"\x00" * current_limits().nul_run)
+    return data if at < 0 else data[:at]
+
+
+def damaged_at(label: str, offset: int) -> InputError:
+    """The error for text that ends in a long run of NUL bytes at byte ``offset``.
+
+    >>> damaged_at("a.txt", 120).en.split(";")[0]
+    'not text: file damaged at byte 120 (a long run of NUL bytes starts there)'
+    """
+    return InputError(
+        f"不是文本：文件在第 {offset} 字节处损坏（从这里起是一长串空字节 NUL，可能是复制或"
+        "下载中断）；此前的记录已导入，请重新导出或重新下载这个文件",
+        f"not text: file damaged at byte {offset} (a long run of NUL bytes starts there); "
+        "perhaps an interrupted copy or download; the records before it were imported; "
+        "export or download the file again",
+        file=label,
+    )
+
+
+class _NulGuard(io.RawIOBase):
+    """A binary file that ends, with :func:`damaged_at`, where a run of ``run`` NULs starts.
+
+    The text ends where the run starts: a reader reads every record before it (the last
+    one too, as at the end of a file) and the error is raised when the file is closed
+    (readers close it in a ``with`` block as they finish). Memory stays bounded: a 2 GB file of zero
+    padding is never read further than its first ``run`` NULs.
+    """
+
+    def __init__(self, raw: BinaryIO, label: str, run: int) -> None:
+        super().__init__()
+        self._raw, self._label = raw, label
+        self._probe = b"\x00" * run
+        self._tail = b""  # the last run - 1 bytes delivered (a run may straddle reads)
+        try:
+            self._pos = raw.tell()
+        except (OSError, ValueError, AttributeError):
+            self._pos = 0
+        self._damaged: int | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._damaged is not None:
+            return 0  # the end of the text: the error is raised when the file is closed
+        data = self._raw.read(len(buffer))
+        if not data:
+            return 0
+        keep = len(self._probe) - 1
+        at = (self._tail + data[:keep]).find(self._probe) if self._tail else -1
+        if at < 0:
+            at = data.find(self._probe)
+            at = at + len(self._tail) if at >= 0 else -1
+        if at >= 0:
+            self._damaged = self._pos - len(self._tail) + at
+            data = data[: max(0, at - len(self._tail))]
+            if not data:
+                return 0
+        n = len(data)
+        buffer[:n] = data
+        self._pos += n
+        self._tail = (self._tail + data[-keep:])[-keep:] if keep else b""
+        return n
+
+    def close(self) -> None:
+        damaged, self._damaged = self._damaged, None
+        try:
+            if not self.closed:
+                self._raw.close()
+        finally:
+            super().close()
+        if damaged is not None:
+            raise damaged_at(self._label, damaged)
 
 
 def iter_lines(source: Source, *, name: str | None = None) -> Iterator[tuple[int, str]]:

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING
 
 from zhagen.errors import InputError
 from zhagen.formats._io import Source, read_bytes
+from zhagen.limits import current as current_limits
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
 #: Largest ``.qde`` / ``.qdc`` / internal ``.txt`` read into memory.
-MAX_XML_BYTES = int(os.environ.get("ZHAGEN_MAX_XML_BYTES", 512 * 1024**2))
+MAX_XML_BYTES = current_limits().xml_bytes  # ZHAGEN_MAX_XML_BYTES
 #: Most members a .qdpx may have.
 MAX_MEMBERS = 100_000
 #: Largest uncompressed/compressed ratio of a member over :data:`_RATIO_FLOOR` bytes.

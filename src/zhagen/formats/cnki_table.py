@@ -21,13 +21,23 @@ import csv
 import datetime as dt
 import os
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from zhagen.errors import InputError
 from zhagen.formats._cnki import label_field, make_record, no_records
-from zhagen.formats._io import Source, decode, open_text, read_bytes, read_head, source_name
+from zhagen.formats._io import (
+    Source,
+    decode,
+    open_text,
+    read_bytes,
+    read_head,
+    source_name,
+    zip_bomb,
+)
 from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
+from zhagen.limits import current
 from zhagen.records import RawRecord
 
 __all__ = ["read_cnki_table"]
@@ -74,6 +84,8 @@ def read_cnki_table(source: Source, *, name: str | None = None) -> Iterator[RawR
         sheets = _xlsx_sheets(source, label)
         try:
             yield from _records(sheets, label)
+        except _XLSX_DAMAGE as exc:  # a part of the workbook is damaged where it is read
+            raise _damaged_xlsx(label, exc) from exc
         finally:
             sheets.close()  # closes the workbook (read-only mode keeps the file open)
     elif head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -84,7 +96,7 @@ def read_cnki_table(source: Source, *, name: str | None = None) -> Iterator[RawR
             "Excel or WPS, save it as .xlsx (or 'CSV UTF-8') and add that file",
             file=label,
         )
-    elif decode(head)[0].lstrip("\ufeff \t\r\n")[:1] == "<":
+    elif decode(head, final=False)[0].lstrip("\ufeff \t\r\n")[:1] == "<":
         yield from _records([_html_rows(source, label)], label)
     else:
         yield from _records([_csv_rows(source, label)], label)
@@ -158,15 +170,11 @@ def _xlsx_sheets(source: Source, label: str) -> Iterator[Iterator[Row]]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     target = os.fspath(source) if isinstance(source, str | os.PathLike) else source
+    _check_xlsx_zip(target, label)
     try:
         book = load_workbook(target, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise InputError(
-            f"无法作为 Excel 工作簿打开（{exc}）；文件可能已损坏，请重新导出或用 Excel 另存",
-            f"cannot open this as an Excel workbook ({exc}); the file may be damaged: "
-            "export it again or re-save it in Excel",
-            file=label,
-        ) from exc
+    except (InvalidFileException, KeyError, OSError, *_XLSX_DAMAGE) as exc:
+        raise _damaged_xlsx(label, exc) from exc
     try:
         sheets = list(book.worksheets)
         active = book.active
@@ -182,9 +190,55 @@ def _xlsx_sheets(source: Source, label: str) -> Iterator[Iterator[Row]]:
         book.close()
 
 
+# what a damaged workbook raises while it is read: a bad zip entry or deflate stream (CRC,
+# zlib), a part cut short, XML that does not parse, or a value openpyxl cannot convert
+_XLSX_DAMAGE: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ValueError,  # also lxml's XMLSyntaxError and the stdlib's ParseError's base
+    SyntaxError,  # xml.etree.ElementTree.ParseError
+    RuntimeError,  # an encrypted zip member
+    NotImplementedError,  # an unknown compression method
+)
+
+
+def _damaged_xlsx(label: str, exc: BaseException) -> InputError:
+    return InputError(
+        f"无法作为 Excel 工作簿读取（{exc}）；文件可能已损坏，请重新导出或用 Excel 另存",
+        f"cannot read this as an Excel workbook ({exc}); the file may be damaged: "
+        "export it again or re-save it in Excel",
+        file=label,
+    )
+
+
+def _check_xlsx_zip(target: Any, label: str) -> None:
+    """Refuse a workbook whose zip directory looks like a bomb, before openpyxl inflates it."""
+    try:
+        with zipfile.ZipFile(target) as zf:
+            bomb = zip_bomb(zf.infolist(), current())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+        raise _damaged_xlsx(label, exc) from exc
+    finally:
+        if not isinstance(target, str):
+            target.seek(0)
+    if bomb is not None:
+        raise InputError(
+            f"这个 Excel 工作簿解压后{bomb[0]}，可能是“压缩炸弹”，为安全起见拒绝读取；"
+            "如确为正常文件，请在 Excel 中另存为 CSV 后再导入",
+            f"this Excel workbook would expand to {bomb[1]} and may be a zip bomb; it was "
+            "refused for safety; if it is genuine, save it as CSV in Excel and add that",
+            file=label,
+        )
+
+
 def _csv_rows(source: Source, label: str) -> Iterator[Row]:
     """Rows of a CSV/TSV file, each with the line number it starts on."""
-    first = decode(read_head(source, 65536, name=label))[0].lstrip("\ufeff").split("\n", 1)[0]
+    first = (
+        decode(read_head(source, 65536, name=label), final=False)[0]
+        .lstrip("\ufeff")
+        .split("\n", 1)[0]
+    )
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     with open_text(source, name=label) as fh:
         reader = csv.reader(fh, delimiter=delimiter)

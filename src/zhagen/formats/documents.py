@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from zhagen.errors import InputError
-from zhagen.formats._io import Source, decode, iter_lines, read_bytes, source_name
+from zhagen.formats._io import Source, damaged_at, decode, iter_lines, read_bytes, source_name
 from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
+from zhagen.limits import current as current_limits
 from zhagen.records import Problem, RawRecord
 
 __all__ = [
@@ -97,6 +98,15 @@ def _binary_ratio(text: str) -> float:
 def _decode_document(source: Source, label: str, fmt: str) -> tuple[str, list[Problem]]:
     """Read, decode and newline-normalise a whole text document; refuse empty or binary."""
     data = read_bytes(source, name=label)
+    problems = []
+    # zero padding (an interrupted copy): the text ends where it starts, as for exports
+    damaged = data.find(b"\x00" * current_limits().nul_run)
+    if damaged >= 0:
+        data = data[:damaged]
+        error = damaged_at(label, damaged)
+        if not data.strip(b"\x00 \t\r\n"):
+            raise error
+        problems.append(Problem(file=label, zh=error.zh, en=error.en, code="damaged", record=1))
     if not data.strip():
         raise InputError(
             "文件为空，没有可导入的文字",
@@ -112,7 +122,6 @@ def _decode_document(source: Source, label: str, fmt: str) -> tuple[str, list[Pr
             "file was renamed); check the file type, or save it as UTF-8 text first",
             file=label,
         )
-    problems = []
     if bad:
         problems.append(
             Problem(
@@ -513,7 +522,50 @@ def _parse_line(line: str, label: str, lineno: int) -> RawRecord:
         return _bad_line(
             label, lineno, "不是 JSON 对象（应为 {...}）", "is not a JSON object (expected {...})"
         )
-    return _jsonl_record(obj, label, lineno)
+    # a \\uD800-\\uDFFF escape not in a valid pair gives a lone surrogate, which no UTF-8
+    # text (nor the store) can hold: only a line with such an escape can have one
+    lone = _SURROGATE_ESCAPE.search(line) is not None and _has_surrogate(obj)
+    if lone:
+        obj = _scrub(obj)
+    rec = _jsonl_record(obj, label, lineno)
+    if lone:
+        rec.problems.append(
+            Problem(
+                file=label,
+                zh=f"第 {lineno} 行含有不成对的 UTF-16 代理转义（如 \\udc00），已替换为 �",
+                en=f"line {lineno} holds an unpaired UTF-16 surrogate escape (such as "
+                "\\udc00); it was replaced by �",
+                code="lone-surrogate",
+                record=lineno,
+                line=lineno,
+            )
+        )
+    return rec
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
+
+def _scrub(value: Any) -> Any:
+    """``value`` with every lone surrogate replaced by U+FFFD (json.loads pairs valid ones)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    return value
 
 
 def read_jsonl(source: Source, *, name: str | None = None) -> Iterator[RawRecord]:

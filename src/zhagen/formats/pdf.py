@@ -17,7 +17,13 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import os
+import queue
 import re
+import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,9 +31,10 @@ from typing import Any
 from zhagen.errors import InputError
 from zhagen.formats._io import Source, read_bytes, source_name
 from zhagen.formats.detect import FormatSpec
+from zhagen.limits import Limits, current
 from zhagen.records import Problem, RawRecord
 
-__all__ = ["read_pdf", "PAGE_SEPARATOR"]
+__all__ = ["read_pdf", "PAGE_SEPARATOR", "meta_title", "page_text"]
 
 #: Joins the text of consecutive pages.
 PAGE_SEPARATOR = "\n\f\n"
@@ -84,7 +91,7 @@ def _open_error(label: str, exc: Exception, truncated: bool) -> InputError:
     )
 
 
-def _meta_title(doc: Any) -> str:
+def meta_title(doc: Any) -> str:
     """The document title from the PDF metadata, ignoring placeholders and file names."""
     import pypdfium2 as pdfium
 
@@ -97,42 +104,198 @@ def _meta_title(doc: Any) -> str:
     return "" if _JUNK_TITLES.match(title) else title
 
 
-def _page_texts(doc: Any, label: str) -> tuple[list[str], list[Problem]]:
-    """Text of every page (``\\n`` line ends) and a Problem for each page that failed."""
-    import pypdfium2 as pdfium
+def page_text(doc: Any, index: int) -> str:
+    """The text of one page of an open PDF, with ``\\n`` line ends (raises PdfiumError)."""
+    page = doc[index]
+    try:
+        textpage = page.get_textpage()
+        text = textpage.get_text_range()
+        textpage.close()
+    finally:
+        page.close()
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    # PDFium may end a page with a NUL (pypdfium2 issue #261): never part of the text
+    return text.replace("\x00", "")
 
-    texts: list[str] = []
-    problems: list[Problem] = []
-    for index in range(len(doc)):
+
+def _page_problem(label: str, page: int, zh: str, en: str, code: str) -> Problem:
+    return Problem(file=label, zh=f"第 {page} 页{zh}", en=f"page {page} {en}", code=code, record=1)
+
+
+class _Child:
+    """One run of :mod:`zhagen.formats._pdf_child` over pages ``first`` to ``last - 1``."""
+
+    def __init__(self, path: str, first: int, last: int, limits: Limits) -> None:
+        import subprocess
+        import sys
+
+        env = dict(os.environ)
+        # the folder holding the zhagen package (this file is zhagen/formats/pdf.py)
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        cmd = [sys.executable, "-m", "zhagen.formats._pdf_child", path, str(first), str(last)]
+        self.proc = subprocess.Popen(  # noqa: S603 - our own module, arguments we made
+            [*cmd, str(limits.pdf_memory)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        # a thread reads the child's lines: waiting on a queue with a time-out works on
+        # every platform (select() on a pipe does not on Windows)
+        self._lines: queue.Queue[bytes | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        with contextlib.suppress(OSError, ValueError):
+            for line in self.proc.stdout:
+                self._lines.put(line)
+        self._lines.put(None)  # the child ended
+
+    def message(self, timeout: float) -> dict[str, Any] | None:
+        """The next message; ``None`` when the process ended or ``timeout`` passed first."""
+        import json
+
         try:
-            page = doc[index]
-            try:
-                textpage = page.get_textpage()
-                text = textpage.get_text_range()
-                textpage.close()
-            finally:
-                page.close()
-        except pdfium.PdfiumError as exc:
-            texts.append("")
+            line = self._lines.get(timeout=max(timeout, 0.0))
+        except queue.Empty:
+            return None
+        if line is None or not line.endswith(b"\n"):  # ended, or died mid-line
+            self._lines.put(None)
+            return None
+        return dict(json.loads(line))
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self._reader.join()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+
+
+def _extract(path: str, label: str, limits: Limits) -> tuple[str, list[str | None], list[Problem]]:
+    """Title, text of every page read and problems, from child processes with limited
+    memory and time: a page that exhausts either is skipped and the next child goes on
+    after it. The importing process (and the web server) never parses the PDF itself."""
+    texts: list[str | None] = []  # None: not read (a Problem says why)
+    problems: list[Problem] = []
+    title, pages, first = "", None, 0
+    deadline = time.monotonic() + limits.pdf_seconds
+    while pages is None or first < min(pages, limits.pdf_pages):
+        child = _Child(path, first, limits.pdf_pages, limits)
+        try:
+            # starting Python and opening the file: at least a minute (a loaded machine)
+            opening = max(limits.pdf_page_seconds, 60.0)
+            head = child.message(min(opening, deadline - time.monotonic()))
+            if head is None:
+                if pages is None:
+                    raise _too_complex(label)
+                texts.append(None)
+                problems.append(_skipped(label, first + 1))
+                first += 1
+                continue
+            if "open_error" in head:
+                raise _open_error(label, _Code(head["open_error"]), _truncated_file(path))
+            pages, title = int(head["pages"]), title or str(head.get("title") or "")
+            while first < min(pages, limits.pdf_pages):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                msg = child.message(min(limits.pdf_page_seconds, left))
+                if msg is None:  # crashed (out of memory) or out of time on this page
+                    texts.append(None)
+                    problems.append(_skipped(label, first + 1))
+                    first += 1
+                    break
+                if "error" in msg:
+                    texts.append(None)
+                    problems.append(
+                        _page_problem(
+                            label,
+                            first + 1,
+                            f"无法读取（{msg['error']}），该页文字缺失",
+                            f"could not be read ({msg['error']}); its text is missing",
+                            "pdf-page",
+                        )
+                    )
+                else:
+                    texts.append(str(msg["text"]))
+                first += 1
+        finally:
+            child.stop()
+        if time.monotonic() >= deadline and pages is not None and first < pages:
             problems.append(
-                Problem(
-                    file=label,
-                    zh=f"第 {index + 1} 页无法读取（{exc}），该页文字缺失",
-                    en=f"page {index + 1} could not be read ({exc}); its text is missing",
-                    code="pdf-page",
-                    record=1,
+                _page_problem(
+                    label,
+                    first + 1,
+                    f"起的 {pages - first} 页未读取：整个 PDF 超过时间上限（{limits.pdf_seconds:.0f} 秒，"
+                    "环境变量 ZHAGEN_MAX_PDF_SECONDS）",
+                    f"and the {pages - first - 1} after it were not read: the PDF took longer "
+                    f"than its limit ({limits.pdf_seconds:.0f} s; ZHAGEN_MAX_PDF_SECONDS)",
+                    "pdf-time",
                 )
             )
-            continue
-        # PDFium may end a page with a NUL (pypdfium2 issue #261): never part of the text
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-        text = text.replace("\x00", "")
-        texts.append(text)
-    return texts, problems
+            break
+    if pages is not None and pages > limits.pdf_pages:
+        problems.append(
+            _page_problem(
+                label,
+                limits.pdf_pages + 1,
+                f"及之后的 {pages - limits.pdf_pages} 页未读取：超过页数上限 {limits.pdf_pages}"
+                "（环境变量 ZHAGEN_MAX_PDF_PAGES）；请拆分 PDF 后分别导入",
+                f"and later ({pages - limits.pdf_pages} pages) were not read: over the limit "
+                f"of {limits.pdf_pages} pages (ZHAGEN_MAX_PDF_PAGES); split the PDF and add "
+                "the parts",
+                "pdf-pages",
+            )
+        )
+    return title, texts, problems
 
 
-def _pages_without_text(texts: list[str], label: str) -> Problem:
-    pages = [str(i + 1) for i, t in enumerate(texts) if not t.strip()]
+class _Code(Exception):
+    def __init__(self, code: object) -> None:
+        super().__init__(str(code))
+        self.err_code = code
+
+
+def _skipped(label: str, page: int) -> Problem:
+    limits = current()
+    return _page_problem(
+        label,
+        page,
+        f"已跳过：过于复杂（超过 {limits.pdf_memory / 2**20:.0f} MB 内存或 "
+        f"{limits.pdf_page_seconds:.0f} 秒；环境变量 ZHAGEN_MAX_PDF_MEMORY / "
+        "ZHAGEN_MAX_PDF_PAGE_SECONDS），该页文字缺失",
+        f"skipped: too complex (over {limits.pdf_memory / 2**20:.0f} MB of memory or "
+        f"{limits.pdf_page_seconds:.0f} s; ZHAGEN_MAX_PDF_MEMORY / "
+        "ZHAGEN_MAX_PDF_PAGE_SECONDS); its text is missing",
+        "pdf-too-complex",
+    )
+
+
+def _too_complex(label: str) -> InputError:
+    return InputError(
+        "PDF 过于复杂，无法在内存和时间上限内打开（环境变量 ZHAGEN_MAX_PDF_MEMORY / "
+        "ZHAGEN_MAX_PDF_PAGE_SECONDS）；请用 PDF 阅读器另存或打印为新的 PDF 后再导入",
+        "the PDF is too complex to open within the memory and time limits "
+        "(ZHAGEN_MAX_PDF_MEMORY / ZHAGEN_MAX_PDF_PAGE_SECONDS); save or print it to a new "
+        "PDF in a PDF reader and add that",
+        file=label,
+    )
+
+
+def _truncated_file(path: str) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        fh.seek(max(0, fh.tell() - 64 * 1024))
+        return _truncated(fh.read())
+
+
+def _pages_without_text(texts: list[str | None], label: str) -> Problem:
+    pages = [str(i + 1) for i, t in enumerate(texts) if t is not None and not t.strip()]
     shown = ", ".join(pages[:20]) + (" …" if len(pages) > 20 else "")
     return Problem(
         file=label,
@@ -178,27 +341,46 @@ def read_pdf(source: Source, *, name: str | None = None) -> Iterator[RawRecord]:
     zhagen.errors.InputError: x.pdf: PDF 文件不完整...
     """
     label = source_name(source, name)
-    data = read_bytes(source, name=label)
-    if not data.strip():
-        raise InputError(
-            "文件为空，没有可导入的内容", "the file is empty; nothing to import", file=label
-        )
-    import pypdfium2 as pdfium
+    limits = current()
+    with _as_file(source, label, limits) as path:
+        with open(path, "rb") as fh:
+            if not fh.read(4096).strip():
+                raise InputError(
+                    "文件为空，没有可导入的内容",
+                    "the file is empty; nothing to import",
+                    file=label,
+                )
+        title, texts, problems = _extract(path, label, limits)
+        truncated = _truncated_file(path)
+    yield _pdf_record(label, truncated, title, texts, problems)
 
-    try:
-        doc = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise _open_error(label, exc, _truncated(data)) from None
-    try:
-        title = _meta_title(doc)
-        texts, problems = _page_texts(doc, label)
-    finally:
-        doc.close()
-    yield _pdf_record(label, data, title, texts, problems)
+
+@contextlib.contextmanager
+def _as_file(source: Source, label: str, limits: Limits) -> Iterator[str]:
+    """A path to the PDF for the child process: the file itself, or a private copy of a
+    stream (refused over ``document_bytes``, as any document read whole)."""
+    if isinstance(source, str | os.PathLike):
+        path = os.fspath(source)
+        try:
+            size = os.path.getsize(path)
+        except OSError:
+            read_bytes(source, name=label)  # raises the clear error for a missing file
+            raise
+        if size > limits.document_bytes:
+            read_bytes(source, name=label)  # raises "too large"
+        yield path
+        return
+    data = read_bytes(source, name=label)
+    with tempfile.TemporaryDirectory(prefix="zhagen-pdf-") as folder:
+        path = os.path.join(folder, "upload.pdf")
+        with open(path, "wb") as fh:
+            fh.write(data)
+        del data
+        yield path
 
 
 def _pdf_record(
-    label: str, data: bytes, title: str, texts: list[str], problems: list[Problem]
+    label: str, truncated: bool, title: str, texts: list[str | None], problems: list[Problem]
 ) -> RawRecord:
     if not texts:
         raise InputError(
@@ -206,9 +388,11 @@ def _pdf_record(
             "the PDF has no pages; check the file",
             file=label,
         )
-    if not any(t.strip() for t in texts):
-        if len(problems) == len(texts):
-            raise _open_error(label, RuntimeError("no page readable"), _truncated(data))
+    if all(t is None for t in texts):
+        if any(p.code == "pdf-too-complex" for p in problems):
+            raise _too_complex(label)
+        raise _open_error(label, RuntimeError("no page readable"), truncated)
+    if not any(t and t.strip() for t in texts):
         raise InputError(
             "PDF 没有文字层（可能是扫描件或图片），无法提取文字；请先做 OCR（文字识别，"
             "如 ocrmypdf 或 PDF 阅读器的“识别文本”功能）后再导入",
@@ -217,9 +401,9 @@ def _pdf_record(
             "result",
             file=label,
         )
-    if any(not t.strip() for t in texts):
+    if any(t is not None and not t.strip() for t in texts):
         problems.append(_pages_without_text(texts, label))
-    if _truncated(data):
+    if truncated:
         problems.append(
             Problem(
                 file=label,
@@ -236,7 +420,7 @@ def _pdf_record(
         format="pdf",
         type="document",
         title=title or Path(label).stem or label,
-        text=PAGE_SEPARATOR.join(texts),
+        text=PAGE_SEPARATOR.join(t or "" for t in texts),
         extra={"pages": str(len(texts))},
         problems=problems,
     )

@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from typing import IO, Literal
 
 from zhagen.formats._io import Source
+from zhagen.limits import current as current_limits
 
 __all__ = [
     "QdaUser",
@@ -81,7 +82,7 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 
 #: Largest total uncompressed size of a .qdpx archive (all members, as declared) that is
 #: opened. The standard caps one internal file at 2 GiB - 1.
-MAX_QDPX_BYTES = int(os.environ.get("ZHAGEN_MAX_QDPX_BYTES", 4 * 1024**3))
+MAX_QDPX_BYTES = current_limits().qdpx_bytes  # ZHAGEN_MAX_QDPX_BYTES
 
 #: Namespace of the UUID-5 GUIDs that :func:`make_guid` derives from zhagen ids.
 _ZHAGEN_GUID_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/zhagen/zhagen/refi-qda")

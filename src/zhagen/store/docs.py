@@ -117,6 +117,19 @@ def delete_source_documents(store: Store, source_id: int) -> None:
     store.conn.execute("DELETE FROM problems WHERE source_id = ?", (source_id,))
 
 
+def delete_unfinished_sources(store: Store, sha256: str, path: str) -> None:
+    """Remove every earlier import of this content that did not end ``ok`` (cut off or
+    partial; failed, when from the same path), with its documents and problems: a new
+    import replaces it."""
+    for (sid,) in store.conn.execute(
+        "SELECT id FROM sources WHERE sha256 = ? "
+        "AND (status = 'partial' OR (status = 'failed' AND path = ?))",
+        (sha256, path),
+    ).fetchall():
+        delete_source_documents(store, sid)
+        store.conn.execute("DELETE FROM sources WHERE id = ?", (sid,))
+
+
 def insert_documents(store: Store, rows: Iterable[Sequence[Any]]) -> list[int]:
     """Insert documents (tuples in :data:`DOC_COLUMNS` order); return their ids."""
     cur = store.conn.cursor()
@@ -477,11 +490,24 @@ def sentence_rows(store: Store, doc_id: int) -> list[sqlite3.Row]:
     )
 
 
+#: The problem reported for an import that never finished: its source is still ``partial``
+#: with no records counted (a finished partial import counts the records it kept).
+_CUT_OFF = (
+    "SELECT NULL AS id, path, NULL AS record, NULL AS line, 'error' AS severity, "
+    "'import-cut-off' AS code, "
+    "'导入在中途被中断（进程被终止或仍在运行），已导入的部分记录可能不完整；请重新导入这个文件' AS zh, "
+    "'the import was cut off (its process was killed, or is still running); what it "
+    "stored may be incomplete; add the file again' AS en, "
+    "added AS created FROM sources WHERE status = 'partial' AND n_records = 0"
+)
+
+
 def problem_rows(store: Store) -> list[sqlite3.Row]:
+    """Every import problem, then one for each import that was cut off."""
     return list(
         store.conn.execute(
-            "SELECT id, path, record, line, severity, code, zh, en, created FROM problems "
-            "ORDER BY id"
+            "SELECT * FROM (SELECT id, path, record, line, severity, code, zh, en, created "
+            f"FROM problems ORDER BY id) UNION ALL SELECT * FROM ({_CUT_OFF})"
         )
     )
 

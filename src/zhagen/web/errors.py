@@ -10,8 +10,9 @@ Every error the web workbench returns looks like::
 - :class:`zhagen.ZhagenError` from the library becomes 400 (``ParameterError``,
   ``InputError``) or 409 (``ProjectError``); an error may carry ``http_status`` to choose.
 - Request validation (FastAPI) becomes 422, Starlette's own HTTP errors (404 route, 405
-  method) keep their status, and anything unexpected becomes 500 with a generic message:
-  the traceback goes to the server log, never to the client.
+  method) keep their status, a full disk becomes 507 ("free space and retry; nothing was
+  lost"), and anything unexpected becomes 500 with a generic message: the traceback goes
+  to the server log, never to the client.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from zhagen.errors import InputError, ParameterError, ProjectError, ZhagenError
+from zhagen.errors import InputError, ParameterError, ProjectError, ZhagenError, disk_full
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
@@ -43,6 +44,7 @@ _STATUS_CODES = {
     500: "internal",
     501: "not_implemented",
     503: "busy",
+    507: "disk_full",
 }
 _HTTP_MESSAGES = {
     401: ("请先登录", "please log in first"),
@@ -136,6 +138,10 @@ def install_handlers(app: FastAPI) -> None:
         return _json(WebError(exc.status_code, code, zh, en))
 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        full = disk_full(exc)
+        if full is not None:  # 507: nothing was lost, the client may retry once space is freed
+            log.warning("disk full on %s %s: %s", request.method, request.url.path, exc)
+            return _json(WebError(507, "disk_full", full.zh, full.en))
         log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
         return _json(
             WebError(
