@@ -184,21 +184,19 @@ def too_large(limit: int) -> WebError:
 
 def import_report(report: ImportReport, names: dict[str, str]) -> dict[str, Any]:
     """An :class:`~zhagen.project.ImportReport` as JSON, files named as uploaded."""
+    from zhagen.errors import where
+
     files = []
     for f in report.files:
-        problems = [
-            {
-                "severity": pr.severity,
-                "code": pr.code,
-                "record": pr.record,
-                "line": pr.line,
-                "message_zh": pr.zh,
-                "message_en": pr.en,
-            }
-            for pr in f.problems
-        ]
+        name = names.get(f.path, Path(f.path).name)
+        problems = []
+        for pr in f.problems:  # located as the CLI does, the file named as uploaded
+            loc = where(name, pr.record, pr.line)
+            problems.append({"severity": pr.severity, "code": pr.code, "record": pr.record,
+                             "line": pr.line, "message_zh": f"{loc}: {pr.zh}",
+                             "message_en": f"{loc}: {pr.en}"})  # fmt: skip
         d = asdict(f)
-        d.update(name=names.get(f.path, Path(f.path).name), problems=problems)
+        d.update(name=name, problems=problems)
         d.pop("path", None)
         files.append(d)
     return {"records": report.records, "failed": len(report.failed), "files": files}
