@@ -139,6 +139,7 @@ class Worker:
             "read document codings": [],
         }
         self.errors: list[str] = []
+        self.acked: list[int] = []  # coding ids the server acknowledged (200 with their ids)
         self.cpu = 0.0  # CPU seconds this client spent sending and reading its requests
 
     def run(self) -> None:
@@ -180,12 +181,24 @@ class Worker:
             r = c.request(method, path, json=body)
             ok = r.status_code == 200
             detail = r.text[:200]
+            if ok and method == "POST":
+                self.acked.extend(int(i) for i in r.json().get("ids", []))
             self.phases[kind].append(parse_timing(r.headers.get("server-timing", "")))
         except Exception as exc:  # noqa: BLE001 - a failed request is counted, not fatal
             ok, detail = False, repr(exc)
         self.times[kind].append((time.perf_counter() - t0) * 1000)
         if not ok:
             self.errors.append(f"{method} {path}: {detail}")
+
+
+def lost_writes(path: Path, acked: list[int]) -> int:
+    """How many acknowledged coding ids the project file does not hold (read after the
+    server has stopped, through a new connection)."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        have = {r[0] for r in conn.execute("SELECT id FROM codings")}
+    return sum(1 for i in acked if i not in have)
 
 
 def parse_timing(value: str) -> dict[str, float]:
@@ -285,6 +298,10 @@ def run(clients: int, requests: int, seconds: float, workdir: Path) -> list[dict
         except subprocess.TimeoutExpired:
             proc.kill()
     errors = [e for w in workers for e in w.errors]
+    acked = [i for w in workers for i in w.acked]
+    lost = lost_writes(workdir / "bench_web.zhagen", acked)
+    print(f"lost writes: {lost} of {len(acked)} acknowledged codings are not in the project file "
+          "after the server stopped", file=sys.stderr)  # fmt: skip
     for e in errors[:5]:
         print("error:", e, file=sys.stderr)
     rows = []
