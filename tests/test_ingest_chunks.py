@@ -152,3 +152,26 @@ def test_chunked_import_report_is_the_files(corpora, tmp_path) -> None:
     assert fr.records == 344 and fr.format == "wos"
     assert fr.problems and all(pr.file == str(path) for pr in fr.problems)
     assert [pr.record for pr in fr.problems] == sorted(pr.record for pr in fr.problems)
+
+
+def test_long_padding_in_the_middle_is_not_read_whole(corpora, tmp_path) -> None:
+    """Padding longer than a chunk, followed by more records: the chunk holding it runs
+    over all of it (no record starts there), but its worker stops reading in the block
+    where the padding starts; the import equals a one-stream read."""
+    from zhagen.ingest.work import Chunk
+
+    data = (corpora / "cnki" / "refworks_2024_298.txt").read_bytes()
+    at = data.index(b"\nRT ", len(data) // 2) + 1
+    pad = 1 << 20
+    path = tmp_path / "padded.txt"
+    path.write_bytes(data[:at] + bytes(pad) + data[at:])
+    plan = _chunked(20_000)
+    spans = list(chunk_spans(path, "cnki-refworks", size=plan.chunk_bytes))
+    (offset, length) = next((o, n) for o, n in spans if o < at < o + n)
+    assert length > pad
+    read = Chunk(str(path), offset, length, "cnki-refworks", False, block=20_000)._read()
+    assert len(read) <= at - offset + 2 * 20_000  # not the megabyte of zeros
+    one = _import(tmp_path, "one", path, ONE_STREAM)
+    assert _import(tmp_path, "chunked", path, plan) == one
+    (error,) = [p for p in one["problems"] if p[5] == "error"]
+    assert f"damaged at byte {at} " in error[8]

@@ -203,7 +203,8 @@ def _work_items(
             ReaderStopped(b) if isinstance(b, Problem) else RecordBatch(b, image, folder)
             for b in batches
         )
-    return (Chunk(path, o, n, fmt, o + n == size, image, folder) for o, n in spans)
+    block = plan.chunk_bytes
+    return (Chunk(path, o, n, fmt, o + n == size, image, folder, block) for o, n in spans)
 
 
 def _padded(path: str) -> bool:

@@ -94,7 +94,8 @@ class Chunk:
     cache: it was just hashed) rather than sent through a pipe: sending a gigabyte through
     pipes cost the main process more than it spends on anything but SQLite.
 
-    ``last``: the span ends the file."""
+    ``last``: the span ends the file; ``block``: bytes read at a time (a chunk is usually
+    one block: see :meth:`_read`)."""
 
     path: str
     offset: int
@@ -103,6 +104,7 @@ class Chunk:
     last: bool
     image: bool = False
     spool: str | None = None
+    block: int = 8 << 20
 
     def run(self) -> Prepared:
         """Read and prepare the chunk. Its numbers start at 1 (see :func:`renumber`). The
@@ -136,9 +138,26 @@ class Chunk:
         return unit
 
     def _read(self) -> bytes:
+        """The chunk's bytes, read in blocks up to the end of the block where a long NUL run
+        starts, if any: a chunk holding zero padding (no record starts in it, so the chunk
+        runs over all of it) is never read whole, however long the padding."""
+        from zhagen.limits import current
+
+        run = b"\x00" * current().nul_run
+        blocks: list[bytes] = []
+        got = 0
         with open(self.path, "rb") as fh:
             fh.seek(self.offset)
-            data = fh.read(self.length)
+            while got < self.length:
+                block = fh.read(min(self.block, self.length - got))
+                if not block:
+                    break
+                seam = blocks[-1][-len(run) :] if blocks else b""
+                blocks.append(block)
+                got += len(block)
+                if run in seam + block:
+                    return b"".join(blocks)  # the padding starts here: the rest is not text
+        data = b"".join(blocks)
         if len(data) != self.length:
             raise InputError(
                 "文件在导入过程中被改动了，请等它保存完毕后重新导入",
