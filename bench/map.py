@@ -17,7 +17,9 @@ Run it with the project's Python (``/work/venv/bin/python bench/map.py``): it ca
     files (``KnowledgeMap.write``). Target: 1 000 000 records in < 30 s and < 4 GB.
 (2) The Web of Science file (344 records, plain text) replicated ``--peers-times`` times:
     the author-keyword (DE) co-occurrence network built by zhagen (its reader + its
-    co-occurrence step, ``bench/map_peers.py``) and by peers from PyPI, each in its own
+    co-occurrence step, ``bench/map_peers.py``; ``zhagen-2proc``: its import pipeline with
+    two worker processes on chunks of the file, into a temporary project, as ``zhagen add
+    --workers 2`` reads, cleans and stores) and by peers from PyPI, each in its own
     process, side by side with ratios; plus the full ``zhagen add`` + ``zhagen map`` CLI.
     The networks are checked against zhagen's on the original 344-record file.
 
@@ -486,7 +488,8 @@ def bench_wos(args: argparse.Namespace) -> None:
     print(
         "x_zhagen = tool wall time / zhagen wall time (> 1: zhagen faster); x_zhagen_cpu the "
         "same with CPU seconds of the process and its children (steadier when other jobs share "
-        "the machine; zhagen-2proc's CPU includes its workers'). records_read: "
+        "the machine; zhagen-2proc also cleans and stores the records, and its CPU includes its "
+        "workers'). records_read: "
         "after the tool's own duplicate merging; zhagen counts every record (as "
         "--keep-duplicates)."
     )

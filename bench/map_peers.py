@@ -38,25 +38,29 @@ def _pair_counts(keyword_lists: Iterable[list[str]]) -> Edges:
 
 
 def run_zhagen(path: str, clock: dict[str, float]) -> dict[str, Any]:
-    # zhagen's reader (one process, or with ``zhagen-2proc`` two processes on chunks of the
-    # file, as its import does), its keyword normalisation (keyword_terms, as `zhagen map` applies it)
-    # and its vectorised co-occurrence step (X^T X on a sparse document-term matrix).
+    # zhagen's reader (one process), or with ``zhagen-2proc`` its import pipeline (two
+    # worker processes reading chunks of the file, cleaning and storing the records in a
+    # temporary project, as ``zhagen add --workers 2`` does), its keyword normalisation
+    # (keyword_terms, as `zhagen map` applies it) and its vectorised co-occurrence step
+    # (X^T X on a sparse document-term matrix).
     # zhagen imports numpy/pandas/scipy lazily, inside the functions: count them here.
     import pandas  # noqa: F401
     import scipy.sparse  # noqa: F401
 
-    from zhagen.formats import read_records, read_records_parallel
+    from zhagen.formats import read_records
     from zhagen.map_input import keyword_terms
     from zhagen.mapping.cooccurrence import cooccurrence, doc_term_matrix
     from zhagen.mapping.links import upper_edges
 
     clock["import"] = time.perf_counter()
     # DE only: keywords["zh"]/["en"] hold the author keywords, ["plus"] Keywords Plus (ID).
+    keywords = (
+        _imported_keywords(path, WORKERS)
+        if WORKERS > 1
+        else (rec.keywords for rec in read_records(path))
+    )
     terms = [
-        keyword_terms({k: v for k, v in rec.keywords.items() if k != "plus"}, "all")
-        for rec in (
-            read_records_parallel(path, workers=WORKERS) if WORKERS > 1 else read_records(path)
-        )
+        keyword_terms({k: v for k, v in kws.items() if k != "plus"}, "all") for kws in keywords
     ]
     clock["read"] = time.perf_counter()
     dt = doc_term_matrix(terms)
@@ -141,6 +145,21 @@ def _from_graph(g: Any, read: int, counted: int, ver: str) -> dict[str, Any]:
         "edges": edges,
         "self_loops_dropped": loops,
     }
+
+
+def _imported_keywords(path: str, workers: int) -> list[dict[str, list[str]]]:
+    """Each record's keywords per language, as zhagen's import pipeline stores them (the file
+    cut into chunks read by ``workers`` processes), from a temporary project."""
+    import tempfile
+    from pathlib import Path
+
+    import zhagen
+    from zhagen.ingest import ImportPlan
+
+    plan = ImportPlan(workers=workers, parallel_min_bytes=0)
+    with tempfile.TemporaryDirectory() as tmp, zhagen.Project.create(Path(tmp) / "p") as p:
+        p.add(path, plan=plan)
+        return list(p.documents.frame()["keywords_by_lang"])
 
 
 def run_zhagen_2proc(path: str, clock: dict[str, float]) -> dict[str, Any]:

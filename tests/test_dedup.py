@@ -9,8 +9,7 @@ import sqlite3
 import pytest
 
 import zhagen
-import zhagen.formats as formats
-import zhagen.ingest as ingest
+from zhagen.ingest import ImportPlan
 
 
 def _refworks(records: list[dict[str, str]]) -> bytes:
@@ -50,16 +49,14 @@ def _rows(path, sql):
 
 
 @pytest.mark.parametrize("chunk", [None, 200])
-def test_duplicates_need_a_shared_venue_or_author(tmp_path, monkeypatch, chunk):
-    if chunk:  # a record or two per chunk: pairs across batches, read by workers
-        real = formats._chunks
-        monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 1)
-        monkeypatch.setattr(formats, "_chunks", lambda p, s, _size: real(p, s, chunk))
+def test_duplicates_need_a_shared_venue_or_author(tmp_path, chunk):
+    # a record or two per chunk: pairs across batches, read by workers
+    plan = ImportPlan(parallel_min_bytes=1, chunk_bytes=chunk) if chunk else None
     path = tmp_path / "CNKI.txt"
     path.write_bytes(_refworks(RECORDS))
     proj = tmp_path / "p.zhagen"
     with zhagen.Project.create(proj) as p:
-        report = p.add(path, workers=2 if chunk else 1)
+        report = p.add(path, workers=2 if chunk else 1, plan=plan)
         dups = p.duplicates()
         problems = p.problems()
     assert report.files[0].duplicates == 3

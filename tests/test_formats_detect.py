@@ -19,20 +19,20 @@ from zhagen.formats import (
     CHUNK_STARTS,
     FORMATS,
     SPECS,
+    chunk_spans,
     detect_format,
     read_records,
-    read_records_parallel,
     reader_for,
 )
 from zhagen.formats.detect import STRONG, Head
-from zhagen.ingest import ImportReport
+from zhagen.ingest import ImportPlan, ImportReport
 
 NS = "urn:QDA-XML:project:1.0"
 
 
-def _add(tmp_path: Path, *files: Path) -> ImportReport:
+def _add(tmp_path: Path, *files: Path, plan: ImportPlan | None = None) -> ImportReport:
     with zhagen.Project.create(tmp_path / "p.zhagen") as project:
-        return project.add([str(f) for f in files])
+        return project.add([str(f) for f in files], plan=plan)
 
 
 # ------------------------------------------------------------ the declarations
@@ -124,10 +124,12 @@ def test_wos_with_tabs_after_tags_is_read_as_wos_with_every_record(
         assert a.extra == b.extra
         assert [p.code for p in a.problems] == [p.code for p in b.problems]
     # cut into chunks at the TAB variant of the record start, in parallel
-    parallel = list(read_records_parallel(path, workers=2, chunk_size=64 << 10))
-    assert [r.title for r in parallel] == [r.title for r in want]
-    report = _add(tmp_path, path)
+    assert len(list(chunk_spans(path, "wos", size=64 << 10))) > 3
+    plan = ImportPlan(workers=2, parallel_min_bytes=1, chunk_bytes=64 << 10)
+    report = _add(tmp_path, path, plan=plan)
     assert report.files[0].format == "wos" and report.files[0].records == 344
+    with zhagen.open(tmp_path / "p.zhagen") as p:
+        assert list(p.documents()["record"]) == [r.record for r in want]
 
 
 def test_small_wos_with_tabs_written_here(tmp_path: Path) -> None:

@@ -479,20 +479,39 @@ def test_utf16_plain_text() -> None:
 
 
 @pytest.mark.parametrize("name", ["plaintext_10.txt", "plaintext_344_fullrecord.txt"])
-def test_parallel_reading_equals_serial(corpora, tmp_path, name) -> None:
-    """read_records_parallel, on the real exports cut into chunks of ~8 records: records
-    equal in every field (numbers, cited references, extra fields, problems) to one process's."""
-    from zhagen.formats import chunk_spans, read_records_parallel
+def test_chunked_import_equals_one_stream(corpora, tmp_path, name) -> None:
+    """The import, on the real exports cut into chunks of ~8 records read by two workers:
+    documents and problems equal in every column to one process reading the file whole."""
+    import sqlite3
+
+    import zhagen
+    from zhagen.formats import chunk_spans
+    from zhagen.ingest import ImportPlan
 
     path = _wos(corpora, name)
     size = 40_000 if "344" in name else 5_000
     assert len(list(chunk_spans(path, "wos", size=size))) >= 3
-    serial = list(read_records(path))
-    parallel = list(read_records_parallel(path, workers=2, chunk_size=size))
-    assert len(parallel) == len(serial) == (344 if "344" in name else 10)
-    assert [r.record for r in parallel] == list(range(1, len(serial) + 1))
-    assert parallel == serial
-    assert all(type(r) is RawRecord for r in parallel)
+    tables = []
+    for i, plan in enumerate(
+        [
+            ImportPlan(workers=1, parallel_min_bytes=1 << 62),
+            ImportPlan(workers=2, parallel_min_bytes=1, chunk_bytes=size),
+        ]
+    ):
+        proj = tmp_path / f"{i}.zhagen"
+        with zhagen.Project.create(proj) as p:
+            p.add(path, plan=plan)
+        with sqlite3.connect(proj) as conn:
+            tables.append(
+                (
+                    conn.execute("SELECT * FROM documents ORDER BY id").fetchall(),
+                    conn.execute("SELECT record, line, code, en FROM problems").fetchall(),
+                )
+            )
+        conn.close()
+    assert tables[1] == tables[0]
+    assert [d[2] for d in tables[0][0]] == [r.record for r in read_records(path)]
+    assert len(tables[0][0]) == (344 if "344" in name else 10)
 
 
 # --------------------------------------------------------------------------- the reader against

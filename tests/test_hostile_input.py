@@ -119,9 +119,15 @@ def test_jsonl_lone_surrogate(tmp_path: Path) -> None:
     )
     report, _ = batch(tmp_path, path)
     assert report.status == "ok" and report.records == 2
-    (problem,) = report.problems
+    # the reader's problem, then cleaning's: the U+FFFD that replaced it is garbled text
+    problem, garbled = report.problems
     assert problem.code == "lone-surrogate" and problem.line == 1 and problem.file == str(path)
     assert_bilingual(problem.zh, problem.en)
+    assert (
+        garbled.code == "mojibake"
+        and garbled.record == 1
+        and "character 2 of the body" in garbled.en
+    )
     with zhagen.open(str(tmp_path / "p.zhagen")) as p:
         texts = [p.text(int(i)) for i in p.documents()["id"]]
     assert "正文\ufffd结束。" in texts and "表情😀正常。" in texts

@@ -15,6 +15,8 @@ import zhagen
 import zhagen.formats as formats
 import zhagen.ingest as ingest
 import zhagen.prepare as prepare
+from zhagen.ingest import ImportPlan, pipeline
+from zhagen.ingest.work import RecordBatch, work
 from zhagen.store import docs as q
 from zhagen.store.db import Store
 
@@ -40,11 +42,9 @@ def _tables(path: Path) -> tuple[list[tuple], list[tuple]]:
     return docs, probs
 
 
-def _chunked(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
-    """Make every file large enough to be cut, into chunks of about ``size`` bytes."""
-    real = formats._chunks
-    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 1)
-    monkeypatch.setattr(formats, "_chunks", lambda p, s, _size: real(p, s, size))
+def _chunked(size: int) -> ImportPlan:
+    """A plan that cuts every file into chunks of about ``size`` bytes."""
+    return ImportPlan(parallel_min_bytes=1, chunk_bytes=size)
 
 
 def _refworks(records: list[tuple[str, str, str]]) -> bytes:
@@ -59,7 +59,7 @@ def _refworks(records: list[tuple[str, str, str]]) -> bytes:
 
 
 @pytest.mark.parametrize("name", ["refworks", "wos"])
-def test_parallel_import_equals_serial_in_every_column(corpora, tmp_path, monkeypatch, name):
+def test_parallel_import_equals_serial_in_every_column(corpora, tmp_path, name):
     """Chunks read by two workers and staged as SQLite images: the same rows, ids, problems."""
     if name == "refworks":
         data = (corpora / "cnki" / "refworks_2024_298.txt").read_bytes() * 2
@@ -73,10 +73,10 @@ def test_parallel_import_equals_serial_in_every_column(corpora, tmp_path, monkey
     serial = tmp_path / "serial.zhagen"
     with zhagen.Project.create(serial) as p:
         p.add(path, workers=1)
-    _chunked(monkeypatch, 150_000)
+    plan = _chunked(150_000)
     parallel = tmp_path / "parallel.zhagen"
     with zhagen.Project.create(parallel) as p:
-        report = p.add(path, workers=2)
+        report = p.add(path, workers=2, plan=plan)
     assert report.records > 400 and report.files[0].duplicates > 200
     assert _tables(parallel) == _tables(serial)
 
@@ -93,7 +93,7 @@ def _uneven_refworks() -> bytes:
 
 
 @pytest.mark.parametrize("size", [300, 700, 1500])
-def test_truncated_last_record_is_flagged_alike_in_chunks(tmp_path, monkeypatch, size):
+def test_truncated_last_record_is_flagged_alike_in_chunks(tmp_path, size):
     """The fields a cut last record misses are those every earlier record of the file had,
     however the file is cut into chunks; and no record but the last is flagged."""
     path = tmp_path / "cut.txt"
@@ -101,19 +101,17 @@ def test_truncated_last_record_is_flagged_alike_in_chunks(tmp_path, monkeypatch,
     serial = tmp_path / "serial.zhagen"
     with zhagen.Project.create(serial) as p:
         p.add(path, workers=1)
-    _chunked(monkeypatch, size)
+    plan = _chunked(size)
     for workers in (1, 2):  # chunks read here, or by worker processes
         parallel = tmp_path / f"parallel{workers}.zhagen"
         with zhagen.Project.create(parallel) as p:
-            p.add(path, workers=workers)
+            p.add(path, workers=workers, plan=plan)
         assert _tables(parallel) == _tables(serial)
     flagged = _rows(serial, "SELECT record, en FROM problems WHERE code = 'truncated'")
     assert [(r, "(missing JF, YR)" in en) for r, en in flagged] == [(41, True)]
-    records = list(formats.read_records_parallel(path, workers=2))
-    assert [r.problems for r in records] == [r.problems for r in formats.read_records(path)]
 
 
-def test_duplicates_are_marked_as_mark_duplicates_marks_them(tmp_path, monkeypatch):
+def test_duplicates_are_marked_as_mark_duplicates_marks_them(tmp_path):
     first = _refworks(
         [("数字经济研究", "2020", ""), ("平台治理", "2021", "10.1/A"), ("数字经济研究", "2020", "")]
     )
@@ -128,10 +126,10 @@ def test_duplicates_are_marked_as_mark_duplicates_marks_them(tmp_path, monkeypat
     paths = [tmp_path / "a.txt", tmp_path / "b.txt"]
     for path, data in zip(paths, (first, second), strict=True):
         path.write_bytes(data)
-    _chunked(monkeypatch, 200)  # a record or two per chunk
+    plan = _chunked(200)  # a record or two per chunk
     proj = tmp_path / "p.zhagen"
     with zhagen.Project.create(proj) as p:
-        reports = [p.add(path, workers=2).files[0] for path in paths]
+        reports = [p.add(path, workers=2, plan=plan).files[0] for path in paths]
     assert [r.duplicates for r in reports] == [1, 3]
     marked = _rows(proj, "SELECT id, dup_of FROM documents ORDER BY id")
     assert marked == [(1, None), (2, None), (3, 1), (4, 2), (5, 1), (6, 5), (7, None)]
@@ -148,16 +146,16 @@ def test_duplicates_are_marked_as_mark_duplicates_marks_them(tmp_path, monkeypat
     assert _rows(copy, "SELECT id, dup_of FROM documents ORDER BY id") == marked
 
 
-def test_citespace_records_keep_their_format_when_read_in_chunks(tmp_path, monkeypatch):
+def test_citespace_records_keep_their_format_when_read_in_chunks(tmp_path):
     records = [
         f"PT J\nAU 张三\nTI 题名{i}\nPY 2020\n{'UT CNKI:X' + str(i) if i % 2 else 'UT X'}\nER\n"
         for i in range(6)
     ]
     path = tmp_path / "download_1.txt"
     path.write_text("FN CNKI\nVR 1.0\n" + "\n".join(records) + "\nEF\n", encoding="utf-8")
-    _chunked(monkeypatch, 120)  # the first chunk holds the header and a record
+    plan = _chunked(120)  # the first chunk holds the header and a record
     with zhagen.Project.create(tmp_path / "p.zhagen") as p:
-        p.add(path, format="cnki-citespace", workers=2)
+        p.add(path, format="cnki-citespace", workers=2, plan=plan)
         assert set(p.documents()["format"]) == {"cnki-citespace"}
 
 
@@ -218,23 +216,22 @@ def test_keyword_cleaning_fast_paths_agree_with_cleaning_each_keyword():
 def test_work_restores_the_garbage_collector():
     records = list(formats.read_records(EXAMPLES / "cnki" / "sample_refworks.txt"))
     assert gc.isenabled()
-    unit = ingest._work(("records", records, True, None))
+    unit = work(RecordBatch(records, image=True))
     assert gc.isenabled() and unit.kept == len(records) and isinstance(unit.staged, bytes)
     gc.disable()
     try:
-        ingest._work(("records", records, False, None))
+        work(RecordBatch(records))
         assert not gc.isenabled()
     finally:
         gc.enable()
 
 
 WORKER = """
-import sys, zhagen, zhagen.formats as formats, zhagen.ingest as ingest
-real = formats._chunks
-ingest.PARALLEL_MIN_BYTES = ingest.BULK_MIN_BYTES = 1
-formats._chunks = lambda p, s, size: real(p, s, 200_000)
+import sys, zhagen
+from zhagen.ingest import ImportPlan
+plan = ImportPlan(workers=2, parallel_min_bytes=1, bulk_min_bytes=1, chunk_bytes=200_000)
 with zhagen.open(sys.argv[1]) as project:
-    project.add(sys.argv[2], workers=2)
+    project.add(sys.argv[2], plan=plan)
 """
 
 
@@ -365,16 +362,16 @@ def test_large_file_is_hashed_while_it_is_read(corpora, tmp_path, monkeypatch):
     serial = tmp_path / "serial.zhagen"
     with zhagen.Project.create(serial) as p:
         p.add(path, workers=1)
-    _chunked(monkeypatch, 150_000)
+    plan = _chunked(150_000)
     started = []
-    real_start = ingest._Source.start
+    real_start = pipeline._Source.start
     monkeypatch.setattr(
-        ingest._Source, "start", lambda *a: started.append(real_start(*a)) or started[-1]
+        pipeline._Source, "start", lambda *a: started.append(real_start(*a)) or started[-1]
     )
     proj = tmp_path / "p.zhagen"
     with zhagen.Project.create(proj) as p:
-        assert p.add(path, workers=2).files[0].status == "ok"
-        assert p.add(path, workers=2).files[0].status == "skipped"
+        assert p.add(path, workers=2, plan=plan).files[0].status == "ok"
+        assert p.add(path, workers=2, plan=plan).files[0].status == "skipped"
     assert started[0] is not None and started[1] is None  # hashed as it is read, then first
     assert _tables(proj) == _tables(serial)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -386,7 +383,7 @@ def test_large_file_is_hashed_while_it_is_read(corpora, tmp_path, monkeypatch):
     conn.commit()
     conn.close()
     with zhagen.open(proj) as p:
-        assert p.add(path, workers=2).files[0].status == "ok"
+        assert p.add(path, workers=2, plan=plan).files[0].status == "ok"
     assert started[2] is not None
     assert _rows(proj, "SELECT COUNT(*) FROM documents") == [(894,)]
     # the cut-off import's source is replaced, not left beside the finished one
@@ -397,15 +394,15 @@ def test_file_unreadable_while_hashed_late_fails_alone(corpora, tmp_path, monkey
     """An error hashing it as it is read is the file's failure (bilingual, no source left partial)."""
     path = tmp_path / "big.txt"
     path.write_bytes((corpora / "cnki" / "refworks_2024_298.txt").read_bytes())
-    _chunked(monkeypatch, 150_000)
+    plan = _chunked(150_000)
 
     def denied(_path: str) -> tuple[str, int]:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(ingest, "_sha256", denied)
+    monkeypatch.setattr(pipeline, "_sha256", denied)
     proj = tmp_path / "p.zhagen"
     with zhagen.Project.create(proj) as p:
-        report = p.add(path, workers=2)
+        report = p.add(path, workers=2, plan=plan)
     (fr,) = report.files
     assert fr.status == "failed" and fr.records == 0
     assert "无法读取文件" in fr.problems[0].zh and "cannot read the file" in fr.problems[0].en

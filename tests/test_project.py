@@ -157,10 +157,9 @@ def test_term_discovery_and_acceptance(project):
     )
 
 
-def test_parallel_chunked_import_equals_serial(tmp_path, monkeypatch):
+def test_parallel_chunked_import_equals_serial(tmp_path):
     """Large exports are cut into chunks read by worker processes: same records, same numbers."""
-    import zhagen.formats as formats
-    import zhagen.ingest as ingest
+    from zhagen.ingest import ImportPlan
 
     src = (EXAMPLES / "cnki" / "sample_refworks.txt").read_bytes()
     bad_tail = b"RT Journal Article\r\nA1 \xe6\x9f\x90\xe4\xba\xba\r\n"  # cut short: an error
@@ -169,11 +168,9 @@ def test_parallel_chunked_import_equals_serial(tmp_path, monkeypatch):
     path.write_bytes(data)
     serial = zhagen.Project.create(tmp_path / "serial.zhagen")
     serial.add(path, workers=1)
-    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 1)
-    real_chunks = formats._chunks
-    monkeypatch.setattr(formats, "_chunks", lambda p, s, size: real_chunks(p, s, 20_000))
+    plan = ImportPlan(workers=2, parallel_min_bytes=1, chunk_bytes=20_000)
     parallel = zhagen.Project.create(tmp_path / "parallel.zhagen")
-    report = parallel.add(path, workers=2)
+    report = parallel.add(path, plan=plan)
     assert report.records == 270
     a, b = serial.documents(), parallel.documents()
     cols = ["record", "title", "authors", "year", "keywords"]

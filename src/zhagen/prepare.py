@@ -18,7 +18,16 @@ from typing import Any
 
 from zhagen.records import Problem, RawRecord
 
-__all__ = ["Cleaner", "cleaner", "dup_key", "prepare_batch", "prepare_one", "to_json"]
+__all__ = [
+    "Cleaner",
+    "Sentences",
+    "cleaner",
+    "dup_key",
+    "mojibake_problems",
+    "prepare_batch",
+    "prepare_one",
+    "to_json",
+]
 
 _KEY_DROP = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -129,12 +138,25 @@ _KW_SEP = "\n"  # normalise keeps line breaks (but blank-line runs and those at 
 _NEWLINE_LIKE = re.compile("[\r\x0b\x0c\x85\u2028\u2029]")  # normalise makes these "\n"
 
 
+Sentences = tuple[list[tuple[int, int]], list[bool]]
+
+
 def prepare_one(
     rec: RawRecord, cl: Cleaner, null: Any = None
-) -> tuple[tuple[Any, ...], list[tuple[int, int]] | None]:
-    """One record → a row (:data:`~zhagen.store.docs.DOC_COLUMNS` without ``source_id``)
-    and, for raw documents, its sentence spans. ``null`` stands for a missing ``body`` or
-    ``original`` (see :data:`~zhagen.store.docs.STAGE_NULL`)."""
+) -> tuple[tuple[Any, ...], Sentences | None, list[Problem]]:
+    """One record → a row (:data:`~zhagen.store.docs.DOC_COLUMNS` without ``source_id``),
+    for raw documents its sentences (spans, and whether each is garbled: see
+    :func:`~zhagen.text.sentences.garbled_sentences`), and a warning for each run of
+    mojibake cleaning found (:func:`mojibake_problems`). ``null`` stands for a missing
+    ``body`` or ``original`` (see :data:`~zhagen.store.docs.STAGE_NULL`).
+
+    >>> rec = RawRecord("a.txt", 2, "txt", type="document", text="第一句。高??梢酝ㄟ^产教融合。")
+    >>> row, (spans, garbled), problems = prepare_one(rec, cleaner())
+    >>> spans, garbled
+    ([(0, 4), (4, 16)], [False, True])
+    >>> [(p.code, p.record, p.severity) for p in problems]
+    [('mojibake', 2, 'warning')]
+    """
     title, t_info = cl.field(rec.title)
     abstract, a_info = cl.field(rec.abstract)
     keywords = cl.keywords(rec.keywords)
@@ -151,7 +173,8 @@ def prepare_one(
     if keywords is not rec.keywords and keywords != rec.keywords:
         original["keywords"] = rec.keywords
     body = null
-    spans = None
+    spans: list[tuple[int, int]] | None = None
+    garbled: list[bool] = []
     key = dup_key(title, rec.year)
     if rec.type == "document" or rec.text:
         from zhagen.text.sentences import split_sentences
@@ -162,6 +185,7 @@ def prepare_one(
         if body != rec.text:
             original["body"] = rec.text
         spans = split_sentences(body)
+        garbled = _garbled(body, spans, b_info)
         key = "sha1:" + hashlib.sha1(body.encode("utf-8")).hexdigest() if body else key
     row = (
         rec.record,
@@ -188,7 +212,39 @@ def prepare_one(
         to_json(rec.extra),
         key,
     )
-    return row, spans
+    problems = mojibake_problems(rec, cleaning) if cleaning else []
+    return row, (None if spans is None else (spans, garbled)), problems
+
+
+def _garbled(body: str, spans: list[tuple[int, int]], info: dict[str, Any]) -> list[bool]:
+    """Which sentences hold mojibake: only looked for where cleaning flagged some."""
+    if not any(f["kind"] == "mojibake" for f in info.get("flags", ())):
+        return [False] * len(spans)
+    from zhagen.text.sentences import garbled_sentences
+
+    return garbled_sentences(body, spans)
+
+
+def mojibake_problems(rec: RawRecord, cleaning: dict[str, Any]) -> list[Problem]:
+    """A warning on ``rec`` for each mojibake run that cleaning flagged (``cleaning``: per
+    field, what :meth:`Cleaner.field` reported), with its offset in the cleaned field and
+    the run itself (see :func:`~zhagen.text.flags.mojibake_message`).
+
+    >>> rec = RawRecord("a.txt", 3, "txt")
+    >>> info = {"body": {"flags": [{"kind": "mojibake", "start": 5, "end": 8, "snippet": "?;诖"}]}}
+    >>> (p,) = mojibake_problems(rec, info)
+    >>> p.code, p.record, p.en.split(":")[0]
+    ('mojibake', 3, 'garbled text (mojibake) at character 5 of the body')
+    """
+    out: list[Problem] = []
+    for name in ("title", "abstract", "body"):
+        for flag in cleaning.get(name, {}).get("flags", ()):
+            if flag["kind"] == "mojibake":
+                from zhagen.text.flags import mojibake_message
+
+                zh, en = mojibake_message(name, flag["start"], flag["snippet"])
+                out.append(Problem(rec.source, zh, en, "warning", "mojibake", rec.record))
+    return out
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -219,7 +275,12 @@ def to_json(value: Any) -> str:
 
 def prepare_batch(
     records: list[RawRecord],
-) -> list[tuple[tuple[Any, ...], list[tuple[int, int]] | None, list[Problem]]]:
-    """Clean a batch of records (pure: plain data in, plain data out)."""
+) -> list[tuple[tuple[Any, ...], Sentences | None, list[Problem]]]:
+    """Clean a batch of records (pure: plain data in, plain data out): each record's row,
+    sentences and problems (its reader's, then what cleaning found)."""
     cl = cleaner()
-    return [(*prepare_one(r, cl), r.problems) for r in records]
+    out = []
+    for r in records:
+        row, sentences, found = prepare_one(r, cl)
+        out.append((row, sentences, r.problems + found))
+    return out

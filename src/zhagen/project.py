@@ -28,7 +28,7 @@ from zhagen.coding import history
 from zhagen.coding.api import Codes, Codings, Memos, Relations
 from zhagen.coding.changes import ChangeFeed, changes
 from zhagen.errors import ParameterError
-from zhagen.ingest import FileReport, ImportReport, add_paths
+from zhagen.ingest import FileReport, ImportPlan, ImportReport, add_paths
 from zhagen.mapping.model import MapParams
 from zhagen.params import make, takes
 from zhagen.reports import Reports, WrittenTables
@@ -297,20 +297,27 @@ class Documents:
         return f"{title}\n\n{abstract}" if abstract else title
 
     def sentences(self, doc_id: int) -> pd.DataFrame:
-        """原始语句 of a document: idx, start, end (code points), text."""
+        """原始语句 of a document: idx, start, end (code points), text, and ``garbled``
+        (the sentence holds mojibake: kept, but left out of coding tables)."""
         import pandas as pd
 
         text = self.text(doc_id)
-        spans = [(r["start"], r["end"]) for r in q.sentence_rows(self.store, int(doc_id))]
+        rows = q.sentence_rows(self.store, int(doc_id))
+        spans = [(r["start"], r["end"]) for r in rows]
+        garbled = [bool(r["garbled"]) for r in rows]
         if not spans:
-            from zhagen.text.sentences import split_sentences
+            from zhagen.text.sentences import garbled_sentences, split_sentences
 
             spans = split_sentences(text)
+            garbled = garbled_sentences(text, spans)
             with self.store.transaction():
-                q.insert_sentences(self.store, int(doc_id), spans)
+                q.insert_sentences(self.store, int(doc_id), spans, garbled)
         return pd.DataFrame(
-            [(i, s, e, text[s:e]) for i, (s, e) in enumerate(spans)],
-            columns=["idx", "start", "end", "text"],
+            [
+                (i, s, e, text[s:e], g)
+                for i, ((s, e), g) in enumerate(zip(spans, garbled, strict=True))
+            ],
+            columns=["idx", "start", "end", "text", "garbled"],
         )
 
     def texts(self, types: Iterable[str] | None = None) -> Iterator[tuple[int, str]]:
@@ -595,12 +602,15 @@ class Project:
         *,
         format: str | None = None,  # noqa: A002 - mirrors the CLI's --format
         workers: int | None = None,
+        plan: ImportPlan | None = None,
         progress: Callable[[FileReport], None] | None = None,
     ) -> ImportReport:
         """Import files and folders (any supported format; detected from content).
 
         One bad file never aborts the batch: its problems are in the report and in
         ``documents.problems()``. Re-adding a file already imported is a no-op (sha256).
+        ``plan``: the import's thresholds and worker processes
+        (:class:`~zhagen.ingest.ImportPlan`); ``workers``, if given, overrides its own.
         """
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
@@ -608,7 +618,7 @@ class Project:
             from zhagen.formats import reader_for
 
             reader_for(format)  # raises ParameterError for an unknown name
-        return add_paths(self.store, paths, format, workers=workers, progress=progress)
+        return add_paths(self.store, paths, format, workers=workers, plan=plan, progress=progress)
 
     # -- undo / redo, runs ---------------------------------------------------------------
     def undo(self, *, coder: str | None = None, actor: Actor | None = None) -> str | None:

@@ -6,10 +6,9 @@ Nothing here does I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from operator import attrgetter
+from dataclasses import dataclass, field
 
-__all__ = ["Problem", "RawRecord", "DOC_TYPES", "record_from_tuple", "record_to_tuple"]
+__all__ = ["Problem", "RawRecord", "DOC_TYPES"]
 
 #: Document types a record can have (CNKI/WoS types mapped onto these).
 DOC_TYPES = (
@@ -93,35 +92,3 @@ class RawRecord:
         for lang in sorted(self.keywords, key=lambda k: (k != "zh", k)):
             out.extend(self.keywords[lang])
         return out
-
-
-# --------------------------------------------------------------------------- compact form
-# A record as a flat tuple of plain values (str, int, None, lists and dicts of str), which
-# ``marshal`` can carry across a process boundary: for a WoS record (~40 cited references,
-# ~35 extra fields) that serialises about 2.5x and deserialises about 1.5x faster than
-# pickling the dataclasses. (Joining each list into one string with a separator was measured
-# too: converting and splitting back cost more than they saved.)
-
-_RECORD_FIELDS = tuple(f.name for f in fields(RawRecord))
-_PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
-# ``problems`` is last, so ``RawRecord(*t[:-1])`` takes every other field in order.
-assert _RECORD_FIELDS[-1] == "problems"
-_record_values = attrgetter(*_RECORD_FIELDS[:-1])
-_problem_values = attrgetter(*_PROBLEM_FIELDS)
-
-
-def record_to_tuple(rec: RawRecord) -> tuple:
-    """``rec`` as a flat tuple of plain values (its problems as tuples), in field order.
-
-    :func:`record_from_tuple` rebuilds an equal record. Lists and dicts are the record's own
-    (not copied): serialise the tuple before changing the record.
-    """
-    return (*_record_values(rec), tuple(map(_problem_values, rec.problems)))
-
-
-def record_from_tuple(values: tuple) -> RawRecord:
-    """The :class:`RawRecord` that :func:`record_to_tuple` made ``values`` from."""
-    rec = RawRecord(*values[:-1])
-    if values[-1]:
-        rec.problems = [Problem(*p) for p in values[-1]]
-    return rec

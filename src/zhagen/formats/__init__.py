@@ -32,11 +32,12 @@ __all__ = [
     "check_last_record",
     "chunk_spans",
     "detect_format",
+    "holds_record_start",
     "iter_chunks",
     "read_chunk",
     "read_records",
-    "read_records_parallel",
     "reader_for",
+    "split_padding",
 ]
 
 #: The reader modules, each declaring its formats in ``FORMAT_SPECS`` (see
@@ -329,6 +330,35 @@ def read_chunk(chunk: bytes, fmt: str, name: str) -> tuple[list[RawRecord], obje
     return records, source.tail
 
 
+def holds_record_start(chunk: bytes, fmt: str) -> bool:
+    """Whether a chunk holds the start of a record of ``fmt`` after its first byte (a file's
+    first chunk may hold only its header, such as WoS's ``FN``/``VR`` lines).
+
+    >>> holds_record_start(b"FN Clarivate\\nVR 1.0\\n", "wos")
+    False
+    >>> holds_record_start(b"FN Clarivate\\nVR 1.0\\nPT J\\n", "wos")
+    True
+    """
+    return any(s[1:] in chunk for s in _tables().record_starts.get(fmt, ()))
+
+
+def split_padding(chunk: bytes, name: str, *, offset: int = 0) -> tuple[bytes, InputError | None]:
+    """A chunk up to a long run of NUL bytes (a damaged file), and the error naming the byte
+    of the file where the run starts (``offset``: where the chunk starts in the file), or
+    the chunk whole and ``None``. A file read in one stream ends its text there too.
+
+    >>> data, error = split_padding(b"PT J\\nER\\n" + bytes(5000), "a.txt", offset=100)
+    >>> data, error.en.split(" (")[0]
+    (b'PT J\\nER\\n', 'not text: file damaged at byte 108')
+    """
+    from zhagen.formats._io import damaged_at
+
+    text = before_padding(chunk)
+    if len(text) == len(chunk):
+        return chunk, None
+    return text, damaged_at(name, offset + len(text))
+
+
 def check_last_record(rec: RawRecord, tail: object, earlier: Sequence[object]) -> None:
     """Check the last record of a file read in chunks as its reader checks it in one pass.
 
@@ -342,110 +372,3 @@ def check_last_record(rec: RawRecord, tail: object, earlier: Sequence[object]) -
 
     assert isinstance(tail, Tail)
     check_last(rec, tail, [t for t in earlier if isinstance(t, Tail)])
-
-
-def _read_chunk_job(
-    job: tuple[str, int, int, str, bool],
-) -> tuple[bytes, bool, object, int, bool]:
-    """Read one chunk in a worker; its records go back as one compact serialised blob.
-
-    Pickled as dataclasses, a WoS chunk's records cost the worker ~30 µs and the parent
-    ~32 µs each (plus the parent's garbage collector scanning them as they arrived), against
-    ~170 µs to read one: two processes used more CPU than the read saved. As flat tuples of
-    plain values (:func:`~zhagen.records.record_to_tuple`) serialised with ``marshal`` they
-    cost ~12 µs and ~22 µs, and the parent decodes them in its own thread with the collector
-    paused (:func:`_decode_chunk`). Values ``marshal`` cannot carry (never from zhagen's
-    readers) fall back to pickle: the flag says which.
-    """
-    import marshal
-
-    from zhagen.records import record_to_tuple
-
-    path, offset, length, fmt, last = job
-    with open(path, "rb") as fh:
-        fh.seek(offset)
-        chunk = fh.read(length)
-    if offset == 0 and not last and not any(s[1:] in chunk for s in _tables().record_starts[fmt]):
-        # A file header alone (WoS ``FN``/``VR``): chunks smaller than the first record
-        # are cut just before it. Later chunks hold records, so its reader's "no record"
-        # error would be wrong.
-        records, tail = [], None
-    else:
-        records, tail = read_chunk(chunk, fmt, path)
-    rows = [record_to_tuple(rec) for rec in records]
-    try:
-        return marshal.dumps(rows), True, tail, chunk.count(b"\n"), last
-    except ValueError:  # an object marshal does not know
-        import pickle
-
-        return pickle.dumps(rows, pickle.HIGHEST_PROTOCOL), False, tail, chunk.count(b"\n"), last
-
-
-def _decode_chunk(blob: bytes, marshalled: bool) -> list[RawRecord]:
-    """The records of a blob made by :func:`_read_chunk_job` (numbered within their chunk).
-
-    The garbage collector is paused meanwhile: the records' lists and dicts are all new and
-    all kept, so the collections their creation would trigger (each scanning every record
-    read so far) would find nothing to free.
-    """
-    import gc
-
-    from zhagen.records import record_from_tuple
-
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        if marshalled:
-            import marshal
-
-            rows = marshal.loads(blob)
-        else:
-            import pickle
-
-            rows = pickle.loads(blob)
-        return [record_from_tuple(row) for row in rows]
-    finally:
-        if paused:
-            gc.enable()
-
-
-def read_records_parallel(
-    path: str | os.PathLike[str],
-    fmt: str | None = None,
-    *,
-    workers: int = 2,
-    chunk_size: int = CHUNK_BYTES,
-) -> Iterator[RawRecord]:
-    """Like :func:`read_records`, with ``workers`` processes reading chunks of a large export.
-
-    Records come in file order, numbered from 1, with line numbers of the whole file; formats
-    that cannot be cut into chunks are read by :func:`read_records`. ``chunk_size``: bytes
-    per chunk (see :func:`chunk_spans`).
-    """
-    from zhagen.run import map_partitions
-
-    name = os.fspath(path)
-    fmt = fmt or detect_format(path)
-    spans = chunk_spans(path, fmt, size=chunk_size)
-    if spans is None or workers <= 1:
-        yield from read_records(path, fmt, name=name)
-        return
-    size = os.path.getsize(path)
-    records = lines = 0
-    tails: list[object] = []
-    jobs = ((name, o, n, fmt, o + n == size) for o, n in spans)
-    for blob, marshalled, tail, n_lines, last in map_partitions(
-        _read_chunk_job, jobs, workers=workers
-    ):
-        batch = _decode_chunk(blob, marshalled)
-        if last and batch:
-            check_last_record(batch[-1], tail, tails)
-        for rec in batch:
-            rec.record += records
-            for p in rec.problems:
-                p.record = None if p.record is None else p.record + records
-                p.line = None if p.line is None else p.line + lines
-            yield rec
-        tails.append(tail)
-        records += len(batch)
-        lines += n_lines

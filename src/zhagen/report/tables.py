@@ -16,6 +16,12 @@ code points, ``end`` exclusive. The XLSX keeps every column, so every row leads 
 document and offsets; the DOCX (三线表, see :mod:`zhagen.report.docx_tables`) shows the
 paper columns and says where the trace is.
 
+Garbled sentences (``garbled`` in ``Project.sentences(doc)``: mojibake that cannot be
+restored, reported at import) are never printed as a statement: codings that overlap one
+are left out of 表1 and such sentences are not 代表性语句 in 表3. The codings stay in the
+project and in the counts (表2 参考点, 表4): the researcher coded them; only the garbled
+text is kept out of the paper (the import's problem report says where to repair it).
+
 >>> import pandas as pd
 >>> codes = pd.DataFrame({"id": [1, 2], "name": ["政策环境", "财政补贴"], "parent": [None, 1],
 ...                       "level": [2, 1], "description": ["", ""]})
@@ -53,6 +59,7 @@ __all__ = [
     "level_counts",
     "counts_chain",
     "coding_tables",
+    "garbled_codings",
     "write_tables",
     "write_tables_xlsx",
 ]
@@ -351,14 +358,42 @@ def _co_coded(
             both = _covered(spans, da["start"].to_numpy(np.int64), da["end"].to_numpy(np.int64))
             both &= _covered(spans, db["start"].to_numpy(np.int64), db["end"].to_numpy(np.int64))
             texts = sent["text"].tolist() if "text" in sent.columns else [""] * len(sent)
+            garbled = sent["garbled"].tolist() if "garbled" in sent.columns else [False] * len(sent)
             hits += [
-                (_clean(texts[i]), doc, int(spans[i, 0]), int(spans[i, 1])) for i in sorted(both)
+                (_clean(texts[i]), doc, int(spans[i, 0]), int(spans[i, 1]))
+                for i in sorted(both)
+                if not garbled[i]  # never a garbled sentence as the example
             ]
         else:
             for x in da.sort_values("start").to_dict("records"):
                 if ((db["start"] < x["end"]) & (db["end"] > x["start"])).any():
                     hits.append((_clean(x.get("text")), doc, int(x["start"]), int(x["end"])))
     return hits
+
+
+def garbled_codings(
+    codings: pd.DataFrame, sentences: Mapping[Any, pd.DataFrame] | None
+) -> pd.Series:
+    """For each coding, whether its span overlaps a garbled sentence of its document
+    (``garbled`` in ``sentences[doc]``, see :meth:`zhagen.project.Documents.sentences`).
+
+    >>> import pandas as pd
+    >>> codings = pd.DataFrame({"document": [1, 1, 2], "start": [0, 5, 0], "end": [3, 9, 2]})
+    >>> sent = pd.DataFrame({"start": [0, 4], "end": [4, 10], "garbled": [False, True]})
+    >>> garbled_codings(codings, {1: sent}).tolist()
+    [False, True, False]
+    """
+    import pandas as pd
+
+    mask = pd.Series(False, index=codings.index)
+    for doc, sent in (sentences or {}).items():
+        if sent is None or "garbled" not in sent.columns or not sent["garbled"].any():
+            continue
+        bad = sent[sent["garbled"].astype(bool)]
+        mine = codings["document"] == doc
+        for s, e in zip(bad["start"].tolist(), bad["end"].tolist(), strict=True):
+            mask |= mine & (codings["start"] < e) & (codings["end"] > s)
+    return mask
 
 
 def _ordered(values: Any) -> list[Any]:
@@ -441,8 +476,9 @@ def coding_tables(
     """
     if coder is not None:
         codings = codings[codings["coder"] == coder]
+    readable = codings[~garbled_codings(codings, sentences)] if sentences else codings
     tables = {
-        "开放式编码": open_coding_table(codes, codings, per_concept=per_concept),
+        "开放式编码": open_coding_table(codes, readable, per_concept=per_concept),
         "主轴编码": axial_table(codes, codings),
     }
     if relations is not None:

@@ -300,10 +300,21 @@ def same_title_kept(
     return [(str(a), int(b), str(c), int(d), int(e)) for a, b, c, d, e in rows]
 
 
-def insert_sentences(store: Store, document_id: int, spans: Sequence[tuple[int, int]]) -> None:
+def insert_sentences(
+    store: Store,
+    document_id: int,
+    spans: Sequence[tuple[int, int]],
+    garbled: Sequence[bool] | None = None,
+) -> None:
+    """A document's sentence spans, and whether each holds mojibake (none, if not given)."""
+    flags = garbled if garbled is not None else [False] * len(spans)
     store.conn.executemany(
-        'INSERT OR REPLACE INTO sentences(document_id, idx, start, "end") VALUES (?, ?, ?, ?)',
-        ((document_id, i, s, e) for i, (s, e) in enumerate(spans)),
+        'INSERT OR REPLACE INTO sentences(document_id, idx, start, "end", garbled) '
+        "VALUES (?, ?, ?, ?, ?)",
+        (
+            (document_id, i, s, e, int(g))
+            for i, ((s, e), g) in enumerate(zip(spans, flags, strict=True))
+        ),
     )
 
 
@@ -485,7 +496,8 @@ def count_documents(store: Store) -> int:
 def sentence_rows(store: Store, doc_id: int) -> list[sqlite3.Row]:
     return list(
         store.conn.execute(
-            'SELECT idx, start, "end" FROM sentences WHERE document_id = ? ORDER BY idx', (doc_id,)
+            'SELECT idx, start, "end", garbled FROM sentences WHERE document_id = ? ORDER BY idx',
+            (doc_id,),
         )
     )
 

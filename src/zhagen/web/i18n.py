@@ -120,6 +120,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.recent": ("最近使用（按 1–9）", "Recent (keys 1–9)"),
     "doc.no_codings": ("本文档还没有编码", "No codings in this document yet"),
     "doc.sentence": ("第 {n} 句", "Sentence {n}"),
+    "doc.garbled": (
+        "乱码：此句含无法还原的字符（导入时已报告），不进入编码表；请用正确编码重新导出原文件",
+        "Garbled text: this sentence holds characters that cannot be restored (reported at "
+        "import) and is left out of the coding tables; export the file again with the right "
+        "encoding",
+    ),
     "doc.selection": ("已选 {n} 字", "{n} characters selected"),
     "doc.coded_as": ("已编码为「{x}」", "Coded as “{x}”"),
     "doc.memo_new": ("写一条备忘录…", "Write a memo…"),

@@ -95,11 +95,12 @@ def document_text(p: Project, doc_id: int, *, original: bool = False) -> dict[st
 
 
 def document_sentences(p: Project, doc_id: int) -> dict[str, Any]:
-    """Sentence spans as ``[[start, end], ...]`` (code points, end exclusive)."""
+    """Sentence spans as ``[[start, end], ...]`` (code points, end exclusive) and, per
+    sentence, whether it is garbled (holds mojibake: the coding view marks it)."""
     document_or_404(p, doc_id)
     df = p.documents.sentences(doc_id)
     spans = [[int(s), int(e)] for s, e in zip(df["start"], df["end"], strict=True)]
-    return {"id": doc_id, "spans": spans}
+    return {"id": doc_id, "spans": spans, "garbled": [bool(g) for g in df["garbled"]]}
 
 
 #: What the document view needs of each coding (its text it already has).

@@ -21,7 +21,7 @@
   const $ = (id) => document.getElementById(id);
   const reader = $("reader");
   const S = {
-    info: null, cps: [], sents: [], codings: [], codes: [], byId: new Map(),
+    info: null, cps: [], sents: [], garbled: [], codings: [], codes: [], byId: new Map(),
     chunks: [], cur: null, recent: [], suggestions: [], pick: 0, recodeId: null,
   };
   const recentKey = "zhagen.recent." + location.host;
@@ -36,6 +36,7 @@
     S.info = info;
     S.cps = Array.from(text.text);
     S.sents = sents.spans;
+    S.garbled = sents.garbled || [];  // per sentence: holds mojibake (marked, not in tables)
     showInfo(info);
     await Promise.all([loadCodes(), loadCodings(false)]);
     buildChunks();
@@ -171,6 +172,10 @@
     span.textContent = S.cps.slice(a, b).join("");
     const here = covering.filter((k) => k.start <= a && k.end >= b);
     if (here.length) stripes(span, here);
+    if (si >= 0 && S.garbled[si]) {
+      span.classList.add("garbled");
+      span.title = span.title ? t("doc.garbled") + "\n" + span.title : t("doc.garbled");
+    }
     return span;
   }
 

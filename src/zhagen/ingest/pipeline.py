@@ -1,0 +1,460 @@
+"""The import pipeline: files → work items → worker processes → the store.
+
+One path for every file: a large export whose format allows it is cut into chunks
+(:class:`~zhagen.ingest.work.Chunk`), any other file is read here in batches of records
+(:class:`~zhagen.ingest.work.RecordBatch`); either way the units come back in file order and
+this process alone writes them, shifting a chunk's numbers into the file's
+(:func:`~zhagen.ingest.work.renumber`). Thresholds come from an
+:class:`~zhagen.ingest.plan.ImportPlan`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from zhagen.errors import InputError, ZhagenError
+from zhagen.ingest.plan import ImportPlan
+from zhagen.ingest.work import (
+    Chunk,
+    Prepared,
+    ReaderStopped,
+    RecordBatch,
+    WorkItem,
+    finish_last,
+    problem_from,
+    renumber,
+    spool,
+    take,
+    unreadable,
+    work,
+)
+from zhagen.records import Problem, RawRecord
+from zhagen.store import docs as q
+from zhagen.store.db import Store
+
+__all__ = [
+    "FileReport",
+    "ImportReport",
+    "add_paths",
+    "expand_paths",
+    "import_file",
+    "same_title_problem",
+]
+
+_SKIP_SUFFIXES = (".zhagen", ".zhagen-wal", ".zhagen-shm", ".bak")
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    path: str
+    status: str  # 'ok' | 'partial' | 'failed' | 'skipped'
+    format: str | None = None
+    records: int = 0
+    duplicates: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """What happened to every file of one ``add``."""
+
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return sum(f.records for f in self.files)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems]
+
+    @property
+    def ok(self) -> bool:
+        """True when anything at all was imported (or everything was already there)."""
+        return any(f.status in {"ok", "partial", "skipped"} for f in self.files)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """Files to import, as given: folders are walked (sorted, hidden files skipped)."""
+    out: list[str] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith(".") or name.endswith(_SKIP_SUFFIXES):
+                        continue
+                    out.append(os.path.join(root, name))
+        else:
+            out.append(os.fspath(raw))
+    return out
+
+
+def _batches(it: Iterator[RawRecord], size: int, path: str) -> Iterator[list[RawRecord] | Problem]:
+    """Lists of ``size`` records; an error that stops the reader comes after the records
+    read before it (a file damaged half way keeps its first half), as the last item."""
+    while True:
+        batch: list[RawRecord] = []
+        error = None
+        try:
+            batch.extend(islice(it, size))  # keeps what it took when the reader raises
+        except ZhagenError as exc:
+            error = problem_from(path, exc)
+        if batch:
+            yield batch
+        if error is not None:
+            yield error
+            return
+        if len(batch) < size:
+            return
+
+
+def _sha256(path: str) -> tuple[str, int]:
+    if os.path.isdir(path):
+        raise InputError("这是一个文件夹，不是文件", "this is a folder, not a file", file=path)
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _problem_row(source_id: int | None, p: Problem) -> tuple[Any, ...]:
+    return (source_id, p.file, p.record, p.line, p.severity, p.code, p.zh, p.en)
+
+
+def _fail(
+    store: Store, path: str, exc: ZhagenError, sha: str | None, size: int | None
+) -> FileReport:
+    prob = problem_from(path, exc)
+    with store.transaction():
+        if sha is not None:
+            q.delete_unfinished_sources(store, sha, path)
+        sid = q.insert_source(
+            store,
+            path=path,
+            abspath=_abspath(path),
+            sha256=sha,
+            size=size,
+            fmt=None,
+            status="failed",
+        )
+        q.insert_problems(store, [_problem_row(sid, prob)])
+        store.log("import.failed", {"path": path, "error": exc.en})
+    return FileReport(path=path, status="failed", problems=[prob])
+
+
+def _abspath(path: str) -> str | None:
+    try:
+        return os.path.abspath(path)
+    except (OSError, ValueError):
+        return None
+
+
+def same_title_problem(file: str, record: int, other: str, other_record: int) -> Problem:
+    """The note on record ``record`` of ``file``, kept apart from record ``other_record`` of
+    ``other`` (a file) although both have one title and year.
+
+    >>> same_title_problem("a.txt", 3, "a.txt", 1).code
+    'same-title-kept'
+    """
+    zh, en = ("本文件", "this file") if other == file else (f"“{other}”", f"'{other}'")
+    return Problem(
+        file,
+        f"与{zh}第 {other_record} 条记录题名、年份相同，但来源（或期、页）不同且没有共同作者，"
+        "未当作重复；若确是同一文献，请核对后删除其一",
+        f"has the title and year of record {other_record} of {en}, but another venue (or "
+        "issue or pages) and no shared author, so it is not taken for a duplicate; if they "
+        "are the same work, check and remove one",
+        "warning",
+        "same-title-kept",
+        record,
+    )
+
+
+def _work_items(
+    path: str, fmt: str, size: int, image: bool, folder: str | None, plan: ImportPlan
+) -> Iterator[WorkItem]:
+    """Chunks of a large export to read (by worker processes when ``image``), else batches
+    of records read here."""
+    from zhagen.formats import chunk_spans, read_records
+
+    large = plan.chunked(size) and not _padded(path)
+    spans = chunk_spans(path, fmt, size=plan.chunk_bytes) if large else None
+    if spans is None:
+        batches = _batches(iter(read_records(path, fmt, name=path)), plan.batch, path)
+        return (
+            ReaderStopped(b) if isinstance(b, Problem) else RecordBatch(b, image, folder)
+            for b in batches
+        )
+    block = plan.chunk_bytes
+    return (Chunk(path, o, n, fmt, o + n == size, image, folder, block) for o, n in spans)
+
+
+def _padded(path: str) -> bool:
+    """True when a file ends in zero padding (an interrupted copy or download): it is read
+    in one stream, which stops where the padding starts (see
+    :func:`zhagen.formats._io.open_text`), rather than cut into chunks, the last of which
+    would hold all the padding. (A run in the middle is found by the chunk holding it.)"""
+    from zhagen.limits import current
+
+    run = current().nul_run
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - run))
+            tail = fh.read(run)
+    except OSError:
+        return False
+    return len(tail) == run and not tail.strip(b"\x00")
+
+
+def _read_into(
+    store: Store, source: _Source, path: str, fmt: str, plan: ImportPlan, report: FileReport
+) -> Problem | None:
+    """Read, clean and store every record of one file; return the error that stopped it.
+
+    The file's source row is inserted before the first unit is stored (see _Source)."""
+    from zhagen.run import map_partitions
+
+    size = source.size
+    workers = plan.workers_for(size)
+    image = workers > 1  # rows cross to this process as SQLite images, spilled to files
+    folder = spool() if image else None
+    n_records = n_lines = 0
+    tails: list[object] = []  # what each chunk's reader saw (see finish_last)
+    try:
+        bulk = store.bulk_writes() if plan.bulk(size) else contextlib.nullcontext()
+        with folder or contextlib.nullcontext(), bulk, q.staging(store):
+            items = _work_items(path, fmt, size, image, folder.name if folder else None, plan)
+            if source.later:
+                items = _hash_after(items, source, workers)
+            # closed (the pool shut down) before the spool folder is removed
+            with contextlib.closing(map_partitions(work, items, workers=workers)) as units:
+                for unit in units:
+                    last = finish_last(unit, tails, image) if unit.held is not None else None
+                    for part in (unit, last) if last is not None else (unit,):
+                        renumber(part, n_records, n_lines)
+                        _store_unit(store, source.id(), part, n_records, report)
+                    tails.append(unit.tail)
+                    n_records += unit.records + (last.records if last is not None else 0)
+                    n_lines += unit.lines
+                    if unit.error is not None:
+                        return unit.error
+    except ZhagenError as exc:
+        return problem_from(path, exc)
+    return None
+
+
+def _hash_after(items: Iterator[WorkItem], source: _Source, n: int) -> Iterator[WorkItem]:
+    """The items, the file hashed after the first ``n``: the pool takes items as it is
+    given them, so its ``n`` workers read their first chunks while this process hashes."""
+    for i, item in enumerate(items):
+        if i == n:
+            source.prefetch()
+        yield item
+    source.prefetch()
+
+
+def import_file(
+    store: Store, path: str, fmt: str | None = None, *, plan: ImportPlan | None = None
+) -> FileReport:
+    """Import one file; never raises for bad input (the report says what went wrong).
+
+    ``plan``: thresholds and worker processes (default :class:`ImportPlan`).
+    """
+    from zhagen.formats import detect_format
+
+    plan = plan or ImportPlan()
+    source = _Source.start(store, path, plan)
+    if source is None:  # hashed here: the file may have been imported already
+        try:
+            sha, size = _sha256(path)
+        except (OSError, InputError) as exc:
+            return _fail(store, path, unreadable(path, exc), None, None)
+        earlier = q.find_source(store, sha)
+        if earlier is not None and earlier["status"] == "ok":
+            return FileReport(path=path, status="skipped", records=0, format=None)
+        source = _Source(store, path, sha, size)
+    try:
+        fmt = fmt or detect_format(path)
+    except ZhagenError as exc:
+        try:
+            return _fail(store, path, exc, *source.hash())
+        except (OSError, InputError) as err:
+            return _fail(store, path, unreadable(path, err), None, None)
+    source.fmt = fmt
+    report = FileReport(path=path, status="partial", format=fmt)
+    try:
+        error = _read_into(store, source, path, fmt, plan, report)
+        sid, (sha, _) = source.id(), source.hash()
+    except _HashFailed as exc:
+        return _fail(store, path, unreadable(path, exc.error), None, None)
+    with store.transaction():
+        if error is not None:
+            report.problems.append(error)
+            q.insert_problems(store, [_problem_row(sid, error)])
+        report.status = "ok" if error is None else ("failed" if report.records == 0 else "partial")
+        # duplicates were marked as each unit was stored (q.insert_staged)
+        q.finish_source(store, sid, status=report.status, n_records=report.records, fmt=fmt)
+        store.log(
+            "import",
+            {
+                "path": path,
+                "sha256": sha,
+                "format": fmt,
+                "records": report.records,
+                "status": report.status,
+            },
+        )
+    return report
+
+
+class _HashFailed(Exception):
+    """The file could not be read to hash it (raised where its source is first needed)."""
+
+    def __init__(self, error: OSError | InputError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Source:
+    """The source row of the file being imported, inserted when first needed (:meth:`id`).
+
+    A large export's SHA-256 (~1.2 s for a million records) is computed while the workers
+    read its first chunks (see _hash_after), rather than before they start, when the file
+    cannot have been imported already: no source that was imported whole has its size.
+    (Only such a source makes the import a skip, and this check needs no hash.) It is
+    computed in this thread: a thread alive when the pool starts would make it fork
+    workers from a forkserver (see :func:`zhagen.run.map_partitions`).
+    """
+
+    def __init__(self, store: Store, path: str, sha: str | None, size: int) -> None:
+        self.store, self.path, self.size = store, path, size
+        self.fmt: str | None = None
+        self._sha, self._error, self._id = sha, None, None
+        self.later = sha is None  # hashed while the first chunks are read
+
+    @classmethod
+    def start(cls, store: Store, path: str, plan: ImportPlan) -> _Source | None:
+        """A source to hash later, or ``None`` when the hash must come first."""
+        try:
+            size = os.stat(path).st_size if os.path.isfile(path) else -1
+        except (OSError, ValueError):
+            return None
+        if not plan.chunked(size) or any(
+            r["size"] == size and r["status"] == "ok" for r in q.source_rows(store)
+        ):
+            return None
+        return cls(store, path, None, size)
+
+    def hash(self) -> tuple[str, int]:
+        """The file's SHA-256 and size (raises OSError or InputError as _sha256 does)."""
+        if self._error is not None:
+            raise self._error
+        if self._sha is None:
+            try:
+                self._sha, self.size = _sha256(self.path)
+            except (OSError, InputError) as exc:
+                self._error = exc
+                raise
+        return self._sha, self.size
+
+    def prefetch(self) -> None:
+        """Hash the file now; an error is raised where the hash is needed."""
+        with contextlib.suppress(OSError, InputError):
+            self.hash()
+
+    def id(self) -> int:
+        """The source's id: inserted (as partial) on the first call, replacing the
+        documents of an unfinished earlier import of the same content."""
+        if self._id is None:
+            try:
+                sha, size = self.hash()
+            except (OSError, InputError) as exc:
+                raise _HashFailed(exc) from exc
+            with self.store.transaction():
+                q.delete_unfinished_sources(self.store, sha, self.path)
+                self._id = q.insert_source(
+                    self.store,
+                    path=self.path,
+                    abspath=_abspath(self.path),
+                    sha256=sha,
+                    size=size,
+                    fmt=self.fmt,
+                    status="partial",
+                )
+        return self._id
+
+
+def _store_unit(store: Store, sid: int, unit: Prepared, offset: int, report: FileReport) -> None:
+    """Write one unit in one transaction: its documents, their sentences, its problems.
+    ``offset``: records before the unit's chunk (0 for a unit numbered in the file)."""
+    offset = offset if unit.chunk else 0
+    with store.transaction():
+        dups = 0
+        if unit.kept:
+            base, dups = q.insert_staged(store, sid, offset, take(unit.staged))
+            kept_apart = _kept_apart(store, sid, base, offset)
+            if kept_apart:  # in record order with the others, however the file was cut
+                unit.problems = sorted(
+                    unit.problems + kept_apart, key=lambda p: -1 if p.record is None else p.record
+                )
+            for doc_id, spans in enumerate(unit.spans or (), base + 1):
+                if spans is not None:
+                    q.insert_sentences(store, doc_id, *spans)
+        q.insert_problems(store, [_problem_row(sid, p) for p in unit.problems])
+    report.problems.extend(unit.problems)
+    report.records += unit.kept
+    report.duplicates += dups
+
+
+def _kept_apart(store: Store, sid: int, base: int, offset: int) -> list[Problem]:
+    """Notes on the records just stored that share title and year with an earlier
+    document but were not taken for its duplicate (see :func:`q.same_title_kept`)."""
+    return [
+        same_title_problem(path, record, other, other_record)
+        for path, record, other, other_record, _id in q.same_title_kept(store, sid, base, offset)
+    ]
+
+
+def add_paths(
+    store: Store,
+    paths: Iterable[str | os.PathLike[str]],
+    fmt: str | None = None,
+    *,
+    workers: int | None = None,
+    plan: ImportPlan | None = None,
+    progress: Callable[[FileReport], None] | None = None,
+) -> ImportReport:
+    """Import files and folders. One bad file never stops the others.
+
+    ``plan``: thresholds (default :class:`ImportPlan`); ``workers``, if given, replaces
+    its ``workers``.
+    """
+    plan = plan or ImportPlan()
+    if workers is not None:
+        plan = replace(plan, workers=workers)
+    report = ImportReport()
+    for path in expand_paths(paths):
+        fr = import_file(store, path, fmt, plan=plan)
+        report.files.append(fr)
+        if progress is not None:
+            progress(fr)
+    return report
