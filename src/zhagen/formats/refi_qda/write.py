@@ -22,7 +22,7 @@ from typing import IO
 from xml.etree.ElementTree import Element, ElementTree, SubElement
 
 from zhagen.errors import ParameterError
-from zhagen.formats.refi_qda import (
+from zhagen.formats.refi_qda.model import (
     CODEBOOK_NS,
     PROJECT_NS,
     QdaCode,
@@ -370,7 +370,37 @@ def _write_target(
 def write_qdpx(
     project: QdaProject, path: str | os.PathLike[str] | IO[bytes], *, origin: str | None = None
 ) -> None:
-    """Write a ``.qdpx`` project; see :func:`zhagen.formats.refi_qda.write_qdpx`."""
+    """Write a REFI-QDA 1.0 project (``.qdpx``) that validates against ``Project.xsd``.
+
+    Text sources are written as UTF-8 ``sources/<guid>.txt`` (``internal://`` paths) and
+    their selections as code points into that text; GUIDs are written as given. A path
+    is written atomically (temporary file, then rename).
+
+    Parameters
+    ----------
+    project:
+        The project.
+    path:
+        Where to write: a path or an open binary file.
+    origin:
+        ``Project@origin``; default ``"zhagen <version>"``.
+
+    Raises
+    ------
+    ValueError
+        A GUID, colour or date-time that the schema refuses, or a selection outside its
+        text (programmer errors: the caller builds the data).
+
+    Examples
+    --------
+    >>> import io
+    >>> from zhagen.formats.refi_qda import make_guid, read_qdpx
+    >>> p = QdaProject("演示", sources=[QdaSource(make_guid("d", 1), "doc", text="扎根理论")])
+    >>> buf = io.BytesIO()
+    >>> write_qdpx(p, buf)
+    >>> read_qdpx(io.BytesIO(buf.getvalue())).sources[0].text
+    '扎根理论'
+    """
     qde, files = project_xml(project, origin=origin)
 
     def write(fh: IO[bytes]) -> None:
@@ -385,6 +415,14 @@ def write_qdpx(
 def write_qdc(
     codes: list[QdaCode], path: str | os.PathLike[str] | IO[bytes], *, origin: str | None = None
 ) -> None:
-    """Write a ``.qdc`` codebook; see :func:`zhagen.formats.refi_qda.write_qdc`."""
+    """Write a REFI-QDA 1.0 codebook (``.qdc``) that validates against ``Codebook.xsd``.
+
+    >>> import io
+    >>> from zhagen.formats.refi_qda import make_guid, read_qdc
+    >>> buf = io.BytesIO()
+    >>> write_qdc([QdaCode(make_guid("d", "c", 1), "概念")], buf)
+    >>> [c.name for c in read_qdc(io.BytesIO(buf.getvalue()))]
+    ['概念']
+    """
     data = codebook_xml(codes, origin=origin)
     _write_target(path, lambda fh: fh.write(data))

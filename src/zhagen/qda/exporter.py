@@ -1,7 +1,7 @@
 """REFI-QDA out of a project: the work of :func:`zhagen.qda.export_qdpx` and
 :func:`zhagen.qda.export_qdc` (what an export writes is described in :mod:`zhagen.qda`).
 
-:class:`_Exporter` builds the :class:`~zhagen.formats.refi_qda.QdaProject` (or the code
+:class:`Exporter` builds the :class:`~zhagen.formats.refi_qda.QdaProject` (or the code
 tree) of a zhagen project; :mod:`zhagen.formats.refi_qda` writes it.
 """
 
@@ -25,7 +25,7 @@ from zhagen.formats.refi_qda import (
     QdaUser,
     make_guid,
 )
-from zhagen.qda import RELATION_NOTE
+from zhagen.qda.report import RELATION_NOTE
 from zhagen.store import coding as q
 from zhagen.store import docs as dq
 from zhagen.store import notes as qn
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from zhagen.project import Project
 
 
-class _Exporter:
+class Exporter:
     """Builds the :class:`QdaProject` of a zhagen project."""
 
     def __init__(self, project: Project, coder: str | None) -> None:

@@ -1,9 +1,9 @@
 """REFI-QDA in and out of a project: ``.qdpx`` projects and ``.qdc`` codebooks.
 
 The workflow layer between :mod:`zhagen.formats.refi_qda` (plain data, positions) and the
-store, like :mod:`zhagen.ingest` for bibliographic files. This module holds the reports and
-the four entry points; the work is done in :mod:`zhagen.qda_import` and
-:mod:`zhagen.qda_export` (imported lazily). What an import does:
+store, like :mod:`zhagen.ingest` for bibliographic files. This package holds the four entry
+points; the work is done in :mod:`zhagen.qda.importer` and :mod:`zhagen.qda.exporter`,
+the reports are in :mod:`zhagen.qda.report`. What an import does:
 
 - **Documents.** Each text source with its text becomes one document whose text is the
   source's text exactly as exported (BOM removed, line ends ``"\\n"``), *not cleaned*, so
@@ -64,13 +64,21 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from zhagen.errors import InputError, ParameterError
 from zhagen.formats.refi_qda import iter_codes, read_qdc, read_qdpx, write_qdc, write_qdpx
+from zhagen.qda.exporter import Exporter
+from zhagen.qda.importer import Importer, import_codes
+from zhagen.qda.report import (
+    DEFAULT_CODER,
+    LEVEL_SET,
+    RELATION_NOTE,
+    ExportQdaReport,
+    ImportQdaReport,
+    NotImported,
+)
 
 if TYPE_CHECKING:
     from zhagen.project import Project
@@ -88,96 +96,8 @@ __all__ = [
     "DEFAULT_CODER",
 ]
 
-#: Sets of a zhagen export that carry code levels: ``zhagen:level:2 初始范畴 / ...``.
-LEVEL_SET = re.compile(r"^zhagen:level:([1-4])(?!\d)")
-#: Name of the note that carries a relation's description in a zhagen export.
-RELATION_NOTE = "zhagen:relation-description"
-#: Coder of codings whose file names no user.
-DEFAULT_CODER = "default"
 CoderFrom = Literal["auto", "coding", "selection"]
 PathLike = str | os.PathLike[str]
-
-
-@dataclass
-class NotImported:
-    """Something of the file that an import left out, and why (bilingual)."""
-
-    what: str
-    name: str
-    zh: str
-    en: str
-    codings: int = 0
-
-    @property
-    def message(self) -> str:
-        return f"{self.what} {self.name!r}: {self.zh} / {self.en}"
-
-
-@dataclass
-class ImportQdaReport:
-    """What an import of a ``.qdpx`` (or ``.qdc``) put into the project.
-
-    ``codes`` counts codes created, ``codes_reused`` codes that already existed;
-    ``coder_from`` is ``"selection"`` or ``"coding"`` (where the coder was read);
-    ``levels`` is ``"zhagen"`` (from a zhagen export) or ``"height"`` (from the tree).
-    """
-
-    path: str
-    origin: str | None = None
-    source_id: int | None = None
-    documents: list[int] = field(default_factory=list)
-    codes: int = 0
-    codes_reused: int = 0
-    codings: int = 0
-    memos: int = 0
-    relations: int = 0
-    coders: list[str] = field(default_factory=list)
-    storyline: bool = False
-    levels: str = "height"
-    coder_from: str = ""
-    not_imported: list[NotImported] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def codings_not_imported(self) -> int:
-        return sum(n.codings for n in self.not_imported)
-
-    @property
-    def lost(self) -> bool:
-        """True if codings or text sources of the file were left out (not merely kinds of
-        object zhagen does not import, such as sets or variables)."""
-        return self.codings_not_imported > 0 or any(n.what == "source" for n in self.not_imported)
-
-    def lines(self) -> list[str]:
-        """A bilingual summary, one line each, for printing."""
-        out = [
-            f"文档 documents: {len(self.documents)}  编码 codes: {self.codes} "
-            f"(+{self.codes_reused} 已有 reused)  编码记录 codings: {self.codings}  "
-            f"备忘录 memos: {self.memos}  关系 relations: {self.relations}",
-            f"编码员 coders: {', '.join(self.coders) or '-'} (取自 from {self.coder_from or '-'}); "
-            f"层级 levels: {self.levels}",
-        ]
-        if self.not_imported:
-            out.append(
-                f"未导入 not imported: {len(self.not_imported)} 项 items, "
-                f"{self.codings_not_imported} 个编码 codings"
-            )
-            out += [f"  - {n.message}" for n in self.not_imported]
-        out += [f"  ! {w}" for w in self.warnings]
-        return out
-
-
-@dataclass
-class ExportQdaReport:
-    """What an export wrote."""
-
-    path: str
-    documents: int = 0
-    codes: int = 0
-    codings: int = 0
-    memos: int = 0
-    relations: int = 0
-    users: int = 0
 
 
 # ---------------------------------------------------------------- import
@@ -238,8 +158,6 @@ def import_qdpx(
         The file is unreadable, not REFI-QDA, malformed or unsafe, or was imported already.
         Nothing is imported.
     """
-    from zhagen.qda_import import _Importer
-
     if coder_from not in ("auto", "coding", "selection"):
         raise ParameterError(
             f"coder_from 应为 auto、coding 或 selection，而不是 {coder_from!r}",
@@ -254,7 +172,7 @@ def import_qdpx(
     report.warnings = [w for w in qp.warnings if not any(s in w for s in _READER_NOTES)]
     store = project.store
     with store.transaction():
-        _Importer(store, qp, report, dict(coder_map or {})).run(name, sha, size)
+        Importer(store, qp, report, dict(coder_map or {})).run(name, sha, size)
         store.log("import.qdpx", _payload(report, sha))
     return report
 
@@ -276,14 +194,12 @@ def import_qdc(project: Project, path: PathLike) -> ImportQdaReport:
     twice adds nothing. Levels are the codes' heights in the tree (leaves 1, at most 4).
     One transaction, logged as ``import.qdc``.
     """
-    from zhagen.qda_import import _import_codes
-
     name = os.fspath(path)
     roots = read_qdc(name)
     report = ImportQdaReport(path=name)
     store = project.store
     with store.transaction():
-        _import_codes(store, roots, {}, report)
+        import_codes(store, roots, {}, report)
         store.log(
             "import.qdc", {"path": name, "codes": report.codes, "reused": report.codes_reused}
         )
@@ -315,10 +231,8 @@ def export_qdpx(
     all_documents:
         Also documents without codings or memos.
     """
-    from zhagen.qda_export import _Exporter
-
     with project.store.transaction():  # one consistent state of the project
-        qp = _Exporter(project, coder).build(all_documents)
+        qp = Exporter(project, coder).build(all_documents)
     _write(write_qdpx, qp, os.fspath(path))
     return ExportQdaReport(
         path=os.fspath(path),
@@ -336,9 +250,7 @@ def export_qdc(project: Project, path: PathLike) -> int:
 
     Raises :class:`zhagen.errors.ParameterError` when the project has no codes.
     """
-    from zhagen.qda_export import _Exporter
-
-    roots, _sets = _Exporter(project, None).codes()
+    roots, _sets = Exporter(project, None).codes()
     _write(write_qdc, roots, os.fspath(path))
     return sum(1 for _ in iter_codes(roots))
 

@@ -1,8 +1,8 @@
 """REFI-QDA into a project: the work of :func:`zhagen.qda.import_qdpx` and
 :func:`zhagen.qda.import_qdc` (what an import does is described in :mod:`zhagen.qda`).
 
-:class:`_Importer` puts one read :class:`~zhagen.formats.refi_qda.QdaProject` into the
-store inside the caller's transaction; :func:`_import_codes` inserts a code tree (used by
+:class:`Importer` puts one read :class:`~zhagen.formats.refi_qda.QdaProject` into the
+store inside the caller's transaction; :func:`import_codes` inserts a code tree (used by
 both). Nothing here opens a transaction or writes the log.
 """
 
@@ -24,9 +24,9 @@ from zhagen.formats.refi_qda import (
     QdaSet,
     QdaSource,
     iter_codes,
+    source_label,
 )
-from zhagen.formats.refi_qda_read import source_label
-from zhagen.qda import DEFAULT_CODER, LEVEL_SET, RELATION_NOTE, ImportQdaReport, NotImported
+from zhagen.qda.report import DEFAULT_CODER, LEVEL_SET, RELATION_NOTE, ImportQdaReport, NotImported
 from zhagen.store import coding as q
 from zhagen.store import docs as dq
 from zhagen.store import notes as qn
@@ -86,7 +86,7 @@ def _place(chain: list[tuple[int, int, str]], want: int) -> tuple[int | None, in
     return None, want, ("" if chain else None)
 
 
-def _import_codes(
+def import_codes(
     store: Store, roots: list[QdaCode], levels: dict[str, int], report: ImportQdaReport
 ) -> dict[str, int]:
     """Insert the code tree (reusing codes with the same name and parent); GUID → id."""
@@ -162,7 +162,7 @@ def _level_sets(sets: list[QdaSet]) -> tuple[dict[str, int], set[str]]:
 # ---------------------------------------------------------------- import
 
 
-class _Importer:
+class Importer:
     """One ``.qdpx`` into one store, inside the caller's transaction."""
 
     def __init__(
@@ -214,7 +214,7 @@ class _Importer:
         )  # fmt: skip
         levels, level_sets = _level_sets(qp.sets)
         report.levels = "zhagen" if level_sets else "height"
-        self.code_ids = _import_codes(store, qp.codes, levels, report)
+        self.code_ids = import_codes(store, qp.codes, levels, report)
         self.targets.update((g, ("code", cid)) for g, cid in self.code_ids.items())
         for u in qp.users:
             self.coder(u.guid)
