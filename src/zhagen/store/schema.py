@@ -219,6 +219,34 @@ CREATE INDEX documents_doi_nocase ON documents(doi COLLATE NOCASE);
 DROP INDEX documents_doi;
 """
 
+# A code's grounded-theory level is an attribute, not its depth (issue 9): it may be NULL
+# (no level) and the tree is not limited to four levels; the rule parent.level > child.level
+# is a check the tables report (zhagen.coding.levels.level_problems). SQLite cannot drop a
+# CHECK constraint, so the table is rebuilt (ids, order and every column kept; the store
+# runs migrations with foreign keys off and checks them before committing). No trigger is
+# on codes; the log's append-only and the text-freeze triggers are untouched.
+_CODE_LEVEL_FREE = """
+CREATE TABLE codes_new (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    parent_id   INTEGER REFERENCES codes(id),
+    level       INTEGER CHECK (level IS NULL OR level BETWEEN 1 AND 4),
+    description TEXT NOT NULL DEFAULT '',
+    color       TEXT NOT NULL CHECK (length(color) = 7 AND color GLOB '#[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'),
+    position    INTEGER NOT NULL DEFAULT 0,
+    created     TEXT NOT NULL,
+    modified    TEXT NOT NULL,
+    CHECK (parent_id IS NULL OR parent_id <> id)
+);
+INSERT INTO codes_new(id, name, parent_id, level, description, color, position, created, modified)
+SELECT id, name, parent_id, level, description, color, position, created, modified FROM codes;
+DROP TABLE codes;
+ALTER TABLE codes_new RENAME TO codes;
+CREATE UNIQUE INDEX codes_sibling_name ON codes(coalesce(parent_id, 0), name);
+CREATE INDEX codes_parent ON codes(parent_id, position);
+CREATE INDEX codes_name ON codes(name);
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -226,4 +254,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0003_runs", _RUNS),
     ("0004_sentence_garbled", _SENTENCE_GARBLED),
     ("0005_doi_case", _DOI_CASE),
+    ("0006_code_level_free", _CODE_LEVEL_FREE),
 ]

@@ -1,0 +1,121 @@
+"""Levels and depth (issue 9): a code's grounded-theory level is an attribute, free of its
+depth; the four-level rule is a check the tables report. Includes migration 0006 on a
+project made by the code before it (the base worktree), opened by this code."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import zhagen
+from zhagen.errors import ParameterError
+
+BASE_SRC = Path("/work/wt/base/src")
+
+OLD_PROJECT = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    import zhagen
+    out = Path(sys.argv[1])
+    txt = out.with_name("访谈.txt")
+    txt.write_text("政府提供财政补贴。企业加大研发投入。", encoding="utf-8")
+    p = zhagen.Project.create(out)
+    p.add([str(txt)])
+    core = p.add_code("核心", level=4)
+    cat = p.add_code("政策环境", level=2, parent=p.add_code("主", level=3, parent=core))
+    leaf = p.add_code("财政补贴", parent=cat)
+    p.code_span(1, 0, 4, leaf, coder="甲")
+    p.close()
+    """
+)
+
+
+@pytest.fixture
+def old_project(tmp_path: Path) -> Path:
+    if not (BASE_SRC / "zhagen").is_dir():
+        pytest.fail(f"the base worktree is missing: {BASE_SRC}")
+    path = tmp_path / "old.zhagen"
+    env = {"PYTHONPATH": str(BASE_SRC), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-c", OLD_PROJECT, str(path)], check=True, env=env)
+    return path
+
+
+def _schema(path: Path) -> dict[str, str]:
+    conn = sqlite3.connect(path)
+    try:
+        return {n: s for n, s in conn.execute("SELECT name, sql FROM sqlite_master") if s}
+    finally:
+        conn.close()
+
+
+def test_migration_0006_frees_the_level_and_keeps_everything(old_project: Path) -> None:
+    before = _schema(old_project)
+    assert "level BETWEEN 1 AND 4" in before["codes"] and "NOT NULL DEFAULT 1" in before["codes"]
+    with zhagen.Project.open(old_project) as p:
+        codes = p.codes().set_index("name")
+        assert codes.loc[["核心", "主", "政策环境", "财政补贴"], "level"].tolist() == [4, 3, 2, 1]
+        assert len(p.codings()) == 1 and p.codings()["code_name"].tolist() == ["财政补贴"]
+        # what the old schema refused now works: no level, and a tree deeper than four
+        below = p.codes.add("细目", parent="财政补贴")
+        deeper = p.codes.add("更细", parent=below, level="none")
+        assert p.codes.get(below)["level"] is None and p.codes.get(deeper)["level"] is None
+        assert p.codes().set_index("name").at["更细", "depth"] == 5
+        assert "0006_code_level_free" in p.store.applied_migrations()
+    after = _schema(old_project)
+    assert "level IS NULL OR level BETWEEN 1 AND 4" in after["codes"]
+    # the other tables still reference codes, and the triggers are intact
+    assert "REFERENCES codes(id)" in after["codings"] and "codes_new" not in str(after)
+    for trigger in ("log_no_update", "log_no_delete", "documents_frozen_text"):
+        assert after[trigger] == before[trigger]
+    conn = sqlite3.connect(old_project)
+    try:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute("DELETE FROM log")
+        with pytest.raises(sqlite3.IntegrityError, match="frozen"):
+            conn.execute("UPDATE documents SET body = 'x' WHERE id = 1")
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute("UPDATE codes SET level = 5 WHERE id = 1")
+    finally:
+        conn.close()
+
+
+def test_tables_report_the_level_check(tmp_path: Path) -> None:
+    with zhagen.Project.create(tmp_path / "p.zhagen") as p:
+        cat = p.codes.add("政策环境", level=2)
+        p.codes.add("补贴", parent=cat)
+        p.codes.add("主范畴X", parent=cat, level=3)
+        p.codes.add("无层级", parent="补贴")
+        written = p.reports.write(tmp_path / "out")
+        assert any("1 code has no level" in line for line in written.problems)
+        assert any("'政策环境' (level 2) has a child '主范畴X' of level 3" in line
+                   for line in written.problems)
+        assert written.problems == p.reports.level_problems()
+
+
+def test_cli_tables_prints_the_level_check(tmp_path: Path, capsys) -> None:
+    from zhagen.cli import main
+
+    path = tmp_path / "p.zhagen"
+    with zhagen.Project.create(path) as p:
+        p.codes.add("a", level="none")
+        p.codes.add("b", level="none")
+        p.codes.add("c", level=1)
+    assert main(["tables", str(path), "--out", str(tmp_path / "t")]) == 0
+    out = capsys.readouterr().out
+    assert "2 codes have no level (a、b)" in out and "层级检查" in out
+
+
+def test_parse_level_refuses_what_is_not_a_level() -> None:
+    from zhagen.coding.levels import parse_level
+
+    assert [parse_level(v) for v in (1, "4", " none ", "", None, 0)] == [1, 4, None, None, None, None]
+    for bad in (5, "x", -1, True):
+        with pytest.raises(ParameterError):
+            parse_level(bad)
