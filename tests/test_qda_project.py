@@ -9,6 +9,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import zhagen
@@ -378,8 +379,9 @@ def test_existing_codes_are_reused(refi, new, tmp_path):
 # ---------------------------------------------------------------- odd and bad files
 
 
-def test_deep_tree_is_fitted_into_four_levels(new, tmp_path):
-    chain = [QdaCode(make_guid("t", "c", i), f"层{i}") for i in range(6)]
+def test_deep_tree_imports_with_its_depth(new, tmp_path):
+    """Issue 9: a code tree seven levels deep keeps its depth; nothing is moved."""
+    chain = [QdaCode(make_guid("t", "c", i), f"层{i}") for i in range(7)]
     for parent, child in zip(chain, chain[1:], strict=False):
         parent.children.append(child)
     user = QdaUser(make_guid("t", "u"), "甲")
@@ -391,9 +393,19 @@ def test_deep_tree_is_fitted_into_four_levels(new, tmp_path):
     )
     p = new()
     report = import_qdpx(p, tmp_path / "d.qdpx")
-    assert len(p.codes()) == 6 and report.codings == 1 and _levels_ok(p)
-    assert any("4" in w and "moved" in w for w in report.warnings)
-    assert p.codings()["text"].tolist() == ["深层"]
+    codes = p.codes().set_index("name")
+    assert len(codes) == 7 and report.codings == 1
+    assert [codes.at[f"层{i}", "depth"] for i in range(7)] == list(range(7))
+    assert [codes.at[f"层{i + 1}", "parent"] == codes.at[f"层{i}", "id"] for i in range(6)] == [
+        True
+    ] * 6
+    # heights: the leaf is a concept, up to 4; the three codes above have no level
+    levels = [codes.at[f"层{i}", "level"] for i in range(7)]
+    assert [None if pd.isna(v) else int(v) for v in levels] == [None, None, None, 4, 3, 2, 1]
+    assert not any("moved" in w for w in report.warnings)
+    assert any("3 codes" in w and "no grounded-theory level" in w for w in report.warnings)
+    assert p.codings()["text"].tolist() == ["深层"] and p.codings()["code_name"].tolist() == ["层6"]
+    assert any("3 codes have no level" in line for line in p.reports.level_problems())
 
 
 def _counts(p: zhagen.Project) -> tuple[int, ...]:

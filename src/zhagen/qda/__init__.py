@@ -13,10 +13,10 @@ the reports are in :mod:`zhagen.qda.report`. What an import does:
   picture, audio, video) and text sources whose text the archive lacks are not imported;
   :attr:`ImportQdaReport.not_imported` lists each with its number of codings and why.
 - **Codes.** The code tree with colours (a missing colour gets the palette's next one) and
-  descriptions. Levels: a zhagen export carries them in sets named ``zhagen:level:N``;
-  otherwise a code's level is its height in the tree (leaf concepts 1, their parents 2, …,
-  at most 4). A tree deeper than zhagen's four levels has its deepest codes moved up to the
-  nearest ancestor that can hold them (listed in the warnings). A code with the name and
+  descriptions, at its depth in the file (any depth; nothing is moved). Levels: a zhagen
+  export carries them in sets named ``zhagen:level:N`` (a code in none has no level);
+  otherwise a code's level is its height in the tree (leaf concepts 1, their parents 2, …
+  up to 4; codes higher up have no level, counted in the warnings). A code with the name and
   parent of a code already in the project is that code (reused, not duplicated).
 - **Codings.** Every coding of a text selection, by coder: users become coders by name
   (``coder_map`` renames; a coding without a user goes to coder ``"default"``). Which user
@@ -191,7 +191,8 @@ def import_qdc(project: Project, path: PathLike) -> ImportQdaReport:
     """Import a REFI-QDA codebook (``.qdc``): codes with tree, colours and descriptions.
 
     Codes with the name and parent of an existing code are reused, so importing a codebook
-    twice adds nothing. Levels are the codes' heights in the tree (leaves 1, at most 4).
+    twice adds nothing. Levels are the codes' heights in the tree (leaves 1, up to 4; none above); the tree
+    keeps its depth.
     One transaction, logged as ``import.qdc``.
     """
     name = os.fspath(path)
@@ -199,7 +200,7 @@ def import_qdc(project: Project, path: PathLike) -> ImportQdaReport:
     report = ImportQdaReport(path=name)
     store = project.store
     with store.transaction():
-        import_codes(store, roots, {}, report)
+        import_codes(store, roots, None, report)
         store.log(
             "import.qdc", {"path": name, "codes": report.codes, "reused": report.codes_reused}
         )

@@ -74,37 +74,36 @@ def _heights(roots: list[QdaCode]) -> dict[str, int]:
     return out
 
 
-def _place(chain: list[tuple[int, int, str]], want: int) -> tuple[int | None, int, str | None]:
-    """Parent id, level and (when moved up) the new parent's name for a code.
-
-    ``chain`` holds the ancestors (id, level, name), root first. The parent must have a
-    higher level: the nearest ancestor above level 1 holds the code.
-    """
-    for depth, (pid, plevel, pname) in enumerate(reversed(chain)):
-        if plevel >= 2:
-            return pid, min(want, plevel - 1), (pname if depth else None)
-    return None, want, ("" if chain else None)
-
-
 def import_codes(
-    store: Store, roots: list[QdaCode], levels: dict[str, int], report: ImportQdaReport
+    store: Store,
+    roots: list[QdaCode],
+    levels: dict[str, int] | None,
+    report: ImportQdaReport,
 ) -> dict[str, int]:
-    """Insert the code tree (reusing codes with the same name and parent); GUID → id."""
+    """Insert the code tree with its depth (reusing codes with the same name and parent);
+    GUID → id.
+
+    ``levels`` are the levels a zhagen export carries (code GUID → level; a code missing
+    from them has none); ``None`` for another program's file, where a code's level is its
+    height in the tree (leaves 1) up to 4 and none above.
+    """
     heights = _heights(roots)
     n_codes = q.count_codes(store)
     ids: dict[str, int] = {}
     created: set[int] = set()
-    stack: list[tuple[QdaCode, list[tuple[int, int, str]]]] = [(c, []) for c in reversed(roots)]
+    unlevelled = 0
+    stack: list[tuple[QdaCode, int | None]] = [(c, None) for c in reversed(roots)]
     while stack:
-        code, chain = stack.pop()
+        code, pid = stack.pop()
         key = code.guid.lower()
-        want = levels.get(key) or min(heights[key], MAX_LEVEL)
-        pid, level, moved = _place(chain, want)
+        if levels is not None:
+            level = levels.get(key)
+        else:
+            level = heights[key] if heights[key] <= MAX_LEVEL else None
         name = code.name.strip() or "未命名编码"
         found = q.sibling_named(store, pid, name)
         if found is not None and found not in created:
-            row = q.code_row(store, found)
-            cid, level = found, int(row["level"]) if row is not None else level
+            cid = found
             report.codes_reused += 1
         else:
             if found is not None:
@@ -119,13 +118,16 @@ def import_codes(
             )
             created.add(cid)
             report.codes += 1
-        if moved is not None:
-            report.warnings.append(
-                f"编码「{name}」移到了「{moved or '顶层'}」下：zhagen 的编码树最多 4 层 / code "
-                f"'{name}' moved under '{moved or 'the top level'}': zhagen's tree has 4 levels"
-            )
+            unlevelled += level is None
         ids[key] = cid
-        stack.extend((c, [*chain, (cid, level, name)]) for c in reversed(code.children))
+        stack.extend((c, cid) for c in reversed(code.children))
+    if unlevelled and levels is None:
+        report.warnings.append(
+            f"{unlevelled} 个编码在树中高于 4 层，没有扎根理论层级（深度照原样保留）；可用 `zhagen code "
+            f"level` 设置 / {unlevelled} codes sit more than four levels above the leaves and "
+            "have no grounded-theory level (their depth is kept as in the file); set one with "
+            "`zhagen code level`"
+        )
     folders = sum(1 for c in iter_codes(roots) if not c.is_codable)
     if folders:
         report.warnings.append(
@@ -214,7 +216,7 @@ class Importer:
         )  # fmt: skip
         levels, level_sets = _level_sets(qp.sets)
         report.levels = "zhagen" if level_sets else "height"
-        self.code_ids = import_codes(store, qp.codes, levels, report)
+        self.code_ids = import_codes(store, qp.codes, levels if level_sets else None, report)
         self.targets.update((g, ("code", cid)) for g, cid in self.code_ids.items())
         for u in qp.users:
             self.coder(u.guid)
