@@ -216,6 +216,7 @@ def export_qdpx(
     *,
     coder: str | None = None,
     all_documents: bool = False,
+    nvivo: bool = False,
 ) -> ExportQdaReport:
     """Export ``project`` as a REFI-QDA 1.0 project (``.qdpx``) that validates against
     ``Project.xsd``; re-exporting gives the same GUIDs.
@@ -231,10 +232,15 @@ def export_qdpx(
         coder's work to another program; default everything.
     all_documents:
         Also documents without codings or memos.
+    nvivo:
+        Write selection positions as UTF-16 code units, which NVivo reads (it counts a
+        character outside the BMP, such as 𠀀, as two); default Unicode code points, as
+        the standard says and other programs read.
     """
     with project.store.transaction():  # one consistent state of the project
         qp = Exporter(project, coder).build(all_documents)
-    _write(write_qdpx, qp, os.fspath(path))
+    positions = "utf16" if nvivo else "codepoint"
+    _write(lambda data, out: write_qdpx(data, out, positions=positions), qp, os.fspath(path))
     return ExportQdaReport(
         path=os.fspath(path),
         documents=len(qp.sources),

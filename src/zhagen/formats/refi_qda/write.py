@@ -33,6 +33,7 @@ from zhagen.formats.refi_qda.model import (
     QdaSelection,
     QdaSet,
     QdaSource,
+    Units,
 )
 
 __all__ = ["write_qdpx", "write_qdc", "project_xml", "codebook_xml"]
@@ -96,8 +97,11 @@ def _add_text(parent: Element, tag: str, text: str | None) -> None:
 class _ProjectWriter:
     """Builds the ``Project`` element; collects the text files to put in ``sources/``."""
 
-    def __init__(self, project: QdaProject) -> None:
+    def __init__(self, project: QdaProject, positions: Units = "codepoint") -> None:
+        if positions not in ("codepoint", "utf16"):
+            raise ValueError(f"positions must be 'codepoint' or 'utf16', not {positions!r}")
         self.project = project
+        self.positions = positions
         self.files: list[tuple[str, bytes]] = []
         self.notes_of: dict[str, list[str]] = {}
         for note in project.notes:
@@ -240,8 +244,11 @@ class _ProjectWriter:
                 f"{src.name!r} ({len(src.text)} code points)"
             )
         el = self.sub(parent, "PlainTextSelection")
+        start, end = sel.start, sel.end
+        if self.positions == "utf16" and src.text is not None:
+            start, end = utf16_offset(src.text, start), utf16_offset(src.text, end)
         _attrs(el, guid=_guid(sel.guid, "selection"), name=sel.name,
-               startPosition=str(sel.start), endPosition=str(sel.end))  # fmt: skip
+               startPosition=str(start), endPosition=str(end))  # fmt: skip
         self.stamps(el, sel, f"selection {sel.guid}")
         self.selection_body(el, sel)
 
@@ -309,11 +316,24 @@ def _serialize(root: Element) -> bytes:
     return buf.getvalue()
 
 
+def utf16_offset(text: str, pos: int) -> int:
+    """The UTF-16 code unit offset of code point ``pos`` in ``text`` (what NVivo counts):
+    each character outside the Basic Multilingual Plane counts two.
+
+    >>> utf16_offset("𠀀扎根", 1), utf16_offset("𠀀扎根", 3), utf16_offset("扎根", 2)
+    (2, 4, 2)
+    """
+    return pos + sum(1 for ch in text[:pos] if ord(ch) > 0xFFFF)
+
+
 def project_xml(
-    project: QdaProject, *, origin: str | None = None
+    project: QdaProject, *, origin: str | None = None, positions: Units = "codepoint"
 ) -> tuple[bytes, list[tuple[str, bytes]]]:
-    """The ``project.qde`` bytes and the ``(member name, bytes)`` of its text files."""
-    writer = _ProjectWriter(project)
+    """The ``project.qde`` bytes and the ``(member name, bytes)`` of its text files.
+
+    ``positions``: ``"codepoint"`` (the standard) or ``"utf16"`` (UTF-16 code units, which
+    NVivo reads)."""
+    writer = _ProjectWriter(project, positions)
     root = writer.build(origin or _default_origin())
     return _serialize(root), writer.files
 
@@ -368,7 +388,11 @@ def _write_target(
 
 
 def write_qdpx(
-    project: QdaProject, path: str | os.PathLike[str] | IO[bytes], *, origin: str | None = None
+    project: QdaProject,
+    path: str | os.PathLike[str] | IO[bytes],
+    *,
+    origin: str | None = None,
+    positions: Units = "codepoint",
 ) -> None:
     """Write a REFI-QDA 1.0 project (``.qdpx``) that validates against ``Project.xsd``.
 
@@ -384,6 +408,10 @@ def write_qdpx(
         Where to write: a path or an open binary file.
     origin:
         ``Project@origin``; default ``"zhagen <version>"``.
+    positions:
+        What selection positions count: ``"codepoint"`` (default; Unicode code points, as
+        the standard says) or ``"utf16"`` (UTF-16 code units, as NVivo reads them: a
+        character outside the BMP, such as 𠀀, counts two).
 
     Raises
     ------
@@ -401,7 +429,7 @@ def write_qdpx(
     >>> read_qdpx(io.BytesIO(buf.getvalue())).sources[0].text
     '扎根理论'
     """
-    qde, files = project_xml(project, origin=origin)
+    qde, files = project_xml(project, origin=origin, positions=positions)
 
     def write(fh: IO[bytes]) -> None:
         with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
