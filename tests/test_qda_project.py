@@ -22,6 +22,7 @@ from zhagen.formats.refi_qda import (
     QdaSource,
     QdaUser,
     make_guid,
+    read_qdpx,
     write_qdpx,
 )
 from zhagen.qda import export_qdc, export_qdpx, import_qdc, import_qdpx
@@ -543,3 +544,29 @@ def test_odd_parts_are_placed_or_listed(new, tmp_path):
     assert sum(n.codings for n in skipped) == 2 and any(n.name == "自身" for n in skipped)
     assert any("non-codable" in w for w in report.warnings)
     assert any("renamed" in w for w in report.warnings)
+
+
+def test_export_keeps_the_guids_of_imported_sources(refi, schemas, new, tmp_path):
+    """Issue 9: an export keeps what it read; here the sources' GUIDs (new GUIDs only for
+    new documents), validated against Project.xsd."""
+    from lxml import etree
+
+    p = new()
+    import_qdpx(p, refi / "samples" / NVIVO)
+    src = tmp_path / "新.txt"
+    src.write_text("新的文档。", encoding="utf-8")
+    p.add([str(src)])
+    out = tmp_path / "again.qdpx"
+    export_qdpx(p, out, all_documents=True)
+    with zipfile.ZipFile(refi / "samples" / NVIVO) as zf:
+        original = etree.fromstring(zf.read(next(n for n in zf.namelist() if n.endswith(".qde"))))
+    with zipfile.ZipFile(out) as zf:
+        written = etree.fromstring(zf.read("project.qde"))
+    assert schemas["Project"].validate(written), schemas["Project"].error_log
+    read = {s.get("guid").lower() for s in original.iter(f"{NS}TextSource")}
+    got = {s.get("guid").lower() for s in written.iter(f"{NS}TextSource")}
+    kept = read & got
+    assert kept and len(got - read) == 1  # every imported source kept its GUID; one new
+    text_sources = [s for s in read_qdpx(refi / "samples" / NVIVO).sources
+                    if s.kind == "text" and s.text is not None]  # fmt: skip
+    assert kept == {s.guid.lower() for s in text_sources}

@@ -7,7 +7,10 @@ tree) of a zhagen project; :mod:`zhagen.formats.refi_qda` writes it.
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +37,9 @@ if TYPE_CHECKING:
     from zhagen.project import Project
 
 
+_GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\}?$")
+
+
 class Exporter:
     """Builds the :class:`QdaProject` of a zhagen project."""
 
@@ -42,6 +48,8 @@ class Exporter:
         self.store = project.store
         self.fp = "zhagen:" + (self.store.meta("created") or os.path.abspath(project.path))
         self.coder_id = None
+        #: document id → the GUID it is exported with (kept from an import where there was one)
+        self.doc_guids: dict[int, str] = {}
         if coder is not None:
             self.coder_id = q.coder_id(self.store, str(coder).strip())
             if self.coder_id is None:
@@ -52,6 +60,8 @@ class Exporter:
                 )
 
     def guid(self, kind: str, row_id: int) -> str:
+        if kind == "document" and row_id in self.doc_guids:
+            return self.doc_guids[row_id]
         return make_guid(self.fp, kind, row_id)
 
     def user(self, coder_id: int | None) -> str | None:
@@ -79,6 +89,21 @@ class Exporter:
                 ))  # fmt: skip
         return roots, sets
 
+    def source_guid(self, doc: int, row: sqlite3.Row | None, used: set[str]) -> str:
+        """The GUID a document was imported with (REFI-QDA keeps its objects' identity
+        across tools), else a new one; never one GUID for two documents."""
+        kept = None
+        try:
+            kept = json.loads(row["extra"] or "{}").get("refi_qda", {}).get("guid") if row else None
+        except (ValueError, AttributeError):
+            kept = None
+        guid = kept if isinstance(kept, str) and _GUID.match(kept) else None
+        if guid is None or guid.lower() in used:
+            guid = self.guid("document", doc)
+        used.add(guid.lower())
+        self.doc_guids[doc] = guid
+        return guid
+
     def build(self, all_documents: bool) -> QdaProject:
         store, g = self.store, self.guid
         codings = q.coding_rows(store, coder_id=self.coder_id)
@@ -105,10 +130,11 @@ class Exporter:
                 g("selection", r["id"]), None, r["start"], r["end"], [coding],
                 creating_user=user, creation_date_time=when,
             ))  # fmt: skip
+        used: set[str] = set()
         for doc in sorted(doc_ids):
             row = dq.document_row(store, doc)
             qp.sources.append(QdaSource(
-                g("document", doc), (row["title"] if row else "") or f"document {doc}",
+                self.source_guid(doc, row, used), (row["title"] if row else "") or f"document {doc}",
                 text=self.project.text(doc), selections=by_doc.get(doc, []),
                 description=(row["abstract"] or None) if row and row["body"] is not None else None,
             ))  # fmt: skip
