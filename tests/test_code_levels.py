@@ -94,8 +94,10 @@ def test_tables_report_the_level_check(tmp_path: Path) -> None:
         p.codes.add("无层级", parent="补贴")
         written = p.reports.write(tmp_path / "out")
         assert any("1 code has no level" in line for line in written.problems)
-        assert any("'政策环境' (level 2) has a child '主范畴X' of level 3" in line
-                   for line in written.problems)
+        assert any(
+            "'政策环境' (level 2) has a child '主范畴X' of level 3" in line
+            for line in written.problems
+        )
         assert written.problems == p.reports.level_problems()
 
 
@@ -115,7 +117,14 @@ def test_cli_tables_prints_the_level_check(tmp_path: Path, capsys) -> None:
 def test_parse_level_refuses_what_is_not_a_level() -> None:
     from zhagen.coding.levels import parse_level
 
-    assert [parse_level(v) for v in (1, "4", " none ", "", None, 0)] == [1, 4, None, None, None, None]
+    assert [parse_level(v) for v in (1, "4", " none ", "", None, 0)] == [
+        1,
+        4,
+        None,
+        None,
+        None,
+        None,
+    ]
     for bad in (5, "x", -1, True):
         with pytest.raises(ParameterError):
             parse_level(bad)

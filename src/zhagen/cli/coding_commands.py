@@ -49,9 +49,7 @@ def _register_code(sub: Any) -> None:
     p.add_argument("project")
     p.add_argument("name")
     p.add_argument("--parent", default=None, help="上级编码 / parent code")
-    p.add_argument(
-        "--level", default=None, help="1 初始概念 … 4 核心范畴, none 无层级 / no level"
-    )
+    p.add_argument("--level", default=None, help="1 初始概念 … 4 核心范畴, none 无层级 / no level")
     p.add_argument("--description", default="", help="内涵 / description")
     p.add_argument("--color", default=None, help="#rrggbb")
     p.set_defaults(func=cmd_code_add)
