@@ -59,11 +59,19 @@ from zhagen.formats.refi_qda.model import (
     Units,
     iter_codes,
     make_guid,
+    newline_of,
     normalize_newlines,
 )
 from zhagen.formats.refi_qda.read import FORMAT_SPECS, read_qdc, read_qdpx, source_label
 from zhagen.formats.refi_qda.safety import MAX_MEMBERS, MAX_RATIO, MAX_XML_BYTES, parse_xml
-from zhagen.formats.refi_qda.write import codebook_xml, project_xml, write_qdc, write_qdpx
+from zhagen.formats.refi_qda.write import (
+    codebook_xml,
+    file_offset,
+    project_xml,
+    utf16_offset,
+    write_qdc,
+    write_qdpx,
+)
 
 __all__ = [
     "QdaUser",
@@ -79,6 +87,7 @@ __all__ = [
     "Units",
     "PositionMap",
     "normalize_newlines",
+    "newline_of",
     "make_guid",
     "iter_codes",
     "read_qdpx",
@@ -88,6 +97,8 @@ __all__ = [
     "write_qdc",
     "project_xml",
     "codebook_xml",
+    "file_offset",
+    "utf16_offset",
     "parse_xml",
     "PROJECT_NS",
     "CODEBOOK_NS",

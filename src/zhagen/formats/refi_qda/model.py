@@ -31,6 +31,7 @@ __all__ = [
     "QdaProject",
     "PositionMap",
     "normalize_newlines",
+    "newline_of",
     "make_guid",
     "iter_codes",
     "PROJECT_NS",
@@ -175,6 +176,10 @@ class QdaSource:
     extra:
         Serialised XML of children zhagen does not model (``VariableValue``), written back
         on export.
+    newline:
+        The line end of the source's text file (``"\\r\\n"`` for NVivo on Windows), so that
+        an export writes the file as it was and counts positions over it (a CRLF counts
+        two); ``"\\n"`` by default.
     """
 
     guid: str
@@ -191,6 +196,7 @@ class QdaSource:
     modified_date_time: str | None = None
     raw: str | None = None
     extra: list[str] = field(default_factory=list)
+    newline: str = "\n"
 
 
 @dataclass
@@ -322,6 +328,20 @@ def make_guid(*parts: object) -> str:
 _LINE_END = re.compile(r"\r\n?")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _CRLF = re.compile("\r\n")
+
+
+def newline_of(text: str) -> str:
+    """The line end a text uses: ``"\\r\\n"``, ``"\\r"`` or ``"\\n"`` (the first found
+    decides; a file with mixed line ends is written back with that one).
+
+    >>> newline_of("a\\r\\nb"), newline_of("a\\rb"), newline_of("ab")
+    ('\\r\\n', '\\r', '\\n')
+    """
+    m = _LINE_END.search(text)
+    n = text.find("\n")
+    if m is None or (n != -1 and n < m.start()):
+        return "\n"
+    return m.group()
 
 
 def normalize_newlines(text: str) -> str:

@@ -34,6 +34,7 @@ from zhagen.formats.refi_qda.model import (
     QdaUser,
     Units,
     iter_codes,
+    newline_of,
     normalize_newlines,
 )
 from zhagen.formats.refi_qda.safety import (
@@ -453,6 +454,7 @@ class _ProjectReader(_Context):
             return src
         pmap = PositionMap(content, self.units)
         src.text = pmap.text
+        src.newline = newline_of(content)
         src.selections = self._convert(src, selections, pmap)
         return src
 

@@ -225,7 +225,8 @@ class _ProjectWriter:
         if src.text is not None:
             fname = guid.strip("{}") + ".txt"
             path = f"internal://{fname}"
-            self.files.append((f"sources/{fname}", src.text.encode("utf-8")))
+            data = src.text if src.newline == "\n" else src.text.replace("\n", src.newline)
+            self.files.append((f"sources/{fname}", data.encode("utf-8")))
         _attrs(el, guid=guid, name=src.name, plainTextPath=path)
         self.stamps(el, src, f"source {src.name!r}")
         _add_text(el, self.q("Description"), src.description)
@@ -245,8 +246,9 @@ class _ProjectWriter:
             )
         el = self.sub(parent, "PlainTextSelection")
         start, end = sel.start, sel.end
-        if self.positions == "utf16" and src.text is not None:
-            start, end = utf16_offset(src.text, start), utf16_offset(src.text, end)
+        if src.text is not None:
+            start = file_offset(src.text, start, self.positions, src.newline)
+            end = file_offset(src.text, end, self.positions, src.newline)
         _attrs(el, guid=_guid(sel.guid, "selection"), name=sel.name,
                startPosition=str(start), endPosition=str(end))  # fmt: skip
         self.stamps(el, sel, f"selection {sel.guid}")
@@ -324,6 +326,18 @@ def utf16_offset(text: str, pos: int) -> int:
     (2, 4, 2)
     """
     return pos + sum(1 for ch in text[:pos] if ord(ch) > 0xFFFF)
+
+
+def file_offset(text: str, pos: int, positions: Units = "codepoint", newline: str = "\n") -> int:
+    """The offset of code point ``pos`` of the LF-normalised ``text`` in the text file as
+    written: with ``newline`` for each line end (a CRLF counts two) and in ``positions``
+    units.
+
+    >>> file_offset("a\\nb", 2, newline="\\r\\n"), file_offset("😀\\nb", 2, "utf16", "\\r\\n")
+    (3, 4)
+    """
+    extra = text.count("\n", 0, pos) * (len(newline) - 1)
+    return (utf16_offset(text, pos) if positions == "utf16" else pos) + extra
 
 
 def project_xml(
