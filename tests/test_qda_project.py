@@ -314,7 +314,7 @@ def test_chinese_project_round_trip(schemas, new, tmp_path):
     second = new("second")
     imported = import_qdpx(second, out)
     assert imported.levels == "zhagen" and imported.not_imported == []
-    assert imported.storyline and imported.coder_from == "coding"
+    assert imported.storyline and imported.coder_from == "selection"  # a zhagen file: its coder
     before, after = snapshot(first), snapshot(second)
     assert after == before
     assert [c[0] for c in after["codes"]][:3] == [

@@ -42,7 +42,7 @@ def register(sub: Any) -> None:
         choices=["auto", "coding", "selection"],
         default="auto",
         help="编码员取自 Coding@creatingUser 还是选区创建者 / where the coder is read "
-        "(auto: the selection for NVivo, else the coding)",
+        "(auto: the selection for NVivo and zhagen, else the coding)",
     )
     p.set_defaults(func=cmd_import_qdpx)
 

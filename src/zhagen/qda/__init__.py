@@ -22,7 +22,8 @@ the reports are in :mod:`zhagen.qda.report`. What an import does:
   (``coder_map`` renames; a coding without a user goes to coder ``"default"``). Which user
   coded: the standard's ``Coding@creatingUser``, except for NVivo, whose
   ``Coding@creatingUser`` and date are those of the code (node), one per code, not of the
-  coding; there the selection's creator and date are used (``coder_from`` overrides). The
+  coding; there the selection's creator and date are used, as for a zhagen export, which
+  writes the coder as the selection's creator (``coder_from`` overrides). The
   report says which was used and how many codings the two disagree on. Whole-source codings
   code the whole text; duplicate codings collapse into one (the report counts them).
 - **Notes** become memos on the project, a document, a code, a coding or a relation, as
@@ -145,7 +146,8 @@ def import_qdpx(
     coder_from:
         Where a coding's coder is read: ``"coding"`` (``Coding@creatingUser``),
         ``"selection"`` (the selection's creator) or ``"auto"`` (the selection for NVivo,
-        whose ``Coding@creatingUser`` names the code's creator, else the coding).
+        whose ``Coding@creatingUser`` names the code's creator, and for zhagen, which
+        writes its coder there; else the coding).
 
     Returns
     -------
@@ -167,8 +169,13 @@ def import_qdpx(
     sha, size = _sha256(name)
     qp = read_qdpx(name)
     report = ImportQdaReport(path=name, origin=qp.origin)
-    nvivo = "nvivo" in (qp.origin or "").lower()
-    report.coder_from = coder_from if coder_from != "auto" else ("selection" if nvivo else "coding")
+    # NVivo's Coding@creatingUser is the code's creator; zhagen writes its coder as the
+    # selection's creator and keeps the Coding@creatingUser it read
+    origin = (qp.origin or "").lower()
+    by_selection = "nvivo" in origin or origin.startswith("zhagen")
+    report.coder_from = (
+        coder_from if coder_from != "auto" else ("selection" if by_selection else "coding")
+    )
     report.warnings = [w for w in qp.warnings if not any(s in w for s in _READER_NOTES)]
     store = project.store
     with store.transaction():

@@ -2,7 +2,12 @@
 :func:`zhagen.qda.export_qdc` (what an export writes is described in :mod:`zhagen.qda`).
 
 :class:`Exporter` builds the :class:`~zhagen.formats.refi_qda.QdaProject` (or the code
-tree) of a zhagen project; :mod:`zhagen.formats.refi_qda` writes it.
+tree) of a zhagen project; :mod:`zhagen.formats.refi_qda` writes it. An export keeps what
+an import read (:mod:`zhagen.store.qda`): the GUIDs of imported objects (new GUIDs, UUID-5s
+of the project and the row id, only for objects made in zhagen), the codings' selections
+and own ``creatingUser``, ``isCodable``, colours only where the file had them, the text's
+line ends, and the parts zhagen does not import (users, sets, links, graphs, variables,
+cases, sources without text), written back as read.
 """
 
 from __future__ import annotations
@@ -10,9 +15,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from zhagen.coding.levels import LEVELS
 from zhagen.errors import ParameterError
@@ -32,12 +36,14 @@ from zhagen.qda.report import RELATION_NOTE
 from zhagen.store import coding as q
 from zhagen.store import docs as dq
 from zhagen.store import notes as qn
+from zhagen.store import qda as sq
 
 if TYPE_CHECKING:
     from zhagen.project import Project
 
-
 _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\}?$")
+#: Kinds of rows whose imported GUIDs are kept (``qda_ids.kind``).
+_KEPT_KINDS = ("code", "coder", "coding", "memo", "relation")
 
 
 class Exporter:
@@ -48,8 +54,6 @@ class Exporter:
         self.store = project.store
         self.fp = "zhagen:" + (self.store.meta("created") or os.path.abspath(project.path))
         self.coder_id = None
-        #: document id → the GUID it is exported with (kept from an import where there was one)
-        self.doc_guids: dict[int, str] = {}
         if coder is not None:
             self.coder_id = q.coder_id(self.store, str(coder).strip())
             if self.coder_id is None:
@@ -58,22 +62,37 @@ class Exporter:
                     f"没有名为「{coder}」的编码员；已有：{names}",
                     f"no coder named '{coder}'; the coders are: {names}",
                 )
+        #: (kind, row id) → the GUID it was imported with; a GUID is used once only
+        self.kept: dict[tuple[str, int], str] = {}
+        self.attrs: dict[tuple[str, int], dict[str, Any]] = {}
+        self.used: set[str] = set()
+        for kind in _KEPT_KINDS:
+            for row_id, (guid, attrs) in sorted(sq.guids(self.store, kind).items()):
+                self.attrs[(kind, row_id)] = attrs
+                self._claim(kind, row_id, guid)
+
+    def _claim(self, kind: str, row_id: int, guid: str | None) -> None:
+        if guid and _GUID.match(guid) and guid.lower() not in self.used:
+            self.used.add(guid.lower())
+            self.kept[(kind, row_id)] = guid
 
     def guid(self, kind: str, row_id: int) -> str:
-        if kind == "document" and row_id in self.doc_guids:
-            return self.doc_guids[row_id]
-        return make_guid(self.fp, kind, row_id)
+        return self.kept.get((kind, row_id)) or make_guid(self.fp, kind, row_id)
 
     def user(self, coder_id: int | None) -> str | None:
         return None if coder_id is None else self.guid("coder", coder_id)
 
     def codes(self) -> tuple[list[QdaCode], list[QdaSet]]:
         rows = q.code_rows(self.store)
-        nodes = {
-            r["id"]: QdaCode(self.guid("code", r["id"]), r["name"], color=r["color"],
-                             description=r["description"] or None)
-            for r in rows
-        }  # fmt: skip
+        nodes = {}
+        for r in rows:
+            attrs = self.attrs.get(("code", r["id"]), {})
+            nodes[r["id"]] = QdaCode(
+                self.guid("code", r["id"]), r["name"],
+                color=r["color"] if attrs.get("color", True) else None,
+                description=r["description"] or None,
+                is_codable=bool(attrs.get("is_codable", True)),
+            )  # fmt: skip
         roots = []
         for r in rows:
             parent = nodes.get(r["parent_id"]) if r["parent_id"] is not None else None
@@ -89,57 +108,92 @@ class Exporter:
                 ))  # fmt: skip
         return roots, sets
 
-    def source_guid(self, doc: int, row: sqlite3.Row | None, used: set[str]) -> str:
-        """The GUID a document was imported with (REFI-QDA keeps its objects' identity
-        across tools), else a new one; never one GUID for two documents."""
-        kept = None
-        try:
-            kept = json.loads(row["extra"] or "{}").get("refi_qda", {}).get("guid") if row else None
-        except (ValueError, AttributeError):
-            kept = None
-        guid = kept if isinstance(kept, str) and _GUID.match(kept) else None
-        if guid is None or guid.lower() in used:
-            guid = self.guid("document", doc)
-        used.add(guid.lower())
-        self.doc_guids[doc] = guid
-        return guid
-
     def build(self, all_documents: bool) -> QdaProject:
-        store, g = self.store, self.guid
+        store = self.store
         codings = q.coding_rows(store, coder_id=self.coder_id)
-        kept = {r["id"] for r in codings}
+        kept_ids = {r["id"] for r in codings}
         memos = [m for m in qn.memo_rows(store)
                  if (self.coder_id is None or m["coder_id"] in (None, self.coder_id))
-                 and (m["target_type"] != "coding" or m["target_id"] in kept)]  # fmt: skip
-        coding_doc = {r["id"]: r["document_id"] for r in codings}
-        doc_ids = set(coding_doc.values())
+                 and (m["target_type"] != "coding" or m["target_id"] in kept_ids)]  # fmt: skip
+        doc_ids = {r["document_id"] for r in codings}
         doc_ids |= {m["target_id"] for m in memos if m["target_type"] == "document"}
+        doc_ids |= set(sq.qda_document_ids(store))  # what an import read, coded or not
         if all_documents:
             doc_ids |= set(dq.document_ids(store))
         codes, sets = self.codes()
         qp = QdaProject(Path(self.project.path).stem or "zhagen", codes=codes, sets=sets,
                         creation_date_time=store.meta("created"))  # fmt: skip
         users = {r["coder_id"] for r in codings} | {m["coder_id"] for m in memos}
-        qp.users = [QdaUser(g("coder", r["id"]), r["name"]) for r in q.coder_rows(store)
+        qp.users = [QdaUser(self.guid("coder", r["id"]), r["name"]) for r in q.coder_rows(store)
                     if self.coder_id is None or r["id"] in users]  # fmt: skip
-        by_doc: dict[int, list[QdaSelection]] = {}
-        for r in codings:
-            user, when = self.user(r["coder_id"]), r["created"]
-            coding = QdaCoding(g("coding", r["id"]), g("code", r["code_id"]), user, when)
-            by_doc.setdefault(r["document_id"], []).append(QdaSelection(
-                g("selection", r["id"]), None, r["start"], r["end"], [coding],
-                creating_user=user, creation_date_time=when,
-            ))  # fmt: skip
-        used: set[str] = set()
+        by_doc = self.selections(codings)
         for doc in sorted(doc_ids):
-            row = dq.document_row(store, doc)
-            qp.sources.append(QdaSource(
-                self.source_guid(doc, row, used), (row["title"] if row else "") or f"document {doc}",
-                text=self.project.text(doc), selections=by_doc.get(doc, []),
-                description=(row["abstract"] or None) if row and row["body"] is not None else None,
-            ))  # fmt: skip
+            qp.sources.append(self.source(doc, by_doc.get(doc, ([], []))))
         self.relations_and_memos(qp, memos)
+        self.write_back(qp)
         return qp
+
+    def selections(
+        self, codings: list[Any]
+    ) -> dict[int, tuple[list[QdaSelection], list[QdaCoding]]]:
+        """Per document: its selections (codings of one imported selection by one coder
+        together again) and its whole-source codings.
+
+        ``Selection@creatingUser`` is the zhagen coder (an import of a zhagen file reads the
+        coder there, as for NVivo); ``Coding@creatingUser`` is the file's own where the
+        coding was imported (NVivo writes the code's creator there), else the coder."""
+        out: dict[int, tuple[list[QdaSelection], list[QdaCoding]]] = {}
+        groups: dict[tuple[int, str, int, int, int], QdaSelection] = {}
+        for r in codings:
+            attrs = self.attrs.get(("coding", r["id"]), {})
+            user, when = self.user(r["coder_id"]), r["created"]
+            coding = QdaCoding(
+                self.guid("coding", r["id"]), self.guid("code", r["code_id"]),
+                self._user(attrs.get("user")) or user, attrs.get("created") or when,
+            )  # fmt: skip
+            sels, whole = out.setdefault(r["document_id"], ([], []))
+            if attrs.get("whole"):
+                whole.append(coding)
+                continue
+            sel_guid = attrs.get("selection")
+            key = (r["document_id"], str(sel_guid).lower(), r["start"], r["end"], r["coder_id"])
+            if sel_guid and key in groups:
+                groups[key].codings.append(coding)
+                continue
+            guid = self.guid("selection", r["id"])
+            if sel_guid and _GUID.match(sel_guid) and sel_guid.lower() not in self.used:
+                self.used.add(sel_guid.lower())
+                guid = sel_guid
+            sel = QdaSelection(
+                guid, attrs.get("name"), r["start"], r["end"], [coding],
+                creating_user=user,  # the coder: what a zhagen file's import reads
+                creation_date_time=attrs.get("selection_created") or when,
+            )  # fmt: skip
+            groups[key] = sel
+            sels.append(sel)
+        return out
+
+    def _user(self, guid: Any) -> str | None:
+        return guid if isinstance(guid, str) and _GUID.match(guid) else None
+
+    def source(self, doc: int, parts: tuple[list[QdaSelection], list[QdaCoding]]) -> QdaSource:
+        row = dq.document_row(self.store, doc)
+        try:
+            info = json.loads(row["extra"] or "{}").get("refi_qda") or {} if row else {}
+        except (ValueError, AttributeError):
+            info = {}
+        self._claim("document", doc, info.get("guid"))
+        newline = info.get("newline")
+        return QdaSource(
+            self.guid("document", doc),
+            (row["title"] if row else "") or f"document {doc}",
+            text=self.project.text(doc),
+            selections=parts[0],
+            codings=parts[1],
+            description=(row["abstract"] or None) if row and row["body"] is not None else None,
+            extra=[x for x in info.get("extra") or [] if isinstance(x, str)],
+            newline=newline if newline in ("\r\n", "\r", "\n") else "\n",
+        )
 
     def relations_and_memos(self, qp: QdaProject, memos: list) -> None:
         g = self.guid
@@ -160,3 +214,44 @@ class Exporter:
             else:
                 note.target_guids = [g(m["target_type"], m["target_id"])]
             qp.notes.append(note)
+
+    def write_back(self, qp: QdaProject) -> None:
+        """The parts of imported files that zhagen does not import, as read; sets and links
+        keep only members and ends that this export has."""
+        kept = sq.kept(self.store)
+        have_users = {u.guid.lower() for u in qp.users}
+        for kind, guid, data in kept:
+            if kind == "user" and guid and guid.lower() not in have_users:
+                have_users.add(guid.lower())
+                qp.users.append(QdaUser(**json.loads(data)))
+            elif kind == "source" and guid and guid.lower() not in self.used:
+                self.used.add(guid.lower())
+                qp.sources.append(QdaSource(guid, raw=data, kind="raw"))
+        present = self._present(qp)
+        for kind, _guid, data in kept:
+            if kind == "set":
+                qset = QdaSet(**json.loads(data))
+                qset.member_codes = [g for g in qset.member_codes if g.lower() in present]
+                qset.member_sources = [g for g in qset.member_sources if g.lower() in present]
+                qset.member_notes = [g for g in qset.member_notes if g.lower() in present]
+                qp.sets.append(qset)
+            elif kind == "link":
+                link = QdaLink(**json.loads(data))
+                ends = ((link.origin_guid or "").lower(), (link.target_guid or "").lower())
+                if all(e in present for e in ends):
+                    qp.links.append(link)
+            elif kind not in ("user", "source"):
+                qp.extra.setdefault(kind, data)  # Graphs, Variables, Cases: first import's
+
+    def _present(self, qp: QdaProject) -> set[str]:
+        """Lower-case GUIDs of everything this export writes (raw sources: their own and
+        their selections')."""
+        out = {c.guid.lower() for c in qp.all_codes()} | {n.guid.lower() for n in qp.notes}
+        out |= {u.guid.lower() for u in qp.users}
+        for src in qp.sources:
+            out.add(src.guid.lower())
+            out |= {s.guid.lower() for s in src.selections}
+            out |= {c.guid.lower() for s in src.selections for c in s.codings}
+            if src.raw:
+                out |= {g.lower() for g in re.findall(r'guid="([^"]+)"', src.raw)}
+        return out

@@ -8,8 +8,10 @@ both). Nothing here opens a transaction or writes the log.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +39,7 @@ _UNNAMED_LINK = "关联"
 _DESCRIPTION_TITLE = "项目描述 / project description"
 _COMMENT_TITLE = "引文注释 / quotation comment"
 _RGB = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 # ---------------------------------------------------------------- small helpers
@@ -120,6 +123,10 @@ def import_codes(
             report.codes += 1
             unlevelled += level is None
         ids[key] = cid
+        had_color = bool(code.color and _RGB.match(code.color.strip()))
+        sq.set_guid(
+            store, "code", cid, code.guid, {"is_codable": code.is_codable, "color": had_color}
+        )
         stack.extend((c, cid) for c in reversed(code.children))
     if unlevelled and levels is None:
         report.warnings.append(
@@ -131,8 +138,8 @@ def import_codes(
     folders = sum(1 for c in iter_codes(roots) if not c.is_codable)
     if folders:
         report.warnings.append(
-            f"{folders} 个不可编码的文件夹式编码按普通编码导入 / {folders} non-codable "
-            "(folder) codes imported as ordinary codes"
+            f"{folders} 个不可编码的文件夹式编码按普通编码导入（导出时仍写为不可编码） / {folders} "
+            "non-codable (folder) codes imported as ordinary codes (exported as non-codable)"
         )
     return ids
 
@@ -182,6 +189,7 @@ class Importer:
         self.comments: list[tuple[QdaSelection, tuple[str, int | None]]] = []
         self.disagree = 0
         self.duplicates = 0
+        self.note_guids: set[str] = set()
 
     def coder(self, user: str | None) -> int:
         """The coder id for a user GUID (created on first use)."""
@@ -192,6 +200,8 @@ class Importer:
             mapped = self.coder_map.get(user or "", self.coder_map.get(name, name)).strip()
             mapped = mapped or DEFAULT_CODER
             cid = q.coder_id(self.store, mapped) or q.insert_coder(self.store, mapped)
+            if found is not None:
+                sq.set_guid(self.store, "coder", cid, found.guid)
             self.coder_ids[key] = cid
             if mapped not in self.report.coders:
                 self.report.coders.append(mapped)
@@ -220,6 +230,7 @@ class Importer:
         self.targets.update((g, ("code", cid)) for g, cid in self.code_ids.items())
         for u in qp.users:
             self.coder(u.guid)
+            sq.keep(store, report.source_id, "user", u.guid, _JSON.encode(asdict(u)))
         for src in qp.sources:
             self.source(src)
         self.links()
@@ -255,7 +266,8 @@ class Importer:
             self.store, source_id=self.report.source_id or 0,
             record=len(self.report.documents) + 1, title=source_label(src), body=src.text,
             abstract=src.description or "",
-            extra={"refi_qda": {"guid": src.guid, "origin": self.qp.origin, "path": src.path}},
+            extra={"refi_qda": {"guid": src.guid, "origin": self.qp.origin, "path": src.path,
+                                "newline": src.newline, "extra": src.extra}},
         )  # fmt: skip
         dq.insert_sentences(self.store, doc, split_sentences(src.text))
         self.report.documents.append(doc)
@@ -277,6 +289,12 @@ class Importer:
                 continue
             user, when = self.attribution(sel, coding)
             cid = self._coding(doc, sel.start, sel.end, code_id, self.coder(user), when)
+            whole = sel.guid == src.guid
+            sq.set_guid(self.store, "coding", cid, coding.guid, {
+                "whole": whole, "selection": None if whole else sel.guid, "name": sel.name,
+                "user": coding.creating_user, "created": coding.creation_date_time,
+                "selection_user": sel.creating_user, "selection_created": sel.creation_date_time,
+            })  # fmt: skip
             self.targets[coding.guid.lower()] = ("coding", cid)
             target = target if target[0] == "coding" else ("coding", cid)
         if sel.guid != src.guid:
@@ -338,6 +356,7 @@ class Importer:
                 rid = existing[(src, tgt, rtype)] = qn.insert_relation(
                     self.store, src, tgt, rtype, desc
                 )
+                sq.set_guid(self.store, "relation", rid, link.guid)
                 self.report.relations += 1
             self.targets[link.guid.lower()] = ("relation", rid)
 
@@ -395,21 +414,55 @@ class Importer:
                     f"storyline; the imported one is the project memo '{title}'"
                 )
         user = by.creating_user if by is not None else None
-        sq.insert_memo_at(
+        mid = sq.insert_memo_at(
             self.store, target_type=ttype, target_id=tid, title=title, text=text,
             coder_id=self.coder(user) if user else None,
             created=_timestamp(by.creation_date_time) if by is not None else None,
             modified=_timestamp(by.modified_date_time) if by is not None else None,
         )  # fmt: skip
+        # a note put on several targets is several memos: the first keeps its GUID
+        if isinstance(by, QdaNote) and by.guid.lower() not in self.note_guids:
+            self.note_guids.add(by.guid.lower())
+            sq.set_guid(self.store, "memo", mid, by.guid)
         self.report.memos += 1
 
+    def keep(self, level_sets: set[str]) -> None:
+        """Keep, as read, what zhagen does not import, so that an export writes it back."""
+        sid, keep = self.report.source_id or 0, sq.keep
+        for qset in self.qp.sets:
+            if qset.guid.lower() not in level_sets:
+                keep(self.store, sid, "set", qset.guid, _JSON.encode(asdict(qset)))
+        for link in self.qp.links:
+            if link.guid.lower() not in self.targets:  # not a relation
+                keep(self.store, sid, "link", link.guid, _JSON.encode(asdict(link)))
+        for tag, xml in self.qp.extra.items():
+            keep(self.store, sid, tag, None, xml)
+        for src in self.qp.sources:
+            if src.guid.lower() not in self.targets and src.raw:
+                keep(self.store, sid, "source", src.guid, src.raw)
+
     def leftovers(self, level_sets: set[str]) -> None:
+        self.keep(level_sets)
         add = self.report.not_imported.append
         for qset in self.qp.sets:
             if qset.guid.lower() not in level_sets:
-                add(NotImported("set", qset.name, "集合未导入", "sets are not imported"))
+                add(
+                    NotImported(
+                        "set",
+                        qset.name,
+                        "集合未导入（导出时原样写回）",
+                        "sets are not imported (kept, and written back on export)",
+                    )
+                )
         for tag in sorted(self.qp.extra):
-            add(NotImported(tag, "", f"{tag} 未导入", f"{tag} are not imported"))
+            add(
+                NotImported(
+                    tag,
+                    "",
+                    f"{tag} 未导入（导出时原样写回）",
+                    f"{tag} are not imported (kept, and written back on export)",
+                )
+            )
         for src in self.qp.sources:
             if src.extra and src.kind == "text" and src.text is not None:
                 add(NotImported("variables", source_label(src), f"{len(src.extra)} 个变量值未导入",

@@ -247,6 +247,29 @@ CREATE INDEX codes_parent ON codes(parent_id, position);
 CREATE INDEX codes_name ON codes(name);
 """
 
+# REFI-QDA export keeps what an import read (issue 9): the GUID of each imported object with
+# the attributes zhagen does not model (a code's isCodable and whether it had a colour, a
+# coding's selection and its own creatingUser), and, as read, the parts of the file zhagen
+# does not import (users, sets, links other than relations, graphs, variables, cases,
+# sources without text); an export writes them back. Rows of deleted objects are harmless:
+# ids are never reused (AUTOINCREMENT).
+_QDA_KEPT = """
+CREATE TABLE qda_ids (
+    kind   TEXT NOT NULL,               -- 'code', 'coder', 'coding', 'memo', 'relation'
+    row_id INTEGER NOT NULL,            -- the id in that kind's table
+    guid   TEXT NOT NULL,
+    attrs  TEXT NOT NULL DEFAULT '{}',  -- JSON
+    PRIMARY KEY (kind, row_id)
+);
+CREATE TABLE qda_kept (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    kind      TEXT NOT NULL,            -- 'user', 'set', 'link', 'source', or an element name
+    guid      TEXT,
+    data      TEXT NOT NULL             -- the element's XML, or JSON of its fields
+);
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -255,4 +278,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0004_sentence_garbled", _SENTENCE_GARBLED),
     ("0005_doi_case", _DOI_CASE),
     ("0006_code_level_free", _CODE_LEVEL_FREE),
+    ("0007_qda_kept", _QDA_KEPT),
 ]

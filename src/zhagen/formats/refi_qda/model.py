@@ -171,8 +171,9 @@ class QdaSource:
     creating_user, creation_date_time, modifying_user, modified_date_time:
         As in the file.
     raw:
-        For media sources, the source's whole XML element as read (written back verbatim
-        on export; it wins over ``selections``/``codings`` there).
+        For media sources and text sources whose text the file does not carry, the
+        source's whole XML element as read (written back verbatim on export; it wins over
+        ``selections``/``codings`` there).
     extra:
         Serialised XML of children zhagen does not model (``VariableValue``), written back
         on export.

@@ -449,6 +449,7 @@ class _ProjectReader(_Context):
             content = self._load_text(src.path, source_label(src))
         if content is None:
             src.selections = selections
+            src.raw = _serialize(el)  # written back verbatim: its text is elsewhere
             if selections:
                 self.warn("no-text", name=source_label(src), n=len(selections))
             return src

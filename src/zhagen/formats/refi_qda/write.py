@@ -216,7 +216,7 @@ class _ProjectWriter:
         self.note_refs(el, coding.guid)
 
     def source(self, parent: Element, src: QdaSource) -> None:
-        if src.kind != "text":
+        if src.kind != "text" or src.raw:  # media, or a text source kept as read
             self.media(parent, src)
             return
         el = self.sub(parent, "TextSource")
