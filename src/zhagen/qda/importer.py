@@ -345,8 +345,10 @@ class Importer:
             if src is None or tgt is None or src == tgt:
                 if not (set(ends) & notes):  # note links are placed by notes()
                     self.report.not_imported.append(NotImported(
-                        "link", link.name or link.guid, "只有两个不同编码之间的链接能成为关系",
-                        "only links between two different codes become relations",
+                        "link", link.name or link.guid,
+                        "只有两个不同编码之间的链接能成为关系（导出时原样写回）",
+                        "only links between two different codes become relations (kept, and "
+                        "written back on export)",
                     ))  # fmt: skip
                 continue
             rtype = (link.name or "").strip() or _UNNAMED_LINK
