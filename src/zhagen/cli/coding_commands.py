@@ -284,7 +284,8 @@ def cmd_code_list(args: argparse.Namespace) -> int:
         df = project.codes.frame(coder=args.coder)
     if args.tree:
         for row in df.itertuples(index=False):
-            print(f"{'  ' * row.depth}{row.name}  [#{row.id} {row.level_name}] ({row.total})")
+            lvl = row.level_name or "无层级 no level"
+            print(f"{'  ' * row.depth}{row.name}  [#{row.id} {lvl}] ({row.total})")
         return 0
     cols = ["id", "name", "parent", "level", "level_name", "count", "total", "color", "description"]
     return _print(df[cols] if args.fmt == "table" else df, args.fmt)
