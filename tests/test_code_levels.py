@@ -86,6 +86,40 @@ def test_migration_0006_frees_the_level_and_keeps_everything(old_project: Path) 
         conn.close()
 
 
+def test_migration_0006_on_a_file_with_the_migrations_before_it(tmp_path: Path) -> None:
+    """The same migration without the base worktree: a file with migrations 0001-0005 as
+    the store applied them, a code tree and a coding in it."""
+    from zhagen.store.db import APPLICATION_ID
+    from zhagen.store.schema import MIGRATIONS
+
+    names = [n for n, _sql in MIGRATIONS]
+    path = tmp_path / "old.zhagen"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+    for name, sql in MIGRATIONS[: names.index("0006_code_level_free")]:
+        conn.executescript(sql)
+        conn.execute("INSERT INTO migrations VALUES (?, '2026-01-01')", (name,))
+    conn.execute("INSERT INTO meta(key, value) VALUES ('created', '2026-01-01T00:00:00')")
+    ts = "2026-01-01T00:00:00.000+00:00"
+    conn.execute("INSERT INTO coders(name, created) VALUES ('甲', ?)", (ts,))
+    for cid, (name, parent, level) in enumerate([("核心", None, 4), ("概念", 1, 1)], 1):
+        conn.execute(
+            "INSERT INTO codes(id, name, parent_id, level, color, created, modified) "
+            "VALUES (?, ?, ?, ?, '#4e79a7', ?, ?)",
+            (cid, name, parent, level, ts, ts),
+        )
+    conn.commit()
+    with pytest.raises(sqlite3.IntegrityError):  # the old CHECK: no level is refused
+        conn.execute("UPDATE codes SET level = NULL WHERE id = 2")
+    conn.close()
+    with zhagen.Project.open(path) as p:
+        assert p.codes()[["name", "level"]].values.tolist() == [["核心", 4], ["概念", 1]]
+        p.codes.set_level("概念", None)
+        assert p.codes.get("概念")["level"] is None
+        assert p.codes.add("更深", parent="概念") == 3  # ids are never reused
+
+
 def test_tables_report_the_level_check(tmp_path: Path) -> None:
     with zhagen.Project.create(tmp_path / "p.zhagen") as p:
         cat = p.codes.add("政策环境", level=2)
