@@ -42,8 +42,8 @@ def _round_trip(refi: Path, tmp_path: Path, sample: str, **options) -> tuple:
     with zhagen.Project.create(tmp_path / "p.zhagen") as p:
         import_qdpx(p, refi / "samples" / sample)
         out = tmp_path / "again.qdpx"
-        export_qdpx(p, out, **options)
-    return _open(refi / "samples" / sample), _open(out)
+        report = export_qdpx(p, out, **options)
+    return _open(refi / "samples" / sample), _open(out), report
 
 
 def _guids(root, tag: str) -> set[str]:
@@ -88,7 +88,8 @@ def _sets(root) -> dict[str, tuple]:
 
 
 def test_nvivo_round_trip_keeps_everything(refi, schema, tmp_path) -> None:
-    (a, a_files), (b, b_files) = _round_trip(refi, tmp_path, NVIVO, nvivo=True)
+    (a, a_files), (b, b_files), report = _round_trip(refi, tmp_path, NVIVO, nvivo=True)
+    assert (report.documents, report.codings, report.kept) == (1, len(_codings(a)), 0)
     assert schema.validate(b), schema.error_log
     assert _guids(b, "TextSource") == _guids(a, "TextSource")
     assert _guids(b, "User") == _guids(a, "User")
@@ -104,7 +105,7 @@ def test_nvivo_round_trip_keeps_everything(refi, schema, tmp_path) -> None:
 
 
 def test_nvivo_round_trip_in_code_points_counts_the_same_text(refi, tmp_path) -> None:
-    (a, a_files), (b, b_files) = _round_trip(refi, tmp_path, NVIVO)
+    (a, a_files), (b, b_files), _ = _round_trip(refi, tmp_path, NVIVO)
     text_a = next(iter(a_files.values())).decode("utf-8-sig").encode("utf-16-le")
     text_b = next(iter(b_files.values())).decode("utf-8")
     spans_a = {s.get("guid"): text_a[2 * int(s.get("startPosition")) : 2 * int(s.get("endPosition"))]
@@ -117,7 +118,11 @@ def test_nvivo_round_trip_in_code_points_counts_the_same_text(refi, tmp_path) ->
 def test_atlas_round_trip_keeps_sets_links_graphs_and_textless_sources(
     refi, schema, tmp_path
 ) -> None:
-    (a, _), (b, _) = _round_trip(refi, tmp_path, ATLAS84)
+    (a, _), (b, _), report = _round_trip(refi, tmp_path, ATLAS84)
+    # nothing of its text sources is in the archive: every source, set, link and graph
+    # is written back as read
+    parts = [*a.find(f"{NS}Sources"), *a.iter(f"{NS}Set"), *a.iter(f"{NS}Link")]
+    assert report.documents == 0 and report.kept == len(parts) + 1  # + the Graphs
     assert schema.validate(b), schema.error_log
     sources = ("TextSource", "PDFSource", "PictureSource", "AudioSource", "VideoSource")
     assert set().union(*(_guids(b, t) for t in sources)) == set().union(
@@ -133,7 +138,7 @@ def test_atlas_round_trip_keeps_sets_links_graphs_and_textless_sources(
 
 
 def test_atlas23_colours_only_where_there_were_some(refi, schema, tmp_path) -> None:
-    (a, _), (b, _) = _round_trip(refi, tmp_path, ATLAS23)
+    (a, _), (b, _), _ = _round_trip(refi, tmp_path, ATLAS23)
     assert schema.validate(b), schema.error_log
     assert _codes(b) == _codes(a)
 

@@ -136,7 +136,7 @@ def cmd_export_qdpx(args: argparse.Namespace) -> int:
     print(
         f"已导出 / exported {r.path}: 文档 documents {r.documents}, 编码 codes {r.codes}, "
         f"编码记录 codings {r.codings}, 备忘录 memos {r.memos}, 关系 relations {r.relations}, "
-        f"用户 users {r.users}"
+        f"用户 users {r.users}, 原样写回 kept as read {r.kept}"
     )
     return 0
 

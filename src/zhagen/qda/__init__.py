@@ -245,17 +245,23 @@ def export_qdpx(
         the standard says and other programs read.
     """
     with project.store.transaction():  # one consistent state of the project
-        qp = Exporter(project, coder).build(all_documents)
+        exporter = Exporter(project, coder)
+        qp = exporter.build(all_documents)
     positions = "utf16" if nvivo else "codepoint"
     _write(lambda data, out: write_qdpx(data, out, positions=positions), qp, os.fspath(path))
     return ExportQdaReport(
         path=os.fspath(path),
-        documents=len(qp.sources),
+        documents=sum(1 for s in qp.sources if s.raw is None),
         codes=len(qp.all_codes()),
-        codings=sum(len(s.selections) for s in qp.sources),
+        codings=sum(
+            len(s.codings) + sum(len(x.codings) for x in s.selections)
+            for s in qp.sources
+            if s.raw is None
+        ),  # fmt: skip
         memos=sum(1 for n in qp.notes if n.name != RELATION_NOTE),
-        relations=len(qp.links),
+        relations=exporter.relations,
         users=len(qp.users),
+        kept=exporter.written_back,
     )
 
 

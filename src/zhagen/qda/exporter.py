@@ -66,6 +66,9 @@ class Exporter:
         self.kept: dict[tuple[str, int], str] = {}
         self.attrs: dict[tuple[str, int], dict[str, Any]] = {}
         self.used: set[str] = set()
+        #: how many relations, and how many parts kept from imports, the export wrote
+        self.relations = 0
+        self.written_back = 0
         for kind in _KEPT_KINDS:
             for row_id, (guid, attrs) in sorted(sq.guids(self.store, kind).items()):
                 self.attrs[(kind, row_id)] = attrs
@@ -198,6 +201,7 @@ class Exporter:
     def relations_and_memos(self, qp: QdaProject, memos: list) -> None:
         g = self.guid
         for r in qn.relation_rows(self.store):
+            self.relations += 1
             link = g("relation", r["id"])
             qp.links.append(QdaLink(link, r["type"], g("code", r["source_code_id"]),
                                     g("code", r["target_code_id"]), "OneWay"))  # fmt: skip
@@ -227,6 +231,7 @@ class Exporter:
             elif kind == "source" and guid and guid.lower() not in self.used:
                 self.used.add(guid.lower())
                 qp.sources.append(QdaSource(guid, raw=data, kind="raw"))
+                self.written_back += 1
         present = self._present(qp)
         for kind, _guid, data in kept:
             if kind == "set":
@@ -235,13 +240,16 @@ class Exporter:
                 qset.member_sources = [g for g in qset.member_sources if g.lower() in present]
                 qset.member_notes = [g for g in qset.member_notes if g.lower() in present]
                 qp.sets.append(qset)
+                self.written_back += 1
             elif kind == "link":
                 link = QdaLink(**json.loads(data))
                 ends = ((link.origin_guid or "").lower(), (link.target_guid or "").lower())
                 if all(e in present for e in ends):
                     qp.links.append(link)
-            elif kind not in ("user", "source"):
-                qp.extra.setdefault(kind, data)  # Graphs, Variables, Cases: first import's
+                    self.written_back += 1
+            elif kind not in ("user", "source") and kind not in qp.extra:
+                qp.extra[kind] = data  # Graphs, Variables, Cases: the first import's
+                self.written_back += 1
 
     def _present(self, qp: QdaProject) -> set[str]:
         """Lower-case GUIDs of everything this export writes (raw sources: their own and

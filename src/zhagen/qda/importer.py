@@ -260,6 +260,8 @@ class Importer:
             k = sum(1 for s in src.selections if s.description)
             if k:
                 zh, en = f"{zh}（含 {k} 条引文注释）", f"{en} (with {k} quotation comments)"
+            if src.raw:
+                zh, en = f"{zh}；导出时原样写回", f"{en}; kept, and written back on export"
             self.report.not_imported.append(NotImported("source", source_label(src), zh, en, n))
             return
         doc = sq.insert_raw_document(

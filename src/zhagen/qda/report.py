@@ -107,3 +107,6 @@ class ExportQdaReport:
     memos: int = 0
     relations: int = 0
     users: int = 0
+    #: parts of imported files written back as read: sources without text or media,
+    #: sets, links other than relations, graphs, variables, cases
+    kept: int = 0
