@@ -162,3 +162,23 @@ def test_parse_level_refuses_what_is_not_a_level() -> None:
     for bad in (5, "x", -1, True):
         with pytest.raises(ParameterError):
             parse_level(bad)
+
+
+def test_saturation_and_counts_leave_codes_without_a_level_out(tmp_path: Path) -> None:
+    from zhagen.examples import tiny_project
+
+    with tiny_project() as p:
+        before = p.reports.tables()["编码数量"]["数量"].tolist()
+        deep = p.codes.add("更细的概念", parent="政策支持")  # under a concept: no level
+        [doc] = p.documents.find(limit=1).ids
+        p.codings.add(doc, 0, 2, deep, coder="甲")
+        tables = p.reports.tables()
+        counts = tables["编码数量"]
+        # the new code counts at no level; the sentence it codes may add to 原始语句
+        assert counts["数量"].tolist()[1:] == before[1:]
+        sat = p.reports.saturation(holdout="1/3", seed=1)
+        per_level = sat.counts.dropna(subset=["level"])
+        assert per_level["total"].sum() == len(p.codes()) - 1
+        assert p.reports.level_problems() == [
+            "1 个编码没有层级（更细的概念） / 1 code has no level (更细的概念)"
+        ]

@@ -41,14 +41,23 @@ or a failure half-way imports nothing. It is not undoable with ``undo()``. Impor
 same file (same SHA-256) into a project twice is refused, naming the earlier import; to
 import it again, use a new project.
 
-Exports write documents that have codings or memos (``all_documents=True``: every
-document), the code tree with colours, descriptions and levels (as the ``zhagen:level:N``
-sets), codings (code points, as the standard says), memos (notes), relations (links whose
-name is the type; a relation's description travels as a note named
-``zhagen:relation-description``), coders as users and the storyline. GUIDs are UUID-5s of
-the project's creation time, the kind and the row id, so exporting again gives the same
-GUIDs. Codebooks (``.qdc``) carry names, tree, colours and descriptions; levels are
-recomputed from the tree on import.
+Exports write documents that have codings or memos and every document a REFI-QDA import
+made, coded or not (``all_documents=True``: every document), the code tree with colours,
+descriptions and levels (as the ``zhagen:level:N`` sets), codings (code points, as the
+standard says; ``nvivo=True``: UTF-16 code units, as NVivo reads them), memos (notes),
+relations (links whose name is the type; a relation's description travels as a note named
+``zhagen:relation-description``), coders as users and the storyline.
+
+**An export keeps what an import read** (stored by the import, :mod:`zhagen.store.qda`):
+the GUIDs of imported sources, codes, users, selections, codings, notes and links;
+``isCodable``; the coding's own ``Coding@creatingUser`` (``Selection@creatingUser`` is the
+zhagen coder); a code's colour only where the file had one; the text's line ends (NVivo's
+CRLF, counted in positions as in the file); variable values; and, written back as read,
+the sets, links other than relations, graphs, variables, cases, media sources and text
+sources whose text the file did not carry (sets and links keep only the members and ends
+that the export has). Objects made in zhagen get UUID-5s of the project's creation time,
+the kind and the row id, so exporting again gives the same GUIDs. Codebooks (``.qdc``)
+carry names, tree, colours and descriptions; levels are recomputed from the tree on import.
 
 >>> import tempfile, os, zhagen
 >>> tmp = tempfile.mkdtemp()

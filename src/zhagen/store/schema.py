@@ -111,8 +111,8 @@ CREATE TABLE coders (
     created TEXT NOT NULL
 );
 
--- The code tree. Levels: 1 初始概念, 2 初始范畴, 3 主范畴, 4 核心范畴; the engine keeps
--- parent.level > child.level. parent_id has no ON DELETE action on purpose: children are
+-- The code tree. Levels: 1 初始概念, 2 初始范畴, 3 主范畴, 4 核心范畴 (0006 makes the level
+-- free of the depth, possibly NULL, and parent.level > child.level a reported check). parent_id has no ON DELETE action on purpose: children are
 -- re-parented or deleted by the engine explicitly, so that every change is in the undo log.
 CREATE TABLE codes (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
