@@ -61,8 +61,16 @@ def test_code_commands(proj, capsys):
     assert rows[1]["description"] == "政府给钱" and rows[1]["color"] == "#112233"
     code, out, _ = run(capsys, "code", "list", proj, "--tree")
     assert out.splitlines()[1].startswith("  财政补贴")
-    code, out, err = run(capsys, "code", "add", proj, "x", "--parent", "财政补贴")
-    assert code == 1 and "初始概念" in err and err.count("\n") == 1
+    # depth is free: a code under a concept has no level until one is set
+    assert run(capsys, "code", "add", proj, "x", "--parent", "财政补贴")[0] == 0
+    code, out, _ = run(capsys, "code", "list", proj, "--format", "json")
+    assert [r["level"] for r in json.loads(out) if r["name"] == "x"] == [None]
+    assert run(capsys, "code", "level", proj, "x", "3")[0] == 0
+    code, out, _ = run(capsys, "code", "list", proj, "--format", "json")
+    assert [r["level"] for r in json.loads(out) if r["name"] == "x"] == [3]
+    assert run(capsys, "code", "level", proj, "x", "none")[0] == 0
+    code, out, err = run(capsys, "code", "level", proj, "x", "7")
+    assert code == 1 and "层级" in err and "level" in err and err.count("\n") == 1
 
 
 def test_coding_commands_and_undo(proj, capsys):

@@ -53,17 +53,28 @@ def test_levels_default_to_one_below_the_parent(project):
     assert project.add_code("顶层") and project.codes().iloc[-1]["level"] == 1
 
 
-def test_parent_level_must_be_higher(project):
+def test_level_is_free_of_depth_and_checked_not_enforced(project):
     cat = project.add_code("政策环境", level=2)
-    with pytest.raises(ParameterError) as err:
-        project.add_code("主范畴X", parent=cat, level=3)
-    assert "政策环境" in err.value.zh and "higher level" in err.value.en
+    high = project.add_code("主范畴X", parent=cat, level=3)  # allowed, reported
     leaf = project.add_code("补贴", parent=cat)
+    assert project.codes.get(leaf)["level"] == 1
+    below = project.add_code("子概念", parent=leaf)  # under a concept: no level
+    assert project.codes.get(below)["level"] is None
+    problems = project.codes.level_problems()
+    assert any("主范畴X" in p and "level 3" in p for p in problems)
+    assert any("1 code has no level" in p and "子概念" in p for p in problems)
+    # a tree seven levels deep, every code at its depth
+    parent = None
+    for depth in range(7):
+        parent = project.add_code(f"层{depth}", parent=parent, level="none")
+    frame = project.codes().set_index("name")
+    assert frame.at["层6", "depth"] == 6 and pd_na(frame.at["层6", "level"])
     with pytest.raises(ParameterError) as err:
-        project.add_code("子概念", parent=leaf)
-    assert "cannot have children" in err.value.en
-    with pytest.raises(ParameterError):
         project.add_code("x", level=5)
+    assert "none" in err.value.en and "层级" in err.value.zh
+    project.codes.set_level(high, 1)
+    project.codes.set_level(below, None)
+    assert not any("主范畴X" in p for p in project.codes.level_problems())
 
 
 def test_names_unique_among_siblings_and_resolution(project):
@@ -104,15 +115,15 @@ def test_move_code_rules(project):
     other = project.add_code("另一主范畴", parent=core)
     project.move_code(cat, other)
     assert project.codes().set_index("id").at[cat, "parent"] == other
-    with pytest.raises(ParameterError) as err:
-        project.move_code(main, cat)  # under a lower level
-    assert "higher level" in err.value.en
+    project.move_code(main, cat)  # under a lower level: allowed, reported by the check
+    assert any("(level 3)" not in p and "of level 3" in p for p in project.codes.level_problems())
+    project.move_code(main, core)
     with pytest.raises(ParameterError) as err:
         project.move_code(core, concept, level=1)  # into its own descendant
     assert "descendant" in err.value.en
-    with pytest.raises(ParameterError) as err:
-        project.set_code_level(cat, 1)  # its child is a concept
-    assert "企业主体" in err.value.zh
+    project.set_code_level(cat, 1)  # its child is a concept: reported, not refused
+    assert any("企业主体" in p for p in project.codes.level_problems())
+    project.set_code_level(cat, 2)
     project.move_code(concept, None)
     project.set_code_level(concept, 3)
     row = project.codes().set_index("id").loc[concept]
@@ -150,9 +161,7 @@ def test_merge_codes_codings_children_relations_memos(project):
     rel = project.relations()
     assert rel[["source", "target", "type"]].values.tolist() == [[a, c, "结果"]]
     assert b not in set(project.codes()["id"])
-    # children re-parented; merging a category with a concept child into a concept is refused
-    with pytest.raises(ParameterError):
-        project.merge_codes(c, a)
+    # children re-parented (whatever the levels: the check reports them)
     project.merge_codes(c, cat)
     assert project.codes().set_index("id").at[child, "parent"] == cat
     with pytest.raises(ParameterError) as err:

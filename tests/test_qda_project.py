@@ -9,6 +9,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import zhagen
@@ -21,6 +22,7 @@ from zhagen.formats.refi_qda import (
     QdaSource,
     QdaUser,
     make_guid,
+    read_qdpx,
     write_qdpx,
 )
 from zhagen.qda import export_qdc, export_qdpx, import_qdc, import_qdpx
@@ -312,7 +314,7 @@ def test_chinese_project_round_trip(schemas, new, tmp_path):
     second = new("second")
     imported = import_qdpx(second, out)
     assert imported.levels == "zhagen" and imported.not_imported == []
-    assert imported.storyline and imported.coder_from == "coding"
+    assert imported.storyline and imported.coder_from == "selection"  # a zhagen file: its coder
     before, after = snapshot(first), snapshot(second)
     assert after == before
     assert [c[0] for c in after["codes"]][:3] == [
@@ -378,8 +380,9 @@ def test_existing_codes_are_reused(refi, new, tmp_path):
 # ---------------------------------------------------------------- odd and bad files
 
 
-def test_deep_tree_is_fitted_into_four_levels(new, tmp_path):
-    chain = [QdaCode(make_guid("t", "c", i), f"层{i}") for i in range(6)]
+def test_deep_tree_imports_with_its_depth(new, tmp_path):
+    """Issue 9: a code tree seven levels deep keeps its depth; nothing is moved."""
+    chain = [QdaCode(make_guid("t", "c", i), f"层{i}") for i in range(7)]
     for parent, child in zip(chain, chain[1:], strict=False):
         parent.children.append(child)
     user = QdaUser(make_guid("t", "u"), "甲")
@@ -391,9 +394,19 @@ def test_deep_tree_is_fitted_into_four_levels(new, tmp_path):
     )
     p = new()
     report = import_qdpx(p, tmp_path / "d.qdpx")
-    assert len(p.codes()) == 6 and report.codings == 1 and _levels_ok(p)
-    assert any("4" in w and "moved" in w for w in report.warnings)
-    assert p.codings()["text"].tolist() == ["深层"]
+    codes = p.codes().set_index("name")
+    assert len(codes) == 7 and report.codings == 1
+    assert [codes.at[f"层{i}", "depth"] for i in range(7)] == list(range(7))
+    assert [codes.at[f"层{i + 1}", "parent"] == codes.at[f"层{i}", "id"] for i in range(6)] == [
+        True
+    ] * 6
+    # heights: the leaf is a concept, up to 4; the three codes above have no level
+    levels = [codes.at[f"层{i}", "level"] for i in range(7)]
+    assert [None if pd.isna(v) else int(v) for v in levels] == [None, None, None, 4, 3, 2, 1]
+    assert not any("moved" in w for w in report.warnings)
+    assert any("3 codes" in w and "no grounded-theory level" in w for w in report.warnings)
+    assert p.codings()["text"].tolist() == ["深层"] and p.codings()["code_name"].tolist() == ["层6"]
+    assert any("3 codes have no level" in line for line in p.reports.level_problems())
 
 
 def _counts(p: zhagen.Project) -> tuple[int, ...]:
@@ -531,3 +544,29 @@ def test_odd_parts_are_placed_or_listed(new, tmp_path):
     assert sum(n.codings for n in skipped) == 2 and any(n.name == "自身" for n in skipped)
     assert any("non-codable" in w for w in report.warnings)
     assert any("renamed" in w for w in report.warnings)
+
+
+def test_export_keeps_the_guids_of_imported_sources(refi, schemas, new, tmp_path):
+    """Issue 9: an export keeps what it read; here the sources' GUIDs (new GUIDs only for
+    new documents), validated against Project.xsd."""
+    from lxml import etree
+
+    p = new()
+    import_qdpx(p, refi / "samples" / NVIVO)
+    src = tmp_path / "新.txt"
+    src.write_text("新的文档。", encoding="utf-8")
+    p.add([str(src)])
+    out = tmp_path / "again.qdpx"
+    export_qdpx(p, out, all_documents=True)
+    with zipfile.ZipFile(refi / "samples" / NVIVO) as zf:
+        original = etree.fromstring(zf.read(next(n for n in zf.namelist() if n.endswith(".qde"))))
+    with zipfile.ZipFile(out) as zf:
+        written = etree.fromstring(zf.read("project.qde"))
+    assert schemas["Project"].validate(written), schemas["Project"].error_log
+    read = {s.get("guid").lower() for s in original.iter(f"{NS}TextSource")}
+    got = {s.get("guid").lower() for s in written.iter(f"{NS}TextSource")}
+    kept = read & got
+    assert kept and len(got - read) == 1  # every imported source kept its GUID; one new
+    text_sources = [s for s in read_qdpx(refi / "samples" / NVIVO).sources
+                    if s.kind == "text" and s.text is not None]  # fmt: skip
+    assert kept == {s.guid.lower() for s in text_sources}

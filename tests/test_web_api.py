@@ -337,3 +337,16 @@ def test_scripts_never_write_html() -> None:
         code = path.read_text(encoding="utf-8")
         for bad in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
             assert bad not in code.replace("never through\n * innerHTML", ""), (path.name, bad)
+
+
+def test_code_level_none_and_depth_free(c) -> None:
+    """The level select offers "none"; depth is not limited by the level (issue 9)."""
+    top = c.post("/api/codes", json={"name": "概念甲", "level": 1}).json()["id"]
+    below = c.post("/api/codes", json={"name": "细目", "parent": top}).json()["id"]
+    rows = {x["id"]: x for x in c.get("/api/codes").json()}
+    assert rows[below]["level"] is None and rows[below]["parent"] == top
+    assert c.patch(f"/api/codes/{below}", json={"level": 3}).status_code == 200
+    assert {x["id"]: x for x in c.get("/api/codes").json()}[below]["level"] == 3
+    assert c.patch(f"/api/codes/{below}", json={"level": "none"}).status_code == 200
+    assert {x["id"]: x for x in c.get("/api/codes").json()}[below]["level"] is None
+    assert c.patch(f"/api/codes/{below}", json={"level": 7}).status_code == 422

@@ -7,7 +7,7 @@ Thin glue: each method gathers the project's DataFrames and calls one pure funct
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,11 +26,14 @@ __all__ = ["Reports", "WrittenTables"]
 @dataclass(frozen=True)
 class WrittenTables:
     """What :meth:`Reports.write` made: the files, the tables in them and the coding
-    process in one line (初始概念 → … → 核心范畴 counts; None without the counts table)."""
+    process in one line (初始概念 → … → 核心范畴 counts; None without the counts table);
+    ``problems``: where the code tree breaks the four-level rule (see
+    :meth:`Reports.level_problems`)."""
 
     files: list[Path]
     tables: dict[str, pd.DataFrame]
     chain: str | None
+    problems: list[str] = field(default_factory=list)
 
 
 class Reports:
@@ -73,7 +76,20 @@ class Reports:
         tables = self.tables(coder=coder)
         storyline = self._relations.storyline() or None
         files = write_tables(tables, out_dir, storyline=storyline, trace=trace)
-        return WrittenTables(list(files), tables, self.chain(tables))
+        return WrittenTables(list(files), tables, self.chain(tables), self.level_problems())
+
+    def level_problems(self) -> list[str]:
+        """The four-level check of the tables: codes without a level, a child whose level
+        is not below its parent's (one bilingual line each; empty when the rule holds).
+        The tables place codes by their level, so such codes are missing from them.
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as p:
+        ...     _ = p.codes.add("细分", parent="政策支持")  # below a concept: no level
+        ...     p.reports.level_problems()
+        ['1 个编码没有层级（细分） / 1 code has no level (细分)']
+        """
+        return self._codes.level_problems()
 
     def write_tables(
         self, out_dir: str | Path, *, coder: str | None = None, trace: bool = False

@@ -49,7 +49,7 @@ def _register_code(sub: Any) -> None:
     p.add_argument("project")
     p.add_argument("name")
     p.add_argument("--parent", default=None, help="上级编码 / parent code")
-    p.add_argument("--level", type=int, default=None, help="1 初始概念 … 4 核心范畴")
+    p.add_argument("--level", default=None, help="1 初始概念 … 4 核心范畴, none 无层级 / no level")
     p.add_argument("--description", default="", help="内涵 / description")
     p.add_argument("--color", default=None, help="#rrggbb")
     p.set_defaults(func=cmd_code_add)
@@ -74,8 +74,13 @@ def _register_code(sub: Any) -> None:
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--to", dest="parent", default=None, help="新的上级 / new parent")
     where.add_argument("--top", action="store_true", help="移到顶层 / to the top level")
-    p.add_argument("--level", type=int, default=None, help="新层级 / new level")
+    p.add_argument("--level", default=None, help="新层级（none：无层级）/ new level (none)")
     p.set_defaults(func=cmd_code_move)
+    p = cs.add_parser("level", help="设置层级（与深度无关）/ set a code's level (not its depth)")
+    p.add_argument("project")
+    p.add_argument("code")
+    p.add_argument("level", help="1 初始概念 … 4 核心范畴, none 无层级 / no level")
+    p.set_defaults(func=cmd_code_level)
     p = cs.add_parser("merge", help="合并编码 / merge codes")
     p.add_argument("project")
     p.add_argument("sources", nargs="+", metavar="SOURCE")
@@ -234,6 +239,12 @@ def cmd_code_move(args: argparse.Namespace) -> int:
     return done("已移动", "moved")
 
 
+def cmd_code_level(args: argparse.Namespace) -> int:
+    with open_project(args.project) as project:
+        project.codes.set_level(args.code, args.level)
+    return done("已设置层级", "level set")
+
+
 def cmd_code_merge(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         project.codes.merge(args.sources, args.into)
@@ -273,7 +284,8 @@ def cmd_code_list(args: argparse.Namespace) -> int:
         df = project.codes.frame(coder=args.coder)
     if args.tree:
         for row in df.itertuples(index=False):
-            print(f"{'  ' * row.depth}{row.name}  [#{row.id} {row.level_name}] ({row.total})")
+            lvl = row.level_name or "无层级 no level"
+            print(f"{'  ' * row.depth}{row.name}  [#{row.id} {lvl}] ({row.total})")
         return 0
     cols = ["id", "name", "parent", "level", "level_name", "count", "total", "color", "description"]
     return _print(df[cols] if args.fmt == "table" else df, args.fmt)

@@ -42,7 +42,7 @@ def register(sub: Any) -> None:
         choices=["auto", "coding", "selection"],
         default="auto",
         help="编码员取自 Coding@creatingUser 还是选区创建者 / where the coder is read "
-        "(auto: the selection for NVivo, else the coding)",
+        "(auto: the selection for NVivo and zhagen, else the coding)",
     )
     p.set_defaults(func=cmd_import_qdpx)
 
@@ -51,6 +51,12 @@ def register(sub: Any) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument(
         "--all-documents", action="store_true", help="包括未编码的文档 / also uncoded documents"
+    )
+    p.add_argument(
+        "--nvivo",
+        action="store_true",
+        help="位置写为 UTF-16 码元（NVivo 如此读取）/ positions in UTF-16 code units, as NVivo "
+        "reads them (default: Unicode code points, as the standard says)",
     )
     p.add_argument("--coder", default=None, help="只导出该编码员的编码 / one coder's codings only")
     p.set_defaults(func=cmd_export_qdpx)
@@ -124,11 +130,13 @@ def cmd_import_qdpx(args: argparse.Namespace) -> int:
 
 def cmd_export_qdpx(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
-        r = project.export_qdpx(args.file, coder=args.coder, all_documents=args.all_documents)
+        r = project.export_qdpx(
+            args.file, coder=args.coder, all_documents=args.all_documents, nvivo=args.nvivo
+        )
     print(
         f"已导出 / exported {r.path}: 文档 documents {r.documents}, 编码 codes {r.codes}, "
         f"编码记录 codings {r.codings}, 备忘录 memos {r.memos}, 关系 relations {r.relations}, "
-        f"用户 users {r.users}"
+        f"用户 users {r.users}, 原样写回 kept as read {r.kept}"
     )
     return 0
 

@@ -44,6 +44,8 @@ def cmd_tables(args: argparse.Namespace) -> int:
         written = project.reports.write(Path(args.out), coder=args.coder, trace=bool(args.trace))
     if written.chain is not None:
         print(f"编码过程 / coding: {written.chain}")
+    for line in written.problems:
+        print(f"层级检查 / level check: {line}")
     for f in written.files:
         print(f"  {f}")
     return 0

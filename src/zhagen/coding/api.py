@@ -33,7 +33,7 @@ from zhagen import access
 from zhagen.access import Actor
 from zhagen.coding import engine, notes, retrieve, spans
 from zhagen.coding.engine import CodeRef
-from zhagen.coding.levels import LEVELS, MEMO_TARGETS, RELATION_TYPES
+from zhagen.coding.levels import LEVELS, MEMO_TARGETS, RELATION_TYPES, level_problems
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
 from zhagen.store import notes as qn
@@ -114,8 +114,10 @@ class Codes(_Noun):
         parent:
             Id or name of the parent code; None for a top-level code.
         level:
-            1 初始概念, 2 初始范畴, 3 主范畴, 4 核心范畴; default the parent's level − 1,
-            or 1. A parent's level must be higher than its children's.
+            1 初始概念, 2 初始范畴, 3 主范畴, 4 核心范畴, or ``"none"`` / ``0`` for no
+            level; default the parent's level − 1 (none below a concept), or 1 at the top.
+            The tree may be deeper than four levels; :meth:`level_problems` lists where
+            the levels break ``parent.level > child.level``.
         color:
             ``#rrggbb``; default the next colour of a ten-colour palette.
 
@@ -195,14 +197,37 @@ class Codes(_Noun):
     ) -> None:
         """Move a code under ``new_parent`` (None: top level), optionally with a new level.
 
-        Refused when it would make a cycle or break ``parent.level > child.level``;
-        ``actor`` as for :meth:`merge`.
+        Refused when it would make a cycle; ``level="none"`` removes the level. ``actor``
+        as for :meth:`merge`.
         """
         engine.move_code(self._store, code, new_parent, level=level, by=actor)
 
-    def set_level(self, code: CodeRef, level: int, *, actor: Actor | None = None) -> None:
-        """Change a code's level (its parent must stay higher, its children lower)."""
+    def set_level(
+        self, code: CodeRef, level: int | str | None, *, actor: Actor | None = None
+    ) -> None:
+        """Change a code's level independently of its depth (``None``/``"none"``: no level).
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     project.codes.set_level("政策支持", None)
+        ...     project.codes.get("政策支持")["level"] is None
+        True
+        """
         engine.set_level(self._store, code, level, by=actor)
+
+    def level_problems(self) -> list[str]:
+        """Where the code tree breaks the grounded-theory levels (codes without a level, a
+        child not below its parent), one bilingual line each; empty when the rule holds.
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     project.codes.level_problems()
+        []
+        """
+        return level_problems(
+            {"id": r["id"], "name": r["name"], "parent": r["parent_id"], "level": r["level"]}
+            for r in q.code_rows(self._store)
+        )
 
     def merge(
         self, sources: CodeRef | Sequence[CodeRef], into: CodeRef, *, actor: Actor | None = None

@@ -5,8 +5,10 @@ one undoable log entry (see :mod:`zhagen.coding.history`). A ``code`` argument i
 (``int``) or a name (``str``); a name must be unique in the project, otherwise pass the id
 (``"#12"`` or ``"12"`` also mean id 12 when no code has that name).
 
-Tree rule: ``parent.level > child.level`` (levels in :mod:`zhagen.coding.levels`); names
-are unique among siblings.
+Names are unique among siblings. The tree may be as deep as needed; a code's level
+(:mod:`zhagen.coding.levels`) is an attribute set independently of its depth, possibly
+none. The grounded-theory rule ``parent.level > child.level`` is not enforced here: the
+tables report where it does not hold (:func:`zhagen.coding.levels.level_problems`).
 
 >>> import tempfile, os
 >>> from zhagen.store.db import Store
@@ -16,6 +18,9 @@ are unique among siblings.
 2
 >>> resolve_code(store, "财政补贴")["level"]
 1
+>>> sub = add_code(store, "补贴细则", parent="财政补贴")  # deeper than a concept: no level
+>>> resolve_code(store, sub)["level"] is None
+True
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from typing import Any
 
 from zhagen import access
 from zhagen.coding.history import Edit, edit
-from zhagen.coding.levels import LEVELS, MAX_LEVEL, MIN_LEVEL, PALETTE
+from zhagen.coding.levels import NO_LEVEL, PALETTE, parse_level
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
 from zhagen.store import notes as qn
@@ -63,11 +68,6 @@ def _label(row: Any) -> str:
 
 def _en(row: Any) -> str:
     return f"'{row['name']}' (#{row['id']})"
-
-
-def _lvl(level: int) -> str:
-    zh, en = LEVELS[level]
-    return f"{level} {zh} / {en}"
 
 
 def as_int(value: object) -> int | None:
@@ -155,28 +155,6 @@ def _check_sibling(store: Store, parent_id: int | None, name: str, *, self_id: i
         )
 
 
-def _check_level(level: Any) -> int:
-    value = as_int(level)
-    if value is None or not MIN_LEVEL <= value <= MAX_LEVEL:
-        raise ParameterError(
-            f"层级 {level!r} 无效；应为 1 初始概念、2 初始范畴、3 主范畴 或 4 核心范畴",
-            f"level {level!r} is not valid; use 1 concept, 2 initial category, 3 main "
-            "category or 4 core category",
-        )
-    return value
-
-
-def _check_parent_level(parent: Any, level: int, zh: str, en: str) -> None:
-    if parent is not None and parent["level"] <= level:
-        raise ParameterError(
-            f"上级编码{_label(parent)}的层级（{_lvl(parent['level'])}）必须高于{zh}的层级"
-            f"（{_lvl(level)}）；请选择更高层级的上级，或调整层级",
-            f"the parent {_en(parent)} (level {_lvl(parent['level'])}) must be of a higher "
-            f"level than {en} (level {_lvl(level)}); pick a higher-level parent or change "
-            "the level",
-        )
-
-
 def _color(store: Store, color: str | None) -> str:
     if color is None:
         return PALETTE[q.count_codes(store) % len(PALETTE)]
@@ -216,7 +194,9 @@ def add_code(
     color: str | None = None,
     actor: str = "",
 ) -> int:
-    """Create a code; its level defaults to the parent's level − 1, or 1 at the top."""
+    """Create a code at any depth; its level defaults to the parent's level − 1 (none
+    under a concept or under a code without a level), or 1 at the top. Give
+    ``level=NO_LEVEL`` (``0``) or ``"none"`` for a code without a level."""
     return _add_code(store, name, parent, level, description, color, actor, exist_ok=False)[0]
 
 
@@ -239,6 +219,14 @@ def find_or_add_code(
     return _add_code(store, name, parent, level, description, color, actor, exist_ok=True)
 
 
+def _default_level(parent: Any) -> int | None:
+    """1 at the top, else one below the parent; none below a concept or a level-less code."""
+    if parent is None:
+        return 1
+    plevel = parent["level"]
+    return plevel - 1 if plevel is not None and plevel > 1 else None
+
+
 def _add_code(
     store: Store,
     name: str,
@@ -257,17 +245,7 @@ def _add_code(
             found = q.sibling_named(store, None if prow is None else int(prow["id"]), name)
             if found is not None:
                 return int(found), False
-        if level is None:
-            level = 1 if prow is None else prow["level"] - 1
-            if level < MIN_LEVEL:
-                raise ParameterError(
-                    f"上级编码{_label(prow)}是初始概念（层级 1），不能再有下级编码；"
-                    "请选一个范畴作为上级",
-                    f"the parent {_en(prow)} is a concept (level 1) and cannot have "
-                    "children; choose a category as the parent",
-                )
-        level = _check_level(level)
-        _check_parent_level(prow, level, f"新编码「{name}」", f"the new code '{name}'")
+        level = _default_level(prow) if level is None else parse_level(level)
         pid = None if prow is None else int(prow["id"])
         _check_sibling(store, pid, name)
         cid = q.insert_code(
@@ -318,18 +296,6 @@ def color_code(store: Store, code: CodeRef, color: str, *, actor: str = "") -> N
     )
 
 
-def _child_levels_ok(store: Store, row: Any, level: int) -> None:
-    for cid in q.child_ids(store, [row["id"]]):
-        child = q.code_row(store, cid)
-        if child is not None and child["level"] >= level:
-            raise ParameterError(
-                f"编码{_label(row)}的下级{_label(child)}层级为 {_lvl(child['level'])}，"
-                f"不低于 {_lvl(level)}；请先调整或移走下级编码",
-                f"the child {_en(child)} of {_en(row)} has level {_lvl(child['level'])}, "
-                f"not below {_lvl(level)}; change or move the child first",
-            )
-
-
 def move_code(
     store: Store,
     code: CodeRef,
@@ -339,15 +305,16 @@ def move_code(
     actor: str = "",
     by: access.Actor | None = None,
 ) -> None:
-    """Move a code under ``new_parent`` (None: to the top level), optionally re-levelling it.
+    """Move a code under ``new_parent`` (None: to the top level), optionally re-levelling it
+    (``level=None`` keeps its level; ``NO_LEVEL``/``"none"`` removes it).
 
-    The move must keep ``parent.level > child.level`` and cannot put a code under itself
-    or one of its descendants.
+    A move cannot put a code under itself or one of its descendants; the depth is free and
+    levels are not checked against the new parent (the tables report such problems).
     """
     with edit(store, "code.move", "", actor=_actor(actor, by)) as e:
         row = resolve_code(store, code)
         prow = None if new_parent is None else resolve_code(store, new_parent)
-        new_level = row["level"] if level is None else _check_level(level)
+        new_level = row["level"] if level is None else parse_level(level)
         if prow is not None and (
             prow["id"] == row["id"] or prow["id"] in q.descendant_ids(store, row["id"])
         ):
@@ -355,9 +322,6 @@ def move_code(
                 f"不能把编码{_label(row)}移到它自己或它的下级{_label(prow)}之下",
                 f"cannot move code {_en(row)} under itself or its descendant {_en(prow)}",
             )
-        _check_parent_level(prow, new_level, f"编码{_label(row)}", f"code {_en(row)}")
-        if new_level != row["level"]:
-            _child_levels_ok(store, row, new_level)
         pid = None if prow is None else int(prow["id"])
         if pid == row["parent_id"] and new_level == row["level"]:
             return
@@ -373,11 +337,18 @@ def move_code(
 
 
 def set_level(
-    store: Store, code: CodeRef, level: int, *, actor: str = "", by: access.Actor | None = None
+    store: Store,
+    code: CodeRef,
+    level: int | str | None,
+    *,
+    actor: str = "",
+    by: access.Actor | None = None,
 ) -> None:
-    """Change a code's level (its parent must stay higher and its children lower)."""
+    """Change a code's level, independently of its depth; ``None``, ``NO_LEVEL`` or
+    ``"none"`` removes it."""
     row = resolve_code(store, code)
-    move_code(store, row["id"], row["parent_id"], level=level, actor=actor, by=by)
+    wanted = NO_LEVEL if level is None else level
+    move_code(store, row["id"], row["parent_id"], level=wanted, actor=actor, by=by)
 
 
 def _merge_codings(store: Store, e: Edit, source_ids: list[int], into: int) -> tuple[int, int]:
@@ -466,9 +437,6 @@ def merge_codes(
         for cid in children:
             child = q.code_row(store, cid)
             assert child is not None
-            _check_parent_level(
-                target, child["level"], f"下级编码{_label(child)}", f"child {_en(child)}"
-            )
             _check_sibling(store, tid, child["name"], self_id=cid)
             q.update_code(store, cid, parent_id=tid, position=q.next_position(store, tid))
         _merge_relations(store, e, sids, tid)

@@ -25,7 +25,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from zhagen.coding.engine import CodeRef, code_refs, resolve_code
-from zhagen.coding.levels import LEVELS
+from zhagen.coding.levels import level_name
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
 from zhagen.store.db import Store
@@ -140,7 +140,7 @@ def codes_frame(store: Store, *, coder: str | None = None) -> pd.DataFrame:
             r["name"],
             r["parent_id"],
             r["level"],
-            LEVELS[r["level"]][0],
+            level_name(r["level"]),
             r["description"],
             r["color"],
             counts.get(r["id"], 0),
@@ -155,6 +155,7 @@ def codes_frame(store: Store, *, coder: str | None = None) -> pd.DataFrame:
     ]
     df = pd.DataFrame(records, columns=CODE_COLUMNS)
     df["parent"] = df["parent"].astype("Int64")
+    df["level"] = df["level"].astype("Int64")  # <NA>: a code without a level
     return df
 
 
@@ -170,7 +171,7 @@ def code_tree(store: Store, *, coder: str | None = None) -> list[dict[str, Any]]
             "id": r["id"],
             "name": r["name"],
             "level": r["level"],
-            "level_name": LEVELS[r["level"]][0],
+            "level_name": level_name(r["level"]),
             "description": r["description"],
             "color": r["color"],
             "count": counts.get(r["id"], 0),

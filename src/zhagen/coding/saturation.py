@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from zhagen.coding.levels import LEVELS
+from zhagen.coding.levels import LEVELS, as_level
 from zhagen.errors import ParameterError
 from zhagen.params import param
 
@@ -274,14 +274,16 @@ def _new_codes(
             continue
         zh = "仅见于预留文档" if only_held else "在抽取预留文档之后创建"
         en = "only in held-out documents" if only_held else "created after the holdout was drawn"
-        rows.append(_row("code", c, r["name"], int(r["level"]), held_n[c], held_docs[c], zh, en))
+        rows.append(
+            _row("code", c, r["name"], as_level(r["level"]), held_n[c], held_docs[c], zh, en)
+        )
     return rows, held_docs
 
 
 def _row(
     kind: str, ident: Any, name: str, level: int | None, n: int, docs: Any, zh: str, en: str
 ) -> dict[str, Any]:
-    level_name = LEVELS[level][0] if level in LEVELS else "关系"
+    level_name = LEVELS[level][0] if level in LEVELS else ("关系" if kind == "relation" else "")
     return {
         "kind": kind,
         "id": ident,
@@ -400,10 +402,10 @@ def _counts(
     new_codes = new[new["kind"] == "code"]
     rows = []
     for level, (zh, en) in LEVELS.items():
-        ids = codes.loc[codes["level"] == level, "id"]
+        ids = codes.loc[[as_level(v) == level for v in codes["level"]], "id"]
         rows.append(
             [level, zh, en, len(ids), sum(1 for c in ids if held_docs.get(c)),
-             int((new_codes["level"] == level).sum())]
+             sum(1 for v in new_codes["level"] if as_level(v) == level)]
         )  # fmt: skip
     n_rel = 0 if relations is None else len(relations)
     rows.append([None, "关系", "relation", n_rel, None, int((new["kind"] == "relation").sum())])

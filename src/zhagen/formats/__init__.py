@@ -55,7 +55,7 @@ _READER_MODULES = (
     "html",
     "docx",
     "pdf",
-    "refi_qda_read",
+    "refi_qda",
 )
 
 

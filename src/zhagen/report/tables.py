@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zhagen.coding.levels import LEVELS
+from zhagen.coding.levels import LEVELS, as_level
 from zhagen.coding.saturation import code_subtrees
 from zhagen.params import param
 
@@ -117,7 +117,7 @@ def _tree(codes: pd.DataFrame) -> tuple[dict[Any, Any], dict[Any, int], dict[Any
 
     ids = codes["id"].tolist()
     parent = {c: (None if pd.isna(p) else p) for c, p in zip(ids, codes["parent"], strict=True)}
-    level = {c: int(v) for c, v in zip(ids, codes["level"], strict=True)}
+    level = {c: as_level(v) for c, v in zip(ids, codes["level"], strict=True)}
     name = {c: str(v) for c, v in zip(ids, codes["name"], strict=True)}
     order = {c: i for i, c in enumerate(ids)}
     return parent, level, name, order
@@ -445,8 +445,8 @@ def level_counts(
                     _covered(spans, g["start"].to_numpy(np.int64), g["end"].to_numpy(np.int64))
                 )
     rows = [["原始语句", n, "original statements"]]
-    levels = codes["level"].astype(int)
-    rows += [[zh, int((levels == lv).sum()), en] for lv, (zh, en) in LEVELS.items()]
+    levels = [as_level(v) for v in codes["level"]]  # codes without a level count nowhere
+    rows += [[zh, levels.count(lv), en] for lv, (zh, en) in LEVELS.items()]
     out = pd.DataFrame(rows, columns=COUNT_COLUMNS)
     out.attrs["chain"] = counts_chain(out)
     return out

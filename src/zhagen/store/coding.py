@@ -146,7 +146,7 @@ def insert_code(
     *,
     name: str,
     parent_id: int | None,
-    level: int,
+    level: int | None,
     color: str,
     description: str = "",
     position: int | None = None,

@@ -168,11 +168,23 @@ class Store:
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)"
         )
-        for name, sql in pending:
-            with self.transaction():
-                for statement in _statements(sql):
-                    self.conn.execute(statement)
-                self.conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, now()))
+        # Foreign keys off while migrating, so that a migration can rebuild a referenced
+        # table (SQLite's documented way to change a constraint); each migration checks
+        # them before it commits, so none is left broken.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for name, sql in pending:
+                with self.transaction():
+                    for statement in _statements(sql):
+                        self.conn.execute(statement)
+                    broken = self.conn.execute("PRAGMA foreign_key_check").fetchone()
+                    if broken is not None:
+                        raise sqlite3.IntegrityError(
+                            f"migration {name} broke a foreign key in {broken[0]}"
+                        )
+                    self.conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, now()))
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     # -- transactions and the log ----------------------------------------------------------
     @contextmanager

@@ -35,6 +35,11 @@ __all__ = [
     "insert_raw_document",
     "insert_coding_at",
     "insert_memo_at",
+    "set_guid",
+    "guids",
+    "keep",
+    "kept",
+    "qda_document_ids",
 ]
 
 #: ``sources.format`` and ``documents.format`` of everything a REFI-QDA import writes.
@@ -136,3 +141,42 @@ def insert_memo_at(
         (target_type, target_id, title, text, coder_id, created or ts, modified or created or ts),
     )
     return int(cur.lastrowid or 0)
+
+
+def set_guid(
+    store: Store, kind: str, row_id: int, guid: str, attrs: dict[str, Any] | None = None
+) -> None:
+    """Remember the GUID (and attributes zhagen does not model) an object was imported
+    with; the first import of an object wins."""
+    store.conn.execute(
+        "INSERT OR IGNORE INTO qda_ids(kind, row_id, guid, attrs) VALUES (?, ?, ?, ?)",
+        (kind, row_id, guid, _JSON.encode(attrs or {})),
+    )
+
+
+def guids(store: Store, kind: str) -> dict[int, tuple[str, dict[str, Any]]]:
+    """Row id → (GUID, attributes) of the imported objects of one kind."""
+    rows = store.conn.execute("SELECT row_id, guid, attrs FROM qda_ids WHERE kind = ?", (kind,))
+    return {int(r[0]): (r[1], json.loads(r[2])) for r in rows}
+
+
+def keep(store: Store, source_id: int, kind: str, guid: str | None, data: str) -> None:
+    """Keep a part of an imported file as read (XML or JSON), to be written back."""
+    store.conn.execute(
+        "INSERT INTO qda_kept(source_id, kind, guid, data) VALUES (?, ?, ?, ?)",
+        (source_id, kind, guid, data),
+    )
+
+
+def kept(store: Store) -> list[tuple[str, str | None, str]]:
+    """Every kept part, in import order: (kind, GUID, data)."""
+    rows = store.conn.execute("SELECT kind, guid, data FROM qda_kept ORDER BY id")
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def qda_document_ids(store: Store) -> list[int]:
+    """The documents that REFI-QDA imports made (coded or not)."""
+    rows = store.conn.execute(
+        "SELECT id FROM documents WHERE format = ? ORDER BY id", (QDA_FORMAT,)
+    )
+    return [int(r[0]) for r in rows]

@@ -111,8 +111,8 @@ CREATE TABLE coders (
     created TEXT NOT NULL
 );
 
--- The code tree. Levels: 1 初始概念, 2 初始范畴, 3 主范畴, 4 核心范畴; the engine keeps
--- parent.level > child.level. parent_id has no ON DELETE action on purpose: children are
+-- The code tree. Levels: 1 初始概念, 2 初始范畴, 3 主范畴, 4 核心范畴 (0006 makes the level
+-- free of the depth, possibly NULL, and parent.level > child.level a reported check). parent_id has no ON DELETE action on purpose: children are
 -- re-parented or deleted by the engine explicitly, so that every change is in the undo log.
 CREATE TABLE codes (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -219,6 +219,57 @@ CREATE INDEX documents_doi_nocase ON documents(doi COLLATE NOCASE);
 DROP INDEX documents_doi;
 """
 
+# A code's grounded-theory level is an attribute, not its depth (issue 9): it may be NULL
+# (no level) and the tree is not limited to four levels; the rule parent.level > child.level
+# is a check the tables report (zhagen.coding.levels.level_problems). SQLite cannot drop a
+# CHECK constraint, so the table is rebuilt (ids, order and every column kept; the store
+# runs migrations with foreign keys off and checks them before committing). No trigger is
+# on codes; the log's append-only and the text-freeze triggers are untouched.
+_CODE_LEVEL_FREE = """
+CREATE TABLE codes_new (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    parent_id   INTEGER REFERENCES codes(id),
+    level       INTEGER CHECK (level IS NULL OR level BETWEEN 1 AND 4),
+    description TEXT NOT NULL DEFAULT '',
+    color       TEXT NOT NULL CHECK (length(color) = 7 AND color GLOB '#[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'),
+    position    INTEGER NOT NULL DEFAULT 0,
+    created     TEXT NOT NULL,
+    modified    TEXT NOT NULL,
+    CHECK (parent_id IS NULL OR parent_id <> id)
+);
+INSERT INTO codes_new(id, name, parent_id, level, description, color, position, created, modified)
+SELECT id, name, parent_id, level, description, color, position, created, modified FROM codes;
+DROP TABLE codes;
+ALTER TABLE codes_new RENAME TO codes;
+CREATE UNIQUE INDEX codes_sibling_name ON codes(coalesce(parent_id, 0), name);
+CREATE INDEX codes_parent ON codes(parent_id, position);
+CREATE INDEX codes_name ON codes(name);
+"""
+
+# REFI-QDA export keeps what an import read (issue 9): the GUID of each imported object with
+# the attributes zhagen does not model (a code's isCodable and whether it had a colour, a
+# coding's selection and its own creatingUser), and, as read, the parts of the file zhagen
+# does not import (users, sets, links other than relations, graphs, variables, cases,
+# sources without text); an export writes them back. Rows of deleted objects are harmless:
+# ids are never reused (AUTOINCREMENT).
+_QDA_KEPT = """
+CREATE TABLE qda_ids (
+    kind   TEXT NOT NULL,               -- 'code', 'coder', 'coding', 'memo', 'relation'
+    row_id INTEGER NOT NULL,            -- the id in that kind's table
+    guid   TEXT NOT NULL,
+    attrs  TEXT NOT NULL DEFAULT '{}',  -- JSON
+    PRIMARY KEY (kind, row_id)
+);
+CREATE TABLE qda_kept (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    kind      TEXT NOT NULL,            -- 'user', 'set', 'link', 'source', or an element name
+    guid      TEXT,
+    data      TEXT NOT NULL             -- the element's XML, or JSON of its fields
+);
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -226,4 +277,6 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0003_runs", _RUNS),
     ("0004_sentence_garbled", _SENTENCE_GARBLED),
     ("0005_doi_case", _DOI_CASE),
+    ("0006_code_level_free", _CODE_LEVEL_FREE),
+    ("0007_qda_kept", _QDA_KEPT),
 ]

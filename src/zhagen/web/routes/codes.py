@@ -3,7 +3,7 @@ a code's codings in context."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Request
 from pydantic import BaseModel, Field
@@ -12,13 +12,15 @@ from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, actor_of, api_ro
 from zhagen.web.services import coding as svc
 
 router = api_router()
+#: 1-4, or "none" for a code without a level (the level is not tied to the depth)
+Level = Annotated[int, Field(ge=1, le=4)] | Literal["none"] | None
 COLOR = r"^#[0-9a-fA-F]{6}$"
 
 
 class NewCode(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     parent: int | None = None
-    level: int | None = Field(default=None, ge=1, le=4)
+    level: Level = None
     description: str = Field(default="", max_length=20_000)
     color: str | None = Field(default=None, pattern=COLOR)
 
@@ -27,12 +29,12 @@ class CodeChange(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     color: str | None = Field(default=None, pattern=COLOR)
     description: str | None = Field(default=None, max_length=20_000)
-    level: int | None = Field(default=None, ge=1, le=4)
+    level: Level = None
 
 
 class Move(BaseModel):
     parent: int | None = None
-    level: int | None = Field(default=None, ge=1, le=4)
+    level: Level = None
 
 
 class Merge(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Request
 from pydantic import BaseModel, Field
@@ -11,12 +11,14 @@ from zhagen.web.routes import CoderDep, ProjectDep, ViewerDep, actor_of, api_rou
 from zhagen.web.services import coding as svc
 
 router = api_router()
+#: 1-4, or "none" for a code without a level (the level is not tied to the depth)
+Level = Annotated[int, Field(ge=1, le=4)] | Literal["none"] | None
 
 
 class NewCode(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     parent: int | None = None
-    level: int | None = Field(default=None, ge=1, le=4)
+    level: Level = None
 
 
 class CodeChoice(BaseModel):

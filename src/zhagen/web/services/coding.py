@@ -135,8 +135,8 @@ def update_code(p: Project, code_id: int, body: dict[str, Any], *, actor: Actor)
         p.color_code(code_id, str(body["color"]), actor=actor)
     if body.get("description") is not None and body["description"] != row["description"]:
         p.describe_code(code_id, str(body["description"]), actor=actor)
-    if body.get("level") is not None and int(body["level"]) != row["level"]:
-        p.set_code_level(code_id, int(body["level"]), actor=actor)
+    if body.get("level") is not None and body["level"] != row["level"]:
+        p.set_code_level(code_id, body["level"], actor=actor)  # 1-4 or "none"; checked there
     return {"id": code_id}
 
 
@@ -147,7 +147,7 @@ def move_code(p: Project, code_id: int, body: dict[str, Any], *, actor: Actor) -
     p.move_code(
         code_id,
         None if parent is None else int(parent),
-        level=None if level is None else int(level),
+        level=level,  # None keeps it; 1-4 or "none" (checked by the library)
         actor=actor,
     )
     return {"id": code_id}

@@ -9,6 +9,7 @@
   const S = { codes: [], byId: new Map(), levels: [], selected: null, checked: new Set(), dragging: null };
 
   function levelName(level) {
+    if (level === null || level === undefined) return Z.data.lang === "en" ? "no level" : "无层级";
     const l = S.levels.find((x) => x.level === level);
     return l ? (Z.data.lang === "en" ? l.en : l.zh) : String(level);
   }
@@ -19,6 +20,7 @@
       S.levels = vocab.levels;
       const sel = $("new-level");
       for (const l of S.levels) sel.appendChild(el("option", { value: String(l.level), text: levelName(l.level) }));
+      sel.appendChild(el("option", { value: "none", text: levelName(null) }));
     }
     S.codes = await api("GET", "/api/codes");
     S.byId = new Map(S.codes.map((c) => [c.id, c]));
@@ -72,7 +74,7 @@
     const box = el("span", { class: "acts" });
     const btn = (key, fn, cls) => el("button", { type: "button", class: cls || "", text: t(key), on: { click: (e) => { e.stopPropagation(); fn(); } } });
     box.appendChild(btn("codes.rename", () => rename(c, row)));
-    if (c.level > 1) box.appendChild(btn("codes.add_child", () => addChild(c)));
+    box.appendChild(btn("codes.add_child", () => addChild(c)));  // depth is free
     if (S.checked.size && !S.checked.has(c.id)) box.appendChild(btn("codes.merge_here", () => merge(c)));
     box.appendChild(btn("common.delete", () => remove(c)));
     return box;
@@ -95,7 +97,7 @@
   async function addChild(c) {
     const name = window.prompt(t("codes.name"), "");
     if (!name || !name.trim()) return;
-    await api("POST", "/api/codes", { name: name.trim(), parent: c.id, level: c.level - 1 });
+    await api("POST", "/api/codes", { name: name.trim(), parent: c.id });  // level: parent's − 1, or none
     Z.changed();
   }
 
@@ -164,9 +166,10 @@
     const box = clear($("detail"));
     const lvl = el("select", { attrs: { "aria-label": t("codes.level") } });
     for (const l of S.levels) lvl.appendChild(el("option", { value: String(l.level), text: levelName(l.level) }));
-    lvl.value = String(c.level);
+    lvl.appendChild(el("option", { value: "none", text: levelName(null) }));
+    lvl.value = c.level === null ? "none" : String(c.level);
     lvl.disabled = !canWrite;
-    lvl.addEventListener("change", () => patch(c.id, { level: +lvl.value }));
+    lvl.addEventListener("change", () => patch(c.id, { level: lvl.value === "none" ? "none" : +lvl.value }));
     const desc = el("textarea", { value: c.description || "", attrs: { rows: "3", placeholder: t("codes.description") } });
     desc.disabled = !canWrite;
     desc.addEventListener("change", () => patch(c.id, { description: desc.value }));
@@ -200,7 +203,8 @@
     e.preventDefault();
     const name = $("new-name").value.trim();
     if (!name) return;
-    await api("POST", "/api/codes", { name, level: +$("new-level").value });
+    const nl = $("new-level").value;
+    await api("POST", "/api/codes", { name, level: nl === "none" ? "none" : +nl });
     $("new-name").value = "";
     Z.changed();
   }

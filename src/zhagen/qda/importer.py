@@ -1,15 +1,17 @@
 """REFI-QDA into a project: the work of :func:`zhagen.qda.import_qdpx` and
 :func:`zhagen.qda.import_qdc` (what an import does is described in :mod:`zhagen.qda`).
 
-:class:`_Importer` puts one read :class:`~zhagen.formats.refi_qda.QdaProject` into the
-store inside the caller's transaction; :func:`_import_codes` inserts a code tree (used by
+:class:`Importer` puts one read :class:`~zhagen.formats.refi_qda.QdaProject` into the
+store inside the caller's transaction; :func:`import_codes` inserts a code tree (used by
 both). Nothing here opens a transaction or writes the log.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,9 +26,9 @@ from zhagen.formats.refi_qda import (
     QdaSet,
     QdaSource,
     iter_codes,
+    source_label,
 )
-from zhagen.formats.refi_qda_read import source_label
-from zhagen.qda import DEFAULT_CODER, LEVEL_SET, RELATION_NOTE, ImportQdaReport, NotImported
+from zhagen.qda.report import DEFAULT_CODER, LEVEL_SET, RELATION_NOTE, ImportQdaReport, NotImported
 from zhagen.store import coding as q
 from zhagen.store import docs as dq
 from zhagen.store import notes as qn
@@ -37,6 +39,7 @@ _UNNAMED_LINK = "关联"
 _DESCRIPTION_TITLE = "项目描述 / project description"
 _COMMENT_TITLE = "引文注释 / quotation comment"
 _RGB = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 # ---------------------------------------------------------------- small helpers
@@ -74,37 +77,36 @@ def _heights(roots: list[QdaCode]) -> dict[str, int]:
     return out
 
 
-def _place(chain: list[tuple[int, int, str]], want: int) -> tuple[int | None, int, str | None]:
-    """Parent id, level and (when moved up) the new parent's name for a code.
-
-    ``chain`` holds the ancestors (id, level, name), root first. The parent must have a
-    higher level: the nearest ancestor above level 1 holds the code.
-    """
-    for depth, (pid, plevel, pname) in enumerate(reversed(chain)):
-        if plevel >= 2:
-            return pid, min(want, plevel - 1), (pname if depth else None)
-    return None, want, ("" if chain else None)
-
-
-def _import_codes(
-    store: Store, roots: list[QdaCode], levels: dict[str, int], report: ImportQdaReport
+def import_codes(
+    store: Store,
+    roots: list[QdaCode],
+    levels: dict[str, int] | None,
+    report: ImportQdaReport,
 ) -> dict[str, int]:
-    """Insert the code tree (reusing codes with the same name and parent); GUID → id."""
+    """Insert the code tree with its depth (reusing codes with the same name and parent);
+    GUID → id.
+
+    ``levels`` are the levels a zhagen export carries (code GUID → level; a code missing
+    from them has none); ``None`` for another program's file, where a code's level is its
+    height in the tree (leaves 1) up to 4 and none above.
+    """
     heights = _heights(roots)
     n_codes = q.count_codes(store)
     ids: dict[str, int] = {}
     created: set[int] = set()
-    stack: list[tuple[QdaCode, list[tuple[int, int, str]]]] = [(c, []) for c in reversed(roots)]
+    unlevelled = 0
+    stack: list[tuple[QdaCode, int | None]] = [(c, None) for c in reversed(roots)]
     while stack:
-        code, chain = stack.pop()
+        code, pid = stack.pop()
         key = code.guid.lower()
-        want = levels.get(key) or min(heights[key], MAX_LEVEL)
-        pid, level, moved = _place(chain, want)
+        if levels is not None:
+            level = levels.get(key)
+        else:
+            level = heights[key] if heights[key] <= MAX_LEVEL else None
         name = code.name.strip() or "未命名编码"
         found = q.sibling_named(store, pid, name)
         if found is not None and found not in created:
-            row = q.code_row(store, found)
-            cid, level = found, int(row["level"]) if row is not None else level
+            cid = found
             report.codes_reused += 1
         else:
             if found is not None:
@@ -119,18 +121,25 @@ def _import_codes(
             )
             created.add(cid)
             report.codes += 1
-        if moved is not None:
-            report.warnings.append(
-                f"编码「{name}」移到了「{moved or '顶层'}」下：zhagen 的编码树最多 4 层 / code "
-                f"'{name}' moved under '{moved or 'the top level'}': zhagen's tree has 4 levels"
-            )
+            unlevelled += level is None
         ids[key] = cid
-        stack.extend((c, [*chain, (cid, level, name)]) for c in reversed(code.children))
+        had_color = bool(code.color and _RGB.match(code.color.strip()))
+        sq.set_guid(
+            store, "code", cid, code.guid, {"is_codable": code.is_codable, "color": had_color}
+        )
+        stack.extend((c, cid) for c in reversed(code.children))
+    if unlevelled and levels is None:
+        report.warnings.append(
+            f"{unlevelled} 个编码在树中高于 4 层，没有扎根理论层级（深度照原样保留）；可用 `zhagen code "
+            f"level` 设置 / {unlevelled} codes sit more than four levels above the leaves and "
+            "have no grounded-theory level (their depth is kept as in the file); set one with "
+            "`zhagen code level`"
+        )
     folders = sum(1 for c in iter_codes(roots) if not c.is_codable)
     if folders:
         report.warnings.append(
-            f"{folders} 个不可编码的文件夹式编码按普通编码导入 / {folders} non-codable "
-            "(folder) codes imported as ordinary codes"
+            f"{folders} 个不可编码的文件夹式编码按普通编码导入（导出时仍写为不可编码） / {folders} "
+            "non-codable (folder) codes imported as ordinary codes (exported as non-codable)"
         )
     return ids
 
@@ -162,7 +171,7 @@ def _level_sets(sets: list[QdaSet]) -> tuple[dict[str, int], set[str]]:
 # ---------------------------------------------------------------- import
 
 
-class _Importer:
+class Importer:
     """One ``.qdpx`` into one store, inside the caller's transaction."""
 
     def __init__(
@@ -180,6 +189,7 @@ class _Importer:
         self.comments: list[tuple[QdaSelection, tuple[str, int | None]]] = []
         self.disagree = 0
         self.duplicates = 0
+        self.note_guids: set[str] = set()
 
     def coder(self, user: str | None) -> int:
         """The coder id for a user GUID (created on first use)."""
@@ -190,6 +200,8 @@ class _Importer:
             mapped = self.coder_map.get(user or "", self.coder_map.get(name, name)).strip()
             mapped = mapped or DEFAULT_CODER
             cid = q.coder_id(self.store, mapped) or q.insert_coder(self.store, mapped)
+            if found is not None:
+                sq.set_guid(self.store, "coder", cid, found.guid)
             self.coder_ids[key] = cid
             if mapped not in self.report.coders:
                 self.report.coders.append(mapped)
@@ -214,10 +226,11 @@ class _Importer:
         )  # fmt: skip
         levels, level_sets = _level_sets(qp.sets)
         report.levels = "zhagen" if level_sets else "height"
-        self.code_ids = _import_codes(store, qp.codes, levels, report)
+        self.code_ids = import_codes(store, qp.codes, levels if level_sets else None, report)
         self.targets.update((g, ("code", cid)) for g, cid in self.code_ids.items())
         for u in qp.users:
             self.coder(u.guid)
+            sq.keep(store, report.source_id, "user", u.guid, _JSON.encode(asdict(u)))
         for src in qp.sources:
             self.source(src)
         self.links()
@@ -247,13 +260,16 @@ class _Importer:
             k = sum(1 for s in src.selections if s.description)
             if k:
                 zh, en = f"{zh}（含 {k} 条引文注释）", f"{en} (with {k} quotation comments)"
+            if src.raw:
+                zh, en = f"{zh}；导出时原样写回", f"{en}; kept, and written back on export"
             self.report.not_imported.append(NotImported("source", source_label(src), zh, en, n))
             return
         doc = sq.insert_raw_document(
             self.store, source_id=self.report.source_id or 0,
             record=len(self.report.documents) + 1, title=source_label(src), body=src.text,
             abstract=src.description or "",
-            extra={"refi_qda": {"guid": src.guid, "origin": self.qp.origin, "path": src.path}},
+            extra={"refi_qda": {"guid": src.guid, "origin": self.qp.origin, "path": src.path,
+                                "newline": src.newline, "extra": src.extra}},
         )  # fmt: skip
         dq.insert_sentences(self.store, doc, split_sentences(src.text))
         self.report.documents.append(doc)
@@ -275,6 +291,12 @@ class _Importer:
                 continue
             user, when = self.attribution(sel, coding)
             cid = self._coding(doc, sel.start, sel.end, code_id, self.coder(user), when)
+            whole = sel.guid == src.guid
+            sq.set_guid(self.store, "coding", cid, coding.guid, {
+                "whole": whole, "selection": None if whole else sel.guid, "name": sel.name,
+                "user": coding.creating_user, "created": coding.creation_date_time,
+                "selection_user": sel.creating_user, "selection_created": sel.creation_date_time,
+            })  # fmt: skip
             self.targets[coding.guid.lower()] = ("coding", cid)
             target = target if target[0] == "coding" else ("coding", cid)
         if sel.guid != src.guid:
@@ -325,8 +347,10 @@ class _Importer:
             if src is None or tgt is None or src == tgt:
                 if not (set(ends) & notes):  # note links are placed by notes()
                     self.report.not_imported.append(NotImported(
-                        "link", link.name or link.guid, "只有两个不同编码之间的链接能成为关系",
-                        "only links between two different codes become relations",
+                        "link", link.name or link.guid,
+                        "只有两个不同编码之间的链接能成为关系（导出时原样写回）",
+                        "only links between two different codes become relations (kept, and "
+                        "written back on export)",
                     ))  # fmt: skip
                 continue
             rtype = (link.name or "").strip() or _UNNAMED_LINK
@@ -336,6 +360,7 @@ class _Importer:
                 rid = existing[(src, tgt, rtype)] = qn.insert_relation(
                     self.store, src, tgt, rtype, desc
                 )
+                sq.set_guid(self.store, "relation", rid, link.guid)
                 self.report.relations += 1
             self.targets[link.guid.lower()] = ("relation", rid)
 
@@ -393,21 +418,55 @@ class _Importer:
                     f"storyline; the imported one is the project memo '{title}'"
                 )
         user = by.creating_user if by is not None else None
-        sq.insert_memo_at(
+        mid = sq.insert_memo_at(
             self.store, target_type=ttype, target_id=tid, title=title, text=text,
             coder_id=self.coder(user) if user else None,
             created=_timestamp(by.creation_date_time) if by is not None else None,
             modified=_timestamp(by.modified_date_time) if by is not None else None,
         )  # fmt: skip
+        # a note put on several targets is several memos: the first keeps its GUID
+        if isinstance(by, QdaNote) and by.guid.lower() not in self.note_guids:
+            self.note_guids.add(by.guid.lower())
+            sq.set_guid(self.store, "memo", mid, by.guid)
         self.report.memos += 1
 
+    def keep(self, level_sets: set[str]) -> None:
+        """Keep, as read, what zhagen does not import, so that an export writes it back."""
+        sid, keep = self.report.source_id or 0, sq.keep
+        for qset in self.qp.sets:
+            if qset.guid.lower() not in level_sets:
+                keep(self.store, sid, "set", qset.guid, _JSON.encode(asdict(qset)))
+        for link in self.qp.links:
+            if link.guid.lower() not in self.targets:  # not a relation
+                keep(self.store, sid, "link", link.guid, _JSON.encode(asdict(link)))
+        for tag, xml in self.qp.extra.items():
+            keep(self.store, sid, tag, None, xml)
+        for src in self.qp.sources:
+            if src.guid.lower() not in self.targets and src.raw:
+                keep(self.store, sid, "source", src.guid, src.raw)
+
     def leftovers(self, level_sets: set[str]) -> None:
+        self.keep(level_sets)
         add = self.report.not_imported.append
         for qset in self.qp.sets:
             if qset.guid.lower() not in level_sets:
-                add(NotImported("set", qset.name, "集合未导入", "sets are not imported"))
+                add(
+                    NotImported(
+                        "set",
+                        qset.name,
+                        "集合未导入（导出时原样写回）",
+                        "sets are not imported (kept, and written back on export)",
+                    )
+                )
         for tag in sorted(self.qp.extra):
-            add(NotImported(tag, "", f"{tag} 未导入", f"{tag} are not imported"))
+            add(
+                NotImported(
+                    tag,
+                    "",
+                    f"{tag} 未导入（导出时原样写回）",
+                    f"{tag} are not imported (kept, and written back on export)",
+                )
+            )
         for src in self.qp.sources:
             if src.extra and src.kind == "text" and src.text is not None:
                 add(NotImported("variables", source_label(src), f"{len(src.extra)} 个变量值未导入",

@@ -1,40 +1,7 @@
-"""REFI-QDA project (``.qdpx``) and codebook (``.qdc``) exchange: plain data and entry points.
+"""The REFI-QDA data model: plain dataclasses, GUIDs and position arithmetic.
 
-REFI-QDA is the exchange standard of NVivo, ATLAS.ti, MAXQDA and QualCoder (see
-``../shared/refi-qda/`` and the standard, version 1.5). This module holds the plain
-dataclasses an import produces and an export consumes, the position arithmetic, and the
-four entry points; the work is done in :mod:`zhagen.formats.refi_qda_read` and
-:mod:`zhagen.formats.refi_qda_write` (imported lazily).
+See :mod:`zhagen.formats.refi_qda` for the decisions the rest of zhagen relies on.
 
-Decisions that the rest of zhagen relies on:
-
-- **Text.** ``QdaSource.text`` is the plain text of a text source with its BOM removed and
-  every line end (CRLF or a lone CR) turned into ``"\\n"``, as zhagen stores documents
-  (DESIGN.md §3). It is ``None`` when the ``.qdpx`` does not carry the text (ATLAS.ti's
-  "standard project" refers to ``.txt`` files it does not include) and for media sources.
-- **Positions.** ``QdaSelection.start`` / ``end`` are Unicode code points into
-  ``QdaSource.text``, end exclusive. On import they are converted from what the file
-  means: the standard says code points into the ``.txt`` file; NVivo (``Project@origin``
-  starts with "NVivo") writes UTF-16 code units over the BOM-stripped file, CRLF counting
-  two. Both are then mapped onto the LF-normalised text. A position that falls inside a
-  surrogate pair or a CRLF is widened to the whole character (start rounds down, end
-  rounds up) and counted in ``QdaProject.warnings``. Exports write code points into the
-  UTF-8 ``.txt`` they include, which is exactly ``text``.
-- **Media.** PDF, picture, audio and video sources are kept with ``kind`` and no text;
-  their selections carry the raw XML attributes in ``attrs`` and their whole XML element
-  is kept in ``QdaSource.raw`` so an export writes them back unchanged (the media files
-  themselves are not carried over).
-- **Memos.** ATLAS.ti writes memos on quotations as ``<Description>``; they are the
-  ``description`` of the selection. ``<Note>`` elements become :class:`QdaNote` with the
-  GUIDs of the elements that refer to them (``NoteRef``) in ``target_guids``.
-- **Coders.** NVivo's ``Coding@creatingUser`` can disagree with the selection's creator;
-  both are kept (``QdaCoding.creating_user``, ``QdaSelection.creating_user``). Do not use
-  either for agreement statistics without saying which.
-- **GUIDs** are kept from the file (ATLAS.ti re-mints them on each export, so they are not
-  stable across exports from ATLAS.ti). For zhagen's own objects use :func:`make_guid`,
-  a UUID-5 of the caller's ids, so repeated exports give the same GUIDs.
-
->>> from zhagen.formats.refi_qda import QdaCode, make_guid
 >>> code = QdaCode(guid=make_guid("demo", "code", 1), name="新质生产力")
 >>> code.guid == make_guid("demo", "code", 1)
 True
@@ -42,16 +9,14 @@ True
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 import uuid
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Literal
+from typing import Literal
 
-from zhagen.formats._io import Source
 from zhagen.limits import current as current_limits
 
 __all__ = [
@@ -66,12 +31,9 @@ __all__ = [
     "QdaProject",
     "PositionMap",
     "normalize_newlines",
+    "newline_of",
     "make_guid",
     "iter_codes",
-    "read_qdpx",
-    "read_qdc",
-    "write_qdpx",
-    "write_qdc",
     "PROJECT_NS",
     "CODEBOOK_NS",
     "MAX_QDPX_BYTES",
@@ -209,11 +171,16 @@ class QdaSource:
     creating_user, creation_date_time, modifying_user, modified_date_time:
         As in the file.
     raw:
-        For media sources, the source's whole XML element as read (written back verbatim
-        on export; it wins over ``selections``/``codings`` there).
+        For media sources and text sources whose text the file does not carry, the
+        source's whole XML element as read (written back verbatim on export; it wins over
+        ``selections``/``codings`` there).
     extra:
         Serialised XML of children zhagen does not model (``VariableValue``), written back
         on export.
+    newline:
+        The line end of the source's text file (``"\\r\\n"`` for NVivo on Windows), so that
+        an export writes the file as it was and counts positions over it (a CRLF counts
+        two); ``"\\n"`` by default.
     """
 
     guid: str
@@ -230,6 +197,7 @@ class QdaSource:
     modified_date_time: str | None = None
     raw: str | None = None
     extra: list[str] = field(default_factory=list)
+    newline: str = "\n"
 
 
 @dataclass
@@ -363,6 +331,20 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _CRLF = re.compile("\r\n")
 
 
+def newline_of(text: str) -> str:
+    """The line end a text uses: ``"\\r\\n"``, ``"\\r"`` or ``"\\n"`` (the first found
+    decides; a file with mixed line ends is written back with that one).
+
+    >>> newline_of("a\\r\\nb"), newline_of("a\\rb"), newline_of("ab")
+    ('\\r\\n', '\\r', '\\n')
+    """
+    m = _LINE_END.search(text)
+    n = text.find("\n")
+    if m is None or (n != -1 and n < m.start()):
+        return "\n"
+    return m.group()
+
+
 def normalize_newlines(text: str) -> str:
     r"""Turn CRLF and lone CR into LF (zhagen's line end).
 
@@ -460,124 +442,3 @@ def _collapse(pairs: list[int], pos: int, end: bool) -> tuple[int, bool]:
     k = bisect_left(pairs, pos)
     mid = k > 0 and pairs[k - 1] == pos - 1
     return pos - k + (1 if mid and end else 0), mid
-
-
-# ---------------------------------------------------------------- entry points (lazy)
-
-
-def read_qdpx(
-    source: Source,
-    *,
-    name: str | None = None,
-    max_bytes: int | None = None,
-    positions: Literal["auto", "codepoint", "utf16"] = "auto",
-) -> QdaProject:
-    """Read a REFI-QDA project (``.qdpx``) into plain data.
-
-    Parameters
-    ----------
-    source:
-        A path or an open binary file.
-    name:
-        The name to report in messages (default: the path).
-    max_bytes:
-        Refuse archives whose members declare more than this many bytes in total
-        (default :data:`MAX_QDPX_BYTES`).
-    positions:
-        What the file's text positions count. ``"auto"`` (default): UTF-16 code units when
-        ``Project@origin`` names NVivo, else code points as the standard says.
-
-    Returns
-    -------
-    QdaProject
-        With ``warnings`` listing everything not imported exactly.
-
-    Raises
-    ------
-    zhagen.errors.InputError
-        Not a zip, unsafe zip (bomb, absolute or ``..`` member names), no ``.qde``, bad or
-        unsafe XML (DOCTYPE, entities), or a structure that breaks the schema.
-
-    Examples
-    --------
-    >>> import io, zipfile
-    >>> buf = io.BytesIO()
-    >>> with zipfile.ZipFile(buf, "w") as zf:
-    ...     zf.writestr("project.qde", '<Project xmlns="urn:QDA-XML:project:1.0" name="p"/>')
-    >>> read_qdpx(io.BytesIO(buf.getvalue())).name
-    'p'
-    """
-    from zhagen.formats.refi_qda_read import read_qdpx as _read
-
-    return _read(source, name=name, max_bytes=max_bytes, positions=positions)
-
-
-def read_qdc(source: Source, *, name: str | None = None) -> list[QdaCode]:
-    """Read a REFI-QDA codebook (``.qdc``): the roots of its code tree.
-
-    Raises :class:`zhagen.errors.InputError` for bad or unsafe XML or a structure that breaks
-    ``Codebook.xsd``.
-
-    >>> import io
-    >>> xml = b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
-    >>> xml += b'<Code guid="00000000-0000-0000-0000-000000000001" name="a" isCodable="true"/>'
-    >>> [c.name for c in read_qdc(io.BytesIO(xml + b"</Codes></CodeBook>"))]
-    ['a']
-    """
-    from zhagen.formats.refi_qda_read import read_qdc as _read
-
-    return _read(source, name=name)
-
-
-def write_qdpx(
-    project: QdaProject, path: str | os.PathLike[str] | IO[bytes], *, origin: str | None = None
-) -> None:
-    """Write a REFI-QDA 1.0 project (``.qdpx``) that validates against ``Project.xsd``.
-
-    Text sources are written as UTF-8 ``sources/<guid>.txt`` (``internal://`` paths) and
-    their selections as code points into that text; GUIDs are written as given. A path
-    is written atomically (temporary file, then rename).
-
-    Parameters
-    ----------
-    project:
-        The project.
-    path:
-        Where to write: a path or an open binary file.
-    origin:
-        ``Project@origin``; default ``"zhagen <version>"``.
-
-    Raises
-    ------
-    ValueError
-        A GUID, colour or date-time that the schema refuses, or a selection outside its
-        text (programmer errors: the caller builds the data).
-
-    Examples
-    --------
-    >>> import io
-    >>> p = QdaProject("演示", sources=[QdaSource(make_guid("d", 1), "doc", text="扎根理论")])
-    >>> buf = io.BytesIO()
-    >>> write_qdpx(p, buf)
-    >>> read_qdpx(io.BytesIO(buf.getvalue())).sources[0].text
-    '扎根理论'
-    """
-    from zhagen.formats.refi_qda_write import write_qdpx as _write
-
-    _write(project, path, origin=origin)
-
-
-def write_qdc(
-    codes: list[QdaCode], path: str | os.PathLike[str] | IO[bytes], *, origin: str | None = None
-) -> None:
-    """Write a REFI-QDA 1.0 codebook (``.qdc``) that validates against ``Codebook.xsd``.
-
-    >>> import io
-    >>> buf = io.BytesIO()
-    >>> write_qdc([QdaCode(make_guid("d", "c", 1), "概念")], buf)
-    >>> [c.name for c in read_qdc(io.BytesIO(buf.getvalue()))]
-    ['概念']
-    """
-    from zhagen.formats.refi_qda_write import write_qdc as _write
-
-    _write(codes, path, origin=origin)

@@ -1,4 +1,4 @@
-"""Opening REFI-QDA archives and parsing their XML safely (used by :mod:`.refi_qda_read`).
+"""Opening REFI-QDA archives and parsing their XML safely (used by :mod:`.read`).
 
 The archive is checked before anything is read: member count, declared total size and
 per-member compression ratio (zip bombs), and member names (no absolute paths, no ``..``);
@@ -107,7 +107,7 @@ def parse_xml(data: bytes, label: str, member: str | None = None) -> Element:
 # ---------------------------------------------------------------- the archive
 
 
-def _open_zip(source: Source, label: str, limit: int) -> zipfile.ZipFile:
+def open_zip(source: Source, label: str, limit: int) -> zipfile.ZipFile:
     try:
         if isinstance(source, str | os.PathLike):
             if os.path.isdir(source):
@@ -123,7 +123,7 @@ def _open_zip(source: Source, label: str, limit: int) -> zipfile.ZipFile:
         raise _error(label, "unreadable", why=exc.strerror or exc) from None
 
 
-def _unsafe_name(name: str) -> bool:
+def unsafe_name(name: str) -> bool:
     path = name.replace("\\", "/")
     return (
         path.startswith("/")
@@ -133,7 +133,7 @@ def _unsafe_name(name: str) -> bool:
     )
 
 
-def _check_members(zf: zipfile.ZipFile, label: str, limit: int) -> dict[str, zipfile.ZipInfo]:
+def check_members(zf: zipfile.ZipFile, label: str, limit: int) -> dict[str, zipfile.ZipInfo]:
     """Refuse unsafe archives; return the file members by lower-cased ``/`` path."""
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
@@ -141,7 +141,7 @@ def _check_members(zf: zipfile.ZipFile, label: str, limit: int) -> dict[str, zip
     total = 0
     members: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
-        if _unsafe_name(info.filename):
+        if unsafe_name(info.filename):
             raise _error(label, "unsafe-name", member=info.filename)
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
@@ -154,7 +154,7 @@ def _check_members(zf: zipfile.ZipFile, label: str, limit: int) -> dict[str, zip
     return members
 
 
-def _find_qde(members: dict[str, zipfile.ZipInfo], label: str) -> zipfile.ZipInfo:
+def find_qde(members: dict[str, zipfile.ZipInfo], label: str) -> zipfile.ZipInfo:
     """The .qde: the shallowest, ``project.qde`` (any case) before other names."""
     found = sorted((k.count("/"), k.rsplit("/", 1)[-1] != "project.qde", k) for k in members)
     found = [f for f in found if f[2].endswith(".qde")]
@@ -163,7 +163,7 @@ def _find_qde(members: dict[str, zipfile.ZipInfo], label: str) -> zipfile.ZipInf
     return members[found[0][2]]
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, limit: int) -> bytes:
+def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, limit: int) -> bytes:
     if info.file_size > limit:
         raise _error(
             label, "member-size", member=info.filename, mb=info.file_size / 2**20, lim=limit / 2**20

@@ -1,9 +1,9 @@
 """REFI-QDA in and out of a project: ``.qdpx`` projects and ``.qdc`` codebooks.
 
 The workflow layer between :mod:`zhagen.formats.refi_qda` (plain data, positions) and the
-store, like :mod:`zhagen.ingest` for bibliographic files. This module holds the reports and
-the four entry points; the work is done in :mod:`zhagen.qda_import` and
-:mod:`zhagen.qda_export` (imported lazily). What an import does:
+store, like :mod:`zhagen.ingest` for bibliographic files. This package holds the four entry
+points; the work is done in :mod:`zhagen.qda.importer` and :mod:`zhagen.qda.exporter`,
+the reports are in :mod:`zhagen.qda.report`. What an import does:
 
 - **Documents.** Each text source with its text becomes one document whose text is the
   source's text exactly as exported (BOM removed, line ends ``"\\n"``), *not cleaned*, so
@@ -13,16 +13,17 @@ the four entry points; the work is done in :mod:`zhagen.qda_import` and
   picture, audio, video) and text sources whose text the archive lacks are not imported;
   :attr:`ImportQdaReport.not_imported` lists each with its number of codings and why.
 - **Codes.** The code tree with colours (a missing colour gets the palette's next one) and
-  descriptions. Levels: a zhagen export carries them in sets named ``zhagen:level:N``;
-  otherwise a code's level is its height in the tree (leaf concepts 1, their parents 2, …,
-  at most 4). A tree deeper than zhagen's four levels has its deepest codes moved up to the
-  nearest ancestor that can hold them (listed in the warnings). A code with the name and
+  descriptions, at its depth in the file (any depth; nothing is moved). Levels: a zhagen
+  export carries them in sets named ``zhagen:level:N`` (a code in none has no level);
+  otherwise a code's level is its height in the tree (leaf concepts 1, their parents 2, …
+  up to 4; codes higher up have no level, counted in the warnings). A code with the name and
   parent of a code already in the project is that code (reused, not duplicated).
 - **Codings.** Every coding of a text selection, by coder: users become coders by name
   (``coder_map`` renames; a coding without a user goes to coder ``"default"``). Which user
   coded: the standard's ``Coding@creatingUser``, except for NVivo, whose
   ``Coding@creatingUser`` and date are those of the code (node), one per code, not of the
-  coding; there the selection's creator and date are used (``coder_from`` overrides). The
+  coding; there the selection's creator and date are used, as for a zhagen export, which
+  writes the coder as the selection's creator (``coder_from`` overrides). The
   report says which was used and how many codings the two disagree on. Whole-source codings
   code the whole text; duplicate codings collapse into one (the report counts them).
 - **Notes** become memos on the project, a document, a code, a coding or a relation, as
@@ -40,14 +41,23 @@ or a failure half-way imports nothing. It is not undoable with ``undo()``. Impor
 same file (same SHA-256) into a project twice is refused, naming the earlier import; to
 import it again, use a new project.
 
-Exports write documents that have codings or memos (``all_documents=True``: every
-document), the code tree with colours, descriptions and levels (as the ``zhagen:level:N``
-sets), codings (code points, as the standard says), memos (notes), relations (links whose
-name is the type; a relation's description travels as a note named
-``zhagen:relation-description``), coders as users and the storyline. GUIDs are UUID-5s of
-the project's creation time, the kind and the row id, so exporting again gives the same
-GUIDs. Codebooks (``.qdc``) carry names, tree, colours and descriptions; levels are
-recomputed from the tree on import.
+Exports write documents that have codings or memos and every document a REFI-QDA import
+made, coded or not (``all_documents=True``: every document), the code tree with colours,
+descriptions and levels (as the ``zhagen:level:N`` sets), codings (code points, as the
+standard says; ``nvivo=True``: UTF-16 code units, as NVivo reads them), memos (notes),
+relations (links whose name is the type; a relation's description travels as a note named
+``zhagen:relation-description``), coders as users and the storyline.
+
+**An export keeps what an import read** (stored by the import, :mod:`zhagen.store.qda`):
+the GUIDs of imported sources, codes, users, selections, codings, notes and links;
+``isCodable``; the coding's own ``Coding@creatingUser`` (``Selection@creatingUser`` is the
+zhagen coder); a code's colour only where the file had one; the text's line ends (NVivo's
+CRLF, counted in positions as in the file); variable values; and, written back as read,
+the sets, links other than relations, graphs, variables, cases, media sources and text
+sources whose text the file did not carry (sets and links keep only the members and ends
+that the export has). Objects made in zhagen get UUID-5s of the project's creation time,
+the kind and the row id, so exporting again gives the same GUIDs. Codebooks (``.qdc``)
+carry names, tree, colours and descriptions; levels are recomputed from the tree on import.
 
 >>> import tempfile, os, zhagen
 >>> tmp = tempfile.mkdtemp()
@@ -64,13 +74,21 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from zhagen.errors import InputError, ParameterError
 from zhagen.formats.refi_qda import iter_codes, read_qdc, read_qdpx, write_qdc, write_qdpx
+from zhagen.qda.exporter import Exporter
+from zhagen.qda.importer import Importer, import_codes
+from zhagen.qda.report import (
+    DEFAULT_CODER,
+    LEVEL_SET,
+    RELATION_NOTE,
+    ExportQdaReport,
+    ImportQdaReport,
+    NotImported,
+)
 
 if TYPE_CHECKING:
     from zhagen.project import Project
@@ -88,96 +106,8 @@ __all__ = [
     "DEFAULT_CODER",
 ]
 
-#: Sets of a zhagen export that carry code levels: ``zhagen:level:2 初始范畴 / ...``.
-LEVEL_SET = re.compile(r"^zhagen:level:([1-4])(?!\d)")
-#: Name of the note that carries a relation's description in a zhagen export.
-RELATION_NOTE = "zhagen:relation-description"
-#: Coder of codings whose file names no user.
-DEFAULT_CODER = "default"
 CoderFrom = Literal["auto", "coding", "selection"]
 PathLike = str | os.PathLike[str]
-
-
-@dataclass
-class NotImported:
-    """Something of the file that an import left out, and why (bilingual)."""
-
-    what: str
-    name: str
-    zh: str
-    en: str
-    codings: int = 0
-
-    @property
-    def message(self) -> str:
-        return f"{self.what} {self.name!r}: {self.zh} / {self.en}"
-
-
-@dataclass
-class ImportQdaReport:
-    """What an import of a ``.qdpx`` (or ``.qdc``) put into the project.
-
-    ``codes`` counts codes created, ``codes_reused`` codes that already existed;
-    ``coder_from`` is ``"selection"`` or ``"coding"`` (where the coder was read);
-    ``levels`` is ``"zhagen"`` (from a zhagen export) or ``"height"`` (from the tree).
-    """
-
-    path: str
-    origin: str | None = None
-    source_id: int | None = None
-    documents: list[int] = field(default_factory=list)
-    codes: int = 0
-    codes_reused: int = 0
-    codings: int = 0
-    memos: int = 0
-    relations: int = 0
-    coders: list[str] = field(default_factory=list)
-    storyline: bool = False
-    levels: str = "height"
-    coder_from: str = ""
-    not_imported: list[NotImported] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def codings_not_imported(self) -> int:
-        return sum(n.codings for n in self.not_imported)
-
-    @property
-    def lost(self) -> bool:
-        """True if codings or text sources of the file were left out (not merely kinds of
-        object zhagen does not import, such as sets or variables)."""
-        return self.codings_not_imported > 0 or any(n.what == "source" for n in self.not_imported)
-
-    def lines(self) -> list[str]:
-        """A bilingual summary, one line each, for printing."""
-        out = [
-            f"文档 documents: {len(self.documents)}  编码 codes: {self.codes} "
-            f"(+{self.codes_reused} 已有 reused)  编码记录 codings: {self.codings}  "
-            f"备忘录 memos: {self.memos}  关系 relations: {self.relations}",
-            f"编码员 coders: {', '.join(self.coders) or '-'} (取自 from {self.coder_from or '-'}); "
-            f"层级 levels: {self.levels}",
-        ]
-        if self.not_imported:
-            out.append(
-                f"未导入 not imported: {len(self.not_imported)} 项 items, "
-                f"{self.codings_not_imported} 个编码 codings"
-            )
-            out += [f"  - {n.message}" for n in self.not_imported]
-        out += [f"  ! {w}" for w in self.warnings]
-        return out
-
-
-@dataclass
-class ExportQdaReport:
-    """What an export wrote."""
-
-    path: str
-    documents: int = 0
-    codes: int = 0
-    codings: int = 0
-    memos: int = 0
-    relations: int = 0
-    users: int = 0
 
 
 # ---------------------------------------------------------------- import
@@ -225,7 +155,8 @@ def import_qdpx(
     coder_from:
         Where a coding's coder is read: ``"coding"`` (``Coding@creatingUser``),
         ``"selection"`` (the selection's creator) or ``"auto"`` (the selection for NVivo,
-        whose ``Coding@creatingUser`` names the code's creator, else the coding).
+        whose ``Coding@creatingUser`` names the code's creator, and for zhagen, which
+        writes its coder there; else the coding).
 
     Returns
     -------
@@ -238,8 +169,6 @@ def import_qdpx(
         The file is unreadable, not REFI-QDA, malformed or unsafe, or was imported already.
         Nothing is imported.
     """
-    from zhagen.qda_import import _Importer
-
     if coder_from not in ("auto", "coding", "selection"):
         raise ParameterError(
             f"coder_from 应为 auto、coding 或 selection，而不是 {coder_from!r}",
@@ -249,12 +178,17 @@ def import_qdpx(
     sha, size = _sha256(name)
     qp = read_qdpx(name)
     report = ImportQdaReport(path=name, origin=qp.origin)
-    nvivo = "nvivo" in (qp.origin or "").lower()
-    report.coder_from = coder_from if coder_from != "auto" else ("selection" if nvivo else "coding")
+    # NVivo's Coding@creatingUser is the code's creator; zhagen writes its coder as the
+    # selection's creator and keeps the Coding@creatingUser it read
+    origin = (qp.origin or "").lower()
+    by_selection = "nvivo" in origin or origin.startswith("zhagen")
+    report.coder_from = (
+        coder_from if coder_from != "auto" else ("selection" if by_selection else "coding")
+    )
     report.warnings = [w for w in qp.warnings if not any(s in w for s in _READER_NOTES)]
     store = project.store
     with store.transaction():
-        _Importer(store, qp, report, dict(coder_map or {})).run(name, sha, size)
+        Importer(store, qp, report, dict(coder_map or {})).run(name, sha, size)
         store.log("import.qdpx", _payload(report, sha))
     return report
 
@@ -273,17 +207,16 @@ def import_qdc(project: Project, path: PathLike) -> ImportQdaReport:
     """Import a REFI-QDA codebook (``.qdc``): codes with tree, colours and descriptions.
 
     Codes with the name and parent of an existing code are reused, so importing a codebook
-    twice adds nothing. Levels are the codes' heights in the tree (leaves 1, at most 4).
+    twice adds nothing. Levels are the codes' heights in the tree (leaves 1, up to 4; none above); the tree
+    keeps its depth.
     One transaction, logged as ``import.qdc``.
     """
-    from zhagen.qda_import import _import_codes
-
     name = os.fspath(path)
     roots = read_qdc(name)
     report = ImportQdaReport(path=name)
     store = project.store
     with store.transaction():
-        _import_codes(store, roots, {}, report)
+        import_codes(store, roots, None, report)
         store.log(
             "import.qdc", {"path": name, "codes": report.codes, "reused": report.codes_reused}
         )
@@ -299,6 +232,7 @@ def export_qdpx(
     *,
     coder: str | None = None,
     all_documents: bool = False,
+    nvivo: bool = False,
 ) -> ExportQdaReport:
     """Export ``project`` as a REFI-QDA 1.0 project (``.qdpx``) that validates against
     ``Project.xsd``; re-exporting gives the same GUIDs.
@@ -314,20 +248,29 @@ def export_qdpx(
         coder's work to another program; default everything.
     all_documents:
         Also documents without codings or memos.
+    nvivo:
+        Write selection positions as UTF-16 code units, which NVivo reads (it counts a
+        character outside the BMP, such as 𠀀, as two); default Unicode code points, as
+        the standard says and other programs read.
     """
-    from zhagen.qda_export import _Exporter
-
     with project.store.transaction():  # one consistent state of the project
-        qp = _Exporter(project, coder).build(all_documents)
-    _write(write_qdpx, qp, os.fspath(path))
+        exporter = Exporter(project, coder)
+        qp = exporter.build(all_documents)
+    positions = "utf16" if nvivo else "codepoint"
+    _write(lambda data, out: write_qdpx(data, out, positions=positions), qp, os.fspath(path))
     return ExportQdaReport(
         path=os.fspath(path),
-        documents=len(qp.sources),
+        documents=sum(1 for s in qp.sources if s.raw is None),
         codes=len(qp.all_codes()),
-        codings=sum(len(s.selections) for s in qp.sources),
+        codings=sum(
+            len(s.codings) + sum(len(x.codings) for x in s.selections)
+            for s in qp.sources
+            if s.raw is None
+        ),  # fmt: skip
         memos=sum(1 for n in qp.notes if n.name != RELATION_NOTE),
-        relations=len(qp.links),
+        relations=exporter.relations,
         users=len(qp.users),
+        kept=exporter.written_back,
     )
 
 
@@ -336,9 +279,7 @@ def export_qdc(project: Project, path: PathLike) -> int:
 
     Raises :class:`zhagen.errors.ParameterError` when the project has no codes.
     """
-    from zhagen.qda_export import _Exporter
-
-    roots, _sets = _Exporter(project, None).codes()
+    roots, _sets = Exporter(project, None).codes()
     _write(write_qdc, roots, os.fspath(path))
     return sum(1 for _ in iter_codes(roots))
 

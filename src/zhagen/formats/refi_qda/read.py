@@ -3,7 +3,7 @@
 The archive is checked before anything is read: member count, declared total size and
 per-member compression ratio (zip bombs), and member names (no absolute paths, no ``..``).
 XML is parsed with :mod:`defusedxml` with DTDs, entities and external references
-forbidden, from a size-bounded read (both in :mod:`zhagen.formats._qda_safety`). Elements
+forbidden, from a size-bounded read (both in :mod:`.safety`). Elements
 are matched by local name, so files that use another namespace version still read (with a
 warning). See :mod:`zhagen.formats.refi_qda` for the data model and the position rules.
 """
@@ -18,18 +18,8 @@ from typing import TYPE_CHECKING, Literal
 
 from zhagen.errors import InputError
 from zhagen.formats._io import Source, decode, read_bytes, read_head, source_name
-from zhagen.formats._qda_safety import (
-    MAX_MEMBERS,
-    MAX_RATIO,
-    MAX_XML_BYTES,
-    _check_members,
-    _find_qde,
-    _open_zip,
-    _read_member,
-    parse_xml,
-)
 from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
-from zhagen.formats.refi_qda import (
+from zhagen.formats.refi_qda.model import (
     MAX_QDPX_BYTES,
     PROJECT_NS,
     PositionMap,
@@ -44,7 +34,18 @@ from zhagen.formats.refi_qda import (
     QdaUser,
     Units,
     iter_codes,
+    newline_of,
     normalize_newlines,
+)
+from zhagen.formats.refi_qda.safety import (
+    MAX_MEMBERS,
+    MAX_RATIO,
+    MAX_XML_BYTES,
+    check_members,
+    find_qde,
+    open_zip,
+    parse_xml,
+    read_member,
 )
 
 if TYPE_CHECKING:
@@ -448,11 +449,13 @@ class _ProjectReader(_Context):
             content = self._load_text(src.path, source_label(src))
         if content is None:
             src.selections = selections
+            src.raw = _serialize(el)  # written back verbatim: its text is elsewhere
             if selections:
                 self.warn("no-text", name=source_label(src), n=len(selections))
             return src
         pmap = PositionMap(content, self.units)
         src.text = pmap.text
+        src.newline = newline_of(content)
         src.selections = self._convert(src, selections, pmap)
         return src
 
@@ -471,7 +474,7 @@ class _ProjectReader(_Context):
             if self.zf is not None:
                 info = self.members.get(self.prefix + rel.lower())
                 if info is not None:
-                    data = _read_member(self.zf, info, self.label, MAX_XML_BYTES)
+                    data = read_member(self.zf, info, self.label, MAX_XML_BYTES)
                     return self._decode(data, info.filename)
             elif self.folder is not None:
                 found = _beside(self.folder, rel)
@@ -632,16 +635,50 @@ def read_qdpx(
     max_bytes: int | None = None,
     positions: Literal["auto", "codepoint", "utf16"] = "auto",
 ) -> QdaProject:
-    """Read a ``.qdpx`` project; see :func:`zhagen.formats.refi_qda.read_qdpx`."""
+    """Read a REFI-QDA project (``.qdpx``) into plain data.
+
+    Parameters
+    ----------
+    source:
+        A path or an open binary file.
+    name:
+        The name to report in messages (default: the path).
+    max_bytes:
+        Refuse archives whose members declare more than this many bytes in total
+        (default :data:`MAX_QDPX_BYTES`).
+    positions:
+        What the file's text positions count. ``"auto"`` (default): UTF-16 code units when
+        ``Project@origin`` names NVivo, else code points as the standard says.
+
+    Returns
+    -------
+    QdaProject
+        With ``warnings`` listing everything not imported exactly.
+
+    Raises
+    ------
+    zhagen.errors.InputError
+        Not a zip, unsafe zip (bomb, absolute or ``..`` member names), no ``.qde``, bad or
+        unsafe XML (DOCTYPE, entities), or a structure that breaks the schema.
+
+    Examples
+    --------
+    >>> import io, zipfile
+    >>> buf = io.BytesIO()
+    >>> with zipfile.ZipFile(buf, "w") as zf:
+    ...     zf.writestr("project.qde", '<Project xmlns="urn:QDA-XML:project:1.0" name="p"/>')
+    >>> read_qdpx(io.BytesIO(buf.getvalue())).name
+    'p'
+    """
     _units(positions, None)  # a bad value is a programmer error, before any I/O
     label = source_name(source, name)
     limit = MAX_QDPX_BYTES if max_bytes is None else max_bytes
     if _is_xml(read_head(source, 64, name=label)):  # a bare .qde (MAXQDA/ATLAS.ti users)
         return _read_bare_qde(source, label, positions)
-    with _open_zip(source, label, limit) as zf:
-        members = _check_members(zf, label, limit)
-        qde = _find_qde(members, label)
-        root = parse_xml(_read_member(zf, qde, label, MAX_XML_BYTES), label, qde.filename)
+    with open_zip(source, label, limit) as zf:
+        members = check_members(zf, label, limit)
+        qde = find_qde(members, label)
+        root = parse_xml(read_member(zf, qde, label, MAX_XML_BYTES), label, qde.filename)
         return _ProjectReader(zf, members, qde, label, positions).project(root)
 
 
@@ -669,7 +706,17 @@ def _read_bare_qde(source: Source, label: str, positions: str) -> QdaProject:
 
 
 def read_qdc(source: Source, *, name: str | None = None) -> list[QdaCode]:
-    """Read a ``.qdc`` codebook; see :func:`zhagen.formats.refi_qda.read_qdc`."""
+    """Read a REFI-QDA codebook (``.qdc``): the roots of its code tree.
+
+    Raises :class:`zhagen.errors.InputError` for bad or unsafe XML or a structure that breaks
+    ``Codebook.xsd``.
+
+    >>> import io
+    >>> xml = b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+    >>> xml += b'<Code guid="00000000-0000-0000-0000-000000000001" name="a" isCodable="true"/>'
+    >>> [c.name for c in read_qdc(io.BytesIO(xml + b"</Codes></CodeBook>"))]
+    ['a']
+    """
     label = source_name(source, name)
     data = read_bytes(source, name=label, limit=MAX_XML_BYTES)
     root = parse_xml(data, label)

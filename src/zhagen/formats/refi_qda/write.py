@@ -22,7 +22,7 @@ from typing import IO
 from xml.etree.ElementTree import Element, ElementTree, SubElement
 
 from zhagen.errors import ParameterError
-from zhagen.formats.refi_qda import (
+from zhagen.formats.refi_qda.model import (
     CODEBOOK_NS,
     PROJECT_NS,
     QdaCode,
@@ -33,6 +33,7 @@ from zhagen.formats.refi_qda import (
     QdaSelection,
     QdaSet,
     QdaSource,
+    Units,
 )
 
 __all__ = ["write_qdpx", "write_qdc", "project_xml", "codebook_xml"]
@@ -96,8 +97,11 @@ def _add_text(parent: Element, tag: str, text: str | None) -> None:
 class _ProjectWriter:
     """Builds the ``Project`` element; collects the text files to put in ``sources/``."""
 
-    def __init__(self, project: QdaProject) -> None:
+    def __init__(self, project: QdaProject, positions: Units = "codepoint") -> None:
+        if positions not in ("codepoint", "utf16"):
+            raise ValueError(f"positions must be 'codepoint' or 'utf16', not {positions!r}")
         self.project = project
+        self.positions = positions
         self.files: list[tuple[str, bytes]] = []
         self.notes_of: dict[str, list[str]] = {}
         for note in project.notes:
@@ -212,7 +216,7 @@ class _ProjectWriter:
         self.note_refs(el, coding.guid)
 
     def source(self, parent: Element, src: QdaSource) -> None:
-        if src.kind != "text":
+        if src.kind != "text" or src.raw:  # media, or a text source kept as read
             self.media(parent, src)
             return
         el = self.sub(parent, "TextSource")
@@ -221,7 +225,8 @@ class _ProjectWriter:
         if src.text is not None:
             fname = guid.strip("{}") + ".txt"
             path = f"internal://{fname}"
-            self.files.append((f"sources/{fname}", src.text.encode("utf-8")))
+            data = src.text if src.newline == "\n" else src.text.replace("\n", src.newline)
+            self.files.append((f"sources/{fname}", data.encode("utf-8")))
         _attrs(el, guid=guid, name=src.name, plainTextPath=path)
         self.stamps(el, src, f"source {src.name!r}")
         _add_text(el, self.q("Description"), src.description)
@@ -240,8 +245,12 @@ class _ProjectWriter:
                 f"{src.name!r} ({len(src.text)} code points)"
             )
         el = self.sub(parent, "PlainTextSelection")
+        start, end = sel.start, sel.end
+        if src.text is not None:
+            start = file_offset(src.text, start, self.positions, src.newline)
+            end = file_offset(src.text, end, self.positions, src.newline)
         _attrs(el, guid=_guid(sel.guid, "selection"), name=sel.name,
-               startPosition=str(sel.start), endPosition=str(sel.end))  # fmt: skip
+               startPosition=str(start), endPosition=str(end))  # fmt: skip
         self.stamps(el, sel, f"selection {sel.guid}")
         self.selection_body(el, sel)
 
@@ -309,11 +318,36 @@ def _serialize(root: Element) -> bytes:
     return buf.getvalue()
 
 
+def utf16_offset(text: str, pos: int) -> int:
+    """The UTF-16 code unit offset of code point ``pos`` in ``text`` (what NVivo counts):
+    each character outside the Basic Multilingual Plane counts two.
+
+    >>> utf16_offset("𠀀扎根", 1), utf16_offset("𠀀扎根", 3), utf16_offset("扎根", 2)
+    (2, 4, 2)
+    """
+    return pos + sum(1 for ch in text[:pos] if ord(ch) > 0xFFFF)
+
+
+def file_offset(text: str, pos: int, positions: Units = "codepoint", newline: str = "\n") -> int:
+    """The offset of code point ``pos`` of the LF-normalised ``text`` in the text file as
+    written: with ``newline`` for each line end (a CRLF counts two) and in ``positions``
+    units.
+
+    >>> file_offset("a\\nb", 2, newline="\\r\\n"), file_offset("😀\\nb", 2, "utf16", "\\r\\n")
+    (3, 4)
+    """
+    extra = text.count("\n", 0, pos) * (len(newline) - 1)
+    return (utf16_offset(text, pos) if positions == "utf16" else pos) + extra
+
+
 def project_xml(
-    project: QdaProject, *, origin: str | None = None
+    project: QdaProject, *, origin: str | None = None, positions: Units = "codepoint"
 ) -> tuple[bytes, list[tuple[str, bytes]]]:
-    """The ``project.qde`` bytes and the ``(member name, bytes)`` of its text files."""
-    writer = _ProjectWriter(project)
+    """The ``project.qde`` bytes and the ``(member name, bytes)`` of its text files.
+
+    ``positions``: ``"codepoint"`` (the standard) or ``"utf16"`` (UTF-16 code units, which
+    NVivo reads)."""
+    writer = _ProjectWriter(project, positions)
     root = writer.build(origin or _default_origin())
     return _serialize(root), writer.files
 
@@ -368,10 +402,48 @@ def _write_target(
 
 
 def write_qdpx(
-    project: QdaProject, path: str | os.PathLike[str] | IO[bytes], *, origin: str | None = None
+    project: QdaProject,
+    path: str | os.PathLike[str] | IO[bytes],
+    *,
+    origin: str | None = None,
+    positions: Units = "codepoint",
 ) -> None:
-    """Write a ``.qdpx`` project; see :func:`zhagen.formats.refi_qda.write_qdpx`."""
-    qde, files = project_xml(project, origin=origin)
+    """Write a REFI-QDA 1.0 project (``.qdpx``) that validates against ``Project.xsd``.
+
+    Text sources are written as UTF-8 ``sources/<guid>.txt`` (``internal://`` paths) and
+    their selections as code points into that text; GUIDs are written as given. A path
+    is written atomically (temporary file, then rename).
+
+    Parameters
+    ----------
+    project:
+        The project.
+    path:
+        Where to write: a path or an open binary file.
+    origin:
+        ``Project@origin``; default ``"zhagen <version>"``.
+    positions:
+        What selection positions count: ``"codepoint"`` (default; Unicode code points, as
+        the standard says) or ``"utf16"`` (UTF-16 code units, as NVivo reads them: a
+        character outside the BMP, such as 𠀀, counts two).
+
+    Raises
+    ------
+    ValueError
+        A GUID, colour or date-time that the schema refuses, or a selection outside its
+        text (programmer errors: the caller builds the data).
+
+    Examples
+    --------
+    >>> import io
+    >>> from zhagen.formats.refi_qda import make_guid, read_qdpx
+    >>> p = QdaProject("演示", sources=[QdaSource(make_guid("d", 1), "doc", text="扎根理论")])
+    >>> buf = io.BytesIO()
+    >>> write_qdpx(p, buf)
+    >>> read_qdpx(io.BytesIO(buf.getvalue())).sources[0].text
+    '扎根理论'
+    """
+    qde, files = project_xml(project, origin=origin, positions=positions)
 
     def write(fh: IO[bytes]) -> None:
         with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -385,6 +457,14 @@ def write_qdpx(
 def write_qdc(
     codes: list[QdaCode], path: str | os.PathLike[str] | IO[bytes], *, origin: str | None = None
 ) -> None:
-    """Write a ``.qdc`` codebook; see :func:`zhagen.formats.refi_qda.write_qdc`."""
+    """Write a REFI-QDA 1.0 codebook (``.qdc``) that validates against ``Codebook.xsd``.
+
+    >>> import io
+    >>> from zhagen.formats.refi_qda import make_guid, read_qdc
+    >>> buf = io.BytesIO()
+    >>> write_qdc([QdaCode(make_guid("d", "c", 1), "概念")], buf)
+    >>> [c.name for c in read_qdc(io.BytesIO(buf.getvalue()))]
+    ['概念']
+    """
     data = codebook_xml(codes, origin=origin)
     _write_target(path, lambda fh: fh.write(data))
