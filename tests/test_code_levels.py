@@ -1,6 +1,7 @@
 """Levels and depth (issue 9): a code's grounded-theory level is an attribute, free of its
 depth; the four-level rule is a check the tables report. Includes migration 0006 on a
-project made by the code before it (the base worktree), opened by this code."""
+project made by zhagen as it was before (its source taken from this repository's own history
+with ``git archive``), opened by this code."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ import pytest
 import zhagen
 from zhagen.errors import ParameterError
 
-BASE_SRC = Path("/work/wt/base/src")
+ROOT = Path(__file__).resolve().parents[1]
+#: The last commit before migrations 0004-0007 (the second wave's first session started here).
+BEFORE = "24bc5fc"
 
 OLD_PROJECT = textwrap.dedent(
     """
@@ -38,10 +41,16 @@ OLD_PROJECT = textwrap.dedent(
 
 @pytest.fixture
 def old_project(tmp_path: Path) -> Path:
-    if not (BASE_SRC / "zhagen").is_dir():
-        pytest.fail(f"the base worktree is missing: {BASE_SRC}")
+    old = tmp_path / "old"
+    old.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BEFORE, "src"],
+                             capture_output=True, check=False)  # fmt: skip
+    if archive.returncode:
+        pytest.fail(f"cannot read commit {BEFORE} from the repository's history "
+                    f"(a shallow clone?): {archive.stderr.decode(errors='replace')}")  # fmt: skip
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
     path = tmp_path / "old.zhagen"
-    env = {"PYTHONPATH": str(BASE_SRC), "PATH": "/usr/bin:/bin"}
+    env = {"PYTHONPATH": str(old / "src"), "PATH": "/usr/bin:/bin"}
     subprocess.run([sys.executable, "-c", OLD_PROJECT, str(path)], check=True, env=env)
     return path
 
