@@ -82,7 +82,7 @@ class Workbench:
 
         who = coder_filter(self.actor(session), requested)
         if self.blind and who not in self._known_coders:
-            p.coder(who)  # blind retrieval needs the coder to exist
+            p.codings.coder(who)  # blind retrieval needs the coder to exist
             self._known_coders.add(who)
         return who
 

@@ -85,7 +85,7 @@ def _saturation(
     request: Request, p: Project, s: Session, fraction: str, seed: int, coder: str | None
 ) -> Any:
     who = _coder(request, p, s, coder)
-    return p.saturation(holdout=fraction, seed=seed, coder=who)
+    return p.reports.saturation(holdout=fraction, seed=seed, coder=who)
 
 
 @router.get("/saturation")
@@ -119,7 +119,7 @@ def saturation_download(
 def _agreement(request: Request, p: Project, s: Session, body: AgreementRequest) -> Any:
     wb = workbench(request)
     require(actor_of(request, s), "reveal", Item("project"))
-    result = p.agreement((body.a, body.b), unit=body.unit)
+    result = p.reports.agreement((body.a, body.b), unit=body.unit)
     if wb.blind:
         wb.config.update(blind=False)  # agreement computed: blind coding ends
     return result

@@ -140,7 +140,7 @@ def _map(p: Project, params: dict[str, Any], keep: bool, thesaurus: Path | None)
     from zhagen.errors import InputError, where
 
     try:
-        return p.map(keep_duplicates=keep, **params)
+        return p.maps.build(keep_duplicates=keep, **params)
     except InputError as exc:
         if thesaurus is None or exc.file != str(thesaurus):
             raise
