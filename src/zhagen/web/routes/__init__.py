@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["register_routes", "api_router", "ApiRoute", "Borrow", "workbench", "project",
            "ProjectDep", "SessionDep", "CoderDep", "OwnerDep", "ViewerDep", "actor_of",
-           "read_form"]  # fmt: skip
+           "read_form", "analysis_query"]  # fmt: skip
 
 
 def workbench(request: Request) -> Workbench:
@@ -99,6 +99,38 @@ SessionDep = Annotated[Session, Depends(current_session)]
 ViewerDep = Annotated[Session, Depends(require("viewer"))]
 CoderDep = Annotated[Session, Depends(require("coder"))]
 OwnerDep = Annotated[Session, Depends(require("owner"))]
+
+
+def analysis_query(analysis: str, *, also: tuple[str, ...] = ()) -> Any:
+    """Dependency: the query fields of ``analysis`` made from its one declaration
+    (:mod:`zhagen.web.services.params`), giving its keyword arguments, converted and checked.
+
+    Each parameter is a text query field documented with its labels and help (the API's
+    signature); a bad value, or a query name that is neither a parameter nor one of the
+    route's own (``also``), is a 400 ``parameter`` error in Chinese and English.
+    """
+    from fastapi import Query
+
+    from zhagen.web.services.params import declaration, parse
+
+    params = declaration(analysis)[1]
+
+    async def values(request: Request, **_fields: str | None) -> dict[str, Any]:
+        # every query name but the route's own: an unknown one is refused, not ignored
+        sent = {k: v for k, v in request.query_params.items() if k not in also}
+        return parse(analysis, sent)
+
+    fields = [
+        inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                          annotation=Annotated[str | None, Query(
+                              max_length=200, title=f"{p.label_zh} / {p.label_en}",
+                              description=f"{p.help_zh} / {p.help_en}".strip(" /"))])
+        for p in params
+    ]  # fmt: skip
+    request = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                annotation=Request)  # fmt: skip
+    values.__signature__ = inspect.Signature([request, *fields])  # type: ignore[attr-defined]
+    return Depends(values)
 
 
 def _in_thread(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -79,7 +79,9 @@ def add_codings(p: Project, body: dict[str, Any], *, actor: Actor) -> dict[str, 
     code_id, created = resolve_or_create(p, body, actor)
     coder = actor.name
     if body.get("sentences") is not None:
-        ids = p.codings.add_sentences(doc, [int(i) for i in body["sentences"]], code_id, coder=coder)
+        ids = p.codings.add_sentences(
+            doc, [int(i) for i in body["sentences"]], code_id, coder=coder
+        )
     else:
         ids = [p.codings.add(doc, int(body["start"]), int(body["end"]), code_id, coder=coder)]
     return {"ids": ids, "code": code_id, "created_code": created}
@@ -107,7 +109,9 @@ def code_codings(
 ) -> dict[str, Any]:
     """A code's codings with context, for reading them together."""
     code_row(p, code_id)
-    df = p.codings.context(code=int(code_id), coder=coder, chars=chars, with_descendants=descendants)
+    df = p.codings.context(
+        code=int(code_id), coder=coder, chars=chars, with_descendants=descendants
+    )
     cols = ["id", "document", "start", "end", "code", "code_name", "coder", "text", "before",
             "after"]  # fmt: skip
     return {"total": len(df), "codings": records(df.head(limit), cols)}
