@@ -46,7 +46,7 @@
   // -- tables ----------------------------------------------------------------------------
   async function tablesPage() {
     const values = await declaredFields("tables");
-    form.append(button("common.compute", () => showTables()));
+    form.append(button("common.compute", () => showTables().catch(() => {})));
     const params = () => query(values());
     actions.append(
       button("tables.xlsx", () => Z.download("/api/tables/download" + query({ format: "xlsx", ...values() }), "coding_tables.xlsx")),
@@ -72,7 +72,7 @@
   async function saturationPage() {
     const values = await declaredFields("saturation");
     const params = () => query(values());
-    form.append(button("common.compute", () => show()));
+    form.append(button("common.compute", () => show().catch(() => {})));
     actions.append(button("tables.xlsx", () => Z.download("/api/saturation/download" + params(), "saturation.xlsx")));
     async function show() {
       busy(true);
@@ -105,7 +105,7 @@
     form.append(field(t("agr.a"), a), field(t("agr.b"), b));
     const values = await declaredFields("agreement", { choiceText: (c) => t("agr.unit_" + c) });
     const body = () => ({ a: a.value, b: b.value, ...values() });
-    form.append(button("common.compute", () => show()));
+    form.append(button("common.compute", () => show().catch(() => {})));
     actions.append(button("tables.xlsx", () => Z.download("/api/agreement/download", "agreement.xlsx", body())));
     if (blind) out.appendChild(el("p", { class: "note", text: t("agr.blind_note") }));
     else if (a.value && b.value && a.value !== b.value) show().catch(() => {});
