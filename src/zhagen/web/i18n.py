@@ -194,8 +194,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "agr.title": ("编码一致性检验", "Inter-coder agreement"),
     "agr.a": ("编码员 A", "Coder A"),
     "agr.b": ("编码员 B", "Coder B"),
-    "agr.unit_char": ("字符（同 NVivo）", "Characters (as NVivo)"),
-    "agr.unit_sentence": ("句子", "Sentences"),
+    "agr.unit.char": ("字符（同 NVivo）", "Characters (as NVivo)"),
+    "agr.unit.sentence": ("句子", "Sentences"),
     "agr.by_code": ("按编码", "Per code"),
     "agr.pooled": ("合计", "Pooled"),
     "agr.blind_note": (

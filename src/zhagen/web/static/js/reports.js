@@ -103,7 +103,7 @@
     const b = await coderSelect(false);
     if (b.options.length > 1) b.selectedIndex = 1;
     form.append(field(t("agr.a"), a), field(t("agr.b"), b));
-    const values = await declaredFields("agreement", { choiceText: (c) => t("agr.unit_" + c) });
+    const values = await declaredFields("agreement", { choiceText: (c) => t("agr.unit." + c) });
     const body = () => ({ a: a.value, b: b.value, ...values() });
     form.append(button("common.compute", () => show().catch(() => {})));
     actions.append(button("tables.xlsx", () => Z.download("/api/agreement/download", "agreement.xlsx", body())));
