@@ -98,6 +98,14 @@ def main() -> None:
     )
     for c in sccs:
         print(f"  cycle over {len(c)}: {', '.join(c)}")
+    runtime = grimp.build_graph("zhagen", cache_dir=None, exclude_type_checking_imports=True)
+    sccs, pairs = _cycles(runtime)
+    print(
+        f"  of which at run time (without TYPE_CHECKING imports): {len(sccs)} components "
+        f"over {sum(map(len, sccs))} modules; {len(pairs)} mutually importing pairs"
+    )
+    for c in sccs:
+        print(f"    cycle over {len(c)}: {', '.join(c)}")
     print(
         f"private names imported across modules: {len(private)} "
         f"({len({(a, b) for a, b, _ in private})} module pairs)"

@@ -1,5 +1,6 @@
-"""The routes, one module per area. Each route parses its request, borrows the project,
-calls one service function and returns JSON (or a page, or a file).
+"""The routes, one module per area (``zhagen.web.app.register_routes`` puts them in the
+app), and what they share. Each route parses its request, borrows the project, calls one
+service function and returns JSON (or a page, or a file).
 
 Every ``/api`` router but the login one carries :func:`zhagen.web.auth.csrf_guard`, so no
 state-changing API call escapes the session and CSRF checks.
@@ -13,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.routing import APIRoute
 
 from zhagen.project import Project
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from zhagen.web.app import Workbench
     from zhagen.web.state import ProjectPool
 
-__all__ = ["register_routes", "api_router", "ApiRoute", "Borrow", "workbench", "project",
+__all__ = ["api_router", "ApiRoute", "Borrow", "workbench", "project",
            "ProjectDep", "SessionDep", "CoderDep", "OwnerDep", "ViewerDep", "actor_of",
            "read_form", "analysis_query"]  # fmt: skip
 
@@ -184,30 +185,3 @@ def api_router() -> APIRouter:
     from zhagen.web.auth import csrf_guard
 
     return APIRouter(prefix="/api", dependencies=[Depends(csrf_guard)], route_class=ApiRoute)
-
-
-def register_routes(app: FastAPI) -> None:
-    """Put every route straight into the app's route list, the busiest areas first.
-
-    ``app.include_router`` would wrap each router in a layer that FastAPI matches route by
-    route on every request (~10 µs per route before the one asked for); the routes of an
-    ``APIRouter`` already carry its prefix and dependencies, so adding them to the app's
-    own list serves them the same way, in one flat scan that reaches coding at once.
-    """
-    from zhagen.web.routes import (
-        codes,
-        coding,
-        documents,
-        live,
-        maps,
-        notes,
-        pages,
-        reports,
-        session,
-    )
-
-    routers = [coding.router, documents.router, live.router, codes.router, notes.router,
-               session.public, session.router, reports.router, maps.router, maps.files,
-               pages.router]  # fmt: skip
-    for router in routers:
-        app.router.routes.extend(router.routes)
