@@ -197,7 +197,7 @@ def split_run(project: str, out: str) -> None:
 
         return wrapper
 
-    # Project.map imports these names at call time, so the wrapped versions are the ones used.
+    # project.maps.build imports these names at call time, so the wrapped versions are the ones used.
     zhagen.map_input.map_input = timed("read", zhagen.map_input.map_input)
     zhagen.mapping.build_map = timed("build", zhagen.mapping.build_map)
     KnowledgeMap.write = timed("write", KnowledgeMap.write)

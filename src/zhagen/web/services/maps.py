@@ -1,5 +1,5 @@
-"""Knowledge maps: run ``Project.map`` with the CLI's parameters, write every output into
-``<project>.files/maps/run-N/``, and read the written tables back for the page.
+"""Knowledge maps: run ``project.maps.build`` with the CLI's parameters, write every output
+into ``<project>.files/maps/run-N/``, and read the written tables back for the page.
 
 Besides the files ``KnowledgeMap.write`` makes, each run folder gets ``records.json``
 (node id → record ids, at most :data:`MAX_RECORDS` each, and the records' titles), so the
@@ -75,7 +75,7 @@ def _maps_dir(files: Path) -> Path:
 def store_thesaurus(chunks: Iterator[bytes], filename: str | None, files: Path) -> Path:
     """Keep an uploaded thesaurus as ``<project>.files/thesauri/<sha256>/<name>``.
 
-    ``Project.map`` reads it first thing with the CLI's reader, so a bad line is refused
+    ``project.maps.build`` reads it first thing with the CLI's reader, so a bad line is refused
     before the map is computed; :func:`run_map` then names the file as uploaded (not where
     the server keeps it) and the line."""
     from zhagen.web.services.documents import store_upload
