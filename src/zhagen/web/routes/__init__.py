@@ -19,20 +19,15 @@ from fastapi.routing import APIRoute
 
 from zhagen.project import Project
 from zhagen.web import timing
-from zhagen.web.auth import Session, current_session, require
+from zhagen.web.auth import Session, current_session, require, workbench
 
 if TYPE_CHECKING:
     from zhagen.access import Actor
-    from zhagen.web.app import Workbench
     from zhagen.web.state import ProjectPool
 
 __all__ = ["api_router", "ApiRoute", "Borrow", "workbench", "project",
            "ProjectDep", "SessionDep", "CoderDep", "OwnerDep", "ViewerDep", "actor_of",
            "read_form", "analysis_query"]  # fmt: skip
-
-
-def workbench(request: Request) -> Workbench:
-    return request.app.state.workbench
 
 
 def actor_of(request: Request, session: Session) -> Actor:
