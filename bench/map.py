@@ -549,7 +549,9 @@ def _verdict(rows: list[dict[str, Any]], zrow: dict[str, Any] | None) -> list[st
     else:
         print(f"\nzhagen is the fastest ({best['tool']}, {best['wall_s']:.2f} s).")
     if slower_1p and best is not zrow:
-        print(f"zhagen in one process ({zrow['wall_s']:.2f} s) was slower than: {', '.join(slower_1p)}.")
+        print(
+            f"zhagen in one process ({zrow['wall_s']:.2f} s) was slower than: {', '.join(slower_1p)}."
+        )
     return faster
 
 
