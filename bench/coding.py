@@ -134,14 +134,14 @@ def run(n: int, workdir: Path) -> list[dict[str, object]]:
         d = rng.randrange(N_DOCS)
         s, e = spans[d][rng.randrange(SENTS_PER_DOC)]
         start = rng.randrange(s, e - 1)
-        project.code_span(
+        project.codings.add(
             d + 1, start, rng.randrange(start + 1, e + 1), rng.choice(concepts), coder="丙"
         )
 
     def load_document() -> None:
         d = rng.randrange(N_DOCS) + 1
-        project.text(d)
-        project.sentences(d)
+        project.documents.text(d)
+        project.documents.sentences(d)
         project.codings(document=d)
 
     def one_code() -> None:

@@ -3,15 +3,16 @@
 Prints: modules, median module size (lines), import cycles counted on grimp's graph (which
 holds imports inside functions too) as non-trivial strongly connected components and as
 mutually importing pairs, imports upward across the layers, and private names (``_x``)
-imported from another zhagen module.
+imported from another zhagen module (``from zhagen.m import _x`` or ``m._x``).
 
-Run: ``PYTHONPATH=src python bench/import_graph.py``.
+Run: ``PYTHONPATH=src python bench/import_graph.py`` (``-v``: list the private names).
 """
 
 from __future__ import annotations
 
 import ast
 import statistics
+import sys
 from pathlib import Path
 
 
@@ -34,15 +35,38 @@ def _modules() -> dict[str, Path]:
 
 
 def _private_imports(mods: dict[str, Path]) -> list[tuple[str, str, str]]:
+    """(importer, module, name) of each private name one zhagen module takes from another:
+    ``from zhagen.x import _y`` and ``x._y`` where ``x`` is a zhagen module it imported."""
     found = []
     for name, path in mods.items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases: dict[str, str] = {}  # local name -> zhagen module it stands for
+        for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("zhagen"):
                 for alias in node.names:
                     n = alias.name
-                    if n.startswith("_") and not n.startswith("__") and node.module != name:
+                    if f"{node.module}.{n}" in mods:
+                        aliases[alias.asname or n] = f"{node.module}.{n}"
+                    elif _private(n) and node.module != name:
                         found.append((name, node.module, n))
-    return found
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("zhagen") and alias.asname:
+                        aliases[alias.asname] = alias.name
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and _private(node.attr)
+                and aliases[node.value.id] != name
+            ):
+                found.append((name, aliases[node.value.id], node.attr))
+    return sorted(set(found))
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
 
 
 def _cycles(graph) -> tuple[list[list[str]], list[tuple[str, str]]]:
@@ -74,10 +98,21 @@ def main() -> None:
     )
     for c in sccs:
         print(f"  cycle over {len(c)}: {', '.join(c)}")
+    runtime = grimp.build_graph("zhagen", cache_dir=None, exclude_type_checking_imports=True)
+    sccs, pairs = _cycles(runtime)
+    print(
+        f"  of which at run time (without TYPE_CHECKING imports): {len(sccs)} components "
+        f"over {sum(map(len, sccs))} modules; {len(pairs)} mutually importing pairs"
+    )
+    for c in sccs:
+        print(f"    cycle over {len(c)}: {', '.join(c)}")
     print(
         f"private names imported across modules: {len(private)} "
         f"({len({(a, b) for a, b, _ in private})} module pairs)"
     )
+    if "-v" in sys.argv:
+        for importer, module, name in private:
+            print(f"  {importer} <- {module}.{name}")
 
 
 if __name__ == "__main__":

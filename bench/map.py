@@ -199,7 +199,7 @@ def split_run(project: str, out: str) -> None:
 
         return wrapper
 
-    # Project.map imports these names at call time, so the wrapped versions are the ones used.
+    # project.maps.build imports these names at call time, so the wrapped versions are the ones used.
     zhagen.map_input.map_input = timed("read", zhagen.map_input.map_input)
     zhagen.mapping.build_map = timed("build", zhagen.mapping.build_map)
     KnowledgeMap.write = timed("write", KnowledgeMap.write)
@@ -552,7 +552,9 @@ def _verdict(rows: list[dict[str, Any]], zrow: dict[str, Any] | None) -> list[st
     else:
         print(f"\nzhagen is the fastest ({best['tool']}, {best['wall_s']:.2f} s).")
     if slower_1p and best is not zrow:
-        print(f"zhagen in one process ({zrow['wall_s']:.2f} s) was slower than: {', '.join(slower_1p)}.")
+        print(
+            f"zhagen in one process ({zrow['wall_s']:.2f} s) was slower than: {', '.join(slower_1p)}."
+        )
     return faster
 
 

@@ -111,6 +111,8 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ),
     ("GET", "/api/export/qdpx"): _get("/api/export/qdpx"),
     ("GET", "/api/maps/params"): _get("/api/maps/params"),
+    ("GET", "/api/params/{analysis}"): _get("/api/params/saturation"),
+    ("GET", "/api/terms"): _get("/api/terms?min_freq=2"),
     ("GET", "/api/maps"): _get("/api/maps"),
     ("POST", "/api/maps"): _json("/api/maps", lambda c: {"min_freq": 1}),
     ("GET", "/api/maps/{run}"): _get("/api/maps/1"),

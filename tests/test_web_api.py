@@ -224,16 +224,30 @@ def test_tables_and_downloads(c) -> None:
         assert r.status_code == 200 and r.content[:2] == magic
         assert f"coding_tables.{fmt}" in r.headers["content-disposition"]
     assert_error(c.get("/api/tables/download", params={"format": "pdf"}), 422)
+    plain = c.get("/api/tables/download", params={"format": "docx", "trace": "false"}).content
+    traced = c.get("/api/tables/download", params={"format": "docx", "trace": "true"}).content
+    assert traced[:2] == b"PK" and _docx_text(traced).count("来源") > _docx_text(plain).count(
+        "来源"
+    )
     r = c.get("/api/export/qdpx")
     assert r.status_code == 200 and r.content[:2] == b"PK"
 
 
+def _docx_text(data: bytes) -> str:
+    import io
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+
+
 def test_saturation_and_agreement(c) -> None:
     _two_coders(c)
-    sat = c.get("/api/saturation", params={"fraction": "1/2", "seed": 0}).json()
+    sat = c.get("/api/saturation", params={"holdout": "1/2", "seed": 0}).json()
     assert len(sat["holdout"]) == 1 and sat["verdict_zh"] and sat["verdict_en"]
-    assert c.get("/api/saturation/download", params={"fraction": "1/2"}).content[:2] == b"PK"
-    assert_error(c.get("/api/saturation", params={"fraction": "2"}), 400, "parameter")
+    assert c.get("/api/saturation/download", params={"holdout": "1/2"}).content[:2] == b"PK"
+    assert_error(c.get("/api/saturation", params={"holdout": "2"}), 400, "parameter")
+    # a name the declaration lacks (the old ``fraction``) is refused, not silently ignored
+    assert_error(c.get("/api/saturation", params={"fraction": "1/2"}), 400, "parameter")
     agr = c.post("/api/agreement", json={"a": "甲", "b": "乙"}).json()
     assert agr["pooled"]["rows"] and "kappa" in agr["by_code"]["columns"]
     r = c.post("/api/agreement/download", json={"a": "甲", "b": "乙", "unit": "sentence"})
@@ -256,12 +270,12 @@ def test_one_error_shape_everywhere(c, project: Path) -> None:
 
 
 def test_unexpected_error_is_500_without_trace(project: Path, monkeypatch) -> None:
-    from zhagen.project import Project
+    from zhagen.project import Relations
 
     def boom(self, *a, **k):
         raise RuntimeError("secret internals /etc/passwd")
 
-    monkeypatch.setattr(Project, "storyline", boom)
+    monkeypatch.setattr(Relations, "storyline", boom)
     with client(project, raise_server_exceptions=False) as cl:
         session(cl)
         r = cl.get("/api/storyline")
@@ -350,3 +364,90 @@ def test_code_level_none_and_depth_free(c) -> None:
     assert c.patch(f"/api/codes/{below}", json={"level": "none"}).status_code == 200
     assert {x["id"]: x for x in c.get("/api/codes").json()}[below]["level"] is None
     assert c.patch(f"/api/codes/{below}", json={"level": 7}).status_code == 422
+
+
+# -- every analysis's form and query fields come from its one declaration ---------------------
+ANALYSES = {"maps": ("MapParams", "MAP_RUN_OPTIONS"), "saturation": ("SaturationParams", None),
+            "agreement": ("AgreementParams", None), "tables": ("TablesParams", None),
+            "terms": ("TermsParams", None)}  # fmt: skip
+
+
+def _declared(analysis: str) -> list:
+    import zhagen
+    from zhagen.params import spec
+
+    cls, extra = ANALYSES[analysis]
+    return [p for p in spec(getattr(zhagen, cls)) + tuple(getattr(zhagen, extra or "MAP_RUN_OPTIONS")
+            if extra else ()) if p.web]  # fmt: skip
+
+
+@pytest.mark.parametrize("analysis", list(ANALYSES))
+def test_each_form_is_its_declaration(c, analysis: str) -> None:
+    form = c.get(f"/api/params/{analysis}").json()
+    declared = _declared(analysis)
+    assert list(form) == [p.name for p in declared]
+    for p in declared:
+        assert form[p.name] == json_of(p.to_json())
+    if analysis == "maps":
+        assert c.get("/api/maps/params").json() == form
+    assert_error(c.get("/api/params/nothing"), 404, "not_found")
+
+
+def json_of(value):
+    import json
+
+    return json.loads(json.dumps(value, ensure_ascii=False))
+
+
+@pytest.mark.parametrize(
+    ("path", "analysis"),
+    [("/api/saturation", "saturation"), ("/api/tables", "tables"), ("/api/terms", "terms"),
+     ("/api/tables/download", "tables")],
+)  # fmt: skip
+def test_the_api_signature_lists_each_declared_field(c, path: str, analysis: str) -> None:
+    """The query fields FastAPI knows for a route (what its OpenAPI schema would list) are
+    the declared parameters, labelled from the declaration."""
+
+    def query(dependant) -> list:
+        return [*dependant.query_params, *(q for d in dependant.dependencies for q in query(d))]
+
+    route = next(r for r in c.app.routes if getattr(r, "path", None) == path)
+    fields = {f.name: f for f in query(route.dependant)}
+    declared = _declared(analysis)
+    assert {p.name for p in declared} <= set(fields)
+    assert set(fields) - {p.name for p in declared} <= {"format"}
+    for p in declared:
+        assert fields[p.name].field_info.title == f"{p.label_zh} / {p.label_en}"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "sent", "named"),
+    [
+        ("GET", "/api/saturation", {"seed": "x"}, "seed"),
+        ("GET", "/api/saturation", {"holdout": "1.5"}, "1.5"),
+        ("GET", "/api/tables", {"trace": "1", "colour": "red"}, "colour"),
+        ("GET", "/api/tables/download", {"format": "xlsx", "nothing": "1"}, "nothing"),
+        ("GET", "/api/terms", {"top": "0"}, "top"),
+        ("GET", "/api/terms", {"min_freq": "many"}, "min_freq"),
+        ("POST", "/api/agreement", {"a": "甲", "b": "乙", "unit": "word"}, "unit"),
+        ("POST", "/api/agreement", {"a": "甲", "b": "乙", "units": "char"}, "units"),
+        ("POST", "/api/maps", {"top": "0"}, "top"),
+    ],
+)
+def test_a_bad_value_is_a_bilingual_400(c, method: str, url: str, sent: dict, named: str) -> None:
+    _two_coders(c)
+    r = c.get(url, params=sent) if method == "GET" else c.post(url, json=sent)
+    err = assert_error(r, 400, "parameter")
+    assert named in err["message_zh"] and named in err["message_en"]
+
+
+def test_terms_route_gives_the_libraries_candidates(c, project: Path) -> None:
+    from zhagen.project import Project
+
+    got = c.get("/api/terms", params={"top": "5", "min_freq": "2"}).json()
+    with Project.open(project) as p:
+        expected = p.terms.discover(top=5, min_freq=2)
+    assert got["total"] == len(expected)
+    assert got["columns"] == [str(col) for col in expected.columns]
+    if len(expected):
+        assert got["rows"][0][0] == expected.iloc[0, 0]

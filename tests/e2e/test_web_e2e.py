@@ -58,7 +58,6 @@ def _empty_project(folder: Path) -> Path:
     return path
 
 
-
 def drag_select(pg, selector: str, fraction: float) -> None:
     """Select the first ``fraction`` of an element's width with the mouse, as a reader
     does, and wait for the coding pop-up."""
@@ -360,3 +359,47 @@ def test_live_updates_between_browsers(page, browser, serve, tmp_path: Path, sho
     mine = [k for k in codings if k["code_name"] == "产学研"]
     assert len(mine) == 1 and spans[2][0] <= mine[0]["start"] < mine[0]["end"] < spans[2][1]
     other.context.close()
+
+
+def test_analysis_forms_are_their_declarations(page, serve, tmp_path: Path, shots: Path) -> None:
+    """Each analysis page's fields are its declared parameters, labelled in the page's
+    language; a bad value is refused by the server in that language."""
+    import zhagen
+    from zhagen.params import spec
+
+    server = serve(_demo_project(tmp_path))
+    pages = {"/tables": "TablesParams", "/saturation": "SaturationParams",
+             "/agreement": "AgreementParams"}  # fmt: skip
+    for lang in ("zh", "en"):
+        for path, cls in pages.items():
+            page.goto(server.url + path)
+            page.wait_for_selector("#report-form button")
+            declared = [p for p in spec(getattr(zhagen, cls)) if p.web]
+            names = page.eval_on_selector_all(
+                "#report-form [name]", "nodes => nodes.map(n => n.name)"
+            )
+            assert names == [p.name for p in declared]
+            labels = page.inner_text("#report-form")
+            for p in declared:
+                assert (p.label_en if lang == "en" else p.label_zh) in labels
+            page.screenshot(path=str(shots / f"form{path.replace('/', '_')}_{lang}.png"))
+        page.goto(server.url + "/saturation")
+        page.wait_for_selector("#report .verdict")
+        page.fill("#report-form [name=seed]", "")
+        page.fill("#report-form [name=holdout]", "3/2")
+        page.click("#report-form button")
+        page.wait_for_selector(".toast.error")
+        toast = page.inner_text(".toast.error")
+        assert "3/2" in toast and ("between" in toast if lang == "en" else "之间" in toast)
+        page.screenshot(path=str(shots / f"form_saturation_error_{lang}.png"))
+        page.goto(server.url + "/map")
+        page.wait_for_selector("#map-form button[type=submit]")
+        names = page.eval_on_selector_all("#map-form [name]", "nodes => nodes.map(n => n.name)")
+        map_params = spec(zhagen.MapParams) + tuple(zhagen.MAP_RUN_OPTIONS)
+        assert names == [p.name for p in map_params if p.web and p.main] + [
+            p.name for p in map_params if p.web and not p.main
+        ]
+        page.screenshot(path=str(shots / f"form_map_{lang}.png"))
+        if lang == "zh":
+            page.click("#lang")
+            page.wait_for_selector("nav >> text=Code tree")

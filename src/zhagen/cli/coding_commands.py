@@ -389,22 +389,26 @@ def cmd_storyline(args: argparse.Namespace) -> int:
     return done("已保存故事线", "storyline saved")
 
 
-def cmd_undo(args: argparse.Namespace) -> int:
+#: undo / redo: the verb in Chinese, the past tense in English.
+_STEPS = {"undo": ("撤销", "undone"), "redo": ("重做", "redone")}
+
+
+def _step(args: argparse.Namespace, verb: str) -> int:
+    zh, past = _STEPS[verb]
     with open_project(args.project) as project:
-        text = project.undo(coder=args.coder)
+        text = getattr(project, verb)(coder=args.coder)
     if text is None:
-        print("没有可撤销的编辑 / nothing to undo")
+        print(f"没有可{zh}的编辑 / nothing to {verb}")
         return 1
-    return done("已撤销", f"undone: {text}")
+    return done(f"已{zh}", f"{past}: {text}")
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    return _step(args, "undo")
 
 
 def cmd_redo(args: argparse.Namespace) -> int:
-    with open_project(args.project) as project:
-        text = project.redo(coder=args.coder)
-    if text is None:
-        print("没有可重做的编辑 / nothing to redo")
-        return 1
-    return done("已重做", f"redone: {text}")
+    return _step(args, "redo")
 
 
 def cmd_search(args: argparse.Namespace) -> int:

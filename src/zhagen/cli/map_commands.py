@@ -1,4 +1,4 @@
-"""``zhagen map``: the knowledge map (thin: parse → Project.map → write → print).
+"""``zhagen map``: the knowledge map (thin: parse → project.maps.build → write → print).
 
 Its options are made from the one declaration of the map's parameters
 (:class:`zhagen.MapParams`, :data:`zhagen.MAP_RUN_OPTIONS`).

@@ -27,15 +27,15 @@ from typing import TextIO
 
 from zhagen.errors import InputError
 from zhagen.formats._io import Source, open_text, source_name
-from zhagen.formats._wos_fields import retraction_problem
-from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
-from zhagen.formats.wos import (  # shared mapping helpers of the two database readers
-    _by_language,
-    _doc_type,
-    _guess_language,
-    _language_code,
-    _split_keywords,
+from zhagen.formats.database_fields import (
+    by_language,
+    doc_type,
+    guess_language,
+    language_code,
+    retraction_problem,
+    split_keywords,
 )
+from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
 from zhagen.records import Problem, RawRecord
 
 __all__ = ["read_scopus"]
@@ -102,20 +102,20 @@ def _record(row: dict[str, str], names: dict[str, str], label: str, number: int)
     rec.affiliations = _list(get("affiliations", ""))
     rec.cited_refs = _list(get("references", ""))
     own, plus = (
-        _split_keywords(get("author keywords", "")),
-        _split_keywords(get("index keywords", "")),
+        split_keywords(get("author keywords", "")),
+        split_keywords(get("index keywords", "")),
     )
     if own:
-        rec.keywords.update(_by_language(own, get("author keywords", "")))
+        rec.keywords.update(by_language(own, get("author keywords", "")))
     if plus:
         rec.keywords["plus"] = plus
     dt = get("document type", "").strip()
-    rec.type = _doc_type(dt) if dt else "journal"  # the type as given stays in extra
+    rec.type = doc_type(dt) if dt else "journal"  # the type as given stays in extra
     flagged = retraction_problem(dt, rec.title, label, number)
     if flagged is not None:
         rec.problems.append(flagged)
     lang = get("language of original document", "").strip()
-    rec.lang = _language_code(lang) if lang else _guess_language(rec.title)
+    rec.lang = language_code(lang) if lang else guess_language(rec.title)
     year = get("year", "").strip()
     used = _USED | {author_column}
     if year.isdigit() and len(year) == 4:

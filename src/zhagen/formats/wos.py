@@ -34,17 +34,12 @@ from typing import TextIO
 
 from zhagen.errors import InputError
 from zhagen.formats._io import Source, iter_lines, open_text, source_name
-from zhagen.formats._wos_fields import (  # noqa: F401 - scopus.py imports _by_language … here
-    _KEYS,
-    _LIST_TAGS,
-    _by_language,
-    _doc_type,
-    _fields,
-    _guess_language,
-    _language_code,
-    _problem,
-    _record,
-    _split_keywords,
+from zhagen.formats.database_fields import (
+    LIST_TAGS,
+    TAG_KEYS,
+    wos_fields,
+    wos_problem,
+    wos_record,
 )
 from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
 from zhagen.records import Problem, RawRecord
@@ -158,7 +153,7 @@ def _normalise(data: bytes) -> bytes:
 
 def _fast_fields(block: str) -> tuple[int, dict[str, str]] | None:
     """``(lines before the record, fields)`` for a well-formed block, else None; fields as
-    :func:`_fields` makes them.
+    :func:`wos_fields` makes them.
 
     Well-formed: after any blank lines, every line is a field (a two-letter tag met before,
     a space, a value) or a continuation (three spaces, more); no tag twice; ``PT``, if
@@ -173,11 +168,11 @@ def _fast_fields(block: str) -> tuple[int, dict[str, str]] | None:
         skip = len(block) - len(block.lstrip("\n"))
         text = block[skip - 1 :]
     parts = _LINE_START.split(text)  # ["", tag, value, tag, value, ...]
-    fields = dict(zip(map(_KEYS.get, parts[1::2]), map(str.strip, parts[2::2]), strict=True))
+    fields = dict(zip(map(TAG_KEYS.get, parts[1::2]), map(str.strip, parts[2::2]), strict=True))
     if None in fields:  # a line of neither kind, or a tag not met before
         if not _check_tags(parts[1::2]):
             return None
-        fields = dict(zip(map(_KEYS.get, parts[1::2]), map(str.strip, parts[2::2]), strict=True))
+        fields = dict(zip(map(TAG_KEYS.get, parts[1::2]), map(str.strip, parts[2::2]), strict=True))
     if parts[0] or 2 * len(fields) != len(parts) - 1:
         return None  # text before the first field, or a repeated tag (a missing ER)
     if parts[1] != "PT" and "pt" in fields:
@@ -188,10 +183,10 @@ def _fast_fields(block: str) -> tuple[int, dict[str, str]] | None:
 def _check_tags(tags: list[str | None]) -> bool:
     """True if every tag is a two-letter tag other than FN, VR, EF or ER; remember them."""
     for tag in tags:
-        if tag not in _KEYS:
+        if tag not in TAG_KEYS:
             if tag is None or tag in _FILE_TAGS or tag == "ER" or not _is_tag(tag):
                 return False
-            _KEYS[tag] = tag.lower()
+            TAG_KEYS[tag] = tag.lower()
     return True
 
 
@@ -204,7 +199,7 @@ _Raw = tuple[int, dict[str, str], list[tuple[str, int]], bool]
 
 def _parse_block(block: str, line: int, ended: bool) -> Iterator[_Raw]:
     """Records in one block: ``(first line, fields, notes, ended by ER)``; fields as
-    :func:`_fields` makes them."""
+    :func:`wos_fields` makes them."""
     fast = _fast_fields(block) if ended else None
     if fast:
         yield line + fast[0], fast[1], [], True
@@ -223,7 +218,7 @@ def _parse_block(block: str, line: int, ended: bool) -> Iterator[_Raw]:
             continue
         if head in _FILE_TAGS or head == "ER" or (head == "PT" and fields):
             if fields:
-                yield start, _fields(fields), notes, head == "ER"
+                yield start, wos_fields(fields), notes, head == "ER"
                 fields, notes = {}, []
             tag = ""
             if head != "PT":
@@ -234,7 +229,7 @@ def _parse_block(block: str, line: int, ended: bool) -> Iterator[_Raw]:
         value = piece[3:]
         fields[tag] = fields[tag] + "\n" + value if tag in fields else value
     if fields:
-        yield start, _fields(fields), notes, ended
+        yield start, wos_fields(fields), notes, ended
 
 
 def _iter_records(fh: TextIO) -> Iterator[_Raw]:
@@ -278,13 +273,13 @@ def read_wos(source: Source, *, name: str | None = None) -> Iterator[RawRecord]:
     with open_text(source, name=label) as fh:
         for start, fields, notes, ended in _iter_records(fh):
             count += 1
-            rec = _record(fields, label, count, "wos")
+            rec = wos_record(fields, label, count, "wos")
             for problem in rec.problems:
                 problem.line = start  # record-level warnings point at the record's first line
             for code, line in notes:
-                rec.problems.append(_problem(code, label, count, line))
+                rec.problems.append(wos_problem(code, label, count, line))
             if not ended:
-                rec.problems.append(_problem("wos-truncated", label, count, start))
+                rec.problems.append(wos_problem("wos-truncated", label, count, start))
             yield rec
     if not count:
         raise InputError(
@@ -338,7 +333,7 @@ def _tab_fields(header: list[str], cells: list[str]) -> dict[str, str]:
             continue
         if tag == "C1":
             value = "\n".join(_split_c1(value))
-        elif tag in _LIST_TAGS:
+        elif tag in LIST_TAGS:
             value = value.replace("; ", "\n")
         fields[tag] = value
     return fields
@@ -386,7 +381,7 @@ def read_wos_tab(source: Source, *, name: str | None = None) -> Iterator[RawReco
             continue
         cells = line.split("\t")
         count += 1
-        rec = _record(_fields(_tab_fields(header, cells)), label, count, "wos-tab")
+        rec = wos_record(wos_fields(_tab_fields(header, cells)), label, count, "wos-tab")
         for problem in rec.problems:
             problem.line = number
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):

@@ -4,7 +4,7 @@ A table with the columns *Keywords*, *Year* (the year the term first appears), *
 *Begin*, *End* and a bar over the analysed years: a thin blue line for the whole span and a
 thick red segment for the burst years (Kleinberg 2002 bursts, strongest first). Rules above
 and below the header and under the last row give it the 三线表 look Chinese journals use.
-Split from :mod:`zhagen.report.map_figures` to keep both modules short.
+Drawn with the shared helpers of :mod:`zhagen.report.drawing`.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -39,8 +39,8 @@ def write_bursts_figure(km: KnowledgeMap, path: Path, *, top: int = 25) -> Path:
     """Draw the strongest-bursts figure and save it (300 dpi)."""
     import matplotlib
 
+    from zhagen.report.drawing import save_figure
     from zhagen.report.fonts import cjk_rc
-    from zhagen.report.map_figures import save_figure
 
     with matplotlib.rc_context(cjk_rc()):
         return save_figure(draw_bursts(km, top=top), path)
@@ -87,12 +87,12 @@ def draw_bursts(km: KnowledgeMap, *, top: int = 25) -> Figure:
     top
         Number of terms shown.
     """
-    from zhagen.report.map_figures import _new_figure, _no_data
+    from zhagen.report.drawing import new_figure, no_data
 
     rows = _burst_rows(km, top)
     if not rows:
-        fig = _new_figure(6.0, 1.6)
-        _no_data(fig.add_axes((0, 0, 1, 1)), "没有检测到突现词", "no bursts detected")
+        fig = new_figure(6.0, 1.6)
+        no_data(fig.add_axes((0, 0, 1, 1)), "没有检测到突现词", "no bursts detected")
         return fig
     lo, hi = _span(km, rows)
     n_years = hi - lo + 1
@@ -104,7 +104,7 @@ def draw_bursts(km: KnowledgeMap, *, top: int = 25) -> Figure:
     margin, title_h, head_h = 0.15, 0.45, 0.32
     width = 2 * margin + sum(w for _, w, _ in cols)
     height = title_h + head_h + ROW_H * len(rows) + 2 * margin
-    fig = _new_figure(width, height)
+    fig = new_figure(width, height)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
     ax.set_xlim(0, width)

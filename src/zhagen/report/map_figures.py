@@ -1,6 +1,7 @@
-"""Static figures of a knowledge map: the cluster view (``map.png``/``map.svg``) and the
-helpers every map figure shares; the timeline view (``timeline.png``) is in
-:mod:`zhagen.report.timeline_figure`, the bursts figure in :mod:`zhagen.report.burst_figure`.
+"""Static figures of a knowledge map: the cluster view (``map.png``/``map.svg``), and
+writing all of them (the timeline view, :mod:`zhagen.report.timeline_figure`, and the bursts
+figure, :mod:`zhagen.report.burst_figure`, too); what the figures share is
+:mod:`zhagen.report.drawing`.
 
 All figures are drawn with a CJK font (:mod:`zhagen.report.fonts`) and without pyplot, so
 drawing never touches a GUI backend or global figure state. SVG glyphs are written as paths:
@@ -28,7 +29,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zhagen.formats.network import cluster_color, plain, plain_edges, plain_nodes
+from zhagen.formats.network import cluster_color, plain_edges, plain_nodes
+from zhagen.report.drawing import (
+    BURST_RING,
+    MAX_LINKS,
+    cluster_names,
+    fit_limits,
+    halo,
+    new_figure,
+    no_data,
+    overlaps,
+    save_figure,
+    tight_bbox,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -41,16 +54,10 @@ __all__ = [
     "figures_in_background",
     "write_cluster_map",
     "draw_cluster_map",
-    "cluster_names",
-    "save_figure",
 ]
 
-DPI = 300
 #: Clusters that get a hull, a label and a legend entry (CiteSpace shows the largest ones).
 MAX_CLUSTERS = 12
-BURST_RING = "#e41a1c"
-#: Links drawn in a static figure (the strongest; all of them are in the network files).
-MAX_LINKS = 2000
 # label offsets around a node: (dx, dy, ha, va), tried in this order
 _CANDIDATES = [
     (1, 0, "left", "center"), (0, 1, "center", "bottom"), (0, -1, "center", "top"),
@@ -124,33 +131,6 @@ def _pool() -> Any:
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
 
 
-def save_figure(fig: Figure, path: Path, dpi: int = DPI, bbox: Any = None) -> Path:
-    """Save ``fig`` (format from the suffix) with a white background, tightly cropped.
-
-    Must run inside ``matplotlib.rc_context(cjk_rc())`` so that SVG text becomes paths.
-    ``bbox`` (inches) skips the extra drawing pass that ``bbox_inches="tight"`` costs.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    metadata: dict[str, Any] = {"Creator": "zhagen"}
-    extra: dict[str, Any] = {}
-    if path.suffix.lower() == ".svg":
-        metadata = {"Creator": "zhagen", "Date": None}  # no date: same map, same bytes
-    elif path.suffix.lower() == ".png":
-        extra = {"pil_kwargs": {"compress_level": 3}}  # 2-3x faster than 6, ~5 % larger
-    fig.savefig(path, dpi=dpi, facecolor="white", bbox_inches=bbox or tight_bbox(fig),
-                metadata=metadata, **extra)  # fmt: skip
-    return path
-
-
-def tight_bbox(fig: Figure, pad: float = 0.15) -> Any:
-    """The bounding box (inches) of everything drawn on ``fig``, padded by ``pad``."""
-    from matplotlib.transforms import Bbox
-
-    box = fig.get_tightbbox(fig.canvas.get_renderer())
-    return Bbox.from_extents(box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
-
-
 def write_cluster_map(km: KnowledgeMap, png: Path, svg: Path | None = None) -> list[Path]:
     """Draw the cluster view and save it as PNG (300 dpi) and, when given, SVG."""
     import matplotlib
@@ -169,75 +149,11 @@ def write_cluster_map(km: KnowledgeMap, png: Path, svg: Path | None = None) -> l
 # --------------------------------------------------------------------------- helpers
 
 
-def cluster_names(km: KnowledgeMap) -> dict[int, str]:
-    """``cluster id -> label``: the first term of the LLR label (else TF-IDF, else MI, else
-    the most frequent member), as CiteSpace writes ``#0 label`` on a map."""
-    names: dict[int, str] = {}
-    for rec in km.clusters.to_dict("records"):
-        cid = plain(rec.get("id"))
-        if cid is None:
-            continue
-        for key in ("label_llr", "label_tfidf", "label_mi"):
-            value = str(plain(rec.get(key)) or "").replace("；", ";").split(";")[0].strip()
-            if value:
-                names[int(cid)] = value
-                break
-    for node in sorted(plain_nodes(km), key=lambda n: -(n.get("frequency") or 0)):
-        cid = node.get("cluster")
-        if cid is not None and cid >= 0 and cid not in names:
-            names[cid] = node["label"]
-    return names
-
-
 def _summary_value(summary: dict[str, Any], *keys: str) -> Any:
     for key in keys:
         if summary.get(key) is not None:
             return summary[key]
     return None
-
-
-def _new_figure(width: float, height: float) -> Figure:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _halo(width: float = 2.5) -> list[Any]:
-    from matplotlib import patheffects
-
-    return [patheffects.withStroke(linewidth=width, foreground="white", alpha=0.9)]
-
-
-def _no_data(ax: Axes, zh: str, en: str) -> None:
-    ax.set_axis_off()
-    ax.text(0.5, 0.5, f"{zh}\n{en}", ha="center", va="center", fontsize=14, color="#666666",
-            transform=ax.transAxes)  # fmt: skip
-
-
-def _fit_limits(ax: Axes, xs: list[float], ys: list[float], pad: float = 0.08) -> None:
-    """Set limits that show every point with equal scales on both axes."""
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    w, h = (x1 - x0) or 1.0, (y1 - y0) or 1.0
-    x0, x1, y0, y1 = x0 - pad * w, x1 + pad * w, y0 - pad * h, y1 + pad * h
-    box = ax.get_position()
-    fig_w, fig_h = ax.figure.get_size_inches()
-    ratio = (box.height * fig_h) / (box.width * fig_w)  # axes height / width, in inches
-    w, h = x1 - x0, y1 - y0
-    if h / w < ratio:
-        grow = (w * ratio - h) / 2
-        y0, y1 = y0 - grow, y1 + grow
-    else:
-        grow = (h / ratio - w) / 2
-        x0, x1 = x0 - grow, x1 + grow
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-
-
-def _overlaps(bb: Any, others: list[Any]) -> bool:
-    return any(bb.overlaps(o) for o in others)
 
 
 # --------------------------------------------------------------------------- cluster view
@@ -254,16 +170,16 @@ def draw_cluster_map(km: KnowledgeMap, *, max_labels: int = 45) -> Figure:
         Label at most this many nodes, most frequent first; labels that would overlap are
         left out (the ten most frequent are always shown).
     """
-    fig = _new_figure(10.0, 7.5)
+    fig = new_figure(10.0, 7.5)
     ax = fig.add_axes((0.01, 0.01, 0.74, 0.98))
     side = fig.add_axes((0.76, 0.01, 0.23, 0.98))
     side.set_axis_off()
     ax.set_axis_off()
     nodes = [n for n in plain_nodes(km) if n.get("x") is not None and n.get("y") is not None]
     if not nodes:
-        _no_data(ax, "图谱中没有节点", "the map has no nodes")
+        no_data(ax, "图谱中没有节点", "the map has no nodes")
         return fig
-    _fit_limits(ax, [n["x"] for n in nodes], [n["y"] for n in nodes])
+    fit_limits(ax, [n["x"] for n in nodes], [n["y"] for n in nodes])
     names = cluster_names(km)
     shown = _shown_clusters(nodes)
     fmax = max(n.get("frequency") or 0 for n in nodes) or 1
@@ -362,9 +278,9 @@ def _draw_cluster_labels(
         for i, (y, va) in enumerate(((top, "bottom"), (centre, "center"), (bottom, "top"))):
             text = ax.text(x, y, f"#{c} {names.get(c, '')}".strip(), ha="center", va=va,
                            fontsize=12, color=cluster_color(c), zorder=6,
-                           path_effects=_halo(3.5))  # fmt: skip
+                           path_effects=halo(3.5))  # fmt: skip
             bb = text.get_window_extent(renderer).expanded(1.04, 1.1)
-            if not _overlaps(bb, boxes) or i == 2:
+            if not overlaps(bb, boxes) or i == 2:
                 boxes.append(bb)
                 break
             text.remove()
@@ -401,15 +317,15 @@ def _draw_node_labels(
             text = ax.annotate(
                 n["label"], (n["x"], n["y"]), xytext=(dx * gap, dy * gap),
                 textcoords="offset points", ha=ha, va=va, fontsize=size, color="#1a1a1a",
-                zorder=5, path_effects=_halo(),
+                zorder=5, path_effects=halo(),
             )  # fmt: skip
             bb = text.get_window_extent(renderer).expanded(1.02, 1.05)
             inside = axes_box.contains(bb.x0, bb.y0) and axes_box.contains(bb.x1, bb.y1)
-            if inside and not _overlaps(bb, placed) and not _overlaps(bb, others):
+            if inside and not overlaps(bb, placed) and not overlaps(bb, others):
                 placed.append(bb)
                 break
             text.remove()
-            if inside and fallback is None and not _overlaps(bb, placed):
+            if inside and fallback is None and not overlaps(bb, placed):
                 fallback = (dx, dy, ha, va)
         else:
             if rank < 10:  # the most frequent terms are always labelled
@@ -417,7 +333,7 @@ def _draw_node_labels(
                 text = ax.annotate(
                     n["label"], (n["x"], n["y"]), xytext=(dx * gap, dy * gap),
                     textcoords="offset points", ha=ha, va=va, fontsize=size, color="#1a1a1a",
-                    zorder=5, path_effects=_halo(), annotation_clip=False,
+                    zorder=5, path_effects=halo(), annotation_clip=False,
                 )  # fmt: skip
                 placed.append(text.get_window_extent(renderer))
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zhagen.formats.network import CLUSTER_COLORS, NO_CLUSTER_COLOR, plain, plain_edges, plain_nodes
+from zhagen.report.map_values import jsonable, members_text
 
 if TYPE_CHECKING:
     from zhagen.mapping.model import KnowledgeMap
@@ -73,8 +74,6 @@ def _docs(
 
 def map_data(km: KnowledgeMap) -> dict[str, Any]:
     """The plain data embedded in ``map.html`` (nodes, edges, clusters, bursts, records)."""
-    from zhagen.report.mapfiles import _jsonable, members_text
-
     nodes = plain_nodes(km)
     docs, counts = _docs(km, [n["id"] for n in nodes])
     for n in nodes:
@@ -88,7 +87,7 @@ def map_data(km: KnowledgeMap) -> dict[str, Any]:
     bursts = [{k: plain(v) for k, v in rec.items()} for rec in km.bursts.to_dict("records")]
     edges = [[e["source"], e["target"], e["count"], e["strength"]] for e in plain_edges(km)]
     span = list(km.year_span) if km.year_span else None
-    data = _jsonable({
+    data = jsonable({
         "nodes": nodes, "edges": edges, "clusters": clusters, "bursts": bursts, "docs": {},
         "summary": km.summary or {}, "year_span": span, "colors": CLUSTER_COLORS,
         "no_color": NO_CLUSTER_COLOR, "max_docs": MAX_DOCS_PER_NODE,

@@ -28,12 +28,12 @@ folder holds, for a map ``km``:
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from zhagen.mapping.model import KnowledgeMap
+from zhagen.report.map_values import jsonable, members_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,7 +43,6 @@ __all__ = [
     "write_map",
     "write_tables_csv",
     "write_summary",
-    "members_text",
     "tidy_table",
 ]
 
@@ -148,32 +147,6 @@ def tidy_table(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def members_text(km: KnowledgeMap, members: Any, sep: str = "; ") -> str:
-    """A cluster's members as text: node ids are turned into labels, strings kept.
-
-    Examples
-    --------
-    >>> from zhagen.examples import tiny_map
-    >>> members_text(tiny_map(), [0, 1])
-    '科技创新; 新质生产力'
-    """
-    from zhagen.formats.network import plain
-
-    if isinstance(members, str):
-        return members
-    members = plain(members)
-    if not isinstance(members, list):
-        return "" if members is None else str(members)
-    labels = dict(zip(km.nodes["id"].tolist(), km.nodes["label"].tolist(), strict=True))
-    out = []
-    for m in members:
-        if isinstance(m, (int, float)) and not isinstance(m, bool) and int(m) in labels:
-            out.append(str(labels[int(m)]))
-        elif m is not None:
-            out.append(str(m))
-    return sep.join(out)
-
-
 def write_tables_csv(km: KnowledgeMap, out_dir: Path) -> list[Path]:
     """Write ``nodes.csv``, ``edges.csv``, ``clusters.csv`` and ``bursts.csv`` (UTF-8 + BOM).
 
@@ -200,23 +173,8 @@ def write_tables_csv(km: KnowledgeMap, out_dir: Path) -> list[Path]:
     return paths
 
 
-def _jsonable(value: Any) -> Any:
-    """``value`` with numpy scalars, tuples, paths and NaN made JSON-safe."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
-        return _jsonable(value.tolist())
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
-
-
 def write_summary(km: KnowledgeMap, path: Path) -> Path:
     """Write ``km.summary`` as UTF-8 JSON (``ensure_ascii=False``, indented by 2)."""
-    text = json.dumps(_jsonable(km.summary), ensure_ascii=False, indent=2, allow_nan=False)
+    text = json.dumps(jsonable(km.summary), ensure_ascii=False, indent=2, allow_nan=False)
     Path(path).write_text(text + "\n", encoding="utf-8")
     return Path(path)

@@ -2,7 +2,7 @@
 
 One row per cluster, x = year, each term at the year it first appeared, sized by frequency;
 links as arcs within a row and straight lines between rows; the cluster label at the row's
-right end. Drawn with the CJK font and the shared helpers of :mod:`zhagen.report.map_figures`.
+right end. Drawn with the CJK font and the shared helpers of :mod:`zhagen.report.drawing`.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zhagen.formats.network import cluster_color, plain_edges, plain_nodes
-from zhagen.report.map_figures import (
+from zhagen.report.drawing import (
     BURST_RING,
     MAX_LINKS,
-    _halo,
-    _new_figure,
-    _no_data,
-    _overlaps,
     cluster_names,
+    halo,
+    new_figure,
+    no_data,
+    overlaps,
     save_figure,
 )
 
@@ -67,10 +67,10 @@ def draw_timeline(km: KnowledgeMap, *, labels_per_cell: int = 4) -> Figure:
     """
     rows, nodes, (y0, y1) = _timeline_rows(km)
     width = min(22.0, max(11.0, 3.0 + 0.3 * (y1 - y0 + 1)))
-    fig = _new_figure(width, max(3.0, 0.8 + 1.05 * len(rows)))
+    fig = new_figure(width, max(3.0, 0.8 + 1.05 * len(rows)))
     ax = fig.add_axes((0.03, 0.02, 1 - 2.2 / width, 0.9 if rows else 0.96))
     if not nodes:
-        _no_data(ax, "没有可用于时间线的节点（缺少年份或聚类）",
+        no_data(ax, "没有可用于时间线的节点（缺少年份或聚类）",
                  "no nodes with a first year and a cluster for the timeline")  # fmt: skip
         return fig
     row_y = {c: -i for i, c in enumerate(rows)}
@@ -170,9 +170,9 @@ def _timeline_labels(
         text = ax.annotate(label, cell, xytext=(0, -drop[cell] - 9.5 * k),
                            textcoords="offset points", ha="center", va="top",
                            fontsize=7.5 if k == 0 else 6.8, color="#1a1a1a", zorder=5,
-                           path_effects=_halo(2.0))  # fmt: skip
+                           path_effects=halo(2.0))  # fmt: skip
         bb = text.get_window_extent(renderer).expanded(1.04, 1.0)
-        if _overlaps(bb, placed):
+        if overlaps(bb, placed):
             text.remove()
             continue
         placed.append(bb)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zhagen.formats.network import plain, plain_edges, plain_nodes
+from zhagen.report.map_values import jsonable, members_text
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -68,8 +69,6 @@ def write_tables_xlsx(km: KnowledgeMap, path: Path, *, top: int = 20) -> Path:
     """
     from openpyxl import Workbook
 
-    from zhagen.report.mapfiles import _jsonable
-
     nodes = plain_nodes(km)
     wb = Workbook()
     wb.remove(wb.active)
@@ -92,7 +91,7 @@ def write_tables_xlsx(km: KnowledgeMap, path: Path, *, top: int = 20) -> Path:
         for e in plain_edges(km)
     ]  # fmt: skip
     _sheet(wb, "连线", EDGE_HEAD, edge_rows)
-    summary = _jsonable(km.summary or {})
+    summary = jsonable(km.summary or {})
     _sheet(wb, "概况", ["项目", "值"], [[k, _summary_cell(v)] for k, v in summary.items()])
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -101,8 +100,6 @@ def write_tables_xlsx(km: KnowledgeMap, path: Path, *, top: int = 20) -> Path:
 
 
 def _cluster_rows(km: KnowledgeMap) -> list[list[Any]]:
-    from zhagen.report.mapfiles import members_text
-
     return [
         [f"#{plain(c.get('id'))}", plain(c.get("size")), plain(c.get("silhouette")),
          plain(c.get("label_llr")), plain(c.get("label_tfidf")), plain(c.get("label_mi")),

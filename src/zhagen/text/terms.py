@@ -78,7 +78,7 @@ class TermsParams:
     """
 
     top: int = param(50, "int", "前 N 个", "top N", low=1)
-    min_freq: int = param(3, "int", "最低频次", "minimum frequency", low=1)
+    min_freq: int = param(3, "int", "最低频次", "minimum frequency", low=2)
     types: list[str] | None = param(None, "strs", "文档类型", "document types", optional=True,
                                     flag="--type", help_zh="只看这些类型", help_en="only these types")  # fmt: skip
 

@@ -57,6 +57,7 @@ __all__ = [
     "page_session",
     "set_cookie",
     "check_same_origin",
+    "workbench",
 ]
 
 #: The session cookie's name; a server on a fixed port adds it (``zhagen_session_8765``), as
@@ -66,7 +67,7 @@ COOKIE = "zhagen_session"
 
 def cookie_name(request: Request) -> str:
     """The session cookie of this server."""
-    port = _wb(request).settings.port
+    port = workbench(request).settings.port
     return f"{COOKIE}_{port}" if port else COOKIE
 
 
@@ -308,13 +309,14 @@ def safe_next(value: str | None, default: str = "/documents") -> str:
     return value
 
 
-def _wb(request: Request) -> Workbench:
+def workbench(request: Request) -> Workbench:
+    """The workbench serving ``request`` (project pool, sessions, settings)."""
     return request.app.state.workbench
 
 
 def check_host(request: Request) -> None:
     """Refuse a Host header the server does not answer to (DNS rebinding guard)."""
-    allowed = _wb(request).settings.allowed_hosts
+    allowed = workbench(request).settings.allowed_hosts
     if allowed is None:
         return
     host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]").lower()
@@ -357,7 +359,7 @@ _SCOPE_KEY = "zhagen.session"
 
 
 def _local_session(request: Request) -> Session:
-    return _wb(request).sessions.create("local", "owner", "default", fixed_coder=False)
+    return workbench(request).sessions.create("local", "owner", "default", fixed_coder=False)
 
 
 def session_of(request: Request, response: Response) -> Session:
@@ -367,7 +369,7 @@ def session_of(request: Request, response: Response) -> Session:
     if found is not None:
         return found
     check_host(request)
-    wb = _wb(request)
+    wb = workbench(request)
     s = wb.sessions.get(session_id(request))
     if s is None:
         if wb.settings.auth:
@@ -381,7 +383,7 @@ def session_of(request: Request, response: Response) -> Session:
 def page_session(request: Request) -> tuple[Session | None, bool]:
     """For HTML pages: (session or None when a login is needed, whether it is new)."""
     check_host(request)
-    wb = _wb(request)
+    wb = workbench(request)
     s = wb.sessions.get(session_id(request))
     if s is not None:
         return s, False

@@ -1,5 +1,6 @@
-"""The routes, one module per area. Each route parses its request, borrows the project,
-calls one service function and returns JSON (or a page, or a file).
+"""The routes, one module per area (``zhagen.web.app.register_routes`` puts them in the
+app), and what they share. Each route parses its request, borrows the project, calls one
+service function and returns JSON (or a page, or a file).
 
 Every ``/api`` router but the login one carries :func:`zhagen.web.auth.csrf_guard`, so no
 state-changing API call escapes the session and CSRF checks.
@@ -13,25 +14,20 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.routing import APIRoute
 
 from zhagen.project import Project
 from zhagen.web import timing
-from zhagen.web.auth import Session, current_session, require
+from zhagen.web.auth import Session, current_session, require, workbench
 
 if TYPE_CHECKING:
     from zhagen.access import Actor
-    from zhagen.web.app import Workbench
     from zhagen.web.state import ProjectPool
 
-__all__ = ["register_routes", "api_router", "ApiRoute", "Borrow", "workbench", "project",
+__all__ = ["api_router", "ApiRoute", "Borrow", "workbench", "project",
            "ProjectDep", "SessionDep", "CoderDep", "OwnerDep", "ViewerDep", "actor_of",
-           "read_form"]  # fmt: skip
-
-
-def workbench(request: Request) -> Workbench:
-    return request.app.state.workbench
+           "read_form", "analysis_query"]  # fmt: skip
 
 
 def actor_of(request: Request, session: Session) -> Actor:
@@ -101,6 +97,38 @@ CoderDep = Annotated[Session, Depends(require("coder"))]
 OwnerDep = Annotated[Session, Depends(require("owner"))]
 
 
+def analysis_query(analysis: str, *, also: tuple[str, ...] = ()) -> Any:
+    """Dependency: the query fields of ``analysis`` made from its one declaration
+    (:mod:`zhagen.web.services.params`), giving its keyword arguments, converted and checked.
+
+    Each parameter is a text query field documented with its labels and help (the API's
+    signature); a bad value, or a query name that is neither a parameter nor one of the
+    route's own (``also``), is a 400 ``parameter`` error in Chinese and English.
+    """
+    from fastapi import Query
+
+    from zhagen.web.services.params import declaration, parse
+
+    params = declaration(analysis)[1]
+
+    async def values(request: Request, **_fields: str | None) -> dict[str, Any]:
+        # every query name but the route's own: an unknown one is refused, not ignored
+        sent = {k: v for k, v in request.query_params.items() if k not in also}
+        return parse(analysis, sent)
+
+    fields = [
+        inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                          annotation=Annotated[str | None, Query(
+                              max_length=200, title=f"{p.label_zh} / {p.label_en}",
+                              description=f"{p.help_zh} / {p.help_en}".strip(" /"))])
+        for p in params
+    ]  # fmt: skip
+    request = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                annotation=Request)  # fmt: skip
+    values.__signature__ = inspect.Signature([request, *fields])  # type: ignore[attr-defined]
+    return Depends(values)
+
+
 def _in_thread(func: Callable[..., Any]) -> Callable[..., Any]:
     """``func`` as a coroutine that runs it in a worker thread (same signature for FastAPI)."""
     from starlette.concurrency import run_in_threadpool
@@ -152,30 +180,3 @@ def api_router() -> APIRouter:
     from zhagen.web.auth import csrf_guard
 
     return APIRouter(prefix="/api", dependencies=[Depends(csrf_guard)], route_class=ApiRoute)
-
-
-def register_routes(app: FastAPI) -> None:
-    """Put every route straight into the app's route list, the busiest areas first.
-
-    ``app.include_router`` would wrap each router in a layer that FastAPI matches route by
-    route on every request (~10 µs per route before the one asked for); the routes of an
-    ``APIRouter`` already carry its prefix and dependencies, so adding them to the app's
-    own list serves them the same way, in one flat scan that reaches coding at once.
-    """
-    from zhagen.web.routes import (
-        codes,
-        coding,
-        documents,
-        live,
-        maps,
-        notes,
-        pages,
-        reports,
-        session,
-    )
-
-    routers = [coding.router, documents.router, live.router, codes.router, notes.router,
-               session.public, session.router, reports.router, maps.router, maps.files,
-               pages.router]  # fmt: skip
-    for router in routers:
-        app.router.routes.extend(router.routes)

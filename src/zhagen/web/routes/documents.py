@@ -108,7 +108,7 @@ def _import(request: Request, paths: dict[str, str]) -> dict[str, Any]:
     from zhagen.project import Project
 
     with Project.open(workbench(request).settings.project) as p:
-        known = set(p.sources()["id"])
+        known = set(p.documents.sources()["id"])
         try:
             return svc.import_report(p.add(list(paths)), paths)
         except Exception:  # noqa: BLE001 - one bad file must not cost the others
@@ -120,7 +120,7 @@ def _import_each(p: Any, paths: dict[str, str], known: set[int]) -> dict[str, An
     """Import file by file; a file the failed batch had already imported (a source row
     that is not in ``known``) is reported as imported, not as skipped."""
     out: dict[str, Any] = {"records": 0, "failed": 0, "files": []}
-    new = p.sources()
+    new = p.documents.sources()
     new = new[~new["id"].isin(known)]
     done = {str(r.path): int(r.n_records or 0) for r in new.itertuples() if r.status == "ok"}
     for path, name in paths.items():

@@ -51,7 +51,7 @@ def memos(
 
 @router.post("/memos")
 def add_memo(body: NewMemo, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
-    mid = p.add_memo(body.target_type, body.target_id, body.text, title=body.title, coder=s.coder)
+    mid = p.memos.add(body.target_type, body.target_id, body.text, title=body.title, coder=s.coder)
     return {"id": mid}
 
 
@@ -63,7 +63,7 @@ def edit_memo(
     p: ProjectDep,
     s: CoderDep,
 ) -> dict[str, Any]:
-    p.edit_memo(memo_id, text=body.text, title=body.title, actor=actor_of(request, s))
+    p.memos.edit(memo_id, text=body.text, title=body.title, actor=actor_of(request, s))
     return {"id": memo_id}
 
 
@@ -74,7 +74,7 @@ def delete_memo(
     p: ProjectDep,
     s: CoderDep,
 ) -> dict[str, Any]:
-    p.delete_memo(memo_id, actor=actor_of(request, s))
+    p.memos.delete(memo_id, actor=actor_of(request, s))
     return {"ok": True}
 
 
@@ -85,7 +85,7 @@ def relations(p: ProjectDep) -> list[dict[str, Any]]:
 
 @router.post("/relations")
 def add_relation(body: NewRelation, p: ProjectDep, _s: CoderDep) -> dict[str, Any]:
-    rid = p.add_relation(body.source, body.target, body.type, description=body.description)
+    rid = p.relations.add(body.source, body.target, body.type, description=body.description)
     return {"id": rid}
 
 
@@ -100,16 +100,16 @@ def delete_relation(
             f"没有编号为 {relation_id} 的关系",
             f"no relation with id {relation_id}",
         )
-    p.delete_relation(relation_id, actor=actor_of(request, s))
+    p.relations.delete(relation_id, actor=actor_of(request, s))
     return {"ok": True}
 
 
 @router.get("/storyline")
 def storyline(p: ProjectDep) -> dict[str, str]:
-    return {"text": p.storyline()}
+    return {"text": p.relations.storyline()}
 
 
 @router.put("/storyline")
 def set_storyline(body: Storyline, p: ProjectDep, _s: CoderDep) -> dict[str, str]:
-    p.set_storyline(body.text)
-    return {"text": p.storyline()}
+    p.relations.set_storyline(body.text)
+    return {"text": p.relations.storyline()}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hmac
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -38,9 +39,7 @@ PAGES = {
 def _templates() -> Any:
     from fastapi.templating import Jinja2Templates
 
-    from zhagen.web.app import HERE
-
-    return Jinja2Templates(directory=str(HERE / "templates"))
+    return Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 
 
 def _version() -> str:

@@ -1,4 +1,4 @@
-"""Paper tables, saturation and agreement (JSON for the pages, files to download), and the
+"""Paper tables, saturation, agreement and terms (JSON for the pages, files to download), and the
 REFI-QDA export."""
 
 from __future__ import annotations
@@ -16,8 +16,17 @@ from starlette.background import BackgroundTask
 from zhagen.access import Item, require
 from zhagen.project import Project
 from zhagen.web.auth import Session
-from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, actor_of, api_router, workbench
+from zhagen.web.routes import (
+    CoderDep,
+    ProjectDep,
+    SessionDep,
+    actor_of,
+    analysis_query,
+    api_router,
+    workbench,
+)
 from zhagen.web.services import reports as svc
+from zhagen.web.services.params import form, parse
 
 router = api_router()
 MEDIA = {
@@ -27,10 +36,19 @@ MEDIA = {
 }
 
 
-class AgreementRequest(BaseModel):
+#: Query fields made from each analysis's one declaration (``zhagen.params``).
+TablesQuery = Annotated[dict[str, Any], analysis_query("tables")]
+TablesFileQuery = Annotated[dict[str, Any], analysis_query("tables", also=("format",))]
+SaturationQuery = Annotated[dict[str, Any], analysis_query("saturation")]
+TermsQuery = Annotated[dict[str, Any], analysis_query("terms")]
+
+
+class Coders(BaseModel, extra="allow"):
+    """An agreement request: the two coders, and the analysis's declared options
+    (``AgreementParams``: ``unit``) as further fields."""
+
     a: str = Field(min_length=1, max_length=100)
     b: str = Field(min_length=1, max_length=100)
-    unit: str = Field(default="char", pattern="^(char|sentence)$")
 
 
 def _tmpdir(request: Request) -> Path:
@@ -48,8 +66,16 @@ def _file(path: Path, name: str, folder: Path) -> FileResponse:
     )
 
 
-def _coder(request: Request, p: Project, s: Session, coder: str | None) -> str | None:
-    return workbench(request).view_coder(p, s, coder or None)
+def _viewed(request: Request, p: Project, s: Session, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with the coder the caller may see (coding blind: themselves only)."""
+    return {**values, "coder": workbench(request).view_coder(p, s, values.get("coder"))}
+
+
+@router.get("/params/{analysis}")
+def params(analysis: str, _s: SessionDep) -> dict[str, Any]:
+    """The form of an analysis (``maps``, ``saturation``, ``agreement``, ``tables``,
+    ``terms``): its parameters' one declaration, as the CLI's options are made."""
+    return form(analysis)
 
 
 @router.get("/tables")
@@ -57,10 +83,10 @@ def tables(
     request: Request,
     p: ProjectDep,
     s: SessionDep,
-    coder: Annotated[str | None, Query(max_length=100)] = None,
+    values: TablesQuery,
 ) -> dict[str, Any]:
     """The four grounded-theory tables (first rows of each) and the counts chain."""
-    return svc.tables_json(p, coder=_coder(request, p, s, coder))
+    return svc.tables_json(p, coder=_viewed(request, p, s, values)["coder"])
 
 
 @router.get("/tables/download")
@@ -68,58 +94,49 @@ def tables_download(
     request: Request,
     p: ProjectDep,
     s: SessionDep,
+    values: TablesFileQuery,
     format: Annotated[str, Query(pattern="^(xlsx|docx)$")] = "xlsx",  # noqa: A002
-    coder: Annotated[str | None, Query(max_length=100)] = None,
 ) -> FileResponse:
     """``coding_tables.xlsx`` (every column, traceable) or ``coding_tables.docx`` (三线表)."""
     folder = _tmpdir(request)
     try:
-        paths = svc.write_tables(p, folder, coder=_coder(request, p, s, coder))
+        paths = svc.write_tables(p, folder, **_viewed(request, p, s, values))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return _file(paths[format], f"coding_tables.{format}", folder)
 
 
-def _saturation(
-    request: Request, p: Project, s: Session, fraction: str, seed: int, coder: str | None
-) -> Any:
-    who = _coder(request, p, s, coder)
-    return p.saturation(holdout=fraction, seed=seed, coder=who)
-
-
 @router.get("/saturation")
 def saturation(
-    request: Request,
-    p: ProjectDep,
-    s: SessionDep,
-    fraction: Annotated[str, Query(max_length=20)] = "1/3",
-    seed: int = 0,
-    coder: Annotated[str | None, Query(max_length=100)] = None,
+    request: Request, p: ProjectDep, s: SessionDep, values: SaturationQuery
 ) -> dict[str, Any]:
-    """Hold out ``fraction`` of the documents (``seed``) and report what they brought new."""
-    return svc.saturation_json(_saturation(request, p, s, fraction, seed, coder))
+    """Hold out a share of the documents (``holdout``, ``seed``) and report what they
+    brought new."""
+    return svc.saturation_json(p.reports.saturation(**_viewed(request, p, s, values)))
 
 
 @router.get("/saturation/download")
 def saturation_download(
-    request: Request,
-    p: ProjectDep,
-    s: SessionDep,
-    fraction: Annotated[str, Query(max_length=20)] = "1/3",
-    seed: int = 0,
-    coder: Annotated[str | None, Query(max_length=100)] = None,
+    request: Request, p: ProjectDep, s: SessionDep, values: SaturationQuery
 ) -> FileResponse:
-    report = _saturation(request, p, s, fraction, seed, coder)
+    report = p.reports.saturation(**_viewed(request, p, s, values))
     folder = _tmpdir(request)
     path = svc.write_frames_xlsx(report.to_frames(), folder / "saturation.xlsx")
     return _file(path, "saturation.xlsx", folder)
 
 
-def _agreement(request: Request, p: Project, s: Session, body: AgreementRequest) -> Any:
+@router.get("/terms")
+def terms(p: ProjectDep, _s: SessionDep, values: TermsQuery) -> dict[str, Any]:
+    """Candidate terms the dictionary lacks (``zhagen terms``)."""
+    return svc.terms_json(p.terms.discover(**values))
+
+
+def _agreement(request: Request, p: Project, s: Session, body: Coders) -> Any:
     wb = workbench(request)
     require(actor_of(request, s), "reveal", Item("project"))
-    result = p.agreement((body.a, body.b), unit=body.unit)
+    options = parse("agreement", body.model_extra or {})
+    result = p.reports.agreement((body.a, body.b), **options)
     if wb.blind:
         wb.config.update(blind=False)  # agreement computed: blind coding ends
     return result
@@ -127,7 +144,7 @@ def _agreement(request: Request, p: Project, s: Session, body: AgreementRequest)
 
 @router.post("/agreement")
 def agreement(
-    body: AgreementRequest,
+    body: Coders,
     request: Request,
     p: ProjectDep,
     s: CoderDep,
@@ -138,7 +155,7 @@ def agreement(
 
 @router.post("/agreement/download")
 def agreement_download(
-    body: AgreementRequest,
+    body: Coders,
     request: Request,
     p: ProjectDep,
     s: CoderDep,

@@ -190,7 +190,7 @@ def put_settings(body: WebSettings, request: Request, _s: OwnerDep) -> dict[str,
 
 @router.get("/coders")
 def coders(p: ProjectDep) -> list[str]:
-    return [str(n) for n in p.coders()["name"]]
+    return [str(n) for n in p.codings.coders()["name"]]
 
 
 @router.get("/vocab")

@@ -79,26 +79,28 @@ def add_codings(p: Project, body: dict[str, Any], *, actor: Actor) -> dict[str, 
     code_id, created = resolve_or_create(p, body, actor)
     coder = actor.name
     if body.get("sentences") is not None:
-        ids = p.code_sentences(doc, [int(i) for i in body["sentences"]], code_id, coder=coder)
+        ids = p.codings.add_sentences(
+            doc, [int(i) for i in body["sentences"]], code_id, coder=coder
+        )
     else:
-        ids = [p.code_span(doc, int(body["start"]), int(body["end"]), code_id, coder=coder)]
+        ids = [p.codings.add(doc, int(body["start"]), int(body["end"]), code_id, coder=coder)]
     return {"ids": ids, "code": code_id, "created_code": created}
 
 
 def coding(p: Project, coding_id: int, *, actor: Actor, chars: int) -> dict[str, Any]:
     """One coding with context; a missing or (coding blind) hidden one is the same 404."""
     p.codings.check(coding_id, "read", actor)
-    return records(p.coding_context(int(coding_id), chars=chars))[0]
+    return records(p.codings.context(int(coding_id), chars=chars))[0]
 
 
 def uncode(p: Project, coding_id: int, *, actor: Actor) -> None:
-    p.uncode(int(coding_id), actor=actor)
+    p.codings.delete(int(coding_id), actor=actor)
 
 
 def recode(p: Project, coding_id: int, body: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
     p.codings.check(coding_id, "change", actor)  # before a new code is created for nothing
     code_id, created = resolve_or_create(p, body, actor)
-    p.recode(int(coding_id), code_id, actor=actor)
+    p.codings.recode(int(coding_id), code_id, actor=actor)
     return {"id": int(coding_id), "code": code_id, "created_code": created}
 
 
@@ -107,7 +109,9 @@ def code_codings(
 ) -> dict[str, Any]:
     """A code's codings with context, for reading them together."""
     code_row(p, code_id)
-    df = p.coding_context(code=int(code_id), coder=coder, chars=chars, with_descendants=descendants)
+    df = p.codings.context(
+        code=int(code_id), coder=coder, chars=chars, with_descendants=descendants
+    )
     cols = ["id", "document", "start", "end", "code", "code_name", "coder", "text", "before",
             "after"]  # fmt: skip
     return {"total": len(df), "codings": records(df.head(limit), cols)}
@@ -115,7 +119,7 @@ def code_codings(
 
 def create_code(p: Project, body: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
     parent = body.get("parent")
-    cid = p.add_code(
+    cid = p.codes.add(
         str(body.get("name") or ""),
         parent=None if parent is None else int(parent),
         level=body.get("level"),
@@ -130,13 +134,13 @@ def update_code(p: Project, code_id: int, body: dict[str, Any], *, actor: Actor)
     """Rename, recolour, describe and/or re-level a code (one undoable edit each)."""
     row = code_row(p, code_id)
     if body.get("name") is not None and body["name"] != row["name"]:
-        p.rename_code(code_id, str(body["name"]), actor=actor)
+        p.codes.rename(code_id, str(body["name"]), actor=actor)
     if body.get("color") is not None and body["color"] != row["color"]:
-        p.color_code(code_id, str(body["color"]), actor=actor)
+        p.codes.color(code_id, str(body["color"]), actor=actor)
     if body.get("description") is not None and body["description"] != row["description"]:
-        p.describe_code(code_id, str(body["description"]), actor=actor)
+        p.codes.describe(code_id, str(body["description"]), actor=actor)
     if body.get("level") is not None and body["level"] != row["level"]:
-        p.set_code_level(code_id, body["level"], actor=actor)  # 1-4 or "none"; checked there
+        p.codes.set_level(code_id, body["level"], actor=actor)  # 1-4 or "none"; checked there
     return {"id": code_id}
 
 
@@ -144,7 +148,7 @@ def move_code(p: Project, code_id: int, body: dict[str, Any], *, actor: Actor) -
     code_row(p, code_id)
     parent = body.get("parent")
     level = body.get("level")
-    p.move_code(
+    p.codes.move(
         code_id,
         None if parent is None else int(parent),
         level=level,  # None keeps it; 1-4 or "none" (checked by the library)
@@ -156,14 +160,14 @@ def move_code(p: Project, code_id: int, body: dict[str, Any], *, actor: Actor) -
 def merge_codes(p: Project, sources: list[int], into: int, *, actor: Actor) -> dict[str, Any]:
     for cid in [*sources, into]:
         code_row(p, cid)
-    return {"id": p.merge_codes([int(s) for s in sources], int(into), actor=actor)}
+    return {"id": p.codes.merge([int(s) for s in sources], int(into), actor=actor)}
 
 
 def delete_code(p: Project, code_id: int, *, force: bool, actor: Actor) -> dict[str, Any]:
     """Delete a code; without ``force`` a code in use is a 409 that says what it holds."""
     code_row(p, code_id)
     try:
-        counts = p.delete_code(code_id, force=force, actor=actor)
+        counts = p.codes.delete(code_id, force=force, actor=actor)
     except ParameterError as exc:
         if force:
             raise

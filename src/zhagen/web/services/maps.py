@@ -1,5 +1,5 @@
-"""Knowledge maps: run ``Project.map`` with the CLI's parameters, write every output into
-``<project>.files/maps/run-N/``, and read the written tables back for the page.
+"""Knowledge maps: run ``project.maps.build`` with the CLI's parameters, write every output
+into ``<project>.files/maps/run-N/``, and read the written tables back for the page.
 
 Besides the files ``KnowledgeMap.write`` makes, each run folder gets ``records.json``
 (node id → record ids, at most :data:`MAX_RECORDS` each, and the records' titles), so the
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from zhagen.web.errors import WebError
 from zhagen.web.services import plain, records
+from zhagen.web.services.params import form, parse
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -33,17 +34,10 @@ _RUN_DIR = re.compile(r"^run-(\d+)$")
 _LOCK = threading.Lock()
 
 
-def _spec() -> tuple[Any, ...]:
-    from zhagen import MAP_RUN_OPTIONS, MapParams
-    from zhagen.params import spec
-
-    return tuple(p for p in spec(MapParams) + MAP_RUN_OPTIONS if p.web)
-
-
 def params_form() -> dict[str, dict[str, Any]]:
     """The map parameters the page offers, made from their one declaration (name → type,
     default, choices, bounds, exclusive group, labels and help in Chinese and English)."""
-    return {p.name: p.to_json() for p in _spec()}
+    return form("maps")
 
 
 #: Files of a run folder the browser may fetch, with their media types.
@@ -70,24 +64,8 @@ FILES = {
 def parse_params(body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """Map keyword arguments (as ``zhagen map`` builds them) and ``keep_duplicates``,
     converted and checked by the parameters' declaration (400 ``parameter`` otherwise)."""
-    from zhagen import MapParams
-    from zhagen.errors import ParameterError
-    from zhagen.params import check, make
-
-    spec = {p.name: p for p in _spec()}
-    unknown = sorted(set(body) - set(spec))
-    if unknown:
-        name = unknown[0]
-        raise WebError(400, "parameter", f"图谱参数 {name} 无效：没有这个参数",
-                       f"map parameter {name} is not valid: there is no such parameter")  # fmt: skip
-    try:
-        values = {k: spec[k].convert(v) for k, v in body.items()}
-        keep = bool(values.pop("keep_duplicates", None))
-        values = {k: v for k, v in values.items() if v is not None or spec[k].group}
-        check(make(MapParams, values))
-    except ParameterError as exc:
-        raise WebError(400, "parameter", exc.zh, exc.en) from None
-    return values, keep
+    values = parse("maps", body)
+    return values, bool(values.pop("keep_duplicates", None))
 
 
 def _maps_dir(files: Path) -> Path:
@@ -97,7 +75,7 @@ def _maps_dir(files: Path) -> Path:
 def store_thesaurus(chunks: Iterator[bytes], filename: str | None, files: Path) -> Path:
     """Keep an uploaded thesaurus as ``<project>.files/thesauri/<sha256>/<name>``.
 
-    ``Project.map`` reads it first thing with the CLI's reader, so a bad line is refused
+    ``project.maps.build`` reads it first thing with the CLI's reader, so a bad line is refused
     before the map is computed; :func:`run_map` then names the file as uploaded (not where
     the server keeps it) and the line."""
     from zhagen.web.services.documents import store_upload
@@ -140,7 +118,7 @@ def _map(p: Project, params: dict[str, Any], keep: bool, thesaurus: Path | None)
     from zhagen.errors import InputError, where
 
     try:
-        return p.map(keep_duplicates=keep, **params)
+        return p.maps.build(keep_duplicates=keep, **params)
     except InputError as exc:
         if thesaurus is None or exc.file != str(thesaurus):
             raise

@@ -1,4 +1,5 @@
-"""Paper tables, the saturation test, inter-coder agreement and REFI-QDA export.
+"""Paper tables, the saturation test, inter-coder agreement, term discovery and REFI-QDA
+export.
 
 The numbers come from the project (``project.reports``: tables, saturation, agreement, which
 call :mod:`zhagen.report.tables`, :mod:`zhagen.coding.saturation` and
@@ -23,6 +24,7 @@ __all__ = [
     "write_tables",
     "saturation_json",
     "agreement_json",
+    "terms_json",
     "write_frames_xlsx",
     "export_qdpx",
 ]
@@ -41,9 +43,12 @@ def tables_json(p: Project, *, coder: str | None) -> dict[str, Any]:
     return {"tables": out, "chain": chain, "storyline": p.relations.storyline()}
 
 
-def write_tables(p: Project, out_dir: Path, *, coder: str | None) -> dict[str, Path]:
-    """``coding_tables.xlsx`` and ``coding_tables.docx`` in ``out_dir``, by extension."""
-    files = p.reports.write_tables(out_dir, coder=coder)
+def write_tables(
+    p: Project, out_dir: Path, *, coder: str | None, trace: bool = False
+) -> dict[str, Path]:
+    """``coding_tables.xlsx`` and ``coding_tables.docx`` (with a source column if
+    ``trace``) in ``out_dir``, by extension."""
+    files = p.reports.write_tables(out_dir, coder=coder, trace=trace)
     return {Path(x).suffix.lstrip("."): Path(x) for x in files}
 
 
@@ -67,6 +72,11 @@ def agreement_json(result: Any) -> dict[str, Any]:
         "pooled": table(result.pooled),
         "by_code_document": table(result.by_code_document, ROW_LIMIT),
     }
+
+
+def terms_json(found: pd.DataFrame) -> dict[str, Any]:
+    """Candidate terms (``project.terms.discover``) as a table for the page."""
+    return table(found, ROW_LIMIT)
 
 
 def write_frames_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> Path:

@@ -121,6 +121,57 @@ const Z = (function () {
     return s ? "?" + s : "";
   }
 
+  // -- forms made from an analysis's one parameter declaration (GET /api/params/<analysis>):
+  // type, default, choices, bounds, labels and help in Chinese and English. Values go as
+  // typed; the server converts and checks them by the same declaration.
+
+  /** The input of one declared parameter (its name on the node), without a label. */
+  function paramInput(name, spec, choiceText) {
+    let node;
+    if (spec.choices) {
+      node = el("select", { attrs: { name } });
+      for (const c of spec.choices) node.appendChild(el("option", { value: c, text: choiceText ? choiceText(c) : c }));
+      node.value = spec.default;
+    } else if (spec.type === "bool") {
+      node = el("input", { type: "checkbox", attrs: { name } });
+      node.checked = spec.default === true;
+    } else if (spec.type === "years") {
+      node = el("input", { type: "text", attrs: { name, placeholder: "2000-2025", pattern: "\\s*\\d{3,4}\\s*(-\\s*\\d{3,4}\\s*)?" } });
+    } else if (spec.type === "int" || spec.type === "float") {
+      const attrs = { name, step: spec.type === "float" ? "any" : "1" };
+      if (spec.low !== null && !spec.low_open) attrs.min = spec.low;
+      if (spec.high !== null && !spec.high_open) attrs.max = spec.high;
+      node = el("input", { type: "number", attrs });
+      if (spec.default !== null) node.value = spec.default;
+    } else {
+      node = el("input", { type: "text", attrs: { name, size: "8", placeholder: spec.type === "strs" ? "a,b" : "" } });
+      if (spec.default !== null) node.value = Array.isArray(spec.default) ? spec.default.join(",") : spec.default;
+    }
+    return node;
+  }
+
+  /** A labelled field of a declared parameter; ``input`` replaces the made one (a coder list). */
+  function paramField(name, spec, opts) {
+    const o = opts || {};
+    const node = o.input || paramInput(name, spec, o.choiceText);
+    node.setAttribute("name", name);
+    const en = data.lang === "en";
+    const help = en ? spec.help_en : spec.help_zh;
+    return el("label", { title: help || name }, (en ? spec.label_en : spec.label_zh) + " ", node);
+  }
+
+  /** The values of a form's declared fields (``[name]`` in ``specs``), as typed. */
+  function paramValues(form, specs) {
+    const out = {};
+    for (const node of form.querySelectorAll("[name]")) {
+      const spec = specs[node.name];
+      if (!spec) continue;
+      if (spec.type === "bool") out[node.name] = node.checked;
+      else if (node.value !== "") out[node.name] = node.value;
+    }
+    return out;
+  }
+
   function typing(event) {
     const tag = (event.target && event.target.tagName) || "";
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || event.target.isContentEditable;
@@ -249,5 +300,6 @@ const Z = (function () {
   });
   document.addEventListener("DOMContentLoaded", () => { wireFrame(); syncCoder(); });
 
-  return { data, t, el, clear, toast, half, api, download, saveBlob, query, typing, changed, live, grid, fmt, csrf };
+  return { data, t, el, clear, toast, half, api, download, saveBlob, query, typing, changed, live, grid, fmt, csrf,
+    paramInput, paramField, paramValues };
 })();

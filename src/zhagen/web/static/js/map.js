@@ -7,30 +7,10 @@
   const canWrite = Z.data.session.role !== "viewer";
   const $ = (id) => document.getElementById(id);
   const S = { params: {}, runs: [], run: null, detail: null, tab: "map" };
-  // The form is made from the parameters' one declaration (GET /api/maps/params): type,
-  // default, choices, bounds and labels in Chinese and English; "main" ones are shown first.
-  const en = Z.data.lang === "en";
+  // The form is made from the parameters' one declaration (GET /api/params/maps, see
+  // Z.paramField); "main" ones are shown first.
 
-  function input(name, spec) {
-    let node;
-    if (spec.choices) {
-      node = el("select", { attrs: { name } });
-      for (const c of spec.choices) node.appendChild(el("option", { value: c, text: c }));
-      node.value = spec.default;
-    } else if (spec.type === "bool") {
-      node = el("input", { type: "checkbox", attrs: { name } });
-    } else if (spec.type === "years") {
-      node = el("input", { type: "text", attrs: { name, placeholder: "2000-2025", pattern: "\\s*\\d{3,4}\\s*(-\\s*\\d{3,4}\\s*)?" } });
-    } else {
-      const attrs = { name, step: spec.type === "float" ? "any" : "1" };
-      if (spec.low !== null && !spec.low_open) attrs.min = spec.low;
-      if (spec.high !== null && !spec.high_open) attrs.max = spec.high;
-      node = el("input", { type: "number", attrs });
-      if (spec.default !== null) node.value = spec.default;
-    }
-    const help = en ? spec.help_en : spec.help_zh;
-    return el("label", { title: help || name }, en ? spec.label_en : spec.label_zh, node);
-  }
+  function input(name, spec) { return Z.paramField(name, spec); }
 
   function buildForm() {
     const f = clear($("map-form"));
@@ -49,16 +29,7 @@
     f.appendChild(run);
   }
 
-  function formValues() {
-    // values go as typed; the server converts and checks them by the same declaration
-    const out = {};
-    for (const node of $("map-form").querySelectorAll("[name]")) {
-      const spec = S.params[node.name];
-      if (spec.type === "bool") out[node.name] = node.checked;
-      else if (node.value !== "") out[node.name] = node.value;
-    }
-    return out;
-  }
+  function formValues() { return Z.paramValues($("map-form"), S.params); }
 
   async function runMap(e) {
     e.preventDefault();
@@ -168,7 +139,7 @@
   }
 
   async function init() {
-    S.params = await api("GET", "/api/maps/params");
+    S.params = await api("GET", "/api/params/maps");
     buildForm();
     $("map-form").addEventListener("submit", runMap);
     for (const b of $("map-tabs").children) b.addEventListener("click", () => showTab(b.dataset.tab));

@@ -1,4 +1,5 @@
-/* Tables, saturation and agreement pages: what the CLI computes, with downloads. */
+/* Tables, saturation and agreement pages: what the CLI computes, with downloads. Each
+ * form is made from its analysis's one parameter declaration (GET /api/params/<page>). */
 "use strict";
 
 (function () {
@@ -11,6 +12,20 @@
   const blind = Z.data.session.blind;
 
   function field(label, input) { return el("label", null, label + " ", input); }
+
+  /** The declared fields of this page's analysis (``coder``: the list of coders). */
+  async function declaredFields(analysis, opts) {
+    const specs = await api("GET", "/api/params/" + analysis);
+    for (const [name, spec] of Object.entries(specs)) {
+      let input;
+      if (name === "coder") {
+        input = await coderSelect(true);
+        input.disabled = blind;
+      }
+      form.append(Z.paramField(name, spec, { input, choiceText: (opts || {}).choiceText }));
+    }
+    return () => Z.paramValues(form, specs);
+  }
 
   function button(key, fn, cls) {
     return el("button", { type: "button", class: cls || "", text: t(key), on: { click: fn } });
@@ -30,13 +45,12 @@
 
   // -- tables ----------------------------------------------------------------------------
   async function tablesPage() {
-    const coder = await coderSelect(true);
-    coder.disabled = blind;
-    form.append(field(t("tables.coder"), coder), button("common.compute", () => showTables()));
-    const params = () => query({ coder: coder.value });
+    const values = await declaredFields("tables");
+    form.append(button("common.compute", () => showTables().catch(() => {})));
+    const params = () => query(values());
     actions.append(
-      button("tables.xlsx", () => Z.download("/api/tables/download" + query({ format: "xlsx", coder: coder.value }), "coding_tables.xlsx")),
-      button("tables.docx", () => Z.download("/api/tables/download" + query({ format: "docx", coder: coder.value }), "coding_tables.docx")),
+      button("tables.xlsx", () => Z.download("/api/tables/download" + query({ format: "xlsx", ...values() }), "coding_tables.xlsx")),
+      button("tables.docx", () => Z.download("/api/tables/download" + query({ format: "docx", ...values() }), "coding_tables.docx")),
       button("tables.qdpx", () => Z.download("/api/export/qdpx", "project.qdpx"), "ghost"));
     async function showTables() {
       busy(true);
@@ -56,14 +70,9 @@
 
   // -- saturation ------------------------------------------------------------------------
   async function saturationPage() {
-    const fraction = el("input", { value: "1/3", attrs: { size: "6" } });
-    const seed = el("input", { type: "number", value: "0", attrs: { min: "0", step: "1" } });
-    seed.style.width = "7em";
-    const coder = await coderSelect(true);
-    coder.disabled = blind;
-    const params = () => query({ fraction: fraction.value.trim(), seed: seed.value, coder: coder.value });
-    form.append(field(t("sat.fraction"), fraction), field(t("sat.seed"), seed), field(t("docs.coder"), coder),
-      button("common.compute", () => show()));
+    const values = await declaredFields("saturation");
+    const params = () => query(values());
+    form.append(button("common.compute", () => show().catch(() => {})));
     actions.append(button("tables.xlsx", () => Z.download("/api/saturation/download" + params(), "saturation.xlsx")));
     async function show() {
       busy(true);
@@ -93,9 +102,10 @@
     const a = await coderSelect(false);
     const b = await coderSelect(false);
     if (b.options.length > 1) b.selectedIndex = 1;
-    const unit = el("select", null, el("option", { value: "char", text: t("agr.unit_char") }), el("option", { value: "sentence", text: t("agr.unit_sentence") }));
-    const body = () => ({ a: a.value, b: b.value, unit: unit.value });
-    form.append(field(t("agr.a"), a), field(t("agr.b"), b), field(t("agr.unit"), unit), button("common.compute", () => show()));
+    form.append(field(t("agr.a"), a), field(t("agr.b"), b));
+    const values = await declaredFields("agreement", { choiceText: (c) => t("agr.unit." + c) });
+    const body = () => ({ a: a.value, b: b.value, ...values() });
+    form.append(button("common.compute", () => show().catch(() => {})));
     actions.append(button("tables.xlsx", () => Z.download("/api/agreement/download", "agreement.xlsx", body())));
     if (blind) out.appendChild(el("p", { class: "note", text: t("agr.blind_note") }));
     else if (a.value && b.value && a.value !== b.value) show().catch(() => {});

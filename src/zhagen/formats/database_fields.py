@@ -1,8 +1,18 @@
-"""How the fields of a Web of Science record map onto a RawRecord (plain text and tab-delimited).
+"""How the fields of a bibliographic database record map onto a RawRecord.
 
-:mod:`zhagen.formats.wos` cuts a file into records of ``tag -> value``; this module turns
-one such record into a :class:`~zhagen.records.RawRecord` (see the mapping in that module's
-docstring). Scopus shares the language and document-type helpers.
+The rules Web of Science and Scopus share: language names as ISO codes
+(:func:`language_code`, :func:`guess_language`), keyword fields split and grouped by
+language (:func:`split_keywords`, :func:`by_language`), document types (:func:`doc_type`)
+and retractions (:func:`retraction`, :func:`retraction_problem`). And the Web of Science
+mapping itself: :mod:`zhagen.formats.wos` cuts a file into records of ``tag -> value``
+(plain text and tab-delimited); :func:`wos_fields` and :func:`wos_record` turn one such
+record into a :class:`~zhagen.records.RawRecord` (see the mapping in that module's
+docstring).
+
+>>> language_code("Chinese"), doc_type("Proceedings Paper"), split_keywords("创新；政策; AI")
+('zh', 'conference', ['创新', '政策', 'AI'])
+>>> by_language(["新质生产力", "innovation"], "新质生产力; innovation")
+{'zh': ['新质生产力'], 'en': ['innovation']}
 """
 
 from __future__ import annotations
@@ -13,14 +23,18 @@ from operator import contains
 
 from zhagen.records import Problem, RawRecord
 
+__all__ = ["language_code", "guess_language", "split_keywords", "by_language", "doc_type",
+           "retraction", "retraction_problem", "wos_fields", "wos_record", "wos_problem",
+           "LIST_TAGS", "TAG_KEYS"]  # fmt: skip
+
 #: Fields whose lines (plain text) or ``; ``-separated parts (tab-delimited) are items.
-_LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "BE", "CA", "GP", "C1", "CR"})
-_LIST_KEYS = frozenset(tag.lower() for tag in _LIST_TAGS)
+LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "BE", "CA", "GP", "C1", "CR"})
+_LIST_KEYS = frozenset(tag.lower() for tag in LIST_TAGS)
 #: A field tag that has been checked (see ``wos._check_tags``) -> its key in ``extra`` (the
 #: tag in lower case). Grows at run time, to at most 36 × 36 tags.
-_KEYS: dict[str, str] = {}
+TAG_KEYS: dict[str, str] = {}
 _WRAP = 80  # WoS wraps at 75 characters; a longer line ends a paragraph
-_CONT = "\n   "  # separates the lines of a field value (see _fields)
+_CONT = "\n   "  # separates the lines of a field value (see wos_fields)
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KEYWORD_SEP = re.compile(r"[;；]")
@@ -89,13 +103,13 @@ def _has_han(text: str) -> bool:
     return not text.isascii() and _HAN.search(text) is not None
 
 
-def _language_code(name: str) -> str:
+def language_code(name: str) -> str:
     """ISO 639-1 code for a language name as WoS/Scopus spell it; unknown names unchanged."""
     first = _KEYWORD_SEP.split(name, 1)[0].strip()
     return _LANGS.get(first.lower(), first)
 
 
-def _split_keywords(text: str) -> list[str]:
+def split_keywords(text: str) -> list[str]:
     """Split a keyword field on ``;`` or ``；``, strip the parts and drop empty ones."""
     if "；" in text:
         parts = _KEYWORD_SEP.split(text)
@@ -106,7 +120,7 @@ def _split_keywords(text: str) -> list[str]:
     return list(filter(None, map(str.strip, parts)))
 
 
-def _by_language(keywords: list[str], text: str) -> dict[str, list[str]]:
+def by_language(keywords: list[str], text: str) -> dict[str, list[str]]:
     """Group keywords as ``zh`` (with a Han character) or ``en``; ``text`` is all of them."""
     if not _has_han(text):
         return {"en": keywords}
@@ -116,12 +130,12 @@ def _by_language(keywords: list[str], text: str) -> dict[str, list[str]]:
     return out
 
 
-def _guess_language(title: str) -> str:
+def guess_language(title: str) -> str:
     """``zh`` for a title with Chinese characters, ``en`` for another title, else ``""``."""
     return ("zh" if _has_han(title) else "en") if title else ""
 
 
-def _doc_type(dt: str, pt: str = "") -> str:
+def doc_type(dt: str, pt: str = "") -> str:
     """Map a document type (first ``;`` part) and WoS ``PT`` code onto ``DOC_TYPES``."""
     first = _KEYWORD_SEP.split(dt, 1)[0].strip().lower()
     if first in _DOC_TYPES:
@@ -150,16 +164,16 @@ def retraction(dt: str, title: str = "") -> str:
 def retraction_problem(dt: str, title: str, label: str, number: int) -> Problem | None:
     """The warning that makes a retraction (see :func:`retraction`) visible, or ``None``."""
     flag = retraction(dt, title)
-    return _problem(flag, label, number, None, dt=dt or "RETRACTED") if flag else None
+    return wos_problem(flag, label, number, None, dt=dt or "RETRACTED") if flag else None
 
 
-def _problem(code: str, label: str, number: int, line: int | None, **fmt: object) -> Problem:
+def wos_problem(code: str, label: str, number: int, line: int | None, **fmt: object) -> Problem:
     zh, en = _MESSAGES[code]
     return Problem(label, zh.format(**fmt), en.format(**fmt), "warning", code, number, line)
 
 
 def _items(value: str) -> list[str]:
-    """The non-empty lines of a field value (see :func:`_fields`), stripped."""
+    """The non-empty lines of a field value (see :func:`wos_fields`), stripped."""
     if "\n" not in value:
         value = value.strip()
         return [value] if value else []
@@ -199,7 +213,7 @@ def _keywords(value: str) -> list[str]:
     if "\n" in value:
         lines = _items(value)
         value = _join_wrapped(lines) if lines else ""
-    return _split_keywords(value)
+    return split_keywords(value)
 
 
 def _no_trailing_commas(authors: list[str]) -> list[str]:
@@ -218,7 +232,7 @@ def _affiliation(line: str) -> list[str]:
         if end > 0:
             line = line[end + 1 :].strip()
     if _has_han(line):
-        return _split_keywords(line)
+        return split_keywords(line)
     return [line] if line else []
 
 
@@ -234,15 +248,15 @@ def _year(fields: dict[str, str], rec: RawRecord) -> bool:
             rec.year = int(match.group(1))
             code = "wos-year-repaired"
             rec.problems.append(
-                _problem(code, rec.source, rec.record, None, src=tag, year=rec.year)
+                wos_problem(code, rec.source, rec.record, None, src=tag, year=rec.year)
             )
             return False
-    rec.problems.append(_problem("wos-no-year", rec.source, rec.record, None))
+    rec.problems.append(wos_problem("wos-no-year", rec.source, rec.record, None))
     return False
 
 
-def _record(fields: dict[str, str], label: str, number: int, fmt: str) -> RawRecord:
-    """Build a RawRecord from ``fields`` (see :func:`_fields`), which becomes its ``extra``.
+def wos_record(fields: dict[str, str], label: str, number: int, fmt: str) -> RawRecord:
+    """Build a RawRecord from ``fields`` (see :func:`wos_fields`), which becomes its ``extra``.
 
     The fields that a RawRecord attribute holds are taken out of ``fields`` (``pop``); what
     remains, its values of several lines joined, is ``extra``.
@@ -270,12 +284,12 @@ def _record(fields: dict[str, str], label: str, number: int, fmt: str) -> RawRec
     value = pop("de", "")
     own: list[str] = []
     if value and (own := _keywords(value)):
-        rec.keywords = _by_language(own, value)
+        rec.keywords = by_language(own, value)
     value = pop("id", "")
     if value and (plus := _keywords(value)):
         rec.keywords["plus"] = plus
     if not title:
-        rec.problems.append(_problem("wos-no-title", label, number, None))
+        rec.problems.append(wos_problem("wos-no-title", label, number, None))
     if _year(fields, rec):
         del fields["py"]
     rec.extra = extra = _extra(fields)
@@ -291,12 +305,12 @@ def _record(fields: dict[str, str], label: str, number: int, fmt: str) -> RawRec
     # the document types stay in extra["dt"] as given (Review, Proceedings Paper …);
     # ``type`` is their normalised form; a retraction is flagged on the record
     dt = get("dt", "")
-    rec.type = _doc_type(dt, get("pt", ""))
+    rec.type = doc_type(dt, get("pt", ""))
     flagged = retraction_problem(dt, title, label, number)
     if flagged is not None:
         rec.problems.append(flagged)
     la = get("la")
-    rec.lang = _language_code(la) if la else _guess_language(title)
+    rec.lang = language_code(la) if la else guess_language(title)
     if get("ut", "")[:5].upper() == "CNKI:":
         rec.format = "cnki-citespace"
         if "en" in rec.keywords and "zh" in rec.keywords:
@@ -307,13 +321,13 @@ def _record(fields: dict[str, str], label: str, number: int, fmt: str) -> RawRec
     return rec
 
 
-def _fields(fields: dict[str, str]) -> dict[str, str]:
-    """``tag -> value`` (lines separated by ``\\n``) as :func:`_record` takes it: lower-case
+def wos_fields(fields: dict[str, str]) -> dict[str, str]:
+    """``tag -> value`` (lines separated by ``\\n``) as :func:`wos_record` takes it: lower-case
     tags; values stripped, each line break followed by three spaces (as a continuation line
     in the file, so that a value's lines are ``value.split("\\n   ")``, to be stripped)."""
     stripped = ((tag, value.strip()) for tag, value in fields.items())
     return {
-        _KEYS.get(tag) or tag.lower(): value.replace("\n", _CONT)
+        TAG_KEYS.get(tag) or tag.lower(): value.replace("\n", _CONT)
         for tag, value in stripped
         if value  # an empty field is as good as none
     }
@@ -321,7 +335,7 @@ def _fields(fields: dict[str, str]) -> dict[str, str]:
 
 def _extra(fields: dict[str, str]) -> dict[str, str]:
     """The fields left for ``extra``, changed in place: the lines of a list field stripped,
-    those of another field joined (:func:`_text`). (No value is empty: see _fields.)"""
+    those of another field joined (:func:`_text`). (No value is empty: see wos_fields.)"""
     several = list(compress(fields, map(contains, fields.values(), repeat("\n"))))
     for key in several:
         value = fields[key]
