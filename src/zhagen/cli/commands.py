@@ -52,7 +52,9 @@ def register(sub: Any) -> None:
     p.add_argument("--coder", default=None, help="--coded/--uncoded 只看该编码员 / by this coder")
     p.add_argument("--offset", type=int, default=0, help="跳过前 N 篇 / skip the first N")
     p.add_argument("--limit", type=int, default=None, help="最多列出 N 篇 / list at most N")
-    p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table",
+                   help="table：概览、按终端宽度折行；csv/json：全部列、原样 / table: an overview "
+                   "wrapped to the terminal; csv/json: every column, exact")  # fmt: skip
     p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("show", help="显示清洗后的文档 / print one cleaned document")
@@ -157,6 +159,11 @@ def cmd_docs(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         if args.problems:
             df = project.documents.problems()
+            if df.empty and args.fmt == "table":
+                print("没有导入问题 / no import problems")
+                return 0
+            if args.fmt == "table":
+                df = _problem_table(df)
         elif args.duplicates:
             df = project.documents.duplicates()
         else:
@@ -171,8 +178,39 @@ def cmd_docs(args: argparse.Namespace) -> int:
                 limit=args.limit,
             )
             df = page.frame().drop(columns=["keywords_by_lang"])
+            if args.fmt == "table":
+                df = df[TABLE_DOCUMENT_COLUMNS]
     print_frame(df, args.fmt)
     return 0
+
+
+# The table view is an overview a terminal can show whole; csv and json carry every column.
+TABLE_DOCUMENT_COLUMNS = ["id", "source", "record", "type", "year", "title", "authors", "problems"]
+
+
+def _problem_table(df: Any) -> Any:
+    """Problems for reading in a terminal: where (file, record, line), severity, code, and the
+    whole message, Chinese then English (the part that says what to do included)."""
+    import pandas as pd
+
+    def where(row: Any) -> str:
+        parts = [str(row.path or "")]
+        if pd.notna(row.record):
+            parts.append(f"record {int(row.record)}")
+        if pd.notna(row.line):
+            parts.append(f"line {int(row.line)}")
+        return ", ".join(p for p in parts if p)
+
+    rows = list(df.itertuples(index=False))
+    return pd.DataFrame(
+        {
+            "id": [r.id for r in rows],
+            "where": [where(r) for r in rows],
+            "severity": [r.severity for r in rows],
+            "code": [r.code for r in rows],
+            "message": ["\n".join(m for m in (r.zh, r.en) if m) for r in rows],
+        }
+    )
 
 
 def cmd_show(args: argparse.Namespace) -> int:
