@@ -12,8 +12,9 @@ exact: every character of every value, whatever the terminal.
 >>> print_frame(frame, out=out, width=24)
 >>> print(out.getvalue(), end="")
 id  zh
-1   文件第 3 行没有标题，
-    请补上标题后重新导入
+1   文件第 3 行没有标
+    题，请补上标题后重新
+    导入
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ __all__ = ["print_frame", "display_width", "cell", "wrap", "terminal_width"]
 # A column narrower than this is unreadable once wrapped; below it rows become blocks.
 _MIN_COLUMN = 10
 _GAP = "  "
+# Chinese typesetting keeps these off the start of a line (禁则)
+_NO_LINE_START = frozenset("，。、；：！？）》」』】”’…—%,.;:!?)]}")
 
 
 def display_width(text: str) -> int:
@@ -147,8 +150,17 @@ def _wrap_line(text: str, width: int) -> list[str]:
             line, used = "", 0
             continue
         if line.strip():
+            carry = ""
+            if (
+                tok[0] in _NO_LINE_START
+                and len(line) > 1
+                and line[-1] != " "
+                and display_width(line[-1] + tok[0]) <= width
+            ):
+                # a line never starts with a closing mark: the character before it goes along
+                line, carry = line[:-1], line[-1]
             lines.append(line.rstrip(" "))
-            line, used = "", 0
+            line, used = carry, display_width(carry)
         for ch in tok:  # a word longer than a line, or a wide character
             cw = _char_width(ch)
             if used + cw > width and line:
