@@ -22,7 +22,9 @@ def test_new_add_docs_show(tmp_path, capsys):
     assert "empty" in out.err and "binary" in out.err  # one clear line per bad file
     assert main(["docs", proj, "--format", "json"]) == 0
     docs = json.loads(capsys.readouterr().out)
-    assert len(docs) == 9 and {"id", "source", "record", "type", "title", "problems"} <= set(docs[0])
+    assert len(docs) == 9 and {"id", "source", "record", "type", "title", "problems"} <= set(
+        docs[0]
+    )
     assert main(["docs", proj, "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == 9 and rows[0]["title"] == docs[0]["title"]
@@ -87,3 +89,22 @@ def test_check_command_reports_ok_and_damage(tmp_path, capsys):
     assert main(["check", proj]) == 1
     err = capsys.readouterr().err
     assert "damaged" in err and "损坏" in err and proj in err
+
+
+def test_add_marks_a_file_read_only_in_part(tmp_path, capsys):
+    """A file that lost records to errors is not shown with a ✓, and the summary counts it."""
+    proj = str(tmp_path / "s.zhagen")
+    main(["new", proj])
+    part = tmp_path / "part.txt"  # RefWorks: the second record holds nothing usable
+    part.write_text(
+        "RT Journal Article\nA1 李明\nT1 数字经济研究\nJF 经济研究\nYR 2024\n\n"
+        "RT Journal Article\nSR 1\n\n",
+        encoding="utf-8",
+    )
+    good = tmp_path / "good.txt"
+    good.write_text("扎根理论的三级编码。", encoding="utf-8")
+    assert main(["add", proj, str(part), str(good)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert f"  ! {part}: 1 条 / records (cnki-refworks)" in out
+    assert f"  ✓ {good}: 1 条 / records (txt)" in out
+    assert "1 个文件部分未能读取" in out[-1] and "1 file(s) read only in part" in out[-1]

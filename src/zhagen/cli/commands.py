@@ -114,7 +114,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         if fr.status == "skipped":
             print(f"  = {fr.path}: 已导入过，跳过 / already imported, skipped")
             return
-        mark = "✗" if fr.status == "failed" else "✓"
+        errors = any(p.severity == "error" for p in fr.problems)
+        # ✓ only for a file read without an error: "!" is a file of which some was lost
+        mark = "✗" if fr.status == "failed" else ("!" if errors else "✓")
         print(f"  {mark} {fr.path}: {fr.records} 条 / records ({fr.format or '?'})", flush=True)
         for p in fr.problems:
             if p.severity == "error":
@@ -130,9 +132,20 @@ def cmd_add(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         report = project.add(args.paths, format=args.fmt, workers=args.workers, progress=show)
     n_failed = len(report.failed)
+    n_errors = sum(
+        1
+        for f in report.files
+        if f.status != "failed" and any(p.severity == "error" for p in f.problems)
+    )
+    with_errors = (
+        f"，{n_errors} 个文件部分未能读取 / ; {n_errors} file(s) read only in part"
+        if n_errors
+        else " / "
+    )
+    zh, en = with_errors.split(" / ")
     print(
-        f"共导入 {report.records} 条，{n_failed} 个文件失败 / "
-        f"imported {report.records} records; {n_failed} file(s) failed"
+        f"共导入 {report.records} 条，{n_failed} 个文件失败{zh} / "
+        f"imported {report.records} records; {n_failed} file(s) failed{en}"
     )
     return 0 if report.ok else 1
 
