@@ -32,6 +32,8 @@ __all__ = ["print_frame", "display_width", "cell", "wrap", "terminal_width"]
 
 # A column narrower than this is unreadable once wrapped; below it rows become blocks.
 _MIN_COLUMN = 10
+# A column this narrow or less is kept whole when the table can afford it.
+_COMFORT_COLUMN = 16
 _GAP = "  "
 # Chinese typesetting keeps these off the start of a line (禁则)
 _NO_LINE_START = frozenset("，。、；：！？）》」』】”’…—%,.;:!?)]}")
@@ -275,10 +277,13 @@ def print_frame(
         )
         for i, c in enumerate(cols)
     ]
-    floors = [
-        min(n, max(_MIN_COLUMN, display_width(c))) for n, c in zip(natural, cols, strict=True)
-    ]
-    widths = _fit(natural, floors, width - len(_GAP) * (len(cols) - 1))
+    room = width - len(_GAP) * (len(cols) - 1)
+    widths = None
+    for least in _COMFORT_COLUMN, _MIN_COLUMN:  # short values (codes, dates) whole if possible
+        floors = [min(n, max(least, display_width(c))) for n, c in zip(natural, cols, strict=True)]
+        widths = _fit(natural, floors, room)
+        if widths is not None:
+            break
     if widths is None:
         _print_blocks(cols, rows, width, out)
         return
