@@ -108,3 +108,23 @@ def test_add_marks_a_file_read_only_in_part(tmp_path, capsys):
     assert f"  ! {part}: 1 条 / records (cnki-refworks)" in out
     assert f"  ✓ {good}: 1 条 / records (txt)" in out
     assert "1 个文件部分未能读取" in out[-1] and "1 file(s) read only in part" in out[-1]
+
+
+def test_show_sentences_prints_one_sentence_a_line(tmp_path, capsys):
+    """A sentence that spans a line break of a web page still takes one line of output."""
+    proj = str(tmp_path / "s.zhagen")
+    main(["new", proj])
+    page = tmp_path / "page.md"
+    page.write_text(
+        "会议审议通过了关于制定\n“十三五”规划\n、推动高质量发展的建议。\n↑\n"
+        "The plan was\nadopted in 2016.\n",
+        encoding="utf-8",
+    )
+    main(["add", proj, str(page)])
+    capsys.readouterr()
+    assert main(["show", proj, "1", "--sentences"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t", 1)[1] for line in lines] == [
+        "会议审议通过了关于制定“十三五”规划、推动高质量发展的建议。↑",  # the stored one has "\n↑"
+        "The plan was adopted in 2016.",
+    ]

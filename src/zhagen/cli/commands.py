@@ -230,7 +230,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         if args.sentences:
             for row in project.documents.sentences(args.doc).itertuples(index=False):
-                print(f"[{row.idx}] {row.start}-{row.end}\t{row.text}")
+                print(f"[{row.idx}] {row.start}-{row.end}\t{_one_line(row.text)}")
             return 0
         doc = project.documents.get(args.doc)
         print(f"# {doc['title']}")
@@ -238,6 +238,22 @@ def cmd_show(args: argparse.Namespace) -> int:
         print()
         print(project.documents.text(args.doc, original=args.original))
     return 0
+
+
+def _one_line(text: str) -> str:
+    """A sentence on one line (``show --sentences``): a line break inside it is dropped
+    between Chinese characters and becomes a space between Latin words. Offsets printed
+    beside it are those of the stored text, which keeps its breaks."""
+    import re
+
+    from zhagen.console import display_width
+
+    def join(m: re.Match[str]) -> str:
+        before, after = m.group(1), m.group(2)
+        wide = display_width(before) == 2 or display_width(after) == 2
+        return before + ("" if wide else " ") + after
+
+    return re.sub(r"(\S)\s*\n\s*(\S)", join, text)
 
 
 def cmd_terms(args: argparse.Namespace) -> int:
