@@ -128,3 +128,29 @@ def test_show_sentences_prints_one_sentence_a_line(tmp_path, capsys):
         "会议审议通过了关于制定“十三五”规划、推动高质量发展的建议。↑",  # the stored one has "\n↑"
         "The plan was adopted in 2016.",
     ]
+
+
+def test_output_cut_short_by_its_reader_is_no_error(tmp_path):
+    """`zhagen docs p | head -1`: the closed pipe ends the command quietly."""
+    proj = tmp_path / "s.zhagen"
+    export = tmp_path / "export.txt"
+    export.write_text(
+        "".join(
+            f"RT Journal Article\nA1 作者{i}\nT1 数字经济与新质生产力研究第{i}篇\nJF 经济研究\n"
+            f"YR 2024\nK1 数字经济;新质生产力\nAB {'摘要内容。' * 20}\n\n"
+            for i in range(400)
+        ),
+        encoding="utf-8",
+    )
+    assert main(["new", str(proj)]) == 0
+    assert main(["add", str(proj), str(export)]) == 0
+    run = subprocess.Popen(
+        [sys.executable, "-m", "zhagen", "docs", str(proj), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert run.stdout.readline().strip() == b"["
+    run.stdout.close()  # the reader goes away long before the 400 records are written
+    err = run.stderr.read().decode()
+    assert run.wait(timeout=120) == 0
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
