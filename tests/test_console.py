@@ -70,7 +70,7 @@ def test_problems_table_shows_whole_messages_within_the_terminal(
         assert _squash(p["path"]) in paths
 
 
-def test_problems_with_nothing_to_report_say_so_in_one_line(tmp_path, capsys):
+def test_nothing_to_list_says_so_in_one_line(tmp_path, capsys):
     proj = str(tmp_path / "p.zhagen")
     (tmp_path / "good.txt").write_text("扎根理论的三级编码。", "utf-8")
     main(["new", proj])
@@ -81,6 +81,12 @@ def test_problems_with_nothing_to_report_say_so_in_one_line(tmp_path, capsys):
     assert len(out) == 1 and "no import problems" in out[0] and "没有" in out[0]
     assert main(["docs", proj, "--problems", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == []  # machine formats stay machine-readable
+    assert main(["docs", proj, "--duplicates"]) == 0
+    assert capsys.readouterr().out == "没有疑似重复的记录 / no duplicates\n"
+    assert main(["docs", proj, "--year", "1900"]) == 0
+    assert capsys.readouterr().out == "没有符合条件的文档 / no documents match\n"
+    assert main(["docs", proj, "--year", "1900", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("id,source,record,")  # the header, for a program
 
 
 def _frame() -> pd.DataFrame:

@@ -172,13 +172,12 @@ def cmd_docs(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         if args.problems:
             df = project.documents.problems()
-            if df.empty and args.fmt == "table":
-                print("没有导入问题 / no import problems")
-                return 0
-            if args.fmt == "table":
+            empty = "没有导入问题 / no import problems"
+            if args.fmt == "table" and not df.empty:
                 df = _problem_table(df)
         elif args.duplicates:
             df = project.documents.duplicates()
+            empty = "没有疑似重复的记录 / no duplicates"
         else:
             page = project.documents.find(
                 args.q,
@@ -193,6 +192,10 @@ def cmd_docs(args: argparse.Namespace) -> int:
             df = page.frame().drop(columns=["keywords_by_lang"])
             if args.fmt == "table":
                 df = df[TABLE_DOCUMENT_COLUMNS]
+            empty = "没有符合条件的文档 / no documents match"
+    if df.empty and args.fmt == "table":  # one line that says so, not a bare header
+        print(empty)
+        return 0
     print_frame(df, args.fmt)
     return 0
 
