@@ -22,13 +22,16 @@ def test_new_add_docs_show(tmp_path, capsys):
     assert "empty" in out.err and "binary" in out.err  # one clear line per bad file
     assert main(["docs", proj, "--format", "json"]) == 0
     docs = json.loads(capsys.readouterr().out)
-    assert len(docs) == 9 and {"id", "source", "record", "type", "title", "problems"} <= set(docs[0])
+    assert len(docs) == 9 and {"id", "source", "record", "type", "title", "problems"} <= set(
+        docs[0]
+    )
     assert main(["docs", proj, "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == 9 and rows[0]["title"] == docs[0]["title"]
     assert main(["docs", proj]) == 0
-    table = capsys.readouterr().out
-    assert table.splitlines()[0].startswith("id") and len(table.splitlines()) == 10
+    table = capsys.readouterr().out.splitlines()
+    starts = [line.split()[0] for line in table if line[:1].strip()]  # wrapped lines start blank
+    assert starts == ["id"] + [str(d["id"]) for d in docs]
     assert main(["docs", proj, "--problems", "--format", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 2
     assert main(["show", proj, "1"]) == 0
@@ -86,3 +89,68 @@ def test_check_command_reports_ok_and_damage(tmp_path, capsys):
     assert main(["check", proj]) == 1
     err = capsys.readouterr().err
     assert "damaged" in err and "损坏" in err and proj in err
+
+
+def test_add_marks_a_file_read_only_in_part(tmp_path, capsys):
+    """A file that lost records to errors is not shown with a ✓, and the summary counts it."""
+    proj = str(tmp_path / "s.zhagen")
+    main(["new", proj])
+    part = tmp_path / "part.txt"  # RefWorks: the second record holds nothing usable
+    part.write_text(
+        "RT Journal Article\nA1 李明\nT1 数字经济研究\nJF 经济研究\nYR 2024\n\n"
+        "RT Journal Article\nSR 1\n\n",
+        encoding="utf-8",
+    )
+    good = tmp_path / "good.txt"
+    good.write_text("扎根理论的三级编码。", encoding="utf-8")
+    assert main(["add", proj, str(part), str(good)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert f"  ! {part}: 1 条 / records (cnki-refworks)" in out
+    assert f"  ✓ {good}: 1 条 / records (txt)" in out
+    assert "1 个文件部分未能读取" in out[-1] and "1 file(s) read only in part" in out[-1]
+
+
+def test_show_sentences_prints_one_sentence_a_line(tmp_path, capsys):
+    """A sentence that spans a line break of a web page still takes one line of output."""
+    proj = str(tmp_path / "s.zhagen")
+    main(["new", proj])
+    page = tmp_path / "page.md"
+    page.write_text(
+        "会议审议通过了关于制定\n“十三五”规划\n、推动高质量发展的建议。\n↑\n"
+        "The plan was\nadopted in 2016.\n",
+        encoding="utf-8",
+    )
+    main(["add", proj, str(page)])
+    capsys.readouterr()
+    assert main(["show", proj, "1", "--sentences"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t", 1)[1] for line in lines] == [
+        "会议审议通过了关于制定“十三五”规划、推动高质量发展的建议。↑",  # the stored one has "\n↑"
+        "The plan was adopted in 2016.",
+    ]
+
+
+def test_output_cut_short_by_its_reader_is_no_error(tmp_path):
+    """`zhagen docs p | head -1`: the closed pipe ends the command quietly."""
+    proj = tmp_path / "s.zhagen"
+    export = tmp_path / "export.txt"
+    export.write_text(
+        "".join(
+            f"RT Journal Article\nA1 作者{i}\nT1 数字经济与新质生产力研究第{i}篇\nJF 经济研究\n"
+            f"YR 2024\nK1 数字经济;新质生产力\nAB {'摘要内容。' * 20}\n\n"
+            for i in range(400)
+        ),
+        encoding="utf-8",
+    )
+    assert main(["new", str(proj)]) == 0
+    assert main(["add", str(proj), str(export)]) == 0
+    run = subprocess.Popen(
+        [sys.executable, "-m", "zhagen", "docs", str(proj), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert run.stdout.readline().strip() == b"["
+    run.stdout.close()  # the reader goes away long before the 400 records are written
+    err = run.stderr.read().decode()
+    assert run.wait(timeout=120) == 0
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

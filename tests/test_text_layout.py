@@ -89,3 +89,18 @@ def test_inline_space_label_rule_is_exact() -> None:
     two = "目的 探讨。\n理论 和实践结合上系统阐明 问题，"
     assert remove_inline_spaces(two) == ("目的 探讨。\n理论 和实践结合上系统阐明问题，", 1)
     assert L.has_inline_spaces(two)
+
+
+def test_english_wrapped_inside_a_sentence_joins_with_a_space() -> None:
+    from zhagen.text.layout import join_broken_lines
+    from zhagen.text.sentences import sentences
+
+    raw = (
+        "The plan was\nadopted in 2016, and\nsigned later.\nResults\nMethods were\n"
+        "1. introduction\nA list item\nanother one"
+    )
+    text, n = join_broken_lines(raw)
+    assert text.startswith("The plan was adopted in 2016, and signed later.\nResults\n")
+    assert "Methods were\n1. introduction\nA list item another one" in text and n == 3
+    assert text.replace(" ", "").replace("\n", "") == raw.replace(" ", "").replace("\n", "")
+    assert sentences(text)[0] == "The plan was adopted in 2016, and signed later."

@@ -65,6 +65,21 @@ def test_web_join_leaves_blank_line_paragraphs_and_headings_apart() -> None:
     assert "摘要\n\n本文研究创新。" in text
 
 
+def test_web_join_never_glues_two_latin_words() -> None:
+    """In web text (a link line) the break between two Latin words is a space: deleting it
+    would change the words (was + adopted ≠ wasadopted); Chinese either side still joins."""
+    raw = (
+        "会议审议通过了关于制定\n“十三五”规划\n、推动高质量发展的建议。\n"
+        "The plan was\nadopted in 2016.\n采用\nPython\n语言编写，"
+    )
+    text = clean(raw).text
+    assert "The plan was adopted in 2016." in text
+    assert "会议审议通过了关于制定“十三五”规划、推动高质量发展的建议。" in text
+    assert "采用Python语言编写，" in text
+    words = re.findall(r"[A-Za-z]+", raw)
+    assert re.findall(r"[A-Za-z]+", text) == words  # every Latin word as it was
+
+
 def test_pdf_seeds_do_not_turn_web(seeds: dict[str, str]) -> None:
     # PDF text never has a short line followed by a line that starts with 、，。
     for key in ("001", "003", "004"):

@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except ZhagenError as exc:
         return print_error(exc)
+    except BrokenPipeError:  # `zhagen docs p | head`: the reader has what it wanted
+        _quiet_stdout()
+        return 0
     except (sqlite3.Error, OSError) as exc:
         full = disk_full(exc)
         if full is None:
@@ -52,8 +55,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("zhagen: 已中断 / interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's last flush of
+    what is still buffered finds no closed pipe (and prints no second error)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file behind stdout (a test's capture)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -52,7 +52,9 @@ def register(sub: Any) -> None:
     p.add_argument("--coder", default=None, help="--coded/--uncoded 只看该编码员 / by this coder")
     p.add_argument("--offset", type=int, default=0, help="跳过前 N 篇 / skip the first N")
     p.add_argument("--limit", type=int, default=None, help="最多列出 N 篇 / list at most N")
-    p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table",
+                   help="table：概览、按终端宽度折行；csv/json：全部列、原样 / table: an overview "
+                   "wrapped to the terminal; csv/json: every column, exact")  # fmt: skip
     p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("show", help="显示清洗后的文档 / print one cleaned document")
@@ -112,7 +114,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         if fr.status == "skipped":
             print(f"  = {fr.path}: 已导入过，跳过 / already imported, skipped")
             return
-        mark = "✗" if fr.status == "failed" else "✓"
+        errors = any(p.severity == "error" for p in fr.problems)
+        # ✓ only for a file read without an error: "!" is a file of which some was lost
+        mark = "✗" if fr.status == "failed" else ("!" if errors else "✓")
         print(f"  {mark} {fr.path}: {fr.records} 条 / records ({fr.format or '?'})", flush=True)
         for p in fr.problems:
             if p.severity == "error":
@@ -128,9 +132,20 @@ def cmd_add(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         report = project.add(args.paths, format=args.fmt, workers=args.workers, progress=show)
     n_failed = len(report.failed)
+    n_errors = sum(
+        1
+        for f in report.files
+        if f.status != "failed" and any(p.severity == "error" for p in f.problems)
+    )
+    with_errors = (
+        f"，{n_errors} 个文件部分未能读取 / ; {n_errors} file(s) read only in part"
+        if n_errors
+        else " / "
+    )
+    zh, en = with_errors.split(" / ")
     print(
-        f"共导入 {report.records} 条，{n_failed} 个文件失败 / "
-        f"imported {report.records} records; {n_failed} file(s) failed"
+        f"共导入 {report.records} 条，{n_failed} 个文件失败{zh} / "
+        f"imported {report.records} records; {n_failed} file(s) failed{en}"
     )
     return 0 if report.ok else 1
 
@@ -157,8 +172,12 @@ def cmd_docs(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         if args.problems:
             df = project.documents.problems()
+            empty = "没有导入问题 / no import problems"
+            if args.fmt == "table" and not df.empty:
+                df = _problem_table(df)
         elif args.duplicates:
             df = project.documents.duplicates()
+            empty = "没有疑似重复的记录 / no duplicates"
         else:
             page = project.documents.find(
                 args.q,
@@ -171,15 +190,50 @@ def cmd_docs(args: argparse.Namespace) -> int:
                 limit=args.limit,
             )
             df = page.frame().drop(columns=["keywords_by_lang"])
+            if args.fmt == "table":
+                df = df[TABLE_DOCUMENT_COLUMNS]
+            empty = "没有符合条件的文档 / no documents match"
+    if df.empty and args.fmt == "table":  # one line that says so, not a bare header
+        print(empty)
+        return 0
     print_frame(df, args.fmt)
     return 0
+
+
+# The table view is an overview a terminal can show whole; csv and json carry every column.
+TABLE_DOCUMENT_COLUMNS = ["id", "source", "record", "type", "year", "title", "authors", "problems"]
+
+
+def _problem_table(df: Any) -> Any:
+    """Problems for reading in a terminal: where (file, record, line), severity, code, and the
+    whole message, Chinese then English (the part that says what to do included)."""
+    import pandas as pd
+
+    def where(row: Any) -> str:
+        parts = [str(row.path or "")]
+        if pd.notna(row.record):
+            parts.append(f"record {int(row.record)}")
+        if pd.notna(row.line):
+            parts.append(f"line {int(row.line)}")
+        return ", ".join(p for p in parts if p)
+
+    rows = list(df.itertuples(index=False))
+    return pd.DataFrame(
+        {
+            "id": [r.id for r in rows],
+            "where": [where(r) for r in rows],
+            "severity": [r.severity for r in rows],
+            "code": [r.code for r in rows],
+            "message": ["\n".join(m for m in (r.zh, r.en) if m) for r in rows],
+        }
+    )
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         if args.sentences:
             for row in project.documents.sentences(args.doc).itertuples(index=False):
-                print(f"[{row.idx}] {row.start}-{row.end}\t{row.text}")
+                print(f"[{row.idx}] {row.start}-{row.end}\t{_one_line(row.text)}")
             return 0
         doc = project.documents.get(args.doc)
         print(f"# {doc['title']}")
@@ -187,6 +241,22 @@ def cmd_show(args: argparse.Namespace) -> int:
         print()
         print(project.documents.text(args.doc, original=args.original))
     return 0
+
+
+def _one_line(text: str) -> str:
+    """A sentence on one line (``show --sentences``): a line break inside it is dropped
+    between Chinese characters and becomes a space between Latin words. Offsets printed
+    beside it are those of the stored text, which keeps its breaks."""
+    import re
+
+    from zhagen.console import display_width
+
+    def join(m: re.Match[str]) -> str:
+        before, after = m.group(1), m.group(2)
+        wide = display_width(before) == 2 or display_width(after) == 2
+        return before + ("" if wide else " ") + after
+
+    return re.sub(r"(\S)\s*\n\s*(\S)", join, text)
 
 
 def cmd_terms(args: argparse.Namespace) -> int:

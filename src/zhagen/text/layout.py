@@ -400,10 +400,38 @@ def _filled_lines(text: str) -> list[tuple[str, int, int, int]]:
 
 def _web_join(line: str, nxt: str) -> bool:
     """In a web page's text, whether ``nxt`` (on the very next line) continues ``line``:
-    one of them is a short link text and ``line`` ends no sentence."""
+    one of them is a short link text and ``line`` ends no sentence. Chinese is on one side
+    of the break: between two Latin words the break is a space, and deleting it would join
+    the words (``was\nadopted`` is no ``wasadopted``).
+
+    >>> _web_join("采用", "Python"), _web_join("The plan was", "adopted in 2016.")
+    (True, False)
+    """
+    if not (is_cjk(line[-1]) or is_cjk(nxt[0])):
+        return False
     if line.endswith(_TERMINAL_END) or _closed(line, 1) or _is_heading(nxt):
         return False
     return len(line) <= _WEB_FRAGMENT or len(nxt) <= _WEB_FRAGMENT
+
+
+def _latin_wrap(line: str, nxt: str) -> bool:
+    """English hard-wrapped inside a sentence: ``line`` ends in a word or a comma and ``nxt``
+    (on the very next line) starts with a lower-case word, which no sentence, heading or
+    list item does.
+
+    >>> _latin_wrap("The plan was", "adopted in 2016."), _latin_wrap("Results", "Methods")
+    (True, False)
+    """
+    return (
+        line[-1] in _LATIN_END
+        and nxt[0] in _LOWER
+        and (len(nxt) < 2 or nxt[1] in _LOWER or nxt[1] in " ,")
+        and not _closed(line, 1)
+    )
+
+
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_LATIN_END = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789,;")
 
 
 def join_broken_lines(text: str) -> tuple[str, int]:
@@ -422,7 +450,8 @@ def join_broken_lines(text: str) -> tuple[str, int]:
     Web text whose link texts sit on lines of their own (a short line followed by a line
     that starts with 、，。: ``制定\n“十三五”规划\n、…``) also joins, on lines with no blank
     line between them, every short line (25 characters or fewer) to its neighbours when the
-    first ends no sentence. A number that an extractor put on its own line after a Latin letter (a sub- or superscript: ``广义货币M\\n2\\n增长``,
+    first ends no sentence. English wrapped inside a sentence (a line ending in a word or a
+    comma, the next starting with a lower-case word) joins with a space. A number that an extractor put on its own line after a Latin letter (a sub- or superscript: ``广义货币M\\n2\\n增长``,
     ``（PM\\n2.5\\n）``) is joined back on both sides.
 
     Parameters
@@ -459,14 +488,17 @@ def join_broken_lines(text: str) -> tuple[str, int]:
             gap <= _MAX_GAP and _should_join(prev, line, (gap, after), joined, before_row)
         )
         if ok:
-            cuts.append((prev_end, start))
+            cuts.append((prev_end, start, ""))
+        elif gap == 1 and _latin_wrap(prev, line):
+            cuts.append((prev_end, start, " "))  # the break was a space: it stays one
+            ok = True
         before_row, joined = _open_row(prev), ok
     if not cuts:
         return text, subscripts
     parts: list[str] = []
     last = 0
-    for a, b in cuts:
-        parts.append(text[last:a])
+    for a, b, sep in cuts:
+        parts.append(text[last:a] + sep)
         last = b
     parts.append(text[last:])
     return "".join(parts), len(cuts) + subscripts

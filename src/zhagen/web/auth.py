@@ -246,9 +246,10 @@ def check_password(password: str, record: dict[str, Any] | None) -> bool:
     False
     """
     if record is None:
-        if not _DUMMY:
-            _DUMMY.update(hash_password(secrets.token_hex(16)))
-        verify_password(password, _DUMMY)
+        if _DUMMY:
+            verify_password(password, _DUMMY)
+        else:  # the first unknown name: making the dummy costs the one hash, not two
+            _DUMMY.update(hash_password(password + secrets.token_hex(16)))
         return False
     return verify_password(password, record)
 
