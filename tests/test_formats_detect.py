@@ -343,3 +343,34 @@ def test_an_interview_transcript_with_speaker_labels_is_prose(tmp_path: Path, sp
     assert detect_format(path) == "txt"
     [rec] = read_records(path)
     assert lines[-1] in rec.text
+
+
+@pytest.mark.parametrize(
+    "text, fmt",
+    [("PT J\nER\n\nPT J\nER\n\nEF\n", "wos"),  # record skeletons: tags, no fields
+     ("TY  - JOUR\nER  - \n", None)],  # one RIS record with nothing in it
+)  # fmt: skip
+def test_skeleton_exports_are_problems_never_prose(tmp_path: Path, text: str, fmt) -> None:
+    """Found by the audit: these were imported as one 'txt' document with a ✓."""
+    path = tmp_path / "skeleton.txt"
+    path.write_text(text)
+    if fmt is None:
+        with pytest.raises(InputError) as err:
+            detect_format(path)
+        assert "RIS" in err.value.message and str(path) in err.value.message
+    else:
+        assert detect_format(path) == fmt
+    report = _add(tmp_path, path)
+    assert report.files[0].status == "failed" and report.files[0].records == 0
+    assert report.files[0].problems and report.files[0].problems[0].severity == "error"
+
+
+def test_a_file_whose_every_record_was_dropped_with_an_error_failed(tmp_path: Path) -> None:
+    """A reader that raised nothing but dropped every record with an error problem gave
+    status 'ok' with 0 records; nothing was imported, so the file failed."""
+    path = tmp_path / "norecords.txt"
+    path.write_text("RT Journal Article\nSR 1\n\nRT Journal Article\nSR 1\n")
+    report = _add(tmp_path, path)
+    f = report.files[0]
+    assert f.records == 0 and any(p.severity == "error" for p in f.problems)
+    assert f.status == "failed" and report.failed == [f]

@@ -178,6 +178,8 @@ def _contradiction(
     )
 
 
+_RIS_START = re.compile(r"TY  - \S")
+_RIS_END = re.compile(r"ER  -")
 _BIBTEX_ENTRY = re.compile(r"@[A-Za-z]+[ \t]*[{(]")
 _BIBTEX_FIELD = re.compile(r"[ \t]*[A-Za-z][\w-]*[ \t]*=[ \t]*[{\"\d]")
 
@@ -191,6 +193,8 @@ def _unknown_export(head: Head, label: str) -> None:
             f"带字段标记的文献导出（{tags} 种行首标记）",
             f"a tagged bibliographic export ({tags} kinds of field tag at line starts)",
         )
+    elif _RIS_START.match(head.first) and any(_RIS_END.match(line) for line in head.lines):
+        what_zh, what_en = "RIS 文献导出", "a RIS export"
     elif (
         _BIBTEX_ENTRY.match(head.first)
         and sum(1 for line in head.lines[:30] if _BIBTEX_FIELD.match(line)) >= 2

@@ -270,9 +270,14 @@ def read_wos(source: Source, *, name: str | None = None) -> Iterator[RawRecord]:
     """
     label = source_name(source, name)
     count = 0
+    # Records with no field but PT are held back until a real record shows the file is an
+    # export: a file of nothing but such skeletons yields no record (an error, not prose).
+    held: list[RawRecord] = []
+    real = False
     with open_text(source, name=label) as fh:
         for start, fields, notes, ended in _iter_records(fh):
             count += 1
+            empty = not (fields.keys() - {"pt"})
             rec = wos_record(fields, label, count, "wos")
             for problem in rec.problems:
                 problem.line = start  # record-level warnings point at the record's first line
@@ -280,8 +285,14 @@ def read_wos(source: Source, *, name: str | None = None) -> Iterator[RawRecord]:
                 rec.problems.append(wos_problem(code, label, count, line))
             if not ended:
                 rec.problems.append(wos_problem("wos-truncated", label, count, start))
-            yield rec
-    if not count:
+            if real or not (empty and len(held) < _HOLD):
+                real = True
+                yield from held
+                held.clear()
+                yield rec
+            else:
+                held.append(rec)
+    if not real:
         raise InputError(
             "文件中没有找到 Web of Science 记录（每条记录应以 PT 等字段开头、以 ER 结束）；"
             "请在 WoS 导出时选择“纯文本文件”，或确认这是 CiteSpace 转换后的 download_*.txt",
@@ -290,6 +301,10 @@ def read_wos(source: Source, *, name: str | None = None) -> Iterator[RawRecord]:
             "CiteSpace-converted download_*.txt",
             file=label,
         )
+
+
+#: How many field-less records :func:`read_wos` holds back before it takes the file as an export.
+_HOLD = 1000
 
 
 def _split_c1(value: str) -> list[str]:
@@ -419,6 +434,8 @@ def _sniff(head: Head) -> Sniff:
         return Sniff(0.95, "FN/VR header")
     if first[:3] in ("PT ", "PT\t") and any(ln[:3] in _SNIFF_STARTS for ln in head.lines):
         return Sniff(0.9, "PT first, AU/TI lines")
+    if first[:2] == "PT" and any(ln.rstrip() == "ER" for ln in head.lines):
+        return Sniff(0.6, "PT first, ER record ends")  # a skeleton: its reader says what is missing
     return NO
 
 

@@ -310,7 +310,7 @@ def import_file(
         if error is not None:
             report.problems.append(error)
             q.insert_problems(store, [_problem_row(sid, error)])
-        report.status = "ok" if error is None else ("failed" if report.records == 0 else "partial")
+        report.status = _status(report, error)
         # duplicates were marked as each unit was stored (q.insert_staged)
         q.finish_source(store, sid, status=report.status, n_records=report.records, fmt=fmt)
         store.log(
@@ -324,6 +324,17 @@ def import_file(
             },
         )
     return report
+
+
+def _status(report: FileReport, error: Problem | None) -> str:
+    """``failed`` when nothing was imported and something was wrong (a reader error, or
+    every record dropped with an error problem); ``partial`` when a reader error cut the
+    file short after some records; else ``ok``."""
+    if report.records == 0 and (
+        error is not None or any(p.severity == "error" for p in report.problems)
+    ):
+        return "failed"
+    return "ok" if error is None else "partial"
 
 
 class _HashFailed(Exception):
