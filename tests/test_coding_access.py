@@ -116,3 +116,23 @@ def test_owner_lookups_hide_and_refuse(p):
     assert missing.value.en == "no coding with id 9999"
     p.uncode(cid, actor=OWNER)
     assert p.codings().empty
+
+
+def test_deleting_your_coding_never_takes_another_coders_memo_with_it(p):
+    """Rule 3 for one coding: the memos on it go with it, so another coder's memo there
+    means only the owner may delete it (found open after the first wave)."""
+    code = p.codes.add("政策", actor=A)
+    cid = p.codings.add_sentence(1, 1, code, coder="甲")
+    p.memos.add("coding", cid, "甲的想法", coder="甲")
+    mine = p.codings.add_sentence(1, 2, code, coder="甲")
+    p.memos.add("coding", mine, "只有我的", coder="甲")
+    theirs = p.memos.add("coding", cid, "乙的备忘", coder="乙")
+    with pytest.raises(AccessDenied) as err:
+        p.codings.delete(cid, actor=A)
+    assert "乙" in err.value.zh and "'乙'" in err.value.en
+    assert cid in set(p.codings()["id"]) and theirs in set(p.memos()["id"])
+    p.codings.delete(mine, actor=A)  # only my own memo on it: allowed, and undoable
+    assert mine not in set(p.codings()["id"])
+    assert p.undo(actor=A) is not None and mine in set(p.codings()["id"])
+    p.codings.delete(cid, actor=OWNER)  # the owner may
+    assert cid not in set(p.codings()["id"]) and theirs not in set(p.memos()["id"])

@@ -356,7 +356,7 @@ class Codings(_Noun):
         """Remove a coding (undoable); ``actor`` must own it (or be the owner)."""
         if actor is not None:  # without one, the engine says what is missing
             self.check(coding_id, "change", actor)
-        spans.uncode(self._store, coding_id, actor=_name(actor))
+        spans.uncode(self._store, coding_id, actor=_name(actor), by=actor)
 
     def recode(self, coding_id: int, code: CodeRef, *, actor: Actor | None = None) -> None:
         """Give a coding another code (undoable); ``actor`` as for :meth:`delete`."""

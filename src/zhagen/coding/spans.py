@@ -27,6 +27,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
+from zhagen import access
+from zhagen.access import Actor
 from zhagen.coding.engine import CodeRef, as_int, ensure_coder, resolve_code
 from zhagen.coding.history import edit
 from zhagen.errors import ParameterError
@@ -112,11 +114,18 @@ def resolve_coding(store: Store, coding_id: int) -> sqlite3.Row:
     return row
 
 
-def uncode(store: Store, coding_id: int, *, actor: str = "") -> None:
-    """Remove one coding (and the memos written on it). Undoable."""
-    with edit(store, "coding.delete", "", actor=actor) as e:
+def uncode(store: Store, coding_id: int, *, actor: str = "", by: Actor | None = None) -> None:
+    """Remove one coding (and the memos written on it). Undoable.
+
+    ``by``: when memos of other coders are on the coding, only the owner may remove it
+    (rule 3 of :mod:`zhagen.access`: nobody's work goes with someone else's edit)."""
+    with edit(store, "coding.delete", "", actor=actor if by is None else by.name) as e:
         row = resolve_coding(store, coding_id)
         memo_ids = qn.memo_ids_for(store, "coding", [row["id"]])
+        if by is not None and memo_ids:
+            owners = {o[0] for m in memo_ids if (o := qn.memo_owner(store, m)) and o[0]}
+            affects = frozenset(owners | {str(row["coder"])})
+            access.require(by, "restructure", access.Item("coding", int(row["id"]), affects=affects))
         e.touch("memos", memo_ids)
         q.delete_rows(store, "memos", memo_ids)
         e.touch("codings", [row["id"]])
