@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from xml.etree.ElementTree import Element, ElementTree, SubElement
 
 from zhagen.errors import ParameterError
@@ -162,22 +162,17 @@ class _ProjectWriter:
 
     def parts(self, root: Element) -> None:
         p = self.project
-        if p.sources:
-            sources = self.sub(root, "Sources")
-            for src in p.sources:
-                self.source(sources, src)
-        if p.notes:
-            notes = self.sub(root, "Notes")
-            for note in p.notes:
-                self.note(notes, note)
-        if p.links:
-            links = self.sub(root, "Links")
-            for link in p.links:
-                self.link(links, link)
-        if p.sets:
-            sets = self.sub(root, "Sets")
-            for qset in p.sets:
-                self.set(sets, qset)
+        parts: tuple[tuple[list[Any], str, Callable[[Element, Any], None]], ...] = (
+            (p.sources, "Sources", self.source),
+            (p.notes, "Notes", self.note),
+            (p.links, "Links", self.link),
+            (p.sets, "Sets", self.set),
+        )  # in the order Project.xsd wants them
+        for items, tag, write in parts:
+            if items:
+                parent = self.sub(root, tag)
+                for item in items:
+                    write(parent, item)
 
     def extra(self, root: Element, tags: tuple[str, ...]) -> None:
         for tag in tags:
