@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from zhagen.report.docx_tables import RULE_THICK, RULE_THIN
+from zhagen.report.table_files import write_tables
 from zhagen.report.tables import (
     AXIAL_COLUMNS,
     OPEN_COLUMNS,
@@ -18,7 +19,6 @@ from zhagen.report.tables import (
     level_counts,
     open_coding_table,
     relation_table,
-    write_tables,
 )
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

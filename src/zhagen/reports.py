@@ -71,7 +71,7 @@ class Reports:
     ) -> WrittenTables:
         """Compute the tables once and write ``coding_tables.xlsx`` and
         ``coding_tables.docx`` (三线表) into ``out_dir``."""
-        from zhagen.report.tables import write_tables
+        from zhagen.report.table_files import write_tables
 
         tables = self.tables(coder=coder)
         storyline = self._relations.storyline() or None
@@ -116,7 +116,7 @@ class Reports:
     @staticmethod
     def write_xlsx(frames: dict[str, pd.DataFrame], path: str | Path) -> Path:
         """Any DataFrames as the sheets of one workbook, formatted as the paper tables are."""
-        from zhagen.report.tables import write_tables_xlsx
+        from zhagen.report.table_files import write_tables_xlsx
 
         return Path(write_tables_xlsx(frames, path))
 

@@ -60,7 +60,6 @@ __all__ = [
     "counts_chain",
     "coding_tables",
     "garbled_codings",
-    "write_tables",
     "write_tables_xlsx",
 ]
 
@@ -488,42 +487,6 @@ def coding_tables(
 
 
 # -- files -------------------------------------------------------------------------------------
-def write_tables(
-    tables: Mapping[str, pd.DataFrame],
-    out_dir: str | Path,
-    *,
-    storyline: str | None = None,
-    trace: bool = False,
-) -> list[Path]:
-    """Write ``coding_tables.xlsx`` (every column) and ``coding_tables.docx`` (三线表).
-
-    Parameters
-    ----------
-    tables
-        Name → DataFrame, e.g. :func:`coding_tables`; names in :data:`TABLES` get their
-        caption and paper columns, others are written whole with their name as caption.
-    out_dir
-        The folder (created if missing).
-    storyline
-        The 故事线, printed after the tables in the DOCX.
-    trace
-        Add a 来源 column (``文档:起–止``) to the DOCX tables; by default the DOCX shows the
-        paper columns and a note points to the XLSX.
-
-    Returns
-    -------
-    list of Path
-        ``[xlsx, docx]``.
-    """
-    from zhagen.report.docx_tables import write_tables_docx
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    xlsx = write_tables_xlsx(tables, out / "coding_tables.xlsx")
-    docx = write_tables_docx(tables, out / "coding_tables.docx", storyline=storyline, trace=trace)
-    return [xlsx, docx]
-
-
 def _width(value: Any) -> int:
     text = "" if value is None else str(value)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

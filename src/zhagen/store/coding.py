@@ -17,12 +17,11 @@ parameterised statement.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from zhagen.store.db import Store, now, quote_ident
+from zhagen.store.db import Store, id_list_json, now, quote_ident
 
 __all__ = [
     "TABLE_COLUMNS",
@@ -69,10 +68,6 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "memos": tuple("id target_type target_id title text coder_id created modified".split()),
     "relations": ("id", "source_code_id", "target_code_id", "type", "description", "created"),
 }
-
-
-def _ids(ids: Iterable[int]) -> str:
-    return json.dumps(sorted({int(i) for i in ids}))
 
 
 def _table(table: str) -> str:
@@ -178,7 +173,7 @@ def update_code(store: Store, code_id: int, **fields: Any) -> None:
 def delete_rows(store: Store, table: str, ids: Iterable[int]) -> None:
     """Delete rows of a coding table by id."""
     store.conn.execute(
-        f"DELETE FROM {_table(table)} WHERE id IN (SELECT value FROM json_each(?))", (_ids(ids),)
+        f"DELETE FROM {_table(table)} WHERE id IN (SELECT value FROM json_each(?))", (id_list_json(ids),)
     )
 
 
@@ -188,7 +183,7 @@ def child_ids(store: Store, code_ids: Iterable[int]) -> list[int]:
         for r in store.conn.execute(
             "SELECT id FROM codes WHERE parent_id IN (SELECT value FROM json_each(?)) "
             "ORDER BY position, id",
-            (_ids(code_ids),),
+            (id_list_json(code_ids),),
         )
     ]
 
@@ -287,7 +282,7 @@ def coding_ids_of_codes(store: Store, code_ids: Iterable[int]) -> list[int]:
         r[0]
         for r in store.conn.execute(
             "SELECT id FROM codings WHERE code_id IN (SELECT value FROM json_each(?)) ORDER BY id",
-            (_ids(code_ids),),
+            (id_list_json(code_ids),),
         )
     ]
 
@@ -304,10 +299,10 @@ def coding_rows(
     where, params = [], []
     if code_ids is not None:
         where.append("c.code_id IN (SELECT value FROM json_each(?))")
-        params.append(_ids(code_ids))
+        params.append(id_list_json(code_ids))
     if coding_ids is not None:
         where.append("c.id IN (SELECT value FROM json_each(?))")
-        params.append(_ids(coding_ids))
+        params.append(id_list_json(coding_ids))
     if document_id is not None:
         where.append("c.document_id = ?")
         params.append(document_id)
@@ -332,7 +327,7 @@ def coding_spans(store: Store, coder_id: int | None = None) -> list[tuple[int, i
 def set_coding_code(store: Store, coding_ids: Iterable[int], code_id: int) -> None:
     store.conn.execute(
         "UPDATE codings SET code_id = ? WHERE id IN (SELECT value FROM json_each(?))",
-        (code_id, _ids(coding_ids)),
+        (code_id, id_list_json(coding_ids)),
     )
 
 
@@ -354,7 +349,7 @@ def snapshot_rows(store: Store, table: str, ids: Iterable[int]) -> list[dict[str
     rows = store.conn.execute(
         f"SELECT {cols} FROM {_table(table)} WHERE id IN (SELECT value FROM json_each(?)) "
         "ORDER BY id",
-        (_ids(ids),),
+        (id_list_json(ids),),
     )
     return [dict(r) for r in rows]
 
@@ -486,7 +481,7 @@ def coders_of_codings(store: Store, coding_ids: Iterable[int]) -> set[str]:
         for r in store.conn.execute(
             "SELECT DISTINCT r.name FROM codings c JOIN coders r ON r.id = c.coder_id "
             "WHERE c.id IN (SELECT value FROM json_each(?))",
-            (_ids(coding_ids),),
+            (id_list_json(coding_ids),),
         )
     }
 
@@ -494,7 +489,7 @@ def coders_of_codings(store: Store, coding_ids: Iterable[int]) -> set[str]:
 def coders_touching_codes(store: Store, code_ids: Iterable[int]) -> set[str]:
     """Coders whose work hangs on these codes: the coders of their codings and of the memos
     on the codes, on those codings and on the codes' relations."""
-    ids = _ids(code_ids)
+    ids = id_list_json(code_ids)
     sql = (
         "WITH k(id) AS (SELECT value FROM json_each(?)), "
         "c(id, coder_id) AS (SELECT id, coder_id FROM codings WHERE code_id IN k), "

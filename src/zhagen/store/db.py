@@ -13,7 +13,7 @@ import os
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import Any
 from zhagen.errors import ProjectError
 from zhagen.store.schema import MIGRATIONS
 
-__all__ = ["APPLICATION_ID", "Store", "now", "quote_ident"]
+__all__ = ["APPLICATION_ID", "Store", "id_list_json", "now", "quote_ident"]
 
 #: "zhag" in ASCII: marks a SQLite file as a zhagen project.
 APPLICATION_ID = 0x7A686167
@@ -41,6 +41,16 @@ def now() -> str:
 def quote_ident(name: str) -> str:
     """Quote an SQL identifier (the one place identifiers are quoted)."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def id_list_json(ids: Iterable[int]) -> str:
+    """A set of row ids as the JSON array an ``IN (SELECT value FROM json_each(?))`` takes:
+    one parameter however many ids (SQLite limits the number of parameters).
+
+    >>> id_list_json([3, 1, 3])
+    '[1, 3]'
+    """
+    return json.dumps(sorted({int(i) for i in ids}))
 
 
 class Store:

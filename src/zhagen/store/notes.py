@@ -8,8 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from zhagen.store.coding import _ids
-from zhagen.store.db import Store, now
+from zhagen.store.db import Store, id_list_json, now
 
 __all__ = [
     "insert_memo",
@@ -94,7 +93,7 @@ def memo_ids_for(store: Store, target_type: str, target_ids: Iterable[int]) -> l
         for r in store.conn.execute(
             "SELECT id FROM memos WHERE target_type = ? "
             "AND target_id IN (SELECT value FROM json_each(?)) ORDER BY id",
-            (target_type, _ids(target_ids)),
+            (target_type, id_list_json(target_ids)),
         )
     ]
 
@@ -135,7 +134,7 @@ def relation_rows(store: Store) -> list[sqlite3.Row]:
 
 def relation_ids_of_codes(store: Store, code_ids: Iterable[int]) -> list[int]:
     """Relations with one of ``code_ids`` at either end."""
-    ids = _ids(code_ids)
+    ids = id_list_json(code_ids)
     return [
         r[0]
         for r in store.conn.execute(
