@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from zhagen.text._lazy import lazy_pattern
-from zhagen.text.flags import Flag, find_mojibake, flag_machine_tokens, may_hold_tokens
+from zhagen.text.flags import ODD_CHARS, Flag, find_mojibake, flag_machine_tokens, may_hold_tokens
 from zhagen.text.layout import (
     HAN,
     has_inline_spaces,
@@ -540,7 +540,7 @@ def needs_normalising(text: str, *, t2s: bool = True) -> bool:
 @functools.cache
 def _busy(t2s: bool) -> re.Pattern[str]:
     """A character that may make :func:`clean` act on a text of one line (see _quiet)."""
-    return re.compile(f"[{_actionable_class(t2s)}{_TONED} \n?#>摄攝]")
+    return re.compile(f"[{_actionable_class(t2s)}{_TONED}{ODD_CHARS} \n?#>摄攝]")
 
 
 def _quiet(text: str, t2s: bool) -> bool:
@@ -548,8 +548,10 @@ def _quiet(text: str, t2s: bool) -> bool:
 
     ``True`` when the text holds none of: a character some step always acts on (see
     :func:`_actionable`), a tone mark (a pinyin gloss has one), a space or tab (the space
-    steps), a line break (the line steps), ``?`` (orphan glosses, mojibake), ``#`` or
-    ``>`` (markers), 摄 (a photo credit); and it is
+    steps), a line break (the line steps), ``?`` (orphan glosses, mojibake), a character
+    that other mojibake is made of (private-use, bopomofo, box-drawing, Latin-1 letters:
+    see :func:`~zhagen.text.flags.find_mojibake`), ``#`` or ``>`` (markers), 摄 (a photo
+    credit); and it is
     NFC, holds no run that may be a machine token, and is no furniture line. Most CNKI
     titles and abstracts are such text; ``False`` only means "ask each step".
     """
