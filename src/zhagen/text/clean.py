@@ -396,6 +396,8 @@ def _astral_traditional(ch: str) -> bool:
 def _traditional_count(text: str) -> int:
     """Traditional-only characters in ``text`` (see :func:`_traditional_class`)."""
     found = _maybe_traditional().findall(text)
+    if not found or max(found) <= "\uffff":  # no character outside the BMP: all count
+        return len(found)
     return sum(1 for c in found if c <= "\uffff" or _astral_traditional(c))
 
 
@@ -417,6 +419,8 @@ def is_traditional(text: str) -> bool:
     n = _traditional_count(text)
     if not n:
         return False
+    if n >= TRADITIONAL_SHARE * len(text):  # a share of all characters is one of the Han
+        return True
     return n >= TRADITIONAL_SHARE * len(_HAN_CHAR().findall(text))
 
 
@@ -479,14 +483,27 @@ def to_simplified(text: str) -> tuple[str, int]:
         return text, 0
     lines = text.split("\n")
     changed = 0
+    # lines converted to as many characters, compared in one call (a traditional report
+    # has a thousand; see _count_changed)
+    old_lines: list[str] = []
+    new_lines: list[str] = []
+    candidate = _maybe_traditional().search
     for i, line in enumerate(lines):
+        if not candidate(line):  # most lines of a long text: one scan instead of two
+            continue
         if is_traditional(line):
             new = _convert_outside(line, [(f.start, f.end) for f in find_mojibake(line)])
         else:
             new = _stray_traditional(line)
         if new != line:
-            changed += _count_changed(line, new)
+            if len(new) == len(line):
+                old_lines.append(line)
+                new_lines.append(new)
+            else:
+                changed += _count_changed(line, new)
             lines[i] = new
+    if old_lines:
+        changed += _count_changed("".join(old_lines), "".join(new_lines))
     return ("\n".join(lines), changed) if changed else (text, 0)
 
 
