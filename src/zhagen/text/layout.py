@@ -312,8 +312,22 @@ _CONTINUATION = re.compile(r"[、，。；：？！）》」』”’\]】]")
 _OPENERS = tuple("《“‘（([【「『〈")
 # a web page's link text set on a line of its own, then the punctuation after it on the
 # next line ("所作的\n政府工作报告\n。会议…"): the mark of a page whose links were cut out
-_LINK_LINE = re.compile(r"(?:^|\n)[^\n]{1,25}\n[ \t]*[、，。；：）》”’]")
 _WEB_FRAGMENT = 25  # code points: link texts are short
+# a line that starts with that punctuation (the line before it is measured in Python: a
+# pattern that starts at every line start has re try every position of a long report)
+_PUNCT_LINE = re.compile(r"\n[ \t]*[、，。；：）》”’]")
+
+
+def _has_link_line(text: str) -> bool:
+    """Whether a line of 1-25 code points is followed by a line starting with the
+    punctuation after a link: ``所作的\n政府工作报告\n。会议…``."""
+    for m in _PUNCT_LINE.finditer(text):
+        end = m.start()
+        if 1 <= end - (text.rfind("\n", 0, end) + 1) <= _WEB_FRAGMENT:
+            return True
+    return False
+
+
 _CLAUSE = re.compile(r"[，,。；;！？!?：:]")
 # headings start with a marker followed by text (a marker alone, 第一，/一、, joins its paragraph)
 _ENUMERATED_BODY = (
@@ -451,7 +465,7 @@ def join_broken_lines(text: str) -> tuple[str, int]:
         return text, 0
     text, subscripts = _SUBSCRIPT_BREAK.subn(r"\1", text)
     lines = _filled_lines(text)
-    web = _LINK_LINE.search(text) is not None
+    web = _has_link_line(text)
     cuts: list[tuple[int, int]] = []  # spans (end of P, start of N) to delete
     joined = before_row = False
     for k in range(1, len(lines)):
