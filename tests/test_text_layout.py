@@ -89,3 +89,32 @@ def test_inline_space_label_rule_is_exact() -> None:
     two = "目的 探讨。\n理论 和实践结合上系统阐明 问题，"
     assert remove_inline_spaces(two) == ("目的 探讨。\n理论 和实践结合上系统阐明问题，", 1)
     assert L.has_inline_spaces(two)
+
+
+def test_link_line_check_equals_the_line_pattern() -> None:
+    """_has_link_line (from the punctuation line back) decides as the pattern that tried each
+    line start: a line of 1-25 code points, then a line opening with 、，。；：）》”’."""
+    import random
+
+    pattern = re.compile(r"(?:^|\n)[^\n]{1,25}\n[ \t]*[、，。；：）》”’]")
+    pieces = [
+        "\n",
+        "\n\n",
+        " ",
+        "\t",
+        "、",
+        "。",
+        "”",
+        "a",
+        "新",
+        "政府工作报告",
+        "x" * 24,
+        "y" * 26,
+    ]
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(20000)]
+    found = 0
+    for text in texts:
+        assert L._has_link_line(text) == (pattern.search(text) is not None), repr(text)
+        found += L._has_link_line(text)
+    assert 1000 < found < len(texts) - 1000
