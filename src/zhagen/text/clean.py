@@ -608,9 +608,9 @@ def needs_cleaning(text: str, *, t2s: bool = True) -> bool:
     # would run it on, since every step before it has just been found to change nothing.
     if ("(" in text or "（" in text) and remove_pinyin_garbage(text)[1]:
         return True
-    if "?" in text and (remove_orphan_pinyin(text)[1] or find_mojibake(text)):
+    if "?" in text and remove_orphan_pinyin(text)[1]:
         return True
-    if find_mojibake(text):  # U+FFFD is in the actionable class; the other runs are not
+    if find_mojibake(text):  # ? runs and the rest (U+FFFD is in the actionable class)
         return True
     if remove_furniture(text)[1]:
         return True
