@@ -45,6 +45,7 @@ from zhagen.text.flags import ODD_CHARS, Flag, find_mojibake, flag_machine_token
 from zhagen.text.layout import (
     HAN,
     has_inline_spaces,
+    has_markers,
     join_broken_lines,
     rejoin_column_breaks,
     remove_bylines,
@@ -557,7 +558,7 @@ def needs_normalising(text: str, *, t2s: bool = True) -> bool:
 @functools.cache
 def _busy(t2s: bool) -> re.Pattern[str]:
     """A character that may make :func:`clean` act on a text of one line (see _quiet)."""
-    return re.compile(f"[{_actionable_class(t2s)}{_TONED}{ODD_CHARS} \n?#>摄攝]")
+    return re.compile(f"[{_actionable_class(t2s)}{_TONED}{ODD_CHARS} \n?#>›〉摄攝]")
 
 
 def _quiet(text: str, t2s: bool) -> bool:
@@ -567,8 +568,8 @@ def _quiet(text: str, t2s: bool) -> bool:
     :func:`_actionable`), a tone mark (a pinyin gloss has one), a space or tab (the space
     steps), a line break (the line steps), ``?`` (orphan glosses, mojibake), a character
     that other mojibake is made of (private-use, bopomofo, box-drawing, Latin-1 letters:
-    see :func:`~zhagen.text.flags.find_mojibake`), ``#`` or ``>`` (markers), 摄 (a photo
-    credit); and it is
+    see :func:`~zhagen.text.flags.find_mojibake`), ``#``, ``>``, ``›`` or ``〉`` (markers),
+    摄 (a photo credit); and it is
     NFC, holds no run that may be a machine token, and is no furniture line. Most CNKI
     titles and abstracts are such text; ``False`` only means "ask each step".
     """
@@ -600,7 +601,7 @@ def needs_cleaning(text: str, *, t2s: bool = True) -> bool:
     if not text.isascii() and _quiet(text, t2s):  # the usual CNKI title or abstract
         return False
     # A CNKI abstract opening with <正> (one in twelve): found before the scans below
-    if ("#" in text or "正" in text) and remove_markers(text)[1]:
+    if ("#" in text or "正" in text) and has_markers(text):
         return True
     if needs_normalising(text, t2s=t2s) or text.count("\n") > _QUICK_LINES:
         return True
@@ -621,6 +622,34 @@ def needs_cleaning(text: str, *, t2s: bool = True) -> bool:
     if any(step(text)[1] for step in _LINE_STEPS):
         return True
     return may_hold_tokens(text) and bool(flag_machine_tokens(text)[1])
+
+
+# the body marks of remove_markers but those with full-width ＜＞, which normalise changes
+_LEADING_MARKS = tuple(f"{a}正{b}" for a in "<‹〈" for b in ">›〉")
+
+
+def _after_leading_mark(text: str, t2s: bool) -> CleanResult | None:
+    """What :func:`clean` gives a text that is a body mark and clean text after it (``None``
+    when it is not that): CNKI writes ``<正>`` before the first paragraph of an article
+    without abstract.
+
+    The pipeline would find nothing to normalise (the mark's characters are no table's, no
+    space follows it, the rest needs none and the whole is NFC), remove the mark (once:
+    the rest holds none) and leave the rest as it is; this asks only the rest.
+    """
+    if not text.startswith(_LEADING_MARKS):
+        return None
+    rest = text[3:]
+    if (
+        not rest
+        or rest[0].isspace()
+        or not unicodedata.is_normalized("NFC", text)
+        or needs_cleaning(rest, t2s=t2s)
+    ):
+        return None
+    report = dict(_ZERO_REPORT)
+    report["markers"] = 1
+    return CleanResult(rest, report, [])
 
 
 def clean(text: str, *, t2s: bool = True) -> CleanResult:
@@ -650,6 +679,9 @@ def clean(text: str, *, t2s: bool = True) -> CleanResult:
     >>> clean(r.text).report == dict.fromkeys(REPORT_KEYS, 0)
     True
     """
+    marked = _after_leading_mark(text, t2s)
+    if marked is not None:
+        return marked
     if not needs_cleaning(text, t2s=t2s):
         return CleanResult(text, dict(_ZERO_REPORT), [])
     report = dict.fromkeys(REPORT_KEYS, 0)
