@@ -12,7 +12,16 @@ import pytest
 
 from zhagen.text import CleanResult, Flag, clean
 from zhagen.text.flags import may_hold_tokens
-from zhagen.text.layout import join_broken_lines, remove_furniture, remove_inline_spaces
+from zhagen.text.layout import (
+    join_broken_lines,
+    rejoin_column_breaks,
+    remove_bylines,
+    remove_furniture,
+    remove_inline_spaces,
+    remove_licence_footer,
+    remove_markers,
+    remove_markup,
+)
 
 C = importlib.import_module("zhagen.text.clean")  # the module (zhagen.text.clean is the function)
 
@@ -488,11 +497,16 @@ def _pipeline(text: str, t2s: bool = True) -> CleanResult:
     """The steps of clean() one after another, without its fast path (the reference)."""
     report = dict.fromkeys(C.REPORT_KEYS, 0)
     text, report["normalised"] = C.normalise(text)
+    text, report["markers"] = remove_markers(text)
     text, report["pinyin_garbage"] = C.remove_pinyin_garbage(text)
     text, report["pinyin_orphans"] = C.remove_orphan_pinyin(text)
+    text, report["licence_lines"] = remove_licence_footer(text)
     text, report["furniture_lines"] = remove_furniture(text)
     text, report["line_joins"] = join_broken_lines(text)
+    text, report["column_joins"] = rejoin_column_breaks(text)
     text, report["space_joins"] = remove_inline_spaces(text)
+    text, report["markup"] = remove_markup(text)
+    text, report["bylines"] = remove_bylines(text)
     if t2s:
         text, report["t2s_chars"] = C.to_simplified(text)
     text, flags = C.flag_machine_tokens(text)
@@ -509,6 +523,9 @@ FRAGMENTS = [
     BASE64_TOKEN, "Telecommunications", "12", "第3页", "(责任编辑 迟凤玲)", "电话", "a@b.com",
     "2024年4月1日 星期一", "第05版：理论", "广义货币M\n2\n增长", "目的 探讨", "理论 和实践，",
     "e\u0301", "𠀀", "😀", "中国科技论坛\nZhongguo Keji Luntan", "避免产生整\n\n合收缩效应,",
+    "<正>", "‹正>近年来", "Abstract(#br)", "(#br)", "#", "# 标题", "**编者按：**", "C#",
+    "▶ 本报记者 张伟", "新华社记者郭绪雷/摄", "(作者单位：南昌大学)", "摄", "æ–°è´¨ç”Ÿ",
+    "\ue000", "新─中", "ㄅ", "本作品在全世界都属于公有领域", ">", "?#>", "〈正〉", "＜正＞", "\u0338",
 ]  # fmt: skip
 
 
@@ -564,6 +581,51 @@ def test_quiet_text_is_what_clean_leaves_alone(corpora, t2s: bool) -> None:
     assert 100 < len(quiet) < len(texts)  # it takes many texts, and not every one
     for text in quiet:
         assert _pipeline(text, t2s) == CleanResult(text, zero, []), repr(text)
+
+
+def _corpora_fields(corpora) -> list[str]:
+    """Every title, abstract and keyword of the real exports (CNKI, WoS), every keyword list
+    joined as the import joins it, and every paragraph of the seeds and policy reports."""
+    import json
+
+    from zhagen.formats import read_records
+
+    texts: list[str] = []
+    for path in sorted((corpora / "cnki").iterdir()) + sorted((corpora / "wos").iterdir()):
+        for rec in read_records(path):
+            words = rec.all_keywords()
+            texts += [rec.title, rec.abstract, *words, "\n".join(words)]
+    bodies = [p.read_text(encoding="utf-8") for p in sorted((corpora / "seeds").glob("*.txt"))]
+    with (corpora / "policy" / "government_work_reports.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            report = json.loads(line)
+            texts.append(report["title"])
+            bodies.append(report["content"])
+    texts += [par for body in bodies for par in body.split("\n")]
+    return list(dict.fromkeys(t for t in texts if t))
+
+
+@pytest.mark.parametrize("t2s", [True, False])
+def test_fast_paths_are_sound_on_the_corpora(corpora, t2s: bool) -> None:
+    """clean() equals its steps run one after another on every field of the real exports and
+    every paragraph of the seeds and policy reports; where needs_cleaning says no, the steps
+    leave the text as it is and flag nothing; where needs_normalising says no, normalise and
+    to_simplified leave it as it is."""
+    zero = dict.fromkeys(C.REPORT_KEYS, 0)
+    texts = _corpora_fields(corpora)
+    skipped = 0
+    for text in texts:
+        expected = _pipeline(text, t2s)
+        assert clean(text, t2s=t2s) == expected, repr(text)
+        if not C.needs_cleaning(text, t2s=t2s):
+            skipped += 1
+            assert expected == CleanResult(text, zero, []), repr(text)
+        if not C.needs_normalising(text, t2s=t2s):
+            assert C.normalise(text) == (text, 0), repr(text)
+            assert not t2s or C.to_simplified(text) == (text, 0), repr(text)
+    # the fast path takes most of them, and the markers' shortcut has real work here
+    assert len(texts) / 2 < skipped < len(texts)
+    assert sum(clean(t).report["markers"] > 0 for t in texts) > 20
 
 
 def test_quiet_lines_hold_no_space_of_any_kind() -> None:

@@ -104,3 +104,32 @@ def test_english_wrapped_inside_a_sentence_joins_with_a_space() -> None:
     assert "Methods were\n1. introduction\nA list item another one" in text and n == 3
     assert text.replace(" ", "").replace("\n", "") == raw.replace(" ", "").replace("\n", "")
     assert sentences(text)[0] == "The plan was adopted in 2016, and signed later."
+
+
+def test_link_line_check_equals_the_line_pattern() -> None:
+    """_has_link_line (from the punctuation line back) decides as the pattern that tried each
+    line start: a line of 1-25 code points, then a line opening with 、，。；：）》”’."""
+    import random
+
+    pattern = re.compile(r"(?:^|\n)[^\n]{1,25}\n[ \t]*[、，。；：）》”’]")
+    pieces = [
+        "\n",
+        "\n\n",
+        " ",
+        "\t",
+        "、",
+        "。",
+        "”",
+        "a",
+        "新",
+        "政府工作报告",
+        "x" * 24,
+        "y" * 26,
+    ]
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(20000)]
+    found = 0
+    for text in texts:
+        assert L._has_link_line(text) == (pattern.search(text) is not None), repr(text)
+        found += L._has_link_line(text)
+    assert 1000 < found < len(texts) - 1000

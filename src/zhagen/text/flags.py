@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "ODD_CHARS",
     "Flag",
     "find_mojibake",
     "flag_machine_tokens",
@@ -153,7 +154,10 @@ _LATIN_LETTERS = re.compile("[\u00c0-\u00ff]")
 _PRIVATE_RUN = re.compile("[\ue000-\uf8ff]+")
 _RARE_RUN = re.compile("[\u3105-\u3129\u2500-\u257f]+")
 # one scan tells whether any shape but the "?" runs may be there (most texts: none)
-_ODD_CHAR = re.compile("[\ufffd\ue000-\uf8ff\u3105-\u3129\u2500-\u257f\u00c0-\u00ff]")
+#: Every mojibake shape but the ``?`` runs holds one of these (a class body): text with none
+#: and no ``?`` needs no :func:`find_mojibake` (the cleaner's fast path asks that).
+ODD_CHARS = "\ufffd\ue000-\uf8ff\u3105-\u3129\u2500-\u257f\u00c0-\u00ff"
+_ODD_CHAR = re.compile(f"[{ODD_CHARS}]")
 
 
 def _between_han(text: str, start: int, end: int) -> bool:

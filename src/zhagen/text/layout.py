@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import re
 
+from zhagen.text._lazy import lazy_pattern
+
 __all__ = [
     "remove_markers",
+    "has_markers",
     "remove_licence_footer",
     "remove_markup",
     "remove_bylines",
@@ -72,7 +75,7 @@ _EDITOR_LABEL = (
     r"實習編輯|见习编辑|見習編輯|编审|編審|校对|校對|版式设计|版式設計|编辑|編輯)"
 )
 # a label, then a separator (colon or space) and names without sentence punctuation
-_EDITOR_LINE = re.compile(
+_EDITOR_LINE = lazy_pattern(
     rf"[（(【\[]?\s*{_EDITOR_LABEL}(?:\s*[:：]\s*|\s+)[^\s:：。，,！？；()（）][^:：。，,！？；()（）]{{0,30}}"
     rf"(?:\s+{_EDITOR_LABEL}(?:\s*[:：]\s*|\s+)[^\s:：。，,！？；()（）]+)*\s*[)）】\]]?"
 )
@@ -108,7 +111,7 @@ _DATE_LINE = re.compile(
 )
 _EDITION = re.compile(r"第\s*[0-9一二三四五六七八九十〇零]{1,4}\s*版(?:\s*[:：|丨]?\s*\w{0,8})?")
 # page number, date line or edition line: one fullmatch call instead of three
-_LINE_SHAPES = re.compile(
+_LINE_SHAPES = lazy_pattern(
     f"(?i:{_PAGE_NUMBER.pattern})|(?:{_DATE_LINE.pattern})|(?:{_EDITION.pattern})"
 )
 _PINYIN_SYLLABLE = (
@@ -236,8 +239,8 @@ def _is_furniture(line: str) -> bool:
 def _furniture_shape(line: str) -> bool:
     """Whether a line is a page number, date, edition, editor or contact line (no pre-check)."""
     return bool(
-        _LINE_SHAPES.fullmatch(line)
-        or (len(line) <= _MAX_EDITOR_LINE and _EDITOR_LINE.fullmatch(line))
+        _LINE_SHAPES().fullmatch(line)
+        or (len(line) <= _MAX_EDITOR_LINE and _EDITOR_LINE().fullmatch(line))
         or _is_contact_line(line)
     )
 
@@ -310,11 +313,25 @@ _CONTINUATION = re.compile(r"[、，。；：？！）》」』”’\]】]")
 _OPENERS = tuple("《“‘（([【「『〈")
 # a web page's link text set on a line of its own, then the punctuation after it on the
 # next line ("所作的\n政府工作报告\n。会议…"): the mark of a page whose links were cut out
-_LINK_LINE = re.compile(r"(?:^|\n)[^\n]{1,25}\n[ \t]*[、，。；：）》”’]")
 _WEB_FRAGMENT = 25  # code points: link texts are short
+# a line that starts with that punctuation (the line before it is measured in Python: a
+# pattern that starts at every line start has re try every position of a long report)
+_PUNCT_LINE = re.compile(r"\n[ \t]*[、，。；：）》”’]")
+
+
+def _has_link_line(text: str) -> bool:
+    """Whether a line of 1-25 code points is followed by a line starting with the
+    punctuation after a link: ``所作的\n政府工作报告\n。会议…``."""
+    for m in _PUNCT_LINE.finditer(text):
+        end = m.start()
+        if 1 <= end - (text.rfind("\n", 0, end) + 1) <= _WEB_FRAGMENT:
+            return True
+    return False
+
+
 _CLAUSE = re.compile(r"[，,。；;！？!?：:]")
 # headings start with a marker followed by text (a marker alone, 第一，/一、, joins its paragraph)
-_ENUMERATED = re.compile(
+_ENUMERATED_BODY = (
     r"(?:#|\*\*"
     r"|\d{1,2}(?:\.\d{1,2}){1,3}\.?\s*"
     r"|\d{1,2}\.?\s+|\d{1,2}[.．、]"
@@ -323,7 +340,8 @@ _ENUMERATED = re.compile(
     r"|第[一二三四五六七八九十百\d]{1,4}[章节節部篇条條、，,]"
     r"|[①-⑳]|[A-Z][.、]\s)(?=\S)"
 )
-_HEADING = re.compile(rf"[▶►■□●○◆◇★☆•]|{_ENUMERATED.pattern}")
+_ENUMERATED = lazy_pattern(_ENUMERATED_BODY)
+_HEADING = lazy_pattern(rf"[▶►■□●○◆◇★☆•]|{_ENUMERATED_BODY}")
 _FIELD = re.compile(r"[^\s:：，,。]{1,8}[:：]")
 _CREDIT = re.compile(
     r"(?:[/／]\s*摄|(?:记者|記者|摄影|攝影)\s*\S{2,4}\s*摄|[(（][^()（）]{0,12}摄[)）])$"
@@ -345,8 +363,8 @@ def _is_heading(line: str, gap: int = 1) -> bool:
     if line.endswith(_TERMINAL_END) or len(line) > _LONG_HEADING:
         return False
     if len(line) <= _SHORT_HEADING:
-        return bool(_HEADING.match(line))
-    return gap >= 2 and bool(_ENUMERATED.match(line))
+        return bool(_HEADING().match(line))
+    return gap >= 2 and bool(_ENUMERATED().match(line))
 
 
 def _closed(line: str, gap: int) -> bool:
@@ -477,7 +495,7 @@ def join_broken_lines(text: str) -> tuple[str, int]:
         return text, 0
     text, subscripts = _SUBSCRIPT_BREAK.subn(r"\1", text)
     lines = _filled_lines(text)
-    web = _LINK_LINE.search(text) is not None
+    web = _has_link_line(text)
     cuts: list[tuple[int, int]] = []  # spans (end of P, start of N) to delete
     joined = before_row = False
     for k in range(1, len(lines)):
@@ -516,7 +534,7 @@ _LABEL = "".join(
 # ``(?<=[Han])[ \t]+…``), so that re looks only at spaces instead of trying every position
 # of an abstract; the label rule is look-behinds too, so that no match needs a Python call
 # (a search then tells whether a line has a space to remove: see has_inline_spaces).
-_PROSE_SPACE = re.compile(
+_PROSE_SPACE = lazy_pattern(
     rf"[ \t](?:(?<=[{HAN}][ \t]){_LABEL}[ \t]*(?=[{HAN}])|(?<=[，。、；：？！）》][ \t])[ \t]*"
     # a closing curly quote also ends English quotations: "students’ second" keeps its space
     rf"|(?<=[”’][ \t])[ \t]*+(?![A-Za-z0-9]))"
@@ -548,7 +566,7 @@ def has_inline_spaces(text: str) -> bool:
     >>> has_inline_spaces("政治局举行第十 一次集体学习，"), has_inline_spaces("目的 探讨。方法 采用。")
     (True, False)
     """
-    search = _PROSE_SPACE.search
+    search = _PROSE_SPACE().search
     return any(_is_prose_line(line) and search(line) for line in _prose_lines(text) or ())
 
 
@@ -588,7 +606,7 @@ def remove_inline_spaces(text: str) -> tuple[str, int]:
     total = 0
     for i, line in enumerate(lines):
         if _is_prose_line(line):
-            lines[i], n = _PROSE_SPACE.subn("", line)
+            lines[i], n = _PROSE_SPACE().subn("", line)
             total += n
     return ("\n".join(lines) if total else text), total
 
@@ -600,6 +618,20 @@ def remove_inline_spaces(text: str) -> tuple[str, int]:
 _ABSTRACT_LABEL = re.compile(r"^\s*Abstract\s*\(#br\)\s*", re.IGNORECASE)
 _BR = re.compile(r"\s*\(#br\)\s*", re.IGNORECASE)
 _BODY_MARK = re.compile(r"[<‹〈＜]正[>›〉＞]\s*")
+# the same mark found from its 正: re scans for a literal ten times faster than for a class
+# (~0.1 µs for an abstract), and most Chinese texts hold 正 (正在, 真正) but no mark
+_BODY_MARK_SEEN = re.compile(r"正(?<=[<‹〈＜]正)[>›〉＞]")
+
+
+def has_markers(text: str) -> bool:
+    """Whether :func:`remove_markers` would remove something from ``text`` (no text built).
+
+    >>> has_markers("<正>近年来"), has_markers("正文"), has_markers("a(#br)b")
+    (True, False, True)
+    """
+    if "#" in text and ("(#" in text or "（#" in text) and _BR.search(text):
+        return True  # an Abstract(#br) label holds one too
+    return "正" in text and _BODY_MARK_SEEN.search(text) is not None
 
 
 def remove_markers(text: str) -> tuple[str, int]:
@@ -626,7 +658,7 @@ def remove_markers(text: str) -> tuple[str, int]:
             n += k
             stripped = text.strip("\n")
             text = stripped
-    if "正" in text and _BODY_MARK.search(text):
+    if "正" in text and _BODY_MARK_SEEN.search(text):
         text, k = _BODY_MARK.subn("", text)
         n += k
     return text, n
@@ -680,14 +712,14 @@ def remove_licence_footer(text: str) -> tuple[str, int]:
 
 def _licence_only(tail: str) -> bool:
     """A licence block has no numbered heading and no paragraph ending a report's prose."""
-    return not any(_ENUMERATED.match(line.strip()) for line in tail.split("\n"))
+    return not any(_ENUMERATED().match(line.strip()) for line in tail.split("\n"))
 
 
 # ---------------------------------------------------------------- markup, bylines, credits
 _MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?=\S)", re.MULTILINE)
 _MD_BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,200}?)(?<=\S)\*\*|__(?=\S)([^_\n]{1,200}?)(?<=\S)__")
 _NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,4}"
-_BYLINE = re.compile(
+_BYLINE = lazy_pattern(
     rf"[▶►■●◆]?\s*(?:[(（]\s*)?(?:本报|本刊|本台|新华社|人民日报)?(?:全媒体|融媒体)?(?:特约)?"
     rf"(?:(?:记者|記者|通讯员|通訊員|评论员|評論員)\s*[:：/／]?"
     rf"|(?:撰稿|作者|文|图|圖|文/图|文／图)\s*[:：/／])\s*"
@@ -700,8 +732,8 @@ _TITLES = (
     "教授|副教授|研究员|研究員|副研究员|副研究員|讲师|講師|院长|院長|所长|所長|书记|書記|"
     "主任|博士|博士生导师|博士生導師|主编|主編|总经理|總經理|董事长|董事長|理事长|理事長"
 )
-_BIO_LINE = re.compile(rf"{_NAME}[ \t]+[^\s。！？；]{{4,40}}(?:{_TITLES})")
-_TRAILING_CREDIT = re.compile(
+_BIO_LINE = lazy_pattern(rf"{_NAME}[ \t]+[^\s。！？；]{{4,40}}(?:{_TITLES})")
+_TRAILING_CREDIT = lazy_pattern(
     rf"(?<=[。！？)）])\s*(?:新华社|本报|人民日报|中新社)?(?:全媒体|融媒体)?(?:记者|記者|摄影|攝影|通讯员)?"
     rf"\s*{_NAME}\s*[/／]\s*(?:摄|攝)$"
 )
@@ -712,9 +744,9 @@ def _is_byline(line: str) -> bool:
     if len(line) > _MAX_BYLINE:
         return False
     return bool(
-        _BYLINE.fullmatch(line)
+        _BYLINE().fullmatch(line)
         or _AUTHOR_NOTE.fullmatch(line)
-        or _BIO_LINE.fullmatch(line)
+        or _BIO_LINE().fullmatch(line)
         or (_CREDIT.search(line) is not None and not _SENTENCE.search(line))
     )
 
@@ -764,7 +796,7 @@ def remove_bylines(text: str) -> tuple[str, int]:
             n += 1
             continue
         if s.endswith(("摄", "攝")):
-            new, k = _TRAILING_CREDIT.subn("", line)
+            new, k = _TRAILING_CREDIT().subn("", line)
             if k:
                 n += k
                 line = new.rstrip()

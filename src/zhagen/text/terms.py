@@ -47,13 +47,13 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from zhagen.errors import ParameterError
 from zhagen.params import param
+from zhagen.text._lazy import lazy_pattern
 
 if TYPE_CHECKING:
     import numpy as np
@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TermsParams", "TermCandidate", "discover_terms", "accept_terms"]
 
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+_HAN_RUN = lazy_pattern(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _HASH_BASE = 0x9E3779B97F4A7C15  # odd 64-bit multiplier (golden-ratio constant)
 _PMI_CAP = 4.0  # 55 times chance is cohesive enough; rare pairs' PMI is high by chance
 _EDGE_RATIO = 2.0  # the rest of a candidate this many times as frequent: its edge is loose
@@ -183,7 +183,7 @@ def discover_terms(
     """
     _check_parameters(min_freq, min_len, max_len)
     texts = _chosen(texts, subset)
-    text = "\x00" + "\x00".join(m for t in texts for m in _HAN_RUN.findall(t)) + "\x00"
+    text = "\x00" + "\x00".join(m for t in texts for m in _HAN_RUN().findall(t)) + "\x00"
     levels, n_chars = _ngram_levels(text, min_freq=min_freq, max_len=max_len)
     has = _known_predicate(known)
     found: list[tuple[TermCandidate, int]] = []
