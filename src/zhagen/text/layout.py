@@ -693,7 +693,9 @@ def remove_licence_footer(text: str) -> tuple[str, int]:
     >>> remove_licence_footer("正文。\\n本作品讨论公有领域理论。\\n第二段。")[1]
     0
     """
-    if "\n" not in text or not _LICENCE_WORDS.search(text, max(len(text) - _MAX_LICENCE, 0)):
+    if "\n" not in text or not _may_start_licence(text[-_MAX_LICENCE:]):
+        return text, 0
+    if not _LICENCE_WORDS.search(text, max(len(text) - _MAX_LICENCE, 0)):
         return text, 0
     tail_from = max(len(text) - _MAX_LICENCE, 0)
     pos = text.find("\n", tail_from) + 1 if tail_from else text.find("\n") + 1
@@ -708,6 +710,20 @@ def remove_licence_footer(text: str) -> tuple[str, int]:
             break
         pos = nxt + 1
     return text, 0
+
+
+def _may_start_licence(tail: str) -> bool:
+    """Whether ``tail`` holds a phrase that can start a licence block (a cheap test that
+    rules out nearly every text before the case-blind searches; casefold, as ``re``'s
+    IGNORECASE, folds ſ to s and the Kelvin sign to k).
+
+    >>> _may_start_licence("结语。\\nThis Work is in the public domain"), _may_start_licence("正文")
+    (True, False)
+    """
+    if "本作品" in tail or "本模板" in tail:
+        return True
+    folded = tail.casefold()
+    return "this work" in folded or "this file" in folded
 
 
 def _licence_only(tail: str) -> bool:
@@ -785,7 +801,7 @@ def remove_bylines(text: str) -> tuple[str, int]:
     >>> remove_bylines("正文。\\n▶ 本报记者 张伟\\n图为车间。新华社记者郭绪雷/摄\\n(作者单位：南昌大学)")
     ('正文。\\n图为车间。', 3)
     """
-    if "\n" not in text:  # a title or an abstract: a field is never a byline
+    if "\n" not in text or text.isascii():  # a field is never a byline; every shape has Han
         return text, 0
     lines = text.split("\n")
     kept: list[str] = []
@@ -856,7 +872,7 @@ def rejoin_column_breaks(text: str) -> tuple[str, int]:
     >>> rejoin_column_breaks(text)
     ('会议阐明了科学内涵,为新征程上推动高质量发展提供了科学指引。\\n\\n2023年会议强调,要以科技创新推动产业创新。', 1)
     """
-    if "\n" not in text:
+    if "\n" not in text or text.isascii():  # the cut paragraph ends on a Han character
         return text, 0
     pars = [p for p in re.split(r"\n[ \t]*\n+", text)]
     stripped = [p.strip() for p in pars]
