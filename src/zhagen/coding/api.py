@@ -511,7 +511,7 @@ class Relations(_Noun):
 
         cols = ["id", "source", "source_name", "target", "target_name", "type", "description",
                 "created"]  # fmt: skip
-        rows = [list(r) for r in qn.relation_rows(self._store)]
+        rows = [list(r.values()) for r in qn.relation_rows(self._store)]
         return pd.DataFrame(rows, columns=cols)
 
     def add(
