@@ -417,7 +417,7 @@ class Codings(_Noun):
         """Coders: id, name, created."""
         import pandas as pd
 
-        rows = [dict(r) for r in q.coder_rows(self._store)]
+        rows = q.coder_rows(self._store)
         return pd.DataFrame(rows, columns=["id", "name", "created"])
 
 
