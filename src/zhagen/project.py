@@ -335,7 +335,7 @@ class Documents:
         """Everything that went wrong or was repaired during imports."""
         import pandas as pd
 
-        rows = [dict(r) for r in q.problem_rows(self.store)]
+        rows = q.problem_rows(self.store)
         cols = ["id", "path", "record", "line", "severity", "code", "zh", "en", "created"]
         return pd.DataFrame(rows, columns=cols)
 
@@ -344,7 +344,7 @@ class Documents:
         import pandas as pd
 
         cols = ["id", "path", "sha256", "size", "format", "status", "n_records", "added"]
-        return pd.DataFrame([dict(r) for r in q.source_rows(self.store)], columns=cols)
+        return pd.DataFrame(q.source_rows(self.store), columns=cols)
 
     def duplicates(self) -> pd.DataFrame:
         """Pairs of documents detected as duplicates, with the reason: ``doi`` (the same DOI,
@@ -655,7 +655,7 @@ class Project:
         from zhagen.store import runs
 
         rows = [
-            {**dict(r), "params": json.loads(r["params"]), "summary": json.loads(r["summary"])}
+            {**r, "params": json.loads(r["params"]), "summary": json.loads(r["summary"])}
             for r in runs.run_rows(self.store, kind)
         ]
         return pd.DataFrame(rows, columns=["id", "kind", "params", "summary", "created"])

@@ -417,7 +417,7 @@ class Codings(_Noun):
         """Coders: id, name, created."""
         import pandas as pd
 
-        rows = [dict(r) for r in q.coder_rows(self._store)]
+        rows = q.coder_rows(self._store)
         return pd.DataFrame(rows, columns=["id", "name", "created"])
 
 
@@ -511,7 +511,7 @@ class Relations(_Noun):
 
         cols = ["id", "source", "source_name", "target", "target_name", "type", "description",
                 "created"]  # fmt: skip
-        rows = [list(r) for r in qn.relation_rows(self._store)]
+        rows = [list(r.values()) for r in qn.relation_rows(self._store)]
         return pd.DataFrame(rows, columns=cols)
 
     def add(

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import operator
 import re
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -87,7 +86,7 @@ def code_refs(refs: CodeRef | Iterable[CodeRef]) -> list[CodeRef]:
     return list(refs)  # type: ignore[arg-type]
 
 
-def resolve_code(store: Store, ref: CodeRef) -> sqlite3.Row:
+def resolve_code(store: Store, ref: CodeRef) -> dict[str, Any]:
     """The row of a code given by id or unique name; ParameterError when there is none."""
     if not isinstance(ref, str) and as_int(ref) is None:
         raise TypeError(f"a code is an id or a name, not {type(ref).__name__}")

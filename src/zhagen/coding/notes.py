@@ -18,7 +18,7 @@ any other text. The storyline is the project memo titled 故事线. Every edit i
 
 from __future__ import annotations
 
-import sqlite3
+from typing import Any
 
 from zhagen.coding.engine import CodeRef, ensure_coder, resolve_code
 from zhagen.coding.history import edit
@@ -77,7 +77,7 @@ def resolve_target(store: Store, target_type: str, target_id: object) -> int | N
     return tid
 
 
-def resolve_memo(store: Store, memo_id: int) -> sqlite3.Row:
+def resolve_memo(store: Store, memo_id: int) -> dict[str, Any]:
     row = qn.memo_row(store, int(memo_id))
     if row is None:
         raise ParameterError(
@@ -153,7 +153,7 @@ def delete_memo(store: Store, memo_id: int, *, actor: str = "") -> None:
         e.description = f"删除备忘录 #{row['id']} / delete memo #{row['id']}"
 
 
-def resolve_relation(store: Store, relation_id: int) -> sqlite3.Row:
+def resolve_relation(store: Store, relation_id: int) -> dict[str, Any]:
     row = qn.relation_row(store, int(relation_id))
     if row is None:
         raise ParameterError(

@@ -24,8 +24,8 @@ returns the existing coding's id.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from zhagen import access
 from zhagen.access import Actor
@@ -104,7 +104,7 @@ def code_span(
     return code_spans(store, doc, [(start, end)], code, coder=coder, text_of=text_of)[0]
 
 
-def resolve_coding(store: Store, coding_id: int) -> sqlite3.Row:
+def resolve_coding(store: Store, coding_id: int) -> dict[str, Any]:
     row = q.coding_row(store, int(coding_id))
     if row is None:
         raise ParameterError(

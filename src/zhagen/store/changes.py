@@ -3,9 +3,9 @@ and the entries after a given id. Both are lookups on the log's integer primary 
 
 from __future__ import annotations
 
-import sqlite3
+from typing import Any
 
-from zhagen.store.db import Store
+from zhagen.store.db import Store, rows
 
 __all__ = ["latest_log_id", "log_after"]
 
@@ -15,9 +15,10 @@ def latest_log_id(store: Store) -> int:
     return int(store.conn.execute("SELECT coalesce(max(id), 0) FROM log").fetchone()[0])
 
 
-def log_after(store: Store, after: int, limit: int) -> list[sqlite3.Row]:
-    """The first ``limit`` log entries with an id above ``after``, oldest first."""
-    return list(
+def log_after(store: Store, after: int, limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` log entries with an id above ``after``, oldest first: id, actor,
+    action, payload and undo (JSON text)."""
+    return rows(
         store.conn.execute(
             "SELECT id, actor, action, payload, undo FROM log WHERE id > ? ORDER BY id LIMIT ?",
             (int(after), int(limit)),

@@ -17,11 +17,10 @@ parameterised statement.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from zhagen.store.db import Store, id_list_json, now, quote_ident
+from zhagen.store.db import Store, id_list_json, now, one, quote_ident, rows
 
 __all__ = [
     "TABLE_COLUMNS",
@@ -88,21 +87,23 @@ def insert_coder(store: Store, name: str) -> int:
     return int(cur.lastrowid or 0)
 
 
-def coder_rows(store: Store) -> list[sqlite3.Row]:
-    return list(store.conn.execute("SELECT id, name, created FROM coders ORDER BY id"))
+def coder_rows(store: Store) -> list[dict[str, Any]]:
+    """Every coder: id, name, created."""
+    return rows(store.conn.execute("SELECT id, name, created FROM coders ORDER BY id"))
 
 
 # -- codes -------------------------------------------------------------------------------
 _CODE_COLS = "id, name, parent_id, level, description, color, position, created, modified"
 
 
-def code_row(store: Store, code_id: int) -> sqlite3.Row | None:
-    return store.conn.execute(f"SELECT {_CODE_COLS} FROM codes WHERE id = ?", (code_id,)).fetchone()
+def code_row(store: Store, code_id: int) -> dict[str, Any] | None:
+    """One code's columns (:data:`_CODE_COLS`), or None when there is no such code."""
+    return one(store.conn.execute(f"SELECT {_CODE_COLS} FROM codes WHERE id = ?", (code_id,)))
 
 
-def code_rows(store: Store) -> list[sqlite3.Row]:
+def code_rows(store: Store) -> list[dict[str, Any]]:
     """Every code, ordered by parent, position and id."""
-    return list(
+    return rows(
         store.conn.execute(
             f"SELECT {_CODE_COLS} FROM codes ORDER BY coalesce(parent_id, 0), position, id"
         )
@@ -173,7 +174,8 @@ def update_code(store: Store, code_id: int, **fields: Any) -> None:
 def delete_rows(store: Store, table: str, ids: Iterable[int]) -> None:
     """Delete rows of a coding table by id."""
     store.conn.execute(
-        f"DELETE FROM {_table(table)} WHERE id IN (SELECT value FROM json_each(?))", (id_list_json(ids),)
+        f"DELETE FROM {_table(table)} WHERE id IN (SELECT value FROM json_each(?))",
+        (id_list_json(ids),),
     )
 
 
@@ -273,8 +275,9 @@ def insert_codings(store: Store, rows: Iterable[Sequence[Any]]) -> None:
     )
 
 
-def coding_row(store: Store, coding_id: int) -> sqlite3.Row | None:
-    return store.conn.execute(_CODING_SELECT + "WHERE c.id = ?", (coding_id,)).fetchone()
+def coding_row(store: Store, coding_id: int) -> dict[str, Any] | None:
+    """One coding with its code name, level and coder name, or None."""
+    return one(store.conn.execute(_CODING_SELECT + "WHERE c.id = ?", (coding_id,)))
 
 
 def coding_ids_of_codes(store: Store, code_ids: Iterable[int]) -> list[int]:
@@ -294,7 +297,7 @@ def coding_rows(
     document_id: int | None = None,
     coder_id: int | None = None,
     coding_ids: Iterable[int] | None = None,
-) -> list[sqlite3.Row]:
+) -> list[dict[str, Any]]:
     """Codings with their code name, level and coder name, filtered, in document order."""
     where, params = [], []
     if code_ids is not None:
@@ -311,7 +314,7 @@ def coding_rows(
         params.append(coder_id)
     sql = _CODING_SELECT + (f"WHERE {' AND '.join(where)} " if where else "")
     sql += 'ORDER BY c.document_id, c.start, c."end", c.id'
-    return list(store.conn.execute(sql, params))
+    return rows(store.conn.execute(sql, params))
 
 
 def coding_spans(store: Store, coder_id: int | None = None) -> list[tuple[int, int, int, int]]:
@@ -331,9 +334,9 @@ def set_coding_code(store: Store, coding_ids: Iterable[int], code_id: int) -> No
     )
 
 
-def code_document_counts(store: Store, coder_id: int | None = None) -> list[sqlite3.Row]:
-    """(code_id, document_id, n) for every code and document with codings."""
-    return list(
+def code_document_counts(store: Store, coder_id: int | None = None) -> list[dict[str, Any]]:
+    """code_id, document_id, n for every code and document with codings."""
+    return rows(
         store.conn.execute(
             "SELECT code_id, document_id, COUNT(*) AS n FROM codings "
             "WHERE (? IS NULL OR coder_id = ?) GROUP BY code_id, document_id",
@@ -427,7 +430,7 @@ def history_clear_redo(store: Store) -> None:
     store.conn.execute("DELETE FROM history WHERE undone = 1")
 
 
-def history_next(store: Store, *, redo: bool, actor: str | None = None) -> sqlite3.Row | None:
+def history_next(store: Store, *, redo: bool, actor: str | None = None) -> dict[str, Any] | None:
     """The entry to undo next (newest not undone) or to redo next (undone most recently),
     of one actor or of anyone, with its log columns."""
     who = "" if actor is None else "AND h.actor = ? "
@@ -438,7 +441,7 @@ def history_next(store: Store, *, redo: bool, actor: str | None = None) -> sqlit
         f"WHERE h.undone = ? {who}ORDER BY {order} LIMIT 1"
     )
     params: tuple[Any, ...] = (int(redo),) if actor is None else (int(redo), actor)
-    return store.conn.execute(sql, params).fetchone()
+    return one(store.conn.execute(sql, params))
 
 
 def history_mark(store: Store, log_id: int, *, undo_log: int | None) -> None:
@@ -451,10 +454,10 @@ def history_mark(store: Store, log_id: int, *, undo_log: int | None) -> None:
 
 def history_rows(
     store: Store, *, actor: str | None = None, limit: int | None = None
-) -> list[sqlite3.Row]:
+) -> list[dict[str, Any]]:
     """Undoable edits, newest first: log id, time, actor, action, payload, undone (of one
     actor only, when given; the first ``limit``)."""
-    return list(
+    return rows(
         store.conn.execute(
             "SELECT l.id, l.ts, l.actor, l.action, l.payload, h.undone FROM history h "
             "JOIN log l ON l.id = h.log_id WHERE (? IS NULL OR h.actor = ?) "

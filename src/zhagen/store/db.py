@@ -22,7 +22,7 @@ from typing import Any
 from zhagen.errors import ProjectError
 from zhagen.store.schema import MIGRATIONS
 
-__all__ = ["APPLICATION_ID", "Store", "id_list_json", "now", "quote_ident"]
+__all__ = ["APPLICATION_ID", "Store", "id_list_json", "now", "one", "quote_ident", "rows"]
 
 #: "zhag" in ASCII: marks a SQLite file as a zhagen project.
 APPLICATION_ID = 0x7A686167
@@ -51,6 +51,32 @@ def id_list_json(ids: Iterable[int]) -> str:
     '[1, 3]'
     """
     return json.dumps(sorted({int(i) for i in ids}))
+
+
+def one(cursor: sqlite3.Cursor) -> dict[str, Any] | None:
+    """The next row of a query as a plain dict (column name → value), or None.
+
+    No ``sqlite3.Row`` leaves ``store/``: callers get plain data they can keep, compare,
+    serialise and read after the connection is closed.
+
+    >>> conn = sqlite3.connect(":memory:")
+    >>> conn.row_factory = sqlite3.Row
+    >>> one(conn.execute("SELECT 1 AS a, 'x' AS b")), one(conn.execute("SELECT 1 WHERE 0"))
+    ({'a': 1, 'b': 'x'}, None)
+    """
+    row = cursor.fetchone()
+    return None if row is None else dict(zip(row.keys(), row, strict=True))
+
+
+def rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    """Every row of a query as a plain dict (column name → value), in order.
+
+    >>> conn = sqlite3.connect(":memory:")
+    >>> rows(conn.execute("SELECT 1 AS a UNION ALL SELECT 2"))
+    [{'a': 1}, {'a': 2}]
+    """
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor]
 
 
 class Store:
@@ -261,11 +287,13 @@ class Store:
         )
         return int(cur.lastrowid or 0)
 
-    def log_entries(self, limit: int | None = None) -> list[sqlite3.Row]:
+    def log_entries(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The log, newest first (at most ``limit`` entries): id, ts, actor, action,
+        payload and undo (JSON text)."""
         sql = "SELECT id, ts, actor, action, payload, undo FROM log ORDER BY id DESC"
         if limit is not None:
-            return list(self.conn.execute(sql + " LIMIT ?", (limit,)))
-        return list(self.conn.execute(sql))
+            return rows(self.conn.execute(sql + " LIMIT ?", (limit,)))
+        return rows(self.conn.execute(sql))
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

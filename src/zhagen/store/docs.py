@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from zhagen.store.db import Store, now
+from zhagen.store.db import Store, now, one, rows
 
 __all__ = [
     "DOC_COLUMNS",
@@ -31,7 +31,6 @@ __all__ = [
     "insert_sentences",
     "mark_duplicates",
     "same_title_kept",
-    "document_rows",
     "document_row",
     "sentence_rows",
     "problem_rows",
@@ -76,12 +75,15 @@ _INSERT_DOC = (
 )
 
 
-def find_source(store: Store, sha256: str) -> sqlite3.Row | None:
-    """The most recent source with this content hash, if any."""
-    return store.conn.execute(
-        "SELECT id, path, status, n_records FROM sources WHERE sha256 = ? ORDER BY id DESC LIMIT 1",
-        (sha256,),
-    ).fetchone()
+def find_source(store: Store, sha256: str) -> dict[str, Any] | None:
+    """The most recent source with this content hash, if any: id, path, status, n_records."""
+    return one(
+        store.conn.execute(
+            "SELECT id, path, status, n_records FROM sources WHERE sha256 = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (sha256,),
+        )
+    )
 
 
 def insert_source(
@@ -355,22 +357,6 @@ def mark_duplicates(store: Store, source_id: int) -> int:
     return int(row[0])
 
 
-_LIST_SQL = """
-SELECT d.id, s.path AS source, d.record, d.format, d.type, d.title, d.authors, d.affiliations,
-       d.venue, d.year, d.keywords, d.abstract, d.doi, d.lang, d.dup_of,
-       (SELECT COUNT(*) FROM problems p WHERE p.source_id = d.source_id AND p.record = d.record)
-         AS n_problems,
-       (SELECT group_concat(p.zh || ' / ' || p.en, char(10)) FROM problems p
-         WHERE p.source_id = d.source_id AND p.record = d.record) AS problems
-FROM documents d JOIN sources s ON s.id = d.source_id
-ORDER BY d.id
-"""
-
-
-def document_rows(store: Store) -> list[sqlite3.Row]:
-    return list(store.conn.execute(_LIST_SQL))
-
-
 #: Columns of a row of :func:`find_documents`, in order (JSON columns still encoded).
 FOUND_COLUMNS: tuple[str, ...] = (
     "id", "source", "record", "format", "type", "title", "authors", "affiliations", "venue",
@@ -473,12 +459,15 @@ def document_facets(store: Store) -> tuple[list[str], list[int]]:
     return [str(t) for t in types if t is not None], [int(r[0]) for r in years]
 
 
-def document_row(store: Store, doc_id: int) -> sqlite3.Row | None:
-    return store.conn.execute(
-        "SELECT d.*, s.path AS source FROM documents d JOIN sources s ON s.id = d.source_id "
-        "WHERE d.id = ?",
-        (doc_id,),
-    ).fetchone()
+def document_row(store: Store, doc_id: int) -> dict[str, Any] | None:
+    """Every column of one document (JSON still encoded) and its source's path, or None."""
+    return one(
+        store.conn.execute(
+            "SELECT d.*, s.path AS source FROM documents d JOIN sources s ON s.id = d.source_id "
+            "WHERE d.id = ?",
+            (doc_id,),
+        )
+    )
 
 
 def document_ids(store: Store, types: list[str] | None = None) -> list[int]:
@@ -493,8 +482,9 @@ def count_documents(store: Store) -> int:
     return int(store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
 
-def sentence_rows(store: Store, doc_id: int) -> list[sqlite3.Row]:
-    return list(
+def sentence_rows(store: Store, doc_id: int) -> list[dict[str, Any]]:
+    """The stored sentences of a document: idx, start, end, garbled, in order."""
+    return rows(
         store.conn.execute(
             'SELECT idx, start, "end", garbled FROM sentences WHERE document_id = ? ORDER BY idx',
             (doc_id,),
@@ -514,9 +504,9 @@ _CUT_OFF = (
 )
 
 
-def problem_rows(store: Store) -> list[sqlite3.Row]:
+def problem_rows(store: Store) -> list[dict[str, Any]]:
     """Every import problem, then one for each import that was cut off."""
-    return list(
+    return rows(
         store.conn.execute(
             "SELECT * FROM (SELECT id, path, record, line, severity, code, zh, en, created "
             f"FROM problems ORDER BY id) UNION ALL SELECT * FROM ({_CUT_OFF})"
@@ -524,8 +514,9 @@ def problem_rows(store: Store) -> list[sqlite3.Row]:
     )
 
 
-def source_rows(store: Store) -> list[sqlite3.Row]:
-    return list(
+def source_rows(store: Store) -> list[dict[str, Any]]:
+    """Every imported file: id, path, sha256, size, format, status, n_records, added."""
+    return rows(
         store.conn.execute(
             "SELECT id, path, sha256, size, format, status, n_records, added FROM sources ORDER BY id"
         )

@@ -6,7 +6,6 @@ chunk come back as one JSON text per document, split at C speed by the caller.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,8 +15,11 @@ from zhagen.store.db import Store
 __all__ = ["map_rows", "map_keyword_chunks", "KeywordChunk"]
 
 
-def map_rows(store: Store, *, keep_duplicates: bool, texts: bool) -> sqlite3.Cursor:
-    """id, year, title, keywords (JSON), has_body, text of every document to map.
+def map_rows(
+    store: Store, *, keep_duplicates: bool, texts: bool
+) -> Iterator[tuple[Any, int | None, str, str, int, str | None]]:
+    """(id, year, title, keywords (JSON), has_body, text) of every document to map, as plain
+    tuples read lazily (a million documents are not held at once).
 
     ``text`` (the body of a raw document, or title + abstract of a record) is read only with
     ``texts=True``; otherwise it is NULL except for raw documents, whose terms always come
@@ -31,7 +33,11 @@ def map_rows(store: Store, *, keep_duplicates: bool, texts: bool) -> sqlite3.Cur
     sql = f"SELECT id, year, title, keywords, body IS NOT NULL, {text} FROM documents" + (
         "" if keep_duplicates else " WHERE dup_of IS NULL"
     )
-    return store.conn.execute(sql + " ORDER BY id")
+    # Plain tuples, not sqlite3.Row: the caller unpacks them, and Row objects are both
+    # slower to make and not plain data.
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    return iter(cur.execute(sql + " ORDER BY id"))
 
 
 @dataclass

@@ -5,10 +5,10 @@ paradigm model of axial coding). The rest of the coding tables is in :mod:`zhage
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
-from zhagen.store.db import Store, id_list_json, now
+from zhagen.store.db import Store, id_list_json, now, one, rows
 
 __all__ = [
     "insert_memo",
@@ -66,8 +66,9 @@ def set_memo_target(store: Store, memo_id: int, target_type: str, target_id: int
     )
 
 
-def memo_row(store: Store, memo_id: int) -> sqlite3.Row | None:
-    return store.conn.execute(_MEMO_SELECT + "WHERE m.id = ?", (memo_id,)).fetchone()
+def memo_row(store: Store, memo_id: int) -> dict[str, Any] | None:
+    """One memo with its coder's name, or None when there is no such memo."""
+    return one(store.conn.execute(_MEMO_SELECT + "WHERE m.id = ?", (memo_id,)))
 
 
 def memo_rows(
@@ -76,8 +77,9 @@ def memo_rows(
     target_type: str | None = None,
     target_id: int | None = None,
     coder_id: int | None = None,
-) -> list[sqlite3.Row]:
-    return list(
+) -> list[dict[str, Any]]:
+    """Memos with their coder's name (of one target, one coder, when given), by id."""
+    return rows(
         store.conn.execute(
             _MEMO_SELECT + "WHERE (? IS NULL OR m.target_type = ?) AND (? IS NULL OR "
             "m.target_id = ?) AND (? IS NULL OR m.coder_id = ?) ORDER BY m.id",
@@ -124,12 +126,14 @@ def insert_relation(
     return int(cur.lastrowid or 0)
 
 
-def relation_row(store: Store, relation_id: int) -> sqlite3.Row | None:
-    return store.conn.execute(_RELATION_SELECT + "WHERE x.id = ?", (relation_id,)).fetchone()
+def relation_row(store: Store, relation_id: int) -> dict[str, Any] | None:
+    """One relation with its codes' names, or None when there is no such relation."""
+    return one(store.conn.execute(_RELATION_SELECT + "WHERE x.id = ?", (relation_id,)))
 
 
-def relation_rows(store: Store) -> list[sqlite3.Row]:
-    return list(store.conn.execute(_RELATION_SELECT + "ORDER BY x.id"))
+def relation_rows(store: Store) -> list[dict[str, Any]]:
+    """Every relation with its codes' names (:data:`_RELATION_SELECT`), by id."""
+    return rows(store.conn.execute(_RELATION_SELECT + "ORDER BY x.id"))
 
 
 def relation_ids_of_codes(store: Store, code_ids: Iterable[int]) -> list[int]:

@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from typing import Any
 
-from zhagen.store.db import Store, now
+from zhagen.store.db import Store, now, one
 from zhagen.store.docs import DOC_COLUMNS, insert_documents
 
 __all__ = [
@@ -48,16 +47,18 @@ QDA_FORMAT = "refi-qda"
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def find_qda_import(store: Store, sha256: str) -> sqlite3.Row | None:
+def find_qda_import(store: Store, sha256: str) -> dict[str, Any] | None:
     """The earliest REFI-QDA import of a file with this content hash, if any.
 
-    Returns a row with ``id``, ``path``, ``added`` and ``n_records`` (documents).
+    Returns a dict with ``id``, ``path``, ``added`` and ``n_records`` (documents).
     """
-    return store.conn.execute(
-        "SELECT id, path, added, n_records FROM sources WHERE sha256 = ? AND format = ? "
-        "AND status <> 'failed' ORDER BY id LIMIT 1",
-        (sha256, QDA_FORMAT),
-    ).fetchone()
+    return one(
+        store.conn.execute(
+            "SELECT id, path, added, n_records FROM sources WHERE sha256 = ? AND format = ? "
+            "AND status <> 'failed' ORDER BY id LIMIT 1",
+            (sha256, QDA_FORMAT),
+        )
+    )
 
 
 def insert_raw_document(

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
-from zhagen.store.db import Store, now
+from zhagen.store.db import Store, now, rows
 
 __all__ = ["record_run", "run_rows", "project_fingerprint"]
 
@@ -28,11 +27,12 @@ def record_run(store: Store, kind: str, params: dict[str, Any], summary: dict[st
     return run_id
 
 
-def run_rows(store: Store, kind: str | None = None) -> list[sqlite3.Row]:
+def run_rows(store: Store, kind: str | None = None) -> list[dict[str, Any]]:
+    """Recorded runs (of one kind): id, kind, params and summary (JSON text), created."""
     sql = "SELECT id, kind, params, summary, created FROM runs"
     if kind is None:
-        return list(store.conn.execute(sql + " ORDER BY id"))
-    return list(store.conn.execute(sql + " WHERE kind = ? ORDER BY id", (kind,)))
+        return rows(store.conn.execute(sql + " ORDER BY id"))
+    return rows(store.conn.execute(sql + " WHERE kind = ? ORDER BY id", (kind,)))
 
 
 def project_fingerprint(store: Store) -> str:
