@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from zhagen.text import CleanResult, Flag, clean
+from zhagen.text.clean import CleanResult, Flag, clean
 from zhagen.text.flags import may_hold_tokens
 from zhagen.text.layout import (
     join_broken_lines,

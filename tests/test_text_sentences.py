@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from zhagen.text import clean, sentences, split_sentences
+from zhagen.text.clean import clean
+from zhagen.text.sentences import sentences, split_sentences
 
 
 def check_spans(text: str, spans: list[tuple[int, int]]) -> None:
