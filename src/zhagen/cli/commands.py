@@ -33,6 +33,39 @@ def register(sub: Any) -> None:
     p.add_argument("project")
     p.set_defaults(func=cmd_check)
 
+    _register_docs(sub)
+
+    p = sub.add_parser("show", help="显示清洗后的文档 / print one cleaned document")
+    p.add_argument("project")
+    p.add_argument("doc", type=int)
+    p.add_argument("--original", action="store_true", help="显示原文 / the text as read")
+    p.add_argument("--sentences", action="store_true", help="逐句显示 / one sentence a line")
+    p.set_defaults(func=cmd_show)
+
+    _register_terms(sub)
+
+    from zhagen.cli import (
+        coding_commands,
+        map_commands,
+        qda_commands,
+        report_commands,
+        web_commands,
+    )
+
+    coding_commands.register(sub)
+    map_commands.register(sub)
+    report_commands.register(sub)
+    qda_commands.register(sub)
+    web_commands.register(sub)
+
+    p = sub.add_parser("demo", help="用示例数据演示 / run the demo on the shipped sample data")
+    p.add_argument("--out", default="zhagen-demo", help="输出文件夹 / output folder")
+    p.set_defaults(func=cmd_demo)
+
+
+def _register_docs(sub: Any) -> None:
+    """``zhagen docs``: the filters of :meth:`zhagen.project.Documents.find`, problems,
+    duplicates."""
     p = sub.add_parser("docs", help="列出文档 / list documents and records")
     p.add_argument("project")
     p.add_argument("--problems", action="store_true", help="列出导入问题 / list import problems")
@@ -57,13 +90,9 @@ def register(sub: Any) -> None:
                    "wrapped to the terminal; csv/json: every column, exact")  # fmt: skip
     p.set_defaults(func=cmd_docs)
 
-    p = sub.add_parser("show", help="显示清洗后的文档 / print one cleaned document")
-    p.add_argument("project")
-    p.add_argument("doc", type=int)
-    p.add_argument("--original", action="store_true", help="显示原文 / the text as read")
-    p.add_argument("--sentences", action="store_true", help="逐句显示 / one sentence a line")
-    p.set_defaults(func=cmd_show)
 
+def _register_terms(sub: Any) -> None:
+    """``zhagen terms``: discovery (options from ``TermsParams``), decisions, user dictionaries."""
     from zhagen import TermsParams
     from zhagen.cli.options import add_options
     from zhagen.params import spec
@@ -81,24 +110,6 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_terms)
-
-    from zhagen.cli import (
-        coding_commands,
-        map_commands,
-        qda_commands,
-        report_commands,
-        web_commands,
-    )
-
-    coding_commands.register(sub)
-    map_commands.register(sub)
-    report_commands.register(sub)
-    qda_commands.register(sub)
-    web_commands.register(sub)
-
-    p = sub.add_parser("demo", help="用示例数据演示 / run the demo on the shipped sample data")
-    p.add_argument("--out", default="zhagen-demo", help="输出文件夹 / output folder")
-    p.set_defaults(func=cmd_demo)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

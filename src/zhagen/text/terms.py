@@ -191,19 +191,35 @@ def discover_terms(
         columns = _candidates(
             levels, n, n_chars, min_pmi=min_pmi, min_entropy=min_entropy, dominance=dominance
         )
-        for start, freq, pmi, left, right in zip(*(c.tolist() for c in columns), strict=True):
-            term = text[start : start + n]
-            if filler and _is_filler(term, start, freq, levels):
-                continue
-            in_dict = has(term)
-            if in_dict and not include_known:
-                continue
-            score = _score(freq, pmi, left, right, n)
-            cand = TermCandidate(term, int(freq), pmi, left, right, score, in_dict)
-            found.append((cand, start))
+        found += _scored(text, n, columns, levels, has, filler=filler, include_known=include_known)
     found.sort(key=lambda cs: (-cs[0].score, -cs[0].freq, cs[0].term))
     found = found if top is None else found[:top]
     return [replace(c, example=_example(text, start, c.term)) for c, start in found]
+
+
+def _scored(
+    text: str,
+    n: int,
+    columns: Any,
+    levels: Any,
+    has: Any,
+    *,
+    filler: bool,
+    include_known: bool,
+) -> list[tuple[TermCandidate, int]]:
+    """The candidates of length ``n`` that pass the filler and dictionary rules, scored,
+    each with its first position in ``text``."""
+    out = []
+    for start, freq, pmi, left, right in zip(*(c.tolist() for c in columns), strict=True):
+        term = text[start : start + n]
+        if filler and _is_filler(term, start, freq, levels):
+            continue
+        in_dict = has(term)
+        if in_dict and not include_known:
+            continue
+        score = _score(freq, pmi, left, right, n)
+        out.append((TermCandidate(term, int(freq), pmi, left, right, score, in_dict), start))
+    return out
 
 
 def _chosen(texts: Iterable[str] | Mapping[Any, str], subset: Collection[Any] | None) -> list[str]:
