@@ -82,6 +82,18 @@ def _datetime(value: str | datetime | None, what: str) -> str | None:
     return value
 
 
+def _fill_code(el: Element, code: QdaCode, description_tag: str) -> None:
+    """A ``<Code>`` element's attributes and description, the same in a project and in a
+    codebook (the colour only where the code has one, checked as ``#RRGGBB``)."""
+    _attrs(el, guid=_guid(code.guid, f"code {code.name!r}"), name=code.name,
+           isCodable="true" if code.is_codable else "false")  # fmt: skip
+    if code.color is not None:
+        if not _RGB.match(code.color):
+            raise ValueError(f"code {code.name!r}: colour {code.color!r} is not #RRGGBB")
+        el.set("color", code.color)
+    _add_text(el, description_tag, code.description)
+
+
 def _attrs(el: Element, **values: str | None) -> None:
     """Set the attributes that have a value (keyword order is attribute order)."""
     for key, value in values.items():
@@ -190,13 +202,7 @@ class _ProjectWriter:
 
     def code(self, parent: Element, code: QdaCode) -> None:
         el = self.sub(parent, "Code")
-        _attrs(el, guid=_guid(code.guid, f"code {code.name!r}"), name=code.name,
-               isCodable="true" if code.is_codable else "false")  # fmt: skip
-        if code.color is not None:
-            if not _RGB.match(code.color):
-                raise ValueError(f"code {code.name!r}: colour {code.color!r} is not #RRGGBB")
-            el.set("color", code.color)
-        _add_text(el, self.q("Description"), code.description)
+        _fill_code(el, code, self.q("Description"))
         self.note_refs(el, code.guid)
         for child in code.children:
             self.code(el, child)
@@ -361,13 +367,7 @@ def codebook_xml(codes: list[QdaCode], *, origin: str | None = None) -> bytes:
 
     def add(parent: Element, code: QdaCode) -> None:
         el = SubElement(parent, q + "Code")
-        _attrs(el, guid=_guid(code.guid, f"code {code.name!r}"), name=code.name,
-               isCodable="true" if code.is_codable else "false")  # fmt: skip
-        if code.color is not None:
-            if not _RGB.match(code.color):
-                raise ValueError(f"code {code.name!r}: colour {code.color!r} is not #RRGGBB")
-            el.set("color", code.color)
-        _add_text(el, q + "Description", code.description)
+        _fill_code(el, code, q + "Description")
         for child in code.children:
             add(el, child)
 
