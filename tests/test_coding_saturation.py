@@ -48,7 +48,7 @@ def test_holdout_keeps_input_order_and_drops_duplicates():
 def test_bad_fraction(bad):
     with pytest.raises(ParameterError) as err:
         holdout(range(10), bad)
-    assert "fraction" in err.value.en and "fraction" in err.value.zh
+    assert "holdout" in err.value.en and "holdout" in err.value.zh  # names the parameter
 
 
 def test_too_few_documents_and_bad_seed():

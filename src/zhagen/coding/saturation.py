@@ -75,8 +75,9 @@ def parse_fraction(fraction: str | float | Fraction) -> Fraction:
         value = Fraction(-1)
     if not 0 < value < 1:
         raise ParameterError(
-            f"fraction 须在 0 和 1 之间（如 1/3 或 0.3），而不是 {fraction!r}",
-            f"`fraction` must lie strictly between 0 and 1 (e.g. 1/3 or 0.3), not {fraction!r}",
+            f"留出比例（holdout）须在 0 和 1 之间（如 1/3 或 0.3），而不是 {fraction!r}",
+            f"the held-out share (`holdout`) must lie strictly between 0 and 1 "
+            f"(e.g. 1/3 or 0.3), not {fraction!r}",
         )
     return value
 
