@@ -302,7 +302,33 @@ class Documents:
         import pandas as pd
 
         text = self.text(doc_id)
+        spans, garbled = self._sentences(int(doc_id), text)
+        return pd.DataFrame(
+            [
+                (i, s, e, text[s:e], g)
+                for i, ((s, e), g) in enumerate(zip(spans, garbled, strict=True))
+            ],
+            columns=["idx", "start", "end", "text", "garbled"],
+        )
+
+    def sentence_spans(self, doc_id: int) -> list[tuple[int, int]]:
+        """The (start, end) code points of each 原始语句 of a document, in order, without
+        pandas (list index = the sentence's ``idx``, from 0).
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as p:
+        ...     spans = p.documents.sentence_spans(1)
+        ...     spans == [(r.start, r.end) for r in p.documents.sentences(1).itertuples()]
+        True
+        """
         rows = q.sentence_rows(self.store, int(doc_id))
+        if rows:
+            return [(r["start"], r["end"]) for r in rows]
+        return self._sentences(int(doc_id), self.text(doc_id))[0]
+
+    def _sentences(self, doc_id: int, text: str) -> tuple[list[tuple[int, int]], list[bool]]:
+        """Spans and garbled flags of a document's sentences, split and stored on first use."""
+        rows = q.sentence_rows(self.store, doc_id)
         spans = [(r["start"], r["end"]) for r in rows]
         garbled = [bool(r["garbled"]) for r in rows]
         if not spans:
@@ -311,14 +337,8 @@ class Documents:
             spans = split_sentences(text)
             garbled = garbled_sentences(text, spans)
             with self.store.transaction():
-                q.insert_sentences(self.store, int(doc_id), spans, garbled)
-        return pd.DataFrame(
-            [
-                (i, s, e, text[s:e], g)
-                for i, ((s, e), g) in enumerate(zip(spans, garbled, strict=True))
-            ],
-            columns=["idx", "start", "end", "text", "garbled"],
-        )
+                q.insert_sentences(self.store, doc_id, spans, garbled)
+        return spans, garbled
 
     def texts(self, types: Iterable[str] | None = None) -> Iterator[tuple[int, str]]:
         """(document id, cleaned text) for every document (of the given types), in id order."""

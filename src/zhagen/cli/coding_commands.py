@@ -2,7 +2,9 @@
 ``storyline``, ``undo``, ``redo``, ``search``. Each parses, opens a Project, makes one call
 and prints.
 
-A CODE argument is an id or a unique name (``#12`` forces the id).
+A CODE argument is an id or a unique name (``#12`` forces the id). Sentence numbers are
+counted from 1, as ``zhagen show --sentences`` prints them and the web shows them (第 N 句);
+the library's ``idx`` counts from 0.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from zhagen.cli.common import done, open_project
+from zhagen.cli.common import done, halves, open_project
+from zhagen.console import say
 
 __all__ = ["register"]
 
@@ -52,6 +55,8 @@ def _register_code(sub: Any) -> None:
     p.add_argument("--level", default=None, help="1 初始概念 … 4 核心范畴, none 无层级 / no level")
     p.add_argument("--description", default="", help="内涵 / description")
     p.add_argument("--color", default=None, help="#rrggbb")
+    p.add_argument("--allow-duplicate", action="store_true",
+                   help="允许与别处已有编码重名 / accept a name another code has elsewhere")  # fmt: skip
     p.set_defaults(func=cmd_code_add)
     p = cs.add_parser("rename", help="重命名 / rename a code")
     p.add_argument("project")
@@ -119,7 +124,9 @@ def _register_coding(sub: Any) -> None:
     p.add_argument("project")
     p.add_argument("doc", type=int)
     p.add_argument("code")
-    p.add_argument("idx", type=int, nargs="+", metavar="IDX")
+    p.add_argument("idx", type=int, nargs="+", metavar="N",
+                   help="句子编号，从 1 开始（zhagen show --sentences）/ sentence numbers, from 1 "
+                   "(as `zhagen show --sentences` prints them)")  # fmt: skip
     p.add_argument("--coder", default="default")
     p.set_defaults(func=cmd_coding_sentences)
     p = cs.add_parser("delete", help="删除编码记录 / remove a coding")
@@ -211,6 +218,7 @@ def cmd_code_add(args: argparse.Namespace) -> int:
             level=args.level,
             description=args.description,
             color=args.color,
+            allow_duplicate=args.allow_duplicate,
         )
     return done(f"已创建编码 #{cid}「{args.name}」", f"created code #{cid} '{args.name}'")
 
@@ -281,10 +289,20 @@ def cmd_code_delete(args: argparse.Namespace) -> int:
 
 def cmd_code_list(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
+        if args.tree and args.fmt == "json":  # the tree itself, nested
+            import json
+
+            print(json.dumps(project.codes.tree(coder=args.coder), ensure_ascii=False,
+                             indent=1, default=str))  # fmt: skip
+            return 0
         df = project.codes.frame(coder=args.coder)
-    if args.tree:
+        levels = {k: say(*v) for k, v in project.codes.LEVELS.items()}
+    if args.tree and args.fmt == "table":
         for row in df.itertuples(index=False):
-            lvl = row.level_name or "无层级 no level"
+            try:
+                lvl = levels.get(int(row.level)) or say("无层级", "no level")
+            except (TypeError, ValueError):  # a code without a level (NA)
+                lvl = say("无层级", "no level")
             print(f"{'  ' * row.depth}{row.name}  [#{row.id} {lvl}] ({row.total})")
         return 0
     cols = ["id", "name", "parent", "level", "level_name", "count", "total", "color", "description"]
@@ -300,7 +318,9 @@ def cmd_coding_add(args: argparse.Namespace) -> int:
 
 def cmd_coding_sentences(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
-        ids = project.codings.add_sentences(args.doc, args.idx, args.code, coder=args.coder)
+        ids = project.codings.add_sentences(
+            args.doc, args.idx, args.code, coder=args.coder, first=1
+        )
     listed = " ".join(f"#{k}" for k in ids)
     return done(f"已编码 {listed}", f"coded {listed}")
 
@@ -398,9 +418,10 @@ def _step(args: argparse.Namespace, verb: str) -> int:
     with open_project(args.project) as project:
         text = getattr(project, verb)(coder=args.coder)
     if text is None:
-        print(f"没有可{zh}的编辑 / nothing to {verb}")
+        print(say(f"没有可{zh}的编辑", f"nothing to {verb}"))
         return 1
-    return done(f"已{zh}", f"{past}: {text}")
+    what_zh, what_en = halves(text)
+    return done(f"已{zh}：{what_zh}", f"{past}: {what_en}")
 
 
 def cmd_undo(args: argparse.Namespace) -> int:

@@ -56,6 +56,7 @@ class DocumentSource(Protocol):
 
     def text(self, doc_id: int, *, original: bool = False) -> str: ...
     def sentences(self, doc_id: int) -> pd.DataFrame: ...
+    def sentence_spans(self, doc_id: int) -> list[tuple[int, int]]: ...
     def ids(self, *, types: Iterable[str] | None = None) -> list[int]: ...
 
 
@@ -104,13 +105,15 @@ class Codes(_Noun):
         description: str = "",
         color: str | None = None,
         actor: Actor | None = None,
+        allow_duplicate: bool = False,
     ) -> int:
         """Create a code; return its id (``actor``: who, for the log and undo).
 
         Parameters
         ----------
         name:
-            Unique among its siblings.
+            Unique among its siblings; a name another code has elsewhere in the tree is
+            refused (the message names that code) unless ``allow_duplicate``.
         parent:
             Id or name of the parent code; None for a top-level code.
         level:
@@ -120,6 +123,9 @@ class Codes(_Noun):
             the levels break ``parent.level > child.level``.
         color:
             ``#rrggbb``; default the next colour of a ten-colour palette.
+        allow_duplicate:
+            Accept a name another code has in another place (references by name to
+            either then fail: give ids).
 
         Examples
         --------
@@ -127,8 +133,9 @@ class Codes(_Noun):
         >>> with tiny_project() as project:
         ...     cat = project.codes.add("政策环境", level=2)
         ...     sub = project.codes.get(project.codes.add("财政补贴", parent=cat))
-        ...     sub["name"], sub["level"]
-        ('财政补贴', 1)
+        ...     twin = project.codes.add("财政补贴", allow_duplicate=True)
+        ...     sub["name"], sub["level"], twin > sub["id"]
+        ('财政补贴', 1, True)
         """
         access.require(actor, "add", access.Item("code"))
         return engine.add_code(
@@ -139,6 +146,7 @@ class Codes(_Noun):
             description=description,
             color=color,
             actor=_name(actor),
+            allow_duplicate=allow_duplicate,
         )
 
     def find_or_add(
@@ -325,20 +333,21 @@ class Codings(_Noun):
             self._store, doc, start, end, code, coder=coder, text_of=self._docs.text
         )
 
-    def _sentence_spans(self, doc: int, idxs: Sequence[int]) -> list[tuple[int, int]]:
-        sents = self._docs.sentences(int(doc))
+    def _sentence_spans(
+        self, doc: int, idxs: Sequence[int], first: int = 0
+    ) -> list[tuple[int, int]]:
+        sents = self._docs.sentence_spans(int(doc))  # no pandas: the CLI stays quick
         out = []
         for i in idxs:
             n = engine.as_int(i)
-            if n is None or not 0 <= n < len(sents):
+            if n is None or not first <= n < len(sents) + first:
                 raise ParameterError(
-                    f"文档 #{doc} 没有第 {i} 句（共 {len(sents)} 句，编号从 0 开始）；"
+                    f"文档 #{doc} 没有第 {i} 句（共 {len(sents)} 句，编号从 {first} 开始）；"
                     f"用 zhagen show --sentences 查看",
                     f"document #{doc} has no sentence {i} ({len(sents)} sentences, "
-                    "numbered from 0); list them with `zhagen show --sentences`",
+                    f"numbered from {first}); list them with `zhagen show --sentences`",
                 )
-            row = sents.iloc[n]
-            out.append((int(row["start"]), int(row["end"])))
+            out.append(sents[n - first])
         return out
 
     def add_sentence(self, doc: int, idx: int, code: CodeRef, *, coder: str = "default") -> int:
@@ -346,10 +355,28 @@ class Codings(_Noun):
         return self.add_sentences(doc, [idx], code, coder=coder)[0]
 
     def add_sentences(
-        self, doc: int, idxs: Iterable[int], code: CodeRef, *, coder: str = "default"
+        self,
+        doc: int,
+        idxs: Iterable[int],
+        code: CodeRef,
+        *,
+        coder: str = "default",
+        first: int = 0,
     ) -> list[int]:
-        """Code several sentences of a document with one code, as one edit."""
-        found = self._sentence_spans(doc, list(idxs))
+        """Code several sentences of a document with one code, as one edit.
+
+        ``idxs`` are the sentences' indexes, from 0 (the API's index, ``idx`` of
+        :meth:`~zhagen.project.Documents.sentences`); ``first=1`` takes them as people count
+        them, from 1 (the CLI's and the web's "第 N 句").
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     a = project.codings.add_sentences(1, [0], "政策支持")
+        ...     b = project.codings.add_sentences(1, [1], "政策支持", first=1)
+        ...     project.codings().set_index("id").loc[a + b, "start"].tolist()
+        [0, 0]
+        """
+        found = self._sentence_spans(doc, list(idxs), first)
         return spans.code_spans(self._store, doc, found, code, coder=coder, text_of=self._docs.text)
 
     def delete(self, coding_id: int, *, actor: Actor | None = None) -> None:

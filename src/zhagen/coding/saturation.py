@@ -379,7 +379,10 @@ def _new_codes(
         elif c in found:
             zh, en = "首次编码于预留文档", "first coded in a held-out document"
         elif is_late:
-            zh, en = "在开始编码预留文档之后创建", "created after coding of the held-out documents began"
+            zh, en = (
+                "在开始编码预留文档之后创建",
+                "created after coding of the held-out documents began",
+            )
         else:
             continue
         rows.append(
@@ -421,7 +424,10 @@ def _new_relations(
             which = "、".join(str(names.get(e, e)) for e in ends)
             zh, en = f"涉及新范畴：{which}", f"involves a new code: {which}"
         else:
-            zh, en = "在开始编码预留文档之后创建", "created after coding of the held-out documents began"
+            zh, en = (
+                "在开始编码预留文档之后创建",
+                "created after coding of the held-out documents began",
+            )
         rows.append(_row("relation", r["id"], label, None, 0, (), zh, en))
     return rows
 

@@ -59,6 +59,8 @@ def saturation_json(report: Any) -> dict[str, Any]:
         "saturated": report.saturated,
         "verdict_zh": report.verdict_zh,
         "verdict_en": report.verdict_en,
+        "dated_from": report.dated_from,
+        "warnings": [{"zh": zh, "en": en} for zh, en in report.warnings],
         "new": table(report.new),
         "counts": table(report.counts),
     }
