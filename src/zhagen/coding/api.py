@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from zhagen import access
@@ -41,6 +42,7 @@ from zhagen.store import notes as qn
 if TYPE_CHECKING:
     import pandas as pd
 
+    from zhagen.coding.batch import BatchResult
     from zhagen.store.db import Store
 
 __all__ = ["Codes", "Codings", "Memos", "Relations", "CODING_COLUMNS", "DocumentSource"]
@@ -378,6 +380,31 @@ class Codings(_Noun):
         """
         found = self._sentence_spans(doc, list(idxs), first)
         return spans.code_spans(self._store, doc, found, code, coder=coder, text_of=self._docs.text)
+
+    def add_batch(
+        self,
+        source: str | Path | Iterable[Mapping[str, Any]],
+        *,
+        coder: str = "default",
+        strict: bool = False,
+    ) -> BatchResult:
+        """Code many spans in one transaction and one undo step (:mod:`zhagen.coding.batch`).
+
+        ``source`` is a CSV file (columns ``document`` (id or title), ``start`` + ``end`` or
+        ``sentence`` (from 1), ``code`` (id, name or path), optional ``coder`` and ``memo``)
+        or rows as mappings with those keys (numbered from 2, as below a header). A bad row
+        is reported in ``result.problems`` with its row number and the others are coded;
+        ``strict=True`` codes nothing unless every row is good.
+        """
+        from zhagen.coding.batch import code_rows, read_rows
+
+        if isinstance(source, str | Path):
+            rows: list[tuple[int, Mapping[str, Any]]] = list(read_rows(source))
+            file: str | None = str(source)
+        else:
+            rows, file = list(enumerate(source, start=2)), None
+        return code_rows(self._store, rows, coder=coder, text_of=self._docs.text,
+                         spans_of=self._docs.sentence_spans, strict=strict, file=file)  # fmt: skip
 
     def delete(self, coding_id: int, *, actor: Actor | None = None) -> None:
         """Remove a coding (undoable); ``actor`` must own it (or be the owner)."""
