@@ -28,7 +28,6 @@ from zhagen.coding import history
 from zhagen.coding.api import Codes, Codings, Memos, Relations
 from zhagen.coding.changes import ChangeFeed, changes
 from zhagen.errors import ParameterError
-from zhagen.ingest import FileReport, ImportPlan, ImportReport, add_paths
 from zhagen.mapping.model import MapParams
 from zhagen.params import make, takes
 from zhagen.reports import Reports, WrittenTables
@@ -39,6 +38,7 @@ from zhagen.store.docs import find_documents
 if TYPE_CHECKING:
     import pandas as pd
 
+    from zhagen.ingest import FileReport, ImportPlan, ImportReport
     from zhagen.report.mapfiles import WritableMap
     from zhagen.store.wal import Checkpointer
     from zhagen.text.segment import Segmenter
@@ -62,6 +62,17 @@ __all__ = [
     "FLAT_ALIASES",
     "preload",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The import's report types, loaded on first use: a command that imports nothing (``zhagen
+    # code add``) does not load the import machinery.
+    if name in ("FileReport", "ImportReport", "ImportPlan"):
+        from zhagen import ingest
+
+        return getattr(ingest, name)
+    raise AttributeError(f"module 'zhagen.project' has no attribute {name!r}")
+
 
 #: Columns of ``project.documents()`` (:meth:`Documents.frame`), in order.
 DOCUMENT_COLUMNS = [
@@ -638,6 +649,8 @@ class Project:
             from zhagen.formats import reader_for
 
             reader_for(format)  # raises ParameterError for an unknown name
+        from zhagen.ingest import add_paths
+
         return add_paths(self.store, paths, format, workers=workers, plan=plan, progress=progress)
 
     # -- undo / redo, runs ---------------------------------------------------------------

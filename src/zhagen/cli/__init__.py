@@ -24,7 +24,11 @@ from zhagen.errors import ZhagenError, disk_full
 __all__ = ["main", "build_parser"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; with ``command``, of that command's group only when the
+    group stands alone (:func:`zhagen.cli.commands.register_only`), so that a small command
+    does not import what the others' options are declared in (``zhagen code add`` needs no
+    map or term parameters)."""
     from zhagen._version import __version__
     from zhagen.cli import commands
 
@@ -36,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"zhagen {__version__}")
     _add_lang(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.register(sub)
+    if command is None or not commands.register_only(sub, command):
+        commands.register(sub)
     _lang_everywhere(parser)
     return parser
 
@@ -67,6 +72,25 @@ def _lang_everywhere(parser: argparse.ArgumentParser) -> None:
                 _lang_everywhere(child)
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command word of a command line (None for ``zhagen``, ``zhagen --help``, …).
+
+    >>> _command_in(["--lang", "en", "code", "add", "p", "x"]), _command_in(["-h"])
+    ('code', None)
+    """
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--lang":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+        elif arg in ("-h", "--help", "--version", "--"):
+            return None
+    return None
+
+
 def _lang_in(argv: Sequence[str]) -> str | None:
     """The ``--lang`` of a command line, read before parsing so that argparse's own errors
     are printed in it too (after a command with a ``--lang`` of its own, it is that one).
@@ -94,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``zhagen`` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
     set_lang(_lang_in(argv))
-    parser = build_parser()
+    parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     set_lang(getattr(args, "ui_lang", None))
     if not getattr(args, "func", None):

@@ -16,7 +16,10 @@ from zhagen.cli.common import done, halves, open_project
 from zhagen.console import say
 from zhagen.errors import ParameterError
 
-__all__ = ["register"]
+__all__ = ["register", "COMMANDS"]
+
+#: The sub-commands :func:`register` adds (a group that may be registered alone).
+COMMANDS = frozenset({"code", "coding", "memo", "relation", "storyline", "undo", "redo", "search"})
 
 FORMATS = ["table", "csv", "json"]
 

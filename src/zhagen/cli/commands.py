@@ -12,6 +12,24 @@ from zhagen.console import lang, say
 __all__ = ["register"]
 
 
+def register_only(sub: Any, command: str) -> bool:
+    """Add the group of sub-commands ``command`` belongs to, when that group may stand
+    alone (the coding commands); False (nothing added) for any other command, which gets
+    the whole parser.
+
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser().add_subparsers()
+    >>> register_only(sub, "coding"), "code" in sub.choices, register_only(sub, "map")
+    (True, True, False)
+    """
+    from zhagen.cli import coding_commands
+
+    if command in coding_commands.COMMANDS:
+        coding_commands.register(sub)
+        return True
+    return False
+
+
 def register(sub: Any) -> None:
     """Add every sub-command to the argparse sub-parsers ``sub``."""
     p = sub.add_parser("new", help="创建项目 / create a project file")
