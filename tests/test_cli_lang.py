@@ -12,6 +12,7 @@ import sys
 import pytest
 
 import zhagen
+from test_cli_coding import run
 from zhagen.cli import build_parser, main
 from zhagen.console import default_lang
 
@@ -26,12 +27,6 @@ def proj(tmp_path, capsys, monkeypatch):
     assert main(["new", path]) == 0 and main(["add", path, str(tmp_path / "a.txt")]) == 0
     capsys.readouterr()
     return path
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 # -- language --------------------------------------------------------------------------------

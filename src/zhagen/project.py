@@ -309,7 +309,10 @@ class Documents:
 
     def sentences(self, doc_id: int) -> pd.DataFrame:
         """原始语句 of a document: idx, start, end (code points), text, and ``garbled``
-        (the sentence holds mojibake: kept, but left out of coding tables)."""
+        (the sentence holds mojibake: kept, but left out of coding tables).
+
+        ``idx`` is the API's index, from 0; people count from 1, so the CLI (``zhagen show
+        --sentences``, ``zhagen coding sentences``) and the web ("第 N 句") show ``idx + 1``."""
         import pandas as pd
 
         text = self.text(doc_id)

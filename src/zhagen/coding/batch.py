@@ -36,6 +36,7 @@ from typing import Any
 
 from zhagen.coding.engine import ensure_coder
 from zhagen.coding.history import edit
+from zhagen.coding.spans import _check_span as check_span
 from zhagen.errors import InputError, ParameterError, where
 from zhagen.store import coding as q
 from zhagen.store import notes as qn
@@ -261,15 +262,8 @@ class _Documents:
         if doc not in self._length:
             self._length[doc] = len(self._text_of(doc))
         length = self._length[doc]
-        s, e = _int(start), _int(end)
-        if s is None or e is None or not 0 <= s < e <= length:
-            raise ParameterError(
-                f"片段 [{start}, {end}) 无效：文档 #{doc} 共 {length} 个字符，需要 0 ≤ start < "
-                f"end ≤ {length}（终点不含）",
-                f"span [{start}, {end}) is not valid: document #{doc} has {length} "
-                f"characters, so 0 <= start < end <= {length} is needed (end is exclusive)",
-            )
-        return s, e
+        s, e = _int(start), _int(end)  # a cell that is no number is shown as written
+        return check_span(doc, start if s is None else s, end if e is None else e, length)
 
     def _sentence(self, doc: int, value: str) -> tuple[int, int]:
         if doc not in self._spans:
