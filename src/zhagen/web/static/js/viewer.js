@@ -8,6 +8,12 @@
  * points; a chunk's content exists only while it is near the viewport (an
  * IntersectionObserver fills and empties it; an empty chunk keeps its height).
  *
+ * Coding stripes: a margin beside the text holds one column per code (of the codings
+ * shown: filtered by code, level or coder); each coding is a bar from its first line to its
+ * last, labelled with the code's name; a click on a bar highlights its span. Bars are drawn
+ * per rendered chunk, measured from the chunk's own segments, so a long document costs
+ * only what is on screen.
+ *
  * Text is only ever written with textContent / text nodes.
  */
 "use strict";
@@ -15,7 +21,7 @@
 (function () {
   const { t, el, clear, api } = Z;
   const CHUNK = 1500;
-  const MAX_STRIPES = 4;
+  const STRIPE_MAX = 320;  // px of margin at most; columns narrow when there are many codes
   const DOC = Z.data.doc_id;
   const canWrite = Z.data.session.role !== "viewer";
   const $ = (id) => document.getElementById(id);
@@ -23,6 +29,7 @@
   const S = {
     info: null, cps: [], sents: [], garbled: [], codings: [], codes: [], byId: new Map(),
     chunks: [], cur: null, recent: [], suggestions: [], pick: 0, recodeId: null,
+    filter: { code: "", level: "", coder: "" }, shown: [], cols: new Map(), colW: 16,
   };
   const recentKey = "zhagen.recent." + location.host;
 
@@ -39,6 +46,7 @@
     S.garbled = sents.garbled || [];  // per sentence: holds mojibake (marked, not in tables)
     showInfo(info);
     await Promise.all([loadCodes(), loadCodings(false)]);
+    applyFilter();  // the columns follow the tree's order: both must be in
     buildChunks();
     renderCodingList();
     loadMemos();
@@ -55,6 +63,7 @@
   async function loadCodings(rerender) {
     const res = await api("GET", "/api/documents/" + DOC + "/codings");
     S.codings = res.codings.sort((a, b) => a.start - b.start || a.end - b.end);
+    applyFilter();
     if (rerender) { rerenderAll(); renderCodingList(); }
   }
 
@@ -98,7 +107,7 @@
   }
 
   function estimate(chunk) {
-    const width = Math.max(200, reader.clientWidth - 56);
+    const width = Math.max(200, reader.clientWidth - 56 - stripeWidth());
     const perLine = Math.max(10, Math.floor(width / 17));
     let lines = 0;
     for (const piece of S.cps.slice(chunk.start, chunk.end).join("").split("\n")) lines += Math.max(1, Math.ceil(Array.from(piece).length / perLine));
@@ -155,7 +164,7 @@
   }
 
   function renderChunk(c) {
-    const covering = S.codings.filter((k) => k.start < c.end && k.end > c.start);
+    const covering = S.shown.filter((k) => k.start < c.end && k.end > c.start);
     const points = cuts(c, covering);
     const frag = document.createDocumentFragment();
     for (let i = 0; i + 1 < points.length; i++) frag.appendChild(segment(points[i], points[i + 1], covering));
@@ -163,6 +172,7 @@
     c.node.style.height = "";
     c.node.appendChild(frag);
     c.rendered = true;
+    drawStripes(c, covering);
     if (S.cur) markCurrent();
   }
 
@@ -179,14 +189,106 @@
     return span;
   }
 
+  // coded text: a light tint and a thin line in the colour of its first code; the margin
+  // stripes say which codes (one column each)
   function stripes(span, here) {
-    const colors = here.map((k) => colorOf(k.code));
-    const shadows = colors.slice(0, MAX_STRIPES).map((col, i) => "inset 0 -" + 3 * (i + 1) + "px 0 " + col);
+    const color = colorOf(here[0].code);
     span.classList.add("coded");
-    span.style.boxShadow = shadows.join(", ");
-    span.style.backgroundColor = colors[0] + "1f";
-    span.style.paddingBottom = 3 * Math.min(MAX_STRIPES, colors.length) - 2 + "px";
+    span.style.backgroundColor = color + "1f";
+    span.style.boxShadow = "inset 0 -2px 0 " + color + "99";
     span.title = here.map((k) => nameOf(k) + " · " + k.coder).join("\n");
+  }
+
+  // -- coding stripes in the margin ----------------------------------------------------------
+  function levelKey(c) { return c && c.level !== null && c.level !== undefined ? String(c.level) : "none"; }
+
+  function applyFilter() {
+    const f = S.filter;
+    S.shown = S.codings.filter((k) => {
+      if (f.code && String(k.code) !== f.code) return false;
+      if (f.coder && k.coder !== f.coder) return false;
+      if (f.level && levelKey(S.byId.get(k.code)) !== f.level) return false;
+      return true;
+    });
+    // one column per code shown, in the code tree's order
+    const order = new Map(S.codes.map((c, i) => [c.id, i]));
+    const ids = Array.from(new Set(S.shown.map((k) => k.code)));
+    ids.sort((a, b) => (order.has(a) ? order.get(a) : 1e9) - (order.has(b) ? order.get(b) : 1e9));
+    S.cols = new Map(ids.map((id, i) => [id, i]));
+    S.colW = ids.length ? Math.max(7, Math.min(18, Math.floor(STRIPE_MAX / ids.length))) : 0;
+    reader.style.setProperty("--stripes", stripeWidth() + "px");
+    fillFilter();
+  }
+
+  function stripeWidth() { return S.cols.size ? S.cols.size * S.colW + 10 : 0; }
+
+  function drawStripes(c, covering) {
+    const old = c.node.querySelector(".stripes");
+    if (old) old.remove();
+    if (!covering.length) return;
+    const segs = Array.from(c.node.children).filter((n) => n.classList.contains("seg"));
+    const top0 = c.node.getBoundingClientRect().top;
+    const bars = [];
+    for (const k of covering) {
+      const col = S.cols.get(k.code);
+      if (col === undefined) continue;
+      const a = Math.max(k.start, c.start);
+      const b = Math.min(k.end, c.end);
+      const mine = segs.filter((n) => +n.dataset.s >= a && +n.dataset.e <= b);
+      if (!mine.length) continue;
+      const first = mine[0].getClientRects()[0];
+      const lastRects = mine[mine.length - 1].getClientRects();
+      const last = lastRects[lastRects.length - 1];
+      if (!first || !last) continue;
+      bars.push({ k, col, top: first.top - top0, bottom: last.bottom - top0, head: k.start >= c.start });
+    }
+    const layer = el("div", { class: "stripes", attrs: { "aria-hidden": "true" } });
+    for (const bar of bars) layer.appendChild(stripeBar(bar));
+    c.node.appendChild(layer);
+  }
+
+  function stripeBar(bar) {
+    const k = bar.k;
+    const name = nameOf(k);
+    const node = el("div", { class: "stripe", title: name + " · " + k.coder + " [" + k.start + ", " + k.end + ")", data: { id: k.id, code: k.code } });
+    node.style.top = bar.top + 1 + "px";
+    node.style.height = Math.max(8, bar.bottom - bar.top - 2) + "px";
+    node.style.left = 6 + bar.col * S.colW + "px";
+    node.style.width = Math.max(4, S.colW - 3) + "px";
+    node.style.backgroundColor = colorOf(k.code);
+    if (S.lit === k.id) node.classList.add("lit");
+    if (bar.head && S.colW >= 12 && bar.bottom - bar.top > 26) node.appendChild(el("span", { class: "stripe-label", text: name }));
+    node.addEventListener("click", (e) => { e.stopPropagation(); lightStripe(k); });
+    return node;
+  }
+
+  function lightStripe(k) {
+    S.lit = k.id;
+    for (const n of reader.querySelectorAll(".stripe")) n.classList.toggle("lit", n.dataset.id === String(k.id));
+    jumpTo(k.start, k.end, true, true);
+  }
+
+  function fillFilter() {
+    const used = new Set(S.codings.map((k) => k.code));
+    const opts = (sel, items) => {
+      const keep = sel.value;
+      while (sel.options.length > 1) sel.remove(1);
+      for (const [v, label] of items) sel.appendChild(el("option", { value: v, text: label }));
+      sel.value = Array.from(sel.options).some((o) => o.value === keep) ? keep : "";
+    };
+    opts($("f-code"), S.codes.filter((c) => used.has(c.id)).map((c) => [String(c.id), c.name]));
+    const levels = new Map();
+    for (const k of S.codings) { const c = S.byId.get(k.code); levels.set(levelKey(c), c && c.level_name ? c.level_name : t("doc.no_level")); }
+    opts($("f-level"), Array.from(levels.entries()).sort());
+    opts($("f-coder"), Array.from(new Set(S.codings.map((k) => k.coder))).sort().map((x) => [x, x]));
+    $("compare-link").hidden = new Set(S.codings.map((k) => k.coder)).size < 2;
+  }
+
+  function onFilter() {
+    S.filter = { code: $("f-code").value, level: $("f-level").value, coder: $("f-coder").value };
+    applyFilter();
+    sizePlaceholders();
+    rerenderAll();
   }
 
   function colorOf(code) { const c = S.byId.get(code); return c ? c.color : "#999999"; }
@@ -250,7 +352,7 @@
   }
 
   function onReaderUp(e) {
-    if (e.button !== 0) return;
+    if (e.button !== 0 || (e.target.closest && e.target.closest(".stripes"))) return;
     const sel = selectionTarget();
     if (sel) { setCurrent(sel, true); return; }
     const seg = e.target.closest && e.target.closest(".seg");
@@ -286,6 +388,10 @@
         : t("doc.selection", { n });
     input.value = "";
     input.disabled = !canWrite;
+    const words = S.cps.slice(S.cur.start, S.cur.end).join("").replace(/\s+/g, " ").trim();
+    const vivo = $("pop-vivo");
+    vivo.hidden = !canWrite || !!S.recodeId || !words;
+    vivo.textContent = t("doc.in_vivo", { x: words.length > 24 ? words.slice(0, 23) + "…" : words });
     pop.hidden = false;
     placePop();
     suggest();
@@ -338,6 +444,7 @@
     else if (e.key === "ArrowUp") { e.preventDefault(); S.pick = (S.pick - 1 + n) % Math.max(1, n); showPick(); }
     else if (e.key === "Enter") { e.preventDefault(); if (n) choose(S.pick); }
     else if (e.key === "Escape") { e.preventDefault(); closePop(); }
+    else if (e.altKey && (e.key === "v" || e.key === "V")) { e.preventDefault(); inVivo(); }
     else if (e.altKey && /^[1-9]$/.test(e.key)) { e.preventDefault(); applyRecent(+e.key - 1); }
   }
 
@@ -361,6 +468,19 @@
     else { body.start = S.cur.start; body.end = S.cur.end; }
     const res = await api("POST", "/api/codings", body);
     if (res.created_code) await loadCodes();
+    remember(res.code);
+    const c = S.byId.get(res.code);
+    Z.toast(t("doc.coded_as", { x: c ? c.name : "" }), "ok");
+    await loadCodings(true);
+    closePop();
+  }
+
+  // In-vivo coding: the selected words become a new initial concept, coded at once (one
+  // undo step: the library does both in one edit)
+  async function inVivo() {
+    if (!S.cur || !canWrite) return;
+    const res = await api("POST", "/api/codings/in_vivo", { document: DOC, start: S.cur.start, end: S.cur.end });
+    await loadCodes();
     remember(res.code);
     const c = S.byId.get(res.code);
     Z.toast(t("doc.coded_as", { x: c ? c.name : "" }), "ok");
@@ -460,7 +580,8 @@
     return S.chunks[lo];
   }
 
-  function jumpTo(start, end, flash) {
+  function jumpTo(start, end, flash, keepLit) {
+    if (!keepLit && S.lit) { S.lit = null; for (const n of reader.querySelectorAll(".stripe.lit")) n.classList.remove("lit"); }
     const c = chunkAt(start);
     if (!c) return;
     if (!c.rendered) renderChunk(c);
@@ -550,6 +671,7 @@
     else if (k === "k" || k === "K") { e.preventDefault(); move(-1); }
     else if ((k === "c" || k === "C" || k === "Enter") && S.cur) { e.preventDefault(); openPop(); }
     else if (/^[1-9]$/.test(k) && S.cur) { e.preventDefault(); applyRecent(+k - 1); }
+    else if ((k === "v" || k === "V") && S.cur && canWrite) { e.preventDefault(); inVivo(); }
     else if (k === "o" || k === "O") { if (S.info && S.info.has_original) toggleOriginal(); }
     else if (k === "m" || k === "M") { e.preventDefault(); showTab("memos"); $("memo-text").focus(); }
     else if (k === "?") $("help").hidden = !$("help").hidden;
@@ -565,6 +687,9 @@
     input.addEventListener("input", suggest);
     input.addEventListener("keydown", onInputKey);
     $("pop-close").addEventListener("click", closePop);
+    $("pop-vivo").addEventListener("click", inVivo);
+    for (const id of ["f-code", "f-level", "f-coder"]) $(id).addEventListener("change", onFilter);
+    $("compare-link").href = "/documents/" + DOC + "/compare";
     document.addEventListener("keydown", onKey);
     document.addEventListener("mousedown", (e) => {
       if (!pop.hidden && !pop.contains(e.target) && !reader.contains(e.target)) closePop();
@@ -575,7 +700,12 @@
     $("toggle-original").addEventListener("click", toggleOriginal);
     $("help-btn").addEventListener("click", () => { $("help").hidden = !$("help").hidden; });
     reader.addEventListener("scroll", () => { if (!pop.hidden && S.cur && !S.cur.rect) placePop(); }, { passive: true });
-    window.addEventListener("resize", () => sizePlaceholders());
+    let resizing = null;
+    window.addEventListener("resize", () => {
+      sizePlaceholders();
+      clearTimeout(resizing);  // the text reflows: the stripes are measured again
+      resizing = setTimeout(() => { for (const c of S.chunks) if (c.rendered) drawStripes(c, S.shown.filter((k) => k.start < c.end && k.end > c.start)); }, 150);
+    });
     document.addEventListener("zhagen:changed", async () => { await loadCodes(); await loadCodings(true); loadMemos(); });
     document.addEventListener("visibilitychange", () => { if (!document.hidden) loadCodings(true); });
     reader.addEventListener("mousedown", (e) => { if (e.button === 0) S.pressing = true; });

@@ -1,0 +1,114 @@
+"""End to end, the coding view an NVivo user expects (issue 14): coding stripes in a margin
+(labelled, one column per code, click to highlight, filter by code, level and coder) on the
+long seed 002, in-vivo coding as one undo step, code search and bulk actions in the tree,
+two coders compared on one document, and the original beside the cleaned text.
+
+Screenshots (zh and en) go to ``$ZHAGEN_SCREENSHOTS`` (see ``conftest.shots``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from web_support import make_project
+
+pytestmark = pytest.mark.e2e
+
+
+def _api(page, method: str, url: str, body: object = None) -> object:
+    token = page.get_attribute('meta[name="csrf-token"]', "content") or ""
+    r = page.request.fetch(url, method=method, data=None if body is None else json.dumps(body),
+                           headers={"X-CSRF-Token": token, "Content-Type": "application/json"})  # fmt: skip
+    assert r.ok, r.text()
+    return r.json()
+
+
+def _lang(page, url: str, lang: str) -> None:
+    page.context.add_cookies([{"name": "zhagen_lang", "value": lang, "url": url}])
+
+
+def coded_seed(folder: Path, text: str) -> Path:
+    """Seed 002 coded by two coders with three codes on three levels, spread over the
+    whole document (so that the end of it has stripes too)."""
+    from zhagen.project import Project
+
+    project = make_project(folder, {"seed002.txt": text})
+    with Project.open(project) as p:
+        core = p.codes.add("协同治理", level=3)
+        cat = p.codes.add("政策工具", parent=core, level=2)
+        a = p.codes.add("财政补贴", parent=cat, level=1)
+        b = p.codes.add("人才引进", level=1)
+        n = len(p.documents.sentences(1))
+        for i in range(0, n, 7):
+            p.codings.add_sentence(1, i, a, coder="甲")
+            p.codings.add_sentence(1, i, a if i % 14 else b, coder="乙")
+            if i % 21 == 0:
+                p.codings.add_sentence(1, i + 1, cat, coder="甲")
+    return project
+
+
+def test_stripes_click_filter_and_long_document(
+    page, serve, tmp_path: Path, seeds, shots: Path
+) -> None:
+    server = serve(coded_seed(tmp_path, seeds["002"]))
+    for lang in ("zh", "en"):
+        _lang(page, server.url, lang)
+        page.goto(server.url + "/documents/1")
+        page.wait_for_selector(".stripe .stripe-label")
+        page.screenshot(path=str(shots / f"stripes_{lang}.png"))
+    codings = _api(page, "GET", server.url + "/api/documents/1/codings")["codings"]
+    text = _api(page, "GET", server.url + "/api/documents/1/text")["text"]
+    # one column per code: bars of one code share their left edge, other codes' differ
+    lefts = page.eval_on_selector_all(
+        ".stripe", "ns => ns.map(n => [n.dataset.code, n.style.left])"
+    )
+    by_code: dict[str, set[str]] = {}
+    for code, left in lefts:
+        by_code.setdefault(code, set()).add(left)
+    assert len(by_code) == 3 and all(len(v) == 1 for v in by_code.values())
+    assert len({next(iter(v)) for v in by_code.values()}) == 3
+    labels = set(page.locator(".stripe-label").all_inner_texts())
+    assert labels <= {"协同治理", "政策工具", "财政补贴", "人才引进"} and "财政补贴" in labels
+    # a click on a stripe highlights exactly its span
+    bar = page.locator(".stripe").nth(2)
+    k = next(c for c in codings if str(c["id"]) == bar.get_attribute("data-id"))
+    bar.click()
+    lit = "".join(page.locator("#reader .seg.cur").all_inner_texts())
+    assert lit == text[k["start"] : k["end"]]
+    assert page.locator(".stripe.lit").count() >= 1
+    # filters: coder 乙 only, then level 2 only
+    page.select_option("#f-coder", "乙")
+    titles = page.eval_on_selector_all(".stripe", "ns => ns.map(n => n.title)")
+    assert titles and all(" · 乙 " in x for x in titles)
+    page.select_option("#f-coder", "")
+    page.select_option("#f-level", "2")
+    codes = set(page.eval_on_selector_all(".stripe", "ns => ns.map(n => n.dataset.code)"))
+    assert codes == {str(c["code"]) for c in codings if c["code_name"] == "政策工具"}
+    page.select_option("#f-level", "")
+    # the end of the long document is drawn when scrolled to, with its stripes
+    page.eval_on_selector("#reader", "r => { r.scrollTop = r.scrollHeight; }")
+    last = max(codings, key=lambda c: c["start"])
+    page.wait_for_selector(f'.stripe[data-id="{last["id"]}"]')
+
+
+def test_in_vivo_is_one_undo_step(page, serve, tmp_path: Path) -> None:
+    from test_web_e2e import drag_select
+
+    server = serve(make_project(tmp_path, {"a.txt": "政府搭台企业唱戏。高校参与产学研合作。"}))
+    page.goto(server.url + "/documents/1")
+    page.wait_for_selector('.seg[data-i="0"]')
+    drag_select(page, '.seg[data-i="0"]', 0.5)
+    assert page.is_visible("#pop-vivo")
+    page.click("#pop-vivo")
+    page.wait_for_selector("#coding-list li .code-name")
+    codings = _api(page, "GET", server.url + "/api/documents/1/codings")["codings"]
+    text = _api(page, "GET", server.url + "/api/documents/1/text")["text"]
+    (k,) = codings
+    assert k["code_name"] == text[k["start"] : k["end"]] and k["level"] == 1
+    assert k["start"] == 0 and 1 < k["end"] < 9
+    page.keyboard.press("Control+z")  # one step takes back the coding and the new concept
+    page.wait_for_selector("#coding-list li.muted")
+    assert _api(page, "GET", server.url + "/api/codes") == []
