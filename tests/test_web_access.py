@@ -67,6 +67,13 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ("POST", "/api/codes/{code_id}/move"): _json(
         "/api/codes/{code}/move", lambda c: {"parent": c["top"]}
     ),
+    ("POST", "/api/codes/move"): _json(
+        "/api/codes/move", lambda c: {"ids": [c["code"], c["code2"]], "parent": c["top"]}
+    ),
+    ("POST", "/api/codes/{code_id}/promote"): _json("/api/codes/{code}/promote", lambda c: {}),
+    ("POST", "/api/codings/in_vivo"): _json(
+        "/api/codings/in_vivo", lambda c: {"document": 1, "start": 0, "end": 2}
+    ),
     ("POST", "/api/codes/merge"): _json(
         "/api/codes/merge", lambda c: {"sources": [c["code2"]], "into": c["shared"]}
     ),

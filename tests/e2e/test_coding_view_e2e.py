@@ -112,3 +112,60 @@ def test_in_vivo_is_one_undo_step(page, serve, tmp_path: Path) -> None:
     page.keyboard.press("Control+z")  # one step takes back the coding and the new concept
     page.wait_for_selector("#coding-list li.muted")
     assert _api(page, "GET", server.url + "/api/codes") == []
+
+
+def test_tree_search_bulk_move_merge_and_promote(page, serve, tmp_path: Path) -> None:
+    from zhagen.project import Project
+
+    project = make_project(tmp_path)
+    with Project.open(project) as p:
+        cat = p.codes.add("政策环境", level=2)
+        for name in ("财政补贴", "税收优惠", "人才引进", "平台建设"):
+            p.codes.add(name, level=1)
+        p.codes.add("补贴细则", parent=cat, level=1)
+    server = serve(project)
+    page.goto(server.url + "/codes")
+    page.wait_for_selector(".node")
+    page.fill("#tree-search", "补贴")
+    shown = page.locator("#tree li:not(.hidden) > .node .name").all_inner_texts()
+    assert shown == ["政策环境", "补贴细则", "财政补贴"]  # a match keeps the path to it
+    assert page.locator("#tree .name mark").all_inner_texts() == ["补贴", "补贴"]
+    page.fill("#tree-search", "")
+    ids = {c["name"]: c["id"] for c in _api(page, "GET", server.url + "/api/codes")}
+
+    def tick(name: str) -> None:
+        page.click(f'.node[data-id="{ids[name]}"] input[type=checkbox]')
+
+    tick("财政补贴")
+    tick("税收优惠")
+    page.select_option("#bulk select >> nth=0", str(ids["政策环境"]))
+    page.click("#bulk button >> nth=0")
+    page.wait_for_function("() => document.getElementById('bulk').hidden")
+    codes = {c["name"]: c for c in _api(page, "GET", server.url + "/api/codes")}
+    assert codes["财政补贴"]["parent"] == codes["税收优惠"]["parent"] == ids["政策环境"]
+    page.click("#undo")  # one step puts both back
+    page.wait_for_function(
+        f"() => !!document.querySelector('#tree > li > .node[data-id=\"{ids['财政补贴']}\"]')"
+    )
+    codes = {c["name"]: c for c in _api(page, "GET", server.url + "/api/codes")}
+    assert codes["财政补贴"]["parent"] is None and codes["税收优惠"]["parent"] is None
+    # merge two ticked codes into a third
+    tick("人才引进")
+    tick("平台建设")
+    page.select_option("#bulk select >> nth=1", str(ids["人才引进"]))
+    page.click("#bulk button >> nth=1")
+    page.wait_for_function(f"() => !document.querySelector('.node[data-id=\"{ids['平台建设']}\"]')")
+    # promote a concept: a new category, named in the prompt, holds it
+    page.evaluate(
+        "() => { window.prompt = (msg, offered) => offered.replace('（范畴）', '政策'); }"
+    )
+    row = page.locator(f'.node[data-id="{ids["人才引进"]}"]')
+    row.hover()
+    row.locator("button", has_text="提升为范畴").click()
+    page.wait_for_function(
+        f"() => document.querySelector('.node[data-id=\"{ids['人才引进']}\"]').closest('ul').id !== 'tree'"
+    )
+    codes = _api(page, "GET", server.url + "/api/codes")
+    concept = next(c for c in codes if c["id"] == ids["人才引进"])
+    parent = next(c for c in codes if c["id"] == concept["parent"])
+    assert (parent["name"], parent["level"], concept["level"]) == ("人才引进政策", 2, 1)

@@ -11,12 +11,13 @@ one undo takes the whole action back.
 >>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
 >>> a, b = engine.add_code(store, "甲", level=1), engine.add_code(store, "乙", level=1)
 >>> cat = promote_code(store, a)
->>> engine.resolve_code(store, a)["parent_id"] == cat, engine.resolve_code(store, cat)["level"]
-(True, 2)
+>>> c = engine.resolve_code(store, cat)
+>>> engine.resolve_code(store, a)["parent_id"] == cat, c["name"], c["level"]
+(True, '甲（范畴）', 2)
 >>> move_codes(store, [b], cat)
 1
 >>> print(undo(store))
-移动 1 个编码到「甲」下 / move 1 code(s) under '甲'
+移动 1 个编码到「甲（范畴）」下 / move 1 code(s) under '甲（范畴）'
 """
 
 from __future__ import annotations
@@ -33,11 +34,14 @@ from zhagen.errors import ParameterError
 from zhagen.store import coding as q
 from zhagen.store.db import Store
 
-__all__ = ["in_vivo_name", "code_in_vivo", "move_codes", "promote_code", "MAX_NAME"]
+__all__ = ["in_vivo_name", "code_in_vivo", "move_codes", "promote_code", "MAX_NAME",
+           "CATEGORY_SUFFIX"]  # fmt: skip
 
 #: The longest in-vivo code name (code points); longer selections are cut with "…".
 MAX_NAME = 60
 _SPACE = re.compile(r"\s+")
+#: What a promoted concept's category is called by default: the concept's name and this.
+CATEGORY_SUFFIX = "（范畴）"
 
 
 def in_vivo_name(words: str, limit: int = MAX_NAME) -> str:
@@ -164,8 +168,12 @@ def promote_code(
 ) -> int:
     """Promote a concept to a category holding itself, as one edit: a new code one level up
     (an 初始概念 makes an 初始范畴) takes the concept's place in the tree, named ``name`` or
-    as the concept, and the concept moves under it with its codings, children and memos.
-    Returns the new category's id.
+    the concept's name + :data:`CATEGORY_SUFFIX`, and the concept moves under it with its
+    codings, children and memos. Returns the new category's id.
+
+    The category cannot take the concept's own name at the concept's old place: names are
+    unique among siblings, undo and redo restore rows one by one (the two would meet at one
+    place with one name), and a name would no longer name one code.
 
     A code at the top level (核心范畴) cannot be promoted; a code without a level makes a
     category of level 2.
@@ -178,13 +186,10 @@ def promote_code(
                 f"code '{row['name']}' is a core category (level 4) and cannot be promoted",
             )
         level = 2 if row["level"] is None else int(row["level"]) + 1
-        label = engine._name(name if name is not None else row["name"])
+        label = engine._name(name if name is not None else row["name"] + CATEGORY_SUFFIX)
         engine._may_restructure(store, by, row, [row["id"], *q.descendant_ids(store, row["id"])])
-        if label != row["name"]:
-            engine._check_sibling(store, row["parent_id"], label)
+        engine._check_sibling(store, row["parent_id"], label)
         e.touch("codes", [row["id"]])
-        # the concept's name is set aside for a moment, so the category may take it there
-        q.update_code(store, row["id"], name=f"{row['name']}\x00{row['id']}")
         cat = q.insert_code(
             store,
             name=label,
@@ -194,7 +199,7 @@ def promote_code(
             position=row["position"],
         )
         e.created("codes", cat)
-        q.update_code(store, row["id"], name=row["name"], parent_id=cat, position=0)
+        q.update_code(store, row["id"], parent_id=cat, position=0)
         e.payload = {"id": row["id"], "category": cat, "level": level}
         e.description = (
             f"提升编码「{row['name']}」为范畴「{label}」 / promote code '{row['name']}' "

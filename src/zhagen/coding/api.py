@@ -261,15 +261,16 @@ class Codes(_Noun):
 
     def promote(self, code: CodeRef, *, name: str | None = None, actor: Actor | None = None) -> int:
         """Promote a concept to a category holding itself (one undoable edit): a new code
-        one level up takes its place (named ``name`` or as the concept) and the concept
-        moves under it. Returns the category's id. ``actor`` as for :meth:`merge`.
+        one level up takes its place (named ``name``, default the concept's name +
+        "（范畴）") and the concept moves under it. Returns the category's id. ``actor`` as
+        for :meth:`merge`.
 
         >>> from zhagen.examples import tiny_project
         >>> with tiny_project() as project:
         ...     cat = project.codes.promote("政策支持")
         ...     c = project.codes.get(cat)
-        ...     c["name"], c["level"], project.codes.get("#" + str(cat))["id"] == cat
-        ('政策支持', 2, True)
+        ...     c["name"], c["level"], project.codes.get("政策支持")["parent_id"] == cat
+        ('政策支持（范畴）', 2, True)
         """
         return actions.promote_code(self._store, code, name=name, by=actor)
 
