@@ -117,6 +117,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
         "/api/agreement/download", lambda c: {"a": "c1", "b": "c2"}
     ),
     ("GET", "/api/export/qdpx"): _get("/api/export/qdpx"),
+    ("GET", "/api/documents/{doc_id}/compare"): _get("/api/documents/1/compare?a=c1&b=c2"),
     ("GET", "/api/maps/params"): _get("/api/maps/params"),
     ("GET", "/api/params/{analysis}"): _get("/api/params/saturation"),
     ("GET", "/api/terms"): _get("/api/terms?min_freq=2"),
@@ -141,11 +142,12 @@ ROUTES: dict[tuple[str, str], Spec] = {
         )
     },  # fmt: skip
     ("GET", "/documents/{doc_id}"): _get("/documents/1"),
+    ("GET", "/documents/{doc_id}/compare"): _get("/documents/1/compare"),
 }
 #: Routes by which the owner deliberately reveals everyone's work (agreement ends blind
 #: coding; the owner's export holds every coder's codings).
 OWNER_REVEALS = {("POST", "/api/agreement"), ("POST", "/api/agreement/download"),
-                 ("GET", "/api/export/qdpx")}  # fmt: skip
+                 ("GET", "/api/export/qdpx"), ("GET", "/api/documents/{doc_id}/compare")}  # fmt: skip
 
 
 def _routes(app: Any) -> set[tuple[str, str]]:

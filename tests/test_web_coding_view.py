@@ -97,3 +97,66 @@ def test_promote_makes_a_category_holding_the_concept(tmp_path: Path) -> None:
         c.patch(f"/api/codes/{core}", json={"level": 4})
         err = assert_error(c.post(f"/api/codes/{core}/promote", json={}), 400)
         assert "核心范畴" in err["message_zh"] and "core category" in err["message_en"]
+
+
+def _two_coders(tmp_path: Path) -> Path:
+    """Two coders on document 1: agreeing on one span, each with text of their own."""
+    from zhagen.project import Project
+
+    project = make_project(tmp_path)
+    with Project.open(project) as p:
+        a = p.codes.add("企业主体", level=1)
+        b = p.codes.add("政策支持", level=1)
+        p.codings.add(1, 0, 8, a, coder="甲")
+        p.codings.add(1, 0, 6, a, coder="乙")
+        p.codings.add_sentence(1, 1, b, coder="甲")
+        p.codings.add(1, 10, 17, b, coder="乙")
+        p.codings.add_sentence(1, 2, b, coder="乙")
+    return project
+
+
+def test_compare_shows_the_library_agreement_and_the_disagreements(tmp_path: Path) -> None:
+    from zhagen.coding.agreement import agreement
+    from zhagen.project import Project
+
+    project = _two_coders(tmp_path)
+    with Project.open(project) as p:
+        text = p.documents.text(1)
+        expect = agreement(p.codings.frame(document=1), {1: len(text)}, ("甲", "乙")).by_code
+    with client(project) as c:
+        session(c)
+        r = c.get("/api/documents/1/compare?a=甲&b=乙")
+        assert r.status_code == 200, r.text
+        out = r.json()
+    got = {row["code_name"]: row for row in out["by_code"]}
+    for row in expect.to_dict("records"):
+        for col in ("kappa", "percent_agreement", "both", "a_only", "b_only", "neither"):
+            assert got[row["code_name"]][col] == row[col]
+    assert (
+        out["missing"] == [] and len(out["codings"]["甲"]) == 2 and len(out["codings"]["乙"]) == 3
+    )
+    dis = [(d["code_name"], d["start"], d["end"], d["coder"]) for d in out["disagreements"]]
+    s1, s2 = len("企业是创新主体。"), len("企业是创新主体。政府提供政策支持。")
+    # 甲: sentence 1 [s1, s2); 乙: [10, 17) of it and sentence 2 [s2, …)
+    assert dis == [("企业主体", 6, 8, "甲"), ("政策支持", s1, 10, "甲"),
+                   ("政策支持", s2, len(text), "乙")]  # fmt: skip
+    # each disagreement is text exactly one coder coded with that code
+    for name, s, e, who in dis:
+        mine = [k for k in out["codings"][who] if k["code_name"] == name]
+        other = [k for k in out["codings"]["乙" if who == "甲" else "甲"] if k["code_name"] == name]
+        assert any(k["start"] <= s and e <= k["end"] for k in mine)
+        assert not any(k["start"] < e and s < k["end"] for k in other)
+
+
+def test_compare_refuses_what_it_must(tmp_path: Path) -> None:
+    project = _two_coders(tmp_path)
+    with client(project) as c:
+        session(c)
+        one = c.get("/api/documents/2/compare?a=甲&b=乙").json()
+        assert one["missing"] == ["甲", "乙"] and one["by_code"] == []
+        assert_error(c.get("/api/documents/9/compare?a=甲&b=乙"), 404)
+        err = assert_error(c.get("/api/documents/1/compare?a=甲&b=甲"), 400)
+        assert "两位不同" in err["message_zh"] and "two different" in err["message_en"]
+        assert_error(c.get("/api/documents/1/compare?a=甲&b=乙&unit=word"), 400, "parameter")
+        r = c.get("/api/documents/1/compare?a=甲&b=乙&unit=sentence")
+        assert r.status_code == 200 and r.json()["unit"] == "sentence"

@@ -169,3 +169,33 @@ def test_tree_search_bulk_move_merge_and_promote(page, serve, tmp_path: Path) ->
     concept = next(c for c in codes if c["id"] == ids["人才引进"])
     parent = next(c for c in codes if c["id"] == concept["parent"])
     assert (parent["name"], parent["level"], concept["level"]) == ("人才引进政策", 2, 1)
+
+
+def test_comparison_view_shows_the_library_kappa(
+    page, serve, tmp_path: Path, seeds, shots: Path
+) -> None:
+    from zhagen.coding.agreement import agreement
+    from zhagen.project import Project
+
+    project = coded_seed(tmp_path, seeds["002"])
+    with Project.open(project) as p:
+        lengths = {1: len(p.documents.text(1))}
+        expect = agreement(p.codings.frame(document=1), lengths, ("甲", "乙")).by_code
+    server = serve(project)
+    for lang in ("zh", "en"):
+        _lang(page, server.url, lang)
+        page.goto(server.url + "/documents/1/compare?a=甲&b=乙")
+        page.wait_for_selector("#kappa tr.code")
+        page.wait_for_selector("#text-a .dis")
+        page.screenshot(path=str(shots / f"compare_{lang}.png"))
+    rows = page.eval_on_selector_all(
+        "#kappa tr.code", "rs => rs.map(r => [r.cells[0].innerText, r.cells[1].innerText])"
+    )
+    shown = {name.strip(): value for name, value in rows}
+    assert shown == {r["code_name"]: f"{r['kappa']:.3f}" for r in expect.to_dict("records")}
+    # the disagreements are marked in both columns; one code alone on a click
+    n_dis = page.locator("#dis-list li").count()
+    assert n_dis > 0 and page.locator("#text-b .dis").count() > 0
+    page.click("#kappa tr.code >> text=人才引进")
+    names = set(page.locator("#dis-list .code-name").all_inner_texts())
+    assert names == {"人才引进"} and page.locator("#dis-list li").count() < n_dis

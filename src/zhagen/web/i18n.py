@@ -188,6 +188,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "编码员「{x}」在本文档中没有编码，无法计算 κ",
         "Coder “{x}” has no codings in this document: no κ",
     ),
+    "cmp.only": ("只有「{x}」编码为「{c}」", "only {x} coded this as “{c}”"),
+    "cmp.unit_char": ("字", "character"),
+    "cmp.unit_sentence": ("句", "sentence"),
     "cmp.disagreements": ("分歧 {n} 处", "{n} disagreement(s)"),
     "cmp.legend": (
         "红色波浪线：只有一位编码员编码的文字（分歧）；点击表中的编码只看该编码",
