@@ -125,9 +125,7 @@ def uncode(store: Store, coding_id: int, *, actor: str = "", by: Actor | None = 
         if by is not None and memo_ids:
             owners = {o[0] for m in memo_ids if (o := qn.memo_owner(store, m)) and o[0]}
             affects = frozenset(owners | {str(row["coder"])})
-            access.require(
-                by, "restructure", access.Item("coding", int(row["id"]), affects=affects)
-            )
+            access.require(by, "restructure", access.Item("coding", int(row["id"]), affects=affects))
         e.touch("memos", memo_ids)
         q.delete_rows(store, "memos", memo_ids)
         e.touch("codings", [row["id"]])
