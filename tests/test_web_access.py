@@ -52,6 +52,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ("GET", "/api/documents/{doc_id}"): _get("/api/documents/1"),
     ("GET", "/api/documents/{doc_id}/text"): _get("/api/documents/1/text"),
     ("GET", "/api/documents/{doc_id}/sentences"): _get("/api/documents/1/sentences"),
+    ("GET", "/api/documents/{doc_id}/cleaning"): _get("/api/documents/1/cleaning"),
     ("GET", "/api/documents/{doc_id}/codings"): _get("/api/documents/1/codings"),
     ("GET", "/api/search"): _get("/api/search?q=企业"),
     ("GET", "/api/sources"): _get("/api/sources"),

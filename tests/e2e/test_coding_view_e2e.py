@@ -18,6 +18,15 @@ from web_support import make_project
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture(autouse=True)
+def no_console_errors(page):
+    """Besides script errors (the ``page`` fixture), no error logged to the console."""
+    logged: list[str] = []
+    page.on("console", lambda m: logged.append(m.text) if m.type == "error" else None)
+    yield
+    assert logged == [], logged
+
+
 def _api(page, method: str, url: str, body: object = None) -> object:
     token = page.get_attribute('meta[name="csrf-token"]', "content") or ""
     r = page.request.fetch(url, method=method, data=None if body is None else json.dumps(body),
@@ -199,3 +208,34 @@ def test_comparison_view_shows_the_library_kappa(
     page.click("#kappa tr.code >> text=人才引进")
     names = set(page.locator("#dis-list .code-name").all_inner_texts())
     assert names == {"人才引进"} and page.locator("#dis-list li").count() < n_dis
+
+
+def test_original_beside_cleaned(page, serve, tmp_path: Path, seeds, shots: Path) -> None:
+    from zhagen.project import Project
+
+    project = make_project(tmp_path, {"seed002.txt": seeds["002"]})
+    with Project.open(project) as p:
+        diff = p.documents.cleaning_diff(1)
+    assert diff["changes"], "seed 002 is cleaned (traditional characters, layout)"
+    server = serve(project)
+    for lang in ("zh", "en"):
+        _lang(page, server.url, lang)
+        page.goto(server.url + "/documents/1")
+        page.wait_for_selector(".seg")
+        page.keyboard.press("o")
+        page.wait_for_selector("#orig-b .chg")
+        page.screenshot(path=str(shots / f"original_{lang}.png"))
+    # every change is drawn on both sides with its text, as the library gives it
+    for side in ("#orig-a", "#orig-b"):  # a garbled run may cut a change in pieces
+        drawn = page.eval_on_selector_all(side + " .chg", "ns => ns.map(n => n.dataset.i)")
+        assert set(drawn) == {str(n) for n in range(len(diff["changes"]))}
+    assert "".join(page.locator("#orig-a").all_inner_texts()) == diff["original"]
+    assert "".join(page.locator("#orig-b").all_inner_texts()) == diff["cleaned"]
+    i = next(n for n, c in enumerate(diff["changes"]) if c["kind"] == "replace")
+    change = diff["changes"][i]
+    assert page.inner_text(f'#orig-a .chg[data-i="{i}"]') == change["before"]
+    assert page.inner_text(f'#orig-b .chg[data-i="{i}"]') == change["after"]
+    page.click(f'#orig-a .chg[data-i="{i}"]')  # a click shows the change on the other side
+    assert page.locator(f'#orig-b .chg.on[data-i="{i}"]').count() == 1
+    page.keyboard.press("o")
+    assert page.is_visible("#reader") and not page.is_visible("#original")

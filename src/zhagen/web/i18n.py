@@ -211,6 +211,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Red strike-through: removed by cleaning; yellow: rewritten; green: added; red wavy line: garbled (cannot be restored, left out of the tables); click a change to see the other side",
     ),
     "orig.next": ("下一处改动", "Next change"),
+    "orig.deleted": ("清洗删去了这段文字", "cleaning removed this text"),
+    "orig.inserted": ("清洗加入了这段文字", "cleaning added this text"),
+    "orig.was": ("另一侧：{x}", "other side: {x}"),
     # -- code tree --------------------------------------------------------------------
     "codes.title": ("编码树", "Code tree"),
     "codes.new": ("新建编码", "New code"),

@@ -72,7 +72,7 @@
     const bits = [d.year, d.venue, (d.authors || []).slice(0, 3).join("；"), t("doc.chars", { n: d.length })];
     if (d.frozen) bits.push(t("doc.frozen"));
     $("doc-meta").textContent = bits.filter((x) => x).join(" · ");
-    $("toggle-original").hidden = !d.has_original;
+    $("toggle-original").hidden = !d.has_original && !S.garbled.some(Boolean);
     const dl = clear($("doc-info"));
     const rows = [["docs.col.title", d.title], ["docs.col.authors", (d.authors || []).join("；")],
       ["docs.col.year", d.year], ["docs.col.venue", d.venue], ["docs.type", d.type],
@@ -639,19 +639,75 @@
     loadMemos();
   }
 
-  // -- original text ---------------------------------------------------------------------
+  // -- the original beside the cleaned text ------------------------------------------------
+  // The library aligns the two (GET /cleaning: each change's span on both sides, the
+  // garbled runs); here each side is cut at those spans and marked. A change is drawn with
+  // the same data-i on both sides, so a click on one shows the other.
   let originalShown = false;
+  const O = { diff: null, at: -1 };
   async function toggleOriginal() {
     originalShown = !originalShown;
-    const box = $("original");
-    if (originalShown && !box.childNodes.length) {
-      const res = await api("GET", "/api/documents/" + DOC + "/text?original=true");
-      for (let i = 0; i < res.text.length; i += 20000) box.appendChild(el("div", { text: res.text.slice(i, i + 20000) }));
+    if (originalShown && !O.diff) {
+      O.diff = await api("GET", "/api/documents/" + DOC + "/cleaning");
+      drawSide($("orig-a"), O.diff.original, O.diff.changes.map((c, i) => ({ s: c.original[0], e: c.original[1], i, kind: c.kind, other: c.after })), O.diff.garbled_original);
+      drawSide($("orig-b"), O.diff.cleaned, O.diff.changes.map((c, i) => ({ s: c.cleaned[0], e: c.cleaned[1], i, kind: c.kind, other: c.before })), O.diff.garbled);
+      $("orig-summary").textContent = t("orig.summary", { n: O.diff.changes.length, g: O.diff.garbled.length, w: O.diff.whitespace });
+      $("orig-next").disabled = !O.diff.changes.length;
     }
-    box.hidden = !originalShown;
+    $("original").hidden = !originalShown;
     reader.hidden = originalShown;
     $("original-note").hidden = !originalShown;
+    $("stripe-filter").hidden = originalShown;
     $("toggle-original").textContent = t(originalShown ? "doc.cleaned" : "doc.original");
+  }
+
+  const KIND = { delete: "del", insert: "ins", replace: "rep" };
+  function drawSide(box, text, changes, garbled) {
+    const cps = Array.from(text);
+    const pts = new Set([0, cps.length]);
+    const at = new Map();  // an empty span (text only on the other side): a marker there
+    for (const c of changes) {
+      if (c.s === c.e) { if (!at.has(c.s)) at.set(c.s, []); at.get(c.s).push(c); }
+      pts.add(c.s); pts.add(c.e);
+    }
+    for (const [s, e] of garbled) { pts.add(s); pts.add(e); }
+    const cuts = Array.from(pts).sort((a, b) => a - b);
+    const spans = changes.filter((c) => c.e > c.s);
+    const frag = document.createDocumentFragment();
+    let k = 0;
+    for (let i = 0; i < cuts.length; i++) {
+      const a = cuts[i];
+      for (const c of at.get(a) || []) frag.appendChild(changeNode(c, el("span", { class: "chg " + (c.kind === "insert" ? "ins-at" : "del-at") })));
+      if (i + 1 >= cuts.length) break;
+      const b = cuts[i + 1];
+      while (k < spans.length && spans[k].e <= a) k++;
+      const c = k < spans.length && spans[k].s <= a && spans[k].e >= b ? spans[k] : null;
+      const node = el("span", { text: cps.slice(a, b).join("") });
+      if (garbled.some(([s, e]) => s <= a && e >= b)) node.classList.add("garb");
+      frag.appendChild(c ? changeNode(c, node, KIND[c.kind]) : node);
+    }
+    clear(box).appendChild(frag);
+  }
+
+  function changeNode(c, node, cls) {
+    node.classList.add("chg");
+    if (cls) node.classList.add(cls);
+    node.dataset.i = c.i;
+    node.title = c.kind === "delete" ? t("orig.deleted") : c.kind === "insert" ? t("orig.inserted") : t("orig.was", { x: c.other });
+    if (c.kind === "replace" && node.title.length > 200) node.title = node.title.slice(0, 200) + "…";
+    node.addEventListener("click", () => showChange(c.i));
+    return node;
+  }
+
+  function showChange(i) {
+    O.at = i;
+    for (const n of document.querySelectorAll(".orig-text .chg.on")) n.classList.remove("on");
+    for (const box of [$("orig-a"), $("orig-b")]) {
+      const node = box.querySelector('.chg[data-i="' + i + '"]');
+      if (!node) continue;
+      node.classList.add("on");
+      node.scrollIntoView({ block: "center" });
+    }
   }
 
   // -- keys and wiring -------------------------------------------------------------------
@@ -672,7 +728,7 @@
     else if ((k === "c" || k === "C" || k === "Enter") && S.cur) { e.preventDefault(); openPop(); }
     else if (/^[1-9]$/.test(k) && S.cur) { e.preventDefault(); applyRecent(+k - 1); }
     else if ((k === "v" || k === "V") && S.cur && canWrite) { e.preventDefault(); inVivo(); }
-    else if (k === "o" || k === "O") { if (S.info && S.info.has_original) toggleOriginal(); }
+    else if (k === "o" || k === "O") { if (!$("toggle-original").hidden) toggleOriginal(); }
     else if (k === "m" || k === "M") { e.preventDefault(); showTab("memos"); $("memo-text").focus(); }
     else if (k === "?") $("help").hidden = !$("help").hidden;
   }
@@ -698,6 +754,7 @@
     $("memo-form").addEventListener("submit", addMemo);
     $("memo-form").hidden = !canWrite;
     $("toggle-original").addEventListener("click", toggleOriginal);
+    $("orig-next").addEventListener("click", () => { if (O.diff && O.diff.changes.length) showChange((O.at + 1) % O.diff.changes.length); });
     $("help-btn").addEventListener("click", () => { $("help").hidden = !$("help").hidden; });
     reader.addEventListener("scroll", () => { if (!pop.hidden && S.cur && !S.cur.rect) placePop(); }, { passive: true });
     let resizing = null;
