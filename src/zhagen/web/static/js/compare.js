@@ -12,7 +12,9 @@
   const { t, el, clear, api } = Z;
   const DOC = Z.data.doc_id;
   const $ = (id) => document.getElementById(id);
-  const S = { cps: [], codes: new Map(), res: null, code: null, unitSpec: null };
+  const S = { cps: [], codes: new Map(), res: null, code: null };
+  const UNIT = { char: t("cmp.unit_char"), sentence: t("cmp.unit_sentence") };
+  const unitName = (u) => UNIT[u] || u;
 
   function colorOf(code) { const c = S.codes.get(code); return c ? c.color : "#999999"; }
 
@@ -38,7 +40,7 @@
     }
     const spec = params.unit;
     if (spec) {
-      const field = Z.paramField("unit", spec, { choiceText: (c) => t("cmp.unit_" + c) });
+      const field = Z.paramField("unit", spec, { choiceText: unitName });
       $("unit-field").appendChild(field);
       field.querySelector("[name=unit]").addEventListener("change", load);
     }
@@ -116,7 +118,7 @@
       tr.addEventListener("click", () => { S.code = S.code === row.code ? null : row.code; render(); });
       table.appendChild(tr);
     }
-    $("kappa-note").textContent = t("cmp.kappa_note", { u: t("cmp.unit_" + r.unit) });
+    $("kappa-note").textContent = t("cmp.kappa_note", { u: unitName(r.unit) });
   }
 
   function drawList(dis, a) {
