@@ -103,7 +103,7 @@ def test_stripes_click_filter_and_long_document(
     page.wait_for_selector(f'.stripe[data-id="{last["id"]}"]')
 
 
-def test_in_vivo_is_one_undo_step(page, serve, tmp_path: Path) -> None:
+def test_in_vivo_is_one_undo_step(page, serve, tmp_path: Path, shots: Path) -> None:
     from test_web_e2e import drag_select
 
     server = serve(make_project(tmp_path, {"a.txt": "政府搭台企业唱戏。高校参与产学研合作。"}))
@@ -111,6 +111,7 @@ def test_in_vivo_is_one_undo_step(page, serve, tmp_path: Path) -> None:
     page.wait_for_selector('.seg[data-i="0"]')
     drag_select(page, '.seg[data-i="0"]', 0.5)
     assert page.is_visible("#pop-vivo")
+    page.screenshot(path=str(shots / "in_vivo.png"))
     page.click("#pop-vivo")
     page.wait_for_selector("#coding-list li .code-name")
     codings = _api(page, "GET", server.url + "/api/documents/1/codings")["codings"]

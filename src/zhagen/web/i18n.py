@@ -161,6 +161,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "codes.bulk_move_go": ("移动", "Move"),
     "codes.bulk_merge": ("合并到", "Merge into"),
     "codes.bulk_merge_go": ("合并", "Merge"),
+    "codes.bulk_pick": ("选择目标编码…", "Choose the target…"),
     "codes.promote": ("提升为范畴", "Promote to category"),
     "codes.promote_name": (
         "「{x}」将成为新范畴的下级。新范畴的名称：",
@@ -172,8 +173,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cmp.open": ("比较编码员", "Compare coders"),
     "cmp.title": ("编码比较", "Coding comparison"),
-    "cmp.coder_a": ("编码员 A", "Coder A"),
-    "cmp.coder_b": ("编码员 B", "Coder B"),
     "cmp.show": ("比较", "Compare"),
     "cmp.back": ("返回文档", "Back to the document"),
     "cmp.code": ("编码", "Code"),
@@ -189,8 +188,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Coder “{x}” has no codings in this document: no κ",
     ),
     "cmp.only": ("只有「{x}」编码为「{c}」", "only {x} coded this as “{c}”"),
-    "cmp.unit_char": ("字", "character"),
-    "cmp.unit_sentence": ("句", "sentence"),
     "cmp.disagreements": ("分歧 {n} 处", "{n} disagreement(s)"),
     "cmp.legend": (
         "红色波浪线：只有一位编码员编码的文字（分歧）；点击表中的编码只看该编码",

@@ -97,11 +97,12 @@
     target.appendChild(el("option", { value: "", text: t("codes.top") }));
     for (const c of S.codes) if (!S.checked.has(c.id)) target.appendChild(el("option", { value: String(c.id), text: "\u00a0".repeat(2 * c.depth) + c.name }));
     const into = el("select", { attrs: { "aria-label": t("codes.merge") } });
+    into.appendChild(el("option", { value: "", text: t("codes.bulk_pick") }));
     for (const c of S.codes) into.appendChild(el("option", { value: String(c.id), text: "\u00a0".repeat(2 * c.depth) + c.name }));
     const btn = (key, fn) => el("button", { type: "button", text: t(key), on: { click: fn } });
     box.append(el("strong", { text: t("codes.selected", { n: ids.length }) }),
       el("label", null, t("codes.bulk_move") + " ", target), btn("codes.bulk_move_go", () => moveMany(ids, target.value)),
-      el("label", null, t("codes.bulk_merge") + " ", into), btn("codes.bulk_merge_go", () => merge(S.byId.get(+into.value))),
+      el("label", null, t("codes.bulk_merge") + " ", into), btn("codes.bulk_merge_go", () => { if (into.value) merge(S.byId.get(+into.value)); else into.focus(); }),
       el("button", { type: "button", class: "link", text: t("common.cancel"), on: { click: () => { S.checked.clear(); renderTree(); } } }));
   }
 

@@ -13,7 +13,7 @@
   const DOC = Z.data.doc_id;
   const $ = (id) => document.getElementById(id);
   const S = { cps: [], codes: new Map(), res: null, code: null };
-  const UNIT = { char: t("cmp.unit_char"), sentence: t("cmp.unit_sentence") };
+  const UNIT = { char: t("agr.unit.char"), sentence: t("agr.unit.sentence") };
   const unitName = (u) => UNIT[u] || u;
 
   function colorOf(code) { const c = S.codes.get(code); return c ? c.color : "#999999"; }
@@ -64,8 +64,8 @@
   function render() {
     const r = S.res;
     const [a, b] = r.coders;
-    $("head-a").textContent = t("cmp.coder_a") + " · " + a;
-    $("head-b").textContent = t("cmp.coder_b") + " · " + b;
+    $("head-a").textContent = t("agr.a") + " · " + a;
+    $("head-b").textContent = t("agr.b") + " · " + b;
     const dis = r.disagreements.filter((d) => S.code === null || d.code === S.code);
     drawText($("text-a"), r.codings[a], dis, a);
     drawText($("text-b"), r.codings[b], dis, b);
