@@ -140,10 +140,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.frozen": ("已有编码，文本已冻结", "has codings: text frozen"),
     "doc.help": (
         "选中文本或点击句子 → 输入编码；C/回车：编码；J/K：下一句/上一句；1–9：最近编码；"
-        "V：实境编码（所选词语成为新概念）；Ctrl+Z / Ctrl+Shift+Z：撤销/重做；O：原文对照；"
+        "V / Alt+V：实境编码（所选词语成为新概念）；Ctrl+Z / Ctrl+Shift+Z：撤销/重做；O：原文对照；"
         "M：备忘录；Esc：关闭",
         "Select text or click a sentence → type a code; C/Enter: code; J/K: next/previous "
-        "sentence; 1–9: recent codes; V: in-vivo code (the words become a new concept); "
+        "sentence; 1–9: recent codes; V / Alt+V: in-vivo code (the words become a new concept); "
         "Ctrl+Z / Ctrl+Shift+Z: undo/redo; O: original beside cleaned; M: memo; Esc: close",
     ),  # fmt: skip
     # -- coding view: stripes, in-vivo, comparison, original beside cleaned -------------
@@ -152,7 +152,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.f_level": ("全部层级", "All levels"),
     "doc.f_coder": ("全部编码员", "All coders"),
     "doc.no_level": ("无层级", "no level"),
-    "doc.in_vivo": ("实境编码「{x}」（V）", "In-vivo code “{x}” (V)"),
+    "doc.in_vivo": ("实境编码「{x}」（Alt+V）", "In-vivo code “{x}” (Alt+V)"),
     "codes.search": ("搜索编码（回车打开第一个）", "Search codes (Enter opens the first)"),
     "codes.found": ("找到 {n} 个", "{n} found"),
     "codes.selected": ("已选 {n} 个编码", "{n} code(s) selected"),

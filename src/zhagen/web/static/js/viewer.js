@@ -276,6 +276,7 @@
       for (const [v, label] of items) sel.appendChild(el("option", { value: v, text: label }));
       sel.value = Array.from(sel.options).some((o) => o.value === keep) ? keep : "";
     };
+    if (!originalShown) $("stripe-filter").hidden = !S.codings.length;
     opts($("f-code"), S.codes.filter((c) => used.has(c.id)).map((c) => [String(c.id), c.name]));
     const levels = new Map();
     for (const k of S.codings) { const c = S.byId.get(k.code); levels.set(levelKey(c), c && c.level_name ? c.level_name : t("doc.no_level")); }
@@ -657,7 +658,7 @@
     $("original").hidden = !originalShown;
     reader.hidden = originalShown;
     $("original-note").hidden = !originalShown;
-    $("stripe-filter").hidden = originalShown;
+    $("stripe-filter").hidden = originalShown || !S.codings.length;
     $("toggle-original").textContent = t(originalShown ? "doc.cleaned" : "doc.original");
   }
 
