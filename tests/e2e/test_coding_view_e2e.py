@@ -79,6 +79,12 @@ def test_stripes_click_filter_and_long_document(
         by_code.setdefault(code, set()).add(left)
     assert len(by_code) == 3 and all(len(v) == 1 for v in by_code.values())
     assert len({next(iter(v)) for v in by_code.values()}) == 3
+    # the columns' names, in the code tree's order, above the text
+    assert page.locator("#stripe-legend .chip-code").all_inner_texts() == [
+        "政策工具",
+        "财政补贴",
+        "人才引进",
+    ]
     labels = set(page.locator(".stripe-label").all_inner_texts())
     assert labels <= {"协同治理", "政策工具", "财政补贴", "人才引进"} and "财政补贴" in labels
     # a click on a stripe highlights exactly its span

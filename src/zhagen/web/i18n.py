@@ -152,8 +152,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.f_level": ("全部层级", "All levels"),
     "doc.f_coder": ("全部编码员", "All coders"),
     "doc.no_level": ("无层级", "no level"),
+    "doc.f_only": (
+        "只看这个编码的编码条（再点一次：全部）",
+        "Show only this code's stripes (click again: all)",
+    ),
     "doc.in_vivo": ("实境编码「{x}」（Alt+V）", "In-vivo code “{x}” (Alt+V)"),
-    "codes.search": ("搜索编码（回车打开第一个）", "Search codes (Enter opens the first)"),
+    "codes.search": ("搜索编码（/；回车打开第一个）", "Search codes (/; Enter opens the first)"),
     "codes.found": ("找到 {n} 个", "{n} found"),
     "codes.selected": ("已选 {n} 个编码", "{n} code(s) selected"),
     "codes.bulk_target": ("移到哪里", "Move where"),

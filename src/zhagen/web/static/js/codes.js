@@ -285,6 +285,9 @@
   $("new-code").addEventListener("submit", create);
   $("tree-search").addEventListener("input", (e) => { S.q = e.target.value; applySearch(); });
   $("tree-search").addEventListener("keydown", onSearchKey);
+  document.addEventListener("keydown", (e) => {  // "/" searches the tree, as in many tools
+    if (e.key === "/" && !Z.typing(e) && !e.ctrlKey && !e.metaKey) { e.preventDefault(); $("tree-search").focus(); }
+  });
   $("new-code").hidden = !canWrite;
   wireTop();
   document.addEventListener("zhagen:changed", load);

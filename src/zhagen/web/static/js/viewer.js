@@ -218,6 +218,20 @@
     S.colW = ids.length ? Math.max(7, Math.min(18, Math.floor(STRIPE_MAX / ids.length))) : 0;
     reader.style.setProperty("--stripes", stripeWidth() + "px");
     fillFilter();
+    fillLegend(ids);
+  }
+
+  // the columns' names in their order (a narrow column has no room for its label)
+  const LEGEND_MAX = 12;
+  function fillLegend(ids) {
+    const box = clear($("stripe-legend"));
+    for (const id of ids.slice(0, LEGEND_MAX)) {
+      const c = S.byId.get(id);
+      const sw = el("span", { class: "swatch" });
+      sw.style.backgroundColor = colorOf(id);
+      box.appendChild(el("button", { type: "button", class: "chip-code", title: t("doc.f_only"), on: { click: () => { $("f-code").value = $("f-code").value === String(id) ? "" : String(id); onFilter(); } } }, sw, c ? c.name : String(id)));
+    }
+    if (ids.length > LEGEND_MAX) box.appendChild(el("span", { class: "muted small", text: "+" + (ids.length - LEGEND_MAX) }));
   }
 
   function stripeWidth() { return S.cols.size ? S.cols.size * S.colW + 10 : 0; }
