@@ -307,6 +307,33 @@ class Documents:
         abstract = orig.get("abstract", doc["abstract"])
         return f"{title}\n\n{abstract}" if abstract else title
 
+    def cleaning_diff(self, doc_id: int) -> dict[str, Any]:
+        """What cleaning changed in a document, as plain data: ``original`` and ``cleaned``
+        text, ``changes`` (each ``kind``, its ``original`` and ``cleaned`` span and text;
+        :func:`zhagen.text.diff.cleaning_changes`), ``whitespace`` (white-space runs changed
+        besides) and the flagged garbled runs of each side (``garbled``: ``[start, end]``
+        in the cleaned text; ``garbled_original``).
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     d = project.documents.cleaning_diff(1)
+        ...     d["changes"], d["original"] == d["cleaned"]
+        ([], True)
+        """
+        from zhagen.text.diff import cleaning_changes
+        from zhagen.text.flags import find_mojibake
+
+        original, cleaned = self.text(doc_id, original=True), self.text(doc_id)
+        diff = cleaning_changes(original, cleaned)
+        changes = [{"kind": c.kind, "original": list(c.original), "cleaned": list(c.cleaned),
+                    "before": c.before, "after": c.after} for c in diff.changes]  # fmt: skip
+        return {
+            "id": int(doc_id), "original": original, "cleaned": cleaned, "changes": changes,
+            "whitespace": diff.whitespace,
+            "garbled": [[f.start, f.end] for f in find_mojibake(cleaned)],
+            "garbled_original": [[f.start, f.end] for f in find_mojibake(original)],
+        }  # fmt: skip
+
     def sentences(self, doc_id: int) -> pd.DataFrame:
         """原始语句 of a document: idx, start, end (code points), text, and ``garbled``
         (the sentence holds mojibake: kept, but left out of coding tables).

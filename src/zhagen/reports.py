@@ -242,6 +242,54 @@ class Reports:
                         {k: _plain(v) for k, v in pooled.items()})  # fmt: skip
         return result
 
+    def compare(
+        self, document: int, coders: tuple[str, str] | list[str], *, unit: str = "char"
+    ) -> dict[str, Any]:
+        """Two coders' codings of one document side by side, as plain data: each coder's
+        codings, the disagreements (per code, the text only one of them coded; see
+        :mod:`zhagen.coding.compare`) and, per code, the agreement statistics of
+        :func:`zhagen.coding.agreement.agreement` over this document (κ, percent agreement,
+        the counts). ``missing`` names a coder without codings here (no statistics then).
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     k = project.codings.add(1, 0, 4, "政策支持", coder="乙")
+        ...     c = project.reports.compare(1, ("default", "乙"))
+        ...     [(d["code_name"], d["coder"]) for d in c["disagreements"]][:1], c["missing"]
+        ([('政策支持', '乙')], [])
+        """
+        from zhagen.coding.agreement import agreement
+        from zhagen.coding.compare import disagreements
+
+        a, b = (str(x) for x in coders)
+        if len(coders) != 2 or a == b:
+            raise ParameterError("请给出两位不同的编码者", "give two different coders")
+        doc = int(document)
+        length = len(self._docs.text(doc))  # ParameterError for an unknown document
+        frame = self._codings.frame(document=doc)
+        frame = frame[frame["coder"].isin([a, b])]
+        names = {int(c): str(n) for c, n in zip(frame["code"], frame["code_name"], strict=True)}
+        cols = ["id", "start", "end", "code", "code_name"]
+        mine = {who: [{k: _plain(r[k]) for k in cols} for r in
+                      frame[frame["coder"] == who].sort_values(["start", "end"]).to_dict("records")]
+                for who in (a, b)}  # fmt: skip
+        rows = zip(frame["code"], frame["start"], frame["end"], frame["coder"], strict=True)
+        found = disagreements([(int(c), int(s), int(e), str(w)) for c, s, e, w in rows], (a, b))
+        missing = [who for who in (a, b) if not mine[who]]
+        by_code: list[dict[str, Any]] = []
+        if not missing:
+            sentences = self._sentences_of([doc]) if unit == "sentence" else None
+            result = agreement(frame, {doc: length}, (a, b), unit=unit, sentences=sentences)
+            by_code = [
+                {k: _plain(v) for k, v in r.items()} for r in result.by_code.to_dict("records")
+            ]
+        return {
+            "document": doc, "coders": [a, b], "unit": unit, "length": length,
+            "codings": mine, "missing": missing, "by_code": by_code,
+            "disagreements": [{"code": d.code, "code_name": names[d.code], "start": d.start,
+                               "end": d.end, "coder": d.coder} for d in found],
+        }  # fmt: skip
+
 
 def _same(row: Any, params: dict[str, Any]) -> bool:
     import json

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from zhagen import access
 from zhagen.access import Actor
-from zhagen.coding import engine, notes, retrieve, spans
+from zhagen.coding import actions, engine, notes, retrieve, spans
 from zhagen.coding.engine import CodeRef
 from zhagen.coding.levels import LEVELS, MEMO_TARGETS, RELATION_TYPES, level_problems
 from zhagen.errors import ParameterError
@@ -249,6 +249,41 @@ class Codes(_Noun):
         (:mod:`zhagen.access`); None: no check (the project file's holder)."""
         return engine.merge_codes(self._store, sources, into, by=actor)
 
+    def move_many(
+        self,
+        codes: Sequence[CodeRef],
+        new_parent: CodeRef | None,
+        *,
+        level: int | None = None,
+        actor: Actor | None = None,
+    ) -> int:
+        """Move several codes under ``new_parent`` (None: top level) as one undoable edit;
+        return how many moved (a code travels with a selected ancestor). ``actor`` as for
+        :meth:`merge`.
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     cat = project.codes.add("政策环境", level=2)
+        ...     project.codes.move_many(["政策支持", "产学研融合"], cat)
+        2
+        """
+        return actions.move_codes(self._store, codes, new_parent, level=level, by=actor)
+
+    def promote(self, code: CodeRef, *, name: str | None = None, actor: Actor | None = None) -> int:
+        """Promote a concept to a category holding itself (one undoable edit): a new code
+        one level up takes its place (named ``name``, default the concept's name +
+        "（范畴）") and the concept moves under it. Returns the category's id. ``actor`` as
+        for :meth:`merge`.
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     cat = project.codes.promote("政策支持")
+        ...     c = project.codes.get(cat)
+        ...     c["name"], c["level"], project.codes.get("政策支持")["parent_id"] == cat
+        ('政策支持（范畴）', 2, True)
+        """
+        return actions.promote_code(self._store, code, name=name, by=actor)
+
     def split(
         self,
         code: CodeRef,
@@ -405,6 +440,31 @@ class Codings(_Noun):
             rows, file = list(enumerate(source, start=2)), None
         return code_rows(self._store, rows, coder=coder, text_of=self._docs.text,
                          spans_of=self._docs.sentence_spans, strict=strict, file=file)  # fmt: skip
+
+    def in_vivo(
+        self,
+        doc: int,
+        start: int,
+        end: int,
+        *,
+        parent: CodeRef | None = None,
+        actor: Actor | None = None,
+    ) -> tuple[int, int, bool]:
+        """In-vivo coding: the words ``[start, end)`` become an initial concept (level 1,
+        under ``parent`` or at the top; an existing code of that name there is reused) and
+        are coded with it, as one undoable edit. Returns (coding id, code id, created).
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     coding, code, created = project.codings.in_vivo(1, 0, 2, actor=None)
+        ...     project.codes.get(code)["name"] == project.documents.text(1)[:2], created
+        (True, True)
+        """
+        access.require(actor, "add", access.Item("code"))
+        return actions.code_in_vivo(
+            self._store, doc, start, end, coder=_name(actor) or "default",
+            text_of=self._docs.text, parent=parent,
+        )  # fmt: skip
 
     def delete(self, coding_id: int, *, actor: Actor | None = None) -> None:
         """Remove a coding (undoable); ``actor`` must own it (or be the owner)."""
