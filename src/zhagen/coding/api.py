@@ -527,6 +527,21 @@ class Relations(_Noun):
             self._store, source_code, target_code, type, description=description
         )
 
+    def update(
+        self,
+        relation_id: int,
+        *,
+        source: CodeRef | None = None,
+        target: CodeRef | None = None,
+        type: str | None = None,  # noqa: A002 - the relation's type, as in REFI-QDA
+        description: str | None = None,
+        actor: Actor | None = None,
+    ) -> None:
+        """Change a relation's ends, type and/or description (None keeps it; undoable)."""
+        access.require(actor, "add", access.Item("relation", relation_id))
+        notes.update_relation(self._store, relation_id, source=source, target=target,
+                              type=type, description=description, actor=_name(actor))  # fmt: skip
+
     def delete(self, relation_id: int, *, actor: Actor | None = None) -> None:
         """Delete a relation (undoable)."""
         access.require(actor, "add", access.Item("relation", relation_id))

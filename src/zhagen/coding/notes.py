@@ -36,6 +36,7 @@ __all__ = [
     "delete_memo",
     "resolve_memo",
     "add_relation",
+    "update_relation",
     "delete_relation",
     "resolve_relation",
     "set_storyline",
@@ -164,6 +165,39 @@ def resolve_relation(store: Store, relation_id: int) -> dict[str, Any]:
     return row
 
 
+def _relation_type(rtype: object) -> str:
+    text = str(rtype).strip()
+    if not text:
+        raise ParameterError(
+            "关系类型不能为空；可用 因果条件、情境、中介条件、行动策略、结果 或自定义文字",
+            "a relation type cannot be empty; use 因果条件, 情境, 中介条件, 行动策略, 结果 or "
+            "your own text",
+        )
+    return text
+
+
+def _check_ends(
+    store: Store, src: dict[str, Any], tgt: dict[str, Any], rtype: str, *, other_than: int = 0
+) -> None:
+    """Two different codes without that relation yet (but for relation ``other_than``)."""
+    if src["id"] == tgt["id"]:
+        raise ParameterError(
+            f"关系的两端不能是同一个编码「{src['name']}」",
+            f"a relation needs two different codes, not '{src['name']}' twice",
+        )
+    for r in qn.relation_rows(store):
+        same = (r["source_code_id"], r["target_code_id"], r["type"]) == (
+            src["id"],
+            tgt["id"],
+            rtype,
+        )
+        if same and r["id"] != other_than:
+            raise ParameterError(
+                f"「{src['name']}」与「{tgt['name']}」之间已有「{rtype}」关系（#{r['id']}）",
+                f"'{src['name']}' → '{tgt['name']}' already has a '{rtype}' relation (#{r['id']})",
+            )
+
+
 def add_relation(
     store: Store,
     source: CodeRef,
@@ -173,31 +207,10 @@ def add_relation(
     description: str = "",  # noqa: A002
 ) -> int:
     """Relate two codes: ``source`` —type→ ``target``; return the relation id."""
-    rtype = str(type).strip()
-    if not rtype:
-        raise ParameterError(
-            "关系类型不能为空；可用 因果条件、情境、中介条件、行动策略、结果 或自定义文字",
-            "a relation type cannot be empty; use 因果条件, 情境, 中介条件, 行动策略, 结果 or "
-            "your own text",
-        )
+    rtype = _relation_type(type)
     with edit(store, "relation.add", "") as e:
         src, tgt = resolve_code(store, source), resolve_code(store, target)
-        if src["id"] == tgt["id"]:
-            raise ParameterError(
-                f"关系的两端不能是同一个编码「{src['name']}」",
-                f"a relation needs two different codes, not '{src['name']}' twice",
-            )
-        for r in qn.relation_rows(store):
-            if (r["source_code_id"], r["target_code_id"], r["type"]) == (
-                src["id"],
-                tgt["id"],
-                rtype,
-            ):
-                raise ParameterError(
-                    f"「{src['name']}」与「{tgt['name']}」之间已有「{rtype}」关系（#{r['id']}）",
-                    f"'{src['name']}' → '{tgt['name']}' already has a '{rtype}' relation "
-                    f"(#{r['id']})",
-                )
+        _check_ends(store, src, tgt, rtype)
         rid = qn.insert_relation(store, src["id"], tgt["id"], rtype, str(description))
         e.created("relations", rid)
         e.payload = {"id": rid, "source": src["id"], "target": tgt["id"], "type": rtype}
@@ -206,6 +219,45 @@ def add_relation(
             f"'{src['name']}' -{rtype}-> '{tgt['name']}'"
         )
     return rid
+
+
+def update_relation(
+    store: Store,
+    relation_id: int,
+    *,
+    source: CodeRef | None = None,
+    target: CodeRef | None = None,
+    type: str | None = None,  # noqa: A002 - the relation's type, as in REFI-QDA
+    description: str | None = None,
+    actor: str = "",
+) -> None:
+    """Change a relation's ends, type and/or description (None keeps it; undoable).
+
+    >>> import tempfile, os
+    >>> from zhagen.store.db import Store
+    >>> from zhagen.coding.engine import add_code
+    >>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
+    >>> a, b, c = (add_code(store, n, level=3) for n in ("政策", "协同", "绩效"))
+    >>> rid = add_relation(store, a, b, "因果条件")
+    >>> update_relation(store, rid, target=c, type="结果", description="长期")
+    >>> r = qn.relation_row(store, rid)
+    >>> r["target_name"], r["type"], r["description"]
+    ('绩效', '结果', '长期')
+    """
+    with edit(store, "relation.edit", "", actor=actor) as e:
+        row = resolve_relation(store, relation_id)
+        src = resolve_code(store, row["source_code_id"] if source is None else source)
+        tgt = resolve_code(store, row["target_code_id"] if target is None else target)
+        rtype = row["type"] if type is None else _relation_type(type)
+        _check_ends(store, src, tgt, rtype, other_than=row["id"])
+        text = row["description"] if description is None else str(description)
+        e.touch("relations", [row["id"]])
+        qn.update_relation(store, row["id"], src["id"], tgt["id"], rtype, text)
+        e.payload = {"id": row["id"], "source": src["id"], "target": tgt["id"], "type": rtype}
+        e.description = (
+            f"修改关系 #{row['id']}「{src['name']}」—{rtype}→「{tgt['name']}」 / edit relation "
+            f"#{row['id']} '{src['name']}' -{rtype}-> '{tgt['name']}'"
+        )
 
 
 def delete_relation(store: Store, relation_id: int, *, actor: str = "") -> None:

@@ -23,6 +23,7 @@ __all__ = [
     "relation_rows",
     "relation_ids_of_codes",
     "set_relation_codes",
+    "update_relation",
 ]
 
 
@@ -153,6 +154,17 @@ def set_relation_codes(store: Store, relation_id: int, source_id: int, target_id
     store.conn.execute(
         "UPDATE relations SET source_code_id = ?, target_code_id = ? WHERE id = ?",
         (source_id, target_id, relation_id),
+    )
+
+
+def update_relation(
+    store: Store, relation_id: int, source_id: int, target_id: int, rtype: str, description: str
+) -> None:
+    """Set every field of a relation (the caller merged the unchanged ones in)."""
+    store.conn.execute(
+        "UPDATE relations SET source_code_id = ?, target_code_id = ?, type = ?, description = ? "
+        "WHERE id = ?",
+        (source_id, target_id, rtype, description, relation_id),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 from pydantic import BaseModel, Field
 
+from zhagen.project import Project
 from zhagen.web.errors import WebError
 from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, actor_of, api_router, workbench
 from zhagen.web.services import coding as svc
@@ -32,6 +33,13 @@ class NewRelation(BaseModel):
     target: int
     type: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=20_000)
+
+
+class RelationChange(BaseModel):
+    source: int | None = None
+    target: int | None = None
+    type: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=20_000)
 
 
 class Storyline(BaseModel):
@@ -89,10 +97,7 @@ def add_relation(body: NewRelation, p: ProjectDep, _s: CoderDep) -> dict[str, An
     return {"id": rid}
 
 
-@router.delete("/relations/{relation_id}")
-def delete_relation(
-    relation_id: int, request: Request, p: ProjectDep, s: CoderDep
-) -> dict[str, Any]:
+def _relation_or_404(p: Project, relation_id: int) -> None:
     if relation_id not in set(svc.relation_ids(p)):
         raise WebError(
             404,
@@ -100,6 +105,23 @@ def delete_relation(
             f"没有编号为 {relation_id} 的关系",
             f"no relation with id {relation_id}",
         )
+
+
+@router.patch("/relations/{relation_id}")
+def edit_relation(
+    relation_id: int, body: RelationChange, request: Request, p: ProjectDep, s: CoderDep
+) -> dict[str, Any]:
+    """Change a relation's ends, type and/or description (one undoable edit)."""
+    _relation_or_404(p, relation_id)
+    p.relations.update(relation_id, **body.model_dump(), actor=actor_of(request, s))
+    return {"id": relation_id}
+
+
+@router.delete("/relations/{relation_id}")
+def delete_relation(
+    relation_id: int, request: Request, p: ProjectDep, s: CoderDep
+) -> dict[str, Any]:
+    _relation_or_404(p, relation_id)
     p.relations.delete(relation_id, actor=actor_of(request, s))
     return {"ok": True}
 

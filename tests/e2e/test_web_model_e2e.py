@@ -1,0 +1,71 @@
+"""End to end, the model page and the workbench frame (issue 14): relations laid out in
+their panel and edited in place; first-use coder name; code colours; an illegal drag without
+a console error; memos; the hierarchy chart; no raw identifier on any page in either
+language. Screenshots go to ``conftest.shots``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from web_support import make_project
+
+pytestmark = pytest.mark.e2e
+
+MAINS = ("政策与制度环境", "组织数字化能力", "产学研协同网络", "数字化转型绩效", "市场需求牵引",
+         "技术创新投入", "数据要素治理", "平台生态支撑")  # fmt: skip
+LONG = "政府通过专项资金和税收优惠降低企业数字化转型的初始成本，从而推动企业引入数字技术"
+
+
+def _model_project(folder: Path) -> Path:
+    """A core category, eight main categories (a wide diagram) and seven relations."""
+    from zhagen.project import Project
+
+    path = make_project(folder)
+    with Project.open(path) as p:
+        core = p.codes.add("企业数字化转型的协同机制", level=4)
+        mains = [p.codes.add(n, parent=core, level=3) for n in MAINS]
+        for i, (a, b) in enumerate(zip(mains, mains[1:], strict=False)):
+            p.relations.add(a, b, ("因果条件", "情境", "中介条件", "行动策略", "结果")[i % 5],
+                            description=LONG)  # fmt: skip
+    return path
+
+
+def _console_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return errors
+
+
+def test_model_relations_fit_and_edit(page, serve, tmp_path: Path, shots: Path) -> None:
+    server = serve(_model_project(tmp_path))
+    errors = _console_errors(page)
+    page.goto(server.url + "/model")
+    page.wait_for_selector("#rel-list li[data-id] .rel-desc")
+    panel = page.locator("#rel-list").bounding_box()
+    # one line of ends and buttons plus a wrapped description: no column of single characters
+    assert panel["height"] < 7 * 120, panel
+    assert panel["width"] > 300, panel
+    for box in page.locator("#rel-list button").evaluate_all(
+        "ns => ns.map(n => n.getBoundingClientRect().right)"
+    ):
+        assert box <= panel["x"] + panel["width"] + 1
+    page.screenshot(path=str(shots / "model_relations.png"))
+    first = page.locator("#rel-list li[data-id]").first
+    rid = first.get_attribute("data-id")
+    first.locator("button", has_text="编辑").click()
+    form = page.locator("#rel-list li.editing form")
+    form.locator("[name=type]").fill("反馈")
+    target = form.locator("[name=target] option", has_text=MAINS[4]).get_attribute("value")
+    form.locator("[name=target]").select_option(target)
+    form.locator("[name=description]").fill("新的关系内涵")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(f"#rel-list li[data-id='{rid}'] .type:text('反馈')")
+    item = page.inner_text(f"#rel-list li[data-id='{rid}']")
+    assert MAINS[4] in item and "新的关系内涵" in item
+    rels = json.loads(page.request.get(server.url + "/api/relations").text())
+    edited = next(r for r in rels if str(r["id"]) == rid)
+    assert (edited["type"], edited["target_name"]) == ("反馈", MAINS[4])
+    assert errors == []
