@@ -83,6 +83,9 @@ ROUTES: dict[tuple[str, str], Spec] = {
         "/api/relations", lambda c: {"source": c["shared"], "target": c["top"], "type": "情境"}
     ),
     ("DELETE", "/api/relations/{relation_id}"): _get("/api/relations/999"),
+    ("PATCH", "/api/relations/{relation_id}"): _json(
+        "/api/relations/999", lambda c: {"type": "结果"}
+    ),
     ("GET", "/api/storyline"): _get("/api/storyline"),
     ("PUT", "/api/storyline"): _json("/api/storyline", lambda c: {"text": "故事线"}),
     ("GET", "/api/session"): _get("/api/session"),

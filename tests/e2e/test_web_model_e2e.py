@@ -6,6 +6,7 @@ language. Screenshots go to ``conftest.shots``."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,53 @@ def test_model_relations_fit_and_edit(page, serve, tmp_path: Path, shots: Path) 
     edited = next(r for r in rels if str(r["id"]) == rid)
     assert (edited["type"], edited["target_name"]) == ("反馈", MAINS[4])
     assert errors == []
+
+
+#: A raw identifier as the library names a column or value (``holsti_r``, ``reason_zh``).
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+#: Everything a reader sees: the text, every option of every list, the table heads.
+VISIBLE = """() => [document.body.innerText,
+  ...Array.from(document.querySelectorAll("option, th, summary, label")).map((n) => n.textContent)].join("\\n")"""
+
+
+def _demo_project(folder: Path) -> Path:
+    from zhagen.demo_coding import run_coding
+    from zhagen.project import Project
+
+    root = Path(__file__).resolve().parents[2] / "examples"
+    path = folder / "demo.zhagen"
+    with Project.create(path) as p:
+        p.add([root / "docs", root / "cnki"])
+        run_coding(p)
+    return path
+
+
+def test_no_raw_identifier_in_either_language(page, serve, tmp_path: Path, shots: Path) -> None:
+    """Every page of the workbench in Chinese and in English: no snake_case name of the
+    library visible, and in Chinese no English value (document type, form choice, kind)."""
+    from zhagen.web.i18n import STRINGS
+
+    server = serve(_demo_project(tmp_path))
+    page.goto(server.url + "/map")
+    token = page.get_attribute('meta[name="csrf-token"]', "content") or ""
+    r = page.request.post(server.url + "/api/maps", data=json.dumps({"top": 30}),
+                          headers={"X-CSRF-Token": token, "Content-Type": "application/json"})  # fmt: skip
+    assert r.ok, r.text()
+    raw = {k.split(".")[-1] for k in STRINGS if k.startswith(("val.", "choice."))}
+    ready = {"/documents": "#doc-table a", "/codes": ".node .name", "/model": "#diagram svg",
+             "/tables": "#report table", "/saturation": ".verdict", "/agreement": "#report table",
+             "/map": ".runs li.on", "/settings": "#history td"}  # fmt: skip
+    for lang in ("zh", "en"):
+        page.context.add_cookies([{"name": "zhagen_lang", "value": lang, "url": server.url}])
+        for path, selector in ready.items():
+            page.goto(server.url + path)
+            page.wait_for_selector(selector)
+            if path == "/map":
+                page.click("#map-tabs .tab[data-tab=nodes]")
+                page.wait_for_selector(".map-nodes th")
+            text = page.evaluate(VISIBLE)
+            assert not SNAKE.findall(text), (lang, path, SNAKE.findall(text)[:5])
+            if lang == "zh":
+                words = {w.strip() for w in re.split(r"[\n\t·]", text)}
+                assert not words & raw, (path, words & raw)
+        page.screenshot(path=str(shots / f"map_nodes_{lang}.png"))

@@ -107,6 +107,13 @@ def tables_download(
     return _file(paths[format], f"coding_tables.{format}", folder)
 
 
+def _lang(request: Request) -> str:
+    """The page language of the caller (the ``zhagen_lang`` cookie)."""
+    from zhagen.web.i18n import lang_of
+
+    return lang_of(request.cookies.get("zhagen_lang"))
+
+
 @router.get("/saturation")
 def saturation(
     request: Request, p: ProjectDep, s: SessionDep, values: SaturationQuery
@@ -122,7 +129,7 @@ def saturation_download(
 ) -> FileResponse:
     report = p.reports.saturation(**_viewed(request, p, s, values))
     folder = _tmpdir(request)
-    path = svc.write_frames_xlsx(report.to_frames(), folder / "saturation.xlsx")
+    path = svc.write_frames_xlsx(report.to_frames(), folder / "saturation.xlsx", _lang(request))
     return _file(path, "saturation.xlsx", folder)
 
 
@@ -162,7 +169,7 @@ def agreement_download(
 ) -> FileResponse:
     result = _agreement(request, p, s, body)
     folder = _tmpdir(request)
-    path = svc.write_frames_xlsx(result.to_frames(), folder / "agreement.xlsx")
+    path = svc.write_frames_xlsx(result.to_frames(), folder / "agreement.xlsx", _lang(request))
     return _file(path, "agreement.xlsx", folder)
 
 

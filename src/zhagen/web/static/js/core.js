@@ -19,6 +19,13 @@ const Z = (function () {
     return s;
   }
 
+  /** The name of a column, value or choice (prefix + value: "col.", "val.", "choice.<param>."),
+   * or the value itself when the translation table has none. */
+  function label(prefix, value) {
+    const key = prefix + value;
+    return Object.prototype.hasOwnProperty.call(strings, key) ? strings[key] : String(value);
+  }
+
   function csrf() {
     const meta = document.querySelector('meta[name="csrf-token"]');
     return (data.session && data.session.csrf) || (meta ? meta.content : "");
@@ -130,7 +137,7 @@ const Z = (function () {
     let node;
     if (spec.choices) {
       node = el("select", { attrs: { name } });
-      for (const c of spec.choices) node.appendChild(el("option", { value: c, text: choiceText ? choiceText(c) : c }));
+      for (const c of spec.choices) node.appendChild(el("option", { value: c, text: choiceText ? choiceText(c) : label("choice." + name + ".", c) }));
       node.value = spec.default;
     } else if (spec.type === "bool") {
       node = el("input", { type: "checkbox", attrs: { name } });
@@ -260,18 +267,20 @@ const Z = (function () {
     });
   }
 
-  /** A table of {columns, rows} (rows are arrays), cells as text. */
+  /** A table of {columns, rows} (rows are arrays), cells as text; column names through the
+   * translation table ("col."), and the cells of the columns in ``o.values`` ("val."). */
   function grid(tbl, opts) {
     const o = opts || {};
     const cols = o.columns || tbl.columns;
     const idx = cols.map((c) => tbl.columns.indexOf(c));
-    const head = el("tr", null, ...cols.map((c) => el("th", { text: c })));
+    const values = new Set(o.values || []);
+    const head = el("tr", null, ...cols.map((c) => el("th", { text: label("col.", c) })));
     const body = el("tbody");
     for (const row of tbl.rows) {
       const tr = el("tr");
       idx.forEach((i, j) => {
         const v = i >= 0 ? row[i] : "";
-        const td = el("td", { text: fmt(v) });
+        const td = el("td", { text: values.has(cols[j]) && v !== null ? label("val.", v) : fmt(v) });
         if (o.cell) o.cell(td, cols[j], v, row);
         tr.appendChild(td);
       });
@@ -300,6 +309,6 @@ const Z = (function () {
   });
   document.addEventListener("DOMContentLoaded", () => { wireFrame(); syncCoder(); });
 
-  return { data, t, el, clear, toast, half, api, download, saveBlob, query, typing, changed, live, grid, fmt, csrf,
+  return { data, t, label, el, clear, toast, half, api, download, saveBlob, query, typing, changed, live, grid, fmt, csrf,
     paramInput, paramField, paramValues };
 })();

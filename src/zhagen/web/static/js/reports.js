@@ -59,7 +59,7 @@
         clear(out);
         if (res.chain) out.append(el("h2", { text: t("tables.chain") }), el("p", { class: "chain", text: res.chain }));
         for (const tb of res.tables) {
-          out.append(el("h2", { text: tb.caption }), grid(tb, { columns: tb.display }));
+          out.append(el("h2", { text: Z.label("caption.", tb.caption) }), grid(tb, { columns: tb.display }));
         }
         if (res.storyline) out.append(el("h2", { text: t("model.storyline") }), el("p", { class: "storyline-text", text: res.storyline }));
       } finally { busy(false); }
@@ -86,9 +86,8 @@
         res.holdout.forEach((d, i) => { if (i) p.append("、"); p.appendChild(el("a", { href: "/documents/" + d, text: "#" + d })); });
         out.appendChild(p);
         if (res.uncoded_holdout.length) out.appendChild(el("p", { class: "muted", text: t("sat.uncoded") + "：" + res.uncoded_holdout.map((d) => "#" + d).join("、") }));
-        const en = Z.data.lang === "en";
-        const hide = en ? ["reason_zh", "level_name"] : ["reason_en", "level_name_en"];
-        const pick = (tb) => ({ columns: tb.columns.filter((c) => !hide.includes(c)) });
+        const hide = res.other_language_columns[Z.data.lang];
+        const pick = (tb) => ({ columns: tb.columns.filter((c) => !hide.includes(c)), values: ["kind"] });
         out.append(el("h2", { text: t("sat.new") }), grid(res.new, pick(res.new)), el("h2", { text: t("sat.counts") }), grid(res.counts, pick(res.counts)));
       } finally { busy(false); }
     }
@@ -103,7 +102,7 @@
     const b = await coderSelect(false);
     if (b.options.length > 1) b.selectedIndex = 1;
     form.append(field(t("agr.a"), a), field(t("agr.b"), b));
-    const values = await declaredFields("agreement", { choiceText: (c) => t("agr.unit." + c) });
+    const values = await declaredFields("agreement");
     const body = () => ({ a: a.value, b: b.value, ...values() });
     form.append(button("common.compute", () => show().catch(() => {})));
     actions.append(button("tables.xlsx", () => Z.download("/api/agreement/download", "agreement.xlsx", body())));
