@@ -120,3 +120,54 @@ def test_no_raw_identifier_in_either_language(page, serve, tmp_path: Path, shots
                 words = {w.strip() for w in re.split(r"[\n\t·]", text)}
                 assert not words & raw, (path, words & raw)
         page.screenshot(path=str(shots / f"map_nodes_{lang}.png"))
+
+
+def test_first_use_asks_the_coders_name(page, serve, tmp_path: Path) -> None:
+    """A new browser is asked whose coding it is before anything is coded as "default";
+    the name is kept for the next page and the next session of that browser."""
+    server = serve(make_project(tmp_path))
+    page.goto(server.url + "/documents")
+    page.wait_for_selector("#first-use")
+    assert page.inner_text("#coder-name") == "default"
+    page.fill("#first-coder", "王 W")
+    page.click("#first-use button[type=submit]")
+    page.wait_for_selector("#first-use", state="detached")
+    assert page.inner_text("#coder-name") == "王 W"
+    page.goto(server.url + "/documents/1")
+    page.wait_for_selector(".seg")
+    assert page.locator("#first-use").count() == 0
+    token = page.get_attribute('meta[name="csrf-token"]', "content") or ""
+    r = page.request.post(server.url + "/api/codings", headers={"X-CSRF-Token": token,
+                          "Content-Type": "application/json"},
+                          data=json.dumps({"document": 1, "sentences": [1], "new_code": {"name": "政策"}}))  # fmt: skip
+    assert r.ok, r.text()
+    assert json.loads(page.request.get(server.url + "/api/coders").text()) == ["王 W"]
+
+
+def test_code_colour_pick_and_illegal_drag(page, serve, tmp_path: Path) -> None:
+    """A colour picked in the tree is stored on the code and undone by Ctrl+Z; dragging a
+    category under its own concept is refused with a toast and no console error."""
+    from zhagen.project import Project
+
+    path = make_project(tmp_path)
+    with Project.open(path) as p:
+        cat = p.codes.add("政府引导", level=2)
+        concept = p.codes.add("政策支持", parent=cat, level=1)
+    server = serve(path)
+    errors = _console_errors(page)
+    page.goto(server.url + "/codes")
+    page.wait_for_selector("#tree ul .node .name")
+    assert page.locator("#code-palette option").count() >= 30
+    before = page.get_attribute(f".node[data-id='{cat}'] input.color", "value")
+    page.locator(f".node[data-id='{cat}'] input.color").fill("#123456")
+    page.wait_for_function(f"""async () => (await (await fetch('/api/codes')).json())
+        .find((c) => c.id === {cat}).color === '#123456'""")
+    page.click("#tree")
+    page.keyboard.press("Control+z")
+    page.wait_for_function(f"""async () => (await (await fetch('/api/codes')).json())
+        .find((c) => c.id === {cat}).color === '{before}'""")
+    page.locator(f".node[data-id='{cat}']").drag_to(page.locator(f".node[data-id='{concept}']"))
+    page.wait_for_selector(".toast.error")
+    assert "政府引导" in page.inner_text(".toast.error")
+    page.wait_for_timeout(300)
+    assert errors == [] and page.errors == []

@@ -80,6 +80,13 @@ class Codes(_Noun):
         """Same as :meth:`frame`."""
         return self.frame(coder=coder)
 
+    @staticmethod
+    def palette(n: int = 48) -> tuple[str, ...]:
+        """The colours new codes get in turn: the first ``n`` (:mod:`zhagen.coding.palette`)."""
+        from zhagen.coding.palette import palette
+
+        return palette(n)
+
     def frame(self, *, coder: str | None = None) -> pd.DataFrame:
         """All codes in tree order: id, name, parent, level, level_name, description, color,
         count (own codings), total (with descendants), position, depth, path, created,

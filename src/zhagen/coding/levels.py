@@ -28,6 +28,8 @@ tables report (:func:`level_problems`), not a limit on the tree.
 
 from __future__ import annotations
 
+from zhagen.coding.palette import SEEDS
+
 __all__ = [
     "LEVELS",
     "MIN_LEVEL",
@@ -69,19 +71,9 @@ MEMO_TARGETS: tuple[str, ...] = ("project", "document", "code", "coding", "relat
 #: The storyline (故事线) is the project memo with this title.
 STORYLINE_TITLE = "故事线"
 
-#: Colours given to new codes in turn (Tableau 10, readable on white and in print).
-PALETTE: tuple[str, ...] = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-)
+#: The first colours given to new codes (Tableau 10); :mod:`zhagen.coding.palette` goes on
+#: from them with colours that stay distinguishable for dozens of codes.
+PALETTE: tuple[str, ...] = SEEDS
 
 
 def level_name(level: int | None, lang: str = "zh") -> str:

@@ -57,6 +57,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "common.error": ("出错了", "Error"),
     "common.offline": ("无法连接服务器", "cannot reach the server"),
     "common.coder_prompt": ("请输入你的编码员名称", "Enter your coder name"),
+    "first.title": (
+        "欢迎使用扎根！你的编码记在哪个名字下？",
+        "Welcome to zhagen! Whose coding is this?",
+    ),
+    "first.hint": (
+        "请输入你的姓名或缩写；之后可在「设置」中修改",
+        "Enter your name or initials; change it later in Settings",
+    ),
+    "first.placeholder": ("姓名或缩写", "Name or initials"),
+    "first.save": ("开始编码", "Start coding"),
+    "first.done": ("你的编码将记在「{x}」名下", "Your coding is recorded as “{x}”"),
     # -- login ------------------------------------------------------------------------
     "login.title": ("登录", "Log in"),
     "login.token": ("访问令牌（启动时打印）", "Access token (printed at start)"),
@@ -164,6 +175,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{x}\n仍要删除它及其全部编码记录和下级吗？（可撤销）",
         "{x}\nDelete it with all its codings and children? (undoable)",
     ),  # fmt: skip
+    "codes.move_cycle": (
+        "不能把「{x}」移到它自己或它的下级之下",
+        "“{x}” cannot move under itself or one of its own children",
+    ),
+    "codes.move_name": (
+        "那里已有名为「{x}」的编码；请先重命名或合并",
+        "a code named “{x}” is already there; rename or merge it first",
+    ),
     "codes.drop_top": ("拖到这里移到顶层", "Drop here to move to the top level"),
     "codes.count": ("编码数 {c}（含下级 {t}）", "{c} codings ({t} with children)"),
     "codes.codings": ("编码记录（含上下文）", "Codings in context"),

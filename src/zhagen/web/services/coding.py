@@ -52,6 +52,7 @@ def vocabulary() -> dict[str, Any]:
         "levels": [{"level": k, "zh": zh, "en": en} for k, (zh, en) in Codes.LEVELS.items()],
         "relation_types": list(Relations.TYPES),
         "memo_targets": list(Memos.TARGETS),
+        "palette": list(Codes.palette()),
     }
 
 

@@ -231,6 +231,42 @@ const Z = (function () {
     location.reload();
   }
 
+  /** Use this coder name from now on, in this browser (kept in localStorage). */
+  async function setCoder(name) {
+    const s = data.session || {};
+    const info = await api("PUT", "/api/session/coder", { name });
+    localStorage.setItem("zhagen.coder", info.coder);
+    s.coder = info.coder;
+    const chip = document.getElementById("coder-name");
+    if (chip) chip.textContent = info.coder;
+    return info;
+  }
+
+  // First use in a browser (no name kept, a session that may choose one, not a viewer):
+  // ask for the coder's name or initials before any coding is recorded under "default",
+  // as NVivo asks at its first start. A bar above the page, not a modal, so nothing is
+  // blocked while the user decides.
+  function askCoder() {
+    const s = data.session || {};
+    if (!s.coder_settable || s.role === "viewer" || data.page === "login") return;
+    if (localStorage.getItem("zhagen.coder")) return;
+    const main = document.getElementById("main");
+    if (!main || document.getElementById("first-use")) return;
+    const input = el("input", { type: "text", attrs: { id: "first-coder", maxlength: "100", required: "", placeholder: t("first.placeholder"), "aria-label": t("nav.coder") } });
+    const form = el("form", { class: "first-use", attrs: { id: "first-use", autocomplete: "off" } },
+      el("strong", { text: t("first.title") }), el("span", { class: "muted", text: t("first.hint") }),
+      input, el("button", { type: "submit", text: t("first.save") }));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const name = input.value.trim();
+      if (!name) return;
+      await setCoder(name);
+      form.remove();
+      toast(t("first.done", { x: name }), "ok");
+    });
+    main.insertBefore(form, main.firstChild);
+  }
+
   async function syncCoder() {
     const s = data.session || {};
     if (!s.coder_settable) return;
@@ -307,8 +343,8 @@ const Z = (function () {
   window.addEventListener("unhandledrejection", (e) => {
     if (e.reason && e.reason.network) e.preventDefault();
   });
-  document.addEventListener("DOMContentLoaded", () => { wireFrame(); syncCoder(); });
+  document.addEventListener("DOMContentLoaded", () => { wireFrame(); syncCoder(); askCoder(); });
 
-  return { data, t, label, el, clear, toast, half, api, download, saveBlob, query, typing, changed, live, grid, fmt, csrf,
+  return { data, t, label, setCoder, el, clear, toast, half, api, download, saveBlob, query, typing, changed, live, grid, fmt, csrf,
     paramInput, paramField, paramValues };
 })();
