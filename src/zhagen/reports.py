@@ -113,6 +113,31 @@ class Reports:
 
         return counts_chain(tables["编码数量"]) if "编码数量" in tables else None
 
+    def write_memos(
+        self,
+        path: str | Path,
+        *,
+        type: str | None = None,  # noqa: A002 - the memo's type
+        q: str | None = None,
+        coder: str | None = None,
+        lang: str = "zh",
+    ) -> Path:
+        """Write the memos (of a ``type``, holding ``q``, of a ``coder``, when given) as
+        Markdown (``.md``) or Word (``.docx``), by the path's suffix, grouped by type."""
+        from zhagen.coding.api import Memos
+        from zhagen.report.memos import write_memos_docx, write_memos_markdown
+
+        suffix = Path(path).suffix.lower()
+        if suffix not in (".md", ".docx"):
+            raise ParameterError(
+                f"备忘录只能导出为 .md 或 .docx，不能是「{suffix or path}」",
+                f"memos are exported as .md or .docx, not '{suffix or path}'",
+            )
+        frame = Memos(self._docs).frame(coder=coder, type=type, q=q)
+        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        write = write_memos_docx if suffix == ".docx" else write_memos_markdown
+        return write(rows, path, lang)
+
     @staticmethod
     def write_xlsx(frames: dict[str, pd.DataFrame], path: str | Path) -> Path:
         """Any DataFrames as the sheets of one workbook, formatted as the paper tables are."""

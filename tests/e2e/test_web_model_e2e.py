@@ -105,7 +105,7 @@ def test_no_raw_identifier_in_either_language(page, serve, tmp_path: Path, shots
     raw = {k.split(".")[-1] for k in STRINGS if k.startswith(("val.", "choice."))}
     ready = {"/documents": "#doc-table a", "/codes": ".node .name", "/model": "#diagram svg",
              "/tables": "#report table", "/saturation": ".verdict", "/agreement": "#report table",
-             "/map": ".runs li.on", "/settings": "#history td"}  # fmt: skip
+             "/map": ".runs li.on", "/settings": "#history td", "/memos": "#memo-list li"}  # fmt: skip
     for lang in ("zh", "en"):
         page.context.add_cookies([{"name": "zhagen_lang", "value": lang, "url": server.url}])
         for path, selector in ready.items():
@@ -171,3 +171,38 @@ def test_code_colour_pick_and_illegal_drag(page, serve, tmp_path: Path) -> None:
     assert "政府引导" in page.inner_text(".toast.error")
     page.wait_for_timeout(300)
     assert errors == [] and page.errors == []
+
+
+def test_memos_typed_found_and_exported(page, serve, tmp_path: Path) -> None:
+    """From a code to its memos; a theory memo written on it, found by search and type,
+    linked back to the code, exported as Markdown; the relation's memos from the model."""
+    path = _model_project(tmp_path)
+    server = serve(path)
+    page.goto(server.url + "/codes")
+    page.click(f".node:has-text('{MAINS[0]}') .name")
+    page.click("#detail .code-memos a")
+    page.wait_for_selector("#memo-about:not([hidden])")
+    page.fill("#new-title", "政策的理论意义")
+    page.select_option("#new-type", "theory")
+    page.fill("#new-text", "制度环境先于组织能力")
+    page.click("#memo-new button[type=submit]")
+    page.wait_for_selector("#memo-list li[data-id] .t-theory")
+    assert MAINS[0] in page.inner_text("#memo-list li[data-id]")
+    page.goto(server.url + "/memos")
+    page.fill("#memo-q", "制度环境")
+    page.wait_for_function("() => document.querySelectorAll('#memo-list li[data-id]').length === 1")
+    page.select_option("#memo-type", "method")
+    page.wait_for_selector("#memo-list li.muted")
+    page.select_option("#memo-type", "theory")
+    page.wait_for_selector("#memo-list li[data-id]")
+    with page.expect_download() as info:
+        page.click("#export-md")
+    md = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "## 理论备忘录（1）" in md and "制度环境先于组织能力" in md
+    page.click("#memo-list a.about")
+    page.wait_for_selector(f"#detail h2:text('{MAINS[0]}')")
+    assert "制度环境先于组织能力" in page.inner_text("#detail .code-memos")
+    page.goto(server.url + "/model")
+    page.click("#rel-list li[data-id] a[href*='relation']")
+    page.wait_for_selector("#memo-about:not([hidden])")
+    assert "关系" in page.inner_text("#memo-about")

@@ -33,7 +33,7 @@ from zhagen import access
 from zhagen.access import Actor
 from zhagen.coding import engine, notes, retrieve, spans
 from zhagen.coding.engine import CodeRef
-from zhagen.coding.levels import LEVELS, MEMO_TARGETS, RELATION_TYPES, level_problems
+from zhagen.coding.levels import LEVELS, MEMO_TARGETS, MEMO_TYPES, RELATION_TYPES, level_problems
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
 from zhagen.store import notes as qn
@@ -433,17 +433,34 @@ class Memos(_Noun):
 
     #: What a memo may be attached to.
     TARGETS = MEMO_TARGETS
+    #: Memo types (Kuckartz) → (Chinese, English) names.
+    TYPES = MEMO_TYPES
 
     def __call__(
-        self, target_type: str | None = None, target_id: Any = None, *, coder: str | None = None
+        self,
+        target_type: str | None = None,
+        target_id: Any = None,
+        *,
+        coder: str | None = None,
+        type: str | None = None,  # noqa: A002 - the memo's type
+        q: str | None = None,
     ) -> pd.DataFrame:
         """Same as :meth:`frame`."""
-        return self.frame(target_type, target_id, coder=coder)
+        return self.frame(target_type, target_id, coder=coder, type=type, q=q)
 
     def frame(
-        self, target_type: str | None = None, target_id: Any = None, *, coder: str | None = None
+        self,
+        target_type: str | None = None,
+        target_id: Any = None,
+        *,
+        coder: str | None = None,
+        type: str | None = None,  # noqa: A002 - the memo's type
+        q: str | None = None,
     ) -> pd.DataFrame:
-        """Memos: id, target_type, target_id, title, text, coder, created, modified."""
+        """Memos: id, target_type, target_id, title, text, type, coder, created, modified,
+        and what each is about (target_name; document, start, end of a coding memo); of a
+        ``type`` (``code``, ``theory``, ``method``, ``reflection``; ``""``: none) and
+        holding ``q`` in their title or text, when given."""
         import pandas as pd
 
         store = self._store
@@ -455,10 +472,14 @@ class Memos(_Noun):
             target_type=target_type,
             target_id=tid,
             coder_id=retrieve.coder_filter(store, coder),
+            memo_type=None if type is None else notes.memo_type(type),
+            query=q or None,
         )
-        cols = ["id", "target_type", "target_id", "title", "text", "coder", "created", "modified"]
+        cols = ["id", "target_type", "target_id", "title", "text", "type", "coder", "created",
+                "modified", "target_name", "document", "start", "end"]  # fmt: skip
         df = pd.DataFrame([[r[c] for c in cols] for r in rows], columns=cols)
-        df["target_id"] = df["target_id"].astype("Int64")
+        for col in ("target_id", "document", "start", "end"):
+            df[col] = df[col].astype("Int64")
         return df
 
     def add(
@@ -469,10 +490,13 @@ class Memos(_Noun):
         *,
         title: str = "",
         coder: str | None = None,
+        type: str | None = None,  # noqa: A002 - the memo's type
     ) -> int:
         """Write a memo on 'project' (target_id None), 'document', 'code', 'coding' or
-        'relation'; return its id."""
-        return notes.add_memo(self._store, target_type, target_id, text, title=title, coder=coder)
+        'relation', of a type (code, theory, method, reflection) or none; return its id."""
+        return notes.add_memo(
+            self._store, target_type, target_id, text, title=title, coder=coder, type=type
+        )
 
     def edit(
         self,
@@ -480,12 +504,14 @@ class Memos(_Noun):
         *,
         text: str | None = None,
         title: str | None = None,
+        type: str | None = None,  # noqa: A002 - the memo's type
         actor: Actor | None = None,
     ) -> None:
-        """Change a memo's text and/or title (``actor``: must be its coder, or the owner)."""
+        """Change a memo's text, title and/or type (``actor``: must be its coder, or the
+        owner)."""
         if actor is not None:  # without one, the engine says what is missing
             self.check(memo_id, "change", actor)
-        notes.edit_memo(self._store, memo_id, text=text, title=title, actor=_name(actor))
+        notes.edit_memo(self._store, memo_id, text=text, title=title, type=type, actor=_name(actor))
 
     def delete(self, memo_id: int, *, actor: Actor | None = None) -> None:
         """Delete a memo (undoable; ``actor`` as for :meth:`edit`)."""

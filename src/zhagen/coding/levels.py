@@ -38,6 +38,7 @@ __all__ = [
     "MEMO_TARGETS",
     "STORYLINE_TITLE",
     "PALETTE",
+    "MEMO_TYPES",
     "level_name",
     "parse_level",
     "level_problems",
@@ -67,6 +68,14 @@ RELATION_TYPES: tuple[str, ...] = ("因果条件", "情境", "中介条件", "�
 
 #: What a memo may be attached to.
 MEMO_TARGETS: tuple[str, ...] = ("project", "document", "code", "coding", "relation")
+
+#: Memo types (Kuckartz): type → (Chinese, English); "" is a memo without a type.
+MEMO_TYPES: dict[str, tuple[str, str]] = {
+    "code": ("编码备忘录", "code memo"),
+    "theory": ("理论备忘录", "theory memo"),
+    "method": ("方法备忘录", "method memo"),
+    "reflection": ("反思备忘录", "reflection memo"),
+}
 
 #: The storyline (故事线) is the project memo with this title.
 STORYLINE_TITLE = "故事线"

@@ -22,7 +22,7 @@ from typing import Any
 
 from zhagen.coding.engine import CodeRef, ensure_coder, resolve_code
 from zhagen.coding.history import edit
-from zhagen.coding.levels import MEMO_TARGETS, STORYLINE_TITLE
+from zhagen.coding.levels import MEMO_TARGETS, MEMO_TYPES, STORYLINE_TITLE
 from zhagen.coding.spans import resolve_coding
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
@@ -35,6 +35,7 @@ __all__ = [
     "edit_memo",
     "delete_memo",
     "resolve_memo",
+    "memo_type",
     "add_relation",
     "update_relation",
     "delete_relation",
@@ -78,6 +79,26 @@ def resolve_target(store: Store, target_type: str, target_id: object) -> int | N
     return tid
 
 
+def memo_type(value: object) -> str:
+    """A memo type (``code``, ``theory``, ``method``, ``reflection``, or ``""`` for none),
+    by its English or Chinese name.
+
+    >>> memo_type("理论备忘录"), memo_type(" Method "), memo_type(None)
+    ('theory', 'method', '')
+    """
+    text = "" if value is None else str(value).strip()
+    if text.lower() in MEMO_TYPES or not text:
+        return text.lower()
+    for key, (zh, en) in MEMO_TYPES.items():
+        if text in (zh, zh.removesuffix("备忘录")) or text.lower() == en:
+            return key
+    names = "、".join(f"{k}（{zh}）" for k, (zh, _en) in MEMO_TYPES.items())
+    raise ParameterError(
+        f"备忘录类型「{text}」无效；可选 {names}，或留空",
+        f"memo type '{text}' is not valid; use one of {', '.join(MEMO_TYPES)}, or none",
+    )
+
+
 def resolve_memo(store: Store, memo_id: int) -> dict[str, Any]:
     row = qn.memo_row(store, int(memo_id))
     if row is None:
@@ -96,8 +117,11 @@ def add_memo(
     *,
     title: str = "",
     coder: str | None = None,
+    type: str | None = None,  # noqa: A002 - the memo's type, as the word is used
 ) -> int:
-    """Write a memo on the project (target_id None), a document, code, coding or relation."""
+    """Write a memo on the project (target_id None), a document, code, coding or relation,
+    of a type (:data:`zhagen.coding.levels.MEMO_TYPES`) or none."""
+    kind = memo_type(type)
     if target_type == "project" and title.strip() == STORYLINE_TITLE:
         raise ParameterError(
             f"标题为「{STORYLINE_TITLE}」的项目备忘录就是故事线；请用 set_storyline 修改",
@@ -113,6 +137,7 @@ def add_memo(
             title=str(title),
             text=str(text),
             coder_id=cid,
+            memo_type=kind,
         )
         e.created("memos", mid)
         e.payload = {"id": mid, "target_type": target_type, "target_id": tid}
@@ -126,9 +151,11 @@ def edit_memo(
     *,
     text: str | None = None,
     title: str | None = None,
+    type: str | None = None,  # noqa: A002 - the memo's type
     actor: str = "",
 ) -> None:
-    """Change a memo's text and/or title."""
+    """Change a memo's text, title and/or type (None keeps it; ``""`` removes the type)."""
+    kind = None if type is None else memo_type(type)
     with edit(store, "memo.edit", "", actor=actor) as e:
         row = resolve_memo(store, memo_id)
         if title is not None and row["target_type"] == "project":
@@ -139,7 +166,7 @@ def edit_memo(
                     "use set_storyline for the storyline",
                 )
         e.touch("memos", [row["id"]])
-        qn.update_memo(store, row["id"], title=title, text=text)
+        qn.update_memo(store, row["id"], title=title, text=text, memo_type=kind)
         e.payload = {"id": row["id"]}
         e.description = f"修改备忘录 #{row['id']} / edit memo #{row['id']}"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 from pydantic import BaseModel, Field
 
 from zhagen.project import Project
@@ -16,16 +16,23 @@ router = api_router()
 TARGETS = "^(project|document|code|coding|relation)$"
 
 
+TYPES = "^(|code|theory|method|reflection)$"
+#: A filter: a type, or ``none`` for the memos without one.
+TYPE_FILTER = "^(none|code|theory|method|reflection)$"
+
+
 class NewMemo(BaseModel):
     target_type: str = Field(pattern=TARGETS)
     target_id: int | None = None
     text: str = Field(max_length=200_000)
     title: str = Field(default="", max_length=500)
+    type: str = Field(default="", pattern=TYPES)
 
 
 class MemoChange(BaseModel):
     text: str | None = Field(default=None, max_length=200_000)
     title: str | None = Field(default=None, max_length=500)
+    type: str | None = Field(default=None, pattern=TYPES)
 
 
 class NewRelation(BaseModel):
@@ -53,13 +60,21 @@ def memos(
     s: SessionDep,
     target_type: str | None = None,
     target_id: int | None = None,
+    type: Annotated[str | None, Query(pattern=TYPE_FILTER)] = None,  # noqa: A002
+    q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> list[dict[str, Any]]:
-    return svc.memos(p, target_type, target_id, coder=workbench(request).view_coder(p, s))
+    """Memos (of a target, a type, holding ``q`` in title or text), with what each is
+    about (``target_name``; ``document``, ``start``, ``end`` of a coding memo)."""
+    return svc.memos(
+        p, target_type, target_id, coder=workbench(request).view_coder(p, s),
+        type="" if type == "none" else type, q=q,
+    )  # fmt: skip
 
 
 @router.post("/memos")
 def add_memo(body: NewMemo, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
-    mid = p.memos.add(body.target_type, body.target_id, body.text, title=body.title, coder=s.coder)
+    mid = p.memos.add(body.target_type, body.target_id, body.text, title=body.title,
+                      coder=s.coder, type=body.type)  # fmt: skip
     return {"id": mid}
 
 
@@ -71,7 +86,8 @@ def edit_memo(
     p: ProjectDep,
     s: CoderDep,
 ) -> dict[str, Any]:
-    p.memos.edit(memo_id, text=body.text, title=body.title, actor=actor_of(request, s))
+    p.memos.edit(memo_id, text=body.text, title=body.title, type=body.type,
+                 actor=actor_of(request, s))  # fmt: skip
     return {"id": memo_id}
 
 

@@ -26,6 +26,7 @@ PAGES = {
     "document": ("document.html", "viewer.js", "nav.documents"),
     "codes": ("codes.html", "codes.js", "nav.codes"),
     "model": ("model.html", "model.js", "nav.model"),
+    "memos": ("memos.html", "memos.js", "nav.memos"),
     "tables": ("reports.html", "reports.js", "nav.tables"),
     "saturation": ("reports.html", "reports.js", "nav.saturation"),
     "agreement": ("reports.html", "reports.js", "nav.agreement"),
@@ -97,7 +98,7 @@ def _page_route(page: str) -> Any:
 
 
 #: URL → page, for the pages that take nothing but the session.
-SIMPLE_PAGES = {"/documents": "documents", "/codes": "codes", "/model": "model",
+SIMPLE_PAGES = {"/documents": "documents", "/codes": "codes", "/model": "model", "/memos": "memos",
                 "/tables": "tables", "/saturation": "saturation", "/agreement": "agreement",
                 "/map": "map", "/settings": "settings"}  # fmt: skip
 for _path, _page in SIMPLE_PAGES.items():

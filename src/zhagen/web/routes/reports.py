@@ -33,6 +33,7 @@ MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "qdpx": "application/zip",
+    "md": "text/markdown; charset=utf-8",
 }
 
 
@@ -171,6 +172,28 @@ def agreement_download(
     folder = _tmpdir(request)
     path = svc.write_frames_xlsx(result.to_frames(), folder / "agreement.xlsx", _lang(request))
     return _file(path, "agreement.xlsx", folder)
+
+
+@router.get("/memos/export")
+def memos_export(
+    request: Request,
+    p: ProjectDep,
+    s: SessionDep,
+    format: Annotated[str, Query(pattern="^(md|docx)$")] = "md",  # noqa: A002
+    type: Annotated[str | None, Query(pattern="^(none|code|theory|method|reflection)$")] = None,  # noqa: A002
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> FileResponse:
+    """The memos (of a type, holding ``q``; coding blind: mine) as Markdown or Word."""
+    folder = _tmpdir(request)
+    try:
+        path = p.reports.write_memos(
+            folder / f"memos.{format}", type="" if type == "none" else type, q=q or None,
+            coder=workbench(request).view_coder(p, s), lang=_lang(request),
+        )  # fmt: skip
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return _file(path, f"memos.{format}", folder)
 
 
 @router.get("/export/qdpx")

@@ -29,6 +29,8 @@
     S.byId = new Map(S.codes.map((c) => [c.id, c]));
     for (const id of Array.from(S.checked)) if (!S.byId.has(id)) S.checked.delete(id);
     renderTree();
+    const linked = /^#code=(\d+)$/.exec(location.hash);  // a link from a memo: that code
+    if (linked && S.selected === null && S.byId.has(+linked[1])) S.selected = +linked[1];
     if (S.selected && S.byId.has(S.selected)) showDetail(S.selected);
     else { S.selected = null; clear($("detail")).appendChild(el("p", { class: "muted", text: t("codes.select") })); }
   }
@@ -201,8 +203,11 @@
       el("label", null, t("codes.level") + " ", lvl),
       el("h3", { text: t("codes.description") }), desc,
       el("h3", null, t("codes.codings") + " ", el("label", { class: "check small" }, withKids, t("codes.descendants"))));
+    const memoBox = el("div", { class: "code-memos" });
+    box.appendChild(memoBox);
     const list = el("ul", { class: "context-list" });
     box.appendChild(list);
+    showMemos(memoBox, c).catch(() => {});
     const fill = async () => {
       const res = await api("GET", "/api/codes/" + id + "/codings" + Z.query({ descendants: withKids.checked, chars: 60 }));
       clear(list);
@@ -211,6 +216,19 @@
     };
     withKids.addEventListener("change", fill);
     await fill();
+  }
+
+  /** The memos on a code, and the way to the memo page to read or write more. */
+  async function showMemos(box, c) {
+    const memos = await api("GET", "/api/memos" + Z.query({ target_type: "code", target_id: c.id }), undefined, { quiet: true });
+    const link = el("a", { href: "/memos" + Z.query({ target_type: "code", target_id: c.id }), text: t("memo.open", { n: memos.length }) });
+    clear(box).append(el("h3", null, t("memo.on_code") + " ", link));
+    const ul = el("ul", { class: "memo-list" });
+    for (const m of memos.slice(0, 5)) {
+      ul.appendChild(el("li", null, el("div", { class: "meta" }, el("span", { class: "memo-type t-" + (m.type || "none"), text: t("memo.type." + (m.type || "none")) }),
+        el("b", { text: m.title || "#" + m.id })), el("div", { class: "memo-text", text: m.text })));
+    }
+    box.appendChild(ul);
   }
 
   function contextItem(k) {

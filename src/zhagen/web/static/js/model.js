@@ -8,7 +8,7 @@
   const NS = "http://www.w3.org/2000/svg";
   const canWrite = Z.data.session.role !== "viewer";
   const $ = (id) => document.getElementById(id);
-  const S = { codes: [], relations: [], byId: new Map(), editing: null };
+  const S = { codes: [], relations: [], byId: new Map(), editing: null, memoCount: new Map() };
   const FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
   const BOX_H = 34;
   const GAP_X = 28;
@@ -16,9 +16,12 @@
   const COLORS = { 4: "#8b2849", 3: "#8a4a23", 2: "#2f4f74" };
 
   async function load() {
-    const [codes, relations, story, vocab] = await Promise.all([
+    const [codes, relations, story, vocab, memos] = await Promise.all([
       api("GET", "/api/codes"), api("GET", "/api/relations"), api("GET", "/api/storyline"), api("GET", "/api/vocab"),
+      api("GET", "/api/memos?target_type=relation"),
     ]);
+    S.memoCount = new Map();
+    for (const m of memos) S.memoCount.set(m.target_id, (S.memoCount.get(m.target_id) || 0) + 1);
     S.codes = codes;
     S.byId = new Map(codes.map((c) => [c.id, c]));
     S.relations = relations;
@@ -62,7 +65,10 @@
             Z.changed();
           } } })));
       }
+      head.insertBefore(el("a", { class: "small", href: "/memos" + Z.query({ target_type: "relation", target_id: r.id }),
+        text: t("memo.open", { n: S.memoCount.get(r.id) || 0 }) }), head.querySelector(".rel-acts"));
       const li = el("li", { data: { id: r.id } }, head);
+      if (location.hash === "#relation=" + r.id) li.classList.add("linked");  // a link from a memo
       if (r.description) li.appendChild(el("p", { class: "rel-desc", text: r.description }));
       list.appendChild(li);
     }
