@@ -4,12 +4,11 @@ what they are about, exported as Markdown and Word; migration 0008 on an older f
 from __future__ import annotations
 
 import io
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from web_support import assert_error, client, make_project, session
+from web_support import assert_error, client, file_before, make_project, session
 
 
 @pytest.fixture
@@ -109,18 +108,9 @@ def test_memo_routes_filter_and_export(project) -> None:
 
 def test_migration_0008_on_a_file_with_the_migrations_before_it(tmp_path: Path) -> None:
     from zhagen.project import Project
-    from zhagen.store.db import APPLICATION_ID
-    from zhagen.store.schema import MIGRATIONS
 
-    names = [n for n, _sql in MIGRATIONS]
     path = tmp_path / "old.zhagen"
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
-    for name, sql in MIGRATIONS[: names.index("0008_memo_type")]:
-        conn.executescript(sql)
-        conn.execute("INSERT INTO migrations VALUES (?, '2026-01-01')", (name,))
-    conn.execute("INSERT INTO meta(key, value) VALUES ('created', '2026-01-01T00:00:00')")
+    conn = file_before(path, "0008_memo_type")
     ts = "2026-01-01T00:00:00.000+00:00"
     conn.execute("INSERT INTO memos(target_type, title, text, created, modified) "
                  "VALUES ('project', '旧', '旧备忘录', ?, ?)", (ts, ts))  # fmt: skip
