@@ -79,6 +79,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ("PATCH", "/api/memos/{memo_id}"): _json("/api/memos/{memo}", lambda c: {"text": "改"}),
     ("DELETE", "/api/memos/{memo_id}"): _get("/api/memos/{memo}"),
     ("GET", "/api/memos/export"): _get("/api/memos/export?format=md"),
+    ("GET", "/api/hierarchy"): _get("/api/hierarchy?format=svg"),
     ("GET", "/api/relations"): _get("/api/relations"),
     ("POST", "/api/relations"): _json(
         "/api/relations", lambda c: {"source": c["shared"], "target": c["top"], "type": "情境"}
@@ -130,6 +131,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
             "/codes",
             "/model",
             "/memos",
+            "/hierarchy",
             "/tables",
             "/saturation",
             "/agreement",

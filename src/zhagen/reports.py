@@ -138,6 +138,23 @@ class Reports:
         write = write_memos_docx if suffix == ".docx" else write_memos_markdown
         return write(rows, path, lang)
 
+    def hierarchy_chart(
+        self, path: str | Path, *, coder: str | None = None, lang: str = "zh"
+    ) -> Path:
+        """The code tree as a treemap sized by codings (with descendants'), as PNG or SVG
+        by the path's suffix (:mod:`zhagen.report.hierarchy_chart`)."""
+        from zhagen.report.hierarchy_chart import write_hierarchy_chart
+
+        suffix = Path(path).suffix.lower()
+        if suffix not in (".png", ".svg"):
+            raise ParameterError(
+                f"层级图只能保存为 .png 或 .svg，不能是「{suffix or path}」",
+                f"the hierarchy chart is saved as .png or .svg, not '{suffix or path}'",
+            )
+        codes = self._codes.frame(coder=coder)
+        rows = codes.astype(object).where(codes.notna(), None).to_dict("records")
+        return write_hierarchy_chart(rows, path, lang=lang)
+
     @staticmethod
     def write_xlsx(frames: dict[str, pd.DataFrame], path: str | Path) -> Path:
         """Any DataFrames as the sheets of one workbook, formatted as the paper tables are."""

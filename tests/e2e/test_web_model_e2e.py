@@ -105,7 +105,8 @@ def test_no_raw_identifier_in_either_language(page, serve, tmp_path: Path, shots
     raw = {k.split(".")[-1] for k in STRINGS if k.startswith(("val.", "choice."))}
     ready = {"/documents": "#doc-table a", "/codes": ".node .name", "/model": "#diagram svg",
              "/tables": "#report table", "/saturation": ".verdict", "/agreement": "#report table",
-             "/map": ".runs li.on", "/settings": "#history td", "/memos": "#memo-list li"}  # fmt: skip
+             "/map": ".runs li.on", "/settings": "#history td", "/memos": "#memo-list li",
+             "/hierarchy": "#chart img"}  # fmt: skip
     for lang in ("zh", "en"):
         page.context.add_cookies([{"name": "zhagen_lang", "value": lang, "url": server.url}])
         for path, selector in ready.items():
@@ -206,3 +207,27 @@ def test_memos_typed_found_and_exported(page, serve, tmp_path: Path) -> None:
     page.click("#rel-list li[data-id] a[href*='relation']")
     page.wait_for_selector("#memo-about:not([hidden])")
     assert "关系" in page.inner_text("#memo-about")
+
+
+def test_hierarchy_chart_page(page, serve, tmp_path: Path, shots: Path) -> None:
+    """From the code tree to the hierarchy chart, drawn by the library, in both languages."""
+    from zhagen.project import Project
+
+    path = _model_project(tmp_path)
+    with Project.open(path) as p:
+        for i, name in enumerate(MAINS[:4]):
+            p.codings.add_sentences(1, list(range(1 + i % 3)), name, coder="甲")
+    server = serve(path)
+    errors = _console_errors(page)
+    page.goto(server.url + "/codes")
+    page.click("#to-hierarchy")
+    for lang in ("zh", "en"):
+        if lang == "en":
+            page.click("#lang")
+        page.wait_for_function("() => { const i = document.querySelector('#chart img');"
+                               " return i && i.complete && i.naturalWidth > 1000; }")  # fmt: skip
+        page.screenshot(path=str(shots / f"hierarchy_{lang}.png"))
+    with page.expect_download() as info:
+        page.click("#dl-png")
+    assert Path(info.value.path()).read_bytes()[:4] == b"\x89PNG"
+    assert errors == []

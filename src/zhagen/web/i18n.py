@@ -205,6 +205,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Build core, main and sub-categories in the code tree first",
     ),  # fmt: skip
     "model.no_relations": ("还没有关系", "No relations yet"),
+    # -- hierarchy chart ----------------------------------------------------------------
+    "hier.title": ("编码层级图", "Code hierarchy chart"),
+    "hier.note": (
+        "每个编码的面积是它（含下级）的编码记录数；没有编码记录的编码不占面积",
+        "Each code's area is its number of codings, with its children's; codes without "
+        "codings take no room",
+    ),
+    "hier.svg": ("下载 SVG", "Download SVG"),
+    "hier.png": ("下载 PNG", "Download PNG"),
     # -- memos ------------------------------------------------------------------------
     "nav.memos": ("备忘录", "Memos"),
     "memo.search": ("搜索标题和正文…", "Search titles and text…"),

@@ -34,6 +34,8 @@ MEDIA = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "qdpx": "application/zip",
     "md": "text/markdown; charset=utf-8",
+    "png": "image/png",
+    "svg": "image/svg+xml",
 }
 
 
@@ -172,6 +174,26 @@ def agreement_download(
     folder = _tmpdir(request)
     path = svc.write_frames_xlsx(result.to_frames(), folder / "agreement.xlsx", _lang(request))
     return _file(path, "agreement.xlsx", folder)
+
+
+@router.get("/hierarchy")
+def hierarchy(
+    request: Request,
+    p: ProjectDep,
+    s: SessionDep,
+    format: Annotated[str, Query(pattern="^(svg|png)$")] = "svg",  # noqa: A002
+) -> FileResponse:
+    """The code tree as a treemap sized by codings (coding blind: mine), SVG or PNG."""
+    folder = _tmpdir(request)
+    try:
+        path = p.reports.hierarchy_chart(
+            folder / f"hierarchy.{format}", coder=workbench(request).view_coder(p, s),
+            lang=_lang(request),
+        )  # fmt: skip
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return _file(path, f"hierarchy.{format}", folder)
 
 
 @router.get("/memos/export")
