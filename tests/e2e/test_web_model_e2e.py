@@ -201,6 +201,7 @@ def test_memos_typed_found_and_exported(page, serve, tmp_path: Path) -> None:
     assert "## 理论备忘录（1）" in md and "制度环境先于组织能力" in md
     page.click("#memo-list a.about")
     page.wait_for_selector(f"#detail h2:text('{MAINS[0]}')")
+    page.wait_for_selector("#detail .code-memos .memo-text")
     assert "制度环境先于组织能力" in page.inner_text("#detail .code-memos")
     page.goto(server.url + "/model")
     page.click("#rel-list li[data-id] a[href*='relation']")

@@ -8,7 +8,7 @@
   const NS = "http://www.w3.org/2000/svg";
   const canWrite = Z.data.session.role !== "viewer";
   const $ = (id) => document.getElementById(id);
-  const S = { codes: [], relations: [], byId: new Map(), editing: null, memoCount: new Map() };
+  const S = { codes: [], relations: [], byId: new Map(), editing: null, memoCount: new Map(), levels: [] };
   const FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
   const BOX_H = 34;
   const GAP_X = 28;
@@ -31,15 +31,24 @@
     draw();
   }
 
+  /** Categories (level 2-4) as options, and the code ``keep`` whatever its level (a
+   * relation's end stays what it is unless the user picks another). */
   function codeOptions(sel, keep) {
     clear(sel);
-    for (const c of S.codes.filter((x) => x.level >= 2)) {
-      sel.appendChild(el("option", { value: String(c.id), text: "\u3000".repeat(Math.max(0, 4 - c.level)) + c.name + " · " + c.level_name }));
+    for (const c of S.codes.filter((x) => x.level >= 2 || x.id === +keep)) {
+      sel.appendChild(el("option", { value: String(c.id), text: "\u3000".repeat(Math.max(0, 4 - (c.level || 1))) + c.name + (c.level ? " · " + levelName(c.level) : "") }));
     }
     if (keep) sel.value = String(keep);
   }
 
+  /** A level's name in the page's language (from the library's levels, GET /api/vocab). */
+  function levelName(level) {
+    const l = S.levels.find((x) => x.level === level);
+    return l ? (Z.data.lang === "en" ? l.en : l.zh) : String(level);
+  }
+
   function fillForm(vocab) {
+    S.levels = vocab.levels;
     for (const id of ["rel-source", "rel-target"]) codeOptions($(id), $(id).value);
     const dl = clear($("rel-types"));
     for (const ty of vocab.relation_types) dl.appendChild(el("option", { value: ty }));
