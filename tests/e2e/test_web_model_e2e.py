@@ -120,6 +120,7 @@ def test_no_raw_identifier_in_either_language(page, serve, tmp_path: Path, shots
             if lang == "zh":
                 words = {w.strip() for w in re.split(r"[\n\t·]", text)}
                 assert not words & raw, (path, words & raw)
+                assert "pooled" not in text  # the library's "合计 / pooled", halved
 
 
 def test_first_use_asks_the_coders_name(page, serve, tmp_path: Path) -> None:

@@ -113,7 +113,9 @@
       try {
         const res = await api("POST", "/api/agreement", body());
         clear(out);
-        out.append(el("h2", { text: t("agr.pooled") }), grid(res.pooled, { columns: AGREE_COLS.filter((c) => res.pooled.columns.includes(c)) }),
+        // the pooled row is named in both languages ("合计 / pooled"): the page's half
+        const half = (td, col, v) => { if (col === "code_name" && typeof v === "string") td.textContent = Z.half(v); };
+        out.append(el("h2", { text: t("agr.pooled") }), grid(res.pooled, { columns: AGREE_COLS.filter((c) => res.pooled.columns.includes(c)), cell: half }),
           el("h2", { text: t("agr.by_code") }), grid(res.by_code, { columns: AGREE_COLS.filter((c) => res.by_code.columns.includes(c)) }));
       } finally { busy(false); }
     }
