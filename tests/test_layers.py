@@ -226,6 +226,7 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "coding.ancestor_ids": lambda f: f(store, code),
             "coding.child_ids": lambda f: f(store, [code]),
             "coding.code_counts": lambda f: f(store),
+            "coding.complete_rows": lambda f: f("memos", [{"id": memo}]),
             "coding.code_document_counts": lambda f: f(store),
             "coding.code_ids_named": lambda f: f(store, "政策支持"),
             "coding.code_row": lambda f: f(store, code),

@@ -86,11 +86,16 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ),
     ("PATCH", "/api/memos/{memo_id}"): _json("/api/memos/{memo}", lambda c: {"text": "改"}),
     ("DELETE", "/api/memos/{memo_id}"): _get("/api/memos/{memo}"),
+    ("GET", "/api/memos/export"): _get("/api/memos/export?format=md"),
+    ("GET", "/api/hierarchy"): _get("/api/hierarchy?format=svg"),
     ("GET", "/api/relations"): _get("/api/relations"),
     ("POST", "/api/relations"): _json(
         "/api/relations", lambda c: {"source": c["shared"], "target": c["top"], "type": "情境"}
     ),
     ("DELETE", "/api/relations/{relation_id}"): _get("/api/relations/999"),
+    ("PATCH", "/api/relations/{relation_id}"): _json(
+        "/api/relations/999", lambda c: {"type": "结果"}
+    ),
     ("GET", "/api/storyline"): _get("/api/storyline"),
     ("PUT", "/api/storyline"): _json("/api/storyline", lambda c: {"text": "故事线"}),
     ("GET", "/api/session"): _get("/api/session"),
@@ -134,6 +139,8 @@ ROUTES: dict[tuple[str, str], Spec] = {
             "/documents",
             "/codes",
             "/model",
+            "/memos",
+            "/hierarchy",
             "/tables",
             "/saturation",
             "/agreement",

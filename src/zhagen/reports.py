@@ -114,6 +114,48 @@ class Reports:
 
         return counts_chain(tables["编码数量"]) if "编码数量" in tables else None
 
+    def write_memos(
+        self,
+        path: str | Path,
+        *,
+        type: str | None = None,  # noqa: A002 - the memo's type
+        q: str | None = None,
+        coder: str | None = None,
+        lang: str = "zh",
+    ) -> Path:
+        """Write the memos (of a ``type``, holding ``q``, of a ``coder``, when given) as
+        Markdown (``.md``) or Word (``.docx``), by the path's suffix, grouped by type."""
+        from zhagen.coding.api import Memos
+        from zhagen.report.memos import write_memos_docx, write_memos_markdown
+
+        suffix = Path(path).suffix.lower()
+        if suffix not in (".md", ".docx"):
+            raise ParameterError(
+                f"备忘录只能导出为 .md 或 .docx，不能是「{suffix or path}」",
+                f"memos are exported as .md or .docx, not '{suffix or path}'",
+            )
+        frame = Memos(self._docs).frame(coder=coder, type=type, q=q)
+        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        write = write_memos_docx if suffix == ".docx" else write_memos_markdown
+        return write(rows, path, lang)
+
+    def hierarchy_chart(
+        self, path: str | Path, *, coder: str | None = None, lang: str = "zh"
+    ) -> Path:
+        """The code tree as a treemap sized by codings (with descendants'), as PNG or SVG
+        by the path's suffix (:mod:`zhagen.report.hierarchy_chart`)."""
+        from zhagen.report.hierarchy_chart import write_hierarchy_chart
+
+        suffix = Path(path).suffix.lower()
+        if suffix not in (".png", ".svg"):
+            raise ParameterError(
+                f"层级图只能保存为 .png 或 .svg，不能是「{suffix or path}」",
+                f"the hierarchy chart is saved as .png or .svg, not '{suffix or path}'",
+            )
+        codes = self._codes.frame(coder=coder)
+        rows = codes.astype(object).where(codes.notna(), None).to_dict("records")
+        return write_hierarchy_chart(rows, path, lang=lang)
+
     @staticmethod
     def write_xlsx(frames: dict[str, pd.DataFrame], path: str | Path) -> Path:
         """Any DataFrames as the sheets of one workbook, formatted as the paper tables are."""

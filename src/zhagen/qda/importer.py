@@ -15,7 +15,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from zhagen.coding.levels import MAX_LEVEL, PALETTE, STORYLINE_TITLE
+from zhagen.coding.levels import MAX_LEVEL, STORYLINE_TITLE
+from zhagen.coding.palette import code_color
 from zhagen.errors import InputError
 from zhagen.formats.refi_qda import (
     QdaCode,
@@ -62,7 +63,7 @@ def _color(value: str | None, n: int) -> str:
     if value and _RGB.match(value.strip()):
         hexa = value.strip()[1:].lower()
         return "#" + (hexa if len(hexa) == 6 else "".join(ch * 2 for ch in hexa))
-    return PALETTE[n % len(PALETTE)]
+    return code_color(n)
 
 
 def _heights(roots: list[QdaCode]) -> dict[str, int]:

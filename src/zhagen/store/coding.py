@@ -25,6 +25,8 @@ from zhagen.store.db import Store, id_list_json, now, one, quote_ident, rows
 
 __all__ = [
     "TABLE_COLUMNS",
+    "ADDED_COLUMNS",
+    "complete_rows",
     "coder_id",
     "insert_coder",
     "coder_rows",
@@ -66,9 +68,18 @@ __all__ = [
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "codes": tuple("id name parent_id level description color position created modified".split()),
     "codings": ("id", "document_id", "start", "end", "code_id", "coder_id", "created"),
-    "memos": tuple("id target_type target_id title text coder_id created modified".split()),
+    "memos": tuple("id target_type target_id title text type coder_id created modified".split()),
     "relations": ("id", "source_code_id", "target_code_id", "type", "description", "created"),
 }
+#: Columns a migration added to a snapshotted table, with the value every row had before:
+#: an edit logged before the migration is undone and redone as if it had logged them.
+ADDED_COLUMNS: dict[str, dict[str, Any]] = {"memos": {"type": ""}}
+
+
+def complete_rows(table: str, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Logged rows of ``table`` with the columns added since they were logged."""
+    added = ADDED_COLUMNS.get(table, {})
+    return [{**added, **r} for r in rows]
 
 
 def _table(table: str) -> str:

@@ -270,6 +270,14 @@ CREATE TABLE qda_kept (
 );
 """
 
+# Memo types (issue 14): Kuckartz's code, theory, method and reflection memos; '' is a memo
+# without a type (every memo written before).
+_MEMO_TYPE = """
+ALTER TABLE memos ADD COLUMN type TEXT NOT NULL DEFAULT ''
+    CHECK (type IN ('', 'code', 'theory', 'method', 'reflection'));
+CREATE INDEX memos_type ON memos(type);
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -279,4 +287,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0005_doi_case", _DOI_CASE),
     ("0006_code_level_free", _CODE_LEVEL_FREE),
     ("0007_qda_kept", _QDA_KEPT),
+    ("0008_memo_type", _MEMO_TYPE),
 ]

@@ -27,6 +27,8 @@ PAGES = {
     "compare": ("compare.html", "compare.js", "cmp.title"),
     "codes": ("codes.html", "codes.js", "nav.codes"),
     "model": ("model.html", "model.js", "nav.model"),
+    "memos": ("memos.html", "memos.js", "nav.memos"),
+    "hierarchy": ("hierarchy.html", "hierarchy.js", "hier.title"),
     "tables": ("reports.html", "reports.js", "nav.tables"),
     "saturation": ("reports.html", "reports.js", "nav.saturation"),
     "agreement": ("reports.html", "reports.js", "nav.agreement"),
@@ -98,7 +100,8 @@ def _page_route(page: str) -> Any:
 
 
 #: URL → page, for the pages that take nothing but the session.
-SIMPLE_PAGES = {"/documents": "documents", "/codes": "codes", "/model": "model",
+SIMPLE_PAGES = {"/documents": "documents", "/codes": "codes", "/model": "model", "/memos": "memos",
+                "/hierarchy": "hierarchy",
                 "/tables": "tables", "/saturation": "saturation", "/agreement": "agreement",
                 "/map": "map", "/settings": "settings"}  # fmt: skip
 for _path, _page in SIMPLE_PAGES.items():

@@ -54,7 +54,10 @@ def write_tables(
 
 
 def saturation_json(report: Any) -> dict[str, Any]:
+    from zhagen.web.i18n import OTHER_LANGUAGE_COLUMNS
+
     return {
+        "other_language_columns": {k: list(v) for k, v in OTHER_LANGUAGE_COLUMNS.items()},
         "holdout": [int(d) for d in report.holdout_docs],
         "uncoded_holdout": [int(d) for d in report.uncoded_holdout],
         "saturated": report.saturated,
@@ -92,11 +95,19 @@ def terms_json(found: pd.DataFrame) -> dict[str, Any]:
     return table(found, ROW_LIMIT)
 
 
-def write_frames_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> Path:
-    """Several DataFrames as sheets of one workbook (the tables writer)."""
+def write_frames_xlsx(frames: dict[str, pd.DataFrame], path: Path, lang: str = "zh") -> Path:
+    """Several DataFrames as sheets of one workbook (the tables writer), their sheet and
+    column names in ``lang`` from the translation table (:mod:`zhagen.web.i18n`)."""
     from zhagen.project import Reports
+    from zhagen.web.i18n import OTHER_LANGUAGE_COLUMNS, label
 
-    return Reports.write_xlsx(frames, path)
+    named = {}
+    for sheet, df in frames.items():
+        shown = df.drop(columns=[c for c in OTHER_LANGUAGE_COLUMNS[lang] if c in df.columns])
+        named[label("sheet.", sheet, lang)] = shown.rename(
+            columns={c: label("col.", c, lang) for c in shown.columns}
+        )
+    return Reports.write_xlsx(named, path)
 
 
 def export_qdpx(p: Project, path: Path, *, coder: str | None = None) -> Path:

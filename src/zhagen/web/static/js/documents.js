@@ -7,10 +7,10 @@
   const state = { offset: 0, total: 0 };
   const $ = (id) => document.getElementById(id);
 
-  function fillSelect(select, values, current) {
+  function fillSelect(select, values, current, prefix) {
     const keep = select.value || current;
     while (select.options.length > 1) select.remove(1);
-    for (const v of values) select.appendChild(el("option", { text: v, value: String(v) }));
+    for (const v of values) select.appendChild(el("option", { text: prefix ? Z.label(prefix, v) : v, value: String(v) }));
     select.value = keep || "";
   }
 
@@ -34,7 +34,7 @@
       el("td", { class: "title" }, title, kw),
       el("td", { text: (d.authors || []).slice(0, 4).join("；") }),
       el("td", { class: "num", text: d.year === null ? "" : d.year }),
-      el("td", { text: d.type || "" }),
+      el("td", { text: d.type ? Z.label("val.", d.type) : "" }),
       el("td", { text: d.venue || "" }),
       el("td", { class: "num", text: d.codings }));
   }
@@ -42,7 +42,7 @@
   async function load() {
     const res = await api("GET", "/api/documents" + query(filters()));
     state.total = res.total;
-    fillSelect($("f-type"), res.facets.types);
+    fillSelect($("f-type"), res.facets.types, undefined, "val.");
     fillSelect($("f-year"), res.facets.years.slice().reverse());
     fillSelect($("f-coder"), res.facets.coders);
     const body = clear(document.querySelector("#doc-table tbody"));

@@ -90,7 +90,7 @@
   function viewMap() {
     const s = S.detail.summary;
     const facts = ["records", "nodes", "edges", "clusters", "modularity", "silhouette", "bursts"]
-      .filter((k) => s[k] !== undefined).map((k) => k + " " + Z.fmt(s[k])).join(" · ");
+      .filter((k) => s[k] !== undefined).map((k) => Z.label("col.", k) + " " + Z.fmt(s[k])).join(" · ");
     const frame = el("iframe", { class: "map-frame", title: "map", attrs: { src: fileUrl("map.html"), sandbox: "allow-scripts", referrerpolicy: "no-referrer" } });
     return el("div", null, el("p", { class: "muted", text: facts }), frame);
   }
