@@ -312,3 +312,35 @@ def test_policy_burst_of_new_quality_productive_forces(policy: MapInput) -> None
     node = km.nodes[km.nodes["label"] == "新质生产力"].iloc[0]
     assert (node["burst_begin"], node["burst_end"]) == (2024, 2025)
     assert node["sigma"] == pytest.approx((node["betweenness"] + 1) ** node["burst_strength"])
+
+
+def test_q_is_standard_modularity_whatever_the_resolution() -> None:
+    """Issue 13: at --resolution 0.01 a one-cluster map showed Q = 0.990; standard Q is 0.
+
+    The reference is networkx's modularity at resolution 1 over the map's own links and
+    clusters; the resolution-dependent objective is reported apart, and checked against
+    networkx at that resolution."""
+    inp = random_input(3, n=200, vocab=20)
+    km = build_map(inp, MapParams(min_freq=1, top=20, resolution=0.01))
+    assert len(km.clusters) == 1  # everything is one cluster at so low a resolution
+    assert km.summary["modularity"] == 0.0
+    g = nx.Graph()
+    g.add_nodes_from(km.nodes["id"])
+    for s, t, w in km.edges[["source", "target", "strength"]].itertuples(index=False):
+        g.add_edge(int(s), int(t), weight=float(w))
+    parts = [set(km.nodes["id"])]
+    assert nx.community.modularity(g, parts, weight="weight") == pytest.approx(0.0, abs=1e-12)
+    ref = nx.community.modularity(g, parts, weight="weight", resolution=0.01)
+    assert km.summary["quality_at_resolution"] == pytest.approx(ref, abs=1e-6)
+    assert ref > 0.98  # the number that used to be printed as Q
+    two = build_map(inp, MapParams(min_freq=1, top=20, resolution=2.0))
+    labels = two.nodes["cluster"].to_numpy()
+    comms = [set(np.flatnonzero(labels == c).tolist()) for c in two.clusters["id"]]
+    g2 = nx.Graph()
+    g2.add_nodes_from(two.nodes["id"])
+    for s, t, w in two.edges[["source", "target", "strength"]].itertuples(index=False):
+        g2.add_edge(int(s), int(t), weight=float(w))
+    assert two.summary["modularity"] == pytest.approx(
+        nx.community.modularity(g2, comms, weight="weight"), abs=1e-6
+    )
+    assert "quality_at_resolution" not in build_map(inp, MapParams(min_freq=1, top=20)).summary

@@ -17,6 +17,11 @@ Modularity Q (Newman & Girvan 2004; with resolution, Reichardt & Bornholdt 2006)
     ``networkx.algorithms.community.modularity`` for the same weights and resolution.
     An empty network has Q = 0.
 
+    The map reports **standard Q** (:math:`\\gamma = 1`, the number CiteSpace and VOSviewer
+    show) whatever ``resolution`` Leiden ran at: at :math:`\\gamma = 0.01` one cluster holds
+    every node and Q = 0, while the resolution objective is 0.99. When the resolution is not
+    1 the objective it maximised is reported apart as ``quality_at_resolution``.
+
 Silhouette S (Rousseeuw 1987)
     CiteSpace reports the mean silhouette of each cluster computed from the similarity of
     its members (Chen, Ibekwe-SanJuan & Hou 2010). zhagen's precise definition: on the map's

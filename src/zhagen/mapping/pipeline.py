@@ -460,11 +460,18 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     edges = pd.DataFrame({"source": ki, "target": kj, "count": kc, "strength": ks})[EDGE_COLUMNS]
     texts = cluster_labels(rec.dt.matrix, rec.dt.vocab, cols, labels, candidates=rec.eligible)
     clusters = _clusters_frame(labels, sil, first_year, texts)
-    q = clu.modularity(n, ki, kj, ks, labels, params.resolution)
+    # Q is always the standard modularity (resolution 1): a reader compares it with other
+    # maps and with CiteSpace's. The objective Leiden maximised at another resolution is a
+    # different number, reported under its own name only when it differs.
+    q = clu.modularity(n, ki, kj, ks, labels)
+    quality = {}
+    if params.resolution != 1.0:
+        quality = {"quality_at_resolution": round(
+            clu.modularity(n, ki, kj, ks, labels, params.resolution), 6)}
     bursts_df = _bursts_frame(rec, time, bursts)
     summary = _summary(inp, params, rec, time, full, {
         "nodes": n, "edges": int(ki.size), "edges_before_pruning": int(net.i.size),
-        "clusters": int(len(clusters)), "modularity": round(q, 6),
+        "clusters": int(len(clusters)), "modularity": round(q, 6), **quality,
         "silhouette": round(float(sil.mean()), 6) if n else 0.0, "bursts": int(len(bursts_df)),
         "slices": _slice_summary(time, d, sizes),
         **({"other_cluster": other} if other is not None else {}),
