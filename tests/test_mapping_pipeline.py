@@ -107,7 +107,9 @@ def test_counts_equal_independent_count(seed: int) -> None:
 def test_reported_q_and_silhouette_recomputed(seed: int) -> None:
     from sklearn import metrics
 
-    km = build_map(random_input(seed), MapParams(min_freq=1, top=15, seed=seed))
+    # the old, network-distance silhouette, kept as silhouette="network"
+    km = build_map(random_input(seed), MapParams(min_freq=1, top=15, seed=seed,
+                                                 silhouette="network"))  # fmt: skip
     g = nx.Graph()
     g.add_nodes_from(km.nodes["id"])
     for s, t, w in km.edges[["source", "target", "strength"]].itertuples(index=False):
@@ -130,6 +132,40 @@ def test_reported_q_and_silhouette_recomputed(seed: int) -> None:
     assert sum(km.clusters["size"]) == n
     members = [m for ms in km.clusters["members"] for m in ms]
     assert sorted(members) == list(range(n))
+
+
+def _spectral_rows(km) -> np.ndarray:
+    """Chen et al. (2010)'s space, computed independently: networkx's adjacency of the
+    unpruned similarity network, numpy's dense eigh of D^-1/2 A D^-1/2, the k leading
+    eigenvectors (k = clusters of two or more nodes), rows scaled to length 1."""
+    g = nx.Graph()
+    g.add_nodes_from(km.nodes["id"])
+    for s, t, w in km.edges[["source", "target", "strength"]].itertuples(index=False):
+        g.add_edge(int(s), int(t), weight=float(w))
+    a = nx.to_numpy_array(g, nodelist=sorted(g.nodes), weight="weight")
+    d = a.sum(axis=1)
+    inv = np.zeros_like(d)
+    inv[d > 0] = d[d > 0] ** -0.5
+    vals, vecs = np.linalg.eigh(inv[:, None] * a * inv[None, :])
+    k = int((km.clusters["size"] > 1).sum())
+    u = vecs[:, np.argsort(vals)[::-1][:k]]
+    u[d == 0] = 0
+    norm = np.linalg.norm(u, axis=1, keepdims=True)
+    return np.divide(u, norm, out=np.zeros_like(u), where=norm > 0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_spectral_silhouette_equals_sklearn_in_the_spectral_space(seed: int) -> None:
+    from sklearn import metrics
+
+    km = build_map(random_input(seed), MapParams(min_freq=1, top=15, seed=seed))
+    assert km.summary["params"]["silhouette"] == "spectral"  # the default
+    labels = km.nodes["cluster"].to_numpy()
+    sil = metrics.silhouette_samples(_spectral_rows(km), labels)
+    assert km.summary["silhouette"] == pytest.approx(sil.mean(), abs=1e-6)
+    per = [sil[labels == c].mean() for c in km.clusters["id"]]
+    assert np.allclose(km.clusters["silhouette"], per, atol=1e-6)
+    assert "eigenvectors" in km.summary["silhouette_definition"]
 
 
 def test_same_seed_same_map_and_record_order_irrelevant() -> None:
@@ -344,3 +380,56 @@ def test_q_is_standard_modularity_whatever_the_resolution() -> None:
         nx.community.modularity(g2, comms, weight="weight"), abs=1e-6
     )
     assert "quality_at_resolution" not in build_map(inp, MapParams(min_freq=1, top=20)).summary
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_association_strength_is_vosviewers_and_the_old_one_keeps_its_own_name(seed: int) -> None:
+    """An independent count from the raw terms: k_i = Σ_j c_ij over the map's nodes
+    (total link strength, before pruning), 2m = Σ k_i; and N·c/(w_i w_j) for the old one."""
+    inp = random_input(seed)
+    km = build_map(inp, MapParams(min_freq=1, top=12, link="association"))
+    labels = km.nodes["label"].tolist()
+    nodes = set(labels)
+    pairs = Counter(p for ts in inp.terms for p in combinations(sorted(set(ts) & nodes), 2))
+    k = Counter()
+    for (a, b), c in pairs.items():
+        k[a] += c
+        k[b] += c
+    two_m = sum(k.values())
+    for s, t, c, w in km.edges[["source", "target", "count", "strength"]].itertuples(index=False):
+        a, b = labels[s], labels[t]
+        assert w == pytest.approx(two_m * c / (k[a] * k[b]))
+    old = build_map(inp, MapParams(min_freq=1, top=12, link="association-occurrence"))
+    freq = Counter(t for ts in inp.terms for t in ts)
+    n = len(inp.terms)
+    for s, t, c, w in old.edges[["source", "target", "count", "strength"]].itertuples(index=False):
+        a, b = labels[s], labels[t]
+        assert w == pytest.approx(n * c / (freq[a] * freq[b]))
+    assert not np.allclose(km.edges["strength"], old.edges["strength"])
+    assert "2m" in km.summary["definitions"]["link"]
+
+
+def test_vosviewer_total_link_strength_is_written_before_pruning(tmp_path: Path) -> None:
+    """VOSviewer's total link strength: Σ_j c_ij over every link among the nodes, counted
+    independently from the raw terms, whatever the pruning; centrality stays on the pruned
+    network, and summary.json says so."""
+    from zhagen.formats.network import read_vosviewer_map, write_vosviewer_map
+
+    inp = random_input(4)
+    km = build_map(inp, MapParams(min_freq=1, top=15, prune="pathfinder"))
+    labels = km.nodes["label"].tolist()
+    nodes = set(labels)
+    tls = Counter()
+    for ts in inp.terms:
+        for a, b in combinations(sorted(set(ts) & nodes), 2):
+            tls[a] += 1
+            tls[b] += 1
+    assert km.summary["edges"] < km.summary["edges_before_pruning"]
+    path = tmp_path / "vosviewer_map.txt"
+    write_vosviewer_map(km, path)
+    rows = read_vosviewer_map(path)
+    got = {r["label"]: float(r["weight<Total link strength>"]) for r in rows}
+    assert got == {lab: float(tls[lab]) for lab in labels}
+    pruned = km.nodes.set_index("label")["weighted_degree"]
+    assert any(pruned[lab] < tls[lab] for lab in labels)  # the pruned sum is a different number
+    assert "pruned" in km.summary["definitions"]["centrality"]

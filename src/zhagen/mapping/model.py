@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from zhagen.mapping.cluster import SILHOUETTE_METHODS
 from zhagen.mapping.links import LINK_METHODS
 from zhagen.mapping.prune import PRUNE_METHODS
 from zhagen.params import Param, param
@@ -114,6 +115,17 @@ class MapParams:
         help_zh="少于此节点数的聚类并入最后的“其他”类",
         help_en="clusters with fewer nodes are merged into a last 'other' cluster",
     )
+    silhouette: str = param(
+        "spectral",
+        "str",
+        "轮廓系数定义",
+        "silhouette definition",
+        choices=SILHOUETTE_METHODS,
+        help_zh="spectral：在相似度网络的谱空间中计算（Chen 等 2010，CiteSpace 的定义，默认）；"
+        "network：以连线强度为距离（旧定义）",
+        help_en="spectral: in the spectral space of the similarity network (Chen et al. 2010, "
+        "CiteSpace's definition, default); network: link strengths as distances (old)",
+    )
     seed: int = param(1, "int", "随机种子", "seed")
     min_freq: int = param(2, "int", "最低频次", "minimum frequency", low=1, main=True)
     years: tuple[int, int] | None = param(
@@ -153,7 +165,9 @@ class MapParams:
 #: Options of a map run that are not parameters of the computation (``Project.map``'s own).
 RUN_OPTIONS = (Param("keep_duplicates", "bool", False, "保留重复记录", "keep duplicate records"),)
 
-#: Columns of ``KnowledgeMap.nodes`` (one row per node, ``id`` from 0).
+#: Columns of ``KnowledgeMap.nodes`` (one row per node, ``id`` from 0). ``degree``,
+#: ``weighted_degree`` and ``betweenness`` are of the pruned network; ``total_link_strength``
+#: (VOSviewer's) is the summed co-occurrence count over every link before pruning.
 NODE_COLUMNS = [
     "id",
     "label",
@@ -169,6 +183,7 @@ NODE_COLUMNS = [
     "first_year",
     "x",
     "y",
+    "total_link_strength",
 ]
 #: Columns of ``KnowledgeMap.edges`` (``source`` < ``target``, node ids).
 EDGE_COLUMNS = ["source", "target", "count", "strength"]

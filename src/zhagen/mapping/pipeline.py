@@ -259,12 +259,15 @@ class _Network:
 
 
 def _network(xn: sp.csr_matrix, freq: np.ndarray, params: MapParams) -> _Network:
+    from zhagen.mapping.centrality import weighted_degree
     from zhagen.mapping.cooccurrence import cooccurrence
     from zhagen.mapping.links import link_strength, upper_edges
     from zhagen.mapping.prune import prune_mask
 
     i, j, c = upper_edges(cooccurrence(xn))
-    s = link_strength(c, freq[i], freq[j], params.link, n_records=int(xn.shape[0]))
+    k = weighted_degree(int(xn.shape[1]), i, j, c)  # total link strength, unpruned
+    s = link_strength(c, freq[i], freq[j], params.link, n_records=int(xn.shape[0]),
+                      k_i=k[i], k_j=k[j])  # fmt: skip
     kept = prune_mask(int(xn.shape[1]), i, j, s, params.prune)
     return _Network(i, j, c, s, kept)
 
@@ -328,7 +331,13 @@ def _summary(
 ) -> dict[str, Any]:
     from zhagen._version import __version__
     from zhagen.mapping.centrality import betweenness_backend
-    from zhagen.mapping.cluster import LEIDEN_OPTIONS, leiden_backend
+    from zhagen.mapping.cluster import (
+        LEIDEN_OPTIONS,
+        MODULARITY_DEFINITION,
+        SILHOUETTE_DEFINITIONS,
+        leiden_backend,
+    )
+    from zhagen.mapping.links import LINK_DEFINITIONS
 
     span = None
     if time.first is not None:
@@ -347,10 +356,21 @@ def _summary(
     summary["algorithms"] = {
         "leiden": leiden_backend(), "leiden_options": dict(LEIDEN_OPTIONS),
         "betweenness": betweenness_backend() + " (unweighted, normalised)",
-        "silhouette": "distance 1 - s/max(s) on unpruned links, 1 if unlinked",
+        "silhouette": SILHOUETTE_DEFINITIONS[params.silhouette],
         "burst": "Kleinberg 2002 two-state batched, Viterbi; d_t = records with terms",
         "sigma": "(betweenness + 1) ** burst_strength",
         "layout": "Fruchterman-Reingold, seeded, cluster-initialised",
+    }  # fmt: skip
+    summary["definitions"] = {
+        "modularity": MODULARITY_DEFINITION,
+        "quality_at_resolution": "sum_c [L_c/m - resolution (K_c/2m)^2], the objective Leiden "
+        "maximised; reported only when --resolution is not 1",
+        "silhouette": SILHOUETTE_DEFINITIONS[params.silhouette],
+        "link": f"{params.link}: {LINK_DEFINITIONS[params.link]}",
+        "centrality": "degree, weighted_degree and betweenness are computed on the pruned "
+        f"network (--prune {params.prune}); betweenness unweighted, normalised by (n-1)(n-2)/2",
+        "total_link_strength": "VOSviewer's total link strength (links.txt / map.txt) is the "
+        "sum of co-occurrence counts over all links among the nodes, before pruning",
     }  # fmt: skip
     summary["zhagen_version"] = __version__
     summary["input_hash"] = input_hash(inp, full)
@@ -364,7 +384,8 @@ def _nodes_frame(cols, rec, net_stats: dict[str, Any]) -> Any:
         "id": range(cols.size),
         "label": [rec.dt.vocab[c] for c in cols.tolist()],
         "frequency": rec.freq[cols],
-        **{k: net_stats[k] for k in ("degree", "weighted_degree", "betweenness", "burst_strength")},
+        **{k: net_stats[k] for k in ("degree", "weighted_degree", "total_link_strength",
+                                     "betweenness", "burst_strength")},
         "burst_begin": pd.array(net_stats["burst_begin"], dtype="Int64"),
         "burst_end": pd.array(net_stats["burst_end"], dtype="Int64"),
         "sigma": net_stats["sigma"],
@@ -441,7 +462,7 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     kc, ks = net.count[net.kept], net.strength[net.kept]
     labels = clu.leiden(n, ki, kj, ks, params.resolution, params.seed)
     labels, other = clu.merge_small(labels, params.min_cluster_size)
-    sil = clu.silhouette_samples(n, net.i, net.j, net.strength, labels)
+    sil = clu.silhouettes(n, net.i, net.j, net.strength, labels, params.silhouette)
     in_slices = rec.has_terms & (time.slice_of >= 0)
     d = np.bincount(time.slice_of[in_slices], minlength=len(time.slices))
     burst_cols = cols if params.burst_terms == "nodes" else np.flatnonzero(rec.eligible)
@@ -449,6 +470,8 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     bursts = (burst_cols[bursts[0]], *bursts[1:])  # vocabulary columns, strongest first
     stats: dict[str, Any] = {
         "degree": cen.degree(n, ki, kj), "weighted_degree": cen.weighted_degree(n, ki, kj, kc),
+        # VOSviewer's total link strength counts every link, before pruning
+        "total_link_strength": cen.weighted_degree(n, net.i, net.j, net.count),
         "betweenness": cen.betweenness(n, ki, kj), "cluster": labels,
         **_node_bursts(n, *_as_nodes(cols, bursts)),
     }  # fmt: skip
@@ -466,13 +489,18 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     q = clu.modularity(n, ki, kj, ks, labels)
     quality = {}
     if params.resolution != 1.0:
-        quality = {"quality_at_resolution": round(
-            clu.modularity(n, ki, kj, ks, labels, params.resolution), 6)}
+        quality = {
+            "quality_at_resolution": round(
+                clu.modularity(n, ki, kj, ks, labels, params.resolution), 6
+            )
+        }
     bursts_df = _bursts_frame(rec, time, bursts)
     summary = _summary(inp, params, rec, time, full, {
         "nodes": n, "edges": int(ki.size), "edges_before_pruning": int(net.i.size),
         "clusters": int(len(clusters)), "modularity": round(q, 6), **quality,
-        "silhouette": round(float(sil.mean()), 6) if n else 0.0, "bursts": int(len(bursts_df)),
+        "silhouette": round(float(sil.mean()), 6) if n else 0.0,
+        "silhouette_definition": clu.SILHOUETTE_DEFINITIONS[params.silhouette],
+        "bursts": int(len(bursts_df)),
         "slices": _slice_summary(time, d, sizes),
         **({"other_cluster": other} if other is not None else {}),
     })  # fmt: skip
