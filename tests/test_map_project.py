@@ -17,8 +17,9 @@ from zhagen.cli import main
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-def _raw_refworks_keywords(path: Path) -> list[list[str]]:
-    """An independent count: every record's K1 keywords, straight from the file."""
+def _raw_refworks_keywords(path: Path, dated_only: bool = False) -> list[list[str]]:
+    """An independent count: every record's K1 keywords, straight from the file (with
+    ``dated_only``, only of the records with a year ``YR``)."""
     records = []
     for block in path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\nRT ")[0:]:
         kws: list[str] = []
@@ -31,6 +32,8 @@ def _raw_refworks_keywords(path: Path) -> list[list[str]]:
                 if nxt and not nxt[:3].rstrip().isupper() and nxt[2:3] != " ":
                     kws += nxt.split(";")
         norm = [k.strip().lower() if k.strip().isascii() else k.strip() for k in kws]
+        if dated_only and not any(line.startswith("YR ") and line[3:].strip() for line in lines):
+            continue
         records.append(list(dict.fromkeys(k for k in norm if k)))
     return records
 
@@ -46,8 +49,10 @@ def refworks_project(tmp_path_factory, corpora):
 
 def test_frequencies_and_cooccurrence_equal_an_independent_count(refworks_project, corpora):
     km = refworks_project.map(keep_duplicates=True, top=1000, min_freq=1)
-    raw = _raw_refworks_keywords(corpora / "cnki" / "refworks_2024_298.txt")
-    assert len(raw) == 298 and km.summary["records"] == 298
+    # records without a year are reported and left out of every count (issue 13)
+    raw = _raw_refworks_keywords(corpora / "cnki" / "refworks_2024_298.txt", dated_only=True)
+    assert len(raw) == km.summary["records"] == 298 - km.summary["records_without_year"]
+    assert km.summary["records_without_year"] > 0
     freq = Counter(k for rec in raw for k in rec)
     pairs = Counter(p for rec in raw for p in itertools.combinations(sorted(rec), 2))
     nodes = km.nodes.set_index("label")
@@ -149,7 +154,7 @@ def test_cli_map_writes_every_file_and_records_the_run(tmp_path, capsys):
     "setup, words",
     [
         ("empty", ("no record", "没有")),
-        ("one", ("min_freq",)),
+        ("one", ("min_freq",)),  # with --min-freq 2: there is no floor by default
     ],
 )
 def test_degenerate_projects_give_clear_messages(tmp_path, capsys, setup, words):
@@ -161,7 +166,8 @@ def test_degenerate_projects_give_clear_messages(tmp_path, capsys, setup, words)
         one.write_text(src.split("\n\n")[0], encoding="utf-8")
         main(["add", proj, str(one)])
     capsys.readouterr()
-    assert main(["map", proj, "--out", str(tmp_path / "m")]) == 1
+    floor = ["--min-freq", "2"] if setup == "one" else []
+    assert main(["map", proj, "--out", str(tmp_path / "m"), *floor]) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert any(w in err for w in words), err

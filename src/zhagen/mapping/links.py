@@ -106,7 +106,9 @@ def link_strength(
     0.3333333333333333
     >>> float(link_strength(c, wi, wj, "association-occurrence", n_records=8)[0])  # 8·2/(4·4)
     1.0
-    >>> # a path a–b–c with counts 2 and 1: k = 2, 3, 1 and 2m = 6
+
+    A path a–b–c with counts 2 and 1 has total link strengths k = 2, 3, 1 and 2m = 6:
+
     >>> link_strength(np.array([2, 1]), wi, wj, "association",
     ...               k_i=np.array([2, 3]), k_j=np.array([3, 1])).tolist()  # 6·2/6, 6·1/3
     [2.0, 2.0]

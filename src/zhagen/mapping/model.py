@@ -56,12 +56,15 @@ class MapParams:
     Each field is declared once with :func:`zhagen.params.param` (type, default, choices
     from the algorithm modules, bounds, help in Chinese and English); the command-line
     options, the web form, :func:`zhagen.mapping.params.check_params` and the signature of
-    ``Project.map`` are made from it. Defaults follow CiteSpace (slice 1 year, top 50 per
-    slice, no pruning) and DESIGN.md §4. Exactly one of ``top``, ``top_percent``,
+    ``Project.map`` are made from it. Defaults follow CiteSpace (slice 1 year, g-index
+    with k = 25 per slice, no frequency floor, links merged from the slice networks, no
+    pruning, cosine links, bursts of nodes lasting at least 2 slices) and DESIGN.md §4. Exactly one of ``top``, ``top_percent``,
     ``g_index`` (the group ``selection``) selects nodes per slice.
 
     >>> MapParams(link="jaccard").link
     'jaccard'
+    >>> MapParams().g_index, MapParams(top=50).g_index  # top replaces the default g-index
+    (25.0, None)
     >>> from zhagen.params import spec
     >>> [p.name for p in spec(MapParams) if p.group == "selection"]
     ['top', 'top_percent', 'g_index']
@@ -79,7 +82,7 @@ class MapParams:
     )
     slice: int = param(1, "int", "时间切片（年）", "years per slice", low=1, main=True)
     top: int | None = param(
-        50, "int", "每切片前 N 个", "top N per slice", low=1, group="selection", main=True
+        None, "int", "每切片前 N 个", "top N per slice", low=1, group="selection", main=True
     )
     top_percent: float | None = param(
         None,
@@ -92,7 +95,7 @@ class MapParams:
         group="selection",
     )
     g_index: float | None = param(
-        None,
+        25.0,
         "float",
         "g 指数比例因子 k",
         "g-index scale factor k",
@@ -100,8 +103,21 @@ class MapParams:
         low_open=True,
         group="selection",
         metavar="K",
+        help_zh="每切片按 g 指数选节点：g² ≤ k·Σc（CiteSpace 4.0.R3 起的默认，k = 25）",
+        help_en="select per slice by the g-index g² ≤ k·Σc (CiteSpace's default since "
+        "4.0.R3, k = 25)",
     )
     link: str = param("cosine", "str", "连线强度", "link strength", choices=LINK_METHODS, main=True)
+    link_scope: str = param(
+        "slices",
+        "str",
+        "连线来源",
+        "links from",
+        choices=("slices", "all"),
+        help_zh="slices：合并各切片网络的连线（同 CiteSpace，默认）；all：在全部记录上计数",
+        help_en="slices: merge the links of the per-slice networks (as CiteSpace, default); "
+        "all: count links over all records",
+    )
     prune: str = param("none", "str", "剪枝", "pruning", choices=PRUNE_METHODS, main=True)
     resolution: float = param(
         1.0, "float", "聚类分辨率", "cluster resolution", low=0, low_open=True
@@ -127,7 +143,16 @@ class MapParams:
         "CiteSpace's definition, default); network: link strengths as distances (old)",
     )
     seed: int = param(1, "int", "随机种子", "seed")
-    min_freq: int = param(2, "int", "最低频次", "minimum frequency", low=1, main=True)
+    min_freq: int = param(
+        1,
+        "int",
+        "最低频次",
+        "minimum frequency",
+        low=1,
+        main=True,
+        help_zh="出现少于此记录数的词不参与选择（默认 1：不设下限，同 CiteSpace）",
+        help_en="terms in fewer records are never selected (default 1: no floor, as CiteSpace)",
+    )
     years: tuple[int, int] | None = param(
         None, "years", "年份范围", "year range", optional=True, metavar="FIRST-LAST", main=True
     )
@@ -154,6 +179,12 @@ class MapParams:
         help_zh="对所有词检测突现（默认）或只对节点（同 CiteSpace）",
         help_en="detect bursts of all eligible terms (default) or of nodes only (as CiteSpace)",
     )
+
+    def __post_init__(self) -> None:
+        # Giving top or top_percent replaces the default g-index, as zhagen.params.make does
+        # for the command line and the web form: MapParams(top=50) means "top 50 per slice".
+        if (self.top is not None or self.top_percent is not None) and self.g_index == 25.0:
+            self.g_index = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

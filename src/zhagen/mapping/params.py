@@ -19,7 +19,7 @@ def check_params(params: MapParams) -> None:
     """Raise ``ParameterError`` (zh/en) for a parameter out of range or of the wrong form.
 
     >>> check_params(MapParams())
-    >>> check_params(MapParams(top=None))
+    >>> check_params(MapParams(g_index=None))
     Traceback (most recent call last):
     ...
     zhagen.errors.ParameterError: top、top_percent、g_index 必须且只能指定一个（当前：无）。 / give exactly one of top, top_percent, g_index (got: none).
