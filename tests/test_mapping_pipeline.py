@@ -527,3 +527,47 @@ def test_undated_records_are_reported_and_left_out_of_every_count() -> None:
     f = dict(zip(km.nodes["label"], km.nodes["frequency"], strict=True))
     assert f == {"a": 2, "b": 1, "c": 1}  # z only in undated records; a counted twice
     assert sorted(km.node_docs[0]) == [1, 2]
+
+
+def test_burst_defaults_follow_citespace_nodes_only_and_two_slices() -> None:
+    """Bursts of the map's nodes only, lasting at least 2 slices (CiteSpace's Minimum
+    Duration), checked against detect_bursts run by hand on the per-year counts."""
+    from zhagen.mapping.burst import detect_bursts
+
+    years = list(range(2010, 2020))
+    terms: list[list[str]] = []
+    ys: list[int] = []
+    for y in years:
+        for k in range(10):
+            rec = ["常", f"填{k}"]
+            if y == 2015 and k < 6:
+                rec.append("一年")  # a one-slice burst
+            if y >= 2017 and k < 6:
+                rec.append("三年")  # a three-slice burst
+            if 2016 <= y <= 2018 and k == 0:
+                rec.append("稀")  # rare: loses every tie at the top-3 cut to the 填 terms
+            terms.append(rec)
+            ys.append(y)
+    inp = MapInput(list(range(len(terms))), ys, terms)
+    km = build_map(inp, MapParams(top=3))
+    assert (km.summary["params"]["burst_terms"], km.summary["params"]["burst_min_duration"]) == (
+        "nodes", 2)  # fmt: skip
+    assert set(km.bursts["term"]) <= set(km.nodes["label"])
+    assert set(km.bursts["term"]) == {"三年"}
+    d = np.full(len(years), 10)
+    for term, expect in (("三年", (2017, 2019)), ("一年", (2015, 2015))):
+        r = np.array([[sum(term in t for t, y in zip(terms, ys, strict=True) if y == yr)
+                       for yr in years]])  # fmt: skip
+        res = detect_bursts(r, d, s=2.0, gamma=1.0, min_duration=1)
+        assert (years[int(res.begin[0])], years[int(res.end[0])]) == expect
+        if term == "三年":
+            got = km.bursts.set_index("term").at["三年", "strength"]
+            assert got == pytest.approx(float(res.strength[0]), abs=1e-6)
+    one = build_map(inp, MapParams(top=3, burst_min_duration=1))
+    assert {"一年", "三年"} <= set(one.bursts["term"])
+    # 稀 gains 3·[ln 2 + 9 ln(0.94/0.97)] = 1.23 in its three slices: more than the entry
+    # cost at γ = 0.3 (0.69), but it is not a node, so only burst_terms="all" finds it
+    low = {"top": 3, "burst_gamma": 0.3}
+    assert "稀" not in set(build_map(inp, MapParams(**low)).bursts["term"])
+    every = build_map(inp, MapParams(**low, burst_terms="all"))
+    assert "稀" in set(every.bursts["term"]) and "稀" not in set(every.nodes["label"])

@@ -167,17 +167,45 @@ class MapParams:
         help_zh="每行：词<TAB>替换为",
         help_en="lines: label<TAB>replace by",
     )
-    burst_s: float = param(2.0, "float", "突现 s", "burst s", low=1, low_open=True)
-    burst_gamma: float = param(1.0, "float", "突现 γ", "burst γ", low=0)
-    burst_min_duration: int = param(1, "int", "突现最短持续", "burst min. duration", low=1)
+    burst_s: float = param(
+        2.0,
+        "float",
+        "突现 α1/α0（状态比 s）",
+        "burst α1/α0 (state ratio s)",
+        low=1,
+        low_open=True,
+        help_zh="突现状态与基础状态的频率比，即 CiteSpace 突现面板的 α1/α0（默认 2）",
+        help_en="rate of the burst state over the base state: CiteSpace's Burstness α1/α0 "
+        "(default 2)",
+    )
+    burst_gamma: float = param(
+        1.0,
+        "float",
+        "突现 γ",
+        "burst γ",
+        low=0,
+        help_zh="进入突现状态的代价 γ·ln n，即 CiteSpace 突现面板的 γ；调低可发现更多突现（默认 1）",
+        help_en="cost γ·ln n of entering the burst state: CiteSpace's Burstness γ; lower it "
+        "to find more bursts (default 1)",
+    )
+    burst_min_duration: int = param(
+        2,
+        "int",
+        "突现最短持续（切片）",
+        "burst Minimum Duration (slices)",
+        low=1,
+        help_zh="短于此切片数的突现不报告，即 CiteSpace 的 Minimum Duration（默认 2）",
+        help_en="bursts shorter than this many slices are dropped: CiteSpace's Minimum "
+        "Duration (default 2)",
+    )
     burst_terms: str = param(
-        "all",
+        "nodes",
         "str",
         "突现检测范围",
         "burst terms",
-        choices=("all", "nodes"),
-        help_zh="对所有词检测突现（默认）或只对节点（同 CiteSpace）",
-        help_en="detect bursts of all eligible terms (default) or of nodes only (as CiteSpace)",
+        choices=("nodes", "all"),
+        help_zh="只对图谱节点检测突现（默认，同 CiteSpace）或对所有词",
+        help_en="detect bursts of the map's nodes (default, as CiteSpace) or of all eligible terms",
     )
 
     def __post_init__(self) -> None:

@@ -25,10 +25,11 @@ Steps (CiteSpace's order, Chen 2006; DESIGN.md §4):
    pruned, weighted links, Q on the same graph, silhouettes on the unpruned similarities
    (:mod:`.cluster`); **labels** (:mod:`.labels`); **bursts** per slice (:mod:`.burst`,
    :math:`d_t` = records with terms in slice :math:`t`); **sigma**; **layout**.
-   Bursts are detected for every eligible term by default (``burst_terms="all"``):
-   emerging terms are rare by nature and seldom make a slice's top N, so restricting
-   detection to nodes, as CiteSpace does (``burst_terms="nodes"``), hides exactly the
-   terms a researcher looks for. Nodes carry their own strongest burst either way.
+   Bursts are detected for the map's nodes by default, as CiteSpace does
+   (``burst_terms="nodes"``), and last at least 2 slices (``burst_min_duration``,
+   CiteSpace's Minimum Duration); ``burst_terms="all"`` detects them for every eligible
+   term (emerging terms are rare by nature and may not make a slice's selection). Nodes
+   carry their own strongest burst either way.
 
 Node ids are assigned by frequency (descending) and then by term (code-point order), so a
 map does not depend on the order of the records. Edges have ``source < target``.
