@@ -186,3 +186,48 @@ def test_one_record_with_min_freq_1_and_records_without_years(tmp_path):
     assert km.bursts.empty
     km.write(tmp_path / "out")
     assert (tmp_path / "out" / "map.png").stat().st_size > 0
+
+
+def _wos_keywords(path: Path) -> list[set[str]]:
+    """An independent read of a WoS export: each dated record's DE and ID keywords
+    (continuation lines joined), normalised as CiteSpace counts them."""
+    records, cur, tag = [], None, None
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        if line.startswith("ER"):
+            records.append(cur or {})
+            cur = None
+        elif line[:2].strip() and line[2:3] == " ":
+            tag = line[:2]
+            cur = cur if cur is not None else {}
+            cur.setdefault(tag, []).append(line[3:])
+        elif line.startswith("   ") and cur is not None and tag:
+            cur[tag].append(line[3:])
+    out = []
+    for r in records:
+        if not "".join(r.get("PY", [])).strip():
+            continue
+        kws = set()
+        for t in ("DE", "ID"):
+            text = " ".join(r.get(t, []))
+            kws |= {" ".join(k.lower().split()) for k in text.split(";") if k.strip()}
+        out.append(kws)
+    return out
+
+
+def test_thesaurus_labels_are_normalised_like_keywords(tmp_path, corpora):
+    """Issue 13: a line ``Knowledge Discovery<TAB>知识发现`` had no effect, because keywords
+    are counted lower-cased and the thesaurus was matched as written."""
+    path = corpora / "wos" / "plaintext_344_fullrecord.txt"
+    project = zhagen.Project.create(tmp_path / "wos.zhagen")
+    project.add(path)
+    thesaurus = tmp_path / "thesaurus.txt"
+    thesaurus.write_text("Open Reduction\t切开复位\nFractures\tFracture\n", encoding="utf-8")
+    km = project.map(top=100000, thesaurus=str(thesaurus), keep_duplicates=True, record=False)
+    freq = km.nodes.set_index("label")["frequency"]
+    raw = _wos_keywords(path)
+    assert len(raw) == km.summary["records"]
+    assert "open reduction" not in freq.index and "fractures" not in freq.index
+    assert freq["切开复位"] == sum("open reduction" in r for r in raw) > 30
+    # the replacement "Fracture" is normalised too, so it joins the keyword "fracture"
+    assert freq["fracture"] == sum(bool({"fracture", "fractures"} & r) for r in raw)
+    assert freq["fracture"] > sum("fracture" in r for r in raw)
