@@ -231,3 +231,27 @@ def test_thesaurus_labels_are_normalised_like_keywords(tmp_path, corpora):
     # the replacement "Fracture" is normalised too, so it joins the keyword "fracture"
     assert freq["fracture"] == sum(bool({"fracture", "fractures"} & r) for r in raw)
     assert freq["fracture"] > sum("fracture" in r for r in raw)
+
+
+def test_cluster_labels_from_titles_and_keywords_differ_by_method(refworks_project):
+    """Issue 13: labels drawn from member keywords alone gave LLR, TF-IDF and MI the same
+    three words in 9 of 9 clusters. From the clusters' records' title noun phrases and
+    keywords, as CiteSpace labels them, the three methods choose differently."""
+    km = refworks_project.map(record=False)
+    old = refworks_project.map(label_source="keywords", record=False)
+    assert km.summary["params"]["label_source"] == "titles+keywords"
+
+    def differing(m) -> int:
+        big = m.clusters[m.clusters["size"] >= 3]
+        return sum(len({r.label_llr, r.label_tfidf, r.label_mi}) > 1 for r in big.itertuples())
+
+    assert differing(km) > differing(old)
+    assert differing(km) >= 5
+    keywords = {k for d in refworks_project.documents().itertuples() for k in d.keywords}
+    words = {w for col in ("label_llr", "label_tfidf", "label_mi")
+             for lab in km.clusters[col] for w in lab.split("; ") if w}  # fmt: skip
+    from_titles = words - keywords
+    assert from_titles  # phrases that are no record's keyword came from the titles
+    titles = [d.title for d in refworks_project.documents().itertuples()]
+    for w in from_titles:
+        assert sum(w in t or w in t.lower() for t in titles) >= 2, w  # in two titles at least

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from zhagen.mapping.cluster import SILHOUETTE_METHODS
+from zhagen.mapping.labels import LABEL_SOURCES
 from zhagen.mapping.links import LINK_METHODS
 from zhagen.mapping.prune import PRUNE_METHODS
 from zhagen.params import Param, param
@@ -141,6 +142,17 @@ class MapParams:
         "network：以连线强度为距离（旧定义）",
         help_en="spectral: in the spectral space of the similarity network (Chen et al. 2010, "
         "CiteSpace's definition, default); network: link strengths as distances (old)",
+    )
+    label_source: str = param(
+        "titles+keywords",
+        "str",
+        "聚类标签来源",
+        "cluster labels from",
+        choices=LABEL_SOURCES,
+        help_zh="titles+keywords：聚类文献的标题名词短语与关键词（同 CiteSpace，默认）；"
+        "keywords：只用关键词",
+        help_en="titles+keywords: noun phrases of the cluster's records' titles and their "
+        "keywords (as CiteSpace, default); keywords: keywords only",
     )
     seed: int = param(1, "int", "随机种子", "seed")
     min_freq: int = param(

@@ -518,7 +518,6 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     from zhagen.mapping import centrality as cen
     from zhagen.mapping import cluster as clu
     from zhagen.mapping.cooccurrence import doc_term_matrix
-    from zhagen.mapping.labels import cluster_labels
     from zhagen.mapping.layout import force_layout
 
     check_params(params)
@@ -555,7 +554,7 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     stats["xy"] = force_layout(n, ki, kj, ks, labels, seed=params.seed)
     nodes = _nodes_frame(cols, rec, stats)
     edges = pd.DataFrame({"source": ki, "target": kj, "count": kc, "strength": ks})[EDGE_COLUMNS]
-    texts = cluster_labels(rec.dt.matrix, rec.dt.vocab, cols, labels, candidates=rec.eligible)
+    texts = _labels(rec, cols, labels, params)
     clusters = _clusters_frame(labels, sil, first_year, texts)
     # Q is always the standard modularity (resolution 1): a reader compares it with other
     # maps and with CiteSpace's. The objective Leiden maximised at another resolution is a
@@ -579,6 +578,23 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
         **({"other_cluster": other} if other is not None else {}),
     })  # fmt: skip
     return _assemble(nodes, edges, clusters, bursts_df, summary, rec, time, xn, year_counts)
+
+
+def _labels(rec: _Records, cols: np.ndarray, labels: np.ndarray, params: MapParams) -> list:
+    """LLR / TF-IDF / MI labels from the keywords, and the title noun phrases when asked."""
+    from zhagen.mapping.labels import cluster_labels, label_matrix
+
+    if params.label_source == "keywords" or rec.titles is None:
+        return cluster_labels(rec.dt.matrix, rec.dt.vocab, cols, labels)
+    from zhagen.text.segment import default_segmenter
+
+    seg = default_segmenter()
+
+    def tag(title: str) -> list[tuple[str, bool]]:
+        return [(w, seg.is_term(w, pos)) for w, pos in seg.tag(title)]
+
+    matrix, vocab = label_matrix(rec.dt.matrix, rec.dt.vocab, rec.titles, tag)
+    return cluster_labels(matrix, vocab, cols, labels)
 
 
 def _slice_summary(time: _Time, with_terms: np.ndarray, sizes: list[int]) -> list[dict]:
