@@ -589,9 +589,16 @@ def _labels(rec: _Records, cols: np.ndarray, labels: np.ndarray, params: MapPara
     from zhagen.text.segment import default_segmenter
 
     seg = default_segmenter()
+    known: dict[tuple[str, str], bool] = {}  # is_term of each distinct (word, tag), once
 
     def tag(title: str) -> list[tuple[str, bool]]:
-        return [(w, seg.is_term(w, pos)) for w, pos in seg.tag(title)]
+        out = []
+        for pair in seg.tag(title):
+            flag = known.get(pair)
+            if flag is None:
+                flag = known[pair] = seg.is_term(*pair)
+            out.append((pair[0], flag))
+        return out
 
     matrix, vocab = label_matrix(rec.dt.matrix, rec.dt.vocab, rec.titles, tag)
     return cluster_labels(matrix, vocab, cols, labels)
