@@ -37,10 +37,14 @@ def cmd_map(args: argparse.Namespace) -> int:
         km = project.maps.build(keep_duplicates=keep, **params)
     files = km.write(args.out)
     s = km.summary
+    sil = (s.get("params") or {}).get("silhouette")
     print(
         f"记录 / records {s['records']}  节点 / nodes {s['nodes']}  连线 / edges {s['edges']}  "
-        f"聚类 / clusters {s['clusters']}  Q={s['modularity']:.3f}  S={s['silhouette']:.3f}  "
-        f"突现 / bursts {s['bursts']}"
+        f"聚类 / clusters {s['clusters']}  Q={s['modularity']:.3f}  "
+        f"S={s['silhouette']:.3f}{f' ({sil})' if sil else ''}  突现 / bursts {s['bursts']}"
     )
+    if s.get("records_without_year") and s.get("year_span"):  # dated maps leave them out
+        n = s["records_without_year"]
+        print(f"{n} 条记录无年份，未计入 / records without a year, left out: {n}")
     print(f"{len(files)} 个文件写入 / files written to {args.out}")
     return 0
