@@ -440,12 +440,36 @@ def _summary(
         "link": f"{params.link}: {LINK_DEFINITIONS[params.link]}",
         "centrality": "degree, weighted_degree and betweenness are computed on the pruned "
         f"network (--prune {params.prune}); betweenness unweighted, normalised by (n-1)(n-2)/2",
-        "total_link_strength": "VOSviewer's total link strength (links.txt / map.txt) is the "
-        "sum of co-occurrence counts over all links among the nodes, before pruning",
+        "total_link_strength": "VOSviewer's total link strength (node column "
+        "total_link_strength, vosviewer_map.txt) is the sum of co-occurrence counts over all "
+        "links among the nodes, before pruning",
+        "selection": _selection_definition(params),
+        "links_from": "the union of the slice networks: a link's count is the sum of its "
+        "co-occurrences in the slices where both ends are selected (CiteSpace)"
+        if params.link_scope == "slices" else "co-occurrences over every record in range",
+        "records_without_year": "reported, and left out of every count when any record has "
+        "a year (every count is time-sliced)",
+        "bursts": f"Kleinberg two-state, s = alpha1/alpha0 = {params.burst_s}, gamma = "
+        f"{params.burst_gamma} (entry cost gamma ln n), minimum duration "
+        f"{params.burst_min_duration} slices, of the {params.burst_terms} terms",
+        "labels": "LLR / TF-IDF / MI over the records holding a cluster member; candidates: "
+        + ("title noun phrases and keywords" if params.label_source != "keywords"
+           else "keywords") + ", in at least two records",
     }  # fmt: skip
     summary["zhagen_version"] = __version__
     summary["input_hash"] = input_hash(inp, full)
     return summary
+
+
+def _selection_definition(params: MapParams) -> str:
+    if params.g_index is not None:
+        what = f"g-index with k = {params.g_index} (largest g with g^2 <= k * sum of top-g counts)"
+    elif params.top is not None:
+        what = f"top {params.top}"
+    else:
+        what = f"top {params.top_percent} %"
+    return (f"{what} per slice of {params.slice} year(s), by slice count, ties by overall "
+            f"frequency then first year; min_freq {params.min_freq}")  # fmt: skip
 
 
 def _nodes_frame(cols, rec, net_stats: dict[str, Any]) -> Any:
