@@ -347,8 +347,8 @@ def spectral_embedding(
     """Rows of the ``k`` leading eigenvectors of :math:`D^{-1/2} A D^{-1/2}`, each of length 1.
 
     ``A`` is the symmetric similarity matrix of the links ``(i, j)``; nodes without links
-    get a row of zeros. Dense ``eigh`` up to 2,000 nodes, ``eigsh`` (Lanczos, fixed start
-    vector) above.
+    get a row of zeros. Dense ``eigh`` up to 500 nodes (or when ``k`` is half of them),
+    ``eigsh`` (Lanczos, fixed start vector) above.
 
     >>> import numpy as np
     >>> y = spectral_embedding(4, np.array([0, 2]), np.array([1, 3]), np.ones(2), 2)
@@ -368,7 +368,7 @@ def spectral_embedding(
     inv = np.where(deg > 0, 1.0 / np.sqrt(np.where(deg > 0, deg, 1.0)), 0.0)
     m = sp.diags(inv) @ a @ sp.diags(inv)
     k = max(1, min(int(k), n))
-    if n <= 2000 or k >= n - 1:
+    if n <= 500 or k >= n // 2:
         vals, vecs = np.linalg.eigh(m.toarray())
         u = vecs[:, np.argsort(-vals, kind="stable")[:k]]
     else:
