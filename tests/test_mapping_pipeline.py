@@ -571,3 +571,32 @@ def test_burst_defaults_follow_citespace_nodes_only_and_two_slices() -> None:
     assert "稀" not in set(build_map(inp, MapParams(**low)).bursts["term"])
     every = build_map(inp, MapParams(**low, burst_terms="all"))
     assert "稀" in set(every.bursts["term"]) and "稀" not in set(every.nodes["label"])
+
+
+def test_old_summaries_stay_readable_and_every_summary_reruns() -> None:
+    """A summary.json of zhagen 0.4 (its params as that version wrote them, link
+    "association" meaning N·c/(w_i w_j)) is re-run as it was computed; a new summary
+    re-runs to the same map."""
+    from zhagen.mapping.params import params_of_summary
+
+    old = {"params": {
+        "field": "keywords", "slice": 1, "top": 12, "top_percent": None, "g_index": None,
+        "link": "association", "prune": "none", "resolution": 1.0, "min_cluster_size": 1,
+        "seed": 1, "min_freq": 2, "years": [2010, 2019], "lang": "all", "thesaurus": None,
+        "burst_s": 2.0, "burst_gamma": 1.0, "burst_min_duration": 1, "burst_terms": "all",
+    }}  # fmt: skip
+    p = params_of_summary(old)
+    assert (p.link, p.link_scope, p.silhouette, p.label_source) == (
+        "association-occurrence", "all", "network", "keywords")  # fmt: skip
+    assert (p.top, p.g_index, p.min_freq, p.burst_terms, p.years) == (12, None, 2, "all",
+                                                                       (2010, 2019))  # fmt: skip
+    inp = random_input(5)
+    km = build_map(inp, p)
+    freq = Counter(t for ts in inp.terms for t in ts)
+    labels = km.nodes["label"].tolist()
+    for s, t, c, w in km.edges[["source", "target", "count", "strength"]].itertuples(index=False):
+        assert w == pytest.approx(len(inp.terms) * c / (freq[labels[s]] * freq[labels[t]]))
+    new = build_map(inp, MapParams(link="association"))
+    again = build_map(inp, params_of_summary(json.loads(json.dumps(new.summary))))
+    pd.testing.assert_frame_equal(new.edges, again.edges)
+    pd.testing.assert_frame_equal(new.nodes, again.nodes)

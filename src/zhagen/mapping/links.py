@@ -29,6 +29,8 @@ and Pathfinder keeps different links (overlap 0.39–0.63).
 ``association-occurrence``. A ``summary.json`` written before the rename has no
 ``definitions`` key; if its ``params.link`` is ``association``, its strengths are
 :math:`N c_{ij} / (w_i w_j)` and ``--link association-occurrence`` reproduces them.
+:func:`zhagen.mapping.params.params_of_summary` reads any summary into the parameters that
+re-run it, the rename included.
 
 References
 ----------
