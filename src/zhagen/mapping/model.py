@@ -108,7 +108,20 @@ class MapParams:
         help_en="select per slice by the g-index g² ≤ k·Σc (CiteSpace's default since "
         "4.0.R3, k = 25)",
     )
-    link: str = param("cosine", "str", "连线强度", "link strength", choices=LINK_METHODS, main=True)
+    link: str = param(
+        "cosine",
+        "str",
+        "连线强度",
+        "link strength",
+        choices=LINK_METHODS,
+        main=True,
+        help_zh="cosine（CiteSpace 默认）、jaccard、count；association 为 VOSviewer 的关联强度 "
+        "2m·c/(kᵢkⱼ)（k 为总连线强度）；association-occurrence 为按出现次数的 N·c/(wᵢwⱼ)"
+        "（0.4 及以前的 association）",
+        help_en="cosine (CiteSpace's default), jaccard, count; association is VOSviewer's "
+        "2m·c/(k_i k_j) (k = total link strength); association-occurrence is N·c/(w_i w_j) "
+        "over occurrences (zhagen <= 0.4's association)",
+    )
     link_scope: str = param(
         "slices",
         "str",
