@@ -53,7 +53,7 @@ def test_every_map_field_is_declared_with_choices_from_the_algorithms() -> None:
     ("values", "message"),
     [({"slice": 0}, "slice"), ({"top_percent": 150}, "top_percent"), ({"link": "pearson"}, "link"),
      ({"years": (2020, 2010)}, "years"), ({"top": 5, "g_index": 2}, "exactly one"),
-     ({"top": None}, "exactly one"), ({"burst_s": 1}, "burst_s"), ({"min_cluster_size": 0}, "min_cluster_size")],
+     ({"top": None, "g_index": None}, "exactly one"), ({"burst_s": 1}, "burst_s"), ({"min_cluster_size": 0}, "min_cluster_size")],
 )  # fmt: skip
 def test_check_names_the_parameter_in_both_languages(values: dict, message: str) -> None:
     with pytest.raises(ParameterError) as err:
@@ -65,7 +65,9 @@ def test_make_converts_text_and_applies_the_exclusive_group() -> None:
     p = make(MapParams, {"top_percent": "5", "years": "2000-2010", "slice": "2"})
     assert (p.top, p.top_percent, p.years, p.slice) == (None, 5.0, (2000, 2010), 2)
     assert make(MapParams, {"g_index": 2}).top is None
-    assert make(MapParams, {}).top == 50
+    # CiteSpace's default since issue 13: g-index with k = 25 (it was top 50)
+    assert (make(MapParams, {}).top, make(MapParams, {}).g_index) == (None, 25.0)
+    assert make(MapParams, {"top": "50"}).g_index is None
     with pytest.raises(ParameterError) as err:
         make(MapParams, {"colour": "red"})
     assert "colour" in err.value.en and "colour" in err.value.zh
@@ -155,13 +157,16 @@ def test_min_cluster_size_in_a_map(min_size: int) -> None:
     )
     assert (km.clusters["size"].iloc[:-1] >= min_size).all()
     assert km.summary["params"]["min_cluster_size"] == min_size
-    # modularity recomputed on the merged partition, as networkx computes it
+    # modularity recomputed on the merged partition, as networkx computes it; standard Q
+    # (resolution 1) whatever the resolution Leiden ran at (issue 13), the objective apart
     g = nx.Graph()
     g.add_nodes_from(range(len(km.nodes)))
     g.add_weighted_edges_from(km.edges[["source", "target", "strength"]].itertuples(index=False))
     parts = [set(np.flatnonzero(after == c).tolist()) for c in range(other + 1)]
-    q = nx.community.modularity(g, parts, weight="weight", resolution=2.0)
+    q = nx.community.modularity(g, parts, weight="weight")
     assert km.summary["modularity"] == pytest.approx(q, abs=1e-6)
+    q2 = nx.community.modularity(g, parts, weight="weight", resolution=2.0)
+    assert km.summary["quality_at_resolution"] == pytest.approx(q2, abs=1e-6)
 
 
 def test_min_cluster_size_default_changes_nothing() -> None:

@@ -84,7 +84,8 @@ def make_map(n_clusters: int = 4, seed: int = 7) -> KnowledgeMap:
         s, b, e = burst.get(lab, (float("nan"), pd.NA, pd.NA))
         bs = 0.0 if s != s else s
         rows.append([i, lab, freq[i], graph.degree(i), graph.degree(i, weight="strength"), btw[i],
-                     s, b, e, (btw[i] + 1) ** bs, clusters[i], first[i], xy[i][0], xy[i][1]])  # fmt: skip
+                     s, b, e, (btw[i] + 1) ** bs, clusters[i], first[i], xy[i][0], xy[i][1],
+                     graph.degree(i, weight="count")])  # fmt: skip
     nodes = pd.DataFrame(rows, columns=NODE_COLUMNS)
     for col in ("burst_begin", "burst_end"):
         nodes[col] = nodes[col].astype("Int64")
@@ -484,7 +485,7 @@ def test_one_node_without_year_or_cluster(tmp_path: Path) -> None:
     import pandas as pd
 
     nodes = pd.DataFrame([[0, "新质生产力", 1, 0, 0.0, 0.0, None, None, None, 1.0, -1, None,
-                           0.0, 0.0]], columns=NODE_COLUMNS)  # fmt: skip
+                           0.0, 0.0, 0.0]], columns=NODE_COLUMNS)  # fmt: skip
     m = KnowledgeMap(nodes, pd.DataFrame(columns=EDGE_COLUMNS),
                      pd.DataFrame(columns=CLUSTER_COLUMNS), pd.DataFrame(columns=BURST_COLUMNS),
                      {"records": 1}, node_docs={0: [7]}, doc_titles={7: "唯一的记录"})  # fmt: skip

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
-__all__ = ["map_input", "keyword_terms", "normalise_keyword", "LANG_KEYS"]
+__all__ = ["map_input", "keyword_terms", "normalise_keyword", "keyword_thesaurus", "LANG_KEYS"]
 
 #: Which keyword lists a ``lang`` setting takes (WoS Keywords Plus count as English).
 LANG_KEYS = {"zh": ("zh",), "en": ("en", "plus"), "all": ("zh", "en", "plus")}
@@ -54,6 +54,48 @@ def normalise_keyword(kw: str) -> str:
     if kw.isascii():
         kw = " ".join(kw.lower().split())
     return kw
+
+
+def keyword_thesaurus(mapping: Mapping[str, str], name: str | None = None) -> dict[str, str]:
+    """A thesaurus for keywords: labels and replacements normalised as keywords are.
+
+    Keywords are counted after :func:`normalise_keyword` (``Knowledge Discovery`` becomes
+    ``knowledge discovery``), so a thesaurus line written with the keyword's capitals would
+    never match. Each label is kept as written (segmented terms keep their case) and also
+    added in its normalised form; replacements are normalised so that a merged keyword
+    joins the one already spelt that way. Two labels that normalise alike with different
+    replacements are an error (``name``: the thesaurus file, for its message).
+
+    Examples
+    --------
+    >>> t = keyword_thesaurus({"Knowledge Discovery": "知识发现", "Data  Mining": "Data Mining"})
+    >>> t["knowledge discovery"], t["data mining"], t["Knowledge Discovery"]
+    ('知识发现', 'data mining', '知识发现')
+    >>> keyword_thesaurus({"AI": "人工智能", "ai": "AI"}, "t.txt")
+    Traceback (most recent call last):
+    ...
+    zhagen.errors.InputError: t.txt: 叙词表中“AI”与“ai”规范化后都是“ai”，却替换为不同的词（“人工智能”与“ai”）；请删去其中一行。 / the thesaurus labels 'AI' and 'ai' both normalise to 'ai' but have different replacements ('人工智能' and 'ai'); delete one of the lines.
+    """
+    from zhagen.errors import InputError
+
+    out = {label: normalise_keyword(new) for label, new in mapping.items()}
+    seen: dict[str, str] = {}
+    for label, new in list(out.items()):
+        key = normalise_keyword(label)
+        if key in seen and out[seen[key]] != new:
+            first = seen[key]
+            raise InputError(
+                f"叙词表中“{first}”与“{label}”规范化后都是“{key}”，却替换为不同的词"
+                f"（“{out[first]}”与“{new}”）；请删去其中一行。",
+                f"the thesaurus labels {first!r} and {label!r} both normalise to {key!r} but "
+                f"have different replacements ({out[first]!r} and {new!r}); delete one of "
+                "the lines.",
+                file=name,
+            )
+        seen.setdefault(key, label)
+    for key, label in seen.items():
+        out.setdefault(key, out[label])
+    return out
 
 
 def keyword_terms(by_lang: Mapping[str, list[str]], lang: str) -> list[str]:
@@ -81,6 +123,7 @@ def map_input(
     segmenter: Callable[[], Segmenter],
     *,
     thesaurus: Mapping[str, str] | None = None,
+    thesaurus_name: str | None = None,
     keep_duplicates: bool = False,
 ) -> MapInput:
     """Read every document to map and return its terms as a :class:`MapInput`.
@@ -92,7 +135,8 @@ def map_input(
     """
     check_params(params)
     if params.field == "keywords":
-        return _keyword_input(store, params, segmenter, thesaurus, keep_duplicates)
+        kw_thesaurus = keyword_thesaurus(thesaurus, thesaurus_name) if thesaurus else None
+        return _keyword_input(store, params, segmenter, kw_thesaurus, keep_duplicates)
     from zhagen.text.lexicon import apply_thesaurus
 
     inp = MapInput(doc_ids=[], years=[], terms=[], titles=[])

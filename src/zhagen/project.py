@@ -544,7 +544,7 @@ class Maps:
             thesaurus = load_thesaurus(p.thesaurus)
         inp = map_input(
             self.store, p, self._terms.segmenter, thesaurus=thesaurus,
-            keep_duplicates=keep_duplicates,
+            thesaurus_name=p.thesaurus, keep_duplicates=keep_duplicates,
         )  # fmt: skip
         km = build_map(inp, p)
         km.summary.update(

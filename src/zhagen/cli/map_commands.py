@@ -38,12 +38,16 @@ def cmd_map(args: argparse.Namespace) -> int:
         km = project.maps.build(keep_duplicates=keep, **params)
     files = km.write(args.out)
     s = km.summary
-    q = f"Q={s['modularity']:.3f}  S={s['silhouette']:.3f}"
+    sil = (s.get("params") or {}).get("silhouette")
+    q = f"Q={s['modularity']:.3f}  S={s['silhouette']:.3f}{f' ({sil})' if sil else ''}"
     print(say(
         f"记录 {s['records']}  节点 {s['nodes']}  连线 {s['edges']}  聚类 {s['clusters']}  {q}  "
         f"突现 {s['bursts']}",
         f"records {s['records']}  nodes {s['nodes']}  edges {s['edges']}  clusters "
         f"{s['clusters']}  {q}  bursts {s['bursts']}",
     ))  # fmt: skip
+    if s.get("records_without_year") and s.get("year_span"):  # dated maps leave them out
+        n = s["records_without_year"]
+        print(say(f"{n} 条记录无年份，未计入", f"records without a year, left out: {n}"))
     print(say(f"{len(files)} 个文件写入 {args.out}", f"{len(files)} files written to {args.out}"))
     return 0

@@ -381,6 +381,7 @@ def _info_lines(km: KnowledgeMap, nodes: list[dict[str, Any]]) -> list[str]:
         lines.append(f"Modularity Q = {q:.4f}")
     sil = _summary_value(s, "silhouette", "mean_silhouette", "S")
     if isinstance(sil, (int, float)):
-        lines.append(f"Mean Silhouette S = {sil:.4f}")
+        how = (s.get("params") or {}).get("silhouette")  # the definition, next to the number
+        lines.append(f"Mean Silhouette S = {sil:.4f}" + (f" ({how})" if how else ""))
     lines.append("节点大小 ∝ 频次 (node area ∝ frequency)")
     return lines
