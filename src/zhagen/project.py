@@ -486,6 +486,7 @@ class Maps:
             keep_duplicates=keep_duplicates,
         )  # fmt: skip
         km = build_map(inp, p)
+        _entity_summary(km, inp.notes, p)
         km.summary.update(
             {
                 "project": os.path.abspath(self._path),
@@ -505,6 +506,20 @@ class Maps:
         from zhagen.text.lexicon import load_thesaurus
 
         return len(load_thesaurus(path))
+
+
+def _entity_summary(km: Any, notes: dict[str, Any], params: MapParams) -> None:
+    """What the map's nodes are and what reading them merged, in ``km.summary``; a
+    coupling map's ``frequency`` is each document's number of shared cited works."""
+    from zhagen.mapping.model import node_type
+
+    km.summary["node_type"] = node_type(params)
+    notes = dict(notes)
+    per_doc = notes.pop("frequency", None)
+    if per_doc is not None:
+        km.nodes["frequency"] = [per_doc.get(label, 0) for label in km.nodes["label"].tolist()]
+    if notes:
+        km.summary["entities"] = notes
 
 
 def _alias(noun: str, target: Callable[..., Any]) -> Any:
