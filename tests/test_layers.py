@@ -254,8 +254,9 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "lexicon.term_decisions": lambda f: f(store),
             "map_keywords.map_keyword_chunks": lambda f: list(f(store, keep_duplicates=True)),
             "map_keywords.map_rows": lambda f: list(f(store, keep_duplicates=True, texts=True)),
-            "map_keywords.map_entity_rows": lambda f: list(f(store, keep_duplicates=True,
-                                                             refs=True)),
+            "map_keywords.map_entity_rows": lambda f: list(
+                f(store, keep_duplicates=True, refs=True)
+            ),
             "notes.memo_ids_for": lambda f: f(store, "code", [code]),
             "notes.memo_owner": lambda f: f(store, memo),
             "notes.memo_row": lambda f: f(store, memo),

@@ -270,6 +270,14 @@ def _coupling_input(
         for work in row:
             citers.setdefault(work, []).append(label)
     shared = {w: docs for w, docs in citers.items() if len(docs) > 1}
+    if not shared:
+        raise InputError(
+            f"{len(ids)} 条记录中没有任何两篇文献引用了同一篇参考文献，无法绘制文献耦合图谱；"
+            "请导入更多含参考文献的 Web of Science 记录。",
+            f"no two of the {len(ids)} records cite the same work, so there is no coupling to "
+            "map; import more Web of Science records with cited references.",
+            file=str(store.path),
+        )
     per_doc: dict[str, int] = {}
     for docs in shared.values():
         for d in docs:

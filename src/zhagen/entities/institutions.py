@@ -188,8 +188,10 @@ def _top_latin(text: str, level: str) -> str:
         return _top_part(parts)
     parts = parts[:-1]  # the country (with a US state and ZIP code)
     code = None
-    while len(parts) > 1 and any(ch.isdigit() for ch in parts[-1]):
-        code = parts.pop()
+    while len(parts) > 1 and (
+        any(ch.isdigit() for ch in parts[-1]) or re.fullmatch(r"[A-Z]{2}", parts[-1])
+    ):
+        code = parts.pop()  # a postcode, or a region code ("Boston, MA, USA")
     # "PQ H3G 1A4", "CA 94305": a region code and postcode, the city is the part before;
     # "Bucharest 050095": the city and its postcode together
     first = code.split()[0] if code else ""
