@@ -14,7 +14,7 @@ Each record holds each entity once.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +62,22 @@ class EntityReport:
             "merged": self.merged[:REPORT_MAX],
             "ambiguous_authors": self.ambiguous[:REPORT_MAX],
         }
+
+
+class _Memo(dict):
+    """A function of a string, computed once per distinct string (a million records
+    repeat the same names and affiliations)."""
+
+    def __init__(self, fn: Callable[[str], str]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = self.fn(key)
+        return value
+
+    def __call__(self, key: str) -> str:
+        return self[key]
 
 
 def _unique(items: Sequence[str]) -> list[str]:
@@ -126,13 +142,14 @@ def entity_terms(
     ([['清华大学'], ['清华大学']], '清华大学 经济管理学院')
     """
     report = EntityReport(kind)
+    inst = _Memo(lambda a: institution(a, level, thesaurus))
     if kind == "author":
         terms = _authors(records, level, disambiguate, thesaurus, report)
     elif kind == "institution":
         pairs: Counter[tuple[str, str]] = Counter()
         terms = []
         for rec in records:
-            row = {a: institution(a, level, thesaurus) for a in rec.affiliations}
+            row = {a: inst(a) for a in rec.affiliations}
             pairs.update({(v, k) for k, v in row.items() if v})
             terms.append(_unique(list(row.values())))
         report.merged = _variants(pairs)
@@ -181,26 +198,29 @@ def _authors(
     report: EntityReport,
 ) -> list[list[str]]:
     """Author keys per record, split by institution, shown by their most frequent spelling."""
+    key_of = _Memo(author_key)
+    shown_as = _Memo(normalise_author)
+    top = _Memo(lambda a: institution(a, "top"))
     spelled: Counter[tuple[str, str]] = Counter()
     keys: list[list[str]] = []
     insts: list[list[list[str]]] = []
     for rec in records:
         shown = {}
         for name in rec.authors:
-            key = author_key(name)
+            key = key_of(name)
             if key and key not in shown:
-                shown[key] = normalise_author(name)
+                shown[key] = shown_as(name)
         spelled.update((k, s) for k, s in shown.items())
         row = list(shown)
         keys.append(row)
         if not disambiguate:
             continue
         by_author = c1_authors(rec.c1) if rec.c1 and rec.c1.startswith("[") else {}
-        everyone = _unique([institution(a, "top") for a in rec.affiliations])
+        everyone = _unique([top(a) for a in rec.affiliations])
         per = []
         for key in row:
             mine = by_author.get(key)
-            per.append(_unique([institution(a, "top") for a in mine]) if mine else everyone)
+            per.append(_unique([top(a) for a in mine]) if mine else everyone)
         insts.append(per)
     label = {}
     for (key, spelling), n in spelled.items():

@@ -141,10 +141,24 @@ def split_homonyms(
     >>> amb[0].name, [p["label"] for p in amb[0].people]
     ('王伟', ['王伟 (北京大学)', '王伟 (清华大学)'])
     """
+    # Only a name seen with two institutions or more can be two people: the others are
+    # left alone without grouping their records (most names, and most of the time).
+    seen: dict[str, set[str]] = {}
+    for names, insts in zip(authors, institutions, strict=True):
+        for name, mine in zip(names, insts, strict=True):
+            if mine:
+                got = seen.get(name)
+                if got is None:
+                    seen[name] = set(mine)
+                elif len(got) < 2:
+                    got.update(mine)
+    candidates = {name for name, got in seen.items() if len(got) > 1}
     where: dict[str, list[tuple[int, int]]] = {}
-    for r, names in enumerate(authors):
-        for k, name in enumerate(names):
-            where.setdefault(name, []).append((r, k))
+    if candidates:
+        for r, names in enumerate(authors):
+            for k, name in enumerate(names):
+                if name in candidates:
+                    where.setdefault(name, []).append((r, k))
     labels = [list(names) for names in authors]
     found: list[Homonym] = []
     for name in sorted(where):
