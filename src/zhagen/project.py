@@ -462,7 +462,9 @@ class Maps:
         record: bool = True,
         **params: Any,
     ) -> WritableMap:
-        """Build a keyword co-occurrence knowledge map (CiteSpace/VOSviewer parity).
+        """Build a knowledge map (CiteSpace/VOSviewer parity) of keywords, terms, authors,
+        institutions, countries, cited references, cited authors, cited journals, subject
+        categories or documents coupled by shared references (``nodes``).
 
         Keyword arguments are the fields of :class:`zhagen.mapping.MapParams` (listed
         below, from its one declaration; values may be given as text, as typed on a
