@@ -145,31 +145,28 @@ def _counts(rows: list[list[str]], years: list | None = None) -> tuple[Counter, 
     )
 
 
-@pytest.fixture(scope="module")
-def cnki(tmp_path_factory, corpora):
-    path = tmp_path_factory.mktemp("nodes") / "cnki.zhagen"
+def _project(tmp_path_factory, source: Path):
+    """A project holding one real export, open for the module."""
+    path = tmp_path_factory.mktemp("nodes") / f"{source.stem}.zhagen"
     with zhagen.Project.create(path) as p:
-        p.add(corpora / "cnki" / "refworks_2024_298.txt")
+        p.add(source)
     with zhagen.open(path) as p:
         yield p
+
+
+@pytest.fixture(scope="module")
+def cnki(tmp_path_factory, corpora):
+    yield from _project(tmp_path_factory, corpora / "cnki" / "refworks_2024_298.txt")
 
 
 @pytest.fixture(scope="module")
 def endnote(tmp_path_factory, corpora):
-    path = tmp_path_factory.mktemp("nodes") / "endnote.zhagen"
-    with zhagen.Project.create(path) as p:
-        p.add(corpora / "cnki" / "endnote_40.txt")
-    with zhagen.open(path) as p:
-        yield p
+    yield from _project(tmp_path_factory, corpora / "cnki" / "endnote_40.txt")
 
 
 @pytest.fixture(scope="module")
 def wos(tmp_path_factory, corpora):
-    path = tmp_path_factory.mktemp("nodes") / "wos.zhagen"
-    with zhagen.Project.create(path) as p:
-        p.add(corpora / "wos" / "plaintext_344_fullrecord.txt")
-    with zhagen.open(path) as p:
-        yield p
+    yield from _project(tmp_path_factory, corpora / "wos" / "plaintext_344_fullrecord.txt")
 
 
 # ---------------------------------------------------------------- CNKI: authors, institutions

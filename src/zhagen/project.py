@@ -520,6 +520,9 @@ def _entity_summary(km: Any, notes: dict[str, Any], params: MapParams) -> None:
     per_doc = notes.pop("frequency", None)
     if per_doc is not None:
         km.nodes["frequency"] = [per_doc.get(label, 0) for label in km.nodes["label"].tolist()]
+        # the rows the pipeline counted are documents and shared works (see map_input)
+        km.summary["coupling_rows"] = km.summary["records"]
+        km.summary["records"] = notes["documents"]
     if notes:
         km.summary["entities"] = notes
 
