@@ -236,11 +236,12 @@ def _nothing_to_map(store: Store, kind: str, recs: list[Any]) -> InputError:
         what_en = {"country": "affiliations carry no country",
                    "category": "carry no subject categories"}.get(kind, "carry no cited references")  # fmt: skip
         return InputError(
-            f"这 {n} 条记录都来自中国知网（CNKI），CNKI 导出的题录{what_zh}，无法绘制 --nodes {kind} 图谱；"
-            f"请导入含{zh}的 Web of Science 导出（全记录与引用的参考文献），或改用 --nodes author / institution / keyword。",
+            f"这 {n} 条记录都来自中国知网（CNKI），CNKI 导出的题录{what_zh}，无法绘制 --nodes {kind} "
+            "图谱；请导入 Web of Science 导出（“全记录与引用的参考文献”），"
+            "或改用 --nodes author / institution / keyword。",
             f"these {n} records are CNKI exports, whose records {what_en}, so a --nodes {kind} map "
-            f"cannot be drawn; import a Web of Science export with {en} (Full Record and Cited "
-            "References), or use --nodes author / institution / keyword.",
+            "cannot be drawn; import a Web of Science export saved as 'Full Record and Cited "
+            "References', or use --nodes author / institution / keyword.",
             file=str(store.path),
         )
     return InputError(
