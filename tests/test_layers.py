@@ -256,6 +256,9 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "lexicon.term_decisions": lambda f: f(store),
             "map_keywords.map_keyword_chunks": lambda f: list(f(store, keep_duplicates=True)),
             "map_keywords.map_rows": lambda f: list(f(store, keep_duplicates=True, texts=True)),
+            "map_keywords.map_entity_rows": lambda f: list(
+                f(store, keep_duplicates=True, refs=True)
+            ),
             "notes.memo_ids_for": lambda f: f(store, "code", [code]),
             "notes.memo_owner": lambda f: f(store, memo),
             "notes.memo_row": lambda f: f(store, memo),
@@ -291,7 +294,8 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
         # the calls read real rows: the checks above walked data, not empty lists
         for name in ("coding.code_rows", "coding.coding_rows", "notes.memo_rows",
                      "notes.relation_rows", "docs.sentence_rows", "changes.log_after",
-                     "coding.history_rows", "runs.run_rows", "map_keywords.map_rows"):  # fmt: skip
+                     "coding.history_rows", "runs.run_rows", "map_keywords.map_rows",
+                     "map_keywords.map_entity_rows"):  # fmt: skip
             assert results[name], name
         for name in ("coding.code_row", "coding.coding_row", "notes.memo_row",
                      "notes.relation_row", "docs.document_row", "docs.find_source",
@@ -300,3 +304,4 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
         assert all(isinstance(e, dict) for e in results["coding.history_next"])
         assert results["coding.code_row"]["id"] == code
         assert all(type(r) is tuple for r in results["map_keywords.map_rows"])
+        assert all(type(r) is tuple for r in results["map_keywords.map_entity_rows"])

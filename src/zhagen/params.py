@@ -222,8 +222,8 @@ def spec(cls: type) -> tuple[Param, ...]:
     """The parameters of a dataclass declared with :func:`param`, in declaration order.
 
     >>> from zhagen.mapping.model import MapParams
-    >>> [p.name for p in spec(MapParams)][:3]
-    ['field', 'slice', 'top']
+    >>> [p.name for p in spec(MapParams)][:2]
+    ['field', 'nodes']
     """
     return tuple(
         Param(name=f.name, **f.metadata["zhagen.param"])
@@ -324,7 +324,7 @@ def takes(cls: type) -> Callable[[Callable[..., T]], Callable[..., T]]:
     >>> @takes(MapParams)
     ... def run(*, record: bool = True, **params): ...
     >>> list(inspect.signature(run).parameters)[:3]
-    ['record', 'field', 'slice']
+    ['record', 'field', 'nodes']
     """
 
     def wrap(fn: Callable[..., T]) -> Callable[..., T]:

@@ -523,7 +523,9 @@ class Maps:
         record: bool = True,
         **params: Any,
     ) -> WritableMap:
-        """Build a keyword co-occurrence knowledge map (CiteSpace/VOSviewer parity).
+        """Build a knowledge map (CiteSpace/VOSviewer parity) of keywords, terms, authors,
+        institutions, countries, cited references, cited authors, cited journals, subject
+        categories or documents coupled by shared references (``nodes``).
 
         Keyword arguments are the fields of :class:`zhagen.mapping.MapParams` (listed
         below, from its one declaration; values may be given as text, as typed on a
@@ -547,6 +549,7 @@ class Maps:
             thesaurus_name=p.thesaurus, keep_duplicates=keep_duplicates,
         )  # fmt: skip
         km = build_map(inp, p)
+        _entity_summary(km, inp.notes, p)
         km.summary.update(
             {
                 "project": os.path.abspath(self._path),
@@ -566,6 +569,23 @@ class Maps:
         from zhagen.text.lexicon import load_thesaurus
 
         return len(load_thesaurus(path))
+
+
+def _entity_summary(km: Any, notes: dict[str, Any], params: MapParams) -> None:
+    """What the map's nodes are and what reading them merged, in ``km.summary``; a
+    coupling map's ``frequency`` is each document's number of shared cited works."""
+    from zhagen.mapping.model import node_type
+
+    km.summary["node_type"] = node_type(params)
+    notes = dict(notes)
+    per_doc = notes.pop("frequency", None)
+    if per_doc is not None:
+        km.nodes["frequency"] = [per_doc.get(label, 0) for label in km.nodes["label"].tolist()]
+        # the rows the pipeline counted are documents and shared works (see map_input)
+        km.summary["coupling_rows"] = km.summary["records"]
+        km.summary["records"] = notes["documents"]
+    if notes:
+        km.summary["entities"] = notes
 
 
 def _alias(noun: str, target: Callable[..., Any]) -> Any:

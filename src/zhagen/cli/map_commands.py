@@ -1,4 +1,5 @@
-"""``zhagen map``: the knowledge map (thin: parse → project.maps.build → write → print).
+"""``zhagen map``: the knowledge map of any node type (thin: parse → project.maps.build →
+write → print).
 
 Its options are made from the one declaration of the map's parameters
 (:class:`zhagen.MapParams`, :data:`zhagen.MAP_RUN_OPTIONS`).
@@ -24,7 +25,11 @@ def _spec() -> tuple[Any, ...]:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("map", help="关键词共现知识图谱 / keyword co-occurrence knowledge map")
+    p = sub.add_parser(
+        "map",
+        help="知识图谱：关键词共现、作者/机构合作、共被引、耦合（--nodes）/ knowledge map: keyword "
+        "co-occurrence, co-authorship, co-citation, coupling (--nodes)",
+    )
     p.add_argument("project")
     p.add_argument("--out", required=True, help="输出文件夹 / output folder")
     add_options(p, _spec())

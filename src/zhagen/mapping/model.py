@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "NODE_TYPES",
+    "node_type",
     "MapInput",
     "MapParams",
     "RUN_OPTIONS",
@@ -28,6 +30,25 @@ __all__ = [
     "CLUSTER_COLUMNS",
     "BURST_COLUMNS",
 ]
+
+
+#: What the nodes of a map are (``MapParams.nodes``).
+NODE_TYPES = (
+    "keyword", "term", "author", "institution", "country", "reference", "cited-author",
+    "cited-journal", "category", "coupling",
+)  # fmt: skip
+
+
+def node_type(params: MapParams) -> str:
+    """The node type a map is made of: ``params.nodes``, where the older ``field="terms"``
+    (with the default ``nodes="keyword"``) means ``"term"``.
+
+    >>> node_type(MapParams(field="terms")), node_type(MapParams(nodes="author"))
+    ('term', 'author')
+    """
+    if params.nodes == "keyword" and params.field == "terms":
+        return "term"
+    return params.nodes
 
 
 @dataclass
@@ -48,6 +69,9 @@ class MapInput:
     #: field they were on, see ``map_input``): a ``lang`` setting does not filter them again
     #: by script, which would drop Latin-script Chinese-side keywords such as ``SWOT``.
     by_lang: bool = False
+    #: What reading the input found and reports (spellings merged into a node, ambiguous
+    #: author names …); ``Project.maps.build`` copies it into ``summary["entities"]``.
+    notes: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,9 +101,39 @@ class MapParams:
         "词来源",
         "terms from",
         choices=("keywords", "terms"),
-        help_zh="关键词或从标题摘要切分的术语",
-        help_en="keywords, or terms segmented from titles and abstracts",
+        help_zh="关键词或从标题摘要切分的术语（--field terms 即 --nodes term）",
+        help_en="keywords, or terms segmented from titles and abstracts "
+        "(--field terms is --nodes term)",
+    )
+    nodes: str = param(
+        "keyword",
+        "str",
+        "节点类型",
+        "node type",
+        choices=NODE_TYPES,
+        help_zh="关键词、术语、作者、机构、国家、被引文献、被引作者、被引期刊、学科类别、文献耦合",
+        help_en="keyword, term, author, institution, country, reference (co-citation), "
+        "cited-author, cited-journal, category (WoS WC), coupling (documents by shared references)",
         main=True,
+    )
+    institution_level: str = param(
+        "top",
+        "str",
+        "机构层级",
+        "institution level",
+        choices=("top", "department"),
+        help_zh="机构节点：归并到一级机构（大学、研究院、公司）或保留院系",
+        help_en="institution nodes: the top-level institution (university, academy, "
+        "enterprise) or the department",
+    )
+    homonyms: str = param(
+        "institution",
+        "str",
+        "同名作者",
+        "same-name authors",
+        choices=("institution", "none"),
+        help_zh="作者节点：按机构与合作者区分同名作者，或不区分",
+        help_en="author nodes: tell same-name authors apart by institution and co-authors, or not",
     )
     slice: int = param(1, "int", "时间切片（年）", "years per slice", low=1, main=True)
     top: int | None = param(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from zhagen.errors import ParameterError
 from zhagen.mapping.model import MapParams
 from zhagen.params import check
 
@@ -37,6 +38,13 @@ def check_params(params: MapParams) -> None:
     zhagen.errors.ParameterError: top、top_percent、g_index 必须且只能指定一个（当前：无）。 / give exactly one of top, top_percent, g_index (got: none).
     """
     check(params)
+    if params.field == "terms" and params.nodes not in ("keyword", "term"):
+        raise ParameterError(
+            f"--field terms 只用于关键词或术语节点，不能与 --nodes {params.nodes} 同用；"
+            "请去掉 --field（--field terms 即 --nodes term）。",
+            f"--field terms applies to keyword or term nodes, not --nodes {params.nodes}; "
+            "leave --field out (--field terms is --nodes term).",
+        )
 
 
 def params_of_summary(summary: Mapping[str, Any]) -> MapParams:

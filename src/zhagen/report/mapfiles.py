@@ -16,6 +16,8 @@ folder holds, for a map ``km``:
 ``network.net``                        Pajek
 ``vosviewer_map.txt``                  VOSviewer map and network files
 ``vosviewer_network.txt``
+``entities.csv``                       author/institution/reference maps: the spellings
+                                       merged into each node, the ambiguous author names
 =====================================  =====================================================
 
 >>> import tempfile
@@ -43,6 +45,7 @@ __all__ = [
     "write_map",
     "write_tables_csv",
     "write_summary",
+    "write_entities_csv",
     "tidy_table",
 ]
 
@@ -126,7 +129,36 @@ def write_map(km: KnowledgeMap, out_dir: str | Path) -> list[Path]:
         png, svg, bursts = background()
     paths.extend([png, svg, timeline, bursts, html])
     paths.extend(out_dir / name for name, _ in writers)
+    entities = write_entities_csv(km, out_dir / "entities.csv")
+    if entities is not None:
+        paths.append(entities)
     return paths
+
+
+def write_entities_csv(km: KnowledgeMap, path: Path) -> Path | None:
+    """Write what reading the nodes merged (``km.summary["entities"]``): one row per
+    spelling merged into a node (``merged``) and per person a shared name was split into
+    (``ambiguous``); None (no file) when nothing was merged or split."""
+    import pandas as pd
+
+    from zhagen.formats.spreadsheet import write_csv
+
+    notes = km.summary.get("entities") or {}
+    rows = [
+        {"kind": "merged", "node": m["label"], "text": v["text"], "records": v["records"]}
+        for m in notes.get("merged", ())
+        for v in m["variants"]
+    ]
+    rows += [
+        {"kind": "ambiguous", "node": p["label"], "text": a["name"], "records": p["records"],
+         "institutions": "; ".join(p["institutions"])}
+        for a in notes.get("ambiguous_authors", ())
+        for p in a["people"]
+    ]  # fmt: skip
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows, columns=["kind", "node", "text", "records", "institutions"])
+    return write_csv(frame, path, crlf=True)
 
 
 def tidy_table(df: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from typing import Any
 
 from zhagen.store.db import Store
 
-__all__ = ["map_rows", "map_keyword_chunks", "KeywordChunk"]
+__all__ = ["map_rows", "map_keyword_chunks", "KeywordChunk", "map_entity_rows"]
 
 
 def map_rows(
@@ -147,3 +147,23 @@ def _bodies(store: Store, ids: list[int], dup: str) -> dict[int, str]:
         (ids[0], ids[-1]),
     )
     return {pos[doc_id]: body for doc_id, body in rows if doc_id in pos}
+
+
+def map_entity_rows(
+    store: Store, *, keep_duplicates: bool, refs: bool
+) -> Iterator[tuple[int, int | None, str, str, str, str, str | None, str | None, str | None]]:
+    """(id, year, title, format, authors JSON, affiliations JSON, cited references JSON or
+    None, WoS ``C1`` lines as read or None, WoS ``WC`` or None) of every document to map,
+    in id order, as plain tuples read lazily. Cited references are read only with
+    ``refs=True`` (they are most of a WoS record's bytes)."""
+    cited = "cited_refs" if refs else "NULL"
+    sql = (
+        f"SELECT id, year, title, format, authors, affiliations, {cited}, "
+        "CASE WHEN json_valid(extra) THEN json_extract(extra, '$.c1') END, "
+        "CASE WHEN json_valid(extra) THEN json_extract(extra, '$.wc') END FROM documents"
+        + ("" if keep_duplicates else " WHERE dup_of IS NULL")
+        + " ORDER BY id"
+    )
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    return iter(cur.execute(sql))
