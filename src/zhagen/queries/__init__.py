@@ -358,6 +358,51 @@ class Queries:
                                  f"no column named '{column}' (known: {known})")  # fmt: skip
         return self._rows(drill(cells, codes, cols[column]))
 
+    def write(self, result: Any, path: str | os.PathLike[str]) -> Path:
+        """Write a query's result; the file type follows the suffix:
+
+        - word frequency: ``.csv`` (the table) or ``.png`` / ``.svg`` (the word cloud);
+        - search: ``.csv`` (every listed hit);
+        - matrix, co-occurrence (a DataFrame): ``.csv``, ``.xlsx``, ``.png`` / ``.svg``
+          (a heat map);
+        - framework matrix: ``.xlsx`` or ``.csv``.
+        """
+        import pandas as pd
+
+        from zhagen.queries.framework import Framework
+        from zhagen.queries.matrix import Matrix
+        from zhagen.queries.search import SearchResult
+        from zhagen.queries.words import WordFrequency
+
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if isinstance(result, WordFrequency):
+            if suffix == ".csv":
+                return _csv(result.frame(), path)
+            from zhagen.report.cloud import word_cloud
+
+            if suffix in {".png", ".svg"}:
+                return word_cloud(result.frequencies(), path)
+            raise _suffix_error(path, ".csv, .png, .svg")
+        if isinstance(result, SearchResult):
+            if suffix != ".csv":
+                raise _suffix_error(path, ".csv")
+            return _csv(result.frame(), path)
+        if isinstance(result, Framework):
+            return self.write_framework(result, path)
+        if isinstance(result, pd.DataFrame):  # co-occurrence: code × code
+            labels = [str(i) for i in result.index]
+            result = Matrix(labels, [str(c) for c in result.columns], result.values.tolist(),
+                            "codings")  # fmt: skip
+            if suffix in {".png", ".svg"}:
+                from zhagen.report.query_files import heat_map
+
+                return heat_map(result.rows, result.columns, result.values, path,
+                                title="编码共现 / code co-occurrence")  # fmt: skip
+        if isinstance(result, Matrix):
+            return self.write_matrix(result, path)
+        raise TypeError(f"not a query result: {type(result).__name__}")
+
     def write_matrix(self, matrix: Matrix, path: str | os.PathLike[str]) -> Path:
         """Write a matrix as ``.csv`` (through the one CSV rule), ``.xlsx`` or a heat map
         (``.png`` / ``.svg``), by the suffix."""
@@ -367,9 +412,7 @@ class Queries:
         zh, en = matrix.definition
         suffix = path.suffix.lower()
         if suffix == ".csv":
-            from zhagen.formats.spreadsheet import write_csv
-
-            return write_csv(matrix.frame().reset_index(), path)
+            return _csv(matrix.frame().reset_index(), path)
         if suffix == ".xlsx":
             rows = [[r, *v] for r, v in zip(matrix.rows, matrix.values, strict=True)]
             return write_table_xlsx(path, "矩阵编码", ["编码 / code", *matrix.columns], rows,
@@ -403,9 +446,7 @@ class Queries:
 
         path = Path(path)
         if path.suffix.lower() == ".csv":
-            from zhagen.formats.spreadsheet import write_csv
-
-            return write_csv(fw.frame().reset_index(), path)
+            return _csv(fw.frame().reset_index(), path)
         if path.suffix.lower() != ".xlsx":
             raise _suffix_error(path, ".xlsx, .csv")
         rows = [[d, t, *("\n".join(c) for c in cells)]
@@ -460,6 +501,12 @@ class Queries:
                         "sentence": max(1, bisect_right(starts, start)),
                         "text": texts.get(doc, "")[start:end], "codings": list(ids)})  # fmt: skip
         return out
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> Path:
+    from zhagen.formats.spreadsheet import write_csv
+
+    return write_csv(frame, path)
 
 
 def _suffix_error(path: Path, allowed: str) -> ParameterError:
