@@ -282,11 +282,12 @@ class Queries:
 
         scope = None if doc_ids is None else set(_ids(doc_ids) or ())
         out: dict[str, set[int]] = {}
-        if by == "codes":
-            labels = self._labels()[0]
+        if by == "codes":  # in tree order, as the rows
+            labels, _children, order = self._labels()
+            coded: dict[int, set[int]] = {}
             for _cid, doc, code, _s, _e, _k in self._cells(doc_ids, coder):
-                out.setdefault(labels[code], set()).add(doc)
-            return {k: frozenset(v) for k, v in out.items()}
+                coded.setdefault(code, set()).add(doc)
+            return {labels[i]: frozenset(coded[i]) for i in order if i in coded}
         if by not in GROUPINGS:
             raise ParameterError(
                 f"列「{by}」无效；可选 {'、'.join(GROUPINGS)}，或给出“组名 → 文档编号”的映射",
@@ -391,14 +392,19 @@ class Queries:
         if isinstance(result, Framework):
             return self.write_framework(result, path)
         if isinstance(result, pd.DataFrame):  # co-occurrence: code × code
-            labels = [str(i) for i in result.index]
-            result = Matrix(labels, [str(c) for c in result.columns], result.values.tolist(),
-                            "codings")  # fmt: skip
-            if suffix in {".png", ".svg"}:
-                from zhagen.report.query_files import heat_map
+            from zhagen.report.query_files import heat_map, write_table_xlsx
 
-                return heat_map(result.rows, result.columns, result.values, path,
-                                title="编码共现 / code co-occurrence")  # fmt: skip
+            rows = [str(i) for i in result.index]
+            cols = [str(c) for c in result.columns]
+            title = "编码共现 / code co-occurrence"
+            if suffix == ".csv":
+                return _csv(result.reset_index(), path)
+            if suffix == ".xlsx":
+                data = [[r, *v] for r, v in zip(rows, result.values.tolist(), strict=True)]
+                return write_table_xlsx(path, "编码共现", ["编码 / code", *cols], data, note=title)
+            if suffix in {".png", ".svg"}:
+                return heat_map(rows, cols, result.values.tolist(), path, title=title)
+            raise _suffix_error(path, ".csv, .xlsx, .png, .svg")
         if isinstance(result, Matrix):
             return self.write_matrix(result, path)
         raise TypeError(f"not a query result: {type(result).__name__}")

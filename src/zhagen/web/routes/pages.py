@@ -30,6 +30,7 @@ PAGES = {
     "saturation": ("reports.html", "reports.js", "nav.saturation"),
     "agreement": ("reports.html", "reports.js", "nav.agreement"),
     "map": ("map.html", "map.js", "nav.map"),
+    "queries": ("queries.html", "queries.js", "nav.queries"),
     "settings": ("settings.html", "settings.js", "nav.settings"),
     "login": ("login.html", "login.js", "login.title"),
 }
@@ -99,7 +100,7 @@ def _page_route(page: str) -> Any:
 #: URL → page, for the pages that take nothing but the session.
 SIMPLE_PAGES = {"/documents": "documents", "/codes": "codes", "/model": "model",
                 "/tables": "tables", "/saturation": "saturation", "/agreement": "agreement",
-                "/map": "map", "/settings": "settings"}  # fmt: skip
+                "/map": "map", "/settings": "settings", "/queries": "queries"}  # fmt: skip
 for _path, _page in SIMPLE_PAGES.items():
     router.add_api_route(_path, _page_route(_page), methods=["GET"], include_in_schema=False)
 
