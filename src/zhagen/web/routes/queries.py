@@ -162,69 +162,34 @@ def _download(
                         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))  # fmt: skip
 
 
-Format = Annotated[str, Query(pattern="^(csv|xlsx|png)$")]
-WordsFile = Annotated[dict[str, Any], analysis_query("words", also=("format",))]
-SearchFile = Annotated[dict[str, Any], analysis_query("search", also=("format",))]
-MatrixFile = Annotated[dict[str, Any], analysis_query("matrix", also=("format",))]
-FrameworkFile = Annotated[dict[str, Any], analysis_query("framework", also=("format",))]
-CooccurrenceFile = Annotated[dict[str, Any], analysis_query("cooccurrence", also=("format",))]
+def _download_route(query: str) -> Any:
+    """``GET /api/queries/<query>/download?format=``: the query's file, its query fields made
+    from its declaration (the same for every query, so made here once)."""
+    import inspect
+
+    fields = Annotated[dict[str, Any], analysis_query(query, also=("format",))]
+    fmt = Annotated[str, Query(pattern="^(" + "|".join(FILES[query]) + ")$")]
+
+    def route(
+        request: Request, p: Project, s: Session, values: dict[str, Any], format: str
+    ) -> FileResponse:  # noqa: A002
+        if query in ("matrix", "framework", "cooccurrence"):  # codings: as the caller may see
+            values = _viewed(request, p, s, values)
+        return _download(request, p, query, values, format)
+
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    route.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter("request", kind, annotation=Request),
+         inspect.Parameter("p", kind, annotation=ProjectDep),
+         inspect.Parameter("s", kind, annotation=SessionDep),
+         inspect.Parameter("values", kind, annotation=fields),
+         inspect.Parameter("format", kind, annotation=fmt, default=FILES[query][0])],
+        return_annotation=FileResponse,
+    )  # fmt: skip
+    route.__name__ = f"{query}_download"
+    route.__doc__ = f"The {query} query as a file: {', '.join(FILES[query])}."
+    return route
 
 
-@router.get("/queries/words/download")
-def words_download(
-    request: Request,
-    p: ProjectDep,
-    _s: SessionDep,
-    values: WordsFile,
-    format: Format = "csv",  # noqa: A002
-) -> FileResponse:
-    """The word frequency table (csv) or its cloud (png)."""
-    return _download(request, p, "words", values, format)
-
-
-@router.get("/queries/search/download")
-def search_download(
-    request: Request,
-    p: ProjectDep,
-    _s: SessionDep,
-    values: SearchFile,
-    format: Format = "csv",  # noqa: A002
-) -> FileResponse:
-    """The listed hits (csv)."""
-    return _download(request, p, "search", values, format)
-
-
-@router.get("/queries/matrix/download")
-def matrix_download(
-    request: Request,
-    p: ProjectDep,
-    s: SessionDep,
-    values: MatrixFile,
-    format: Format = "csv",  # noqa: A002
-) -> FileResponse:
-    """The matrix (csv, xlsx) or its heat map (png)."""
-    return _download(request, p, "matrix", _viewed(request, p, s, values), format)
-
-
-@router.get("/queries/framework/download")
-def framework_download(
-    request: Request,
-    p: ProjectDep,
-    s: SessionDep,
-    values: FrameworkFile,
-    format: Format = "xlsx",  # noqa: A002
-) -> FileResponse:
-    """The framework matrix (xlsx, csv)."""
-    return _download(request, p, "framework", _viewed(request, p, s, values), format)
-
-
-@router.get("/queries/cooccurrence/download")
-def cooccurrence_download(
-    request: Request,
-    p: ProjectDep,
-    s: SessionDep,
-    values: CooccurrenceFile,
-    format: Format = "csv",  # noqa: A002
-) -> FileResponse:
-    """The co-occurrence matrix (csv, xlsx) or its heat map (png)."""
-    return _download(request, p, "cooccurrence", _viewed(request, p, s, values), format)
+for _query in FILES:
+    router.add_api_route(f"/queries/{_query}/download", _download_route(_query), methods=["GET"])
