@@ -60,17 +60,22 @@ def heat_map(
         if data.size == 0:
             no_data(ax, "没有编码", "no codings")
         else:
-            image = ax.imshow(data, cmap="YlOrRd", aspect="auto")
+            top = float(data.max()) or 1.0
+            image = ax.imshow(data, cmap="YlOrRd", aspect="auto", vmin=0, vmax=top)
             ax.set_xticks(range(len(c_keep)), [columns[j] for j in c_keep], rotation=45,
                           ha="right", rotation_mode="anchor")  # fmt: skip
             ax.set_yticks(range(len(r_keep)), [rows[i] for i in r_keep])
-            top = data.max() or 1.0
             for i in range(data.shape[0]):
                 for j in range(data.shape[1]):
                     v = data[i, j]
                     ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=8,
                             color="white" if v > 0.6 * top else "black")  # fmt: skip
-            fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+            from matplotlib.ticker import MaxNLocator
+
+            bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+            if np.all(data == np.round(data)):  # counts: whole-number ticks
+                bar.locator = MaxNLocator(integer=True)
+                bar.update_ticks()
         shown = ""
         if len(r_keep) < len(rows) or len(c_keep) < len(columns):
             shown = (f"（显示 {len(r_keep)}/{len(rows)} 行、{len(c_keep)}/{len(columns)} 列 / "

@@ -13,6 +13,7 @@
   const out = $("q-out");
   const drill = $("q-drill");
   const QUERIES = ["words", "search", "matrix", "framework", "cooccurrence"];
+  const GROUPINGS = ["type", "year", "source", "codes"];
   let current = null;
   let values = () => ({});
 
@@ -133,6 +134,12 @@
     clear(form); clear(actions); clear(out); clear(drill);
     const specs = await api("GET", "/api/params/" + name);
     for (const [key, spec] of Object.entries(specs)) form.append(Z.paramField(key, spec));
+    const columns = form.querySelector("[name=columns]");
+    if (columns) {  // the groupings offered; any other the server knows may be typed
+      const list = el("datalist", { attrs: { id: "q-groupings" } }, ...GROUPINGS.map((g) => el("option", { value: g })));
+      columns.setAttribute("list", "q-groupings");
+      form.append(list);
+    }
     values = () => Z.paramValues(form, specs);
     form.append(el("button", { type: "submit", class: "primary", text: t("q.run") }));
     for (const fmt of FILES[name]) actions.append(button("common.download", download(name, fmt), "ghost"));
