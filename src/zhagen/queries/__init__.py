@@ -168,12 +168,12 @@ class Queries:
         texts = dict(self._texts(docs))
         sents = self._sentences(list(texts.items()))
         labels = self._labels()[0]
+        starts = {d: [s for s, _e, _g in spans] for d, spans in sents.items()}
         out = []
         for cid, doc, code, start, end, coder in cells:
-            starts = [s for s, _e, _g in sents.get(doc, [])]
             out.append({"coding": cid, "document": doc, "code": code, "code_name": labels[code],
                         "coder": coder, "start": start, "end": end,
-                        "sentence": max(1, bisect_right(starts, start)),
+                        "sentence": max(1, bisect_right(starts.get(doc, []), start)),
                         "text": texts.get(doc, "")[start:end]})  # fmt: skip
         return out
 
