@@ -434,14 +434,14 @@ class Queries:
         """Framework matrix: each document with codings (rows) × codes (columns), each cell
         the text the document has coded with the code."""
         from zhagen.queries.framework import framework_matrix
-        from zhagen.store.docs import document_row
+        from zhagen.store.queries import document_titles
 
         p = _params(FrameworkParams, params)
         cells = self._cells(doc_ids, p.coder)
         cols = self._code_sets(p.codes, p.with_descendants, cells)
         docs = sorted({c[1] for c in cells})
         texts = dict(self._texts(docs))
-        titles = {d: str((document_row(self._store, d) or {}).get("title") or "") for d in docs}
+        titles = document_titles(self._store, docs)
         fw = framework_matrix(cells, texts, cols, titles=titles)
         fw.params = {k: v for k, v in vars(p).items() if v is not None}
         return fw
@@ -474,11 +474,17 @@ class Queries:
     ) -> pd.DataFrame:
         """Code × code co-occurrence in ``doc_ids`` (as ``zhagen coding cooccurrence``)."""
         from zhagen.coding.retrieve import cooccurrence
+        from zhagen.store.queries import sentence_spans
 
         p = _params(CooccurrenceParams, params)
+        # every stored sentence in one read (a document never split is split on demand)
+        stored = sentence_spans(self._store, _ids(doc_ids)) if p.unit == "sentence" else {}
 
         def sentences_of(doc: int) -> list[tuple[int, int]]:
-            return [(s, e) for s, e, _g in self._sentences(self._texts([doc]))[doc]]
+            found = stored.get(doc)
+            if found is None:
+                found = self._sentences(self._texts([doc]))[doc]
+            return [(s, e) for s, e, _g in found]
 
         return cooccurrence(self._store, coder=p.coder, unit=p.unit, sentences_of=sentences_of,
                             doc_ids=_ids(doc_ids))  # fmt: skip

@@ -25,6 +25,7 @@ __all__ = [
     "coding_cells",
     "group_values",
     "code_names",
+    "document_titles",
 ]
 
 #: A document's cleaned text as ``Documents.text`` gives it: the body of a raw document,
@@ -107,3 +108,14 @@ def code_names(store: Store) -> dict[int, tuple[str, int | None]]:
     cur = store.conn.cursor()
     cur.row_factory = None
     return {int(i): (str(n), p) for i, n, p in cur.execute("SELECT id, name, parent_id FROM codes")}
+
+
+def document_titles(store: Store, doc_ids: Collection[int] | None) -> dict[int, str]:
+    """document id → title of the documents asked for."""
+    where, params = _where("id", doc_ids)
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    return {
+        int(i): str(t or "")
+        for i, t in cur.execute(f"SELECT id, title FROM documents{where}", params)
+    }
