@@ -51,6 +51,11 @@ def test_search_code_all_hits_and_undo(c) -> None:
     assert matrix["rows"] == ["政策"] and matrix["values"] == [[1, 1]]
     assert c.post("/api/undo").status_code == 200
     assert c.get("/api/queries/matrix").json()["rows"] == []
+    # a code of that name anywhere in the tree is the one coded, not a new top-level twin
+    parent = c.post("/api/codes", json={"name": "政策环境"}).json()["id"]
+    child = c.post("/api/codes", json={"name": "支持", "parent": parent}).json()["id"]
+    assert _code_all(c, "支持", "支持")["code"] == child
+    assert [x["name"] for x in c.get("/api/codes").json()].count("支持") == 1
 
 
 def test_matrix_drill_down_downloads_and_cooccurrence(c) -> None:

@@ -73,10 +73,19 @@ def code_hits(
     ``body["name"]`` (made at the top of the tree), as the caller, in one undoable edit."""
     from zhagen.errors import ParameterError
 
+    name = str(body.get("name") or "").strip()
     if body.get("code") is not None:
         code = int(body["code"])
-    elif str(body.get("name") or "").strip():
-        code = p.codes.find_or_add(str(body["name"]).strip(), actor=actor)[0]
+    elif name:
+        codes = p.codes.frame()
+        same = codes.loc[codes["name"] == name, "id"].tolist()
+        if len(same) > 1:
+            listed = ", ".join(f"#{i}" for i in same)
+            raise ParameterError(f"有 {len(same)} 个编码都叫「{name}」（{listed}）；请在编码树中改名后再试",
+                                 f"{len(same)} codes are named '{name}' ({listed}); rename one "
+                                 "in the code tree and try again")  # fmt: skip
+        # an existing code wherever it stands in the tree; a new one at the top
+        code = int(same[0]) if same else p.codes.find_or_add(name, actor=actor)[0]
     else:
         raise ParameterError("请选择或输入一个编码", "choose or type a code")
     done = p.queries.code_hits(code, doc_ids=doc_ids, actor=actor, **values)

@@ -145,8 +145,12 @@
     for (const fmt of FILES[name]) actions.append(button("common.download", download(name, fmt), "ghost"));
     [...actions.children].forEach((b, i) => { b.textContent = `${t("common.download")} ${FILES[name][i].toUpperCase()}`; });
     if (name === "search" && Z.data.session.role !== "viewer") {
-      actions.append(el("input", { type: "text", attrs: { id: "q-code-name", placeholder: t("q.code_name"), maxlength: "200" } }),
-        button("q.code_all", codeAll));
+      const names = el("datalist", { attrs: { id: "q-code-names" } });
+      actions.append(el("input", { type: "text", attrs: { id: "q-code-name", list: "q-code-names", placeholder: t("q.code_name"), maxlength: "200" } }),
+        names, button("q.code_all", codeAll));
+      api("GET", "/api/codes", undefined, { quiet: true })
+        .then((codes) => { for (const c of codes) names.appendChild(el("option", { value: c.name })); })
+        .catch(() => {});
     }
     history.replaceState(null, "", "#" + name);
   }
