@@ -75,8 +75,13 @@ def __getattr__(name: str) -> Any:
         from zhagen.coding.agreement import AgreementParams
 
         return AgreementParams
-    if name in ("WordsParams", "SearchParams", "MatrixParams", "FrameworkParams",
-                "CooccurrenceParams"):
+    if name in (
+        "WordsParams",
+        "SearchParams",
+        "MatrixParams",
+        "FrameworkParams",
+        "CooccurrenceParams",
+    ):
         from zhagen.queries import params as query_params
 
         return getattr(query_params, name)

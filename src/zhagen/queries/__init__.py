@@ -478,13 +478,15 @@ class Queries:
 
         p = _params(CooccurrenceParams, params)
         # every stored sentence in one read (a document never split is split on demand)
-        stored = sentence_spans(self._store, _ids(doc_ids)) if p.unit == "sentence" else {}
+        stored: dict[int, Any] = {}
+        if p.unit == "sentence":
+            stored = sentence_spans(self._store, _ids(doc_ids), garbled=False)
 
         def sentences_of(doc: int) -> list[tuple[int, int]]:
             found = stored.get(doc)
             if found is None:
-                found = self._sentences(self._texts([doc]))[doc]
-            return [(s, e) for s, e, _g in found]
+                found = [(s, e) for s, e, _g in self._sentences(self._texts([doc]))[doc]]
+            return found
 
         return cooccurrence(self._store, coder=p.coder, unit=p.unit, sentences_of=sentences_of,
                             doc_ids=_ids(doc_ids))  # fmt: skip

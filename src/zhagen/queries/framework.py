@@ -69,13 +69,16 @@ def framework_matrix(
     by_doc: dict[int, list[list[tuple[int, int]]]] = {}
     for _cid, doc, code, start, end, _coder in cells:
         for j in col_of.get(code, ()):
-            row = by_doc.setdefault(doc, [[] for _ in columns])
+            row = by_doc.get(doc)
+            if row is None:
+                row = by_doc[doc] = [[] for _ in columns]
             row[j].append((start, end))
     docs = sorted(by_doc)
     out = []
     for doc in docs:
         text = texts.get(doc, "")
         # one span once per cell even when several coders coded it
-        out.append([[text[s:e] for s, e in sorted(set(spans))] for spans in by_doc[doc]])
+        out.append([[text[s:e] for s, e in sorted(set(spans))] if spans else []
+                    for spans in by_doc[doc]])  # fmt: skip
     names = [(titles or {}).get(d, "") for d in docs]
     return Framework(docs, names, [c[0] for c in columns], out, [sorted(c[1]) for c in columns])

@@ -285,7 +285,9 @@ def word_frequency(
     # documents per group: distinct (document, group) pairs (a document's clean and garbled
     # parts are two parts of one document)
     part_doc = np.asarray(part_docs, np.int64)
-    pairs = np.unique(part_doc[doc_index] * len(names) + groups)
+    pairs = np.sort(part_doc[doc_index] * len(names) + groups)  # sorting beats np.unique's hash
+    if len(pairs):
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
     docs_by_group = np.bincount(pairs % len(names), minlength=len(names))
     total = int(total_by_group.sum())
     order = sorted(range(len(names)), key=lambda g: (-total_by_group[g], names[g]))
