@@ -161,9 +161,10 @@ class WordCounter:
                 self.words.append(w)
             ids.append(i)
         if not ids:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        uniq, counts = np.unique(np.asarray(ids, np.int64), return_counts=True)
-        return uniq, counts
+            return np.zeros(0, np.int32), np.zeros(0, np.int32)
+        uniq, counts = np.unique(np.asarray(ids, np.int32), return_counts=True)
+        # int32: a million abstracts keep ~100 distinct words each in memory
+        return uniq, counts.astype(np.int32)
 
     def counts(self, doc: int, text: str, sentences_of: SentencesOf) -> tuple[Any, Any, Any, Any]:
         key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
@@ -276,8 +277,8 @@ def word_frequency(
         return WordFrequency([], 0, 0, n_docs, params or {})
     # one row per (document, word id): garbled and clean parts of a document add up
     doc_index = np.concatenate([np.full(len(a), i, np.int64) for i, a in enumerate(id_parts)])
-    ids = np.concatenate(id_parts)
-    counts = np.concatenate(count_parts)
+    ids = np.concatenate(id_parts).astype(np.int64)
+    counts = np.concatenate(count_parts).astype(np.int64)
     groups = group[np.minimum(ids, len(group) - 1)]
     keep = groups >= 0
     groups, counts, doc_index = groups[keep], counts[keep], doc_index[keep]
