@@ -20,15 +20,15 @@ __all__ = ["register"]
 
 _QUERIES = {
     "words": ("WordsParams", "词频 / word frequency",
-              "--out 词云 .png/.svg 或表格 .csv / word cloud .png/.svg or table .csv"),
+              "词云 .png/.svg 或表格 .csv / word cloud .png/.svg or table .csv"),
     "search": ("SearchParams", "文本搜索（可全部编码）/ text search (code all hits)",
-               "--out 命中表 .csv / the hits as .csv"),
+               "命中表 .csv / the hits as .csv"),
     "matrix": ("MatrixParams", "矩阵编码：编码 × 文档分组 / matrix coding: codes × document groups",
-               "--out .csv、.xlsx 或热图 .png/.svg / .csv, .xlsx or a heat map .png/.svg"),
+               ".csv、.xlsx 或热图 .png/.svg / .csv, .xlsx or a heat map .png/.svg"),
     "framework": ("FrameworkParams", "框架矩阵：文档 × 编码 / framework matrix: documents × codes",
-                  "--out .xlsx 或 .csv / .xlsx or .csv"),
+                  ".xlsx 或 .csv / .xlsx or .csv"),
     "cooccurrence": ("CooccurrenceParams", "编码共现（可查看单元格）/ code co-occurrence",
-                     "--out 热图 .png/.svg 或 .csv / heat map .png/.svg or .csv"),
+                     "热图 .png/.svg 或 .csv / heat map .png/.svg or .csv"),
 }  # fmt: skip
 
 
