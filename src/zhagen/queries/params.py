@@ -26,9 +26,9 @@ UNITS = ("overlap", "sentence", "document")
 
 _CODER = dict(optional=True, help_zh="只用这位编码者的编码", help_en="one coder's codings only")
 _CODES = dict(optional=True, flag="--codes", metavar="CODE",
-              help_zh="只看这些编码（名称或编号，逗号分隔）；默认有编码记录的全部编码",
-              help_en="only these codes (names or ids, comma-separated); default every code "
-              "with codings")  # fmt: skip
+              help_zh="只看这些编码（名称或编号；命令行以空格、网页以逗号分隔）；默认有编码记录的全部编码",
+              help_en="only these codes (names or ids; separated by spaces on the command line, "
+              "by commas on the web); default every code with codings")  # fmt: skip
 
 
 @dataclass
