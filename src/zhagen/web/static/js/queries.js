@@ -71,6 +71,7 @@
   const RENDER = {
     async words(res) {
       out.append(el("p", { class: "muted", text: t("q.totals", { total: res.total, distinct: res.distinct, docs: res.documents }) }));
+      if (!res.rows.length) { out.append(el("p", { class: "muted", text: t("q.none") })); return; }
       const img = el("img", { class: "q-cloud", attrs: { alt: t("q.cloud"), src: "/api/queries/words/cloud" + query(values()), style: "max-width: 100%; border: 1px solid #ddd" } });
       out.append(el("h2", { text: t("q.cloud") }), img);
       out.append(table(Object.keys(res.definitions), res.rows.map((r) => [r.word, String(r.count), String(r.documents), r.share.toFixed(2), r.similar.join("、")]), "q-words"));
