@@ -9,7 +9,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from zhagen.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _both_languages(monkeypatch):
+    """These tests read the Chinese and the English text of each message: print both
+    (``ZHAGEN_LANG=both``; tests/test_cli_lang.py covers one language at a time)."""
+    monkeypatch.setenv("ZHAGEN_LANG", "both")
+
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -37,7 +47,7 @@ def test_new_add_docs_show(tmp_path, capsys):
     assert main(["show", proj, "1"]) == 0
     assert "新质生产力" in capsys.readouterr().out
     assert main(["show", proj, "1", "--sentences"]) == 0
-    assert capsys.readouterr().out.startswith("[0] 0-")
+    assert capsys.readouterr().out.startswith("[1] 0-")
 
 
 def test_add_fails_only_when_nothing_imported(tmp_path, capsys):
@@ -105,8 +115,8 @@ def test_add_marks_a_file_read_only_in_part(tmp_path, capsys):
     good.write_text("扎根理论的三级编码。", encoding="utf-8")
     assert main(["add", proj, str(part), str(good)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert f"  ! {part}: 1 条 / records (cnki-refworks)" in out
-    assert f"  ✓ {good}: 1 条 / records (txt)" in out
+    assert f"  ! {part}: 1 条 / 1 records (cnki-refworks)" in out
+    assert f"  ✓ {good}: 1 条 / 1 records (txt)" in out
     assert "1 个文件部分未能读取" in out[-1] and "1 file(s) read only in part" in out[-1]
 
 

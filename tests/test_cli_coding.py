@@ -10,6 +10,14 @@ import pytest
 
 from zhagen.cli import coding_commands, commands, main
 
+
+@pytest.fixture(autouse=True)
+def _both_languages(monkeypatch):
+    """These tests read the Chinese and the English text of each message: print both
+    (``ZHAGEN_LANG=both``; tests/test_cli_lang.py covers one language at a time)."""
+    monkeypatch.setenv("ZHAGEN_LANG", "both")
+
+
 TEXT = "企业是创新主体😀。政府提供𠀀政策支持。高校开展基础研究。"
 
 

@@ -16,6 +16,14 @@ import zhagen
 from zhagen.cli import commands, main, qda_commands
 from zhagen.errors import ParameterError
 
+
+@pytest.fixture(autouse=True)
+def _both_languages(monkeypatch):
+    """These tests read the Chinese and the English text of each message: print both
+    (``ZHAGEN_LANG=both``; tests/test_cli_lang.py covers one language at a time)."""
+    monkeypatch.setenv("ZHAGEN_LANG", "both")
+
+
 NVIVO = "nvivo12win_oltas.qdpx"
 
 

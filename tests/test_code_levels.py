@@ -144,7 +144,8 @@ def test_tables_report_the_level_check(tmp_path: Path) -> None:
         assert written.problems == p.reports.level_problems()
 
 
-def test_cli_tables_prints_the_level_check(tmp_path: Path, capsys) -> None:
+def test_cli_tables_prints_the_level_check(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("ZHAGEN_LANG", "both")  # this test reads both languages
     from zhagen.cli import main
 
     path = tmp_path / "p.zhagen"

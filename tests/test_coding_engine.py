@@ -79,7 +79,11 @@ def test_level_is_free_of_depth_and_checked_not_enforced(project):
 
 def test_names_unique_among_siblings_and_resolution(project):
     a = project.add_code("政策", level=2)
-    b = project.add_code("政策", parent=project.add_code("环境", level=3))  # other parent: fine
+    env = project.add_code("环境", level=3)
+    with pytest.raises(ParameterError) as err:  # elsewhere too: later names would be ambiguous
+        project.add_code("政策", parent=env)
+    assert f"#{a}" in err.value.zh and f"#{a}" in err.value.en and "allow" in err.value.en
+    b = project.add_code("政策", parent=env, allow_duplicate=True)  # when asked: fine
     with pytest.raises(ParameterError) as err:
         project.add_code("政策", level=2)
     assert "#1" in err.value.message

@@ -146,7 +146,7 @@ def test_new_concept_and_new_category_only_in_held_out_documents():
     )
 
 
-def test_time_rule_with_drawn_at():
+def test_time_rule_is_dated_from_the_first_held_out_coding_not_the_draw():
     codes = _codes()
     codes.loc[codes["id"] == 6, "created"] = "2024-03-01T10:00:00.000+00:00"
     relations = pd.DataFrame(
@@ -154,13 +154,131 @@ def test_time_rule_with_drawn_at():
          (2, 4, 5, "结果", "", "2024-03-02T00:00:00.000+00:00")],
         columns=["id", "source", "target", "type", "description", "created"],
     )  # fmt: skip
-    codings = _codings(MODEL_CODINGS + [(3, 4, "甲")])
+    codings = _timed(
+        [(1, 4, "2024-02-02"), (2, 5, "2024-02-03"), (2, 7, "2024-03-01T11:00"),
+         (3, 4, "2024-02-20")]
+    )  # fmt: skip
     plain = saturation_report(codes, codings, [3], relations)
-    assert plain.saturated is True
+    assert plain.saturated is True and plain.dated_from is None
     timed = saturation_report(codes, codings, [3], relations, drawn_at="2024-02-01")
+    # held-out coding began on 20 February: code 6 and relation 2 came after it
+    assert timed.dated_from.startswith("2024-02-20")
     new = timed.new.set_index(["kind", "id"])
     assert set(new.index) == {("code", 6), ("relation", 1), ("relation", 2)}
-    assert new.loc[("code", 6), "reason_en"] == "created after the holdout was drawn"
+    assert new.loc[("code", 6), "reason_en"].startswith("created after coding of the held-out")
+    assert "新范畴" in new.loc[("relation", 1), "reason_zh"]
+
+
+# -- the five orders of issue 12 -------------------------------------------------------------
+# Times are days of 2024; the draw is on day 10 unless said otherwise.
+DRAW = "2024-01-10T00:00:00+00:00"
+
+
+def _day(d):
+    return f"2024-01-{d:02d}T12:00:00.000+00:00"
+
+
+def _timed(rows):
+    """(document, code, created) → codings by coder 甲."""
+    return pd.DataFrame(
+        [(doc, code, "甲", t if "-" in str(t) else _day(t)) for doc, code, t in rows],
+        columns=["document", "code", "coder", "created"],
+    )
+
+
+def _tree(created):
+    """A category (1) with concepts 2, 3, 4; ``created``: code id → day."""
+    rows = [(1, "创新主体", None, 2), (2, "企业主体", 1, 1), (3, "高校主体", 1, 1),
+            (4, "科研院所", 1, 1)]  # fmt: skip
+    return pd.DataFrame(
+        [(*r, _day(created.get(r[0], 1))) for r in rows],
+        columns=["id", "name", "parent", "level", "created"],
+    )
+
+
+def _relations(rows):
+    return pd.DataFrame(
+        [(i, s, t, "因果条件", "", _day(d)) for i, s, t, d in rows],
+        columns=["id", "source", "target", "type", "description", "created"],
+    )
+
+
+def test_order_a_code_everything_then_draw():
+    # every code and coding made before the draw: only the evidence rule judges
+    codes = _tree({1: 1, 2: 2, 3: 5, 4: 8})
+    codings = _timed([(1, 2, 2), (2, 3, 5), (3, 2, 6), (3, 3, 7), (4, 4, 8), (1, 4, 9)])
+    r = saturation_report(codes, codings, [3], _relations([(1, 2, 3, 9)]), drawn_at=DRAW)
+    assert r.saturated is True and r.new.empty and r.dated_from is None
+    assert r.verdict_zh.startswith("理论饱和")
+
+
+def test_order_b_draw_then_code_model_documents_then_held_out():
+    # the bug: codes made after the draw while coding the MODEL documents were called new
+    codes = _tree({1: 11, 2: 11, 3: 12, 4: 14})
+    codings = _timed([(1, 2, 11), (2, 3, 12), (2, 4, 14), (3, 2, 20), (3, 4, 21)])
+    relations = _relations([(1, 2, 3, 15)])
+    r = saturation_report(codes, codings, [3], relations, drawn_at=DRAW)
+    assert r.saturated is True, r.new
+    assert r.new.empty and r.dated_from.startswith("2024-01-20")
+    assert r.uncoded_holdout == []
+
+
+def test_order_c_held_out_brings_a_concept_a_category_and_a_relation():
+    codes = pd.concat(
+        [_tree({1: 11, 2: 11, 3: 12, 4: 14}),
+         pd.DataFrame([(5, "政策环境", None, 2, _day(22)), (6, "财政补贴", 5, 1, _day(21))],
+                      columns=["id", "name", "parent", "level", "created"])],
+        ignore_index=True,
+    )  # fmt: skip
+    # 财政补贴 is first coded in held-out document 3, then also in model document 1
+    codings = _timed([(1, 2, 11), (2, 3, 12), (2, 4, 14), (3, 2, 20), (3, 6, 21), (1, 6, 23)])
+    # relation 2 joins two old codes but was drawn while the held-out document was coded
+    relations = _relations([(1, 2, 3, 15), (2, 3, 4, 24)])
+    r = saturation_report(codes, codings, [3], relations, drawn_at=DRAW)
+    assert r.saturated is False
+    new = r.new.set_index(["kind", "id"])
+    assert set(new.index) == {("code", 5), ("code", 6), ("relation", 2)}
+    assert new.loc[("code", 6), "reason_en"] == "first coded in a held-out document"
+    assert new.loc[("code", 5), "reason_en"] == "first coded in a held-out document"
+    counts = r.counts.set_index("level_name")["new"]
+    assert (counts["初始概念"], counts["初始范畴"], counts["关系"]) == (1, 1, 1)
+    assert r.verdict_zh.startswith("未达到理论饱和") and "1 new relation" in r.verdict_en
+
+
+def test_order_d_code_made_before_the_draw_used_only_in_held_out_documents():
+    codes = _tree({1: 1, 2: 1, 3: 1, 4: 2})  # a code book written before the draw
+    codings = _timed([(1, 2, 11), (2, 3, 12), (3, 2, 20), (3, 4, 21)])
+    r = saturation_report(codes, codings, [3], drawn_at=DRAW)
+    assert r.saturated is False
+    assert r.new["id"].tolist() == [4]
+    assert r.new["reason_en"].tolist() == ["only in held-out documents"]
+    assert r.new["reason_zh"].tolist() == ["仅见于预留文档"]
+
+
+def test_order_e_one_held_out_document_still_uncoded():
+    codes = _tree({1: 11, 2: 11, 3: 12, 4: 14})
+    codings = _timed([(1, 2, 11), (2, 3, 12), (2, 4, 14), (3, 2, 20)])
+    r = saturation_report(codes, codings, [3, 4], drawn_at=DRAW)
+    assert r.saturated is None and r.uncoded_holdout == [4]
+    assert r.verdict_en.startswith("Cannot judge yet: 1 held-out document uncoded")
+    assert r.verdict_zh.startswith("尚无法判断：1 份预留文档未编码")
+    # something new already decides, and the verdict still names what is left to code
+    codings = pd.concat([codings, _timed([(3, 4, 21)])], ignore_index=True)
+    codes.loc[codes["id"] == 4, "created"] = _day(21)
+    late = saturation_report(codes, codings, [3, 4], drawn_at=DRAW)
+    assert late.saturated is False and "(1 held-out document uncoded)" in late.verdict_en
+    assert "另有 1 份预留文档尚未编码" in late.verdict_zh
+
+
+def test_report_as_one_json_document():
+    import json
+
+    codes = _tree({})
+    r = saturation_report(codes, _timed([(1, 2, 11), (3, 2, 20)]), [3, 4], drawn_at=DRAW)
+    d = json.loads(json.dumps(r.to_dict()))
+    assert d["saturated"] is None and d["holdout"] == [3, 4] and d["uncoded_holdout"] == [4]
+    assert {c["level_name"] for c in d["counts"]} >= {"初始概念", "关系"}
+    assert d["verdict_en"] == r.verdict_en
 
 
 def test_nothing_coded_in_held_out_documents_cannot_be_judged():

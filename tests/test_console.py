@@ -14,6 +14,13 @@ from zhagen.cli import main
 from zhagen.console import display_width, print_frame, wrap
 
 
+@pytest.fixture(autouse=True)
+def _both_languages(monkeypatch):
+    """These tests read the Chinese and the English text of each message: print both
+    (``ZHAGEN_LANG=both``; tests/test_cli_lang.py covers one language at a time)."""
+    monkeypatch.setenv("ZHAGEN_LANG", "both")
+
+
 def _column(lines: list[str], start: int, stop: int | None = None) -> list[str]:
     """The text of each line between display columns ``start`` and ``stop``."""
     out = []

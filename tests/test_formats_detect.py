@@ -313,7 +313,8 @@ def test_a_qde_without_the_namespace_is_still_sent_to_import_qdpx(tmp_path: Path
     assert "zhagen import-qdpx" in err.value.message
 
 
-def test_zhagen_add_of_a_qdpx_says_use_import_qdpx(tmp_path: Path, capsys) -> None:
+def test_zhagen_add_of_a_qdpx_says_use_import_qdpx(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("ZHAGEN_LANG", "both")  # this test reads both languages
     from zhagen.cli import main
 
     qdpx = _qdpx(tmp_path / "nvivo.qdpx", {"project.qde": _qde_text()})
@@ -326,7 +327,7 @@ def test_zhagen_add_of_a_qdpx_says_use_import_qdpx(tmp_path: Path, capsys) -> No
     assert "zhagen import-qdpx" in out.err and str(qdpx) in out.err
     assert main(["add", str(project), str(qdpx), str(text)]) == 0  # the batch goes on
     out = capsys.readouterr()
-    assert "zhagen import-qdpx" in out.err and f"{text}: 1 条" in out.out
+    assert "zhagen import-qdpx" in out.err and f"{text}: 1 条 / 1 records" in out.out
 
 
 @pytest.mark.parametrize(

@@ -382,8 +382,11 @@ def _tmpfs(folder: Path, size: str) -> bool:
     return done.returncode == 0
 
 
-def test_full_disk_cli_message_and_project_still_checks(tmp_path: Path, corpora: Path) -> None:
+def test_full_disk_cli_message_and_project_still_checks(
+    tmp_path: Path, corpora: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A real full file system (tmpfs) when root may mount one, else SQLite's page limit."""
+    monkeypatch.setenv("ZHAGEN_LANG", "both")  # this test reads both languages
     folder = tmp_path / "disk"
     big = tmp_path / "big.txt"
     big.write_bytes((corpora / "cnki" / "refworks_2024_298.txt").read_bytes() * 2)

@@ -239,6 +239,7 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "coding.coding_rows": lambda f: f(store),
             "coding.coding_spans": lambda f: f(store),
             "coding.descendant_ids": lambda f: f(store, code),
+            "coding.document_ids_titled": lambda f: f(store, [p.documents.get(doc)["title"]]),
             "coding.history_next": lambda f: [f(store, redo=False), f(store, redo=True)],
             "coding.history_rows": lambda f: f(store),
             "coding.snapshot_rows": lambda f: f(store, "codings", [coding]),

@@ -243,6 +243,7 @@ def test_tables_and_saturation_commands_compute_once(
     from zhagen.cli import main
     from zhagen.project import Reports
 
+    monkeypatch.setenv("ZHAGEN_LANG", "both")  # this test reads both languages
     calls: list[str] = []
     real_tables, real_runs = Reports.tables, Project.runs
 
@@ -263,4 +264,5 @@ def test_tables_and_saturation_commands_compute_once(
     assert calls == ["tables"]  # the held-out documents come with the report
     with Project.open(corpus_project) as p:
         held = real_runs(p, "saturation")["summary"].iloc[-1]["holdout_documents"]
-    assert printed == f"留出文档 / held-out documents: {', '.join(map(str, held))}"
+    listed = ", ".join(map(str, held))
+    assert printed == f"预留文档：{listed} / held-out documents: {listed}"

@@ -96,7 +96,10 @@ def test_qc_project_imports_every_coding(tmp_path: Path, capsys) -> None:
     assert code == 0 and f"codings: {total}" in out and not err
 
 
-def test_missing_text_is_reported_by_path_with_a_failing_exit_code(tmp_path: Path, capsys) -> None:
+def test_missing_text_is_reported_by_path_with_a_failing_exit_code(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setenv("ZHAGEN_LANG", "both")  # this test reads both languages
     qdpx = tmp_path / "qc_no_texts.qdpx"
     total = _qdpx(qdpx, with_texts=False)
     code, out, err = _run(capsys, "import-qdpx", qdpx, tmp_path / "p.zhagen")
@@ -107,7 +110,8 @@ def test_missing_text_is_reported_by_path_with_a_failing_exit_code(tmp_path: Pat
     assert "exit code 1" in err and str(qdpx) in err
 
 
-def test_bare_qde_imports_with_its_texts_beside_it(tmp_path: Path, capsys) -> None:
+def test_bare_qde_imports_with_its_texts_beside_it(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("ZHAGEN_LANG", "both")  # this test reads both languages
     xml, total = _qde(TEXTS)
     qde = tmp_path / "project.qde"
     qde.write_text(xml, "utf-8")

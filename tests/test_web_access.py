@@ -52,6 +52,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ("GET", "/api/documents/{doc_id}"): _get("/api/documents/1"),
     ("GET", "/api/documents/{doc_id}/text"): _get("/api/documents/1/text"),
     ("GET", "/api/documents/{doc_id}/sentences"): _get("/api/documents/1/sentences"),
+    ("GET", "/api/documents/{doc_id}/cleaning"): _get("/api/documents/1/cleaning"),
     ("GET", "/api/documents/{doc_id}/codings"): _get("/api/documents/1/codings"),
     ("GET", "/api/search"): _get("/api/search?q=企业"),
     ("GET", "/api/sources"): _get("/api/sources"),
@@ -66,6 +67,13 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ("PATCH", "/api/codes/{code_id}"): _json("/api/codes/{code}", lambda c: {"level": 2}),
     ("POST", "/api/codes/{code_id}/move"): _json(
         "/api/codes/{code}/move", lambda c: {"parent": c["top"]}
+    ),
+    ("POST", "/api/codes/move"): _json(
+        "/api/codes/move", lambda c: {"ids": [c["code"], c["code2"]], "parent": c["top"]}
+    ),
+    ("POST", "/api/codes/{code_id}/promote"): _json("/api/codes/{code}/promote", lambda c: {}),
+    ("POST", "/api/codings/in_vivo"): _json(
+        "/api/codings/in_vivo", lambda c: {"document": 1, "start": 0, "end": 2}
     ),
     ("POST", "/api/codes/merge"): _json(
         "/api/codes/merge", lambda c: {"sources": [c["code2"]], "into": c["shared"]}
@@ -110,6 +118,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
         "/api/agreement/download", lambda c: {"a": "c1", "b": "c2"}
     ),
     ("GET", "/api/export/qdpx"): _get("/api/export/qdpx"),
+    ("GET", "/api/documents/{doc_id}/compare"): _get("/api/documents/1/compare?a=c1&b=c2"),
     ("GET", "/api/maps/params"): _get("/api/maps/params"),
     ("GET", "/api/params/{analysis}"): _get("/api/params/saturation"),
     ("GET", "/api/terms"): _get("/api/terms?min_freq=2"),
@@ -160,11 +169,12 @@ ROUTES: dict[tuple[str, str], Spec] = {
         )
     },  # fmt: skip
     ("GET", "/documents/{doc_id}"): _get("/documents/1"),
+    ("GET", "/documents/{doc_id}/compare"): _get("/documents/1/compare"),
 }
 #: Routes by which the owner deliberately reveals everyone's work (agreement ends blind
 #: coding; the owner's export holds every coder's codings).
 OWNER_REVEALS = {("POST", "/api/agreement"), ("POST", "/api/agreement/download"),
-                 ("GET", "/api/export/qdpx")}  # fmt: skip
+                 ("GET", "/api/export/qdpx"), ("GET", "/api/documents/{doc_id}/compare")}  # fmt: skip
 
 
 def _routes(app: Any) -> set[tuple[str, str]]:

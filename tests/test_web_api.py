@@ -244,6 +244,9 @@ def test_saturation_and_agreement(c) -> None:
     _two_coders(c)
     sat = c.get("/api/saturation", params={"holdout": "1/2", "seed": 0}).json()
     assert len(sat["holdout"]) == 1 and sat["verdict_zh"] and sat["verdict_en"]
+    # never "saturated" while a held-out document is uncoded, as in the CLI
+    assert sat["saturated"] is not True or not sat["uncoded_holdout"]
+    assert isinstance(sat["warnings"], list) and "dated_from" in sat
     assert c.get("/api/saturation/download", params={"holdout": "1/2"}).content[:2] == b"PK"
     assert_error(c.get("/api/saturation", params={"holdout": "2"}), 400, "parameter")
     # a name the declaration lacks (the old ``fraction``) is refused, not silently ignored

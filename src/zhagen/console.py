@@ -1,4 +1,11 @@
-"""Printing DataFrames as a terminal table (CJK-width aware), CSV or JSON (CLI, demo).
+"""Printing for the CLI and the demo: the language of messages, and DataFrames as a terminal
+table (CJK-width aware), CSV or JSON.
+
+**Language.** Every message is a (Chinese, English) pair; :func:`say` picks what is printed,
+decided in one place: ``--lang zh|en|both`` (:func:`set_lang`), else ``ZHAGEN_LANG``, else the
+locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, then the process locale): Chinese when it names
+Chinese (``zh_CN.UTF-8``, ``Chinese (Simplified)_China``), English otherwise (``C``/``POSIX``
+included). ``both`` prints ``中文 / English``, as zhagen did before 0.2.
 
 The table view never cuts a value: cells wrap inside their column so that the table fits the
 terminal (``shutil.get_terminal_size``, which honours ``COLUMNS``); when even narrow columns do
@@ -20,6 +27,7 @@ id  zh
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import unicodedata
@@ -28,7 +36,82 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["print_frame", "display_width", "cell", "wrap", "terminal_width"]
+__all__ = [
+    "print_frame",
+    "display_width",
+    "cell",
+    "wrap",
+    "terminal_width",
+    "LANGS",
+    "default_lang",
+    "set_lang",
+    "lang",
+    "say",
+]
+
+#: The languages of printed messages: Chinese, English, or both (``中文 / English``).
+LANGS = ("zh", "en", "both")
+_chosen: str | None = None
+
+
+def default_lang(environ: dict[str, str] | None = None) -> str:
+    """The language when ``--lang`` is not given: ``ZHAGEN_LANG``, else the locale.
+
+    >>> default_lang({"ZHAGEN_LANG": "both", "LANG": "en_US.UTF-8"})
+    'both'
+    >>> default_lang({"LANG": "zh_CN.UTF-8"}), default_lang({"LC_ALL": "C", "LANG": "zh_CN"})
+    ('zh', 'en')
+    >>> default_lang({"LANG": "de_DE.UTF-8"}), default_lang({"LANG": "C.UTF-8"})
+    ('en', 'en')
+    """
+    env = os.environ if environ is None else environ
+    chosen = env.get("ZHAGEN_LANG", "").strip().lower()
+    if chosen in LANGS:
+        return chosen
+    # POSIX precedence: the first of these that is set decides
+    name = next((env[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(k)), None)
+    if name is None and environ is None:  # Windows sets no variable: ask the process locale
+        import locale
+
+        name = locale.getlocale(locale.LC_CTYPE)[0] or ""
+    return "zh" if (name or "").lower().startswith(("zh", "chinese")) else "en"
+
+
+def set_lang(value: str | None) -> str:
+    """Choose the language of messages (None: :func:`default_lang`); return it.
+
+    >>> set_lang("en"), say("已编码", "coded")
+    ('en', 'coded')
+    >>> set_lang("both"), say("已编码", "coded")
+    ('both', '已编码 / coded')
+    >>> _ = set_lang(None)
+    """
+    global _chosen
+    if value is not None and value not in LANGS:
+        raise ValueError(f"language must be one of {LANGS}, not {value!r}")
+    _chosen = value
+    return lang()
+
+
+def lang() -> str:
+    """The language messages are printed in: ``zh``, ``en`` or ``both``."""
+    return _chosen or default_lang()
+
+
+def say(zh: str, en: str) -> str:
+    """The message in the chosen language (``中文 / English`` for ``both``).
+
+    >>> _ = set_lang("zh"); say("已编码", "coded")
+    '已编码'
+    >>> _ = set_lang(None)
+    """
+    chosen = lang()
+    if chosen == "zh":
+        return zh
+    if chosen == "en":
+        return en
+    return f"{zh} / {en}"
+
 
 # A column narrower than this is unreadable once wrapped; below it rows become blocks.
 _MIN_COLUMN = 10

@@ -26,7 +26,11 @@ def examples_dir() -> Path:
 
 
 def _say(title: str) -> None:
-    print(f"\n== {title} ==", flush=True)
+    from zhagen.console import say
+
+    number, _, rest = title.partition(". ")  # "7. 知识图谱 / knowledge map"
+    zh, _, en = rest.partition(" / ")
+    print(f"\n== {number}. {say(zh, en) if en else rest} ==", flush=True)
 
 
 def _map_stage(project: Project, out: Path) -> None:
@@ -45,7 +49,7 @@ def _map_stage(project: Project, out: Path) -> None:
 
 
 def _coding_stage(project: Project, out: Path) -> None:
-    from zhagen.console import print_frame
+    from zhagen.console import print_frame, say
     from zhagen.demo_coding import run_coding
 
     _say("8. 扎根编码 / grounded-theory coding (two fictional coders)")
@@ -60,7 +64,7 @@ def _coding_stage(project: Project, out: Path) -> None:
     print(f"  编码过程 / coding: {written.chain}")
     print(f"  tables: {', '.join(str(f) for f in written.files)}")
     sat = project.reports.saturation(holdout="1/3", seed=1, types=["document"])
-    print(f"  {sat.verdict}")
+    print(f"  {say(sat.verdict_zh, sat.verdict_en)}")
     agr = project.reports.agreement(["研究者A", "研究者B"], unit="char")
     pooled = agr.pooled.iloc[0]
     print(
@@ -113,7 +117,7 @@ def run_demo(out: str | Path = "zhagen-demo") -> int:
     sents = project.documents.sentences(first)
     write_csv(sents, out / "sentences.csv")
     for row in sents.head(6).itertuples(index=False):
-        print(f"  [{row.idx}] {row.text}")
+        print(f"  [{row.idx + 1}] {row.text}")  # numbered from 1, as `zhagen show` does
 
     _say("5. 分词 / segmentation (domain dictionary keeps policy terms whole)")
     print("  " + " / ".join(project.terms.segmenter().cut(sents["text"].iloc[1])))

@@ -28,7 +28,6 @@ from zhagen.coding import history
 from zhagen.coding.api import Codes, Codings, Memos, Relations
 from zhagen.coding.changes import ChangeFeed, changes
 from zhagen.errors import ParameterError
-from zhagen.ingest import FileReport, ImportPlan, ImportReport, add_paths
 from zhagen.mapping.model import MapParams
 from zhagen.params import make, takes
 from zhagen.queries import Queries
@@ -40,6 +39,7 @@ from zhagen.store.docs import find_documents
 if TYPE_CHECKING:
     import pandas as pd
 
+    from zhagen.ingest import FileReport, ImportPlan, ImportReport
     from zhagen.report.mapfiles import WritableMap
     from zhagen.store.wal import Checkpointer
     from zhagen.text.segment import Segmenter
@@ -64,6 +64,17 @@ __all__ = [
     "FLAT_ALIASES",
     "preload",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The import's report types, loaded on first use: a command that imports nothing (``zhagen
+    # code add``) does not load the import machinery.
+    if name in ("FileReport", "ImportReport", "ImportPlan"):
+        from zhagen import ingest
+
+        return getattr(ingest, name)
+    raise AttributeError(f"module 'zhagen.project' has no attribute {name!r}")
+
 
 #: Columns of ``project.documents()`` (:meth:`Documents.frame`), in order.
 DOCUMENT_COLUMNS = [
@@ -298,13 +309,69 @@ class Documents:
         abstract = orig.get("abstract", doc["abstract"])
         return f"{title}\n\n{abstract}" if abstract else title
 
+    def cleaning_diff(self, doc_id: int) -> dict[str, Any]:
+        """What cleaning changed in a document, as plain data: ``original`` and ``cleaned``
+        text, ``changes`` (each ``kind``, its ``original`` and ``cleaned`` span and text;
+        :func:`zhagen.text.diff.cleaning_changes`), ``whitespace`` (white-space runs changed
+        besides) and the flagged garbled runs of each side (``garbled``: ``[start, end]``
+        in the cleaned text; ``garbled_original``).
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     d = project.documents.cleaning_diff(1)
+        ...     d["changes"], d["original"] == d["cleaned"]
+        ([], True)
+        """
+        from zhagen.text.diff import cleaning_changes
+        from zhagen.text.flags import find_mojibake
+
+        original, cleaned = self.text(doc_id, original=True), self.text(doc_id)
+        diff = cleaning_changes(original, cleaned)
+        changes = [{"kind": c.kind, "original": list(c.original), "cleaned": list(c.cleaned),
+                    "before": c.before, "after": c.after} for c in diff.changes]  # fmt: skip
+        return {
+            "id": int(doc_id), "original": original, "cleaned": cleaned, "changes": changes,
+            "whitespace": diff.whitespace,
+            "garbled": [[f.start, f.end] for f in find_mojibake(cleaned)],
+            "garbled_original": [[f.start, f.end] for f in find_mojibake(original)],
+        }  # fmt: skip
+
     def sentences(self, doc_id: int) -> pd.DataFrame:
         """原始语句 of a document: idx, start, end (code points), text, and ``garbled``
-        (the sentence holds mojibake: kept, but left out of coding tables)."""
+        (the sentence holds mojibake: kept, but left out of coding tables).
+
+        ``idx`` is the API's index, from 0; people count from 1, so the CLI (``zhagen show
+        --sentences``, ``zhagen coding sentences``) and the web ("第 N 句") show ``idx + 1``."""
         import pandas as pd
 
         text = self.text(doc_id)
+        spans, garbled = self._sentences(int(doc_id), text)
+        return pd.DataFrame(
+            [
+                (i, s, e, text[s:e], g)
+                for i, ((s, e), g) in enumerate(zip(spans, garbled, strict=True))
+            ],
+            columns=["idx", "start", "end", "text", "garbled"],
+        )
+
+    def sentence_spans(self, doc_id: int) -> list[tuple[int, int]]:
+        """The (start, end) code points of each 原始语句 of a document, in order, without
+        pandas (list index = the sentence's ``idx``, from 0).
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as p:
+        ...     spans = p.documents.sentence_spans(1)
+        ...     spans == [(r.start, r.end) for r in p.documents.sentences(1).itertuples()]
+        True
+        """
         rows = q.sentence_rows(self.store, int(doc_id))
+        if rows:
+            return [(r["start"], r["end"]) for r in rows]
+        return self._sentences(int(doc_id), self.text(doc_id))[0]
+
+    def _sentences(self, doc_id: int, text: str) -> tuple[list[tuple[int, int]], list[bool]]:
+        """Spans and garbled flags of a document's sentences, split and stored on first use."""
+        rows = q.sentence_rows(self.store, doc_id)
         spans = [(r["start"], r["end"]) for r in rows]
         garbled = [bool(r["garbled"]) for r in rows]
         if not spans:
@@ -313,14 +380,8 @@ class Documents:
             spans = split_sentences(text)
             garbled = garbled_sentences(text, spans)
             with self.store.transaction():
-                q.insert_sentences(self.store, int(doc_id), spans, garbled)
-        return pd.DataFrame(
-            [
-                (i, s, e, text[s:e], g)
-                for i, ((s, e), g) in enumerate(zip(spans, garbled, strict=True))
-            ],
-            columns=["idx", "start", "end", "text", "garbled"],
-        )
+                q.insert_sentences(self.store, doc_id, spans, garbled)
+        return spans, garbled
 
     def texts(self, types: Iterable[str] | None = None) -> Iterator[tuple[int, str]]:
         """(document id, cleaned text) for every document (of the given types), in id order."""
@@ -622,6 +683,8 @@ class Project:
             from zhagen.formats import reader_for
 
             reader_for(format)  # raises ParameterError for an unknown name
+        from zhagen.ingest import add_paths
+
         return add_paths(self.store, paths, format, workers=workers, plan=plan, progress=progress)
 
     # -- undo / redo, runs ---------------------------------------------------------------

@@ -7,6 +7,7 @@ Thin glue: each method gathers the project's DataFrames and calls one pure funct
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,37 +128,95 @@ class Reports:
         seed: int = 0,
         coder: str | None = None,
         types: list[str] | None = None,
+        doc_ids: Collection[int] | None = None,
     ) -> Saturation:
-        """Draw (or re-draw: same fraction and seed give the same split) the held-out
-        documents and report what they brought that the other documents did not
-        (``report.holdout_docs`` are the documents held out).
+        """Draw the held-out documents (once) and report what they brought that the model
+        documents did not (``report.holdout_docs``, ``report.model_docs``).
 
-        The first draw of a (fraction, seed) is recorded; its time is used so that codes
-        created after it count as new. ``types`` limits the documents drawn from (e.g.
-        ``["document"]`` for raw documents only).
+        The documents drawn from: ``doc_ids`` when given (the analysis scope: the set being
+        coded), else the documents that are coded (by ``coder``, when given) — never the
+        documents nobody will code; with fewer than two coded documents (the hold-out drawn
+        before coding, the normal workflow) every document is drawn from, with a warning
+        (``report.warnings``). ``types`` narrows either pool (e.g. ``["document"]``).
+
+        The first draw of a (fraction, seed, coder, types, pool) is recorded and reused by
+        every later run, so the held-out documents do not change as coding goes on (another
+        ``seed`` draws again); its time dates the rules of
+        :func:`zhagen.coding.saturation.saturation_report`.
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as p:
+        ...     r = p.reports.saturation(holdout="1/2")
+        ...     again = p.reports.saturation(holdout="1/2")
+        ...     r.holdout_docs == again.holdout_docs, r.saturated in (True, False, None)
+        (True, True)
         """
-        from zhagen.coding.saturation import holdout as draw
         from zhagen.coding.saturation import saturation_report
         from zhagen.store import runs
 
         store = self._docs.store
-        docs = self._docs.ids(types=types)
-        if len(docs) < 2:
-            raise ParameterError(
-                "饱和度检验至少需要 2 篇文档", "a saturation test needs at least 2 documents"
-            )
-        model, held = draw(docs, holdout, seed)
-        params = {"holdout": str(holdout), "seed": seed, "coder": coder, "types": types}
+        codings = self._codings.frame()
+        params: dict[str, Any] = {"holdout": str(holdout), "seed": seed, "coder": coder,
+                                  "types": types}  # fmt: skip
+        if doc_ids is not None:  # the recorded key of a draw: the pool it was drawn from
+            params["doc_ids"] = sorted({int(d) for d in doc_ids})
         earlier = [r for r in runs.run_rows(store, "saturation") if _same(r, params)]
-        drawn_at = earlier[0]["created"] if earlier else None
+        existing = set(self._docs.ids())
+        warnings: list[tuple[str, str]] = []
+        drawn = _recorded_draw(earlier[0], existing) if earlier else None
+        if drawn is None:
+            mine = codings if coder is None else codings[codings["coder"] == coder]
+            drawn, warnings = self._draw(
+                holdout, seed, types, doc_ids, {int(d) for d in mine["document"]}
+            )
+        model, held = drawn
         report = saturation_report(
-            self._codes.frame(), self._codings.frame(), held, self._relations.frame(),
-            drawn_at=drawn_at, coder=coder,
+            self._codes.frame(), codings, held, self._relations.frame(),
+            drawn_at=earlier[0]["created"] if earlier else None, coder=coder,
         )  # fmt: skip
+        report.model_docs = list(model)
+        report.warnings = warnings + report.warnings
         summary = {"model_documents": model, "holdout_documents": held,
                    "saturated": report.saturated, "verdict": report.verdict}  # fmt: skip
         runs.record_run(store, "saturation", params, summary)
         return report
+
+    def _draw(
+        self,
+        holdout: str | float,
+        seed: int,
+        types: list[str] | None,
+        doc_ids: Collection[int] | None,
+        coded: set[int],
+    ) -> tuple[tuple[list[int], list[int]], list[tuple[str, str]]]:
+        """A new draw from the pool (see :meth:`saturation`) and the warnings it needs."""
+        from zhagen.coding.saturation import holdout as draw
+
+        docs = self._docs.ids(types=types)
+        if doc_ids is not None:
+            wanted = {int(d) for d in doc_ids}
+            pool = [d for d in docs if d in wanted]
+        else:
+            pool = [d for d in docs if d in coded]
+            if len(pool) < 2:
+                pool = docs
+        if len(pool) < 2:
+            raise ParameterError(
+                f"饱和度检验至少需要 2 篇文档（可抽取的只有 {len(pool)} 篇）",
+                f"a saturation test needs at least 2 documents ({len(pool)} to draw from)",
+            )
+        model, held = draw(pool, holdout, seed)
+        uncoded = [d for d in held if d not in coded]
+        warnings = []
+        if uncoded:
+            warnings.append((
+                f"预留文档是从未编码的文档中抽取的：{len(uncoded)} 份尚未编码；请最后编码它们"
+                "（用 zhagen saturation 时保持同样的比例和种子），或只从要编码的文档中抽取",
+                f"the hold-out was drawn from uncoded documents: {len(uncoded)} of them are "
+                "not coded yet; code them last (run zhagen saturation with the same share and "
+                "seed), or draw only from the documents you will code",
+            ))  # fmt: skip
+        return (model, held), warnings
 
     def agreement(self, coders: tuple[str, str] | list[str], *, unit: str = "char") -> Agreement:
         """Inter-coder agreement of two coders over the documents either of them coded."""
@@ -183,11 +242,70 @@ class Reports:
                         {k: _plain(v) for k, v in pooled.items()})  # fmt: skip
         return result
 
+    def compare(
+        self, document: int, coders: tuple[str, str] | list[str], *, unit: str = "char"
+    ) -> dict[str, Any]:
+        """Two coders' codings of one document side by side, as plain data: each coder's
+        codings, the disagreements (per code, the text only one of them coded; see
+        :mod:`zhagen.coding.compare`) and, per code, the agreement statistics of
+        :func:`zhagen.coding.agreement.agreement` over this document (κ, percent agreement,
+        the counts). ``missing`` names a coder without codings here (no statistics then).
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     k = project.codings.add(1, 0, 4, "政策支持", coder="乙")
+        ...     c = project.reports.compare(1, ("default", "乙"))
+        ...     [(d["code_name"], d["coder"]) for d in c["disagreements"]][:1], c["missing"]
+        ([('政策支持', '乙')], [])
+        """
+        from zhagen.coding.agreement import agreement
+        from zhagen.coding.compare import disagreements
+
+        a, b = (str(x) for x in coders)
+        if len(coders) != 2 or a == b:
+            raise ParameterError("请给出两位不同的编码者", "give two different coders")
+        doc = int(document)
+        length = len(self._docs.text(doc))  # ParameterError for an unknown document
+        frame = self._codings.frame(document=doc)
+        frame = frame[frame["coder"].isin([a, b])]
+        names = {int(c): str(n) for c, n in zip(frame["code"], frame["code_name"], strict=True)}
+        cols = ["id", "start", "end", "code", "code_name"]
+        mine = {who: [{k: _plain(r[k]) for k in cols} for r in
+                      frame[frame["coder"] == who].sort_values(["start", "end"]).to_dict("records")]
+                for who in (a, b)}  # fmt: skip
+        rows = zip(frame["code"], frame["start"], frame["end"], frame["coder"], strict=True)
+        found = disagreements([(int(c), int(s), int(e), str(w)) for c, s, e, w in rows], (a, b))
+        missing = [who for who in (a, b) if not mine[who]]
+        by_code: list[dict[str, Any]] = []
+        if not missing:
+            sentences = self._sentences_of([doc]) if unit == "sentence" else None
+            result = agreement(frame, {doc: length}, (a, b), unit=unit, sentences=sentences)
+            by_code = [
+                {k: _plain(v) for k, v in r.items()} for r in result.by_code.to_dict("records")
+            ]
+        return {
+            "document": doc, "coders": [a, b], "unit": unit, "length": length,
+            "codings": mine, "missing": missing, "by_code": by_code,
+            "disagreements": [{"code": d.code, "code_name": names[d.code], "start": d.start,
+                               "end": d.end, "coder": d.coder} for d in found],
+        }  # fmt: skip
+
 
 def _same(row: Any, params: dict[str, Any]) -> bool:
     import json
 
     return json.loads(row["params"]) == params
+
+
+def _recorded_draw(row: Any, existing: set[int]) -> tuple[list[int], list[int]] | None:
+    """The model and held-out documents a recorded run drew (those still in the project);
+    None when it recorded none."""
+    import json
+
+    summary = json.loads(row["summary"] or "{}")
+    model = [int(d) for d in summary.get("model_documents") or () if int(d) in existing]
+    held = [int(d) for d in summary.get("holdout_documents") or () if int(d) in existing]
+    return (model, held) if held else None
 
 
 def _plain(value: Any) -> Any:

@@ -2,7 +2,9 @@
 ``storyline``, ``undo``, ``redo``, ``search``. Each parses, opens a Project, makes one call
 and prints.
 
-A CODE argument is an id or a unique name (``#12`` forces the id).
+A CODE argument is an id or a unique name (``#12`` forces the id). Sentence numbers are
+counted from 1, as ``zhagen show --sentences`` prints them and the web shows them (第 N 句);
+the library's ``idx`` counts from 0.
 """
 
 from __future__ import annotations
@@ -10,9 +12,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from zhagen.cli.common import done, open_project
+from zhagen.cli.common import done, halves, open_project
+from zhagen.console import say
+from zhagen.errors import ParameterError
 
-__all__ = ["register"]
+__all__ = ["register", "COMMANDS"]
+
+#: The sub-commands :func:`register` adds (a group that may be registered alone).
+COMMANDS = frozenset({"code", "coding", "memo", "relation", "storyline", "undo", "redo", "search"})
 
 FORMATS = ["table", "csv", "json"]
 
@@ -52,6 +59,8 @@ def _register_code(sub: Any) -> None:
     p.add_argument("--level", default=None, help="1 初始概念 … 4 核心范畴, none 无层级 / no level")
     p.add_argument("--description", default="", help="内涵 / description")
     p.add_argument("--color", default=None, help="#rrggbb")
+    p.add_argument("--allow-duplicate", action="store_true",
+                   help="允许与别处已有编码重名 / accept a name another code has elsewhere")  # fmt: skip
     p.set_defaults(func=cmd_code_add)
     p = cs.add_parser("rename", help="重命名 / rename a code")
     p.add_argument("project")
@@ -107,19 +116,30 @@ def _register_code(sub: Any) -> None:
 def _register_coding(sub: Any) -> None:
     coding = sub.add_parser("coding", help="编码文本 / code text")
     cs = coding.add_subparsers(dest="coding_command", metavar="ACTION", required=True)
-    p = cs.add_parser("add", help="编码一段文本 / code a span (code points)")
+    p = cs.add_parser("add", help="编码一段文本，或用 --from 批量编码 / code a span (code points), "
+                      "or many from a CSV with --from")  # fmt: skip
     p.add_argument("project")
-    p.add_argument("doc", type=int)
-    p.add_argument("start", type=int)
-    p.add_argument("end", type=int)
-    p.add_argument("code")
+    p.add_argument("doc", type=int, nargs="?")
+    p.add_argument("start", type=int, nargs="?")
+    p.add_argument("end", type=int, nargs="?")
+    p.add_argument("code", nargs="?")
     p.add_argument("--coder", default="default")
+    p.add_argument("--from", dest="batch", default=None, metavar="FILE.csv",
+                   help="批量编码：CSV 列 document（编号或标题）、start、end（或 sentence，从 1 "
+                   "数）、code（编号、名称或路径）、可选 coder、memo；一个事务、一次撤销 / code "
+                   "every row of a CSV (document id or title, start, end or sentence from 1, "
+                   "code id, name or path, optional coder, memo) in one transaction and one "
+                   "undo step")  # fmt: skip
+    p.add_argument("--strict", action="store_true",
+                   help="有任何一行出错就一行也不编码 / code nothing unless every row is good")  # fmt: skip
     p.set_defaults(func=cmd_coding_add)
     p = cs.add_parser("sentences", help="编码整句 / code whole sentences (原始语句)")
     p.add_argument("project")
     p.add_argument("doc", type=int)
     p.add_argument("code")
-    p.add_argument("idx", type=int, nargs="+", metavar="IDX")
+    p.add_argument("idx", type=int, nargs="+", metavar="N",
+                   help="句子编号，从 1 开始（zhagen show --sentences）/ sentence numbers, from 1 "
+                   "(as `zhagen show --sentences` prints them)")  # fmt: skip
     p.add_argument("--coder", default="default")
     p.set_defaults(func=cmd_coding_sentences)
     p = cs.add_parser("delete", help="删除编码记录 / remove a coding")
@@ -211,6 +231,7 @@ def cmd_code_add(args: argparse.Namespace) -> int:
             level=args.level,
             description=args.description,
             color=args.color,
+            allow_duplicate=args.allow_duplicate,
         )
     return done(f"已创建编码 #{cid}「{args.name}」", f"created code #{cid} '{args.name}'")
 
@@ -252,8 +273,6 @@ def cmd_code_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_code_split(args: argparse.Namespace) -> int:
-    from zhagen.errors import ParameterError
-
     parts: dict[str, list[int]] = {}
     for part in args.parts:
         name, _eq, ids = part.partition("=")
@@ -281,10 +300,20 @@ def cmd_code_delete(args: argparse.Namespace) -> int:
 
 def cmd_code_list(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
+        if args.tree and args.fmt == "json":  # the tree itself, nested
+            import json
+
+            print(json.dumps(project.codes.tree(coder=args.coder), ensure_ascii=False,
+                             indent=1, default=str))  # fmt: skip
+            return 0
         df = project.codes.frame(coder=args.coder)
-    if args.tree:
+        levels = {k: say(*v) for k, v in project.codes.LEVELS.items()}
+    if args.tree and args.fmt == "table":
         for row in df.itertuples(index=False):
-            lvl = row.level_name or "无层级 no level"
+            try:
+                lvl = levels.get(int(row.level)) or say("无层级", "no level")
+            except (TypeError, ValueError):  # a code without a level (NA)
+                lvl = say("无层级", "no level")
             print(f"{'  ' * row.depth}{row.name}  [#{row.id} {lvl}] ({row.total})")
         return 0
     cols = ["id", "name", "parent", "level", "level_name", "count", "total", "color", "description"]
@@ -293,14 +322,52 @@ def cmd_code_list(args: argparse.Namespace) -> int:
 
 # -- coding --------------------------------------------------------------------------------
 def cmd_coding_add(args: argparse.Namespace) -> int:
+    given = [v for v in (args.doc, args.start, args.end, args.code) if v is not None]
+    if args.batch is not None:
+        if given:
+            raise ParameterError("--from 与 DOC START END CODE 不能同时给出",
+                                 "give either --from FILE or DOC START END CODE, not both")  # fmt: skip
+        return _coding_batch(args)
+    if len(given) != 4:
+        raise ParameterError(
+            "请给出 DOC START END CODE（文档编号、起点、终点、编码），或用 --from FILE.csv 批量编码",
+            "give DOC START END CODE (document id, start, end, code), or --from FILE.csv",
+        )
     with open_project(args.project) as project:
         k = project.codings.add(args.doc, args.start, args.end, args.code, coder=args.coder)
     return done(f"已编码，编号 #{k}", f"coded as #{k}")
 
 
+def _coding_batch(args: argparse.Namespace) -> int:
+    """``coding add --from FILE.csv``: every good row in one edit; each bad row on stderr
+    with its line; exit 1 when a row was left out (0: every row coded or already there)."""
+    import sys
+
+    from zhagen.cli.common import message
+
+    with open_project(args.project) as project:
+        r = project.codings.add_batch(args.batch, coder=args.coder, strict=args.strict)
+    for problem in r.problems:
+        print(f"zhagen: {message(problem)}", file=sys.stderr)
+    bad = len(r.problems)
+    if not r.applied:
+        print(say(f"有 {bad} 行出错（--strict）：没有编码任何一行",
+                  f"{bad} bad row(s) (--strict): nothing was coded"))  # fmt: skip
+        return 1
+    print(say(
+        f"已读 {r.rows} 行：新编码 {r.new} 处，已存在 {r.existing} 处，备忘录 {r.memos} 条，"
+        f"出错 {bad} 行" + ("（可用 zhagen undo 一次撤销）" if r.new else ""),
+        f"read {r.rows} rows: {r.new} new codings, {r.existing} already there, {r.memos} "
+        f"memos, {bad} bad row(s)" + (" (`zhagen undo` takes the batch back)" if r.new else ""),
+    ))  # fmt: skip
+    return 1 if bad else 0
+
+
 def cmd_coding_sentences(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
-        ids = project.codings.add_sentences(args.doc, args.idx, args.code, coder=args.coder)
+        ids = project.codings.add_sentences(
+            args.doc, args.idx, args.code, coder=args.coder, first=1
+        )
     listed = " ".join(f"#{k}" for k in ids)
     return done(f"已编码 {listed}", f"coded {listed}")
 
@@ -398,9 +465,10 @@ def _step(args: argparse.Namespace, verb: str) -> int:
     with open_project(args.project) as project:
         text = getattr(project, verb)(coder=args.coder)
     if text is None:
-        print(f"没有可{zh}的编辑 / nothing to {verb}")
+        print(say(f"没有可{zh}的编辑", f"nothing to {verb}"))
         return 1
-    return done(f"已{zh}", f"{past}: {text}")
+    what_zh, what_en = halves(text)
+    return done(f"已{zh}：{what_zh}", f"{past}: {what_en}")
 
 
 def cmd_undo(args: argparse.Namespace) -> int:

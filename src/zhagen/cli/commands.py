@@ -6,9 +6,28 @@ import argparse
 import sys
 from typing import Any
 
-from zhagen.cli.common import open_project
+from zhagen.cli.common import message, open_project
+from zhagen.console import lang, say
 
 __all__ = ["register"]
+
+
+def register_only(sub: Any, command: str) -> bool:
+    """Add the group of sub-commands ``command`` belongs to, when that group may stand
+    alone (the coding commands); False (nothing added) for any other command, which gets
+    the whole parser.
+
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser().add_subparsers()
+    >>> register_only(sub, "coding"), "code" in sub.choices, register_only(sub, "map")
+    (True, True, False)
+    """
+    from zhagen.cli import coding_commands
+
+    if command in coding_commands.COMMANDS:
+        coding_commands.register(sub)
+        return True
+    return False
 
 
 def register(sub: Any) -> None:
@@ -118,29 +137,32 @@ def cmd_new(args: argparse.Namespace) -> int:
     from zhagen.project import Project
 
     Project.create(args.project).close()
-    print(f"已创建 / created {args.project}")
+    print(say(f"已创建 {args.project}", f"created {args.project}"))
     return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     def show(fr: Any) -> None:
         if fr.status == "skipped":
-            print(f"  = {fr.path}: 已导入过，跳过 / already imported, skipped")
+            print(f"  = {fr.path}: {say('已导入过，跳过', 'already imported, skipped')}")
             return
         errors = any(p.severity == "error" for p in fr.problems)
         # ✓ only for a file read without an error: "!" is a file of which some was lost
         mark = "✗" if fr.status == "failed" else ("!" if errors else "✓")
-        print(f"  {mark} {fr.path}: {fr.records} 条 / records ({fr.format or '?'})", flush=True)
+        n = fr.records
+        print(f"  {mark} {fr.path}: {say(f'{n} 条', f'{n} records')} ({fr.format or '?'})",
+              flush=True)  # fmt: skip
         for p in fr.problems:
             if p.severity == "error":
-                print(f"    ! {p.message}", file=sys.stderr)
+                print(f"    ! {message(p)}", file=sys.stderr)
         warnings = sum(1 for p in fr.problems if p.severity == "warning")
         if warnings:
-            print(
-                f"    {warnings} 条提示，见 zhagen docs --problems / warnings, see `docs --problems`"
-            )
+            print("    " + say(f"{warnings} 条提示，见 zhagen docs --problems",
+                               f"{warnings} warnings, see `zhagen docs --problems`"))  # fmt: skip
         if fr.duplicates:
-            print(f"    {fr.duplicates} 条疑似重复 / possible duplicates (docs --duplicates)")
+            d = fr.duplicates
+            print("    " + say(f"{d} 条疑似重复（zhagen docs --duplicates）",
+                               f"{d} possible duplicates (zhagen docs --duplicates)"))  # fmt: skip
 
     with open_project(args.project) as project:
         report = project.add(args.paths, format=args.fmt, workers=args.workers, progress=show)
@@ -150,16 +172,10 @@ def cmd_add(args: argparse.Namespace) -> int:
         for f in report.files
         if f.status != "failed" and any(p.severity == "error" for p in f.problems)
     )
-    with_errors = (
-        f"，{n_errors} 个文件部分未能读取 / ; {n_errors} file(s) read only in part"
-        if n_errors
-        else " / "
-    )
-    zh, en = with_errors.split(" / ")
-    print(
-        f"共导入 {report.records} 条，{n_failed} 个文件失败{zh} / "
-        f"imported {report.records} records; {n_failed} file(s) failed{en}"
-    )
+    zh = f"，{n_errors} 个文件部分未能读取" if n_errors else ""
+    en = f"; {n_errors} file(s) read only in part" if n_errors else ""
+    print(say(f"共导入 {report.records} 条，{n_failed} 个文件失败{zh}",
+              f"imported {report.records} records; {n_failed} file(s) failed{en}"))  # fmt: skip
     return 0 if report.ok else 1
 
 
@@ -167,15 +183,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         problems = [r for r in project.check() if r != "ok"]
     if not problems:
-        print(f"{args.project}: 完好 / ok")
+        print(f"{args.project}: {say('完好', 'ok')}")
         return 0
     for line in problems:
         print(f"{args.project}: {line}", file=sys.stderr)
-    print(
-        f"{args.project}: 项目文件已损坏，请使用 .bak 备份 / "
-        "the project file is damaged; use the .bak copy",
-        file=sys.stderr,
-    )
+    print(f"{args.project}: " + say("项目文件已损坏，请使用 .bak 备份",
+                                    "the project file is damaged; use the .bak copy"),
+          file=sys.stderr)  # fmt: skip
     return 1
 
 
@@ -185,12 +199,12 @@ def cmd_docs(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         if args.problems:
             df = project.documents.problems()
-            empty = "没有导入问题 / no import problems"
+            empty = say("没有导入问题", "no import problems")
             if args.fmt == "table" and not df.empty:
                 df = _problem_table(df)
         elif args.duplicates:
             df = project.documents.duplicates()
-            empty = "没有疑似重复的记录 / no duplicates"
+            empty = say("没有疑似重复的记录", "no duplicates")
         else:
             page = project.documents.find(
                 args.q,
@@ -205,7 +219,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
             df = page.frame().drop(columns=["keywords_by_lang"])
             if args.fmt == "table":
                 df = df[TABLE_DOCUMENT_COLUMNS]
-            empty = "没有符合条件的文档 / no documents match"
+            empty = say("没有符合条件的文档", "no documents match")
     if df.empty and args.fmt == "table":  # one line that says so, not a bare header
         print(empty)
         return 0
@@ -219,7 +233,8 @@ TABLE_DOCUMENT_COLUMNS = ["id", "source", "record", "type", "year", "title", "au
 
 def _problem_table(df: Any) -> Any:
     """Problems for reading in a terminal: where (file, record, line), severity, code, and the
-    whole message, Chinese then English (the part that says what to do included)."""
+    whole message in the chosen language (both: Chinese, then English on the next line), the
+    part that says what to do included."""
     import pandas as pd
 
     def where(row: Any) -> str:
@@ -237,16 +252,25 @@ def _problem_table(df: Any) -> Any:
             "where": [where(r) for r in rows],
             "severity": [r.severity for r in rows],
             "code": [r.code for r in rows],
-            "message": ["\n".join(m for m in (r.zh, r.en) if m) for r in rows],
+            "message": [_both_lines(r.zh, r.en) for r in rows],
         }
     )
+
+
+def _both_lines(zh: str | None, en: str | None) -> str:
+    """A message in the chosen language; both: Chinese, then English on the next line."""
+    if not (zh and en):
+        return zh or en or ""
+    return f"{zh}\n{en}" if lang() == "both" else say(zh, en)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         if args.sentences:
-            for row in project.documents.sentences(args.doc).itertuples(index=False):
-                print(f"[{row.idx}] {row.start}-{row.end}\t{_one_line(row.text)}")
+            # numbered from 1, as people count and as `zhagen coding sentences` takes them
+            text = project.documents.text(args.doc)
+            for n, (start, end) in enumerate(project.documents.sentence_spans(args.doc), 1):
+                print(f"[{n}] {start}-{end}\t{_one_line(text[start:end])}")
             return 0
         doc = project.documents.get(args.doc)
         print(f"# {doc['title']}")
@@ -281,11 +305,12 @@ def cmd_terms(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         if args.import_dict:
             n = project.terms.import_dict(args.import_dict)
-            print(f"已接受 {n} 个词 / accepted {n} words from {args.import_dict}")
+            print(say(f"已从 {args.import_dict} 接受 {n} 个词",
+                      f"accepted {n} words from {args.import_dict}"))  # fmt: skip
             return 0
         if args.accept or args.reject:
             project.terms.decide(accept=args.accept, reject=args.reject)
-            print(f"已记录 / recorded: +{len(args.accept)} -{len(args.reject)}")
+            print(f"{say('已记录', 'recorded')}: +{len(args.accept)} -{len(args.reject)}")
             return 0
         df = project.terms.discover(**given(args, spec(TermsParams)))
     print_frame(df, args.fmt)

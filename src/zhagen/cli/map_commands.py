@@ -11,6 +11,7 @@ from typing import Any
 
 from zhagen.cli.common import open_project
 from zhagen.cli.options import add_options, given
+from zhagen.console import say
 
 __all__ = ["register"]
 
@@ -37,10 +38,12 @@ def cmd_map(args: argparse.Namespace) -> int:
         km = project.maps.build(keep_duplicates=keep, **params)
     files = km.write(args.out)
     s = km.summary
-    print(
-        f"记录 / records {s['records']}  节点 / nodes {s['nodes']}  连线 / edges {s['edges']}  "
-        f"聚类 / clusters {s['clusters']}  Q={s['modularity']:.3f}  S={s['silhouette']:.3f}  "
-        f"突现 / bursts {s['bursts']}"
-    )
-    print(f"{len(files)} 个文件写入 / files written to {args.out}")
+    q = f"Q={s['modularity']:.3f}  S={s['silhouette']:.3f}"
+    print(say(
+        f"记录 {s['records']}  节点 {s['nodes']}  连线 {s['edges']}  聚类 {s['clusters']}  {q}  "
+        f"突现 {s['bursts']}",
+        f"records {s['records']}  nodes {s['nodes']}  edges {s['edges']}  clusters "
+        f"{s['clusters']}  {q}  bursts {s['bursts']}",
+    ))  # fmt: skip
+    print(say(f"{len(files)} 个文件写入 {args.out}", f"{len(files)} files written to {args.out}"))
     return 0

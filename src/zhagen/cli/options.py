@@ -12,6 +12,7 @@ import argparse
 from collections.abc import Iterable
 from typing import Any
 
+from zhagen.console import say
 from zhagen.errors import ParameterError
 from zhagen.params import Param
 
@@ -25,7 +26,7 @@ def _type(p: Param) -> Any:
             p.check(value)
             return value
         except ParameterError as exc:
-            raise argparse.ArgumentTypeError(exc.message) from None
+            raise argparse.ArgumentTypeError(say(exc.zh, exc.en)) from None
 
     convert.__name__ = p.kind  # argparse names the type in its message
     return convert

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from zhagen.cli.common import open_project
+from zhagen.cli.common import halves, open_project
+from zhagen.console import say
 from zhagen.errors import ParameterError
 
 __all__ = ["register", "parse_coder_map"]
@@ -100,7 +101,7 @@ def _project_for_import(path: str) -> Iterator[Any]:
             yield project
         return
     project = Project.create(path)
-    print(f"已创建 / created {path}")
+    print(say(f"已创建 {path}", f"created {path}"))
     try:
         yield project
     except BaseException:
@@ -115,15 +116,13 @@ def cmd_import_qdpx(args: argparse.Namespace) -> int:
     coder_map = parse_coder_map(args.coder_map)
     with _project_for_import(args.project) as project:
         report = project.import_qdpx(args.file, coder_map=coder_map, coder_from=args.coder_from)
-    print(f"已导入 / imported {args.file} → {args.project}")
+    print(say(f"已导入 {args.file} → {args.project}", f"imported {args.file} → {args.project}"))
     for line in report.lines():
-        print(line)
+        print(say(*halves(line)))
     if report.lost:
-        print(
-            f"{args.file}: 部分编码或文本源未导入（见上），退出码为 1 / some codings or text "
-            "sources were not imported (see above); exit code 1",
-            file=sys.stderr,
-        )
+        print(f"{args.file}: " + say("部分编码或文本源未导入（见上），退出码为 1",
+                                     "some codings or text sources were not imported (see "
+                                     "above); exit code 1"), file=sys.stderr)  # fmt: skip
         return 1
     return 0
 
@@ -133,28 +132,30 @@ def cmd_export_qdpx(args: argparse.Namespace) -> int:
         r = project.export_qdpx(
             args.file, coder=args.coder, all_documents=args.all_documents, nvivo=args.nvivo
         )
-    print(
-        f"已导出 / exported {r.path}: 文档 documents {r.documents}, 编码 codes {r.codes}, "
-        f"编码记录 codings {r.codings}, 备忘录 memos {r.memos}, 关系 relations {r.relations}, "
-        f"用户 users {r.users}, 原样写回 kept as read {r.kept}"
-    )
+    print(say(
+        f"已导出 {r.path}：文档 {r.documents}、编码 {r.codes}、编码记录 {r.codings}、"
+        f"备忘录 {r.memos}、关系 {r.relations}、用户 {r.users}、原样写回 {r.kept}",
+        f"exported {r.path}: documents {r.documents}, codes {r.codes}, codings {r.codings}, "
+        f"memos {r.memos}, relations {r.relations}, users {r.users}, kept as read {r.kept}",
+    ))  # fmt: skip
     return 0
 
 
 def cmd_import_qdc(args: argparse.Namespace) -> int:
     with _project_for_import(args.project) as project:
         report = project.import_qdc(args.file)
-    print(
-        f"已导入代码本 / imported codebook {args.file}: 新编码 new codes {report.codes}, "
-        f"已有 reused {report.codes_reused}"
-    )
+    print(say(
+        f"已导入代码本 {args.file}：新编码 {report.codes}，已有 {report.codes_reused}",
+        f"imported codebook {args.file}: new codes {report.codes}, reused "
+        f"{report.codes_reused}",
+    ))  # fmt: skip
     for line in report.warnings:
-        print(f"  ! {line}")
+        print(f"  ! {say(*halves(line))}")
     return 0
 
 
 def cmd_export_qdc(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         n = project.export_qdc(args.file)
-    print(f"已导出代码本 / exported codebook {args.file}: {n} 个编码 codes")
+    print(say(f"已导出代码本 {args.file}：{n} 个编码", f"exported codebook {args.file}: {n} codes"))
     return 0

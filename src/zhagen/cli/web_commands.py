@@ -11,6 +11,8 @@ import sys
 import threading
 from typing import Any
 
+from zhagen.console import say
+
 __all__ = ["register", "cmd_serve", "free_port", "server_url"]
 
 
@@ -69,12 +71,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     app = create_app(settings)
     url = server_url(args.host, port)
-    print(f"扎根 zhagen 工作台 / workbench: {url}", flush=True)
+    print(f"{say('扎根 zhagen 工作台', 'zhagen workbench')}: {url}", flush=True)
     if settings.auth:
         url = f"{url}/login?token={settings.token}"
-        print(f"需要登录；令牌 / login required; token: {settings.token}", flush=True)
-        print(f"登录链接 / login link: {url}", flush=True)
-    print("按 Ctrl+C 停止 / press Ctrl+C to stop", file=sys.stderr, flush=True)
+        print(f"{say('需要登录；令牌', 'login required; token')}: {settings.token}", flush=True)
+        print(f"{say('登录链接', 'login link')}: {url}", flush=True)
+    print(say("按 Ctrl+C 停止", "press Ctrl+C to stop"), file=sys.stderr, flush=True)
     if not args.no_browser:
         import webbrowser
 

@@ -27,11 +27,12 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from zhagen import access
 from zhagen.access import Actor
-from zhagen.coding import engine, notes, retrieve, spans
+from zhagen.coding import actions, engine, notes, retrieve, spans
 from zhagen.coding.engine import CodeRef
 from zhagen.coding.levels import LEVELS, MEMO_TARGETS, RELATION_TYPES, level_problems
 from zhagen.errors import ParameterError
@@ -41,6 +42,7 @@ from zhagen.store import notes as qn
 if TYPE_CHECKING:
     import pandas as pd
 
+    from zhagen.coding.batch import BatchResult
     from zhagen.store.db import Store
 
 __all__ = ["Codes", "Codings", "Memos", "Relations", "CODING_COLUMNS", "DocumentSource"]
@@ -56,6 +58,7 @@ class DocumentSource(Protocol):
 
     def text(self, doc_id: int, *, original: bool = False) -> str: ...
     def sentences(self, doc_id: int) -> pd.DataFrame: ...
+    def sentence_spans(self, doc_id: int) -> list[tuple[int, int]]: ...
     def ids(self, *, types: Iterable[str] | None = None) -> list[int]: ...
 
 
@@ -104,13 +107,15 @@ class Codes(_Noun):
         description: str = "",
         color: str | None = None,
         actor: Actor | None = None,
+        allow_duplicate: bool = False,
     ) -> int:
         """Create a code; return its id (``actor``: who, for the log and undo).
 
         Parameters
         ----------
         name:
-            Unique among its siblings.
+            Unique among its siblings; a name another code has elsewhere in the tree is
+            refused (the message names that code) unless ``allow_duplicate``.
         parent:
             Id or name of the parent code; None for a top-level code.
         level:
@@ -120,6 +125,9 @@ class Codes(_Noun):
             the levels break ``parent.level > child.level``.
         color:
             ``#rrggbb``; default the next colour of a ten-colour palette.
+        allow_duplicate:
+            Accept a name another code has in another place (references by name to
+            either then fail: give ids).
 
         Examples
         --------
@@ -127,8 +135,9 @@ class Codes(_Noun):
         >>> with tiny_project() as project:
         ...     cat = project.codes.add("政策环境", level=2)
         ...     sub = project.codes.get(project.codes.add("财政补贴", parent=cat))
-        ...     sub["name"], sub["level"]
-        ('财政补贴', 1)
+        ...     twin = project.codes.add("财政补贴", allow_duplicate=True)
+        ...     sub["name"], sub["level"], twin > sub["id"]
+        ('财政补贴', 1, True)
         """
         access.require(actor, "add", access.Item("code"))
         return engine.add_code(
@@ -139,6 +148,7 @@ class Codes(_Noun):
             description=description,
             color=color,
             actor=_name(actor),
+            allow_duplicate=allow_duplicate,
         )
 
     def find_or_add(
@@ -239,6 +249,41 @@ class Codes(_Noun):
         (:mod:`zhagen.access`); None: no check (the project file's holder)."""
         return engine.merge_codes(self._store, sources, into, by=actor)
 
+    def move_many(
+        self,
+        codes: Sequence[CodeRef],
+        new_parent: CodeRef | None,
+        *,
+        level: int | None = None,
+        actor: Actor | None = None,
+    ) -> int:
+        """Move several codes under ``new_parent`` (None: top level) as one undoable edit;
+        return how many moved (a code travels with a selected ancestor). ``actor`` as for
+        :meth:`merge`.
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     cat = project.codes.add("政策环境", level=2)
+        ...     project.codes.move_many(["政策支持", "产学研融合"], cat)
+        2
+        """
+        return actions.move_codes(self._store, codes, new_parent, level=level, by=actor)
+
+    def promote(self, code: CodeRef, *, name: str | None = None, actor: Actor | None = None) -> int:
+        """Promote a concept to a category holding itself (one undoable edit): a new code
+        one level up takes its place (named ``name``, default the concept's name +
+        "（范畴）") and the concept moves under it. Returns the category's id. ``actor`` as
+        for :meth:`merge`.
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     cat = project.codes.promote("政策支持")
+        ...     c = project.codes.get(cat)
+        ...     c["name"], c["level"], project.codes.get("政策支持")["parent_id"] == cat
+        ('政策支持（范畴）', 2, True)
+        """
+        return actions.promote_code(self._store, code, name=name, by=actor)
+
     def split(
         self,
         code: CodeRef,
@@ -325,20 +370,21 @@ class Codings(_Noun):
             self._store, doc, start, end, code, coder=coder, text_of=self._docs.text
         )
 
-    def _sentence_spans(self, doc: int, idxs: Sequence[int]) -> list[tuple[int, int]]:
-        sents = self._docs.sentences(int(doc))
+    def _sentence_spans(
+        self, doc: int, idxs: Sequence[int], first: int = 0
+    ) -> list[tuple[int, int]]:
+        sents = self._docs.sentence_spans(int(doc))  # no pandas: the CLI stays quick
         out = []
         for i in idxs:
             n = engine.as_int(i)
-            if n is None or not 0 <= n < len(sents):
+            if n is None or not first <= n < len(sents) + first:
                 raise ParameterError(
-                    f"文档 #{doc} 没有第 {i} 句（共 {len(sents)} 句，编号从 0 开始）；"
+                    f"文档 #{doc} 没有第 {i} 句（共 {len(sents)} 句，编号从 {first} 开始）；"
                     f"用 zhagen show --sentences 查看",
                     f"document #{doc} has no sentence {i} ({len(sents)} sentences, "
-                    "numbered from 0); list them with `zhagen show --sentences`",
+                    f"numbered from {first}); list them with `zhagen show --sentences`",
                 )
-            row = sents.iloc[n]
-            out.append((int(row["start"]), int(row["end"])))
+            out.append(sents[n - first])
         return out
 
     def add_sentence(self, doc: int, idx: int, code: CodeRef, *, coder: str = "default") -> int:
@@ -346,11 +392,79 @@ class Codings(_Noun):
         return self.add_sentences(doc, [idx], code, coder=coder)[0]
 
     def add_sentences(
-        self, doc: int, idxs: Iterable[int], code: CodeRef, *, coder: str = "default"
+        self,
+        doc: int,
+        idxs: Iterable[int],
+        code: CodeRef,
+        *,
+        coder: str = "default",
+        first: int = 0,
     ) -> list[int]:
-        """Code several sentences of a document with one code, as one edit."""
-        found = self._sentence_spans(doc, list(idxs))
+        """Code several sentences of a document with one code, as one edit.
+
+        ``idxs`` are the sentences' indexes, from 0 (the API's index, ``idx`` of
+        :meth:`~zhagen.project.Documents.sentences`); ``first=1`` takes them as people count
+        them, from 1 (the CLI's and the web's "第 N 句").
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     a = project.codings.add_sentences(1, [0], "政策支持")
+        ...     b = project.codings.add_sentences(1, [1], "政策支持", first=1)
+        ...     project.codings().set_index("id").loc[a + b, "start"].tolist()
+        [0, 0]
+        """
+        found = self._sentence_spans(doc, list(idxs), first)
         return spans.code_spans(self._store, doc, found, code, coder=coder, text_of=self._docs.text)
+
+    def add_batch(
+        self,
+        source: str | Path | Iterable[Mapping[str, Any]],
+        *,
+        coder: str = "default",
+        strict: bool = False,
+    ) -> BatchResult:
+        """Code many spans in one transaction and one undo step (:mod:`zhagen.coding.batch`).
+
+        ``source`` is a CSV file (columns ``document`` (id or title), ``start`` + ``end`` or
+        ``sentence`` (from 1), ``code`` (id, name or path), optional ``coder`` and ``memo``)
+        or rows as mappings with those keys (numbered from 2, as below a header). A bad row
+        is reported in ``result.problems`` with its row number and the others are coded;
+        ``strict=True`` codes nothing unless every row is good.
+        """
+        from zhagen.coding.batch import code_rows, read_rows
+
+        if isinstance(source, str | Path):
+            rows: list[tuple[int, Mapping[str, Any]]] = list(read_rows(source))
+            file: str | None = str(source)
+        else:
+            rows, file = list(enumerate(source, start=2)), None
+        return code_rows(self._store, rows, coder=coder, text_of=self._docs.text,
+                         spans_of=self._docs.sentence_spans, strict=strict, file=file)  # fmt: skip
+
+    def in_vivo(
+        self,
+        doc: int,
+        start: int,
+        end: int,
+        *,
+        parent: CodeRef | None = None,
+        actor: Actor | None = None,
+    ) -> tuple[int, int, bool]:
+        """In-vivo coding: the words ``[start, end)`` become an initial concept (level 1,
+        under ``parent`` or at the top; an existing code of that name there is reused) and
+        are coded with it, as one undoable edit. Returns (coding id, code id, created).
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as project:
+        ...     coding, code, created = project.codings.in_vivo(1, 0, 2, actor=None)
+        ...     project.codes.get(code)["name"] == project.documents.text(1)[:2], created
+        (True, True)
+        """
+        access.require(actor, "add", access.Item("code"))
+        return actions.code_in_vivo(
+            self._store, doc, start, end, coder=_name(actor) or "default",
+            text_of=self._docs.text, parent=parent,
+        )  # fmt: skip
 
     def delete(self, coding_id: int, *, actor: Actor | None = None) -> None:
         """Remove a coding (undoable); ``actor`` must own it (or be the owner)."""

@@ -148,10 +148,29 @@ def _check_sibling(store: Store, parent_id: int | None, name: str, *, self_id: i
         where_zh = "顶层" if parent_id is None else f"编码 #{parent_id} 下"
         where_en = "at the top level" if parent_id is None else f"under code #{parent_id}"
         raise ParameterError(
-            f"{where_zh}已有名为「{name}」的编码（#{other}）；换一个名称，或用 merge_codes 合并",
-            f"a code named '{name}' (#{other}) already exists {where_en}; choose another "
-            "name or merge them with merge_codes",
+            f"{where_zh}已有名为「{name}」的编码（#{other}）；同一位置不能重名：换一个名称，"
+            "或合并它们（zhagen code merge / codes.merge）",
+            f"a code named '{name}' (#{other}) already exists {where_en}; two codes in one "
+            "place cannot share a name: choose another name or merge them (`zhagen code "
+            "merge`, codes.merge)",
         )
+
+
+def _check_unique(store: Store, name: str) -> None:
+    """Refuse a name another code has anywhere in the tree (codes are referred to by name)."""
+    ids = q.code_ids_named(store, name)
+    if not ids:
+        return
+    listed = "、".join(f"#{i}" for i in ids)
+    listed_en = ", ".join(f"#{i}" for i in ids)
+    raise ParameterError(
+        f"已有名为「{name}」的编码（{listed}）；重名会使按名称引用编码的命令无法区分它们。"
+        f"请换一个名称、直接用已有编码（{listed}），或确需重名时加 --allow-duplicate"
+        "（API：allow_duplicate=True）",
+        f"a code named '{name}' already exists ({listed_en}); a second one would make every "
+        f"command that names a code ambiguous. Choose another name, use the existing code "
+        f"({listed_en}), or add --allow-duplicate (API: allow_duplicate=True) if you mean it",
+    )
 
 
 def _color(store: Store, color: str | None) -> str:
@@ -192,11 +211,19 @@ def add_code(
     description: str = "",
     color: str | None = None,
     actor: str = "",
+    allow_duplicate: bool = False,
 ) -> int:
     """Create a code at any depth; its level defaults to the parent's level − 1 (none
     under a concept or under a code without a level), or 1 at the top. Give
-    ``level=NO_LEVEL`` (``0``) or ``"none"`` for a code without a level."""
-    return _add_code(store, name, parent, level, description, color, actor, exist_ok=False)[0]
+    ``level=NO_LEVEL`` (``0``) or ``"none"`` for a code without a level.
+
+    A name another code already has elsewhere in the tree is refused (naming the code), as
+    it would make every later reference by name ambiguous, unless ``allow_duplicate``; two
+    siblings never share a name."""
+    return _add_code(
+        store, name, parent, level, description, color, actor, exist_ok=False,
+        allow_duplicate=allow_duplicate,
+    )[0]  # fmt: skip
 
 
 def find_or_add_code(
@@ -236,6 +263,7 @@ def _add_code(
     actor: str,
     *,
     exist_ok: bool,
+    allow_duplicate: bool = True,
 ) -> tuple[int, bool]:
     name = _name(name)
     with edit(store, "code.add", "", actor=actor) as e:
@@ -247,6 +275,8 @@ def _add_code(
         level = _default_level(prow) if level is None else parse_level(level)
         pid = None if prow is None else int(prow["id"])
         _check_sibling(store, pid, name)
+        if not allow_duplicate:
+            _check_unique(store, name)
         cid = q.insert_code(
             store,
             name=name,

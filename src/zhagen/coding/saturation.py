@@ -11,15 +11,29 @@ A code's *support* is the set of documents in which it or any code below it in t
 has a coding (a category is supported by its concepts' codings).
 
 1. **Evidence rule (always).** A code is new when it has support and every document of its
-   support is held out: nothing in the model documents ever called for it.
-2. **Time rule (when ``drawn_at`` is given and ``codes`` has ``created``).** A code created
-   after the holdout was drawn is new as well, even if it also groups model documents: it
-   was added while the held-out documents were coded (a regrouping counts as a change).
-3. **Relations.** A relation is new when its source or target code is new, or (time rule)
-   when it was created after ``drawn_at``.
+   support is held out: nothing in the model documents ever called for it (whenever the code
+   was created, even before the draw).
+2. **Time rules (when ``drawn_at`` is given and the codings have ``created``).** The held-out
+   documents are coded last, so the moment their coding began is the first coding in a
+   held-out document made after the draw (``Saturation.dated_from``), not the draw itself:
+   the researcher draws first, to know which documents to set aside, then codes the model
+   documents — the codes made then are the model, not news. A code is new when
 
-Codes without any coding and created before ``drawn_at`` (or with no ``drawn_at``) are not
-new: no held-out document supports them. Codings of every coder count unless ``coder=``.
+   * it was created after ``dated_from`` (added while the held-out documents were coded; a
+     regrouping counts as a change), or
+   * its first coding (of it or a code below it) is in a held-out document, made after the
+     draw (found there, even if model documents were coded with it afterwards).
+
+   Codings made before the draw (code first, then draw) date nothing: only the evidence rule
+   judges them.
+3. **Relations.** A relation is new when its source or target code is new, or (time rule)
+   when it was created after ``dated_from``.
+
+The verdict: something new → not saturated (held-out documents still uncoded are named);
+nothing new but some held-out document not coded yet → cannot judge yet (how many are
+uncoded); nothing new and every held-out document coded → saturated. Codes without any coding
+and created before ``dated_from`` (or with no time rule) are not new. Codings of every coder
+count unless ``coder=``.
 
 References
 ----------
@@ -204,7 +218,18 @@ class Saturation:
         Per level and for relations: ``level``, ``level_name``, ``level_name_en``,
         ``total``, ``in_holdout`` (supported by held-out documents), ``new``.
     saturated
-        True (nothing new), False (something new) or None (no held-out document coded yet).
+        True (nothing new and every held-out document coded), False (something new) or None
+        (nothing new yet, but some held-out document is not coded: cannot judge yet).
+    uncoded_holdout
+        Held-out documents without any coding (of ``coder``, when given).
+    dated_from
+        When the coding of the held-out documents began (the first coding in one of them made
+        after the draw, ISO text): codes and relations created later are new. None: no time
+        rule (no draw time, or no held-out document coded after the draw).
+    warnings
+        ``(中文, English)`` pairs the reader must see (e.g. a draw from uncoded documents).
+    model_docs
+        The model documents of the draw, when the caller knows them (``project.reports``).
     """
 
     holdout_docs: list[Hashable]
@@ -214,6 +239,9 @@ class Saturation:
     verdict_zh: str
     verdict_en: str
     uncoded_holdout: list[Hashable] = field(default_factory=list)
+    dated_from: str | None = None
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    model_docs: list[Hashable] = field(default_factory=list)
 
     @property
     def verdict(self) -> str:
@@ -223,6 +251,44 @@ class Saturation:
     def to_frames(self) -> dict[str, pd.DataFrame]:
         """Tables by sheet name: 新增, 各层级."""
         return {"新增": self.new, "各层级": self.counts}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything the report says as plain JSON-ready data: the verdict, the held-out and
+        uncoded documents, the warnings and both tables as lists of records (one document
+        for ``--format json`` and the web).
+
+        >>> import pandas as pd
+        >>> codes = pd.DataFrame({"id": [1], "name": ["政策支持"], "parent": [None], "level": [1]})
+        >>> r = saturation_report(codes, pd.DataFrame({"document": [1, 2], "code": [1, 1]}), [2])
+        >>> d = r.to_dict()
+        >>> d["saturated"], d["holdout"], d["uncoded_holdout"], len(d["counts"])
+        (True, [2], [], 5)
+        """
+        return {
+            "saturated": self.saturated,
+            "verdict_zh": self.verdict_zh,
+            "verdict_en": self.verdict_en,
+            "holdout": [_plain(d) for d in self.holdout_docs],
+            "model": [_plain(d) for d in self.model_docs],
+            "uncoded_holdout": [_plain(d) for d in self.uncoded_holdout],
+            "dated_from": self.dated_from,
+            "warnings": [{"zh": zh, "en": en} for zh, en in self.warnings],
+            "new": _records(self.new),
+            "counts": _records(self.counts),
+        }
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar or pandas missing value as plain Python (None for missing)."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if value is None or (isinstance(value, float) and value != value) or str(value) == "<NA>":
+        return None
+    return value
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
 
 
 def _support(
@@ -244,13 +310,47 @@ def _support(
     return model, held_docs, held_n
 
 
-def _after(values: Any, drawn_at: Any) -> list[bool]:
+def _times(values: Any) -> pd.Series:
     import pandas as pd
 
-    if drawn_at is None:
+    return pd.to_datetime(pd.Series(list(values), dtype=object), utc=True, format="mixed")
+
+
+def _after(values: Any, cut: Any) -> list[bool]:
+    if cut is None:
         return [False] * len(values)
-    cut = pd.to_datetime(drawn_at, utc=True)
-    return (pd.to_datetime(pd.Series(values), utc=True, format="mixed") > cut).tolist()
+    import pandas as pd
+
+    return (_times(values) > pd.to_datetime(cut, utc=True)).fillna(False).tolist()
+
+
+def _held_out_times(
+    codes: pd.DataFrame, codings: pd.DataFrame, held: set[Hashable], drawn_at: Any
+) -> tuple[Any, set[Any]]:
+    """When the coding of the held-out documents began (the first held-out coding after the
+    draw; None if there is none) and the codes first found in a held-out document after
+    the draw (their own or a sub-code's first coding)."""
+    if drawn_at is None or "created" not in codings.columns or codings.empty:
+        return None, set()
+    import pandas as pd
+
+    when = _times(codings["created"])
+    after = (when > pd.to_datetime(drawn_at, utc=True)).fillna(False).tolist()
+    docs = codings["document"].tolist()
+    firsts = [t for t, d, a in zip(when, docs, after, strict=True) if a and d in held]
+    start = min(firsts) if firsts else None
+    first_of: dict[Any, tuple[Any, bool]] = {}  # code → (time, held-out and after the draw)
+    for code, t, d, a in zip(codings["code"].tolist(), when, docs, after, strict=True):
+        if pd.isna(t):
+            continue
+        if code not in first_of or t < first_of[code][0]:
+            first_of[code] = (t, a and d in held)
+    found = set()
+    for code, members in code_subtrees(codes).items():
+        seen = [first_of[m] for m in members if m in first_of]
+        if seen and min(seen, key=lambda x: x[0])[1]:
+            found.add(code)
+    return (None if start is None else start.isoformat()), found
 
 
 def _doc_list(docs: Iterable[Hashable]) -> str:
@@ -262,19 +362,29 @@ def _doc_list(docs: Iterable[Hashable]) -> str:
 
 
 def _new_codes(
-    codes: pd.DataFrame, codings: pd.DataFrame, held: set[Hashable], drawn_at: Any
+    codes: pd.DataFrame,
+    codings: pd.DataFrame,
+    held: set[Hashable],
+    start: Any,
+    found: set[Any],
 ) -> tuple[list[dict[str, Any]], dict[Any, set[Hashable]]]:
     model, held_docs, held_n = _support(codes, codings, held)
-    late = _after(codes["created"], drawn_at) if "created" in codes.columns else []
+    late = _after(codes["created"], start) if "created" in codes.columns else []
     late = late or [False] * len(codes)
     rows = []
     for r, is_late in zip(codes.to_dict("records"), late, strict=True):
         c = r["id"]
-        only_held = bool(held_docs[c]) and not model[c]
-        if not (only_held or is_late):
+        if bool(held_docs[c]) and not model[c]:
+            zh, en = "仅见于预留文档", "only in held-out documents"
+        elif c in found:
+            zh, en = "首次编码于预留文档", "first coded in a held-out document"
+        elif is_late:
+            zh, en = (
+                "在开始编码预留文档之后创建",
+                "created after coding of the held-out documents began",
+            )
+        else:
             continue
-        zh = "仅见于预留文档" if only_held else "在抽取预留文档之后创建"
-        en = "only in held-out documents" if only_held else "created after the holdout was drawn"
         rows.append(
             _row("code", c, r["name"], as_level(r["level"]), held_n[c], held_docs[c], zh, en)
         )
@@ -299,10 +409,10 @@ def _row(
 
 
 def _new_relations(
-    relations: pd.DataFrame, codes: pd.DataFrame, new_ids: set[Any], drawn_at: Any
+    relations: pd.DataFrame, codes: pd.DataFrame, new_ids: set[Any], start: Any
 ) -> list[dict[str, Any]]:
     names = dict(zip(codes["id"], codes["name"], strict=True))
-    late = _after(relations["created"], drawn_at) if "created" in relations.columns else []
+    late = _after(relations["created"], start) if "created" in relations.columns else []
     late = late or [False] * len(relations)
     rows = []
     for r, is_late in zip(relations.to_dict("records"), late, strict=True):
@@ -314,7 +424,10 @@ def _new_relations(
             which = "、".join(str(names.get(e, e)) for e in ends)
             zh, en = f"涉及新范畴：{which}", f"involves a new code: {which}"
         else:
-            zh, en = "在抽取预留文档之后创建", "created after the holdout was drawn"
+            zh, en = (
+                "在开始编码预留文档之后创建",
+                "created after coding of the held-out documents began",
+            )
         rows.append(_row("relation", r["id"], label, None, 0, (), zh, en))
     return rows
 
@@ -335,13 +448,15 @@ def saturation_report(
     codes
         ``id, name, parent, level`` (``created`` for the time rule) — ``Project.codes()``.
     codings
-        ``document, code`` (``coder`` to filter) — ``Project.codings()``.
+        ``document, code`` (``coder`` to filter, ``created`` for the time rules) —
+        ``Project.codings()``.
     holdout_docs
         The held-out documents (the second list :func:`holdout` returns).
     relations
         ``id, source, target`` (``created`` for the time rule) — ``Project.relations()``.
     drawn_at
-        When the holdout was drawn (ISO text or datetime); enables the time rule.
+        When the holdout was drawn (ISO text or datetime); enables the time rules, dated
+        from the first held-out coding after it (see the module's notes).
     coder
         Count only this coder's codings.
 
@@ -360,6 +475,8 @@ def saturation_report(
     >>> r = saturation_report(codes, codings, holdout_docs=[3])
     >>> r.saturated, r.verdict_en
     (True, 'Saturated: the 1 held-out document brought no new concept, category or relation.')
+    >>> saturation_report(codes, codings, holdout_docs=[3, 4]).verdict_en
+    'Cannot judge yet: 1 held-out document uncoded (of 2); nothing new so far.'
     """
     held = set(holdout_docs)
     if not held:
@@ -370,17 +487,18 @@ def saturation_report(
     if coder is not None:
         codings = codings[codings["coder"] == coder]
     codings = codings[codings["code"].isin(codes["id"])]
-    rows, held_docs = _new_codes(codes, codings, held, drawn_at)
+    start, found = _held_out_times(codes, codings, held, drawn_at)
+    rows, held_docs = _new_codes(codes, codings, held, start, found)
     new_ids = {r["id"] for r in rows}
     if relations is not None and len(relations):
-        rows += _new_relations(relations, codes, new_ids, drawn_at)
+        rows += _new_relations(relations, codes, new_ids, start)
     new = _frame(rows)
     counts = _counts(codes, relations, held_docs, new)
     coded = set(codings["document"]) & held
     uncoded = [d for d in holdout_docs if d not in coded]
-    saturated = None if not coded else new.empty
-    zh, en = _verdict(saturated, len(held), counts)
-    return Saturation(list(holdout_docs), new, counts, saturated, zh, en, uncoded)
+    saturated = False if not new.empty else (None if uncoded else True)
+    zh, en = _verdict(saturated, len(held), len(uncoded), counts)
+    return Saturation(list(holdout_docs), new, counts, saturated, zh, en, uncoded, start)
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -416,12 +534,20 @@ def _counts(
     return df.astype({"level": "Int64", "in_holdout": "Int64"})
 
 
-def _verdict(saturated: bool | None, n_held: int, counts: pd.DataFrame) -> tuple[str, str]:
+def _verdict(
+    saturated: bool | None, n_held: int, n_uncoded: int, counts: pd.DataFrame
+) -> tuple[str, str]:
     docs_en = f"{n_held} held-out document{'s' if n_held != 1 else ''}"
+    uncoded_en = f"{n_uncoded} held-out document{'s' if n_uncoded != 1 else ''} uncoded"
     if saturated is None:
+        if n_uncoded == n_held:
+            return (
+                f"尚无法判断：{n_uncoded} 份预留文档未编码（预留的文档都还没有编码）。",
+                f"Cannot judge yet: {uncoded_en} (none of them is coded).",
+            )
         return (
-            f"尚无法判断：预留的 {n_held} 份文档还没有编码。",
-            f"Cannot judge yet: none of the {docs_en} has been coded.",
+            f"尚无法判断：{n_uncoded} 份预留文档未编码（共 {n_held} 份）；目前没有新增。",
+            f"Cannot judge yet: {uncoded_en} (of {n_held}); nothing new so far.",
         )
     if saturated:
         return (
@@ -434,7 +560,9 @@ def _verdict(saturated: bool | None, n_held: int, counts: pd.DataFrame) -> tuple
         f"{r.new} new {r.level_name_en}{'s' if r.new != 1 else ''}"
         .replace("categorys", "categories") for r in found.itertuples()
     )  # fmt: skip
+    zh_rest = f"（另有 {n_uncoded} 份预留文档尚未编码）" if n_uncoded else ""
+    en_rest = f" ({uncoded_en})" if n_uncoded else ""
     return (
-        f"未达到理论饱和：预留的 {n_held} 份文档产生了新的{zh}。",
-        f"Not saturated: the {docs_en} brought {en}.",
+        f"未达到理论饱和：预留的 {n_held} 份文档产生了新的{zh}。{zh_rest}",
+        f"Not saturated: the {docs_en} brought {en}.{en_rest}",
     )

@@ -17,6 +17,7 @@ parameterised statement.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "code_row",
     "code_rows",
     "code_ids_named",
+    "document_ids_titled",
     "count_codes",
     "sibling_named",
     "insert_code",
@@ -220,6 +222,19 @@ def code_counts(store: Store, coder_id: int | None = None) -> dict[int, int]:
 
 
 # -- documents (the coding side of them) -------------------------------------------------
+def document_ids_titled(store: Store, titles: Iterable[str]) -> dict[str, list[int]]:
+    """Title → ids of the documents with exactly that title, for the titles asked (one
+    query)."""
+    found: dict[str, list[int]] = {}
+    for doc_id, title in store.conn.execute(
+        "SELECT id, title FROM documents WHERE title IN (SELECT value FROM json_each(?)) "
+        "ORDER BY id",
+        (json.dumps(sorted(set(titles)), ensure_ascii=False),),
+    ):
+        found.setdefault(title, []).append(int(doc_id))
+    return found
+
+
 def document_exists(store: Store, document_id: int) -> bool:
     row = store.conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone()
     return row is not None

@@ -102,9 +102,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "docs.next": ("下一页", "Next"),
     "docs.hits": ("全文命中 {n} 处", "{n} full-text hit(s)"),
     # -- document view ----------------------------------------------------------------
-    "doc.original": ("显示原文", "Show original"),
+    "doc.original": ("原文对照", "Original beside cleaned"),
     "doc.cleaned": ("显示清洗后文本", "Show cleaned text"),
-    "doc.original_note": ("原文（只读，不能编码）", "Original text (read-only, cannot be coded)"),
+    "doc.original_note": (
+        "原文与清洗后文本对照（只读，不能编码）",
+        "The original beside the cleaned text (read-only, cannot be coded)",
+    ),
     "doc.codings": ("编码", "Codings"),
     "doc.memos": ("备忘录", "Memos"),
     "doc.info": ("信息", "Info"),
@@ -138,11 +141,81 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.frozen": ("已有编码，文本已冻结", "has codings: text frozen"),
     "doc.help": (
         "选中文本或点击句子 → 输入编码；C/回车：编码；J/K：下一句/上一句；1–9：最近编码；"
-        "Ctrl+Z / Ctrl+Shift+Z：撤销/重做；O：原文；M：备忘录；Esc：关闭",
+        "V / Alt+V：实境编码（所选词语成为新概念）；Ctrl+Z / Ctrl+Shift+Z：撤销/重做；O：原文对照；"
+        "M：备忘录；Esc：关闭",
         "Select text or click a sentence → type a code; C/Enter: code; J/K: next/previous "
-        "sentence; 1–9: recent codes; Ctrl+Z / Ctrl+Shift+Z: undo/redo; O: original; "
-        "M: memo; Esc: close",
+        "sentence; 1–9: recent codes; V / Alt+V: in-vivo code (the words become a new concept); "
+        "Ctrl+Z / Ctrl+Shift+Z: undo/redo; O: original beside cleaned; M: memo; Esc: close",
     ),  # fmt: skip
+    # -- coding view: stripes, in-vivo, comparison, original beside cleaned -------------
+    "doc.stripes": ("编码条", "Stripes"),
+    "doc.f_code": ("全部编码", "All codes"),
+    "doc.f_level": ("全部层级", "All levels"),
+    "doc.f_coder": ("全部编码员", "All coders"),
+    "doc.no_level": ("无层级", "no level"),
+    "doc.f_only": (
+        "只看这个编码的编码条（再点一次：全部）",
+        "Show only this code's stripes (click again: all)",
+    ),
+    "doc.in_vivo": ("实境编码「{x}」（Alt+V）", "In-vivo code “{x}” (Alt+V)"),
+    "codes.search": ("搜索编码（/；回车打开第一个）", "Search codes (/; Enter opens the first)"),
+    "codes.found": ("找到 {n} 个", "{n} found"),
+    "codes.selected": ("已选 {n} 个编码", "{n} code(s) selected"),
+    "codes.bulk_target": ("移到哪里", "Move where"),
+    "codes.bulk_move": ("移到", "Move under"),
+    "codes.bulk_move_go": ("移动", "Move"),
+    "codes.bulk_merge": ("合并到", "Merge into"),
+    "codes.bulk_merge_go": ("合并", "Merge"),
+    "codes.bulk_pick": ("选择目标编码…", "Choose the target…"),
+    "codes.promote": ("提升为范畴", "Promote to category"),
+    "codes.promote_name": (
+        "「{x}」将成为新范畴的下级。新范畴的名称：",
+        "“{x}” becomes the child of a new category. The category's name:",
+    ),
+    "codes.promoted": (
+        "已将「{x}」提升为范畴（它成为新范畴的下级）",
+        "Promoted “{x}” to a category (it is now the category's child)",
+    ),
+    "cmp.open": ("比较编码员", "Compare coders"),
+    "cmp.title": ("编码比较", "Coding comparison"),
+    "cmp.show": ("比较", "Compare"),
+    "cmp.back": ("返回文档", "Back to the document"),
+    "cmp.code": ("编码", "Code"),
+    "cmp.kappa": ("κ", "κ"),
+    "cmp.agree": ("一致率 %", "Agreement %"),
+    "cmp.both": ("两人", "Both"),
+    "cmp.a_only": ("仅 A", "A only"),
+    "cmp.b_only": ("仅 B", "B only"),
+    "cmp.all": ("全部编码", "All codes"),
+    "cmp.pick": ("请选择两位不同的编码员", "Choose two different coders"),
+    "cmp.missing": (
+        "编码员「{x}」在本文档中没有编码，无法计算 κ",
+        "Coder “{x}” has no codings in this document: no κ",
+    ),
+    "cmp.only": ("只有「{x}」编码为「{c}」", "only {x} coded this as “{c}”"),
+    "cmp.disagreements": ("分歧 {n} 处", "{n} disagreement(s)"),
+    "cmp.legend": (
+        "红色波浪线：只有一位编码员编码的文字（分歧）；点击表中的编码只看该编码",
+        "Red wavy line: text only one coder coded (a disagreement); click a code in the table to see it alone",
+    ),
+    "cmp.kappa_note": (
+        "κ、一致率按本文档计算（单位：{u}），与「编码一致性」页同一算法",
+        "κ and agreement computed over this document (unit: {u}) by the same functions as the Agreement page",
+    ),
+    "orig.original": ("原文（导入时读到的）", "Original (as read)"),
+    "orig.cleaned": ("清洗后文本（编码所用）", "Cleaned (what is coded)"),
+    "orig.summary": (
+        "清洗改动 {n} 处，乱码 {g} 处，另有 {w} 处只改了空白或换行",
+        "{n} cleaning change(s), {g} garbled run(s), and {w} change(s) of white space or line breaks only",
+    ),
+    "orig.legend": (
+        "红色删除线：清洗删去；黄色：改写；绿色：清洗加入；红色波浪线：乱码（无法还原，不进入编码表）；点击改动跳到另一侧",
+        "Red strike-through: removed by cleaning; yellow: rewritten; green: added; red wavy line: garbled (cannot be restored, left out of the tables); click a change to see the other side",
+    ),
+    "orig.next": ("下一处改动", "Next change"),
+    "orig.deleted": ("清洗删去了这段文字", "cleaning removed this text"),
+    "orig.inserted": ("清洗加入了这段文字", "cleaning added this text"),
+    "orig.was": ("另一侧：{x}", "other side: {x}"),
     # -- code tree --------------------------------------------------------------------
     "codes.title": ("编码树", "Code tree"),
     "codes.new": ("新建编码", "New code"),
@@ -156,8 +229,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "codes.add_child": ("添加下级", "Add child"),
     "codes.merge": ("合并所选到…", "Merge selected into…"),
     "codes.merge_pick": (
-        "勾选要合并的编码，再点击目标编码的「合并到此」",
-        "Tick the codes to merge, then click “Merge here” on the target",
+        "勾选编码后可批量移动或合并，或点击目标编码的「合并到此」",
+        "Tick codes to move or merge them together, or click “Merge here” on the target",
     ),  # fmt: skip
     "codes.merge_here": ("合并到此", "Merge here"),
     "codes.delete_confirm": ("确定删除编码「{x}」？", "Delete code “{x}”?"),

@@ -37,6 +37,16 @@ class Move(BaseModel):
     level: Level = None
 
 
+class MoveMany(BaseModel):
+    ids: list[int] = Field(min_length=1, max_length=1000)
+    parent: int | None = None
+    level: Level = None
+
+
+class Promote(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+
+
 class Merge(BaseModel):
     sources: list[int] = Field(min_length=1, max_length=1000)
     into: int
@@ -76,6 +86,20 @@ def move_code(
     """Move a code under another (``parent`` null: to the top level); a coder only where
     every coding under it is theirs."""
     return svc.move_code(p, code_id, body.model_dump(), actor=actor_of(request, s))
+
+
+@router.post("/codes/move")
+def move_codes(body: MoveMany, request: Request, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
+    """Move several codes under ``parent`` (null: the top level) as one undoable edit."""
+    return svc.move_codes(p, body.ids, body.parent, body.level, actor=actor_of(request, s))
+
+
+@router.post("/codes/{code_id}/promote")
+def promote_code(
+    code_id: int, body: Promote, request: Request, p: ProjectDep, s: CoderDep
+) -> dict[str, Any]:
+    """Promote a concept to a category holding itself (one undoable edit)."""
+    return svc.promote_code(p, code_id, body.name, actor=actor_of(request, s))
 
 
 @router.post("/codes/merge")

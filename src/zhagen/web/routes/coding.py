@@ -35,6 +35,13 @@ class NewCoding(CodeChoice):
     sentences: list[int] | None = Field(default=None, max_length=10_000)
 
 
+class InVivo(BaseModel):
+    document: int
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    parent: int | None = None
+
+
 def _body(model: BaseModel) -> dict[str, Any]:
     return model.model_dump()
 
@@ -52,6 +59,13 @@ def add_coding(body: NewCoding, request: Request, p: ProjectDep, s: CoderDep) ->
             "give start and end, or sentences",
         )
     return svc.add_codings(p, _body(body), actor=actor_of(request, s))
+
+
+@router.post("/codings/in_vivo")
+def in_vivo(body: InVivo, request: Request, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
+    """In-vivo coding: the words ``[start, end)`` become an initial concept and are coded
+    with it, as one undoable edit."""
+    return svc.in_vivo(p, _body(body), actor=actor_of(request, s))
 
 
 @router.delete("/codings/{coding_id}")

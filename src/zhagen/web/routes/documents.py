@@ -59,6 +59,13 @@ def document_text(
     return svc.document_text(p, doc_id, original=original)
 
 
+@router.get("/documents/{doc_id}/cleaning")
+def document_cleaning(doc_id: int, p: ProjectDep) -> dict[str, Any]:
+    """The original beside the cleaned text: what cleaning changed (spans on both sides)
+    and the garbled runs flagged."""
+    return svc.document_cleaning(p, doc_id)
+
+
 @router.get("/documents/{doc_id}/sentences")
 def document_sentences(doc_id: int, p: ProjectDep) -> dict[str, Any]:
     return svc.document_sentences(p, doc_id)

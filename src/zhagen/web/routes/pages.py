@@ -24,6 +24,7 @@ router = APIRouter()
 PAGES = {
     "documents": ("documents.html", "documents.js", "nav.documents"),
     "document": ("document.html", "viewer.js", "nav.documents"),
+    "compare": ("compare.html", "compare.js", "cmp.title"),
     "codes": ("codes.html", "codes.js", "nav.codes"),
     "model": ("model.html", "model.js", "nav.model"),
     "tables": ("reports.html", "reports.js", "nav.tables"),
@@ -108,6 +109,12 @@ for _path, _page in SIMPLE_PAGES.items():
 @router.get("/documents/{doc_id}")
 def document_page(doc_id: int, request: Request) -> Response:
     return render(request, "document", doc_id=doc_id)
+
+
+@router.get("/documents/{doc_id}/compare")
+def compare_page(doc_id: int, request: Request) -> Response:
+    """Two coders' codings of a document side by side (``?a=&b=`` preselects them)."""
+    return render(request, "compare", doc_id=doc_id)
 
 
 @router.get("/login")

@@ -41,6 +41,7 @@ TablesQuery = Annotated[dict[str, Any], analysis_query("tables")]
 TablesFileQuery = Annotated[dict[str, Any], analysis_query("tables", also=("format",))]
 SaturationQuery = Annotated[dict[str, Any], analysis_query("saturation")]
 TermsQuery = Annotated[dict[str, Any], analysis_query("terms")]
+CompareQuery = Annotated[dict[str, Any], analysis_query("agreement", also=("a", "b"))]
 
 
 class Coders(BaseModel, extra="allow"):
@@ -151,6 +152,23 @@ def agreement(
 ) -> dict[str, Any]:
     """Agreement of two coders per code and pooled (ends blind coding)."""
     return svc.agreement_json(_agreement(request, p, s, body))
+
+
+@router.get("/documents/{doc_id}/compare")
+def compare(
+    doc_id: int,
+    request: Request,
+    p: ProjectDep,
+    s: SessionDep,
+    values: CompareQuery,
+    a: Annotated[str, Query(min_length=1, max_length=100)],
+    b: Annotated[str, Query(min_length=1, max_length=100)],
+) -> dict[str, Any]:
+    """Two coders' codings of one document side by side: each one's codings, where they
+    disagree, and per code κ and agreement over this document (the functions of the
+    agreement page). Reveals both coders' work: coding blind, the owner only."""
+    require(actor_of(request, s), "reveal", Item("project"))
+    return svc.compare_json(p, doc_id, (a, b), **values)
 
 
 @router.post("/agreement/download")

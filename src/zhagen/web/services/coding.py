@@ -29,6 +29,9 @@ __all__ = [
     "update_code",
     "move_code",
     "merge_codes",
+    "move_codes",
+    "promote_code",
+    "in_vivo",
     "delete_code",
     "memos",
     "relations",
@@ -85,6 +88,19 @@ def add_codings(p: Project, body: dict[str, Any], *, actor: Actor) -> dict[str, 
     else:
         ids = [p.codings.add(doc, int(body["start"]), int(body["end"]), code_id, coder=coder)]
     return {"ids": ids, "code": code_id, "created_code": created}
+
+
+def in_vivo(p: Project, body: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
+    """In-vivo coding of ``[start, end)`` of ``document`` (under ``parent`` if given)."""
+    doc = int(body["document"])
+    if not p.documents.exists(doc):
+        raise not_found("文档", "document", doc)
+    if body.get("parent") is not None:
+        code_row(p, int(body["parent"]))
+    coding_id, code_id, created = p.codings.in_vivo(
+        doc, int(body["start"]), int(body["end"]), parent=body.get("parent"), actor=actor
+    )
+    return {"ids": [coding_id], "code": code_id, "created_code": created}
 
 
 def coding(p: Project, coding_id: int, *, actor: Actor, chars: int) -> dict[str, Any]:
@@ -161,6 +177,21 @@ def merge_codes(p: Project, sources: list[int], into: int, *, actor: Actor) -> d
     for cid in [*sources, into]:
         code_row(p, cid)
     return {"id": p.codes.merge([int(s) for s in sources], int(into), actor=actor)}
+
+
+def move_codes(
+    p: Project, ids: list[int], parent: int | None, level: Any, *, actor: Actor
+) -> dict[str, Any]:
+    """Move several codes under ``parent`` (None: the top level) as one edit."""
+    for cid in [*ids, *([] if parent is None else [parent])]:
+        code_row(p, cid)
+    return {"moved": p.codes.move_many([int(i) for i in ids], parent, level=level, actor=actor)}
+
+
+def promote_code(p: Project, code_id: int, name: str | None, *, actor: Actor) -> dict[str, Any]:
+    """Promote a concept to a category holding itself; the category's id."""
+    code_row(p, code_id)
+    return {"id": p.codes.promote(int(code_id), name=name, actor=actor)}
 
 
 def delete_code(p: Project, code_id: int, *, force: bool, actor: Actor) -> dict[str, Any]:

@@ -24,6 +24,7 @@ __all__ = [
     "document_info",
     "document_text",
     "document_sentences",
+    "document_cleaning",
     "document_codings",
     "safe_name",
     "store_upload",
@@ -92,6 +93,12 @@ def document_text(p: Project, doc_id: int, *, original: bool = False) -> dict[st
     document_or_404(p, doc_id)
     text = p.documents.text(doc_id, original=original)
     return {"id": doc_id, "original": original, "text": text, "length": len(text)}
+
+
+def document_cleaning(p: Project, doc_id: int) -> dict[str, Any]:
+    """``project.documents.cleaning_diff``: the original, the cleaned text and the changes."""
+    document_or_404(p, doc_id)
+    return p.documents.cleaning_diff(doc_id)
 
 
 def document_sentences(p: Project, doc_id: int) -> dict[str, Any]:

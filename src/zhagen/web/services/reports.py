@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zhagen.web.services import table
+from zhagen.web.services import document_or_404, plain, table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,6 +24,7 @@ __all__ = [
     "write_tables",
     "saturation_json",
     "agreement_json",
+    "compare_json",
     "terms_json",
     "write_frames_xlsx",
     "export_qdpx",
@@ -59,6 +60,8 @@ def saturation_json(report: Any) -> dict[str, Any]:
         "saturated": report.saturated,
         "verdict_zh": report.verdict_zh,
         "verdict_en": report.verdict_en,
+        "dated_from": report.dated_from,
+        "warnings": [{"zh": zh, "en": en} for zh, en in report.warnings],
         "new": table(report.new),
         "counts": table(report.counts),
     }
@@ -72,6 +75,16 @@ def agreement_json(result: Any) -> dict[str, Any]:
         "pooled": table(result.pooled),
         "by_code_document": table(result.by_code_document, ROW_LIMIT),
     }
+
+
+def compare_json(
+    p: Project, doc_id: int, coders: tuple[str, str], *, unit: str = "char"
+) -> dict[str, Any]:
+    """``project.reports.compare`` for the comparison page (NaN statistics as null)."""
+    document_or_404(p, doc_id)
+    out = p.reports.compare(doc_id, coders, unit=unit)
+    out["by_code"] = [{k: plain(v) for k, v in row.items()} for row in out["by_code"]]
+    return out
 
 
 def terms_json(found: pd.DataFrame) -> dict[str, Any]:

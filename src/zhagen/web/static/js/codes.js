@@ -1,12 +1,14 @@
 /* Code tree: create, rename, recolour, drag to re-parent, merge, delete (with
- * confirmation), levels, counts; click a code to read its codings in context. */
+ * confirmation), levels, counts; click a code to read its codings in context. Search the
+ * tree as you type; tick several codes to move or merge them at once (one undo step
+ * each); promote a concept to a category holding itself. */
 "use strict";
 
 (function () {
   const { t, el, clear, api } = Z;
   const canWrite = Z.data.session.role !== "viewer";
   const $ = (id) => document.getElementById(id);
-  const S = { codes: [], byId: new Map(), levels: [], selected: null, checked: new Set(), dragging: null };
+  const S = { codes: [], byId: new Map(), levels: [], selected: null, checked: new Set(), dragging: null, q: "" };
 
   function levelName(level) {
     if (level === null || level === undefined) return Z.data.lang === "en" ? "no level" : "无层级";
@@ -48,6 +50,75 @@
     };
     build(0, root);
     if (!S.codes.length) root.appendChild(el("li", { class: "muted", text: t("codes.empty") }));
+    applySearch();
+    renderBulk();
+  }
+
+  // -- search: matching codes and the path to them stay; the match is marked ---------------
+  function applySearch() {
+    const q = S.q.trim().toLowerCase();
+    const keep = new Set();
+    if (q) {
+      for (const c of S.codes) {
+        if (!c.name.toLowerCase().includes(q)) continue;
+        for (let x = c; x; x = x.parent === null ? null : S.byId.get(x.parent)) keep.add(x.id);
+      }
+    }
+    let found = 0;
+    for (const row of $("tree").querySelectorAll(".node")) {
+      const c = S.byId.get(+row.dataset.id);
+      row.parentElement.classList.toggle("hidden", Boolean(q) && !keep.has(c.id));
+      const name = row.querySelector(".name");
+      if (!name) continue;
+      const i = q ? c.name.toLowerCase().indexOf(q) : -1;
+      clear(name);
+      if (i < 0) name.textContent = c.name;
+      else { found++; name.append(c.name.slice(0, i), el("mark", { text: c.name.slice(i, i + q.length) }), c.name.slice(i + q.length)); }
+    }
+    $("tree-count").textContent = q ? t("codes.found", { n: found }) : "";
+  }
+
+  function onSearchKey(e) {
+    if (e.key === "Escape") { e.target.value = ""; S.q = ""; applySearch(); }
+    else if (e.key === "Enter") {
+      e.preventDefault();  // Enter opens the first match
+      const first = Array.from($("tree").querySelectorAll(".node")).find((n) => !n.closest("li.hidden") && n.querySelector("mark"));
+      if (first) select(+first.dataset.id);
+    }
+  }
+
+  // -- several ticked codes: move them under a code (or to the top), or merge them -------------
+  function renderBulk() {
+    const box = clear($("bulk"));
+    const ids = Array.from(S.checked);
+    box.hidden = !canWrite || !ids.length;
+    if (box.hidden) return;
+    const target = el("select", { attrs: { "aria-label": t("codes.bulk_target") } });
+    target.appendChild(el("option", { value: "", text: t("codes.top") }));
+    for (const c of S.codes) if (!S.checked.has(c.id)) target.appendChild(el("option", { value: String(c.id), text: "\u00a0".repeat(2 * c.depth) + c.name }));
+    const into = el("select", { attrs: { "aria-label": t("codes.merge") } });
+    into.appendChild(el("option", { value: "", text: t("codes.bulk_pick") }));
+    for (const c of S.codes) into.appendChild(el("option", { value: String(c.id), text: "\u00a0".repeat(2 * c.depth) + c.name }));
+    const btn = (key, fn) => el("button", { type: "button", text: t(key), on: { click: fn } });
+    box.append(el("strong", { text: t("codes.selected", { n: ids.length }) }),
+      el("label", null, t("codes.bulk_move") + " ", target), btn("codes.bulk_move_go", () => moveMany(ids, target.value)),
+      el("label", null, t("codes.bulk_merge") + " ", into), btn("codes.bulk_merge_go", () => { if (into.value) merge(S.byId.get(+into.value)); else into.focus(); }),
+      el("button", { type: "button", class: "link", text: t("common.cancel"), on: { click: () => { S.checked.clear(); renderTree(); } } }));
+  }
+
+  async function moveMany(ids, parent) {
+    try { await api("POST", "/api/codes/move", { ids, parent: parent === "" ? null : +parent }); S.checked.clear(); }
+    catch (e) { /* toasted by api() */ }
+    finally { Z.changed(); }
+  }
+
+  async function promote(c) {
+    const name = window.prompt(t("codes.promote_name", { x: c.name }), c.name + "（范畴）");
+    if (!name || !name.trim()) return;
+    const res = await api("POST", "/api/codes/" + c.id + "/promote", { name: name.trim() });
+    S.selected = res.id;
+    Z.toast(t("codes.promoted", { x: c.name }), "ok");
+    Z.changed();
   }
 
   function nodeRow(c) {
@@ -76,6 +147,7 @@
     box.appendChild(btn("codes.rename", () => rename(c, row)));
     box.appendChild(btn("codes.add_child", () => addChild(c)));  // depth is free
     if (S.checked.size && !S.checked.has(c.id)) box.appendChild(btn("codes.merge_here", () => merge(c)));
+    if (c.level !== 4) box.appendChild(btn("codes.promote", () => promote(c)));
     box.appendChild(btn("common.delete", () => remove(c)));
     return box;
   }
@@ -102,6 +174,7 @@
   }
 
   async function merge(into) {
+    if (!into) return;
     const sources = Array.from(S.checked).filter((id) => id !== into.id);
     if (!sources.length) return;
     const names = sources.map((id) => (S.byId.get(id) || {}).name).join("、");
@@ -210,6 +283,11 @@
   }
 
   $("new-code").addEventListener("submit", create);
+  $("tree-search").addEventListener("input", (e) => { S.q = e.target.value; applySearch(); });
+  $("tree-search").addEventListener("keydown", onSearchKey);
+  document.addEventListener("keydown", (e) => {  // "/" searches the tree, as in many tools
+    if (e.key === "/" && !Z.typing(e) && !e.ctrlKey && !e.metaKey) { e.preventDefault(); $("tree-search").focus(); }
+  });
   $("new-code").hidden = !canWrite;
   wireTop();
   document.addEventListener("zhagen:changed", load);

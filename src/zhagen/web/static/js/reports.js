@@ -81,6 +81,7 @@
         clear(out);
         const verdict = Z.data.lang === "en" ? res.verdict_en : res.verdict_zh;
         out.appendChild(el("p", { class: "verdict" + (res.saturated === false ? " no" : ""), text: verdict }));
+        (res.warnings || []).forEach((w) => out.appendChild(el("p", { class: "muted", text: Z.data.lang === "en" ? w.en : w.zh })));
         out.appendChild(el("h2", { text: t("sat.holdout") }));
         const p = el("p");
         res.holdout.forEach((d, i) => { if (i) p.append("、"); p.appendChild(el("a", { href: "/documents/" + d, text: "#" + d })); });

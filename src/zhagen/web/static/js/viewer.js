@@ -8,6 +8,12 @@
  * points; a chunk's content exists only while it is near the viewport (an
  * IntersectionObserver fills and empties it; an empty chunk keeps its height).
  *
+ * Coding stripes: a margin beside the text holds one column per code (of the codings
+ * shown: filtered by code, level or coder); each coding is a bar from its first line to its
+ * last, labelled with the code's name; a click on a bar highlights its span. Bars are drawn
+ * per rendered chunk, measured from the chunk's own segments, so a long document costs
+ * only what is on screen.
+ *
  * Text is only ever written with textContent / text nodes.
  */
 "use strict";
@@ -15,7 +21,7 @@
 (function () {
   const { t, el, clear, api } = Z;
   const CHUNK = 1500;
-  const MAX_STRIPES = 4;
+  const STRIPE_MAX = 320;  // px of margin at most; columns narrow when there are many codes
   const DOC = Z.data.doc_id;
   const canWrite = Z.data.session.role !== "viewer";
   const $ = (id) => document.getElementById(id);
@@ -23,6 +29,7 @@
   const S = {
     info: null, cps: [], sents: [], garbled: [], codings: [], codes: [], byId: new Map(),
     chunks: [], cur: null, recent: [], suggestions: [], pick: 0, recodeId: null,
+    filter: { code: "", level: "", coder: "" }, shown: [], cols: new Map(), colW: 16,
   };
   const recentKey = "zhagen.recent." + location.host;
 
@@ -39,6 +46,7 @@
     S.garbled = sents.garbled || [];  // per sentence: holds mojibake (marked, not in tables)
     showInfo(info);
     await Promise.all([loadCodes(), loadCodings(false)]);
+    applyFilter();  // the columns follow the tree's order: both must be in
     buildChunks();
     renderCodingList();
     loadMemos();
@@ -55,6 +63,7 @@
   async function loadCodings(rerender) {
     const res = await api("GET", "/api/documents/" + DOC + "/codings");
     S.codings = res.codings.sort((a, b) => a.start - b.start || a.end - b.end);
+    applyFilter();
     if (rerender) { rerenderAll(); renderCodingList(); }
   }
 
@@ -63,7 +72,7 @@
     const bits = [d.year, d.venue, (d.authors || []).slice(0, 3).join("；"), t("doc.chars", { n: d.length })];
     if (d.frozen) bits.push(t("doc.frozen"));
     $("doc-meta").textContent = bits.filter((x) => x).join(" · ");
-    $("toggle-original").hidden = !d.has_original;
+    $("toggle-original").hidden = !d.has_original && !S.garbled.some(Boolean);
     const dl = clear($("doc-info"));
     const rows = [["docs.col.title", d.title], ["docs.col.authors", (d.authors || []).join("；")],
       ["docs.col.year", d.year], ["docs.col.venue", d.venue], ["docs.type", d.type],
@@ -98,7 +107,7 @@
   }
 
   function estimate(chunk) {
-    const width = Math.max(200, reader.clientWidth - 56);
+    const width = Math.max(200, reader.clientWidth - 56 - stripeWidth());
     const perLine = Math.max(10, Math.floor(width / 17));
     let lines = 0;
     for (const piece of S.cps.slice(chunk.start, chunk.end).join("").split("\n")) lines += Math.max(1, Math.ceil(Array.from(piece).length / perLine));
@@ -155,7 +164,7 @@
   }
 
   function renderChunk(c) {
-    const covering = S.codings.filter((k) => k.start < c.end && k.end > c.start);
+    const covering = S.shown.filter((k) => k.start < c.end && k.end > c.start);
     const points = cuts(c, covering);
     const frag = document.createDocumentFragment();
     for (let i = 0; i + 1 < points.length; i++) frag.appendChild(segment(points[i], points[i + 1], covering));
@@ -163,6 +172,7 @@
     c.node.style.height = "";
     c.node.appendChild(frag);
     c.rendered = true;
+    drawStripes(c, covering);
     if (S.cur) markCurrent();
   }
 
@@ -179,14 +189,121 @@
     return span;
   }
 
+  // coded text: a light tint and a thin line in the colour of its first code; the margin
+  // stripes say which codes (one column each)
   function stripes(span, here) {
-    const colors = here.map((k) => colorOf(k.code));
-    const shadows = colors.slice(0, MAX_STRIPES).map((col, i) => "inset 0 -" + 3 * (i + 1) + "px 0 " + col);
+    const color = colorOf(here[0].code);
     span.classList.add("coded");
-    span.style.boxShadow = shadows.join(", ");
-    span.style.backgroundColor = colors[0] + "1f";
-    span.style.paddingBottom = 3 * Math.min(MAX_STRIPES, colors.length) - 2 + "px";
+    span.style.backgroundColor = color + "1f";
+    span.style.boxShadow = "inset 0 -2px 0 " + color + "99";
     span.title = here.map((k) => nameOf(k) + " · " + k.coder).join("\n");
+  }
+
+  // -- coding stripes in the margin ----------------------------------------------------------
+  function levelKey(c) { return c && c.level !== null && c.level !== undefined ? String(c.level) : "none"; }
+
+  function applyFilter() {
+    const f = S.filter;
+    S.shown = S.codings.filter((k) => {
+      if (f.code && String(k.code) !== f.code) return false;
+      if (f.coder && k.coder !== f.coder) return false;
+      if (f.level && levelKey(S.byId.get(k.code)) !== f.level) return false;
+      return true;
+    });
+    // one column per code shown, in the code tree's order
+    const order = new Map(S.codes.map((c, i) => [c.id, i]));
+    const ids = Array.from(new Set(S.shown.map((k) => k.code)));
+    ids.sort((a, b) => (order.has(a) ? order.get(a) : 1e9) - (order.has(b) ? order.get(b) : 1e9));
+    S.cols = new Map(ids.map((id, i) => [id, i]));
+    S.colW = ids.length ? Math.max(7, Math.min(18, Math.floor(STRIPE_MAX / ids.length))) : 0;
+    reader.style.setProperty("--stripes", stripeWidth() + "px");
+    fillFilter();
+    fillLegend(ids);
+  }
+
+  // the columns' names in their order (a narrow column has no room for its label)
+  const LEGEND_MAX = 12;
+  function fillLegend(ids) {
+    const box = clear($("stripe-legend"));
+    for (const id of ids.slice(0, LEGEND_MAX)) {
+      const c = S.byId.get(id);
+      const sw = el("span", { class: "swatch" });
+      sw.style.backgroundColor = colorOf(id);
+      box.appendChild(el("button", { type: "button", class: "chip-code", title: t("doc.f_only"), on: { click: () => { $("f-code").value = $("f-code").value === String(id) ? "" : String(id); onFilter(); } } }, sw, c ? c.name : String(id)));
+    }
+    if (ids.length > LEGEND_MAX) box.appendChild(el("span", { class: "muted small", text: "+" + (ids.length - LEGEND_MAX) }));
+  }
+
+  function stripeWidth() { return S.cols.size ? S.cols.size * S.colW + 10 : 0; }
+
+  function drawStripes(c, covering) {
+    const old = c.node.querySelector(".stripes");
+    if (old) old.remove();
+    if (!covering.length) return;
+    const segs = Array.from(c.node.children).filter((n) => n.classList.contains("seg"));
+    const top0 = c.node.getBoundingClientRect().top;
+    const bars = [];
+    for (const k of covering) {
+      const col = S.cols.get(k.code);
+      if (col === undefined) continue;
+      const a = Math.max(k.start, c.start);
+      const b = Math.min(k.end, c.end);
+      const mine = segs.filter((n) => +n.dataset.s >= a && +n.dataset.e <= b);
+      if (!mine.length) continue;
+      const first = mine[0].getClientRects()[0];
+      const lastRects = mine[mine.length - 1].getClientRects();
+      const last = lastRects[lastRects.length - 1];
+      if (!first || !last) continue;
+      bars.push({ k, col, top: first.top - top0, bottom: last.bottom - top0, head: k.start >= c.start });
+    }
+    const layer = el("div", { class: "stripes", attrs: { "aria-hidden": "true" } });
+    for (const bar of bars) layer.appendChild(stripeBar(bar));
+    c.node.appendChild(layer);
+  }
+
+  function stripeBar(bar) {
+    const k = bar.k;
+    const name = nameOf(k);
+    const node = el("div", { class: "stripe", title: name + " · " + k.coder + " [" + k.start + ", " + k.end + ")", data: { id: k.id, code: k.code } });
+    node.style.top = bar.top + 1 + "px";
+    node.style.height = Math.max(8, bar.bottom - bar.top - 2) + "px";
+    node.style.left = 6 + bar.col * S.colW + "px";
+    node.style.width = Math.max(4, S.colW - 3) + "px";
+    node.style.backgroundColor = colorOf(k.code);
+    if (S.lit === k.id) node.classList.add("lit");
+    if (bar.head && S.colW >= 12 && bar.bottom - bar.top > 26) node.appendChild(el("span", { class: "stripe-label", text: name }));
+    node.addEventListener("click", (e) => { e.stopPropagation(); lightStripe(k); });
+    return node;
+  }
+
+  function lightStripe(k) {
+    S.lit = k.id;
+    for (const n of reader.querySelectorAll(".stripe")) n.classList.toggle("lit", n.dataset.id === String(k.id));
+    jumpTo(k.start, k.end, true, true);
+  }
+
+  function fillFilter() {
+    const used = new Set(S.codings.map((k) => k.code));
+    const opts = (sel, items) => {
+      const keep = sel.value;
+      while (sel.options.length > 1) sel.remove(1);
+      for (const [v, label] of items) sel.appendChild(el("option", { value: v, text: label }));
+      sel.value = Array.from(sel.options).some((o) => o.value === keep) ? keep : "";
+    };
+    if (!originalShown) $("stripe-filter").hidden = !S.codings.length;
+    opts($("f-code"), S.codes.filter((c) => used.has(c.id)).map((c) => [String(c.id), c.name]));
+    const levels = new Map();
+    for (const k of S.codings) { const c = S.byId.get(k.code); levels.set(levelKey(c), c && c.level_name ? c.level_name : t("doc.no_level")); }
+    opts($("f-level"), Array.from(levels.entries()).sort());
+    opts($("f-coder"), Array.from(new Set(S.codings.map((k) => k.coder))).sort().map((x) => [x, x]));
+    $("compare-link").hidden = new Set(S.codings.map((k) => k.coder)).size < 2;
+  }
+
+  function onFilter() {
+    S.filter = { code: $("f-code").value, level: $("f-level").value, coder: $("f-coder").value };
+    applyFilter();
+    sizePlaceholders();
+    rerenderAll();
   }
 
   function colorOf(code) { const c = S.byId.get(code); return c ? c.color : "#999999"; }
@@ -250,7 +367,7 @@
   }
 
   function onReaderUp(e) {
-    if (e.button !== 0) return;
+    if (e.button !== 0 || (e.target.closest && e.target.closest(".stripes"))) return;
     const sel = selectionTarget();
     if (sel) { setCurrent(sel, true); return; }
     const seg = e.target.closest && e.target.closest(".seg");
@@ -286,6 +403,10 @@
         : t("doc.selection", { n });
     input.value = "";
     input.disabled = !canWrite;
+    const words = S.cps.slice(S.cur.start, S.cur.end).join("").replace(/\s+/g, " ").trim();
+    const vivo = $("pop-vivo");
+    vivo.hidden = !canWrite || !!S.recodeId || !words;
+    vivo.textContent = t("doc.in_vivo", { x: words.length > 24 ? words.slice(0, 23) + "…" : words });
     pop.hidden = false;
     placePop();
     suggest();
@@ -338,6 +459,7 @@
     else if (e.key === "ArrowUp") { e.preventDefault(); S.pick = (S.pick - 1 + n) % Math.max(1, n); showPick(); }
     else if (e.key === "Enter") { e.preventDefault(); if (n) choose(S.pick); }
     else if (e.key === "Escape") { e.preventDefault(); closePop(); }
+    else if (e.altKey && (e.key === "v" || e.key === "V")) { e.preventDefault(); inVivo(); }
     else if (e.altKey && /^[1-9]$/.test(e.key)) { e.preventDefault(); applyRecent(+e.key - 1); }
   }
 
@@ -361,6 +483,19 @@
     else { body.start = S.cur.start; body.end = S.cur.end; }
     const res = await api("POST", "/api/codings", body);
     if (res.created_code) await loadCodes();
+    remember(res.code);
+    const c = S.byId.get(res.code);
+    Z.toast(t("doc.coded_as", { x: c ? c.name : "" }), "ok");
+    await loadCodings(true);
+    closePop();
+  }
+
+  // In-vivo coding: the selected words become a new initial concept, coded at once (one
+  // undo step: the library does both in one edit)
+  async function inVivo() {
+    if (!S.cur || !canWrite) return;
+    const res = await api("POST", "/api/codings/in_vivo", { document: DOC, start: S.cur.start, end: S.cur.end });
+    await loadCodes();
     remember(res.code);
     const c = S.byId.get(res.code);
     Z.toast(t("doc.coded_as", { x: c ? c.name : "" }), "ok");
@@ -460,7 +595,8 @@
     return S.chunks[lo];
   }
 
-  function jumpTo(start, end, flash) {
+  function jumpTo(start, end, flash, keepLit) {
+    if (!keepLit && S.lit) { S.lit = null; for (const n of reader.querySelectorAll(".stripe.lit")) n.classList.remove("lit"); }
     const c = chunkAt(start);
     if (!c) return;
     if (!c.rendered) renderChunk(c);
@@ -518,19 +654,75 @@
     loadMemos();
   }
 
-  // -- original text ---------------------------------------------------------------------
+  // -- the original beside the cleaned text ------------------------------------------------
+  // The library aligns the two (GET /cleaning: each change's span on both sides, the
+  // garbled runs); here each side is cut at those spans and marked. A change is drawn with
+  // the same data-i on both sides, so a click on one shows the other.
   let originalShown = false;
+  const O = { diff: null, at: -1 };
   async function toggleOriginal() {
     originalShown = !originalShown;
-    const box = $("original");
-    if (originalShown && !box.childNodes.length) {
-      const res = await api("GET", "/api/documents/" + DOC + "/text?original=true");
-      for (let i = 0; i < res.text.length; i += 20000) box.appendChild(el("div", { text: res.text.slice(i, i + 20000) }));
+    if (originalShown && !O.diff) {
+      O.diff = await api("GET", "/api/documents/" + DOC + "/cleaning");
+      drawSide($("orig-a"), O.diff.original, O.diff.changes.map((c, i) => ({ s: c.original[0], e: c.original[1], i, kind: c.kind, other: c.after })), O.diff.garbled_original);
+      drawSide($("orig-b"), O.diff.cleaned, O.diff.changes.map((c, i) => ({ s: c.cleaned[0], e: c.cleaned[1], i, kind: c.kind, other: c.before })), O.diff.garbled);
+      $("orig-summary").textContent = t("orig.summary", { n: O.diff.changes.length, g: O.diff.garbled.length, w: O.diff.whitespace });
+      $("orig-next").disabled = !O.diff.changes.length;
     }
-    box.hidden = !originalShown;
+    $("original").hidden = !originalShown;
     reader.hidden = originalShown;
     $("original-note").hidden = !originalShown;
+    $("stripe-filter").hidden = originalShown || !S.codings.length;
     $("toggle-original").textContent = t(originalShown ? "doc.cleaned" : "doc.original");
+  }
+
+  const KIND = { delete: "del", insert: "ins", replace: "rep" };
+  function drawSide(box, text, changes, garbled) {
+    const cps = Array.from(text);
+    const pts = new Set([0, cps.length]);
+    const at = new Map();  // an empty span (text only on the other side): a marker there
+    for (const c of changes) {
+      if (c.s === c.e) { if (!at.has(c.s)) at.set(c.s, []); at.get(c.s).push(c); }
+      pts.add(c.s); pts.add(c.e);
+    }
+    for (const [s, e] of garbled) { pts.add(s); pts.add(e); }
+    const cuts = Array.from(pts).sort((a, b) => a - b);
+    const spans = changes.filter((c) => c.e > c.s);
+    const frag = document.createDocumentFragment();
+    let k = 0;
+    for (let i = 0; i < cuts.length; i++) {
+      const a = cuts[i];
+      for (const c of at.get(a) || []) frag.appendChild(changeNode(c, el("span", { class: "chg " + (c.kind === "insert" ? "ins-at" : "del-at") })));
+      if (i + 1 >= cuts.length) break;
+      const b = cuts[i + 1];
+      while (k < spans.length && spans[k].e <= a) k++;
+      const c = k < spans.length && spans[k].s <= a && spans[k].e >= b ? spans[k] : null;
+      const node = el("span", { text: cps.slice(a, b).join("") });
+      if (garbled.some(([s, e]) => s <= a && e >= b)) node.classList.add("garb");
+      frag.appendChild(c ? changeNode(c, node, KIND[c.kind]) : node);
+    }
+    clear(box).appendChild(frag);
+  }
+
+  function changeNode(c, node, cls) {
+    node.classList.add("chg");
+    if (cls) node.classList.add(cls);
+    node.dataset.i = c.i;
+    node.title = c.kind === "delete" ? t("orig.deleted") : c.kind === "insert" ? t("orig.inserted") : t("orig.was", { x: c.other });
+    if (c.kind === "replace" && node.title.length > 200) node.title = node.title.slice(0, 200) + "…";
+    node.addEventListener("click", () => showChange(c.i));
+    return node;
+  }
+
+  function showChange(i) {
+    O.at = i;
+    for (const n of document.querySelectorAll(".orig-text .chg.on")) n.classList.remove("on");
+    for (const box of [$("orig-a"), $("orig-b")]) {
+      const node = box.querySelector('.chg[data-i="' + i + '"]');
+      if (!node) continue;
+      node.classList.add("on");
+      node.scrollIntoView({ block: "center" });
+    }
   }
 
   // -- keys and wiring -------------------------------------------------------------------
@@ -550,7 +742,8 @@
     else if (k === "k" || k === "K") { e.preventDefault(); move(-1); }
     else if ((k === "c" || k === "C" || k === "Enter") && S.cur) { e.preventDefault(); openPop(); }
     else if (/^[1-9]$/.test(k) && S.cur) { e.preventDefault(); applyRecent(+k - 1); }
-    else if (k === "o" || k === "O") { if (S.info && S.info.has_original) toggleOriginal(); }
+    else if ((k === "v" || k === "V") && S.cur && canWrite) { e.preventDefault(); inVivo(); }
+    else if (k === "o" || k === "O") { if (!$("toggle-original").hidden) toggleOriginal(); }
     else if (k === "m" || k === "M") { e.preventDefault(); showTab("memos"); $("memo-text").focus(); }
     else if (k === "?") $("help").hidden = !$("help").hidden;
   }
@@ -565,6 +758,9 @@
     input.addEventListener("input", suggest);
     input.addEventListener("keydown", onInputKey);
     $("pop-close").addEventListener("click", closePop);
+    $("pop-vivo").addEventListener("click", inVivo);
+    for (const id of ["f-code", "f-level", "f-coder"]) $(id).addEventListener("change", onFilter);
+    $("compare-link").href = "/documents/" + DOC + "/compare";
     document.addEventListener("keydown", onKey);
     document.addEventListener("mousedown", (e) => {
       if (!pop.hidden && !pop.contains(e.target) && !reader.contains(e.target)) closePop();
@@ -573,9 +769,15 @@
     $("memo-form").addEventListener("submit", addMemo);
     $("memo-form").hidden = !canWrite;
     $("toggle-original").addEventListener("click", toggleOriginal);
+    $("orig-next").addEventListener("click", () => { if (O.diff && O.diff.changes.length) showChange((O.at + 1) % O.diff.changes.length); });
     $("help-btn").addEventListener("click", () => { $("help").hidden = !$("help").hidden; });
     reader.addEventListener("scroll", () => { if (!pop.hidden && S.cur && !S.cur.rect) placePop(); }, { passive: true });
-    window.addEventListener("resize", () => sizePlaceholders());
+    let resizing = null;
+    window.addEventListener("resize", () => {
+      sizePlaceholders();
+      clearTimeout(resizing);  // the text reflows: the stripes are measured again
+      resizing = setTimeout(() => { for (const c of S.chunks) if (c.rendered) drawStripes(c, S.shown.filter((k) => k.start < c.end && k.end > c.start)); }, 150);
+    });
     document.addEventListener("zhagen:changed", async () => { await loadCodes(); await loadCodings(true); loadMemos(); });
     document.addEventListener("visibilitychange", () => { if (!document.hidden) loadCodings(true); });
     reader.addEventListener("mousedown", (e) => { if (e.button === 0) S.pressing = true; });
