@@ -15,6 +15,11 @@ from zhagen.project import Project
 TEXT = "企业是创新主体。政府提供政策支持，推动新质生产力发展。\n\n第二段讲创新联合体。"
 
 
+@pytest.fixture(autouse=True)
+def _both_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZHAGEN_LANG", "both")  # messages in Chinese and English
+
+
 @pytest.fixture()
 def proj(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")

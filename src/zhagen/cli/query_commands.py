@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from zhagen.cli.common import done, open_project
+from zhagen.console import say
 
 __all__ = ["register"]
 
@@ -59,7 +60,7 @@ def register(sub: Any) -> None:
 def _definitions(defs: dict[str, tuple[str, str]]) -> None:
     print()
     for name, (zh, en) in defs.items():
-        print(f"{name}: {zh} / {en}")
+        print(f"{name}: {say(zh, en)}")
 
 
 def _dump(document: Any) -> None:
@@ -88,8 +89,9 @@ def _words(project: Any, args: argparse.Namespace, values: dict[str, Any]) -> in
     else:
         print_frame(res.frame(), args.fmt)
         if args.fmt == "table":
-            print(f"\n计入词次 / words counted: {res.total}；不同词 / distinct: {res.distinct}；"
-                  f"文档 / documents: {res.n_documents}")  # fmt: skip
+            print("\n" + say(f"计入词次 {res.total}，不同词 {res.distinct}，文档 {res.n_documents} 篇",
+                             f"{res.total} words counted, {res.distinct} distinct, "
+                             f"{res.n_documents} documents"))  # fmt: skip
             _definitions(res.definitions)
     return 0
 
@@ -111,8 +113,10 @@ def _search(project: Any, args: argparse.Namespace, values: dict[str, Any]) -> i
         return 0
     print_frame(res.frame(), args.fmt)
     if args.fmt == "table":
-        print(f"\n命中 / hits: {res.total}（列出 / listed {len(res.hits)}）；文档 / documents: "
-              f"{res.documents}；sentence 从 1 编号 / sentences numbered from 1")  # fmt: skip
+        print("\n" + say(f"命中 {res.total} 处（{res.documents} 篇文档），列出 {len(res.hits)} 处；"
+                         "句子从 1 编号",
+                         f"{res.total} hits in {res.documents} documents, {len(res.hits)} "
+                         "listed; sentences numbered from 1"))  # fmt: skip
     return 0
 
 
@@ -147,7 +151,7 @@ def _matrix(project: Any, args: argparse.Namespace, values: dict[str, Any]) -> i
     print_frame(m.frame().reset_index(), args.fmt)
     if args.fmt == "table":
         zh, en = m.definition
-        print(f"\n单元格 / cell: {zh} / {en}")
+        print("\n" + say(f"单元格：{zh}", f"cell: {en}"))
     return 0
 
 
