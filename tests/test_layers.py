@@ -47,7 +47,8 @@ def test_an_upward_import_inside_a_function_is_caught(tmp_path: Path) -> None:
 
 
 # -- faces use the nouns ----------------------------------------------------------------------------
-NOUNS = {"documents", "codes", "codings", "memos", "relations", "terms", "maps", "reports"}
+NOUNS = {"documents", "codes", "codings", "memos", "relations", "terms", "maps", "reports",
+         "queries"}  # fmt: skip
 
 
 def _flat_calls(source: str) -> list[str]:
@@ -271,6 +272,12 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "qda.guids": lambda f: f(store, "code"),
             "qda.kept": lambda f: f(store),
             "qda.qda_document_ids": lambda f: f(store),
+            "queries.code_names": lambda f: f(store),
+            "queries.coding_cells": lambda f: f(store, None),
+            "queries.document_texts": lambda f: list(f(store, None)),
+            "queries.document_titles": lambda f: f(store, None),
+            "queries.group_values": lambda f: f(store, "source"),
+            "queries.sentence_spans": lambda f: f(store, None),
             "runs.run_rows": lambda f: f(store),
             "runs.project_fingerprint": lambda f: f(store),
             "db.Store.log_entries": lambda f: f(store),

@@ -132,6 +132,31 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ("GET", "/api/maps/{run}"): _get("/api/maps/1"),
     ("GET", "/api/maps/{run}/nodes/{node}/records"): _get("/api/maps/1/nodes/0/records"),
     ("GET", "/maps/{run}/files/{name}"): _get("/maps/1/files/nodes.csv"),
+    # the queries: a blind coder's matrices, framework and drill-downs hold their own codings
+    ("GET", "/api/queries/words"): _get("/api/queries/words?top=5"),
+    ("GET", "/api/queries/words/cloud"): _get("/api/queries/words/cloud?top=5"),
+    ("GET", "/api/queries/words/download"): _get("/api/queries/words/download?format=csv"),
+    ("GET", "/api/queries/search"): _get("/api/queries/search?query=创新"),
+    ("GET", "/api/queries/search/download"): _get("/api/queries/search/download?query=创新"),
+    ("POST", "/api/queries/search/code"): _json(
+        "/api/queries/search/code", lambda c: {"code": c["shared"], "query": "创新"}
+    ),
+    ("GET", "/api/queries/matrix"): _get("/api/queries/matrix?coder=c1&columns=codes"),
+    ("GET", "/api/queries/matrix/cell"): lambda c: (
+        f"/api/queries/matrix/cell?coder=c1&row={c['code']}&column=document",
+        {},
+    ),
+    ("GET", "/api/queries/matrix/download"): _get("/api/queries/matrix/download?coder=c1"),
+    ("GET", "/api/queries/framework"): _get("/api/queries/framework?coder=c1"),
+    ("GET", "/api/queries/framework/download"): _get("/api/queries/framework/download?coder=c1"),
+    ("GET", "/api/queries/cooccurrence"): _get("/api/queries/cooccurrence?coder=c1"),
+    ("GET", "/api/queries/cooccurrence/cell"): lambda c: (
+        f"/api/queries/cooccurrence/cell?coder=c1&a={c['code']}&b={c['code']}",
+        {},
+    ),
+    ("GET", "/api/queries/cooccurrence/download"): _get(
+        "/api/queries/cooccurrence/download?coder=c1"
+    ),
     **{
         ("GET", p): _get(p)
         for p in (
@@ -146,6 +171,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
             "/agreement",
             "/map",
             "/settings",
+            "/queries",
             "/login",
         )
     },  # fmt: skip

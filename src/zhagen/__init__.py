@@ -28,6 +28,11 @@ __all__ = [
     "AgreementParams",
     "TablesParams",
     "TermsParams",
+    "WordsParams",
+    "SearchParams",
+    "MatrixParams",
+    "FrameworkParams",
+    "CooccurrenceParams",
     "__version__",
 ]
 
@@ -70,4 +75,14 @@ def __getattr__(name: str) -> Any:
         from zhagen.coding.agreement import AgreementParams
 
         return AgreementParams
+    if name in (
+        "WordsParams",
+        "SearchParams",
+        "MatrixParams",
+        "FrameworkParams",
+        "CooccurrenceParams",
+    ):
+        from zhagen.queries import params as query_params
+
+        return getattr(query_params, name)
     raise AttributeError(f"module 'zhagen' has no attribute {name!r}")

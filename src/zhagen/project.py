@@ -30,6 +30,7 @@ from zhagen.coding.changes import ChangeFeed, changes
 from zhagen.errors import ParameterError
 from zhagen.mapping.model import MapParams
 from zhagen.params import make, takes
+from zhagen.queries import Queries
 from zhagen.reports import Reports, WrittenTables
 from zhagen.store import docs as q
 from zhagen.store.db import Store
@@ -55,6 +56,7 @@ __all__ = [
     "Memos",
     "Relations",
     "Reports",
+    "Queries",
     "WrittenTables",
     "FileReport",
     "ImportReport",
@@ -604,7 +606,7 @@ class Project:
     """A zhagen project: one SQLite file holding sources, documents, codes and analyses.
 
     Its nouns: :attr:`documents`, :attr:`codes`, :attr:`codings`, :attr:`memos`,
-    :attr:`relations`, :attr:`terms`, :attr:`maps`, :attr:`reports`.
+    :attr:`relations`, :attr:`terms`, :attr:`maps`, :attr:`reports`, :attr:`queries`.
     """
 
     documents: Documents
@@ -615,6 +617,7 @@ class Project:
     terms: Terms
     maps: Maps
     reports: Reports
+    queries: Queries
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -626,6 +629,7 @@ class Project:
         self.terms = Terms(self.documents)
         self.maps = Maps(self.path, store, self.terms)
         self.reports = Reports(self.documents, self.codes, self.codings, self.relations)
+        self.queries = Queries(self.documents, self.terms)
 
     @property
     def path(self) -> str:

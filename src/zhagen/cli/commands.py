@@ -67,6 +67,7 @@ def register(sub: Any) -> None:
         coding_commands,
         map_commands,
         qda_commands,
+        query_commands,
         report_commands,
         web_commands,
     )
@@ -74,6 +75,7 @@ def register(sub: Any) -> None:
     coding_commands.register(sub)
     map_commands.register(sub)
     report_commands.register(sub)
+    query_commands.register(sub)
     qda_commands.register(sub)
     web_commands.register(sub)
 

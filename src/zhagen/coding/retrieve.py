@@ -361,8 +361,10 @@ def cooccurrence(
     coder: str | None = None,
     unit: str = "overlap",
     sentences_of: Callable[[int], list[tuple[int, int]]] | None = None,
+    doc_ids: Iterable[int] | None = None,
 ) -> pd.DataFrame:
-    """Code × code co-occurrence counts over the codes that have codings.
+    """Code × code co-occurrence counts over the codes that have codings (in ``doc_ids``,
+    every document if None).
 
     ``unit="overlap"``: pairs of codings whose spans overlap in a document (diagonal: the
     code's number of codings). ``"sentence"`` / ``"document"``: the number of sentences /
@@ -376,7 +378,7 @@ def cooccurrence(
             f"共现单位「{unit}」无效；可选 overlap、sentence、document",
             f"co-occurrence unit '{unit}' is not valid; use overlap, sentence or document",
         )
-    spans = q.coding_spans(store, coder_filter(store, coder))
+    spans = q.coding_spans(store, coder_filter(store, coder), doc_ids)
     if unit == "overlap":
         pairs, diag = _overlap_pairs(spans)
     else:

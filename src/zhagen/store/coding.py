@@ -343,12 +343,17 @@ def coding_rows(
     return rows(store.conn.execute(sql, params))
 
 
-def coding_spans(store: Store, coder_id: int | None = None) -> list[tuple[int, int, int, int]]:
-    """(document_id, start, end, code_id) of every coding, in document order."""
+def coding_spans(
+    store: Store, coder_id: int | None = None, doc_ids: Iterable[int] | None = None
+) -> list[tuple[int, int, int, int]]:
+    """(document_id, start, end, code_id) of every coding (in ``doc_ids``), in document order."""
+    docs = None if doc_ids is None else id_list_json(doc_ids)
     rows = store.conn.execute(
         'SELECT document_id, start, "end", code_id FROM codings '
-        'WHERE (? IS NULL OR coder_id = ?) ORDER BY document_id, start, "end"',
-        (coder_id, coder_id),
+        "WHERE (? IS NULL OR coder_id = ?) "
+        "AND (? IS NULL OR document_id IN (SELECT value FROM json_each(?))) "
+        'ORDER BY document_id, start, "end"',
+        (coder_id, coder_id, docs, docs),
     )
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 

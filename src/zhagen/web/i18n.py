@@ -26,6 +26,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.saturation": ("饱和度检验", "Saturation"),
     "nav.agreement": ("编码一致性", "Agreement"),
     "nav.map": ("知识图谱", "Knowledge map"),
+    "nav.queries": ("查询", "Queries"),
     "nav.settings": ("设置", "Settings"),
     "nav.logout": ("退出", "Log out"),
     "nav.undo": ("撤销", "Undo"),
@@ -372,6 +373,36 @@ STRINGS: dict[str, tuple[str, str]] = {
     "set.add_user": ("添加账户", "Add account"),
     "set.history": ("编辑历史", "Edit history"),
     "set.local": ("本机模式：无需登录", "Local mode: no login needed"),
+    # -- queries ----------------------------------------------------------------------
+    "q.tab.words": ("词频", "Word frequency"),
+    "q.tab.search": ("文本搜索", "Text search"),
+    "q.tab.matrix": ("矩阵编码", "Matrix coding"),
+    "q.tab.framework": ("框架矩阵", "Framework matrix"),
+    "q.tab.cooccurrence": ("编码共现", "Code co-occurrence"),
+    "q.run": ("运行查询", "Run query"),
+    "q.cloud": ("词云", "Word cloud"),
+    "q.heat": ("热图", "Heat map"),
+    "q.totals": (
+        "计入词次 {total}，不同词 {distinct}，文档 {docs} 篇",
+        "{total} words counted, {distinct} distinct, {docs} documents",
+    ),
+    "q.hits": (
+        "命中 {total} 处（{docs} 篇文档），列出 {shown} 处",
+        "{total} hits in {docs} documents, {shown} listed",
+    ),
+    "q.code_all": ("全部编码为", "Code all hits as"),
+    "q.code_name": ("编码名称（已有或新建）", "code name (existing or new)"),
+    "q.coded": (
+        "已编码 {n} 处（{docs} 篇文档），可一次撤销",
+        "coded {n} spans in {docs} documents; one undo takes them back",
+    ),
+    "q.cell": ("单元格：{x}", "Cell: {x}"),
+    "q.drill": ("点击单元格查看编码文本", "Click a cell to read the coded text"),
+    "q.none": ("没有结果", "No results"),
+    "q.document": ("文档", "Document"),
+    "q.sentence": ("句", "Sentence"),
+    "q.text": ("文本", "Text"),
+    "q.definitions": ("说明", "Definitions"),
 }
 
 

@@ -33,6 +33,7 @@ PAGES = {
     "saturation": ("reports.html", "reports.js", "nav.saturation"),
     "agreement": ("reports.html", "reports.js", "nav.agreement"),
     "map": ("map.html", "map.js", "nav.map"),
+    "queries": ("queries.html", "queries.js", "nav.queries"),
     "settings": ("settings.html", "settings.js", "nav.settings"),
     "login": ("login.html", "login.js", "login.title"),
 }
@@ -103,7 +104,7 @@ def _page_route(page: str) -> Any:
 SIMPLE_PAGES = {"/documents": "documents", "/codes": "codes", "/model": "model", "/memos": "memos",
                 "/hierarchy": "hierarchy",
                 "/tables": "tables", "/saturation": "saturation", "/agreement": "agreement",
-                "/map": "map", "/settings": "settings"}  # fmt: skip
+                "/map": "map", "/settings": "settings", "/queries": "queries"}  # fmt: skip
 for _path, _page in SIMPLE_PAGES.items():
     router.add_api_route(_path, _page_route(_page), methods=["GET"], include_in_schema=False)
 
