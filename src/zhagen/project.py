@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from zhagen.report.mapfiles import WritableMap
+    from zhagen.report.stats_files import WritableStats
     from zhagen.store.wal import Checkpointer
     from zhagen.text.segment import Segmenter
 
@@ -661,6 +662,45 @@ class Project:
         return pd.DataFrame(rows, columns=["id", "kind", "params", "summary", "created"])
 
     # -- REFI-QDA --------------------------------------------------------------------------
+    def stats(
+        self,
+        *,
+        doc_ids: Collection[int] | None = None,
+        author_of: Callable[[str], str | None] | None = None,
+        institution_of: Callable[[str], str | None] | None = None,
+        **params: Any,
+    ) -> WritableStats:
+        """Descriptive bibliometrics of the project's records (``zhagen stats``): annual
+        output and its trends, top authors / institutions / venues / cited references,
+        Price's core authors, Lotka's law, Bradford's zones, h-index, most-cited documents.
+
+        ``params`` are the fields of :class:`zhagen.biblio.stats.StatsParams` (``top``);
+        ``doc_ids`` limits the records (``None``: every record; duplicates always left out);
+        ``author_of`` / ``institution_of`` map a stored name / address to the entity counted
+        (see :func:`zhagen.biblio.stats.bibliometrics`). ``result.write(dir)`` writes the files.
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as p:
+        ...     p.stats(top=5).stats.records  # three policy texts, no bibliographic records
+        0
+        """
+        from zhagen.biblio.stats import (
+            StatsParams,
+            bibliometrics,
+            default_institution,
+            records_from_rows,
+        )
+        from zhagen.report.stats_files import WritableStats
+        from zhagen.store.biblio import biblio_rows
+
+        p = make(StatsParams, params)
+        options: dict[str, Any] = {"top": p.top}
+        if author_of is not None:
+            options["author_of"] = author_of
+        options["institution_of"] = institution_of or default_institution
+        records = records_from_rows(biblio_rows(self.store, doc_ids))
+        return WritableStats(bibliometrics(records, **options))
+
     def import_qdpx(self, path: str | os.PathLike[str], **options: Any) -> Any:
         """Import a REFI-QDA project (``.qdpx``) into this project (see :mod:`zhagen.qda`)."""
         from zhagen.qda import import_qdpx

@@ -17,6 +17,7 @@ The figures themselves are :mod:`zhagen.report.map_figures` (cluster view),
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
     from zhagen.mapping.model import KnowledgeMap
 
-__all__ = ["DPI", "BURST_RING", "MAX_LINKS", "save_figure", "tight_bbox", "cluster_names",
+__all__ = ["DPI", "BURST_RING", "MAX_LINKS", "save_figure", "write_figure", "tight_bbox", "cluster_names",
            "new_figure", "halo", "no_data", "fit_limits", "overlaps"]  # fmt: skip
 
 DPI = 300
@@ -54,6 +55,28 @@ def save_figure(fig: Figure, path: Path, dpi: int = DPI, bbox: Any = None) -> Pa
     fig.savefig(path, dpi=dpi, facecolor="white", bbox_inches=bbox or tight_bbox(fig),
                 metadata=metadata, **extra)  # fmt: skip
     return path
+
+
+def write_figure(draw: Callable[[], Figure], png: Path, svg: Path | None = None) -> list[Path]:
+    """Draw ``draw()`` with the CJK font and save it as PNG (300 dpi) and, when given, SVG
+    (both cropped to the same box).
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "blank.png"
+    >>> write_figure(lambda: new_figure(1.0, 1.0), path)[0].name
+    'blank.png'
+    """
+    import matplotlib
+
+    from zhagen.report.fonts import cjk_rc
+
+    with matplotlib.rc_context(cjk_rc()):
+        fig = draw()
+        bbox = tight_bbox(fig)
+        paths = [save_figure(fig, png, bbox=bbox)]
+        if svg is not None:
+            paths.append(save_figure(fig, svg, bbox=bbox))
+    return paths
 
 
 def tight_bbox(fig: Figure, pad: float = 0.15) -> Any:

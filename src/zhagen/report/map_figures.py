@@ -39,8 +39,7 @@ from zhagen.report.drawing import (
     new_figure,
     no_data,
     overlaps,
-    save_figure,
-    tight_bbox,
+    write_figure,
 )
 
 if TYPE_CHECKING:
@@ -133,17 +132,7 @@ def _pool() -> Any:
 
 def write_cluster_map(km: KnowledgeMap, png: Path, svg: Path | None = None) -> list[Path]:
     """Draw the cluster view and save it as PNG (300 dpi) and, when given, SVG."""
-    import matplotlib
-
-    from zhagen.report.fonts import cjk_rc
-
-    with matplotlib.rc_context(cjk_rc()):
-        fig = draw_cluster_map(km)
-        bbox = tight_bbox(fig)
-        paths = [save_figure(fig, png, bbox=bbox)]
-        if svg is not None:
-            paths.append(save_figure(fig, svg, bbox=bbox))
-    return paths
+    return write_figure(lambda: draw_cluster_map(km), png, svg)
 
 
 # --------------------------------------------------------------------------- helpers
