@@ -131,7 +131,8 @@ def empty_map() -> KnowledgeMap:
 
 EXPECTED = [
     "nodes.csv", "edges.csv", "clusters.csv", "bursts.csv", "summary.json", "tables.xlsx",
-    "map.png", "map.svg", "timeline.png", "bursts.png", "map.html", "network.graphml",
+    "map.png", "map.svg", "timeline.png", "bursts.png", "timezone.png", "timezone.svg",
+    "overlay.png", "density.png", "map.html", "network.graphml",
     "network.gexf", "network.net", "vosviewer_map.txt", "vosviewer_network.txt",
 ]  # fmt: skip
 
@@ -351,14 +352,16 @@ const ctx = new Proxy({}, { get: (t, k) => k === "measureText" ? (s) => ({ width
 const els = {};
 const get = (id) => els[id] || (els[id] = id === "canvas" ? Object.assign(new El("canvas", id), { getContext: () => ctx }) : new El("div", id));
 els["map-data"] = { textContent: json };
-const tabs = ["map", "clusters", "bursts", "timeline", "summary"].map((t) => Object.assign(new El("button"), { dataset: { tab: t } }));
+const TABS = ["map", "clusters", "bursts", "timeline", "timezone", "summary"];
+const tabs = TABS.map((t) => Object.assign(new El("button"), { dataset: { tab: t } }));
 global.Node = Node_; global.HTMLButtonElement = HTMLButtonElement;
 global.window = { devicePixelRatio: 2, addEventListener: () => {} };
 global.Event = class { constructor(t) { this.type = t; } };
 global.document = {
   getElementById: get,
-  createElement: (tag) => tag === "button" ? new HTMLButtonElement(tag) : new El(tag),
-  querySelectorAll: (q) => q.startsWith("#tabs") ? tabs : ["map", "clusters", "bursts", "timeline", "summary"].map((t) => get("tab-" + t)),
+  createElement: (tag) => tag === "button" ? new HTMLButtonElement(tag)
+    : tag === "canvas" ? Object.assign(new El(tag), { getContext: () => ctx }) : new El(tag),
+  querySelectorAll: (q) => q.startsWith("#tabs") ? tabs : TABS.map((t) => get("tab-" + t)),
   addEventListener: () => {},
 };
 eval(code);
@@ -384,6 +387,7 @@ tabs.forEach((b) => b.fire("click", {}));
 console.log("clusters tab:", get("tab-clusters").textContent.slice(0, 60));
 console.log("bursts tab:", get("tab-bursts").textContent.slice(0, 60));
 console.log("timeline tab:", get("tab-timeline").textContent.slice(0, 60));
+console.log("timezone tab:", get("tab-timezone").textContent);
 console.log("labels drawn:", calls.fillText.length, calls.fillText.slice(0, 5).join(","));
 console.log("OK");
 """
@@ -408,6 +412,9 @@ def test_html_script_runs(which: str, written: Path, tmp_path: Path) -> None:
     if which == "full":
         assert "相关记录 Records" in done.stdout or "频次 Frequency" in done.stdout
         assert "1 个匹配" in done.stdout
+        # the time-zone tab draws one circle per node with a first year
+        data = _embedded_json(page.read_text(encoding="utf-8"))
+        assert f"{len(data['timezone'])} 个节点 / nodes" in done.stdout and data["timezone"]
 
 
 def test_xlsx_formula_like_label_stays_text(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from zhagen.mapping.model import KnowledgeMap
 
 __all__ = ["DPI", "BURST_RING", "MAX_LINKS", "save_figure", "write_figure", "tight_bbox", "cluster_names",
-           "new_figure", "halo", "no_data", "fit_limits", "overlaps"]  # fmt: skip
+           "new_figure", "halo", "no_data", "fit_limits", "overlaps", "grey_links"]  # fmt: skip
 
 DPI = 300
 BURST_RING = "#e41a1c"
@@ -145,6 +145,27 @@ def fit_limits(ax: Axes, xs: list[float], ys: list[float], pad: float = 0.08) ->
         x0, x1 = x0 - grow, x1 + grow
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
+
+
+def grey_links(ax: Axes, km: KnowledgeMap, pos: dict[int, Any]) -> None:
+    """Draw the map's strongest :data:`MAX_LINKS` links between the nodes in ``pos``
+    (``id -> (x, y)``) as grey lines, darker and wider for stronger links."""
+    from matplotlib.collections import LineCollection
+
+    from zhagen.formats.network import plain_edges
+
+    edges = [e for e in plain_edges(km) if e["source"] in pos and e["target"] in pos]
+    if not edges:
+        return
+    edges = sorted(edges, key=lambda e: -e["strength"])[:MAX_LINKS]
+    smax = edges[0]["strength"] or 1.0
+    fade = min(1.0, max(0.3, 300 / len(edges)))  # many links: each one lighter
+    edges.reverse()  # strongest drawn last, on top
+    ax.add_collection(LineCollection(
+        [[pos[e["source"]], pos[e["target"]]] for e in edges],
+        colors=[(0.5, 0.5, 0.5, (0.12 + 0.3 * e["strength"] / smax) * fade) for e in edges],
+        linewidths=[0.3 + 1.3 * e["strength"] / smax for e in edges], zorder=1,
+    ))  # fmt: skip
 
 
 def overlaps(bb: Any, others: list[Any]) -> bool:

@@ -11,6 +11,8 @@ folder holds, for a map ``km``:
 ``tables.xlsx``                        表1-style top keywords, clusters, bursts, all nodes/edges
 ``map.png`` ``map.svg``                the cluster view (300 dpi; SVG glyphs as paths)
 ``timeline.png`` ``bursts.png``        the timeline view and the strongest-bursts figure
+``timezone.png`` ``timezone.svg``      the time-zone view (CiteSpace): terms in first-year columns
+``overlay.png`` ``density.png``        VOSviewer's overlay (mean publication year) and density views
 ``map.html``                           interactive, self-contained, works offline
 ``network.graphml`` ``network.gexf``   Gephi / any graph tool
 ``network.net``                        Pajek
@@ -22,7 +24,7 @@ folder holds, for a map ``km``:
 >>> from zhagen.examples import tiny_map
 >>> paths = write_map(tiny_map(), Path(tempfile.mkdtemp()) / "map")
 >>> len(paths), paths[0].name
-(16, 'nodes.csv')
+(20, 'nodes.csv')
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ def write_map(km: KnowledgeMap, out_dir: str | Path) -> list[Path]:
     'nodes.csv'
     """
     from zhagen.formats import network
-    from zhagen.report.map_figures import figures_in_background
+    from zhagen.report.map_figures import figures_in_background, write_views_main
     from zhagen.report.map_html import write_map_html
     from zhagen.report.timeline_figure import write_timeline
     from zhagen.report.xlsx import write_tables_xlsx
@@ -123,8 +125,9 @@ def write_map(km: KnowledgeMap, out_dir: str | Path) -> list[Path]:
         html = write_map_html(km, out_dir / "map.html")
         for name, writer in writers:
             writer(km, out_dir / name)
-        png, svg, bursts = background()
-    paths.extend([png, svg, timeline, bursts, html])
+        views = write_views_main(km, out_dir)
+        png, svg, bursts, *views_bg = background()
+    paths.extend([png, svg, timeline, bursts, *views_bg, *views, html])
     paths.extend(out_dir / name for name, _ in writers)
     return paths
 
