@@ -130,7 +130,7 @@ def empty_map() -> KnowledgeMap:
 
 
 EXPECTED = [
-    "nodes.csv", "edges.csv", "clusters.csv", "bursts.csv", "summary.json", "tables.xlsx",
+    "nodes.csv", "edges.csv", "clusters.csv", "bursts.csv", "summary.json", "tables.xlsx", "tables.docx",
     "map.png", "map.svg", "timeline.png", "bursts.png", "timezone.png", "timezone.svg",
     "overlay.png", "density.png", "map.html", "network.graphml",
     "network.gexf", "network.net", "vosviewer_map.txt", "vosviewer_network.txt",
@@ -201,6 +201,30 @@ def test_xlsx(written: Path) -> None:
     assert cent == sorted(cent, reverse=True)
     assert wb["突现"]["A2"].value == "新质生产力"
     assert wb["连线"].max_row == len(make_map().edges) + 1
+
+
+def test_table1_docx_is_a_three_line_table_of_the_xlsx_rows(written: Path) -> None:
+    """表1 in tables.docx: the same keywords, frequencies and years as the XLSX sheet, the
+    centrality with two decimals, and only the three rules of a 三线表."""
+    import zipfile
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    doc = Document(str(written / "tables.docx"))
+    wb = load_workbook(written / "tables.xlsx")
+    assert len(doc.tables) == 2
+    for table, sheet in zip(doc.tables, ("关键词频次", "中心性"), strict=True):
+        ws = wb[sheet]
+        rows = [[c.text for c in r.cells] for r in table.rows]
+        assert rows[0] == ["序号", "关键词", "频次", "中心性", "首次出现年份"]
+        want = [[str(ws.cell(r, 1).value), ws.cell(r, 2).value, str(ws.cell(r, 3).value),
+                 f"{ws.cell(r, 4).value:.2f}", str(ws.cell(r, 5).value)]
+                for r in range(2, ws.max_row + 1)]  # fmt: skip
+        assert rows[1:] == want
+    xml = zipfile.ZipFile(written / "tables.docx").read("word/document.xml").decode("utf-8")
+    assert xml.count('<w:insideV w:val="nil"/>') == 2 and xml.count('<w:insideH w:val="nil"/>') == 2
+    assert "表1 高频关键词" in xml and "表2 高中心性关键词" in xml
 
 
 def test_html_self_contained_and_escaped(written: Path, km: KnowledgeMap) -> None:

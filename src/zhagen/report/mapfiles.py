@@ -9,6 +9,7 @@ folder holds, for a map ``km``:
 ``clusters.csv`` ``bursts.csv``        correctly; edges carry the labels of both ends
 ``summary.json``                       ``km.summary`` (counts, Q, S, parameters, version)
 ``tables.xlsx``                        表1-style top keywords, clusters, bursts, all nodes/edges
+``tables.docx``                        表1 (top keywords by frequency and by centrality), 三线表
 ``map.png`` ``map.svg``                the cluster view (300 dpi; SVG glyphs as paths)
 ``timeline.png`` ``bursts.png``        the timeline view and the strongest-bursts figure
 ``timezone.png`` ``timezone.svg``      the time-zone view (CiteSpace): terms in first-year columns
@@ -24,7 +25,7 @@ folder holds, for a map ``km``:
 >>> from zhagen.examples import tiny_map
 >>> paths = write_map(tiny_map(), Path(tempfile.mkdtemp()) / "map")
 >>> len(paths), paths[0].name
-(20, 'nodes.csv')
+(21, 'nodes.csv')
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def write_map(km: KnowledgeMap, out_dir: str | Path) -> list[Path]:
     from zhagen.report.map_figures import figures_in_background, write_views_main
     from zhagen.report.map_html import write_map_html
     from zhagen.report.timeline_figure import write_timeline
-    from zhagen.report.xlsx import write_tables_xlsx
+    from zhagen.report.xlsx import write_table1_docx, write_tables_xlsx
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -121,6 +122,7 @@ def write_map(km: KnowledgeMap, out_dir: str | Path) -> list[Path]:
         paths = write_tables_csv(km, out_dir)
         paths.append(write_summary(km, out_dir / "summary.json"))
         paths.append(write_tables_xlsx(km, out_dir / "tables.xlsx"))
+        paths.append(write_table1_docx(km, out_dir / "tables.docx"))
         timeline = write_timeline(km, out_dir / "timeline.png")
         html = write_map_html(km, out_dir / "map.html")
         for name, writer in writers:

@@ -52,6 +52,7 @@ FILES = {
     "overlay.png": "image/png",
     "density.png": "image/png",
     "tables.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "tables.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "nodes.csv": "text/csv; charset=utf-8",
     "edges.csv": "text/csv; charset=utf-8",
     "clusters.csv": "text/csv; charset=utf-8",
