@@ -132,7 +132,7 @@ def empty_map() -> KnowledgeMap:
 EXPECTED = [
     "nodes.csv", "edges.csv", "clusters.csv", "bursts.csv", "summary.json", "tables.xlsx", "tables.docx",
     "map.png", "map.svg", "timeline.png", "bursts.png", "timezone.png", "timezone.svg",
-    "overlay.png", "density.png", "map.html", "network.graphml",
+    "overlay.png", "density.png", "thematic_map.png", "themes.csv", "map.html", "network.graphml",
     "network.gexf", "network.net", "vosviewer_map.txt", "vosviewer_network.txt",
 ]  # fmt: skip
 

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
     from zhagen.report.mapfiles import WritableMap
     from zhagen.report.stats_files import WritableStats
+    from zhagen.report.thematic_figures import WritableEvolution
     from zhagen.store.wal import Checkpointer
     from zhagen.text.segment import Segmenter
 
@@ -498,6 +499,39 @@ class Maps:
         if record:
             km.summary["run"] = runs.record_run(self.store, "map", p.to_dict(), km.summary)
         return WritableMap.of(km)
+
+    def evolution(
+        self, cuts: Iterable[int], *, keep_duplicates: bool = False, **params: Any
+    ) -> WritableEvolution:
+        """Thematic evolution (bibliometrix): one map per period and the links between the
+        themes (clusters) of consecutive periods that share keywords.
+
+        ``cuts`` are the first years of the second and later periods (``[2016, 2020]`` on
+        2010–2024 gives 2010–2015, 2016–2019, 2020–2024); ``params`` are the map's (as for
+        :meth:`build`; ``years`` is set per period). Maps are not recorded as runs.
+        """
+        from zhagen.biblio.thematic import Evolution, evolution_links
+        from zhagen.report.thematic_figures import WritableEvolution, period_of
+
+        params = {k: v for k, v in params.items() if k != "years"}
+        span = self.build(keep_duplicates=keep_duplicates, record=False, **params).year_span
+        if not span:
+            raise ParameterError("没有带年份的记录，无法划分时段。",
+                                 "no dated records: the periods cannot be made.")  # fmt: skip
+        lo, hi = int(span[0]), int(span[1])
+        starts = sorted({int(c) for c in cuts if lo < int(c) <= hi})
+        if not starts:
+            raise ParameterError(
+                f"分段年份须在 {lo + 1}–{hi} 之间（数据跨度 {lo}–{hi}）。",
+                f"the cut years must lie in {lo + 1}–{hi} (the data span {lo}–{hi}).",
+            )  # fmt: skip
+        bounds = list(zip([lo, *starts], [s - 1 for s in starts] + [hi], strict=True))
+        periods = []
+        for a, b in bounds:
+            km = self.build(keep_duplicates=keep_duplicates, record=False, years=(a, b), **params)
+            periods.append(period_of(km, f"{a}–{b}"))
+        links = evolution_links([(p.name, dict(p.keywords)) for p in periods])
+        return WritableEvolution(Evolution(periods, links))
 
     @staticmethod
     def check_thesaurus(path: str | os.PathLike[str]) -> int:

@@ -18,7 +18,7 @@ the file shows Chinese correctly in a browser that has no Chinese font.
 >>> from pathlib import Path
 >>> from zhagen.examples import tiny_map
 >>> [p.name for p in write_map_figures(tiny_map(), Path(tempfile.mkdtemp()))]
-['map.png', 'map.svg', 'timeline.png', 'bursts.png', 'timezone.png', 'timezone.svg', 'overlay.png', 'density.png']
+['map.png', 'map.svg', 'timeline.png', 'bursts.png', 'timezone.png', 'timezone.svg', 'overlay.png', 'density.png', 'thematic_map.png', 'themes.csv']
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ _CANDIDATES = [
 
 def write_map_figures(km: KnowledgeMap, out_dir: Path) -> list[Path]:
     """Write every figure into ``out_dir``: ``map.png``, ``map.svg``, ``timeline.png``,
-    ``bursts.png``, ``timezone.png``/``.svg``, ``overlay.png`` and ``density.png``."""
+    ``bursts.png``, ``timezone.png``/``.svg``, ``overlay.png``, ``density.png``,
+    ``thematic_map.png`` (and ``themes.csv``)."""
     from zhagen.report.timeline_figure import write_timeline
 
     out_dir = Path(out_dir)
@@ -89,10 +90,14 @@ def write_views_background(km: KnowledgeMap, out_dir: Path) -> list[Path]:
 
 
 def write_views_main(km: KnowledgeMap, out_dir: Path) -> list[Path]:
-    """The views the first process draws: the overlay and density views."""
+    """The views the first process draws: the overlay, density and thematic-map views
+    (``themes.csv`` holds the thematic map's numbers)."""
     from zhagen.report.overlay_figures import write_density, write_overlay
+    from zhagen.report.thematic_figures import write_thematic_map, write_themes_csv
 
-    return [*write_overlay(km, out_dir / "overlay.png"), write_density(km, out_dir / "density.png")]
+    return [*write_overlay(km, out_dir / "overlay.png"), write_density(km, out_dir / "density.png"),
+            write_thematic_map(km, out_dir / "thematic_map.png"),
+            write_themes_csv(km, out_dir / "themes.csv")]  # fmt: skip
 
 
 @contextlib.contextmanager

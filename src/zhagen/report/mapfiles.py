@@ -14,6 +14,7 @@ folder holds, for a map ``km``:
 ``timeline.png`` ``bursts.png``        the timeline view and the strongest-bursts figure
 ``timezone.png`` ``timezone.svg``      the time-zone view (CiteSpace): terms in first-year columns
 ``overlay.png`` ``density.png``        VOSviewer's overlay (mean publication year) and density views
+``thematic_map.png`` ``themes.csv``    the thematic map (Callon centrality × density, quadrants)
 ``map.html``                           interactive, self-contained, works offline
 ``network.graphml`` ``network.gexf``   Gephi / any graph tool
 ``network.net``                        Pajek
@@ -25,7 +26,7 @@ folder holds, for a map ``km``:
 >>> from zhagen.examples import tiny_map
 >>> paths = write_map(tiny_map(), Path(tempfile.mkdtemp()) / "map")
 >>> len(paths), paths[0].name
-(21, 'nodes.csv')
+(23, 'nodes.csv')
 """
 
 from __future__ import annotations

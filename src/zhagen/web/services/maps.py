@@ -51,6 +51,8 @@ FILES = {
     "timezone.svg": "image/svg+xml",
     "overlay.png": "image/png",
     "density.png": "image/png",
+    "thematic_map.png": "image/png",
+    "themes.csv": "text/csv; charset=utf-8",
     "tables.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "tables.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "nodes.csv": "text/csv; charset=utf-8",
