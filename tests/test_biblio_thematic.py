@@ -113,3 +113,22 @@ def test_evolution_cli_and_bad_cuts(cnki, tmp_path):
                          encoding="utf-8")  # fmt: skip
     assert bad.returncode == 1
     assert "2011–2024" in bad.stderr and "cut years" in bad.stderr
+
+
+def test_thematic_map_labels_every_theme_without_overlap(cnki):
+    import itertools
+
+    import matplotlib
+
+    from zhagen.report.fonts import cjk_rc
+    from zhagen.report.thematic_figures import draw_thematic_map
+
+    km = cnki.maps.build(record=False)
+    with matplotlib.rc_context(cjk_rc()):
+        fig = draw_thematic_map(km)
+        renderer = fig.canvas.get_renderer()
+        texts = [(t.get_text(), t.get_window_extent(renderer)) for t in fig.axes[0].texts]
+    labelled = {int(t.split()[0][1:]) for t, _ in texts if t.startswith("#")}
+    assert labelled == {int(c) for c in km.nodes["cluster"] if c >= 0}
+    for (ta, a), (tb, b) in itertools.combinations(texts, 2):
+        assert not a.overlaps(b), f"{ta!r} overlaps {tb!r}"

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from zhagen.biblio.thematic import QUADRANTS, Evolution, Period, Theme, strategic_diagram
 from zhagen.formats.network import cluster_color, plain_edges, plain_nodes
@@ -112,15 +112,7 @@ def draw_thematic_map(km: KnowledgeMap) -> Figure:
         label = f"#{t.cluster} {names.get(t.cluster, '')}" + (
             "\n" + "、".join(words) if words else ""
         )
-        for dy, va in ((0, "center"), (16, "bottom"), (-16, "top"), (30, "bottom"), (-30, "top")):
-            text = ax.annotate(label, (t.centrality, t.density), xytext=(0, dy),
-                               textcoords="offset points", ha="center", va=va, fontsize=8.5,
-                               color="#1a1a1a", zorder=5, path_effects=halo(2.5))  # fmt: skip
-            bb = text.get_window_extent(renderer).expanded(1.02, 1.04)
-            if not overlaps(bb, placed):
-                placed.append(bb)
-                break
-            text.remove()
+        _place_theme_label(ax, renderer, (t.centrality, t.density), label, placed)
     ax.set_xlabel("相关度（Callon 中心度）Relevance degree (Callon centrality)", fontsize=9.5)
     ax.set_ylabel("发展度（Callon 密度）Development degree (Callon density)", fontsize=9.5)
     ax.set_title("主题战略坐标图 Thematic map", fontsize=12)
@@ -160,6 +152,41 @@ class WritableEvolution:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         return write_evolution(self.evolution, out / "evolution.png", out / "evolution.csv")
+
+
+#: Label places round a bubble: (dx, dy) in points, ha, va; tried in order.
+_THEME_PLACES = [((0, 0), "center", "center"), ((0, 16), "center", "bottom"),
+                 ((0, -16), "center", "top"), ((18, 0), "left", "center"),
+                 ((-18, 0), "right", "center"), ((0, 32), "center", "bottom"),
+                 ((0, -32), "center", "top"), ((22, 22), "left", "bottom"),
+                 ((-22, 22), "right", "bottom"), ((22, -22), "left", "top"),
+                 ((-22, -22), "right", "top"), ((0, 50), "center", "bottom"),
+                 ((0, -50), "center", "top")]  # fmt: skip
+
+
+def _place_theme_label(ax: Any, renderer: Any, xy: tuple[float, float], label: str,
+                       placed: list[Any]) -> None:  # fmt: skip
+    """Write ``label`` at the first place round ``xy`` that overlaps no label already
+    placed (at 8.5 pt, then 7 pt); a label with no free place is left out."""
+    axes_box = ax.get_window_extent(renderer)
+    for size in (8.5, 7.0):
+        for (dx, dy), ha, va in _THEME_PLACES:
+            text = ax.annotate(label, xy, xytext=(dx, dy), textcoords="offset points", ha=ha,
+                               va=va, fontsize=size, color="#1a1a1a", zorder=5,
+                               path_effects=halo(2.5))  # fmt: skip
+            bb = text.get_window_extent(renderer).expanded(1.02, 1.04)
+            inside = axes_box.contains(bb.x0, bb.y0) and axes_box.contains(bb.x1, bb.y1)
+            if inside and not overlaps(bb, placed):
+                placed.append(bb)
+                if (dx, dy) != (0, 0):  # off its bubble: a thin line says whose label it is
+                    text.remove()
+                    ax.annotate(label, xy, xytext=(dx, dy), textcoords="offset points", ha=ha,
+                                va=va, fontsize=size, color="#1a1a1a", zorder=5,
+                                path_effects=halo(2.5),
+                                arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.6,
+                                            "shrinkA": 0, "shrinkB": 0})  # fmt: skip
+                return
+            text.remove()
 
 
 def write_evolution(evo: Evolution, png: Path, csv: Path | None = None) -> list[Path]:
