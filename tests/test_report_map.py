@@ -532,3 +532,15 @@ def read_vosviewer_cluster(path: Path) -> object:
     from zhagen.formats.network import read_vosviewer_map
 
     return read_vosviewer_map(path)[0]["cluster"]
+
+
+def test_views_can_be_left_out(km: KnowledgeMap, tmp_path: Path) -> None:
+    """``views=()`` writes the files of before; a view name not known is refused."""
+    from zhagen.errors import ParameterError
+
+    names = {p.name for p in write_map(km, tmp_path / "plain", views=())}
+    assert names == set(EXPECTED) - {"timezone.png", "timezone.svg", "overlay.png", "density.png",
+                                      "thematic_map.png", "themes.csv"}  # fmt: skip
+    assert {p.name for p in write_map(km, tmp_path / "tz", views=["timezone"])} >= {"timezone.png"}
+    with pytest.raises(ParameterError, match="unknown views"):
+        write_map(km, tmp_path / "bad", views=["heatmap"])

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +56,8 @@ __all__ = [
     "draw_node_labels",
     "write_views_background",
     "write_views_main",
+    "check_views",
+    "VIEWS",
 ]
 
 #: Clusters that get a hull, a label and a legend entry (CiteSpace shows the largest ones).
@@ -68,63 +70,98 @@ _CANDIDATES = [
 ]  # fmt: skip
 
 
-def write_map_figures(km: KnowledgeMap, out_dir: Path) -> list[Path]:
+#: The map views drawn besides the cluster view, timeline and bursts figure, by name: the
+#: time-zone view (second process), overlay, density and thematic map (first process).
+VIEWS = ("timezone", "overlay", "density", "thematic")
+
+
+def write_map_figures(
+    km: KnowledgeMap, out_dir: Path, *, views: Collection[str] = VIEWS
+) -> list[Path]:
     """Write every figure into ``out_dir``: ``map.png``, ``map.svg``, ``timeline.png``,
-    ``bursts.png``, ``timezone.png``/``.svg``, ``overlay.png``, ``density.png``,
-    ``thematic_map.png`` (and ``themes.csv``)."""
+    ``bursts.png`` and the ``views`` (:data:`VIEWS`: ``timezone.png``/``.svg``,
+    ``overlay.png``, ``density.png``, ``thematic_map.png`` with ``themes.csv``)."""
     from zhagen.report.timeline_figure import write_timeline
 
     out_dir = Path(out_dir)
-    with figures_in_background(km, out_dir) as background:
+    with figures_in_background(km, out_dir, views=views) as background:
         timeline = write_timeline(km, out_dir / "timeline.png")
-        views = write_views_main(km, out_dir)
-        png, svg, bursts, *views_bg = background()
-    return [png, svg, timeline, bursts, *views_bg, *views]
+        drawn = write_views_main(km, out_dir, views=views)
+        png, svg, bursts, *drawn_bg = background()
+    return [png, svg, timeline, bursts, *drawn_bg, *drawn]
 
 
-def write_views_background(km: KnowledgeMap, out_dir: Path) -> list[Path]:
+def check_views(views: Collection[str]) -> None:
+    """Refuse a view name not in :data:`VIEWS` (bilingual :class:`ParameterError`)."""
+    from zhagen.errors import ParameterError
+
+    unknown = sorted(set(views) - set(VIEWS))
+    if unknown:
+        raise ParameterError(f"未知的视图 {unknown}；可选：{', '.join(VIEWS)}。",
+                             f"unknown views {unknown}; choose from {', '.join(VIEWS)}.")  # fmt: skip
+
+
+def write_views_background(
+    km: KnowledgeMap, out_dir: Path, *, views: Collection[str] = VIEWS
+) -> list[Path]:
     """The views the second process draws: the time-zone view (PNG and SVG)."""
     from zhagen.report.timezone_figure import write_timezone
 
+    if "timezone" not in views:
+        return []
     return write_timezone(km, out_dir / "timezone.png", out_dir / "timezone.svg")
 
 
-def write_views_main(km: KnowledgeMap, out_dir: Path) -> list[Path]:
+def write_views_main(
+    km: KnowledgeMap, out_dir: Path, *, views: Collection[str] = VIEWS
+) -> list[Path]:
     """The views the first process draws: the overlay, density and thematic-map views
     (``themes.csv`` holds the thematic map's numbers)."""
     from zhagen.report.overlay_figures import write_density, write_overlay
     from zhagen.report.thematic_figures import write_thematic_map, write_themes_csv
 
-    return [*write_overlay(km, out_dir / "overlay.png"), write_density(km, out_dir / "density.png"),
-            write_thematic_map(km, out_dir / "thematic_map.png"),
-            write_themes_csv(km, out_dir / "themes.csv")]  # fmt: skip
+    check_views(views)
+    paths: list[Path] = []
+    if "overlay" in views:
+        paths.extend(write_overlay(km, out_dir / "overlay.png"))
+    if "density" in views:
+        paths.append(write_density(km, out_dir / "density.png"))
+    if "thematic" in views:
+        paths.append(write_thematic_map(km, out_dir / "thematic_map.png"))
+        paths.append(write_themes_csv(km, out_dir / "themes.csv"))
+    return paths
 
 
 @contextlib.contextmanager
-def figures_in_background(km: KnowledgeMap, out_dir: Path) -> Iterator[Callable[[], list[Path]]]:
+def figures_in_background(
+    km: KnowledgeMap, out_dir: Path, *, views: Collection[str] = VIEWS
+) -> Iterator[Callable[[], list[Path]]]:
     """Draw ``map.png``, ``map.svg``, ``bursts.png`` and the time-zone view
     (:func:`write_views_background`) in a second process while the caller
     writes the other files (about as much work: on two cores, half the time); the callable
     yielded waits and returns their paths. With one CPU or no ``fork`` it draws them."""
     out_dir = Path(out_dir)
+    views = tuple(views)
     _preload()
     pool = _pool()
     if pool is None:
-        yield lambda: _background_figures(km, out_dir)
+        yield lambda: _background_figures(km, out_dir, views)
         return
     with pool:
-        future = pool.submit(_background_figures, _figure_part(km), out_dir)
+        future = pool.submit(_background_figures, _figure_part(km), out_dir, views)
         yield future.result
 
 
-def _background_figures(km: KnowledgeMap, out_dir: Path) -> list[Path]:
+def _background_figures(
+    km: KnowledgeMap, out_dir: Path, views: tuple[str, ...] = VIEWS
+) -> list[Path]:
     from zhagen.report.burst_figure import write_bursts_figure
 
     paths = write_cluster_map(km, out_dir / "map.png", out_dir / "map.svg")
     return [
         *paths,
         write_bursts_figure(km, out_dir / "bursts.png"),
-        *write_views_background(km, out_dir),
+        *write_views_background(km, out_dir, views=views),
     ]
 
 

@@ -112,7 +112,7 @@ def draw_overlay(km: KnowledgeMap, *, max_labels: int = 45) -> Figure:
 
 def density_grid(
     xs: list[float], ys: list[float], weights: list[float], extent: tuple[float, float, float, float],
-    *, size: int = 300, kernel: float = KERNEL_WIDTH,
+    *, size: int = 200, kernel: float = KERNEL_WIDTH,
 ) -> Any:  # fmt: skip
     """``D`` on a ``size × size`` grid over ``extent = (x0, x1, y0, y1)`` (rows from ``y0``):
     ``D(x) = Σᵢ wᵢ·exp(−‖x − xᵢ‖² / (h·d̄)²)``, ``d̄`` the mean distance between the points.
