@@ -525,7 +525,7 @@ const BUILD = {
     cv.width = Math.round(W * ratio); cv.height = Math.round((H + top + 12) * ratio);
     cv.style.width = W + "px"; cv.style.height = (H + top + 12) + "px";
     g.setTransform(ratio, 0, 0, ratio, 0, 0);
-    const at = new Map(tz.map((t) => [t[0], [colW * (t[1] - y0) + colW / 2, top + (1 - t[2]) * H]]));
+    const at = new Map(tz.map((t) => [t[0], [colW * (t[1] - y0) + colW / 2, top + 14 + (1 - t[2]) * (H - 28)]]));
     const rad = (n) => 2.5 + 11 * Math.sqrt((n.frequency || 0) / fmax);
     g.font = "12px " + FONT; g.textAlign = "center"; g.textBaseline = "middle";
     for (let y = y0; y <= y1; y++) {
