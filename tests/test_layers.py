@@ -223,6 +223,7 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
 
         record_run(store, "test", {"a": 1}, {"b": 2})
         calls: dict[str, Any] = {
+            "biblio.biblio_rows": lambda f: list(f(store)),
             "changes.log_after": lambda f: f(store, 0, 1000),
             "coding.ancestor_ids": lambda f: f(store, code),
             "coding.child_ids": lambda f: f(store, [code]),

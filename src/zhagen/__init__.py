@@ -33,6 +33,7 @@ __all__ = [
     "MatrixParams",
     "FrameworkParams",
     "CooccurrenceParams",
+    "StatsParams",
     "__version__",
 ]
 
@@ -71,6 +72,10 @@ def __getattr__(name: str) -> Any:
         from zhagen.text.terms import TermsParams
 
         return TermsParams
+    if name == "StatsParams":
+        from zhagen.biblio.stats import StatsParams
+
+        return StatsParams
     if name == "AgreementParams":
         from zhagen.coding.agreement import AgreementParams
 

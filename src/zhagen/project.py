@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
     from zhagen.ingest import FileReport, ImportPlan, ImportReport
     from zhagen.report.mapfiles import WritableMap
+    from zhagen.report.stats_files import WritableStats
+    from zhagen.report.thematic_figures import WritableEvolution
     from zhagen.store.wal import Checkpointer
     from zhagen.text.segment import Segmenter
 
@@ -564,6 +566,39 @@ class Maps:
             km.summary["run"] = runs.record_run(self.store, "map", p.to_dict(), km.summary)
         return WritableMap.of(km)
 
+    def evolution(
+        self, cuts: Iterable[int], *, keep_duplicates: bool = False, **params: Any
+    ) -> WritableEvolution:
+        """Thematic evolution (bibliometrix): one map per period and the links between the
+        themes (clusters) of consecutive periods that share keywords.
+
+        ``cuts`` are the first years of the second and later periods (``[2016, 2020]`` on
+        2010–2024 gives 2010–2015, 2016–2019, 2020–2024); ``params`` are the map's (as for
+        :meth:`build`; ``years`` is set per period). Maps are not recorded as runs.
+        """
+        from zhagen.biblio.thematic import Evolution, evolution_links
+        from zhagen.report.thematic_figures import WritableEvolution, period_of
+
+        params = {k: v for k, v in params.items() if k != "years"}
+        span = self.build(keep_duplicates=keep_duplicates, record=False, **params).year_span
+        if not span:
+            raise ParameterError("没有带年份的记录，无法划分时段。",
+                                 "no dated records: the periods cannot be made.")  # fmt: skip
+        lo, hi = int(span[0]), int(span[1])
+        starts = sorted({int(c) for c in cuts if lo < int(c) <= hi})
+        if not starts:
+            raise ParameterError(
+                f"分段年份须在 {lo + 1}–{hi} 之间（数据跨度 {lo}–{hi}）。",
+                f"the cut years must lie in {lo + 1}–{hi} (the data span {lo}–{hi}).",
+            )  # fmt: skip
+        bounds = list(zip([lo, *starts], [s - 1 for s in starts] + [hi], strict=True))
+        periods = []
+        for a, b in bounds:
+            km = self.build(keep_duplicates=keep_duplicates, record=False, years=(a, b), **params)
+            periods.append(period_of(km, f"{a}–{b}"))
+        links = evolution_links([(p.name, dict(p.keywords)) for p in periods])
+        return WritableEvolution(Evolution(periods, links))
+
     @staticmethod
     def check_thesaurus(path: str | os.PathLike[str]) -> int:
         """Read a thesaurus file (``label<TAB>replace by``) as :meth:`build` would; return
@@ -748,6 +783,45 @@ class Project:
         return pd.DataFrame(rows, columns=["id", "kind", "params", "summary", "created"])
 
     # -- REFI-QDA --------------------------------------------------------------------------
+    def stats(
+        self,
+        *,
+        doc_ids: Collection[int] | None = None,
+        author_of: Callable[[str], str | None] | None = None,
+        institution_of: Callable[[str], str | None] | None = None,
+        **params: Any,
+    ) -> WritableStats:
+        """Descriptive bibliometrics of the project's records (``zhagen stats``): annual
+        output and its trends, top authors / institutions / venues / cited references,
+        Price's core authors, Lotka's law, Bradford's zones, h-index, most-cited documents.
+
+        ``params`` are the fields of :class:`zhagen.biblio.stats.StatsParams` (``top``);
+        ``doc_ids`` limits the records (``None``: every record; duplicates always left out);
+        ``author_of`` / ``institution_of`` map a stored name / address to the entity counted
+        (see :func:`zhagen.biblio.stats.bibliometrics`). ``result.write(dir)`` writes the files.
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as p:
+        ...     p.stats(top=5).stats.records  # three policy texts, no bibliographic records
+        0
+        """
+        from zhagen.biblio.stats import (
+            StatsParams,
+            bibliometrics,
+            default_institution,
+            records_from_rows,
+        )
+        from zhagen.report.stats_files import WritableStats
+        from zhagen.store.biblio import biblio_rows
+
+        p = make(StatsParams, params)
+        options: dict[str, Any] = {"top": p.top}
+        if author_of is not None:
+            options["author_of"] = author_of
+        options["institution_of"] = institution_of or default_institution
+        records = records_from_rows(biblio_rows(self.store, doc_ids))
+        return WritableStats(bibliometrics(records, **options))
+
     def import_qdpx(self, path: str | os.PathLike[str], **options: Any) -> Any:
         """Import a REFI-QDA project (``.qdpx``) into this project (see :mod:`zhagen.qda`)."""
         from zhagen.qda import import_qdpx

@@ -69,11 +69,13 @@ def register(sub: Any) -> None:
         qda_commands,
         query_commands,
         report_commands,
+        stats_commands,
         web_commands,
     )
 
     coding_commands.register(sub)
     map_commands.register(sub)
+    stats_commands.register(sub)
     report_commands.register(sub)
     query_commands.register(sub)
     qda_commands.register(sub)

@@ -35,6 +35,19 @@ def register(sub: Any) -> None:
     add_options(p, _spec())
     p.set_defaults(func=cmd_map)
 
+    e = sub.add_parser("evolution", help="主题演化 / thematic evolution between periods")
+    e.add_argument("project")
+    e.add_argument("--cuts", required=True,
+                   help="各后续时段的起始年，逗号分隔，如 2016,2020 / first years of the later "
+                        "periods, e.g. 2016,2020")  # fmt: skip
+    e.add_argument("--out", required=True, help="输出文件夹 / output folder")
+    add_options(e, _evolution_spec())
+    e.set_defaults(func=cmd_evolution)
+
+
+def _evolution_spec() -> tuple[Any, ...]:
+    return tuple(p for p in _spec() if p.name != "years")  # set per period
+
 
 def cmd_map(args: argparse.Namespace) -> int:
     params = given(args, _spec())
@@ -55,4 +68,24 @@ def cmd_map(args: argparse.Namespace) -> int:
         n = s["records_without_year"]
         print(say(f"{n} 条记录无年份，未计入", f"records without a year, left out: {n}"))
     print(say(f"{len(files)} 个文件写入 {args.out}", f"{len(files)} files written to {args.out}"))
+    return 0
+
+
+def cmd_evolution(args: argparse.Namespace) -> int:
+    from zhagen.errors import ParameterError
+
+    try:
+        cuts = [int(c) for c in args.cuts.split(",") if c.strip()]
+    except ValueError:
+        raise ParameterError(f"--cuts 须为逗号分隔的年份，而不是 {args.cuts!r}。",
+                             f"--cuts takes years separated by commas, not {args.cuts!r}.") from None  # fmt: skip
+    params = given(args, _evolution_spec())
+    keep = bool(params.pop("keep_duplicates", False))
+    with open_project(args.project) as project:
+        evo = project.maps.evolution(cuts, keep_duplicates=keep, **params)
+    files = evo.write(args.out)
+    e = evo.evolution
+    print("  →  ".join(f"{p.name}: {len(p.keywords)} 个主题 / themes" for p in e.periods))
+    print(f"演化连线 / links {len(e.links)}")
+    print(f"{len(files)} 个文件写入 / files written to {args.out}")
     return 0

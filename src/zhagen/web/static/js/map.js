@@ -126,7 +126,7 @@
 
   function viewTimeline() {
     const box = el("div");
-    for (const name of ["timeline.png", "bursts.png"]) {
+    for (const name of ["timeline.png", "bursts.png", "timezone.png", "overlay.png", "density.png", "thematic_map.png"]) {
       if (S.detail.files.includes(name)) box.appendChild(el("p", null, el("img", { class: "figure", attrs: { src: fileUrl(name), alt: name } })));
     }
     return box;
