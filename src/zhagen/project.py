@@ -32,6 +32,8 @@ from zhagen.ingest import FileReport, ImportPlan, ImportReport, add_paths
 from zhagen.mapping.model import MapParams
 from zhagen.params import make, takes
 from zhagen.reports import Reports, WrittenTables
+from zhagen.scope import Scope
+from zhagen.sets import Attributes, Sets, SetInfo, TableImport, resolve_scope
 from zhagen.store import docs as q
 from zhagen.store.db import Store
 from zhagen.store.docs import find_documents
@@ -56,6 +58,11 @@ __all__ = [
     "Relations",
     "Reports",
     "WrittenTables",
+    "Attributes",
+    "Sets",
+    "SetInfo",
+    "Scope",
+    "TableImport",
     "FileReport",
     "ImportReport",
     "DOCUMENT_COLUMNS",
@@ -523,7 +530,8 @@ class Project:
     """A zhagen project: one SQLite file holding sources, documents, codes and analyses.
 
     Its nouns: :attr:`documents`, :attr:`codes`, :attr:`codings`, :attr:`memos`,
-    :attr:`relations`, :attr:`terms`, :attr:`maps`, :attr:`reports`.
+    :attr:`relations`, :attr:`terms`, :attr:`maps`, :attr:`reports`, :attr:`attributes`,
+    :attr:`sets`; :meth:`scope` says which documents an analysis is about.
     """
 
     documents: Documents
@@ -534,6 +542,8 @@ class Project:
     terms: Terms
     maps: Maps
     reports: Reports
+    attributes: Attributes
+    sets: Sets
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -545,6 +555,8 @@ class Project:
         self.terms = Terms(self.documents)
         self.maps = Maps(self.path, store, self.terms)
         self.reports = Reports(self.documents, self.codes, self.codings, self.relations)
+        self.attributes = Attributes(store)
+        self.sets = Sets(store)
 
     @property
     def path(self) -> str:
@@ -619,6 +631,20 @@ class Project:
 
             reader_for(format)  # raises ParameterError for an unknown name
         return add_paths(self.store, paths, format, workers=workers, plan=plan, progress=progress)
+
+    def scope(self, scope: str | Scope | None = None, *, actor: Actor | None = None) -> Scope:
+        """The documents a scope query selects (:mod:`zhagen.scope`; None: every document).
+
+        ``set:NAME`` names a set (a query set is evaluated now); terms combine with
+        ``and``/``or``/``not``. A bad query raises :class:`~zhagen.scope.ScopeError`
+        (Chinese and English, with the column).
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as p:
+        ...     p.scope("coded:yes").count, p.scope().count, p.scope("coded:no").describe("en")
+        (2, 3, 'coded:no (1 of 3 documents)')
+        """
+        return resolve_scope(self.store, scope, actor=actor)
 
     # -- undo / redo, runs ---------------------------------------------------------------
     def undo(self, *, coder: str | None = None, actor: Actor | None = None) -> str | None:

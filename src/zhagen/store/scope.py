@@ -1,0 +1,187 @@
+"""Evaluating a scope query (:mod:`zhagen.scope`) to document ids: one SQL statement.
+
+Each term becomes an SQL condition on ``documents d`` (an indexed lookup or an ``EXISTS``
+on an indexed table; ``text:`` is the one full scan), the tree becomes the same tree of
+``AND``/``OR``/``NOT``; a query set named by ``set:`` is expanded in place (its own query,
+parsed again, so it is re-evaluated whenever used), a static set is its members. A set
+that refers to itself, directly or through others, is refused.
+
+>>> import tempfile, os
+>>> from zhagen.store.db import Store
+>>> from zhagen.scope import parse
+>>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
+>>> sorted(evaluate(store, parse("type:journal year:2015-2024 or coded:no")))
+[]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhagen.scope import And, Node, Not, Or, ScopeError, Term, parse
+from zhagen.store.db import Store
+
+__all__ = ["evaluate", "compile_where", "MAX_DEPTH"]
+
+#: How deep sets may refer to sets (a guard; a cycle is found before this).
+MAX_DEPTH = 32
+
+
+class _Compiler:
+    def __init__(self, store: Store, coder: str | None) -> None:
+        self.store = store
+        self.args: list[Any] = []
+        self.stack: list[str] = []
+        self.coder = coder  # blind coding: only this coder's codings count
+
+    def node(self, node: Node, query: str) -> str:
+        if isinstance(node, Term):
+            return self.term(node, query)
+        if isinstance(node, Not):
+            return f"NOT ({self.node(node.item, query)})"
+        glue = " AND " if isinstance(node, And) else " OR "
+        assert isinstance(node, And | Or)
+        return "(" + glue.join(f"({self.node(n, query)})" for n in node.items) + ")"
+
+    def _coder_id(self, name: str, term: Term, query: str) -> int:
+        row = self.store.conn.execute("SELECT id FROM coders WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            known = [r[0] for r in self.store.conn.execute("SELECT name FROM coders ORDER BY id")]
+            shown = "、".join(known) or "（无 / none）"
+            raise ScopeError(
+                f"范围查询第 {term.pos} 列：没有编码者 {name!r}；已有编码者：{shown}：{query}",
+                f"scope query, column {term.pos}: no coder {name!r}; coders: {shown}: {query}",
+            )
+        return int(row[0])
+
+    def term(self, t: Term, query: str) -> str:
+        key, v = t.key, t.value
+        if key == "type":
+            self.args.append(v)
+            return "d.type = ?"
+        if key == "year":
+            self.args.extend(v)
+            return "d.year BETWEEN ? AND ?"
+        if key == "source":  # the path as listed, or its file name
+            self.args.extend([v, v, v, v])
+            return (
+                "d.source_id IN (SELECT id FROM sources WHERE path = ? "
+                "OR substr(path, -length(?) - 1) IN ('/' || ?, '\\' || ?))"
+            )
+        if key == "text":
+            # SQLite's lower() folds ASCII letters only: fold the needle alike
+            needle = "".join(c.lower() if c.isascii() else c for c in v)
+            self.args.extend([needle] * 3)
+            return (
+                "(instr(lower(d.title), ?) OR instr(lower(d.abstract), ?) "
+                "OR instr(lower(coalesce(d.body, '')), ?))"
+            )
+        if key in ("coded", "coder"):
+            who = ""
+            if key == "coder" or self.coder is not None:
+                name = v if key == "coder" else self.coder
+                if self.coder is not None and key == "coder" and v != self.coder:
+                    return "0"  # coding blind: another coder's work is not there to find
+                self.args.append(self._coder_id(str(name), t, query))
+                who = " AND c.coder_id = ?"
+            exists = f"EXISTS (SELECT 1 FROM codings c WHERE c.document_id = d.id{who})"
+            return exists if key == "coder" or v else f"NOT {exists}"
+        if key == "attr":
+            return self.attr(t, query)
+        if key == "set":
+            return self.set(t, query)
+        raise ScopeError(f"未知的键 {key}", f"unknown key {key}")  # parse() refuses it first
+
+    def attr(self, t: Term, query: str) -> str:
+        name, value = t.value
+        row = self.store.conn.execute(
+            "SELECT id, type FROM attributes WHERE name = ?", (name,)
+        ).fetchone()
+        if row is None:
+            known = [r[0] for r in self.store.conn.execute("SELECT name FROM attributes")]
+            shown = "、".join(known) or "（无 / none）"
+            raise ScopeError(
+                f"范围查询第 {t.pos} 列：没有属性 {name!r}；已有属性：{shown}"
+                f"（用 zhagen attr define 定义）：{query}",
+                f"scope query, column {t.pos}: no attribute {name!r}; attributes: {shown} "
+                f"(define one with `zhagen attr define`): {query}",
+            )
+        attr_id, kind = int(row[0]), str(row[1])
+        if value is None or value == "":
+            self.args.append(attr_id)
+            return (
+                "EXISTS (SELECT 1 FROM attribute_values v "
+                "WHERE v.attribute_id = ? AND v.document_id = d.id)"
+            )
+        if kind == "int":
+            try:
+                stored: Any = int(value)
+            except ValueError:
+                raise ScopeError(
+                    f"范围查询第 {t.pos} 列：属性 {name!r} 是整数，{value!r} 不是整数：{query}",
+                    f"scope query, column {t.pos}: attribute {name!r} holds integers; "
+                    f"{value!r} is not one: {query}",
+                ) from None
+        else:
+            stored = value
+        self.args.extend([attr_id, stored])
+        return (
+            "EXISTS (SELECT 1 FROM attribute_values v "
+            "WHERE v.attribute_id = ? AND v.document_id = d.id AND v.value = ?)"
+        )
+
+    def set(self, t: Term, query: str) -> str:
+        name = str(t.value)
+        row = self.store.conn.execute(
+            "SELECT id, kind, query FROM sets WHERE name = ?", (name,)
+        ).fetchone()
+        if row is None:
+            known = [r[0] for r in self.store.conn.execute("SELECT name FROM sets ORDER BY id")]
+            shown = "、".join(known) or "（无 / none）"
+            raise ScopeError(
+                f"范围查询第 {t.pos} 列：没有集合 {name!r}；已有集合：{shown}"
+                f"（用 zhagen set list 查看）：{query}",
+                f"scope query, column {t.pos}: no set {name!r}; sets: {shown} "
+                f"(see `zhagen set list`): {query}",
+            )
+        set_id, kind, inner = int(row[0]), str(row[1]), str(row[2])
+        if kind == "static":
+            self.args.append(set_id)
+            return "d.id IN (SELECT document_id FROM set_members WHERE set_id = ?)"
+        if name in self.stack or len(self.stack) >= MAX_DEPTH:
+            chain = " → ".join([*self.stack[self.stack.index(name) :], name]) if (
+                name in self.stack) else " → ".join(self.stack)  # fmt: skip
+            raise ScopeError(
+                f"集合的查询循环引用自身：{chain}；请修改其中一个集合的查询",
+                f"the sets refer to themselves in a cycle: {chain}; change one set's query",
+            )
+        self.stack.append(name)
+        try:
+            return self.node(parse(inner), inner)
+        finally:
+            self.stack.pop()
+
+
+def compile_where(
+    store: Store, node: Node, query: str, *, coder: str | None = None, within: str | None = None
+) -> tuple[str, list[Any]]:
+    """The SQL condition on ``documents d`` of a parsed query and its parameters.
+
+    ``coder`` (coding blind): ``coded:`` counts only that coder's codings and ``coder:``
+    finds no other coder's. ``within``: the name of the set being defined, so that a
+    query referring back to it is refused as a cycle.
+    """
+    c = _Compiler(store, coder)
+    if within is not None:
+        c.stack.append(within)
+    return c.node(node, query), c.args
+
+
+def evaluate(
+    store: Store, node: Node, query: str = "", *, coder: str | None = None
+) -> frozenset[int]:
+    """The ids of the documents a parsed query selects (one statement)."""
+    where, args = compile_where(store, node, query, coder=coder)
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    return frozenset(r[0] for r in cur.execute(f"SELECT d.id FROM documents d WHERE {where}", args))
