@@ -17,7 +17,7 @@ is: a coder may edit them, a viewer only reads (:mod:`zhagen.access`).
 >>> from zhagen.examples import tiny_project
 >>> with tiny_project() as p:
 ...     p.sets.create("创新", query="text:创新").count
-...     p.sets.create("挑选", doc_ids=[3]).count
+...     p.sets.create("挑选", doc_ids=[1]).count
 ...     p.scope("set:创新 or set:挑选").count
 2
 1
