@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -82,8 +82,13 @@ def map_input(
     *,
     thesaurus: Mapping[str, str] | None = None,
     keep_duplicates: bool = False,
+    doc_ids: Collection[int] | None = None,
+    records_only: bool = False,
 ) -> MapInput:
     """Read every document to map and return its terms as a :class:`MapInput`.
+
+    ``doc_ids``: only these documents (the map's scope; None: all); ``records_only``:
+    leave raw documents out (keywords of records are not mixed with full-text terms).
 
     ``segmenter`` is called only when some document needs segmenting (loading the
     dictionary takes a second; a map of keywords alone never needs it). With
@@ -92,12 +97,17 @@ def map_input(
     """
     check_params(params)
     if params.field == "keywords":
-        return _keyword_input(store, params, segmenter, thesaurus, keep_duplicates)
+        return _keyword_input(
+            store, params, segmenter, thesaurus, keep_duplicates, doc_ids, records_only
+        )
     from zhagen.text.lexicon import apply_thesaurus
 
     inp = MapInput(doc_ids=[], years=[], terms=[], titles=[])
     seg: Segmenter | None = None
-    rows = q.map_rows(store, keep_duplicates=keep_duplicates, texts=True)
+    rows = q.map_rows(
+        store, keep_duplicates=keep_duplicates, texts=True, doc_ids=doc_ids,
+        records_only=records_only,
+    )  # fmt: skip
     for doc_id, year, title, _keywords, _has_body, text in rows:
         seg = seg or segmenter()
         terms = _doc_terms(seg, text)
@@ -128,6 +138,8 @@ def _keyword_input(
     segmenter: Callable[[], Segmenter],
     thesaurus: Mapping[str, str] | None,
     keep_duplicates: bool,
+    doc_ids: Collection[int] | None = None,
+    records_only: bool = False,
 ) -> MapInput:
     """Keywords (a raw document's segmented text when it has none) of every document.
 
@@ -145,7 +157,10 @@ def _keyword_input(
     titles: list[str] = []
     occ = _Occurrences()
     seg: list[Segmenter] = []  # loaded at most once, when a raw document needs it
-    for chunk in prefetch(q.map_keyword_chunks(store, keep_duplicates=keep_duplicates)):
+    chunks = q.map_keyword_chunks(
+        store, keep_duplicates=keep_duplicates, doc_ids=doc_ids, records_only=records_only
+    )
+    for chunk in prefetch(chunks):
         base = len(ids)
         ids.extend(chunk.ids)
         years.extend(chunk.years)

@@ -488,11 +488,16 @@ class Maps:
             from zhagen.text.lexicon import load_thesaurus
 
             thesaurus = load_thesaurus(p.thesaurus)
+        scope = resolve_scope(self.store, p.scope)
+        records_only, note = self._mixing(p, scope, keep_duplicates)
         inp = map_input(
             self.store, p, self._terms.segmenter, thesaurus=thesaurus,
-            keep_duplicates=keep_duplicates,
+            keep_duplicates=keep_duplicates, doc_ids=scope.doc_ids, records_only=records_only,
         )  # fmt: skip
         km = build_map(inp, p)
+        km.summary["scope"] = scope.as_dict()
+        if note:
+            km.summary.setdefault("notes", []).append(note)
         km.summary.update(
             {
                 "project": os.path.abspath(self._path),
@@ -504,6 +509,33 @@ class Maps:
         if record:
             km.summary["run"] = runs.record_run(self.store, "map", p.to_dict(), km.summary)
         return WritableMap.of(km)
+
+    def _mixing(
+        self, p: MapParams, scope: Scope, keep_duplicates: bool
+    ) -> tuple[bool, str | None]:
+        """Whether to leave raw documents out of a keyword map, and the note saying so.
+
+        Records have keywords, raw documents only their text: mapped together, keywords and
+        full-text terms would mix (a licence footer's words next to the keywords). A
+        keyword map of both maps the records' keywords; ``field="terms"`` maps every
+        text's terms; a scope of raw documents alone maps their terms.
+        """
+        from zhagen.store.map_keywords import mapped_kinds
+
+        if p.field != "keywords":
+            return False, None
+        n_records, n_raw = mapped_kinds(
+            self.store, keep_duplicates=keep_duplicates, doc_ids=scope.doc_ids
+        )
+        if not (n_records and n_raw):
+            return False, None
+        return True, (
+            f"范围内有 {n_records} 条题录和 {n_raw} 篇全文文档：只用题录的关键词绘图，"
+            "全文文档未计入；要用全文切分的词请用 --field terms，或用 --set/--where 选定范围 / "
+            f"the scope holds {n_records} records and {n_raw} full-text documents: the map "
+            "uses the records' keywords and leaves the full texts out; use --field terms for "
+            "terms segmented from every text, or --set/--where to choose the documents"
+        )
 
     @staticmethod
     def check_thesaurus(path: str | os.PathLike[str]) -> int:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from zhagen.mapping.links import LINK_METHODS
 from zhagen.mapping.prune import PRUNE_METHODS
-from zhagen.params import Param, param
+from zhagen.params import Param, param, scope_param
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -142,6 +142,7 @@ class MapParams:
         help_zh="对所有词检测突现（默认）或只对节点（同 CiteSpace）",
         help_en="detect bursts of all eligible terms (default) or of nodes only (as CiteSpace)",
     )
+    scope: str | None = scope_param()
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
