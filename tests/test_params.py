@@ -44,7 +44,9 @@ def test_every_map_field_is_declared_with_choices_from_the_algorithms() -> None:
     assert {p.name for p in spec(MapParams) if p.group} == {"top", "top_percent", "g_index"}
     for p in spec(MapParams):
         assert (
-            p.label_zh and p.label_en and p.kind in ("int", "float", "str", "bool", "path", "years", "scope")
+            p.label_zh
+            and p.label_en
+            and p.kind in ("int", "float", "str", "bool", "path", "years", "scope")
         )
         assert getattr(MapParams(), p.name) == p.default
 

@@ -40,8 +40,19 @@ from typing import Any, TypeVar
 
 from zhagen.errors import ParameterError
 
-__all__ = ["Param", "param", "spec", "check", "check_exclusive", "make", "takes", "KINDS",
-           "scope_param", "scope_value"]
+__all__ = [
+    "Param",
+    "param",
+    "spec",
+    "check",
+    "check_exclusive",
+    "make",
+    "takes",
+    "KINDS",
+    "scope_param",
+    "scope_value",
+    "ScopeParams",
+]
 
 #: What a parameter's value is: its Python type, and how a typed string becomes one.
 KINDS = ("int", "float", "str", "bool", "path", "years", "strs", "scope")
@@ -395,3 +406,15 @@ def takes(cls: type) -> Callable[[Callable[..., T]], Callable[..., T]]:
         return fn
 
     return wrap
+
+
+@dataclass
+class ScopeParams:
+    """The scope alone, for a command whose other options are its own (``zhagen search``,
+    ``zhagen coding cooccurrence``, ``zhagen coding matrix``).
+
+    >>> [p.option for p in spec(ScopeParams)]
+    ['--where']
+    """
+
+    scope: str | None = scope_param()

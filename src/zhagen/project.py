@@ -33,7 +33,7 @@ from zhagen.mapping.model import MapParams
 from zhagen.params import make, takes
 from zhagen.reports import Reports, WrittenTables
 from zhagen.scope import Scope
-from zhagen.sets import Attributes, Sets, SetInfo, TableImport, resolve_scope
+from zhagen.sets import Attributes, SetInfo, Sets, TableImport, resolve_scope
 from zhagen.store import docs as q
 from zhagen.store.db import Store
 from zhagen.store.docs import find_documents
@@ -332,11 +332,16 @@ class Documents:
         for doc_id in self.ids(types=types):
             yield doc_id, self.text(doc_id)
 
-    def search(self, query: str, *, regex: bool = False) -> pd.DataFrame:
-        """Find text in every document: document, start, end (code points), text, context."""
+    def search(
+        self, query: str, *, regex: bool = False, scope: str | Scope | None = None
+    ) -> pd.DataFrame:
+        """Find text in every document (``scope``: in the documents of a scope query):
+        document, start, end (code points), text, context."""
         from zhagen.coding.retrieve import search_text
 
-        return search_text(self.texts(), query, regex=regex)
+        ids = resolve_scope(self.store, scope).doc_ids
+        texts = ((i, self.text(i)) for i in self.ids() if ids is None or i in ids)
+        return search_text(texts, query, regex=regex)
 
     def problems(self) -> pd.DataFrame:
         """Everything that went wrong or was repaired during imports."""
@@ -404,11 +409,17 @@ class Terms:
         return self._segmenter
 
     def discover(
-        self, *, top: int = 50, min_freq: int = 3, types: Iterable[str] | None = None
+        self,
+        *,
+        top: int = 50,
+        min_freq: int = 3,
+        types: Iterable[str] | None = None,
+        scope: str | Scope | None = None,
     ) -> pd.DataFrame:
         """Multi-character terms in this project's texts that the dictionary lacks.
 
-        ``types`` limits the texts read (e.g. ``["document"]`` for raw documents only).
+        ``types`` limits the texts read (e.g. ``["document"]`` for raw documents only);
+        ``scope`` to the documents of a scope query (:meth:`Project.scope`).
 
         Accept the good ones with :meth:`decide`; they are then segmented whole.
         """
@@ -418,8 +429,9 @@ class Terms:
         from zhagen.text.terms import discover_terms
 
         decided = term_decisions(self.store)
+        ids = resolve_scope(self.store, scope).doc_ids
         found = discover_terms(
-            (t for _i, t in self._docs.texts(types)),
+            (t for i, t in self._docs.texts(types) if ids is None or i in ids),
             known=self.segmenter(),
             min_freq=min_freq,
             top=None,
@@ -510,9 +522,7 @@ class Maps:
             km.summary["run"] = runs.record_run(self.store, "map", p.to_dict(), km.summary)
         return WritableMap.of(km)
 
-    def _mixing(
-        self, p: MapParams, scope: Scope, keep_duplicates: bool
-    ) -> tuple[bool, str | None]:
+    def _mixing(self, p: MapParams, scope: Scope, keep_duplicates: bool) -> tuple[bool, str | None]:
         """Whether to leave raw documents out of a keyword map, and the note saying so.
 
         Records have keywords, raw documents only their text: mapped together, keywords and

@@ -10,7 +10,7 @@ Terms (``key:value``; a value with spaces or parentheses in quotes, ``"..."``):
 ==================  ==========================================================
 ``source:FILE``     documents imported from that file (its path or file name)
 ``type:journal``    the document type (``journal``, ``thesis``, ``document``…)
-``year:2015-2024``  published in those years (``year:2020``: that year)
+``year:2015-2024``  published in those years (``year:2020``: that year; ``2020-``: since)
 ``attr:来源=人民日报`` an attribute's value (``attr:来源``: has any value)
 ``coded:yes|no``    with or without codings
 ``coder:甲``        coded by that coder
@@ -189,8 +189,9 @@ def _term(query: str, tok: _Token) -> Term:
 
 def _years(query: str, pos: int, value: str) -> tuple[int, int]:
     first, dash, last = value.strip().replace("–", "-").partition("-")
-    try:
-        lo, hi = int(first), int(last) if dash else int(first)
+    try:  # year:2020- and year:-2015 are open ranges
+        lo = int(first) if first.strip() or not dash else -(10**6)
+        hi = (int(last) if last.strip() else 10**6) if dash else lo
     except ValueError:
         raise _error(
             query, pos,

@@ -59,7 +59,9 @@ __all__ = [
 ATTRIBUTE_TYPES = ("text", "int", "date", "choice")
 #: The attributes :meth:`Attributes.fill_from_fields` fills: name → (type, field).
 FIELD_ATTRIBUTES = {"type": "choice", "year": "int", "venue": "text", "source": "choice"}
-_DATE = re.compile(r"^\s*(\d{4})(?:\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?)?\s*月?)?\s*$")
+_DATE = re.compile(
+    r"^\s*(\d{4})(?:\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?)?\s*月?)?\s*$"
+)
 _ID_HEADERS = {"id", "document", "document_id", "doc_id", "文档", "文档编号", "编号"}
 _TITLE_HEADERS = {"title", "标题", "题名", "篇名"}
 
@@ -81,19 +83,8 @@ def resolve_scope(store: Store, scope: str | Scope | None, *, actor: Actor | Non
 
     Coding blind, ``coded:`` and ``coder:`` see only the actor's own codings.
     """
-    if isinstance(scope, Scope):
-        return scope
-    total = q.count_all_documents(store)
-    if scope is None or (isinstance(scope, str) and not scope.strip()):
-        return Scope(None, None, total)
-    if not isinstance(scope, str):
-        raise ParameterError(
-            f"范围（scope）应为查询文字，而不是 {scope!r}",
-            f"a scope must be a query string, not {scope!r}",
-        )
     coder = actor.name if actor is not None and actor.blind else None
-    ids = qs.evaluate(store, parse(scope), scope, coder=coder)
-    return Scope(scope.strip(), ids, total)
+    return qs.resolve(store, scope, coder=coder)
 
 
 # -- attributes -------------------------------------------------------------------------
@@ -139,7 +130,8 @@ def convert_value(kind: str, value: Any, choices: list[str], name: str) -> Any:
                 raise ValueError(mo)
         except ValueError:
             raise ParameterError(
-                f"属性“{name}”：{value!r} 不是有效日期", f"attribute {name}: {value!r} is not a date"
+                f"属性“{name}”：{value!r} 不是有效日期",
+                f"attribute {name}: {value!r} is not a date",
             ) from None
         return f"{y}-{int(mo):02d}" if mo else y
     text = str(value).strip()
@@ -256,14 +248,14 @@ class Attributes:
         """Set (``None`` or ``""``: remove) one document's value of an attribute."""
         self.set_many(name, {int(doc_id): value}, actor=actor)
 
-    def set_many(
-        self, name: str, values: Mapping[int, Any], *, actor: Actor | None = None
-    ) -> int:
+    def set_many(self, name: str, values: Mapping[int, Any], *, actor: Actor | None = None) -> int:
         """Set one attribute of many documents in one undoable edit; return how many."""
         row = self._row(name)
         _need(actor, "change", "attribute", row["id"])
         choices = json.loads(row["choices"])
-        converted = {int(d): convert_value(row["type"], v, choices, name) for d, v in values.items()}
+        converted = {
+            int(d): convert_value(row["type"], v, choices, name) for d, v in values.items()
+        }
         missing = sorted(set(converted) - q.existing_documents(self.store, converted))
         if missing:
             raise ParameterError(
@@ -283,7 +275,7 @@ class Attributes:
             gone = [have[d] for d, v in values.items() if v is None and d in have]
             q.delete_values(self.store, gone)
             kept = [(d, v) for d, v in values.items() if v is not None]
-            for new_id in q.upsert_values(self.store, row["id"], kept):
+            for new_id in q.set_values(self.store, row["id"], kept):
                 e.created("attribute_values", new_id)
         return len(values)
 
@@ -381,7 +373,11 @@ class Attributes:
             column = [(line, d, cells[k] if k < len(cells) else "") for line, d, cells in targets]
             if q.attribute_row(self.store, name) is None:
                 ints = [c for _l, _d, c in column if c.strip()]
-                kind = "int" if ints and all(re.fullmatch(r"-?\d+", c.strip()) for c in ints) else "text"
+                kind = (
+                    "int"
+                    if ints and all(re.fullmatch(r"-?\d+", c.strip()) for c in ints)
+                    else "text"
+                )
                 self.define(name, kind, actor=actor)
                 defined.append(name)
             row = self._row(name)
@@ -394,7 +390,9 @@ class Attributes:
                 try:
                     good[d] = convert_value(row["type"], cell, choices, name)
                 except ParameterError as exc:
-                    problems.append(f"{label} 第 {line} 行：{exc.zh} / {label} row {line}: {exc.en}")
+                    problems.append(
+                        f"{label} 第 {line} 行：{exc.zh} / {label} row {line}: {exc.en}"
+                    )
             self._write(row, good, f"从表格导入属性“{name}”", f"import attribute {name}", actor)
             count += len(good)
         return TableImport(label, len(rows) - 1, count, defined, problems)
@@ -407,18 +405,26 @@ class Attributes:
             if len(found) == 1:
                 return found[0]
             if not found:
-                return (f"{where_zh}：没有标题为 {key!r} 的文档；请核对标题或改用文档编号 / "
-                        f"{where_en}: no document titled {key!r}; check the title or use ids")
-            return (f"{where_zh}：有 {len(found)} 篇文档标题为 {key!r}（{found}）；请改用文档编号 / "
-                    f"{where_en}: {len(found)} documents are titled {key!r} ({found}); use ids")
+                return (
+                    f"{where_zh}：没有标题为 {key!r} 的文档；请核对标题或改用文档编号 / "
+                    f"{where_en}: no document titled {key!r}; check the title or use ids"
+                )
+            return (
+                f"{where_zh}：有 {len(found)} 篇文档标题为 {key!r}（{found}）；请改用文档编号 / "
+                f"{where_en}: {len(found)} documents are titled {key!r} ({found}); use ids"
+            )
         try:
             doc = int(key)
         except ValueError:
-            return (f"{where_zh}：{key!r} 不是文档编号；用 zhagen docs 查看编号 / "
-                    f"{where_en}: {key!r} is not a document id; list ids with `zhagen docs`")
+            return (
+                f"{where_zh}：{key!r} 不是文档编号；用 zhagen docs 查看编号 / "
+                f"{where_en}: {key!r} is not a document id; list ids with `zhagen docs`"
+            )
         if not q.existing_documents(self.store, [doc]):
-            return (f"{where_zh}：没有编号为 {doc} 的文档；用 zhagen docs 查看编号 / "
-                    f"{where_en}: no document with id {doc}; list ids with `zhagen docs`")
+            return (
+                f"{where_zh}：没有编号为 {doc} 的文档；用 zhagen docs 查看编号 / "
+                f"{where_en}: no document with id {doc}; list ids with `zhagen docs`"
+            )
         return doc
 
 

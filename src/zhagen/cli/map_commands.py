@@ -37,6 +37,13 @@ def cmd_map(args: argparse.Namespace) -> int:
         km = project.maps.build(keep_duplicates=keep, **params)
     files = km.write(args.out)
     s = km.summary
+    scope = s.get("scope") or {}
+    if scope.get("query"):
+        print(
+            f"范围 / scope: {scope['query']}（{scope['count']} / {scope['total']} 篇 / documents）"
+        )
+    for note in s.get("notes", []):
+        print(f"注意 / note: {note}")
     print(
         f"记录 / records {s['records']}  节点 / nodes {s['nodes']}  连线 / edges {s['edges']}  "
         f"聚类 / clusters {s['clusters']}  Q={s['modularity']:.3f}  S={s['silhouette']:.3f}  "

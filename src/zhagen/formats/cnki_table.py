@@ -115,7 +115,11 @@ def table_rows(source: Source, *, name: str | None = None) -> Iterator[Row]:
     """
     label = source_name(source, name)
     if read_head(source, 4, name=label).startswith(b"PK"):
-        yield from next(iter(_xlsx_sheets(source, label)), iter(()))
+        sheets = _xlsx_sheets(source, label)
+        try:  # the workbook stays open while its first sheet is read
+            yield from next(sheets, iter(()))
+        finally:
+            sheets.close()
         return
     yield from _csv_rows(source, label)
 

@@ -62,9 +62,11 @@ def map_rows(
         else "body"
     )
     scope, args = _scope_sql(doc_ids, records_only)
-    sql = f"SELECT id, year, title, keywords, body IS NOT NULL, {text} FROM documents WHERE 1" + (
-        "" if keep_duplicates else " AND dup_of IS NULL"
-    ) + scope
+    sql = (
+        f"SELECT id, year, title, keywords, body IS NOT NULL, {text} FROM documents WHERE 1"
+        + ("" if keep_duplicates else " AND dup_of IS NULL")
+        + scope
+    )
     # Plain tuples, not sqlite3.Row: the caller unpacks them, and Row objects are both
     # slower to make and not plain data.
     cur = store.conn.cursor()

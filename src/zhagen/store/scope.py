@@ -18,13 +18,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhagen.scope import And, Node, Not, Or, ScopeError, Term, parse
+from zhagen.errors import ParameterError
+from zhagen.scope import And, Node, Not, Or, Scope, ScopeError, Term, parse
 from zhagen.store.db import Store
 
-__all__ = ["evaluate", "compile_where", "MAX_DEPTH"]
+__all__ = ["evaluate", "compile_where", "resolve", "ids_of", "MAX_DEPTH"]
 
 #: How deep sets may refer to sets (a guard; a cycle is found before this).
 MAX_DEPTH = 32
+#: Table → what a missing name is (zh, en) and how to see or make the names there are.
+_MISSING = {
+    "coders": ("编码者", "coder", "用 zhagen coding list 查看", "see `zhagen coding list`"),
+    "attributes": ("属性", "attribute", "用 zhagen attr define 定义",
+                   "define one with `zhagen attr define`"),
+    "sets": ("集合", "set", "用 zhagen set list 查看", "see `zhagen set list`"),
+}  # fmt: skip
 
 
 class _Compiler:
@@ -43,16 +51,23 @@ class _Compiler:
         assert isinstance(node, And | Or)
         return "(" + glue.join(f"({self.node(n, query)})" for n in node.items) + ")"
 
+    def _lookup(self, table: str, columns: str, name: str, t: Term, query: str) -> Any:
+        """The row named ``name`` of ``table`` (coders, attributes, sets), or a ScopeError
+        listing the names there are and how to see them."""
+        sql = f"SELECT {columns} FROM {table} WHERE name = ?"  # noqa: S608 - fixed names
+        row = self.store.conn.execute(sql, (name,)).fetchone()
+        if row is not None:
+            return row
+        known = [r[0] for r in self.store.conn.execute(f"SELECT name FROM {table} ORDER BY id")]
+        shown = "、".join(known) or "（无 / none）"
+        zh, en, hint_zh, hint_en = _MISSING[table]
+        raise ScopeError(
+            f"范围查询第 {t.pos} 列：没有{zh} {name!r}；已有{zh}：{shown}（{hint_zh}）：{query}",
+            f"scope query, column {t.pos}: no {en} {name!r}; {en}s: {shown} ({hint_en}): {query}",
+        )
+
     def _coder_id(self, name: str, term: Term, query: str) -> int:
-        row = self.store.conn.execute("SELECT id FROM coders WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            known = [r[0] for r in self.store.conn.execute("SELECT name FROM coders ORDER BY id")]
-            shown = "、".join(known) or "（无 / none）"
-            raise ScopeError(
-                f"范围查询第 {term.pos} 列：没有编码者 {name!r}；已有编码者：{shown}：{query}",
-                f"scope query, column {term.pos}: no coder {name!r}; coders: {shown}: {query}",
-            )
-        return int(row[0])
+        return int(self._lookup("coders", "id", name, term, query)[0])
 
     def term(self, t: Term, query: str) -> str:
         key, v = t.key, t.value
@@ -94,18 +109,7 @@ class _Compiler:
 
     def attr(self, t: Term, query: str) -> str:
         name, value = t.value
-        row = self.store.conn.execute(
-            "SELECT id, type FROM attributes WHERE name = ?", (name,)
-        ).fetchone()
-        if row is None:
-            known = [r[0] for r in self.store.conn.execute("SELECT name FROM attributes")]
-            shown = "、".join(known) or "（无 / none）"
-            raise ScopeError(
-                f"范围查询第 {t.pos} 列：没有属性 {name!r}；已有属性：{shown}"
-                f"（用 zhagen attr define 定义）：{query}",
-                f"scope query, column {t.pos}: no attribute {name!r}; attributes: {shown} "
-                f"(define one with `zhagen attr define`): {query}",
-            )
+        row = self._lookup("attributes", "id, type", name, t, query)
         attr_id, kind = int(row[0]), str(row[1])
         if value is None or value == "":
             self.args.append(attr_id)
@@ -130,31 +134,25 @@ class _Compiler:
             "WHERE v.attribute_id = ? AND v.document_id = d.id AND v.value = ?)"
         )
 
+    def _cycle(self, name: str) -> None:
+        start = self.stack.index(name) if name in self.stack else 0
+        chain = " → ".join([*self.stack[start:], name])
+        raise ScopeError(
+            f"集合的查询循环引用自身：{chain}；请修改其中一个集合的查询",
+            f"the sets refer to themselves in a cycle: {chain}; change one set's query",
+        )
+
     def set(self, t: Term, query: str) -> str:
         name = str(t.value)
-        row = self.store.conn.execute(
-            "SELECT id, kind, query FROM sets WHERE name = ?", (name,)
-        ).fetchone()
-        if row is None:
-            known = [r[0] for r in self.store.conn.execute("SELECT name FROM sets ORDER BY id")]
-            shown = "、".join(known) or "（无 / none）"
-            raise ScopeError(
-                f"范围查询第 {t.pos} 列：没有集合 {name!r}；已有集合：{shown}"
-                f"（用 zhagen set list 查看）：{query}",
-                f"scope query, column {t.pos}: no set {name!r}; sets: {shown} "
-                f"(see `zhagen set list`): {query}",
-            )
+        if name in self.stack:
+            self._cycle(name)
+        row = self._lookup("sets", "id, kind, query", name, t, query)
         set_id, kind, inner = int(row[0]), str(row[1]), str(row[2])
         if kind == "static":
             self.args.append(set_id)
             return "d.id IN (SELECT document_id FROM set_members WHERE set_id = ?)"
-        if name in self.stack or len(self.stack) >= MAX_DEPTH:
-            chain = " → ".join([*self.stack[self.stack.index(name) :], name]) if (
-                name in self.stack) else " → ".join(self.stack)  # fmt: skip
-            raise ScopeError(
-                f"集合的查询循环引用自身：{chain}；请修改其中一个集合的查询",
-                f"the sets refer to themselves in a cycle: {chain}; change one set's query",
-            )
+        if len(self.stack) >= MAX_DEPTH:
+            self._cycle(name)
         self.stack.append(name)
         try:
             return self.node(parse(inner), inner)
@@ -185,3 +183,32 @@ def evaluate(
     cur = store.conn.cursor()
     cur.row_factory = None
     return frozenset(r[0] for r in cur.execute(f"SELECT d.id FROM documents d WHERE {where}", args))
+
+
+def resolve(store: Store, scope: str | Scope | None, *, coder: str | None = None) -> Scope:
+    """The :class:`~zhagen.scope.Scope` of a query (None or blank: every document).
+
+    ``coder`` (coding blind): ``coded:`` and ``coder:`` see only that coder's codings.
+
+    >>> import tempfile, os
+    >>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
+    >>> resolve(store, None).count, resolve(store, "type:journal").doc_ids
+    (0, frozenset())
+    """
+    if isinstance(scope, Scope):
+        return scope
+    total = int(store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+    if scope is None or (isinstance(scope, str) and not scope.strip()):
+        return Scope(None, None, total)
+    if not isinstance(scope, str):
+        raise ParameterError(
+            f"范围（scope）应为查询文字，而不是 {scope!r}",
+            f"a scope must be a query string, not {scope!r}",
+        )
+    ids = evaluate(store, parse(scope), scope, coder=coder)
+    return Scope(scope.strip(), ids, total)
+
+
+def ids_of(store: Store, scope: str | Scope | None) -> frozenset[int] | None:
+    """The document ids of a scope (None: every document)."""
+    return resolve(store, scope).doc_ids

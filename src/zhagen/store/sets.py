@@ -27,7 +27,7 @@ __all__ = [
     "update_attribute",
     "value_rows",
     "value_ids",
-    "upsert_values",
+    "set_values",
     "delete_values",
     "document_values",
     "document_fields",
@@ -95,7 +95,7 @@ def value_ids(store: Store, attr_id: int) -> list[int]:
     return [int(r[0]) for r in store.conn.execute(sql, (attr_id,))]
 
 
-def upsert_values(store: Store, attr_id: int, values: Iterable[tuple[int, Any]]) -> list[int]:
+def set_values(store: Store, attr_id: int, values: Iterable[tuple[int, Any]]) -> list[int]:
     """Set (document id, value) pairs of one attribute; return the ids of new rows."""
     new = []
     for doc_id, value in values:
@@ -219,8 +219,7 @@ def insert_members(store: Store, set_id: int, doc_ids: Iterable[int]) -> list[in
     """Add documents to a static set (those already in it are left); ids of new rows."""
     before = store.conn.execute("SELECT coalesce(max(id), 0) FROM set_members").fetchone()[0]
     store.conn.execute(
-        "INSERT OR IGNORE INTO set_members(set_id, document_id) "
-        "SELECT ?, value FROM json_each(?)",
+        "INSERT OR IGNORE INTO set_members(set_id, document_id) SELECT ?, value FROM json_each(?)",
         (set_id, id_list_json(doc_ids)),
     )
     sql = "SELECT id FROM set_members WHERE id > ? AND set_id = ?"
