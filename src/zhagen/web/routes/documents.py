@@ -80,8 +80,9 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=500)],
     p: ProjectDep,
     regex: bool = False,
+    scope: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> dict[str, Any]:
-    return svc.search(p, q, regex=regex)
+    return svc.search(p, q, regex=regex, scope=scope)
 
 
 @router.get("/sources")

@@ -115,9 +115,12 @@ def document_codings(p: Project, doc_id: int, *, coder: str | None) -> dict[str,
     return {"id": doc_id, "codings": [{k: r[k] for k in CODING_FIELDS} for r in rows]}
 
 
-def search(p: Project, query: str, *, regex: bool = False, limit: int = 500) -> dict[str, Any]:
-    """Text found in every document (``project.documents.search``), the first ``limit`` hits."""
-    df = p.documents.search(query, regex=regex)
+def search(
+    p: Project, query: str, *, regex: bool = False, limit: int = 500, scope: str | None = None
+) -> dict[str, Any]:
+    """Text found in every document (``project.documents.search``; ``scope``: in the
+    documents of a scope query), the first ``limit`` hits."""
+    df = p.documents.search(query, regex=regex, scope=scope or None)
     return {"total": len(df), "hits": records(df.head(limit))}
 
 
