@@ -92,15 +92,15 @@ class _Compiler:
                 "OR instr(lower(coalesce(d.body, '')), ?))"
             )
         if key in ("coded", "coder"):
-            who = ""
+            where = ""
             if key == "coder" or self.coder is not None:
                 name = v if key == "coder" else self.coder
                 if self.coder is not None and key == "coder" and v != self.coder:
                     return "0"  # coding blind: another coder's work is not there to find
                 self.args.append(self._coder_id(str(name), t, query))
-                who = " AND c.coder_id = ?"
-            exists = f"EXISTS (SELECT 1 FROM codings c WHERE c.document_id = d.id{who})"
-            return exists if key == "coder" or v else f"NOT {exists}"
+                where = " WHERE coder_id = ?"
+            coded = f"d.id IN (SELECT document_id FROM codings{where})"
+            return coded if key == "coder" or v else f"NOT {coded}"
         if key == "attr":
             return self.attr(t, query)
         if key == "set":
@@ -113,10 +113,7 @@ class _Compiler:
         attr_id, kind = int(row[0]), str(row[1])
         if value is None or value == "":
             self.args.append(attr_id)
-            return (
-                "EXISTS (SELECT 1 FROM attribute_values v "
-                "WHERE v.attribute_id = ? AND v.document_id = d.id)"
-            )
+            return "d.id IN (SELECT document_id FROM attribute_values WHERE attribute_id = ?)"
         if kind == "int":
             try:
                 stored: Any = int(value)
@@ -129,9 +126,10 @@ class _Compiler:
         else:
             stored = value
         self.args.extend([attr_id, stored])
+        # an IN list from the (attribute, value) index: one lookup, not one per document
         return (
-            "EXISTS (SELECT 1 FROM attribute_values v "
-            "WHERE v.attribute_id = ? AND v.document_id = d.id AND v.value = ?)"
+            "d.id IN (SELECT document_id FROM attribute_values "
+            "WHERE attribute_id = ? AND value = ?)"
         )
 
     def _cycle(self, name: str) -> None:
