@@ -363,3 +363,26 @@ def test_the_cli_for_sets_attributes_and_scoped_commands(
         main(["search", path, "创新", "--where", "attr:来源=("])
     assert "column 10" in capsys.readouterr().err
     assert main(["set", "delete", path, "挑选"]) == 0
+
+
+def test_a_project_of_before_gains_sets_and_attributes_on_open(tmp_path: Path) -> None:
+    """A file made before migration 0008 opens with empty sets and attributes, its codings
+    untouched, and a .bak copy of it as it was."""
+    import sqlite3
+
+    with tiny_project(tmp_path) as p:
+        path = Path(p.path)
+        codings = len(p.codings())
+    conn = sqlite3.connect(path)
+    for table in ("set_members", "sets", "attribute_values", "attributes"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("DELETE FROM migrations WHERE name = '0008_sets_attributes'")
+    conn.commit()
+    conn.close()
+    with Project.open(path) as p:
+        assert "0008_sets_attributes" in p.store.applied_migrations()
+        assert p.sets.list() == [] and p.attributes.list() == []
+        assert len(p.codings()) == codings
+        p.sets.create("s", doc_ids=[1])
+        assert p.scope("set:s").doc_ids == {1}
+    assert path.with_name(path.name + ".bak").exists()

@@ -28,6 +28,8 @@ __all__ = [
     "AgreementParams",
     "TablesParams",
     "TermsParams",
+    "Scope",
+    "ScopeError",
     "__version__",
 ]
 
@@ -66,6 +68,10 @@ def __getattr__(name: str) -> Any:
         from zhagen.text.terms import TermsParams
 
         return TermsParams
+    if name in ("Scope", "ScopeError"):  # which documents an analysis is about
+        from zhagen import scope
+
+        return getattr(scope, name)
     if name == "AgreementParams":
         from zhagen.coding.agreement import AgreementParams
 

@@ -431,7 +431,7 @@ class Terms:
         decided = term_decisions(self.store)
         ids = resolve_scope(self.store, scope).doc_ids
         found = discover_terms(
-            (t for i, t in self._docs.texts(types) if ids is None or i in ids),
+            (self._docs.text(i) for i in self._docs.ids(types=types) if ids is None or i in ids),
             known=self.segmenter(),
             min_freq=min_freq,
             top=None,
