@@ -89,7 +89,7 @@ class SaturationParams:
 
     >>> from zhagen.params import make
     >>> make(SaturationParams, {"holdout": "25%", "types": "document"})
-    SaturationParams(holdout='25%', seed=0, coder=None, types=['document'])
+    SaturationParams(holdout='25%', seed=0, coder=None, types=['document'], scope=None)
     """
 
     holdout: str = param("1/3", "str", "留出比例", "share held out", validate=parse_fraction,

@@ -70,7 +70,7 @@ class TablesParams:
     :mod:`zhagen.params`).
 
     >>> TablesParams(trace=True)
-    TablesParams(coder=None, trace=True)
+    TablesParams(coder=None, trace=True, scope=None)
     """
 
     coder: str | None = param(None, "str", "编码者", "coder", optional=True,
