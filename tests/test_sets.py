@@ -357,6 +357,8 @@ def test_the_cli_for_sets_attributes_and_scoped_commands(
     assert [r["code"] for r in json.loads(capsys.readouterr().out)] == ["产学研融合"]
     assert main(["search", path, "创新", "--where", "attr:来源=人民日报", "--format", "json"]) == 0
     assert {r["document"] for r in json.loads(capsys.readouterr().out)} <= {2, 3}
+    assert main(["docs", path, "--set", "挑选", "--format", "json"]) == 0
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == [2, 3]
     assert main(["set", "show", path, "nope"]) == 1
     assert "no set 'nope'" in capsys.readouterr().err
     with pytest.raises(SystemExit):  # a bad query is a usage error, with its column

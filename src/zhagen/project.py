@@ -218,6 +218,7 @@ class Documents:
         coder: str | None = None,
         offset: int = 0,
         limit: int | None = None,
+        scope: str | Scope | None = None,
     ) -> DocumentPage:
         """Documents matching every filter given, in id order, and how many match.
 
@@ -235,6 +236,8 @@ class Documents:
             that coder's codings only (each item's ``codings`` counts them too).
         offset, limit:
             The page: items ``offset`` to ``offset + limit`` (all with ``limit=None``).
+        scope:
+            Only the documents of a scope query (:meth:`Project.scope`, ``set:NAME``).
 
         Examples
         --------
@@ -257,6 +260,7 @@ class Documents:
             coder_id=coder_filter(self.store, coder),
             offset=_count(offset, "offset"),
             limit=None if limit is None else _count(limit, "limit"),
+            ids=resolve_scope(self.store, scope).doc_ids,
         )
         return DocumentPage(total, offset, limit, [_document(r) for r in rows])
 

@@ -41,6 +41,15 @@ def test_select_into_a_set_and_map_that_set(page, serve, tmp_path: Path, shots: 
     page.screenshot(path=str(shots / "documents_sets.png"))
     with Project.open(path) as p:
         assert set(p.sets.members("文献")) == records
+    # the list filtered by a scope, remembered for the page
+    page.fill("#f-scope", "type:document")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#doc-table tbody tr[data-id]').length === 1"
+    )
+    page.reload()
+    page.wait_for_selector("#doc-table tbody tr[data-id]")
+    assert page.input_value("#f-scope") == "type:document"
+    assert page.eval_on_selector_all("#doc-table tbody tr[data-id]", "rows => rows.length") == 1
 
     page.goto(server.url + "/map")
     page.wait_for_selector("#map-form [name=scope]")

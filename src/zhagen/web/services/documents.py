@@ -50,11 +50,14 @@ def list_documents(
     coder: str | None = None,
     offset: int = 0,
     limit: int = 100,
+    scope: str | None = None,
+    actor: Any = None,
 ) -> dict[str, Any]:
     """A page of the documents matching the filters (:meth:`zhagen.project.Documents.find`,
     the query the CLI's ``zhagen docs`` makes), how many match, and the values to filter by.
 
-    ``coded`` and the counts use ``coder``'s codings only when it is given.
+    ``coded`` and the counts use ``coder``'s codings only when it is given; ``scope``: only
+    the documents of a scope query (as ``actor`` may see them).
     """
     page = p.documents.find(
         q,
@@ -65,6 +68,7 @@ def list_documents(
         coder=coder,
         offset=max(0, int(offset)),
         limit=max(1, min(int(limit), MAX_LIMIT)),
+        scope=p.scope(scope, actor=actor) if scope else None,
     )
     items = []
     for doc in page.items:

@@ -29,15 +29,17 @@ def create_set(
     actor: Actor | None,
 ) -> dict[str, Any]:
     """A new set: a query set, a static set of ``doc_ids``, or (``filters``, the document
-    list's ``q``/``type``/``year``/``source``/``coded``/``coder``) a static set of every
-    document the list shows now."""
+    list's ``q``/``type``/``year``/``source``/``coded``/``coder``/``scope``) a static set of
+    every document the list shows now."""
     if filters is not None:
-        allowed = {"q", "type", "year", "source", "coded", "coder"}
+        allowed = {"q", "type", "year", "source", "coded", "coder", "scope"}
         given = {k: v for k, v in filters.items() if k in allowed and v not in (None, "")}
         if "coded" in given:  # as the list's query string sends it
             given["coded"] = str(given["coded"]).lower() in ("true", "1", "yes")
         if "year" in given:
             given["year"] = int(given["year"])
+        if "scope" in given:
+            given["scope"] = p.scope(str(given["scope"]), actor=actor)
         doc_ids = p.documents.find(**given).ids
     info = p.sets.create(name, query=query, doc_ids=doc_ids, description=description,
                          actor=actor)  # fmt: skip

@@ -22,6 +22,7 @@
       year: $("f-year").value,
       coded: $("f-coded").value,
       coder: $("f-coder").value,
+      scope: $("f-scope") ? $("f-scope").value.trim() : "",
       offset: state.offset,
       limit: PAGE,
     };
@@ -123,6 +124,18 @@
     Z.toast(t("sets.saved", { name, n: res.count }));
   }
 
+  function wireScope() {
+    // the scope picker of the analysis pages, as a filter of the list
+    const input = Z.paramInput("scope", { type: "scope" });
+    input.id = "f-scope";
+    $("f-scope-box").append(input, ...(input.scopeExtras || []));
+    let timer = null;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => { state.offset = 0; load().catch(() => {}); }, 400);
+    });
+  }
+
   function wireSets() {
     $("sel-all").addEventListener("change", (e) => selectPage(e.target.checked));
     $("add-to-set").addEventListener("click", addToSet);
@@ -200,6 +213,7 @@
 
   wireDrop();
   wireFilters();
+  wireScope();
   wireSets();
   load();
 })();
