@@ -130,3 +130,66 @@ def test_sets_import_from_a_real_atlas_ti_export(shared: Path, tmp_path: Path, s
     assert {s.get("guid").lower() for s in again.iter(f"{NS}Set")} >= {
         s.get("guid").lower() for s in root.iter(f"{NS}Set") if s.get("name") in expected
     }
+
+
+def _variables_project(tmp_path: Path) -> Path:
+    """A .qdpx as another program writes cases: five variable types, a case on two
+    sources, a value that does not fit its type, a case of a source without text."""
+    g = [f"00000000-0000-4000-8000-{i:012d}" for i in range(20)]
+    xml = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="cases" origin="handmade">
+  <Variables>
+    <Variable guid="{g[1]}" name="Region" typeOfVariable="Text"/>
+    <Variable guid="{g[2]}" name="Age" typeOfVariable="Integer"/>
+    <Variable guid="{g[3]}" name="Urban" typeOfVariable="Boolean"/>
+    <Variable guid="{g[4]}" name="Interviewed" typeOfVariable="DateTime"/>
+    <Variable guid="{g[5]}" name="Score" typeOfVariable="Float"/>
+  </Variables>
+  <Cases>
+    <Case guid="{g[6]}" name="Household A">
+      <VariableValue><VariableRef targetGUID="{g[1]}"/><TextValue>江西</TextValue></VariableValue>
+      <VariableValue><VariableRef targetGUID="{g[2]}"/><IntegerValue>67</IntegerValue></VariableValue>
+      <VariableValue><VariableRef targetGUID="{g[3]}"/><BooleanValue>true</BooleanValue></VariableValue>
+      <VariableValue><VariableRef targetGUID="{g[4]}"/><DateTimeValue>2024-03-05T10:00:00</DateTimeValue></VariableValue>
+      <VariableValue><VariableRef targetGUID="{g[5]}"/><FloatValue>2.5</FloatValue></VariableValue>
+      <SourceRef targetGUID="{g[10]}"/>
+      <SourceRef targetGUID="{g[11]}"/>
+    </Case>
+    <Case guid="{g[7]}" name="Household B">
+      <VariableValue><VariableRef targetGUID="{g[2]}"/><TextValue>unknown</TextValue></VariableValue>
+      <VariableValue><VariableRef targetGUID="{g[1]}"/><TextValue>广东</TextValue></VariableValue>
+      <SourceRef targetGUID="{g[12]}"/>
+    </Case>
+  </Cases>
+  <Sources>
+    <TextSource guid="{g[10]}" name="a" plainTextPath="internal://a.txt"/>
+    <TextSource guid="{g[11]}" name="b" plainTextPath="internal://b.txt"/>
+    <TextSource guid="{g[12]}" name="c" plainTextPath="internal://c.txt"/>
+  </Sources>
+</Project>"""
+    path = tmp_path / "cases.qdpx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("project.qde", xml)
+        z.writestr("sources/a.txt", "第一户的访谈。")
+        z.writestr("sources/b.txt", "第一户的第二次访谈。")
+        z.writestr("sources/c.txt", "第二户的访谈。")
+    return path
+
+
+def test_variables_and_cases_of_another_program(tmp_path: Path, schema) -> None:
+    path = _variables_project(tmp_path)
+    assert schema.validate(_qde(path)), schema.error_log
+    with Project.create(tmp_path / "p.zhagen") as p:
+        report = p.import_qdpx(path)
+        assert report.attributes == ["Region", "Age", "Urban", "Interviewed", "Score"]
+        types = {a["name"]: a["type"] for a in p.attributes.list()}
+        assert types == {"Region": "text", "Age": "int", "Urban": "choice",
+                         "Interviewed": "date", "Score": "text"}  # fmt: skip
+        a, b, c = report.documents
+        assert p.attributes.get(a) == p.attributes.get(b) == {
+            "Region": "江西", "Age": 67, "Urban": "true", "Interviewed": "2024-03-05",
+            "Score": "2.5",
+        }  # fmt: skip
+        assert p.attributes.get(c) == {"Region": "广东"}  # "unknown" is no integer
+        assert any("1 variable values did not fit" in w for w in report.warnings)
+        assert p.scope("attr:Region=江西 attr:Age=67").doc_ids == {a, b}
