@@ -79,3 +79,30 @@ def test_a_viewer_reads_sets_but_does_not_change_them(tmp_path: Path) -> None:
             assert_error(viewer.post("/api/sets", json={"name": "v", "doc_ids": [1]}), 403)
             assert_error(viewer.post("/api/sets/s/add", json={"doc_ids": [2]}), 403)
             assert_error(viewer.delete("/api/sets/s"), 403)
+
+
+def test_a_blind_coder_maps_a_scope_of_their_own_codings(tmp_path: Path) -> None:
+    """Coding blind, coded:yes in a map's scope means the caller's own codings."""
+    from fastapi.testclient import TestClient
+
+    token, password = "sets-token-0123456789", "correct horse"
+    with client(make_project(tmp_path), host="0.0.0.0", token=token) as owner:
+        login(owner, token=token)
+        for name in ("c1", "c2"):
+            r = owner.post("/api/users", json={"name": name, "password": password, "role": "coder"})
+            assert r.status_code == 200, r.text
+        with TestClient(owner.app) as c1, TestClient(owner.app) as c2:
+            login(c1, username="c1", password=password)
+            login(c2, username="c2", password=password)
+            made = c1.post("/api/codings", json={"document": 1, "sentences": [0],
+                                                 "new_code": {"name": "码"}})  # fmt: skip
+            assert made.status_code == 200, made.text
+            owner.put("/api/settings", json={"blind": True})
+            assert c2.get("/api/scope", params={"q": "coded:yes"}).json()["count"] == 0
+            assert c1.get("/api/scope", params={"q": "coded:yes"}).json()["count"] == 1
+            run = c2.post("/api/maps", json={"scope": "coded:yes"})
+            err = assert_error(run, 400, "parameter")  # c1's coded document is not in it
+            assert "selects no documents" in err["message_en"] and "c1" not in err["message_en"]
+            assert c2.get("/api/documents", params={"scope": "coded:yes"}).json()["total"] == 0
+            assert c2.get("/api/documents", params={"scope": "coded:no"}).json()["total"] == 2
+            assert c1.get("/api/documents", params={"scope": "coded:yes"}).json()["total"] == 1

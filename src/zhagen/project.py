@@ -483,6 +483,7 @@ class Maps:
         *,
         keep_duplicates: bool = False,
         record: bool = True,
+        actor: Actor | None = None,
         **params: Any,
     ) -> WritableMap:
         """Build a keyword co-occurrence knowledge map (CiteSpace/VOSviewer parity).
@@ -490,7 +491,8 @@ class Maps:
         Keyword arguments are the fields of :class:`zhagen.mapping.MapParams` (listed
         below, from its one declaration; values may be given as text, as typed on a
         command line). The run and its parameters are recorded in the project;
-        ``km.write(dir)`` writes every output file.
+        ``km.write(dir)`` writes every output file. ``actor``: whose view the ``scope`` is
+        evaluated in (coding blind, ``coded:``/``coder:`` see the actor's codings only).
         """
         from zhagen._version import __version__
         from zhagen.map_input import map_input
@@ -504,7 +506,13 @@ class Maps:
             from zhagen.text.lexicon import load_thesaurus
 
             thesaurus = load_thesaurus(p.thesaurus)
-        scope = resolve_scope(self.store, p.scope)
+        scope = resolve_scope(self.store, p.scope, actor=actor)
+        if scope.count == 0 and scope.query is not None:
+            raise ParameterError(
+                f"范围 {scope.query} 没有选中任何文档；请检查查询或集合（zhagen set list）",
+                f"the scope {scope.query} selects no documents; check the query or the set "
+                "(`zhagen set list`)",
+            )
         records_only, note = self._mixing(p, scope, keep_duplicates)
         inp = map_input(
             self.store, p, self._terms.segmenter, thesaurus=thesaurus,

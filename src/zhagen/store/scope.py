@@ -97,7 +97,15 @@ class _Compiler:
                 name = v if key == "coder" else self.coder
                 if self.coder is not None and key == "coder" and v != self.coder:
                     return "0"  # coding blind: another coder's work is not there to find
-                self.args.append(self._coder_id(str(name), t, query))
+                if self.coder is not None:  # blind: no error that would name other coders
+                    row = self.store.conn.execute(
+                        "SELECT id FROM coders WHERE name = ?", (self.coder,)
+                    ).fetchone()
+                    if row is None:  # has not coded yet
+                        return "1" if key == "coded" and not v else "0"
+                    self.args.append(int(row[0]))
+                else:
+                    self.args.append(self._coder_id(str(name), t, query))
                 where = " WHERE coder_id = ?"
             coded = f"d.id IN (SELECT document_id FROM codings{where})"
             return coded if key == "coder" or v else f"NOT {coded}"
