@@ -200,6 +200,7 @@ def _plain(value: Any, path: str = "result") -> list[str]:
 def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> None:
     from zhagen.coding.levels import STORYLINE_TITLE
     from zhagen.examples import tiny_project
+    from zhagen.scope import parse
     from zhagen.store import docs as dq
 
     with tiny_project(tmp_path / "a") as p:
@@ -213,6 +214,10 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
         memo = p.memos.add("code", code, "为什么 / why", title="备忘")
         p.relations.set_storyline("政策支持推动产学研融合")
         p.documents.sentences(doc)  # stored on first use
+        p.sets.create("挑选", doc_ids=[doc])
+        p.attributes.define("来源")
+        p.attributes.set(doc, "来源", "人民日报")
+        set_id, attr_id = 1, 1
         p.codings.delete(coding)
         p.undo()  # an undone edit: history_next(redo=True) has one
         coding = int(p.codings()["id"].iloc[0])
@@ -224,6 +229,20 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
         record_run(store, "test", {"a": 1}, {"b": 2})
         calls: dict[str, Any] = {
             "biblio.biblio_rows": lambda f: list(f(store)),
+            "map_keywords.mapped_kinds": lambda f: f(store, keep_duplicates=False),
+            "scope.compile_where": lambda f: f(store, parse("set:挑选"), "set:挑选"),
+            "scope.ids_of": lambda f: f(store, "attr:来源=人民日报"),
+            "scope.resolve": lambda f: f(store, "set:挑选 or coded:yes"),
+            "sets.attribute_row": lambda f: f(store, "来源"),
+            "sets.attribute_rows": lambda f: f(store),
+            "sets.document_fields": lambda f: f(store),
+            "sets.document_values": lambda f: f(store),
+            "sets.documents_titled": lambda f: f(store, "专精特新"),
+            "sets.existing_documents": lambda f: f(store, [doc, 99]),
+            "sets.member_ids": lambda f: f(store, set_id),
+            "sets.member_row_ids": lambda f: f(store, set_id),
+            "sets.value_ids": lambda f: f(store, attr_id),
+            "sets.value_rows": lambda f: f(store, attr_id, [doc]),
             "changes.log_after": lambda f: f(store, 0, 1000),
             "coding.ancestor_ids": lambda f: f(store, code),
             "coding.child_ids": lambda f: f(store, [code]),

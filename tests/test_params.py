@@ -44,7 +44,9 @@ def test_every_map_field_is_declared_with_choices_from_the_algorithms() -> None:
     assert {p.name for p in spec(MapParams) if p.group} == {"top", "top_percent", "g_index"}
     for p in spec(MapParams):
         assert (
-            p.label_zh and p.label_en and p.kind in ("int", "float", "str", "bool", "path", "years")
+            p.label_zh
+            and p.label_en
+            and p.kind in ("int", "float", "str", "bool", "path", "years", "scope")
         )
         assert getattr(MapParams(), p.name) == p.default
 
@@ -89,7 +91,12 @@ def test_cli_options_are_the_declaration() -> None:
     parser = argparse.ArgumentParser()
     add_options(parser, spec(MapParams) + MAP_RUN_OPTIONS)
     dests = {a.dest for a in parser._actions} - {"help"}
-    assert dests == {p.name for p in spec(MapParams) + MAP_RUN_OPTIONS}
+    # the scope is one parameter offered twice: --where QUERY and --set NAME (set:NAME)
+    assert dests == {p.name for p in spec(MapParams) + MAP_RUN_OPTIONS} | {"scope_set"}
+    args = parser.parse_args(["--set", "文献 集", "--where", "year:2020"])
+    assert given(args, spec(MapParams)) == {"scope": 'set:"文献 集" (year:2020)'}
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--where", "year:20x0"])
     args = parser.parse_args(["--g-index", "2", "--years", "2001-2005", "--keep-duplicates"])
     assert given(args, spec(MapParams) + MAP_RUN_OPTIONS) == {
         "g_index": 2.0,

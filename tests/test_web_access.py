@@ -157,6 +157,14 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ("GET", "/api/queries/cooccurrence/download"): _get(
         "/api/queries/cooccurrence/download?coder=c1"
     ),
+    ("GET", "/api/sets"): _get("/api/sets"),
+    ("POST", "/api/sets"): _json(
+        "/api/sets", lambda c: {"name": f"集{c['n']}", "query": "coded:yes coder:c1"}
+    ),
+    ("POST", "/api/sets/{name}/add"): _json("/api/sets/走查/add", lambda c: {"doc_ids": [2]}),
+    ("POST", "/api/sets/{name}/remove"): _json("/api/sets/走查/remove", lambda c: {"doc_ids": [1]}),
+    ("DELETE", "/api/sets/{name}"): _get("/api/sets/走查"),
+    ("GET", "/api/scope"): _get("/api/scope?q=coder:c1"),
     **{
         ("GET", p): _get(p)
         for p in (
@@ -234,6 +242,7 @@ def _setup(tmp_path: Path, blind: bool) -> tuple[Any, Path, dict[str, Any], dict
                                        "text": SECRET, "title": SECRET}).json()["id"]  # fmt: skip
     c1.post("/api/memos", json={"target_type": "coding", "target_id": made["ids"][0],
                                 "text": SECRET})  # fmt: skip
+    owner.post("/api/sets", json={"name": "走查", "doc_ids": [1]})
     owner.put("/api/settings", json={"blind": blind})
     ctx = {"coding": made["ids"][0], "code": made["code"], "code2": made2["code"],
            "memo": memo, "shared": shared, "top": top, "blind": blind, "n": 0}  # fmt: skip

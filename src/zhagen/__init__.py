@@ -34,6 +34,8 @@ __all__ = [
     "FrameworkParams",
     "CooccurrenceParams",
     "StatsParams",
+    "Scope",
+    "ScopeError",
     "__version__",
 ]
 
@@ -76,6 +78,10 @@ def __getattr__(name: str) -> Any:
         from zhagen.biblio.stats import StatsParams
 
         return StatsParams
+    if name in ("Scope", "ScopeError"):  # which documents an analysis is about
+        from zhagen import scope
+
+        return getattr(scope, name)
     if name == "AgreementParams":
         from zhagen.coding.agreement import AgreementParams
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -134,8 +134,13 @@ def map_input(
     thesaurus: Mapping[str, str] | None = None,
     thesaurus_name: str | None = None,
     keep_duplicates: bool = False,
+    doc_ids: Collection[int] | None = None,
+    records_only: bool = False,
 ) -> MapInput:
     """Read every document to map and return its terms as a :class:`MapInput`.
+
+    ``doc_ids``: only these documents (the map's scope; None: all); ``records_only``:
+    leave raw documents out (keywords of records are not mixed with full-text terms).
 
     ``segmenter`` is called only when some document needs segmenting (loading the
     dictionary takes a second; a map of keywords alone never needs it). With
@@ -146,14 +151,21 @@ def map_input(
     kind = node_type(params)
     if kind == "keyword":
         kw_thesaurus = keyword_thesaurus(thesaurus, thesaurus_name) if thesaurus else None
-        return _keyword_input(store, params, segmenter, kw_thesaurus, keep_duplicates)
+        return _keyword_input(
+            store, params, segmenter, kw_thesaurus, keep_duplicates, doc_ids, records_only
+        )
     if kind != "term":
-        return entity_input(store, params, thesaurus=thesaurus, keep_duplicates=keep_duplicates)
+        return entity_input(
+            store, params, thesaurus=thesaurus, keep_duplicates=keep_duplicates, doc_ids=doc_ids
+        )
     from zhagen.text.lexicon import apply_thesaurus
 
     inp = MapInput(doc_ids=[], years=[], terms=[], titles=[])
     seg: Segmenter | None = None
-    rows = q.map_rows(store, keep_duplicates=keep_duplicates, texts=True)
+    rows = q.map_rows(
+        store, keep_duplicates=keep_duplicates, texts=True, doc_ids=doc_ids,
+        records_only=records_only,
+    )  # fmt: skip
     for doc_id, year, title, _keywords, _has_body, text in rows:
         seg = seg or segmenter()
         terms = _doc_terms(seg, text)
@@ -184,7 +196,11 @@ _CITED = ("reference", "cited-author", "cited-journal", "coupling")
 
 
 def entity_records(
-    store: Store, *, keep_duplicates: bool = False, refs: bool = True
+    store: Store,
+    *,
+    keep_duplicates: bool = False,
+    refs: bool = True,
+    doc_ids: Collection[int] | None = None,
 ) -> tuple[list[int], list[int | None], list[str], list[Any]]:
     """Every document to map as (ids, years, titles, :class:`~zhagen.entities.collect.EntityRecord`
     list): the fields authors, institutions, countries, cited references and categories are
@@ -203,7 +219,7 @@ def entity_records(
     years: list[int | None] = []
     titles: list[str] = []
     recs: list[EntityRecord] = []
-    rows = q.map_entity_rows(store, keep_duplicates=keep_duplicates, refs=refs)
+    rows = q.map_entity_rows(store, keep_duplicates=keep_duplicates, refs=refs, doc_ids=doc_ids)
     for doc_id, year, title, fmt, authors, affs, cited, c1, wc in rows:
         ids.append(doc_id)
         years.append(year)
@@ -236,6 +252,7 @@ def entity_input(
     *,
     thesaurus: Mapping[str, str] | None = None,
     keep_duplicates: bool = False,
+    doc_ids: Collection[int] | None = None,
 ) -> MapInput:
     """The records' authors, institutions, countries, cited references, cited authors,
     cited journals or categories (``params.nodes``) as a :class:`MapInput`, normalised by
@@ -254,7 +271,7 @@ def entity_input(
 
     kind = node_type(params)
     ids, years, titles, recs = entity_records(
-        store, keep_duplicates=keep_duplicates, refs=kind in _CITED
+        store, keep_duplicates=keep_duplicates, refs=kind in _CITED, doc_ids=doc_ids
     )
     if kind == "coupling":
         return _coupling_input(store, ids, years, titles, recs, thesaurus)
@@ -402,6 +419,8 @@ def _keyword_input(
     segmenter: Callable[[], Segmenter],
     thesaurus: Mapping[str, str] | None,
     keep_duplicates: bool,
+    doc_ids: Collection[int] | None = None,
+    records_only: bool = False,
 ) -> MapInput:
     """Keywords (a raw document's segmented text when it has none) of every document.
 
@@ -419,7 +438,10 @@ def _keyword_input(
     titles: list[str] = []
     occ = _Occurrences()
     seg: list[Segmenter] = []  # loaded at most once, when a raw document needs it
-    for chunk in prefetch(q.map_keyword_chunks(store, keep_duplicates=keep_duplicates)):
+    chunks = q.map_keyword_chunks(
+        store, keep_duplicates=keep_duplicates, doc_ids=doc_ids, records_only=records_only
+    )
+    for chunk in prefetch(chunks):
         base = len(ids)
         ids.extend(chunk.ids)
         years.extend(chunk.years)

@@ -32,6 +32,8 @@ from zhagen.mapping.model import MapParams
 from zhagen.params import make, takes
 from zhagen.queries import Queries
 from zhagen.reports import Reports, WrittenTables
+from zhagen.scope import Scope
+from zhagen.sets import Attributes, SetInfo, Sets, TableImport, resolve_scope
 from zhagen.store import docs as q
 from zhagen.store.db import Store
 from zhagen.store.docs import find_documents
@@ -60,6 +62,11 @@ __all__ = [
     "Reports",
     "Queries",
     "WrittenTables",
+    "Attributes",
+    "Sets",
+    "SetInfo",
+    "Scope",
+    "TableImport",
     "FileReport",
     "ImportReport",
     "DOCUMENT_COLUMNS",
@@ -226,6 +233,7 @@ class Documents:
         coder: str | None = None,
         offset: int = 0,
         limit: int | None = None,
+        scope: str | Scope | None = None,
     ) -> DocumentPage:
         """Documents matching every filter given, in id order, and how many match.
 
@@ -243,6 +251,8 @@ class Documents:
             that coder's codings only (each item's ``codings`` counts them too).
         offset, limit:
             The page: items ``offset`` to ``offset + limit`` (all with ``limit=None``).
+        scope:
+            Only the documents of a scope query (:meth:`Project.scope`, ``set:NAME``).
 
         Examples
         --------
@@ -265,6 +275,7 @@ class Documents:
             coder_id=coder_filter(self.store, coder),
             offset=_count(offset, "offset"),
             limit=None if limit is None else _count(limit, "limit"),
+            ids=resolve_scope(self.store, scope).doc_ids,
         )
         return DocumentPage(total, offset, limit, [_document(r) for r in rows])
 
@@ -390,11 +401,16 @@ class Documents:
         for doc_id in self.ids(types=types):
             yield doc_id, self.text(doc_id)
 
-    def search(self, query: str, *, regex: bool = False) -> pd.DataFrame:
-        """Find text in every document: document, start, end (code points), text, context."""
+    def search(
+        self, query: str, *, regex: bool = False, scope: str | Scope | None = None
+    ) -> pd.DataFrame:
+        """Find text in every document (``scope``: in the documents of a scope query):
+        document, start, end (code points), text, context."""
         from zhagen.coding.retrieve import search_text
 
-        return search_text(self.texts(), query, regex=regex)
+        ids = resolve_scope(self.store, scope).doc_ids
+        texts = ((i, self.text(i)) for i in self.ids() if ids is None or i in ids)
+        return search_text(texts, query, regex=regex)
 
     def problems(self) -> pd.DataFrame:
         """Everything that went wrong or was repaired during imports."""
@@ -462,11 +478,17 @@ class Terms:
         return self._segmenter
 
     def discover(
-        self, *, top: int = 50, min_freq: int = 3, types: Iterable[str] | None = None
+        self,
+        *,
+        top: int = 50,
+        min_freq: int = 3,
+        types: Iterable[str] | None = None,
+        scope: str | Scope | None = None,
     ) -> pd.DataFrame:
         """Multi-character terms in this project's texts that the dictionary lacks.
 
-        ``types`` limits the texts read (e.g. ``["document"]`` for raw documents only).
+        ``types`` limits the texts read (e.g. ``["document"]`` for raw documents only);
+        ``scope`` to the documents of a scope query (:meth:`Project.scope`).
 
         Accept the good ones with :meth:`decide`; they are then segmented whole.
         """
@@ -476,8 +498,9 @@ class Terms:
         from zhagen.text.terms import discover_terms
 
         decided = term_decisions(self.store)
+        ids = resolve_scope(self.store, scope).doc_ids
         found = discover_terms(
-            (t for _i, t in self._docs.texts(types)),
+            (self._docs.text(i) for i in self._docs.ids(types=types) if ids is None or i in ids),
             known=self.segmenter(),
             min_freq=min_freq,
             top=None,
@@ -525,6 +548,7 @@ class Maps:
         *,
         keep_duplicates: bool = False,
         record: bool = True,
+        actor: Actor | None = None,
         **params: Any,
     ) -> WritableMap:
         """Build a knowledge map (CiteSpace/VOSviewer parity) of keywords, terms, authors,
@@ -534,7 +558,8 @@ class Maps:
         Keyword arguments are the fields of :class:`zhagen.mapping.MapParams` (listed
         below, from its one declaration; values may be given as text, as typed on a
         command line). The run and its parameters are recorded in the project;
-        ``km.write(dir)`` writes every output file.
+        ``km.write(dir)`` writes every output file. ``actor``: whose view the ``scope`` is
+        evaluated in (coding blind, ``coded:``/``coder:`` see the actor's codings only).
         """
         from zhagen._version import __version__
         from zhagen.map_input import map_input
@@ -548,12 +573,24 @@ class Maps:
             from zhagen.text.lexicon import load_thesaurus
 
             thesaurus = load_thesaurus(p.thesaurus)
+        scope = resolve_scope(self.store, p.scope, actor=actor)
+        if scope.count == 0 and scope.query is not None:
+            raise ParameterError(
+                f"范围 {scope.query} 没有选中任何文档；请检查查询或集合（zhagen set list）",
+                f"the scope {scope.query} selects no documents; check the query or the set "
+                "(`zhagen set list`)",
+            )
+        records_only, note = self._mixing(p, scope, keep_duplicates)
         inp = map_input(
             self.store, p, self._terms.segmenter, thesaurus=thesaurus,
             thesaurus_name=p.thesaurus, keep_duplicates=keep_duplicates,
+            doc_ids=scope.doc_ids, records_only=records_only,
         )  # fmt: skip
         km = build_map(inp, p)
         _entity_summary(km, inp.notes, p)
+        km.summary["scope"] = scope.as_dict()
+        if note:
+            km.summary.setdefault("notes", []).append(note)
         km.summary.update(
             {
                 "project": os.path.abspath(self._path),
@@ -599,6 +636,32 @@ class Maps:
         links = evolution_links([(p.name, dict(p.keywords)) for p in periods])
         return WritableEvolution(Evolution(periods, links))
 
+    def _mixing(self, p: MapParams, scope: Scope, keep_duplicates: bool) -> tuple[bool, str | None]:
+        """Whether to leave raw documents out of a keyword map, and the note saying so.
+
+        Records have keywords, raw documents only their text: mapped together, keywords and
+        full-text terms would mix (a licence footer's words next to the keywords). A
+        keyword map of both maps the records' keywords; ``field="terms"`` maps every
+        text's terms; a scope of raw documents alone maps their terms.
+        """
+        from zhagen.mapping.model import node_type
+        from zhagen.store.map_keywords import mapped_kinds
+
+        if node_type(p) != "keyword":
+            return False, None
+        n_records, n_raw = mapped_kinds(
+            self.store, keep_duplicates=keep_duplicates, doc_ids=scope.doc_ids
+        )
+        if not (n_records and n_raw):
+            return False, None
+        return True, (
+            f"范围内有 {n_records} 条题录和 {n_raw} 篇全文文档：只用题录的关键词绘图，"
+            "全文文档未计入；要用全文切分的词请用 --field terms，或用 --set/--where 选定范围 / "
+            f"the scope holds {n_records} records and {n_raw} full-text documents: the map "
+            "uses the records' keywords and leaves the full texts out; use --field terms for "
+            "terms segmented from every text, or --set/--where to choose the documents"
+        )
+
     @staticmethod
     def check_thesaurus(path: str | os.PathLike[str]) -> int:
         """Read a thesaurus file (``label<TAB>replace by``) as :meth:`build` would; return
@@ -641,7 +704,8 @@ class Project:
     """A zhagen project: one SQLite file holding sources, documents, codes and analyses.
 
     Its nouns: :attr:`documents`, :attr:`codes`, :attr:`codings`, :attr:`memos`,
-    :attr:`relations`, :attr:`terms`, :attr:`maps`, :attr:`reports`, :attr:`queries`.
+    :attr:`relations`, :attr:`terms`, :attr:`maps`, :attr:`reports`, :attr:`queries`,
+    :attr:`attributes`, :attr:`sets`; :meth:`scope` says which documents an analysis is about.
     """
 
     documents: Documents
@@ -653,6 +717,8 @@ class Project:
     maps: Maps
     reports: Reports
     queries: Queries
+    attributes: Attributes
+    sets: Sets
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -665,6 +731,8 @@ class Project:
         self.maps = Maps(self.path, store, self.terms)
         self.reports = Reports(self.documents, self.codes, self.codings, self.relations)
         self.queries = Queries(self.documents, self.terms)
+        self.attributes = Attributes(store)
+        self.sets = Sets(store)
 
     @property
     def path(self) -> str:
@@ -741,6 +809,20 @@ class Project:
         from zhagen.ingest import add_paths
 
         return add_paths(self.store, paths, format, workers=workers, plan=plan, progress=progress)
+
+    def scope(self, scope: str | Scope | None = None, *, actor: Actor | None = None) -> Scope:
+        """The documents a scope query selects (:mod:`zhagen.scope`; None: every document).
+
+        ``set:NAME`` names a set (a query set is evaluated now); terms combine with
+        ``and``/``or``/``not``. A bad query raises :class:`~zhagen.scope.ScopeError`
+        (Chinese and English, with the column).
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as p:
+        ...     p.scope("coded:yes").count, p.scope().count, p.scope("coded:no").describe("en")
+        (2, 3, 'coded:no (1 of 3 documents)')
+        """
+        return resolve_scope(self.store, scope, actor=actor)
 
     # -- undo / redo, runs ---------------------------------------------------------------
     def undo(self, *, coder: str | None = None, actor: Actor | None = None) -> str | None:

@@ -56,6 +56,12 @@ def cmd_map(args: argparse.Namespace) -> int:
         km = project.maps.build(keep_duplicates=keep, **params)
     files = km.write(args.out)
     s = km.summary
+    scope = s.get("scope") or {}
+    if scope.get("query"):
+        print(say(f"范围：{scope['query']}（{scope['count']} / {scope['total']} 篇）",
+                  f"scope: {scope['query']} ({scope['count']} of {scope['total']} documents)"))  # fmt: skip
+    for note in s.get("notes", []):
+        print(note)
     sil = (s.get("params") or {}).get("silhouette")
     q = f"Q={s['modularity']:.3f}  S={s['silhouette']:.3f}{f' ({sil})' if sil else ''}"
     print(say(
@@ -85,7 +91,8 @@ def cmd_evolution(args: argparse.Namespace) -> int:
         evo = project.maps.evolution(cuts, keep_duplicates=keep, **params)
     files = evo.write(args.out)
     e = evo.evolution
-    print("  →  ".join(f"{p.name}: {len(p.keywords)} 个主题 / themes" for p in e.periods))
-    print(f"演化连线 / links {len(e.links)}")
-    print(f"{len(files)} 个文件写入 / files written to {args.out}")
+    print(say("  →  ".join(f"{p.name}：{len(p.keywords)} 个主题" for p in e.periods),
+              "  →  ".join(f"{p.name}: {len(p.keywords)} themes" for p in e.periods)))  # fmt: skip
+    print(say(f"演化连线 {len(e.links)}", f"evolution links {len(e.links)}"))
+    print(say(f"{len(files)} 个文件写入 {args.out}", f"{len(files)} files written to {args.out}"))
     return 0

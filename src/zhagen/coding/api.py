@@ -38,6 +38,7 @@ from zhagen.coding.levels import LEVELS, MEMO_TARGETS, MEMO_TYPES, RELATION_TYPE
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
 from zhagen.store import notes as qn
+from zhagen.store.scope import ids_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -516,19 +517,25 @@ class Codings(_Noun):
             with_descendants=with_descendants,
         )
 
-    def cooccurrence(self, *, coder: str | None = None, unit: str = "overlap") -> pd.DataFrame:
-        """Code × code co-occurrence: ``unit`` is overlap (of spans), sentence or document."""
+    def cooccurrence(
+        self, *, coder: str | None = None, unit: str = "overlap", scope: str | None = None
+    ) -> pd.DataFrame:
+        """Code × code co-occurrence: ``unit`` is overlap (of spans), sentence or document;
+        ``scope``: only the documents of that scope query (:mod:`zhagen.scope`)."""
         return retrieve.cooccurrence(
-            self._store, coder=coder, unit=unit, sentences_of=self._sentence_list
-        )
+            self._store, coder=coder, unit=unit, sentences_of=self._sentence_list,
+            doc_ids=ids_of(self._store, scope),
+        )  # fmt: skip
 
     def _sentence_list(self, doc: int) -> list[tuple[int, int]]:
         df = self._docs.sentences(doc)
         return list(zip(df["start"].tolist(), df["end"].tolist(), strict=True))
 
-    def matrix(self, *, coder: str | None = None) -> pd.DataFrame:
-        """Codes × documents: number of codings."""
-        return retrieve.code_document_matrix(self._store, coder=coder)
+    def matrix(self, *, coder: str | None = None, scope: str | None = None) -> pd.DataFrame:
+        """Codes × documents: number of codings (``scope``: of those documents only)."""
+        return retrieve.code_document_matrix(
+            self._store, coder=coder, doc_ids=ids_of(self._store, scope)
+        )
 
     def coder(self, name: str) -> int:
         """The id of coder ``name``, created on first use."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
@@ -406,11 +406,16 @@ def cooccurrence(
     )
 
 
-def code_document_matrix(store: Store, *, coder: str | None = None) -> pd.DataFrame:
-    """Codes (rows, those with codings) × documents (columns, by id): numbers of codings."""
+def code_document_matrix(
+    store: Store, *, coder: str | None = None, doc_ids: Collection[int] | None = None
+) -> pd.DataFrame:
+    """Codes (rows, those with codings) × documents (columns, by id): numbers of codings
+    (in the documents ``doc_ids``; None: all)."""
     import pandas as pd
 
     rows = q.code_document_counts(store, coder_filter(store, coder))
+    if doc_ids is not None:
+        rows = [r for r in rows if r["document_id"] in doc_ids]
     labels = _labels(store, (r["code_id"] for r in rows))
     df = pd.DataFrame(
         [(labels[r["code_id"]], r["document_id"], r["n"]) for r in rows],

@@ -13,7 +13,7 @@ from zhagen.mapping.cluster import SILHOUETTE_METHODS
 from zhagen.mapping.labels import LABEL_SOURCES
 from zhagen.mapping.links import LINK_METHODS
 from zhagen.mapping.prune import PRUNE_METHODS
-from zhagen.params import Param, param
+from zhagen.params import Param, param, scope_param
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -286,6 +286,7 @@ class MapParams:
         help_zh="只对图谱节点检测突现（默认，同 CiteSpace）或对所有词",
         help_en="detect bursts of the map's nodes (default, as CiteSpace) or of all eligible terms",
     )
+    scope: str | None = scope_param()
 
     def __post_init__(self) -> None:
         # Giving top or top_percent replaces the default g-index, as zhagen.params.make does

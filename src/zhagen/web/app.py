@@ -235,10 +235,11 @@ def register_routes(app: FastAPI) -> None:
         queries,
         reports,
         session,
+        sets,
     )
 
     routers = [coding.router, documents.router, live.router, codes.router, notes.router,
                session.public, session.router, reports.router, maps.router, maps.files,
-               queries.router, pages.router]  # fmt: skip
+               queries.router, sets.router, pages.router]  # fmt: skip
     for router in routers:
         app.router.routes.extend(router.routes)

@@ -403,6 +403,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "q.sentence": ("句", "Sentence"),
     "q.text": ("文本", "Text"),
     "q.definitions": ("说明", "Definitions"),
+    # -- sets and the scope of an analysis (issue 12) ------------------------------------
+    "sets.select_all": ("全选本页", "Select this page"),
+    "sets.selected": ("已选 {n} 篇", "{n} selected"),
+    "sets.add_to": ("加入集合…", "Add to set…"),
+    "sets.save_filter": ("将当前筛选存为集合…", "Save this filter as a set…"),
+    "sets.name_prompt": (
+        "集合名称（已有集合则加入其中）",
+        "Set name (an existing set is added to)",
+    ),
+    "sets.added": ("已加入集合“{name}”：{n} 篇", "Added to set {name}: {n}"),
+    "sets.saved": ("已保存集合“{name}”：{n} 篇", "Saved set {name}: {n} documents"),
+    "scope.count": ("{n} / {total} 篇", "{n} of {total} documents"),
+    "scope.all": ("全部文档", "all documents"),
+    "scope.of_map": ("范围", "Scope"),
 }
 
 

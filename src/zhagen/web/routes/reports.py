@@ -104,7 +104,8 @@ def tables(
     values: TablesQuery,
 ) -> dict[str, Any]:
     """The four grounded-theory tables (first rows of each) and the counts chain."""
-    return svc.tables_json(p, coder=_viewed(request, p, s, values)["coder"])
+    viewed = _viewed(request, p, s, values)
+    return svc.tables_json(p, coder=viewed["coder"], scope=viewed.get("scope"))
 
 
 @router.get("/tables/download")

@@ -33,9 +33,10 @@ __all__ = [
 ROW_LIMIT = 300
 
 
-def tables_json(p: Project, *, coder: str | None) -> dict[str, Any]:
-    """The tables for the page: paper columns first, the first rows of each."""
-    tables = p.reports.tables(coder=coder)
+def tables_json(p: Project, *, coder: str | None, scope: str | None = None) -> dict[str, Any]:
+    """The tables for the page: paper columns first, the first rows of each (``scope``:
+    of the codings in those documents)."""
+    tables = p.reports.tables(coder=coder, scope=scope)
     out = []
     for name, df in tables.items():
         caption, display = p.reports.layout(name, list(df.columns))
@@ -45,11 +46,11 @@ def tables_json(p: Project, *, coder: str | None) -> dict[str, Any]:
 
 
 def write_tables(
-    p: Project, out_dir: Path, *, coder: str | None, trace: bool = False
+    p: Project, out_dir: Path, *, coder: str | None, trace: bool = False, scope: str | None = None
 ) -> dict[str, Path]:
     """``coding_tables.xlsx`` and ``coding_tables.docx`` (with a source column if
     ``trace``) in ``out_dir``, by extension."""
-    files = p.reports.write_tables(out_dir, coder=coder, trace=trace)
+    files = p.reports.write_tables(out_dir, coder=coder, trace=trace, scope=scope)
     return {Path(x).suffix.lstrip("."): Path(x) for x in files}
 
 

@@ -139,6 +139,8 @@ const Z = (function () {
       node = el("select", { attrs: { name } });
       for (const c of spec.choices) node.appendChild(el("option", { value: c, text: choiceText ? choiceText(c) : label("choice." + name + ".", c) }));
       node.value = spec.default;
+    } else if (spec.type === "scope") {
+      node = scopeInput(name);
     } else if (spec.type === "bool") {
       node = el("input", { type: "checkbox", attrs: { name } });
       node.checked = spec.default === true;
@@ -157,6 +159,36 @@ const Z = (function () {
     return node;
   }
 
+  // The scope of an analysis (a query; set:NAME names a set): a text field offering the
+  // project's sets, showing how many documents the query selects, and remembered per page.
+  function scopeInput(name) {
+    const key = "zhagen.scope." + location.pathname;
+    const listId = "scope-sets-" + name;
+    const node = el("input", { type: "text", attrs: { name, list: listId, size: "24", placeholder: "set:…  type:journal  year:2015-2024" } });
+    const count = el("small", { class: "muted scope-count" });
+    const list = el("datalist", { attrs: { id: listId } });
+    node.value = localStorage.getItem(key) || "";
+    let timer = null;
+    async function preview() {
+      localStorage.setItem(key, node.value.trim());
+      try {
+        const res = await api("GET", "/api/scope" + query({ q: node.value.trim() }), undefined, { quiet: true });
+        count.textContent = t("scope.count", { n: res.count, total: res.total });
+        node.setCustomValidity("");
+      } catch (err) {
+        count.textContent = err.message || "";
+        node.setCustomValidity(err.message || "bad scope");
+      }
+    }
+    node.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(preview, 300); });
+    api("GET", "/api/sets", undefined, { quiet: true }).then((sets) => {
+      for (const s of sets) list.appendChild(el("option", { value: "set:" + (/[\s()"]/.test(s.name) ? '"' + s.name + '"' : s.name), text: s.name + " (" + s.count + ")" }));
+    }).catch(() => {});
+    preview();
+    node.scopeExtras = [list, count];
+    return node;
+  }
+
   /** A labelled field of a declared parameter; ``input`` replaces the made one (a coder list). */
   function paramField(name, spec, opts) {
     const o = opts || {};
@@ -164,7 +196,7 @@ const Z = (function () {
     node.setAttribute("name", name);
     const en = data.lang === "en";
     const help = en ? spec.help_en : spec.help_zh;
-    return el("label", { title: help || name }, (en ? spec.label_en : spec.label_zh) + " ", node);
+    return el("label", { title: help || name }, (en ? spec.label_en : spec.label_zh) + " ", node, ...(node.scopeExtras || []));
   }
 
   /** The values of a form's declared fields (``[name]`` in ``specs``), as typed. */

@@ -4,7 +4,8 @@
 (function () {
   const { t, el, clear, api, query } = Z;
   const PAGE = 100;
-  const state = { offset: 0, total: 0 };
+  const state = { offset: 0, total: 0, selected: new Set() };
+  const canWrite = Z.data.session.role !== "viewer";
   const $ = (id) => document.getElementById(id);
 
   function fillSelect(select, values, current, prefix) {
@@ -21,6 +22,7 @@
       year: $("f-year").value,
       coded: $("f-coded").value,
       coder: $("f-coder").value,
+      scope: $("f-scope") ? $("f-scope").value.trim() : "",
       offset: state.offset,
       limit: PAGE,
     };
@@ -29,7 +31,14 @@
   function row(d) {
     const title = el("a", { href: "/documents/" + d.id, text: d.title || "(" + d.id + ")" });
     const kw = d.keywords && d.keywords.length ? el("div", { class: "kw", text: d.keywords.join("；") }) : null;
-    return el("tr", null,
+    const pick = el("input", { type: "checkbox", class: "pick", attrs: { "aria-label": "#" + d.id } });
+    pick.checked = state.selected.has(d.id);
+    pick.addEventListener("change", () => {
+      if (pick.checked) state.selected.add(d.id); else state.selected.delete(d.id);
+      showSelected();
+    });
+    return el("tr", { data: { id: d.id } },
+      el("td", null, pick),
       el("td", { class: "num", text: d.id }),
       el("td", { class: "title" }, title, kw),
       el("td", { text: (d.authors || []).slice(0, 4).join("；") }),
@@ -47,7 +56,8 @@
     fillSelect($("f-coder"), res.facets.coders);
     const body = clear(document.querySelector("#doc-table tbody"));
     for (const d of res.items) body.appendChild(row(d));
-    if (!res.items.length) body.appendChild(el("tr", null, el("td", { attrs: { colspan: "7" }, class: "muted", text: t("docs.empty") })));
+    if (!res.items.length) body.appendChild(el("tr", null, el("td", { attrs: { colspan: "8" }, class: "muted", text: t("docs.empty") })));
+    $("sel-all").checked = res.items.length > 0 && res.items.every((d) => state.selected.has(d.id));
     $("doc-count").textContent = t("docs.total", { n: res.total });
     const pages = Math.max(1, Math.ceil(res.total / PAGE));
     $("page-no").textContent = (Math.floor(state.offset / PAGE) + 1) + " / " + pages;
@@ -73,6 +83,65 @@
       list.appendChild(el("li", null, link, " ", ctx));
     }
     box.appendChild(list);
+  }
+
+  // -- sets: the selected documents, or every document the filter shows, into a set -------
+  function showSelected() {
+    $("sel-count").textContent = state.selected.size ? t("sets.selected", { n: state.selected.size }) : "";
+    $("add-to-set").disabled = !canWrite || !state.selected.size;
+  }
+
+  function selectPage(on) {
+    for (const box of document.querySelectorAll("#doc-table tbody tr[data-id]")) {
+      const id = +box.dataset.id;
+      if (on) state.selected.add(id); else state.selected.delete(id);
+      box.querySelector("input.pick").checked = on;
+    }
+    showSelected();
+  }
+
+  async function addToSet() {
+    const name = (window.prompt(t("sets.name_prompt"), "") || "").trim();
+    if (!name) return;
+    const ids = Array.from(state.selected);
+    const sets = await api("GET", "/api/sets");
+    const res = sets.some((s) => s.name === name)
+      ? await api("POST", "/api/sets/" + encodeURIComponent(name) + "/add", { doc_ids: ids })
+      : await api("POST", "/api/sets", { name, doc_ids: ids });
+    Z.toast(t("sets.added", { name, n: res.count }));
+    state.selected.clear();
+    showSelected();
+    load();
+  }
+
+  async function saveFilter() {
+    const name = (window.prompt(t("sets.name_prompt"), "") || "").trim();
+    if (!name) return;
+    const f = filters();
+    delete f.offset;
+    delete f.limit;
+    const res = await api("POST", "/api/sets", { name, filters: f });
+    Z.toast(t("sets.saved", { name, n: res.count }));
+  }
+
+  function wireScope() {
+    // the scope picker of the analysis pages, as a filter of the list
+    const input = Z.paramInput("scope", { type: "scope" });
+    input.id = "f-scope";
+    $("f-scope-box").append(input, ...(input.scopeExtras || []));
+    let timer = null;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => { state.offset = 0; load().catch(() => {}); }, 400);
+    });
+  }
+
+  function wireSets() {
+    $("sel-all").addEventListener("change", (e) => selectPage(e.target.checked));
+    $("add-to-set").addEventListener("click", addToSet);
+    $("save-filter").addEventListener("click", saveFilter);
+    $("save-filter").disabled = !canWrite;
+    showSelected();
   }
 
   // -- import ---------------------------------------------------------------------------
@@ -144,5 +213,7 @@
 
   wireDrop();
   wireFilters();
+  wireScope();
+  wireSets();
   load();
 })();

@@ -91,8 +91,12 @@
     const s = S.detail.summary;
     const facts = ["records", "nodes", "edges", "clusters", "modularity", "silhouette", "bursts"]
       .filter((k) => s[k] !== undefined).map((k) => Z.label("col.", k) + " " + Z.fmt(s[k])).join(" · ");
+    const scope = s.scope || {};
+    const scopeText = t("scope.of_map") + ": " + (scope.query || t("scope.all")) + " · " +
+      t("scope.count", { n: s.records ?? scope.count ?? "?", total: scope.total ?? "?" });
+    const notes = (s.notes || []).map((n) => el("p", { class: "note", text: n }));
     const frame = el("iframe", { class: "map-frame", title: "map", attrs: { src: fileUrl("map.html"), sandbox: "allow-scripts", referrerpolicy: "no-referrer" } });
-    return el("div", null, el("p", { class: "muted", text: facts }), frame);
+    return el("div", null, el("p", { class: "muted", text: facts }), el("p", { class: "muted map-scope", text: scopeText }), ...notes, frame);
   }
 
   function viewNodes() {
