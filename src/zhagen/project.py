@@ -877,7 +877,8 @@ class Project:
         output and its trends, top authors / institutions / venues / cited references,
         Price's core authors, Lotka's law, Bradford's zones, h-index, most-cited documents.
 
-        ``params`` are the fields of :class:`zhagen.biblio.stats.StatsParams` (``top``);
+        ``params`` are the fields of :class:`zhagen.biblio.stats.StatsParams` (``top``,
+        ``scope``: a scope query, :mod:`zhagen.scope`);
         ``doc_ids`` limits the records (``None``: every record; duplicates always left out);
         ``author_of`` / ``institution_of`` map a stored name / address to the entity counted
         (see :func:`zhagen.biblio.stats.bibliometrics`). ``result.write(dir)`` writes the files.
@@ -901,6 +902,9 @@ class Project:
         if author_of is not None:
             options["author_of"] = author_of
         options["institution_of"] = institution_of or default_institution
+        in_scope = self.scope(p.scope).doc_ids
+        if in_scope is not None:
+            doc_ids = [d for d in (in_scope if doc_ids is None else doc_ids) if d in in_scope]
         records = records_from_rows(biblio_rows(self.store, doc_ids))
         return WritableStats(bibliometrics(records, **options))
 

@@ -40,7 +40,7 @@ from zhagen.biblio.laws import (
     lotka_fit,
     price_core,
 )
-from zhagen.params import param
+from zhagen.params import param, scope_param
 
 __all__ = [
     "BiblioRecord",
@@ -65,6 +65,7 @@ class StatsParams:
                      help_zh="每张排名表的行数（作者、机构、来源、被引文献、高被引文献）",
                      help_en="rows of each ranked table (authors, institutions, venues, cited "
                              "references, most-cited documents)")  # fmt: skip
+    scope: str | None = scope_param()
 
 
 @dataclass(frozen=True)

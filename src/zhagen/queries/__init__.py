@@ -98,6 +98,18 @@ class Queries:
         return f"<Queries of {self._store.path!s}>"
 
     # -- shared reading ---------------------------------------------------------------------
+    def _within(self, doc_ids: Collection[int] | None, scope: str | None) -> list[int] | None:
+        """The documents a query reads: ``doc_ids`` (None: all) within ``scope`` (a scope
+        query, :mod:`zhagen.scope`; None: no limit)."""
+        from zhagen.store.scope import ids_of
+
+        in_scope = ids_of(self._store, scope)
+        if in_scope is None:
+            return _ids(doc_ids)
+        return sorted(
+            d for d in (in_scope if doc_ids is None else _ids(doc_ids) or ()) if d in in_scope
+        )
+
     def _texts(self, doc_ids: Collection[int] | None) -> list[tuple[int, str]]:
         from zhagen.queries._corpus import texts
 
@@ -197,6 +209,7 @@ class Queries:
         from zhagen.queries.words import word_frequency
 
         p = _params(WordsParams, params)
+        doc_ids = self._within(doc_ids, p.scope)
         thesaurus: dict[str, str] = {}
         if p.thesaurus:
             from zhagen.text.lexicon import load_thesaurus
@@ -237,6 +250,7 @@ class Queries:
         from zhagen.queries.search import compile_query, search_texts
 
         p = _params(SearchParams, params)
+        doc_ids = self._within(doc_ids, p.scope)
         compile_query(p.query, regex=p.regex)  # a bad pattern fails before any reading
         docs = self._texts(doc_ids)
         return search_texts(docs, p.query, regex=p.regex, context=p.context, limit=p.limit,
@@ -260,6 +274,7 @@ class Queries:
         from zhagen.queries.search import code_hits, compile_query, hit_spans
 
         p = _params(SearchParams, params)
+        doc_ids = self._within(doc_ids, p.scope)
         compile_query(p.query, regex=p.regex)
         if actor is not None:
             access.require(actor, "add", access.Item("coding"))
@@ -328,6 +343,7 @@ class Queries:
         from zhagen.queries.matrix import matrix_coding
 
         p = _params(MatrixParams, params)
+        doc_ids = self._within(doc_ids, p.scope)
         cells = self._cells(doc_ids, p.coder)
         rows = self._code_sets(p.codes, p.with_descendants, cells)
         cols = self._groups_of(groups if groups is not None else p.columns, doc_ids, p.coder)
@@ -350,6 +366,7 @@ class Queries:
         from zhagen.queries.matrix import drill
 
         p = _params(MatrixParams, params)
+        doc_ids = self._within(doc_ids, p.scope)
         cells = self._cells(doc_ids, p.coder)
         [(_label, codes)] = self._code_sets([row], p.with_descendants, cells)
         cols = self._groups_of(groups if groups is not None else p.columns, doc_ids, p.coder)
@@ -437,6 +454,7 @@ class Queries:
         from zhagen.store.queries import document_titles
 
         p = _params(FrameworkParams, params)
+        doc_ids = self._within(doc_ids, p.scope)
         cells = self._cells(doc_ids, p.coder)
         cols = self._code_sets(p.codes, p.with_descendants, cells)
         docs = sorted({c[1] for c in cells})
@@ -477,6 +495,7 @@ class Queries:
         from zhagen.store.queries import sentence_spans
 
         p = _params(CooccurrenceParams, params)
+        doc_ids = self._within(doc_ids, p.scope)
         # every stored sentence in one read (a document never split is split on demand)
         stored: dict[int, Any] = {}
         if p.unit == "sentence":
@@ -502,6 +521,7 @@ class Queries:
         from zhagen.queries.cooccurrence import cooccurrence_drill
 
         p = _params(CooccurrenceParams, params)
+        doc_ids = self._within(doc_ids, p.scope)
         ia, ib = (int(resolve_code(self._store, c)["id"]) for c in (a, b))
         cells = [c for c in self._cells(doc_ids, p.coder) if c[2] in (ia, ib)]
         docs = sorted({c[1] for c in cells})

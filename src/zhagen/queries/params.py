@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhagen.params import param
+from zhagen.params import param, scope_param
 
 __all__ = ["WordsParams", "SearchParams", "MatrixParams", "FrameworkParams",
            "CooccurrenceParams", "MEASURES", "SPREADS", "UNITS"]  # fmt: skip
@@ -50,7 +50,7 @@ class WordsParams:
                                   help_zh="每行“原词<Tab>替换词”，替换词为空即删除该词",
                                   help_en="'label<TAB>replace by' per line; an empty "
                                   "replacement drops the word")  # fmt: skip
-
+    scope: str | None = scope_param()
 
 @dataclass
 class SearchParams:
@@ -68,7 +68,7 @@ class SearchParams:
                         help_zh="“全部编码”时编码命中词、所在句或所在段",
                         help_en="what 'code all hits' codes: the hit, its sentence or its "
                         "paragraph")  # fmt: skip
-
+    scope: str | None = scope_param()
 
 @dataclass
 class MatrixParams:
@@ -86,7 +86,7 @@ class MatrixParams:
     with_descendants: bool = param(False, "bool", "含子编码", "with child codes",
                                    help_zh="一行计入其子编码的编码",
                                    help_en="a row counts its child codes' codings too")  # fmt: skip
-
+    scope: str | None = scope_param()
 
 @dataclass
 class FrameworkParams:
@@ -97,7 +97,7 @@ class FrameworkParams:
     with_descendants: bool = param(False, "bool", "含子编码", "with child codes",
                                    help_zh="一列包括其子编码的编码",
                                    help_en="a column holds its child codes' codings too")  # fmt: skip
-
+    scope: str | None = scope_param()
 
 @dataclass
 class CooccurrenceParams:
@@ -107,3 +107,4 @@ class CooccurrenceParams:
                       help_zh="片段重叠、同一句或同一文档",
                       help_en="overlapping spans, the same sentence or the same document")  # fmt: skip
     coder: str | None = param(None, "str", "编码者", "coder", **_CODER)
+    scope: str | None = scope_param()
