@@ -119,6 +119,7 @@ def test_thematic_map_labels_every_theme_without_overlap(cnki):
     import itertools
 
     import matplotlib
+    import matplotlib.text
 
     from zhagen.report.fonts import cjk_rc
     from zhagen.report.thematic_figures import draw_thematic_map
@@ -126,8 +127,11 @@ def test_thematic_map_labels_every_theme_without_overlap(cnki):
     km = cnki.maps.build(record=False)
     with matplotlib.rc_context(cjk_rc()):
         fig = draw_thematic_map(km)
+        fig.canvas.draw()  # places each annotation's text at its offset
         renderer = fig.canvas.get_renderer()
-        texts = [(t.get_text(), t.get_window_extent(renderer)) for t in fig.axes[0].texts]
+        # the text's own box (an Annotation's extent also holds its leader line)
+        texts = [(t.get_text(), matplotlib.text.Text.get_window_extent(t, renderer))
+                 for t in fig.axes[0].texts]  # fmt: skip
     labelled = {int(t.split()[0][1:]) for t, _ in texts if t.startswith("#")}
     assert labelled == {int(c) for c in km.nodes["cluster"] if c >= 0}
     for (ta, a), (tb, b) in itertools.combinations(texts, 2):

@@ -167,10 +167,15 @@ _THEME_PLACES = [((0, 0), "center", "center"), ((0, 16), "center", "bottom"),
 def _place_theme_label(ax: Any, renderer: Any, xy: tuple[float, float], label: str,
                        placed: list[Any]) -> None:  # fmt: skip
     """Write ``label`` at the first place round ``xy`` that overlaps no label already
-    placed (at 8.5 pt, then 7 pt); a label with no free place is left out."""
+    placed (at 8.5 pt, then 7 pt; on a crowded diagram then its first line alone, the theme's
+    number and name, farther out); a label with no free place is left out."""
     axes_box = ax.get_window_extent(renderer)
-    for size in (8.5, 7.0):
-        for (dx, dy), ha, va in _THEME_PLACES:
+    short = label.split("\n")[0]
+    far = [((dx * 2, dy * 2), ha, va) for (dx, dy), ha, va in _THEME_PLACES[1:]]
+    tries = [(label, 8.5, _THEME_PLACES), (label, 7.0, _THEME_PLACES),
+             (short, 7.0, _THEME_PLACES + far), (short.split()[0], 6.5, _THEME_PLACES + far)]  # fmt: skip
+    for label, size, places in tries:
+        for (dx, dy), ha, va in places:
             text = ax.annotate(label, xy, xytext=(dx, dy), textcoords="offset points", ha=ha,
                                va=va, fontsize=size, color="#1a1a1a", zorder=5,
                                path_effects=halo(2.5))  # fmt: skip
