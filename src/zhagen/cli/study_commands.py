@@ -27,7 +27,9 @@ def register(sub: Any) -> None:
     q.add_argument("--out", default=None,
                    help="研究文件路径（默认项目旁的 study.toml）/ the study file (default: "
                    "study.toml beside the project)")  # fmt: skip
-    q.add_argument("--overwrite", action="store_true", help="覆盖已有文件 / replace an existing file")
+    q.add_argument(
+        "--overwrite", action="store_true", help="覆盖已有文件 / replace an existing file"
+    )
     q.set_defaults(func=cmd_study_init)
 
     p = sub.add_parser("run", help="运行研究文件：构建项目与全部输出 / run a study file: build "

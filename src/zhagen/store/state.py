@@ -14,8 +14,14 @@ from typing import Any
 
 from zhagen.store.db import Store
 
-__all__ = ["documents_digest", "lexicon_digest", "coding_digest", "coding_counts", "copy_project",
-           "source_files"]
+__all__ = [
+    "documents_digest",
+    "lexicon_digest",
+    "coding_digest",
+    "coding_counts",
+    "copy_project",
+    "source_files",
+]
 
 _CODING_SQL = (
     "SELECT id, name, parent_id, level, description, position FROM codes ORDER BY id",

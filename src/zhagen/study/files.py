@@ -2,7 +2,7 @@
 
 Office files and REFI-QDA projects are zip archives whose entries carry the time they were
 written, and whose ``docProps/core.xml`` holds created/modified dates (openpyxl and
-python-docx set them to now). :func:`normalise` rewrites such an archive with a fixed entry
+python-docx set them to now); a REFI-QDA project states when it was exported. :func:`normalise` rewrites such an archive with a fixed entry
 time and fixed dates, so that the same content gives the same bytes.
 
 :func:`same_output` compares a new output with a recorded one: equal bytes; else PNG images
@@ -22,6 +22,7 @@ __all__ = ["normalise", "same_output", "FIXED_DATE", "ZIP_SUFFIXES"]
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 _ISO = "1980-01-01T00:00:00Z"
 ZIP_SUFFIXES = frozenset({".xlsx", ".docx", ".qdpx", ".pptx"})
+_EXPORTED_AT = re.compile(rb'(<Project\b[^>]*?\bcreationDateTime=")[^"]*(")')
 _CORE_DATES = re.compile(
     rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)"
 )
@@ -49,6 +50,8 @@ def normalise(path: Path) -> bool:
         for info, data in members:
             if info.filename == "docProps/core.xml":
                 data = _CORE_DATES.sub(rb"\g<1>" + _ISO.encode() + rb"\g<2>", data)
+            elif info.filename == "project.qde":  # the time of the export, not of the data
+                data = _EXPORTED_AT.sub(rb"\g<1>" + _ISO.encode() + rb"\g<2>", data, count=1)
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE)
             fixed.compress_type = info.compress_type
             fixed.external_attr = info.external_attr

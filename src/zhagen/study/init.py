@@ -44,9 +44,14 @@ def _given(kind: str, params: dict[str, Any], folder: Path) -> dict[str, Any]:
         default = list(p.default) if isinstance(p.default, tuple) else p.default
         if value == default and not p.group:
             continue
-        if p.group and value == default and all(
-            params.get(q.name) is None for q in KINDS[kind].declared()
-            if q.group == p.group and q.name != p.name
+        if (
+            p.group
+            and value == default
+            and all(
+                params.get(q.name) is None
+                for q in KINDS[kind].declared()
+                if q.group == p.group and q.name != p.name
+            )
         ):
             continue
         if p.kind == "path":
@@ -119,5 +124,6 @@ def init_study(project: Project, path: str | Path, *, overwrite: bool = False) -
                          f"{path.name} exists; choose another name, or remove it first",
                          file=str(path))  # fmt: skip
     data = study_data(project, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(dumps(data, comment=_HEADER.format(name=path.name)), encoding="utf-8")
     return path

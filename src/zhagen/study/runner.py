@@ -195,7 +195,8 @@ def _load_coding(study: Study, project: Project) -> dict[str, Any]:
                 f"编码文件有 {len(result.problems)} 行无法编码，第一行：{first.zh}",
                 f"{len(result.problems)} rows of the coding file could not be coded; the "
                 f"first: {first.en}",
-                file=str(batch), line=first.line,
+                file=str(batch),
+                line=first.line,
             )
         done.setdefault("batches", []).append({"file": batch.name, "new": result.new,
                                                "existing": result.existing})  # fmt: skip
@@ -222,7 +223,8 @@ def _codebook(project: Project, path: Path) -> int:
                 "编码本每行需要 code；parent 须是前面某行的 code；level 为 1–4",
                 "each codebook row needs a code; a parent must be an earlier row's code; "
                 "level is 1–4",
-                file=str(path), line=n,
+                file=str(path),
+                line=n,
             )
         ids[name], _ = project.codes.find_or_add(
             name, parent=ids[parent] if parent else None, level=int(level) if level else None,
@@ -353,11 +355,14 @@ def run_study(
                 if progress:
                     progress(Event("skip", step.name, i, len(study.steps)))
                 outputs = dict(before["outputs"])  # type: ignore[index]
-                result = StepResult(step.name, step.kind.name, "skipped",
-                                    float(before.get("seconds", 0.0)), outputs)  # type: ignore[union-attr]
+                result = StepResult(
+                    step.name, step.kind.name, "skipped", float(before.get("seconds", 0.0)), outputs
+                )  # type: ignore[union-attr]
             else:
                 if progress:
-                    progress(Event("start", step.name, i, len(study.steps), detail=step.kind.label_en))
+                    progress(
+                        Event("start", step.name, i, len(study.steps), detail=step.kind.label_en)
+                    )
                 _clear(before, out_root)
                 t0 = time.perf_counter()
                 written = _run_one(project, study, step, step_out)
@@ -419,7 +424,8 @@ def check_study(
 ) -> CheckResult:
     """Run the whole study again into a scratch folder (on a copy of the project file) and
     compare every output with the one the manifest records: ``changed`` lists the outputs
-    that differ (or are missing, or new), with the reason."""
+    that differ (or are missing, or new, or were edited in the output folder after the
+    run), with the reason."""
     import tempfile
 
     study = load_study(path)
@@ -435,7 +441,9 @@ def check_study(
     root.mkdir(parents=True, exist_ok=True)
     copies: dict[Path, Path] = {}
     for n, path in enumerate(study.projects):
-        copies[path] = root / f"{n}-{path.name}"
+        # the same file name: an export names its project after it
+        copies[path] = root / "projects" / str(n) / path.name
+        copies[path].parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
             from zhagen.store.state import copy_project
 
@@ -446,12 +454,14 @@ def check_study(
     old = recorded.get("outputs", {})
     changed: dict[str, str] = {}
     for rel in sorted(set(old) | set(new)):
-        if rel not in new:
+        kept = study.out / rel
+        if rel in old and kept.is_file() and sha256_file(kept) != old[rel]:
+            changed[rel] = "edited after the run"
+        elif rel not in new:
             changed[rel] = "missing"
         elif rel not in old:
             changed[rel] = "new"
         elif old[rel] != new[rel]:
-            kept = study.out / rel
             if not kept.is_file():
                 changed[rel] = "recorded file missing"
             elif not same_output(root / "out" / rel, kept, tolerance=tolerance):

@@ -261,7 +261,9 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.error((*keys, name), f"{name} 应为字符串列表", f"{name} must be a list of strings")
+            raise self.error(
+                (*keys, name), f"{name} 应为字符串列表", f"{name} must be a list of strings"
+            )
         return value
 
     def file(self, written: str, keys: tuple[Any, ...], must_exist: bool = True) -> Path:
@@ -303,7 +305,9 @@ def load_study(path: str | Path, *, check_files: bool = True) -> Study:
     workers = options.get("workers")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
                                 or workers < 1):  # fmt: skip
-        raise r.error(("import", "workers"), "workers 应为 ≥ 1 的整数", "workers must be an integer ≥ 1")
+        raise r.error(
+            ("import", "workers"), "workers 应为 ≥ 1 的整数", "workers must be an integer ≥ 1"
+        )
     return Study(
         path=path,
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -320,7 +324,9 @@ def load_study(path: str | Path, *, check_files: bool = True) -> Study:
 
 def _inputs(r: _Reader, items: Any, check_files: bool) -> list[Input]:
     if not isinstance(items, list):
-        raise r.error(("inputs",), "inputs 应写作 [[inputs]] 表的数组", "inputs must be [[inputs]] tables")
+        raise r.error(
+            ("inputs",), "inputs 应写作 [[inputs]] 表的数组", "inputs must be [[inputs]] tables"
+        )
     out = []
     for i, item in enumerate(items):
         keys = ("inputs", i)
@@ -368,7 +374,9 @@ def _coding(r: _Reader, data: Any) -> Coding:
 
 def _steps(r: _Reader, data: Any, thesaurus: str | None) -> list[Step]:
     if not isinstance(data, dict):
-        raise r.error(("steps",), "steps 应写作 [steps.名称] 表", "steps must be [steps.NAME] tables")
+        raise r.error(
+            ("steps",), "steps 应写作 [steps.名称] 表", "steps must be [steps.NAME] tables"
+        )
     out = []
     for name, body in data.items():
         keys = ("steps", name)
@@ -417,7 +425,9 @@ def _params(
             converted = p.convert(value)
             p.check(converted)
         except ParameterError as exc:
-            raise r.error((*keys, key), f"步骤 {name}：{exc.zh}", f"step {name}: {exc.en}") from None
+            raise r.error(
+                (*keys, key), f"步骤 {name}：{exc.zh}", f"step {name}: {exc.en}"
+            ) from None
         if p.kind == "path" and converted is not None:
             paths[key] = r.file(str(converted), (*keys, key))
             converted = str(paths[key])

@@ -228,12 +228,14 @@ def _run_agreement(
     project: Project, params: dict[str, Any], out: Path, ctx: StepContext
 ) -> list[Path]:
     coders = ctx.options.get("coders")
-    if not isinstance(coders, list) or len(coders) != 2 or not all(
-        isinstance(c, str) for c in coders
+    if (
+        not isinstance(coders, list)
+        or len(coders) != 2
+        or not all(isinstance(c, str) for c in coders)
     ):
         raise ParameterError(
-            f"步骤 {ctx.name} 的 coders 应为两位编码者的名字，如 coders = [\"甲\", \"乙\"]",
-            f"step {ctx.name}: coders must name two coders, e.g. coders = [\"甲\", \"乙\"]",
+            f'步骤 {ctx.name} 的 coders 应为两位编码者的名字，如 coders = ["甲", "乙"]',
+            f'step {ctx.name}: coders must name two coders, e.g. coders = ["甲", "乙"]',
         )
     result = project.reports.agreement(tuple(coders), **params)
     files = [_csv(result.pooled, out / "agreement_pooled.csv"),
