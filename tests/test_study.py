@@ -299,3 +299,37 @@ def test_init_writes_a_study_that_runs(study_path: Path, tmp_path: Path) -> None
     assert any(s.kind.name == "agreement" and s.options["coders"] == ["甲", "乙"]
                for s in again.steps)  # fmt: skip
     assert main(["study", "init", str(study.project), "--out", str(written)]) == 1  # exists
+
+
+def test_progress_draws_only_on_a_terminal() -> None:
+    import io
+
+    from zhagen.cli.study_commands import Progress
+    from zhagen.study import Event
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    shown, hidden = Terminal(), io.StringIO()
+    for out in (shown, hidden):
+        progress = Progress(out)
+        progress(Event("start", "keywords", 1, 2))
+        progress(Event("done", "keywords", 1, 2, seconds=1.25))
+        progress(Event("skip", "tables", 2, 2))
+        progress.close()
+    assert hidden.getvalue() == ""
+    assert "[1/2] keywords" in shown.getvalue() and "1.2s" in shown.getvalue()
+    assert "[2/2] tables" in shown.getvalue()
+
+
+def test_unlisted_sources_are_reported(study_path: Path, tmp_path: Path) -> None:
+    import zhagen
+
+    extra = tmp_path / "extra.txt"
+    extra.write_text("一个研究文件没有列出的文件。", encoding="utf-8")
+    with zhagen.open(str(load_study(study_path).project)) as p:
+        p.add(extra)
+    result = run_study(study_path)
+    assert result.data["build"]["unlisted_sources"] == [f"coding.zhagen: {extra}"]
+    assert "words" in result.ran  # the documents changed: what reads them runs again

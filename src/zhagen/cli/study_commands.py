@@ -138,6 +138,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     for s in run.steps:
         status = say("运行", "ran") if s.status == "ran" else say("跳过", "skipped")
         print(f"{s.name:<{width}}  {s.kind:<14}  {status:<8}  {s.seconds:8.2f}s  {len(s.outputs)}")
+    for name in run.data["build"]["unlisted_sources"]:
+        print(say(f"注意：项目中有研究文件未列出的文件 {name}（仅凭研究文件无法重建它）",
+                  f"note: the project holds a file the study does not list: {name} (the study "
+                  "alone cannot rebuild it)"), file=sys.stderr)  # fmt: skip
     build = run.data["build"]["seconds"]
     print(say(f"构建项目 {build:.2f}s；运行 {len(run.ran)} 步，跳过 {len(run.steps) - len(run.ran)} 步；"
               f"清单：{run.manifest}",

@@ -132,7 +132,7 @@ def _fingerprint(step: Step, digests: dict[str, str], version: str) -> str:
     params = dict(step.params)
     for key, path in step.paths.items():  # a file by its content, not where it lies
         params[key] = {"sha256": sha256_file(path)}
-    payload = {"kind": step.kind.name, "params": params, "scope": step.scope,
+    payload = {"kind": step.kind.name, "params": params, "scope": step.scope, "out": step.out,
                "options": step.options, "reads": {n: digests.get(n) for n in step.kind.reads},
                "zhagen": version}  # fmt: skip
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
@@ -169,7 +169,26 @@ def _build(
     report["lexicon"] = {"dictionary_words": words, "accepted": len(lex.accept),
                          "rejected": len(lex.reject)}  # fmt: skip
     report["coding"] = _load_coding(study, projects[study.project])
+    report["unlisted_sources"] = _unlisted(study, projects)
     return report
+
+
+def _unlisted(study: Study, projects: dict[Path, Project]) -> list[str]:
+    """Files a project holds that the study does not list (imported by hand, or an input
+    since removed from the study): the study alone no longer rebuilds that project."""
+    from zhagen.store.state import source_files
+
+    listed: dict[Path, set[str]] = {p: set() for p in projects}
+    for item in study.inputs:
+        listed[item.project or study.project].add(sha256_file(item.path))
+    if study.coding.qdpx is not None:
+        listed[study.project].add(sha256_file(study.coding.qdpx))
+    out = []
+    for path, project in projects.items():
+        for src in source_files(project.store):
+            if src["sha256"] not in listed[path]:
+                out.append(f"{path.name}: {src['path']}")
+    return out
 
 
 def _load_coding(study: Study, project: Project) -> dict[str, Any]:
