@@ -133,10 +133,15 @@ def _fingerprint(step: Step, digests: dict[str, str], version: str) -> str:
     for key, path in step.paths.items():  # a file by its content, not where it lies
         params[key] = {"sha256": sha256_file(path)}
     payload = {"kind": step.kind.name, "params": params, "scope": step.scope, "out": step.out,
-               "options": step.options, "reads": {n: digests.get(n) for n in step.kind.reads},
+               "options": step.options, "reads": {n: digests.get(n) for n in _reads(step)},
                "zhagen": version}  # fmt: skip
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _reads(step: Step) -> tuple[str, ...]:
+    """The states a step reads: its kind's, and the sets and attributes its scope names."""
+    return step.kind.reads + (("sets", "attributes") if step.scope else ())
 
 
 def _seeds(step: Step) -> dict[str, Any]:

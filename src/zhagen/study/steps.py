@@ -252,38 +252,17 @@ def _query(name: str) -> Callable[[], type]:
     return load
 
 
-def _run_words(project: Project, params: dict[str, Any], out: Path, ctx: StepContext) -> list[Path]:
-    found = project.queries.words(doc_ids=ctx.doc_ids, **params)
-    return [project.queries.write(found, out / f) for f in _files(ctx, ["words.csv", "cloud.png"])]
+def _query_run(
+    method: str, files: list[str]
+) -> Callable[[Project, dict[str, Any], Path, StepContext], list[Path]]:
+    """A step that runs ``project.queries.<method>`` over the scope and writes its result
+    as each of the step's ``files`` (default ``files``; the suffix gives the format)."""
 
+    def run(project: Project, params: dict[str, Any], out: Path, ctx: StepContext) -> list[Path]:
+        found = getattr(project.queries, method)(doc_ids=ctx.doc_ids, **params)
+        return [project.queries.write(found, out / f) for f in _files(ctx, files)]
 
-def _run_search(
-    project: Project, params: dict[str, Any], out: Path, ctx: StepContext
-) -> list[Path]:
-    found = project.queries.search(doc_ids=ctx.doc_ids, **params)
-    return [project.queries.write(found, out / f) for f in _files(ctx, ["search.csv"])]
-
-
-def _run_matrix(
-    project: Project, params: dict[str, Any], out: Path, ctx: StepContext
-) -> list[Path]:
-    found = project.queries.matrix(doc_ids=ctx.doc_ids, **params)
-    return [project.queries.write(found, out / f)
-            for f in _files(ctx, ["matrix.csv", "matrix.xlsx"])]  # fmt: skip
-
-
-def _run_framework(
-    project: Project, params: dict[str, Any], out: Path, ctx: StepContext
-) -> list[Path]:
-    found = project.queries.framework(doc_ids=ctx.doc_ids, **params)
-    return [project.queries.write(found, out / f) for f in _files(ctx, ["framework.xlsx"])]
-
-
-def _run_cooccurrence(
-    project: Project, params: dict[str, Any], out: Path, ctx: StepContext
-) -> list[Path]:
-    found = project.queries.cooccurrence(doc_ids=ctx.doc_ids, **params)
-    return [project.queries.write(found, out / f) for f in _files(ctx, ["cooccurrence.csv"])]
+    return run
 
 
 _EXPORT = (
@@ -329,15 +308,20 @@ for _kind in (
     StepKind("agreement", "编码一致性", "inter-coder agreement", _run_agreement, _agreement_params,
              reads=_CODING_READS, scoped=False,
              options={"coders": ("两位编码者", "the two coders")}),
-    StepKind("words", "词频", "word frequency", _run_words, _query("WordsParams"),
+    StepKind("words", "词频", "word frequency",
+             _query_run("words", ["words.csv", "cloud.png"]), _query("WordsParams"),
              reads=("documents", "lexicon"), options=_FILES),
-    StepKind("search", "文本查找", "text search", _run_search, _query("SearchParams"),
+    StepKind("search", "文本查找", "text search",
+             _query_run("search", ["search.csv"]), _query("SearchParams"),
              options=_FILES),
-    StepKind("matrix", "矩阵编码", "matrix coding", _run_matrix, _query("MatrixParams"),
+    StepKind("matrix", "矩阵编码", "matrix coding",
+             _query_run("matrix", ["matrix.csv", "matrix.xlsx"]), _query("MatrixParams"),
              reads=_CODING_READS, options=_FILES),
-    StepKind("framework", "框架矩阵", "framework matrix", _run_framework, _query("FrameworkParams"),
+    StepKind("framework", "框架矩阵", "framework matrix",
+             _query_run("framework", ["framework.xlsx"]), _query("FrameworkParams"),
              reads=_CODING_READS, options=_FILES),
-    StepKind("cooccurrence", "编码共现", "code co-occurrence", _run_cooccurrence,
+    StepKind("cooccurrence", "编码共现", "code co-occurrence",
+             _query_run("cooccurrence", ["cooccurrence.csv"]),
              _query("CooccurrenceParams"), reads=_CODING_READS, options=_FILES),
     StepKind("export-qdpx", "REFI-QDA 导出", "REFI-QDA export", _run_export, extra=_EXPORT,
              reads=_CODING_READS, scoped=False,
