@@ -333,11 +333,27 @@ def run_study(
     notes); ``force``: step names to run even when unchanged (``"all"``: every step);
     ``out``: another output folder than the study's; ``project_paths``: project files to
     use instead of those the study names (study's path → other path)."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ.setdefault("SOURCE_DATE_EPOCH", _EPOCH)  # children (figure drawing) too
+    try:
+        return _run(path, force=force, out=out, project_paths=project_paths, progress=progress)
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _run(
+    path: str | Path,
+    *,
+    force: Iterable[str] = (),
+    out: str | Path | None = None,
+    project_paths: dict[Path, Path] | None = None,
+    progress: Callable[[Event], None] | None = None,
+) -> RunResult:
     from zhagen._version import __version__
     from zhagen.project import Project
     from zhagen.store.state import coding_counts
 
-    os.environ.setdefault("SOURCE_DATE_EPOCH", _EPOCH)
     study = load_study(path)
     force = set(force)
     for name in force - {"all"}:
