@@ -333,3 +333,24 @@ def test_unlisted_sources_are_reported(study_path: Path, tmp_path: Path) -> None
     result = run_study(study_path)
     assert result.data["build"]["unlisted_sources"] == [f"coding.zhagen: {extra}"]
     assert "words" in result.ran  # the documents changed: what reads them runs again
+
+
+def test_coding_from_a_refi_qda_export(study_path: Path, tmp_path: Path) -> None:
+    run_study(study_path)
+    exported = study_path.parent / "out" / "export" / "coding.qdpx"
+    folder = tmp_path / "from_qdpx"
+    folder.mkdir()
+    path = folder / "study.toml"
+    path.write_text(
+        dumps({"study": {"project": "q.zhagen"}, "coding": {"qdpx": str(exported)},
+               "steps": {"tables": {"kind": "tables"},
+                         "agreement": {"kind": "agreement", "coders": ["甲", "乙"]}}}),
+        encoding="utf-8",
+    )  # fmt: skip
+    first = run_study(path)
+    assert first.ran == ["tables", "agreement"]
+    assert first.data["build"]["coding"]["qdpx"] == "imported"
+    assert first.data["projects"][0]["coding"]["codings"] == 11
+    assert first.data["build"]["unlisted_sources"] == []
+    again = run_study(path)  # read once: the same codings, nothing runs
+    assert again.data["build"]["coding"]["qdpx"] == "already coded" and again.ran == []
