@@ -71,6 +71,7 @@ def register(sub: Any) -> None:
         report_commands,
         set_commands,
         stats_commands,
+        study_commands,
         web_commands,
     )
 
@@ -82,6 +83,7 @@ def register(sub: Any) -> None:
     set_commands.register(sub)
     qda_commands.register(sub)
     web_commands.register(sub)
+    study_commands.register(sub)
 
     p = sub.add_parser("demo", help="用示例数据演示 / run the demo on the shipped sample data")
     p.add_argument("--out", default="zhagen-demo", help="输出文件夹 / output folder")
