@@ -212,6 +212,25 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
         memo = p.memos.add("code", code, "为什么 / why", title="备忘")
         p.relations.set_storyline("政策支持推动产学研融合")
         p.documents.sentences(doc)  # stored on first use
+        from zhagen.suggest.model import Suggestion
+
+        span = p.documents.sentence_spans(doc)[0]
+        [sid] = p.suggestions.add_many(
+            [
+                Suggestion(
+                    document=doc,
+                    start=span[0],
+                    end=span[1],
+                    sentence=0,
+                    code=code,
+                    score=0.5,
+                    rank=1,
+                    source="learner",
+                    source_version="t",
+                )
+            ]
+        )
+        accepted = p.suggestions.accept(sid)
         p.codings.delete(coding)
         p.undo()  # an undone edit: history_next(redo=True) has one
         coding = int(p.codings()["id"].iloc[0])
@@ -268,6 +287,12 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "qda.kept": lambda f: f(store),
             "qda.qda_document_ids": lambda f: f(store),
             "runs.run_rows": lambda f: f(store),
+            "suggestions.open_keys": lambda f: f(store),
+            "suggestions.rejected_keys": lambda f: f(store),
+            "suggestions.suggestion_rows": lambda f: f(store, status=None),
+            "suggestions.suggestion_row": lambda f: f(store, sid),
+            "suggestions.suggestion_of_coding": lambda f: f(store, accepted),
+            "suggestions.top_suggestion_spans": lambda f: f(store),
             "runs.project_fingerprint": lambda f: f(store),
             "db.Store.log_entries": lambda f: f(store),
         }

@@ -68,6 +68,12 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "codings": ("id", "document_id", "start", "end", "code_id", "coder_id", "created"),
     "memos": tuple("id target_type target_id title text coder_id created modified".split()),
     "relations": ("id", "source_code_id", "target_code_id", "type", "description", "created"),
+    # suggestions (issue 15): accepting, rejecting and editing one are undoable edits
+    "suggestions": tuple(
+        "id document_id start end sentence_idx code_id new_code score rank rationale quote "
+        "source source_version params prompt_hash status coding_id decided_by created "
+        "decided".split()
+    ),
 }
 
 
@@ -423,12 +429,12 @@ def apply_changes(
         cur_ids = {int(r["id"]) for r in current}
         tgt_ids = {int(r["id"]) for r in target}
         plan[table] = (cur_ids - tgt_ids, cur_ids, list(target))
-    for table in ("memos", "relations", "codings"):
+    for table in ("suggestions", "memos", "relations", "codings"):
         delete_rows(store, table, plan[table][0])
     gone, code_ids, codes = plan["codes"]
     _restore(store, "codes", _parents_first([r for r in codes if r["id"] not in code_ids]), set())
     _restore(store, "codes", [r for r in codes if r["id"] in code_ids], code_ids)
-    for table in ("codings", "relations", "memos"):
+    for table in ("codings", "relations", "memos", "suggestions"):
         _restore(store, table, plan[table][2], plan[table][1])
     delete_rows(store, "codes", gone)
 
