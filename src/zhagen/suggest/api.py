@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from zhagen import access
@@ -159,6 +160,74 @@ class Suggestions:
                 "sources": sorted({f"{s.source}:{s.source_version}" for s in keep}),
             })  # fmt: skip
         return ids
+
+    # -- the built-in learner ----------------------------------------------------------------
+    def run(self, *, doc_ids: Collection[int] | None = None, **params: Any) -> list[Suggestion]:
+        """Run the built-in learner (:class:`~zhagen.suggest.params.SuggestParams`: from_coder,
+        top, min_score, seed, coded) on ``doc_ids`` (None: every document; a scope's
+        ``doc_ids``) and store its suggestions, replacing its open ones there; rejected
+        sentence–code pairs are never suggested again. Returns the stored suggestions."""
+        from zhagen.params import make
+        from zhagen.suggest.params import SuggestParams
+        from zhagen.suggest.run import suggest
+
+        p = make(SuggestParams, params)
+        exclude: dict[tuple[int, int], set[Any]] = {}
+        for d, i, code, _ in qs.rejected_keys(self._store):
+            if code is not None:
+                exclude.setdefault((d, i), set()).add(code)
+        made = suggest(self._docs, p, doc_ids=doc_ids, exclude=exclude)
+        ids = set(self.add_many(made, replace=True))
+        return [s for s in self.list(doc_ids=doc_ids, source="learner") if s.id in ids]
+
+    def evaluate(self, *, doc_ids: Collection[int] | None = None, **params: Any) -> dict[str, Any]:
+        """Measure the built-in learner against the coder (held out by document, seeded):
+        κ, macro-F1, top-3 recall, per-code F1, learning curve; recorded as a run of kind
+        :data:`EVALUATE_RUN`, whose id is ``result["run"]``."""
+        from zhagen.params import make
+        from zhagen.store import runs
+        from zhagen.suggest.params import SuggestParams
+        from zhagen.suggest.run import evaluate
+
+        p = make(SuggestParams, params)
+        result = evaluate(self._docs, p, doc_ids=doc_ids)
+        used = {**asdict(p), "documents": None if doc_ids is None else sorted(doc_ids)}
+        result["run"] = runs.record_run(self._store, EVALUATE_RUN, used, result)
+        return result
+
+    def last_evaluation(self) -> dict[str, Any] | None:
+        """The newest recorded evaluation's summary (with its ``run`` id), or None."""
+        from zhagen.store import runs
+
+        found = runs.run_rows(self._store, EVALUATE_RUN)
+        if not found:
+            return None
+        return {**json.loads(found[-1]["summary"]), "run": int(found[-1]["id"])}
+
+    def accept_above(
+        self,
+        score: float,
+        *,
+        coder: str | None = None,
+        doc_ids: Collection[int] | None = None,
+        actor: Actor | None = None,
+    ) -> list[int]:
+        """Accept every open top-1 suggestion of an existing code scoring at least ``score``
+        (one undoable edit). Refused until an evaluation has been recorded: the literature's
+        advice is a κ check on a human-coded sample before any bulk AI coding."""
+        if not 0.0 <= float(score) <= 1.0:
+            raise ParameterError(
+                f"分数 {score} 须在 0 到 1 之间", f"score {score} must be in [0, 1]"
+            )
+        if self.last_evaluation() is None:
+            raise ParameterError(
+                "批量接受之前须先评估建议与人工编码的一致性：请先运行 zhagen suggest --evaluate",
+                "bulk acceptance needs an evaluation of the suggestions against the human "
+                "coding first: run `zhagen suggest --evaluate`",
+            )
+        picks = [s.id for s in self.list(doc_ids=doc_ids, min_score=float(score))
+                 if s.rank == 1 and s.code is not None and s.id is not None]  # fmt: skip
+        return self.accept_many(picks, coder=coder, actor=actor) if picks else []
 
     # -- decisions -------------------------------------------------------------------------
     def accept(
