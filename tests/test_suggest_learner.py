@@ -139,7 +139,9 @@ def test_metrics_kappa_is_the_agreement_kappa_and_matches_scikit_learn() -> None
     pred = [t if rng.random() < 0.6 else rng.choice("ABCD") for t in truth]
     got = scores(truth, [[p] for p in pred])
     assert got["kappa"] == pytest.approx(cohen_kappa_score(truth, pred), abs=1e-12)
-    assert got["top_k_recall"] == pytest.approx(sum(a == b for a, b in zip(truth, pred)) / 300)
+    assert got["top_k_recall"] == pytest.approx(
+        sum(a == b for a, b in zip(truth, pred, strict=True)) / 300
+    )
 
 
 def test_suggesting_needs_a_coder_with_two_codes(tmp_path: Path) -> None:
