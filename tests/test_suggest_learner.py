@@ -153,3 +153,32 @@ def test_suggesting_needs_a_coder_with_two_codes(tmp_path: Path) -> None:
         p.codings.add_sentence(1, 0, p.codes.add("财政"), coder="甲")
         with pytest.raises(ParameterError, match="at least two codes"):
             p.suggestions.run()
+
+
+def test_ai_is_a_coder_for_agreement(tmp_path: Path) -> None:
+    from sklearn.metrics import cohen_kappa_score
+
+    with _make(tmp_path, docs=24, coded=20) as project:
+        with pytest.raises(ParameterError, match="zhagen suggest"):
+            project.reports.agreement(("甲", "AI"), unit="sentence")
+        made = project.suggestions.run(from_coder="甲", coded=True, min_score=0)
+        assert "AI" not in set(project.codings()["coder"])  # suggestions are not codings
+        res = project.reports.agreement(("甲", "AI"), unit="sentence")
+        # the documents both covered: the 20 the coder coded (the others have no coding)
+        assert sorted(res.documents) == list(range(1, 21))
+        pooled = res.pooled.iloc[0]
+        assert pooled["kappa"] > 0.8 and 0.8 < pooled["holsti_r"] <= 1
+        assert set(res.by_code["code_name"]) == set(THEMES)
+        # per code, κ is Cohen's κ of the two coders' 0/1 sentence vectors
+        top1 = {(s.document, s.sentence): s.code_name for s in made if s.rank == 1}
+        human = project.codings(coder="甲")
+        spans = {d: project.documents.sentence_spans(d) for d in range(1, 21)}
+        coded = {(d, i) for d, st in zip(human["document"], human["start"], strict=True)
+                 for i, (s, _) in enumerate(spans[d]) if s == st}  # fmt: skip
+        name = "财政支持"
+        units = [(d, i) for d in range(1, 21) for i in range(len(spans[d]))]
+        a = [int((d, i) in coded and human[(human["document"] == d) & (human["start"] ==
+             spans[d][i][0])]["code_name"].iloc[0] == name) for d, i in units]  # fmt: skip
+        b = [int(top1.get(u) == name) for u in units]
+        row = res.by_code.set_index("code_name").loc[name]
+        assert row["kappa"] == pytest.approx(cohen_kappa_score(a, b))
