@@ -28,6 +28,7 @@ __all__ = [
     "AgreementParams",
     "TablesParams",
     "TermsParams",
+    "SuggestParams",
     "__version__",
 ]
 
@@ -66,6 +67,10 @@ def __getattr__(name: str) -> Any:
         from zhagen.text.terms import TermsParams
 
         return TermsParams
+    if name == "SuggestParams":
+        from zhagen.suggest.params import SuggestParams
+
+        return SuggestParams
     if name == "AgreementParams":
         from zhagen.coding.agreement import AgreementParams
 

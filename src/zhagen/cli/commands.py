@@ -68,12 +68,14 @@ def register(sub: Any) -> None:
         map_commands,
         qda_commands,
         report_commands,
+        suggest_commands,
         web_commands,
     )
 
     coding_commands.register(sub)
     map_commands.register(sub)
     report_commands.register(sub)
+    suggest_commands.register(sub)
     qda_commands.register(sub)
     web_commands.register(sub)
 
