@@ -41,12 +41,26 @@ if TYPE_CHECKING:
     import numpy as np
     from scipy import sparse
 
-__all__ = ["Item", "Learner", "LEARNER_VERSION", "FEATURES", "neighbour_labels"]
+__all__ = ["Item", "Learner", "LEARNER_VERSION", "FEATURES", "neighbour_labels", "need_sklearn"]
 
 #: Stored with every suggestion the learner makes (``Suggestion.source_version``).
 LEARNER_VERSION = "builtin-1"
 #: The feature groups (all on by default).
 FEATURES = ("chars", "words", "neighbours")
+
+
+def need_sklearn() -> None:
+    """Raise a clear error when scikit-learn (the ``suggest`` extra) is not installed.
+
+    >>> need_sklearn()
+    """
+    try:
+        import sklearn  # noqa: F401
+    except ImportError as exc:
+        raise ParameterError(
+            "内置学习器需要 scikit-learn：请运行 pip install 'zhagen[suggest]'",
+            "the built-in learner needs scikit-learn: run pip install 'zhagen[suggest]'",
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -194,6 +208,7 @@ class Learner:
         from scipy import sparse
         from sklearn.linear_model import SGDClassifier
 
+        need_sklearn()
         if len(items) != len(labels):
             raise ValueError("items and labels differ in length")
         self.classes = sorted(set(labels), key=repr)
