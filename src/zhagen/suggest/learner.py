@@ -16,9 +16,11 @@ against 0.460 on 4 000 pooled report sentences) at 70 times the training time (1
 - **neighbours**: the code of the nearest labelled sentence before and after in the same
   document, weighted ``1 / distance``, and whether both agree — codes come in runs.
 
-Every training row is used twice, with and without its neighbour features, so that the
-model also predicts sentences with no labelled neighbour (a document nobody coded) from
-their words alone. Deterministic: the solver (L-BFGS) has no randomness and ties are broken
+Two models are trained: one on all features, used for sentences with a labelled neighbour,
+and one on the text alone, used for sentences without (a document nobody coded), so that
+neither case is predicted by a model that learnt to rely on features it lacks. On 12
+reports of the gold set at 25 % labelled this gave median κ 0.989 (minimum 0.970) against
+0.951 (0.865) for one model trained on every row twice, with and without neighbours. Deterministic: the solver (L-BFGS) has no randomness and ties are broken
 by label order; the stochastic solver shuffles with ``seed``, so a seed gives one result.
 
 >>> train = [Item(1, i, t) for i, t in enumerate(
@@ -139,6 +141,7 @@ class Learner:
         self._cut = cut
         self.classes: list[Hashable] = []
         self._model: Any = None
+        self._text_model: Any = None
         self._vectorizers: dict[str, Any] = {}
 
     # -- features --------------------------------------------------------------------------
@@ -205,7 +208,6 @@ class Learner:
             known: Known | None = None) -> Learner:  # fmt: skip
         """Train on ``items`` with their ``labels``; ``known``: (document, index) → label of
         every labelled sentence, for the neighbour features (default: the items')."""
-        from scipy import sparse
         from sklearn.linear_model import SGDClassifier
 
         need_sklearn()
@@ -224,15 +226,15 @@ class Learner:
         index = {c: i for i, c in enumerate(self.classes)}
         y = [index[lab] for lab in labels]
         x = self._matrix(items, known, fit=True)
-        if "neighbours" in self.features:
-            k = len(self.classes)
-            text_only = x.copy().tolil()
-            text_only[:, x.shape[1] - 3 * k :] = 0
-            x = sparse.vstack([x, text_only.tocsr()], format="csr")
-            y = y + y
-        self._model = SGDClassifier(loss="log_loss", alpha=self.alpha, max_iter=100, tol=1e-4,
-                                    random_state=self.seed)  # fmt: skip
-        self._model.fit(x, y)
+
+        def model() -> Any:
+            return SGDClassifier(loss="log_loss", alpha=self.alpha, max_iter=100, tol=1e-4,
+                                 random_state=self.seed)  # fmt: skip
+
+        self._model = model().fit(x, y)
+        self._text_model = None
+        if "neighbours" in self.features:  # for sentences without a labelled neighbour
+            self._text_model = model().fit(x[:, : x.shape[1] - 3 * len(self.classes)], y)
         return self
 
     def proba(self, items: Sequence[Item], *, known: Known | None = None) -> np.ndarray:
@@ -243,7 +245,16 @@ class Learner:
             import numpy as np
 
             return np.zeros((0, len(self.classes)))
-        return self._model.predict_proba(self._matrix(items, known, fit=False))
+        import numpy as np
+
+        x = self._matrix(items, known, fit=False)
+        p = self._model.predict_proba(x)
+        if self._text_model is not None:
+            width = x.shape[1] - 3 * len(self.classes)
+            alone = np.flatnonzero(x[:, width:].getnnz(axis=1) == 0)
+            if alone.size:
+                p[alone] = self._text_model.predict_proba(x[alone][:, :width])
+        return p
 
     def suggest(
         self,
