@@ -1,11 +1,12 @@
 """The built-in learner on real text: government work reports coded by section (issue 15).
 
 Three reports of ``../shared/corpora/policy/government_work_reports.jsonl`` (1994: seven
-sections, the lowest κ of the 38 in ``bench/gold_reports.py``; 2008: two; 2015: six) are
+sections, among the lowest κ of the 38 in ``bench/gold_reports.py``; 2008: two; 2015: six) are
 imported as plain text; a quarter of their sentences (seeded) is coded by section as coder
 甲 and the learner suggests a section for the rest. Measured with seed 1 through this
-project path (1994, 2008, 2015): κ 0.89, 0.99, 0.91 and top-3 recall 0.95, 1.00, 0.97;
-with seed 2 κ 0.91, 0.99, 0.87. The floors (κ ≥ 0.7 per report, top-3 recall ≥ 0.9) leave
+project path (1994, 2008, 2015): κ 0.93, 1.00, 0.97 and top-3 recall 0.96, 1.00, 0.99;
+with seed 2 κ 0.95, 1.00, 0.94. The floors (κ ≥ 0.85 per report, top-3 recall ≥ 0.93; the lowest of the 38 reports
+in the bench at 25 %: κ 0.90) leave
 room for another draw but not for a learner that lost its neighbour features: characters
 and words alone reach κ 0.05–0.26 here (top-3 recall 0.38–0.85).
 """
@@ -65,5 +66,5 @@ def test_learner_suggests_the_sections_of_real_reports(reports, tmp_path: Path) 
             keys = [k for k in truth if k[0] == doc and k in top]
             assert len(keys) > 200
             got = scores([truth[k] for k in keys], [top[k] for k in keys])
-            assert got["kappa"] >= 0.7, (doc, got["kappa"])
-            assert got["top_k_recall"] >= 0.9, (doc, got["top_k_recall"])
+            assert got["kappa"] >= 0.85, (doc, got["kappa"])
+            assert got["top_k_recall"] >= 0.93, (doc, got["top_k_recall"])
