@@ -162,3 +162,23 @@ def test_a_killed_process_loses_no_accepted_suggestion(project: Project, tmp_pat
     with Project.open(project.path) as again:
         assert {s.status for s in again.suggestions.list(status=None)} == {"accepted"}
         assert len(again.codings(coder="甲")) == 3
+
+
+def test_blind_coders_see_only_suggestions_learnt_from_their_own_codings(project: Project) -> None:
+    from zhagen.access import Actor, NotFound
+
+    code = _code(project, "政策支持")
+    one, two = _sugg(project, 1, code), _sugg(project, 2, code)
+    mine, theirs = project.suggestions.add_many([
+        Suggestion(**{**one.to_dict(), "parameters": {"from_coder": "甲"}}),
+        Suggestion(**{**two.to_dict(), "parameters": {"from_coder": "乙"}}),
+    ])  # fmt: skip
+    blind = Actor("甲", "coder", blind=True)
+    assert [x.id for x in project.suggestions.list(actor=blind)] == [mine]
+    assert len(project.suggestions.list()) == 2  # the project's holder sees both
+    with pytest.raises(NotFound):
+        project.suggestions.reject(theirs, actor=blind)
+    coding = project.suggestions.accept(mine, actor=blind)
+    assert project.codings().set_index("id").loc[coding, "coder"] == "甲"
+    feed = project.changes(0)
+    assert feed.changes[-1].kind == "coding" and feed.changes[-1].documents == (1,)

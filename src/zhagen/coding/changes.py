@@ -36,7 +36,7 @@ __all__ = ["Change", "ChangeFeed", "changes", "describe", "KINDS"]
 
 #: Action family → the kind of change a page reacts to.
 KINDS = {"code": "tree", "relation": "tree", "storyline": "tree", "coding": "coding",
-         "memo": "memo"}  # fmt: skip
+         "memo": "memo", "suggest": "coding"}  # fmt: skip
 
 
 @dataclass(frozen=True)

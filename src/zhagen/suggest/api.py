@@ -83,10 +83,12 @@ class Suggestions:
         status: str | None = "open",
         min_score: float | None = None,
         source: str | None = None,
+        actor: Actor | None = None,
     ) -> list[Suggestion]:
         """Suggestions (open ones by default; ``status=None``: all) on ``doc_ids`` (None:
         every document; a scope's ``doc_ids``), with at least ``min_score``, in document
-        and sentence order, best first within a sentence."""
+        and sentence order, best first within a sentence. Coding blind, an ``actor`` sees
+        only suggestions learnt from their own codings (they would show another coder's)."""
         if status is not None and status not in STATUSES:
             raise ParameterError(
                 f"状态 {status!r} 无效；可用：{', '.join(STATUSES)}",
@@ -94,7 +96,7 @@ class Suggestions:
             )
         found = qs.suggestion_rows(self._store, doc_ids=doc_ids, status=status,
                                    min_score=min_score, source=source)  # fmt: skip
-        return [_suggestion(r) for r in found]
+        return [_suggestion(r) for r in found if _visible(r, actor)]
 
     def get(self, suggestion_id: int) -> Suggestion:
         """One suggestion by id; ParameterError when there is none."""
@@ -250,7 +252,7 @@ class Suggestions:
         with edit(self._store, "suggest.accept", "", actor=who) as e:
             cid = ensure_coder(self._store, who)
             for sid in suggestion_ids:
-                row = self._open(sid)
+                row = self._open(sid, actor)
                 code_id = row["code_id"]
                 if code_id is None:
                     code_id = q.sibling_named(self._store, None, row["new_code"])
@@ -284,7 +286,7 @@ class Suggestions:
         access.require(actor, "add", access.Item("coding"))
         who = "" if actor is None else actor.name
         with edit(self._store, "suggest.reject", "", actor=who) as e:
-            row = self._open(suggestion_id)
+            row = self._open(suggestion_id, actor)
             e.touch("suggestions", [int(row["id"])])
             qs.update_suggestion(self._store, int(row["id"]), status="rejected",
                                  decided_by=who, decided=now())  # fmt: skip
@@ -305,7 +307,7 @@ class Suggestions:
         access.require(actor, "add", access.Item("coding"))
         who = "" if actor is None else actor.name
         with edit(self._store, "suggest.edit", "", actor=who) as e:
-            row = self._open(suggestion_id)
+            row = self._open(suggestion_id, actor)
             fields: dict[str, Any] = {}
             if code is not None:
                 fields.update(code_id=int(resolve_code(self._store, code)["id"]), new_code=None)
@@ -327,8 +329,10 @@ class Suggestions:
             e.description = f"修改建议 #{row['id']} / edit suggestion #{row['id']}"
         return self.get(suggestion_id)
 
-    def _open(self, suggestion_id: int) -> dict[str, Any]:
+    def _open(self, suggestion_id: int, actor: Actor | None = None) -> dict[str, Any]:
         row = qs.suggestion_row(self._store, int(suggestion_id))
+        if row is not None and not _visible(row, actor):
+            raise access.not_found("suggestion", suggestion_id)
         if row is None:
             raise ParameterError(
                 f"没有编号为 {suggestion_id} 的建议；用 zhagen suggest 查看",
@@ -342,6 +346,14 @@ class Suggestions:
                 "be decided (undo with `zhagen undo` to change it back)",
             )
         return row
+
+
+def _visible(row: dict[str, Any], actor: Actor | None) -> bool:
+    """Whether ``actor`` may know of a suggestion: its owner is the coder it was learnt
+    from (``parameters["from_coder"]``; none: shared)."""
+    owner = json.loads(row["params"] or "{}").get("from_coder")
+    item = access.Item("suggestion", int(row["id"]), None if owner is None else str(owner))
+    return access.visible(actor, item)
 
 
 def _values(s: Suggestion) -> dict[str, Any]:

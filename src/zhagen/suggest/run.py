@@ -140,7 +140,7 @@ def suggest(
             pairs += zip(mine, fl.suggest(mine, known=seen, top=params.top,
                                           min_score=params.min_score, exclude=exclude),
                          strict=True)  # fmt: skip
-    used = {k: v for k, v in asdict(params).items()}
+    used = {**asdict(params), "from_coder": coder}  # the coder learnt from: its owner
     out = []
     for it, picks in pairs:
         s, e = c.spans[(it.document, it.index)]
