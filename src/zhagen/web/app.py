@@ -234,10 +234,11 @@ def register_routes(app: FastAPI) -> None:
         pages,
         reports,
         session,
+        suggestions,
     )
 
     routers = [coding.router, documents.router, live.router, codes.router, notes.router,
                session.public, session.router, reports.router, maps.router, maps.files,
-               pages.router]  # fmt: skip
+               suggestions.router, pages.router]  # fmt: skip
     for router in routers:
         app.router.routes.extend(router.routes)

@@ -32,6 +32,7 @@ PAGES = {
     "agreement": ("reports.html", "reports.js", "nav.agreement"),
     "map": ("map.html", "map.js", "nav.map"),
     "settings": ("settings.html", "settings.js", "nav.settings"),
+    "suggestions": ("suggestions.html", "suggestions.js", "nav.suggestions"),
     "login": ("login.html", "login.js", "login.title"),
 }
 
@@ -100,7 +101,8 @@ def _page_route(page: str) -> Any:
 #: URL → page, for the pages that take nothing but the session.
 SIMPLE_PAGES = {"/documents": "documents", "/codes": "codes", "/model": "model",
                 "/tables": "tables", "/saturation": "saturation", "/agreement": "agreement",
-                "/map": "map", "/settings": "settings"}  # fmt: skip
+                "/map": "map", "/settings": "settings",
+                "/suggestions": "suggestions"}  # fmt: skip
 for _path, _page in SIMPLE_PAGES.items():
     router.add_api_route(_path, _page_route(_page), methods=["GET"], include_in_schema=False)
 
