@@ -171,6 +171,7 @@ def test_ai_is_a_coder_for_agreement(tmp_path: Path) -> None:
         assert set(res.by_code["code_name"]) == set(THEMES)
         # per code, κ is Cohen's κ of the two coders' 0/1 sentence vectors
         top1 = {(s.document, s.sentence): s.code_name for s in made if s.rank == 1}
+        assert len(top1) == len([s for s in made if s.rank == 1])  # one top-1 per sentence
         human = project.codings(coder="甲")
         spans = {d: project.documents.sentence_spans(d) for d in range(1, 21)}
         coded = {(d, i) for d, st in zip(human["document"], human["start"], strict=True)

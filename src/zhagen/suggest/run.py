@@ -135,7 +135,10 @@ def suggest(
             if len({c.labels[k] for k in c.labels if k[0] in rest}) < 2:
                 continue
             fl = _train(c, params, rest)
-            mine = [it for it in c.items if it.document in fold]
+            # the coded sentences of the fold (its uncoded ones are in ``todo`` already)
+            mine = [
+                it for it in c.items if it.document in fold and (it.document, it.index) in c.labels
+            ]
             seen = {k: v for k, v in known.items() if k[0] in rest}
             pairs += zip(mine, fl.suggest(mine, known=seen, top=params.top,
                                           min_score=params.min_score, exclude=exclude),
