@@ -183,3 +183,12 @@ def test_ai_is_a_coder_for_agreement(tmp_path: Path) -> None:
         b = [int(top1.get(u) == name) for u in units]
         row = res.by_code.set_index("code_name").loc[name]
         assert row["kappa"] == pytest.approx(cohen_kappa_score(a, b))
+
+
+def test_scope_limits_training_and_suggestions(project: Project) -> None:
+    made = project.suggestions.run(from_coder="甲", scope="coded:yes")
+    assert made and {s.document for s in made} <= set(range(1, 9))  # the coded documents
+    assert {s.sentence for s in made} == {5}  # their one uncoded sentence each
+    assert project.suggestions.list(scope="coded:no") == []
+    with pytest.raises(ParameterError, match="at least two codes"):
+        project.suggestions.run(from_coder="甲", scope="coded:no")  # nothing to learn from

@@ -28,6 +28,14 @@ __all__ = [
     "AgreementParams",
     "TablesParams",
     "TermsParams",
+    "WordsParams",
+    "SearchParams",
+    "MatrixParams",
+    "FrameworkParams",
+    "CooccurrenceParams",
+    "StatsParams",
+    "Scope",
+    "ScopeError",
     "SuggestParams",
     "__version__",
 ]
@@ -71,8 +79,26 @@ def __getattr__(name: str) -> Any:
         from zhagen.suggest.params import SuggestParams
 
         return SuggestParams
+    if name == "StatsParams":
+        from zhagen.biblio.stats import StatsParams
+
+        return StatsParams
+    if name in ("Scope", "ScopeError"):  # which documents an analysis is about
+        from zhagen import scope
+
+        return getattr(scope, name)
     if name == "AgreementParams":
         from zhagen.coding.agreement import AgreementParams
 
         return AgreementParams
+    if name in (
+        "WordsParams",
+        "SearchParams",
+        "MatrixParams",
+        "FrameworkParams",
+        "CooccurrenceParams",
+    ):
+        from zhagen.queries import params as query_params
+
+        return getattr(query_params, name)
     raise AttributeError(f"module 'zhagen' has no attribute {name!r}")

@@ -69,16 +69,18 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         )
     params = given(args, spec(SuggestParams))
     with open_project(words[0]) as project:
-        # scope: the lead wires --where/--set here as doc_ids=project.scope(...).doc_ids
         if args.evaluate:
             return _print_evaluation(project.suggestions.evaluate(**params), args.fmt)
+        scope = params.get("scope")  # --where / --set
         if args.accept_above is not None and project.suggestions.last_evaluation() is None:
             project.suggestions.accept_above(args.accept_above)  # raises: no evaluation yet
-        made = project.suggestions.list() if args.list else project.suggestions.run(**params)
+        made = (project.suggestions.list(scope=scope) if args.list
+                else project.suggestions.run(**params))  # fmt: skip
         accepted: list[int] = []
         if args.accept_above is not None:
             coder = args.coder or params.get("from_coder") or "default"
-            accepted = project.suggestions.accept_above(args.accept_above, coder=coder)
+            accepted = project.suggestions.accept_above(args.accept_above, coder=coder,
+                                                        scope=scope)  # fmt: skip
         rows = [_row(s) for s in made]
     if args.fmt == "json":  # one document
         print(json.dumps({"suggestions": rows, "accepted_codings": accepted},

@@ -45,6 +45,7 @@ from zhagen.suggest.model import STATUSES, Suggestion
 
 if TYPE_CHECKING:
     from zhagen.coding.api import DocumentSource
+    from zhagen.store.db import Store
 
 __all__ = ["Suggestions", "EVALUATE_RUN"]
 
@@ -83,6 +84,7 @@ class Suggestions:
         status: str | None = "open",
         min_score: float | None = None,
         source: str | None = None,
+        scope: str | None = None,
         actor: Actor | None = None,
     ) -> list[Suggestion]:
         """Suggestions (open ones by default; ``status=None``: all) on ``doc_ids`` (None:
@@ -94,6 +96,7 @@ class Suggestions:
                 f"状态 {status!r} 无效；可用：{', '.join(STATUSES)}",
                 f"status {status!r} is not valid; use one of {', '.join(STATUSES)}",
             )
+        doc_ids = _in_scope(self._store, doc_ids, scope)
         found = qs.suggestion_rows(self._store, doc_ids=doc_ids, status=status,
                                    min_score=min_score, source=source)  # fmt: skip
         return [_suggestion(r) for r in found if _visible(r, actor)]
@@ -174,6 +177,7 @@ class Suggestions:
         from zhagen.suggest.run import suggest
 
         p = make(SuggestParams, params)
+        doc_ids = _in_scope(self._store, doc_ids, p.scope)
         exclude: dict[tuple[int, int], set[Any]] = {}
         for d, i, code, _ in qs.rejected_keys(self._store):
             if code is not None:
@@ -192,6 +196,7 @@ class Suggestions:
         from zhagen.suggest.run import evaluate
 
         p = make(SuggestParams, params)
+        doc_ids = _in_scope(self._store, doc_ids, p.scope)
         result = evaluate(self._docs, p, doc_ids=doc_ids)
         used = {**asdict(p), "documents": None if doc_ids is None else sorted(doc_ids)}
         result["run"] = runs.record_run(self._store, EVALUATE_RUN, used, result)
@@ -212,6 +217,7 @@ class Suggestions:
         *,
         coder: str | None = None,
         doc_ids: Collection[int] | None = None,
+        scope: str | None = None,
         actor: Actor | None = None,
     ) -> list[int]:
         """Accept every open top-1 suggestion of an existing code scoring at least ``score``
@@ -227,7 +233,8 @@ class Suggestions:
                 "bulk acceptance needs an evaluation of the suggestions against the human "
                 "coding first: run `zhagen suggest --evaluate`",
             )
-        picks = [s.id for s in self.list(doc_ids=doc_ids, min_score=float(score))
+        picks = [s.id for s in self.list(doc_ids=doc_ids, scope=scope, min_score=float(score),
+                                         actor=actor)
                  if s.rank == 1 and s.code is not None and s.id is not None]  # fmt: skip
         return self.accept_many(picks, coder=coder, actor=actor) if picks else []
 
@@ -346,6 +353,18 @@ class Suggestions:
                 "be decided (undo with `zhagen undo` to change it back)",
             )
         return row
+
+
+def _in_scope(
+    store: Store, doc_ids: Collection[int] | None, scope: str | None
+) -> Collection[int] | None:
+    """``doc_ids`` within the documents of ``scope`` (None for both: every document)."""
+    from zhagen.store.scope import ids_of
+
+    ids = ids_of(store, scope)
+    if ids is None:
+        return doc_ids
+    return ids if doc_ids is None else ids & {int(d) for d in doc_ids}
 
 
 def _visible(row: dict[str, Any], actor: Actor | None) -> bool:

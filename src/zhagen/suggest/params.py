@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhagen.params import param
+from zhagen.params import param, scope_param
 
 __all__ = ["SuggestParams", "LEARNERS"]
 
@@ -50,3 +50,4 @@ class SuggestParams:
         help_en="cross-fitted by document, also suggest for sentences already coded (for "
         "agreement --coders A AI)",
     )  # fmt: skip
+    scope: str | None = scope_param()
