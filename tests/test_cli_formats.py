@@ -36,6 +36,8 @@ EXTRA = {
     ("search",): ["创新"],
     ("saturation",): ["--holdout", "1/3", "--seed", "2"],
     ("agreement",): ["--coders", "研究者A", "研究者B"],
+    ("suggest",): ["--from-coder", "研究者A"],
+    ("suggest", "--evaluate"): ["--from-coder", "研究者A"],
     ("query", "words"): ["--top", "20"],
     ("query", "search"): ["--query", "创新"],
     ("query", "matrix"): ["--columns", "source"],

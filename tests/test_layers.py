@@ -218,6 +218,25 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
         p.attributes.define("来源")
         p.attributes.set(doc, "来源", "人民日报")
         set_id, attr_id = 1, 1
+        from zhagen.suggest.model import Suggestion
+
+        span = p.documents.sentence_spans(doc)[0]
+        [sid] = p.suggestions.add_many(
+            [
+                Suggestion(
+                    document=doc,
+                    start=span[0],
+                    end=span[1],
+                    sentence=0,
+                    code=code,
+                    score=0.5,
+                    rank=1,
+                    source="learner",
+                    source_version="t",
+                )
+            ]
+        )
+        accepted = p.suggestions.accept(sid)
         p.codings.delete(coding)
         p.undo()  # an undone edit: history_next(redo=True) has one
         coding = int(p.codings()["id"].iloc[0])
@@ -299,6 +318,12 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "queries.group_values": lambda f: f(store, "source"),
             "queries.sentence_spans": lambda f: f(store, None),
             "runs.run_rows": lambda f: f(store),
+            "suggestions.open_keys": lambda f: f(store),
+            "suggestions.rejected_keys": lambda f: f(store),
+            "suggestions.suggestion_rows": lambda f: f(store, status=None),
+            "suggestions.suggestion_row": lambda f: f(store, sid),
+            "suggestions.suggestion_of_coding": lambda f: f(store, accepted),
+            "suggestions.top_suggestion_spans": lambda f: f(store),
             "runs.project_fingerprint": lambda f: f(store),
             "state.coding_counts": lambda f: f(store),
             "state.source_files": lambda f: f(store),

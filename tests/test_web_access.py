@@ -132,6 +132,13 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ("GET", "/api/maps/{run}"): _get("/api/maps/1"),
     ("GET", "/api/maps/{run}/nodes/{node}/records"): _get("/api/maps/1/nodes/0/records"),
     ("GET", "/maps/{run}/files/{name}"): _get("/maps/1/files/nodes.csv"),
+    ("GET", "/api/suggestions"): _get("/api/suggestions"),
+    ("POST", "/api/suggestions/{suggestion_id}/accept"): _json(
+        "/api/suggestions/{suggestion}/accept", lambda c: {}
+    ),
+    ("POST", "/api/suggestions/{suggestion_id}/reject"): _json(
+        "/api/suggestions/{suggestion}/reject", lambda c: {}
+    ),
     # the queries: a blind coder's matrices, framework and drill-downs hold their own codings
     ("GET", "/api/queries/words"): _get("/api/queries/words?top=5"),
     ("GET", "/api/queries/words/cloud"): _get("/api/queries/words/cloud?top=5"),
@@ -180,6 +187,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
             "/map",
             "/settings",
             "/queries",
+            "/suggestions",
             "/login",
         )
     },  # fmt: skip
@@ -222,6 +230,19 @@ def _as(app: Any, name: str) -> Any:
     return c
 
 
+def _suggestion_of_c1(project: Path, code: int) -> int:
+    """A suggestion learnt from c1's codings (its owner), on sentence 2 of document 1."""
+    from zhagen.project import Project
+    from zhagen.suggest.model import Suggestion
+
+    with Project.open(project) as p:
+        s, e = p.documents.sentence_spans(1)[1]
+        [sid] = p.suggestions.add_many([Suggestion(
+            document=1, start=s, end=e, sentence=1, code=code, score=0.9, rank=1,
+            source="learner", source_version="t", parameters={"from_coder": "c1"})])  # fmt: skip
+    return sid
+
+
 def _setup(tmp_path: Path, blind: bool) -> tuple[Any, Path, dict[str, Any], dict[str, Any]]:
     project = make_project(tmp_path)
     owner_cm = client(project, host="0.0.0.0", token=TOKEN)
@@ -244,8 +265,10 @@ def _setup(tmp_path: Path, blind: bool) -> tuple[Any, Path, dict[str, Any], dict
                                 "text": SECRET})  # fmt: skip
     owner.post("/api/sets", json={"name": "走查", "doc_ids": [1]})
     owner.put("/api/settings", json={"blind": blind})
+    suggestion = _suggestion_of_c1(project, made2["code"])
     ctx = {"coding": made["ids"][0], "code": made["code"], "code2": made2["code"],
-           "memo": memo, "shared": shared, "top": top, "blind": blind, "n": 0}  # fmt: skip
+           "memo": memo, "shared": shared, "top": top, "blind": blind, "n": 0,
+           "suggestion": suggestion}  # fmt: skip
     clients = {"owner": owner, "c1": c1, "c2": _as(app, "c2"), "v": _as(app, "v")}
     return app, project, ctx, clients
 

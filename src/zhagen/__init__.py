@@ -36,6 +36,7 @@ __all__ = [
     "StatsParams",
     "Scope",
     "ScopeError",
+    "SuggestParams",
     "__version__",
 ]
 
@@ -74,6 +75,10 @@ def __getattr__(name: str) -> Any:
         from zhagen.text.terms import TermsParams
 
         return TermsParams
+    if name == "SuggestParams":
+        from zhagen.suggest.params import SuggestParams
+
+        return SuggestParams
     if name == "StatsParams":
         from zhagen.biblio.stats import StatsParams
 

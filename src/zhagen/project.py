@@ -37,6 +37,7 @@ from zhagen.sets import Attributes, SetInfo, Sets, TableImport, resolve_scope
 from zhagen.store import docs as q
 from zhagen.store.db import Store
 from zhagen.store.docs import find_documents
+from zhagen.suggest.api import Suggestions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -703,7 +704,8 @@ class Project:
 
     Its nouns: :attr:`documents`, :attr:`codes`, :attr:`codings`, :attr:`memos`,
     :attr:`relations`, :attr:`terms`, :attr:`maps`, :attr:`reports`, :attr:`queries`,
-    :attr:`attributes`, :attr:`sets`; :meth:`scope` says which documents an analysis is about.
+    :attr:`attributes`, :attr:`sets`, :attr:`suggestions`; :meth:`scope` says which documents
+    an analysis is about.
     """
 
     documents: Documents
@@ -717,6 +719,7 @@ class Project:
     queries: Queries
     attributes: Attributes
     sets: Sets
+    suggestions: Suggestions
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -731,6 +734,7 @@ class Project:
         self.queries = Queries(self.documents, self.terms)
         self.attributes = Attributes(store)
         self.sets = Sets(store)
+        self.suggestions = Suggestions(self.documents)
 
     @property
     def path(self) -> str:

@@ -294,20 +294,29 @@ class Reports:
         self, coders: tuple[str, str] | list[str], *, unit: str = "char", scope: str | None = None
     ) -> Agreement:
         """Inter-coder agreement of two coders over the documents either of them coded
-        (``scope``: of those, the documents of a scope query)."""
+        (``scope``: of those, the documents of a scope query).
+
+        The coder ``"AI"`` (:data:`zhagen.suggest.model.AI_CODER`) is the top-1 suggestions
+        (of any status: what the source said, whatever was then decided); it is compared
+        with the other coder on the documents both covered.
+        """
         from zhagen.coding.agreement import agreement
         from zhagen.store import runs
+        from zhagen.suggest.model import AI_CODER
 
         if len(coders) != 2:
             raise ParameterError("请给出两位编码者", "give exactly two coders")
         codings = self._scoped(self._codings.frame(), scope)
-        for name in coders:
+        people = [name for name in coders if name != AI_CODER]
+        for name in people:
             if not (codings["coder"] == name).any():
                 raise ParameterError(
                     f"编码者 {name!r} 没有任何编码；用 zhagen coding list 查看编码者",
                     f"coder {name!r} has no codings; see `zhagen coding list`",
                 )
-        mine = codings[codings["coder"].isin(list(coders))]
+        mine = codings[codings["coder"].isin(people)]
+        if len(people) == 1:
+            mine = self._with_ai(mine, people[0])
         docs = sorted({int(d) for d in mine["document"]})
         lengths = {d: len(self._docs.text(d)) for d in docs}
         sentences = self._sentences_of(docs) if unit == "sentence" else None
@@ -319,6 +328,32 @@ class Reports:
         runs.record_run(self._docs.store, "agreement", run_params,
                         {k: _plain(v) for k, v in pooled.items()})  # fmt: skip
         return result
+
+    def _with_ai(self, human: pd.DataFrame, name: str) -> pd.DataFrame:
+        """``human``'s codings and the top-1 suggestions as coder "AI", on the documents
+        both covered."""
+        import pandas as pd
+
+        from zhagen.store import suggestions as qs
+        from zhagen.suggest.model import AI_CODER
+
+        spans = qs.top_suggestion_spans(self._docs.store)
+        both = sorted({int(d) for d in human["document"]} & {d for d, *_ in spans})
+        if not both:
+            raise ParameterError(
+                f"没有 {name} 与 AI（建议）都涉及的文档；请先运行 zhagen suggest（可加 --coded "
+                "为已编码的句子也给出建议）",
+                f"no document has both codings by {name} and suggestions (AI); run `zhagen "
+                "suggest` first (with --coded to suggest for coded sentences too)",
+            )
+        tree = self._codes.frame()
+        names = dict(zip(tree["id"], tree["name"], strict=True))
+        ai = pd.DataFrame(
+            [(d, s, e, c, names.get(c, str(c)), AI_CODER) for d, s, e, c in spans if d in both],
+            columns=["document", "start", "end", "code", "code_name", "coder"],
+        )
+        mine = human[human["document"].isin(both)]
+        return pd.concat([mine[ai.columns], ai], ignore_index=True)
 
     def compare(
         self, document: int, coders: tuple[str, str] | list[str], *, unit: str = "char"

@@ -72,6 +72,7 @@ def register(sub: Any) -> None:
         set_commands,
         stats_commands,
         study_commands,
+        suggest_commands,
         web_commands,
     )
 
@@ -81,6 +82,7 @@ def register(sub: Any) -> None:
     report_commands.register(sub)
     query_commands.register(sub)
     set_commands.register(sub)
+    suggest_commands.register(sub)
     qda_commands.register(sub)
     web_commands.register(sub)
     study_commands.register(sub)

@@ -36,10 +36,10 @@ __all__ = ["Change", "ChangeFeed", "changes", "describe", "KINDS"]
 
 #: Action family → the kind of change a page reacts to.
 KINDS = {"code": "tree", "relation": "tree", "storyline": "tree", "coding": "coding",
-         "memo": "memo", "set": "sets", "attr": "sets"}  # fmt: skip
+         "memo": "memo", "set": "sets", "attr": "sets", "suggest": "coding"}  # fmt: skip
 #: Kinds of shared things: coding blind, others hear that they changed, not who changed them.
 SHARED = ("tree", "sets")
-_BY_DOCUMENT = ("codings", "set_members", "attribute_values")
+_BY_DOCUMENT = ("codings", "set_members", "attribute_values", "suggestions")
 
 
 @dataclass(frozen=True)

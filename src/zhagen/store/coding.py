@@ -74,6 +74,12 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "attribute_values": ("id", "attribute_id", "document_id", "value"),
     "sets": ("id", "name", "kind", "query", "description", "created", "modified"),
     "set_members": ("id", "set_id", "document_id"),
+    # suggestions (issue 15): accepting, rejecting and editing one are undoable edits
+    "suggestions": tuple(
+        "id document_id start end sentence_idx code_id new_code score rank rationale quote "
+        "source source_version params prompt_hash status coding_id decided_by created "
+        "decided".split()
+    ),
 }
 #: Columns a migration added to a snapshotted table, with the value every row had before:
 #: an edit logged before the migration is undone and redone as if it had logged them.
@@ -84,8 +90,10 @@ def complete_rows(table: str, rows: Sequence[Mapping[str, Any]]) -> list[dict[st
     """Logged rows of ``table`` with the columns added since they were logged."""
     added = ADDED_COLUMNS.get(table, {})
     return [{**added, **r} for r in rows]
+
+
 #: Tables whose rows refer to rows of another (dependants first, parents after).
-_DEPENDANTS = ("memos", "relations", "codings", "attribute_values", "set_members")
+_DEPENDANTS = ("suggestions", "memos", "relations", "codings", "attribute_values", "set_members")
 _PARENTS = ("attributes", "sets")
 
 

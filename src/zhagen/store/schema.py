@@ -322,6 +322,44 @@ CREATE UNIQUE INDEX set_members_unique ON set_members(set_id, document_id);
 CREATE INDEX set_members_document ON set_members(document_id);
 """
 
+# AI-assisted coding (issue 15): a suggestion is a proposed coding, never a coding. It is kept
+# apart from ``codings`` so that no analysis counts it; an accepted one points at the coding it
+# became (``coding_id``: no foreign key, coding ids are never reused, and an undone accept
+# deletes the coding while the suggestion goes back to 'open'). A rejected one stays, so the
+# same sentence and code is never suggested again. Suggestions go with their document and
+# with a deleted code (a suggestion of a code that no longer exists means nothing).
+_SUGGESTIONS = """
+CREATE TABLE suggestions (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start          INTEGER NOT NULL CHECK (start >= 0),
+    "end"          INTEGER NOT NULL,
+    sentence_idx   INTEGER NOT NULL CHECK (sentence_idx >= 0),   -- from 0
+    code_id        INTEGER REFERENCES codes(id) ON DELETE CASCADE,
+    new_code       TEXT,                 -- a proposed new code's name (open coding)
+    score          REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
+    rank           INTEGER NOT NULL CHECK (rank >= 1),
+    rationale      TEXT NOT NULL DEFAULT '',
+    quote          TEXT NOT NULL DEFAULT '',
+    source         TEXT NOT NULL CHECK (source IN ('learner', 'model')),
+    source_version TEXT NOT NULL DEFAULT '',
+    params         TEXT NOT NULL DEFAULT '{}',                  -- JSON
+    prompt_hash    TEXT,
+    status         TEXT NOT NULL DEFAULT 'open'
+                   CHECK (status IN ('open', 'accepted', 'rejected')),
+    coding_id      INTEGER,              -- the coding an accepted suggestion became
+    decided_by     TEXT NOT NULL DEFAULT '',
+    created        TEXT NOT NULL,
+    decided        TEXT,
+    CHECK (start < "end"),
+    CHECK ((code_id IS NULL) <> (new_code IS NULL))
+);
+CREATE INDEX suggestions_status ON suggestions(status, document_id, sentence_idx);
+CREATE INDEX suggestions_sentence ON suggestions(document_id, sentence_idx);
+CREATE INDEX suggestions_code ON suggestions(code_id);
+CREATE INDEX suggestions_coding ON suggestions(coding_id) WHERE coding_id IS NOT NULL;
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -333,4 +371,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0007_qda_kept", _QDA_KEPT),
     ("0008_memo_type", _MEMO_TYPE),
     ("0009_sets_attributes", _SETS_ATTRIBUTES),
+    ("0010_suggestions", _SUGGESTIONS),
 ]

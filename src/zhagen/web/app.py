@@ -236,10 +236,11 @@ def register_routes(app: FastAPI) -> None:
         reports,
         session,
         sets,
+        suggestions,
     )
 
     routers = [coding.router, documents.router, live.router, codes.router, notes.router,
                session.public, session.router, reports.router, maps.router, maps.files,
-               queries.router, sets.router, pages.router]  # fmt: skip
+               queries.router, sets.router, suggestions.router, pages.router]  # fmt: skip
     for router in routers:
         app.router.routes.extend(router.routes)

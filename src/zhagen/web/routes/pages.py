@@ -35,6 +35,7 @@ PAGES = {
     "map": ("map.html", "map.js", "nav.map"),
     "queries": ("queries.html", "queries.js", "nav.queries"),
     "settings": ("settings.html", "settings.js", "nav.settings"),
+    "suggestions": ("suggestions.html", "suggestions.js", "nav.suggestions"),
     "login": ("login.html", "login.js", "login.title"),
 }
 
@@ -104,7 +105,8 @@ def _page_route(page: str) -> Any:
 SIMPLE_PAGES = {"/documents": "documents", "/codes": "codes", "/model": "model", "/memos": "memos",
                 "/hierarchy": "hierarchy",
                 "/tables": "tables", "/saturation": "saturation", "/agreement": "agreement",
-                "/map": "map", "/settings": "settings", "/queries": "queries"}  # fmt: skip
+                "/map": "map", "/settings": "settings", "/queries": "queries",
+                "/suggestions": "suggestions"}  # fmt: skip
 for _path, _page in SIMPLE_PAGES.items():
     router.add_api_route(_path, _page_route(_page), methods=["GET"], include_in_schema=False)
 
