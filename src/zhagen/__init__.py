@@ -24,6 +24,7 @@ __all__ = [
     "ProjectError",
     "MapParams",
     "MAP_RUN_OPTIONS",
+    "CLUSTER_OPTIONS",
     "SaturationParams",
     "AgreementParams",
     "TablesParams",
@@ -63,6 +64,10 @@ def __getattr__(name: str) -> Any:
         from zhagen.mapping import model
 
         return getattr(model, "RUN_OPTIONS" if name == "MAP_RUN_OPTIONS" else name)
+    if name == "CLUSTER_OPTIONS":  # --cluster of `add` and `map` (zhagen.cluster)
+        from zhagen.cluster import CLUSTER_OPTIONS
+
+        return CLUSTER_OPTIONS
     if name == "SaturationParams":
         from zhagen.coding.saturation import SaturationParams
 

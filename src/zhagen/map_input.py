@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -32,6 +33,7 @@ from zhagen.store.db import Store
 if TYPE_CHECKING:
     import numpy as np
 
+    from zhagen.cluster import Cluster
     from zhagen.mapping.cooccurrence import DocTerm
     from zhagen.text.segment import Segmenter
 
@@ -136,6 +138,7 @@ def map_input(
     keep_duplicates: bool = False,
     doc_ids: Collection[int] | None = None,
     records_only: bool = False,
+    cluster: Cluster | None = None,
 ) -> MapInput:
     """Read every document to map and return its terms as a :class:`MapInput`.
 
@@ -146,14 +149,17 @@ def map_input(
     dictionary takes a second; a map of keywords alone never needs it). With
     ``field="keywords"`` the terms come back as a :class:`~zhagen.mapping.cooccurrence.TermRows`
     over the document-term matrix built while reading (see :func:`_keyword_input`).
+    ``cluster``: texts are segmented there, in batches (:func:`segment_batch`), the same
+    function as here.
     """
     check_params(params)
     kind = node_type(params)
     if kind == "keyword":
         kw_thesaurus = keyword_thesaurus(thesaurus, thesaurus_name) if thesaurus else None
         return _keyword_input(
-            store, params, segmenter, kw_thesaurus, keep_duplicates, doc_ids, records_only
-        )
+            store, params, segmenter, kw_thesaurus, keep_duplicates, doc_ids, records_only,
+            cluster,
+        )  # fmt: skip
     if kind != "term":
         return entity_input(
             store, params, thesaurus=thesaurus, keep_duplicates=keep_duplicates, doc_ids=doc_ids
@@ -161,14 +167,19 @@ def map_input(
     from zhagen.text.lexicon import apply_thesaurus
 
     inp = MapInput(doc_ids=[], years=[], terms=[], titles=[])
-    seg: Segmenter | None = None
     rows = q.map_rows(
         store, keep_duplicates=keep_duplicates, texts=True, doc_ids=doc_ids,
         records_only=records_only,
     )  # fmt: skip
-    for doc_id, year, title, _keywords, _has_body, text in rows:
-        seg = seg or segmenter()
-        terms = _doc_terms(seg, text)
+    meta: deque[tuple[Any, ...]] = deque()
+
+    def texts() -> Iterator[str]:
+        for doc_id, year, title, _keywords, _has_body, text in rows:
+            meta.append((doc_id, year, title))
+            yield text
+
+    for terms in segmented(segmenter, texts(), cluster):
+        doc_id, year, title = meta.popleft()
         if thesaurus:
             terms = list(dict.fromkeys(apply_thesaurus(terms, thesaurus)))
         inp.doc_ids.append(doc_id)
@@ -434,6 +445,7 @@ def _keyword_input(
     keep_duplicates: bool,
     doc_ids: Collection[int] | None = None,
     records_only: bool = False,
+    cluster: Cluster | None = None,
 ) -> MapInput:
     """Keywords (a raw document's segmented text when it has none) of every document.
 
@@ -450,7 +462,7 @@ def _keyword_input(
     years: list[int | None] = []
     titles: list[str] = []
     occ = _Occurrences()
-    seg: list[Segmenter] = []  # loaded at most once, when a raw document needs it
+    seg: list[Callable[[], Segmenter]] = []  # loaded at most once, when a document needs it
     chunks = q.map_keyword_chunks(
         store, keep_duplicates=keep_duplicates, doc_ids=doc_ids, records_only=records_only
     )
@@ -465,12 +477,15 @@ def _keyword_input(
             split = _split_keyword_objects(joined, keys)
         if split is None:
             texts = joined.split("\n")
+            own = {k: _record_terms(texts[k], params.lang) for k in chunk.bodies}
+            bare = [k for k in chunk.bodies if not own[k]]  # raw documents without keywords
+            if bare:
+                seg = seg or [_once(segmenter)]
+                made = segmented(seg[0], (chunk.bodies[k] for k in bare), cluster)
+                own.update(zip(bare, (_of_lang(t, params.lang) for t in made), strict=True))
             for k, kw in enumerate(texts):
                 if k in chunk.bodies or "\\" in kw:
-                    terms = _record_terms(kw, params.lang)
-                    if not terms and k in chunk.bodies:
-                        seg = seg or [segmenter()]
-                        terms = _of_lang(_doc_terms(seg[0], chunk.bodies[k]), params.lang)
+                    terms = own[k] if k in own else _record_terms(kw, params.lang)
                     occ.exact.extend(terms)
                     occ.exact_rows.extend([base + k] * len(terms))
                     texts[k] = "{}"
@@ -480,6 +495,84 @@ def _keyword_input(
         occ.tokens.extend(split[0])
         occ.token_rows.append(split[1] + base)
     return MapInput(ids, years, TermRows(_matrix(occ, len(ids), thesaurus)), titles, by_lang=True)
+
+
+def _once(make: Callable[[], T]) -> Callable[[], T]:
+    """``make``, called at most once (on the first call)."""
+    made: list[T] = []
+
+    def get() -> T:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return get
+
+
+#: Texts per segmentation task on a cluster: ~0.1 s of work for a policy text of a page.
+SEGMENT_BATCH = 64
+
+
+def segmented(
+    segmenter: Callable[[], Segmenter], texts: Iterable[str], cluster: Cluster | None = None
+) -> Iterator[list[str]]:
+    """The distinct terms of each text, in order (the segmenter made only if a text
+    comes); with ``cluster``, segmented there in batches of :data:`SEGMENT_BATCH` texts by
+    :func:`segment_batch`, the function used here.
+
+    >>> from zhagen.text.segment import Segmenter
+    >>> list(segmented(lambda: Segmenter(extra_words=["数字经济"]), ["数字经济 数字经济", ""]))
+    [['数字经济'], []]
+    """
+    import hashlib
+    import pickle
+    from itertools import chain, islice
+
+    from zhagen.run import map_partitions
+
+    it = iter(texts)
+    batches = iter(lambda: list(islice(it, SEGMENT_BATCH)), [])
+    first = next(batches, None)
+    if first is None:
+        return
+    seg = segmenter()
+    if cluster is None:
+        for batch in chain([first], batches):
+            yield from _terms_of(seg, batch)
+        return
+    blob = pickle.dumps(seg)
+    key = hashlib.sha256(blob).hexdigest()
+    parts = (SegmentBatch(key, blob, b) for b in chain([first], batches))
+    for terms in map_partitions(segment_batch, parts, cluster=cluster):
+        yield from terms
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentBatch:
+    """Texts to segment on a cluster worker, with the segmenter (pickled, and its hash:
+    a worker unpickles each segmenter once)."""
+
+    key: str
+    segmenter: bytes
+    texts: list[str]
+
+
+_SEGMENTERS: dict[str, Segmenter] = {}
+
+
+def segment_batch(part: SegmentBatch) -> list[list[str]]:
+    """The distinct terms of each text of a batch (a cluster task; see :func:`segmented`)."""
+    import pickle
+
+    seg = _SEGMENTERS.get(part.key)
+    if seg is None:
+        _SEGMENTERS.clear()  # one project's segmenter at a time
+        seg = _SEGMENTERS[part.key] = pickle.loads(part.segmenter)  # noqa: S301 - our own
+    return _terms_of(seg, part.texts)
+
+
+def _terms_of(seg: Segmenter, texts: list[str]) -> list[list[str]]:
+    return [_doc_terms(seg, t) for t in texts]
 
 
 def _of_lang(terms: list[str], lang: str) -> list[str]:

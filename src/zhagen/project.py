@@ -42,6 +42,7 @@ from zhagen.suggest.api import Suggestions
 if TYPE_CHECKING:
     import pandas as pd
 
+    from zhagen.cluster import Cluster
     from zhagen.ingest import FileReport, ImportPlan, ImportReport
     from zhagen.report.mapfiles import WritableMap
     from zhagen.report.stats_files import WritableStats
@@ -535,10 +536,13 @@ class Terms:
 class Maps:
     """``project.maps``: knowledge maps built from the project, recorded as runs."""
 
-    def __init__(self, path: str, store: Store, terms: Terms) -> None:
+    def __init__(
+        self, path: str, store: Store, terms: Terms, cluster: Cluster | None = None
+    ) -> None:
         self._path = path
         self.store = store
         self._terms = terms
+        self.cluster = cluster  # segmentation runs there (see zhagen.cluster)
 
     def __repr__(self) -> str:
         return f"<Maps of {self._path!s}>"
@@ -585,7 +589,7 @@ class Maps:
         inp = map_input(
             self.store, p, self._terms.segmenter, thesaurus=thesaurus,
             thesaurus_name=p.thesaurus, keep_duplicates=keep_duplicates,
-            doc_ids=scope.doc_ids, records_only=records_only,
+            doc_ids=scope.doc_ids, records_only=records_only, cluster=self.cluster,
         )  # fmt: skip
         km = build_map(inp, p)
         _entity_summary(km, inp.notes, p)
@@ -721,15 +725,19 @@ class Project:
     sets: Sets
     suggestions: Suggestions
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, cluster: Any = None) -> None:
+        from zhagen.cluster import cluster_from
+
         self.store = store
+        #: the Dask cluster imports and maps run on (:mod:`zhagen.cluster`), or None
+        self.cluster = cluster_from(cluster)
         self.documents = Documents(store)
         self.codes = Codes(self.documents)
         self.codings = Codings(self.documents)
         self.memos = Memos(self.documents)
         self.relations = Relations(self.documents)
         self.terms = Terms(self.documents)
-        self.maps = Maps(self.path, store, self.terms)
+        self.maps = Maps(self.path, store, self.terms, self.cluster)
         self.reports = Reports(self.documents, self.codes, self.codings, self.relations)
         self.queries = Queries(self.documents, self.terms)
         self.attributes = Attributes(store)
@@ -742,18 +750,25 @@ class Project:
 
     # -- lifecycle -------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | os.PathLike[str]) -> Project:
-        """Create a new, empty project file at ``path`` (it must not exist)."""
-        return cls(Store.create(path))
+    def create(cls, path: str | os.PathLike[str], *, cluster: Any = None) -> Project:
+        """Create a new, empty project file at ``path`` (it must not exist); ``cluster``
+        as for :meth:`open`."""
+        return cls(Store.create(path), cluster)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, server: bool = False) -> Project:
+    def open(
+        cls, path: str | os.PathLike[str], *, server: bool = False, cluster: Any = None
+    ) -> Project:
         """Open an existing project file, applying pending migrations (after a .bak copy).
 
         ``server=True``: for a long-running server whose :meth:`checkpointer` thread copies
         the write-ahead log into the file, so that no request pays for it.
+        ``cluster``: a Dask cluster for imports and maps — ``"local:N"``, a scheduler
+        address ``"tcp://host:port"`` or a ``distributed.Client`` (default: the
+        ``ZHAGEN_CLUSTER`` environment variable, else none); connected on first use
+        (see :mod:`zhagen.cluster`), closed with the project if started here.
         """
-        project = cls(Store.open(path))
+        project = cls(Store.open(path), cluster)
         if server:
             from zhagen.store.wal import defer_checkpoints
 
@@ -770,6 +785,8 @@ class Project:
         return Checkpointer(Path(path))
 
     def close(self) -> None:
+        if self.cluster is not None:
+            self.cluster.close()
         self.store.close()
 
     def check(self) -> list[str]:
@@ -808,8 +825,12 @@ class Project:
             from zhagen.formats import reader_for
 
             reader_for(format)  # raises ParameterError for an unknown name
-        from zhagen.ingest import add_paths
+        from zhagen.ingest import ImportPlan, add_paths
 
+        if self.cluster is not None and (plan is None or plan.cluster is None):
+            from dataclasses import replace
+
+            plan = replace(plan or ImportPlan(), cluster=self.cluster)
         return add_paths(self.store, paths, format, workers=workers, plan=plan, progress=progress)
 
     def scope(self, scope: str | Scope | None = None, *, actor: Actor | None = None) -> Scope:

@@ -1,7 +1,7 @@
 """Scale: map a pure function over partitions of work.
 
 By default a local process pool (``workers`` processes; 1 means in-process, which is what
-tests and small inputs use). Results come back in input order. Worker processes exit when
+tests and small inputs use); with a cluster, Dask tasks (:mod:`zhagen.cluster`). Results come back in input order. Worker processes exit when
 the process that started them dies, even by ``kill -9`` (see :func:`_exit_with`).
 """
 
@@ -12,7 +12,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from zhagen.cluster import Cluster
 
 __all__ = ["map_partitions", "default_workers", "process_exists"]
 
@@ -32,13 +35,24 @@ def default_workers() -> int:
 
 
 def map_partitions(
-    func: Callable[[T], R], parts: Iterable[T], *, workers: int = 1, prefetch: int = 4
+    func: Callable[[T], R],
+    parts: Iterable[T],
+    *,
+    workers: int = 1,
+    prefetch: int = 4,
+    cluster: Cluster | None = None,
 ) -> Iterator[R]:
     """Apply ``func`` to each partition, in order, with at most ``prefetch × workers`` queued.
+
+    ``cluster``: run the partitions as tasks of that Dask cluster instead
+    (:meth:`zhagen.cluster.Cluster.map_partitions`: the same function, the same order).
 
     >>> list(map_partitions(len, [[1, 2], [3]]))
     [2, 1]
     """
+    if cluster is not None:
+        yield from cluster.map_partitions(func, parts, prefetch=prefetch)
+        return
     if workers <= 1:
         for part in parts:
             yield func(part)

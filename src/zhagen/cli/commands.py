@@ -46,6 +46,10 @@ def register(sub: Any) -> None:
         default=None,
         help="进程数（默认自动）/ worker processes (default: auto)",
     )
+    from zhagen import CLUSTER_OPTIONS
+    from zhagen.cli.options import add_options
+
+    add_options(p, CLUSTER_OPTIONS)
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("check", help="完整检查项目文件 / check the project file in full")
@@ -176,7 +180,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             print("    " + say(f"{d} 条疑似重复（zhagen docs --duplicates）",
                                f"{d} possible duplicates (zhagen docs --duplicates)"))  # fmt: skip
 
-    with open_project(args.project) as project:
+    with open_project(args.project, args.cluster) as project:
         report = project.add(args.paths, format=args.fmt, workers=args.workers, progress=show)
     n_failed = len(report.failed)
     n_errors = sum(

@@ -15,11 +15,12 @@ if TYPE_CHECKING:
 __all__ = ["open_project", "print_error", "done", "message", "halves"]
 
 
-def open_project(path: str) -> Project:
-    """The project file ``path``, opened (use it in a ``with`` block)."""
+def open_project(path: str, cluster: str | None = None) -> Project:
+    """The project file ``path``, opened (use it in a ``with`` block); ``cluster``: the
+    ``--cluster`` given (else ``ZHAGEN_CLUSTER``; see :data:`zhagen.CLUSTER_OPTIONS`)."""
     from zhagen.project import Project
 
-    return Project.open(path)
+    return Project.open(path, cluster=cluster)
 
 
 def message(item: Any) -> str:

@@ -33,6 +33,9 @@ def register(sub: Any) -> None:
     p.add_argument("project")
     p.add_argument("--out", required=True, help="输出文件夹 / output folder")
     add_options(p, _spec())
+    from zhagen import CLUSTER_OPTIONS
+
+    add_options(p, CLUSTER_OPTIONS)
     p.set_defaults(func=cmd_map)
 
     e = sub.add_parser("evolution", help="主题演化 / thematic evolution between periods")
@@ -52,7 +55,7 @@ def _evolution_spec() -> tuple[Any, ...]:
 def cmd_map(args: argparse.Namespace) -> int:
     params = given(args, _spec())
     keep = bool(params.pop("keep_duplicates", False))
-    with open_project(args.project) as project:
+    with open_project(args.project, args.cluster) as project:
         km = project.maps.build(keep_duplicates=keep, **params)
     files = km.write(args.out)
     s = km.summary

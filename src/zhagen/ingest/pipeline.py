@@ -19,6 +19,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from zhagen.cluster import ClusterError
 from zhagen.errors import InputError, ZhagenError
 from zhagen.ingest.plan import ImportPlan
 from zhagen.ingest.work import (
@@ -41,10 +42,13 @@ from zhagen.store.db import Store
 
 __all__ = [
     "FileReport",
+    "FileTask",
+    "FileWork",
     "ImportReport",
     "add_paths",
     "expand_paths",
     "import_file",
+    "prepare_file",
     "same_title_problem",
 ]
 
@@ -226,27 +230,44 @@ def _padded(path: str) -> bool:
 
 
 def _read_into(
-    store: Store, source: _Source, path: str, fmt: str, plan: ImportPlan, report: FileReport
+    store: Store,
+    source: _Source,
+    path: str,
+    fmt: str,
+    plan: ImportPlan,
+    report: FileReport,
+    prepared: FileWork | None = None,
 ) -> Problem | None:
     """Read, clean and store every record of one file; return the error that stopped it.
 
-    The file's source row is inserted before the first unit is stored (see _Source)."""
+    The file's source row is inserted before the first unit is stored (see _Source).
+    ``prepared``: the file's units, made by a cluster worker (see :func:`prepare_file`)."""
     from zhagen.run import map_partitions
 
     size = source.size
-    workers = plan.workers_for(size)
-    image = workers > 1  # rows cross to this process as SQLite images, spilled to files
-    folder = spool() if image else None
+    workers = 1 if prepared is not None else plan.workers_for(size)
+    cluster = plan.cluster if prepared is None and workers > 1 else None
+    # rows cross to this process as SQLite images, spilled to files (by a pool's workers:
+    # a cluster's may run elsewhere, and hand theirs back in memory)
+    image = workers > 1
+    folder = spool() if image and cluster is None else None
     n_records = n_lines = 0
     tails: list[object] = []  # what each chunk's reader saw (see finish_last)
     try:
         bulk = store.bulk_writes() if plan.bulk(size) else contextlib.nullcontext()
         with folder or contextlib.nullcontext(), bulk, q.staging(store):
-            items = _work_items(path, fmt, size, image, folder.name if folder else None, plan)
-            if source.later:
-                items = _hash_after(items, source, workers)
+            if prepared is None:
+                spool_to = folder.name if folder else None
+                items = _work_items(path, fmt, size, image, spool_to, plan)
+                if source.later:
+                    items = _hash_after(items, source, workers)
             # closed (the pool shut down) before the spool folder is removed
-            with contextlib.closing(map_partitions(work, items, workers=workers)) as units:
+            made = (
+                map_partitions(work, items, workers=workers, cluster=cluster)
+                if prepared is None
+                else prepared.replay()
+            )
+            with contextlib.closing(made) as units:
                 for unit in units:
                     last = finish_last(unit, tails, image) if unit.held is not None else None
                     for part in (unit, last) if last is not None else (unit,):
@@ -257,6 +278,8 @@ def _read_into(
                     n_lines += unit.lines
                     if unit.error is not None:
                         return unit.error
+    except ClusterError:
+        raise  # not this file's fault: the import stops, the file stays partial
     except ZhagenError as exc:
         return problem_from(path, exc)
     return None
@@ -273,19 +296,26 @@ def _hash_after(items: Iterator[WorkItem], source: _Source, n: int) -> Iterator[
 
 
 def import_file(
-    store: Store, path: str, fmt: str | None = None, *, plan: ImportPlan | None = None
+    store: Store,
+    path: str,
+    fmt: str | None = None,
+    *,
+    plan: ImportPlan | None = None,
+    prepared: FileWork | None = None,
 ) -> FileReport:
     """Import one file; never raises for bad input (the report says what went wrong).
 
-    ``plan``: thresholds and worker processes (default :class:`ImportPlan`).
+    ``plan``: thresholds and worker processes (default :class:`ImportPlan`); ``prepared``:
+    the file hashed, read and cleaned already by a cluster worker (:func:`prepare_file`),
+    to store here exactly as if it were read here.
     """
     from zhagen.formats import detect_format
 
     plan = plan or ImportPlan()
-    source = _Source.start(store, path, plan)
+    source = None if prepared is not None else _Source.start(store, path, plan)
     if source is None:  # hashed here: the file may have been imported already
         try:
-            sha, size = _sha256(path)
+            sha, size = prepared.hash() if prepared is not None else _sha256(path)
         except (OSError, InputError) as exc:
             return _fail(store, path, unreadable(path, exc), None, None)
         earlier = q.find_source(store, sha)
@@ -293,7 +323,7 @@ def import_file(
             return FileReport(path=path, status="skipped", records=0, format=None)
         source = _Source(store, path, sha, size)
     try:
-        fmt = fmt or detect_format(path)
+        fmt = fmt or (prepared.format() if prepared is not None else detect_format(path))
     except ZhagenError as exc:
         try:
             return _fail(store, path, exc, *source.hash())
@@ -302,7 +332,7 @@ def import_file(
     source.fmt = fmt
     report = FileReport(path=path, status="partial", format=fmt)
     try:
-        error = _read_into(store, source, path, fmt, plan, report)
+        error = _read_into(store, source, path, fmt, plan, report, prepared)
         sid, (sha, _) = source.id(), source.hash()
     except _HashFailed as exc:
         return _fail(store, path, unreadable(path, exc.error), None, None)
@@ -463,9 +493,103 @@ def add_paths(
     if workers is not None:
         plan = replace(plan, workers=workers)
     report = ImportReport()
-    for path in expand_paths(paths):
-        fr = import_file(store, path, fmt, plan=plan)
-        report.files.append(fr)
-        if progress is not None:
-            progress(fr)
+    files = expand_paths(paths)
+    whole = [plan.cluster is not None and _small_file(p, plan) for p in files]
+    made: Iterator[FileWork] = (w for w in ())
+    if any(whole):
+        from zhagen.run import map_partitions
+
+        task = replace(plan, cluster=None)
+        tasks = (FileTask(p, fmt, task) for p, w in zip(files, whole, strict=True) if w)
+        made = map_partitions(prepare_file, tasks, cluster=plan.cluster)
+    with contextlib.closing(made):
+        for path, w in zip(files, whole, strict=True):
+            fr = import_file(store, path, fmt, plan=plan, prepared=next(made) if w else None)
+            report.files.append(fr)
+            if progress is not None:
+                progress(fr)
     return report
+
+
+def _small_file(path: str, plan: ImportPlan) -> bool:
+    """A file that a cluster worker reads whole (:func:`prepare_file`): one that exists
+    here and is too small to be cut into chunks."""
+    try:
+        return os.path.isfile(path) and not plan.chunked(os.stat(path).st_size)
+    except (OSError, ValueError):
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class FileTask:
+    """A whole file for a cluster worker to hash, read and prepare (see
+    :func:`prepare_file`); ``plan`` has no cluster (the worker reads it in one stream)."""
+
+    path: str
+    fmt: str | None
+    plan: ImportPlan
+
+
+@dataclass
+class FileWork:
+    """A file hashed, read and prepared by a cluster worker, for the client to store
+    (:func:`import_file`): the units it would have made itself, and the error that stopped
+    the worker at ``stage`` (``hash``, ``detect`` or ``read``), raised where the client's
+    own reading would have raised it."""
+
+    sha: str | None
+    size: int | None
+    fmt: str | None = None
+    units: list[Prepared] = field(default_factory=list)
+    error: Exception | None = None
+    stage: str | None = None
+
+    def hash(self) -> tuple[str, int]:
+        if self.stage == "hash":
+            raise self.error  # type: ignore[misc]
+        assert self.sha is not None and self.size is not None
+        return self.sha, self.size
+
+    def format(self) -> str:
+        if self.stage == "detect":
+            raise self.error  # type: ignore[misc]
+        assert self.fmt is not None
+        return self.fmt
+
+    def replay(self) -> Iterator[Prepared]:
+        """The units in order, then the error that stopped reading, if any."""
+        yield from self.units
+        if self.stage == "read":
+            raise self.error  # type: ignore[misc]
+
+
+def prepare_file(task: FileTask) -> FileWork:
+    """Hash, detect, read and prepare a whole file, as :func:`import_file` would here (the
+    same work items, staged as SQLite images): what a cluster worker does with a file.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
+    ...     _ = fh.write("数字经济与高质量发展。")
+    >>> done = prepare_file(FileTask(fh.name, None, ImportPlan()))
+    >>> done.fmt, [u.kept for u in done.units], done.error
+    ('txt', [1], None)
+    >>> os.unlink(fh.name)
+    """
+    from zhagen.formats import detect_format
+
+    path = task.path
+    try:
+        sha, size = _sha256(path)
+    except (OSError, InputError) as exc:
+        return FileWork(None, None, error=exc, stage="hash")
+    try:
+        fmt = task.fmt or detect_format(path)
+    except ZhagenError as exc:
+        return FileWork(sha, size, error=exc, stage="detect")
+    done = FileWork(sha, size, fmt)
+    try:
+        for item in _work_items(path, fmt, size, True, None, task.plan):
+            done.units.append(work(item))
+    except ZhagenError as exc:
+        done.error, done.stage = exc, "read"
+    return done

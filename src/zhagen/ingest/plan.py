@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zhagen.cluster import Cluster
 
 __all__ = ["ImportPlan"]
 
@@ -29,6 +33,10 @@ class ImportPlan:
     bulk_min_bytes : int
         Files at least this large are written with the connection tuned for bulk writes
         (:meth:`~zhagen.store.db.Store.bulk_writes`); for smaller ones its thread does not pay.
+    cluster : zhagen.cluster.Cluster or None
+        Run the work on this Dask cluster (see :mod:`zhagen.cluster`): the chunks of a large
+        export, and every smaller file whole (read, cleaned and staged by a worker), while
+        this process writes what comes back, in order. ``None``: the local process pool.
 
     Examples
     --------
@@ -47,6 +55,7 @@ class ImportPlan:
     chunk_bytes: int = 8 << 20
     batch: int = 2000
     bulk_min_bytes: int = 4 << 20
+    cluster: Cluster | None = None
 
     def chunked(self, size: int) -> bool:
         """Whether a file of ``size`` bytes is cut into chunks (if its format allows)."""
@@ -55,7 +64,10 @@ class ImportPlan:
     def workers_for(self, size: int) -> int:
         """Processes for a file of ``size`` bytes: ``workers`` if given, else for a file
         that is cut into chunks :attr:`max_workers` or the CPUs
-        (:func:`zhagen.run.default_workers`) if fewer, else 1."""
+        (:func:`zhagen.run.default_workers`) if fewer, else 1. With a :attr:`cluster`, a
+        file cut into chunks gets the cluster's workers."""
+        if self.cluster is not None and self.chunked(size):
+            return self.cluster.workers()
         if self.workers is not None:
             return max(1, self.workers)
         if not self.chunked(size):
