@@ -159,7 +159,7 @@ class Cluster:
                     n_workers=self.target,
                     threads_per_worker=1,  # the tasks are CPU-bound Python: one per process
                     processes=True,
-                    dashboard_address=None,
+                    dashboard_address=":0",
                     silence_logs=logging.ERROR,
                 )
                 return Client(self._local)

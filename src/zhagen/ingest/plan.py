@@ -33,8 +33,8 @@ class ImportPlan:
     bulk_min_bytes : int
         Files at least this large are written with the connection tuned for bulk writes
         (:meth:`~zhagen.store.db.Store.bulk_writes`); for smaller ones its thread does not pay.
-    cluster : zhagen.cluster.Cluster or None
-        Run the work on this Dask cluster (see :mod:`zhagen.cluster`): the chunks of a large
+    cluster : zhagen.cluster.Cluster, str, distributed.Client or None
+        Run the work on this Dask cluster (an address or a client is made a ``Cluster``) (see :mod:`zhagen.cluster`): the chunks of a large
         export, and every smaller file whole (read, cleaned and staged by a worker), while
         this process writes what comes back, in order. ``None``: the local process pool.
 
@@ -56,6 +56,12 @@ class ImportPlan:
     batch: int = 2000
     bulk_min_bytes: int = 4 << 20
     cluster: Cluster | None = None
+
+    def __post_init__(self) -> None:
+        if self.cluster is not None:  # an address or a distributed.Client: made a Cluster
+            from zhagen.cluster import cluster_from
+
+            object.__setattr__(self, "cluster", cluster_from(self.cluster))
 
     def chunked(self, size: int) -> bool:
         """Whether a file of ``size`` bytes is cut into chunks (if its format allows)."""

@@ -1,0 +1,290 @@
+"""The Dask cluster path (issue 17), on a real ``dask.distributed.LocalCluster`` of two
+worker processes started once for the module: an import of the shared corpora and a
+keyword map through it give the documents, problems and map files an import without it
+gives; a worker killed in the middle of an import loses nothing; a worker that differs
+from the client is refused; without a cluster Dask is never imported."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import zhagen
+from zhagen.cli import main
+from zhagen.ingest import ImportPlan
+
+distributed = pytest.importorskip("distributed", reason="pip install '.[test]' (dask)")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A LocalCluster of two worker processes (one thread each) and its client."""
+    import logging
+
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        silence_logs=logging.ERROR,
+    )
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+def _tables(path: Path) -> dict[str, list[tuple]]:
+    """Documents, sentences, problems (all but the time written) and sources (all but the
+    time imported) of a project file."""
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            "documents": conn.execute("SELECT * FROM documents ORDER BY id").fetchall(),
+            "sentences": conn.execute(
+                "SELECT * FROM sentences ORDER BY document_id, idx"
+            ).fetchall(),
+            "problems": conn.execute(
+                "SELECT id, source_id, path, record, line, severity, code, zh, en "
+                "FROM problems ORDER BY id"
+            ).fetchall(),
+            "sources": conn.execute(
+                "SELECT id, path, sha256, size, format, status, n_records FROM sources "
+                "ORDER BY id"
+            ).fetchall(),
+        }
+    finally:
+        conn.close()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Each file's bytes; a workbook's as the bytes of its parts but the one holding the
+    time it was written (``docProps/core.xml``)."""
+    import zipfile
+
+    out: dict[str, bytes] = {}
+    for p in sorted(folder.iterdir()):
+        if p.suffix == ".xlsx":
+            with zipfile.ZipFile(p) as z:
+                parts = [n for n in sorted(z.namelist()) if n != "docProps/core.xml"]
+                out[p.name] = b"\0".join(n.encode() + b"\0" + z.read(n) for n in parts)
+        elif p.is_file():
+            out[p.name] = p.read_bytes()
+    return out
+
+
+def _import_and_map(work: Path, corpora: Path, cluster, out: Path) -> dict[str, list[tuple]]:
+    """Import the shared corpora into ``work/study.zhagen`` (the same path each time: the
+    map's summary names it) and write its keyword map to ``out``."""
+    proj = work / "study.zhagen"
+    for leftover in work.glob("study.zhagen*"):
+        leftover.unlink()
+    with zhagen.Project.create(proj, cluster=cluster) as p:
+        report = p.add([corpora])
+        assert report.records > 700 and not report.failed
+        p.maps.build().write(out)
+    return _tables(proj)
+
+
+def test_corpora_import_and_map_same_through_cluster(client, corpora, tmp_path) -> None:
+    """Every export, seed text and policy file of ../shared/corpora, each file read,
+    cleaned and staged by a worker, and the keyword map (raw documents segmented by the
+    workers): the same tables, and byte-identical map files, as without a cluster."""
+    work = tmp_path / "work"
+    work.mkdir()
+    alone = _import_and_map(work, corpora, None, tmp_path / "alone")
+    seen_before = _tasks_run(client)
+    through = _import_and_map(work, corpora, client, tmp_path / "through")
+    files = sum(1 for p in corpora.rglob("*") if p.is_file() and p.suffix != ".md")
+    assert _tasks_run(client) - seen_before >= files  # the workers did read them
+    assert through == alone
+    assert len(alone["documents"]) > 700 and alone["problems"]  # a real corpus, real problems
+    a, b = _files(tmp_path / "alone"), _files(tmp_path / "through")
+    assert a.keys() == b.keys() and len(a) > 5
+    assert [name for name in a if a[name] != b[name]] == []
+
+
+def _tasks_run(client) -> int:
+    """Tasks the cluster's workers have finished so far (from the scheduler's log of
+    task transitions to memory)."""
+
+    def count(dask_scheduler) -> int:  # noqa: ANN001 - Dask passes its scheduler
+        return sum(1 for t in dask_scheduler.transition_log if t[2] == "memory")
+
+    return client.run_on_scheduler(count)
+
+
+def _chunked(size: int, cluster=None) -> ImportPlan:
+    return ImportPlan(workers=2, parallel_min_bytes=1, chunk_bytes=size, cluster=cluster)
+
+
+def test_chunks_of_an_export_through_cluster(client, corpora, tmp_path) -> None:
+    """A WoS export and a CNKI RefWorks export cut into chunks of a few records, read by
+    the cluster's workers: the tables of a one-process read (numbers, problems, the
+    held-back last record), and the chunks went to the cluster."""
+    one = ImportPlan(workers=1, parallel_min_bytes=1 << 62)
+    for path in (corpora / "wos" / "plaintext_344_fullrecord.txt",
+                 corpora / "cnki" / "refworks_2024_298.txt"):  # fmt: skip
+        size = max(2_000, path.stat().st_size // 15)
+        expected = _import(tmp_path / f"one_{path.stem}.zhagen", [path], one)
+        before = _tasks_run(client)
+        got = _import(tmp_path / f"c_{path.stem}.zhagen", [path], _chunked(size, client))
+        assert got == expected, path.name
+        assert _tasks_run(client) - before >= 10
+
+
+def _import(proj: Path, paths: list[Path], plan: ImportPlan) -> dict[str, list[tuple]]:
+    with zhagen.Project.create(proj) as p:
+        p.add(paths, plan=plan)
+    return _tables(proj)
+
+
+def _replicated(src: Path, times: int, dest: Path) -> Path:
+    """``src`` (a CNKI RefWorks export) written ``times`` times over, with every title
+    made distinct so that none is a duplicate of another."""
+    text = src.read_bytes()
+    with open(dest, "wb") as fh:
+        for k in range(times):
+            fh.write(text.replace(b"\nT1 ", f"\nT1 {k}-".encode()))
+            fh.write(b"\r\n")
+    return dest
+
+
+def test_worker_killed_mid_import_loses_nothing(client, corpora, tmp_path) -> None:
+    """A worker process killed (SIGKILL) while an import's chunks are on the cluster: the
+    nanny starts a new one, Dask computes the lost chunks again, and the import completes
+    with the tables of an import that nothing interrupted."""
+    src = _replicated(corpora / "cnki" / "refworks_2024_298.txt", 12, tmp_path / "big.txt")
+    plan = _chunked(16_000, client)
+    expected = _import(tmp_path / "expected.zhagen", [src], _chunked(16_000))
+    pids = client.run(os.getpid)
+    killed: list[tuple[int, bool]] = []
+    done = threading.Event()
+
+    def kill_one() -> None:
+        deadline = time.monotonic() + 120
+        while not done.is_set() and time.monotonic() < deadline:
+            held = {w: keys for w, keys in client.has_what().items() if keys}
+            busy = {w for w, tasks in client.processing().items() if tasks}
+            for worker in (*held, *busy):
+                if worker in pids:
+                    os.kill(pids[worker], signal.SIGKILL)
+                    killed.append((pids[worker], done.is_set()))
+                    return
+            time.sleep(0.01)
+
+    killer = threading.Thread(target=kill_one)
+    killer.start()
+    try:
+        got = _import(tmp_path / "killed.zhagen", [src], plan)
+    finally:
+        done.set()
+        killer.join()
+    assert killed and killed[0][1] is False  # killed while the import ran
+    assert got == expected and len(got["documents"]) > 3000
+    client.wait_for_workers(2, timeout=60)  # the nanny replaced it, for the next tests
+
+
+def test_worker_with_other_options_is_refused(client, corpora, tmp_path, monkeypatch) -> None:
+    """A task on a worker whose version or options differ raises ClusterError (Chinese
+    and English); so does connecting when the client's options differ from the
+    workers', before anything is written."""
+    from zhagen.cluster import ClusterError, checked, fingerprint
+
+    with pytest.raises(ClusterError) as err:
+        client.submit(checked, len, [1, 2], ("0.0.0", fingerprint()[1]), pure=False).result()
+    assert "同一版本" in err.value.zh and "same version" in err.value.en
+    monkeypatch.setenv("ZHAGEN_MAX_PDF_PAGES", "12345")
+    fingerprint.cache_clear()
+    try:
+        with zhagen.Project.create(tmp_path / "x.zhagen", cluster=client) as p:
+            with pytest.raises(ClusterError) as err:
+                p.add(corpora / "cnki" / "estudy_20.txt")
+            assert p.documents.find().total == 0
+    finally:
+        fingerprint.cache_clear()
+    assert "ZHAGEN_MAX_" in err.value.zh and "same environment variables" in err.value.en
+
+
+def test_worker_that_cannot_see_the_file_is_refused(client, tmp_path) -> None:
+    """A partition read by path on a worker where that path does not exist (no shared
+    folder) is a ClusterError naming the file, not a damaged import."""
+    from zhagen.cluster import ClusterError, checked, fingerprint
+    from zhagen.ingest.pipeline import FileTask, prepare_file
+
+    task = FileTask(str(tmp_path / "nowhere.txt"), None, ImportPlan())
+    with pytest.raises(ClusterError) as err:
+        client.submit(checked, prepare_file, task, fingerprint(), pure=False).result()
+    assert err.value.file == task.path and "共享文件夹" in err.value.zh
+
+
+def test_cli_cluster_option_and_environment(client, corpora, tmp_path, monkeypatch, capsys):
+    """``zhagen add --cluster tcp://…`` (an existing scheduler) and ``ZHAGEN_CLUSTER`` for
+    ``zhagen map``: the same documents and map as without; a bad address is refused in
+    both languages before anything is done."""
+    monkeypatch.setenv("ZHAGEN_LANG", "both")
+    address = client.scheduler.address
+    plain, through = str(tmp_path / "plain.zhagen"), str(tmp_path / "through.zhagen")
+    files = [str(corpora / "cnki" / "estudy_20.txt"), str(corpora / "wos" / "plaintext_10.txt")]
+    for proj, extra in ((plain, []), (through, ["--cluster", address])):
+        assert main(["new", proj]) == 0
+        assert main(["add", proj, *files, *extra]) == 0
+    capsys.readouterr()
+    assert _tables(Path(through))["documents"] == _tables(Path(plain))["documents"]
+    assert main(["map", plain, "--out", str(tmp_path / "m1"), "--min-freq", "1"]) == 0
+    monkeypatch.setenv("ZHAGEN_CLUSTER", address)
+    assert main(["map", through, "--out", str(tmp_path / "m2"), "--min-freq", "1"]) == 0
+    one, two = _files(tmp_path / "m1"), _files(tmp_path / "m2")
+    same = {k for k in one if one[k] == two[k]}
+    # what names the project file differs, and only that
+    assert one.keys() == two.keys() and one.keys() - same <= {"summary.json", "map.html",
+                                                               "tables.xlsx"}  # fmt: skip
+    s1, s2 = (json.loads(files["summary.json"]) for files in (one, two))
+    assert s1.pop("project") != s2.pop("project") and s1 == s2
+    monkeypatch.delenv("ZHAGEN_CLUSTER")
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["add", plain, files[0], "--cluster", "local:0"])
+    err = capsys.readouterr().err
+    assert "local:N" in err and "集群地址" in err
+
+
+def test_no_dask_without_a_cluster(corpora, tmp_path) -> None:
+    """A plain import and map never import Dask (a fresh interpreter)."""
+    code = (
+        "import sys, zhagen\n"
+        f"p = zhagen.Project.create({str(tmp_path / 'p.zhagen')!r})\n"
+        f"p.add({str(corpora / 'cnki' / 'estudy_20.txt')!r})\n"
+        "p.maps.build(min_freq=1, record=False)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("ZHAGEN_CLUSTER", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True)  # fmt: skip
+    assert out.stdout.strip() == "[]"
+
+
+def test_local_spec_starts_and_closes_its_own_cluster(tmp_path, corpora) -> None:
+    """``cluster="local:1"``: a LocalCluster started on first use (not on open) and
+    closed with the project."""
+    shutil.copy(corpora / "cnki" / "estudy_20.txt", tmp_path / "e.txt")
+    p = zhagen.Project.create(tmp_path / "p.zhagen", cluster="local:1")
+    assert p.cluster is not None and not p.cluster.started
+    try:
+        assert p.add(tmp_path / "e.txt").records == 20
+        assert p.cluster.started
+    finally:
+        p.close()
+    assert not p.cluster.started
