@@ -60,8 +60,7 @@ def _tables(path: Path) -> dict[str, list[tuple]]:
                 "FROM problems ORDER BY id"
             ).fetchall(),
             "sources": conn.execute(
-                "SELECT id, path, sha256, size, format, status, n_records FROM sources "
-                "ORDER BY id"
+                "SELECT id, path, sha256, size, format, status, n_records FROM sources ORDER BY id"
             ).fetchall(),
         }
     finally:
