@@ -287,3 +287,25 @@ def test_local_spec_starts_and_closes_its_own_cluster(tmp_path, corpora) -> None
     finally:
         p.close()
     assert not p.cluster.started
+
+
+def test_cooccurrence_summed_across_partitions_on_the_cluster(client) -> None:
+    """Per-partition co-occurrence counts of a document-term matrix, summed pairwise on
+    the workers (a tree reduction): exactly the one product's counts."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from zhagen.cluster import Cluster
+    from zhagen.mapping.cooccurrence import cooccurrence, row_blocks
+
+    rng = np.random.default_rng(5)
+    dense = (rng.random((2_000, 60)) < 0.08).astype(np.int32)
+    x = sp.csr_matrix(dense)
+    summed = Cluster(client).tree_reduce(cooccurrence, row_blocks(x, 150), _add)
+    assert summed.shape == (60, 60) and summed.sum() > 0
+    assert (summed != cooccurrence(x)).nnz == 0
+    assert np.array_equal(summed.toarray(), dense.T.astype(np.int64) @ dense)
+
+
+def _add(a, b):  # a module function: the workers unpickle it by name
+    return a + b

@@ -207,6 +207,22 @@ class Cluster:
             if pending:
                 client.cancel(list(pending))
 
+    def tree_reduce(
+        self, func: Callable[[T], R], parts: Iterable[T], add: Callable[[R, R], R]
+    ) -> R:
+        """``func`` of each partition as Dask tasks, summed pairwise on the workers (a tree
+        reduction, as :func:`zhagen.mapping.cooccurrence.tree_sum` does here); only the
+        sum comes back."""
+        client = self.client()
+        mine = fingerprint()
+        level = [client.submit(checked, func, p, mine, pure=False) for p in parts]
+        if not level:
+            raise ValueError("nothing to sum")
+        while len(level) > 1:
+            pairs = [level[i : i + 2] for i in range(0, len(level), 2)]
+            level = [client.submit(add, *p, pure=False) if len(p) == 2 else p[0] for p in pairs]
+        return _take(level[0])
+
     def close(self) -> None:
         """Close the client and the local cluster started here (a given client stays)."""
         if self._given:

@@ -19,14 +19,16 @@ van Eck, N. J., & Waltman, L. (2009). How to normalize cooccurrence data? *JASIS
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, TypeVar, overload
 
 if TYPE_CHECKING:
     import numpy as np
     import scipy.sparse as sp
+
+T = TypeVar("T")
 
 __all__ = [
     "DocTerm",
@@ -34,6 +36,8 @@ __all__ = [
     "doc_term_matrix",
     "doc_term_from_codes",
     "cooccurrence",
+    "row_blocks",
+    "tree_sum",
     "term_frequencies",
     "group_counts",
     "restrict_terms",
@@ -222,6 +226,38 @@ def cooccurrence(matrix: sp.csr_matrix) -> sp.csr_matrix:
     c = (x.T.tocsr() @ x).tocsr()
     c.sort_indices()
     return c
+
+
+def row_blocks(matrix: sp.csr_matrix, rows: int) -> list[sp.csr_matrix]:
+    """The matrix cut into blocks of at most ``rows`` records (the partitions whose
+    co-occurrence counts :func:`tree_sum` adds up).
+
+    >>> import scipy.sparse as sp
+    >>> [b.shape for b in row_blocks(sp.csr_matrix((5, 2), dtype="int32"), 2)]
+    [(2, 2), (2, 2), (1, 2)]
+    """
+    n = int(matrix.shape[0])
+    return [matrix[i : i + rows] for i in range(0, n, rows)] or [matrix]
+
+
+def tree_sum(parts: Sequence[T], add: Callable[[T, T], T]) -> T:
+    """Sum ``parts`` pairwise, level by level (a tree reduction: what a cluster does with
+    per-partition co-occurrence counts, ``log2(n)`` levels deep); integer counts give the
+    one product's result exactly, in any order.
+
+    >>> import scipy.sparse as sp
+    >>> X = sp.csr_matrix([[1, 1, 0], [1, 1, 1], [0, 0, 1]])
+    >>> blocks = [cooccurrence(b) for b in row_blocks(X, 1)]
+    >>> (tree_sum(blocks, lambda a, b: a + b) != cooccurrence(X)).nnz
+    0
+    """
+    level = list(parts)
+    if not level:
+        raise ValueError("nothing to sum")
+    while len(level) > 1:
+        pairs = [level[i : i + 2] for i in range(0, len(level), 2)]
+        level = [add(p[0], p[1]) if len(p) == 2 else p[0] for p in pairs]
+    return level[0]
 
 
 def group_counts(matrix: sp.csr_matrix, groups: np.ndarray, n_groups: int) -> np.ndarray:

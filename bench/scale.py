@@ -1,0 +1,275 @@
+"""Past one machine (issue 17): import and map of N synthetic CNKI-like records, with no
+cluster (the local process pool of ``zhagen.run``), a Dask LocalCluster(2) and
+LocalCluster(4); per-task costs, the client's merge throughput (the part no cluster can
+split) and from them a scaling model for 8, 32 and 128 workers.
+
+    python bench/scale.py --sizes 50000                 # a check that it works (minutes)
+    python bench/scale.py --sizes 1000000 10000000      # the issue's sizes (hours, ~15 GB disk)
+    python bench/scale.py --sizes 50000 --policy 2000   # plus raw policy texts, segmented
+    python bench/scale.py --clusters none local:2       # fewer configurations
+
+Every ``zhagen add`` / ``zhagen map`` runs as the CLI in its own process (wall seconds,
+peak RSS of its whole process tree — client and workers —, CPU seconds of all of them).
+The records are written by :func:`synthetic_refworks` (a RefWorks export as CNKI writes
+it: CRLF, ``;``-separated authors and keywords; titles and DOIs distinct, keywords drawn
+from a Zipf law over 20 000 terms, years 2000–2024), so no record is a duplicate and the
+map has a realistic long tail. The machine is shared: the load average is printed
+before and after each run, and CPU seconds say what a run cost whatever else ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _util import OUT, ROOT, measure, table  # noqa: E402
+
+SRC = ROOT / "src"
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+_GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文斌宇浩鑫"
+_SYLLABLES = (
+    "数字 经济 创新 发展 政策 治理 乡村 振兴 绿色 低碳 产业 转型 高质量 协同 区域 城市 教育 "
+    "科技 金融 制度 平台 企业 人才 生态 文化 旅游 医疗 养老 就业 开放 改革 新质 生产力 智能 "
+    "制造 数据 要素 市场 公共 服务 社会 保障 环境 能源 安全 风险 评价 模式 机制 路径 效应"
+).split()
+_VENUES = [f"{a}{b}学报" for a in ("经济", "管理", "科技", "教育", "社会") for b in ("研究", "")] + [
+    "中国软科学", "科学学研究", "中国行政管理", "改革", "管理世界", "经济研究",
+]  # fmt: skip
+_UNITS = ["大学经济学院", "大学管理学院", "社会科学院", "大学公共管理学院", "研究中心"]
+
+
+def _terms(rng: random.Random, n: int) -> list[str]:
+    """``n`` distinct two- to three-syllable Chinese terms."""
+    out: dict[str, None] = {}
+    while len(out) < n:
+        k = rng.choice((2, 2, 3))
+        out.setdefault("".join(rng.choice(_SYLLABLES) for _ in range(k)), None)
+    return list(out)
+
+
+def synthetic_refworks(dest: Path, n: int, seed: int = 17) -> Path:
+    """Write ``n`` CNKI-like RefWorks records to ``dest`` (cached: an existing file of that
+    name is kept). Each record has 1–4 authors with institutions, a distinct title and
+    DOI, a venue, year, issue and pages, 3–6 keywords (Zipf over 20 000 terms, exponent
+    1.1) and an abstract of 3–6 sentences (~250 characters)."""
+    if dest.exists():
+        return dest
+    import numpy as np
+
+    rng = random.Random(seed)
+    vocab = _terms(rng, 20_000)
+    ranks = np.arange(1, len(vocab) + 1, dtype=np.float64)
+    weights = ranks**-1.1
+    cum = np.cumsum(weights / weights.sum())
+    nprng = np.random.default_rng(seed)
+    tmp = dest.with_suffix(".part")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    block = 10_000
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        for start in range(0, n, block):
+            count = min(block, n - start)
+            picks = np.searchsorted(cum, nprng.random((count, 6)))
+            lines: list[str] = []
+            for k in range(count):
+                i = start + k
+                na = rng.randint(1, 4)
+                authors = ";".join(
+                    rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(2))
+                    for _ in range(na)
+                )
+                units = ";".join(f"{rng.choice('华东华中西南东北')}{rng.choice(_UNITS)}"
+                                 for _ in range(na))  # fmt: skip
+                kws = list(dict.fromkeys(vocab[j] for j in picks[k, : rng.randint(3, 6)]))
+                title = f"{vocab[picks[k, 0]]}视角下{vocab[picks[k, 1]]}的{rng.choice(('影响', '路径', '机制', '测度'))}研究（{i}）"  # noqa: E501
+                sentences = [
+                    "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(12, 24))) + "。"
+                    for _ in range(rng.randint(3, 6))
+                ]
+                year = 2000 + (i * 7919) % 25
+                lines.append(
+                    "RT Journal Article\r\nSR 1\r\n"
+                    f"A1 {authors}\r\nAD {units}\r\nT1 {title}\r\n"
+                    f"JF {rng.choice(_VENUES)}\r\nYR {year}\r\nIS {rng.randint(1, 12):02d}\r\n"
+                    f"vo \r\nOP {rng.randint(1, 180)}-{rng.randint(181, 200)}\r\n"
+                    f"K1 {';'.join(kws)}\r\nAB {''.join(sentences)}\r\n"
+                    f"SN 1000-{i % 10000:04d}\r\nLA 中文;\r\nDS CNKI\r\n"
+                    f"DO 10.16{i % 100:02d}/j.syn.{i}\r\n\r\n"
+                )
+            fh.write("".join(lines))
+    tmp.rename(dest)
+    return dest
+
+
+def synthetic_policy(dest: Path, n: int, seed: int = 23) -> Path:
+    """``n`` policy texts of realistic length (~3 000 characters: 8–14 paragraphs of
+    sentences made of policy vocabulary) as JSON Lines (title, year, content)."""
+    if dest.exists():
+        return dest
+    rng = random.Random(seed)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_suffix(".part")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            paras = []
+            for _ in range(rng.randint(8, 14)):
+                sents = [
+                    "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(10, 30))) + "。"
+                    for _ in range(rng.randint(3, 6))
+                ]
+                paras.append("".join(sents))
+            doc = {"title": f"关于推进{rng.choice(_SYLLABLES)}{rng.choice(_SYLLABLES)}的意见（{i}）",
+                   "year": 2000 + i % 25, "content": "\n\n".join(paras)}  # fmt: skip
+            fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    tmp.rename(dest)
+    return dest
+
+
+def _zhagen(*args: str) -> list[str]:
+    return [sys.executable, "-m", "zhagen", *args]
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def run_cli(data: Path, work: Path, cluster: str, map_args: list[str]) -> dict[str, object]:
+    """``zhagen new`` + ``zhagen add`` + ``zhagen map`` with ``--cluster`` (or none)."""
+    proj = work / f"scale_{cluster.replace(':', '')}.zhagen"
+    for old in work.glob(proj.name + "*"):
+        old.unlink()
+    out = work / f"map_{cluster.replace(':', '')}"
+    shutil.rmtree(out, ignore_errors=True)
+    extra = [] if cluster == "none" else ["--cluster", cluster]
+    measure(_zhagen("new", str(proj)))
+    before = _load()
+    add = measure(_zhagen("add", str(proj), str(data), *extra))
+    mapped = measure(_zhagen("map", str(proj), "--out", str(out), *map_args, *extra))
+    return {
+        "cluster": cluster,
+        "add_s": add["seconds"],
+        "add_cpu_s": add["cpu_s"],
+        "add_peak_mb": add["peak_mb"],
+        "map_s": mapped["seconds"],
+        "map_cpu_s": mapped["cpu_s"],
+        "map_peak_mb": mapped["peak_mb"],
+        "load": f"{before} → {_load()}",
+    }
+
+
+def task_and_merge_costs(data: Path, work: Path, sample: int) -> dict[str, float]:
+    """Seconds per record of a worker's task (read + clean + stage one ~8 MB chunk, as a
+    Dask task runs it) and of the client's merge (inserting staged images into SQLite,
+    duplicates, sentences, problems: the real ``import_file`` of a file prepared
+    beforehand), on the first ``sample`` records."""
+    os.environ.setdefault("PYTHONPATH", str(SRC))
+    sys.path.insert(0, str(SRC))
+    import zhagen
+    from zhagen.formats import chunk_spans, detect_format
+    from zhagen.ingest import ImportPlan
+    from zhagen.ingest.pipeline import FileTask, import_file, prepare_file
+    from zhagen.ingest.work import Chunk
+    from zhagen.ingest.work import work as run_unit
+
+    small = work / f"merge_sample_{sample}.txt"
+    if not small.exists():
+        with open(data, "rb") as src, open(small, "wb") as dst:
+            n = 0
+            for line in src:
+                dst.write(line)
+                if line == b"\r\n":
+                    n += 1
+                    if n >= sample:
+                        break
+    fmt = detect_format(small)
+    size = small.stat().st_size
+    spans = list(chunk_spans(small, fmt, size=8 << 20) or [(0, size)])
+    o, ln = spans[0]
+    t = time.perf_counter()
+    unit = run_unit(Chunk(str(small), o, ln, fmt, o + ln == size, image=True))
+    task_s = (time.perf_counter() - t) / max(1, unit.records)
+    t = time.perf_counter()
+    done = prepare_file(FileTask(str(small), None, ImportPlan(parallel_min_bytes=1 << 62)))
+    prep_s = time.perf_counter() - t
+    records = sum(u.records for u in done.units)
+    proj = work / "merge.zhagen"
+    for old in work.glob("merge.zhagen*"):
+        old.unlink()
+    with zhagen.Project.create(proj) as p:
+        t = time.perf_counter()
+        report = import_file(p.store, str(small), plan=ImportPlan(), prepared=done)
+        merge_s = time.perf_counter() - t
+    assert report.records == records, (report.records, records)
+    return {
+        "records": records,
+        "task_us_per_record": task_s * 1e6,
+        "chunk_records": unit.records,
+        "prepare_us_per_record": prep_s / records * 1e6,
+        "merge_us_per_record": merge_s / records * 1e6,
+        "merge_records_per_s": records / merge_s,
+    }
+
+
+def scaling_model(costs: dict[str, float], sizes: list[int]) -> list[dict[str, object]]:
+    """Expected import time on ``w`` workers: the client merges while the workers prepare,
+    so ``T(w) ≈ N · max(merge, task / w) + start-up``; the Amdahl bound is ``N · merge``
+    (no number of workers goes below it), reached from ``w* = task / merge`` workers."""
+    task = costs["task_us_per_record"] / 1e6
+    merge = costs["merge_us_per_record"] / 1e6
+    rows = []
+    for n in sizes:
+        row: dict[str, object] = {"records": n, "serial_s": n * (task + merge)}
+        for w in (1, 2, 4, 8, 32, 128):
+            row[f"w{w}_s"] = n * max(merge, task / w)
+        row["bound_s"] = n * merge
+        row["w_star"] = task / merge
+        rows.append(row)
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[50_000])
+    ap.add_argument("--clusters", nargs="+", default=["none", "local:2", "local:4"])
+    ap.add_argument("--policy", type=int, default=0, help="also N raw policy texts (segmented)")
+    ap.add_argument("--merge-sample", type=int, default=50_000)
+    ap.add_argument("--model-sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    ap.add_argument("--workdir", type=Path, default=OUT / "scale")
+    args = ap.parse_args()
+    os.environ["PYTHONPATH"] = str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    print(f"cpus {os.cpu_count()}, load {_load()}")
+    for n in args.sizes:
+        data = synthetic_refworks(OUT / f"synthetic_refworks_{n}.txt", n)
+        mb = data.stat().st_size / 2**20
+        print(f"\n## {n:,} synthetic CNKI RefWorks records ({mb:,.0f} MB)")
+        rows = [run_cli(data, args.workdir, c, ["--keep-duplicates"]) for c in args.clusters]
+        base = rows[0]["add_s"]
+        for r in rows:
+            r["records_per_s"] = n / float(r["add_s"])  # type: ignore[arg-type]
+            r["add_vs_first"] = float(r["add_s"]) / float(base)  # type: ignore[arg-type]
+        print(table(rows, ["cluster", "add_s", "records_per_s", "add_vs_first", "add_cpu_s",
+                           "add_peak_mb", "map_s", "map_cpu_s", "map_peak_mb", "load"]))  # fmt: skip
+    if args.policy:
+        data = synthetic_policy(OUT / f"synthetic_policy_{args.policy}.jsonl", args.policy)
+        print(f"\n## {args.policy:,} synthetic policy texts (~3 000 characters), --field terms")
+        rows = [run_cli(data, args.workdir, c, ["--field", "terms"]) for c in args.clusters]
+        print(table(rows, ["cluster", "add_s", "add_cpu_s", "add_peak_mb", "map_s",
+                           "map_cpu_s", "map_peak_mb", "load"]))  # fmt: skip
+    data = synthetic_refworks(OUT / f"synthetic_refworks_{max(args.sizes)}.txt", max(args.sizes))
+    costs = task_and_merge_costs(data, args.workdir, min(args.merge_sample, max(args.sizes)))
+    print("\n## per-record costs (this machine, in process)")
+    print(table([costs], list(costs)))
+    print("\n## scaling model: expected import seconds on w workers (T = N·max(merge, task/w))")
+    model = scaling_model(costs, args.model_sizes)
+    print(table(model, list(model[0])))
+
+
+if __name__ == "__main__":
+    main()
