@@ -139,12 +139,15 @@ def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def run_cli(data: Path, work: Path, cluster: str, map_args: list[str]) -> dict[str, object]:
-    """``zhagen new`` + ``zhagen add`` + ``zhagen map`` with ``--cluster`` (or none)."""
-    proj = work / f"scale_{cluster.replace(':', '')}.zhagen"
+def run_cli(
+    data: Path, work: Path, cluster: str, map_args: list[str], tag: str = "records"
+) -> dict[str, object]:
+    """``zhagen new`` + ``zhagen add`` + ``zhagen map`` with ``--cluster`` (or none), in
+    ``work/<tag>_<cluster>.zhagen``."""
+    proj = work / f"{tag}_{cluster.replace(':', '')}.zhagen"
     for old in work.glob(proj.name + "*"):
         old.unlink()
-    out = work / f"map_{cluster.replace(':', '')}"
+    out = work / f"map_{tag}_{cluster.replace(':', '')}"
     shutil.rmtree(out, ignore_errors=True)
     extra = [] if cluster == "none" else ["--cluster", cluster]
     measure(_zhagen("new", str(proj)))
@@ -216,6 +219,85 @@ def task_and_merge_costs(data: Path, work: Path, sample: int) -> dict[str, float
     }
 
 
+def cluster_overheads(specs: list[str], nodes: int = 300, records: int = 1_000_000) -> list[dict]:
+    """Per cluster: seconds to start it and run a first task, the round trip of an empty
+    task, and the co-occurrence counts of a ``records`` × ``nodes`` binary matrix (~5 terms
+    a record: a map's selected nodes) computed here vs summed over 8 partitions on the
+    cluster (:meth:`zhagen.cluster.Cluster.tree_reduce`)."""
+    sys.path.insert(0, str(SRC))
+    import numpy as np
+    import scipy.sparse as sp
+
+    from zhagen.cluster import Cluster
+    from zhagen.mapping.cooccurrence import cooccurrence, row_blocks
+
+    rng = np.random.default_rng(3)
+    cols = rng.integers(0, nodes, size=(records, 5))
+    rows = np.repeat(np.arange(records), 5)
+    x = sp.csr_matrix((np.ones(rows.size, np.int32), (rows, cols.ravel())), (records, nodes))
+    x.sum_duplicates()
+    x.data[:] = 1
+    t = time.perf_counter()
+    local = cooccurrence(x)
+    here_s = time.perf_counter() - t
+    out = []
+    for spec in specs:
+        if spec == "none":
+            continue
+        c = Cluster(spec)
+        t = time.perf_counter()
+        c.client().submit(len, [1]).result()
+        start_s = time.perf_counter() - t
+        t = time.perf_counter()
+        for _ in range(20):
+            c.client().submit(len, [1], pure=False).result()
+        trip_ms = (time.perf_counter() - t) / 20 * 1e3
+        t = time.perf_counter()
+        summed = c.tree_reduce(cooccurrence, row_blocks(x, -(-records // 8)), _add)
+        tree_s = time.perf_counter() - t
+        assert (summed != local).nnz == 0
+        c.close()
+        out.append({"cluster": spec, "start_s": start_s, "task_round_trip_ms": trip_ms,
+                    "cooc_here_s": here_s, "cooc_tree_s": tree_s})  # fmt: skip
+    return out
+
+
+def segmentation_costs(proj: Path, sample: int = 200) -> dict[str, float]:
+    """Microseconds per text of segmenting it (the worker's task in a ``--field terms``
+    map) and of the client's part: reading it from the project file and pickling it to
+    send (the segmented terms coming back are smaller than the text)."""
+    import pickle
+
+    sys.path.insert(0, str(SRC))
+    import zhagen
+    from zhagen.map_input import segmented
+    from zhagen.store.map_keywords import map_rows
+
+    with zhagen.Project.open(proj) as p:
+        t = time.perf_counter()
+        texts = [row[5] for row in map_rows(p.store, keep_duplicates=True, texts=True)]
+        read_s = time.perf_counter() - t
+        seg = p.terms.segmenter()
+    t = time.perf_counter()
+    blob = pickle.dumps(texts)
+    pickle_s = time.perf_counter() - t
+    part = texts[:sample]
+    t = time.perf_counter()
+    list(segmented(lambda: seg, part))
+    seg_s = time.perf_counter() - t
+    return {
+        "texts": len(texts),
+        "chars_per_text": sum(map(len, texts)) / max(1, len(texts)),
+        "segment_us_per_text": seg_s / max(1, len(part)) * 1e6,
+        "client_us_per_text": (read_s + pickle_s) / max(1, len(texts)) * 1e6,
+        "pickled_kb_per_text": len(blob) / max(1, len(texts)) / 1024,
+    }
+
+
+def _add(a, b):  # noqa: ANN001, ANN202 - sparse matrices
+    return a + b
+
+
 def scaling_model(costs: dict[str, float], sizes: list[int]) -> list[dict[str, object]]:
     """Expected import time on ``w`` workers: the client merges while the workers prepare,
     so ``T(w) ≈ N · max(merge, task / w) + start-up``; the Amdahl bound is ``N · merge``
@@ -259,13 +341,22 @@ def main() -> None:
     if args.policy:
         data = synthetic_policy(OUT / f"synthetic_policy_{args.policy}.jsonl", args.policy)
         print(f"\n## {args.policy:,} synthetic policy texts (~3 000 characters), --field terms")
-        rows = [run_cli(data, args.workdir, c, ["--field", "terms"]) for c in args.clusters]
+        rows = [run_cli(data, args.workdir, c, ["--field", "terms"], "policy")
+                for c in args.clusters]  # fmt: skip
         print(table(rows, ["cluster", "add_s", "add_cpu_s", "add_peak_mb", "map_s",
                            "map_cpu_s", "map_peak_mb", "load"]))  # fmt: skip
+    print("\n## cluster start-up, task round trip, co-occurrence here vs tree-summed there")
+    over = cluster_overheads(args.clusters)
+    if over:
+        print(table(over, list(over[0])))
     data = synthetic_refworks(OUT / f"synthetic_refworks_{max(args.sizes)}.txt", max(args.sizes))
     costs = task_and_merge_costs(data, args.workdir, min(args.merge_sample, max(args.sizes)))
     print("\n## per-record costs (this machine, in process)")
     print(table([costs], list(costs)))
+    if args.policy:
+        seg = segmentation_costs(args.workdir / "policy_none.zhagen")
+        print("\n## segmentation of a policy text: worker (segment) vs client (read, send)")
+        print(table([seg], list(seg)))
     print("\n## scaling model: expected import seconds on w workers (T = N·max(merge, task/w))")
     model = scaling_model(costs, args.model_sizes)
     print(table(model, list(model[0])))
