@@ -112,6 +112,12 @@ def test_corpora_import_and_map_same_through_cluster(client, corpora, tmp_path) 
     a, b = _files(tmp_path / "alone"), _files(tmp_path / "through")
     assert a.keys() == b.keys() and len(a) > 5
     assert [name for name in a if a[name] != b[name]] == []
+    # added again (as after an interrupted import): what is there is skipped, not re-read
+    seen_before = _tasks_run(client)
+    with zhagen.Project.open(work / "study.zhagen", cluster=client) as p:
+        again = p.add([corpora])
+    assert {f.status for f in again.files} == {"skipped"} and len(again.files) == files
+    assert _tasks_run(client) == seen_before
 
 
 def _tasks_run(client) -> int:

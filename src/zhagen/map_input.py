@@ -509,8 +509,10 @@ def _once(make: Callable[[], T]) -> Callable[[], T]:
     return get
 
 
-#: Texts per segmentation task on a cluster: ~0.1 s of work for a policy text of a page.
-SEGMENT_BATCH = 64
+#: Texts per segmentation task on a cluster: a policy text of ~2 000 characters takes
+#: ~0.8 ms to segment, so a task is ~0.2 s of work against a ~10 ms round trip
+#: (bench/scale.py).
+SEGMENT_BATCH = 256
 
 
 def segmented(

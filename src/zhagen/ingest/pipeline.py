@@ -494,7 +494,10 @@ def add_paths(
         plan = replace(plan, workers=workers)
     report = ImportReport()
     files = expand_paths(paths)
-    whole = [plan.cluster is not None and _small_file(p, plan) for p in files]
+    whole = [False] * len(files)
+    if plan.cluster is not None:
+        done = _imported_by_size(store)
+        whole = [_small_file(p, plan) and not _imported(p, done) for p in files]
     made: Iterator[FileWork] = (w for w in ())
     if any(whole):
         from zhagen.run import map_partitions
@@ -509,6 +512,26 @@ def add_paths(
             if progress is not None:
                 progress(fr)
     return report
+
+
+def _imported_by_size(store: Store) -> dict[int, set[str]]:
+    """The hashes of the files imported whole, by size."""
+    out: dict[int, set[str]] = {}
+    for r in q.source_rows(store):
+        if r["status"] == "ok" and r["sha256"] and r["size"] is not None:
+            out.setdefault(r["size"], set()).add(r["sha256"])
+    return out
+
+
+def _imported(path: str, done: dict[int, set[str]]) -> bool:
+    """Whether a file was imported whole already (hashed only when one of that size was):
+    it is skipped here, not sent to a worker, so adding a folder again after an
+    interrupted import resumes where it stopped."""
+    try:
+        shas = done.get(os.stat(path).st_size)
+        return bool(shas) and _sha256(path)[0] in shas  # type: ignore[operator]
+    except (OSError, InputError, ValueError):
+        return False
 
 
 def _small_file(path: str, plan: ImportPlan) -> bool:
