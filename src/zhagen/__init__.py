@@ -24,6 +24,7 @@ __all__ = [
     "ProjectError",
     "MapParams",
     "MAP_RUN_OPTIONS",
+    "MAP_WRITE_OPTIONS",
     "SaturationParams",
     "AgreementParams",
     "TablesParams",
@@ -59,6 +60,10 @@ def __getattr__(name: str) -> Any:
         from zhagen.mapping import model
 
         return getattr(model, "RUN_OPTIONS" if name == "MAP_RUN_OPTIONS" else name)
+    if name == "MAP_WRITE_OPTIONS":  # what `zhagen map` writes (--outputs), not the map's
+        from zhagen.report.mapfiles import WRITE_OPTIONS
+
+        return WRITE_OPTIONS
     if name == "SaturationParams":
         from zhagen.coding.saturation import SaturationParams
 

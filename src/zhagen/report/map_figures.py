@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,36 +68,35 @@ _CANDIDATES = [
 
 def write_map_figures(km: KnowledgeMap, out_dir: Path) -> list[Path]:
     """Write ``map.png``, ``map.svg``, ``timeline.png`` and ``bursts.png`` into ``out_dir``."""
-    from zhagen.report.timeline_figure import write_timeline
+    from zhagen.report.mapfiles import write_map
 
-    out_dir = Path(out_dir)
-    with figures_in_background(km, out_dir) as background:
-        timeline = write_timeline(km, out_dir / "timeline.png")
-        png, svg, bursts = background()
-    return [png, svg, timeline, bursts]
+    return write_map(km, out_dir, outputs=["cluster", "timeline", "bursts"])
+
+
+#: A figure to draw: a writer of :data:`zhagen.report.mapfiles.MAP_OUTPUTS` and its files.
+Job = tuple[Callable[["KnowledgeMap", Path, Sequence[str]], list[Path]], Sequence[str]]
 
 
 @contextlib.contextmanager
-def figures_in_background(km: KnowledgeMap, out_dir: Path) -> Iterator[Callable[[], list[Path]]]:
-    """Draw ``map.png``, ``map.svg`` and ``bursts.png`` in a second process while the caller
-    writes the other files (about as much work: on two cores, half the time); the callable
-    yielded waits and returns their paths. With one CPU or no ``fork`` it draws them."""
+def figures_in_background(
+    km: KnowledgeMap, out_dir: Path, jobs: Sequence[Job]
+) -> Iterator[Callable[[], list[list[Path]]]]:
+    """Draw the figures ``jobs`` in a second process while the caller writes the other
+    files; the callable yielded waits and returns each job's paths. With one CPU or no
+    ``fork`` it draws them when called."""
     out_dir = Path(out_dir)
     _preload()
     pool = _pool()
     if pool is None:
-        yield lambda: _background_figures(km, out_dir)
+        yield lambda: _background_figures(km, out_dir, jobs)
         return
     with pool:
-        future = pool.submit(_background_figures, _figure_part(km), out_dir)
+        future = pool.submit(_background_figures, _figure_part(km), out_dir, jobs)
         yield future.result
 
 
-def _background_figures(km: KnowledgeMap, out_dir: Path) -> list[Path]:
-    from zhagen.report.burst_figure import write_bursts_figure
-
-    paths = write_cluster_map(km, out_dir / "map.png", out_dir / "map.svg")
-    return [*paths, write_bursts_figure(km, out_dir / "bursts.png")]
+def _background_figures(km: KnowledgeMap, out_dir: Path, jobs: Sequence[Job]) -> list[list[Path]]:
+    return [write(km, out_dir, files) for write, files in jobs]
 
 
 def _preload() -> None:
@@ -131,8 +130,8 @@ def _pool() -> Any:
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
 
 
-def write_cluster_map(km: KnowledgeMap, png: Path, svg: Path | None = None) -> list[Path]:
-    """Draw the cluster view and save it as PNG (300 dpi) and, when given, SVG."""
+def write_cluster_map(km: KnowledgeMap, png: Path | None, svg: Path | None = None) -> list[Path]:
+    """Draw the cluster view and save it as PNG (300 dpi) and/or SVG, those given."""
     import matplotlib
 
     from zhagen.report.fonts import cjk_rc
@@ -140,9 +139,7 @@ def write_cluster_map(km: KnowledgeMap, png: Path, svg: Path | None = None) -> l
     with matplotlib.rc_context(cjk_rc()):
         fig = draw_cluster_map(km)
         bbox = tight_bbox(fig)
-        paths = [save_figure(fig, png, bbox=bbox)]
-        if svg is not None:
-            paths.append(save_figure(fig, svg, bbox=bbox))
+        paths = [save_figure(fig, path, bbox=bbox) for path in (png, svg) if path is not None]
     return paths
 
 
