@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ZHAGEN_SHARED", ROOT.parent / "shared"))
@@ -52,9 +54,43 @@ def replicate(src: Path, kind: str, n: int) -> Path:
     return dest
 
 
+def unique_copy(path: Path, kind: str) -> Path:
+    """A copy of a replicated RefWorks export in which no two records repeat: each record's
+    title, keywords, abstract and DOI get its number, so that nothing can profit from
+    repeated content (no duplicates, nothing cached by value). Written once, next to it."""
+    dest = path.with_name(path.stem + "_unique" + path.suffix)
+    if kind != "refworks":
+        raise SystemExit("unique_copy: only for a RefWorks export")
+    if dest.exists():
+        return dest
+    line = re.compile(rb"(T1|K1|AB|DO) (.*?)(\r?\n)", re.S)
+    number = 0
+
+    def mark(m: re.Match[bytes]) -> bytes:
+        tag, value, end = m.groups()
+        if tag == b"AB":
+            return b"AB " + f"编号{number}。".encode() + value + end
+        if tag == b"K1":
+            return b"K1 " + value.rstrip(b";") + f";关键词{number};".encode() + end
+        return tag + b" " + value + f"第{number}篇".encode() + end
+
+    tmp = dest.with_suffix(".part")
+    with open(path, "rb") as src, open(tmp, "wb") as out:
+        for raw in src:
+            if raw.startswith(b"RT "):
+                number += 1
+            out.write(line.sub(mark, raw, count=1) if raw[:3] in _MARKED else raw)
+    tmp.rename(dest)
+    return dest
+
+
+_MARKED = {b"T1 ", b"K1 ", b"AB ", b"DO "}
+
+
 def measure(cmd: list[str], *, cwd: Path | None = None) -> dict[str, float]:
-    """Run a command; return wall seconds, the peak RSS (MB) of its whole process tree and
-    the CPU seconds (user + system) of the command and all the processes it waited for.
+    """Run a command; return wall seconds, the peak RSS of its whole process tree (in MiB,
+    2**20 bytes: ``peak_mib``; ``peak_mb`` is the same number, kept for the older scripts)
+    and the CPU seconds (user + system) of the command and all the processes it waited for.
 
     CPU time tells what a run costs when other jobs share the machine; wall time does not.
     """
@@ -86,9 +122,46 @@ def measure(cmd: list[str], *, cwd: Path | None = None) -> dict[str, float]:
     return {
         "seconds": wall,
         "peak_mb": peak / 2**20,
+        "peak_mib": peak / 2**20,
         "cpu_s": cpu,
         "stdout": out.decode("utf-8", "replace"),
     }
+
+
+def interleaved(
+    cmds: dict[str, list[str]], n: int = 3, warmup: int = 1, **kw: Any
+) -> dict[str, dict[str, Any]]:
+    """Time several commands A/B-style: ``warmup`` untimed rounds, then ``n`` rounds that
+    each run every command once, the order rotated every round (so a burst of load falls
+    on all of them alike). Per command: the median wall and CPU seconds, every wall time,
+    the highest peak (MiB), the median 1-minute load average taken before each run, and
+    the stdout of its last run."""
+    names = list(cmds)
+    runs: dict[str, list[dict[str, Any]]] = {k: [] for k in names}
+    for r in range(warmup + n):
+        k0 = r % len(names)
+        for name in names[k0:] + names[:k0]:
+            load = os.getloadavg()[0]
+            m = measure(cmds[name], **kw)
+            if r >= warmup:
+                runs[name].append({**m, "load1": load})
+    out = {}
+    for name, rs in runs.items():
+        out[name] = {
+            "seconds": statistics.median(x["seconds"] for x in rs),
+            "walls": [round(x["seconds"], 3) for x in rs],
+            "cpu_s": statistics.median(x["cpu_s"] for x in rs),
+            "peak_mib": max(x["peak_mib"] for x in rs),
+            "load1": statistics.median(x["load1"] for x in rs),
+            "stdout": rs[-1]["stdout"],
+            "runs": len(rs),
+        }
+    return out
+
+
+def loads() -> str:
+    """The load averages (1, 5, 15 min) as text, to print beside every table."""
+    return "load average {:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg())
 
 
 def table(rows: list[dict], cols: list[str]) -> str:

@@ -17,51 +17,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import OUT, ROOT, SHARED, measure, replicate, table  # noqa: E402
+from _util import OUT, ROOT, SHARED, measure, replicate, table, unique_copy  # noqa: E402
 
 INPUTS = {
     "cnki-refworks": (SHARED / "corpora" / "cnki" / "refworks_2024_298.txt", "refworks"),
     "wos": (SHARED / "corpora" / "wos" / "plaintext_344_fullrecord.txt", "wos"),
 }
-
-
-def unique_copy(path: Path, kind: str) -> Path:
-    """A copy of a replicated RefWorks export in which no two records repeat: each record's
-    title, keywords, abstract and DOI get its number, so that nothing can profit from
-    repeated content (no duplicates, nothing cached by value). Written once, next to it."""
-    dest = path.with_name(path.stem + "_unique" + path.suffix)
-    if kind != "refworks":
-        raise SystemExit("--unique: only for cnki-refworks")
-    if dest.exists():
-        return dest
-    line = re.compile(rb"(T1|K1|AB|DO) (.*?)(\r?\n)", re.S)
-    number = 0
-
-    def mark(m: re.Match[bytes]) -> bytes:
-        tag, value, end = m.groups()
-        if tag == b"AB":
-            return b"AB " + f"编号{number}。".encode() + value + end
-        if tag == b"K1":
-            return b"K1 " + value.rstrip(b";") + f";关键词{number};".encode() + end
-        return tag + b" " + value + f"第{number}篇".encode() + end
-
-    tmp = dest.with_suffix(".part")
-    with open(path, "rb") as src, open(tmp, "wb") as out:
-        for raw in src:
-            if raw.startswith(b"RT "):
-                number += 1
-            out.write(line.sub(mark, raw, count=1) if raw[:3] in _MARKED else raw)
-    tmp.rename(dest)
-    return dest
-
-
-_MARKED = {b"T1 ", b"K1 ", b"AB ", b"DO "}
 
 
 def bench_import(

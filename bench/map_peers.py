@@ -2,7 +2,8 @@
 
     python bench/map_peers.py TOOL WOS_FILE OUT_JSON
 
-``TOOL`` is ``zhagen`` (run it with the project's Python) or a peer from PyPI (``bibx``,
+``TOOL`` is ``floor`` (a minimal DE parser and a plain pair count: the least any tool must
+do), ``zhagen`` (run it with the project's Python) or a peer from PyPI (``bibx``,
 ``metaknowledge``, ``biblium``; run it with the Python of the separate bench
 venv, see ``bench/map.py``). Each runner is the shortest idiomatic code for that tool: read
 the plain-text export with the tool's own reader, then build the network with the tool's
@@ -73,6 +74,35 @@ def run_zhagen(path: str, clock: dict[str, float]) -> dict[str, Any]:
         "records_read": len(terms),
         "records_counted": len(terms),
         "nodes": len(v),
+        "edges": edges,
+    }
+
+
+def run_floor(path: str, clock: dict[str, float]) -> dict[str, Any]:
+    # The floor: the least any tool must do. A minimal parser that keeps only the DE field
+    # of each record (continuation lines joined with a space), lower-cases it and splits it
+    # on ';' (zhagen's normalisation of author keywords), then a plain pair count.
+    clock["import"] = time.perf_counter()
+    lists: list[list[str]] = []
+    field, de = "", []
+    with open(path, encoding="utf-8-sig") as fh:
+        for line in fh:
+            if line[:2] != "  ":
+                field = line[:2]
+            if field == "DE":
+                de.append(line[3:].strip())
+            elif field == "ER":
+                words = " ".join(de).split(";")
+                lists.append([" ".join(w.lower().split()) for w in words if w.strip()])
+                field, de = "", []
+    clock["read"] = time.perf_counter()
+    edges = _pair_counts(lists)
+    clock["network"] = time.perf_counter()
+    return {
+        "version": "-",
+        "records_read": len(lists),
+        "records_counted": len(lists),
+        "nodes": _n_nodes(lists),
         "edges": edges,
     }
 
@@ -170,6 +200,7 @@ def run_zhagen_2proc(path: str, clock: dict[str, float]) -> dict[str, Any]:
 
 WORKERS = 1
 RUNNERS: dict[str, Callable[[str, dict[str, float]], dict[str, Any]]] = {
+    "floor": run_floor,
     "zhagen": run_zhagen,
     "zhagen-2proc": run_zhagen_2proc,
     "metaknowledge": run_metaknowledge,

@@ -536,12 +536,18 @@ def read_vosviewer_cluster(path: Path) -> object:
 
 
 def test_views_can_be_left_out(km: KnowledgeMap, tmp_path: Path) -> None:
-    """``views=()`` writes the files of before; a view name not known is refused."""
+    """The views (time zone, overlay, density, thematic map) are outputs like any other:
+    left out, the files of before are written; chosen alone, only theirs; a name not known
+    is refused."""
     from zhagen.errors import ParameterError
+    from zhagen.report.mapfiles import MAP_OUTPUTS
 
-    names = {p.name for p in write_map(km, tmp_path / "plain", views=())}
+    views = {"timezone", "overlay", "density", "thematic", "themes"}
+    rest = [out.name for out in MAP_OUTPUTS if out.name not in views]
+    names = {p.name for p in write_map(km, tmp_path / "plain", outputs=rest)}
     assert names == set(EXPECTED) - {"timezone.png", "timezone.svg", "overlay.png", "density.png",
                                       "thematic_map.png", "themes.csv"}  # fmt: skip
-    assert {p.name for p in write_map(km, tmp_path / "tz", views=["timezone"])} >= {"timezone.png"}
-    with pytest.raises(ParameterError, match="unknown views"):
-        write_map(km, tmp_path / "bad", views=["heatmap"])
+    tz = {p.name for p in write_map(km, tmp_path / "tz", outputs=["timezone"])}
+    assert tz == {"timezone.png", "timezone.svg"}
+    with pytest.raises(ParameterError):
+        write_map(km, tmp_path / "bad", outputs=["heatmap"])

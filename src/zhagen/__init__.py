@@ -25,6 +25,7 @@ __all__ = [
     "MapParams",
     "MAP_RUN_OPTIONS",
     "CLUSTER_OPTIONS",
+    "MAP_WRITE_OPTIONS",
     "SaturationParams",
     "AgreementParams",
     "TablesParams",
@@ -68,6 +69,10 @@ def __getattr__(name: str) -> Any:
         from zhagen.cluster import CLUSTER_OPTIONS
 
         return CLUSTER_OPTIONS
+    if name == "MAP_WRITE_OPTIONS":  # what `zhagen map` writes (--outputs), not the map's
+        from zhagen.report.mapfiles import WRITE_OPTIONS
+
+        return WRITE_OPTIONS
     if name == "SaturationParams":
         from zhagen.coding.saturation import SaturationParams
 

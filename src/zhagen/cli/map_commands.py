@@ -2,7 +2,8 @@
 write → print).
 
 Its options are made from the one declaration of the map's parameters
-(:class:`zhagen.MapParams`, :data:`zhagen.MAP_RUN_OPTIONS`).
+(:class:`zhagen.MapParams`, :data:`zhagen.MAP_RUN_OPTIONS`) and of what it writes
+(:data:`zhagen.MAP_WRITE_OPTIONS`: ``--outputs``).
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ __all__ = ["register"]
 
 
 def _spec() -> tuple[Any, ...]:
-    from zhagen import MAP_RUN_OPTIONS, MapParams
+    from zhagen import MAP_RUN_OPTIONS, MAP_WRITE_OPTIONS, MapParams
     from zhagen.params import spec
 
-    return spec(MapParams) + MAP_RUN_OPTIONS
+    return spec(MapParams) + MAP_RUN_OPTIONS + MAP_WRITE_OPTIONS
 
 
 def register(sub: Any) -> None:
@@ -55,9 +56,14 @@ def _evolution_spec() -> tuple[Any, ...]:
 def cmd_map(args: argparse.Namespace) -> int:
     params = given(args, _spec())
     keep = bool(params.pop("keep_duplicates", False))
+    outputs = params.pop("outputs", None)
+    if outputs is not None:  # checked before the map is built: a typo costs nothing
+        from zhagen import MAP_WRITE_OPTIONS
+
+        MAP_WRITE_OPTIONS[0].check(outputs)
     with open_project(args.project, args.cluster) as project:
         km = project.maps.build(keep_duplicates=keep, **params)
-    files = km.write(args.out)
+    files = km.write(args.out, outputs=outputs)
     s = km.summary
     scope = s.get("scope") or {}
     if scope.get("query"):

@@ -57,9 +57,11 @@ def save_figure(fig: Figure, path: Path, dpi: int = DPI, bbox: Any = None) -> Pa
     return path
 
 
-def write_figure(draw: Callable[[], Figure], png: Path, svg: Path | None = None) -> list[Path]:
-    """Draw ``draw()`` with the CJK font and save it as PNG (300 dpi) and, when given, SVG
-    (both cropped to the same box).
+def write_figure(
+    draw: Callable[[], Figure], png: Path | None, svg: Path | None = None
+) -> list[Path]:
+    """Draw ``draw()`` with the CJK font and save it as PNG (300 dpi) and/or SVG, those
+    given (both cropped to the same box).
 
     >>> import tempfile
     >>> path = Path(tempfile.mkdtemp()) / "blank.png"
@@ -73,9 +75,7 @@ def write_figure(draw: Callable[[], Figure], png: Path, svg: Path | None = None)
     with matplotlib.rc_context(cjk_rc()):
         fig = draw()
         bbox = tight_bbox(fig)
-        paths = [save_figure(fig, png, bbox=bbox)]
-        if svg is not None:
-            paths.append(save_figure(fig, svg, bbox=bbox))
+        paths = [save_figure(fig, path, bbox=bbox) for path in (png, svg) if path is not None]
     return paths
 
 

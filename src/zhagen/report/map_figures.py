@@ -18,14 +18,14 @@ the file shows Chinese correctly in a browser that has no Chinese font.
 >>> from pathlib import Path
 >>> from zhagen.examples import tiny_map
 >>> [p.name for p in write_map_figures(tiny_map(), Path(tempfile.mkdtemp()))]
-['map.png', 'map.svg', 'timeline.png', 'bursts.png', 'timezone.png', 'timezone.svg', 'overlay.png', 'density.png', 'thematic_map.png', 'themes.csv']
+['map.png', 'map.svg', 'timeline.png', 'bursts.png', 'timezone.png', 'timezone.svg', 'overlay.png', 'density.png', 'thematic_map.png']
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,10 +54,6 @@ __all__ = [
     "write_cluster_map",
     "draw_cluster_map",
     "draw_node_labels",
-    "write_views_background",
-    "write_views_main",
-    "check_views",
-    "VIEWS",
 ]
 
 #: Clusters that get a hull, a label and a legend entry (CiteSpace shows the largest ones).
@@ -70,99 +66,39 @@ _CANDIDATES = [
 ]  # fmt: skip
 
 
-#: The map views drawn besides the cluster view, timeline and bursts figure, by name: the
-#: time-zone view (second process), overlay, density and thematic map (first process).
-VIEWS = ("timezone", "overlay", "density", "thematic")
+def write_map_figures(km: KnowledgeMap, out_dir: Path) -> list[Path]:
+    """Write every figure of a map into ``out_dir`` (the drawn outputs of
+    :data:`zhagen.report.mapfiles.MAP_OUTPUTS`)."""
+    from zhagen.report.mapfiles import MAP_OUTPUTS, write_map
+
+    return write_map(km, out_dir, outputs=[out.name for out in MAP_OUTPUTS if out.drawn])
 
 
-def write_map_figures(
-    km: KnowledgeMap, out_dir: Path, *, views: Collection[str] = VIEWS
-) -> list[Path]:
-    """Write every figure into ``out_dir``: ``map.png``, ``map.svg``, ``timeline.png``,
-    ``bursts.png`` and the ``views`` (:data:`VIEWS`: ``timezone.png``/``.svg``,
-    ``overlay.png``, ``density.png``, ``thematic_map.png`` with ``themes.csv``)."""
-    from zhagen.report.timeline_figure import write_timeline
-
-    out_dir = Path(out_dir)
-    with figures_in_background(km, out_dir, views=views) as background:
-        timeline = write_timeline(km, out_dir / "timeline.png")
-        drawn = write_views_main(km, out_dir, views=views)
-        png, svg, bursts, *drawn_bg = background()
-    return [png, svg, timeline, bursts, *drawn_bg, *drawn]
-
-
-def check_views(views: Collection[str]) -> None:
-    """Refuse a view name not in :data:`VIEWS` (bilingual :class:`ParameterError`)."""
-    from zhagen.errors import ParameterError
-
-    unknown = sorted(set(views) - set(VIEWS))
-    if unknown:
-        raise ParameterError(f"未知的视图 {unknown}；可选：{', '.join(VIEWS)}。",
-                             f"unknown views {unknown}; choose from {', '.join(VIEWS)}.")  # fmt: skip
-
-
-def write_views_background(
-    km: KnowledgeMap, out_dir: Path, *, views: Collection[str] = VIEWS
-) -> list[Path]:
-    """The views the second process draws: the time-zone view (PNG and SVG)."""
-    from zhagen.report.timezone_figure import write_timezone
-
-    if "timezone" not in views:
-        return []
-    return write_timezone(km, out_dir / "timezone.png", out_dir / "timezone.svg")
-
-
-def write_views_main(
-    km: KnowledgeMap, out_dir: Path, *, views: Collection[str] = VIEWS
-) -> list[Path]:
-    """The views the first process draws: the overlay, density and thematic-map views
-    (``themes.csv`` holds the thematic map's numbers)."""
-    from zhagen.report.overlay_figures import write_density, write_overlay
-    from zhagen.report.thematic_figures import write_thematic_map, write_themes_csv
-
-    check_views(views)
-    paths: list[Path] = []
-    if "overlay" in views:
-        paths.extend(write_overlay(km, out_dir / "overlay.png"))
-    if "density" in views:
-        paths.append(write_density(km, out_dir / "density.png"))
-    if "thematic" in views:
-        paths.append(write_thematic_map(km, out_dir / "thematic_map.png"))
-        paths.append(write_themes_csv(km, out_dir / "themes.csv"))
-    return paths
+#: A figure to draw: a writer of :data:`zhagen.report.mapfiles.MAP_OUTPUTS` and its files.
+Job = tuple[Callable[["KnowledgeMap", Path, Sequence[str]], list[Path]], Sequence[str]]
 
 
 @contextlib.contextmanager
 def figures_in_background(
-    km: KnowledgeMap, out_dir: Path, *, views: Collection[str] = VIEWS
-) -> Iterator[Callable[[], list[Path]]]:
-    """Draw ``map.png``, ``map.svg``, ``bursts.png`` and the time-zone view
-    (:func:`write_views_background`) in a second process while the caller
-    writes the other files (about as much work: on two cores, half the time); the callable
-    yielded waits and returns their paths. With one CPU or no ``fork`` it draws them."""
+    km: KnowledgeMap, out_dir: Path, jobs: Sequence[Job]
+) -> Iterator[Callable[[], list[list[Path]]]]:
+    """Draw the figures ``jobs`` in a second process while the caller writes the other
+    files; the callable yielded waits and returns each job's paths. With one CPU or no
+    ``fork`` it draws them when called."""
     out_dir = Path(out_dir)
     views = tuple(views)
     _preload()
     pool = _pool()
     if pool is None:
-        yield lambda: _background_figures(km, out_dir, views)
+        yield lambda: _background_figures(km, out_dir, jobs)
         return
     with pool:
-        future = pool.submit(_background_figures, _figure_part(km), out_dir, views)
+        future = pool.submit(_background_figures, _figure_part(km), out_dir, jobs)
         yield future.result
 
 
-def _background_figures(
-    km: KnowledgeMap, out_dir: Path, views: tuple[str, ...] = VIEWS
-) -> list[Path]:
-    from zhagen.report.burst_figure import write_bursts_figure
-
-    paths = write_cluster_map(km, out_dir / "map.png", out_dir / "map.svg")
-    return [
-        *paths,
-        write_bursts_figure(km, out_dir / "bursts.png"),
-        *write_views_background(km, out_dir, views=views),
-    ]
+def _background_figures(km: KnowledgeMap, out_dir: Path, jobs: Sequence[Job]) -> list[list[Path]]:
+    return [write(km, out_dir, files) for write, files in jobs]
 
 
 def _preload() -> None:
@@ -196,8 +132,8 @@ def _pool() -> Any:
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
 
 
-def write_cluster_map(km: KnowledgeMap, png: Path, svg: Path | None = None) -> list[Path]:
-    """Draw the cluster view and save it as PNG (300 dpi) and, when given, SVG."""
+def write_cluster_map(km: KnowledgeMap, png: Path | None, svg: Path | None = None) -> list[Path]:
+    """Draw the cluster view and save it as PNG (300 dpi) and/or SVG, those given."""
     return write_figure(lambda: draw_cluster_map(km), png, svg)
 
 
