@@ -31,11 +31,14 @@ def km():
 @pytest.mark.parametrize(
     ("outputs", "expected"),
     [
-        ("csv", ["nodes.csv", "edges.csv", "clusters.csv", "bursts.csv"]),
+        ("csv", ["nodes.csv", "edges.csv", "clusters.csv", "bursts.csv", "themes.csv"]),
         ("json", ["summary.json"]),
-        ("csv,json", ["nodes.csv", "edges.csv", "clusters.csv", "bursts.csv", "summary.json"]),
-        ("png", ["map.png", "timeline.png", "bursts.png"]),
-        ("svg", ["map.svg"]),
+        ("csv,json", ["nodes.csv", "edges.csv", "clusters.csv", "bursts.csv", "summary.json",
+                      "themes.csv"]),
+        ("png", ["map.png", "timeline.png", "bursts.png", "timezone.png", "overlay.png",
+                 "density.png", "thematic_map.png"]),
+        ("svg", ["map.svg", "timezone.svg"]),
+        ("docx", ["tables.docx"]),
         (["html", "xlsx"], ["tables.xlsx", "map.html"]),
         ("graphml,gexf,net", ["network.graphml", "network.gexf", "network.net"]),
         ("vosviewer", ["vosviewer_map.txt", "vosviewer_network.txt"]),
@@ -64,7 +67,7 @@ def test_same_bytes_whatever_else_is_written(km, tmp_path: Path) -> None:
             assert p.read_bytes() == every[p.name].read_bytes(), p.name
 
 
-@pytest.mark.parametrize("bad", ["pdf", "csv,docx", ["png", "gif"], ",", []])
+@pytest.mark.parametrize("bad", ["pdf", "csv,doc", ["png", "gif"], ",", []])
 def test_unknown_output_is_refused_in_both_languages(bad, km, tmp_path: Path) -> None:
     with pytest.raises(ParameterError) as err:
         write_map(km, tmp_path / "m", outputs=bad)
@@ -76,7 +79,9 @@ def test_unknown_output_is_refused_in_both_languages(bad, km, tmp_path: Path) ->
 def test_words_are_kinds_names_and_files() -> None:
     chosen = chosen_outputs(["PNG", " map.svg "])  # case and spaces ignored
     assert chosen == {"cluster": ("map.png", "map.svg"), "timeline": ("timeline.png",),
-                      "bursts": ("bursts.png",)}  # fmt: skip
+                      "bursts": ("bursts.png",), "timezone": ("timezone.png",),
+                      "overlay": ("overlay.png",), "density": ("density.png",),
+                      "thematic": ("thematic_map.png",)}  # fmt: skip
 
 
 def test_write_options_declared_once() -> None:
@@ -132,7 +137,7 @@ def test_csv_only_map_imports_no_figure_or_workbook_library(project: Path, tmp_p
     res = _run_cli(project, tmp_path / "m", "csv,json")
     assert res == {"rc": 0, "loaded": []}
     assert sorted(os.listdir(tmp_path / "m")) == sorted(
-        ["nodes.csv", "edges.csv", "clusters.csv", "bursts.csv", "summary.json"]
+        ["nodes.csv", "edges.csv", "clusters.csv", "bursts.csv", "summary.json", "themes.csv"]
     )
     summary = json.loads((tmp_path / "m" / "summary.json").read_text(encoding="utf-8"))
     assert summary["records"] == 40

@@ -86,7 +86,6 @@ def figures_in_background(
     files; the callable yielded waits and returns each job's paths. With one CPU or no
     ``fork`` it draws them when called."""
     out_dir = Path(out_dir)
-    views = tuple(views)
     _preload()
     pool = _pool()
     if pool is None:

@@ -251,7 +251,7 @@ def chosen_outputs(outputs: Iterable[str] | str | None = None) -> dict[str, tupl
     >>> chosen_outputs("pdf")
     Traceback (most recent call last):
     ...
-    zhagen.errors.ParameterError: 未知的输出 pdf；可选：all, csv, json, xlsx, png, svg, html, graphml, gexf, net, vosviewer（或输出名、文件名）。 / unknown output pdf; choose from all, csv, json, xlsx, png, svg, html, graphml, gexf, net, vosviewer (or an output or file name).
+    zhagen.errors.ParameterError: 未知的输出 pdf；可选：all, csv, json, xlsx, docx, png, svg, html, graphml, gexf, net, vosviewer（或输出名、文件名）。 / unknown output pdf; choose from all, csv, json, xlsx, docx, png, svg, html, graphml, gexf, net, vosviewer (or an output or file name).
     """
     items = [outputs] if isinstance(outputs, str) else list(["all"] if outputs is None else outputs)
     words = [w.strip().lower() for item in items for w in str(item).split(",") if w.strip()]
@@ -309,7 +309,7 @@ class WritableMap(KnowledgeMap):
     >>> km.write(Path(tempfile.mkdtemp()))[-1].name
     'vosviewer_network.txt'
     >>> [p.name for p in km.write(Path(tempfile.mkdtemp()), outputs="csv")]
-    ['nodes.csv', 'edges.csv', 'clusters.csv', 'bursts.csv']
+    ['nodes.csv', 'edges.csv', 'clusters.csv', 'bursts.csv', 'themes.csv']
     """
 
     @classmethod
