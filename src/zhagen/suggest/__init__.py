@@ -1,0 +1,1 @@
+"""AI-assisted coding (issue 15)."""
