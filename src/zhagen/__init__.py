@@ -28,6 +28,7 @@ __all__ = [
     "AgreementParams",
     "TablesParams",
     "TermsParams",
+    "LLMParams",
     "__version__",
 ]
 
@@ -70,4 +71,8 @@ def __getattr__(name: str) -> Any:
         from zhagen.coding.agreement import AgreementParams
 
         return AgreementParams
+    if name == "LLMParams":
+        from zhagen.suggest.llm.params import LLMParams
+
+        return LLMParams
     raise AttributeError(f"module 'zhagen' has no attribute {name!r}")

@@ -34,6 +34,7 @@ from zhagen.reports import Reports, WrittenTables
 from zhagen.store import docs as q
 from zhagen.store.db import Store
 from zhagen.store.docs import find_documents
+from zhagen.suggest.llm.api import LLM
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -584,7 +585,7 @@ class Project:
     """A zhagen project: one SQLite file holding sources, documents, codes and analyses.
 
     Its nouns: :attr:`documents`, :attr:`codes`, :attr:`codings`, :attr:`memos`,
-    :attr:`relations`, :attr:`terms`, :attr:`maps`, :attr:`reports`.
+    :attr:`relations`, :attr:`terms`, :attr:`maps`, :attr:`reports`, :attr:`llm`.
     """
 
     documents: Documents
@@ -595,6 +596,7 @@ class Project:
     terms: Terms
     maps: Maps
     reports: Reports
+    llm: LLM
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -606,6 +608,7 @@ class Project:
         self.terms = Terms(self.documents)
         self.maps = Maps(self.path, store, self.terms)
         self.reports = Reports(self.documents, self.codes, self.codings, self.relations)
+        self.llm = LLM(self.documents, self.codes, self.codings)
 
     @property
     def path(self) -> str:

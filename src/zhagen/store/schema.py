@@ -270,6 +270,29 @@ CREATE TABLE qda_kept (
 );
 """
 
+# A language model endpoint (issue 15): its replies cached by prompt hash (the sha256 of model,
+# messages and sampling parameters), so a re-run sends nothing and reads the same answer; the
+# request is kept beside the reply so every suggestion can be traced to what was asked. No API
+# key is ever stored. ``llm_consent`` records, once per project, that the researcher agreed to
+# send text to an endpoint that is not on this machine (by origin: scheme://host:port).
+_LLM = """
+CREATE TABLE llm_cache (
+    prompt_hash    TEXT PRIMARY KEY,
+    model          TEXT NOT NULL,
+    task           TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    endpoint       TEXT NOT NULL,       -- the origin that answered
+    request        TEXT NOT NULL,       -- JSON: messages and sampling parameters
+    reply          TEXT NOT NULL,       -- the reply's text as received
+    created        TEXT NOT NULL
+);
+CREATE TABLE llm_consent (
+    origin    TEXT PRIMARY KEY,         -- scheme://host:port
+    actor     TEXT NOT NULL DEFAULT '',
+    confirmed TEXT NOT NULL
+);
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -279,4 +302,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0005_doi_case", _DOI_CASE),
     ("0006_code_level_free", _CODE_LEVEL_FREE),
     ("0007_qda_kept", _QDA_KEPT),
+    ("0008_llm", _LLM),
 ]

@@ -27,20 +27,25 @@ to another host) and a local endpoint is reached without any proxy.
 from __future__ import annotations
 
 import http.client
-import ipaddress
 import json
 import threading
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
 from zhagen.errors import ParameterError
-from zhagen.suggest.llm.schema import validate
+from zhagen.suggest.llm.endpoint import (
+    RESPONSE_FORMATS,
+    ChatRequest,
+    chat_url,
+    is_local,
+    origin,
+)
+from zhagen.suggest.llm.schema import parse_reply
 
 __all__ = [
     "ChatClient",
@@ -54,71 +59,10 @@ __all__ = [
     "parse_reply",
 ]
 
-#: Ways of asking for structured output, strictest first; a server refusing one gets the next.
-RESPONSE_FORMATS = ("json_schema", "json_object", "none")
 #: HTTP statuses worth another try after a pause: overloaded, rate-limited, or a gateway hiccup.
 RETRY_STATUSES = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 #: The longest pause a server's ``Retry-After`` may impose on one retry (seconds).
 MAX_RETRY_AFTER = 60.0
-
-
-def chat_url(endpoint: str) -> str:
-    """The chat-completions URL of an endpoint given as its base (``…/v1``) or in full.
-
-    >>> chat_url("https://api.deepseek.com/v1/chat/completions")
-    'https://api.deepseek.com/v1/chat/completions'
-    """
-    url = endpoint.strip().rstrip("/")
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ParameterError(
-            f"端点 {endpoint!r} 不是 http(s) 地址；例如 http://localhost:11434/v1（Ollama）",
-            f"endpoint {endpoint!r} is not an http(s) URL; e.g. http://localhost:11434/v1 (Ollama)",
-        )
-    return url if url.endswith("/chat/completions") else url + "/chat/completions"
-
-
-def origin(endpoint: str) -> str:
-    """``scheme://host:port`` of an endpoint: what a confirmation to send text is given for.
-
-    >>> origin("https://API.deepseek.com/v1")
-    'https://api.deepseek.com:443'
-    """
-    parts = urllib.parse.urlsplit(chat_url(endpoint))
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    host = parts.hostname or ""
-    return f"{parts.scheme}://{'[' + host + ']' if ':' in host else host}:{port}"
-
-
-def is_local(endpoint: str) -> bool:
-    """Whether an endpoint is on this machine: a loopback address (127.0.0.0/8, ::1) or the
-    name ``localhost`` (or a name under ``.localhost``, which RFC 6761 reserves for loopback).
-
-    Only these count: a server elsewhere on the local network is another machine, and a
-    host name is not looked up (a name may point anywhere, and the look-up itself would ask
-    a name server).
-
-    >>> is_local("http://127.0.0.2:8000"), is_local("http://192.168.1.5:11434"), is_local("http://ollama.localhost")
-    (True, False, True)
-    """
-    host = (urllib.parse.urlsplit(chat_url(endpoint)).hostname or "").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-@dataclass(frozen=True)
-class ChatRequest:
-    """One request: the messages, the schema its reply must fit, the sampling parameters
-    (``temperature``, ``seed``, ``max_tokens``) and the prompt hash that names it."""
-
-    messages: list[dict[str, str]]
-    schema: dict[str, Any]
-    params: dict[str, Any] = field(default_factory=dict)
-    prompt_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,28 +102,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
         return None  # urllib then raises HTTPError with the 3xx status
-
-
-def parse_reply(content: str, schema: dict[str, Any]) -> tuple[Any, list[str]]:
-    """The JSON in a reply's text and how it breaks ``schema`` (``[]``: it fits).
-
-    Models asked for JSON still wrap it now and then in a Markdown fence or a sentence; the
-    outermost ``{…}`` is taken. A reply without JSON gives ``(None, [reason])``.
-
-    >>> parse_reply('```json\\n{"a": 1}\\n```', {"type": "object"})
-    ({'a': 1}, [])
-    >>> parse_reply("我不知道", {"type": "object"})[1]
-    ['no JSON object in the reply']
-    """
-    text = content.strip()
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end < start:
-        return None, ["no JSON object in the reply"]
-    try:
-        value = json.loads(text[start : end + 1])
-    except json.JSONDecodeError as exc:
-        return None, [f"not JSON: {exc.msg} at character {exc.pos}"]
-    return value, validate(value, schema)
 
 
 class ChatClient:
@@ -360,12 +282,34 @@ class ChatClient:
 
         Every request ends as a reply or a problem: one failure never stops the others.
         """
+        results: list[ChatReply | ChatProblem | None] = [None] * len(requests)
+        for i, result in self.complete_iter(requests):
+            results[i] = result
+        return [r for r in results if r is not None]
+
+    def complete_iter(
+        self, requests: Sequence[ChatRequest]
+    ) -> Iterator[tuple[int, ChatReply | ChatProblem]]:
+        """(index, result) of each request as it completes, at most ``concurrency`` in flight.
+
+        The caller's thread receives every result, so it may write each to a project at once
+        (an SQLite connection belongs to its thread) and an interrupted batch keeps what was
+        answered so far.
+        """
         if not requests:
-            return []
+            return
         if self.concurrency == 1 or len(requests) == 1:
-            return [self.complete(r) for r in requests]
+            for i, request in enumerate(requests):
+                yield i, self.complete(request)
+            return
         with ThreadPoolExecutor(max_workers=min(self.concurrency, len(requests))) as pool:
-            return list(pool.map(self.complete, requests))
+            futures = {pool.submit(self.complete, r): i for i, r in enumerate(requests)}
+            try:
+                for future in as_completed(futures):
+                    yield futures[future], future.result()
+            finally:
+                for future in futures:  # a caller that stops early sends nothing more
+                    future.cancel()
 
     # -- problems, in Chinese and English -----------------------------------------------------
     def _problem(

@@ -15,9 +15,10 @@ the server enforced the schema (many OpenAI-compatible servers ignore ``response
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-__all__ = ["validate"]
+__all__ = ["validate", "parse_reply"]
 
 _TYPES: dict[str, Any] = {
     "object": dict,
@@ -79,3 +80,25 @@ def validate(value: Any, schema: dict[str, Any], path: str = "$") -> list[str]:
             elif schema.get("additionalProperties") is False:
                 errors.append(f"{path}: unexpected property {name}")
     return errors
+
+
+def parse_reply(content: str, schema: dict[str, Any]) -> tuple[Any, list[str]]:
+    """The JSON in a reply's text and how it breaks ``schema`` (``[]``: it fits).
+
+    Models asked for JSON still wrap it now and then in a Markdown fence or a sentence; the
+    outermost ``{…}`` is taken. A reply without JSON gives ``(None, [reason])``.
+
+    >>> parse_reply('```json\\n{"a": 1}\\n```', {"type": "object"})
+    ({'a': 1}, [])
+    >>> parse_reply("我不知道", {"type": "object"})[1]
+    ['no JSON object in the reply']
+    """
+    text = content.strip()
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end < start:
+        return None, ["no JSON object in the reply"]
+    try:
+        value = json.loads(text[start : end + 1])
+    except json.JSONDecodeError as exc:
+        return None, [f"not JSON: {exc.msg} at character {exc.pos}"]
+    return value, validate(value, schema)
