@@ -65,6 +65,7 @@ def register(sub: Any) -> None:
 
     from zhagen.cli import (
         coding_commands,
+        llm_commands,
         map_commands,
         qda_commands,
         report_commands,
@@ -76,6 +77,7 @@ def register(sub: Any) -> None:
     report_commands.register(sub)
     qda_commands.register(sub)
     web_commands.register(sub)
+    llm_commands.register(sub)
 
     p = sub.add_parser("demo", help="用示例数据演示 / run the demo on the shipped sample data")
     p.add_argument("--out", default="zhagen-demo", help="输出文件夹 / output folder")

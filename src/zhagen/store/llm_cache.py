@@ -3,7 +3,7 @@
 >>> import tempfile, pathlib
 >>> from zhagen.store.db import Store
 >>> store = Store.create(pathlib.Path(tempfile.mkdtemp()) / "p.zhagen")
->>> put_reply(store, "h1", model="m", task="open", prompt_version="open-1",
+>>> insert_reply(store, "h1", model="m", task="open", prompt_version="open-1",
 ...           endpoint="http://127.0.0.1:8080", request={"messages": []}, reply='{"concepts": []}')
 >>> cached_replies(store, ["h1", "h2"])
 {'h1': '{"concepts": []}'}
@@ -22,7 +22,7 @@ from typing import Any
 
 from zhagen.store.db import Store, now, rows
 
-__all__ = ["cached_replies", "put_reply", "cache_rows", "consented", "record_consent"]
+__all__ = ["cached_replies", "insert_reply", "cache_rows", "consented", "record_consent"]
 
 
 def cached_replies(store: Store, hashes: Iterable[str]) -> dict[str, str]:
@@ -39,7 +39,7 @@ def cached_replies(store: Store, hashes: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def put_reply(
+def insert_reply(
     store: Store,
     prompt_hash: str,
     *,

@@ -112,6 +112,10 @@ class LLM:
         """Whether text may go to ``endpoint``: it is local, or its origin was confirmed."""
         return is_local(endpoint) or cache.consented(self._store, origin(endpoint))
 
+    def remote_notice(self, endpoint: str) -> tuple[str, str]:
+        """What sending text to ``endpoint`` means, in Chinese and English."""
+        return remote_notice(endpoint)
+
     def confirm_remote(self, endpoint: str, *, actor: Actor | None = None) -> None:
         """Record, once for this project, that text may be sent to ``endpoint``'s origin
         (:func:`remote_notice` is what the researcher agrees to). Logged."""
@@ -204,7 +208,7 @@ class LLM:
                 result.sent += 1
                 if reply.ok:
                     # kept at once: an interrupted run keeps (and never pays again for) it
-                    cache.put_reply(
+                    cache.insert_reply(
                         self._store, x.request.prompt_hash, model=p.model, task=p.task,
                         prompt_version=x.prompt_version, endpoint=origin(p.endpoint),
                         request={"messages": x.request.messages, "params": x.request.params,

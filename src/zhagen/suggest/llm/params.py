@@ -46,12 +46,12 @@ class LLMParams:
     """What a run asks of which endpoint, and how (every field is a :func:`~zhagen.params.param`)."""
 
     endpoint: str = param(
-        "", "str", "端点", "endpoint", main=True, metavar="URL", validate=_endpoint,
+        None, "str", "端点", "endpoint", main=True, metavar="URL", validate=_endpoint,
         help_zh="OpenAI 兼容服务的地址，如 http://localhost:11434/v1（Ollama）",
         help_en="the OpenAI-compatible server, e.g. http://localhost:11434/v1 (Ollama)",
     )  # fmt: skip
     model: str = param(
-        "", "str", "模型", "model", main=True, metavar="NAME", validate=_model,
+        None, "str", "模型", "model", main=True, metavar="NAME", validate=_model,
         help_zh="服务上的模型名，如 qwen2.5:7b", help_en="the model's name there, e.g. qwen2.5:7b",
     )  # fmt: skip
     task: str = param(

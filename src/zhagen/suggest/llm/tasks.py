@@ -232,7 +232,9 @@ def plan(
             schema = schema_of(task, n=len(batch))
             values = {"sentences": _numbered(batch)}
         elif task == "axial":
-            schema = schema_of(task, names=[str(c["name"]) for c in batch])
+            # no enum here: one made-up concept name should drop that name (with a
+            # warning), not void a reply about every concept
+            schema = schema_of(task)
             values = {"concepts": _concepts_text(batch)}
         else:
             schema = schema_of(task)
