@@ -16,6 +16,7 @@ the server enforced the schema (many OpenAI-compatible servers ignore ``response
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 __all__ = ["validate", "parse_reply"]
@@ -82,18 +83,25 @@ def validate(value: Any, schema: dict[str, Any], path: str = "$") -> list[str]:
     return errors
 
 
+_THINKING = re.compile(r"<think>.*?</think>", re.S)
+
+
 def parse_reply(content: str, schema: dict[str, Any]) -> tuple[Any, list[str]]:
     """The JSON in a reply's text and how it breaks ``schema`` (``[]``: it fits).
 
     Models asked for JSON still wrap it now and then in a Markdown fence or a sentence; the
-    outermost ``{…}`` is taken. A reply without JSON gives ``(None, [reason])``.
+    outermost ``{…}`` is taken. Reasoning models (DeepSeek-R1, Qwen3) put their thinking in
+    ``<think>…</think>`` before the answer, braces and all: it is left out first. A reply
+    without JSON gives ``(None, [reason])``.
 
     >>> parse_reply('```json\\n{"a": 1}\\n```', {"type": "object"})
     ({'a': 1}, [])
+    >>> parse_reply('<think>用 {"a": 0}？不对</think>{"a": 2}', {"type": "object"})
+    ({'a': 2}, [])
     >>> parse_reply("我不知道", {"type": "object"})[1]
     ['no JSON object in the reply']
     """
-    text = content.strip()
+    text = _THINKING.sub("", content).strip()
     start, end = text.find("{"), text.rfind("}")
     if start < 0 or end < start:
         return None, ["no JSON object in the reply"]

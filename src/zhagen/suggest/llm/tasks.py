@@ -210,7 +210,8 @@ def plan(
             f"the prompt is for {prompt.task}, not {task}",
         )
     sampling = _sampling(temperature, seed, max_tokens)
-    params = {**(parameters or {}), "task": task, "prompt_version": prompt.version}
+    params = {**(parameters or {}), "task": task, "prompt_version": prompt.version,
+              "top": int(top)}  # fmt: skip
     if task in SENTENCE_TASKS:
         if task == "deductive" and not codebook:
             raise ParameterError(
