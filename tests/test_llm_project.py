@@ -246,3 +246,23 @@ def test_cli_refuses_a_remote_endpoint_without_the_flag(project, capsys):
 def test_cli_needs_an_endpoint_and_a_model(project, capsys):
     assert main(["suggest-llm", str(project.store.path), "--model", "m"]) == 1
     assert "endpoint" in capsys.readouterr().err
+
+
+def test_preview_shows_what_would_be_sent_and_sends_nothing(project, capsys, monkeypatch):
+    monkeypatch.setenv("ZHAGEN_LANG", "both")
+    with ChatServer([{"reply": coder}]) as server:
+        before = project.llm.preview(endpoint=server.url, model="m", task="open", batch_size=4)
+        assert server.requests == [] and not any(r["cached"] for r in before)
+        result = run(project, server, model="m", task="open", batch_size=4)
+        assert {r["prompt_hash"] for r in before} == {s["prompt_hash"] for s in result.suggestions}
+        assert [m["messages"] for m in server.requests] == [r["messages"] for r in before]
+        after = project.llm.preview(endpoint=server.url, model="m", task="open", batch_size=4)
+        assert all(r["cached"] for r in after)
+        asked = len(server.requests)
+        remote = ["suggest-llm", str(project.store.path), "--endpoint", "https://api.deepseek.com",
+                  "--model", "m", "--task", "open", "--dry-run"]  # fmt: skip
+        assert main(remote) == 0  # no consent needed: nothing is sent
+        assert len(server.requests) == asked
+    out = capsys.readouterr().out
+    assert "--- user" in out and "nothing was sent" in out and "未发送任何内容" in out
+    assert not project.llm.remote_confirmed("https://api.deepseek.com")

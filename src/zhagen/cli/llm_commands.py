@@ -37,6 +37,8 @@ def register(sub: Any) -> None:
     p.add_argument("--yes-send-to-remote", dest="remote", action="store_true",
                    help="确认可以把文本发送到非本机端点（每个项目每个地址一次）/ confirm that text "
                    "may go to an endpoint off this machine (once per project and address)")  # fmt: skip
+    p.add_argument("--dry-run", action="store_true",
+                   help="只显示将发送的内容，不发送 / show what would be sent; send nothing")  # fmt: skip
     p.add_argument("--format", dest="fmt", choices=["table", "json"], default="table")
     p.set_defaults(func=cmd_suggest_llm)
 
@@ -47,6 +49,8 @@ def cmd_suggest_llm(args: argparse.Namespace) -> int:
     from zhagen.params import spec
 
     params = given(args, spec(LLMParams))
+    if args.dry_run:
+        return _dry_run(args, params)
     with open_project(args.project) as project:
         endpoint = params.get("endpoint") or ""
         if args.remote and endpoint and not project.llm.remote_confirmed(endpoint):
@@ -78,6 +82,28 @@ def cmd_suggest_llm(args: argparse.Namespace) -> int:
         f"failed); {s['suggestions']} suggestion(s), not codings until accepted",
     ))  # fmt: skip
     return 1 if run.failed == run.requests and run.requests else 0
+
+
+def _dry_run(args: argparse.Namespace, params: dict[str, Any]) -> int:
+    with open_project(args.project) as project:
+        requests = project.llm.preview(doc_ids=args.doc_ids, **params)
+    if args.fmt == "json":
+        print(json.dumps(requests, ensure_ascii=False, indent=1))
+        return 0
+    for i, r in enumerate(requests, 1):
+        state = (
+            say("已缓存，不发送", "cached, not sent")
+            if r["cached"]
+            else say("将发送", "would be sent")
+        )
+        print(f"=== {say('请求', 'request')} {i}/{len(requests)} ({state}) {r['prompt_hash'][:12]}")
+        for m in r["messages"]:
+            print(f"--- {m['role']}")
+            print(m["content"])
+    sent = sum(not r["cached"] for r in requests)
+    print(say(f"共 {len(requests)} 个请求，其中 {sent} 个将发送；未发送任何内容",
+              f"{len(requests)} request(s), {sent} would be sent; nothing was sent"))  # fmt: skip
+    return 0
 
 
 def _print_proposal(p: dict[str, Any]) -> None:

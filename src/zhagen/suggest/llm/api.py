@@ -158,15 +158,7 @@ class LLM:
                     "nothing was sent.",
                 )
             self.confirm_remote(p.endpoint, actor=actor)
-        prompt = load_prompt(p.task, p.prompt)
-        inputs, codebook, notes = self._inputs(p, doc_ids)
-        settings = {k: v for k, v in asdict(p).items() if k not in ("prompt", "api_key_env")}
-        settings |= {"endpoint": origin(p.endpoint), "prompt_file": p.prompt or ""}
-        planned = tasks.plan(
-            p.task, inputs, model=p.model, codebook=codebook, prompt=prompt,
-            batch_size=p.batch_size, top=p.top, temperature=p.temperature, seed=p.seed,
-            max_tokens=p.max_tokens, parameters=settings,
-        )  # fmt: skip
+        planned, inputs, settings, notes = self._plan(p, doc_ids)
         result = LLMRun(p.task, p.model, origin(p.endpoint), problems=notes)
         result.requests = len(planned)
         result.sentences = len(inputs) if p.task in tasks.SENTENCE_TASKS else 0
@@ -177,6 +169,52 @@ class LLM:
             result.problems += outcome.problems
         result.run_id = record_run(self._store, "suggest-llm", settings, result.summary())
         return result
+
+    @takes(LLMParams)
+    def preview(
+        self, *, doc_ids: Collection[int] | None = None, **params: Any
+    ) -> list[dict[str, Any]]:
+        """What :meth:`run` with the same arguments would send, without sending anything
+        (no endpoint is contacted, no consent is needed): one dict per request with its
+        ``prompt_hash``, ``messages``, ``schema``, ``params`` (sampling), ``sentences``
+        (``[document, index]`` pairs) and ``cached`` (answered from the project, not sent).
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as p:
+        ...     [first, *_] = p.llm.preview(endpoint="https://api.deepseek.com", model="m", task="open")
+        ...     first["cached"], first["messages"][1]["content"].count("[1] ")
+        (False, 1)
+        """
+        p = make(LLMParams, params)
+        check(p)
+        planned = self._plan(p, doc_ids)[0]
+        hits = cache.cached_replies(self._store, (x.request.prompt_hash for x in planned))
+        return [
+            {
+                "prompt_hash": x.request.prompt_hash,
+                "messages": x.request.messages,
+                "schema": x.request.schema,
+                "params": x.request.params,
+                "sentences": [[s["document"], s["sentence"]] for s in x.items if "sentence" in s],
+                "cached": x.request.prompt_hash in hits,
+            }  # fmt: skip
+            for x in planned
+        ]
+
+    def _plan(
+        self, p: LLMParams, doc_ids: Collection[int] | None
+    ) -> tuple[list[tasks.Planned], list[dict[str, Any]], dict[str, Any], list[dict[str, Any]]]:
+        """(requests, inputs, settings recorded with the run, notes) of a run."""
+        prompt = load_prompt(p.task, p.prompt)
+        inputs, codebook, notes = self._inputs(p, doc_ids)
+        settings = {k: v for k, v in asdict(p).items() if k not in ("prompt", "api_key_env")}
+        settings |= {"endpoint": origin(p.endpoint), "prompt_file": p.prompt or ""}
+        planned = tasks.plan(
+            p.task, inputs, model=p.model, codebook=codebook, prompt=prompt,
+            batch_size=p.batch_size, top=p.top, temperature=p.temperature, seed=p.seed,
+            max_tokens=p.max_tokens, parameters=settings,
+        )  # fmt: skip
+        return planned, inputs, settings, notes
 
     # -- asking, with the cache ------------------------------------------------------------
     def _answer(
