@@ -4,6 +4,7 @@
     python bench/map.py --sizes 100000 --peers-times 10  # quicker
     python bench/map.py --skip-peers                     # part (1) only
     python bench/map.py --skip-cnki                      # part (2) only
+    python bench/map.py --nodes-only --nodes-wos 3440 --nodes-cnki 20000   # part (3), small
 
 Run it with the project's Python (``/work/venv/bin/python bench/map.py``): it calls the
 ``zhagen`` command next to that Python.
@@ -22,6 +23,14 @@ Run it with the project's Python (``/work/venv/bin/python bench/map.py``): it ca
     --workers 2`` reads, cleans and stores) and by peers from PyPI, each in its own
     process, side by side with ratios; plus the full ``zhagen add`` + ``zhagen map`` CLI.
     The networks are checked against zhagen's on the original 344-record file.
+
+(3) Node types (issue 13): ``zhagen map --nodes keyword|author|institution|reference``
+    on ``--nodes-wos`` WoS records (default 34 400: the 344-record file in 100 copies made
+    distinct — each copy's titles, UT, DOI and cited references carry the copy's tag, so no
+    record is a duplicate and each copy cites its own works: ``unique_wos``) and
+    ``--nodes-cnki`` CNKI records (default 1 000 000, the RefWorks export replicated, with
+    ``--keep-duplicates`` as in (1)); each time next to the keyword map's, target < 2x.
+    ``--skip-nodes`` leaves it out; ``--nodes-only`` runs it alone.
 
 Peers are installed into a separate venv (``--bench-venv``, default ``../bench-venv``, i.e.
 ``/work/bench-venv``), created when missing, so the project's venv stays clean; a peer that
@@ -52,7 +61,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import OUT, ROOT, SHARED, measure, replicate, table  # noqa: E402
+from _util import OUT, ROOT, SHARED, measure, replicate, split_records, table  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CNKI = SHARED / "corpora" / "cnki" / "refworks_2024_298.txt"
@@ -131,7 +140,7 @@ def fresh(path: Path) -> Path:
 
 def map_counts(stdout: str) -> dict[str, int]:
     """Node and edge counts from ``zhagen map``'s summary line."""
-    found = dict(re.findall(r"(nodes|edges|clusters|bursts) (\d+)", stdout))
+    found = dict(re.findall(r"(records|nodes|edges|clusters|bursts) (\d+)", stdout))
     return {k: int(v) for k, v in found.items()}
 
 
@@ -279,6 +288,87 @@ def bench_cnki(args: argparse.Namespace) -> tuple[list[dict], list[dict], dict]:
         print(table(splits[-1:], list(splits[-1])), flush=True)
         largest = {"n": n, "proj": proj, "ok": ok}
     return rows, splits, largest
+
+
+# ----------------------------------------------------------- (3) node types
+
+NODE_TARGET = 2.0  # an author/institution/co-citation map within 2x the keyword map's time
+
+
+def unique_wos(src: Path, copies: int) -> Path:
+    """``src``'s records in ``copies`` distinct copies: in copy ``c`` the title, UT and DOI
+    carry ``c`` and every cited reference is made a work of that copy (its first author
+    prefixed with a letter tag of ``c``, its DOI prefix with ``c``), so no record is a
+    duplicate of another and the copies share no cited work. Written once into ``OUT``."""
+    dest = OUT / f"{src.stem}_unique_x{copies}{src.suffix}"
+    if dest.exists():
+        return dest
+    OUT.mkdir(parents=True, exist_ok=True)
+    header, recs, trailer = split_records(src.read_bytes(), "wos")
+    tmp = dest.with_suffix(".part")
+    with open(tmp, "wb") as fh:
+        fh.write(header)
+        for c in range(copies):
+            tag = "".join(chr(65 + int(d)) for d in str(c)).encode()
+            for rec in recs:
+                fh.write(_tag_record(rec, c, tag))
+        fh.write(trailer)
+    tmp.rename(dest)
+    return dest
+
+
+def _tag_record(rec: bytes, c: int, tag: bytes) -> bytes:
+    out, field = [], b""
+    for line in rec.split(b"\n"):
+        if line[:2].strip() and line[2:3] == b" ":
+            field = line[:2]
+            if field in (b"TI", b"UT", b"DI"):
+                line = line + f" {c}".encode() if field == b"TI" else line + f"-{c}".encode()
+        if field == b"CR" and len(line) > 3:
+            body = line[3:]
+            body = body.replace(b"DOI 10.", b"DOI 10." + str(c).encode())
+            line = line[:3] + tag + body
+        out.append(line)
+    return b"\n".join(out)
+
+
+def bench_nodes(args: argparse.Namespace) -> list[dict]:
+    """Time ``zhagen map --nodes X`` next to the keyword map on WoS and CNKI data."""
+    rows: list[dict] = []
+    plans = []
+    if args.nodes_wos:
+        copies = max(1, args.nodes_wos // 344)
+        plans.append(("wos", unique_wos(WOS, copies), ["keyword", "author", "institution",
+                                                       "reference"], False))  # fmt: skip
+    if args.nodes_cnki:
+        plans.append(("cnki", replicate(CNKI, "refworks", args.nodes_cnki),
+                      ["keyword", "author", "institution"], True))  # fmt: skip
+    for name, data, kinds, keep in plans:
+        proj = WORK / f"nodes_{name}_{data.stem}.zhagen"
+        print(f"\n[nodes {name}] importing {data.name} ({uptime()})", flush=True)
+        add = import_project(data, proj, args.workers, args.keep)
+        base = None
+        for kind in kinds:
+            out = fresh(WORK / f"nodes_{name}_{kind}")
+            cmd = [zhagen_cmd(), "map", str(proj), "--nodes", kind, "--out", str(out)]
+            cmd += ["--keep-duplicates"] if keep else []
+            print(f"[nodes {name}] {' '.join(cmd)}", flush=True)
+            m = best(cmd, args.repeat)
+            base = m["seconds"] if kind == "keyword" else base
+            ratio = m["seconds"] / base if base else None
+            rows.append({
+                "data": name, "records": map_counts(m["stdout"]).get("records"),
+                "add_s": add["seconds"] if add.get("note") is None else add["note"],
+                "nodes": kind, "map_s": m["seconds"], "map_cpu_s": m["cpu_s"],
+                "peak_MB": m["peak_mb"], "x_keyword": ratio,
+                "graph": f"{map_counts(m['stdout']).get('nodes')} nodes / "
+                         f"{map_counts(m['stdout']).get('edges')} edges",
+                "load1": m["load1"],
+                "target": "" if kind == "keyword" else
+                          ("ok" if ratio is not None and ratio <= NODE_TARGET else "MISSED"),
+            })  # fmt: skip
+            print(table(rows[-1:], list(rows[-1])), flush=True)
+    return rows
 
 
 # ----------------------------------------------------------- (2) WoS: zhagen and its peers
@@ -570,7 +660,13 @@ def main() -> None:
     ap.add_argument("--skip-cnki", action="store_true")
     ap.add_argument("--skip-peers", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep (and reuse) projects and maps")
+    ap.add_argument("--nodes-wos", type=int, default=34_400, help="(3) WoS records, 0: none")
+    ap.add_argument("--nodes-cnki", type=int, default=1_000_000, help="(3) CNKI records, 0: none")
+    ap.add_argument("--skip-nodes", action="store_true", help="leave part (3) out")
+    ap.add_argument("--nodes-only", action="store_true", help="part (3) alone")
     args = ap.parse_args()
+    if args.nodes_only:
+        args.skip_cnki = args.skip_peers = True
     if not (SHARED / "corpora").is_dir():
         sys.exit(f"../shared/corpora not found at {SHARED}")
     WORK.mkdir(parents=True, exist_ok=True)
@@ -614,6 +710,11 @@ def main() -> None:
                 print_profile(prof, f"zhagen map, {largest['n']:,} records")
         if not args.skip_peers:
             bench_wos(args)
+        if not args.skip_nodes:
+            rows = bench_nodes(args)
+            print("\n## (3) zhagen map --nodes TYPE next to the keyword map (same data, whole CLI)")
+            print(table(rows, list(rows[0])) if rows else "(no data: --nodes-wos 0 --nodes-cnki 0)")
+            print(f"target: each node type within {NODE_TARGET:g}x the keyword map's map_s")
         print(f"\nuptime: {uptime()}")
         print(f"(zhagen at {ROOT}; inputs replicated into {OUT}; work files in {WORK})")
     finally:

@@ -36,6 +36,11 @@ EXTRA = {
     ("search",): ["创新"],
     ("saturation",): ["--holdout", "1/3", "--seed", "2"],
     ("agreement",): ["--coders", "研究者A", "研究者B"],
+    ("query", "words"): ["--top", "20"],
+    ("query", "search"): ["--query", "创新"],
+    ("query", "matrix"): ["--columns", "source"],
+    ("query", "framework"): [],
+    ("query", "cooccurrence"): [],
 }
 
 

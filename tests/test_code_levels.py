@@ -98,18 +98,10 @@ def test_migration_0006_frees_the_level_and_keeps_everything(old_project: Path) 
 def test_migration_0006_on_a_file_with_the_migrations_before_it(tmp_path: Path) -> None:
     """The same migration without the base worktree: a file with migrations 0001-0005 as
     the store applied them, a code tree and a coding in it."""
-    from zhagen.store.db import APPLICATION_ID
-    from zhagen.store.schema import MIGRATIONS
+    from web_support import file_before
 
-    names = [n for n, _sql in MIGRATIONS]
     path = tmp_path / "old.zhagen"
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
-    for name, sql in MIGRATIONS[: names.index("0006_code_level_free")]:
-        conn.executescript(sql)
-        conn.execute("INSERT INTO migrations VALUES (?, '2026-01-01')", (name,))
-    conn.execute("INSERT INTO meta(key, value) VALUES ('created', '2026-01-01T00:00:00')")
+    conn = file_before(path, "0006_code_level_free")
     ts = "2026-01-01T00:00:00.000+00:00"
     conn.execute("INSERT INTO coders(name, created) VALUES ('甲', ?)", (ts,))
     for cid, (name, parent, level) in enumerate([("核心", None, 4), ("概念", 1, 1)], 1):

@@ -47,7 +47,8 @@ def test_an_upward_import_inside_a_function_is_caught(tmp_path: Path) -> None:
 
 
 # -- faces use the nouns ----------------------------------------------------------------------------
-NOUNS = {"documents", "codes", "codings", "memos", "relations", "terms", "maps", "reports"}
+NOUNS = {"documents", "codes", "codings", "memos", "relations", "terms", "maps", "reports",
+         "queries"}  # fmt: skip
 
 
 def _flat_calls(source: str) -> list[str]:
@@ -199,6 +200,7 @@ def _plain(value: Any, path: str = "result") -> list[str]:
 def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> None:
     from zhagen.coding.levels import STORYLINE_TITLE
     from zhagen.examples import tiny_project
+    from zhagen.scope import parse
     from zhagen.store import docs as dq
 
     with tiny_project(tmp_path / "a") as p:
@@ -212,6 +214,10 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
         memo = p.memos.add("code", code, "为什么 / why", title="备忘")
         p.relations.set_storyline("政策支持推动产学研融合")
         p.documents.sentences(doc)  # stored on first use
+        p.sets.create("挑选", doc_ids=[doc])
+        p.attributes.define("来源")
+        p.attributes.set(doc, "来源", "人民日报")
+        set_id, attr_id = 1, 1
         p.codings.delete(coding)
         p.undo()  # an undone edit: history_next(redo=True) has one
         coding = int(p.codings()["id"].iloc[0])
@@ -222,10 +228,26 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
 
         record_run(store, "test", {"a": 1}, {"b": 2})
         calls: dict[str, Any] = {
+            "biblio.biblio_rows": lambda f: list(f(store)),
+            "map_keywords.mapped_kinds": lambda f: f(store, keep_duplicates=False),
+            "scope.compile_where": lambda f: f(store, parse("set:挑选"), "set:挑选"),
+            "scope.ids_of": lambda f: f(store, "attr:来源=人民日报"),
+            "scope.resolve": lambda f: f(store, "set:挑选 or coded:yes"),
+            "sets.attribute_row": lambda f: f(store, "来源"),
+            "sets.attribute_rows": lambda f: f(store),
+            "sets.document_fields": lambda f: f(store),
+            "sets.document_values": lambda f: f(store),
+            "sets.documents_titled": lambda f: f(store, "专精特新"),
+            "sets.existing_documents": lambda f: f(store, [doc, 99]),
+            "sets.member_ids": lambda f: f(store, set_id),
+            "sets.member_row_ids": lambda f: f(store, set_id),
+            "sets.value_ids": lambda f: f(store, attr_id),
+            "sets.value_rows": lambda f: f(store, attr_id, [doc]),
             "changes.log_after": lambda f: f(store, 0, 1000),
             "coding.ancestor_ids": lambda f: f(store, code),
             "coding.child_ids": lambda f: f(store, [code]),
             "coding.code_counts": lambda f: f(store),
+            "coding.complete_rows": lambda f: f("memos", [{"id": memo}]),
             "coding.code_document_counts": lambda f: f(store),
             "coding.code_ids_named": lambda f: f(store, "政策支持"),
             "coding.code_row": lambda f: f(store, code),
@@ -256,6 +278,9 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "llm_cache.cached_replies": lambda f: f(store, ["no such hash"]),
             "map_keywords.map_keyword_chunks": lambda f: list(f(store, keep_duplicates=True)),
             "map_keywords.map_rows": lambda f: list(f(store, keep_duplicates=True, texts=True)),
+            "map_keywords.map_entity_rows": lambda f: list(
+                f(store, keep_duplicates=True, refs=True)
+            ),
             "notes.memo_ids_for": lambda f: f(store, "code", [code]),
             "notes.memo_owner": lambda f: f(store, memo),
             "notes.memo_row": lambda f: f(store, memo),
@@ -268,6 +293,12 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "qda.guids": lambda f: f(store, "code"),
             "qda.kept": lambda f: f(store),
             "qda.qda_document_ids": lambda f: f(store),
+            "queries.code_names": lambda f: f(store),
+            "queries.coding_cells": lambda f: f(store, None),
+            "queries.document_texts": lambda f: list(f(store, None)),
+            "queries.document_titles": lambda f: f(store, None),
+            "queries.group_values": lambda f: f(store, "source"),
+            "queries.sentence_spans": lambda f: f(store, None),
             "runs.run_rows": lambda f: f(store),
             "runs.project_fingerprint": lambda f: f(store),
             "db.Store.log_entries": lambda f: f(store),
@@ -291,7 +322,8 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
         # the calls read real rows: the checks above walked data, not empty lists
         for name in ("coding.code_rows", "coding.coding_rows", "notes.memo_rows",
                      "notes.relation_rows", "docs.sentence_rows", "changes.log_after",
-                     "coding.history_rows", "runs.run_rows", "map_keywords.map_rows"):  # fmt: skip
+                     "coding.history_rows", "runs.run_rows", "map_keywords.map_rows",
+                     "map_keywords.map_entity_rows"):  # fmt: skip
             assert results[name], name
         for name in ("coding.code_row", "coding.coding_row", "notes.memo_row",
                      "notes.relation_row", "docs.document_row", "docs.find_source",
@@ -300,3 +332,4 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
         assert all(isinstance(e, dict) for e in results["coding.history_next"])
         assert results["coding.code_row"]["id"] == code
         assert all(type(r) is tuple for r in results["map_keywords.map_rows"])
+        assert all(type(r) is tuple for r in results["map_keywords.map_entity_rows"])

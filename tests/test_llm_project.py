@@ -266,3 +266,15 @@ def test_preview_shows_what_would_be_sent_and_sends_nothing(project, capsys, mon
     out = capsys.readouterr().out
     assert "--- user" in out and "nothing was sent" in out and "未发送任何内容" in out
     assert not project.llm.remote_confirmed("https://api.deepseek.com")
+
+
+def test_the_scope_limits_the_documents_sent(project):
+    uncoded = project.scope("coded:no").doc_ids
+    assert uncoded and len(uncoded) == 1
+    with ChatServer([{"reply": coder}]) as server:
+        result = run(project, server, task="open", scope="coded:no")
+        assert {s["document"] for s in result.suggestions} == set(uncoded)
+        assert result.suggestions[0]["parameters"]["scope"] == "coded:no"
+        with pytest.raises(ParameterError) as err:
+            run(project, server, task="open", scope="coded:no and coded:yes")
+    assert "selects no documents" in err.value.en and len(server.requests) == 1

@@ -81,6 +81,11 @@ def project(tmp_path_factory):
     proj.close()
 
 
+def _norm(kw: str) -> str:
+    kw = kw.strip()
+    return " ".join(kw.lower().split()) if kw.isascii() else kw
+
+
 def _reference(project, lang: str, thesaurus: dict | None, keep_duplicates: bool):
     ids, years, titles, terms = [], [], [], []
     for doc_id in sorted(project.documents()["id"].tolist()):
@@ -102,7 +107,10 @@ def _reference(project, lang: str, thesaurus: dict | None, keep_duplicates: bool
             if lang != "all":  # a document without keywords: its terms' script decides
                 found = [t for t in found if (not t.isascii()) == (lang == "zh")]
         if thesaurus:
-            found = list(dict.fromkeys(thesaurus.get(t, t) for t in found if thesaurus.get(t, t)))
+            # labels match as written or normalised; replacements are normalised (issue 13)
+            table = {**{_norm(k): _norm(v) for k, v in thesaurus.items()},
+                     **{k: _norm(v) for k, v in thesaurus.items()}}  # fmt: skip
+            found = list(dict.fromkeys(table.get(t, t) for t in found if table.get(t, t)))
         ids.append(d["id"])
         years.append(d["year"])
         titles.append(d["title"])

@@ -17,8 +17,9 @@ from zhagen.cli import main
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-def _raw_refworks_keywords(path: Path) -> list[list[str]]:
-    """An independent count: every record's K1 keywords, straight from the file."""
+def _raw_refworks_keywords(path: Path, dated_only: bool = False) -> list[list[str]]:
+    """An independent count: every record's K1 keywords, straight from the file (with
+    ``dated_only``, only of the records with a year ``YR``)."""
     records = []
     for block in path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\nRT ")[0:]:
         kws: list[str] = []
@@ -31,6 +32,8 @@ def _raw_refworks_keywords(path: Path) -> list[list[str]]:
                 if nxt and not nxt[:3].rstrip().isupper() and nxt[2:3] != " ":
                     kws += nxt.split(";")
         norm = [k.strip().lower() if k.strip().isascii() else k.strip() for k in kws]
+        if dated_only and not any(line.startswith("YR ") and line[3:].strip() for line in lines):
+            continue
         records.append(list(dict.fromkeys(k for k in norm if k)))
     return records
 
@@ -46,8 +49,10 @@ def refworks_project(tmp_path_factory, corpora):
 
 def test_frequencies_and_cooccurrence_equal_an_independent_count(refworks_project, corpora):
     km = refworks_project.map(keep_duplicates=True, top=1000, min_freq=1)
-    raw = _raw_refworks_keywords(corpora / "cnki" / "refworks_2024_298.txt")
-    assert len(raw) == 298 and km.summary["records"] == 298
+    # records without a year are reported and left out of every count (issue 13)
+    raw = _raw_refworks_keywords(corpora / "cnki" / "refworks_2024_298.txt", dated_only=True)
+    assert len(raw) == km.summary["records"] == 298 - km.summary["records_without_year"]
+    assert km.summary["records_without_year"] > 0
     freq = Counter(k for rec in raw for k in rec)
     pairs = Counter(p for rec in raw for p in itertools.combinations(sorted(rec), 2))
     nodes = km.nodes.set_index("label")
@@ -97,13 +102,15 @@ def test_government_reports_new_quality_productive_forces_bursts_in_2024(tmp_pat
     # With one report per year and 3 mentions in all, Kleinberg's entry cost γ·ln(72) = 4.28
     # at γ = 1 exceeds the largest possible gain 3·ln 2 (see mapping/burst.py): a lower γ is
     # the documented way to see short bursts in a small raw-text corpus.
-    km = project.map(burst_gamma=0.3, top=60)
+    # Bursts are of the map's nodes by default (as CiteSpace, issue 13); 新质生产力, in two
+    # reports, is not among the 60 most frequent terms of 2024, so all terms are asked for.
+    km = project.map(burst_gamma=0.3, top=60, burst_terms="all")
     bursts = km.bursts.set_index("term")
     assert "新质生产力" in bursts.index
     assert bursts.at["新质生产力", "begin"] == 2024
-    default = project.map(record=False)
+    default = project.map(top=60, burst_terms="all", record=False)  # γ = 1
     assert "新质生产力" not in set(default.bursts["term"])  # the arithmetic above, checked
-    same = project.map(burst_gamma=0.3, top=60, record=False)
+    same = project.map(burst_gamma=0.3, top=60, burst_terms="all", record=False)
     pd.testing.assert_frame_equal(km.nodes, same.nodes)
 
 
@@ -149,7 +156,7 @@ def test_cli_map_writes_every_file_and_records_the_run(tmp_path, capsys):
     "setup, words",
     [
         ("empty", ("no record", "没有")),
-        ("one", ("min_freq",)),
+        ("one", ("min_freq",)),  # with --min-freq 2: there is no floor by default
     ],
 )
 def test_degenerate_projects_give_clear_messages(tmp_path, capsys, setup, words):
@@ -161,7 +168,8 @@ def test_degenerate_projects_give_clear_messages(tmp_path, capsys, setup, words)
         one.write_text(src.split("\n\n")[0], encoding="utf-8")
         main(["add", proj, str(one)])
     capsys.readouterr()
-    assert main(["map", proj, "--out", str(tmp_path / "m")]) == 1
+    floor = ["--min-freq", "2"] if setup == "one" else []
+    assert main(["map", proj, "--out", str(tmp_path / "m"), *floor]) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert any(w in err for w in words), err
@@ -178,3 +186,72 @@ def test_one_record_with_min_freq_1_and_records_without_years(tmp_path):
     assert km.bursts.empty
     km.write(tmp_path / "out")
     assert (tmp_path / "out" / "map.png").stat().st_size > 0
+
+
+def _wos_keywords(path: Path) -> list[set[str]]:
+    """An independent read of a WoS export: each dated record's DE and ID keywords
+    (continuation lines joined), normalised as CiteSpace counts them."""
+    records, cur, tag = [], None, None
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        if line.startswith("ER"):
+            records.append(cur or {})
+            cur = None
+        elif line[:2].strip() and line[2:3] == " ":
+            tag = line[:2]
+            cur = cur if cur is not None else {}
+            cur.setdefault(tag, []).append(line[3:])
+        elif line.startswith("   ") and cur is not None and tag:
+            cur[tag].append(line[3:])
+    out = []
+    for r in records:
+        if not "".join(r.get("PY", [])).strip():
+            continue
+        kws = set()
+        for t in ("DE", "ID"):
+            text = " ".join(r.get(t, []))
+            kws |= {" ".join(k.lower().split()) for k in text.split(";") if k.strip()}
+        out.append(kws)
+    return out
+
+
+def test_thesaurus_labels_are_normalised_like_keywords(tmp_path, corpora):
+    """Issue 13: a line ``Knowledge Discovery<TAB>知识发现`` had no effect, because keywords
+    are counted lower-cased and the thesaurus was matched as written."""
+    path = corpora / "wos" / "plaintext_344_fullrecord.txt"
+    project = zhagen.Project.create(tmp_path / "wos.zhagen")
+    project.add(path)
+    thesaurus = tmp_path / "thesaurus.txt"
+    thesaurus.write_text("Open Reduction\t切开复位\nFractures\tFracture\n", encoding="utf-8")
+    km = project.map(top=100000, thesaurus=str(thesaurus), keep_duplicates=True, record=False)
+    freq = km.nodes.set_index("label")["frequency"]
+    raw = _wos_keywords(path)
+    assert len(raw) == km.summary["records"]
+    assert "open reduction" not in freq.index and "fractures" not in freq.index
+    assert freq["切开复位"] == sum("open reduction" in r for r in raw) > 30
+    # the replacement "Fracture" is normalised too, so it joins the keyword "fracture"
+    assert freq["fracture"] == sum(bool({"fracture", "fractures"} & r) for r in raw)
+    assert freq["fracture"] > sum("fracture" in r for r in raw)
+
+
+def test_cluster_labels_from_titles_and_keywords_differ_by_method(refworks_project):
+    """Issue 13: labels drawn from member keywords alone gave LLR, TF-IDF and MI the same
+    three words in 9 of 9 clusters. From the clusters' records' title noun phrases and
+    keywords, as CiteSpace labels them, the three methods choose differently."""
+    km = refworks_project.map(record=False)
+    old = refworks_project.map(label_source="keywords", record=False)
+    assert km.summary["params"]["label_source"] == "titles+keywords"
+
+    def differing(m) -> int:
+        big = m.clusters[m.clusters["size"] >= 3]
+        return sum(len({r.label_llr, r.label_tfidf, r.label_mi}) > 1 for r in big.itertuples())
+
+    assert differing(km) > differing(old)
+    assert differing(km) >= 5
+    keywords = {k for d in refworks_project.documents().itertuples() for k in d.keywords}
+    words = {w for col in ("label_llr", "label_tfidf", "label_mi")
+             for lab in km.clusters[col] for w in lab.split("; ") if w}  # fmt: skip
+    from_titles = words - keywords
+    assert from_titles  # phrases that are no record's keyword came from the titles
+    titles = [d.title for d in refworks_project.documents().itertuples()]
+    for w in from_titles:
+        assert sum(w in t or w in t.lower() for t in titles) >= 2, w  # in two titles at least

@@ -151,3 +151,30 @@ def test_cluster_means() -> None:
     got = cluster_means(np.array([2000, np.nan, 2010, 2020]), np.array([0, 0, 1, 2]))
     assert got.tolist() == [2000.0, 2010.0, 2020.0]
     assert np.isnan(cluster_means(np.array([np.nan]), np.array([0]))[0])
+
+
+@pytest.mark.parametrize("n", [40, 700])  # dense eigh below 500 nodes, Lanczos above
+def test_spectral_silhouette_equals_sklearn_on_an_independent_embedding(n: int) -> None:
+    from sklearn.metrics import silhouette_samples as sk_silhouette
+
+    from zhagen.mapping.cluster import silhouette_spectral
+
+    g = nx.gnm_random_graph(n, n * 6, seed=n)
+    g.add_node(n)  # an isolated node: its own cluster, silhouette 0
+    i = np.array([a for a, _ in g.edges()], dtype=np.int64)
+    j = np.array([b for _, b in g.edges()], dtype=np.int64)
+    w = np.random.default_rng(n).uniform(0.1, 1.0, size=i.size)
+    labels = leiden(n + 1, i, j, w, seed=1)
+    got = silhouette_spectral(n + 1, i, j, w, labels)
+    a = np.zeros((n + 1, n + 1))
+    a[i, j] = a[j, i] = w
+    d = a.sum(axis=1)
+    inv = np.where(d > 0, 1 / np.sqrt(np.where(d > 0, d, 1)), 0)
+    vals, vecs = np.linalg.eigh(inv[:, None] * a * inv[None, :])
+    k = int((np.bincount(labels) > 1).sum())
+    u = vecs[:, np.argsort(vals)[::-1][:k]]
+    u[d == 0] = 0
+    norm = np.linalg.norm(u, axis=1, keepdims=True)
+    u = np.divide(u, norm, out=np.zeros_like(u), where=norm > 0)
+    assert np.allclose(got, sk_silhouette(u, labels), atol=1e-9)
+    assert got[n] == 0.0 and labels.max() >= 2

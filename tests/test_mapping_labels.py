@@ -64,3 +64,42 @@ def test_cluster_labels_on_small_corpus() -> None:
 def test_empty_partition() -> None:
     dt = doc_term_matrix([["a"]])
     assert cluster_labels(dt.matrix, dt.vocab, np.zeros(0, int), np.zeros(0, int)) == []
+
+
+def test_title_phrases_and_label_matrix_by_hand() -> None:
+    import scipy.sparse as sp
+
+    from zhagen.mapping.labels import label_matrix, title_phrases
+    from zhagen.text.segment import default_segmenter
+
+    seg = default_segmenter()
+
+    def tag(title: str) -> list[tuple[str, bool]]:
+        return [(w, seg.is_term(w, pos)) for w, pos in seg.tag(title)]
+
+    phrases = title_phrases(tag("虚拟现实技术在高职艺术设计人才培养中的应用研究"))
+    assert "虚拟现实" in phrases and "虚拟现实技术" in phrases and "的" not in phrases
+    assert title_phrases(tag("A model for the treatment of fractures")) == [
+        "model", "treatment", "fractures"]  # fmt: skip
+    # keyword columns keep their index; a title phrase spelt as a keyword shares its column
+    # (the segmenter cuts 虚拟现实 | 技术, so the phrase 虚拟现实技术 is the run of both)
+    kw = sp.csr_matrix([[1, 0], [0, 1], [0, 0]])  # keywords: 增强现实 in 0, 虚拟现实 in 1
+    titles = ["虚拟现实技术的应用", "增强现实", "虚拟现实技术"]
+    m, vocab = label_matrix(kw, ["增强现实", "虚拟现实"], titles, tag)
+    assert vocab[:2] == ["增强现实", "虚拟现实"]
+    col = {t: k for k, t in enumerate(vocab)}
+    dense = m.toarray().astype(int)
+    assert dense[:, col["增强现实"]].tolist() == [1, 0, 0]  # 增强 | 现实 is no phrase of 增强现实
+    assert dense[:, col["虚拟现实"]].tolist() == [1, 1, 1]  # keyword in 1, title in 0 and 2
+    assert dense[:, col["虚拟现实技术"]].tolist() == [1, 0, 1]
+    assert dense[:, col["现实"]].tolist() == [0, 1, 0]
+
+
+def test_a_term_seen_once_is_never_a_label() -> None:
+    import scipy.sparse as sp
+
+    # records 0–1 hold node 0 ("甲"); "罕" occurs once, in record 0: MI would rank it first
+    m = sp.csr_matrix(np.array([[1, 1, 1, 0], [1, 0, 1, 0], [0, 0, 0, 1], [0, 0, 1, 1]]))
+    out = cluster_labels(m, ["甲", "罕", "乙", "丙"], np.array([0, 3]), np.array([0, 1]))
+    assert "罕" not in out[0]["mi"] and "罕" not in out[0]["llr"]
+    assert out[0]["llr"].startswith("甲")

@@ -20,7 +20,8 @@ WJ = np.array([6, 8, 2])
         ("count", [3, 1, 2]),
         ("cosine", [3 / np.sqrt(24), 1 / 4, 2 / np.sqrt(10)]),
         ("jaccard", [3 / 7, 1 / 9, 2 / 5]),
-        ("association", [10 * 3 / 24, 10 * 1 / 16, 10 * 2 / 10]),
+        # the occurrence-based association strength was called "association" up to 0.4
+        ("association-occurrence", [10 * 3 / 24, 10 * 1 / 16, 10 * 2 / 10]),
     ],
 )
 def test_formulas(method: str, expected: list[float]) -> None:
@@ -32,9 +33,21 @@ def test_bounds_and_identical_terms() -> None:
     # two terms always together: cosine = Jaccard = 1, association = N / w
     assert link_strength([5], [5], [5], "cosine")[0] == pytest.approx(1.0)
     assert link_strength([5], [5], [5], "jaccard")[0] == pytest.approx(1.0)
-    assert link_strength([5], [5], [5], "association", n_records=20)[0] == pytest.approx(4.0)
+    occ = "association-occurrence"
+    assert link_strength([5], [5], [5], occ, n_records=20)[0] == pytest.approx(4.0)
     # independent terms: association strength at chance level = 1
-    assert link_strength([25], [50], [50], "association", n_records=100)[0] == pytest.approx(1.0)
+    assert link_strength([25], [50], [50], occ, n_records=100)[0] == pytest.approx(1.0)
+
+
+def test_vosviewer_association_strength_by_hand() -> None:
+    """2m·c/(k_i k_j) with total link strengths (VOSviewer, CWTS networkanalysis).
+
+    Triangle a–b (3), b–c (1), a–c (2): k = (5, 4, 3), 2m = 12."""
+    got = link_strength(C[[0, 1, 2]], WI, WJ, "association",
+                        k_i=np.array([5, 4, 5]), k_j=np.array([4, 3, 3]))  # fmt: skip
+    assert np.allclose(got, [12 * 3 / 20, 12 * 1 / 12, 12 * 2 / 15])
+    with pytest.raises(ValueError):
+        link_strength(C, WI, WJ, "association")
 
 
 def test_unknown_method() -> None:

@@ -58,24 +58,26 @@ def test_small_map_by_hand() -> None:
     assert list(km.edges.columns) == EDGE_COLUMNS
     assert list(km.clusters.columns) == CLUSTER_COLUMNS
     assert list(km.bursts.columns) == BURST_COLUMNS
-    # ids by frequency, then code point; 开放 occurs only in the undated record, which is
-    # counted (改革 has frequency 3) but lies in no time slice, so 开放 is never selected
-    assert nodes["label"].tolist() == ["创新", "改革", "新质生产力"]
-    assert nodes["frequency"].tolist() == [3, 3, 3]
+    # ids by frequency, then code point. The undated record 14 (改革, 开放) lies in no time
+    # slice and, since issue 13, in no count either (zhagen <= 0.4 counted it in the
+    # frequencies and links): 改革 has frequency 2 and 开放 is not a node.
+    assert nodes["label"].tolist() == ["创新", "新质生产力", "改革"]
+    assert nodes["frequency"].tolist() == [3, 3, 2]
     edges = {
         (s, t): c for s, t, c in km.edges[["source", "target", "count"]].itertuples(index=False)
     }
+    # slice 2020: 10 (创新, 新质生产力), 11 (创新, 改革); slice 2021: 12 (all three)
     assert edges == {(0, 1): 2, (0, 2): 2, (1, 2): 1}
     assert (km.edges["source"] < km.edges["target"]).all()
     assert nodes["degree"].tolist() == [2, 2, 2]
     assert nodes["weighted_degree"].tolist() == [4.0, 3.0, 3.0]
     assert nodes["first_year"].tolist() == [2020, 2020, 2020]
-    assert km.node_docs == {0: [10, 11, 12], 1: [11, 12, 14], 2: [10, 12, 13]}
+    assert km.node_docs == {0: [10, 11, 12], 1: [10, 12, 13], 2: [11, 12]}
     assert km.term_years["新质生产力"] == {2020: 1, 2021: 1, 2022: 1}
     assert km.year_span == (2020, 2022)
-    assert km.doc_titles[14] == "戊"
+    assert 14 not in km.doc_titles and km.doc_titles[13] == "丁"
     s = km.summary
-    assert (s["records"], s["records_with_terms"], s["records_without_year"]) == (5, 5, 1)
+    assert (s["records"], s["records_with_terms"], s["records_without_year"]) == (4, 4, 1)
     assert (s["nodes"], s["edges"]) == (3, 3)
     assert s["params"] == MapParams(min_freq=1, link="count").to_dict()
     assert s["input_hash"] == input_hash(SMALL) and len(s["input_hash"]) == 64
@@ -107,7 +109,9 @@ def test_counts_equal_independent_count(seed: int) -> None:
 def test_reported_q_and_silhouette_recomputed(seed: int) -> None:
     from sklearn import metrics
 
-    km = build_map(random_input(seed), MapParams(min_freq=1, top=15, seed=seed))
+    # the old, network-distance silhouette, kept as silhouette="network"
+    km = build_map(random_input(seed), MapParams(min_freq=1, top=15, seed=seed,
+                                                 silhouette="network"))  # fmt: skip
     g = nx.Graph()
     g.add_nodes_from(km.nodes["id"])
     for s, t, w in km.edges[["source", "target", "strength"]].itertuples(index=False):
@@ -130,6 +134,40 @@ def test_reported_q_and_silhouette_recomputed(seed: int) -> None:
     assert sum(km.clusters["size"]) == n
     members = [m for ms in km.clusters["members"] for m in ms]
     assert sorted(members) == list(range(n))
+
+
+def _spectral_rows(km) -> np.ndarray:
+    """Chen et al. (2010)'s space, computed independently: networkx's adjacency of the
+    unpruned similarity network, numpy's dense eigh of D^-1/2 A D^-1/2, the k leading
+    eigenvectors (k = clusters of two or more nodes), rows scaled to length 1."""
+    g = nx.Graph()
+    g.add_nodes_from(km.nodes["id"])
+    for s, t, w in km.edges[["source", "target", "strength"]].itertuples(index=False):
+        g.add_edge(int(s), int(t), weight=float(w))
+    a = nx.to_numpy_array(g, nodelist=sorted(g.nodes), weight="weight")
+    d = a.sum(axis=1)
+    inv = np.zeros_like(d)
+    inv[d > 0] = d[d > 0] ** -0.5
+    vals, vecs = np.linalg.eigh(inv[:, None] * a * inv[None, :])
+    k = int((km.clusters["size"] > 1).sum())
+    u = vecs[:, np.argsort(vals)[::-1][:k]]
+    u[d == 0] = 0
+    norm = np.linalg.norm(u, axis=1, keepdims=True)
+    return np.divide(u, norm, out=np.zeros_like(u), where=norm > 0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_spectral_silhouette_equals_sklearn_in_the_spectral_space(seed: int) -> None:
+    from sklearn import metrics
+
+    km = build_map(random_input(seed), MapParams(min_freq=1, top=15, seed=seed))
+    assert km.summary["params"]["silhouette"] == "spectral"  # the default
+    labels = km.nodes["cluster"].to_numpy()
+    sil = metrics.silhouette_samples(_spectral_rows(km), labels)
+    assert km.summary["silhouette"] == pytest.approx(sil.mean(), abs=1e-6)
+    per = [sil[labels == c].mean() for c in km.clusters["id"]]
+    assert np.allclose(km.clusters["silhouette"], per, atol=1e-6)
+    assert "eigenvectors" in km.summary["silhouette_definition"]
 
 
 def test_same_seed_same_map_and_record_order_irrelevant() -> None:
@@ -210,10 +248,10 @@ def test_records_without_terms_is_a_clear_error() -> None:
 
 def test_one_record() -> None:
     one = MapInput([7], [2024], [["新质生产力", "科技创新", "产业"]], ["唯一"])
-    with pytest.raises(ParameterError) as err:  # default min_freq=2 leaves nothing
-        build_map(one, MapParams())
+    with pytest.raises(ParameterError) as err:  # a floor of 2 leaves nothing
+        build_map(one, MapParams(min_freq=2))
     assert "min-freq" in err.value.en
-    km = build_map(one, MapParams(min_freq=1))
+    km = build_map(one, MapParams())  # no floor by default, as CiteSpace
     assert len(km.nodes) == 3 and len(km.edges) == 3
     assert len(km.clusters) == 1 and km.summary["modularity"] == pytest.approx(0.0)
     assert km.summary["silhouette"] == 0.0 and km.bursts.empty
@@ -238,7 +276,7 @@ def test_records_without_years_give_a_valid_undated_map() -> None:
     [MapParams(link="pearson"), MapParams(prune="planar"), MapParams(slice=0),
      MapParams(min_freq=0), MapParams(resolution=0), MapParams(lang="fr"),
      MapParams(years=(2020, 2010)), MapParams(field="abstract"), MapParams(burst_s=1.0),
-     MapParams(top=None), MapParams(top=0), MapParams(top=None, top_percent=150),
+     MapParams(top=None, g_index=None), MapParams(top=0), MapParams(top=None, top_percent=150),
      MapParams(top=None, g_index=-1), MapParams(burst_gamma=-1), MapParams(burst_min_duration=0)],
 )  # fmt: skip
 def test_bad_parameters(params: MapParams) -> None:
@@ -279,13 +317,17 @@ def policy(corpora: Path) -> MapInput:
 
 
 def test_policy_map_is_reproducible(policy: MapInput) -> None:
-    a = build_map(policy, MapParams(seed=1))
-    b = build_map(policy, MapParams(seed=1))
+    # top 50 holds every term of every report (at most 48). With the default g-index (k = 25)
+    # 新质生产力 ties at the 2024 cut with the report's other single mentions and loses the
+    # tie on overall frequency (2 reports).
+    a = build_map(policy, MapParams(seed=1, top=50))
+    b = build_map(policy, MapParams(seed=1, top=50))
     for name in ("nodes", "edges", "clusters", "bursts"):
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
     assert a.summary == b.summary
     s = a.summary
-    assert (s["records"], s["records_without_year"]) == (72, 20)
+    # the 20 undated resolutions are reported and left out (issue 13; they used to be counted)
+    assert (s["records"], s["records_without_year"]) == (52, 20)
     assert a.year_span == (1954, 2025)
     assert "新质生产力" in set(a.nodes["label"])
     assert a.term_years["新质生产力"] == {2024: 1, 2025: 1}
@@ -301,10 +343,10 @@ def test_policy_burst_of_new_quality_productive_forces(policy: MapInput) -> None
     # ln(p1/p0) = ln s = ln 2 per record, so its burst is worth 2 ln 2 = 1.39, while
     # entering the burst state costs γ ln n = γ ln 72 (72 yearly slices, 1954–2025):
     # with γ = 1 (4.28) no burst is possible; γ = 0.3 (1.28) lets it through.
-    default = build_map(policy, MapParams(seed=1))
+    default = build_map(policy, MapParams(seed=1, top=50))
     assert "新质生产力" not in set(default.bursts["term"])
     assert not default.bursts.empty
-    km = build_map(policy, MapParams(seed=1, burst_gamma=0.3))
+    km = build_map(policy, MapParams(seed=1, top=50, burst_gamma=0.3))
     row = km.bursts[km.bursts["term"] == "新质生产力"]
     assert len(row) == 1
     assert (int(row["begin"].iloc[0]), int(row["end"].iloc[0])) == (2024, 2025)
@@ -312,3 +354,249 @@ def test_policy_burst_of_new_quality_productive_forces(policy: MapInput) -> None
     node = km.nodes[km.nodes["label"] == "新质生产力"].iloc[0]
     assert (node["burst_begin"], node["burst_end"]) == (2024, 2025)
     assert node["sigma"] == pytest.approx((node["betweenness"] + 1) ** node["burst_strength"])
+
+
+def test_q_is_standard_modularity_whatever_the_resolution() -> None:
+    """Issue 13: at --resolution 0.01 a one-cluster map showed Q = 0.990; standard Q is 0.
+
+    The reference is networkx's modularity at resolution 1 over the map's own links and
+    clusters; the resolution-dependent objective is reported apart, and checked against
+    networkx at that resolution."""
+    inp = random_input(3, n=200, vocab=20)
+    km = build_map(inp, MapParams(min_freq=1, top=20, resolution=0.01))
+    assert len(km.clusters) == 1  # everything is one cluster at so low a resolution
+    assert km.summary["modularity"] == 0.0
+    g = nx.Graph()
+    g.add_nodes_from(km.nodes["id"])
+    for s, t, w in km.edges[["source", "target", "strength"]].itertuples(index=False):
+        g.add_edge(int(s), int(t), weight=float(w))
+    parts = [set(km.nodes["id"])]
+    assert nx.community.modularity(g, parts, weight="weight") == pytest.approx(0.0, abs=1e-12)
+    ref = nx.community.modularity(g, parts, weight="weight", resolution=0.01)
+    assert km.summary["quality_at_resolution"] == pytest.approx(ref, abs=1e-6)
+    assert ref > 0.98  # the number that used to be printed as Q
+    two = build_map(inp, MapParams(min_freq=1, top=20, resolution=2.0))
+    labels = two.nodes["cluster"].to_numpy()
+    comms = [set(np.flatnonzero(labels == c).tolist()) for c in two.clusters["id"]]
+    g2 = nx.Graph()
+    g2.add_nodes_from(two.nodes["id"])
+    for s, t, w in two.edges[["source", "target", "strength"]].itertuples(index=False):
+        g2.add_edge(int(s), int(t), weight=float(w))
+    assert two.summary["modularity"] == pytest.approx(
+        nx.community.modularity(g2, comms, weight="weight"), abs=1e-6
+    )
+    assert "quality_at_resolution" not in build_map(inp, MapParams(min_freq=1, top=20)).summary
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_association_strength_is_vosviewers_and_the_old_one_keeps_its_own_name(seed: int) -> None:
+    """An independent count from the raw terms: k_i = Σ_j c_ij over the map's nodes
+    (total link strength, before pruning), 2m = Σ k_i; and N·c/(w_i w_j) for the old one."""
+    inp = random_input(seed)
+    # links over all records (link_scope="all"): the formula is what is checked here
+    km = build_map(inp, MapParams(top=12, link="association", link_scope="all"))
+    labels = km.nodes["label"].tolist()
+    nodes = set(labels)
+    pairs = Counter(p for ts in inp.terms for p in combinations(sorted(set(ts) & nodes), 2))
+    k = Counter()
+    for (a, b), c in pairs.items():
+        k[a] += c
+        k[b] += c
+    two_m = sum(k.values())
+    for s, t, c, w in km.edges[["source", "target", "count", "strength"]].itertuples(index=False):
+        a, b = labels[s], labels[t]
+        assert w == pytest.approx(two_m * c / (k[a] * k[b]))
+    old = build_map(inp, MapParams(top=12, link="association-occurrence", link_scope="all"))
+    freq = Counter(t for ts in inp.terms for t in ts)
+    n = len(inp.terms)
+    for s, t, c, w in old.edges[["source", "target", "count", "strength"]].itertuples(index=False):
+        a, b = labels[s], labels[t]
+        assert w == pytest.approx(n * c / (freq[a] * freq[b]))
+    assert not np.allclose(km.edges["strength"], old.edges["strength"])
+    assert "2m" in km.summary["definitions"]["link"]
+
+
+def test_vosviewer_total_link_strength_is_written_before_pruning(tmp_path: Path) -> None:
+    """VOSviewer's total link strength: Σ_j c_ij over every link among the nodes, counted
+    independently from the raw terms, whatever the pruning; centrality stays on the pruned
+    network, and summary.json says so."""
+    from zhagen.formats.network import read_vosviewer_map, write_vosviewer_map
+
+    inp = random_input(4)
+    km = build_map(inp, MapParams(top=15, prune="pathfinder", link_scope="all"))
+    labels = km.nodes["label"].tolist()
+    nodes = set(labels)
+    tls = Counter()
+    for ts in inp.terms:
+        for a, b in combinations(sorted(set(ts) & nodes), 2):
+            tls[a] += 1
+            tls[b] += 1
+    assert km.summary["edges"] < km.summary["edges_before_pruning"]
+    path = tmp_path / "vosviewer_map.txt"
+    write_vosviewer_map(km, path)
+    rows = read_vosviewer_map(path)
+    got = {r["label"]: float(r["weight<Total link strength>"]) for r in rows}
+    assert got == {lab: float(tls[lab]) for lab in labels}
+    pruned = km.nodes.set_index("label")["weighted_degree"]
+    assert any(pruned[lab] < tls[lab] for lab in labels)  # the pruned sum is a different number
+    assert "pruned" in km.summary["definitions"]["centrality"]
+
+
+def _g(counts: list[int], k: float) -> int:
+    """Egghe's g-index with CiteSpace's scale factor, by its definition."""
+    c = sorted((x for x in counts if x > 0), reverse=True)
+    return max((g for g in range(len(c) + 1) if g * g <= k * sum(c[:g])), default=0)
+
+
+def _independent_slices(inp: MapInput, pick) -> tuple[set[str], Counter]:
+    """Per-year slices of the dated records: the terms ``pick`` selects in each slice and
+    the merged network's link counts (Σ over slices of the co-occurrences, within the
+    slice's records, among the terms selected in that slice)."""
+    freq = Counter(t for ts, y in zip(inp.terms, inp.years, strict=True) if y is not None
+                   for t in set(ts))  # fmt: skip
+    first: dict[str, int] = {}
+    for ts, y in zip(inp.terms, inp.years, strict=True):
+        for t in ts:
+            if y is not None:
+                first[t] = min(first.get(t, y), y)
+    nodes: set[str] = set()
+    links: Counter = Counter()
+    for year in sorted({y for y in inp.years if y is not None}):
+        recs = [set(ts) for ts, y in zip(inp.terms, inp.years, strict=True) if y == year]
+        count = Counter(t for r in recs for t in r)
+        ranked = sorted(count, key=lambda t: (-count[t], -freq[t], first[t], t))
+        chosen = set(ranked[: pick([count[t] for t in ranked])])
+        nodes |= chosen
+        for r in recs:
+            links.update(combinations(sorted(r & chosen), 2))
+    return nodes, links
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_citespace_defaults_g_index_25_and_links_from_the_slice_networks(seed: int) -> None:
+    """Defaults that follow CiteSpace, against an independent computation: g-index with
+    k = 25 per yearly slice, no frequency floor, and links merged from the slice networks."""
+    inp = random_input(seed, n=300, vocab=120)
+    km = build_map(inp, MapParams())
+    p = km.summary["params"]
+    assert (p["g_index"], p["top"], p["min_freq"], p["link_scope"]) == (25.0, None, 1, "slices")
+    nodes, links = _independent_slices(inp, lambda c: _g(c, 25))
+    labels = km.nodes["label"].tolist()
+    assert set(labels) == nodes
+    got = Counter({
+        tuple(sorted((labels[s], labels[t]))): c
+        for s, t, c in km.edges[["source", "target", "count"]].itertuples(index=False)
+    })  # fmt: skip
+    assert got == links
+    top = build_map(inp, MapParams(top=5))
+    nodes5, links5 = _independent_slices(inp, lambda c: 5)
+    labels5 = top.nodes["label"].tolist()
+    assert set(labels5) == nodes5
+    got5 = {
+        tuple(sorted((labels5[s], labels5[t]))): c
+        for s, t, c in top.edges[["source", "target", "count"]].itertuples(index=False)
+    }
+    assert got5 == dict(links5)
+    every = build_map(inp, MapParams(top=5, link_scope="all"))
+    assert len(every.edges) > len(top.edges)  # links that exist only over all records
+
+
+def test_ties_at_a_slice_cut_go_by_frequency_then_first_year_not_code_point() -> None:
+    """ASCII terms come before every Han character in code-point order; they used to win
+    every tie at the cut (127 of 166 slots on a real map)."""
+    inp = MapInput(
+        doc_ids=[1, 2, 3, 4, 5],
+        years=[2019, 2020, 2020, 2021, 2022],
+        terms=[["数字经济"], ["人工智能"], ["人工智能"], ["ai", "数字经济", "人工智能"],
+               ["ai", "数字经济"]],
+    )  # fmt: skip
+    # top 1 per slice. 2021: three terms once each; 数字经济 and 人工智能 occur 3 times
+    # overall, ai twice; 数字经济 came first (2019). 2022: ai and 数字经济 once each;
+    # 数字经济 is the more frequent. By code point ai would have won both slices.
+    km = build_map(inp, MapParams(top=1))
+    per_slice = {s["begin"]: s["selected"] for s in km.summary["slices"]}
+    assert per_slice == {2019: 1, 2020: 1, 2021: 1, 2022: 1}
+    assert set(km.nodes["label"]) == {"数字经济", "人工智能"}
+
+
+def test_undated_records_are_reported_and_left_out_of_every_count() -> None:
+    inp = MapInput([1, 2, 3, 4], [2020, 2021, None, None],
+                   [["a", "b"], ["a", "c"], ["a", "b", "z"], ["z"]])  # fmt: skip
+    km = build_map(inp, MapParams())
+    assert km.summary["records_without_year"] == 2 and km.summary["records"] == 2
+    f = dict(zip(km.nodes["label"], km.nodes["frequency"], strict=True))
+    assert f == {"a": 2, "b": 1, "c": 1}  # z only in undated records; a counted twice
+    assert sorted(km.node_docs[0]) == [1, 2]
+
+
+def test_burst_defaults_follow_citespace_nodes_only_and_two_slices() -> None:
+    """Bursts of the map's nodes only, lasting at least 2 slices (CiteSpace's Minimum
+    Duration), checked against detect_bursts run by hand on the per-year counts."""
+    from zhagen.mapping.burst import detect_bursts
+
+    years = list(range(2010, 2020))
+    terms: list[list[str]] = []
+    ys: list[int] = []
+    for y in years:
+        for k in range(10):
+            rec = ["常", f"填{k}"]
+            if y == 2015 and k < 6:
+                rec.append("一年")  # a one-slice burst
+            if y >= 2017 and k < 6:
+                rec.append("三年")  # a three-slice burst
+            if 2016 <= y <= 2018 and k == 0:
+                rec.append("稀")  # rare: loses every tie at the top-3 cut to the 填 terms
+            terms.append(rec)
+            ys.append(y)
+    inp = MapInput(list(range(len(terms))), ys, terms)
+    km = build_map(inp, MapParams(top=3))
+    assert (km.summary["params"]["burst_terms"], km.summary["params"]["burst_min_duration"]) == (
+        "nodes", 2)  # fmt: skip
+    assert set(km.bursts["term"]) <= set(km.nodes["label"])
+    assert set(km.bursts["term"]) == {"三年"}
+    d = np.full(len(years), 10)
+    for term, expect in (("三年", (2017, 2019)), ("一年", (2015, 2015))):
+        r = np.array([[sum(term in t for t, y in zip(terms, ys, strict=True) if y == yr)
+                       for yr in years]])  # fmt: skip
+        res = detect_bursts(r, d, s=2.0, gamma=1.0, min_duration=1)
+        assert (years[int(res.begin[0])], years[int(res.end[0])]) == expect
+        if term == "三年":
+            got = km.bursts.set_index("term").at["三年", "strength"]
+            assert got == pytest.approx(float(res.strength[0]), abs=1e-6)
+    one = build_map(inp, MapParams(top=3, burst_min_duration=1))
+    assert {"一年", "三年"} <= set(one.bursts["term"])
+    # 稀 gains 3·[ln 2 + 9 ln(0.94/0.97)] = 1.23 in its three slices: more than the entry
+    # cost at γ = 0.3 (0.69), but it is not a node, so only burst_terms="all" finds it
+    low = {"top": 3, "burst_gamma": 0.3}
+    assert "稀" not in set(build_map(inp, MapParams(**low)).bursts["term"])
+    every = build_map(inp, MapParams(**low, burst_terms="all"))
+    assert "稀" in set(every.bursts["term"]) and "稀" not in set(every.nodes["label"])
+
+
+def test_old_summaries_stay_readable_and_every_summary_reruns() -> None:
+    """A summary.json of zhagen 0.4 (its params as that version wrote them, link
+    "association" meaning N·c/(w_i w_j)) is re-run as it was computed; a new summary
+    re-runs to the same map."""
+    from zhagen.mapping.params import params_of_summary
+
+    old = {"params": {
+        "field": "keywords", "slice": 1, "top": 12, "top_percent": None, "g_index": None,
+        "link": "association", "prune": "none", "resolution": 1.0, "min_cluster_size": 1,
+        "seed": 1, "min_freq": 2, "years": [2010, 2019], "lang": "all", "thesaurus": None,
+        "burst_s": 2.0, "burst_gamma": 1.0, "burst_min_duration": 1, "burst_terms": "all",
+    }}  # fmt: skip
+    p = params_of_summary(old)
+    assert (p.link, p.link_scope, p.silhouette, p.label_source) == (
+        "association-occurrence", "all", "network", "keywords")  # fmt: skip
+    assert (p.top, p.g_index, p.min_freq, p.burst_terms, p.years) == (12, None, 2, "all",
+                                                                       (2010, 2019))  # fmt: skip
+    inp = random_input(5)
+    km = build_map(inp, p)
+    freq = Counter(t for ts in inp.terms for t in ts)
+    labels = km.nodes["label"].tolist()
+    for s, t, c, w in km.edges[["source", "target", "count", "strength"]].itertuples(index=False):
+        assert w == pytest.approx(len(inp.terms) * c / (freq[labels[s]] * freq[labels[t]]))
+    new = build_map(inp, MapParams(link="association"))
+    again = build_map(inp, params_of_summary(json.loads(json.dumps(new.summary))))
+    pd.testing.assert_frame_equal(new.edges, again.edges)
+    pd.testing.assert_frame_equal(new.nodes, again.nodes)

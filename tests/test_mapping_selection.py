@@ -97,3 +97,15 @@ def test_make_slices() -> None:
     assert make_slices(2020, 2024, 3) == [Slice(2020, 2022), Slice(2023, 2024)]
     with pytest.raises(ParameterError):
         make_slices(2020, 2024, 0)
+
+
+def test_ties_by_frequency_then_first_year_then_code_point() -> None:
+    # slice counts all 1: columns 0 'ai' (2 overall, 2021), 1 '数字经济' (3, 2019),
+    # 2 '人工智能' (3, 2020), 3 'zz' (2, 2021)
+    counts = np.array([1, 1, 1, 1])
+    freq = np.array([2, 3, 3, 2])
+    first = np.array([2021.0, 2019.0, 2020.0, 2021.0])
+    assert rank_terms(counts, frequency=freq, first_year=first).tolist() == [1, 2, 0, 3]
+    assert rank_terms(counts).tolist() == [0, 1, 2, 3]  # the code-point order of old
+    got = select_per_slice(np.array([counts]), top=2, frequency=freq, first_year=first)
+    assert got[0].tolist() == [1, 2]

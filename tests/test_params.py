@@ -44,7 +44,9 @@ def test_every_map_field_is_declared_with_choices_from_the_algorithms() -> None:
     assert {p.name for p in spec(MapParams) if p.group} == {"top", "top_percent", "g_index"}
     for p in spec(MapParams):
         assert (
-            p.label_zh and p.label_en and p.kind in ("int", "float", "str", "bool", "path", "years")
+            p.label_zh
+            and p.label_en
+            and p.kind in ("int", "float", "str", "bool", "path", "years", "scope")
         )
         assert getattr(MapParams(), p.name) == p.default
 
@@ -53,7 +55,7 @@ def test_every_map_field_is_declared_with_choices_from_the_algorithms() -> None:
     ("values", "message"),
     [({"slice": 0}, "slice"), ({"top_percent": 150}, "top_percent"), ({"link": "pearson"}, "link"),
      ({"years": (2020, 2010)}, "years"), ({"top": 5, "g_index": 2}, "exactly one"),
-     ({"top": None}, "exactly one"), ({"burst_s": 1}, "burst_s"), ({"min_cluster_size": 0}, "min_cluster_size")],
+     ({"top": None, "g_index": None}, "exactly one"), ({"burst_s": 1}, "burst_s"), ({"min_cluster_size": 0}, "min_cluster_size")],
 )  # fmt: skip
 def test_check_names_the_parameter_in_both_languages(values: dict, message: str) -> None:
     with pytest.raises(ParameterError) as err:
@@ -65,7 +67,9 @@ def test_make_converts_text_and_applies_the_exclusive_group() -> None:
     p = make(MapParams, {"top_percent": "5", "years": "2000-2010", "slice": "2"})
     assert (p.top, p.top_percent, p.years, p.slice) == (None, 5.0, (2000, 2010), 2)
     assert make(MapParams, {"g_index": 2}).top is None
-    assert make(MapParams, {}).top == 50
+    # CiteSpace's default since issue 13: g-index with k = 25 (it was top 50)
+    assert (make(MapParams, {}).top, make(MapParams, {}).g_index) == (None, 25.0)
+    assert make(MapParams, {"top": "50"}).g_index is None
     with pytest.raises(ParameterError) as err:
         make(MapParams, {"colour": "red"})
     assert "colour" in err.value.en and "colour" in err.value.zh
@@ -87,7 +91,12 @@ def test_cli_options_are_the_declaration() -> None:
     parser = argparse.ArgumentParser()
     add_options(parser, spec(MapParams) + MAP_RUN_OPTIONS)
     dests = {a.dest for a in parser._actions} - {"help"}
-    assert dests == {p.name for p in spec(MapParams) + MAP_RUN_OPTIONS}
+    # the scope is one parameter offered twice: --where QUERY and --set NAME (set:NAME)
+    assert dests == {p.name for p in spec(MapParams) + MAP_RUN_OPTIONS} | {"scope_set"}
+    args = parser.parse_args(["--set", "文献 集", "--where", "year:2020"])
+    assert given(args, spec(MapParams)) == {"scope": 'set:"文献 集" (year:2020)'}
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--where", "year:20x0"])
     args = parser.parse_args(["--g-index", "2", "--years", "2001-2005", "--keep-duplicates"])
     assert given(args, spec(MapParams) + MAP_RUN_OPTIONS) == {
         "g_index": 2.0,
@@ -155,13 +164,16 @@ def test_min_cluster_size_in_a_map(min_size: int) -> None:
     )
     assert (km.clusters["size"].iloc[:-1] >= min_size).all()
     assert km.summary["params"]["min_cluster_size"] == min_size
-    # modularity recomputed on the merged partition, as networkx computes it
+    # modularity recomputed on the merged partition, as networkx computes it; standard Q
+    # (resolution 1) whatever the resolution Leiden ran at (issue 13), the objective apart
     g = nx.Graph()
     g.add_nodes_from(range(len(km.nodes)))
     g.add_weighted_edges_from(km.edges[["source", "target", "strength"]].itertuples(index=False))
     parts = [set(np.flatnonzero(after == c).tolist()) for c in range(other + 1)]
-    q = nx.community.modularity(g, parts, weight="weight", resolution=2.0)
+    q = nx.community.modularity(g, parts, weight="weight")
     assert km.summary["modularity"] == pytest.approx(q, abs=1e-6)
+    q2 = nx.community.modularity(g, parts, weight="weight", resolution=2.0)
+    assert km.summary["quality_at_resolution"] == pytest.approx(q2, abs=1e-6)
 
 
 def test_min_cluster_size_default_changes_nothing() -> None:

@@ -84,7 +84,8 @@ def make_map(n_clusters: int = 4, seed: int = 7) -> KnowledgeMap:
         s, b, e = burst.get(lab, (float("nan"), pd.NA, pd.NA))
         bs = 0.0 if s != s else s
         rows.append([i, lab, freq[i], graph.degree(i), graph.degree(i, weight="strength"), btw[i],
-                     s, b, e, (btw[i] + 1) ** bs, clusters[i], first[i], xy[i][0], xy[i][1]])  # fmt: skip
+                     s, b, e, (btw[i] + 1) ** bs, clusters[i], first[i], xy[i][0], xy[i][1],
+                     graph.degree(i, weight="count")])  # fmt: skip
     nodes = pd.DataFrame(rows, columns=NODE_COLUMNS)
     for col in ("burst_begin", "burst_end"):
         nodes[col] = nodes[col].astype("Int64")
@@ -130,8 +131,9 @@ def empty_map() -> KnowledgeMap:
 
 
 EXPECTED = [
-    "nodes.csv", "edges.csv", "clusters.csv", "bursts.csv", "summary.json", "tables.xlsx",
-    "map.png", "map.svg", "timeline.png", "bursts.png", "map.html", "network.graphml",
+    "nodes.csv", "edges.csv", "clusters.csv", "bursts.csv", "summary.json", "tables.xlsx", "tables.docx",
+    "map.png", "map.svg", "timeline.png", "bursts.png", "timezone.png", "timezone.svg",
+    "overlay.png", "density.png", "thematic_map.png", "themes.csv", "map.html", "network.graphml",
     "network.gexf", "network.net", "vosviewer_map.txt", "vosviewer_network.txt",
 ]  # fmt: skip
 
@@ -200,6 +202,30 @@ def test_xlsx(written: Path) -> None:
     assert cent == sorted(cent, reverse=True)
     assert wb["突现"]["A2"].value == "新质生产力"
     assert wb["连线"].max_row == len(make_map().edges) + 1
+
+
+def test_table1_docx_is_a_three_line_table_of_the_xlsx_rows(written: Path) -> None:
+    """表1 in tables.docx: the same keywords, frequencies and years as the XLSX sheet, the
+    centrality with two decimals, and only the three rules of a 三线表."""
+    import zipfile
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    doc = Document(str(written / "tables.docx"))
+    wb = load_workbook(written / "tables.xlsx")
+    assert len(doc.tables) == 2
+    for table, sheet in zip(doc.tables, ("关键词频次", "中心性"), strict=True):
+        ws = wb[sheet]
+        rows = [[c.text for c in r.cells] for r in table.rows]
+        assert rows[0] == ["序号", "关键词", "频次", "中心性", "首次出现年份"]
+        want = [[str(ws.cell(r, 1).value), ws.cell(r, 2).value, str(ws.cell(r, 3).value),
+                 f"{ws.cell(r, 4).value:.2f}", str(ws.cell(r, 5).value)]
+                for r in range(2, ws.max_row + 1)]  # fmt: skip
+        assert rows[1:] == want
+    xml = zipfile.ZipFile(written / "tables.docx").read("word/document.xml").decode("utf-8")
+    assert xml.count('<w:insideV w:val="nil"/>') == 2 and xml.count('<w:insideH w:val="nil"/>') == 2
+    assert "表1 高频关键词" in xml and "表2 高中心性关键词" in xml
 
 
 def test_html_self_contained_and_escaped(written: Path, km: KnowledgeMap) -> None:
@@ -351,14 +377,16 @@ const ctx = new Proxy({}, { get: (t, k) => k === "measureText" ? (s) => ({ width
 const els = {};
 const get = (id) => els[id] || (els[id] = id === "canvas" ? Object.assign(new El("canvas", id), { getContext: () => ctx }) : new El("div", id));
 els["map-data"] = { textContent: json };
-const tabs = ["map", "clusters", "bursts", "timeline", "summary"].map((t) => Object.assign(new El("button"), { dataset: { tab: t } }));
+const TABS = ["map", "clusters", "bursts", "timeline", "timezone", "summary"];
+const tabs = TABS.map((t) => Object.assign(new El("button"), { dataset: { tab: t } }));
 global.Node = Node_; global.HTMLButtonElement = HTMLButtonElement;
 global.window = { devicePixelRatio: 2, addEventListener: () => {} };
 global.Event = class { constructor(t) { this.type = t; } };
 global.document = {
   getElementById: get,
-  createElement: (tag) => tag === "button" ? new HTMLButtonElement(tag) : new El(tag),
-  querySelectorAll: (q) => q.startsWith("#tabs") ? tabs : ["map", "clusters", "bursts", "timeline", "summary"].map((t) => get("tab-" + t)),
+  createElement: (tag) => tag === "button" ? new HTMLButtonElement(tag)
+    : tag === "canvas" ? Object.assign(new El(tag), { getContext: () => ctx }) : new El(tag),
+  querySelectorAll: (q) => q.startsWith("#tabs") ? tabs : TABS.map((t) => get("tab-" + t)),
   addEventListener: () => {},
 };
 eval(code);
@@ -384,6 +412,7 @@ tabs.forEach((b) => b.fire("click", {}));
 console.log("clusters tab:", get("tab-clusters").textContent.slice(0, 60));
 console.log("bursts tab:", get("tab-bursts").textContent.slice(0, 60));
 console.log("timeline tab:", get("tab-timeline").textContent.slice(0, 60));
+console.log("timezone tab:", get("tab-timezone").textContent);
 console.log("labels drawn:", calls.fillText.length, calls.fillText.slice(0, 5).join(","));
 console.log("OK");
 """
@@ -408,6 +437,9 @@ def test_html_script_runs(which: str, written: Path, tmp_path: Path) -> None:
     if which == "full":
         assert "相关记录 Records" in done.stdout or "频次 Frequency" in done.stdout
         assert "1 个匹配" in done.stdout
+        # the time-zone tab draws one circle per node with a first year
+        data = _embedded_json(page.read_text(encoding="utf-8"))
+        assert f"{len(data['timezone'])} 个节点 / nodes" in done.stdout and data["timezone"]
 
 
 def test_xlsx_formula_like_label_stays_text(tmp_path: Path) -> None:
@@ -484,7 +516,7 @@ def test_one_node_without_year_or_cluster(tmp_path: Path) -> None:
     import pandas as pd
 
     nodes = pd.DataFrame([[0, "新质生产力", 1, 0, 0.0, 0.0, None, None, None, 1.0, -1, None,
-                           0.0, 0.0]], columns=NODE_COLUMNS)  # fmt: skip
+                           0.0, 0.0, 0.0]], columns=NODE_COLUMNS)  # fmt: skip
     m = KnowledgeMap(nodes, pd.DataFrame(columns=EDGE_COLUMNS),
                      pd.DataFrame(columns=CLUSTER_COLUMNS), pd.DataFrame(columns=BURST_COLUMNS),
                      {"records": 1}, node_docs={0: [7]}, doc_titles={7: "唯一的记录"})  # fmt: skip
@@ -501,3 +533,15 @@ def read_vosviewer_cluster(path: Path) -> object:
     from zhagen.formats.network import read_vosviewer_map
 
     return read_vosviewer_map(path)[0]["cluster"]
+
+
+def test_views_can_be_left_out(km: KnowledgeMap, tmp_path: Path) -> None:
+    """``views=()`` writes the files of before; a view name not known is refused."""
+    from zhagen.errors import ParameterError
+
+    names = {p.name for p in write_map(km, tmp_path / "plain", views=())}
+    assert names == set(EXPECTED) - {"timezone.png", "timezone.svg", "overlay.png", "density.png",
+                                      "thematic_map.png", "themes.csv"}  # fmt: skip
+    assert {p.name for p in write_map(km, tmp_path / "tz", views=["timezone"])} >= {"timezone.png"}
+    with pytest.raises(ParameterError, match="unknown views"):
+        write_map(km, tmp_path / "bad", views=["heatmap"])

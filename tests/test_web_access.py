@@ -86,11 +86,16 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ),
     ("PATCH", "/api/memos/{memo_id}"): _json("/api/memos/{memo}", lambda c: {"text": "改"}),
     ("DELETE", "/api/memos/{memo_id}"): _get("/api/memos/{memo}"),
+    ("GET", "/api/memos/export"): _get("/api/memos/export?format=md"),
+    ("GET", "/api/hierarchy"): _get("/api/hierarchy?format=svg"),
     ("GET", "/api/relations"): _get("/api/relations"),
     ("POST", "/api/relations"): _json(
         "/api/relations", lambda c: {"source": c["shared"], "target": c["top"], "type": "情境"}
     ),
     ("DELETE", "/api/relations/{relation_id}"): _get("/api/relations/999"),
+    ("PATCH", "/api/relations/{relation_id}"): _json(
+        "/api/relations/999", lambda c: {"type": "结果"}
+    ),
     ("GET", "/api/storyline"): _get("/api/storyline"),
     ("PUT", "/api/storyline"): _json("/api/storyline", lambda c: {"text": "故事线"}),
     ("GET", "/api/session"): _get("/api/session"),
@@ -127,6 +132,39 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ("GET", "/api/maps/{run}"): _get("/api/maps/1"),
     ("GET", "/api/maps/{run}/nodes/{node}/records"): _get("/api/maps/1/nodes/0/records"),
     ("GET", "/maps/{run}/files/{name}"): _get("/maps/1/files/nodes.csv"),
+    # the queries: a blind coder's matrices, framework and drill-downs hold their own codings
+    ("GET", "/api/queries/words"): _get("/api/queries/words?top=5"),
+    ("GET", "/api/queries/words/cloud"): _get("/api/queries/words/cloud?top=5"),
+    ("GET", "/api/queries/words/download"): _get("/api/queries/words/download?format=csv"),
+    ("GET", "/api/queries/search"): _get("/api/queries/search?query=创新"),
+    ("GET", "/api/queries/search/download"): _get("/api/queries/search/download?query=创新"),
+    ("POST", "/api/queries/search/code"): _json(
+        "/api/queries/search/code", lambda c: {"code": c["shared"], "query": "创新"}
+    ),
+    ("GET", "/api/queries/matrix"): _get("/api/queries/matrix?coder=c1&columns=codes"),
+    ("GET", "/api/queries/matrix/cell"): lambda c: (
+        f"/api/queries/matrix/cell?coder=c1&row={c['code']}&column=document",
+        {},
+    ),
+    ("GET", "/api/queries/matrix/download"): _get("/api/queries/matrix/download?coder=c1"),
+    ("GET", "/api/queries/framework"): _get("/api/queries/framework?coder=c1"),
+    ("GET", "/api/queries/framework/download"): _get("/api/queries/framework/download?coder=c1"),
+    ("GET", "/api/queries/cooccurrence"): _get("/api/queries/cooccurrence?coder=c1"),
+    ("GET", "/api/queries/cooccurrence/cell"): lambda c: (
+        f"/api/queries/cooccurrence/cell?coder=c1&a={c['code']}&b={c['code']}",
+        {},
+    ),
+    ("GET", "/api/queries/cooccurrence/download"): _get(
+        "/api/queries/cooccurrence/download?coder=c1"
+    ),
+    ("GET", "/api/sets"): _get("/api/sets"),
+    ("POST", "/api/sets"): _json(
+        "/api/sets", lambda c: {"name": f"集{c['n']}", "query": "coded:yes coder:c1"}
+    ),
+    ("POST", "/api/sets/{name}/add"): _json("/api/sets/走查/add", lambda c: {"doc_ids": [2]}),
+    ("POST", "/api/sets/{name}/remove"): _json("/api/sets/走查/remove", lambda c: {"doc_ids": [1]}),
+    ("DELETE", "/api/sets/{name}"): _get("/api/sets/走查"),
+    ("GET", "/api/scope"): _get("/api/scope?q=coder:c1"),
     **{
         ("GET", p): _get(p)
         for p in (
@@ -134,11 +172,14 @@ ROUTES: dict[tuple[str, str], Spec] = {
             "/documents",
             "/codes",
             "/model",
+            "/memos",
+            "/hierarchy",
             "/tables",
             "/saturation",
             "/agreement",
             "/map",
             "/settings",
+            "/queries",
             "/login",
         )
     },  # fmt: skip
@@ -201,6 +242,7 @@ def _setup(tmp_path: Path, blind: bool) -> tuple[Any, Path, dict[str, Any], dict
                                        "text": SECRET, "title": SECRET}).json()["id"]  # fmt: skip
     c1.post("/api/memos", json={"target_type": "coding", "target_id": made["ids"][0],
                                 "text": SECRET})  # fmt: skip
+    owner.post("/api/sets", json={"name": "走查", "doc_ids": [1]})
     owner.put("/api/settings", json={"blind": blind})
     ctx = {"coding": made["ids"][0], "code": made["code"], "code2": made2["code"],
            "memo": memo, "shared": shared, "top": top, "blind": blind, "n": 0}  # fmt: skip

@@ -86,3 +86,17 @@ def test_viewer_cannot_run_a_map(project: Path, tmp_path: Path) -> None:
         r = c.post("/api/login", json={"username": "v", "password": "password1"})
         c.headers["X-CSRF-Token"] = r.json()["csrf"]
         assert_error(_map(c, {}, ("t.txt", b"a\tb\n")), 403, "forbidden")
+
+
+def test_web_maps_of_institutions_and_a_clear_refusal_of_cocitation_on_cnki(project: Path) -> None:
+    with client(project) as c:
+        session(c)
+        form = c.get("/api/params/maps").json()
+        assert "institution" in json.dumps(form, ensure_ascii=False)
+        r = _map(c, {"nodes": "institution", "min_freq": 1})
+        assert r.status_code == 200, r.text
+        labels = _labels(c, r.json()["run"])
+        assert labels and not any("学院" in x and "大学" in x for x in labels)  # top level
+        r = _map(c, {"nodes": "reference"})
+        err = assert_error(r, 400, "input")
+        assert "CNKI" in err["message_zh"] and "cited references" in err["message_en"]

@@ -32,6 +32,25 @@ def make_project(folder: Path, texts: dict[str, str] | None = None) -> Path:
     return project
 
 
+def file_before(path: Path, migration: str) -> Any:
+    """A project file holding the migrations before ``migration`` only, as the store applied
+    them (an older zhagen's file); the open ``sqlite3`` connection, for rows to be added."""
+    import sqlite3
+
+    from zhagen.store.db import APPLICATION_ID
+    from zhagen.store.schema import MIGRATIONS
+
+    names = [n for n, _sql in MIGRATIONS]
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+    for name, sql in MIGRATIONS[: names.index(migration)]:
+        conn.executescript(sql)
+        conn.execute("INSERT INTO migrations VALUES (?, '2026-01-01')", (name,))
+    conn.execute("INSERT INTO meta(key, value) VALUES ('created', '2026-01-01T00:00:00')")
+    return conn
+
+
 def client(project: Path, **settings: Any) -> Any:
     """A TestClient on a fresh app for ``project`` (not yet entered)."""
     from fastapi.testclient import TestClient

@@ -28,6 +28,14 @@ __all__ = [
     "AgreementParams",
     "TablesParams",
     "TermsParams",
+    "WordsParams",
+    "SearchParams",
+    "MatrixParams",
+    "FrameworkParams",
+    "CooccurrenceParams",
+    "StatsParams",
+    "Scope",
+    "ScopeError",
     "LLMParams",
     "__version__",
 ]
@@ -67,10 +75,28 @@ def __getattr__(name: str) -> Any:
         from zhagen.text.terms import TermsParams
 
         return TermsParams
+    if name == "StatsParams":
+        from zhagen.biblio.stats import StatsParams
+
+        return StatsParams
+    if name in ("Scope", "ScopeError"):  # which documents an analysis is about
+        from zhagen import scope
+
+        return getattr(scope, name)
     if name == "AgreementParams":
         from zhagen.coding.agreement import AgreementParams
 
         return AgreementParams
+    if name in (
+        "WordsParams",
+        "SearchParams",
+        "MatrixParams",
+        "FrameworkParams",
+        "CooccurrenceParams",
+    ):
+        from zhagen.queries import params as query_params
+
+        return getattr(query_params, name)
     if name == "LLMParams":
         from zhagen.suggest.llm.params import LLMParams
 

@@ -68,7 +68,8 @@ ACTIONS = {"read": "viewer", "add": "coder", "change": "coder", "restructure": "
            "undo": "coder", "reveal": "viewer", "manage": "owner"}  # fmt: skip
 _WHAT = {"coding": ("编码记录", "coding"), "memo": ("备忘录", "memo"), "code": ("编码", "code"),
          "relation": ("关系", "relation"), "change": ("改动", "change"),
-         "history": ("编辑记录", "edit")}  # fmt: skip
+         "history": ("编辑记录", "edit"), "set": ("集合", "set"),
+         "attribute": ("属性", "attribute")}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,20 @@ import tempfile
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from zhagen.biblio.stats import BiblioRecord
     from zhagen.mapping.model import MapInput
     from zhagen.project import Project
     from zhagen.report.mapfiles import WritableMap
 
-__all__ = ["RECORDS", "TEXTS", "tiny_map_input", "tiny_map", "tiny_project"]
+__all__ = [
+    "RECORDS",
+    "TEXTS",
+    "AUTHORS",
+    "tiny_map_input",
+    "tiny_map",
+    "tiny_project",
+    "tiny_records",
+]
 
 #: Twelve bibliographic records: (year, keywords, title).
 RECORDS: list[tuple[int, list[str], str]] = [
@@ -34,6 +43,22 @@ RECORDS: list[tuple[int, list[str], str]] = [
     (2023, ["新质生产力", "创新联合体", "科技创新"], "创新联合体与新质生产力"),
     (2024, ["新质生产力", "数据要素", "高质量发展"], "数据要素推动新质生产力形成"),
     (2024, ["营商环境", "专精特新", "高质量发展"], "优化营商环境支持专精特新"),
+]
+
+#: Authors, affiliation and venue of each of :data:`RECORDS` (made up, as the records are).
+AUTHORS: list[tuple[list[str], str, str]] = [
+    (["王明", "李华"], "甲大学经济学院", "科技进步与对策"),
+    (["王明", "张强"], "甲大学经济学院", "科技进步与对策"),
+    (["赵敏"], "乙大学管理学院", "中国软科学"),
+    (["赵敏", "王明"], "乙大学管理学院", "中国软科学"),
+    (["王明", "李华"], "甲大学经济学院", "科技进步与对策"),
+    (["陈静"], "丙研究院", "科学学研究"),
+    (["王明"], "甲大学经济学院", "科技进步与对策"),
+    (["陈静", "李华"], "丙研究院", "科学学研究"),
+    (["刘洋"], "丁大学", "经济研究"),
+    (["王明", "赵敏"], "甲大学经济学院", "科技进步与对策"),
+    (["李华"], "甲大学经济学院", "中国软科学"),
+    (["孙丽"], "戊大学", "管理世界"),
 ]
 
 #: Three short policy texts: file name → text.
@@ -111,3 +136,19 @@ def tiny_project(folder: str | os.PathLike[str] | None = None) -> Project:
         project.codings.add(doc, start, start + len(phrase), code)
     project.relations.add("政策支持", "产学研融合", "情境")
     return project
+
+
+def tiny_records() -> list[BiblioRecord]:
+    """:data:`RECORDS` with :data:`AUTHORS` as the input of
+    :func:`zhagen.biblio.stats.bibliometrics` (ids 1–12, no citations).
+
+    >>> [r.authors for r in tiny_records()[:2]]
+    [('王明', '李华'), ('王明', '张强')]
+    """
+    from zhagen.biblio.stats import BiblioRecord
+
+    return [
+        BiblioRecord(id=i, year=year, title=title, authors=tuple(names), affiliations=(aff,),
+                     venue=venue)
+        for i, ((year, _, title), (names, aff, venue)) in enumerate(zip(RECORDS, AUTHORS, strict=True), 1)
+    ]  # fmt: skip

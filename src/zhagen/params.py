@@ -40,12 +40,24 @@ from typing import Any, TypeVar
 
 from zhagen.errors import ParameterError
 
-__all__ = ["Param", "param", "spec", "check", "check_exclusive", "make", "takes", "KINDS"]
+__all__ = [
+    "Param",
+    "param",
+    "spec",
+    "check",
+    "check_exclusive",
+    "make",
+    "takes",
+    "KINDS",
+    "scope_param",
+    "scope_value",
+    "ScopeParams",
+]
 
 #: What a parameter's value is: its Python type, and how a typed string becomes one.
-KINDS = ("int", "float", "str", "bool", "path", "years", "strs")
+KINDS = ("int", "float", "str", "bool", "path", "years", "strs", "scope")
 _PY = {"int": int, "float": float, "str": str, "bool": bool, "path": str, "years": tuple,
-       "strs": list}  # fmt: skip
+       "strs": list, "scope": str}  # fmt: skip
 T = TypeVar("T")
 
 
@@ -180,6 +192,52 @@ class Param:
         return d
 
 
+def _check_scope(value: Any) -> None:
+    """A scope query must parse (its sets are looked up when it is used)."""
+    from zhagen.scope import parse
+
+    parse(value)
+
+
+def scope_param() -> Any:
+    """The ``scope`` of an analysis, declared once for all of them: a query
+    (:mod:`zhagen.scope`; ``set:NAME`` names a set) selecting the documents it is about,
+    None for every document. The command line offers it as ``--where QUERY`` and
+    ``--set NAME``, the web as a scope picker.
+
+    >>> from dataclasses import dataclass
+    >>> @dataclass
+    ... class P:
+    ...     scope: str | None = scope_param()
+    >>> make(P, {"scope": "type:journal"}), spec(P)[0].option
+    (P(scope='type:journal'), '--where')
+    """
+    return param(
+        None,
+        "scope",
+        "范围",
+        "scope",
+        optional=True,
+        flag="--where",
+        metavar="QUERY",
+        main=True,
+        validate=_check_scope,
+        help_zh="只分析这些文档，如 set:政策文本、type:journal year:2015-2024、attr:来源=人民日报",
+        help_en="only these documents, e.g. set:NAME, type:journal year:2015-2024, attr:NAME=VALUE",
+    )
+
+
+def scope_value(set_name: str | None, where: str | None) -> str | None:
+    """The scope of ``--set NAME`` and ``--where QUERY`` together (None: every document).
+
+    >>> scope_value("政策", "coded:yes")
+    'set:政策 (coded:yes)'
+    """
+    from zhagen.scope import combine
+
+    return combine(set_name, where)
+
+
 def _years(value: Any) -> tuple[int, int]:
     if isinstance(value, str):
         first, _, last = value.strip().partition("-")
@@ -222,8 +280,8 @@ def spec(cls: type) -> tuple[Param, ...]:
     """The parameters of a dataclass declared with :func:`param`, in declaration order.
 
     >>> from zhagen.mapping.model import MapParams
-    >>> [p.name for p in spec(MapParams)][:3]
-    ['field', 'slice', 'top']
+    >>> [p.name for p in spec(MapParams)][:2]
+    ['field', 'nodes']
     """
     return tuple(
         Param(name=f.name, **f.metadata["zhagen.param"])
@@ -324,7 +382,7 @@ def takes(cls: type) -> Callable[[Callable[..., T]], Callable[..., T]]:
     >>> @takes(MapParams)
     ... def run(*, record: bool = True, **params): ...
     >>> list(inspect.signature(run).parameters)[:3]
-    ['record', 'field', 'slice']
+    ['record', 'field', 'nodes']
     """
 
     def wrap(fn: Callable[..., T]) -> Callable[..., T]:
@@ -348,3 +406,15 @@ def takes(cls: type) -> Callable[[Callable[..., T]], Callable[..., T]]:
         return fn
 
     return wrap
+
+
+@dataclass
+class ScopeParams:
+    """The scope alone, for a command whose other options are its own (``zhagen search``,
+    ``zhagen coding cooccurrence``, ``zhagen coding matrix``).
+
+    >>> [p.option for p in spec(ScopeParams)]
+    ['--where']
+    """
+
+    scope: str | None = scope_param()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,10 @@ from zhagen.coding.changes import ChangeFeed, changes
 from zhagen.errors import ParameterError
 from zhagen.mapping.model import MapParams
 from zhagen.params import make, takes
+from zhagen.queries import Queries
 from zhagen.reports import Reports, WrittenTables
+from zhagen.scope import Scope
+from zhagen.sets import Attributes, SetInfo, Sets, TableImport, resolve_scope
 from zhagen.store import docs as q
 from zhagen.store.db import Store
 from zhagen.store.docs import find_documents
@@ -41,6 +44,8 @@ if TYPE_CHECKING:
 
     from zhagen.ingest import FileReport, ImportPlan, ImportReport
     from zhagen.report.mapfiles import WritableMap
+    from zhagen.report.stats_files import WritableStats
+    from zhagen.report.thematic_figures import WritableEvolution
     from zhagen.store.wal import Checkpointer
     from zhagen.text.segment import Segmenter
 
@@ -56,7 +61,13 @@ __all__ = [
     "Memos",
     "Relations",
     "Reports",
+    "Queries",
     "WrittenTables",
+    "Attributes",
+    "Sets",
+    "SetInfo",
+    "Scope",
+    "TableImport",
     "FileReport",
     "ImportReport",
     "DOCUMENT_COLUMNS",
@@ -223,6 +234,7 @@ class Documents:
         coder: str | None = None,
         offset: int = 0,
         limit: int | None = None,
+        scope: str | Scope | None = None,
     ) -> DocumentPage:
         """Documents matching every filter given, in id order, and how many match.
 
@@ -240,6 +252,8 @@ class Documents:
             that coder's codings only (each item's ``codings`` counts them too).
         offset, limit:
             The page: items ``offset`` to ``offset + limit`` (all with ``limit=None``).
+        scope:
+            Only the documents of a scope query (:meth:`Project.scope`, ``set:NAME``).
 
         Examples
         --------
@@ -262,6 +276,7 @@ class Documents:
             coder_id=coder_filter(self.store, coder),
             offset=_count(offset, "offset"),
             limit=None if limit is None else _count(limit, "limit"),
+            ids=resolve_scope(self.store, scope).doc_ids,
         )
         return DocumentPage(total, offset, limit, [_document(r) for r in rows])
 
@@ -387,11 +402,16 @@ class Documents:
         for doc_id in self.ids(types=types):
             yield doc_id, self.text(doc_id)
 
-    def search(self, query: str, *, regex: bool = False) -> pd.DataFrame:
-        """Find text in every document: document, start, end (code points), text, context."""
+    def search(
+        self, query: str, *, regex: bool = False, scope: str | Scope | None = None
+    ) -> pd.DataFrame:
+        """Find text in every document (``scope``: in the documents of a scope query):
+        document, start, end (code points), text, context."""
         from zhagen.coding.retrieve import search_text
 
-        return search_text(self.texts(), query, regex=regex)
+        ids = resolve_scope(self.store, scope).doc_ids
+        texts = ((i, self.text(i)) for i in self.ids() if ids is None or i in ids)
+        return search_text(texts, query, regex=regex)
 
     def problems(self) -> pd.DataFrame:
         """Everything that went wrong or was repaired during imports."""
@@ -459,11 +479,17 @@ class Terms:
         return self._segmenter
 
     def discover(
-        self, *, top: int = 50, min_freq: int = 3, types: Iterable[str] | None = None
+        self,
+        *,
+        top: int = 50,
+        min_freq: int = 3,
+        types: Iterable[str] | None = None,
+        scope: str | Scope | None = None,
     ) -> pd.DataFrame:
         """Multi-character terms in this project's texts that the dictionary lacks.
 
-        ``types`` limits the texts read (e.g. ``["document"]`` for raw documents only).
+        ``types`` limits the texts read (e.g. ``["document"]`` for raw documents only);
+        ``scope`` to the documents of a scope query (:meth:`Project.scope`).
 
         Accept the good ones with :meth:`decide`; they are then segmented whole.
         """
@@ -473,8 +499,9 @@ class Terms:
         from zhagen.text.terms import discover_terms
 
         decided = term_decisions(self.store)
+        ids = resolve_scope(self.store, scope).doc_ids
         found = discover_terms(
-            (t for _i, t in self._docs.texts(types)),
+            (self._docs.text(i) for i in self._docs.ids(types=types) if ids is None or i in ids),
             known=self.segmenter(),
             min_freq=min_freq,
             top=None,
@@ -522,14 +549,18 @@ class Maps:
         *,
         keep_duplicates: bool = False,
         record: bool = True,
+        actor: Actor | None = None,
         **params: Any,
     ) -> WritableMap:
-        """Build a keyword co-occurrence knowledge map (CiteSpace/VOSviewer parity).
+        """Build a knowledge map (CiteSpace/VOSviewer parity) of keywords, terms, authors,
+        institutions, countries, cited references, cited authors, cited journals, subject
+        categories or documents coupled by shared references (``nodes``).
 
         Keyword arguments are the fields of :class:`zhagen.mapping.MapParams` (listed
         below, from its one declaration; values may be given as text, as typed on a
         command line). The run and its parameters are recorded in the project;
-        ``km.write(dir)`` writes every output file.
+        ``km.write(dir)`` writes every output file. ``actor``: whose view the ``scope`` is
+        evaluated in (coding blind, ``coded:``/``coder:`` see the actor's codings only).
         """
         from zhagen._version import __version__
         from zhagen.map_input import map_input
@@ -543,11 +574,24 @@ class Maps:
             from zhagen.text.lexicon import load_thesaurus
 
             thesaurus = load_thesaurus(p.thesaurus)
+        scope = resolve_scope(self.store, p.scope, actor=actor)
+        if scope.count == 0 and scope.query is not None:
+            raise ParameterError(
+                f"范围 {scope.query} 没有选中任何文档；请检查查询或集合（zhagen set list）",
+                f"the scope {scope.query} selects no documents; check the query or the set "
+                "(`zhagen set list`)",
+            )
+        records_only, note = self._mixing(p, scope, keep_duplicates)
         inp = map_input(
             self.store, p, self._terms.segmenter, thesaurus=thesaurus,
-            keep_duplicates=keep_duplicates,
+            thesaurus_name=p.thesaurus, keep_duplicates=keep_duplicates,
+            doc_ids=scope.doc_ids, records_only=records_only,
         )  # fmt: skip
         km = build_map(inp, p)
+        _entity_summary(km, inp.notes, p)
+        km.summary["scope"] = scope.as_dict()
+        if note:
+            km.summary.setdefault("notes", []).append(note)
         km.summary.update(
             {
                 "project": os.path.abspath(self._path),
@@ -560,6 +604,65 @@ class Maps:
             km.summary["run"] = runs.record_run(self.store, "map", p.to_dict(), km.summary)
         return WritableMap.of(km)
 
+    def evolution(
+        self, cuts: Iterable[int], *, keep_duplicates: bool = False, **params: Any
+    ) -> WritableEvolution:
+        """Thematic evolution (bibliometrix): one map per period and the links between the
+        themes (clusters) of consecutive periods that share keywords.
+
+        ``cuts`` are the first years of the second and later periods (``[2016, 2020]`` on
+        2010–2024 gives 2010–2015, 2016–2019, 2020–2024); ``params`` are the map's (as for
+        :meth:`build`; ``years`` is set per period). Maps are not recorded as runs.
+        """
+        from zhagen.biblio.thematic import Evolution, evolution_links
+        from zhagen.report.thematic_figures import WritableEvolution, period_of
+
+        params = {k: v for k, v in params.items() if k != "years"}
+        span = self.build(keep_duplicates=keep_duplicates, record=False, **params).year_span
+        if not span:
+            raise ParameterError("没有带年份的记录，无法划分时段。",
+                                 "no dated records: the periods cannot be made.")  # fmt: skip
+        lo, hi = int(span[0]), int(span[1])
+        starts = sorted({int(c) for c in cuts if lo < int(c) <= hi})
+        if not starts:
+            raise ParameterError(
+                f"分段年份须在 {lo + 1}–{hi} 之间（数据跨度 {lo}–{hi}）。",
+                f"the cut years must lie in {lo + 1}–{hi} (the data span {lo}–{hi}).",
+            )  # fmt: skip
+        bounds = list(zip([lo, *starts], [s - 1 for s in starts] + [hi], strict=True))
+        periods = []
+        for a, b in bounds:
+            km = self.build(keep_duplicates=keep_duplicates, record=False, years=(a, b), **params)
+            periods.append(period_of(km, f"{a}–{b}"))
+        links = evolution_links([(p.name, dict(p.keywords)) for p in periods])
+        return WritableEvolution(Evolution(periods, links))
+
+    def _mixing(self, p: MapParams, scope: Scope, keep_duplicates: bool) -> tuple[bool, str | None]:
+        """Whether to leave raw documents out of a keyword map, and the note saying so.
+
+        Records have keywords, raw documents only their text: mapped together, keywords and
+        full-text terms would mix (a licence footer's words next to the keywords). A
+        keyword map of both maps the records' keywords; ``field="terms"`` maps every
+        text's terms; a scope of raw documents alone maps their terms.
+        """
+        from zhagen.mapping.model import node_type
+        from zhagen.store.map_keywords import mapped_kinds
+
+        if node_type(p) != "keyword":
+            return False, None
+        n_records, n_raw = mapped_kinds(
+            self.store, keep_duplicates=keep_duplicates, doc_ids=scope.doc_ids
+        )
+        if not (n_records and n_raw):
+            return False, None
+        return True, (
+            f"范围内有 {n_records} 条题录和 {n_raw} 篇全文文档：只用题录的关键词绘图，"
+            "全文文档未计入；要用全文切分的词请用 --field terms，或用 --set/--where 选定范围 / "
+            f"the scope holds {n_records} records and {n_raw} full-text documents: the map "
+            "uses the records' keywords and leaves the full texts out; use --field terms for "
+            "terms segmented from every text, or --set/--where to choose the documents"
+        )
+
     @staticmethod
     def check_thesaurus(path: str | os.PathLike[str]) -> int:
         """Read a thesaurus file (``label<TAB>replace by``) as :meth:`build` would; return
@@ -567,6 +670,23 @@ class Maps:
         from zhagen.text.lexicon import load_thesaurus
 
         return len(load_thesaurus(path))
+
+
+def _entity_summary(km: Any, notes: dict[str, Any], params: MapParams) -> None:
+    """What the map's nodes are and what reading them merged, in ``km.summary``; a
+    coupling map's ``frequency`` is each document's number of shared cited works."""
+    from zhagen.mapping.model import node_type
+
+    km.summary["node_type"] = node_type(params)
+    notes = dict(notes)
+    per_doc = notes.pop("frequency", None)
+    if per_doc is not None:
+        km.nodes["frequency"] = [per_doc.get(label, 0) for label in km.nodes["label"].tolist()]
+        # the rows the pipeline counted are documents and shared works (see map_input)
+        km.summary["coupling_rows"] = km.summary["records"]
+        km.summary["records"] = notes["documents"]
+    if notes:
+        km.summary["entities"] = notes
 
 
 def _alias(noun: str, target: Callable[..., Any]) -> Any:
@@ -585,7 +705,9 @@ class Project:
     """A zhagen project: one SQLite file holding sources, documents, codes and analyses.
 
     Its nouns: :attr:`documents`, :attr:`codes`, :attr:`codings`, :attr:`memos`,
-    :attr:`relations`, :attr:`terms`, :attr:`maps`, :attr:`reports`, :attr:`llm`.
+    :attr:`relations`, :attr:`terms`, :attr:`maps`, :attr:`reports`, :attr:`queries`,
+    :attr:`attributes`, :attr:`sets`, :attr:`llm`; :meth:`scope` says which documents an
+    analysis is about.
     """
 
     documents: Documents
@@ -596,6 +718,9 @@ class Project:
     terms: Terms
     maps: Maps
     reports: Reports
+    queries: Queries
+    attributes: Attributes
+    sets: Sets
     llm: LLM
 
     def __init__(self, store: Store) -> None:
@@ -608,7 +733,10 @@ class Project:
         self.terms = Terms(self.documents)
         self.maps = Maps(self.path, store, self.terms)
         self.reports = Reports(self.documents, self.codes, self.codings, self.relations)
-        self.llm = LLM(self.documents, self.codes, self.codings)
+        self.queries = Queries(self.documents, self.terms)
+        self.attributes = Attributes(store)
+        self.sets = Sets(store)
+        self.llm = LLM(self.documents, self.codes, self.codings, scope=self.scope)
 
     @property
     def path(self) -> str:
@@ -686,6 +814,20 @@ class Project:
 
         return add_paths(self.store, paths, format, workers=workers, plan=plan, progress=progress)
 
+    def scope(self, scope: str | Scope | None = None, *, actor: Actor | None = None) -> Scope:
+        """The documents a scope query selects (:mod:`zhagen.scope`; None: every document).
+
+        ``set:NAME`` names a set (a query set is evaluated now); terms combine with
+        ``and``/``or``/``not``. A bad query raises :class:`~zhagen.scope.ScopeError`
+        (Chinese and English, with the column).
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as p:
+        ...     p.scope("coded:yes").count, p.scope().count, p.scope("coded:no").describe("en")
+        (2, 3, 'coded:no (1 of 3 documents)')
+        """
+        return resolve_scope(self.store, scope, actor=actor)
+
     # -- undo / redo, runs ---------------------------------------------------------------
     def undo(self, *, coder: str | None = None, actor: Actor | None = None) -> str | None:
         """Undo the newest coding edit (of ``coder``, if given: coders coding blind undo
@@ -727,6 +869,49 @@ class Project:
         return pd.DataFrame(rows, columns=["id", "kind", "params", "summary", "created"])
 
     # -- REFI-QDA --------------------------------------------------------------------------
+    def stats(
+        self,
+        *,
+        doc_ids: Collection[int] | None = None,
+        author_of: Callable[[str], str | None] | None = None,
+        institution_of: Callable[[str], str | None] | None = None,
+        **params: Any,
+    ) -> WritableStats:
+        """Descriptive bibliometrics of the project's records (``zhagen stats``): annual
+        output and its trends, top authors / institutions / venues / cited references,
+        Price's core authors, Lotka's law, Bradford's zones, h-index, most-cited documents.
+
+        ``params`` are the fields of :class:`zhagen.biblio.stats.StatsParams` (``top``,
+        ``scope``: a scope query, :mod:`zhagen.scope`);
+        ``doc_ids`` limits the records (``None``: every record; duplicates always left out);
+        ``author_of`` / ``institution_of`` map a stored name / address to the entity counted
+        (see :func:`zhagen.biblio.stats.bibliometrics`). ``result.write(dir)`` writes the files.
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as p:
+        ...     p.stats(top=5).stats.records  # three policy texts, no bibliographic records
+        0
+        """
+        from zhagen.biblio.stats import (
+            StatsParams,
+            bibliometrics,
+            default_institution,
+            records_from_rows,
+        )
+        from zhagen.report.stats_files import WritableStats
+        from zhagen.store.biblio import biblio_rows
+
+        p = make(StatsParams, params)
+        options: dict[str, Any] = {"top": p.top}
+        if author_of is not None:
+            options["author_of"] = author_of
+        options["institution_of"] = institution_of or default_institution
+        in_scope = self.scope(p.scope).doc_ids
+        if in_scope is not None:
+            doc_ids = [d for d in (in_scope if doc_ids is None else doc_ids) if d in in_scope]
+        records = records_from_rows(biblio_rows(self.store, doc_ids))
+        return WritableStats(bibliometrics(records, **options))
+
     def import_qdpx(self, path: str | os.PathLike[str], **options: Any) -> Any:
         """Import a REFI-QDA project (``.qdpx``) into this project (see :mod:`zhagen.qda`)."""
         from zhagen.qda import import_qdpx

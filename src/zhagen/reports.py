@@ -54,11 +54,23 @@ class Reports:
     def _sentences_of(self, docs: Any) -> dict[int, pd.DataFrame]:
         return {int(d): self._docs.sentences(int(d)) for d in sorted(set(docs))}
 
-    def tables(self, *, coder: str | None = None) -> dict[str, pd.DataFrame]:
-        """The paper tables (open coding, axial, relations, counts per level) as DataFrames."""
+    def _scoped(self, codings: pd.DataFrame, scope: str | None) -> pd.DataFrame:
+        """The codings in the documents of ``scope`` (None: all)."""
+        from zhagen.store.scope import ids_of
+
+        ids = ids_of(self._docs.store, scope)
+        if ids is None:
+            return codings
+        return codings[codings["document"].isin(list(ids))]
+
+    def tables(
+        self, *, coder: str | None = None, scope: str | None = None
+    ) -> dict[str, pd.DataFrame]:
+        """The paper tables (open coding, axial, relations, counts per level) as DataFrames
+        (``scope``: of the codings in those documents only)."""
         from zhagen.report.tables import coding_tables
 
-        codings = self._codings.frame(coder=coder)
+        codings = self._scoped(self._codings.frame(coder=coder), scope)
         return coding_tables(
             self._codes.frame(),
             codings,
@@ -68,13 +80,18 @@ class Reports:
         )
 
     def write(
-        self, out_dir: str | Path, *, coder: str | None = None, trace: bool = False
+        self,
+        out_dir: str | Path,
+        *,
+        coder: str | None = None,
+        trace: bool = False,
+        scope: str | None = None,
     ) -> WrittenTables:
         """Compute the tables once and write ``coding_tables.xlsx`` and
         ``coding_tables.docx`` (三线表) into ``out_dir``."""
         from zhagen.report.table_files import write_tables
 
-        tables = self.tables(coder=coder)
+        tables = self.tables(coder=coder, scope=scope)
         storyline = self._relations.storyline() or None
         files = write_tables(tables, out_dir, storyline=storyline, trace=trace)
         return WrittenTables(list(files), tables, self.chain(tables), self.level_problems())
@@ -93,10 +110,15 @@ class Reports:
         return self._codes.level_problems()
 
     def write_tables(
-        self, out_dir: str | Path, *, coder: str | None = None, trace: bool = False
+        self,
+        out_dir: str | Path,
+        *,
+        coder: str | None = None,
+        trace: bool = False,
+        scope: str | None = None,
     ) -> list[Path]:
         """The files :meth:`write` writes (``coding_tables.xlsx``, ``coding_tables.docx``)."""
-        return self.write(out_dir, coder=coder, trace=trace).files
+        return self.write(out_dir, coder=coder, trace=trace, scope=scope).files
 
     @staticmethod
     def layout(name: str, columns: list[str]) -> tuple[str, list[str]]:
@@ -114,6 +136,48 @@ class Reports:
 
         return counts_chain(tables["编码数量"]) if "编码数量" in tables else None
 
+    def write_memos(
+        self,
+        path: str | Path,
+        *,
+        type: str | None = None,  # noqa: A002 - the memo's type
+        q: str | None = None,
+        coder: str | None = None,
+        lang: str = "zh",
+    ) -> Path:
+        """Write the memos (of a ``type``, holding ``q``, of a ``coder``, when given) as
+        Markdown (``.md``) or Word (``.docx``), by the path's suffix, grouped by type."""
+        from zhagen.coding.api import Memos
+        from zhagen.report.memos import write_memos_docx, write_memos_markdown
+
+        suffix = Path(path).suffix.lower()
+        if suffix not in (".md", ".docx"):
+            raise ParameterError(
+                f"备忘录只能导出为 .md 或 .docx，不能是「{suffix or path}」",
+                f"memos are exported as .md or .docx, not '{suffix or path}'",
+            )
+        frame = Memos(self._docs).frame(coder=coder, type=type, q=q)
+        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        write = write_memos_docx if suffix == ".docx" else write_memos_markdown
+        return write(rows, path, lang)
+
+    def hierarchy_chart(
+        self, path: str | Path, *, coder: str | None = None, lang: str = "zh"
+    ) -> Path:
+        """The code tree as a treemap sized by codings (with descendants'), as PNG or SVG
+        by the path's suffix (:mod:`zhagen.report.hierarchy_chart`)."""
+        from zhagen.report.hierarchy_chart import write_hierarchy_chart
+
+        suffix = Path(path).suffix.lower()
+        if suffix not in (".png", ".svg"):
+            raise ParameterError(
+                f"层级图只能保存为 .png 或 .svg，不能是「{suffix or path}」",
+                f"the hierarchy chart is saved as .png or .svg, not '{suffix or path}'",
+            )
+        codes = self._codes.frame(coder=coder)
+        rows = codes.astype(object).where(codes.notna(), None).to_dict("records")
+        return write_hierarchy_chart(rows, path, lang=lang)
+
     @staticmethod
     def write_xlsx(frames: dict[str, pd.DataFrame], path: str | Path) -> Path:
         """Any DataFrames as the sheets of one workbook, formatted as the paper tables are."""
@@ -129,12 +193,14 @@ class Reports:
         coder: str | None = None,
         types: list[str] | None = None,
         doc_ids: Collection[int] | None = None,
+        scope: str | None = None,
     ) -> Saturation:
         """Draw the held-out documents (once) and report what they brought that the model
         documents did not (``report.holdout_docs``, ``report.model_docs``).
 
-        The documents drawn from: ``doc_ids`` when given (the analysis scope: the set being
-        coded), else the documents that are coded (by ``coder``, when given) — never the
+        The documents drawn from: the documents of ``scope`` (a scope query, e.g.
+        ``set:NAME``: the set being coded; recorded with the run) and of ``doc_ids`` when
+        given, else the documents that are coded (by ``coder``, when given) — never the
         documents nobody will code; with fewer than two coded documents (the hold-out drawn
         before coding, the normal workflow) every document is drawn from, with a warning
         (``report.warnings``). ``types`` narrows either pool (e.g. ``["document"]``).
@@ -153,13 +219,19 @@ class Reports:
         """
         from zhagen.coding.saturation import saturation_report
         from zhagen.store import runs
+        from zhagen.store.scope import ids_of
 
         store = self._docs.store
         codings = self._codings.frame()
         params: dict[str, Any] = {"holdout": str(holdout), "seed": seed, "coder": coder,
                                   "types": types}  # fmt: skip
+        if scope is not None:  # kept out when absent: earlier draws stay the same draw
+            params["scope"] = scope
         if doc_ids is not None:  # the recorded key of a draw: the pool it was drawn from
             params["doc_ids"] = sorted({int(d) for d in doc_ids})
+        in_scope = ids_of(store, scope)
+        if in_scope is not None:
+            doc_ids = [d for d in (in_scope if doc_ids is None else doc_ids) if d in in_scope]
         earlier = [r for r in runs.run_rows(store, "saturation") if _same(r, params)]
         existing = set(self._docs.ids())
         warnings: list[tuple[str, str]] = []
@@ -218,14 +290,17 @@ class Reports:
             ))  # fmt: skip
         return (model, held), warnings
 
-    def agreement(self, coders: tuple[str, str] | list[str], *, unit: str = "char") -> Agreement:
-        """Inter-coder agreement of two coders over the documents either of them coded."""
+    def agreement(
+        self, coders: tuple[str, str] | list[str], *, unit: str = "char", scope: str | None = None
+    ) -> Agreement:
+        """Inter-coder agreement of two coders over the documents either of them coded
+        (``scope``: of those, the documents of a scope query)."""
         from zhagen.coding.agreement import agreement
         from zhagen.store import runs
 
         if len(coders) != 2:
             raise ParameterError("请给出两位编码者", "give exactly two coders")
-        codings = self._codings.frame()
+        codings = self._scoped(self._codings.frame(), scope)
         for name in coders:
             if not (codings["coder"] == name).any():
                 raise ParameterError(
@@ -238,7 +313,10 @@ class Reports:
         sentences = self._sentences_of(docs) if unit == "sentence" else None
         result = agreement(mine, lengths, tuple(coders), unit=unit, sentences=sentences)
         pooled = result.pooled.iloc[0].to_dict()
-        runs.record_run(self._docs.store, "agreement", {"coders": list(coders), "unit": unit},
+        run_params = {"coders": list(coders), "unit": unit}
+        if scope is not None:
+            run_params["scope"] = scope
+        runs.record_run(self._docs.store, "agreement", run_params,
                         {k: _plain(v) for k, v in pooled.items()})  # fmt: skip
         return result
 

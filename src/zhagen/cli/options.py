@@ -14,7 +14,7 @@ from typing import Any
 
 from zhagen.console import say
 from zhagen.errors import ParameterError
-from zhagen.params import Param
+from zhagen.params import Param, scope_value
 
 __all__ = ["add_options", "given"]
 
@@ -59,6 +59,12 @@ def add_options(parser: argparse.ArgumentParser, params: Iterable[Param]) -> Non
             if p.group not in groups:
                 groups[p.group] = parser.add_mutually_exclusive_group()
             target = groups[p.group]
+        if p.kind == "scope":  # --where QUERY, and --set NAME for set:NAME
+            target.add_argument(p.option, dest=p.name, type=_type(p), default=None,
+                                help=_help(p), metavar=p.metavar)  # fmt: skip
+            target.add_argument("--set", dest=f"{p.name}_set", default=None, metavar="NAME",
+                                help="只分析这个集合的文档 / only the documents of this set")  # fmt: skip
+            continue
         if p.kind == "bool":
             target.add_argument(p.option, dest=p.name, action="store_true", default=None,
                                 help=_help(p))  # fmt: skip
@@ -74,9 +80,16 @@ def add_options(parser: argparse.ArgumentParser, params: Iterable[Param]) -> Non
 def given(args: argparse.Namespace, params: Iterable[Param]) -> dict[str, Any]:
     """The parameters the user typed (the others keep their declared defaults).
 
-    >>> from zhagen.params import Param
+    >>> from zhagen.params import Param, scope_value
     >>> seed = Param("seed", "int", 1, "随机种子", "seed")
     >>> given(argparse.Namespace(seed=None), [seed]), given(argparse.Namespace(seed=7), [seed])
     ({}, {'seed': 7})
     """
-    return {p.name: getattr(args, p.name) for p in params if getattr(args, p.name) is not None}
+    out = {}
+    for p in params:
+        value = getattr(args, p.name)
+        if p.kind == "scope":
+            value = scope_value(getattr(args, f"{p.name}_set", None), value)
+        if value is not None:
+            out[p.name] = value
+    return out

@@ -41,8 +41,12 @@ def register(sub: Any) -> None:
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
+    from zhagen import TablesParams
+    from zhagen.cli.options import given
+    from zhagen.params import spec
+
     with open_project(args.project) as project:
-        written = project.reports.write(Path(args.out), coder=args.coder, trace=bool(args.trace))
+        written = project.reports.write(Path(args.out), **given(args, spec(TablesParams)))
     if written.chain is not None:
         print(f"{say('编码过程', 'coding')}: {written.chain}")
     for line in written.problems:

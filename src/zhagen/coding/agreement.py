@@ -83,7 +83,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from zhagen.errors import ParameterError
-from zhagen.params import param
+from zhagen.params import param, scope_param
 
 if TYPE_CHECKING:
     import numpy as np
@@ -117,6 +117,7 @@ class AgreementParams:
 
     unit: str = param("char", "str", "单位", "unit", choices=UNITS,
                       help_zh="按字符或按句子比较", help_en="compare per character or per sentence")  # fmt: skip
+    scope: str | None = scope_param()
 
 
 #: The ``code`` value of the pooled row.

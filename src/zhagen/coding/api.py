@@ -34,10 +34,11 @@ from zhagen import access
 from zhagen.access import Actor
 from zhagen.coding import actions, engine, notes, retrieve, spans
 from zhagen.coding.engine import CodeRef
-from zhagen.coding.levels import LEVELS, MEMO_TARGETS, RELATION_TYPES, level_problems
+from zhagen.coding.levels import LEVELS, MEMO_TARGETS, MEMO_TYPES, RELATION_TYPES, level_problems
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
 from zhagen.store import notes as qn
+from zhagen.store.scope import ids_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,6 +83,13 @@ class Codes(_Noun):
     def __call__(self, *, coder: str | None = None) -> pd.DataFrame:
         """Same as :meth:`frame`."""
         return self.frame(coder=coder)
+
+    @staticmethod
+    def palette(n: int = 48) -> tuple[str, ...]:
+        """The colours new codes get in turn: the first ``n`` (:mod:`zhagen.coding.palette`)."""
+        from zhagen.coding.palette import palette
+
+        return palette(n)
 
     def frame(self, *, coder: str | None = None) -> pd.DataFrame:
         """All codes in tree order: id, name, parent, level, level_name, description, color,
@@ -509,19 +517,25 @@ class Codings(_Noun):
             with_descendants=with_descendants,
         )
 
-    def cooccurrence(self, *, coder: str | None = None, unit: str = "overlap") -> pd.DataFrame:
-        """Code × code co-occurrence: ``unit`` is overlap (of spans), sentence or document."""
+    def cooccurrence(
+        self, *, coder: str | None = None, unit: str = "overlap", scope: str | None = None
+    ) -> pd.DataFrame:
+        """Code × code co-occurrence: ``unit`` is overlap (of spans), sentence or document;
+        ``scope``: only the documents of that scope query (:mod:`zhagen.scope`)."""
         return retrieve.cooccurrence(
-            self._store, coder=coder, unit=unit, sentences_of=self._sentence_list
-        )
+            self._store, coder=coder, unit=unit, sentences_of=self._sentence_list,
+            doc_ids=ids_of(self._store, scope),
+        )  # fmt: skip
 
     def _sentence_list(self, doc: int) -> list[tuple[int, int]]:
         df = self._docs.sentences(doc)
         return list(zip(df["start"].tolist(), df["end"].tolist(), strict=True))
 
-    def matrix(self, *, coder: str | None = None) -> pd.DataFrame:
-        """Codes × documents: number of codings."""
-        return retrieve.code_document_matrix(self._store, coder=coder)
+    def matrix(self, *, coder: str | None = None, scope: str | None = None) -> pd.DataFrame:
+        """Codes × documents: number of codings (``scope``: of those documents only)."""
+        return retrieve.code_document_matrix(
+            self._store, coder=coder, doc_ids=ids_of(self._store, scope)
+        )
 
     def coder(self, name: str) -> int:
         """The id of coder ``name``, created on first use."""
@@ -540,17 +554,34 @@ class Memos(_Noun):
 
     #: What a memo may be attached to.
     TARGETS = MEMO_TARGETS
+    #: Memo types (Kuckartz) → (Chinese, English) names.
+    TYPES = MEMO_TYPES
 
     def __call__(
-        self, target_type: str | None = None, target_id: Any = None, *, coder: str | None = None
+        self,
+        target_type: str | None = None,
+        target_id: Any = None,
+        *,
+        coder: str | None = None,
+        type: str | None = None,  # noqa: A002 - the memo's type
+        q: str | None = None,
     ) -> pd.DataFrame:
         """Same as :meth:`frame`."""
-        return self.frame(target_type, target_id, coder=coder)
+        return self.frame(target_type, target_id, coder=coder, type=type, q=q)
 
     def frame(
-        self, target_type: str | None = None, target_id: Any = None, *, coder: str | None = None
+        self,
+        target_type: str | None = None,
+        target_id: Any = None,
+        *,
+        coder: str | None = None,
+        type: str | None = None,  # noqa: A002 - the memo's type
+        q: str | None = None,
     ) -> pd.DataFrame:
-        """Memos: id, target_type, target_id, title, text, coder, created, modified."""
+        """Memos: id, target_type, target_id, title, text, type, coder, created, modified,
+        and what each is about (target_name; document, start, end of a coding memo); of a
+        ``type`` (``code``, ``theory``, ``method``, ``reflection``; ``""``: none) and
+        holding ``q`` in their title or text, when given."""
         import pandas as pd
 
         store = self._store
@@ -562,10 +593,14 @@ class Memos(_Noun):
             target_type=target_type,
             target_id=tid,
             coder_id=retrieve.coder_filter(store, coder),
+            memo_type=None if type is None else notes.memo_type(type),
+            query=q or None,
         )
-        cols = ["id", "target_type", "target_id", "title", "text", "coder", "created", "modified"]
+        cols = ["id", "target_type", "target_id", "title", "text", "type", "coder", "created",
+                "modified", "target_name", "document", "start", "end"]  # fmt: skip
         df = pd.DataFrame([[r[c] for c in cols] for r in rows], columns=cols)
-        df["target_id"] = df["target_id"].astype("Int64")
+        for col in ("target_id", "document", "start", "end"):
+            df[col] = df[col].astype("Int64")
         return df
 
     def add(
@@ -576,10 +611,13 @@ class Memos(_Noun):
         *,
         title: str = "",
         coder: str | None = None,
+        type: str | None = None,  # noqa: A002 - the memo's type
     ) -> int:
         """Write a memo on 'project' (target_id None), 'document', 'code', 'coding' or
-        'relation'; return its id."""
-        return notes.add_memo(self._store, target_type, target_id, text, title=title, coder=coder)
+        'relation', of a type (code, theory, method, reflection) or none; return its id."""
+        return notes.add_memo(
+            self._store, target_type, target_id, text, title=title, coder=coder, type=type
+        )
 
     def edit(
         self,
@@ -587,12 +625,14 @@ class Memos(_Noun):
         *,
         text: str | None = None,
         title: str | None = None,
+        type: str | None = None,  # noqa: A002 - the memo's type
         actor: Actor | None = None,
     ) -> None:
-        """Change a memo's text and/or title (``actor``: must be its coder, or the owner)."""
+        """Change a memo's text, title and/or type (``actor``: must be its coder, or the
+        owner)."""
         if actor is not None:  # without one, the engine says what is missing
             self.check(memo_id, "change", actor)
-        notes.edit_memo(self._store, memo_id, text=text, title=title, actor=_name(actor))
+        notes.edit_memo(self._store, memo_id, text=text, title=title, type=type, actor=_name(actor))
 
     def delete(self, memo_id: int, *, actor: Actor | None = None) -> None:
         """Delete a memo (undoable; ``actor`` as for :meth:`edit`)."""
@@ -640,6 +680,21 @@ class Relations(_Noun):
         return notes.add_relation(
             self._store, source_code, target_code, type, description=description
         )
+
+    def update(
+        self,
+        relation_id: int,
+        *,
+        source: CodeRef | None = None,
+        target: CodeRef | None = None,
+        type: str | None = None,  # noqa: A002 - the relation's type, as in REFI-QDA
+        description: str | None = None,
+        actor: Actor | None = None,
+    ) -> None:
+        """Change a relation's ends, type and/or description (None keeps it; undoable)."""
+        access.require(actor, "add", access.Item("relation", relation_id))
+        notes.update_relation(self._store, relation_id, source=source, target=target,
+                              type=type, description=description, actor=_name(actor))  # fmt: skip
 
     def delete(self, relation_id: int, *, actor: Actor | None = None) -> None:
         """Delete a relation (undoable)."""

@@ -3,7 +3,7 @@
 The project's change counter is the id of the newest entry of its append-only ``log``
 (every coding, code, memo and relation edit writes one, as do undo and redo). Each entry
 becomes a :class:`Change`: its ``kind`` (``tree`` for the code tree, relations and the
-storyline, ``coding``, ``memo``, ``other``), the documents it touched (from the row
+storyline, ``coding``, ``memo``, ``sets`` for sets and attributes, ``other``), the documents it touched (from the row
 snapshots of :mod:`zhagen.coding.history`; None when unknown) and who made it. This module
 is the only reader of the log's undo format besides :mod:`~zhagen.coding.history` itself.
 
@@ -36,7 +36,10 @@ __all__ = ["Change", "ChangeFeed", "changes", "describe", "KINDS"]
 
 #: Action family → the kind of change a page reacts to.
 KINDS = {"code": "tree", "relation": "tree", "storyline": "tree", "coding": "coding",
-         "memo": "memo"}  # fmt: skip
+         "memo": "memo", "set": "sets", "attr": "sets"}  # fmt: skip
+#: Kinds of shared things: coding blind, others hear that they changed, not who changed them.
+SHARED = ("tree", "sets")
+_BY_DOCUMENT = ("codings", "set_members", "attribute_values")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class Change:
         """
         if visible(actor, Item("change", self.id, self.actor)):
             return self
-        if self.kind != "tree":
+        if self.kind not in SHARED:
             return None
         return replace(self, documents=None, actor="")
 
@@ -88,7 +91,7 @@ def _documents(ops: list[dict[str, Any]]) -> tuple[int, ...]:
     docs: set[int] = set()
     for op in ops:
         for row in [*op.get("before", []), *op.get("after", [])]:
-            if op.get("table") == "codings" and row.get("document_id") is not None:
+            if op.get("table") in _BY_DOCUMENT and row.get("document_id") is not None:
                 docs.add(int(row["document_id"]))
             elif op.get("table") == "memos" and row.get("target_type") == "document":
                 docs.add(int(row["target_id"]))

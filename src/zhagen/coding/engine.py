@@ -32,7 +32,8 @@ from typing import Any
 
 from zhagen import access
 from zhagen.coding.history import Edit, edit
-from zhagen.coding.levels import NO_LEVEL, PALETTE, parse_level
+from zhagen.coding.levels import NO_LEVEL, parse_level
+from zhagen.coding.palette import code_color
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
 from zhagen.store import notes as qn
@@ -175,7 +176,7 @@ def _check_unique(store: Store, name: str) -> None:
 
 def _color(store: Store, color: str | None) -> str:
     if color is None:
-        return PALETTE[q.count_codes(store) % len(PALETTE)]
+        return code_color(q.count_codes(store))
     text = str(color).strip().lower()
     if re.fullmatch(r"#[0-9a-f]{3}", text):
         text = "#" + "".join(ch * 2 for ch in text[1:])

@@ -137,6 +137,9 @@ def _apply(store: Store, entry: Any, *, reverse: bool) -> str:
     ops = json.loads(entry["undo"])["ops"]
     changes = {}
     for op in ops:
+        table = op["table"]  # rows logged before a migration added columns: completed
+        op = {**op, "before": q.complete_rows(table, op["before"]),
+              "after": q.complete_rows(table, op["after"])}  # fmt: skip
         _check(store, op, reverse=reverse, entry=int(entry["id"]))
         pair = (op["after"], op["before"]) if reverse else (op["before"], op["after"])
         changes[op["table"]] = pair

@@ -28,6 +28,8 @@ tables report (:func:`level_problems`), not a limit on the tree.
 
 from __future__ import annotations
 
+from zhagen.coding.palette import SEEDS
+
 __all__ = [
     "LEVELS",
     "MIN_LEVEL",
@@ -36,6 +38,7 @@ __all__ = [
     "MEMO_TARGETS",
     "STORYLINE_TITLE",
     "PALETTE",
+    "MEMO_TYPES",
     "level_name",
     "parse_level",
     "level_problems",
@@ -66,22 +69,20 @@ RELATION_TYPES: tuple[str, ...] = ("因果条件", "情境", "中介条件", "�
 #: What a memo may be attached to.
 MEMO_TARGETS: tuple[str, ...] = ("project", "document", "code", "coding", "relation")
 
+#: Memo types (Kuckartz): type → (Chinese, English); "" is a memo without a type.
+MEMO_TYPES: dict[str, tuple[str, str]] = {
+    "code": ("编码备忘录", "code memo"),
+    "theory": ("理论备忘录", "theory memo"),
+    "method": ("方法备忘录", "method memo"),
+    "reflection": ("反思备忘录", "reflection memo"),
+}
+
 #: The storyline (故事线) is the project memo with this title.
 STORYLINE_TITLE = "故事线"
 
-#: Colours given to new codes in turn (Tableau 10, readable on white and in print).
-PALETTE: tuple[str, ...] = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-)
+#: The first colours given to new codes (Tableau 10); :mod:`zhagen.coding.palette` goes on
+#: from them with colours that stay distinguishable for dozens of codes.
+PALETTE: tuple[str, ...] = SEEDS
 
 
 def level_name(level: int | None, lang: str = "zh") -> str:

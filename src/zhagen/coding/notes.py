@@ -22,7 +22,7 @@ from typing import Any
 
 from zhagen.coding.engine import CodeRef, ensure_coder, resolve_code
 from zhagen.coding.history import edit
-from zhagen.coding.levels import MEMO_TARGETS, STORYLINE_TITLE
+from zhagen.coding.levels import MEMO_TARGETS, MEMO_TYPES, STORYLINE_TITLE
 from zhagen.coding.spans import resolve_coding
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
@@ -35,7 +35,9 @@ __all__ = [
     "edit_memo",
     "delete_memo",
     "resolve_memo",
+    "memo_type",
     "add_relation",
+    "update_relation",
     "delete_relation",
     "resolve_relation",
     "set_storyline",
@@ -77,6 +79,26 @@ def resolve_target(store: Store, target_type: str, target_id: object) -> int | N
     return tid
 
 
+def memo_type(value: object) -> str:
+    """A memo type (``code``, ``theory``, ``method``, ``reflection``, or ``""`` for none),
+    by its English or Chinese name.
+
+    >>> memo_type("理论备忘录"), memo_type(" Method "), memo_type(None)
+    ('theory', 'method', '')
+    """
+    text = "" if value is None else str(value).strip()
+    if text.lower() in MEMO_TYPES or not text:
+        return text.lower()
+    for key, (zh, en) in MEMO_TYPES.items():
+        if text in (zh, zh.removesuffix("备忘录")) or text.lower() == en:
+            return key
+    names = "、".join(f"{k}（{zh}）" for k, (zh, _en) in MEMO_TYPES.items())
+    raise ParameterError(
+        f"备忘录类型「{text}」无效；可选 {names}，或留空",
+        f"memo type '{text}' is not valid; use one of {', '.join(MEMO_TYPES)}, or none",
+    )
+
+
 def resolve_memo(store: Store, memo_id: int) -> dict[str, Any]:
     row = qn.memo_row(store, int(memo_id))
     if row is None:
@@ -95,8 +117,11 @@ def add_memo(
     *,
     title: str = "",
     coder: str | None = None,
+    type: str | None = None,  # noqa: A002 - the memo's type, as the word is used
 ) -> int:
-    """Write a memo on the project (target_id None), a document, code, coding or relation."""
+    """Write a memo on the project (target_id None), a document, code, coding or relation,
+    of a type (:data:`zhagen.coding.levels.MEMO_TYPES`) or none."""
+    kind = memo_type(type)
     if target_type == "project" and title.strip() == STORYLINE_TITLE:
         raise ParameterError(
             f"标题为「{STORYLINE_TITLE}」的项目备忘录就是故事线；请用 set_storyline 修改",
@@ -112,6 +137,7 @@ def add_memo(
             title=str(title),
             text=str(text),
             coder_id=cid,
+            memo_type=kind,
         )
         e.created("memos", mid)
         e.payload = {"id": mid, "target_type": target_type, "target_id": tid}
@@ -125,9 +151,11 @@ def edit_memo(
     *,
     text: str | None = None,
     title: str | None = None,
+    type: str | None = None,  # noqa: A002 - the memo's type
     actor: str = "",
 ) -> None:
-    """Change a memo's text and/or title."""
+    """Change a memo's text, title and/or type (None keeps it; ``""`` removes the type)."""
+    kind = None if type is None else memo_type(type)
     with edit(store, "memo.edit", "", actor=actor) as e:
         row = resolve_memo(store, memo_id)
         if title is not None and row["target_type"] == "project":
@@ -138,7 +166,7 @@ def edit_memo(
                     "use set_storyline for the storyline",
                 )
         e.touch("memos", [row["id"]])
-        qn.update_memo(store, row["id"], title=title, text=text)
+        qn.update_memo(store, row["id"], title=title, text=text, memo_type=kind)
         e.payload = {"id": row["id"]}
         e.description = f"修改备忘录 #{row['id']} / edit memo #{row['id']}"
 
@@ -164,6 +192,39 @@ def resolve_relation(store: Store, relation_id: int) -> dict[str, Any]:
     return row
 
 
+def _relation_type(rtype: object) -> str:
+    text = str(rtype).strip()
+    if not text:
+        raise ParameterError(
+            "关系类型不能为空；可用 因果条件、情境、中介条件、行动策略、结果 或自定义文字",
+            "a relation type cannot be empty; use 因果条件, 情境, 中介条件, 行动策略, 结果 or "
+            "your own text",
+        )
+    return text
+
+
+def _check_ends(
+    store: Store, src: dict[str, Any], tgt: dict[str, Any], rtype: str, *, other_than: int = 0
+) -> None:
+    """Two different codes without that relation yet (but for relation ``other_than``)."""
+    if src["id"] == tgt["id"]:
+        raise ParameterError(
+            f"关系的两端不能是同一个编码「{src['name']}」",
+            f"a relation needs two different codes, not '{src['name']}' twice",
+        )
+    for r in qn.relation_rows(store):
+        same = (r["source_code_id"], r["target_code_id"], r["type"]) == (
+            src["id"],
+            tgt["id"],
+            rtype,
+        )
+        if same and r["id"] != other_than:
+            raise ParameterError(
+                f"「{src['name']}」与「{tgt['name']}」之间已有「{rtype}」关系（#{r['id']}）",
+                f"'{src['name']}' → '{tgt['name']}' already has a '{rtype}' relation (#{r['id']})",
+            )
+
+
 def add_relation(
     store: Store,
     source: CodeRef,
@@ -173,31 +234,10 @@ def add_relation(
     description: str = "",  # noqa: A002
 ) -> int:
     """Relate two codes: ``source`` —type→ ``target``; return the relation id."""
-    rtype = str(type).strip()
-    if not rtype:
-        raise ParameterError(
-            "关系类型不能为空；可用 因果条件、情境、中介条件、行动策略、结果 或自定义文字",
-            "a relation type cannot be empty; use 因果条件, 情境, 中介条件, 行动策略, 结果 or "
-            "your own text",
-        )
+    rtype = _relation_type(type)
     with edit(store, "relation.add", "") as e:
         src, tgt = resolve_code(store, source), resolve_code(store, target)
-        if src["id"] == tgt["id"]:
-            raise ParameterError(
-                f"关系的两端不能是同一个编码「{src['name']}」",
-                f"a relation needs two different codes, not '{src['name']}' twice",
-            )
-        for r in qn.relation_rows(store):
-            if (r["source_code_id"], r["target_code_id"], r["type"]) == (
-                src["id"],
-                tgt["id"],
-                rtype,
-            ):
-                raise ParameterError(
-                    f"「{src['name']}」与「{tgt['name']}」之间已有「{rtype}」关系（#{r['id']}）",
-                    f"'{src['name']}' → '{tgt['name']}' already has a '{rtype}' relation "
-                    f"(#{r['id']})",
-                )
+        _check_ends(store, src, tgt, rtype)
         rid = qn.insert_relation(store, src["id"], tgt["id"], rtype, str(description))
         e.created("relations", rid)
         e.payload = {"id": rid, "source": src["id"], "target": tgt["id"], "type": rtype}
@@ -206,6 +246,45 @@ def add_relation(
             f"'{src['name']}' -{rtype}-> '{tgt['name']}'"
         )
     return rid
+
+
+def update_relation(
+    store: Store,
+    relation_id: int,
+    *,
+    source: CodeRef | None = None,
+    target: CodeRef | None = None,
+    type: str | None = None,  # noqa: A002 - the relation's type, as in REFI-QDA
+    description: str | None = None,
+    actor: str = "",
+) -> None:
+    """Change a relation's ends, type and/or description (None keeps it; undoable).
+
+    >>> import tempfile, os
+    >>> from zhagen.store.db import Store
+    >>> from zhagen.coding.engine import add_code
+    >>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
+    >>> a, b, c = (add_code(store, n, level=3) for n in ("政策", "协同", "绩效"))
+    >>> rid = add_relation(store, a, b, "因果条件")
+    >>> update_relation(store, rid, target=c, type="结果", description="长期")
+    >>> r = qn.relation_row(store, rid)
+    >>> r["target_name"], r["type"], r["description"]
+    ('绩效', '结果', '长期')
+    """
+    with edit(store, "relation.edit", "", actor=actor) as e:
+        row = resolve_relation(store, relation_id)
+        src = resolve_code(store, row["source_code_id"] if source is None else source)
+        tgt = resolve_code(store, row["target_code_id"] if target is None else target)
+        rtype = row["type"] if type is None else _relation_type(type)
+        _check_ends(store, src, tgt, rtype, other_than=row["id"])
+        text = row["description"] if description is None else str(description)
+        e.touch("relations", [row["id"]])
+        qn.update_relation(store, row["id"], src["id"], tgt["id"], rtype, text)
+        e.payload = {"id": row["id"], "source": src["id"], "target": tgt["id"], "type": rtype}
+        e.description = (
+            f"修改关系 #{row['id']}「{src['name']}」—{rtype}→「{tgt['name']}」 / edit relation "
+            f"#{row['id']} '{src['name']}' -{rtype}-> '{tgt['name']}'"
+        )
 
 
 def delete_relation(store: Store, relation_id: int, *, actor: str = "") -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
@@ -361,8 +361,10 @@ def cooccurrence(
     coder: str | None = None,
     unit: str = "overlap",
     sentences_of: Callable[[int], list[tuple[int, int]]] | None = None,
+    doc_ids: Iterable[int] | None = None,
 ) -> pd.DataFrame:
-    """Code × code co-occurrence counts over the codes that have codings.
+    """Code × code co-occurrence counts over the codes that have codings (in ``doc_ids``,
+    every document if None).
 
     ``unit="overlap"``: pairs of codings whose spans overlap in a document (diagonal: the
     code's number of codings). ``"sentence"`` / ``"document"``: the number of sentences /
@@ -376,7 +378,7 @@ def cooccurrence(
             f"共现单位「{unit}」无效；可选 overlap、sentence、document",
             f"co-occurrence unit '{unit}' is not valid; use overlap, sentence or document",
         )
-    spans = q.coding_spans(store, coder_filter(store, coder))
+    spans = q.coding_spans(store, coder_filter(store, coder), doc_ids)
     if unit == "overlap":
         pairs, diag = _overlap_pairs(spans)
     else:
@@ -404,11 +406,16 @@ def cooccurrence(
     )
 
 
-def code_document_matrix(store: Store, *, coder: str | None = None) -> pd.DataFrame:
-    """Codes (rows, those with codings) × documents (columns, by id): numbers of codings."""
+def code_document_matrix(
+    store: Store, *, coder: str | None = None, doc_ids: Collection[int] | None = None
+) -> pd.DataFrame:
+    """Codes (rows, those with codings) × documents (columns, by id): numbers of codings
+    (in the documents ``doc_ids``; None: all)."""
     import pandas as pd
 
     rows = q.code_document_counts(store, coder_filter(store, coder))
+    if doc_ids is not None:
+        rows = [r for r in rows if r["document_id"] in doc_ids]
     labels = _labels(store, (r["code_id"] for r in rows))
     df = pd.DataFrame(
         [(labels[r["code_id"]], r["document_id"], r["n"]) for r in rows],

@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 
 from zhagen.coding.levels import LEVELS, as_level
 from zhagen.errors import ParameterError
-from zhagen.params import param
+from zhagen.params import param, scope_param
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,7 +103,7 @@ class SaturationParams:
 
     >>> from zhagen.params import make
     >>> make(SaturationParams, {"holdout": "25%", "types": "document"})
-    SaturationParams(holdout='25%', seed=0, coder=None, types=['document'])
+    SaturationParams(holdout='25%', seed=0, coder=None, types=['document'], scope=None)
     """
 
     holdout: str = param("1/3", "str", "留出比例", "share held out", validate=parse_fraction,
@@ -114,6 +114,7 @@ class SaturationParams:
     types: list[str] | None = param(None, "strs", "文档类型", "document types", optional=True,
                                     flag="--type", help_zh="只从这些类型中留出",
                                     help_en="draw only from these types (e.g. document)")  # fmt: skip
+    scope: str | None = scope_param()
 
 
 def _rank(seed: int, doc: Hashable) -> bytes:

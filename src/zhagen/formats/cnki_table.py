@@ -40,7 +40,7 @@ from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
 from zhagen.limits import current
 from zhagen.records import RawRecord
 
-__all__ = ["read_cnki_table"]
+__all__ = ["read_cnki_table", "table_rows"]
 
 _HEADER_ROWS = 20  # how far down to look for the header row
 _FMT = "cnki-table"
@@ -100,6 +100,28 @@ def read_cnki_table(source: Source, *, name: str | None = None) -> Iterator[RawR
         yield from _records([_html_rows(source, label)], label)
     else:
         yield from _records([_csv_rows(source, label)], label)
+
+
+def table_rows(source: Source, *, name: str | None = None) -> Iterator[Row]:
+    """(row number, cells as text) of a plain table: the first sheet of an ``.xlsx``
+    (opened with the same zip-bomb and damage checks as a CNKI export), else CSV/TSV
+    (encoding detected; the line a row starts on). Used for attribute tables.
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "t.csv")
+    >>> _ = open(path, "w", encoding="utf-8").write("id,来源\\n1,人民日报\\n")
+    >>> list(table_rows(path))
+    [(1, ['id', '来源']), (2, ['1', '人民日报'])]
+    """
+    label = source_name(source, name)
+    if read_head(source, 4, name=label).startswith(b"PK"):
+        sheets = _xlsx_sheets(source, label)
+        try:  # the workbook stays open while its first sheet is read
+            yield from next(sheets, iter(()))
+        finally:
+            sheets.close()
+        return
+    yield from _csv_rows(source, label)
 
 
 def _records(sheets: Iterable[Iterator[Row]], label: str) -> Iterator[RawRecord]:

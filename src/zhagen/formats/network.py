@@ -19,7 +19,9 @@ plain data for round-trip tests and for re-importing a map edited elsewhere.
   score<Avg. pub. year>`` (van Eck & Waltman, *VOSviewer Manual*, §"Map and network files");
   ids and clusters are numbered from 1 as VOSviewer expects (an unclustered node has an
   empty cluster cell); the total link strength is the sum of the node's co-occurrence
-  counts, as VOSviewer computes it. The network file holds ``id1 id2 strength`` lines with
+  counts over every link among the map's nodes *before pruning* (the node column
+  ``total_link_strength``), as VOSviewer computes it; a map without that column (written
+  before it existed) falls back to its links. The network file holds ``id1 id2 strength`` lines with
   the raw count (VOSviewer normalises counts itself) and no header.
 
 Missing values (a node without a burst or a first year) are left out of GraphML/GEXF and
@@ -530,9 +532,13 @@ def write_vosviewer_map(km: KnowledgeMap, dest: Dest) -> None:
     """
     nodes = sorted(plain_nodes(km), key=lambda n: n["id"])
     strength: dict[int, float] = {}
-    for edge in plain_edges(km):
-        for end in (edge["source"], edge["target"]):
-            strength[end] = strength.get(end, 0.0) + edge["count"]
+    if nodes and all(n.get("total_link_strength") is not None for n in nodes):
+        # written by the map before pruning, as VOSviewer counts it
+        strength = {n["id"]: float(n["total_link_strength"]) for n in nodes}
+    else:  # a map from before total_link_strength: the sum over its (pruned) links
+        for edge in plain_edges(km):
+            for end in (edge["source"], edge["target"]):
+                strength[end] = strength.get(end, 0.0) + edge["count"]
     from zhagen.formats.spreadsheet import safe_cell
 
     buf = io.StringIO()

@@ -20,8 +20,24 @@ the cost saved by the burst state, :math:`\\sum_t [\\sigma_0(t) - \\sigma_1(t)]`
 of ``burst_detection.burst_weights``; CiteSpace's "Strength" column is of this kind).
 Runs shorter than ``min_duration`` time points are dropped.
 
-Parameters follow the ``burst_detection`` package (Marinsek, PyPI, 0.1.3) and CiteSpace:
-``s = 2``, ``gamma = 1``. Note: ``burst_detection`` 0.1.3 picks each state greedily given the
+Parameters and CiteSpace's Burstness panel
+    =====================  ==========================  ==================================
+    zhagen (``MapParams``)  CiteSpace's panel           Kleinberg (2002)
+    =====================  ==========================  ==================================
+    ``burst_s`` = 2         α1/α0 = 2 (αi/αi−1)         s, the ratio of the state rates
+    ``burst_gamma`` = 1     γ [0,1] = 1                 γ, the transition cost γ·ln n
+    ``burst_min_duration``  Minimum Duration = 2        (none: a filter on the result)
+    = 2
+    =====================  ==========================  ==================================
+
+    CiteSpace's panel writes the exponential model ``f(x) = α e^{-αx}``: its α are the
+    event rates of the states, so α1/α0 is Kleinberg's s, and its γ is the coefficient of
+    the cost of moving up a state ("to find more bursts, reduce the gamma value", CiteSpace
+    glossary, *Burstness*). That glossary also uses the words "state transition cost α"
+    and "growth rate γ" in the opposite sense; the panel's fields, not those words, are
+    what a setting is reproduced from: s ↔ α1/α0, γ ↔ γ. With two states only α1/α0
+    matters. The ``burst_detection`` package (Marinsek, PyPI, 0.1.3) uses the same names
+    and defaults as zhagen (``s = 2``, ``gamma = 1``). Note: ``burst_detection`` 0.1.3 picks each state greedily given the
 previous one instead of minimising the total cost, and its licence is "free for
 non-commercial use"; zhagen neither uses nor copies it — the tests check this module
 against an exhaustive search over all state sequences.

@@ -9,14 +9,18 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from zhagen.mapping.cluster import SILHOUETTE_METHODS
+from zhagen.mapping.labels import LABEL_SOURCES
 from zhagen.mapping.links import LINK_METHODS
 from zhagen.mapping.prune import PRUNE_METHODS
-from zhagen.params import Param, param
+from zhagen.params import Param, param, scope_param
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "NODE_TYPES",
+    "node_type",
     "MapInput",
     "MapParams",
     "RUN_OPTIONS",
@@ -26,6 +30,25 @@ __all__ = [
     "CLUSTER_COLUMNS",
     "BURST_COLUMNS",
 ]
+
+
+#: What the nodes of a map are (``MapParams.nodes``).
+NODE_TYPES = (
+    "keyword", "term", "author", "institution", "country", "reference", "cited-author",
+    "cited-journal", "category", "coupling",
+)  # fmt: skip
+
+
+def node_type(params: MapParams) -> str:
+    """The node type a map is made of: ``params.nodes``, where the older ``field="terms"``
+    (with the default ``nodes="keyword"``) means ``"term"``.
+
+    >>> node_type(MapParams(field="terms")), node_type(MapParams(nodes="author"))
+    ('term', 'author')
+    """
+    if params.nodes == "keyword" and params.field == "terms":
+        return "term"
+    return params.nodes
 
 
 @dataclass
@@ -46,6 +69,9 @@ class MapInput:
     #: field they were on, see ``map_input``): a ``lang`` setting does not filter them again
     #: by script, which would drop Latin-script Chinese-side keywords such as ``SWOT``.
     by_lang: bool = False
+    #: What reading the input found and reports (spellings merged into a node, ambiguous
+    #: author names …); ``Project.maps.build`` copies it into ``summary["entities"]``.
+    notes: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -55,12 +81,15 @@ class MapParams:
     Each field is declared once with :func:`zhagen.params.param` (type, default, choices
     from the algorithm modules, bounds, help in Chinese and English); the command-line
     options, the web form, :func:`zhagen.mapping.params.check_params` and the signature of
-    ``Project.map`` are made from it. Defaults follow CiteSpace (slice 1 year, top 50 per
-    slice, no pruning) and DESIGN.md §4. Exactly one of ``top``, ``top_percent``,
+    ``Project.map`` are made from it. Defaults follow CiteSpace (slice 1 year, g-index
+    with k = 25 per slice, no frequency floor, links merged from the slice networks, no
+    pruning, cosine links, bursts of nodes lasting at least 2 slices) and DESIGN.md §4. Exactly one of ``top``, ``top_percent``,
     ``g_index`` (the group ``selection``) selects nodes per slice.
 
     >>> MapParams(link="jaccard").link
     'jaccard'
+    >>> MapParams().g_index, MapParams(top=50).g_index  # top replaces the default g-index
+    (25.0, None)
     >>> from zhagen.params import spec
     >>> [p.name for p in spec(MapParams) if p.group == "selection"]
     ['top', 'top_percent', 'g_index']
@@ -72,13 +101,43 @@ class MapParams:
         "词来源",
         "terms from",
         choices=("keywords", "terms"),
-        help_zh="关键词或从标题摘要切分的术语",
-        help_en="keywords, or terms segmented from titles and abstracts",
+        help_zh="关键词或从标题摘要切分的术语（--field terms 即 --nodes term）",
+        help_en="keywords, or terms segmented from titles and abstracts "
+        "(--field terms is --nodes term)",
+    )
+    nodes: str = param(
+        "keyword",
+        "str",
+        "节点类型",
+        "node type",
+        choices=NODE_TYPES,
+        help_zh="关键词、术语、作者、机构、国家、被引文献、被引作者、被引期刊、学科类别、文献耦合",
+        help_en="keyword, term, author, institution, country, reference (co-citation), "
+        "cited-author, cited-journal, category (WoS WC), coupling (documents by shared references)",
         main=True,
+    )
+    institution_level: str = param(
+        "top",
+        "str",
+        "机构层级",
+        "institution level",
+        choices=("top", "department"),
+        help_zh="机构节点：归并到一级机构（大学、研究院、公司）或保留院系",
+        help_en="institution nodes: the top-level institution (university, academy, "
+        "enterprise) or the department",
+    )
+    homonyms: str = param(
+        "institution",
+        "str",
+        "同名作者",
+        "same-name authors",
+        choices=("institution", "none"),
+        help_zh="作者节点：按机构与合作者区分同名作者，或不区分",
+        help_en="author nodes: tell same-name authors apart by institution and co-authors, or not",
     )
     slice: int = param(1, "int", "时间切片（年）", "years per slice", low=1, main=True)
     top: int | None = param(
-        50, "int", "每切片前 N 个", "top N per slice", low=1, group="selection", main=True
+        None, "int", "每切片前 N 个", "top N per slice", low=1, group="selection", main=True
     )
     top_percent: float | None = param(
         None,
@@ -91,7 +150,7 @@ class MapParams:
         group="selection",
     )
     g_index: float | None = param(
-        None,
+        25.0,
         "float",
         "g 指数比例因子 k",
         "g-index scale factor k",
@@ -99,8 +158,34 @@ class MapParams:
         low_open=True,
         group="selection",
         metavar="K",
+        help_zh="每切片按 g 指数选节点：g² ≤ k·Σc（CiteSpace 4.0.R3 起的默认，k = 25）",
+        help_en="select per slice by the g-index g² ≤ k·Σc (CiteSpace's default since "
+        "4.0.R3, k = 25)",
     )
-    link: str = param("cosine", "str", "连线强度", "link strength", choices=LINK_METHODS, main=True)
+    link: str = param(
+        "cosine",
+        "str",
+        "连线强度",
+        "link strength",
+        choices=LINK_METHODS,
+        main=True,
+        help_zh="cosine（CiteSpace 默认）、jaccard、count；association 为 VOSviewer 的关联强度 "
+        "2m·c/(kᵢkⱼ)（k 为总连线强度）；association-occurrence 为按出现次数的 N·c/(wᵢwⱼ)"
+        "（0.4 及以前的 association）",
+        help_en="cosine (CiteSpace's default), jaccard, count; association is VOSviewer's "
+        "2m·c/(k_i k_j) (k = total link strength); association-occurrence is N·c/(w_i w_j) "
+        "over occurrences (zhagen <= 0.4's association)",
+    )
+    link_scope: str = param(
+        "slices",
+        "str",
+        "连线来源",
+        "links from",
+        choices=("slices", "all"),
+        help_zh="slices：合并各切片网络的连线（同 CiteSpace，默认）；all：在全部记录上计数",
+        help_en="slices: merge the links of the per-slice networks (as CiteSpace, default); "
+        "all: count links over all records",
+    )
     prune: str = param("none", "str", "剪枝", "pruning", choices=PRUNE_METHODS, main=True)
     resolution: float = param(
         1.0, "float", "聚类分辨率", "cluster resolution", low=0, low_open=True
@@ -114,8 +199,39 @@ class MapParams:
         help_zh="少于此节点数的聚类并入最后的“其他”类",
         help_en="clusters with fewer nodes are merged into a last 'other' cluster",
     )
+    silhouette: str = param(
+        "spectral",
+        "str",
+        "轮廓系数定义",
+        "silhouette definition",
+        choices=SILHOUETTE_METHODS,
+        help_zh="spectral：在相似度网络的谱空间中计算（Chen 等 2010，CiteSpace 的定义，默认）；"
+        "network：以连线强度为距离（旧定义）",
+        help_en="spectral: in the spectral space of the similarity network (Chen et al. 2010, "
+        "CiteSpace's definition, default); network: link strengths as distances (old)",
+    )
+    label_source: str = param(
+        "titles+keywords",
+        "str",
+        "聚类标签来源",
+        "cluster labels from",
+        choices=LABEL_SOURCES,
+        help_zh="titles+keywords：聚类文献的标题名词短语与关键词（同 CiteSpace，默认）；"
+        "keywords：只用关键词",
+        help_en="titles+keywords: noun phrases of the cluster's records' titles and their "
+        "keywords (as CiteSpace, default); keywords: keywords only",
+    )
     seed: int = param(1, "int", "随机种子", "seed")
-    min_freq: int = param(2, "int", "最低频次", "minimum frequency", low=1, main=True)
+    min_freq: int = param(
+        1,
+        "int",
+        "最低频次",
+        "minimum frequency",
+        low=1,
+        main=True,
+        help_zh="出现少于此记录数的词不参与选择（默认 1：不设下限，同 CiteSpace）",
+        help_en="terms in fewer records are never selected (default 1: no floor, as CiteSpace)",
+    )
     years: tuple[int, int] | None = param(
         None, "years", "年份范围", "year range", optional=True, metavar="FIRST-LAST", main=True
     )
@@ -130,18 +246,53 @@ class MapParams:
         help_zh="每行：词<TAB>替换为",
         help_en="lines: label<TAB>replace by",
     )
-    burst_s: float = param(2.0, "float", "突现 s", "burst s", low=1, low_open=True)
-    burst_gamma: float = param(1.0, "float", "突现 γ", "burst γ", low=0)
-    burst_min_duration: int = param(1, "int", "突现最短持续", "burst min. duration", low=1)
+    burst_s: float = param(
+        2.0,
+        "float",
+        "突现 α1/α0（状态比 s）",
+        "burst α1/α0 (state ratio s)",
+        low=1,
+        low_open=True,
+        help_zh="突现状态与基础状态的频率比，即 CiteSpace 突现面板的 α1/α0（默认 2）",
+        help_en="rate of the burst state over the base state: CiteSpace's Burstness α1/α0 "
+        "(default 2)",
+    )
+    burst_gamma: float = param(
+        1.0,
+        "float",
+        "突现 γ",
+        "burst γ",
+        low=0,
+        help_zh="进入突现状态的代价 γ·ln n，即 CiteSpace 突现面板的 γ；调低可发现更多突现（默认 1）",
+        help_en="cost γ·ln n of entering the burst state: CiteSpace's Burstness γ; lower it "
+        "to find more bursts (default 1)",
+    )
+    burst_min_duration: int = param(
+        2,
+        "int",
+        "突现最短持续（切片）",
+        "burst Minimum Duration (slices)",
+        low=1,
+        help_zh="短于此切片数的突现不报告，即 CiteSpace 的 Minimum Duration（默认 2）",
+        help_en="bursts shorter than this many slices are dropped: CiteSpace's Minimum "
+        "Duration (default 2)",
+    )
     burst_terms: str = param(
-        "all",
+        "nodes",
         "str",
         "突现检测范围",
         "burst terms",
-        choices=("all", "nodes"),
-        help_zh="对所有词检测突现（默认）或只对节点（同 CiteSpace）",
-        help_en="detect bursts of all eligible terms (default) or of nodes only (as CiteSpace)",
+        choices=("nodes", "all"),
+        help_zh="只对图谱节点检测突现（默认，同 CiteSpace）或对所有词",
+        help_en="detect bursts of the map's nodes (default, as CiteSpace) or of all eligible terms",
     )
+    scope: str | None = scope_param()
+
+    def __post_init__(self) -> None:
+        # Giving top or top_percent replaces the default g-index, as zhagen.params.make does
+        # for the command line and the web form: MapParams(top=50) means "top 50 per slice".
+        if (self.top is not None or self.top_percent is not None) and self.g_index == 25.0:
+            self.g_index = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -153,7 +304,9 @@ class MapParams:
 #: Options of a map run that are not parameters of the computation (``Project.map``'s own).
 RUN_OPTIONS = (Param("keep_duplicates", "bool", False, "保留重复记录", "keep duplicate records"),)
 
-#: Columns of ``KnowledgeMap.nodes`` (one row per node, ``id`` from 0).
+#: Columns of ``KnowledgeMap.nodes`` (one row per node, ``id`` from 0). ``degree``,
+#: ``weighted_degree`` and ``betweenness`` are of the pruned network; ``total_link_strength``
+#: (VOSviewer's) is the summed co-occurrence count over every link before pruning.
 NODE_COLUMNS = [
     "id",
     "label",
@@ -169,6 +322,7 @@ NODE_COLUMNS = [
     "first_year",
     "x",
     "y",
+    "total_link_strength",
 ]
 #: Columns of ``KnowledgeMap.edges`` (``source`` < ``target``, node ids).
 EDGE_COLUMNS = ["source", "target", "count", "strength"]

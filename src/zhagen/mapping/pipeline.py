@@ -2,24 +2,34 @@
 
 Steps (CiteSpace's order, Chen 2006; DESIGN.md §4):
 
-1. **Records in range.** With ``params.years`` only records dated inside it; without it
-   every record (undated ones included in counts, but in no time slice).
+1. **Records in range.** With ``params.years`` only records dated inside it. Records
+   without a year are counted in ``summary["records_without_year"]`` and left out of the
+   map whenever any record has a year (every count of a map is time-sliced: selection,
+   links, bursts); only when no record has a year is the map built from them, as one slice.
 2. **Vocabulary.** Terms filtered by ``lang`` (``zh``: holds a Han character; ``en``: holds
-   none); a term is *eligible* when it occurs in at least ``min_freq`` records in range.
+   none); a term is *eligible* when it occurs in at least ``min_freq`` records in range
+   (default 1: every term, as CiteSpace, which sets no global floor).
 3. **Slices** of ``params.slice`` years over the dated records (first to last year found);
    undated data gives one slice holding every record.
-4. **Node selection** per slice (top N, top N% or g-index, :mod:`.selection`); the nodes
-   are the union over slices.
-5. **Merged network**: links among the nodes counted over every record in range,
-   normalised (:mod:`.links`), pruned (:mod:`.prune`, on the merged network).
+4. **Node selection** per slice (g-index with k = 25 by default, or top N or top N%,
+   :mod:`.selection`; ties broken by overall frequency, then first year); the nodes are
+   the union over slices.
+5. **Merged network** (CiteSpace's, Chen 2006): each slice's network links the nodes
+   selected *in that slice* that co-occur in that slice's records; the merged network is
+   the union of the slice networks, a link's count the sum of its counts in the slice
+   networks that hold it (``link_scope="slices"``). ``link_scope="all"`` counts links
+   among all nodes over every record in range instead (zhagen ≤ 0.4; 20–55 % of its links
+   were in no slice network). Then normalised (:mod:`.links`) and pruned (:mod:`.prune`,
+   on the merged network).
 6. **Centrality** (:mod:`.centrality`) on the pruned links; **clusters** by Leiden on the
    pruned, weighted links, Q on the same graph, silhouettes on the unpruned similarities
    (:mod:`.cluster`); **labels** (:mod:`.labels`); **bursts** per slice (:mod:`.burst`,
    :math:`d_t` = records with terms in slice :math:`t`); **sigma**; **layout**.
-   Bursts are detected for every eligible term by default (``burst_terms="all"``):
-   emerging terms are rare by nature and seldom make a slice's top N, so restricting
-   detection to nodes, as CiteSpace does (``burst_terms="nodes"``), hides exactly the
-   terms a researcher looks for. Nodes carry their own strongest burst either way.
+   Bursts are detected for the map's nodes by default, as CiteSpace does
+   (``burst_terms="nodes"``), and last at least 2 slices (``burst_min_duration``,
+   CiteSpace's Minimum Duration); ``burst_terms="all"`` detects them for every eligible
+   term (emerging terms are rare by nature and may not make a slice's selection). Nodes
+   carry their own strongest burst either way.
 
 Node ids are assigned by frequency (descending) and then by term (code-point order), so a
 map does not depend on the order of the records. Edges have ``source < target``.
@@ -135,6 +145,8 @@ class _Records:
     freq: np.ndarray
     eligible: np.ndarray
     has_terms: np.ndarray  # bool per record
+    without_year: int  # records in range without a year (left out when others have one)
+    first_year: np.ndarray  # per vocabulary term (float64, inf when never dated)
 
 
 def _records(inp: MapInput, params: MapParams, full: DocTerm) -> _Records:
@@ -152,6 +164,9 @@ def _records(inp: MapInput, params: MapParams, full: DocTerm) -> _Records:
         )
     years, dated = _year_values(inp.years)
     keep = np.ones(n, dtype=bool)
+    without_year = int((~dated).sum())
+    if dated.any():  # undated records are in no slice: every count of the map leaves them out
+        keep = dated.copy()
     if params.years is not None:
         keep = dated & (years >= params.years[0]) & (years <= params.years[1])
         if not keep.any():
@@ -181,7 +196,22 @@ def _records(inp: MapInput, params: MapParams, full: DocTerm) -> _Records:
     if inp.titles:
         titles = list(inp.titles) if all_rows else [inp.titles[r] for r in rows.tolist()]
     doc_ids = np.asarray(inp.doc_ids, dtype=np.int64)[rows]
-    return _Records(doc_ids, years[rows], dated[rows], titles, dt, freq, eligible, has_terms)
+    first_year = _first_years(dt.matrix, years[rows], dated[rows])
+    return _Records(doc_ids, years[rows], dated[rows], titles, dt, freq, eligible, has_terms,
+                    without_year, first_year)  # fmt: skip
+
+
+def _first_years(matrix: sp.csr_matrix, years: np.ndarray, dated: np.ndarray) -> np.ndarray:
+    """First year of every term over the dated records (inf for a term never dated)."""
+    import numpy as np
+
+    by_term = matrix.tocsc()
+    y = np.where(dated, years.astype(np.float64), np.inf)[by_term.indices]
+    out = np.full(matrix.shape[1], np.inf)
+    nonempty = np.diff(by_term.indptr) > 0
+    if y.size:
+        out[nonempty] = np.minimum.reduceat(y, by_term.indptr[:-1][nonempty])
+    return out
 
 
 def _check_terms(has_terms: np.ndarray, params: MapParams, n_records: int) -> None:
@@ -227,8 +257,9 @@ def _time_axis(rec: _Records, params: MapParams) -> _Time:
 
 def _select(
     rec: _Records, time: _Time, params: MapParams
-) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """Node columns (ordered by frequency desc, then term), slice counts, per-slice sizes."""
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Node columns (ordered by frequency desc, then term), slice counts, and the columns
+    selected in every slice."""
     import numpy as np
 
     from zhagen.mapping.cooccurrence import group_counts
@@ -236,7 +267,8 @@ def _select(
 
     counts = group_counts(rec.dt.matrix, time.slice_of, len(time.slices))
     chosen = select_per_slice(counts, top=params.top, top_percent=params.top_percent,
-                              g_index_k=params.g_index, eligible=rec.eligible)  # fmt: skip
+                              g_index_k=params.g_index, eligible=rec.eligible,
+                              frequency=rec.freq, first_year=rec.first_year)  # fmt: skip
     union = np.unique(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
     union = union.astype(np.int64)
     if union.size == 0:
@@ -246,7 +278,7 @@ def _select(
             "lower --min-freq.",
         )
     order = np.lexsort((union, -rec.freq[union]))
-    return union[order], counts, [int(c.size) for c in chosen]
+    return union[order], counts, chosen
 
 
 @dataclass
@@ -258,13 +290,55 @@ class _Network:
     kept: np.ndarray  # bool mask of the links kept by pruning
 
 
-def _network(xn: sp.csr_matrix, freq: np.ndarray, params: MapParams) -> _Network:
+def _slice_cooccurrence(
+    xn: sp.csr_matrix, slice_of: np.ndarray, chosen: list[np.ndarray]
+) -> sp.csr_matrix:
+    """The merged network of the slice networks: Σ_t of the co-occurrence counts, over the
+    records of slice t, among the nodes selected in slice t (node positions in ``chosen``)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from zhagen.mapping.cooccurrence import cooccurrence
+
+    n = int(xn.shape[1])
+    rows_i, cols_j, vals = [], [], []
+    order = np.argsort(slice_of, kind="stable")
+    bounds = np.searchsorted(slice_of[order], np.arange(len(chosen) + 1))
+    for t, sel in enumerate(chosen):
+        rows = order[bounds[t] : bounds[t + 1]]
+        if rows.size == 0 or sel.size < 2:
+            continue
+        c = cooccurrence(xn[rows][:, sel].tocsr()).tocoo()
+        off = c.row != c.col
+        rows_i.append(sel[c.row[off]])
+        cols_j.append(sel[c.col[off]])
+        vals.append(c.data[off])
+    if not vals:
+        return sp.csr_matrix((n, n), dtype=np.int64)
+    merged = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows_i), np.concatenate(cols_j))),
+                           shape=(n, n))  # fmt: skip
+    return merged.astype(np.int64)
+
+
+def _network(
+    xn: sp.csr_matrix,
+    freq: np.ndarray,
+    params: MapParams,
+    slice_of: np.ndarray | None = None,
+    chosen: list[np.ndarray] | None = None,
+) -> _Network:
+    from zhagen.mapping.centrality import weighted_degree
     from zhagen.mapping.cooccurrence import cooccurrence
     from zhagen.mapping.links import link_strength, upper_edges
     from zhagen.mapping.prune import prune_mask
 
-    i, j, c = upper_edges(cooccurrence(xn))
-    s = link_strength(c, freq[i], freq[j], params.link, n_records=int(xn.shape[0]))
+    if params.link_scope == "slices" and chosen is not None and slice_of is not None:
+        i, j, c = upper_edges(_slice_cooccurrence(xn, slice_of, chosen))
+    else:
+        i, j, c = upper_edges(cooccurrence(xn))
+    k = weighted_degree(int(xn.shape[1]), i, j, c)  # total link strength, unpruned
+    s = link_strength(c, freq[i], freq[j], params.link, n_records=int(xn.shape[0]),
+                      k_i=k[i], k_j=k[j])  # fmt: skip
     kept = prune_mask(int(xn.shape[1]), i, j, s, params.prune)
     return _Network(i, j, c, s, kept)
 
@@ -328,7 +402,13 @@ def _summary(
 ) -> dict[str, Any]:
     from zhagen._version import __version__
     from zhagen.mapping.centrality import betweenness_backend
-    from zhagen.mapping.cluster import LEIDEN_OPTIONS, leiden_backend
+    from zhagen.mapping.cluster import (
+        LEIDEN_OPTIONS,
+        MODULARITY_DEFINITION,
+        SILHOUETTE_DEFINITIONS,
+        leiden_backend,
+    )
+    from zhagen.mapping.links import LINK_DEFINITIONS
 
     span = None
     if time.first is not None:
@@ -337,7 +417,7 @@ def _summary(
         "records_input": len(inp.doc_ids),
         "records": int(rec.doc_ids.size),
         "records_with_terms": int(rec.has_terms.sum()),
-        "records_without_year": int((~rec.dated).sum()),
+        "records_without_year": rec.without_year,
         "terms": len(rec.dt.vocab),
         "terms_eligible": int(rec.eligible.sum()),
         "year_span": span,
@@ -347,14 +427,49 @@ def _summary(
     summary["algorithms"] = {
         "leiden": leiden_backend(), "leiden_options": dict(LEIDEN_OPTIONS),
         "betweenness": betweenness_backend() + " (unweighted, normalised)",
-        "silhouette": "distance 1 - s/max(s) on unpruned links, 1 if unlinked",
+        "silhouette": SILHOUETTE_DEFINITIONS[params.silhouette],
         "burst": "Kleinberg 2002 two-state batched, Viterbi; d_t = records with terms",
         "sigma": "(betweenness + 1) ** burst_strength",
         "layout": "Fruchterman-Reingold, seeded, cluster-initialised",
     }  # fmt: skip
+    summary["definitions"] = {
+        "modularity": MODULARITY_DEFINITION,
+        "quality_at_resolution": "sum_c [L_c/m - resolution (K_c/2m)^2], the objective Leiden "
+        "maximised; reported only when --resolution is not 1",
+        "silhouette": SILHOUETTE_DEFINITIONS[params.silhouette],
+        "link": f"{params.link}: {LINK_DEFINITIONS[params.link]}",
+        "centrality": "degree, weighted_degree and betweenness are computed on the pruned "
+        f"network (--prune {params.prune}); betweenness unweighted, normalised by (n-1)(n-2)/2",
+        "total_link_strength": "VOSviewer's total link strength (node column "
+        "total_link_strength, vosviewer_map.txt) is the sum of co-occurrence counts over all "
+        "links among the nodes, before pruning",
+        "selection": _selection_definition(params),
+        "links_from": "the union of the slice networks: a link's count is the sum of its "
+        "co-occurrences in the slices where both ends are selected (CiteSpace)"
+        if params.link_scope == "slices" else "co-occurrences over every record in range",
+        "records_without_year": "reported, and left out of every count when any record has "
+        "a year (every count is time-sliced)",
+        "bursts": f"Kleinberg two-state, s = alpha1/alpha0 = {params.burst_s}, gamma = "
+        f"{params.burst_gamma} (entry cost gamma ln n), minimum duration "
+        f"{params.burst_min_duration} slices, of the {params.burst_terms} terms",
+        "labels": "LLR / TF-IDF / MI over the records holding a cluster member; candidates: "
+        + ("title noun phrases and keywords" if params.label_source != "keywords"
+           else "keywords") + ", in at least two records",
+    }  # fmt: skip
     summary["zhagen_version"] = __version__
     summary["input_hash"] = input_hash(inp, full)
     return summary
+
+
+def _selection_definition(params: MapParams) -> str:
+    if params.g_index is not None:
+        what = f"g-index with k = {params.g_index} (largest g with g^2 <= k * sum of top-g counts)"
+    elif params.top is not None:
+        what = f"top {params.top}"
+    else:
+        what = f"top {params.top_percent} %"
+    return (f"{what} per slice of {params.slice} year(s), by slice count, ties by overall "
+            f"frequency then first year; min_freq {params.min_freq}")  # fmt: skip
 
 
 def _nodes_frame(cols, rec, net_stats: dict[str, Any]) -> Any:
@@ -364,7 +479,8 @@ def _nodes_frame(cols, rec, net_stats: dict[str, Any]) -> Any:
         "id": range(cols.size),
         "label": [rec.dt.vocab[c] for c in cols.tolist()],
         "frequency": rec.freq[cols],
-        **{k: net_stats[k] for k in ("degree", "weighted_degree", "betweenness", "burst_strength")},
+        **{k: net_stats[k] for k in ("degree", "weighted_degree", "total_link_strength",
+                                     "betweenness", "burst_strength")},
         "burst_begin": pd.array(net_stats["burst_begin"], dtype="Int64"),
         "burst_end": pd.array(net_stats["burst_end"], dtype="Int64"),
         "sigma": net_stats["sigma"],
@@ -426,22 +542,24 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     from zhagen.mapping import centrality as cen
     from zhagen.mapping import cluster as clu
     from zhagen.mapping.cooccurrence import doc_term_matrix
-    from zhagen.mapping.labels import cluster_labels
     from zhagen.mapping.layout import force_layout
 
     check_params(params)
     full = doc_term_matrix(inp.terms)
     rec = _records(inp, params, full)
     time = _time_axis(rec, params)
-    cols, slice_counts, sizes = _select(rec, time, params)
+    cols, slice_counts, chosen = _select(rec, time, params)
+    sizes = [int(c.size) for c in chosen]
     n = int(cols.size)
     xn = rec.dt.matrix[:, cols].tocsr()
-    net = _network(xn, rec.freq[cols], params)
+    pos = np.full(int(rec.dt.matrix.shape[1]), -1, dtype=np.int64)
+    pos[cols] = np.arange(n)
+    net = _network(xn, rec.freq[cols], params, time.slice_of, [pos[c] for c in chosen])
     ki, kj = net.i[net.kept], net.j[net.kept]
     kc, ks = net.count[net.kept], net.strength[net.kept]
     labels = clu.leiden(n, ki, kj, ks, params.resolution, params.seed)
     labels, other = clu.merge_small(labels, params.min_cluster_size)
-    sil = clu.silhouette_samples(n, net.i, net.j, net.strength, labels)
+    sil = clu.silhouettes(n, net.i, net.j, net.strength, labels, params.silhouette)
     in_slices = rec.has_terms & (time.slice_of >= 0)
     d = np.bincount(time.slice_of[in_slices], minlength=len(time.slices))
     burst_cols = cols if params.burst_terms == "nodes" else np.flatnonzero(rec.eligible)
@@ -449,6 +567,8 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     bursts = (burst_cols[bursts[0]], *bursts[1:])  # vocabulary columns, strongest first
     stats: dict[str, Any] = {
         "degree": cen.degree(n, ki, kj), "weighted_degree": cen.weighted_degree(n, ki, kj, kc),
+        # VOSviewer's total link strength counts every link, before pruning
+        "total_link_strength": cen.weighted_degree(n, net.i, net.j, net.count),
         "betweenness": cen.betweenness(n, ki, kj), "cluster": labels,
         **_node_bursts(n, *_as_nodes(cols, bursts)),
     }  # fmt: skip
@@ -458,18 +578,54 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     stats["xy"] = force_layout(n, ki, kj, ks, labels, seed=params.seed)
     nodes = _nodes_frame(cols, rec, stats)
     edges = pd.DataFrame({"source": ki, "target": kj, "count": kc, "strength": ks})[EDGE_COLUMNS]
-    texts = cluster_labels(rec.dt.matrix, rec.dt.vocab, cols, labels, candidates=rec.eligible)
+    texts = _labels(rec, cols, labels, params)
     clusters = _clusters_frame(labels, sil, first_year, texts)
-    q = clu.modularity(n, ki, kj, ks, labels, params.resolution)
+    # Q is always the standard modularity (resolution 1): a reader compares it with other
+    # maps and with CiteSpace's. The objective Leiden maximised at another resolution is a
+    # different number, reported under its own name only when it differs.
+    q = clu.modularity(n, ki, kj, ks, labels)
+    quality = {}
+    if params.resolution != 1.0:
+        quality = {
+            "quality_at_resolution": round(
+                clu.modularity(n, ki, kj, ks, labels, params.resolution), 6
+            )
+        }
     bursts_df = _bursts_frame(rec, time, bursts)
     summary = _summary(inp, params, rec, time, full, {
         "nodes": n, "edges": int(ki.size), "edges_before_pruning": int(net.i.size),
-        "clusters": int(len(clusters)), "modularity": round(q, 6),
-        "silhouette": round(float(sil.mean()), 6) if n else 0.0, "bursts": int(len(bursts_df)),
+        "clusters": int(len(clusters)), "modularity": round(q, 6), **quality,
+        "silhouette": round(float(sil.mean()), 6) if n else 0.0,
+        "silhouette_definition": clu.SILHOUETTE_DEFINITIONS[params.silhouette],
+        "bursts": int(len(bursts_df)),
         "slices": _slice_summary(time, d, sizes),
         **({"other_cluster": other} if other is not None else {}),
     })  # fmt: skip
     return _assemble(nodes, edges, clusters, bursts_df, summary, rec, time, xn, year_counts)
+
+
+def _labels(rec: _Records, cols: np.ndarray, labels: np.ndarray, params: MapParams) -> list:
+    """LLR / TF-IDF / MI labels from the keywords, and the title noun phrases when asked."""
+    from zhagen.mapping.labels import cluster_labels, label_matrix
+
+    if params.label_source == "keywords" or rec.titles is None:
+        return cluster_labels(rec.dt.matrix, rec.dt.vocab, cols, labels)
+    from zhagen.text.segment import default_segmenter
+
+    seg = default_segmenter()
+    known: dict[tuple[str, str], bool] = {}  # is_term of each distinct (word, tag), once
+
+    def tag(title: str) -> list[tuple[str, bool]]:
+        out = []
+        for pair in seg.tag(title):
+            flag = known.get(pair)
+            if flag is None:
+                flag = known[pair] = seg.is_term(*pair)
+            out.append((pair[0], flag))
+        return out
+
+    matrix, vocab = label_matrix(rec.dt.matrix, rec.dt.vocab, rec.titles, tag)
+    return cluster_labels(matrix, vocab, cols, labels)
 
 
 def _slice_summary(time: _Time, with_terms: np.ndarray, sizes: list[int]) -> list[dict]:

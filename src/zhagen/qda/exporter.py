@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from zhagen.coding.levels import LEVELS
 from zhagen.errors import ParameterError
 from zhagen.formats.refi_qda import (
+    QdaCase,
     QdaCode,
     QdaCoding,
     QdaLink,
@@ -30,20 +31,23 @@ from zhagen.formats.refi_qda import (
     QdaSet,
     QdaSource,
     QdaUser,
+    QdaValue,
+    QdaVariable,
     make_guid,
 )
-from zhagen.qda.report import RELATION_NOTE
+from zhagen.qda.report import QUERY_MARK, RELATION_NOTE
 from zhagen.store import coding as q
 from zhagen.store import docs as dq
 from zhagen.store import notes as qn
 from zhagen.store import qda as sq
+from zhagen.store import sets as ss
 
 if TYPE_CHECKING:
     from zhagen.project import Project
 
 _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\}?$")
 #: Kinds of rows whose imported GUIDs are kept (``qda_ids.kind``).
-_KEPT_KINDS = ("code", "coder", "coding", "memo", "relation")
+_KEPT_KINDS = ("code", "coder", "coding", "memo", "relation", "set", "attribute")
 
 
 class Exporter:
@@ -132,9 +136,64 @@ class Exporter:
         by_doc = self.selections(codings)
         for doc in sorted(doc_ids):
             qp.sources.append(self.source(doc, by_doc.get(doc, ([], []))))
+        self.document_sets(qp, doc_ids)
+        self.variables_and_cases(qp, doc_ids)
         self.relations_and_memos(qp, memos)
         self.write_back(qp)
         return qp
+
+    def document_sets(self, qp: QdaProject, doc_ids: set[int]) -> None:
+        """zhagen's sets as ``<Set>``s of the exported documents (a query set evaluated now,
+        its query kept in the description as ``zhagen:query: …`` for an import to read)."""
+        from zhagen.store.scope import resolve
+
+        for r in ss.set_rows(self.store):
+            if r["kind"] == "static":
+                members = ss.member_ids(self.store, r["id"])
+            else:
+                members = resolve(self.store, r["query"]).doc_ids or frozenset()
+            desc = "\n".join(x for x in (r["description"], r["query"] and
+                                          f"{QUERY_MARK} {r['query']}") if x)  # fmt: skip
+            qp.sets.append(QdaSet(
+                self.guid("set", r["id"]), r["name"], description=desc or None,
+                member_sources=[self.guid("document", d) for d in sorted(members & doc_ids)],
+            ))  # fmt: skip
+
+    def variables_and_cases(self, qp: QdaProject, doc_ids: set[int]) -> None:
+        """Attributes as ``<Variables>``, and one ``<Case>`` per exported document with
+        values (its variable values and a ``SourceRef`` to it). A zhagen type REFI-QDA lacks
+        (choice, a date that is only a year or month) is written as Text and named in the
+        description (``zhagen:type=choice ["a", "b"]``), so that an import restores it."""
+        attrs = ss.attribute_rows(self.store)
+        if not attrs:
+            return
+        values = [v for v in ss.document_values(self.store, doc_ids) if v[0] in doc_ids]
+        by_attr: dict[str, list[Any]] = {}
+        for _d, name, value in values:
+            by_attr.setdefault(name, []).append(value)
+        guids = {}
+        for a in attrs:
+            full_dates = all(
+                re.fullmatch(r"\d{4}-\d\d-\d\d", str(v)) for v in by_attr.get(a["name"], [])
+            )
+            kind = {"text": "Text", "int": "Integer", "date": "Date" if full_dates else "Text",
+                    "choice": "Text"}[a["type"]]  # fmt: skip
+            desc = None
+            if a["type"] == "choice":
+                desc = f"zhagen:type=choice {a['choices']}"
+            elif a["type"] == "date" and kind == "Text":
+                desc = "zhagen:type=date"
+            guids[a["name"]] = (self.guid("attribute", a["id"]), kind)
+            qp.variables.append(QdaVariable(guids[a["name"]][0], a["name"], kind, desc))
+        cases: dict[int, QdaCase] = {}
+        titles = {d: t for d, t, *_ in ss.document_fields(self.store) if d in doc_ids}
+        for doc, name, value in values:
+            case = cases.get(doc)
+            if case is None:
+                case = cases[doc] = QdaCase(self.guid("case", doc), titles.get(doc) or f"{doc}",
+                                            source_guids=[self.guid("document", doc)])  # fmt: skip
+            case.values.append(QdaValue(guids[name][0], str(value)))
+        qp.cases = [cases[d] for d in sorted(cases)]
 
     def selections(
         self, codings: list[Any]

@@ -14,8 +14,10 @@ import re
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from zhagen.coding.levels import MAX_LEVEL, PALETTE, STORYLINE_TITLE
+from zhagen.coding.levels import MAX_LEVEL, STORYLINE_TITLE
+from zhagen.coding.palette import code_color
 from zhagen.errors import InputError
 from zhagen.formats.refi_qda import (
     QdaCode,
@@ -28,11 +30,19 @@ from zhagen.formats.refi_qda import (
     iter_codes,
     source_label,
 )
-from zhagen.qda.report import DEFAULT_CODER, LEVEL_SET, RELATION_NOTE, ImportQdaReport, NotImported
+from zhagen.qda.report import (
+    DEFAULT_CODER,
+    LEVEL_SET,
+    QUERY_MARK,
+    RELATION_NOTE,
+    ImportQdaReport,
+    NotImported,
+)
 from zhagen.store import coding as q
 from zhagen.store import docs as dq
 from zhagen.store import notes as qn
 from zhagen.store import qda as sq
+from zhagen.store import sets as ss
 from zhagen.store.db import Store
 
 _UNNAMED_LINK = "关联"
@@ -62,7 +72,7 @@ def _color(value: str | None, n: int) -> str:
     if value and _RGB.match(value.strip()):
         hexa = value.strip()[1:].lower()
         return "#" + (hexa if len(hexa) == 6 else "".join(ch * 2 for ch in hexa))
-    return PALETTE[n % len(PALETTE)]
+    return code_color(n)
 
 
 def _heights(roots: list[QdaCode]) -> dict[str, int]:
@@ -235,7 +245,8 @@ class Importer:
             self.source(src)
         self.links()
         self.notes()
-        self.leftovers(level_sets)
+        converted = self.document_sets(level_sets) | self.variables()
+        self.leftovers(level_sets | converted)
         dq.finish_source(
             store, report.source_id, status="ok", n_records=len(report.documents),
             fmt=sq.QDA_FORMAT,
@@ -430,6 +441,106 @@ class Importer:
             sq.set_guid(self.store, "memo", mid, by.guid)
         self.report.memos += 1
 
+    # ------------------------------------------------------------ sets and variables
+
+    def _free(self, name: str, taken: Any) -> str:
+        """``name``, or ``name (2)``, ``name (3)`` … when ``taken(name)`` says it is used."""
+        out, k = name, 1
+        while taken(out):
+            k += 1
+            out = f"{name} ({k})"
+        return out
+
+    def document_sets(self, level_sets: set[str]) -> set[str]:
+        """The file's sets of imported documents as static sets (a zhagen query set, named
+        in its description, as a query set again); return their GUIDs (lower case)."""
+        done = set()
+        for qset in self.qp.sets:
+            if qset.guid.lower() in level_sets:
+                continue
+            docs = [t[1] for g in qset.member_sources
+                    if (t := self.targets.get(g.lower())) and t[0] == "document"]  # fmt: skip
+            if not docs:
+                continue
+            name = self._free(qset.name.strip() or "set",
+                              lambda n: ss.set_row(self.store, n) is not None)  # fmt: skip
+            lines = (qset.description or "").split("\n")
+            query = next(
+                (x[len(QUERY_MARK) :].strip() for x in lines if x.startswith(QUERY_MARK)), ""
+            )
+            desc = "\n".join(x for x in lines if not x.startswith(QUERY_MARK)).strip()
+            sid = ss.insert_set(self.store, name, "static", "", desc)
+            sq.set_guid(self.store, "set", sid, qset.guid)
+            ss.insert_members(self.store, sid, [d for d in docs if d is not None])
+            if query:  # a zhagen query set: its members are kept in case the query fails
+                from zhagen.scope import ScopeError, parse
+
+                try:
+                    parse(query)
+                    ss.update_set(self.store, sid, kind="query", query=query)
+                    ss.delete_members(self.store, ss.member_row_ids(self.store, sid))
+                except ScopeError:
+                    pass
+            self.report.sets.append(name)
+            done.add(qset.guid.lower())
+        return done
+
+    def variables(self) -> set[str]:
+        """The file's variables as attributes, set on the imported documents of each case
+        (a case's values apply to every source it refers to); return ``{"variables",
+        "cases"}`` when they were made attributes (so the XML is not kept as well)."""
+        from zhagen.errors import ParameterError
+        from zhagen.sets import convert_value
+
+        if not self.qp.variables or not self.qp.cases:
+            return set()
+        kinds = {"Integer": "int", "Date": "date", "DateTime": "date", "Boolean": "choice"}
+        attrs: dict[str, tuple[int, str, str, list[str]]] = {}
+        for var in self.qp.variables:
+            kind, choices = kinds.get(var.type, "text"), []
+            desc = var.description or ""
+            if desc.startswith("zhagen:type="):
+                kind, _, rest = desc[len("zhagen:type=") :].partition(" ")
+                try:
+                    choices = [str(c) for c in json.loads(rest)] if rest.strip() else []
+                except ValueError:
+                    choices = []
+                kind = kind if kind in ("text", "int", "date", "choice") else "text"
+            row = ss.attribute_row(self.store, var.name)
+            name = var.name
+            if row is None or row["type"] != kind:
+                name = self._free(var.name, lambda n: ss.attribute_row(self.store, n) is not None)
+                aid = ss.insert_attribute(self.store, name, kind, choices)
+                sq.set_guid(self.store, "attribute", aid, var.guid)
+            else:
+                aid = int(row["id"])
+                choices = json.loads(row["choices"])
+            attrs[var.guid.lower()] = (aid, name, kind, choices)
+            self.report.attributes.append(name)
+        bad = 0
+        for case in self.qp.cases:
+            docs = [t[1] for g in case.source_guids
+                    if (t := self.targets.get(g.lower())) and t[0] == "document"]  # fmt: skip
+            for value in case.values:
+                attr = attrs.get(value.variable_guid.lower())
+                if attr is None or not docs:
+                    continue
+                aid, name, kind, choices = attr
+                raw = value.value[:10] if kind == "date" and "T" in value.value else value.value
+                try:
+                    stored = convert_value(kind, raw, choices, name)
+                except ParameterError:
+                    bad += 1
+                    continue
+                if stored is not None:
+                    ss.set_values(self.store, aid, [(int(d), stored) for d in docs if d])
+        if bad:
+            self.report.warnings.append(
+                f"{bad} 个变量值不符合其类型，未导入 / {bad} variable values did not fit their "
+                "variable's type and were not imported"
+            )
+        return {"variables", "cases"}
+
     def keep(self, level_sets: set[str]) -> None:
         """Keep, as read, what zhagen does not import, so that an export writes it back."""
         sid, keep = self.report.source_id or 0, sq.keep
@@ -440,7 +551,8 @@ class Importer:
             if link.guid.lower() not in self.targets:  # not a relation
                 keep(self.store, sid, "link", link.guid, _JSON.encode(asdict(link)))
         for tag, xml in self.qp.extra.items():
-            keep(self.store, sid, tag, None, xml)
+            if tag.lower() not in level_sets:  # Variables and Cases made attributes
+                keep(self.store, sid, tag, None, xml)
         for src in self.qp.sources:
             if src.guid.lower() not in self.targets and src.raw:
                 keep(self.store, sid, "source", src.guid, src.raw)
@@ -458,7 +570,7 @@ class Importer:
                         "sets are not imported (kept, and written back on export)",
                     )
                 )
-        for tag in sorted(self.qp.extra):
+        for tag in sorted(t for t in self.qp.extra if t.lower() not in level_sets):
             add(
                 NotImported(
                     tag,

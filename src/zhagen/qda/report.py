@@ -23,6 +23,8 @@ __all__ = [
 LEVEL_SET = re.compile(r"^zhagen:level:([1-4])(?!\d)")
 #: Name of the note that carries a relation's description in a zhagen export.
 RELATION_NOTE = "zhagen:relation-description"
+#: How a set's description carries the query of a zhagen query set: ``zhagen:query: …``.
+QUERY_MARK = "zhagen:query:"
 #: Coder of codings whose file names no user.
 DEFAULT_CODER = "default"
 
@@ -60,6 +62,9 @@ class ImportQdaReport:
     codings: int = 0
     memos: int = 0
     relations: int = 0
+    #: document sets and attributes (variables) made from the file's sets and cases
+    sets: list[str] = field(default_factory=list)
+    attributes: list[str] = field(default_factory=list)
     coders: list[str] = field(default_factory=list)
     storyline: bool = False
     levels: str = "height"
@@ -86,6 +91,9 @@ class ImportQdaReport:
             f"编码员 coders: {', '.join(self.coders) or '-'} (取自 from {self.coder_from or '-'}); "
             f"层级 levels: {self.levels}",
         ]
+        if self.sets or self.attributes:
+            out.append(f"集合 sets: {', '.join(self.sets) or '-'}  "
+                       f"属性 attributes: {', '.join(self.attributes) or '-'}")  # fmt: skip
         if self.not_imported:
             out.append(
                 f"未导入 not imported: {len(self.not_imported)} 项 items, "

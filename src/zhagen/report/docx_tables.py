@@ -54,7 +54,7 @@ MERGE = {
     "开放式编码": {"初始范畴": ["初始范畴"], "初始概念": ["初始范畴", "初始概念"]},
     "主轴编码": {"主范畴": ["主范畴"]},
 }
-_LONG = {"原始语句", "内涵", "关系内涵", "代表性语句"}
+_LONG = {"原始语句", "内涵", "关系内涵", "代表性语句", "题名", "被引文献"}
 _UNIT, _PAD, _MIN_LONG, _MIN_PLAIN = 105, 240, 1800, 1600  # twips
 _TBL_PR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")
 _TC_PR_AFTER_BORDERS = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
@@ -289,6 +289,8 @@ def write_tables_docx(
     *,
     storyline: str | None = None,
     trace: bool = False,
+    captions: Mapping[str, str] | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the tables as 三线表 into one DOCX.
 
@@ -303,6 +305,9 @@ def write_tables_docx(
         The 故事线, printed after the tables.
     trace
         Add a 来源 column (``文档:起–止``) where the table has document offsets.
+    captions, notes
+        A table's caption and the note under it, by table name, in place of the coding
+        tables' own (other tables: the name as caption, no note).
 
     Returns
     -------
@@ -315,9 +320,11 @@ def write_tables_docx(
     doc = Document()
     _styles(doc)
     for k, (name, df) in enumerate(tables.items(), 1):
-        doc.add_paragraph(f"表{k} {CAPTIONS.get(name, name)}", style="表题")
+        caption = (captions or {}).get(name) or CAPTIONS.get(name, name)
+        doc.add_paragraph(f"表{k} {caption}", style="表题")
         _add_table(doc, name, df, trace)
-        doc.add_paragraph(_note(name, df, trace), style="表注")
+        note = (notes or {}).get(name)
+        doc.add_paragraph(_note(name, df, trace) if note is None else note, style="表注")
     if storyline:
         doc.add_paragraph("故事线", style="表题")
         para = doc.add_paragraph(storyline.strip())

@@ -17,6 +17,7 @@ The figures themselves are :mod:`zhagen.report.map_figures` (cluster view),
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
 
     from zhagen.mapping.model import KnowledgeMap
 
-__all__ = ["DPI", "BURST_RING", "MAX_LINKS", "save_figure", "tight_bbox", "cluster_names",
-           "new_figure", "halo", "no_data", "fit_limits", "overlaps"]  # fmt: skip
+__all__ = ["DPI", "BURST_RING", "MAX_LINKS", "save_figure", "write_figure", "tight_bbox", "cluster_names",
+           "new_figure", "halo", "no_data", "fit_limits", "overlaps", "grey_links"]  # fmt: skip
 
 DPI = 300
 BURST_RING = "#e41a1c"
@@ -54,6 +55,28 @@ def save_figure(fig: Figure, path: Path, dpi: int = DPI, bbox: Any = None) -> Pa
     fig.savefig(path, dpi=dpi, facecolor="white", bbox_inches=bbox or tight_bbox(fig),
                 metadata=metadata, **extra)  # fmt: skip
     return path
+
+
+def write_figure(draw: Callable[[], Figure], png: Path, svg: Path | None = None) -> list[Path]:
+    """Draw ``draw()`` with the CJK font and save it as PNG (300 dpi) and, when given, SVG
+    (both cropped to the same box).
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "blank.png"
+    >>> write_figure(lambda: new_figure(1.0, 1.0), path)[0].name
+    'blank.png'
+    """
+    import matplotlib
+
+    from zhagen.report.fonts import cjk_rc
+
+    with matplotlib.rc_context(cjk_rc()):
+        fig = draw()
+        bbox = tight_bbox(fig)
+        paths = [save_figure(fig, png, bbox=bbox)]
+        if svg is not None:
+            paths.append(save_figure(fig, svg, bbox=bbox))
+    return paths
 
 
 def tight_bbox(fig: Figure, pad: float = 0.15) -> Any:
@@ -122,6 +145,27 @@ def fit_limits(ax: Axes, xs: list[float], ys: list[float], pad: float = 0.08) ->
         x0, x1 = x0 - grow, x1 + grow
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
+
+
+def grey_links(ax: Axes, km: KnowledgeMap, pos: dict[int, Any]) -> None:
+    """Draw the map's strongest :data:`MAX_LINKS` links between the nodes in ``pos``
+    (``id -> (x, y)``) as grey lines, darker and wider for stronger links."""
+    from matplotlib.collections import LineCollection
+
+    from zhagen.formats.network import plain_edges
+
+    edges = [e for e in plain_edges(km) if e["source"] in pos and e["target"] in pos]
+    if not edges:
+        return
+    edges = sorted(edges, key=lambda e: -e["strength"])[:MAX_LINKS]
+    smax = edges[0]["strength"] or 1.0
+    fade = min(1.0, max(0.3, 300 / len(edges)))  # many links: each one lighter
+    edges.reverse()  # strongest drawn last, on top
+    ax.add_collection(LineCollection(
+        [[pos[e["source"]], pos[e["target"]]] for e in edges],
+        colors=[(0.5, 0.5, 0.5, (0.12 + 0.3 * e["strength"] / smax) * fade) for e in edges],
+        linewidths=[0.3 + 1.3 * e["strength"] / smax for e in edges], zorder=1,
+    ))  # fmt: skip
 
 
 def overlaps(bb: Any, others: list[Any]) -> bool:

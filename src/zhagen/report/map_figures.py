@@ -18,14 +18,14 @@ the file shows Chinese correctly in a browser that has no Chinese font.
 >>> from pathlib import Path
 >>> from zhagen.examples import tiny_map
 >>> [p.name for p in write_map_figures(tiny_map(), Path(tempfile.mkdtemp()))]
-['map.png', 'map.svg', 'timeline.png', 'bursts.png']
+['map.png', 'map.svg', 'timeline.png', 'bursts.png', 'timezone.png', 'timezone.svg', 'overlay.png', 'density.png', 'thematic_map.png', 'themes.csv']
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +39,7 @@ from zhagen.report.drawing import (
     new_figure,
     no_data,
     overlaps,
-    save_figure,
-    tight_bbox,
+    write_figure,
 )
 
 if TYPE_CHECKING:
@@ -54,6 +53,11 @@ __all__ = [
     "figures_in_background",
     "write_cluster_map",
     "draw_cluster_map",
+    "draw_node_labels",
+    "write_views_background",
+    "write_views_main",
+    "check_views",
+    "VIEWS",
 ]
 
 #: Clusters that get a hull, a label and a legend entry (CiteSpace shows the largest ones).
@@ -66,38 +70,99 @@ _CANDIDATES = [
 ]  # fmt: skip
 
 
-def write_map_figures(km: KnowledgeMap, out_dir: Path) -> list[Path]:
-    """Write ``map.png``, ``map.svg``, ``timeline.png`` and ``bursts.png`` into ``out_dir``."""
+#: The map views drawn besides the cluster view, timeline and bursts figure, by name: the
+#: time-zone view (second process), overlay, density and thematic map (first process).
+VIEWS = ("timezone", "overlay", "density", "thematic")
+
+
+def write_map_figures(
+    km: KnowledgeMap, out_dir: Path, *, views: Collection[str] = VIEWS
+) -> list[Path]:
+    """Write every figure into ``out_dir``: ``map.png``, ``map.svg``, ``timeline.png``,
+    ``bursts.png`` and the ``views`` (:data:`VIEWS`: ``timezone.png``/``.svg``,
+    ``overlay.png``, ``density.png``, ``thematic_map.png`` with ``themes.csv``)."""
     from zhagen.report.timeline_figure import write_timeline
 
     out_dir = Path(out_dir)
-    with figures_in_background(km, out_dir) as background:
+    with figures_in_background(km, out_dir, views=views) as background:
         timeline = write_timeline(km, out_dir / "timeline.png")
-        png, svg, bursts = background()
-    return [png, svg, timeline, bursts]
+        drawn = write_views_main(km, out_dir, views=views)
+        png, svg, bursts, *drawn_bg = background()
+    return [png, svg, timeline, bursts, *drawn_bg, *drawn]
+
+
+def check_views(views: Collection[str]) -> None:
+    """Refuse a view name not in :data:`VIEWS` (bilingual :class:`ParameterError`)."""
+    from zhagen.errors import ParameterError
+
+    unknown = sorted(set(views) - set(VIEWS))
+    if unknown:
+        raise ParameterError(f"未知的视图 {unknown}；可选：{', '.join(VIEWS)}。",
+                             f"unknown views {unknown}; choose from {', '.join(VIEWS)}.")  # fmt: skip
+
+
+def write_views_background(
+    km: KnowledgeMap, out_dir: Path, *, views: Collection[str] = VIEWS
+) -> list[Path]:
+    """The views the second process draws: the time-zone view (PNG and SVG)."""
+    from zhagen.report.timezone_figure import write_timezone
+
+    if "timezone" not in views:
+        return []
+    return write_timezone(km, out_dir / "timezone.png", out_dir / "timezone.svg")
+
+
+def write_views_main(
+    km: KnowledgeMap, out_dir: Path, *, views: Collection[str] = VIEWS
+) -> list[Path]:
+    """The views the first process draws: the overlay, density and thematic-map views
+    (``themes.csv`` holds the thematic map's numbers)."""
+    from zhagen.report.overlay_figures import write_density, write_overlay
+    from zhagen.report.thematic_figures import write_thematic_map, write_themes_csv
+
+    check_views(views)
+    paths: list[Path] = []
+    if "overlay" in views:
+        paths.extend(write_overlay(km, out_dir / "overlay.png"))
+    if "density" in views:
+        paths.append(write_density(km, out_dir / "density.png"))
+    if "thematic" in views:
+        paths.append(write_thematic_map(km, out_dir / "thematic_map.png"))
+        paths.append(write_themes_csv(km, out_dir / "themes.csv"))
+    return paths
 
 
 @contextlib.contextmanager
-def figures_in_background(km: KnowledgeMap, out_dir: Path) -> Iterator[Callable[[], list[Path]]]:
-    """Draw ``map.png``, ``map.svg`` and ``bursts.png`` in a second process while the caller
+def figures_in_background(
+    km: KnowledgeMap, out_dir: Path, *, views: Collection[str] = VIEWS
+) -> Iterator[Callable[[], list[Path]]]:
+    """Draw ``map.png``, ``map.svg``, ``bursts.png`` and the time-zone view
+    (:func:`write_views_background`) in a second process while the caller
     writes the other files (about as much work: on two cores, half the time); the callable
     yielded waits and returns their paths. With one CPU or no ``fork`` it draws them."""
     out_dir = Path(out_dir)
+    views = tuple(views)
     _preload()
     pool = _pool()
     if pool is None:
-        yield lambda: _background_figures(km, out_dir)
+        yield lambda: _background_figures(km, out_dir, views)
         return
     with pool:
-        future = pool.submit(_background_figures, _figure_part(km), out_dir)
+        future = pool.submit(_background_figures, _figure_part(km), out_dir, views)
         yield future.result
 
 
-def _background_figures(km: KnowledgeMap, out_dir: Path) -> list[Path]:
+def _background_figures(
+    km: KnowledgeMap, out_dir: Path, views: tuple[str, ...] = VIEWS
+) -> list[Path]:
     from zhagen.report.burst_figure import write_bursts_figure
 
     paths = write_cluster_map(km, out_dir / "map.png", out_dir / "map.svg")
-    return [*paths, write_bursts_figure(km, out_dir / "bursts.png")]
+    return [
+        *paths,
+        write_bursts_figure(km, out_dir / "bursts.png"),
+        *write_views_background(km, out_dir, views=views),
+    ]
 
 
 def _preload() -> None:
@@ -133,17 +198,7 @@ def _pool() -> Any:
 
 def write_cluster_map(km: KnowledgeMap, png: Path, svg: Path | None = None) -> list[Path]:
     """Draw the cluster view and save it as PNG (300 dpi) and, when given, SVG."""
-    import matplotlib
-
-    from zhagen.report.fonts import cjk_rc
-
-    with matplotlib.rc_context(cjk_rc()):
-        fig = draw_cluster_map(km)
-        bbox = tight_bbox(fig)
-        paths = [save_figure(fig, png, bbox=bbox)]
-        if svg is not None:
-            paths.append(save_figure(fig, svg, bbox=bbox))
-    return paths
+    return write_figure(lambda: draw_cluster_map(km), png, svg)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -184,12 +239,12 @@ def draw_cluster_map(km: KnowledgeMap, *, max_labels: int = 45) -> Figure:
     shown = _shown_clusters(nodes)
     fmax = max(n.get("frequency") or 0 for n in nodes) or 1
     sizes = {n["id"]: 18 + 950 * (n.get("frequency") or 0) / fmax for n in nodes}
-    _draw_hulls(ax, nodes, shown)
+    outlines = _draw_hulls(ax, nodes, shown)
     _draw_edges(ax, km, nodes)
     _draw_nodes(ax, nodes, sizes)
     renderer = fig.canvas.get_renderer()
-    placed = _draw_cluster_labels(ax, renderer, nodes, shown, names)
-    _draw_node_labels(ax, renderer, nodes, sizes, placed, max_labels)
+    placed = _draw_cluster_labels(ax, renderer, nodes, shown, names, outlines)
+    draw_node_labels(ax, renderer, nodes, sizes, placed, max_labels)
     _draw_legend(side, km, nodes, shown, names)
     return fig
 
@@ -200,13 +255,21 @@ def _shown_clusters(nodes: list[dict[str, Any]]) -> list[int]:
     return sorted(c for c in ids if c is not None and 0 <= c < MAX_CLUSTERS)
 
 
-def _draw_hulls(ax: Axes, nodes: list[dict[str, Any]], shown: list[int]) -> None:
+def _draw_hulls(ax: Axes, nodes: list[dict[str, Any]], shown: list[int]) -> dict[int, Any]:
+    """Draw each shown cluster's hull (12 % beyond its convex hull); return the outlines
+    (data coordinates) by cluster: a hull, or a small box round a cluster of one or two
+    nodes, which gets no drawn hull but whose area other labels still keep out of."""
     import numpy as np
     from matplotlib.patches import Polygon
     from scipy.spatial import ConvexHull, QhullError
 
+    outlines: dict[int, Any] = {}
+    x0, x1 = ax.get_xlim()
+    pad = 0.015 * (x1 - x0)
     for c in shown:
         pts = np.array([(n["x"], n["y"]) for n in nodes if n.get("cluster") == c])
+        lo, hi = pts.min(axis=0) - pad, pts.max(axis=0) + pad
+        outlines[c] = np.array([(lo[0], lo[1]), (hi[0], lo[1]), (hi[0], hi[1]), (lo[0], hi[1])])
         if len(pts) < 3:
             continue
         try:
@@ -215,11 +278,13 @@ def _draw_hulls(ax: Axes, nodes: list[dict[str, Any]], shown: list[int]) -> None
             continue
         centre = pts.mean(axis=0)
         hull = centre + (hull - centre) * 1.12
+        outlines[c] = hull
         colour = cluster_color(c)
         ax.add_patch(Polygon(hull, closed=True, facecolor=colour, alpha=0.07, edgecolor="none",
                              zorder=0, joinstyle="round"))  # fmt: skip
         ax.add_patch(Polygon(hull, closed=True, fill=False, edgecolor=colour, alpha=0.35,
                              linewidth=0.8, linestyle=(0, (4, 3)), zorder=0))  # fmt: skip
+    return outlines
 
 
 def _draw_edges(ax: Axes, km: KnowledgeMap, nodes: list[dict[str, Any]]) -> None:
@@ -262,32 +327,95 @@ def _draw_nodes(ax: Axes, nodes: list[dict[str, Any]], sizes: dict[int, float]) 
 
 
 def _draw_cluster_labels(
-    ax: Axes, renderer: Any, nodes: list[dict[str, Any]], shown: list[int], names: dict[int, str]
-) -> list[Any]:
-    """Write ``#id label`` above each shown cluster (else at its centre or below it, where
-    that avoids an earlier cluster label); return the label boxes (display px)."""
+    ax: Axes, renderer: Any, nodes: list[dict[str, Any]], shown: list[int], names: dict[int, str],
+    outlines: dict[int, Any],
+) -> list[Any]:  # fmt: skip
+    """Write ``#id label`` by each shown cluster, never over another cluster label and, where
+    any place allows it, not inside another cluster's outline; return the label boxes
+    (display px).
+
+    Candidate places run round the cluster's outline: above it (CiteSpace's place), below,
+    left, right, then out from each corner of the hull, and last its centre. The first
+    place that overlaps no label and no other outline wins; when none is free of other
+    outlines, the one overlapping the least outline area, and when every place collides
+    with a label, the label is drawn smaller (12, 10, then 8.5 pt) before it is left out.
+    """
+    from matplotlib.path import Path as MplPath
+
     boxes: list[Any] = []
-    y0, y1 = ax.get_ylim()
-    gap = 0.035 * (y1 - y0)
+    axes_box = ax.get_window_extent(renderer)
+    shapes = {c: MplPath(ax.transData.transform(outlines[c])) for c in outlines}
     for c in shown:
-        members = [n for n in nodes if n.get("cluster") == c]
-        x = sum(n["x"] for n in members) / len(members)
-        top = min(max(n["y"] for n in members) + gap, y1 - gap)
-        centre = sum(n["y"] for n in members) / len(members)
-        bottom = max(min(n["y"] for n in members) - gap, y0 + gap)
-        for i, (y, va) in enumerate(((top, "bottom"), (centre, "center"), (bottom, "top"))):
-            text = ax.text(x, y, f"#{c} {names.get(c, '')}".strip(), ha="center", va=va,
-                           fontsize=12, color=cluster_color(c), zorder=6,
-                           path_effects=halo(3.5))  # fmt: skip
-            bb = text.get_window_extent(renderer).expanded(1.04, 1.1)
-            if not overlaps(bb, boxes) or i == 2:
-                boxes.append(bb)
+        if c not in outlines:
+            continue
+        others = [shapes[o] for o in outlines if o != c]
+        text = f"#{c} {names.get(c, '')}".strip()
+        for size in (12.0, 10.0, 8.5):
+            best = _best_label_place(
+                ax, renderer, c, outlines[c], text, size, boxes, others, axes_box
+            )
+            if best is not None:
+                boxes.append(best)
                 break
-            text.remove()
     return boxes
 
 
-def _draw_node_labels(
+def _label_places(ax: Axes, outline: Any) -> list[tuple[float, float, str, str]]:
+    """Anchors ``(x, y, ha, va)`` (data coordinates) round an outline, in preference order."""
+    import numpy as np
+
+    (x0, y0), (x1, y1) = outline.min(axis=0), outline.max(axis=0)
+    cx, cy = outline.mean(axis=0)
+    gx = 0.012 * float(np.diff(ax.get_xlim())[0])
+    gy = 0.012 * float(np.diff(ax.get_ylim())[0])
+    places = [(cx, y1 + gy, "center", "bottom"), (cx, y0 - gy, "center", "top"),
+              (x0 - gx, cy, "right", "center"), (x1 + gx, cy, "left", "center")]  # fmt: skip
+    for vx, vy in outline:
+        dx, dy = vx - cx, vy - cy
+        places.append((vx + np.sign(dx) * gx, vy + np.sign(dy) * gy,
+                       "left" if dx > 0 else "right", "bottom" if dy > 0 else "top"))  # fmt: skip
+    places.append((cx, cy, "center", "center"))
+    return places
+
+
+def _best_label_place(
+    ax: Axes, renderer: Any, cluster: int, outline: Any, label: str, size: float,
+    boxes: list[Any], others: list[Any], axes_box: Any,
+) -> Any:  # fmt: skip
+    """Draw ``label`` at the best free place round ``outline`` and return its box, or
+    ``None`` (nothing drawn) when every place overlaps a label or leaves the axes."""
+    best: tuple[float, int, tuple[float, float, str, str]] | None = None
+    for k, (x, y, ha, va) in enumerate(_label_places(ax, outline)):
+        text = ax.text(x, y, label, ha=ha, va=va, fontsize=size)
+        bb = text.get_window_extent(renderer).expanded(1.04, 1.1)
+        text.remove()
+        inside = axes_box.contains(bb.x0, bb.y0) and axes_box.contains(bb.x1, bb.y1)
+        if not inside or overlaps(bb, boxes):
+            continue
+        cost = sum(_covered(shape, bb) for shape in others)
+        if best is None or (cost, k) < best[:2]:
+            best = (cost, k, (x, y, ha, va))
+        if cost == 0:
+            break
+    if best is None:
+        return None
+    x, y, ha, va = best[2]
+    text = ax.text(x, y, label, ha=ha, va=va, fontsize=size, color=cluster_color(cluster),
+                   zorder=6, path_effects=halo(3.5))  # fmt: skip
+    return text.get_window_extent(renderer).expanded(1.04, 1.1)
+
+
+def _covered(shape: Any, bb: Any) -> float:
+    """Share of the box ``bb`` inside the closed path ``shape`` (a 5 × 3 grid of points)."""
+    import numpy as np
+
+    xs = np.linspace(bb.x0, bb.x1, 5)
+    ys = np.linspace(bb.y0, bb.y1, 3)
+    grid = np.array([(x, y) for x in xs for y in ys])
+    return float(shape.contains_points(grid).mean())
+
+
+def draw_node_labels(
     ax: Axes,
     renderer: Any,
     nodes: list[dict[str, Any]],
@@ -328,14 +456,40 @@ def _draw_node_labels(
             if inside and fallback is None and not overlaps(bb, placed):
                 fallback = (dx, dy, ha, va)
         else:
-            if rank < 10:  # the most frequent terms are always labelled
-                dx, dy, ha, va = fallback or _CANDIDATES[0]
+            if rank >= 10:
+                continue
+            # the most frequent terms are always labelled: over a node if need be (never
+            # over a label), else farther out
+            if fallback is not None:
+                dx, dy, ha, va = fallback
                 text = ax.annotate(
                     n["label"], (n["x"], n["y"]), xytext=(dx * gap, dy * gap),
                     textcoords="offset points", ha=ha, va=va, fontsize=size, color="#1a1a1a",
-                    zorder=5, path_effects=halo(), annotation_clip=False,
+                    zorder=5, path_effects=halo(),
                 )  # fmt: skip
-                placed.append(text.get_window_extent(renderer))
+                placed.append(text.get_window_extent(renderer).expanded(1.02, 1.05))
+            else:
+                _far_label(ax, renderer, n, size, gap, placed, axes_box)
+
+
+def _far_label(
+    ax: Axes, renderer: Any, n: dict[str, Any], size: float, gap: float, placed: list[Any],
+    axes_box: Any,
+) -> None:  # fmt: skip
+    """Label ``n`` at two or three times the usual distance, where it overlaps no label."""
+    for far in (2.0, 3.0):
+        for dx, dy, ha, va in _CANDIDATES:
+            text = ax.annotate(
+                n["label"], (n["x"], n["y"]), xytext=(dx * gap * far, dy * gap * far),
+                textcoords="offset points", ha=ha, va=va, fontsize=size, color="#1a1a1a",
+                zorder=5, path_effects=halo(),
+            )  # fmt: skip
+            bb = text.get_window_extent(renderer).expanded(1.02, 1.05)
+            inside = axes_box.contains(bb.x0, bb.y0) and axes_box.contains(bb.x1, bb.y1)
+            if inside and not overlaps(bb, placed):
+                placed.append(bb)
+                return
+            text.remove()
 
 
 def _draw_legend(
@@ -381,6 +535,7 @@ def _info_lines(km: KnowledgeMap, nodes: list[dict[str, Any]]) -> list[str]:
         lines.append(f"Modularity Q = {q:.4f}")
     sil = _summary_value(s, "silhouette", "mean_silhouette", "S")
     if isinstance(sil, (int, float)):
-        lines.append(f"Mean Silhouette S = {sil:.4f}")
+        how = (s.get("params") or {}).get("silhouette")  # the definition, next to the number
+        lines.append(f"Mean Silhouette S = {sil:.4f}" + (f" ({how})" if how else ""))
     lines.append("节点大小 ∝ 频次 (node area ∝ frequency)")
     return lines

@@ -6,7 +6,9 @@ Security Policy forbids loading anything). It draws the precomputed layout (``no
 with wheel zoom and drag pan, a search box that highlights matching terms, a hover tooltip
 (frequency, degree, betweenness, cluster, burst, first year), a side panel listing a
 clicked node's co-occurring terms and records (ids and titles), and tabs with the clusters,
-bursts, timeline and summary as tables.
+bursts, timeline and summary as tables and the time-zone view (terms in the column of the
+year they first appeared, placed by :func:`zhagen.report.timezone_figure.timezone_positions`
+as in ``timezone.png``) drawn on a canvas.
 
 Safety: every text reaches the page through ``textContent``; the JSON has ``<``, ``>``,
 ``&``, U+2028 and U+2029 escaped as ``\\uXXXX``, so a title containing ``</script>`` stays
@@ -87,10 +89,13 @@ def map_data(km: KnowledgeMap) -> dict[str, Any]:
     bursts = [{k: plain(v) for k, v in rec.items()} for rec in km.bursts.to_dict("records")]
     edges = [[e["source"], e["target"], e["count"], e["strength"]] for e in plain_edges(km)]
     span = list(km.year_span) if km.year_span else None
+    from zhagen.report.timezone_figure import timezone_positions
+
+    tz = [[nid, year, round(h, 4)] for nid, (year, h) in sorted(timezone_positions(km).items())]
     data = jsonable({
         "nodes": nodes, "edges": edges, "clusters": clusters, "bursts": bursts, "docs": {},
         "summary": km.summary or {}, "year_span": span, "colors": CLUSTER_COLORS,
-        "no_color": NO_CLUSTER_COLOR, "max_docs": MAX_DOCS_PER_NODE,
+        "no_color": NO_CLUSTER_COLOR, "max_docs": MAX_DOCS_PER_NODE, "timezone": tz,
     })  # fmt: skip
     data["docs"] = docs  # plain already (str keys, [int, str] rows): up to 200 rows a node
     return data
@@ -178,6 +183,7 @@ BODY = """<header>
 <button type="button" data-tab="clusters">聚类 Clusters</button>
 <button type="button" data-tab="bursts">突现 Bursts</button>
 <button type="button" data-tab="timeline">时间线 Timeline</button>
+<button type="button" data-tab="timezone">时区图 Time zone</button>
 <button type="button" data-tab="summary">概况 Summary</button>
 </nav>
 <input id="search" type="search" placeholder="搜索关键词 Search terms" autocomplete="off">
@@ -195,6 +201,7 @@ BODY = """<header>
 <section id="tab-clusters" class="tab"></section>
 <section id="tab-bursts" class="tab"></section>
 <section id="tab-timeline" class="tab"></section>
+<section id="tab-timezone" class="tab"></section>
 <section id="tab-summary" class="tab"></section>
 </main>"""
 
@@ -507,6 +514,57 @@ const BUILD = {
       return box;
     })));
     root.append(table(["聚类 Cluster"].concat(years.map(String)), rows));
+  },
+  timezone(root) {
+    root.append(el("h2", "时区图 Time-zone view"), el("p", "每个关键词位于其首次出现年份的一列，连线跨越年份；点击节点在图谱中查看。Each term stands in the column of the year it first appeared; links run across years; click a node to see it on the map.", "muted"));
+    const tz = (D.timezone || []).filter((t) => byId.has(t[0]));
+    if (!tz.length) { root.append(el("p", "没有带首次出现年份的节点 / no nodes with a first year", "muted")); return; }
+    const years = tz.map((t) => t[1]), y0 = Math.min(...years), y1 = Math.max(...years);
+    const colW = 120, top = 28, H = 640, W = colW * (y1 - y0 + 1), ratio = window.devicePixelRatio || 1;
+    const cv = el("canvas"), g = cv.getContext("2d");
+    cv.width = Math.round(W * ratio); cv.height = Math.round((H + top + 12) * ratio);
+    cv.style.width = W + "px"; cv.style.height = (H + top + 12) + "px";
+    g.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const at = new Map(tz.map((t) => [t[0], [colW * (t[1] - y0) + colW / 2, top + 14 + (1 - t[2]) * (H - 28)]]));
+    const rad = (n) => 2.5 + 11 * Math.sqrt((n.frequency || 0) / fmax);
+    g.font = "12px " + FONT; g.textAlign = "center"; g.textBaseline = "middle";
+    for (let y = y0; y <= y1; y++) {
+      if ((y - y0) % 2 === 0) { g.fillStyle = "#f3f5f8"; g.fillRect(colW * (y - y0), top, colW, H); }
+      g.fillStyle = "#333"; g.fillText(String(y), colW * (y - y0) + colW / 2, 14);
+    }
+    edges.filter((e) => at.has(e[0]) && at.has(e[1])).sort((a, b) => b[3] - a[3]).slice(0, 2000).forEach((e) => {
+      const a = at.get(e[0]), b = at.get(e[1]), rel = (e[3] || 0) / smax;
+      g.strokeStyle = "#777"; g.globalAlpha = 0.1 + 0.35 * rel; g.lineWidth = 0.5 + 1.5 * rel;
+      g.beginPath(); g.moveTo(a[0], a[1]); g.lineTo(b[0], b[1]); g.stroke();
+    });
+    g.globalAlpha = 1;
+    const shown = ranked.filter((n) => at.has(n.id));
+    shown.slice().reverse().forEach((n) => {
+      const p = at.get(n.id), r = rad(n);
+      g.fillStyle = colour(n.cluster); g.beginPath(); g.arc(p[0], p[1], r, 0, 2 * Math.PI); g.fill();
+      g.strokeStyle = n.burst_strength > 0 ? "#e41a1c" : "#fff"; g.lineWidth = n.burst_strength > 0 ? 2 : 1; g.stroke();
+    });
+    const boxes = [];
+    g.font = "11px " + FONT; g.textAlign = "left"; g.lineJoin = "round";
+    shown.slice(0, 80).forEach((n) => {
+      const p = at.get(n.id), r = rad(n), w = g.measureText(n.label).width;
+      const box = [p[0] + r + 2, p[1] - 7, p[0] + r + 2 + w, p[1] + 7];
+      if (boxes.some((b) => b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3])) return;
+      boxes.push(box);
+      g.lineWidth = 3; g.strokeStyle = "rgba(255,255,255,0.92)"; g.strokeText(n.label, box[0], p[1]);
+      g.fillStyle = "#1a1a1a"; g.fillText(n.label, box[0], p[1]);
+    });
+    cv.addEventListener("click", (ev) => {
+      let best = null, bestD = Infinity;
+      shown.forEach((n) => { const p = at.get(n.id), d = Math.hypot(p[0] - ev.offsetX, p[1] - ev.offsetY); if (d <= rad(n) + 3 && d < bestD) { best = n; bestD = d; } });
+      if (best) goTo(best.id);
+    });
+    cv.addEventListener("mousemove", (ev) => {
+      const hit = shown.find((n) => { const p = at.get(n.id); return Math.hypot(p[0] - ev.offsetX, p[1] - ev.offsetY) <= rad(n) + 3; });
+      cv.title = hit ? hit.label + "（" + hit.first_year + "，频次 " + (hit.frequency || 0) + "）" : "";
+      cv.style.cursor = hit ? "pointer" : "default";
+    });
+    root.append(el("p", shown.length + " 个节点 / nodes，" + (y1 - y0 + 1) + " 列 / columns", "muted"), cv);
   },
   summary(root) {
     root.append(el("h2", "概况 Summary"));

@@ -9,25 +9,32 @@ folder holds, for a map ``km``:
 ``clusters.csv`` ``bursts.csv``        correctly; edges carry the labels of both ends
 ``summary.json``                       ``km.summary`` (counts, Q, S, parameters, version)
 ``tables.xlsx``                        表1-style top keywords, clusters, bursts, all nodes/edges
+``tables.docx``                        表1 (top keywords by frequency and by centrality), 三线表
 ``map.png`` ``map.svg``                the cluster view (300 dpi; SVG glyphs as paths)
 ``timeline.png`` ``bursts.png``        the timeline view and the strongest-bursts figure
+``timezone.png`` ``timezone.svg``      the time-zone view (CiteSpace): terms in first-year columns
+``overlay.png`` ``density.png``        VOSviewer's overlay (mean publication year) and density views
+``thematic_map.png`` ``themes.csv``    the thematic map (Callon centrality × density, quadrants)
 ``map.html``                           interactive, self-contained, works offline
 ``network.graphml`` ``network.gexf``   Gephi / any graph tool
 ``network.net``                        Pajek
 ``vosviewer_map.txt``                  VOSviewer map and network files
 ``vosviewer_network.txt``
+``entities.csv``                       author/institution/reference maps: the spellings
+                                       merged into each node, the ambiguous author names
 =====================================  =====================================================
 
 >>> import tempfile
 >>> from zhagen.examples import tiny_map
 >>> paths = write_map(tiny_map(), Path(tempfile.mkdtemp()) / "map")
 >>> len(paths), paths[0].name
-(16, 'nodes.csv')
+(23, 'nodes.csv')
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +50,7 @@ __all__ = [
     "write_map",
     "write_tables_csv",
     "write_summary",
+    "write_entities_csv",
     "tidy_table",
 ]
 
@@ -71,12 +79,15 @@ class WritableMap(KnowledgeMap):
         """The same map (the same objects, not copies), able to write itself."""
         return cls(**{f.name: getattr(km, f.name) for f in fields(KnowledgeMap)})
 
-    def write(self, out_dir: str | Path) -> list[Path]:
-        """Write every output file (tables, figures, networks, summary) into ``out_dir``."""
-        return write_map(self, Path(out_dir))
+    def write(self, out_dir: str | Path, *, views: Collection[str] | None = None) -> list[Path]:
+        """Write every output file (tables, figures, networks, summary) into ``out_dir``;
+        ``views`` as for :func:`write_map`."""
+        return write_map(self, Path(out_dir), views=views)
 
 
-def write_map(km: KnowledgeMap, out_dir: str | Path) -> list[Path]:
+def write_map(
+    km: KnowledgeMap, out_dir: str | Path, *, views: Collection[str] | None = None
+) -> list[Path]:
     """Write tables, figures, the interactive map and network files into ``out_dir``.
 
     Parameters
@@ -86,6 +97,9 @@ def write_map(km: KnowledgeMap, out_dir: str | Path) -> list[Path]:
     out_dir
         The folder to write into; created (with its parents) when missing. Existing files
         of the same names are replaced.
+    views
+        The extra views to draw (:data:`zhagen.report.map_figures.VIEWS`: ``timezone``,
+        ``overlay``, ``density``, ``thematic``); ``None`` draws them all, ``()`` none.
 
     Returns
     -------
@@ -100,11 +114,18 @@ def write_map(km: KnowledgeMap, out_dir: str | Path) -> list[Path]:
     'nodes.csv'
     """
     from zhagen.formats import network
-    from zhagen.report.map_figures import figures_in_background
+    from zhagen.report.map_figures import (
+        VIEWS,
+        check_views,
+        figures_in_background,
+        write_views_main,
+    )
     from zhagen.report.map_html import write_map_html
     from zhagen.report.timeline_figure import write_timeline
-    from zhagen.report.xlsx import write_tables_xlsx
+    from zhagen.report.xlsx import write_table1_docx, write_tables_xlsx
 
+    views = VIEWS if views is None else tuple(views)
+    check_views(views)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     writers = [
@@ -115,18 +136,49 @@ def write_map(km: KnowledgeMap, out_dir: str | Path) -> list[Path]:
         ("vosviewer_network.txt", network.write_vosviewer_network),
     ]
     # The cluster view and the bursts figure are drawn by a second process meanwhile.
-    with figures_in_background(km, out_dir) as background:
+    with figures_in_background(km, out_dir, views=views) as background:
         paths = write_tables_csv(km, out_dir)
         paths.append(write_summary(km, out_dir / "summary.json"))
         paths.append(write_tables_xlsx(km, out_dir / "tables.xlsx"))
+        paths.append(write_table1_docx(km, out_dir / "tables.docx"))
         timeline = write_timeline(km, out_dir / "timeline.png")
         html = write_map_html(km, out_dir / "map.html")
         for name, writer in writers:
             writer(km, out_dir / name)
-        png, svg, bursts = background()
-    paths.extend([png, svg, timeline, bursts, html])
+        drawn = write_views_main(km, out_dir, views=views)
+        png, svg, bursts, *drawn_bg = background()
+    paths.extend([png, svg, timeline, bursts, *drawn_bg, *drawn, html])
     paths.extend(out_dir / name for name, _ in writers)
+    entities = write_entities_csv(km, out_dir / "entities.csv")
+    if entities is not None:
+        paths.append(entities)
     return paths
+
+
+def write_entities_csv(km: KnowledgeMap, path: Path) -> Path | None:
+    """Write what reading the nodes merged (``km.summary["entities"]``): one row per
+    spelling merged into a node (``merged``) and per person a shared name was split into
+    (``ambiguous``); None (no file) when nothing was merged or split."""
+    import pandas as pd
+
+    from zhagen.formats.spreadsheet import write_csv
+
+    notes = km.summary.get("entities") or {}
+    rows = [
+        {"kind": "merged", "node": m["label"], "text": v["text"], "records": v["records"]}
+        for m in notes.get("merged", ())
+        for v in m["variants"]
+    ]
+    rows += [
+        {"kind": "ambiguous", "node": p["label"], "text": a["name"], "records": p["records"],
+         "institutions": "; ".join(p["institutions"])}
+        for a in notes.get("ambiguous_authors", ())
+        for p in a["people"]
+    ]  # fmt: skip
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows, columns=["kind", "node", "text", "records", "institutions"])
+    return write_csv(frame, path, crlf=True)
 
 
 def tidy_table(df: pd.DataFrame) -> pd.DataFrame:

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from zhagen.coding.levels import LEVELS, as_level
 from zhagen.coding.saturation import code_subtrees
-from zhagen.params import param
+from zhagen.params import param, scope_param
 
 if TYPE_CHECKING:
     import numpy as np
@@ -70,13 +70,14 @@ class TablesParams:
     :mod:`zhagen.params`).
 
     >>> TablesParams(trace=True)
-    TablesParams(coder=None, trace=True)
+    TablesParams(coder=None, trace=True, scope=None)
     """
 
     coder: str | None = param(None, "str", "编码者", "coder", optional=True,
                               help_zh="只用这位编码者的编码", help_en="one coder's codings")  # fmt: skip
     trace: bool = param(False, "bool", "来源列", "source column",
                         help_zh="DOCX 中加来源列", help_en="a source column in the DOCX")  # fmt: skip
+    scope: str | None = scope_param()
 
 
 #: Table keys (sheet names), in paper order.

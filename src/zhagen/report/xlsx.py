@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from zhagen.mapping.model import KnowledgeMap
 
-__all__ = ["write_tables_xlsx", "SHEETS"]
+__all__ = ["write_tables_xlsx", "write_table1_docx", "table1_rows", "SHEETS"]
 
 #: Sheet names, in workbook order.
 SHEETS = ["关键词频次", "中心性", "聚类", "突现", "节点", "连线", "概况"]
@@ -72,11 +72,7 @@ def write_tables_xlsx(km: KnowledgeMap, path: Path, *, top: int = 20) -> Path:
     nodes = plain_nodes(km)
     wb = Workbook()
     wb.remove(wb.active)
-    by_freq = sorted(nodes, key=lambda n: (-(n.get("frequency") or 0), n["id"]))
-    by_btw = sorted(nodes, key=lambda n: (-(n.get("betweenness") or 0), -(n.get("frequency") or 0)))
-    for name, ranked in (("关键词频次", by_freq[:top]), ("中心性", by_btw[:top])):
-        rows = [[i, n["label"], n.get("frequency"), n.get("betweenness"), n.get("first_year")]
-                for i, n in enumerate(ranked, 1)]  # fmt: skip
+    for name, rows in table1_rows(km, top).items():
         _sheet(wb, name, TABLE1, rows)
     _sheet(wb, "聚类", CLUSTER_HEAD, _cluster_rows(km))
     burst_keys = ("term", "strength", "begin", "end", "first_year", "last_year")
@@ -97,6 +93,51 @@ def write_tables_xlsx(km: KnowledgeMap, path: Path, *, top: int = 20) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def table1_rows(km: KnowledgeMap, top: int = 20) -> dict[str, list[list[Any]]]:
+    """表1: the top ``top`` keywords by frequency (``关键词频次``) and by betweenness
+    centrality (``中心性``), rows of :data:`TABLE1` (序号, 关键词, 频次, 中心性, 首次出现年份).
+
+    >>> from zhagen.examples import tiny_map
+    >>> table1_rows(tiny_map(), 2)["关键词频次"][0][:3]
+    [1, '科技创新', 5]
+    """
+    nodes = plain_nodes(km)
+    by_freq = sorted(nodes, key=lambda n: (-(n.get("frequency") or 0), n["id"]))
+    by_btw = sorted(nodes, key=lambda n: (-(n.get("betweenness") or 0), -(n.get("frequency") or 0)))
+    return {
+        name: [[i, n["label"], n.get("frequency"), n.get("betweenness"), n.get("first_year")]
+               for i, n in enumerate(ranked[:top], 1)]
+        for name, ranked in (("关键词频次", by_freq), ("中心性", by_btw))
+    }  # fmt: skip
+
+
+def write_table1_docx(km: KnowledgeMap, path: Path, *, top: int = 20) -> Path:
+    """表1 as three-line tables (三线表) in ``tables.docx``: the top keywords by frequency
+    and by centrality (centrality with two decimals, as CiteSpace reports it).
+
+    >>> import tempfile
+    >>> from zhagen.examples import tiny_map
+    >>> write_table1_docx(tiny_map(), Path(tempfile.mkdtemp()) / "tables.docx").name
+    'tables.docx'
+    """
+    import pandas as pd
+
+    from zhagen.report.docx_tables import write_tables_docx
+
+    frames = {}
+    for name, rows in table1_rows(km, top).items():
+        df = pd.DataFrame(rows, columns=TABLE1, dtype=object)
+        df["中心性"] = ["" if v is None else f"{v:.2f}" for v in df["中心性"]]
+        frames[name] = df
+    captions = {
+        "关键词频次": f"高频关键词（前 {top} 个）",
+        "中心性": f"高中心性关键词（前 {top} 个）",
+    }
+    note = ("注：频次为含该关键词的记录数；中心性为图谱网络（有剪枝时为剪枝后的网络）上的中介中心性"
+            "（betweenness），保留两位小数；首次出现年份为含该词的最早记录的年份。")  # fmt: skip
+    return write_tables_docx(frames, path, captions=captions, notes={k: note for k in frames})
 
 
 def _cluster_rows(km: KnowledgeMap) -> list[list[Any]]:

@@ -25,6 +25,8 @@ from zhagen.store.db import Store, id_list_json, now, one, quote_ident, rows
 
 __all__ = [
     "TABLE_COLUMNS",
+    "ADDED_COLUMNS",
+    "complete_rows",
     "coder_id",
     "insert_coder",
     "coder_rows",
@@ -66,9 +68,25 @@ __all__ = [
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "codes": tuple("id name parent_id level description color position created modified".split()),
     "codings": ("id", "document_id", "start", "end", "code_id", "coder_id", "created"),
-    "memos": tuple("id target_type target_id title text coder_id created modified".split()),
+    "memos": tuple("id target_type target_id title text type coder_id created modified".split()),
     "relations": ("id", "source_code_id", "target_code_id", "type", "description", "created"),
+    "attributes": ("id", "name", "type", "choices", "position", "created"),
+    "attribute_values": ("id", "attribute_id", "document_id", "value"),
+    "sets": ("id", "name", "kind", "query", "description", "created", "modified"),
+    "set_members": ("id", "set_id", "document_id"),
 }
+#: Columns a migration added to a snapshotted table, with the value every row had before:
+#: an edit logged before the migration is undone and redone as if it had logged them.
+ADDED_COLUMNS: dict[str, dict[str, Any]] = {"memos": {"type": ""}}
+
+
+def complete_rows(table: str, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Logged rows of ``table`` with the columns added since they were logged."""
+    added = ADDED_COLUMNS.get(table, {})
+    return [{**added, **r} for r in rows]
+#: Tables whose rows refer to rows of another (dependants first, parents after).
+_DEPENDANTS = ("memos", "relations", "codings", "attribute_values", "set_members")
+_PARENTS = ("attributes", "sets")
 
 
 def _table(table: str) -> str:
@@ -332,12 +350,17 @@ def coding_rows(
     return rows(store.conn.execute(sql, params))
 
 
-def coding_spans(store: Store, coder_id: int | None = None) -> list[tuple[int, int, int, int]]:
-    """(document_id, start, end, code_id) of every coding, in document order."""
+def coding_spans(
+    store: Store, coder_id: int | None = None, doc_ids: Iterable[int] | None = None
+) -> list[tuple[int, int, int, int]]:
+    """(document_id, start, end, code_id) of every coding (in ``doc_ids``), in document order."""
+    docs = None if doc_ids is None else id_list_json(doc_ids)
     rows = store.conn.execute(
         'SELECT document_id, start, "end", code_id FROM codings '
-        'WHERE (? IS NULL OR coder_id = ?) ORDER BY document_id, start, "end"',
-        (coder_id, coder_id),
+        "WHERE (? IS NULL OR coder_id = ?) "
+        "AND (? IS NULL OR document_id IN (SELECT value FROM json_each(?))) "
+        'ORDER BY document_id, start, "end"',
+        (coder_id, coder_id, docs, docs),
     )
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
@@ -423,14 +446,18 @@ def apply_changes(
         cur_ids = {int(r["id"]) for r in current}
         tgt_ids = {int(r["id"]) for r in target}
         plan[table] = (cur_ids - tgt_ids, cur_ids, list(target))
-    for table in ("memos", "relations", "codings"):
+    for table in _DEPENDANTS:
         delete_rows(store, table, plan[table][0])
     gone, code_ids, codes = plan["codes"]
     _restore(store, "codes", _parents_first([r for r in codes if r["id"] not in code_ids]), set())
     _restore(store, "codes", [r for r in codes if r["id"] in code_ids], code_ids)
-    for table in ("codings", "relations", "memos"):
+    for table in _PARENTS:
+        _restore(store, table, plan[table][2], plan[table][1])
+    for table in reversed(_DEPENDANTS):
         _restore(store, table, plan[table][2], plan[table][1])
     delete_rows(store, "codes", gone)
+    for table in _PARENTS:
+        delete_rows(store, table, plan[table][0])
 
 
 # -- history -----------------------------------------------------------------------------

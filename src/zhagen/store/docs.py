@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from zhagen.store.db import Store, now, one, rows
+from zhagen.store.db import Store, id_list_json, now, one, rows
 
 __all__ = [
     "DOC_COLUMNS",
@@ -387,9 +387,13 @@ def _find_where(
     source: int | str | None,
     coded: bool | None,
     coder_id: int | None,
+    ids: Collection[int] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     q = q.strip().translate(_ASCII_LOWER)  # as SQLite's lower(), which folds ASCII only
     where, args = [], {"q": q, "type": doc_type, "year": year, "coder": coder_id}
+    if ids is not None:  # a scope (zhagen.scope), evaluated already
+        where.append("d.id IN (SELECT value FROM json_each(:ids))")
+        args["ids"] = id_list_json(ids)
     if q:
         escaped = _JSON_ESCAPED.search(q) is not None
         first = {k: "" if escaped else f"instr(lower(d.{k}), :q) AND" for k in _JSON_LISTS}
@@ -421,13 +425,15 @@ def find_documents(
     coder_id: int | None = None,
     offset: int = 0,
     limit: int | None = None,
+    ids: Collection[int] | None = None,
 ) -> tuple[int, list[tuple[Any, ...]]]:
     """Documents matching every filter given, in id order: how many match, and the rows
     ``offset`` to ``offset + limit`` (all with ``limit=None``) in :data:`FOUND_COLUMNS` order.
 
     ``q`` is found in the title, venue, abstract, DOI or one author or keyword, ignoring
     the case of ASCII letters (leading and trailing white space ignored); ``coded`` keeps documents with (True) or
-    without (False) codings, of coder ``coder_id`` if given, whose count ``codings`` is.
+    without (False) codings, of coder ``coder_id`` if given, whose count ``codings`` is;
+    ``ids`` keeps only those documents (a scope).
 
     >>> import tempfile, os
     >>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
@@ -435,8 +441,9 @@ def find_documents(
     (0, [])
     """
     where, args = _find_where(
-        q=q, doc_type=doc_type, year=year, source=source, coded=coded, coder_id=coder_id
-    )
+        q=q, doc_type=doc_type, year=year, source=source, coded=coded, coder_id=coder_id,
+        ids=ids,
+    )  # fmt: skip
     joins = "FROM documents d JOIN sources s ON s.id = d.source_id"
     total = store.conn.execute(f"SELECT COUNT(*) {joins}{where}", args).fetchone()[0]
     count = _CODINGS.format(coder="" if coder_id is None else " AND c.coder_id = :coder")

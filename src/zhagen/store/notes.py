@@ -23,13 +23,35 @@ __all__ = [
     "relation_rows",
     "relation_ids_of_codes",
     "set_relation_codes",
+    "update_relation",
 ]
 
 
 # -- memos -------------------------------------------------------------------------------
-_MEMO_SELECT = (
-    "SELECT m.id, m.target_type, m.target_id, m.title, m.text, m.coder_id, "
-    "r.name AS coder, m.created, m.modified FROM memos m LEFT JOIN coders r ON r.id = m.coder_id "
+_MEMO_COLUMNS = (
+    "SELECT m.id, m.target_type, m.target_id, m.title, m.text, m.type, m.coder_id, "
+    "r.name AS coder, m.created, m.modified"
+)
+_MEMO_FROM = " FROM memos m LEFT JOIN coders r ON r.id = m.coder_id "
+_MEMO_SELECT = _MEMO_COLUMNS + _MEMO_FROM
+#: What a memo is about, by name: the code, the coding's code, the relation's two codes,
+#: the document's title; and the document of a document or coding memo (for a link).
+_MEMO_TARGET = (
+    ", CASE m.target_type "
+    "WHEN 'code' THEN (SELECT name FROM codes WHERE id = m.target_id) "
+    "WHEN 'coding' THEN (SELECT c.name FROM codings g JOIN codes c ON c.id = g.code_id "
+    "WHERE g.id = m.target_id) "
+    "WHEN 'relation' THEN (SELECT s.name || ' → ' || t.name FROM relations x "
+    "JOIN codes s ON s.id = x.source_code_id JOIN codes t ON t.id = x.target_code_id "
+    "WHERE x.id = m.target_id) "
+    "WHEN 'document' THEN (SELECT title FROM documents WHERE id = m.target_id) "
+    "ELSE '' END AS target_name, "
+    "CASE m.target_type WHEN 'document' THEN m.target_id "
+    "WHEN 'coding' THEN (SELECT document_id FROM codings WHERE id = m.target_id) END AS document, "
+    "CASE m.target_type WHEN 'coding' THEN (SELECT start FROM codings WHERE id = m.target_id) "
+    "END AS start, "
+    "CASE m.target_type WHEN 'coding' THEN (SELECT \"end\" FROM codings WHERE id = m.target_id) "
+    'END AS "end"'
 )
 
 
@@ -41,21 +63,29 @@ def insert_memo(
     title: str,
     text: str,
     coder_id: int | None,
+    memo_type: str = "",
 ) -> int:
     ts = now()
     cur = store.conn.execute(
-        "INSERT INTO memos(target_type, target_id, title, text, coder_id, created, modified) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (target_type, target_id, title, text, coder_id, ts, ts),
+        "INSERT INTO memos(target_type, target_id, title, text, type, coder_id, created, "
+        "modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (target_type, target_id, title, text, memo_type, coder_id, ts, ts),
     )
     return int(cur.lastrowid or 0)
 
 
-def update_memo(store: Store, memo_id: int, *, title: str | None, text: str | None) -> None:
+def update_memo(
+    store: Store,
+    memo_id: int,
+    *,
+    title: str | None,
+    text: str | None,
+    memo_type: str | None = None,
+) -> None:
     store.conn.execute(
-        "UPDATE memos SET title = coalesce(?, title), text = coalesce(?, text), modified = ? "
-        "WHERE id = ?",
-        (title, text, now(), memo_id),
+        "UPDATE memos SET title = coalesce(?, title), text = coalesce(?, text), "
+        "type = coalesce(?, type), modified = ? WHERE id = ?",
+        (title, text, memo_type, now(), memo_id),
     )
 
 
@@ -77,14 +107,38 @@ def memo_rows(
     target_type: str | None = None,
     target_id: int | None = None,
     coder_id: int | None = None,
+    memo_type: str | None = None,
+    query: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Memos with their coder's name (of one target, one coder, when given), by id."""
+    """Memos with their coder's name and what they are about (``target_name``, and the
+    ``document``, ``start``, ``end`` of a coding memo), by id: of one target, coder and
+    type when given, and holding ``query`` in their title or text (ASCII case ignored)."""
+    like = None
+    if query:
+        like = "%" + "".join("\\" + ch if ch in "\\%_" else ch for ch in query) + "%"
     return rows(
         store.conn.execute(
-            _MEMO_SELECT + "WHERE (? IS NULL OR m.target_type = ?) AND (? IS NULL OR "
-            "m.target_id = ?) AND (? IS NULL OR m.coder_id = ?) ORDER BY m.id",
-            (target_type, target_type, target_id, target_id, coder_id, coder_id),
-        )
+            _MEMO_COLUMNS
+            + _MEMO_TARGET
+            + _MEMO_FROM
+            + "WHERE (? IS NULL OR m.target_type = ?) AND (? IS NULL OR "
+            "m.target_id = ?) AND (? IS NULL OR m.coder_id = ?) AND (? IS NULL OR m.type = ?) "
+            "AND (? IS NULL OR m.title LIKE ? ESCAPE '\\' OR m.text LIKE ? ESCAPE '\\') "
+            "ORDER BY m.id",
+            (
+                target_type,
+                target_type,
+                target_id,
+                target_id,
+                coder_id,
+                coder_id,
+                memo_type,
+                memo_type,
+                like,
+                like,
+                like,
+            ),
+        )  # fmt: skip
     )
 
 
@@ -153,6 +207,17 @@ def set_relation_codes(store: Store, relation_id: int, source_id: int, target_id
     store.conn.execute(
         "UPDATE relations SET source_code_id = ?, target_code_id = ? WHERE id = ?",
         (source_id, target_id, relation_id),
+    )
+
+
+def update_relation(
+    store: Store, relation_id: int, source_id: int, target_id: int, rtype: str, description: str
+) -> None:
+    """Set every field of a relation (the caller merged the unchanged ones in)."""
+    store.conn.execute(
+        "UPDATE relations SET source_code_id = ?, target_code_id = ?, type = ?, description = ? "
+        "WHERE id = ?",
+        (source_id, target_id, rtype, description, relation_id),
     )
 
 

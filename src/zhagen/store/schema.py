@@ -270,6 +270,58 @@ CREATE TABLE qda_kept (
 );
 """
 
+# Memo types (issue 14): Kuckartz's code, theory, method and reflection memos; '' is a memo
+# without a type (every memo written before).
+_MEMO_TYPE = """
+ALTER TABLE memos ADD COLUMN type TEXT NOT NULL DEFAULT ''
+    CHECK (type IN ('', 'code', 'theory', 'method', 'reflection'));
+CREATE INDEX memos_type ON memos(type);
+"""
+
+# Document attributes (NVivo's classifications) and sets of documents (issue 12). Each
+# table has an integer id so that the undo log snapshots its rows as it does the coding
+# tables'. A value is stored as its attribute's type says (integer for 'int', ISO text
+# for 'date', text otherwise): the column has no declared type, so SQLite keeps it as
+# given. A document deleted (its source imported again) takes its values and memberships
+# with it.
+_SETS_ATTRIBUTES = """
+CREATE TABLE attributes (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    name     TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    type     TEXT NOT NULL CHECK (type IN ('text', 'int', 'date', 'choice')),
+    choices  TEXT NOT NULL DEFAULT '[]',   -- JSON list, for 'choice'
+    position INTEGER NOT NULL DEFAULT 0,
+    created  TEXT NOT NULL
+);
+CREATE TABLE attribute_values (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    attribute_id INTEGER NOT NULL REFERENCES attributes(id),
+    document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    value        NOT NULL
+);
+CREATE UNIQUE INDEX attribute_values_doc ON attribute_values(attribute_id, document_id);
+CREATE INDEX attribute_values_value ON attribute_values(attribute_id, value);
+CREATE INDEX attribute_values_document ON attribute_values(document_id);
+
+CREATE TABLE sets (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    kind        TEXT NOT NULL CHECK (kind IN ('static', 'query')),
+    query       TEXT NOT NULL DEFAULT '',  -- the scope query of a query set
+    description TEXT NOT NULL DEFAULT '',
+    created     TEXT NOT NULL,
+    modified    TEXT NOT NULL,
+    CHECK ((kind = 'query') = (length(trim(query)) > 0))
+);
+CREATE TABLE set_members (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    set_id      INTEGER NOT NULL REFERENCES sets(id),
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX set_members_unique ON set_members(set_id, document_id);
+CREATE INDEX set_members_document ON set_members(document_id);
+"""
+
 # A language model endpoint (issue 15): its replies cached by prompt hash (the sha256 of model,
 # messages and sampling parameters), so a re-run sends nothing and reads the same answer; the
 # request is kept beside the reply so every suggestion can be traced to what was asked. No API
@@ -302,5 +354,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0005_doi_case", _DOI_CASE),
     ("0006_code_level_free", _CODE_LEVEL_FREE),
     ("0007_qda_kept", _QDA_KEPT),
-    ("0008_llm", _LLM),
+    ("0008_memo_type", _MEMO_TYPE),
+    ("0009_sets_attributes", _SETS_ATTRIBUTES),
+    ("0010_llm", _LLM),
 ]

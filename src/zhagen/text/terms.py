@@ -52,7 +52,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from zhagen.errors import ParameterError
-from zhagen.params import param
+from zhagen.params import param, scope_param
 from zhagen.text._lazy import lazy_pattern
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ class TermsParams:
     min_freq: int = param(3, "int", "最低频次", "minimum frequency", low=2)
     types: list[str] | None = param(None, "strs", "文档类型", "document types", optional=True,
                                     flag="--type", help_zh="只看这些类型", help_en="only these types")  # fmt: skip
+    scope: str | None = scope_param()
 
 
 @dataclass(frozen=True, slots=True)

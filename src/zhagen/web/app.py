@@ -232,12 +232,14 @@ def register_routes(app: FastAPI) -> None:
         maps,
         notes,
         pages,
+        queries,
         reports,
         session,
+        sets,
     )
 
     routers = [coding.router, documents.router, live.router, codes.router, notes.router,
                session.public, session.router, reports.router, maps.router, maps.files,
-               pages.router]  # fmt: skip
+               queries.router, sets.router, pages.router]  # fmt: skip
     for router in routers:
         app.router.routes.extend(router.routes)

@@ -10,7 +10,7 @@ cookie (``zh`` or ``en``), switched from the header.
 
 from __future__ import annotations
 
-__all__ = ["STRINGS", "LANGS", "t", "strings", "lang_of"]
+__all__ = ["STRINGS", "LANGS", "t", "label", "strings", "lang_of", "OTHER_LANGUAGE_COLUMNS"]
 
 LANGS = ("zh", "en")
 
@@ -26,6 +26,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.saturation": ("饱和度检验", "Saturation"),
     "nav.agreement": ("编码一致性", "Agreement"),
     "nav.map": ("知识图谱", "Knowledge map"),
+    "nav.queries": ("查询", "Queries"),
     "nav.settings": ("设置", "Settings"),
     "nav.logout": ("退出", "Log out"),
     "nav.undo": ("撤销", "Undo"),
@@ -57,6 +58,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "common.error": ("出错了", "Error"),
     "common.offline": ("无法连接服务器", "cannot reach the server"),
     "common.coder_prompt": ("请输入你的编码员名称", "Enter your coder name"),
+    "first.title": (
+        "欢迎使用扎根！你的编码记在哪个名字下？",
+        "Welcome to zhagen! Whose coding is this?",
+    ),
+    "first.hint": (
+        "请输入你的姓名或缩写；之后可在「设置」中修改",
+        "Enter your name or initials; change it later in Settings",
+    ),
+    "first.placeholder": ("姓名或缩写", "Name or initials"),
+    "first.save": ("开始编码", "Start coding"),
+    "first.done": ("你的编码将记在「{x}」名下", "Your coding is recorded as “{x}”"),
     # -- login ------------------------------------------------------------------------
     "login.title": ("登录", "Log in"),
     "login.token": ("访问令牌（启动时打印）", "Access token (printed at start)"),
@@ -237,6 +249,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{x}\n仍要删除它及其全部编码记录和下级吗？（可撤销）",
         "{x}\nDelete it with all its codings and children? (undoable)",
     ),  # fmt: skip
+    "codes.move_cycle": (
+        "不能把「{x}」移到它自己或它的下级之下",
+        "“{x}” cannot move under itself or one of its own children",
+    ),
+    "codes.move_name": (
+        "那里已有名为「{x}」的编码；请先重命名或合并",
+        "a code named “{x}” is already there; rename or merge it first",
+    ),
     "codes.drop_top": ("拖到这里移到顶层", "Drop here to move to the top level"),
     "codes.count": ("编码数 {c}（含下级 {t}）", "{c} codings ({t} with children)"),
     "codes.codings": ("编码记录（含上下文）", "Codings in context"),
@@ -259,6 +279,40 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Build core, main and sub-categories in the code tree first",
     ),  # fmt: skip
     "model.no_relations": ("还没有关系", "No relations yet"),
+    # -- hierarchy chart ----------------------------------------------------------------
+    "hier.title": ("编码层级图", "Code hierarchy chart"),
+    "hier.note": (
+        "每个编码的面积是它（含下级）的编码记录数；没有编码记录的编码不占面积",
+        "Each code's area is its number of codings, with its children's; codes without "
+        "codings take no room",
+    ),
+    "hier.svg": ("下载 SVG", "Download SVG"),
+    "hier.png": ("下载 PNG", "Download PNG"),
+    # -- memos ------------------------------------------------------------------------
+    "nav.memos": ("备忘录", "Memos"),
+    "memo.search": ("搜索标题和正文…", "Search titles and text…"),
+    "memo.type": ("类型", "Type"),
+    "memo.type.none": ("未分类", "No type"),
+    "memo.type.code": ("编码备忘录", "Code memo"),
+    "memo.type.theory": ("理论备忘录", "Theory memo"),
+    "memo.type.method": ("方法备忘录", "Method memo"),
+    "memo.type.reflection": ("反思备忘录", "Reflection memo"),
+    "memo.target": ("对象", "About"),
+    "memo.target.project": ("项目", "Project"),
+    "memo.target.document": ("文档", "Document"),
+    "memo.target.code": ("编码", "Code"),
+    "memo.target.coding": ("编码片段", "Coding"),
+    "memo.target.relation": ("关系", "Relation"),
+    "memo.new": ("写备忘录", "Write a memo"),
+    "memo.new_on": ("写一条关于{x}的备忘录", "Write a memo about {x}"),
+    "memo.export_md": ("导出 Markdown", "Export Markdown"),
+    "memo.export_docx": ("导出 DOCX", "Export DOCX"),
+    "memo.empty": ("没有符合条件的备忘录", "No memos match"),
+    "memo.count": ("共 {n} 条备忘录", "{n} memo(s)"),
+    "memo.all": ("显示全部备忘录", "Show all memos"),
+    "memo.on_code": ("此编码的备忘录", "Memos on this code"),
+    "memo.open": ("备忘录（{n}）", "Memos ({n})"),
+    "memo.delete_confirm": ("确定删除这条备忘录？（可撤销）", "Delete this memo? (undoable)"),
     # -- tables / saturation / agreement ----------------------------------------------
     "tables.title": ("扎根理论编码表", "Grounded-theory tables"),
     "tables.xlsx": ("下载 XLSX", "Download XLSX"),
@@ -273,8 +327,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "agr.title": ("编码一致性检验", "Inter-coder agreement"),
     "agr.a": ("编码员 A", "Coder A"),
     "agr.b": ("编码员 B", "Coder B"),
-    "agr.unit.char": ("字符（同 NVivo）", "Characters (as NVivo)"),
-    "agr.unit.sentence": ("句子", "Sentences"),
     "agr.by_code": ("按编码", "Per code"),
     "agr.pooled": ("合计", "Pooled"),
     "agr.blind_note": (
@@ -321,7 +373,150 @@ STRINGS: dict[str, tuple[str, str]] = {
     "set.add_user": ("添加账户", "Add account"),
     "set.history": ("编辑历史", "Edit history"),
     "set.local": ("本机模式：无需登录", "Local mode: no login needed"),
+    # -- queries ----------------------------------------------------------------------
+    "q.tab.words": ("词频", "Word frequency"),
+    "q.tab.search": ("文本搜索", "Text search"),
+    "q.tab.matrix": ("矩阵编码", "Matrix coding"),
+    "q.tab.framework": ("框架矩阵", "Framework matrix"),
+    "q.tab.cooccurrence": ("编码共现", "Code co-occurrence"),
+    "q.run": ("运行查询", "Run query"),
+    "q.cloud": ("词云", "Word cloud"),
+    "q.heat": ("热图", "Heat map"),
+    "q.totals": (
+        "计入词次 {total}，不同词 {distinct}，文档 {docs} 篇",
+        "{total} words counted, {distinct} distinct, {docs} documents",
+    ),
+    "q.hits": (
+        "命中 {total} 处（{docs} 篇文档），列出 {shown} 处",
+        "{total} hits in {docs} documents, {shown} listed",
+    ),
+    "q.code_all": ("全部编码为", "Code all hits as"),
+    "q.code_name": ("编码名称（已有或新建）", "code name (existing or new)"),
+    "q.coded": (
+        "已编码 {n} 处（{docs} 篇文档），可一次撤销",
+        "coded {n} spans in {docs} documents; one undo takes them back",
+    ),
+    "q.cell": ("单元格：{x}", "Cell: {x}"),
+    "q.drill": ("点击单元格查看编码文本", "Click a cell to read the coded text"),
+    "q.none": ("没有结果", "No results"),
+    "q.document": ("文档", "Document"),
+    "q.sentence": ("句", "Sentence"),
+    "q.text": ("文本", "Text"),
+    "q.definitions": ("说明", "Definitions"),
+    # -- sets and the scope of an analysis (issue 12) ------------------------------------
+    "sets.select_all": ("全选本页", "Select this page"),
+    "sets.selected": ("已选 {n} 篇", "{n} selected"),
+    "sets.add_to": ("加入集合…", "Add to set…"),
+    "sets.save_filter": ("将当前筛选存为集合…", "Save this filter as a set…"),
+    "sets.name_prompt": (
+        "集合名称（已有集合则加入其中）",
+        "Set name (an existing set is added to)",
+    ),
+    "sets.added": ("已加入集合“{name}”：{n} 篇", "Added to set {name}: {n}"),
+    "sets.saved": ("已保存集合“{name}”：{n} 篇", "Saved set {name}: {n} documents"),
+    "scope.count": ("{n} / {total} 篇", "{n} of {total} documents"),
+    "scope.all": ("全部文档", "all documents"),
+    "scope.of_map": ("范围", "Scope"),
 }
+
+
+#: The names of what the pages and files show from the library (columns, values, the
+#: choices of a declared parameter), by prefix: ``col.`` a table column (of agreement,
+#: saturation, the paper tables, a map's nodes, clusters and bursts, its summary),
+#: ``caption.`` a paper table's caption, ``sheet.`` a workbook's sheet, ``val.`` a value
+#: (document types, what saturation found), ``choice.<parameter>.`` a form's option.
+#: ``tests/test_web_model.py`` fails on any name shown without one.
+_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "col.": {
+        # agreement (coding/agreement.py)
+        "code": ("编码编号", "Code ID"), "code_name": ("编码", "Code"),
+        "codes": ("编码数", "Codes"), "units": ("单位数", "Units"),
+        "both": ("双方均编码", "Both coded"), "a_only": ("仅 A 编码", "A only"),
+        "b_only": ("仅 B 编码", "B only"), "neither": ("双方均未编码", "Neither"),
+        "coded_a": ("A 编码单位数", "Coded by A"), "coded_b": ("B 编码单位数", "Coded by B"),
+        "percent_agreement": ("一致百分比（%）", "Percent agreement (%)"),
+        "holsti_r": ("Holsti 信度", "Holsti's R"), "kappa": ("Cohen κ", "Cohen's κ"),
+        "alpha": ("Krippendorff α", "Krippendorff's α"), "document": ("文档", "Document"),
+        "pct_a_and_b": ("一致编码（%）", "A and B (%)"),
+        "pct_neither": ("一致未编码（%）", "Neither (%)"),
+        "pct_disagreement": ("不一致（%）", "Disagreement (%)"),
+        "pct_a_not_b": ("A 有 B 无（%）", "A, not B (%)"),
+        "pct_b_not_a": ("B 有 A 无（%）", "B, not A (%)"),
+        # saturation (coding/saturation.py)
+        "kind": ("类别", "Kind"), "id": ("编号", "ID"), "name": ("名称", "Name"),
+        "level": ("层级", "Level"), "level_name": ("层级名称", "Level name"),
+        "level_name_en": ("层级名称", "Level name"),
+        "holdout_codings": ("预留文档中的编码数", "Codings in held-out documents"),
+        "documents": ("文档", "Documents"), "reason_zh": ("原因", "Reason"),
+        "reason_en": ("原因", "Reason"), "total": ("总数", "Total"),
+        "in_holdout": ("见于预留文档", "In held-out documents"), "new": ("新增", "New"),
+        # a map's nodes, clusters, bursts and summary (report/mapfiles.py)
+        "label": ("节点", "Label"), "frequency": ("频次", "Frequency"),
+        "degree": ("度", "Degree"), "weighted_degree": ("加权度", "Weighted degree"),
+        "betweenness": ("中介中心性", "Betweenness centrality"),
+        "burst_strength": ("突现强度", "Burst strength"),
+        "burst_begin": ("突现开始", "Burst begins"), "burst_end": ("突现结束", "Burst ends"),
+        "sigma": ("Σ 值", "Sigma"), "cluster": ("聚类", "Cluster"),
+        "first_year": ("首次出现年份", "First year"), "x": ("横坐标", "X"), "y": ("纵坐标", "Y"),
+        "size": ("规模", "Size"), "silhouette": ("轮廓值 S", "Silhouette S"),
+        "label_llr": ("标签（LLR）", "Label (LLR)"), "label_tfidf": ("标签（TF-IDF）", "Label (TF-IDF)"),
+        "label_mi": ("标签（MI）", "Label (MI)"), "mean_year": ("平均年份", "Mean year"),
+        "members": ("成员", "Members"), "term": ("词", "Term"), "strength": ("强度", "Strength"),
+        "begin": ("开始", "Begins"), "end": ("结束", "Ends"), "last_year": ("最后出现年份", "Last year"),
+        "records": ("记录数", "Records"), "nodes": ("节点数", "Nodes"), "edges": ("连线数", "Links"),
+        "clusters": ("聚类数", "Clusters"), "modularity": ("模块度 Q", "Modularity Q"),
+        "bursts": ("突现词数", "Bursts"),
+        # the paper tables (report/tables.py): Chinese columns, English in the English pages
+        "原始语句": ("原始语句", "Original statement"), "初始概念": ("初始概念", "Initial concept"),
+        "初始范畴": ("初始范畴", "Initial category"), "文档": ("文档", "Document"),
+        "起": ("起", "Start"), "止": ("止", "End"), "编码者": ("编码者", "Coder"),
+        "编码ID": ("编码ID", "Coding ID"), "主范畴": ("主范畴", "Main category"),
+        "副范畴": ("副范畴", "Sub-category"), "内涵": ("内涵", "Meaning"),
+        "主范畴ID": ("主范畴ID", "Main category ID"), "副范畴ID": ("副范畴ID", "Sub-category ID"),
+        "参考点": ("参考点", "References"), "文档数": ("文档数", "Documents"),
+        "典型关系结构": ("典型关系结构", "Typical relation structure"),
+        "关系内涵": ("关系内涵", "Meaning of the relation"),
+        "代表性语句": ("代表性语句", "Representative statement"),
+        "关系类型": ("关系类型", "Relation type"), "关系ID": ("关系ID", "Relation ID"),
+        "共现语句数": ("共现语句数", "Co-occurring sentences"), "层级": ("层级", "Level"),
+        "数量": ("数量", "Count"), "英文": ("英文", "English"),
+    },
+    "caption.": {
+        "开放式编码结果": ("开放式编码结果", "Open coding"),
+        "主轴编码结果": ("主轴编码结果", "Axial coding"),
+        "主范畴的典型关系结构": ("主范畴的典型关系结构", "Typical relation structures of the main categories"),
+        "各级编码数量": ("各级编码数量", "Codes per level"),
+    },
+    "sheet.": {
+        "新增": ("新增", "New"), "各层级": ("各层级", "Per level"), "按编码": ("按编码", "Per code"),
+        "按编码×文档": ("按编码×文档", "Per code x document"), "合计": ("合计", "Pooled"),
+    },
+    "val.": {
+        "journal": ("期刊论文", "Journal article"), "thesis": ("学位论文", "Thesis"),
+        "conference": ("会议论文", "Conference paper"), "newspaper": ("报纸", "Newspaper"),
+        "book": ("图书", "Book"), "patent": ("专利", "Patent"), "standard": ("标准", "Standard"),
+        "report": ("报告", "Report"), "yearbook": ("年鉴", "Yearbook"),
+        "document": ("文档", "Document"), "other": ("其他", "Other"),
+        "code": ("编码", "Code"), "relation": ("关系", "Relation"),
+    },
+    "choice.": {
+        "field.keywords": ("关键词", "Keywords"), "field.terms": ("分词术语", "Segmented terms"),
+        "link.count": ("共现次数", "Co-occurrence count"),
+        "link.cosine": ("余弦（Salton）", "Cosine (Salton)"), "link.jaccard": ("Jaccard 系数", "Jaccard"),
+        "link.association": ("关联强度", "Association strength"),
+        "prune.none": ("不剪枝", "No pruning"), "prune.pathfinder": ("寻径网络（Pathfinder）", "Pathfinder"),
+        "prune.mst": ("最小生成树", "Minimum spanning tree"),
+        "lang.zh": ("中文", "Chinese"), "lang.en": ("英文", "English"), "lang.all": ("全部语言", "All languages"),
+        "burst_terms.all": ("全部合格词", "All eligible terms"),
+        "burst_terms.nodes": ("仅图谱节点", "Map nodes only"),
+        "unit.char": ("字符（同 NVivo）", "Characters (as NVivo)"), "unit.sentence": ("句子", "Sentences"),
+    },
+}  # fmt: skip
+for _prefix, _pairs in _LABELS.items():
+    STRINGS.update({_prefix + k: v for k, v in _pairs.items()})
+
+#: Columns a page and a download show in one language only (the other's twin is dropped).
+OTHER_LANGUAGE_COLUMNS = {"zh": ("reason_en", "level_name_en"), "en": ("reason_zh", "level_name")}
 
 
 def lang_of(value: str | None) -> str:
@@ -335,6 +530,16 @@ def t(key: str, lang: str = "zh") -> str:
     if pair is None:
         return key
     return pair[1] if lang == "en" else pair[0]
+
+
+def label(prefix: str, value: object, lang: str = "zh") -> str:
+    """The name of a column, value or choice (``prefix`` + value), or the value itself.
+
+    >>> label("col.", "holsti_r", "en"), label("val.", "journal"), label("col.", "其他")
+    ("Holsti's R", '期刊论文', '其他')
+    """
+    key = f"{prefix}{value}"
+    return t(key, lang) if key in STRINGS else str(value)
 
 
 def strings(lang: str) -> dict[str, str]:

@@ -28,6 +28,10 @@ __all__ = [
     "QdaNote",
     "QdaSet",
     "QdaLink",
+    "QdaVariable",
+    "QdaValue",
+    "QdaCase",
+    "VARIABLE_TYPES",
     "QdaProject",
     "PositionMap",
     "normalize_newlines",
@@ -231,6 +235,40 @@ class QdaSet:
     member_notes: list[str] = field(default_factory=list)
 
 
+#: ``Variable@typeOfVariable`` values, and the element each one's value is written in.
+VARIABLE_TYPES = {"Text": "TextValue", "Boolean": "BooleanValue", "Integer": "IntegerValue",
+                  "Float": "FloatValue", "Date": "DateValue", "DateTime": "DateTimeValue"}  # fmt: skip
+
+
+@dataclass
+class QdaVariable:
+    """A variable (an attribute of cases): ``type`` is one of :data:`VARIABLE_TYPES`."""
+
+    guid: str
+    name: str
+    type: str = "Text"
+    description: str | None = None
+
+
+@dataclass
+class QdaValue:
+    """One variable's value on a case, as the file writes it (text)."""
+
+    variable_guid: str
+    value: str
+
+
+@dataclass
+class QdaCase:
+    """A case: its variable values and the sources it is made of (by GUID)."""
+
+    guid: str
+    name: str | None = None
+    description: str | None = None
+    values: list[QdaValue] = field(default_factory=list)
+    source_guids: list[str] = field(default_factory=list)
+
+
 @dataclass
 class QdaLink:
     """A relation between two elements (codes, notes, selections …).
@@ -255,8 +293,10 @@ class QdaProject:
     ----------
     name, origin:
         Project name and the exporting program (``Project@origin``).
-    users, codes, sources, notes, sets, links:
-        The project's parts; ``codes`` are the roots of the code tree.
+    users, codes, sources, notes, sets, links, variables, cases:
+        The project's parts; ``codes`` are the roots of the code tree. ``variables`` and
+        ``cases`` are read as data (and also kept as XML in ``extra``); written, they
+        replace the kept XML.
     description:
         The project's description, or ``None``.
     creating_user, creation_date_time, modifying_user, modified_date_time, base_path:
@@ -279,6 +319,8 @@ class QdaProject:
     notes: list[QdaNote] = field(default_factory=list)
     sets: list[QdaSet] = field(default_factory=list)
     links: list[QdaLink] = field(default_factory=list)
+    variables: list[QdaVariable] = field(default_factory=list)
+    cases: list[QdaCase] = field(default_factory=list)
     description: str | None = None
     creating_user: str | None = None
     creation_date_time: str | None = None

@@ -22,7 +22,9 @@ from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
 from zhagen.formats.refi_qda.model import (
     MAX_QDPX_BYTES,
     PROJECT_NS,
+    VARIABLE_TYPES,
     PositionMap,
+    QdaCase,
     QdaCode,
     QdaCoding,
     QdaLink,
@@ -32,6 +34,8 @@ from zhagen.formats.refi_qda.model import (
     QdaSet,
     QdaSource,
     QdaUser,
+    QdaValue,
+    QdaVariable,
     Units,
     iter_codes,
     newline_of,
@@ -367,6 +371,10 @@ class _ProjectReader(_Context):
             project.description = _text(el)
         elif tag in _KEPT_RAW:
             project.extra[tag] = _serialize(el)
+            if tag == "Variables":
+                project.variables = [self._variable(v) for v in el if _local(v.tag) == "Variable"]
+            elif tag == "Cases":
+                project.cases = [self._case(c) for c in el if _local(c.tag) == "Case"]
         elif tag != "NoteRef":
             self.ignored[tag] += 1
 
@@ -382,6 +390,33 @@ class _ProjectReader(_Context):
             direction=el.get("direction"),
             color=el.get("color"),
         )
+
+    def _variable(self, el: Element) -> QdaVariable:
+        kind = el.get("typeOfVariable") or "Text"
+        if kind not in VARIABLE_TYPES:
+            self.ignored[f"Variable@typeOfVariable={kind}"] += 1
+            kind = "Text"
+        desc = next((_text(c) for c in el if _local(c.tag) == "Description"), None)
+        return QdaVariable(_guid(el, self.label), _req(el, "name", self.label), kind, desc)
+
+    def _case(self, el: Element) -> QdaCase:
+        case = QdaCase(_guid(el, self.label), el.get("name"))
+        for child in el:
+            tag = _local(child.tag)
+            if tag == "Description":
+                case.description = _text(child)
+            elif tag == "SourceRef":
+                case.source_guids.append(_guid(child, self.label, "targetGUID"))
+            elif tag == "VariableValue":
+                ref = next((c for c in child if _local(c.tag) == "VariableRef"), None)
+                value = next((c for c in child if _local(c.tag) != "VariableRef"), None)
+                if ref is not None and value is not None:
+                    case.values.append(
+                        QdaValue(_guid(ref, self.label, "targetGUID"), _text(value) or "")
+                    )
+            else:
+                self.ignored[f"Case/{tag}"] += 1
+        return case
 
     def _set(self, el: Element) -> QdaSet:
         qset = QdaSet(guid=_guid(el, self.label), name=_req(el, "name", self.label))

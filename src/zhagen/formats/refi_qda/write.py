@@ -25,6 +25,7 @@ from zhagen.errors import ParameterError
 from zhagen.formats.refi_qda.model import (
     CODEBOOK_NS,
     PROJECT_NS,
+    VARIABLE_TYPES,
     QdaCode,
     QdaCoding,
     QdaLink,
@@ -50,7 +51,6 @@ _MEDIA_TAGS = {"pdf": "PDFSource", "picture": "PictureSource", "audio": "AudioSo
                "video": "VideoSource"}  # fmt: skip
 _SELECTION_TAGS = {"pdf": "PDFSelection", "picture": "PictureSelection",
                    "audio": "AudioSelection", "video": "VideoSelection"}  # fmt: skip
-_EXTRA_BEFORE_SOURCES = ("Variables", "Cases")
 
 
 def _default_origin() -> str:
@@ -164,7 +164,7 @@ class _ProjectWriter:
             codes = self.sub(self.sub(root, "CodeBook"), "Codes")
             for code in p.codes:
                 self.code(codes, code)
-        self.extra(root, _EXTRA_BEFORE_SOURCES)
+        self.variables_and_cases(root)
         self.parts(root)
         self.extra(root, ("Graphs",))
         _add_text(root, self.q("Description"), p.description)
@@ -185,6 +185,37 @@ class _ProjectWriter:
                 parent = self.sub(root, tag)
                 for item in items:
                     write(parent, item)
+
+    def variables_and_cases(self, root: Element) -> None:
+        """``<Variables>`` and ``<Cases>``: the project's own when it has them, else what an
+        import kept (as read)."""
+        p = self.project
+        types = {v.guid.lower(): v.type for v in p.variables}
+        if p.variables:
+            parent = self.sub(root, "Variables")
+            for var in p.variables:
+                el = self.sub(parent, "Variable")
+                _attrs(el, guid=_guid(var.guid, f"variable {var.name!r}"), name=var.name,
+                       typeOfVariable=var.type if var.type in VARIABLE_TYPES else "Text")  # fmt: skip
+                _add_text(el, self.q("Description"), var.description)
+        else:
+            self.extra(root, ("Variables",))
+        if p.cases:
+            parent = self.sub(root, "Cases")
+            for case in p.cases:
+                el = self.sub(parent, "Case")
+                _attrs(el, guid=_guid(case.guid, "case"), name=case.name)
+                _add_text(el, self.q("Description"), case.description)
+                for value in case.values:
+                    vv = self.sub(el, "VariableValue")
+                    target = _guid(value.variable_guid, "variable value")
+                    self.sub(vv, "VariableRef").set("targetGUID", target)
+                    kind = types.get(value.variable_guid.lower(), "Text")
+                    self.sub(vv, VARIABLE_TYPES.get(kind, "TextValue")).text = _clean(value.value)
+                for src in case.source_guids:
+                    self.sub(el, "SourceRef").set("targetGUID", _guid(src, "case source"))
+        else:
+            self.extra(root, ("Cases",))
 
     def extra(self, root: Element, tags: tuple[str, ...]) -> None:
         for tag in tags:

@@ -23,7 +23,7 @@ The suggestions are plain dicts with the fields of ``zhagen.suggest.model.Sugges
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -99,7 +99,15 @@ class LLMRun:
 class LLM:
     """Suggestions from an OpenAI-compatible endpoint (``project.llm``)."""
 
-    def __init__(self, documents: DocumentSource, codes: Codes, codings: Codings) -> None:
+    def __init__(
+        self,
+        documents: DocumentSource,
+        codes: Codes,
+        codings: Codings,
+        scope: Callable[..., Any] | None = None,
+    ) -> None:
+        # ``scope``: the project's Project.scope (resolving a query needs the layer above)
+        self._scope = scope
         self._docs = documents
         self._store = documents.store
         self._codes = codes
@@ -135,7 +143,8 @@ class LLM:
     ) -> LLMRun:
         """Ask the endpoint to do ``task`` and return its suggestions or proposals.
 
-        ``doc_ids`` limits the documents (None: all; the scope of the run). The sentence
+        ``doc_ids`` and ``scope`` (a query, ``set:NAME`` for a set) limit the documents
+        (both None: every document). The sentence
         tasks send the sentences no coding covers yet (of ``coder``, if given), at most
         ``limit``; ``deductive`` sends the code book with up to ``examples`` codings per
         code; ``axial`` the level-1 concepts (every code when no code has a level);
@@ -158,7 +167,7 @@ class LLM:
                     "nothing was sent.",
                 )
             self.confirm_remote(p.endpoint, actor=actor)
-        planned, inputs, settings, notes = self._plan(p, doc_ids)
+        planned, inputs, settings, notes = self._plan(p, doc_ids, actor)
         result = LLMRun(p.task, p.model, origin(p.endpoint), problems=notes)
         result.requests = len(planned)
         result.sentences = len(inputs) if p.task in tasks.SENTENCE_TASKS else 0
@@ -172,7 +181,7 @@ class LLM:
 
     @takes(LLMParams)
     def preview(
-        self, *, doc_ids: Collection[int] | None = None, **params: Any
+        self, *, doc_ids: Collection[int] | None = None, actor: Actor | None = None, **params: Any
     ) -> list[dict[str, Any]]:
         """What :meth:`run` with the same arguments would send, without sending anything
         (no endpoint is contacted, no consent is needed): one dict per request with its
@@ -187,7 +196,7 @@ class LLM:
         """
         p = make(LLMParams, params)
         check(p)
-        planned = self._plan(p, doc_ids)[0]
+        planned = self._plan(p, doc_ids, actor)[0]
         hits = cache.cached_replies(self._store, (x.request.prompt_hash for x in planned))
         return [
             {
@@ -202,10 +211,21 @@ class LLM:
         ]
 
     def _plan(
-        self, p: LLMParams, doc_ids: Collection[int] | None
+        self, p: LLMParams, doc_ids: Collection[int] | None, actor: Actor | None
     ) -> tuple[list[tasks.Planned], list[dict[str, Any]], dict[str, Any], list[dict[str, Any]]]:
         """(requests, inputs, settings recorded with the run, notes) of a run."""
         prompt = load_prompt(p.task, p.prompt)
+        if p.scope is not None and self._scope is not None:
+            chosen = self._scope(p.scope, actor=actor)
+            if chosen.doc_ids is not None:
+                if not chosen.doc_ids:
+                    raise ParameterError(
+                        f"范围 {p.scope} 没有选中任何文档；请检查查询或集合（zhagen set list）",
+                        f"the scope {p.scope} selects no documents; check the query or the set "
+                        "(`zhagen set list`)",
+                    )
+                ids = chosen.doc_ids if doc_ids is None else set(doc_ids)
+                doc_ids = [d for d in ids if d in chosen.doc_ids]
         inputs, codebook, notes = self._inputs(p, doc_ids)
         settings = {k: v for k, v in asdict(p).items() if k not in ("prompt", "api_key_env")}
         settings |= {"endpoint": origin(p.endpoint), "prompt_file": p.prompt or ""}

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zhagen.errors import ParameterError
-from zhagen.params import param
+from zhagen.params import param, scope_param
 from zhagen.suggest.llm.endpoint import RESPONSE_FORMATS, chat_url
 from zhagen.suggest.llm.prompts import TASKS
 
@@ -60,6 +60,7 @@ class LLMParams:
         help_en="deductive: code with the code book; open: propose initial concepts; axial: "
         "group concepts into categories; storyline: draft a storyline",
     )  # fmt: skip
+    scope: str | None = scope_param()
     coder: str = param(
         None, "str", "编码者", "coder", optional=True,
         help_zh="以其编码为范例、跳过其已编码的句子（默认全部编码者）",

@@ -11,7 +11,15 @@ from fastapi import Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from zhagen.web.errors import WebError
-from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, api_router, read_form, workbench
+from zhagen.web.routes import (
+    CoderDep,
+    ProjectDep,
+    SessionDep,
+    actor_of,
+    api_router,
+    read_form,
+    workbench,
+)
 from zhagen.web.services import documents as svc
 from zhagen.web.services import records
 
@@ -33,6 +41,7 @@ def list_documents(
     coder: Annotated[str | None, Query(max_length=100)] = None,
     offset: int = 0,
     limit: int = 100,
+    scope: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> dict[str, Any]:
     """Documents filtered by text, type, year, source file, coded or not (by a coder): the
     query of ``project.documents.find`` and ``zhagen docs``, a page at a time."""
@@ -40,7 +49,8 @@ def list_documents(
     src = int(source) if source and source.isdigit() else (source or None)
     return svc.list_documents(
         p, q=q, doc_type=type or None, year=year, source=src, coded=coded, coder=who,
-        offset=offset, limit=limit,
+        offset=offset, limit=limit, scope=scope or None,
+        actor=actor_of(request, s),
     )  # fmt: skip
 
 
@@ -87,8 +97,9 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=500)],
     p: ProjectDep,
     regex: bool = False,
+    scope: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> dict[str, Any]:
-    return svc.search(p, q, regex=regex)
+    return svc.search(p, q, regex=regex, scope=scope)
 
 
 @router.get("/sources")

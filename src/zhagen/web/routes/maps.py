@@ -13,6 +13,7 @@ from zhagen.web.routes import (
     CoderDep,
     ProjectDep,
     SessionDep,
+    actor_of,
     api_router,
     read_form,
     workbench,
@@ -50,7 +51,7 @@ def _params(text: Any) -> Any:
 
 
 @router.post("/maps")
-async def run_map(request: Request, _s: CoderDep) -> dict[str, Any]:
+async def run_map(request: Request, s: CoderDep) -> dict[str, Any]:
     """Build a map and write every output into ``<project>.files/maps/run-N/``.
 
     A JSON body holds the parameters; a form (``params``: that JSON object as text, and
@@ -83,7 +84,7 @@ async def run_map(request: Request, _s: CoderDep) -> dict[str, Any]:
 
     def build() -> dict[str, Any]:
         with wb.pool.project() as p:
-            return svc.run_map(p, wb.files, body, thesaurus=thesaurus)
+            return svc.run_map(p, wb.files, body, thesaurus=thesaurus, actor=actor_of(request, s))
 
     return await run_in_threadpool(build)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 from pydantic import BaseModel, Field
 
+from zhagen.project import Project
 from zhagen.web.errors import WebError
 from zhagen.web.routes import CoderDep, ProjectDep, SessionDep, actor_of, api_router, workbench
 from zhagen.web.services import coding as svc
@@ -15,16 +16,23 @@ router = api_router()
 TARGETS = "^(project|document|code|coding|relation)$"
 
 
+TYPES = "^(|code|theory|method|reflection)$"
+#: A filter: a type, or ``none`` for the memos without one.
+TYPE_FILTER = "^(none|code|theory|method|reflection)$"
+
+
 class NewMemo(BaseModel):
     target_type: str = Field(pattern=TARGETS)
     target_id: int | None = None
     text: str = Field(max_length=200_000)
     title: str = Field(default="", max_length=500)
+    type: str = Field(default="", pattern=TYPES)
 
 
 class MemoChange(BaseModel):
     text: str | None = Field(default=None, max_length=200_000)
     title: str | None = Field(default=None, max_length=500)
+    type: str | None = Field(default=None, pattern=TYPES)
 
 
 class NewRelation(BaseModel):
@@ -32,6 +40,13 @@ class NewRelation(BaseModel):
     target: int
     type: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=20_000)
+
+
+class RelationChange(BaseModel):
+    source: int | None = None
+    target: int | None = None
+    type: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=20_000)
 
 
 class Storyline(BaseModel):
@@ -45,13 +60,21 @@ def memos(
     s: SessionDep,
     target_type: str | None = None,
     target_id: int | None = None,
+    type: Annotated[str | None, Query(pattern=TYPE_FILTER)] = None,  # noqa: A002
+    q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> list[dict[str, Any]]:
-    return svc.memos(p, target_type, target_id, coder=workbench(request).view_coder(p, s))
+    """Memos (of a target, a type, holding ``q`` in title or text), with what each is
+    about (``target_name``; ``document``, ``start``, ``end`` of a coding memo)."""
+    return svc.memos(
+        p, target_type, target_id, coder=workbench(request).view_coder(p, s),
+        type="" if type == "none" else type, q=q,
+    )  # fmt: skip
 
 
 @router.post("/memos")
 def add_memo(body: NewMemo, p: ProjectDep, s: CoderDep) -> dict[str, Any]:
-    mid = p.memos.add(body.target_type, body.target_id, body.text, title=body.title, coder=s.coder)
+    mid = p.memos.add(body.target_type, body.target_id, body.text, title=body.title,
+                      coder=s.coder, type=body.type)  # fmt: skip
     return {"id": mid}
 
 
@@ -63,7 +86,8 @@ def edit_memo(
     p: ProjectDep,
     s: CoderDep,
 ) -> dict[str, Any]:
-    p.memos.edit(memo_id, text=body.text, title=body.title, actor=actor_of(request, s))
+    p.memos.edit(memo_id, text=body.text, title=body.title, type=body.type,
+                 actor=actor_of(request, s))  # fmt: skip
     return {"id": memo_id}
 
 
@@ -89,10 +113,7 @@ def add_relation(body: NewRelation, p: ProjectDep, _s: CoderDep) -> dict[str, An
     return {"id": rid}
 
 
-@router.delete("/relations/{relation_id}")
-def delete_relation(
-    relation_id: int, request: Request, p: ProjectDep, s: CoderDep
-) -> dict[str, Any]:
+def _relation_or_404(p: Project, relation_id: int) -> None:
     if relation_id not in set(svc.relation_ids(p)):
         raise WebError(
             404,
@@ -100,6 +121,23 @@ def delete_relation(
             f"没有编号为 {relation_id} 的关系",
             f"no relation with id {relation_id}",
         )
+
+
+@router.patch("/relations/{relation_id}")
+def edit_relation(
+    relation_id: int, body: RelationChange, request: Request, p: ProjectDep, s: CoderDep
+) -> dict[str, Any]:
+    """Change a relation's ends, type and/or description (one undoable edit)."""
+    _relation_or_404(p, relation_id)
+    p.relations.update(relation_id, **body.model_dump(), actor=actor_of(request, s))
+    return {"id": relation_id}
+
+
+@router.delete("/relations/{relation_id}")
+def delete_relation(
+    relation_id: int, request: Request, p: ProjectDep, s: CoderDep
+) -> dict[str, Any]:
+    _relation_or_404(p, relation_id)
     p.relations.delete(relation_id, actor=actor_of(request, s))
     return {"ok": True}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,6 +34,9 @@ MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "qdpx": "application/zip",
+    "md": "text/markdown; charset=utf-8",
+    "png": "image/png",
+    "svg": "image/svg+xml",
 }
 
 
@@ -56,6 +60,19 @@ def _tmpdir(request: Request) -> Path:
     root = workbench(request).files / ".tmp"
     root.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(dir=root))
+
+
+def _written(request: Request, name: str, write: Callable[[Path], Path]) -> FileResponse:
+    """The file ``write`` makes in a fresh temporary folder (given the path it should
+    write, it returns the one to send), sent as ``name``; the folder goes when it is sent,
+    or at once when writing fails."""
+    folder = _tmpdir(request)
+    try:
+        path = write(folder / name)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return _file(path, name, folder)
 
 
 def _file(path: Path, name: str, folder: Path) -> FileResponse:
@@ -87,7 +104,8 @@ def tables(
     values: TablesQuery,
 ) -> dict[str, Any]:
     """The four grounded-theory tables (first rows of each) and the counts chain."""
-    return svc.tables_json(p, coder=_viewed(request, p, s, values)["coder"])
+    viewed = _viewed(request, p, s, values)
+    return svc.tables_json(p, coder=viewed["coder"], scope=viewed.get("scope"))
 
 
 @router.get("/tables/download")
@@ -99,13 +117,16 @@ def tables_download(
     format: Annotated[str, Query(pattern="^(xlsx|docx)$")] = "xlsx",  # noqa: A002
 ) -> FileResponse:
     """``coding_tables.xlsx`` (every column, traceable) or ``coding_tables.docx`` (三线表)."""
-    folder = _tmpdir(request)
-    try:
-        paths = svc.write_tables(p, folder, **_viewed(request, p, s, values))
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return _file(paths[format], f"coding_tables.{format}", folder)
+    viewed = _viewed(request, p, s, values)
+    return _written(request, f"coding_tables.{format}",
+                    lambda path: svc.write_tables(p, path.parent, **viewed)[format])  # fmt: skip
+
+
+def _lang(request: Request) -> str:
+    """The page language of the caller (the ``zhagen_lang`` cookie)."""
+    from zhagen.web.i18n import lang_of
+
+    return lang_of(request.cookies.get("zhagen_lang"))
 
 
 @router.get("/saturation")
@@ -123,7 +144,7 @@ def saturation_download(
 ) -> FileResponse:
     report = p.reports.saturation(**_viewed(request, p, s, values))
     folder = _tmpdir(request)
-    path = svc.write_frames_xlsx(report.to_frames(), folder / "saturation.xlsx")
+    path = svc.write_frames_xlsx(report.to_frames(), folder / "saturation.xlsx", _lang(request))
     return _file(path, "saturation.xlsx", folder)
 
 
@@ -180,21 +201,43 @@ def agreement_download(
 ) -> FileResponse:
     result = _agreement(request, p, s, body)
     folder = _tmpdir(request)
-    path = svc.write_frames_xlsx(result.to_frames(), folder / "agreement.xlsx")
+    path = svc.write_frames_xlsx(result.to_frames(), folder / "agreement.xlsx", _lang(request))
     return _file(path, "agreement.xlsx", folder)
+
+
+@router.get("/hierarchy")
+def hierarchy(
+    request: Request,
+    p: ProjectDep,
+    s: SessionDep,
+    format: Annotated[str, Query(pattern="^(svg|png)$")] = "svg",  # noqa: A002
+) -> FileResponse:
+    """The code tree as a treemap sized by codings (coding blind: mine), SVG or PNG."""
+    coder, lang = workbench(request).view_coder(p, s), _lang(request)
+    return _written(request, f"hierarchy.{format}",
+                    lambda path: p.reports.hierarchy_chart(path, coder=coder, lang=lang))  # fmt: skip
+
+
+@router.get("/memos/export")
+def memos_export(
+    request: Request,
+    p: ProjectDep,
+    s: SessionDep,
+    format: Annotated[str, Query(pattern="^(md|docx)$")] = "md",  # noqa: A002
+    type: Annotated[str | None, Query(pattern="^(none|code|theory|method|reflection)$")] = None,  # noqa: A002
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> FileResponse:
+    """The memos (of a type, holding ``q``; coding blind: mine) as Markdown or Word."""
+    coder, lang = workbench(request).view_coder(p, s), _lang(request)
+    kind = "" if type == "none" else type
+    return _written(request, f"memos.{format}", lambda path: p.reports.write_memos(
+        path, type=kind, q=q or None, coder=coder, lang=lang))  # fmt: skip
 
 
 @router.get("/export/qdpx")
 def export_qdpx(request: Request, p: ProjectDep, s: SessionDep) -> FileResponse:
     """The whole project as REFI-QDA (``.qdpx``) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
     require(actor_of(request, s), "reveal", Item("project"))
-    folder = _tmpdir(request)
-    try:
-        path = svc.export_qdpx(
-            p, folder / "project.qdpx", coder=workbench(request).view_coder(p, s)
-        )
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    name = Path(p.path).stem + ".qdpx"
-    return _file(path, name, folder)
+    coder = workbench(request).view_coder(p, s)
+    return _written(request, Path(p.path).stem + ".qdpx",
+                    lambda path: svc.export_qdpx(p, path, coder=coder))  # fmt: skip

@@ -55,6 +55,8 @@ def vocabulary() -> dict[str, Any]:
         "levels": [{"level": k, "zh": zh, "en": en} for k, (zh, en) in Codes.LEVELS.items()],
         "relation_types": list(Relations.TYPES),
         "memo_targets": list(Memos.TARGETS),
+        "memo_types": [{"type": k, "zh": zh, "en": en} for k, (zh, en) in Memos.TYPES.items()],
+        "palette": list(Codes.palette()),
     }
 
 
@@ -207,9 +209,15 @@ def delete_code(p: Project, code_id: int, *, force: bool, actor: Actor) -> dict[
 
 
 def memos(
-    p: Project, target_type: str | None, target_id: Any, *, coder: str | None
+    p: Project,
+    target_type: str | None,
+    target_id: Any,
+    *,
+    coder: str | None,
+    type: str | None = None,  # noqa: A002 - the memo's type
+    q: str | None = None,
 ) -> list[dict[str, Any]]:
-    df = p.memos(target_type, target_id, coder=coder)
+    df = p.memos(target_type, target_id, coder=coder, type=type, q=q or None)
     return records(df)
 
 

@@ -51,11 +51,14 @@ def list_documents(
     coder: str | None = None,
     offset: int = 0,
     limit: int = 100,
+    scope: str | None = None,
+    actor: Any = None,
 ) -> dict[str, Any]:
     """A page of the documents matching the filters (:meth:`zhagen.project.Documents.find`,
     the query the CLI's ``zhagen docs`` makes), how many match, and the values to filter by.
 
-    ``coded`` and the counts use ``coder``'s codings only when it is given.
+    ``coded`` and the counts use ``coder``'s codings only when it is given; ``scope``: only
+    the documents of a scope query (as ``actor`` may see them).
     """
     page = p.documents.find(
         q,
@@ -66,6 +69,7 @@ def list_documents(
         coder=coder,
         offset=max(0, int(offset)),
         limit=max(1, min(int(limit), MAX_LIMIT)),
+        scope=p.scope(scope, actor=actor) if scope else None,
     )
     items = []
     for doc in page.items:
@@ -122,9 +126,12 @@ def document_codings(p: Project, doc_id: int, *, coder: str | None) -> dict[str,
     return {"id": doc_id, "codings": [{k: r[k] for k in CODING_FIELDS} for r in rows]}
 
 
-def search(p: Project, query: str, *, regex: bool = False, limit: int = 500) -> dict[str, Any]:
-    """Text found in every document (``project.documents.search``), the first ``limit`` hits."""
-    df = p.documents.search(query, regex=regex)
+def search(
+    p: Project, query: str, *, regex: bool = False, limit: int = 500, scope: str | None = None
+) -> dict[str, Any]:
+    """Text found in every document (``project.documents.search``; ``scope``: in the
+    documents of a scope query), the first ``limit`` hits."""
+    df = p.documents.search(query, regex=regex, scope=scope or None)
     return {"total": len(df), "hits": records(df.head(limit))}
 
 

@@ -47,7 +47,14 @@ FILES = {
     "map.svg": "image/svg+xml",
     "timeline.png": "image/png",
     "bursts.png": "image/png",
+    "timezone.png": "image/png",
+    "timezone.svg": "image/svg+xml",
+    "overlay.png": "image/png",
+    "density.png": "image/png",
+    "thematic_map.png": "image/png",
+    "themes.csv": "text/csv; charset=utf-8",
     "tables.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "tables.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "nodes.csv": "text/csv; charset=utf-8",
     "edges.csv": "text/csv; charset=utf-8",
     "clusters.csv": "text/csv; charset=utf-8",
@@ -84,12 +91,18 @@ def store_thesaurus(chunks: Iterator[bytes], filename: str | None, files: Path) 
 
 
 def run_map(
-    p: Project, files: Path, body: dict[str, Any], *, thesaurus: Path | None = None
+    p: Project,
+    files: Path,
+    body: dict[str, Any],
+    *,
+    thesaurus: Path | None = None,
+    actor: Any = None,
 ) -> dict[str, Any]:
     """Build a map, write every output file and ``records.json``; one run at a time.
 
     ``thesaurus`` is a file stored by :func:`store_thesaurus` (never a path from the
-    request: ``body`` may hold only the parameters :func:`params_form` offers).
+    request: ``body`` may hold only the parameters :func:`params_form` offers); ``actor``:
+    whose view its scope is evaluated in.
     """
     params, keep = parse_params(body)
     if thesaurus is not None:
@@ -99,7 +112,7 @@ def run_map(
             409, "busy", "已有图谱正在生成，请稍候", "a map is already being built; wait"
         )
     try:
-        km = _map(p, params, keep, thesaurus)
+        km = _map(p, params, keep, thesaurus, actor)
         run = int(km.summary.get("run") or 0)
         out = _maps_dir(files) / f"run-{run}"
         km.write(out)
@@ -114,11 +127,11 @@ def run_map(
     return {"run": run, "summary": _summary(km.summary)}
 
 
-def _map(p: Project, params: dict[str, Any], keep: bool, thesaurus: Path | None) -> Any:
+def _map(p: Project, params: dict[str, Any], keep: bool, thesaurus: Path | None, actor: Any) -> Any:
     from zhagen.errors import InputError, where
 
     try:
-        return p.maps.build(keep_duplicates=keep, **params)
+        return p.maps.build(keep_duplicates=keep, actor=actor, **params)
     except InputError as exc:
         if thesaurus is None or exc.file != str(thesaurus):
             raise

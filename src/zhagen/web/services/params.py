@@ -25,6 +25,11 @@ ANALYSES: dict[str, tuple[str, str | None]] = {
     "agreement": ("AgreementParams", None),
     "tables": ("TablesParams", None),
     "terms": ("TermsParams", None),
+    "words": ("WordsParams", None),
+    "search": ("SearchParams", None),
+    "matrix": ("MatrixParams", None),
+    "framework": ("FrameworkParams", None),
+    "cooccurrence": ("CooccurrenceParams", None),
 }
 
 

@@ -33,9 +33,10 @@ __all__ = [
 ROW_LIMIT = 300
 
 
-def tables_json(p: Project, *, coder: str | None) -> dict[str, Any]:
-    """The tables for the page: paper columns first, the first rows of each."""
-    tables = p.reports.tables(coder=coder)
+def tables_json(p: Project, *, coder: str | None, scope: str | None = None) -> dict[str, Any]:
+    """The tables for the page: paper columns first, the first rows of each (``scope``:
+    of the codings in those documents)."""
+    tables = p.reports.tables(coder=coder, scope=scope)
     out = []
     for name, df in tables.items():
         caption, display = p.reports.layout(name, list(df.columns))
@@ -45,16 +46,19 @@ def tables_json(p: Project, *, coder: str | None) -> dict[str, Any]:
 
 
 def write_tables(
-    p: Project, out_dir: Path, *, coder: str | None, trace: bool = False
+    p: Project, out_dir: Path, *, coder: str | None, trace: bool = False, scope: str | None = None
 ) -> dict[str, Path]:
     """``coding_tables.xlsx`` and ``coding_tables.docx`` (with a source column if
     ``trace``) in ``out_dir``, by extension."""
-    files = p.reports.write_tables(out_dir, coder=coder, trace=trace)
+    files = p.reports.write_tables(out_dir, coder=coder, trace=trace, scope=scope)
     return {Path(x).suffix.lstrip("."): Path(x) for x in files}
 
 
 def saturation_json(report: Any) -> dict[str, Any]:
+    from zhagen.web.i18n import OTHER_LANGUAGE_COLUMNS
+
     return {
+        "other_language_columns": {k: list(v) for k, v in OTHER_LANGUAGE_COLUMNS.items()},
         "holdout": [int(d) for d in report.holdout_docs],
         "uncoded_holdout": [int(d) for d in report.uncoded_holdout],
         "saturated": report.saturated,
@@ -92,11 +96,19 @@ def terms_json(found: pd.DataFrame) -> dict[str, Any]:
     return table(found, ROW_LIMIT)
 
 
-def write_frames_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> Path:
-    """Several DataFrames as sheets of one workbook (the tables writer)."""
+def write_frames_xlsx(frames: dict[str, pd.DataFrame], path: Path, lang: str = "zh") -> Path:
+    """Several DataFrames as sheets of one workbook (the tables writer), their sheet and
+    column names in ``lang`` from the translation table (:mod:`zhagen.web.i18n`)."""
     from zhagen.project import Reports
+    from zhagen.web.i18n import OTHER_LANGUAGE_COLUMNS, label
 
-    return Reports.write_xlsx(frames, path)
+    named = {}
+    for sheet, df in frames.items():
+        shown = df.drop(columns=[c for c in OTHER_LANGUAGE_COLUMNS[lang] if c in df.columns])
+        named[label("sheet.", sheet, lang)] = shown.rename(
+            columns={c: label("col.", c, lang) for c in shown.columns}
+        )
+    return Reports.write_xlsx(named, path)
 
 
 def export_qdpx(p: Project, path: Path, *, coder: str | None = None) -> Path:

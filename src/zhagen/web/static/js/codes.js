@@ -20,6 +20,9 @@
     if (!S.levels.length) {
       const vocab = await api("GET", "/api/vocab");
       S.levels = vocab.levels;
+      // the palette's colours offered first in the colour picker (a datalist of swatches)
+      const swatches = clear($("code-palette"));
+      for (const c of vocab.palette) swatches.appendChild(el("option", { value: c }));
       const sel = $("new-level");
       for (const l of S.levels) sel.appendChild(el("option", { value: String(l.level), text: levelName(l.level) }));
       sel.appendChild(el("option", { value: "none", text: levelName(null) }));
@@ -28,6 +31,8 @@
     S.byId = new Map(S.codes.map((c) => [c.id, c]));
     for (const id of Array.from(S.checked)) if (!S.byId.has(id)) S.checked.delete(id);
     renderTree();
+    const linked = /^#code=(\d+)$/.exec(location.hash);  // a link from a memo: that code
+    if (linked && S.selected === null && S.byId.has(+linked[1])) S.selected = +linked[1];
     if (S.selected && S.byId.has(S.selected)) showDetail(S.selected);
     else { S.selected = null; clear($("detail")).appendChild(el("p", { class: "muted", text: t("codes.select") })); }
   }
@@ -129,7 +134,7 @@
       box.addEventListener("click", (e) => { e.stopPropagation(); if (box.checked) S.checked.add(c.id); else S.checked.delete(c.id); renderTree(); });
       row.appendChild(box);
     }
-    const color = el("input", { type: "color", class: "color", value: c.color, title: t("codes.color") });
+    const color = el("input", { type: "color", class: "color", value: c.color, title: t("codes.color"), attrs: { list: "code-palette" } });
     color.disabled = !canWrite;
     color.addEventListener("click", (e) => e.stopPropagation());
     color.addEventListener("change", () => patch(c.id, { color: color.value }));
@@ -169,7 +174,7 @@
   async function addChild(c) {
     const name = window.prompt(t("codes.name"), "");
     if (!name || !name.trim()) return;
-    await api("POST", "/api/codes", { name: name.trim(), parent: c.id });  // level: parent's − 1, or none
+    try { await api("POST", "/api/codes", { name: name.trim(), parent: c.id }); } catch (e) { return shown(e); }  // level: parent's − 1, or none
     Z.changed();
   }
 
@@ -179,7 +184,7 @@
     if (!sources.length) return;
     const names = sources.map((id) => (S.byId.get(id) || {}).name).join("、");
     if (!window.confirm(t("codes.merge") + "\n" + names + " → " + into.name)) return;
-    await api("POST", "/api/codes/merge", { sources, into: into.id });
+    try { await api("POST", "/api/codes/merge", { sources, into: into.id }); } catch (e) { return shown(e); }
     S.checked.clear();
     Z.changed();
   }
@@ -191,14 +196,18 @@
     } catch (e) {
       if (e.status !== 409) { Z.toast(e.message, "error"); return; }
       if (!window.confirm(t("codes.delete_force", { x: e.message }))) return;
-      await api("DELETE", "/api/codes/" + c.id + "?force=true");
+      try { await api("DELETE", "/api/codes/" + c.id + "?force=true"); } catch (e2) { return shown(e2); }
     }
     if (S.selected === c.id) S.selected = null;
     Z.changed();
   }
 
+  // A refused edit (an illegal move, a name taken) has been toasted by api(): it is the
+  // user's answer, not an error of the page, so it is not thrown on into the console.
+  const shown = () => {};
+
   async function patch(id, body) {
-    try { await api("PATCH", "/api/codes/" + id, body); } finally { Z.changed(); }
+    try { await api("PATCH", "/api/codes/" + id, body); } catch (e) { shown(e); } finally { Z.changed(); }
   }
 
   // -- drag and drop ---------------------------------------------------------------------
@@ -214,9 +223,23 @@
     row.addEventListener("drop", (e) => { e.preventDefault(); row.classList.remove("drop"); moveTo(S.dragging, c.id); });
   }
 
+  /** Why ``id`` cannot move under ``parent`` (null: to the top), or "" when it can: under
+   * itself or its own descendant, or beside a code of the same name. Said at once, without
+   * a request the server would refuse (and the browser would log as a failed load). */
+  function illegalMove(id, parent) {
+    const c = S.byId.get(id);
+    for (let p = parent; p !== null && p !== undefined; p = (S.byId.get(p) || {}).parent) {
+      if (p === id) return t("codes.move_cycle", { x: c.name });
+    }
+    if (S.codes.some((o) => o.id !== id && o.parent === parent && o.name === c.name)) return t("codes.move_name", { x: c.name });
+    return "";
+  }
+
   async function moveTo(id, parent) {
-    if (!id || id === parent) return;
-    try { await api("POST", "/api/codes/" + id + "/move", { parent }); } finally { Z.changed(); }
+    if (!id || id === parent || !S.byId.has(id)) return;
+    const why = illegalMove(id, parent);
+    if (why) { Z.toast(why, "error"); return; }
+    try { await api("POST", "/api/codes/" + id + "/move", { parent }); } catch (e) { shown(e); } finally { Z.changed(); }
   }
 
   function wireTop() {
@@ -253,8 +276,11 @@
       el("label", null, t("codes.level") + " ", lvl),
       el("h3", { text: t("codes.description") }), desc,
       el("h3", null, t("codes.codings") + " ", el("label", { class: "check small" }, withKids, t("codes.descendants"))));
+    const memoBox = el("div", { class: "code-memos" });
+    box.appendChild(memoBox);
     const list = el("ul", { class: "context-list" });
     box.appendChild(list);
+    showMemos(memoBox, c).catch(() => {});
     const fill = async () => {
       const res = await api("GET", "/api/codes/" + id + "/codings" + Z.query({ descendants: withKids.checked, chars: 60 }));
       clear(list);
@@ -263,6 +289,19 @@
     };
     withKids.addEventListener("change", fill);
     await fill();
+  }
+
+  /** The memos on a code, and the way to the memo page to read or write more. */
+  async function showMemos(box, c) {
+    const memos = await api("GET", "/api/memos" + Z.query({ target_type: "code", target_id: c.id }), undefined, { quiet: true });
+    const link = el("a", { href: "/memos" + Z.query({ target_type: "code", target_id: c.id }), text: t("memo.open", { n: memos.length }) });
+    clear(box).append(el("h3", null, t("memo.on_code") + " ", link));
+    const ul = el("ul", { class: "memo-list" });
+    for (const m of memos.slice(0, 5)) {
+      ul.appendChild(el("li", null, el("div", { class: "meta" }, el("span", { class: "memo-type t-" + (m.type || "none"), text: t("memo.type." + (m.type || "none")) }),
+        el("b", { text: m.title || "#" + m.id })), el("div", { class: "memo-text", text: m.text })));
+    }
+    box.appendChild(ul);
   }
 
   function contextItem(k) {
@@ -277,7 +316,7 @@
     const name = $("new-name").value.trim();
     if (!name) return;
     const nl = $("new-level").value;
-    await api("POST", "/api/codes", { name, level: nl === "none" ? "none" : +nl });
+    try { await api("POST", "/api/codes", { name, level: nl === "none" ? "none" : +nl }); } catch (e2) { return shown(e2); }
     $("new-name").value = "";
     Z.changed();
   }

@@ -13,7 +13,7 @@
   const DOC = Z.data.doc_id;
   const $ = (id) => document.getElementById(id);
   const S = { cps: [], codes: new Map(), res: null, code: null };
-  const UNIT = { char: t("agr.unit.char"), sentence: t("agr.unit.sentence") };
+  const UNIT = { char: t("choice.unit.char"), sentence: t("choice.unit.sentence") };
   const unitName = (u) => UNIT[u] || u;
 
   function colorOf(code) { const c = S.codes.get(code); return c ? c.color : "#999999"; }

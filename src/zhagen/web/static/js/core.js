@@ -19,6 +19,13 @@ const Z = (function () {
     return s;
   }
 
+  /** The name of a column, value or choice (prefix + value: "col.", "val.", "choice.<param>."),
+   * or the value itself when the translation table has none. */
+  function label(prefix, value) {
+    const key = prefix + value;
+    return Object.prototype.hasOwnProperty.call(strings, key) ? strings[key] : String(value);
+  }
+
   function csrf() {
     const meta = document.querySelector('meta[name="csrf-token"]');
     return (data.session && data.session.csrf) || (meta ? meta.content : "");
@@ -130,8 +137,10 @@ const Z = (function () {
     let node;
     if (spec.choices) {
       node = el("select", { attrs: { name } });
-      for (const c of spec.choices) node.appendChild(el("option", { value: c, text: choiceText ? choiceText(c) : c }));
+      for (const c of spec.choices) node.appendChild(el("option", { value: c, text: choiceText ? choiceText(c) : label("choice." + name + ".", c) }));
       node.value = spec.default;
+    } else if (spec.type === "scope") {
+      node = scopeInput(name);
     } else if (spec.type === "bool") {
       node = el("input", { type: "checkbox", attrs: { name } });
       node.checked = spec.default === true;
@@ -150,6 +159,36 @@ const Z = (function () {
     return node;
   }
 
+  // The scope of an analysis (a query; set:NAME names a set): a text field offering the
+  // project's sets, showing how many documents the query selects, and remembered per page.
+  function scopeInput(name) {
+    const key = "zhagen.scope." + location.pathname;
+    const listId = "scope-sets-" + name;
+    const node = el("input", { type: "text", attrs: { name, list: listId, size: "24", placeholder: "set:…  type:journal  year:2015-2024" } });
+    const count = el("small", { class: "muted scope-count" });
+    const list = el("datalist", { attrs: { id: listId } });
+    node.value = localStorage.getItem(key) || "";
+    let timer = null;
+    async function preview() {
+      localStorage.setItem(key, node.value.trim());
+      try {
+        const res = await api("GET", "/api/scope" + query({ q: node.value.trim() }), undefined, { quiet: true });
+        count.textContent = t("scope.count", { n: res.count, total: res.total });
+        node.setCustomValidity("");
+      } catch (err) {
+        count.textContent = err.message || "";
+        node.setCustomValidity(err.message || "bad scope");
+      }
+    }
+    node.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(preview, 300); });
+    api("GET", "/api/sets", undefined, { quiet: true }).then((sets) => {
+      for (const s of sets) list.appendChild(el("option", { value: "set:" + (/[\s()"]/.test(s.name) ? '"' + s.name + '"' : s.name), text: s.name + " (" + s.count + ")" }));
+    }).catch(() => {});
+    preview();
+    node.scopeExtras = [list, count];
+    return node;
+  }
+
   /** A labelled field of a declared parameter; ``input`` replaces the made one (a coder list). */
   function paramField(name, spec, opts) {
     const o = opts || {};
@@ -157,7 +196,7 @@ const Z = (function () {
     node.setAttribute("name", name);
     const en = data.lang === "en";
     const help = en ? spec.help_en : spec.help_zh;
-    return el("label", { title: help || name }, (en ? spec.label_en : spec.label_zh) + " ", node);
+    return el("label", { title: help || name }, (en ? spec.label_en : spec.label_zh) + " ", node, ...(node.scopeExtras || []));
   }
 
   /** The values of a form's declared fields (``[name]`` in ``specs``), as typed. */
@@ -224,6 +263,42 @@ const Z = (function () {
     location.reload();
   }
 
+  /** Use this coder name from now on, in this browser (kept in localStorage). */
+  async function setCoder(name) {
+    const s = data.session || {};
+    const info = await api("PUT", "/api/session/coder", { name });
+    localStorage.setItem("zhagen.coder", info.coder);
+    s.coder = info.coder;
+    const chip = document.getElementById("coder-name");
+    if (chip) chip.textContent = info.coder;
+    return info;
+  }
+
+  // First use in a browser (no name kept, a session that may choose one, not a viewer):
+  // ask for the coder's name or initials before any coding is recorded under "default",
+  // as NVivo asks at its first start. A bar above the page, not a modal, so nothing is
+  // blocked while the user decides.
+  function askCoder() {
+    const s = data.session || {};
+    if (!s.coder_settable || s.role === "viewer" || data.page === "login") return;
+    if (localStorage.getItem("zhagen.coder")) return;
+    const main = document.getElementById("main");
+    if (!main || document.getElementById("first-use")) return;
+    const input = el("input", { type: "text", attrs: { id: "first-coder", maxlength: "100", required: "", placeholder: t("first.placeholder"), "aria-label": t("nav.coder") } });
+    const form = el("form", { class: "first-use", attrs: { id: "first-use", autocomplete: "off" } },
+      el("strong", { text: t("first.title") }), el("span", { class: "muted", text: t("first.hint") }),
+      input, el("button", { type: "submit", text: t("first.save") }));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const name = input.value.trim();
+      if (!name) return;
+      await setCoder(name);
+      form.remove();
+      toast(t("first.done", { x: name }), "ok");
+    });
+    main.insertBefore(form, main.firstChild);
+  }
+
   async function syncCoder() {
     const s = data.session || {};
     if (!s.coder_settable) return;
@@ -260,18 +335,20 @@ const Z = (function () {
     });
   }
 
-  /** A table of {columns, rows} (rows are arrays), cells as text. */
+  /** A table of {columns, rows} (rows are arrays), cells as text; column names through the
+   * translation table ("col."), and the cells of the columns in ``o.values`` ("val."). */
   function grid(tbl, opts) {
     const o = opts || {};
     const cols = o.columns || tbl.columns;
     const idx = cols.map((c) => tbl.columns.indexOf(c));
-    const head = el("tr", null, ...cols.map((c) => el("th", { text: c })));
+    const values = new Set(o.values || []);
+    const head = el("tr", null, ...cols.map((c) => el("th", { text: label("col.", c) })));
     const body = el("tbody");
     for (const row of tbl.rows) {
       const tr = el("tr");
       idx.forEach((i, j) => {
         const v = i >= 0 ? row[i] : "";
-        const td = el("td", { text: fmt(v) });
+        const td = el("td", { text: values.has(cols[j]) && v !== null ? label("val.", v) : fmt(v) });
         if (o.cell) o.cell(td, cols[j], v, row);
         tr.appendChild(td);
       });
@@ -298,8 +375,8 @@ const Z = (function () {
   window.addEventListener("unhandledrejection", (e) => {
     if (e.reason && e.reason.network) e.preventDefault();
   });
-  document.addEventListener("DOMContentLoaded", () => { wireFrame(); syncCoder(); });
+  document.addEventListener("DOMContentLoaded", () => { wireFrame(); syncCoder(); askCoder(); });
 
-  return { data, t, el, clear, toast, half, api, download, saveBlob, query, typing, changed, live, grid, fmt, csrf,
+  return { data, t, label, setCoder, el, clear, toast, half, api, download, saveBlob, query, typing, changed, live, grid, fmt, csrf,
     paramInput, paramField, paramValues };
 })();

@@ -4,13 +4,14 @@
 (function () {
   const { t, el, clear, api, query } = Z;
   const PAGE = 100;
-  const state = { offset: 0, total: 0 };
+  const state = { offset: 0, total: 0, selected: new Set() };
+  const canWrite = Z.data.session.role !== "viewer";
   const $ = (id) => document.getElementById(id);
 
-  function fillSelect(select, values, current) {
+  function fillSelect(select, values, current, prefix) {
     const keep = select.value || current;
     while (select.options.length > 1) select.remove(1);
-    for (const v of values) select.appendChild(el("option", { text: v, value: String(v) }));
+    for (const v of values) select.appendChild(el("option", { text: prefix ? Z.label(prefix, v) : v, value: String(v) }));
     select.value = keep || "";
   }
 
@@ -21,6 +22,7 @@
       year: $("f-year").value,
       coded: $("f-coded").value,
       coder: $("f-coder").value,
+      scope: $("f-scope") ? $("f-scope").value.trim() : "",
       offset: state.offset,
       limit: PAGE,
     };
@@ -29,12 +31,19 @@
   function row(d) {
     const title = el("a", { href: "/documents/" + d.id, text: d.title || "(" + d.id + ")" });
     const kw = d.keywords && d.keywords.length ? el("div", { class: "kw", text: d.keywords.join("；") }) : null;
-    return el("tr", null,
+    const pick = el("input", { type: "checkbox", class: "pick", attrs: { "aria-label": "#" + d.id } });
+    pick.checked = state.selected.has(d.id);
+    pick.addEventListener("change", () => {
+      if (pick.checked) state.selected.add(d.id); else state.selected.delete(d.id);
+      showSelected();
+    });
+    return el("tr", { data: { id: d.id } },
+      el("td", null, pick),
       el("td", { class: "num", text: d.id }),
       el("td", { class: "title" }, title, kw),
       el("td", { text: (d.authors || []).slice(0, 4).join("；") }),
       el("td", { class: "num", text: d.year === null ? "" : d.year }),
-      el("td", { text: d.type || "" }),
+      el("td", { text: d.type ? Z.label("val.", d.type) : "" }),
       el("td", { text: d.venue || "" }),
       el("td", { class: "num", text: d.codings }));
   }
@@ -42,12 +51,13 @@
   async function load() {
     const res = await api("GET", "/api/documents" + query(filters()));
     state.total = res.total;
-    fillSelect($("f-type"), res.facets.types);
+    fillSelect($("f-type"), res.facets.types, undefined, "val.");
     fillSelect($("f-year"), res.facets.years.slice().reverse());
     fillSelect($("f-coder"), res.facets.coders);
     const body = clear(document.querySelector("#doc-table tbody"));
     for (const d of res.items) body.appendChild(row(d));
-    if (!res.items.length) body.appendChild(el("tr", null, el("td", { attrs: { colspan: "7" }, class: "muted", text: t("docs.empty") })));
+    if (!res.items.length) body.appendChild(el("tr", null, el("td", { attrs: { colspan: "8" }, class: "muted", text: t("docs.empty") })));
+    $("sel-all").checked = res.items.length > 0 && res.items.every((d) => state.selected.has(d.id));
     $("doc-count").textContent = t("docs.total", { n: res.total });
     const pages = Math.max(1, Math.ceil(res.total / PAGE));
     $("page-no").textContent = (Math.floor(state.offset / PAGE) + 1) + " / " + pages;
@@ -73,6 +83,65 @@
       list.appendChild(el("li", null, link, " ", ctx));
     }
     box.appendChild(list);
+  }
+
+  // -- sets: the selected documents, or every document the filter shows, into a set -------
+  function showSelected() {
+    $("sel-count").textContent = state.selected.size ? t("sets.selected", { n: state.selected.size }) : "";
+    $("add-to-set").disabled = !canWrite || !state.selected.size;
+  }
+
+  function selectPage(on) {
+    for (const box of document.querySelectorAll("#doc-table tbody tr[data-id]")) {
+      const id = +box.dataset.id;
+      if (on) state.selected.add(id); else state.selected.delete(id);
+      box.querySelector("input.pick").checked = on;
+    }
+    showSelected();
+  }
+
+  async function addToSet() {
+    const name = (window.prompt(t("sets.name_prompt"), "") || "").trim();
+    if (!name) return;
+    const ids = Array.from(state.selected);
+    const sets = await api("GET", "/api/sets");
+    const res = sets.some((s) => s.name === name)
+      ? await api("POST", "/api/sets/" + encodeURIComponent(name) + "/add", { doc_ids: ids })
+      : await api("POST", "/api/sets", { name, doc_ids: ids });
+    Z.toast(t("sets.added", { name, n: res.count }));
+    state.selected.clear();
+    showSelected();
+    load();
+  }
+
+  async function saveFilter() {
+    const name = (window.prompt(t("sets.name_prompt"), "") || "").trim();
+    if (!name) return;
+    const f = filters();
+    delete f.offset;
+    delete f.limit;
+    const res = await api("POST", "/api/sets", { name, filters: f });
+    Z.toast(t("sets.saved", { name, n: res.count }));
+  }
+
+  function wireScope() {
+    // the scope picker of the analysis pages, as a filter of the list
+    const input = Z.paramInput("scope", { type: "scope" });
+    input.id = "f-scope";
+    $("f-scope-box").append(input, ...(input.scopeExtras || []));
+    let timer = null;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => { state.offset = 0; load().catch(() => {}); }, 400);
+    });
+  }
+
+  function wireSets() {
+    $("sel-all").addEventListener("change", (e) => selectPage(e.target.checked));
+    $("add-to-set").addEventListener("click", addToSet);
+    $("save-filter").addEventListener("click", saveFilter);
+    $("save-filter").disabled = !canWrite;
+    showSelected();
   }
 
   // -- import ---------------------------------------------------------------------------
@@ -144,5 +213,7 @@
 
   wireDrop();
   wireFilters();
+  wireScope();
+  wireSets();
   load();
 })();

@@ -90,9 +90,13 @@
   function viewMap() {
     const s = S.detail.summary;
     const facts = ["records", "nodes", "edges", "clusters", "modularity", "silhouette", "bursts"]
-      .filter((k) => s[k] !== undefined).map((k) => k + " " + Z.fmt(s[k])).join(" · ");
+      .filter((k) => s[k] !== undefined).map((k) => Z.label("col.", k) + " " + Z.fmt(s[k])).join(" · ");
+    const scope = s.scope || {};
+    const scopeText = t("scope.of_map") + ": " + (scope.query || t("scope.all")) + " · " +
+      t("scope.count", { n: s.records ?? scope.count ?? "?", total: scope.total ?? "?" });
+    const notes = (s.notes || []).map((n) => el("p", { class: "note", text: n }));
     const frame = el("iframe", { class: "map-frame", title: "map", attrs: { src: fileUrl("map.html"), sandbox: "allow-scripts", referrerpolicy: "no-referrer" } });
-    return el("div", null, el("p", { class: "muted", text: facts }), frame);
+    return el("div", null, el("p", { class: "muted", text: facts }), el("p", { class: "muted map-scope", text: scopeText }), ...notes, frame);
   }
 
   function viewNodes() {
@@ -126,7 +130,7 @@
 
   function viewTimeline() {
     const box = el("div");
-    for (const name of ["timeline.png", "bursts.png"]) {
+    for (const name of ["timeline.png", "bursts.png", "timezone.png", "overlay.png", "density.png", "thematic_map.png"]) {
       if (S.detail.files.includes(name)) box.appendChild(el("p", null, el("img", { class: "figure", attrs: { src: fileUrl(name), alt: name } })));
     }
     return box;

@@ -8,7 +8,7 @@
   const NS = "http://www.w3.org/2000/svg";
   const canWrite = Z.data.session.role !== "viewer";
   const $ = (id) => document.getElementById(id);
-  const S = { codes: [], relations: [], byId: new Map() };
+  const S = { codes: [], relations: [], byId: new Map(), editing: null, memoCount: new Map(), levels: [] };
   const FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
   const BOX_H = 34;
   const GAP_X = 28;
@@ -16,9 +16,12 @@
   const COLORS = { 4: "#8b2849", 3: "#8a4a23", 2: "#2f4f74" };
 
   async function load() {
-    const [codes, relations, story, vocab] = await Promise.all([
+    const [codes, relations, story, vocab, memos] = await Promise.all([
       api("GET", "/api/codes"), api("GET", "/api/relations"), api("GET", "/api/storyline"), api("GET", "/api/vocab"),
+      api("GET", "/api/memos?target_type=relation"),
     ]);
+    S.memoCount = new Map();
+    for (const m of memos) S.memoCount.set(m.target_id, (S.memoCount.get(m.target_id) || 0) + 1);
     S.codes = codes;
     S.byId = new Map(codes.map((c) => [c.id, c]));
     S.relations = relations;
@@ -28,15 +31,25 @@
     draw();
   }
 
-  function fillForm(vocab) {
-    const cats = S.codes.filter((c) => c.level >= 2);
-    for (const id of ["rel-source", "rel-target"]) {
-      const sel = $(id);
-      const keep = sel.value;
-      clear(sel);
-      for (const c of cats) sel.appendChild(el("option", { value: String(c.id), text: "　".repeat(Math.max(0, 4 - c.level)) + c.name + " · " + c.level_name }));
-      if (keep) sel.value = keep;
+  /** Categories (level 2-4) as options, and the code ``keep`` whatever its level (a
+   * relation's end stays what it is unless the user picks another). */
+  function codeOptions(sel, keep) {
+    clear(sel);
+    for (const c of S.codes.filter((x) => x.level >= 2 || x.id === +keep)) {
+      sel.appendChild(el("option", { value: String(c.id), text: "\u3000".repeat(Math.max(0, 4 - (c.level || 1))) + c.name + (c.level ? " · " + levelName(c.level) : "") }));
     }
+    if (keep) sel.value = String(keep);
+  }
+
+  /** A level's name in the page's language (from the library's levels, GET /api/vocab). */
+  function levelName(level) {
+    const l = S.levels.find((x) => x.level === level);
+    return l ? (Z.data.lang === "en" ? l.en : l.zh) : String(level);
+  }
+
+  function fillForm(vocab) {
+    S.levels = vocab.levels;
+    for (const id of ["rel-source", "rel-target"]) codeOptions($(id), $(id).value);
     const dl = clear($("rel-types"));
     for (const ty of vocab.relation_types) dl.appendChild(el("option", { value: ty }));
     $("rel-form").hidden = !canWrite;
@@ -44,20 +57,51 @@
     $("storyline").readOnly = !canWrite;
   }
 
+  // Each relation is a card: "from → type → to" with its buttons on one line (wrapping as
+  // a whole), the description below across the card's full width.
   function renderRelations() {
     const list = clear($("rel-list"));
     if (!S.relations.length) list.appendChild(el("li", { class: "muted", text: t("model.no_relations") }));
     for (const r of S.relations) {
-      const li = el("li", null, el("span", { text: r.source_name }), " → ", el("span", { text: r.target_name }),
-        el("span", { class: "type", text: r.type }), el("span", { class: "muted small", text: r.description || "" }));
+      if (S.editing === r.id) { list.appendChild(editForm(r)); continue; }
+      const head = el("div", { class: "rel-head" }, el("span", { class: "end", text: r.source_name }), el("span", { class: "arrow", text: "→" }),
+        el("span", { class: "type", text: r.type }), el("span", { class: "arrow", text: "→" }), el("span", { class: "end", text: r.target_name }));
       if (canWrite) {
-        li.appendChild(el("button", { type: "button", class: "link", text: t("common.delete"), on: { click: async () => {
-          await api("DELETE", "/api/relations/" + r.id);
-          Z.changed();
-        } } }));
+        head.appendChild(el("span", { class: "rel-acts" },
+          el("button", { type: "button", class: "link", text: t("common.edit"), on: { click: () => { S.editing = r.id; renderRelations(); } } }),
+          el("button", { type: "button", class: "link", text: t("common.delete"), on: { click: async () => {
+            await api("DELETE", "/api/relations/" + r.id);
+            Z.changed();
+          } } })));
       }
+      head.insertBefore(el("a", { class: "small", href: "/memos" + Z.query({ target_type: "relation", target_id: r.id }),
+        text: t("memo.open", { n: S.memoCount.get(r.id) || 0 }) }), head.querySelector(".rel-acts"));
+      const li = el("li", { data: { id: r.id } }, head);
+      if (location.hash === "#relation=" + r.id) li.classList.add("linked");  // a link from a memo
+      if (r.description) li.appendChild(el("p", { class: "rel-desc", text: r.description }));
       list.appendChild(li);
     }
+  }
+
+  function editForm(r) {
+    const src = el("select", { attrs: { name: "source", "aria-label": t("model.source") } });
+    const tgt = el("select", { attrs: { name: "target", "aria-label": t("model.target") } });
+    codeOptions(src, r.source);
+    codeOptions(tgt, r.target);
+    const type = el("input", { value: r.type, attrs: { name: "type", list: "rel-types", required: "", maxlength: "200" } });
+    const desc = el("textarea", { value: r.description || "", attrs: { name: "description", rows: "3", maxlength: "20000" } });
+    const form = el("form", { class: "rel-form rel-edit", attrs: { autocomplete: "off" } },
+      el("label", null, t("model.source"), src), el("label", null, t("model.type"), type), el("label", null, t("model.target"), tgt),
+      el("label", { class: "full" }, t("model.description"), desc),
+      el("span", { class: "full rel-acts" }, el("button", { type: "submit", text: t("common.save") }),
+        el("button", { type: "button", class: "ghost", text: t("common.cancel"), on: { click: () => { S.editing = null; renderRelations(); } } })));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      await api("PATCH", "/api/relations/" + r.id, { source: +src.value, target: +tgt.value, type: type.value.trim(), description: desc.value.trim() });
+      S.editing = null;
+      Z.changed();
+    });
+    return el("li", { class: "editing", data: { id: r.id } }, form);
   }
 
   async function addRelation(e) {

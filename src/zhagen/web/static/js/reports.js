@@ -59,7 +59,7 @@
         clear(out);
         if (res.chain) out.append(el("h2", { text: t("tables.chain") }), el("p", { class: "chain", text: res.chain }));
         for (const tb of res.tables) {
-          out.append(el("h2", { text: tb.caption }), grid(tb, { columns: tb.display }));
+          out.append(el("h2", { text: Z.label("caption.", tb.caption) }), grid(tb, { columns: tb.display }));
         }
         if (res.storyline) out.append(el("h2", { text: t("model.storyline") }), el("p", { class: "storyline-text", text: res.storyline }));
       } finally { busy(false); }
@@ -87,9 +87,8 @@
         res.holdout.forEach((d, i) => { if (i) p.append("、"); p.appendChild(el("a", { href: "/documents/" + d, text: "#" + d })); });
         out.appendChild(p);
         if (res.uncoded_holdout.length) out.appendChild(el("p", { class: "muted", text: t("sat.uncoded") + "：" + res.uncoded_holdout.map((d) => "#" + d).join("、") }));
-        const en = Z.data.lang === "en";
-        const hide = en ? ["reason_zh", "level_name"] : ["reason_en", "level_name_en"];
-        const pick = (tb) => ({ columns: tb.columns.filter((c) => !hide.includes(c)) });
+        const hide = res.other_language_columns[Z.data.lang];
+        const pick = (tb) => ({ columns: tb.columns.filter((c) => !hide.includes(c)), values: ["kind"] });
         out.append(el("h2", { text: t("sat.new") }), grid(res.new, pick(res.new)), el("h2", { text: t("sat.counts") }), grid(res.counts, pick(res.counts)));
       } finally { busy(false); }
     }
@@ -104,7 +103,7 @@
     const b = await coderSelect(false);
     if (b.options.length > 1) b.selectedIndex = 1;
     form.append(field(t("agr.a"), a), field(t("agr.b"), b));
-    const values = await declaredFields("agreement", { choiceText: (c) => t("agr.unit." + c) });
+    const values = await declaredFields("agreement");
     const body = () => ({ a: a.value, b: b.value, ...values() });
     form.append(button("common.compute", () => show().catch(() => {})));
     actions.append(button("tables.xlsx", () => Z.download("/api/agreement/download", "agreement.xlsx", body())));
@@ -115,7 +114,9 @@
       try {
         const res = await api("POST", "/api/agreement", body());
         clear(out);
-        out.append(el("h2", { text: t("agr.pooled") }), grid(res.pooled, { columns: AGREE_COLS.filter((c) => res.pooled.columns.includes(c)) }),
+        // the pooled row is named in both languages ("合计 / pooled"): the page's half
+        const half = (td, col, v) => { if (col === "code_name" && typeof v === "string") td.textContent = Z.half(v); };
+        out.append(el("h2", { text: t("agr.pooled") }), grid(res.pooled, { columns: AGREE_COLS.filter((c) => res.pooled.columns.includes(c)), cell: half }),
           el("h2", { text: t("agr.by_code") }), grid(res.by_code, { columns: AGREE_COLS.filter((c) => res.by_code.columns.includes(c)) }));
       } finally { busy(false); }
     }

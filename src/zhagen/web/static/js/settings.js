@@ -10,9 +10,9 @@
     e.preventDefault();
     const name = $("coder-input").value.trim();
     if (!name) return;
-    const info = await api("PUT", "/api/session/coder", { name });
-    localStorage.setItem("zhagen.coder", info.coder);
-    $("coder-name").textContent = info.coder;
+    await Z.setCoder(name);
+    const bar = $("first-use");
+    if (bar) bar.remove();
     Z.toast(t("common.saved"), "ok");
   }
 
