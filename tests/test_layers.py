@@ -301,6 +301,9 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "queries.sentence_spans": lambda f: f(store, None),
             "runs.run_rows": lambda f: f(store),
             "runs.project_fingerprint": lambda f: f(store),
+            "state.coding_counts": lambda f: f(store),
+            "state.source_files": lambda f: f(store),
+            "state.copy_project": lambda f: f(store.path, tmp_path / "copy.zhagen"),
             "db.Store.log_entries": lambda f: f(store),
         }
         used = _store_functions_used_outside_store()

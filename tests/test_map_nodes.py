@@ -116,33 +116,76 @@ def _name(a: str) -> str:
     return "".join(a.split()) if han else " ".join(a.split())
 
 
-def _check(
-    km, freq: Counter, pairs: Counter, dated: set[str] | None = None, min_freq: int = 1
-) -> None:
-    """Every node's frequency and every link's count equal the independent count. Nodes
-    are the labels of dated records (selection is per time slice; an undated record is in
-    none), counted over every record."""
+def _year(values: list[str]) -> int | None:
+    """A record's year as the raw file gives it (first four-digit run), or None."""
+    m = re.search(r"\d{4}", values[0]) if values else None
+    return int(m.group()) if m else None
+
+
+def _reference_map(
+    rows: list[list[str]],
+    years: list[int | None] | None = None,
+    *,
+    top: int | None = None,
+    g: float | None = None,
+    min_freq: int = 1,
+    link_scope: str = "slices",
+) -> tuple[dict[str, int], Counter]:
+    """A map computed independently, by CiteSpace's definitions (zhagen's defaults): records
+    without a year are left out of every count (when any record has one); each record
+    holds each label once; in every one-year slice the eligible labels (in at least
+    ``min_freq`` records) are ranked by their count in the slice, then overall count, then
+    first year, then code point, and the top ``top`` (or the g-index with scale factor
+    ``g``: the largest n with n² ≤ g·Σ of the top n counts) are selected; the nodes are the
+    union. A link's count is, with ``link_scope="slices"``, the sum over slices of the
+    records of the slice holding both labels where both are selected in that slice, or
+    with ``"all"`` the records holding both, among the nodes. Returns the node
+    frequencies and the link counts."""
+    years = years if years is not None else [None] * len(rows)
+    dated = any(y is not None for y in years)
+    recs = [(y, sorted(set(r) - {""})) for r, y in zip(rows, years, strict=True)
+            if y is not None or not dated]  # fmt: skip
+    freq = Counter(x for _y, r in recs for x in r)
+    first: dict[str, int] = {}
+    for y, r in recs:
+        for x in r:
+            first[x] = min(first.get(x, y or 0), y or 0)
+    slices: dict[int | None, list[list[str]]] = {}
+    for y, r in recs:
+        slices.setdefault(y, []).append(r)
+    chosen: dict[int | None, set[str]] = {}
+    for y, group in slices.items():
+        count = Counter(x for r in group for x in r if freq[x] >= min_freq)
+        ranked = sorted(count, key=lambda x: (-count[x], -freq[x], first[x], x))
+        n = top
+        if n is None:
+            n, total = 0, 0
+            for k, x in enumerate(ranked, 1):
+                total += count[x]
+                if k * k <= g * total:
+                    n = k
+        chosen[y] = set(ranked[:n])
+    nodes = set().union(*chosen.values())
+    links: Counter = Counter()
+    for y, group in slices.items():
+        keep = chosen[y] if link_scope == "slices" else nodes
+        for r in group:
+            links.update(itertools.combinations([x for x in r if x in keep], 2))
+    return {x: freq[x] for x in nodes}, links
+
+
+def _check(km, freq: dict[str, int], links: Counter) -> None:
+    """Every node and its frequency, and every link and its count, equal the independent
+    map's (no pruning: every link is kept)."""
+    assert km.summary["params"]["slice"] == 1 and km.summary["params"]["prune"] == "none"
     nodes = km.nodes.set_index("label")
-    want = {x for x, n in freq.items() if n >= min_freq and (dated is None or x in dated)}
-    assert set(nodes.index) == want
-    for label, row in nodes.iterrows():
-        assert row["frequency"] == freq[label], label
+    assert dict(zip(km.nodes["label"], km.nodes["frequency"], strict=True)) == freq
     ids = dict(zip(km.nodes["id"], km.nodes["label"], strict=True))
+    found = Counter()
     for e in km.edges.itertuples():
-        assert e.count == pairs[tuple(sorted((ids[e.source], ids[e.target])))]
-    found = {tuple(sorted((ids[e.source], ids[e.target]))) for e in km.edges.itertuples()}
-    assert found == {p for p in pairs if set(p) <= want}
-
-
-def _counts(rows: list[list[str]], years: list | None = None) -> tuple[Counter, Counter, set]:
-    """Frequencies, pair counts, and the labels found in a dated record."""
-    rows = [sorted(set(r)) for r in rows]
-    dated = {x for k, r in enumerate(rows) if years is None or years[k] for x in r}
-    return (
-        Counter(x for r in rows for x in r),
-        Counter(p for r in rows for p in itertools.combinations(r, 2)),
-        dated,
-    )
+        found[tuple(sorted((ids[e.source], ids[e.target])))] = e.count
+    assert found == +links
+    assert len(nodes) == len(freq)
 
 
 def _project(tmp_path_factory, source: Path):
@@ -181,30 +224,36 @@ def test_cnki_authors_and_coauthorship_equal_an_independent_count(which, cnki, e
     assert len(raw) == project.documents.find(limit=1).total
     km = project.maps.build(nodes="author", homonyms="none", **ALL)
     rows = [[_name(a) for a in r["authors"]] for r in raw]
-    freq, pairs, dated = _counts(rows, [r["year"] for r in raw])
-    assert len(freq) > 30 and len(pairs) > 20
-    _check(km, freq, pairs, dated)
+    years = [_year(r["year"]) for r in raw]
+    assert km.summary["records_without_year"] == years.count(None)
+    _check(km, *_reference_map(rows, years, top=ALL["top"]))
+    assert len(km.nodes) > 30 and len(km.edges) > 20
     assert km.summary["node_type"] == "author"
+    # CiteSpace's defaults: g-index with k = 25 per slice, links from the slice networks
+    default = project.maps.build(nodes="author", homonyms="none", keep_duplicates=True,
+                                 record=False)  # fmt: skip
+    _check(default, *_reference_map(rows, years, g=25))
 
 
 def test_cnki_institutions_and_links_equal_an_independent_count(cnki, corpora):
     raw = _refworks(corpora / "cnki" / "refworks_2024_298.txt")
     km = cnki.maps.build(nodes="institution", **ALL)
-    years = [r["year"] for r in raw]
-    freq, pairs, dated = _counts([[_my_top(a) for a in r["affiliations"]] for r in raw], years)
-    assert len(freq) > 100 and len(pairs) > 5
-    _check(km, freq, pairs, dated)
+    years = [_year(r["year"]) for r in raw]
+    rows = [[_my_top(a) for a in r["affiliations"]] for r in raw]
+    _check(km, *_reference_map(rows, years, top=ALL["top"]))
+    assert len(km.nodes) > 100 and len(km.edges) > 5
+    default = cnki.maps.build(nodes="institution", keep_duplicates=True, record=False)
+    _check(default, *_reference_map(rows, years, g=25))
     # departments kept whole
     dept = cnki.maps.build(nodes="institution", institution_level="department", **ALL)
-    dfreq, dpairs, ddated = _counts(
-        [[a.replace(" ", "") for a in r["affiliations"]] for r in raw], years
-    )
-    _check(dept, dfreq, dpairs, ddated)
+    drows = [[a.replace(" ", "") for a in r["affiliations"]] for r in raw]
+    _check(dept, *_reference_map(drows, years, top=ALL["top"]))
     assert len(dept.nodes) > len(km.nodes)
     # every merge is reported: the spellings of each merged node, with their record counts
     merged = {m["label"]: m for m in km.summary["entities"]["merged"]}
+    # the merges are those of reading every record, undated ones included
     spell = Counter((_my_top(a), a) for r in raw for a in set(r["affiliations"]))
-    for label in freq:
+    for label in {x for r in rows for x in r}:
         variants = {s: c for (t, s), c in spell.items() if t == label}
         if len(variants) > 1:
             got = {v["text"]: v["records"] for v in merged[label]["variants"]}
@@ -245,12 +294,16 @@ def test_authors_split_by_institution_equal_an_independent_grouping(cnki, corpor
                 if n[0] == "r":
                     split[(n[1], name)] = f"{name} ({top})"
     rows = [[split.get((k, a), a) for a in r] for k, r in enumerate(labels)]
-    _check(km, *_counts(rows, [r["year"] for r in raw]))
+    _check(km, *_reference_map(rows, [_year(r["year"]) for r in raw], top=ALL["top"]))
     amb = km.summary["entities"]["ambiguous_authors"]
     assert sorted(a["name"] for a in amb) == sorted({n for (_k, n) in split})
 
 
 # ---------------------------------------------------------------- WoS: cited references
+
+
+def _wos_years(raw: list[dict[str, list[str]]]) -> list[int | None]:
+    return [_year(r.get("PY", [])) for r in raw]
 
 
 _DOI = re.compile(r"10\.\d{3,9}/[^\s,\]]+", re.I)
@@ -351,10 +404,18 @@ def test_wos_cited_references_and_cocitation_equal_an_independent_count(wos, cor
     # works cited at least twice (all 10 300 works make a network whose betweenness alone
     # takes a minute and a half)
     km = wos.maps.build(nodes="reference", **{**ALL, "min_freq": 2})
-    freq, pairs, dated = _counts([[label[x] for x in r] for r in refs])
-    assert len(freq) > 5000 and len(pairs) > 10000
-    _check(km, freq, pairs, dated, min_freq=2)
-    assert len(km.nodes) > 500
+    rows = [[label[x] for x in r] for r in refs]
+    assert len(set(label.values())) > 5000
+    _check(km, *_reference_map(rows, _wos_years(raw), top=ALL["top"], min_freq=2))
+    assert len(km.nodes) > 500 and len(km.edges) > 5000
+    # CiteSpace's defaults (g-index with k = 25 per slice, links from the slice networks),
+    # and links over all records: on this file they differ
+    years = _wos_years(raw)
+    default = wos.maps.build(nodes="reference", keep_duplicates=True, record=False)
+    _check(default, *_reference_map(rows, years, g=25))
+    every = wos.maps.build(nodes="reference", link_scope="all", keep_duplicates=True, record=False)
+    _check(every, *_reference_map(rows, years, g=25, link_scope="all"))
+    assert len(every.edges) > len(default.edges)
     # the same work in two styles is one node, and it is reported
     merged = km.summary["entities"]["merged"]
     assert merged and all(len(m["variants"]) > 1 for m in merged)
@@ -365,10 +426,11 @@ def test_wos_cited_authors_journals_categories_countries_equal_an_independent_co
     first = [[x.split(",")[0] for x in r.get("CR", [])] for r in raw]
     authors = [[" ".join(a.replace(".", "").upper().split()) for a in r if not a.startswith("[")]
                for r in first]  # fmt: skip
-    _check(wos.maps.build(nodes="cited-author", **{**ALL, "min_freq": 3}), *_counts(authors),
-           min_freq=3)  # fmt: skip
+    years = _wos_years(raw)
+    _check(wos.maps.build(nodes="cited-author", **{**ALL, "min_freq": 3}),
+           *_reference_map(authors, years, top=ALL["top"], min_freq=3))  # fmt: skip
     cats = [[c.strip() for c in " ".join(r.get("WC", [])).split(";") if c.strip()] for r in raw]
-    _check(wos.maps.build(nodes="category", **ALL), *_counts(cats))
+    _check(wos.maps.build(nodes="category", **ALL), *_reference_map(cats, years, top=ALL["top"]))
     countries = []
     for r in raw:
         row = []
@@ -379,30 +441,89 @@ def test_wos_cited_authors_journals_categories_countries_equal_an_independent_co
                     "Peoples R China": "China"}.get(last, last)  # fmt: skip
             row.append(last)
         countries.append(row)
-    _check(wos.maps.build(nodes="country", **ALL), *_counts(countries))
+    _check(wos.maps.build(nodes="country", **ALL),
+           *_reference_map(countries, years, top=ALL["top"]))  # fmt: skip
 
 
 def test_coupling_links_are_shared_cited_works(wos, corpora):
+    """Bibliographic coupling with every node and with CiteSpace's defaults: a document's
+    frequency is the number of its cited works another dated document cites too, a link's
+    count the number of works both cite, and every pair of nodes sharing a work is linked,
+    across years too (the link belongs to the slice of the later document, where both
+    exist); per one-year slice the documents are selected by their number of shared works."""
     raw = _wos(corpora / "wos" / "plaintext_344_fullrecord.txt")
+    years = _wos_years(raw)
     refs = [r.get("CR", []) for r in raw]
     label = _my_reference_groups([x for r in refs for x in r])
-    works = [{label[x] for x in r} for r in refs]
-    km = wos.maps.build(nodes="coupling", **ALL)
+    works = [{label[x] for x in r} if y is not None else set()
+             for r, y in zip(refs, years, strict=True)]  # fmt: skip
+    citers = Counter(w for ws in works for w in ws)
+    shared = [sum(1 for w in ws if citers[w] > 1) for ws in works]
+    pairs = {(a, b): len(works[a] & works[b])
+             for a, b in itertools.combinations(range(len(works)), 2) if works[a] & works[b]}  # fmt: skip
     docs = sorted(d.id for d in wos.documents.find(limit=1000).items)
-    by_label = {}
-    for node in km.nodes.itertuples():
-        mine = [d for d in km.node_docs[node.id] if d > 0]
-        assert len(set(mine)) == 1
-        by_label[node.id] = docs.index(mine[0])
-    for node in km.nodes.itertuples():
-        shared = sum(1 for w in works[by_label[node.id]]
-                     if sum(w in other for other in works) > 1)  # fmt: skip
-        assert node.frequency == shared
-    for e in km.edges.itertuples():
-        a, b = by_label[e.source], by_label[e.target]
-        assert e.count == len(works[a] & works[b])
-    n_pairs = sum(1 for a, b in itertools.combinations(range(len(works)), 2) if works[a] & works[b])
-    assert len(km.edges) == n_pairs
+    for params in (ALL, {"keep_duplicates": True, "record": False}):
+        km = wos.maps.build(nodes="coupling", **params)
+        assert km.summary["records"] == len(raw) - years.count(None)
+        doc_of = {}
+        for node in km.nodes.itertuples():
+            mine = set(km.node_docs[node.id])
+            assert len(mine) == 1
+            doc_of[node.id] = docs.index(mine.pop())
+        nodes = set(doc_of.values())
+        assert {doc_of[n.id]: n.frequency for n in km.nodes.itertuples()} == {
+            k: shared[k] for k in nodes
+        }
+        top, g = params.get("top"), 25
+        for year in set(years) - {None}:
+            counts = sorted((shared[k] for k in range(len(raw)) if years[k] == year and shared[k]),
+                            reverse=True)  # fmt: skip
+            n = top
+            if n is None:
+                n = max(m for m in range(len(counts) + 1) if m * m <= g * sum(counts[:m]))
+            assert (
+                sorted((shared[k] for k in nodes if years[k] == year), reverse=True) == counts[:n]
+            )
+        found = {tuple(sorted((doc_of[e.source], doc_of[e.target]))): e.count
+                 for e in km.edges.itertuples()}  # fmt: skip
+        assert found == {p: c for p, c in pairs.items() if set(p) <= nodes}
+        assert any(years[a] != years[b] for a, b in found)
+    assert nodes == {k for k, n in enumerate(shared) if n} and len(km.edges) == len(pairs) > 0
+
+
+def test_coupling_leaves_undated_documents_out_and_links_across_slices(tmp_path):
+    """Four dated WoS records and one without a year (all written here): the undated one is
+    no node and a work shared only with it counts for no one; links join documents of
+    different years, the same with links from slices or from all records; ``years``
+    narrows what is shared."""
+    p = zhagen.Project.create(tmp_path / "p.zhagen")
+    p.add(_coupled_wos(tmp_path / "coupled.txt", undated=True))
+    cites = _coupled_refs(undated=True)
+    year = [2018, 2019, 2020, 2021, None]
+
+    def expected(first: int, last: int) -> tuple[dict[int, int], dict[tuple[int, int], int]]:
+        keep = [k for k, y in enumerate(year) if y is not None and first <= y <= last]
+        n_citing = Counter(w for k in keep for w in cites[k])
+        freq = {k: sum(1 for w in cites[k] if n_citing[w] > 1) for k in keep}
+        links = {(a, b): len(set(cites[a]) & set(cites[b]))
+                 for a, b in itertools.combinations(keep, 2) if set(cites[a]) & set(cites[b])}  # fmt: skip
+        return freq, links
+
+    def got(km) -> tuple[dict[int, int], dict[tuple[int, int], int]]:
+        doc = {n.id: year.index(int(n.label.split(", ")[1])) for n in km.nodes.itertuples()}
+        return ({doc[n.id]: n.frequency for n in km.nodes.itertuples()},
+                {tuple(sorted((doc[e.source], doc[e.target]))): e.count
+                 for e in km.edges.itertuples()})  # fmt: skip
+
+    km = p.maps.build(nodes="coupling", record=False)
+    assert km.summary["records_without_year"] == 1 and km.summary["records"] == 4
+    assert got(km) == expected(2018, 2021)
+    assert len(got(km)[1]) == 6  # every pair of the four years, none within a slice
+    assert got(p.maps.build(nodes="coupling", link_scope="all", record=False)) == got(km)
+    assert got(p.maps.build(nodes="coupling", years="2019-2021", record=False)) == expected(
+        2019, 2021
+    )
+    p.close()
 
 
 # ---------------------------------------------------------------- every node type, every file
@@ -418,17 +539,31 @@ def mixed(tmp_path_factory, corpora):
     return path
 
 
-def _coupled_wos(path: Path) -> Path:
-    """Four WoS records (written here) whose reference lists overlap."""
-    refs = ["Smith J, 2001, NATURE, V1, P1", "Li X, 2005, SCIENCE, V2, P20",
-            "Wang Y, 2010, CELL, V3, P300", "Kim H, 2012, PLOS ONE, V7, DOI 10.1371/x"]  # fmt: skip
+_REFS = ["Smith J, 2001, NATURE, V1, P1", "Li X, 2005, SCIENCE, V2, P20",
+         "Wang Y, 2010, CELL, V3, P300", "Kim H, 2012, PLOS ONE, V7, DOI 10.1371/x"]  # fmt: skip
+_SOLO = "Zed Q, 1999, SOLO J, V9, P9"
+
+
+def _coupled_refs(undated: bool = False) -> list[list[str]]:
+    """The reference lists of :func:`_coupled_wos`: four that overlap; with ``undated`` the
+    last dated one and an undated fifth also share a work no one else cites."""
+    out = [_REFS[k:] + _REFS[: k % 2] for k in range(4)]
+    if undated:
+        out[3].append(_SOLO)
+        out.append([_SOLO, _REFS[0]])
+    return out
+
+
+def _coupled_wos(path: Path, undated: bool = False) -> Path:
+    """WoS records (written here) whose reference lists overlap, in 2018–2021; with
+    ``undated`` a fifth record without a year."""
     out = ["FN Clarivate Analytics Web of Science", "VR 1.0"]
-    for k in range(4):
-        mine = refs[k:] + refs[: k % 2]
+    for k, mine in enumerate(_coupled_refs(undated)):
         out += [
             "PT J", f"AU Auth{k}, A", f"AF Auth{k}, Alice", f"TI Coupled paper {k}",
             "SO JOURNAL", f"C1 [Auth{k}, Alice] Univ Somewhere, Dept X, City {k}, Canada.",
-            "CR " + mine[0], *("   " + r for r in mine[1:]), f"PY {2018 + k}",
+            "CR " + mine[0], *("   " + r for r in mine[1:]),
+            *([f"PY {2018 + k}"] if k < 4 else []),
             "WC Engineering; Physics", f"UT WOS:00000000000{k}", "ER", "",
         ]  # fmt: skip
     path.write_text("\n".join(out + ["EF"]) + "\n", encoding="utf-8")

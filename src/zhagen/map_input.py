@@ -274,7 +274,7 @@ def entity_input(
         store, keep_duplicates=keep_duplicates, refs=kind in _CITED, doc_ids=doc_ids
     )
     if kind == "coupling":
-        return _coupling_input(store, ids, years, titles, recs, thesaurus)
+        return _coupling_input(store, params, ids, years, titles, recs, thesaurus)
     terms, report = entity_terms(
         kind, recs, level=params.institution_level,
         disambiguate=params.homonyms == "institution", thesaurus=thesaurus,
@@ -316,6 +316,7 @@ def _nothing_to_map(store: Store, kind: str, recs: list[Any]) -> InputError:
 
 def _coupling_input(
     store: Store,
+    params: MapParams,
     ids: list[int],
     years: list[int | None],
     titles: list[str],
@@ -324,13 +325,21 @@ def _coupling_input(
 ) -> MapInput:
     """Bibliographic coupling: the nodes are documents, linked by the cited works they share.
 
-    Each cited work (references grouped as for ``--nodes reference``) cited by two or more
-    documents is one undated row holding its citing documents, so a link's count is the
-    number of works two documents both cite. Each document also has, in its own year, one
-    row holding only itself per shared work it cites: its count in a time slice (what
-    selects nodes per slice, draws the timeline and finds bursts) is its number of shared
-    works. The rows of a document count twice in ``frequency``; the node table written
-    has ``frequency`` = shared works (``MapInput.notes["frequency"]``).
+    The documents counted are those every count of a map takes: the dated ones (all of
+    them when none has a year) within ``params.years``. A cited work (references grouped
+    as for ``--nodes reference``) is *shared* when two or more counted documents cite it.
+
+    - Each counted document has, in its own year, one record holding only itself per
+      shared work it cites: its frequency and its count in its time slice (what selects
+      it there, draws the timeline and finds bursts) are its number of shared works.
+    - Each shared work is one link row (``MapInput.link_rows``) holding the documents
+      citing it, so a link's count is the number of works two documents both cite. The
+      link belongs to the slice of the later document, where both are present, and links
+      two nodes of the map whatever the slices (``mapping.pipeline``, step 5).
+
+    A document without a shared work, or not counted (undated, or outside
+    ``params.years``), is one empty record, so the map reports it (``records_without_year``)
+    and counts nothing of it.
     """
     from zhagen.entities.collect import entity_terms
 
@@ -338,43 +347,47 @@ def _coupling_input(
     if ids and not report.records_with_entities:
         raise _nothing_to_map(store, "coupling", recs)
     labels = _document_labels(ids, years, titles, recs)
+    counted = (
+        [y is not None for y in years] if any(y is not None for y in years) else [True] * len(ids)
+    )
+    if params.years is not None:
+        low, high = params.years
+        counted = [y is not None and low <= y <= high for y in years]
     citers: dict[str, list[str]] = {}
-    for label, row in zip(labels, works, strict=True):
-        for work in row:
+    for label, row, keep in zip(labels, works, counted, strict=True):
+        for work in row if keep else ():
             citers.setdefault(work, []).append(label)
     shared = {w: docs for w, docs in citers.items() if len(docs) > 1}
     if not shared:
         raise InputError(
-            f"{len(ids)} 条记录中没有任何两篇文献引用了同一篇参考文献，无法绘制文献耦合图谱；"
-            "请导入更多含参考文献的 Web of Science 记录。",
-            f"no two of the {len(ids)} records cite the same work, so there is no coupling to "
-            "map; import more Web of Science records with cited references.",
+            f"{sum(counted)} 篇纳入计数的文献中没有任何两篇引用了同一篇参考文献，无法绘制文献耦合"
+            "图谱；请导入更多含参考文献的 Web of Science 记录（无年份的记录不计入）。",
+            f"no two of the {sum(counted)} records counted cite the same work, so there is no "
+            "coupling to map; import more Web of Science records with cited references "
+            "(records without a year are not counted).",
             file=str(store.path),
         )
     per_doc: dict[str, int] = {}
     for docs in shared.values():
         for d in docs:
             per_doc[d] = per_doc.get(d, 0) + 1
-    inp = MapInput([], [], [], [], by_lang=True)
-    for doc_id, year, title, label in zip(ids, years, titles, labels, strict=True):
-        for _ in range(per_doc.get(label, 0)):
+    inp = MapInput([], [], [], [], by_lang=True, link_rows=[])
+    for doc_id, year, title, label, keep in zip(ids, years, titles, labels, counted, strict=True):
+        n = per_doc.get(label, 0) if keep else 0
+        for _ in range(max(n, 1)):
             inp.doc_ids.append(doc_id)
             inp.years.append(year)
-            inp.terms.append([label])  # type: ignore[attr-defined]
+            inp.terms.append([label] if n else [])  # type: ignore[attr-defined]
             inp.titles.append(title)
-    for k, (work, docs) in enumerate(sorted(shared.items())):
-        inp.doc_ids.append(-(k + 1))  # a cited work, not a document of the project
-        inp.years.append(None)
-        inp.terms.append(docs)  # type: ignore[attr-defined]
-        inp.titles.append(work)
+    inp.link_rows = [docs for _work, docs in sorted(shared.items())]
     inp.notes = {
         "node_type": "coupling",
         "documents": len(ids),
+        "documents_counted": sum(counted),
         "documents_coupled": len(per_doc),
         "shared_works": len(shared),
-        "frequency": per_doc,
-        "rows": "one undated row per shared cited work (negative doc_id) + per document one "
-        "dated row per shared work it cites",
+        "rows": "per document one record in its year per shared work it cites (its "
+        "frequency); one link row per shared cited work, holding its citing documents",
     }
     return inp
 

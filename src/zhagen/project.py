@@ -674,17 +674,15 @@ class Maps:
 
 def _entity_summary(km: Any, notes: dict[str, Any], params: MapParams) -> None:
     """What the map's nodes are and what reading them merged, in ``km.summary``; a
-    coupling map's ``frequency`` is each document's number of shared cited works."""
+    coupling map's ``records`` are the documents it counted."""
     from zhagen.mapping.model import node_type
 
     km.summary["node_type"] = node_type(params)
     notes = dict(notes)
-    per_doc = notes.pop("frequency", None)
-    if per_doc is not None:
-        km.nodes["frequency"] = [per_doc.get(label, 0) for label in km.nodes["label"].tolist()]
-        # the rows the pipeline counted are documents and shared works (see map_input)
+    if notes.get("node_type") == "coupling":
+        # the records the pipeline counted are one per (document, shared work): see map_input
         km.summary["coupling_rows"] = km.summary["records"]
-        km.summary["records"] = notes["documents"]
+        km.summary["records"] = notes["documents_counted"]
     if notes:
         km.summary["entities"] = notes
 

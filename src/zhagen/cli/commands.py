@@ -72,6 +72,7 @@ def register(sub: Any) -> None:
         report_commands,
         set_commands,
         stats_commands,
+        study_commands,
         web_commands,
     )
 
@@ -83,6 +84,7 @@ def register(sub: Any) -> None:
     set_commands.register(sub)
     qda_commands.register(sub)
     web_commands.register(sub)
+    study_commands.register(sub)
     llm_commands.register(sub)
 
     p = sub.add_parser("demo", help="用示例数据演示 / run the demo on the shipped sample data")

@@ -69,6 +69,13 @@ class MapInput:
     #: field they were on, see ``map_input``): a ``lang`` setting does not filter them again
     #: by script, which would drop Latin-script Chinese-side keywords such as ``SWOT``.
     by_lang: bool = False
+    #: Rows that give the links and nothing else (no year, no frequency, no selection), or
+    #: None: the links come from the records (``terms``). Bibliographic coupling uses them:
+    #: a record per document, in its year, selects it and dates it, and one link row per
+    #: shared cited work holds the documents citing it, so a link's count is the number of
+    #: works two documents both cite. A link row links the map's nodes whatever the slices
+    #: (see ``mapping.pipeline``, step 5).
+    link_rows: Sequence[Sequence[str]] | None = None
     #: What reading the input found and reports (spellings merged into a node, ambiguous
     #: author names …); ``Project.maps.build`` copies it into ``summary["entities"]``.
     notes: dict[str, Any] = field(default_factory=dict)

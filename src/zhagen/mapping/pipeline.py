@@ -21,6 +21,12 @@ Steps (CiteSpace's order, Chen 2006; DESIGN.md §4):
    among all nodes over every record in range instead (zhagen ≤ 0.4; 20–55 % of its links
    were in no slice network). Then normalised (:mod:`.links`) and pruned (:mod:`.prune`,
    on the merged network).
+   Bibliographic coupling (``MapInput.link_rows``) is the one exception: its nodes are
+   documents, each present from the slice of its year on (a reference list never
+   changes), so a coupling link belongs to the slice of the later of its two documents,
+   where both are present. It links two nodes of the map (each selected in its own
+   slice) and counts the cited works both documents cite, whatever ``link_scope``: each
+   pair lies in exactly one slice, so counting per slice or over all gives the same.
 6. **Centrality** (:mod:`.centrality`) on the pruned links; **clusters** by Leiden on the
    pruned, weighted links, Q on the same graph, silhouettes on the unpruned similarities
    (:mod:`.cluster`); **labels** (:mod:`.labels`); **bursts** per slice (:mod:`.burst`,
@@ -111,6 +117,12 @@ def input_hash(inp: MapInput, dt: DocTerm | None = None) -> str:
     ints(dt.matrix.indptr)
     ints(dt.matrix.indices)
     strings(list(map(str, inp.titles)))
+    if inp.link_rows is not None:  # absent for every input but coupling: hashes unchanged
+        links = doc_term_matrix(inp.link_rows)
+        h.update(b"link_rows\n")
+        strings(links.vocab)
+        ints(links.matrix.indptr)
+        ints(links.matrix.indices)
     return h.hexdigest()
 
 
@@ -320,24 +332,51 @@ def _slice_cooccurrence(
     return merged.astype(np.int64)
 
 
+def _link_matrix(link_rows: Any, labels: list[str]) -> sp.csr_matrix:
+    """The link rows (``MapInput.link_rows``) as a binary row × node matrix over the nodes
+    ``labels`` (in node order); terms that are not nodes are left out.
+
+    >>> _link_matrix([["b", "x", "a"], ["a"]], ["a", "b"]).toarray().tolist()
+    [[1, 1], [1, 0]]
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    from zhagen.mapping.cooccurrence import doc_term_matrix
+
+    dt = doc_term_matrix(link_rows)
+    where = {t: k for k, t in enumerate(labels)}
+    pos = np.fromiter((where.get(t, -1) for t in dt.vocab), dtype=np.int64, count=len(dt.vocab))
+    keep = np.flatnonzero(pos >= 0)
+    to_node = sp.csr_matrix(
+        (np.ones(keep.size, dtype=np.int64), (keep, pos[keep])), shape=(len(dt.vocab), len(labels))
+    )
+    return (dt.matrix @ to_node).tocsr()
+
+
 def _network(
     xn: sp.csr_matrix,
     freq: np.ndarray,
     params: MapParams,
     slice_of: np.ndarray | None = None,
     chosen: list[np.ndarray] | None = None,
+    link_rows: sp.csr_matrix | None = None,
 ) -> _Network:
     from zhagen.mapping.centrality import weighted_degree
     from zhagen.mapping.cooccurrence import cooccurrence
     from zhagen.mapping.links import link_strength, upper_edges
     from zhagen.mapping.prune import prune_mask
 
-    if params.link_scope == "slices" and chosen is not None and slice_of is not None:
+    n_records = int(xn.shape[0])
+    if link_rows is not None:  # coupling: see the module docstring, step 5
+        i, j, c = upper_edges(cooccurrence(link_rows))
+        n_records = int(link_rows.shape[0])
+    elif params.link_scope == "slices" and chosen is not None and slice_of is not None:
         i, j, c = upper_edges(_slice_cooccurrence(xn, slice_of, chosen))
     else:
         i, j, c = upper_edges(cooccurrence(xn))
     k = weighted_degree(int(xn.shape[1]), i, j, c)  # total link strength, unpruned
-    s = link_strength(c, freq[i], freq[j], params.link, n_records=int(xn.shape[0]),
+    s = link_strength(c, freq[i], freq[j], params.link, n_records=n_records,
                       k_i=k[i], k_j=k[j])  # fmt: skip
     kept = prune_mask(int(xn.shape[1]), i, j, s, params.prune)
     return _Network(i, j, c, s, kept)
@@ -444,9 +483,7 @@ def _summary(
         "total_link_strength, vosviewer_map.txt) is the sum of co-occurrence counts over all "
         "links among the nodes, before pruning",
         "selection": _selection_definition(params),
-        "links_from": "the union of the slice networks: a link's count is the sum of its "
-        "co-occurrences in the slices where both ends are selected (CiteSpace)"
-        if params.link_scope == "slices" else "co-occurrences over every record in range",
+        "links_from": _links_from(inp, params),
         "records_without_year": "reported, and left out of every count when any record has "
         "a year (every count is time-sliced)",
         "bursts": f"Kleinberg two-state, s = alpha1/alpha0 = {params.burst_s}, gamma = "
@@ -459,6 +496,17 @@ def _summary(
     summary["zhagen_version"] = __version__
     summary["input_hash"] = input_hash(inp, full)
     return summary
+
+
+def _links_from(inp: MapInput, params: MapParams) -> str:
+    if inp.link_rows is not None:
+        return ("bibliographic coupling: a link's count is the number of cited works both "
+                "documents cite; it belongs to the slice of the later document, where both are "
+                "present, and links two nodes of the map whatever link_scope")  # fmt: skip
+    if params.link_scope == "slices":
+        return ("the union of the slice networks: a link's count is the sum of its "
+                "co-occurrences in the slices where both ends are selected (CiteSpace)")  # fmt: skip
+    return "co-occurrences over every record in range"
 
 
 def _selection_definition(params: MapParams) -> str:
@@ -554,7 +602,10 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     xn = rec.dt.matrix[:, cols].tocsr()
     pos = np.full(int(rec.dt.matrix.shape[1]), -1, dtype=np.int64)
     pos[cols] = np.arange(n)
-    net = _network(xn, rec.freq[cols], params, time.slice_of, [pos[c] for c in chosen])
+    link_rows = None
+    if inp.link_rows is not None:
+        link_rows = _link_matrix(inp.link_rows, [rec.dt.vocab[c] for c in cols.tolist()])
+    net = _network(xn, rec.freq[cols], params, time.slice_of, [pos[c] for c in chosen], link_rows)
     ki, kj = net.i[net.kept], net.j[net.kept]
     kc, ks = net.count[net.kept], net.strength[net.kept]
     labels = clu.leiden(n, ki, kj, ks, params.resolution, params.seed)

@@ -3,8 +3,8 @@
 CiteSpace builds one network per time slice from the items selected in that slice and
 merges them (Chen 2006). zhagen does the same: :func:`select_per_slice` ranks the terms of
 every slice by their frequency in that slice and keeps the top ones by one of three
-criteria; the merged network holds the union of the selected terms, with links among
-them counted over every record in range (:mod:`zhagen.mapping.pipeline`).
+criteria; the merged network holds the union of the selected terms, its links merged
+from the slice networks by default (:mod:`zhagen.mapping.pipeline`, step 5).
 
 Ranking and ties
     Terms are ranked by frequency in the slice, descending. Ties are broken by the term's

@@ -2,8 +2,9 @@
 query`` options, the web forms (``GET /api/params/words`` …) and the checks come from here.
 
 >>> from zhagen.params import make
->>> make(WordsParams, {"top": "20", "min_length": "3"})
-WordsParams(top=20, min_length=3, keep_stopwords=False, include_garbled=False, thesaurus=None)
+>>> w = make(WordsParams, {"top": "20", "min_length": "3"})
+>>> w.top, w.min_length, w.keep_stopwords, w.scope
+(20, 3, False, None)
 >>> make(SearchParams, {"query": "创新", "spread": "sentence"}).spread
 'sentence'
 """
