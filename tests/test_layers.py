@@ -294,6 +294,7 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "docs.sentence_rows": lambda f: f(store, doc),
             "docs.source_rows": lambda f: f(store),
             "lexicon.term_decisions": lambda f: f(store),
+            "llm_cache.cached_replies": lambda f: f(store, ["no such hash"]),
             "map_keywords.map_keyword_chunks": lambda f: list(f(store, keep_duplicates=True)),
             "map_keywords.map_rows": lambda f: list(f(store, keep_duplicates=True, texts=True)),
             "map_keywords.map_entity_rows": lambda f: list(

@@ -39,6 +39,7 @@ __all__ = [
     "Scope",
     "ScopeError",
     "SuggestParams",
+    "LLMParams",
     "__version__",
 ]
 
@@ -111,4 +112,8 @@ def __getattr__(name: str) -> Any:
         from zhagen.queries import params as query_params
 
         return getattr(query_params, name)
+    if name == "LLMParams":
+        from zhagen.suggest.llm.params import LLMParams
+
+        return LLMParams
     raise AttributeError(f"module 'zhagen' has no attribute {name!r}")

@@ -38,6 +38,7 @@ from zhagen.store import docs as q
 from zhagen.store.db import Store
 from zhagen.store.docs import find_documents
 from zhagen.suggest.api import Suggestions
+from zhagen.suggest.llm.api import LLM
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -708,8 +709,8 @@ class Project:
 
     Its nouns: :attr:`documents`, :attr:`codes`, :attr:`codings`, :attr:`memos`,
     :attr:`relations`, :attr:`terms`, :attr:`maps`, :attr:`reports`, :attr:`queries`,
-    :attr:`attributes`, :attr:`sets`, :attr:`suggestions`; :meth:`scope` says which documents
-    an analysis is about.
+    :attr:`attributes`, :attr:`sets`, :attr:`suggestions`, :attr:`llm`; :meth:`scope` says
+    which documents an analysis is about.
     """
 
     documents: Documents
@@ -724,6 +725,7 @@ class Project:
     attributes: Attributes
     sets: Sets
     suggestions: Suggestions
+    llm: LLM
 
     def __init__(self, store: Store, cluster: Any = None) -> None:
         from zhagen.cluster import cluster_from
@@ -743,6 +745,7 @@ class Project:
         self.attributes = Attributes(store)
         self.sets = Sets(store)
         self.suggestions = Suggestions(self.documents)
+        self.llm = LLM(self.documents, self.codes, self.codings, scope=self.scope)
 
     @property
     def path(self) -> str:

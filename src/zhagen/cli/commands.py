@@ -69,6 +69,7 @@ def register(sub: Any) -> None:
 
     from zhagen.cli import (
         coding_commands,
+        llm_commands,
         map_commands,
         qda_commands,
         query_commands,
@@ -90,6 +91,7 @@ def register(sub: Any) -> None:
     qda_commands.register(sub)
     web_commands.register(sub)
     study_commands.register(sub)
+    llm_commands.register(sub)
 
     p = sub.add_parser("demo", help="用示例数据演示 / run the demo on the shipped sample data")
     p.add_argument("--out", default="zhagen-demo", help="输出文件夹 / output folder")

@@ -360,6 +360,29 @@ CREATE INDEX suggestions_code ON suggestions(code_id);
 CREATE INDEX suggestions_coding ON suggestions(coding_id) WHERE coding_id IS NOT NULL;
 """
 
+# A language model endpoint (issue 15): its replies cached by prompt hash (the sha256 of model,
+# messages and sampling parameters), so a re-run sends nothing and reads the same answer; the
+# request is kept beside the reply so every suggestion can be traced to what was asked. No API
+# key is ever stored. ``llm_consent`` records, once per project, that the researcher agreed to
+# send text to an endpoint that is not on this machine (by origin: scheme://host:port).
+_LLM = """
+CREATE TABLE llm_cache (
+    prompt_hash    TEXT PRIMARY KEY,
+    model          TEXT NOT NULL,
+    task           TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    endpoint       TEXT NOT NULL,       -- the origin that answered
+    request        TEXT NOT NULL,       -- JSON: messages and sampling parameters
+    reply          TEXT NOT NULL,       -- the reply's text as received
+    created        TEXT NOT NULL
+);
+CREATE TABLE llm_consent (
+    origin    TEXT PRIMARY KEY,         -- scheme://host:port
+    actor     TEXT NOT NULL DEFAULT '',
+    confirmed TEXT NOT NULL
+);
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -372,4 +395,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0008_memo_type", _MEMO_TYPE),
     ("0009_sets_attributes", _SETS_ATTRIBUTES),
     ("0010_suggestions", _SUGGESTIONS),
+    ("0011_llm", _LLM),
 ]
