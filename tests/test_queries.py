@@ -291,3 +291,29 @@ def test_query_parameters_are_declared_once() -> None:
     assert {"top", "min_length", "thesaurus", "include_garbled"} <= names
     assert [p.name for p in spec(zhagen.SearchParams)][:2] == ["query", "regex"]
     assert {p.name for p in spec(zhagen.MatrixParams)} >= {"columns", "measure", "coder"}
+
+
+def test_matrix_columns_of_sets_and_attribute_values(tmp_path: Path) -> None:
+    """Codes × sets and codes × an attribute's values: each cell counts the codings of that
+    code in that group's documents (recounted from the codings themselves)."""
+    from zhagen.examples import tiny_project
+
+    with tiny_project(tmp_path) as p:
+        p.sets.create("甲组", doc_ids=[1])
+        p.sets.create("已编码", query="coded:yes")
+        p.attributes.define("地区", "text")
+        p.attributes.set(1, "地区", "东部")
+        p.attributes.set(2, "地区", "西部")
+        codings = p.codings()
+        for columns, groups in (("sets", {"甲组": {1}, "已编码": set(codings["document"])}),
+                                ("attr:地区", {"东部": {1}, "西部": {2}})):  # fmt: skip
+            assert {k: set(v) for k, v in p.queries.groups(columns).items()} == groups
+            m = p.queries.matrix(columns=columns)  # measure: codings
+            assert sorted(m.columns) == sorted(groups)
+            for r, ids in enumerate(m.row_ids):
+                for c, name in enumerate(m.columns):
+                    want = int(codings["code"].isin(ids).mul(
+                        codings["document"].isin(groups[name])).sum())  # fmt: skip
+                    assert m.values[r][c] == want, (m.rows[r], name)
+        with pytest.raises(ParameterError, match="地区X"):
+            p.queries.groups("attr:地区X")

@@ -55,7 +55,7 @@ __all__ = ["Queries", "CodedHits", "GROUPINGS", "WordsParams", "SearchParams", "
 
 #: The document groupings a matrix's columns may name (``columns=``); a mapping of group
 #: name → document ids may be given instead (sets, attribute values).
-GROUPINGS = ("type", "year", "source", "codes")
+GROUPINGS = ("type", "year", "source", "codes", "sets")
 
 
 class _Documents(Protocol):
@@ -291,8 +291,18 @@ class Queries:
         self, by: str, *, doc_ids: Collection[int] | None = None, coder: str | None = None
     ) -> dict[str, frozenset[int]]:
         """Document groups for a matrix's columns: ``type``, ``year`` (``无年份 / no year``
-        when unknown), ``source`` (file name), or ``codes`` (each code's coded documents,
-        labelled as the rows are)."""
+        when unknown), ``source`` (file name), ``codes`` (each code's coded documents,
+        labelled as the rows are), ``sets`` (each set's documents) or ``attr:NAME`` (the
+        documents of each value of an attribute).
+
+        >>> from zhagen.examples import tiny_project
+        >>> with tiny_project() as p:
+        ...     _ = p.sets.create("已编码", query="coded:yes")
+        ...     _ = p.attributes.define("地区", "text")
+        ...     p.attributes.set(1, "地区", "东部")
+        ...     sorted(p.queries.groups("sets")["已编码"]), dict(p.queries.groups("attr:地区"))
+        ([1, 2], {'东部': frozenset({1})})
+        """
         from zhagen.store.queries import group_values
 
         scope = None if doc_ids is None else set(_ids(doc_ids) or ())
@@ -303,7 +313,27 @@ class Queries:
             for _cid, doc, code, _s, _e, _k in self._cells(doc_ids, coder):
                 coded.setdefault(code, set()).add(doc)
             return {labels[i]: frozenset(coded[i]) for i in order if i in coded}
-        if by not in GROUPINGS:
+        if by == "sets":  # each set a column (a query set evaluated now)
+            from zhagen.store.scope import ids_of
+            from zhagen.store.sets import set_rows
+
+            found = {}
+            for row in set_rows(self._store):
+                ids = ids_of(self._store, 'set:"' + str(row["name"]).replace('"', "") + '"') or ()
+                found[str(row["name"])] = frozenset(d for d in ids if scope is None or d in scope)
+            return found
+        if by.startswith("attr:"):  # each value of a document attribute a column
+            from zhagen.store.sets import attribute_row, document_values
+
+            name = by[len("attr:"):].strip()
+            if attribute_row(self._store, name) is None:
+                raise ParameterError(f"没有名为「{name}」的属性（zhagen attr show 列出属性）",
+                                     f"no attribute named '{name}' (zhagen attr show lists them)")  # fmt: skip
+            for doc, attr, value in document_values(self._store, None if scope is None else scope):
+                if attr == name:
+                    out.setdefault(str(value), set()).add(int(doc))
+            return {k: frozenset(out[k]) for k in sorted(out)}
+        if by not in GROUPINGS:  # (attr:NAME is read above)
             raise ParameterError(
                 f"列「{by}」无效；可选 {'、'.join(GROUPINGS)}，或给出“组名 → 文档编号”的映射",
                 f"columns '{by}' is not valid; use one of {', '.join(GROUPINGS)}, or give a "

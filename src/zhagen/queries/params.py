@@ -76,9 +76,10 @@ class MatrixParams:
     """Matrix coding (NVivo's Matrix Coding query): codes × document groups."""
 
     columns: str = param("type", "str", "列", "columns", main=True,
-                         help_zh="type、year、source（文档属性）或 codes（编码×编码）",
-                         help_en="type, year, source (document attributes) or codes "
-                         "(codes × codes)")  # fmt: skip
+                         help_zh="type、year、source、sets（各集合）、attr:属性名（属性的各个值）"
+                         "或 codes（编码×编码）",
+                         help_en="type, year, source, sets (each set), attr:NAME (each value of "
+                         "an attribute) or codes (codes × codes)")  # fmt: skip
     measure: str = param("codings", "str", "单元格", "cell value", choices=MEASURES, main=True,
                          help_zh="编码记录数、文档数或编码字数",
                          help_en="number of codings, of documents, or coded characters")  # fmt: skip

@@ -13,7 +13,7 @@
   const out = $("q-out");
   const drill = $("q-drill");
   const QUERIES = ["words", "search", "matrix", "framework", "cooccurrence"];
-  const GROUPINGS = ["type", "year", "source", "codes"];
+  const GROUPINGS = ["type", "year", "source", "codes", "sets"];
   let current = null;
   let values = () => ({});
 
