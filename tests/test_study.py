@@ -270,17 +270,20 @@ def test_cli_run_and_check(study_path: Path, tmp_path: Path, capsys: pytest.Capt
     assert "agreement/agreement_pooled.csv" in capsys.readouterr().out
 
 
-def test_missing_feature_is_a_clear_error(tmp_path: Path) -> None:
-    path = tmp_path / "study.toml"
-    path.write_text('[study]\nproject = "p.zhagen"\n[steps.lit]\nkind = "sets"\n'
-                    'params = { name = "literature", query = "type:journal" }\n', encoding="utf-8")  # fmt: skip
+def test_unsupported_kind_is_a_clear_error(tmp_path: Path) -> None:
+    """A kind whose library feature this zhagen lacks is refused before it runs half."""
     import zhagen
 
-    if hasattr(zhagen.Project, "sets"):
-        pytest.skip("this zhagen has sets: the kind is wired")
+    path = tmp_path / "study.toml"
+    path.write_text('[study]\nproject = "p.zhagen"\n[steps.eval]\nkind = "suggest-evaluate"\n',
+                    encoding="utf-8")  # fmt: skip
     with pytest.raises(zhagen.ZhagenError) as caught:
         run_study(path)
-    assert "sets" in caught.value.en and "集合" in caught.value.zh
+    assert "suggestions" in caught.value.en and "eval" in caught.value.en
+    assert "功能" in caught.value.zh
+    assert not (tmp_path / "out" / "eval").exists() or not any(
+        (tmp_path / "out" / "eval").iterdir()
+    )
 
 
 def test_init_writes_a_study_that_runs(study_path: Path, tmp_path: Path) -> None:
