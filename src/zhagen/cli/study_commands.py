@@ -48,6 +48,17 @@ def register(sub: Any) -> None:
                    "that may differ")  # fmt: skip
     p.set_defaults(func=cmd_run)
 
+    p = sub.add_parser("report", help="研究报告（DOCX 与离线 HTML）：方法与结果部分 / the study's "
+                       "report (DOCX and offline HTML): method and results sections")  # fmt: skip
+    p.add_argument("study", metavar="STUDY.toml")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="报告文件夹（默认研究输出文件夹中的 report）/ the report folder (default: "
+                   "report in the study's output folder)")  # fmt: skip
+    p.add_argument("--examples", type=int, default=2, metavar="N",
+                   help="开放式编码表中每个初始概念的例句数（默认 2）/ example sentences per "
+                   "concept in the open-coding table (default 2)")  # fmt: skip
+    p.set_defaults(func=cmd_report)
+
 
 def cmd_study_init(args: argparse.Namespace) -> int:
     from pathlib import Path
@@ -147,4 +158,20 @@ def cmd_run(args: argparse.Namespace) -> int:
               f"清单：{run.manifest}",
               f"project built in {build:.2f}s; {len(run.ran)} steps ran, "
               f"{len(run.steps) - len(run.ran)} skipped; manifest: {run.manifest}"))  # fmt: skip
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the report of the study's last run (``zhagen run`` writes the manifest it reads)."""
+    from pathlib import Path
+
+    from zhagen.study import load_study, write_report
+
+    out = Path(args.out) if args.out else load_study(args.study, check_files=False).out / "report"
+    report, files = write_report(args.study, out, examples=args.examples)
+    for warning in report.warnings:
+        print(say(warning, warning), file=sys.stderr)
+    print(say(f"图 {report.figures} 幅，表 {report.tables} 张；已写出 {files[0]} 与 {files[1]}",
+              f"{report.figures} figures, {report.tables} tables; written: {files[0]} and "
+              f"{files[1]}"))  # fmt: skip
     return 0
