@@ -134,3 +134,14 @@ def test_report_needs_a_run_and_cli(
     assert main(["--lang", "en", "report", str(study), "--out", str(out), "--examples", "3"]) == 0
     assert "report.docx" in capsys.readouterr().out
     assert (out / "report.docx").is_file() and (out / "figures" / "screening_flow.png").is_file()
+    after = tmp_path / "after_run"
+    assert main(["--lang", "en", "run", str(study), "--report", str(after)]) == 0
+    assert "steps ran" in capsys.readouterr().out and (after / "report.html").is_file()
+
+
+def test_report_is_the_same_bytes_twice(study: Path, tmp_path: Path) -> None:
+    _, first = write_report(study, tmp_path / "a")
+    _, second = write_report(study, tmp_path / "b")
+    assert [f.name for f in first] == [f.name for f in second]
+    assert [f.read_bytes() for f in first] == [f.read_bytes() for f in second]
+    assert {f.suffix for f in first} >= {".docx", ".html", ".png", ".svg"}

@@ -46,6 +46,9 @@ def register(sub: Any) -> None:
     p.add_argument("--tolerance", type=float, default=0.001,
                    help="--check：PNG 允许不同的像素比例 / --check: share of a PNG's pixels "
                    "that may differ")  # fmt: skip
+    p.add_argument("--report", default=None, metavar="DIR",
+                   help="运行后写出研究报告（同 zhagen report）/ write the report after the run "
+                   "(as `zhagen report` does)")  # fmt: skip
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("report", help="研究报告（DOCX 与离线 HTML）：方法与结果部分 / the study's "
@@ -158,6 +161,9 @@ def cmd_run(args: argparse.Namespace) -> int:
               f"清单：{run.manifest}",
               f"project built in {build:.2f}s; {len(run.ran)} steps ran, "
               f"{len(run.steps) - len(run.ran)} skipped; manifest: {run.manifest}"))  # fmt: skip
+    if args.report:
+        args.out, args.examples = args.report, 2
+        return cmd_report(args)
     return 0
 
 

@@ -247,7 +247,8 @@ def _flow_figure(counts: dict[str, int], scope: str | None, folder: Path) -> Pat
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "screening_flow.png"
     fig.savefig(path, dpi=FIGURE_DPI, metadata={"Software": None})
-    fig.savefig(folder / "screening_flow.svg", metadata={"Date": None})
+    with matplotlib.rc_context({"svg.hashsalt": "zhagen", "svg.fonttype": "path"}):
+        fig.savefig(folder / "screening_flow.svg", metadata={"Date": None})  # the same bytes
     plt.close(fig)
     return path
 
