@@ -114,7 +114,7 @@ def test_counts_in_the_report_are_the_projects(study: Path) -> None:
     assert len(disputed) == 2 and set(disputed["编码者"]) == {"甲", "乙"}
     assert disputed["初始概念"].nunique() == 2
     # the code book leaves some 内涵 empty: the report says which
-    assert any("没有内涵" in w and "技术攻关" in w for w in report.warnings)
+    assert any("没有内涵" in zh and "技术攻关" in en for zh, en in report.warnings)
     kappa = next(b.frame for b in report.blocks if "编码一致性" in b.caption)
     assert "Cohen's κ" in set(kappa["指标"]) and "(p_o − p_e)" in " ".join(kappa["定义"])
 

@@ -175,8 +175,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else load_study(args.study, check_files=False).out / "report"
     report, files = write_report(args.study, out, examples=args.examples)
-    for warning in report.warnings:
-        print(say(warning, warning), file=sys.stderr)
+    for zh, en in report.warnings:
+        print(say(zh, en), file=sys.stderr)
     print(say(f"图 {report.figures} 幅，表 {report.tables} 张；已写出 {files[0]} 与 {files[1]}",
               f"{report.figures} figures, {report.tables} tables; written: {files[0]} and "
               f"{files[1]}"))  # fmt: skip

@@ -87,7 +87,7 @@ class Report:
     title: str
     blocks: list[Block] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
     figures: int = 0
     tables: int = 0
 
@@ -97,9 +97,11 @@ class Report:
     def p(self, text: str) -> None:
         self.blocks.append(Block("p", text))
 
-    def warn(self, text: str) -> None:
-        self.warnings.append(text)
-        self.blocks.append(Block("warn", text))
+    def warn(self, zh: str, en: str) -> None:
+        """A warning printed in the report (Chinese, as the report is) and listed in
+        ``warnings`` as (zh, en) for the command line."""
+        self.warnings.append((zh, en))
+        self.blocks.append(Block("warn", zh))
 
     def figure(self, path: Path, caption: str) -> str:
         self.figures += 1
@@ -478,15 +480,18 @@ def _coding_section(r: Report, study: Study, manifest: dict[str, Any], project: 
         r.p(f"主轴编码结果见{label}。")
         if empty:
             r.warn(f"注意：{len(empty)} 个范畴没有内涵（{'、'.join(empty[:8])}）；请在编码本中补写，"
-                   "否则表中的内涵列为空。")  # fmt: skip
+                   "否则表中的内涵列为空。",
+                   f"note: {len(empty)} categories have no description (内涵): "
+                   f"{', '.join(empty[:8])}; write them in the code book, or the 内涵 column "
+                   "stays empty")  # fmt: skip
     relations = own.get("典型关系结构")
     if relations is not None and not relations.empty:
         label = r.table(relations, "主范畴的典型关系结构", name="典型关系结构")
         r.p(f"主范畴之间的典型关系结构见{label}。")
     else:
-        r.warn(
-            "注意：项目中没有记录主范畴之间的关系，因此没有典型关系结构表；请在编码工作台中添加关系。"
-        )
+        r.warn("注意：项目中没有记录主范畴之间的关系，因此没有典型关系结构表；请在编码工作台中添加关系。",
+               "note: the project holds no relations between main categories, so there is no "
+               "relation table; add relations in the coding workbench")  # fmt: skip
     _saturation(r, study, manifest)
     _agreement(r, study, manifest)
 
@@ -511,7 +516,8 @@ def _saturation(r: Report, study: Study, manifest: dict[str, Any]) -> None:
             f"用其余文档建立的编码体系对其编码，新出现的概念 {len(new)} 个，判断为{verdict}。"
             "定义：预留文档中出现模型文档未有的初始概念即视为未饱和。")  # fmt: skip
         for w in data.get("warnings", []):
-            r.warn("饱和度：" + (w[0] if isinstance(w, list) and w else str(w)))
+            zh, en = (w[0], w[-1]) if isinstance(w, list) and w else (str(w), str(w))
+            r.warn("饱和度：" + zh, "saturation: " + en)
 
 
 def _agreement(r: Report, study: Study, manifest: dict[str, Any]) -> None:
