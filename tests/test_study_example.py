@@ -1,9 +1,9 @@
 """The worked study of examples/study on the real corpora in ../shared, on a reduced set.
 
 The literature export is cut to its first records (written to tmp_path under its own file
-name, so that the study's set queries hold) and the slowest steps (the timeline, the word
-cloud, the REFI-QDA export) are left out, so that the test stays short; everything else is
-the example's own study file and coding: one project, the literature and coding sets.
+name, so that the study's set queries hold) and the slowest steps (the institution map, the
+timeline, the word cloud, the REFI-QDA export) are left out, so that the test stays short;
+everything else is the example's own study file and coding: one project, two sets.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from zhagen.study import load_study, run_study
 from zhagen.study.tomlw import dumps
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "study"
-KEPT = ("attributes", "sets", "stats", "keywords", "institutions", "tables", "saturation",
+KEPT = ("attributes", "sets", "stats", "keywords", "tables", "saturation",
         "agreement", "matrix")  # fmt: skip
 
 
@@ -27,6 +27,8 @@ def test_example_study_file_is_valid(corpora: Path) -> None:
     assert all(i.sha256 for i in study.inputs)
     assert len(study.projects) == 1  # one project: the literature and coding sets in it
     scoped = {s.name: s.scope for s in study.steps}
+    assert {s.params.get("nodes") for s in study.steps if s.kind.name == "map"} == {
+        "keyword", "institution"}  # fmt: skip
     assert scoped["keywords"] == scoped["stats"] == "set:literature"
     assert scoped["tables"] == scoped["saturation"] == scoped["agreement"] == "set:coding"
 
@@ -66,8 +68,6 @@ def test_example_runs_on_a_reduced_set(corpora: Path, tmp_path: Path) -> None:
     assert stats["records"]["value"] == sets["literature"]["count"]  # duplicates left out
     keywords = json.loads((out / "keywords" / "summary.json").read_text("utf-8"))
     assert keywords["records"] <= sets["literature"]["count"] and keywords["nodes"] > 0
-    institutions = json.loads((out / "institutions" / "summary.json").read_text("utf-8"))
-    assert institutions["nodes"] > 0
     tables = json.loads((out / "tables" / "tables.json").read_text("utf-8"))
     assert tables["chain"].count("→") == 4 and tables["level_problems"] == []
     pooled = (out / "agreement" / "agreement_pooled.csv").read_text("utf-8-sig")
