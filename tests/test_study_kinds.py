@@ -122,7 +122,9 @@ def test_sets_are_made_once_and_scope_later_steps(tmp_path: Path) -> None:
 def test_changing_a_set_query_reruns_the_set_and_what_it_scopes(tmp_path: Path) -> None:
     steps = {"sets": SETS,
              "lit_words": {"kind": "words", "scope": "set:literature", "files": ["w.csv"]},
-             "all_words": {"kind": "words", "files": ["w.csv"]}}  # fmt: skip
+             "all_words": {"kind": "words", "files": ["w.csv"]},
+             "in_params": {"kind": "words", "files": ["w.csv"],
+                           "params": {"scope": "set:literature"}}}  # fmt: skip
     path = _write(tmp_path, steps)
     first = run_study(path)
     fingerprints = {s["name"]: s["fingerprint"] for s in first.data["steps"]}
@@ -130,7 +132,7 @@ def test_changing_a_set_query_reruns_the_set_and_what_it_scopes(tmp_path: Path) 
     changed["sets"]["params"]["literature"]["query"] = "source:lit.txt year:2024"
     _write(tmp_path, changed)
     second = run_study(path)
-    assert second.ran == ["sets", "lit_words"]  # the unscoped step reads no set
+    assert second.ran == ["sets", "lit_words", "in_params"]  # the unscoped step reads no set
     after = {s["name"]: s["fingerprint"] for s in second.data["steps"]}
     assert after["sets"] != fingerprints["sets"] and after["lit_words"] != fingerprints["lit_words"]
     assert after["all_words"] == fingerprints["all_words"]
@@ -217,3 +219,21 @@ def test_stats_scoped_to_a_set(tmp_path: Path) -> None:
     with zhagen.open(str(tmp_path / "p.zhagen")) as p:
         assert p.stats(scope="set:literature").stats.records == 3
     assert run_study(path).ran == []
+
+
+def test_init_writes_the_sets_first(tmp_path: Path) -> None:
+    from zhagen.study import init_study
+
+    path = _write(tmp_path / "a", {"sets": SETS})
+    run_study(path)
+    with zhagen.open(str(tmp_path / "a" / "p.zhagen")) as p:
+        p.maps.build(field="terms", nodes="term", top=5, min_freq=1, scope="set:coding")
+        written = init_study(p, tmp_path / "a" / "init.toml")
+    again = load_study(written)
+    assert again.steps[0].kind.name == "sets"
+    assert again.steps[0].params["literature"] == SETS["params"]["literature"]
+    assert again.steps[0].params["picked"] == {
+        "documents": _sets(tmp_path / "a" / "out")["picked"]["documents"]
+    }
+    mapped = next(s for s in again.steps if s.kind.name == "map")
+    assert mapped.scope == "set:coding" and "scope" not in mapped.params

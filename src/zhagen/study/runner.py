@@ -140,7 +140,8 @@ def _fingerprint(step: Step, digests: dict[str, str], version: str) -> str:
 
 def _reads(step: Step) -> tuple[str, ...]:
     """The states a step reads: its kind's, and the sets and attributes its scope names."""
-    return step.kind.reads + (("sets", "attributes") if step.scope else ())
+    scoped = step.scope or (step.params.get("scope") if not step.kind.loose else None)
+    return step.kind.reads + (("sets", "attributes") if scoped else ())
 
 
 def _seeds(step: Step) -> dict[str, Any]:
