@@ -73,3 +73,7 @@ def test_example_runs_on_a_reduced_set(corpora: Path, tmp_path: Path) -> None:
     pooled = (out / "agreement" / "agreement_pooled.csv").read_text("utf-8-sig")
     assert "kappa" in pooled
     assert run_study(path).ran == []  # nothing changed: nothing runs
+    # run again by force: the same bytes
+    saturation = (out / "saturation" / "saturation.json").read_bytes()
+    assert run_study(path, force=["saturation"]).ran == ["saturation"]
+    assert (out / "saturation" / "saturation.json").read_bytes() == saturation

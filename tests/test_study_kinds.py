@@ -237,3 +237,20 @@ def test_init_writes_the_sets_first(tmp_path: Path) -> None:
     }
     mapped = next(s for s in again.steps if s.kind.name == "map")
     assert mapped.scope == "set:coding" and "scope" not in mapped.params
+
+
+def test_a_rerun_warns_of_an_uncoded_holdout_as_the_first_run() -> None:
+    """A study re-run (``--check``, ``--force``) reuses the recorded hold-out: it must say
+    what the first run said, or the outputs differ."""
+    from zhagen.examples import tiny_project
+
+    with tiny_project() as p:
+        uncoded = [d for d in p.documents.ids() if not p.codings.frame()["document"].eq(d).any()]
+        assert uncoded
+        for seed in range(50):  # a draw whose hold-out holds the uncoded document
+            first = p.reports.saturation(holdout="1/3", seed=seed, doc_ids=p.documents.ids())
+            if first.warnings:
+                break
+        assert any("uncoded" in en for _zh, en in first.warnings)
+        again = p.reports.saturation(holdout="1/3", seed=seed, doc_ids=p.documents.ids())
+        assert again.holdout_docs == first.holdout_docs and again.warnings == first.warnings
