@@ -234,14 +234,13 @@ class Reports:
             doc_ids = [d for d in (in_scope if doc_ids is None else doc_ids) if d in in_scope]
         earlier = [r for r in runs.run_rows(store, "saturation") if _same(r, params)]
         existing = set(self._docs.ids())
-        warnings: list[tuple[str, str]] = []
         drawn = _recorded_draw(earlier[0], existing) if earlier else None
+        mine = codings if coder is None else codings[codings["coder"] == coder]
+        coded = {int(d) for d in mine["document"]}
         if drawn is None:
-            mine = codings if coder is None else codings[codings["coder"] == coder]
-            drawn, warnings = self._draw(
-                holdout, seed, types, doc_ids, {int(d) for d in mine["document"]}
-            )
+            drawn = self._draw(holdout, seed, types, doc_ids, coded)
         model, held = drawn
+        warnings = self._uncoded_warning(list(held), coded)
         report = saturation_report(
             self._codes.frame(), codings, held, self._relations.frame(),
             drawn_at=earlier[0]["created"] if earlier else None, coder=coder,
@@ -260,8 +259,8 @@ class Reports:
         types: list[str] | None,
         doc_ids: Collection[int] | None,
         coded: set[int],
-    ) -> tuple[tuple[list[int], list[int]], list[tuple[str, str]]]:
-        """A new draw from the pool (see :meth:`saturation`) and the warnings it needs."""
+    ) -> tuple[list[int], list[int]]:
+        """A new draw from the pool (see :meth:`saturation`): model and held-out ids."""
         from zhagen.coding.saturation import holdout as draw
 
         docs = self._docs.ids(types=types)
@@ -277,7 +276,12 @@ class Reports:
                 f"饱和度检验至少需要 2 篇文档（可抽取的只有 {len(pool)} 篇）",
                 f"a saturation test needs at least 2 documents ({len(pool)} to draw from)",
             )
-        model, held = draw(pool, holdout, seed)
+        return draw(pool, holdout, seed)
+
+    @staticmethod
+    def _uncoded_warning(held: list[int], coded: set[int]) -> list[tuple[str, str]]:
+        """The warning of a hold-out with uncoded documents: given on every run while they
+        are uncoded, not only when it is drawn (a re-run reports what the first did)."""
         uncoded = [d for d in held if d not in coded]
         warnings = []
         if uncoded:
@@ -288,7 +292,7 @@ class Reports:
                 "not coded yet; code them last (run zhagen saturation with the same share and "
                 "seed), or draw only from the documents you will code",
             ))  # fmt: skip
-        return (model, held), warnings
+        return warnings
 
     def agreement(
         self, coders: tuple[str, str] | list[str], *, unit: str = "char", scope: str | None = None

@@ -46,7 +46,21 @@ def register(sub: Any) -> None:
     p.add_argument("--tolerance", type=float, default=0.001,
                    help="--check：PNG 允许不同的像素比例 / --check: share of a PNG's pixels "
                    "that may differ")  # fmt: skip
+    p.add_argument("--report", default=None, metavar="DIR",
+                   help="运行后写出研究报告（同 zhagen report）/ write the report after the run "
+                   "(as `zhagen report` does)")  # fmt: skip
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("report", help="研究报告（DOCX 与离线 HTML）：方法与结果部分 / the study's "
+                       "report (DOCX and offline HTML): method and results sections")  # fmt: skip
+    p.add_argument("study", metavar="STUDY.toml")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="报告文件夹（默认研究输出文件夹中的 report）/ the report folder (default: "
+                   "report in the study's output folder)")  # fmt: skip
+    p.add_argument("--examples", type=int, default=2, metavar="N",
+                   help="开放式编码表中每个初始概念的例句数（默认 2）/ example sentences per "
+                   "concept in the open-coding table (default 2)")  # fmt: skip
+    p.set_defaults(func=cmd_report)
 
 
 def cmd_study_init(args: argparse.Namespace) -> int:
@@ -147,4 +161,23 @@ def cmd_run(args: argparse.Namespace) -> int:
               f"清单：{run.manifest}",
               f"project built in {build:.2f}s; {len(run.ran)} steps ran, "
               f"{len(run.steps) - len(run.ran)} skipped; manifest: {run.manifest}"))  # fmt: skip
+    if args.report:
+        args.out, args.examples = args.report, 2
+        return cmd_report(args)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the report of the study's last run (``zhagen run`` writes the manifest it reads)."""
+    from pathlib import Path
+
+    from zhagen.study import load_study, write_report
+
+    out = Path(args.out) if args.out else load_study(args.study, check_files=False).out / "report"
+    report, files = write_report(args.study, out, examples=args.examples)
+    for zh, en in report.warnings:
+        print(say(zh, en), file=sys.stderr)
+    print(say(f"图 {report.figures} 幅，表 {report.tables} 张；已写出 {files[0]} 与 {files[1]}",
+              f"{report.figures} figures, {report.tables} tables; written: {files[0]} and "
+              f"{files[1]}"))  # fmt: skip
     return 0

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from docx.document import Document as DocxDocument
 
-__all__ = ["RULE_THICK", "RULE_THIN", "EAST_ASIA_FONT", "LATIN_FONT", "write_tables_docx"]
+__all__ = ["RULE_THICK", "RULE_THIN", "EAST_ASIA_FONT", "LATIN_FONT", "write_tables_docx",
+           "paper_styles", "add_table"]  # fmt: skip
 
 #: Border widths in eighths of a point: 1.5 pt top and bottom rules, 0.75 pt header rule.
 RULE_THICK = 12
@@ -267,6 +268,12 @@ def _add_table(doc: DocxDocument, name: str, df: pd.DataFrame, trace: bool) -> N
                     continue
             if values[j]:
                 para.add_run(values[j])
+
+
+#: For other documents made of the same parts (a study's report): the page, fonts and
+#: caption / cell / note styles, and one 三线表 (``name`` selects the merge rules).
+paper_styles = _styles
+add_table = _add_table
 
 
 def _note(name: str, df: pd.DataFrame, trace: bool) -> str:

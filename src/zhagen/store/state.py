@@ -18,6 +18,8 @@ __all__ = [
     "documents_digest",
     "lexicon_digest",
     "coding_digest",
+    "sets_digest",
+    "attributes_digest",
     "coding_counts",
     "copy_project",
     "source_files",
@@ -61,6 +63,25 @@ def lexicon_digest(store: Store) -> str:
 def coding_digest(store: Store) -> str:
     """The code tree, codings (with their coders), relations and memos."""
     return _digest(store, _CODING_SQL)
+
+
+def sets_digest(store: Store) -> str:
+    """The sets: each set's name, kind, query and description, and a static set's members
+    (a query set's members follow from the documents and attributes)."""
+    return _digest(store, (
+        "SELECT name, kind, query, description FROM sets ORDER BY name",
+        "SELECT s.name, m.document_id FROM set_members m JOIN sets s ON s.id = m.set_id "
+        "ORDER BY s.name, m.document_id",
+    ))  # fmt: skip
+
+
+def attributes_digest(store: Store) -> str:
+    """The attributes: each one's name, type and choices, and every document's values."""
+    return _digest(store, (
+        "SELECT name, type, choices FROM attributes ORDER BY name",
+        "SELECT a.name, v.document_id, v.value FROM attribute_values v "
+        "JOIN attributes a ON a.id = v.attribute_id ORDER BY a.name, v.document_id",
+    ))  # fmt: skip
 
 
 def coding_counts(store: Store) -> dict[str, Any]:

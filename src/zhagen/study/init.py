@@ -1,8 +1,9 @@
 """``zhagen study init``: a study file written from an existing project.
 
 The inputs are the project's imported files (paths relative to the study file, with their
-SHA-256), the lexicon its accepted and rejected terms, and the steps the analyses recorded in
-the project (each distinct map, saturation and agreement run, with the parameters that differ
+SHA-256), the lexicon its accepted and rejected terms, a ``sets`` step making the project's
+sets (a query set by its query, a static set by its documents' ids), and the steps the
+analyses recorded in the project (each distinct map, saturation and agreement run, with the parameters that differ
 from the defaults). The coding stays in the project file, which the study names.
 """
 
@@ -75,6 +76,17 @@ def study_data(project: Project, study_path: Path) -> dict[str, Any]:
     lexicon = {"accept": sorted(t for t, s in decided.items() if s == "accepted"),
                "reject": sorted(t for t, s in decided.items() if s == "rejected")}  # fmt: skip
     steps: dict[str, dict[str, Any]] = {}
+    sets: dict[str, dict[str, Any]] = {}
+    for info in project.sets.list():  # first: the steps after may be scoped to them
+        body: dict[str, Any] = (
+            {"query": info.query} if info.kind == "query"
+            else {"documents": project.sets.members(info.name)}
+        )  # fmt: skip
+        if info.description:
+            body["description"] = info.description
+        sets[info.name] = body
+    if sets:
+        steps["sets"] = {"kind": "sets", "params": sets}
     seen: set[str] = set()
     for row in project.runs().to_dict("records"):
         kind, params = str(row["kind"]), dict(row["params"])
@@ -93,6 +105,8 @@ def study_data(project: Project, study_path: Path) -> dict[str, Any]:
         name, n = label, 2
         while name in steps:
             name, n = f"{label}_{n}", n + 1
+        if given.get("scope"):  # the step's own key, as a study file writes it
+            body["scope"] = given.pop("scope")
         if given:
             body["params"] = given
         steps[name] = body
@@ -113,10 +127,13 @@ def init_study(project: Project, path: str | Path, *, overwrite: bool = False) -
     >>> from zhagen.study.spec import load_study
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> with tiny_project() as p:
-    ...     _ = p.maps.build(field="terms", top=5, min_freq=1)
+    ...     _ = p.sets.create("创新", query="text:创新")
+    ...     _ = p.maps.build(field="terms", top=5, min_freq=1, scope="set:创新")
     ...     written = init_study(p, folder / "study.toml")
     >>> [(s.name, s.kind.name, s.params) for s in load_study(written, check_files=False).steps]
-    [('map_keyword', 'map', {'field': 'terms', 'top': 5})]
+    [('sets', 'sets', {'创新': {'query': 'text:创新'}}), ('map_keyword', 'map', {'field': 'terms', 'top': 5})]
+    >>> load_study(written, check_files=False).steps[1].scope
+    'set:创新'
     """
     path = Path(path)
     if path.exists() and not overwrite:

@@ -121,10 +121,9 @@ def _digests(project: Project, names: Iterable[str]) -> dict[str, str]:
         "documents": state.documents_digest,
         "lexicon": state.lexicon_digest,
         "coding": state.coding_digest,
+        "sets": state.sets_digest,
+        "attributes": state.attributes_digest,
     }
-    for extra in ("sets", "attributes"):  # when the library has them (see steps.STATES)
-        if hasattr(state, f"{extra}_digest"):
-            funcs[extra] = getattr(state, f"{extra}_digest")
     return {n: funcs[n](project.store) for n in names if n in funcs}
 
 
@@ -141,7 +140,8 @@ def _fingerprint(step: Step, digests: dict[str, str], version: str) -> str:
 
 def _reads(step: Step) -> tuple[str, ...]:
     """The states a step reads: its kind's, and the sets and attributes its scope names."""
-    return step.kind.reads + (("sets", "attributes") if step.scope else ())
+    scoped = step.scope or (step.params.get("scope") if not step.kind.loose else None)
+    return step.kind.reads + (("sets", "attributes") if scoped else ())
 
 
 def _seeds(step: Step) -> dict[str, Any]:
@@ -281,7 +281,7 @@ def _run_one(project: Project, study: Study, step: Step, out: Path) -> list[Path
     doc_ids = None
     declared = {p.name for p in step.kind.declared()}
     if step.scope is not None:
-        if "scope" in declared or step.kind.loose:
+        if "scope" in declared or (step.kind.loose and step.kind.scoped):
             params["scope"] = step.scope  # the analysis resolves its own scope
         elif step.kind.scoped:
             doc_ids = _scope(project, step)
@@ -303,8 +303,14 @@ def _previous(out_root: Path) -> dict[str, Any]:
     return {s["name"]: s for s in data.get("steps", []) if isinstance(s, dict) and "name" in s}
 
 
-def _unchanged(before: dict[str, Any] | None, fingerprint: str, out_root: Path) -> bool:
+def _unchanged(
+    before: dict[str, Any] | None, fingerprint: str, out_root: Path, wrote: dict[str, Any]
+) -> bool:
+    """Whether a step may be skipped: the same fingerprint, its outputs as recorded, and
+    the states it writes (sets, attributes) still as it left them (not edited since)."""
     if not before or before.get("fingerprint") != fingerprint or not before.get("outputs"):
+        return False
+    if wrote and before.get("wrote") != wrote:
         return False
     for rel, sha in before["outputs"].items():
         path = out_root / rel
@@ -391,7 +397,8 @@ def _run(
             before = previous.get(step.name)
             step_out = out_root / step.out
             forced = "all" in force or step.name in force
-            if not forced and _unchanged(before, fp, out_root):
+            wrote = {n: digests[where].get(n) for n in step.kind.writes}
+            if not forced and _unchanged(before, fp, out_root, wrote):
                 if progress:
                     progress(Event("skip", step.name, i, len(study.steps)))
                 outputs = dict(before["outputs"])  # type: ignore[index]
@@ -416,12 +423,14 @@ def _run(
                     progress(Event("done", step.name, i, len(study.steps), result.seconds))
                 if step.kind.writes:  # later steps read what this one changed
                     digests[where].update(_digests(project, step.kind.writes))
+                    wrote = {n: digests[where].get(n) for n in step.kind.writes}
             results.append(result)
             records.append({"name": step.name, "kind": step.kind.name, "status": result.status,
                             "seconds": result.seconds, "fingerprint": fp, "scope": step.scope,
                             "project": _rel(where, study.folder), "params": step.effective,
                             "options": step.options, "seeds": _seeds(step),
-                            "outputs": result.outputs})  # fmt: skip
+                            "outputs": result.outputs,
+                            **({"wrote": wrote} if wrote else {})})  # fmt: skip
         states = [{"path": _rel(p, study.folder), "digests": digests[p],
                    "coding": {**coding_counts(projects[p].store), "sha256": digests[p].get("coding")}}
                   for p in projects]  # fmt: skip

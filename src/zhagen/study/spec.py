@@ -414,6 +414,13 @@ def _params(
     from zhagen.params import check, make
 
     if kind.loose:
+        for key, value in params.items():
+            if kind.check is not None:
+                try:
+                    kind.check(key, value)
+                except ParameterError as exc:
+                    raise r.error(("steps", name, "params", key), f"步骤 {name}：{exc.zh}",
+                                  f"step {name}: {exc.en}") from None  # fmt: skip
         return dict(params), dict(params), {}
     declared = {p.name: p for p in kind.declared()}
     keys = ("steps", name, "params")

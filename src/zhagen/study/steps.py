@@ -66,7 +66,8 @@ class StepKind:
     declares them, wired later); ``reads``: the project states (:data:`STATES`) whose change
     re-runs it; ``writes``: the states it changes; ``options``: step keys besides ``params``
     (name → (zh, en) help); ``requires``: a project attribute (``"sets"``) or dotted path
-    (``"reports.suggestions"``) the kind needs; ``scoped``: it takes ``doc_ids``.
+    (``"reports.suggestions"``) the kind needs; ``scoped``: it takes ``doc_ids``;
+    ``check``: for a loose kind, checks each parameter (name, value) when the study is read.
     """
 
     name: str
@@ -81,6 +82,7 @@ class StepKind:
     options: dict[str, tuple[str, str]] = field(default_factory=dict)
     requires: str | None = None
     scoped: bool = True
+    check: Callable[[str, Any], None] | None = None
 
     def declared(self) -> tuple[Param, ...]:
         """Every declared parameter of the kind, its class's first."""
@@ -102,7 +104,6 @@ class StepKind:
 
 
 #: The project states a step may read; each is digested by :mod:`zhagen.store.state`
-#: (``sets`` and ``attributes`` are digested when the library has them).
 STATES = ("documents", "lexicon", "coding", "sets", "attributes")
 
 #: Every kind, by name (see :func:`register`).
@@ -293,6 +294,196 @@ def _missing(feature: str) -> Callable[..., list[Path]]:
     return run
 
 
+# -- sets, attributes, statistics ------------------------------------------------------------
+_SET_KEYS = frozenset({"query", "titles", "documents", "description"})
+
+
+def check_set(name: str, body: Any) -> None:
+    """Check one set of a ``sets`` step: a table with ``query`` (a query set) or ``titles``
+    / ``documents`` (a static set of those titles or ids), and an optional ``description``.
+
+    >>> check_set("文献", {"query": "type:journal"})
+    >>> check_set("文献", {"query": "type:journal", "titles": ["甲"]})
+    Traceback (most recent call last):
+    ...
+    zhagen.errors.ParameterError: 集合 文献：query、titles、documents 只能给一个 / set 文献: give one of query, titles, documents
+    """
+    from zhagen.scope import parse
+
+    if not isinstance(body, dict):
+        raise ParameterError(
+            f'集合 {name} 应为表，如 {name} = {{ query = "type:journal" }}',
+            f'set {name} must be a table, e.g. {name} = {{ query = "type:journal" }}',
+        )
+    unknown = sorted(set(body) - _SET_KEYS)
+    if unknown:
+        raise ParameterError(
+            f"集合 {name}：未知的键 {unknown[0]}；可用：{'、'.join(sorted(_SET_KEYS))}",
+            f"set {name}: unknown key {unknown[0]}; known: {', '.join(sorted(_SET_KEYS))}",
+        )
+    given = [k for k in ("query", "titles", "documents") if k in body]
+    if len(given) != 1:
+        raise ParameterError(
+            f"集合 {name}：query、titles、documents 只能给一个",
+            f"set {name}: give one of query, titles, documents",
+        )
+    value = body[given[0]]
+    if given[0] == "query":
+        if not isinstance(value, str) or not value.strip():
+            raise ParameterError(
+                f"集合 {name}：query 应为非空的范围查询", f"set {name}: query must be a scope query"
+            )
+        try:
+            parse(value)
+        except ParameterError as exc:
+            raise ParameterError(f"集合 {name}：{exc.zh}", f"set {name}: {exc.en}") from None
+    elif not isinstance(value, list) or not all(
+        isinstance(v, int if given[0] == "documents" else str) and not isinstance(v, bool)
+        for v in value
+    ):
+        what = (
+            ("文档编号（整数）", "document ids") if given[0] == "documents" else ("标题", "titles")
+        )
+        raise ParameterError(
+            f"集合 {name}：{given[0]} 应为{what[0]}的列表",
+            f"set {name}: {given[0]} must be a list of {what[1]}",
+        )
+    if not isinstance(body.get("description", ""), str):
+        raise ParameterError(
+            f"集合 {name}：description 应为字符串", f"set {name}: description must be a string"
+        )
+
+
+def _titled(project: Project, name: str, titles: list[str]) -> list[int]:
+    """The one document each title names (duplicates left out); a title that names none,
+    or several, is an error naming it."""
+    from zhagen.store.sets import documents_titled
+
+    dups = {int(d) for d in project.documents.duplicates()["id"]}
+    ids = []
+    for title in titles:
+        found = [d for d in documents_titled(project.store, title) if d not in dups]
+        if len(found) != 1:
+            raise ParameterError(
+                f"集合 {name}：标题 {title!r} 对应 {len(found)} 篇文档，应恰好一篇；请核对标题，"
+                "或改用 documents（文档编号）",
+                f"set {name}: the title {title!r} names {len(found)} documents, not one; check "
+                "it, or use documents (ids)",
+            )
+        ids.append(found[0])
+    return ids
+
+
+def _remake(project: Project, ctx: StepContext, name: str) -> None:
+    """Delete a set the study gives another kind (refused, with the step named, while
+    another set's query names it)."""
+    try:
+        project.sets.delete(name)
+    except ParameterError as exc:
+        raise ParameterError(f"步骤 {ctx.name}：集合 {name} 在项目中的类型与研究文件不同，需重建；{exc.zh}",
+                             f"step {ctx.name}: set {name} is of another kind in the project and "
+                             f"must be made anew; {exc.en}") from None  # fmt: skip
+
+
+def _run_sets(project: Project, params: dict[str, Any], out: Path, ctx: StepContext) -> list[Path]:
+    """Create each set, or bring an existing one to what the study says (a query set's
+    query redefined, a static set's members added and removed): running it twice changes
+    nothing. A set of the other kind than the study says is deleted and made anew."""
+    described = []
+    for name, body in params.items():
+        check_set(name, body)
+        description = str(body.get("description", ""))
+        have = {s.name: s for s in project.sets.list()}.get(name)
+        if "query" in body:
+            query = str(body["query"]).strip()
+            if have is not None and have.kind != "query":
+                _remake(project, ctx, name)
+                have = None
+            if have is None:
+                project.sets.create(name, query=query, description=description)
+            elif have.query != query:
+                project.sets.redefine(name, query)
+        else:
+            wanted = (
+                [int(d) for d in body["documents"]]
+                if "documents" in body
+                else _titled(project, name, list(body["titles"]))
+            )
+            if have is not None and have.kind != "static":
+                _remake(project, ctx, name)
+                have = None
+            if have is None:
+                project.sets.create(name, doc_ids=wanted, description=description)
+            else:
+                now = set(project.sets.members(name))
+                if set(wanted) - now:
+                    project.sets.add(name, sorted(set(wanted) - now))
+                if now - set(wanted):
+                    project.sets.remove(name, sorted(now - set(wanted)))
+        info = project.sets.get(name)
+        described.append({**info.as_dict(), "documents": project.sets.members(name)})
+    return [_json({"sets": described}, out / "sets.json")]
+
+
+def _check_define(value: Any) -> None:
+    from zhagen.sets import ATTRIBUTE_TYPES
+
+    for item in value:
+        name, _, kind = str(item).partition(":")
+        kind = kind.split("=", 1)[0]
+        if not name.strip() or kind not in ATTRIBUTE_TYPES:
+            raise ParameterError(
+                f"define 的每一项写作 名称:类型（类型为 {'、'.join(ATTRIBUTE_TYPES)}；choice 可写 "
+                f"choice=甲|乙），而不是 {item!r}",
+                f"each define item is NAME:TYPE (TYPE one of {', '.join(ATTRIBUTE_TYPES)}; "
+                f"choice=a|b gives the choices), not {item!r}",
+            )
+
+
+_ATTRIBUTES = (
+    Param("define", "strs", None, "定义属性", "define attributes", optional=True,
+          validate=_check_define,
+          help_zh="名称:类型，如 地区:choice=东部|中部|西部、发布日期:date",
+          help_en="NAME:TYPE, e.g. region:choice=east|west, issued:date"),
+    Param("fill_from_fields", "bool", False, "从文献字段填写", "fill from the fields",
+          help_zh="定义并填写 type、year、venue、source", help_en="define and fill type, year, "
+          "venue and source"),
+    Param("table", "path", None, "属性表", "attribute table", optional=True,
+          help_zh="CSV/XLSX：第一列为文档编号或标题，其余每列一个属性",
+          help_en="CSV/XLSX: document ids or titles first, one attribute per other column"),
+)  # fmt: skip
+
+
+def _run_attributes(
+    project: Project, params: dict[str, Any], out: Path, ctx: StepContext
+) -> list[Path]:
+    """Define the attributes, fill them from the fields, import the table (each of these
+    leaves an attribute as it is when it already holds those values)."""
+    done: dict[str, Any] = {}
+    for item in params.get("define") or []:
+        name, _, kind = str(item).partition(":")
+        kind, _, choices = kind.partition("=")
+        project.attributes.define(name.strip(), kind, choices=[c for c in choices.split("|") if c])
+    if params.get("fill_from_fields"):
+        done["filled"] = project.attributes.fill_from_fields()
+    if params.get("table"):
+        got = project.attributes.import_table(params["table"])
+        done["table"] = {"file": Path(got.path).name, "rows": got.rows, "values": got.values,
+                         "defined": got.defined, "problems": got.problems}  # fmt: skip
+    done["attributes"] = project.attributes.list()
+    return [_json(done, out / "attributes.json")]
+
+
+def _stats_params() -> type:
+    from zhagen.biblio.stats import StatsParams
+
+    return StatsParams
+
+
+def _run_stats(project: Project, params: dict[str, Any], out: Path, ctx: StepContext) -> list[Path]:
+    return list(project.stats(**params).write(out))
+
+
 _CODING_READS = ("documents", "coding")
 _FILES = {"files": ("要写出的文件（后缀决定格式）", "files to write (the suffix gives the format)")}
 
@@ -326,13 +517,13 @@ for _kind in (
     StepKind("export-qdpx", "REFI-QDA 导出", "REFI-QDA export", _run_export, extra=_EXPORT,
              reads=_CODING_READS, scoped=False,
              options={"file": ("文件名", "file name (default project.qdpx)")}),
-    # Kinds whose library feature other branches add: refused clearly until it is there.
-    StepKind("sets", "集合", "sets", _missing("sets"), loose=True, requires="sets",
-             writes=("sets",), scoped=False),
-    StepKind("attributes", "属性", "attributes", _missing("attributes"), loose=True,
+    StepKind("sets", "集合", "sets", _run_sets, loose=True, check=check_set, requires="sets",
+             reads=("documents", "attributes"), writes=("sets",), scoped=False),
+    StepKind("attributes", "属性", "attributes", _run_attributes, extra=_ATTRIBUTES,
              requires="attributes", writes=("attributes",), scoped=False),
-    StepKind("stats", "文献计量统计", "bibliometric statistics", _missing("stats"), loose=True,
-             requires="stats", reads=("documents",)),
+    StepKind("stats", "文献计量统计", "bibliometric statistics", _run_stats, _stats_params,
+             requires="stats", scoped=False),
+    # The suggestions are built on another branch: refused clearly until they are there.
     StepKind("suggest-evaluate", "编码建议评估", "suggestion evaluation",
              _missing("suggest-evaluate"), loose=True, requires="suggestions",
              reads=_CODING_READS),
