@@ -288,12 +288,28 @@ def test_unsupported_kind_is_a_clear_error(tmp_path: Path) -> None:
         KINDS.pop("needs-x")
     assert "reports.no_such_feature" in caught.value.en and "step x" in caught.value.en
     assert "功能" in caught.value.zh and ran == []
-    # the suggestion evaluation is wired on another branch: until then, a clear error
-    path.write_text('[study]\nproject = "p.zhagen"\n[steps.eval]\nkind = "suggest-evaluate"\n',
-                    encoding="utf-8")  # fmt: skip
-    with pytest.raises(zhagen.ZhagenError) as caught:
-        run_study(path)
-    assert "step eval" in caught.value.en and "eval" in caught.value.zh
+
+
+def test_suggestion_evaluation_is_a_step(tmp_path: Path) -> None:
+    """``suggest-evaluate`` measures the learner against a coder and writes the same
+    numbers as ``project.suggestions.evaluate`` (same seed), without the run id."""
+    import zhagen
+    from zhagen.demo_coding import run_coding
+
+    examples = Path(__file__).resolve().parents[1] / "examples" / "docs"
+    with zhagen.Project.create(tmp_path / "p.zhagen") as p:
+        p.add([examples])
+        run_coding(p)
+        want = p.suggestions.evaluate(from_coder="研究者A", seed=1)
+    path = tmp_path / "study.toml"
+    path.write_text('[study]\nproject = "p.zhagen"\n[steps.eval]\nkind = "suggest-evaluate"\n'
+                    '[steps.eval.params]\nfrom_coder = "研究者A"\nseed = 1\n', encoding="utf-8")  # fmt: skip
+    run_study(path)
+    (found,) = tmp_path.rglob("evaluation.json")
+    got = json.loads(found.read_text(encoding="utf-8"))
+    assert "run" not in got
+    assert got["kappa"] == pytest.approx(want["kappa"]) and got["n_test"] == want["n_test"]
+    assert got["macro_f1"] == pytest.approx(want["macro_f1"])
 
 
 def test_init_writes_a_study_that_runs(study_path: Path, tmp_path: Path) -> None:

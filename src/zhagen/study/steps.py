@@ -24,6 +24,7 @@ the project) is refused with a clear error when the study is run, never run half
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -484,6 +485,27 @@ def _run_stats(project: Project, params: dict[str, Any], out: Path, ctx: StepCon
     return list(project.stats(**params).write(out))
 
 
+def _suggest_params() -> type:
+    from zhagen.suggest.params import SuggestParams
+
+    return SuggestParams
+
+
+def _run_suggest_evaluate(
+    project: Project, params: dict[str, Any], out: Path, ctx: StepContext
+) -> list[Path]:
+    """The built-in learner measured against the coder (``zhagen suggest --evaluate``):
+    ``evaluation.json`` (κ, macro-F1, top-3 recall, per-code F1, learning curve), without the
+    run id, which a re-run changes."""
+    result = project.suggestions.evaluate(**params)
+    result.pop("run", None)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "evaluation.json"
+    text = json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+    path.write_text(text + "\n", encoding="utf-8")
+    return [path]
+
+
 _CODING_READS = ("documents", "coding")
 _FILES = {"files": ("要写出的文件（后缀决定格式）", "files to write (the suffix gives the format)")}
 
@@ -523,9 +545,8 @@ for _kind in (
              requires="attributes", writes=("attributes",), scoped=False),
     StepKind("stats", "文献计量统计", "bibliometric statistics", _run_stats, _stats_params,
              requires="stats", scoped=False),
-    # The suggestions are built on another branch: refused clearly until they are there.
     StepKind("suggest-evaluate", "编码建议评估", "suggestion evaluation",
-             _missing("suggest-evaluate"), loose=True, requires="suggestions",
-             reads=_CODING_READS),
+             _run_suggest_evaluate, _suggest_params, requires="suggestions",
+             reads=_CODING_READS, scoped=False),
 ):  # fmt: skip
     register(_kind)
