@@ -13,7 +13,7 @@ import zhagen
 
 HEAVY = ["pandas", "numpy", "scipy", "rjieba", "opencc", "matplotlib", "fastapi", "openpyxl"]
 #: Modules a coding command has no use for (what they declare or do is for other commands).
-NOT_NEEDED = ["zhagen.ingest", "zhagen.text.terms", "zhagen.coding.saturation",
+NOT_NEEDED = ["zhagen.ingest", "zhagen.suggest.llm.api", "zhagen.text.terms", "zhagen.coding.saturation",
               "zhagen.report.tables", "zhagen.formats"]  # fmt: skip
 
 SCRIPT = """

@@ -38,7 +38,6 @@ from zhagen.store import docs as q
 from zhagen.store.db import Store
 from zhagen.store.docs import find_documents
 from zhagen.suggest.api import Suggestions
-from zhagen.suggest.llm.api import LLM
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,6 +48,7 @@ if TYPE_CHECKING:
     from zhagen.report.stats_files import WritableStats
     from zhagen.report.thematic_figures import WritableEvolution
     from zhagen.store.wal import Checkpointer
+    from zhagen.suggest.llm.api import LLM
     from zhagen.text.segment import Segmenter
 
 __all__ = [
@@ -725,7 +725,6 @@ class Project:
     attributes: Attributes
     sets: Sets
     suggestions: Suggestions
-    llm: LLM
 
     def __init__(self, store: Store, cluster: Any = None) -> None:
         from zhagen.cluster import cluster_from
@@ -745,7 +744,18 @@ class Project:
         self.attributes = Attributes(store)
         self.sets = Sets(store)
         self.suggestions = Suggestions(self.documents)
-        self.llm = LLM(self.documents, self.codes, self.codings, scope=self.scope)
+        self._llm: LLM | None = None
+
+    @property
+    def llm(self) -> LLM:
+        """Suggestions from a language-model endpoint (:mod:`zhagen.suggest.llm`), made on
+        first use: the prompts and the HTTP client are not loaded by a command that does not
+        ask for them."""
+        if self._llm is None:
+            from zhagen.suggest.llm.api import LLM
+
+            self._llm = LLM(self.documents, self.codes, self.codings, scope=self.scope)
+        return self._llm
 
     @property
     def path(self) -> str:
