@@ -10,7 +10,7 @@ import argparse
 from typing import Any
 
 from zhagen.cli.common import done, open_project
-from zhagen.console import print_frame
+from zhagen.console import print_frame, say
 
 __all__ = ["register"]
 
@@ -139,8 +139,9 @@ def cmd_set_show(args: argparse.Namespace) -> int:
         ids = project.sets.members(args.name)
         frame = project.attributes.table(ids)
     if args.fmt == "table":
-        query = f"  查询 / query: {info.query}" if info.query else ""
-        print(f"{info.name}（{info.kind}，{info.count} 篇 / documents）{query}")
+        q_zh, q_en = (f"  查询：{info.query}", f"  query: {info.query}") if info.query else ("", "")
+        print(say(f"{info.name}（{info.kind}，{info.count} 篇）{q_zh}",
+                  f"{info.name} ({info.kind}, {info.count} documents){q_en}"))  # fmt: skip
     return _print(frame, args.fmt)
 
 

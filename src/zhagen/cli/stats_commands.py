@@ -15,6 +15,7 @@ from typing import Any
 
 from zhagen.cli.common import open_project
 from zhagen.cli.options import add_options, given
+from zhagen.console import say
 
 __all__ = ["register"]
 
@@ -47,7 +48,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     _print_tables(result)
     if args.out:
-        print(f"{len(files)} 个文件写入 / files written to {args.out}")
+        print(say(f"{len(files)} 个文件写入 {args.out}", f"{len(files)} files written to {args.out}"))
     return 0
 
 
