@@ -13,6 +13,7 @@ import argparse
 from typing import Any
 
 from zhagen.cli.common import done, halves, open_project
+from zhagen.cli.options import add_scope, scope_of
 from zhagen.console import say
 from zhagen.errors import ParameterError
 
@@ -42,7 +43,7 @@ def register(sub: Any) -> None:
     p.add_argument("query")
     p.add_argument("--regex", action="store_true", help="正则表达式 / a regular expression")
     p.add_argument("--format", dest="fmt", choices=FORMATS, default="table")
-    _scope(p)
+    add_scope(p)
     p.set_defaults(func=cmd_search)
 
 
@@ -166,13 +167,13 @@ def _register_coding(sub: Any) -> None:
     p.add_argument("--unit", choices=["overlap", "sentence", "document"], default="overlap")
     p.add_argument("--coder", default=None)
     _fmt(p)
-    _scope(p)
+    add_scope(p)
     p.set_defaults(func=cmd_coding_cooccurrence)
     p = cs.add_parser("matrix", help="编码 × 文档矩阵 / code × document matrix")
     p.add_argument("project")
     p.add_argument("--coder", default=None)
     _fmt(p)
-    _scope(p)
+    add_scope(p)
     p.set_defaults(func=cmd_coding_matrix)
 
 
@@ -408,30 +409,15 @@ def cmd_coding_list(args: argparse.Namespace) -> int:
     return _print(df, args.fmt)
 
 
-def _scope(p: argparse.ArgumentParser) -> None:
-    """``--where QUERY`` and ``--set NAME``, from the one declaration of the scope."""
-    from zhagen.cli.options import add_options
-    from zhagen.params import ScopeParams, spec
-
-    add_options(p, spec(ScopeParams))
-
-
-def _scoped(args: argparse.Namespace) -> dict[str, Any]:
-    from zhagen.cli.options import given
-    from zhagen.params import ScopeParams, spec
-
-    return given(args, spec(ScopeParams))
-
-
 def cmd_coding_cooccurrence(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
-        df = project.codings.cooccurrence(coder=args.coder, unit=args.unit, **_scoped(args))
+        df = project.codings.cooccurrence(coder=args.coder, unit=args.unit, **scope_of(args))
     return _print(df.reset_index(), args.fmt)
 
 
 def cmd_coding_matrix(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
-        df = project.codings.matrix(coder=args.coder, **_scoped(args))
+        df = project.codings.matrix(coder=args.coder, **scope_of(args))
     df.columns = [str(c) for c in df.columns]
     return _print(df.reset_index(), args.fmt)
 
@@ -499,5 +485,5 @@ def cmd_redo(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
-        df = project.documents.search(args.query, regex=args.regex, **_scoped(args))
+        df = project.documents.search(args.query, regex=args.regex, **scope_of(args))
     return _print(df, args.fmt)

@@ -118,10 +118,9 @@ def _register_docs(sub: Any) -> None:
     coded.add_argument("--uncoded", dest="coded", action="store_const", const=False,
                        help="只列未编码的文档 / only documents without codings")  # fmt: skip
     p.add_argument("--coder", default=None, help="--coded/--uncoded 只看该编码员 / by this coder")
-    from zhagen.cli.options import add_options
-    from zhagen.params import ScopeParams, spec
+    from zhagen.cli.options import add_scope
 
-    add_options(p, spec(ScopeParams))  # --where QUERY, --set NAME
+    add_scope(p)  # --where QUERY, --set NAME
     p.add_argument("--offset", type=int, default=0, help="跳过前 N 篇 / skip the first N")
     p.add_argument("--limit", type=int, default=None, help="最多列出 N 篇 / list at most N")
     p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table",
@@ -212,9 +211,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from zhagen.cli.options import given
+    from zhagen.cli.options import scope_of
     from zhagen.console import print_frame
-    from zhagen.params import ScopeParams, spec
 
     with open_project(args.project) as project:
         if args.problems:
@@ -235,7 +233,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
                 coder=args.coder,
                 offset=args.offset,
                 limit=args.limit,
-                **given(args, spec(ScopeParams)),
+                **scope_of(args),
             )
             df = page.frame().drop(columns=["keywords_by_lang"])
             if args.fmt == "table":

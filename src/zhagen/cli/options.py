@@ -93,3 +93,24 @@ def given(args: argparse.Namespace, params: Iterable[Param]) -> dict[str, Any]:
         if value is not None:
             out[p.name] = value
     return out
+
+
+def add_scope(parser: argparse.ArgumentParser) -> None:
+    """``--where QUERY`` and ``--set NAME`` alone, from the one declaration of the scope
+    (:class:`zhagen.params.ScopeParams`), for a command whose other options are its own.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_scope(parser)
+    >>> scope_of(parser.parse_args(["--set", "政策", "--where", "year:2020-"]))
+    {'scope': 'set:政策 (year:2020-)'}
+    """
+    from zhagen.params import ScopeParams, spec
+
+    add_options(parser, spec(ScopeParams))
+
+
+def scope_of(args: argparse.Namespace) -> dict[str, Any]:
+    """``{"scope": query}`` from what :func:`add_scope` parsed (``{}``: every document)."""
+    from zhagen.params import ScopeParams, spec
+
+    return given(args, spec(ScopeParams))

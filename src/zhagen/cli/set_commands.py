@@ -10,6 +10,7 @@ import argparse
 from typing import Any
 
 from zhagen.cli.common import done, open_project
+from zhagen.cli.options import add_scope, scope_of
 from zhagen.console import print_frame, say
 
 __all__ = ["register"]
@@ -86,9 +87,7 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_attr_import)
     p = a.add_parser("show", help="属性表 / the attribute table")
     p.add_argument("project")
-    p.add_argument("--where", default=None, metavar="QUERY", help="只列这些文档 / these only")
-    p.add_argument("--set", dest="set_name", default=None, metavar="NAME",
-                   help="只列这个集合 / this set only")  # fmt: skip
+    add_scope(p)
     p.add_argument("--format", dest="fmt", choices=_FORMATS, default="table")
     p.set_defaults(func=cmd_attr_show)
     p = a.add_parser("delete", help="删除属性及其值 / delete an attribute and its values")
@@ -194,10 +193,8 @@ def cmd_attr_import(args: argparse.Namespace) -> int:
 
 
 def cmd_attr_show(args: argparse.Namespace) -> int:
-    from zhagen.params import scope_value
-
     with open_project(args.project) as project:
-        scope = project.scope(scope_value(args.set_name, args.where))
+        scope = project.scope(scope_of(args).get("scope"))
         frame = project.attributes.table(None if scope.doc_ids is None else scope.doc_ids)
     return _print(frame, args.fmt)
 

@@ -48,7 +48,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     _print_tables(result)
     if args.out:
-        print(say(f"{len(files)} 个文件写入 {args.out}", f"{len(files)} files written to {args.out}"))
+        print(
+            say(f"{len(files)} 个文件写入 {args.out}", f"{len(files)} files written to {args.out}")
+        )
     return 0
 
 
