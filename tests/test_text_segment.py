@@ -314,3 +314,19 @@ def test_rjieba_segments_like_jieba(gold_rows) -> None:
     for _, words in gold_rows[:30]:
         text = "".join(words)
         assert plain.cut(text) == [w for w in jieba.lcut(text) if not w.isspace()]
+
+
+def test_a_segmenter_does_not_build_rjiebas_module_level_dictionary():
+    # `import rjieba` loads jieba's dictionary into a module-level instance zhagen never
+    # uses; a Segmenter loads the compiled class alone and cuts exactly as the package's does.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from zhagen.text.segment import Segmenter; "
+        "words = Segmenter(domain_dict=False).cut('我们加快发展新质生产力'); "
+        "print('rjieba' in sys.modules); import rjieba; "
+        "print(words == rjieba.Jieba().cut('我们加快发展新质生产力'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
