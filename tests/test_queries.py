@@ -317,3 +317,37 @@ def test_matrix_columns_of_sets_and_attribute_values(tmp_path: Path) -> None:
                     assert m.values[r][c] == want, (m.rows[r], name)
         with pytest.raises(ParameterError, match="地区X"):
             p.queries.groups("attr:地区X")
+
+
+def test_a_backtracking_regex_stops_with_a_bilingual_error(
+    project: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # (a|aa)+$ on a long run of a's ending in b backtracks exponentially: Python's re would
+    # run for hours; the search stops at ZHAGEN_MAX_REGEX_SECONDS and says how to fix it.
+    (tmp_path / "d.txt").write_text("a" * 60 + "b", encoding="utf-8")
+    project.add([tmp_path / "d.txt"])
+    monkeypatch.setenv("ZHAGEN_MAX_REGEX_SECONDS", "0.2")
+    with pytest.raises(ParameterError) as err:
+        project.queries.search(query="(a|aa)+$", regex=True)
+    assert "ZHAGEN_MAX_REGEX_SECONDS" in err.value.zh and "backtrack" in err.value.en
+    with pytest.raises(ParameterError):
+        project.documents.search("(a|aa)+$", regex=True)
+    assert project.queries.search(query="a+b", regex=True).total == 1  # an ordinary one finishes
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"创新\w{0,3}", r"(?i)digital", r"[。，]", r"新质?生产力", r"\d+|创新", r"(?m)^第"]
+)
+def test_regex_search_finds_what_pythons_re_finds(project: Project, pattern: str) -> None:
+    # zhagen compiles with the regex package (for its timeout); hits must be re's, non-empty.
+    texts = {d: project.documents.text(d) for d in project.documents.ids()}
+    expected = sorted(
+        (d, m.start(), m.end())
+        for d, t in texts.items()
+        for m in re.finditer(pattern, t)
+        if m.end() > m.start()
+    )
+    res = project.queries.search(query=pattern, regex=True, limit=None)
+    assert sorted((h.document, h.start, h.end) for h in res.hits) == expected
+    frame = project.documents.search(pattern, regex=True)
+    assert sorted(zip(frame.document, frame.start, frame.end, strict=True)) == expected

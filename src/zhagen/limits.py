@@ -58,6 +58,9 @@ class Limits:
         Largest total uncompressed size of a REFI-QDA project (``.qdpx``).
     xml_bytes:
         Largest ``.qde`` / ``.qdc`` / internal text of a REFI-QDA project read into memory.
+    regex_seconds:
+        Time allowed for one regular-expression search over all its documents
+        (:class:`zhagen.text.find.Finder`).
     """
 
     document_bytes: int = 256 * _MB
@@ -72,6 +75,7 @@ class Limits:
     nul_run: int = 4096
     qdpx_bytes: int = 4096 * _MB
     xml_bytes: int = 512 * _MB
+    regex_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Limits:

@@ -17,7 +17,6 @@ only their own codings (blind coding); without it all coders' codings are pooled
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -440,21 +439,12 @@ def search_text(
     """
     import pandas as pd
 
-    if not query:
-        raise ParameterError("搜索内容不能为空", "the search query cannot be empty")
-    try:
-        pattern = re.compile(query if regex else re.escape(query))
-    except re.error as exc:
-        raise ParameterError(
-            f"正则表达式「{query}」有误（{exc}）；不用正则请去掉 --regex",
-            f"the regular expression '{query}' is not valid ({exc}); drop --regex to search "
-            "plain text",
-        ) from exc
+    from zhagen.text.find import Finder
+
+    finder = Finder(query, regex=regex)
     records = []
     for doc, text in texts:
-        for m in pattern.finditer(text):
-            if m.end() == m.start():
-                continue
-            ctx = text[max(0, m.start() - context) : m.end() + context]
-            records.append((doc, m.start(), m.end(), m.group(), ctx))
+        for start, end in finder.spans(text):
+            ctx = text[max(0, start - context) : end + context]
+            records.append((doc, start, end, text[start:end], ctx))
     return pd.DataFrame(records, columns=["document", "start", "end", "text", "context"])

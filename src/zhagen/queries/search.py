@@ -1,7 +1,7 @@
 """Text search (NVivo's Text Search query) and "code all hits".
 
-A query is found literally (or as a Python regular expression with ``regex=True``) in each
-document's cleaned text, by code points: no stemming, no segmentation, so ``创新`` finds
+A query is found literally (or as a regular expression with ``regex=True``, within a time
+bound: :class:`zhagen.text.find.Finder`) in each document's cleaned text, by code points: no stemming, no segmentation, so ``创新`` finds
 ``创新`` inside ``创新联合体`` too. Each hit gives its document, its offsets (code points,
 end exclusive, as codings take them), its sentence (``sentence`` numbered from 1 for
 people; ``sentence_idx`` from 0 as ``zhagen code --sentence`` takes it), the sentence's text
@@ -16,18 +16,18 @@ sentence or its paragraph (the text between line breaks), each span once per doc
 >>> search_texts([(1, "x")], "(", regex=True)
 Traceback (most recent call last):
 ...
-zhagen.errors.ParameterError: 正则表达式「(」有误（missing ), unterminated subpattern at position 0）；要按字面查找请去掉“正则表达式”选项（--regex） / the regular expression '(' is not valid (missing ), unterminated subpattern at position 0); to search the text as typed, drop the regular-expression option (--regex)
+zhagen.errors.ParameterError: 正则表达式「(」有误（missing ) at position 1）；要按字面查找请去掉“正则表达式”选项（--regex） / the regular expression '(' is not valid (missing ) at position 1); to search the text as typed, drop the regular-expression option (--regex)
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from zhagen.errors import ParameterError
+from zhagen.text.find import MAX_QUERY, Finder
 
 #: (document, text) → its (start, end, garbled) sentences.
 SentencesOf = Callable[[int, str], Sequence[tuple[int, int, bool]]]
@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["Hit", "SearchResult", "compile_query", "search_texts", "hit_spans", "code_hits",
            "HIT_COLUMNS", "MAX_QUERY"]  # fmt: skip
 
-#: Longest query accepted (characters).
-MAX_QUERY = 1000
 #: Columns of :meth:`SearchResult.frame`.
 HIT_COLUMNS = ["document", "sentence", "sentence_idx", "start", "end", "text", "before",
                "after", "sentence_text"]  # fmt: skip
@@ -83,25 +81,9 @@ class SearchResult:
                 "hits": [asdict(h) for h in self.hits]}  # fmt: skip
 
 
-def compile_query(query: str | None, *, regex: bool = False) -> re.Pattern[str]:
-    """The pattern of a query; a bilingual ParameterError for an empty or bad one."""
-    if not query:
-        raise ParameterError(
-            "查找内容不能为空（--query）", "the search text cannot be empty (--query)"
-        )
-    if len(query) > MAX_QUERY:
-        raise ParameterError(
-            f"查找内容太长：{len(query)} 个字符，最多 {MAX_QUERY} 个",
-            f"the search text is too long: {len(query)} characters, at most {MAX_QUERY}",
-        )
-    try:
-        return re.compile(query if regex else re.escape(query))
-    except re.error as exc:
-        raise ParameterError(
-            f"正则表达式「{query}」有误（{exc}）；要按字面查找请去掉“正则表达式”选项（--regex）",
-            f"the regular expression '{query}' is not valid ({exc}); to search the text as "
-            "typed, drop the regular-expression option (--regex)",
-        ) from None
+def compile_query(query: str | None, *, regex: bool = False) -> Finder:
+    """The finder of a query; a bilingual ParameterError for an empty or bad one."""
+    return Finder(query, regex=regex)
 
 
 def _sentence_at(starts: list[int], pos: int) -> int:
@@ -120,7 +102,7 @@ def search_texts(
     """Find ``query`` in ``docs`` ((id, text) pairs); every hit counts, the first ``limit``
     are listed. ``sentences_of(doc, text)``: a document's (start, end, garbled) sentences,
     asked only for documents with a listed hit (default: split here)."""
-    pattern = compile_query(query, regex=regex)
+    finder = compile_query(query, regex=regex)
     if context < 0:
         raise ParameterError(
             f"上下文字数 {context} 不能为负", f"context {context} cannot be negative"
@@ -128,7 +110,7 @@ def search_texts(
     hits: list[Hit] = []
     total = n_docs = 0
     for doc, text in docs:
-        found = [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
+        found = finder.spans(text)
         if not found:
             continue
         n_docs += 1
@@ -191,10 +173,10 @@ def hit_spans(
             f"编码范围「{spread}」无效；可选 {'、'.join(SPREADS)}",
             f"code spread '{spread}' is not valid; use one of {', '.join(SPREADS)}",
         )
-    pattern = compile_query(query, regex=regex)
+    finder = compile_query(query, regex=regex)
     out: dict[int, list[tuple[int, int]]] = {}
     for doc, text in docs:
-        found = [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
+        found = finder.spans(text)
         if not found:
             continue
         if spread == "sentence":
