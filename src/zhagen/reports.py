@@ -17,6 +17,7 @@ from zhagen.errors import ParameterError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from zhagen.access import Actor
     from zhagen.coding.agreement import Agreement
     from zhagen.coding.api import Codes, Codings, DocumentSource, Relations
     from zhagen.coding.saturation import Saturation
@@ -54,23 +55,30 @@ class Reports:
     def _sentences_of(self, docs: Any) -> dict[int, pd.DataFrame]:
         return {int(d): self._docs.sentences(int(d)) for d in sorted(set(docs))}
 
-    def _scoped(self, codings: pd.DataFrame, scope: str | None) -> pd.DataFrame:
-        """The codings in the documents of ``scope`` (None: all)."""
-        from zhagen.store.scope import ids_of
+    def _in_scope(self, scope: str | None, actor: Actor | None) -> frozenset[int] | None:
+        """The documents of ``scope`` (None: all); ``actor`` coding blind: ``coded:`` and
+        ``coder:`` see only the actor's own codings."""
+        from zhagen.sets import resolve_scope
 
-        ids = ids_of(self._docs.store, scope)
+        return resolve_scope(self._docs.store, scope, actor=actor).doc_ids
+
+    def _scoped(
+        self, codings: pd.DataFrame, scope: str | None, actor: Actor | None = None
+    ) -> pd.DataFrame:
+        """The codings in the documents of ``scope`` (None: all)."""
+        ids = self._in_scope(scope, actor)
         if ids is None:
             return codings
         return codings[codings["document"].isin(list(ids))]
 
     def tables(
-        self, *, coder: str | None = None, scope: str | None = None
+        self, *, coder: str | None = None, scope: str | None = None, actor: Actor | None = None
     ) -> dict[str, pd.DataFrame]:
         """The paper tables (open coding, axial, relations, counts per level) as DataFrames
         (``scope``: of the codings in those documents only)."""
         from zhagen.report.tables import coding_tables
 
-        codings = self._scoped(self._codings.frame(coder=coder), scope)
+        codings = self._scoped(self._codings.frame(coder=coder), scope, actor)
         return coding_tables(
             self._codes.frame(),
             codings,
@@ -86,12 +94,13 @@ class Reports:
         coder: str | None = None,
         trace: bool = False,
         scope: str | None = None,
+        actor: Actor | None = None,
     ) -> WrittenTables:
         """Compute the tables once and write ``coding_tables.xlsx`` and
         ``coding_tables.docx`` (三线表) into ``out_dir``."""
         from zhagen.report.table_files import write_tables
 
-        tables = self.tables(coder=coder, scope=scope)
+        tables = self.tables(coder=coder, scope=scope, actor=actor)
         storyline = self._relations.storyline() or None
         files = write_tables(tables, out_dir, storyline=storyline, trace=trace)
         return WrittenTables(list(files), tables, self.chain(tables), self.level_problems())
@@ -116,9 +125,10 @@ class Reports:
         coder: str | None = None,
         trace: bool = False,
         scope: str | None = None,
+        actor: Actor | None = None,
     ) -> list[Path]:
         """The files :meth:`write` writes (``coding_tables.xlsx``, ``coding_tables.docx``)."""
-        return self.write(out_dir, coder=coder, trace=trace, scope=scope).files
+        return self.write(out_dir, coder=coder, trace=trace, scope=scope, actor=actor).files
 
     @staticmethod
     def layout(name: str, columns: list[str]) -> tuple[str, list[str]]:
@@ -194,6 +204,7 @@ class Reports:
         types: list[str] | None = None,
         doc_ids: Collection[int] | None = None,
         scope: str | None = None,
+        actor: Actor | None = None,
     ) -> Saturation:
         """Draw the held-out documents (once) and report what they brought that the model
         documents did not (``report.holdout_docs``, ``report.model_docs``).
@@ -219,7 +230,6 @@ class Reports:
         """
         from zhagen.coding.saturation import saturation_report
         from zhagen.store import runs
-        from zhagen.store.scope import ids_of
 
         store = self._docs.store
         codings = self._codings.frame()
@@ -229,7 +239,7 @@ class Reports:
             params["scope"] = scope
         if doc_ids is not None:  # the recorded key of a draw: the pool it was drawn from
             params["doc_ids"] = sorted({int(d) for d in doc_ids})
-        in_scope = ids_of(store, scope)
+        in_scope = self._in_scope(scope, actor)
         if in_scope is not None:
             doc_ids = [d for d in (in_scope if doc_ids is None else doc_ids) if d in in_scope]
         earlier = [r for r in runs.run_rows(store, "saturation") if _same(r, params)]

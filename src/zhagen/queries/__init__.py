@@ -98,12 +98,15 @@ class Queries:
         return f"<Queries of {self._store.path!s}>"
 
     # -- shared reading ---------------------------------------------------------------------
-    def _within(self, doc_ids: Collection[int] | None, scope: str | None) -> list[int] | None:
+    def _within(
+        self, doc_ids: Collection[int] | None, scope: str | None, actor: Actor | None = None
+    ) -> list[int] | None:
         """The documents a query reads: ``doc_ids`` (None: all) within ``scope`` (a scope
-        query, :mod:`zhagen.scope`; None: no limit)."""
-        from zhagen.store.scope import ids_of
+        query, :mod:`zhagen.scope`; None: no limit). ``actor`` coding blind: ``coded:`` and
+        ``coder:`` see only the actor's own codings, as everywhere else."""
+        from zhagen.sets import resolve_scope
 
-        in_scope = ids_of(self._store, scope)
+        in_scope = resolve_scope(self._store, scope, actor=actor).doc_ids
         if in_scope is None:
             return _ids(doc_ids)
         return sorted(
@@ -203,13 +206,15 @@ class Queries:
                            lambda: Segmenter(extra_words=accepted, thesaurus=thesaurus))  # fmt: skip
 
     @takes(WordsParams)
-    def words(self, *, doc_ids: Collection[int] | None = None, **params: Any) -> WordFrequency:
+    def words(
+        self, *, doc_ids: Collection[int] | None = None, actor: Actor | None = None, **params: Any
+    ) -> WordFrequency:
         """Word frequency over ``doc_ids`` (see :mod:`zhagen.queries.words`): the table of
         the ``top`` words with count, documents and share, and its definitions."""
         from zhagen.queries.words import word_frequency
 
         p = _params(WordsParams, params)
-        doc_ids = self._within(doc_ids, p.scope)
+        doc_ids = self._within(doc_ids, p.scope, actor)
         thesaurus: dict[str, str] = {}
         if p.thesaurus:
             from zhagen.text.lexicon import load_thesaurus
@@ -230,6 +235,7 @@ class Queries:
         path: str | os.PathLike[str],
         *,
         doc_ids: Collection[int] | None = None,
+        actor: Actor | None = None,
         seed: int = 0,
         width: int = 1200,
         height: int = 700,
@@ -238,19 +244,21 @@ class Queries:
         """Draw the word frequency's words as a cloud (``.png`` or ``.svg``)."""
         from zhagen.report.cloud import word_cloud
 
-        found = self.words(doc_ids=doc_ids, **params)
+        found = self.words(doc_ids=doc_ids, actor=actor, **params)
         return word_cloud(found.frequencies(), path, seed=seed, width=width, height=height)
 
     # -- text search ----------------------------------------------------------------------
     @takes(SearchParams)
-    def search(self, *, doc_ids: Collection[int] | None = None, **params: Any) -> SearchResult:
+    def search(
+        self, *, doc_ids: Collection[int] | None = None, actor: Actor | None = None, **params: Any
+    ) -> SearchResult:
         """Find ``query`` (literal, or a regular expression) in ``doc_ids``: every hit with
         its document, offsets, sentence (from 1) and context."""
         from zhagen.queries._corpus import sentences_of
         from zhagen.queries.search import compile_query, search_texts
 
         p = _params(SearchParams, params)
-        doc_ids = self._within(doc_ids, p.scope)
+        doc_ids = self._within(doc_ids, p.scope, actor)
         compile_query(p.query, regex=p.regex)  # a bad pattern fails before any reading
         docs = self._texts(doc_ids)
         return search_texts(docs, p.query, regex=p.regex, context=p.context, limit=p.limit,
@@ -274,7 +282,7 @@ class Queries:
         from zhagen.queries.search import code_hits, compile_query, hit_spans
 
         p = _params(SearchParams, params)
-        doc_ids = self._within(doc_ids, p.scope)
+        doc_ids = self._within(doc_ids, p.scope, actor)
         compile_query(p.query, regex=p.regex)
         if actor is not None:
             access.require(actor, "add", access.Item("coding"))
@@ -325,7 +333,7 @@ class Queries:
         if by.startswith("attr:"):  # each value of a document attribute a column
             from zhagen.store.sets import attribute_row, document_values
 
-            name = by[len("attr:"):].strip()
+            name = by[len("attr:") :].strip()
             if attribute_row(self._store, name) is None:
                 raise ParameterError(f"没有名为「{name}」的属性（zhagen attr show 列出属性）",
                                      f"no attribute named '{name}' (zhagen attr show lists them)")  # fmt: skip
@@ -365,6 +373,7 @@ class Queries:
         *,
         doc_ids: Collection[int] | None = None,
         groups: Mapping[str, Collection[int]] | None = None,
+        actor: Actor | None = None,
         **params: Any,
     ) -> Matrix:
         """Matrix coding: codes (rows) × document groups (columns: ``columns=`` names a
@@ -373,7 +382,7 @@ class Queries:
         from zhagen.queries.matrix import matrix_coding
 
         p = _params(MatrixParams, params)
-        doc_ids = self._within(doc_ids, p.scope)
+        doc_ids = self._within(doc_ids, p.scope, actor)
         cells = self._cells(doc_ids, p.coder)
         rows = self._code_sets(p.codes, p.with_descendants, cells)
         cols = self._groups_of(groups if groups is not None else p.columns, doc_ids, p.coder)
@@ -388,6 +397,7 @@ class Queries:
         *,
         doc_ids: Collection[int] | None = None,
         groups: Mapping[str, Collection[int]] | None = None,
+        actor: Actor | None = None,
         **params: Any,
     ) -> list[dict[str, Any]]:
         """Drill-down: the codings (with their text and sentence) behind the cell of code
@@ -396,7 +406,7 @@ class Queries:
         from zhagen.queries.matrix import drill
 
         p = _params(MatrixParams, params)
-        doc_ids = self._within(doc_ids, p.scope)
+        doc_ids = self._within(doc_ids, p.scope, actor)
         cells = self._cells(doc_ids, p.coder)
         [(_label, codes)] = self._code_sets([row], p.with_descendants, cells)
         cols = self._groups_of(groups if groups is not None else p.columns, doc_ids, p.coder)
@@ -477,14 +487,16 @@ class Queries:
 
     # -- framework matrix ---------------------------------------------------------------------
     @takes(FrameworkParams)
-    def framework(self, *, doc_ids: Collection[int] | None = None, **params: Any) -> Framework:
+    def framework(
+        self, *, doc_ids: Collection[int] | None = None, actor: Actor | None = None, **params: Any
+    ) -> Framework:
         """Framework matrix: each document with codings (rows) × codes (columns), each cell
         the text the document has coded with the code."""
         from zhagen.queries.framework import framework_matrix
         from zhagen.store.queries import document_titles
 
         p = _params(FrameworkParams, params)
-        doc_ids = self._within(doc_ids, p.scope)
+        doc_ids = self._within(doc_ids, p.scope, actor)
         cells = self._cells(doc_ids, p.coder)
         cols = self._code_sets(p.codes, p.with_descendants, cells)
         docs = sorted({c[1] for c in cells})
@@ -518,14 +530,14 @@ class Queries:
     # -- co-occurrence ---------------------------------------------------------------------
     @takes(CooccurrenceParams)
     def cooccurrence(
-        self, *, doc_ids: Collection[int] | None = None, **params: Any
+        self, *, doc_ids: Collection[int] | None = None, actor: Actor | None = None, **params: Any
     ) -> pd.DataFrame:
         """Code × code co-occurrence in ``doc_ids`` (as ``zhagen coding cooccurrence``)."""
         from zhagen.coding.retrieve import cooccurrence
         from zhagen.store.queries import sentence_spans
 
         p = _params(CooccurrenceParams, params)
-        doc_ids = self._within(doc_ids, p.scope)
+        doc_ids = self._within(doc_ids, p.scope, actor)
         # every stored sentence in one read (a document never split is split on demand)
         stored: dict[int, Any] = {}
         if p.unit == "sentence":
@@ -541,7 +553,13 @@ class Queries:
                             doc_ids=_ids(doc_ids))  # fmt: skip
 
     def cooccurrence_cell(
-        self, a: Any, b: Any, *, doc_ids: Collection[int] | None = None, **params: Any
+        self,
+        a: Any,
+        b: Any,
+        *,
+        doc_ids: Collection[int] | None = None,
+        actor: Actor | None = None,
+        **params: Any,
     ) -> list[dict[str, Any]]:
         """Drill-down: where codes ``a`` and ``b`` (ids or names) co-occur, each unit with
         its document, offsets, sentence (from 1), text and the codings behind it."""
@@ -551,7 +569,7 @@ class Queries:
         from zhagen.queries.cooccurrence import cooccurrence_drill
 
         p = _params(CooccurrenceParams, params)
-        doc_ids = self._within(doc_ids, p.scope)
+        doc_ids = self._within(doc_ids, p.scope, actor)
         ia, ib = (int(resolve_code(self._store, c)["id"]) for c in (a, b))
         cells = [c for c in self._cells(doc_ids, p.coder) if c[2] in (ia, ib)]
         docs = sorted({c[1] for c in cells})

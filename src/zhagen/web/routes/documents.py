@@ -95,11 +95,13 @@ def document_codings(
 @router.get("/search")
 def search(
     q: Annotated[str, Query(min_length=1, max_length=500)],
+    request: Request,
     p: ProjectDep,
+    s: SessionDep,
     regex: bool = False,
     scope: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> dict[str, Any]:
-    return svc.search(p, q, regex=regex, scope=scope)
+    return svc.search(p, q, regex=regex, scope=scope, actor=actor_of(request, s))
 
 
 @router.get("/sources")

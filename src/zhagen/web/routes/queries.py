@@ -50,32 +50,38 @@ CooccurrenceQuery = Annotated[dict[str, Any], analysis_query("cooccurrence")]
 CooccurrenceCellQuery = Annotated[dict[str, Any], analysis_query("cooccurrence", also=("a", "b"))]
 
 
+def _as_caller(request: Request, s: Session, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with the caller as ``actor``: coding blind, a scope's ``coded:`` and
+    ``coder:`` see only the caller's own codings."""
+    return {**values, "actor": actor_of(request, s)}
+
+
 def _viewed(request: Request, p: Project, s: Session, values: dict[str, Any]) -> dict[str, Any]:
-    """``values`` with the coder the caller may see (coding blind: themselves only)."""
-    return {**values, "coder": workbench(request).view_coder(p, s, values.get("coder"))}
+    """``values`` with the caller as ``actor`` and the coder the caller may see (coding
+    blind: themselves only)."""
+    coder = workbench(request).view_coder(p, s, values.get("coder"))
+    return {**_as_caller(request, s, values), "coder": coder}
 
 
 @router.get("/queries/words")
-def words(p: ProjectDep, _s: SessionDep, values: WordsQuery) -> dict[str, Any]:
+def words(request: Request, p: ProjectDep, s: SessionDep, values: WordsQuery) -> dict[str, Any]:
     """Word frequency: the top words with count, documents and share, and definitions."""
-    return svc.words_json(p, values, None)
+    return svc.words_json(p, _as_caller(request, s, values), None)
 
 
 @router.get("/queries/words/cloud")
-def words_cloud(
-    request: Request, p: ProjectDep, _s: SessionDep, values: WordsQuery
-) -> FileResponse:
+def words_cloud(request: Request, p: ProjectDep, s: SessionDep, values: WordsQuery) -> FileResponse:
     """The word cloud (PNG) of the same word frequency."""
-    path = svc.cloud_file(p, values, None, workbench(request).files)
+    path = svc.cloud_file(p, _as_caller(request, s, values), None, workbench(request).files)
     return FileResponse(
         path, media_type=MEDIA["png"], headers={"Cache-Control": "private, max-age=3600"}
     )
 
 
 @router.get("/queries/search")
-def search(p: ProjectDep, _s: SessionDep, values: SearchQuery) -> dict[str, Any]:
+def search(request: Request, p: ProjectDep, s: SessionDep, values: SearchQuery) -> dict[str, Any]:
     """Text search: every hit counted, the first ``limit`` listed with context."""
-    return svc.search_json(p, values, None)
+    return svc.search_json(p, _as_caller(request, s, values), None)
 
 
 class CodeHits(BaseModel, extra="allow"):
@@ -175,6 +181,8 @@ def _download_route(query: str) -> Any:
     ) -> FileResponse:  # noqa: A002
         if query in ("matrix", "framework", "cooccurrence"):  # codings: as the caller may see
             values = _viewed(request, p, s, values)
+        else:
+            values = _as_caller(request, s, values)
         return _download(request, p, query, values, format)
 
     kind = inspect.Parameter.POSITIONAL_OR_KEYWORD

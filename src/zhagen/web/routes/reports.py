@@ -85,8 +85,10 @@ def _file(path: Path, name: str, folder: Path) -> FileResponse:
 
 
 def _viewed(request: Request, p: Project, s: Session, values: dict[str, Any]) -> dict[str, Any]:
-    """``values`` with the coder the caller may see (coding blind: themselves only)."""
-    return {**values, "coder": workbench(request).view_coder(p, s, values.get("coder"))}
+    """``values`` with the coder the caller may see (coding blind: themselves only) and the
+    caller as ``actor`` (coding blind, a scope's ``coded:``/``coder:`` see their codings only)."""
+    coder = workbench(request).view_coder(p, s, values.get("coder"))
+    return {**values, "coder": coder, "actor": actor_of(request, s)}
 
 
 @router.get("/params/{analysis}")
@@ -105,7 +107,9 @@ def tables(
 ) -> dict[str, Any]:
     """The four grounded-theory tables (first rows of each) and the counts chain."""
     viewed = _viewed(request, p, s, values)
-    return svc.tables_json(p, coder=viewed["coder"], scope=viewed.get("scope"))
+    return svc.tables_json(
+        p, coder=viewed["coder"], scope=viewed.get("scope"), actor=viewed["actor"]
+    )
 
 
 @router.get("/tables/download")

@@ -17,6 +17,7 @@ from zhagen.web.errors import WebError
 from zhagen.web.services import document_or_404, not_found, plain, records
 
 if TYPE_CHECKING:
+    from zhagen.access import Actor
     from zhagen.project import ImportReport, Project
 
 __all__ = [
@@ -52,7 +53,7 @@ def list_documents(
     offset: int = 0,
     limit: int = 100,
     scope: str | None = None,
-    actor: Any = None,
+    actor: Actor | None = None,
 ) -> dict[str, Any]:
     """A page of the documents matching the filters (:meth:`zhagen.project.Documents.find`,
     the query the CLI's ``zhagen docs`` makes), how many match, and the values to filter by.
@@ -127,11 +128,20 @@ def document_codings(p: Project, doc_id: int, *, coder: str | None) -> dict[str,
 
 
 def search(
-    p: Project, query: str, *, regex: bool = False, limit: int = 500, scope: str | None = None
+    p: Project,
+    query: str,
+    *,
+    regex: bool = False,
+    limit: int = 500,
+    scope: str | None = None,
+    actor: Actor | None = None,
 ) -> dict[str, Any]:
     """Text found in every document (``project.documents.search``; ``scope``: in the
-    documents of a scope query), the first ``limit`` hits."""
-    df = p.documents.search(query, regex=regex, scope=scope or None)
+    documents of a scope query, evaluated as ``actor`` may see codings), the first
+    ``limit`` hits."""
+    df = p.documents.search(
+        query, regex=regex, scope=p.scope(scope, actor=actor) if scope else None
+    )
     return {"total": len(df), "hits": records(df.head(limit))}
 
 

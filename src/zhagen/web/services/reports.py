@@ -17,6 +17,7 @@ from zhagen.web.services import document_or_404, plain, table
 if TYPE_CHECKING:
     import pandas as pd
 
+    from zhagen.access import Actor
     from zhagen.project import Project
 
 __all__ = [
@@ -33,10 +34,12 @@ __all__ = [
 ROW_LIMIT = 300
 
 
-def tables_json(p: Project, *, coder: str | None, scope: str | None = None) -> dict[str, Any]:
+def tables_json(
+    p: Project, *, coder: str | None, scope: str | None = None, actor: Actor | None = None
+) -> dict[str, Any]:
     """The tables for the page: paper columns first, the first rows of each (``scope``:
-    of the codings in those documents)."""
-    tables = p.reports.tables(coder=coder, scope=scope)
+    of the codings in those documents, evaluated as ``actor`` may see them)."""
+    tables = p.reports.tables(coder=coder, scope=scope, actor=actor)
     out = []
     for name, df in tables.items():
         caption, display = p.reports.layout(name, list(df.columns))
@@ -46,11 +49,17 @@ def tables_json(p: Project, *, coder: str | None, scope: str | None = None) -> d
 
 
 def write_tables(
-    p: Project, out_dir: Path, *, coder: str | None, trace: bool = False, scope: str | None = None
+    p: Project,
+    out_dir: Path,
+    *,
+    coder: str | None,
+    trace: bool = False,
+    scope: str | None = None,
+    actor: Actor | None = None,
 ) -> dict[str, Path]:
     """``coding_tables.xlsx`` and ``coding_tables.docx`` (with a source column if
     ``trace``) in ``out_dir``, by extension."""
-    files = p.reports.write_tables(out_dir, coder=coder, trace=trace, scope=scope)
+    files = p.reports.write_tables(out_dir, coder=coder, trace=trace, scope=scope, actor=actor)
     return {Path(x).suffix.lstrip("."): Path(x) for x in files}
 
 
