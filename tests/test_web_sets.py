@@ -4,7 +4,10 @@ selects; analyses and search take ``scope``; a viewer may not change sets."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,8 +84,9 @@ def test_a_viewer_reads_sets_but_does_not_change_them(tmp_path: Path) -> None:
             assert_error(viewer.delete("/api/sets/s"), 403)
 
 
-def test_a_blind_coder_maps_a_scope_of_their_own_codings(tmp_path: Path) -> None:
-    """Coding blind, coded:yes in a map's scope means the caller's own codings."""
+@contextlib.contextmanager
+def _blind_pair(tmp_path: Path) -> Iterator[tuple[Any, Any, Any]]:
+    """The owner and two coders logged in; c1 has coded document 1; blind coding on."""
     from fastapi.testclient import TestClient
 
     token, password = "sets-token-0123456789", "correct horse"
@@ -98,45 +102,37 @@ def test_a_blind_coder_maps_a_scope_of_their_own_codings(tmp_path: Path) -> None
                                                  "new_code": {"name": "码"}})  # fmt: skip
             assert made.status_code == 200, made.text
             owner.put("/api/settings", json={"blind": True})
-            assert c2.get("/api/scope", params={"q": "coded:yes"}).json()["count"] == 0
-            assert c1.get("/api/scope", params={"q": "coded:yes"}).json()["count"] == 1
-            run = c2.post("/api/maps", json={"scope": "coded:yes"})
-            err = assert_error(run, 400, "parameter")  # c1's coded document is not in it
-            assert "selects no documents" in err["message_en"] and "c1" not in err["message_en"]
-            assert c2.get("/api/documents", params={"scope": "coded:yes"}).json()["total"] == 0
-            assert c2.get("/api/documents", params={"scope": "coded:no"}).json()["total"] == 2
-            assert c1.get("/api/documents", params={"scope": "coded:yes"}).json()["total"] == 1
+            yield owner, c1, c2
+
+
+def test_a_blind_coder_maps_a_scope_of_their_own_codings(tmp_path: Path) -> None:
+    """Coding blind, coded:yes in a map's scope means the caller's own codings."""
+    with _blind_pair(tmp_path) as (_owner, c1, c2):
+        assert c2.get("/api/scope", params={"q": "coded:yes"}).json()["count"] == 0
+        assert c1.get("/api/scope", params={"q": "coded:yes"}).json()["count"] == 1
+        run = c2.post("/api/maps", json={"scope": "coded:yes"})
+        err = assert_error(run, 400, "parameter")  # c1's coded document is not in it
+        assert "selects no documents" in err["message_en"] and "c1" not in err["message_en"]
+        assert c2.get("/api/documents", params={"scope": "coded:yes"}).json()["total"] == 0
+        assert c2.get("/api/documents", params={"scope": "coded:no"}).json()["total"] == 2
+        assert c1.get("/api/documents", params={"scope": "coded:yes"}).json()["total"] == 1
 
 
 def test_a_blind_coders_scope_sees_their_own_codings_in_every_analysis(tmp_path: Path) -> None:
-    """Coding blind, coded:/coder: in the scope of the queries, the tables, saturation and
+    """Coding blind, coded:/coder: in the scope of the queries, the paper tables and
     text search are evaluated over the caller's own codings, as the maps and lists do."""
-    from fastapi.testclient import TestClient
-
-    token, password = "sets-token-0123456789", "correct horse"
-    with client(make_project(tmp_path), host="0.0.0.0", token=token) as owner:
-        login(owner, token=token)
-        for name in ("c1", "c2"):
-            r = owner.post("/api/users", json={"name": name, "password": password, "role": "coder"})
-            assert r.status_code == 200, r.text
-        with TestClient(owner.app) as c1, TestClient(owner.app) as c2:
-            login(c1, username="c1", password=password)
-            login(c2, username="c2", password=password)
-            made = c1.post("/api/codings", json={"document": 1, "sentences": [0],
-                                                 "new_code": {"name": "码"}})  # fmt: skip
-            assert made.status_code == 200, made.text
-            text = owner.get("/api/documents/1/text").json()
-            word = (text.get("text") or "")[:2]
-            assert word.strip()
-            owner.put("/api/settings", json={"blind": True})
-            for who, coded_docs in ((c1, 1), (c2, 0)):
-                found = who.get("/api/queries/search", params={"query": word, "scope": "coded:yes"})
-                assert found.status_code == 200, found.text
-                assert found.json()["documents"] == coded_docs
-                hits = who.get("/api/search", params={"q": word, "scope": "coded:yes"}).json()
-                assert {h["document"] for h in hits["hits"]} == ({1} if coded_docs else set())
-                words = who.get("/api/queries/words", params={"scope": "coded:yes"})
-                assert words.status_code == 200, words.text
-                assert words.json()["documents"] == coded_docs
-                tables = who.get("/api/tables", params={"scope": "coded:no"})
-                assert tables.status_code == 200, tables.text
+    with _blind_pair(tmp_path) as (owner, c1, c2):
+        text = owner.get("/api/documents/1/text").json()
+        word = (text.get("text") or "")[:2]
+        assert word.strip()
+        for who, coded_docs in ((c1, 1), (c2, 0)):
+            found = who.get("/api/queries/search", params={"query": word, "scope": "coded:yes"})
+            assert found.status_code == 200, found.text
+            assert found.json()["documents"] == coded_docs
+            hits = who.get("/api/search", params={"q": word, "scope": "coded:yes"}).json()
+            assert {h["document"] for h in hits["hits"]} == ({1} if coded_docs else set())
+            words = who.get("/api/queries/words", params={"scope": "coded:yes"})
+            assert words.status_code == 200, words.text
+            assert words.json()["documents"] == coded_docs
+            tables = who.get("/api/tables", params={"scope": "coded:no"})
+            assert tables.status_code == 200, tables.text
