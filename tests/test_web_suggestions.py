@@ -81,7 +81,9 @@ def test_a_documents_suggestions_are_accepted_as_my_coding_with_provenance(learn
     cl = _open(learnt)
     ghosts = cl.get("/api/documents/7/suggestions").json()["suggestions"]
     assert ghosts and all(g["new_code"] is None and g["code_name"] for g in ghosts)
-    assert [(g["start"], g["rank"]) for g in ghosts] == sorted((g["start"], g["rank"]) for g in ghosts)
+    assert [(g["start"], g["rank"]) for g in ghosts] == sorted(
+        (g["start"], g["rank"]) for g in ghosts
+    )
     assert cl.get("/api/documents/999/suggestions").status_code == 404
     first = ghosts[0]
     coding = cl.post(f"/api/suggestions/{first['id']}/accept").json()["coding"]

@@ -75,7 +75,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "把范围内分数 ≥ {x} 的全部首选建议接受为我的编码？（一步可撤销）",
         "Accept every top suggestion scoring ≥ {x} in the scope as my codings? (one undo step)",
     ),
-    "sug.bulk_done": ("已接受 {n} 条建议（一步可撤销）", "Accepted {n} suggestion(s) (one undo step)"),
+    "sug.bulk_done": (
+        "已接受 {n} 条建议（一步可撤销）",
+        "Accepted {n} suggestion(s) (one undo step)",
+    ),
     "sug.tab_queue": ("建议队列", "Queue"),
     "sug.tab_proposals": ("新编码提议", "Proposed codes"),
     "sug.proposals_help": (
@@ -94,7 +97,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No open proposals of new codes; make some with zhagen suggest-llm (open coding)",
     ),
     "sug.adopt": ("采纳为编码", "Adopt as code"),
-    "sug.adopted": ("已采纳「{x}」：{n} 处编码（可撤销）", "Adopted “{x}”: {n} coding(s) (undoable)"),
+    "sug.adopted": (
+        "已采纳「{x}」：{n} 处编码（可撤销）",
+        "Adopted “{x}”: {n} coding(s) (undoable)",
+    ),
     "sug.noeval": (
         "尚未评估（zhagen suggest --evaluate）：批量接受须先评估",
         "not evaluated yet (zhagen suggest --evaluate): bulk acceptance needs it",
@@ -257,9 +263,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "建议：{x}（第 {r} 位，来源 {s}）；J/K 选中后 Enter 接受、Delete 拒绝",
         "Suggestion: {x} (rank {r}, from {s}); select with J/K, Enter accepts, Delete rejects",
     ),
-    "doc.ghost_accepted": ("已接受建议「{x}」为编码（可撤销）", "Accepted “{x}” as a coding (undoable)"),
+    "doc.ghost_accepted": (
+        "已接受建议「{x}」为编码（可撤销）",
+        "Accepted “{x}” as a coding (undoable)",
+    ),
     "doc.ghost_rejected": ("已拒绝建议「{x}」（不再建议）", "Rejected “{x}” (not suggested again)"),
-    "doc.ghost_viewer": ("只读账户不能接受或拒绝建议", "A viewer cannot accept or reject suggestions"),
+    "doc.ghost_viewer": (
+        "只读账户不能接受或拒绝建议",
+        "A viewer cannot accept or reject suggestions",
+    ),
     "doc.in_vivo": ("实境编码「{x}」（Alt+V）", "In-vivo code “{x}” (Alt+V)"),
     "codes.search": ("搜索编码（/；回车打开第一个）", "Search codes (/; Enter opens the first)"),
     "codes.found": ("找到 {n} 个", "{n} found"),
