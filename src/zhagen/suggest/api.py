@@ -257,7 +257,8 @@ class Suggestions:
         Each entry: ``name``, ``count``, ``documents`` (ids), ``best`` and ``mean`` score,
         ``suggestions`` (ids, best first), ``existing`` (the id of the one code already
         called so, which adopting would use; None) and up to three ``examples`` (document,
-        sentence, quote, rationale, score). Adopt one with :meth:`adopt`.
+        sentence, span, quote — the span's text when the source gave none —, rationale,
+        score). Adopt one with :meth:`adopt`.
         """
         groups: dict[str, list[Suggestion]] = {}
         for s in self.list(doc_ids=doc_ids, scope=scope, actor=actor):
@@ -271,7 +272,9 @@ class Suggestions:
                 "documents": sorted({s.document for s in items}),
                 "best": items[0].score, "mean": sum(s.score for s in items) / len(items),
                 "suggestions": [s.id for s in items], "existing": _existing(self._store, name),
-                "examples": [{"document": s.document, "sentence": s.sentence, "quote": s.quote,
+                "examples": [{"document": s.document, "sentence": s.sentence,
+                              "start": s.start, "end": s.end,
+                              "quote": s.quote or self._docs.text(s.document)[s.start : s.end],
                               "rationale": s.rationale, "score": s.score} for s in items[:3]],
             })  # fmt: skip
         out.sort(key=lambda g: (-g["count"], -g["best"], g["name"]))

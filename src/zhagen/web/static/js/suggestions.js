@@ -143,7 +143,7 @@
       const ex = el("ul", { class: "prop-examples" });
       for (const x of g.examples) {
         ex.appendChild(el("li", null,
-          el("a", { href: "/documents/" + x.document, text: "#" + x.document + "·" + (x.sentence + 1) }),
+          el("a", { href: "/documents/" + x.document + "#at=" + x.start + "-" + x.end, text: "#" + x.document + "·" + (x.sentence + 1) }),
           " " + (x.quote || ""),
           x.rationale ? el("span", { class: "muted small", text: " — " + x.rationale }) : null));
       }

@@ -39,7 +39,8 @@
     filter: { code: "", level: "", coder: "" }, shown: [], cols: new Map(), colW: 16,
     ghosts: [], ghostOn: true, gi: -1, ghostBusy: false,
   };
-  const GHOST_W = 20;  // px of margin per ghost column (one per rank shown)
+  const GHOST_W = 18;  // px of margin per ghost lane
+  const GHOST_LANES = 3;  // lanes at most: suggestions on the same lines go side by side
   const GHOST_RANKS = 3;
   const recentKey = "zhagen.recent." + location.host;
 
@@ -288,9 +289,17 @@
     }
     const layer = el("div", { class: "stripes", attrs: { "aria-hidden": "true" } });
     for (const bar of bars) layer.appendChild(stripeBar(bar));
-    for (const g of ghosts) {
-      const bar = measure(segs, top0, g, c);
-      if (bar) layer.appendChild(ghostBar(g, bar));
+    // ghost bars in lanes: each in the first lane free at its top (several short
+    // sentences share a line); when every lane is taken, the least recently freed one
+    const lanes = new Array(ghostColumns()).fill(-Infinity);
+    const placed = ghosts.map((g) => ({ g, bar: measure(segs, top0, g, c) })).filter((x) => x.bar);
+    placed.sort((x, y) => x.bar.top - y.bar.top || x.g.rank - y.g.rank);
+    for (const { g, bar } of placed) {
+      let lane = lanes.findIndex((bottom) => bottom <= bar.top + 1);
+      if (lane < 0) lane = lanes.indexOf(Math.min(...lanes));
+      lanes[lane] = bar.bottom;
+      bar.lane = lane;
+      layer.appendChild(ghostBar(g, bar));
     }
     c.node.appendChild(layer);
   }
@@ -331,7 +340,7 @@
 
   // -- suggestions: ghost stripes, marks and keys ----------------------------------------
   function shownGhosts() { return S.ghostOn ? S.ghosts : []; }
-  function ghostColumns() { return shownGhosts().reduce((m, g) => Math.max(m, g.rank), 0); }
+  function ghostColumns() { return Math.min(GHOST_LANES, shownGhosts().length); }
   function ghostName(g) { return g.new_code ? t("doc.ghost_new", { x: g.new_code }) : (g.code_name || nameOf(g)); }
   function ghostText(g) { return ghostName(g) + " " + g.score.toFixed(2); }
   function ghostColor(g) { return g.code !== null && S.byId.has(g.code) ? colorOf(g.code) : "#8a8a8a"; }
@@ -344,11 +353,11 @@
     const color = ghostColor(g);
     node.style.top = bar.top + 1 + "px";
     node.style.height = Math.max(10, bar.bottom - bar.top - 2) + "px";
-    node.style.left = codeWidth() + 4 + (g.rank - 1) * GHOST_W + "px";
+    node.style.left = codeWidth() + 4 + bar.lane * GHOST_W + "px";
     node.style.width = GHOST_W - 4 + "px";
     node.style.borderColor = color;
     node.style.backgroundColor = color + "2e";
-    if (bar.head && bar.bottom - bar.top > 40) node.appendChild(el("span", { class: "stripe-label", text: ghostText(g) }));
+    if (bar.head && bar.bottom - bar.top > 40) node.appendChild(el("span", { class: "stripe-label", text: ghostName(g) }));
     node.addEventListener("click", (e) => { e.stopPropagation(); focusGhost(i); });
     return node;
   }
