@@ -433,7 +433,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "agr.b": ("编码员 B", "Coder B"),
     "agr.by_code": ("按编码", "Per code"),
     "agr.pooled": ("合计", "Pooled"),
-    "agr.ai": ("{x}（AI 建议）", "{x} (AI suggestions)"),
+    "agr.ai": ("{x}（首选建议）", "{x} (top suggestions)"),
     "agr.ai_note": (
         "AI 即各句的首选建议（无论已接受、拒绝或待定：模型当时所说），只在双方都涉及的文档上比较；"
         "要为已编码的句子也生成建议，运行 zhagen suggest --coded",

@@ -920,6 +920,7 @@
     $("ghost-accept").addEventListener("click", () => decideGhost("accept"));
     $("ghost-reject").addEventListener("click", () => decideGhost("reject"));
     $("ghost-next").addEventListener("click", () => focusGhost(S.gi + 1));
+    $("ghost-accept").hidden = $("ghost-reject").hidden = !canWrite;
     document.addEventListener("keydown", onKey);
     document.addEventListener("mousedown", (e) => {
       if (!pop.hidden && !pop.contains(e.target) && !reader.contains(e.target)) closePop();
