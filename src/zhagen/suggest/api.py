@@ -292,7 +292,23 @@ class Suggestions:
         """Adopt an open-coding proposal as a code: the code ``name`` is created at the top
         level (or the existing code of that name is used) and every open suggestion
         proposing ``name`` (on ``doc_ids`` / ``scope``; those ``actor`` may see) is accepted
-        as a coding by ``coder``; one undoable edit. Returns ``code`` and ``codings``."""
+        as a coding by ``coder``; one undoable edit. Returns ``code``, ``codings`` and the
+        ``suggestions`` accepted.
+
+        >>> from zhagen.examples import tiny_project
+        >>> from zhagen.suggest.model import Suggestion
+        >>> with tiny_project() as project:
+        ...     s, e = project.documents.sentence_spans(3)[0]
+        ...     _ = project.suggestions.add_many([Suggestion(document=3, start=s, end=e,
+        ...         sentence=0, code=None, new_code=name, score=0.8, rank=1, source="model",
+        ...         source_version="test") for name in ("数字治理", "政策支持")])
+        ...     names = [g["name"] for g in project.suggestions.proposals()]
+        ...     mapped = project.suggestions.adopt("政策支持", coder="甲")  # a code so named
+        ...     made = project.suggestions.adopt("数字治理", coder="甲")  # a new code
+        ...     (names, mapped["code"] == project.codes.get("政策支持")["id"],
+        ...      project.codes.get("数字治理")["id"] == made["code"], len(project.codes()))
+        (['政策支持', '数字治理'], True, True, 4)
+        """
         picks = [s.id for s in self.list(doc_ids=doc_ids, scope=scope, actor=actor)
                  if s.new_code == name and s.id is not None]  # fmt: skip
         if not picks:
