@@ -139,6 +139,14 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ("POST", "/api/suggestions/{suggestion_id}/reject"): _json(
         "/api/suggestions/{suggestion}/reject", lambda c: {}
     ),
+    ("GET", "/api/documents/{doc_id}/suggestions"): _get("/api/documents/1/suggestions"),
+    ("GET", "/api/suggestions/proposals"): _get("/api/suggestions/proposals"),
+    ("POST", "/api/suggestions/accept_above"): _json(
+        "/api/suggestions/accept_above", lambda c: {"score": 0.5}
+    ),
+    ("POST", "/api/suggestions/adopt"): _json(
+        "/api/suggestions/adopt", lambda c: {"name": "甲提议"}
+    ),
     # the queries: a blind coder's matrices, framework and drill-downs hold their own codings
     ("GET", "/api/queries/words"): _get("/api/queries/words?top=5"),
     ("GET", "/api/queries/words/cloud"): _get("/api/queries/words/cloud?top=5"),

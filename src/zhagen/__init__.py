@@ -39,6 +39,7 @@ __all__ = [
     "Scope",
     "ScopeError",
     "SuggestParams",
+    "QueueParams",
     "LLMParams",
     "__version__",
 ]
@@ -86,10 +87,10 @@ def __getattr__(name: str) -> Any:
         from zhagen.text.terms import TermsParams
 
         return TermsParams
-    if name == "SuggestParams":
-        from zhagen.suggest.params import SuggestParams
+    if name in ("SuggestParams", "QueueParams"):
+        from zhagen.suggest import params as suggest_params
 
-        return SuggestParams
+        return getattr(suggest_params, name)
     if name == "StatsParams":
         from zhagen.biblio.stats import StatsParams
 

@@ -41,7 +41,7 @@ from zhagen.errors import ParameterError
 from zhagen.store import coding as q
 from zhagen.store import suggestions as qs
 from zhagen.store.db import now
-from zhagen.suggest.model import STATUSES, Suggestion
+from zhagen.suggest.model import AI_CODER, STATUSES, Suggestion
 
 if TYPE_CHECKING:
     from zhagen.coding.api import DocumentSource
@@ -68,6 +68,10 @@ def _suggestion(row: dict[str, Any]) -> Suggestion:
 class Suggestions:
     """Suggestions of a project: ``project.suggestions.list(...)`` and the decisions on
     them (accept, reject, edit), the built-in learner's runs and its evaluation."""
+
+    #: The coder under which the top-1 suggestions take part in agreement
+    #: (``project.reports.agreement(("甲", project.suggestions.AI_CODER))``).
+    AI_CODER = AI_CODER
 
     def __init__(self, documents: DocumentSource) -> None:
         self._docs = documents
@@ -203,13 +207,15 @@ class Suggestions:
         return result
 
     def last_evaluation(self) -> dict[str, Any] | None:
-        """The newest recorded evaluation's summary (with its ``run`` id), or None."""
+        """The newest recorded evaluation's summary (with its ``run`` id and the time it
+        was ``created``), or None."""
         from zhagen.store import runs
 
         found = runs.run_rows(self._store, EVALUATE_RUN)
         if not found:
             return None
-        return {**json.loads(found[-1]["summary"]), "run": int(found[-1]["id"])}
+        return {**json.loads(found[-1]["summary"]), "run": int(found[-1]["id"]),
+                "created": found[-1]["created"]}  # fmt: skip
 
     def accept_above(
         self,
@@ -238,14 +244,91 @@ class Suggestions:
                  if s.rank == 1 and s.code is not None and s.id is not None]  # fmt: skip
         return self.accept_many(picks, coder=coder, actor=actor) if picks else []
 
+    def proposals(
+        self,
+        *,
+        doc_ids: Collection[int] | None = None,
+        scope: str | None = None,
+        actor: Actor | None = None,
+    ) -> list[dict[str, Any]]:
+        """The open-coding proposals: open suggestions naming a new code (an LLM's initial
+        concepts), one entry per proposed name, most suggestions first, then best score.
+
+        Each entry: ``name``, ``count``, ``documents`` (ids), ``best`` and ``mean`` score,
+        ``suggestions`` (ids, best first), ``existing`` (the id of the one code already
+        called so, which adopting would use; None) and up to three ``examples`` (document,
+        sentence, span, quote — the span's text when the source gave none —, rationale,
+        score). Adopt one with :meth:`adopt`.
+        """
+        groups: dict[str, list[Suggestion]] = {}
+        for s in self.list(doc_ids=doc_ids, scope=scope, actor=actor):
+            if s.new_code is not None:
+                groups.setdefault(s.new_code, []).append(s)
+        out = []
+        for name, items in groups.items():
+            items.sort(key=lambda s: (-s.score, s.document, s.sentence))
+            out.append({
+                "name": name, "count": len(items),
+                "documents": sorted({s.document for s in items}),
+                "best": items[0].score, "mean": sum(s.score for s in items) / len(items),
+                "suggestions": [s.id for s in items], "existing": _existing(self._store, name),
+                "examples": [{"document": s.document, "sentence": s.sentence,
+                              "start": s.start, "end": s.end,
+                              "quote": s.quote or self._docs.text(s.document)[s.start : s.end],
+                              "rationale": s.rationale, "score": s.score} for s in items[:3]],
+            })  # fmt: skip
+        out.sort(key=lambda g: (-g["count"], -g["best"], g["name"]))
+        return out
+
+    def adopt(
+        self,
+        name: str,
+        *,
+        coder: str | None = None,
+        doc_ids: Collection[int] | None = None,
+        scope: str | None = None,
+        actor: Actor | None = None,
+    ) -> dict[str, Any]:
+        """Adopt an open-coding proposal as a code: the code ``name`` is created at the top
+        level (or the existing code of that name is used) and every open suggestion
+        proposing ``name`` (on ``doc_ids`` / ``scope``; those ``actor`` may see) is accepted
+        as a coding by ``coder``; one undoable edit. Returns ``code``, ``codings`` and the
+        ``suggestions`` accepted.
+
+        >>> from zhagen.examples import tiny_project
+        >>> from zhagen.suggest.model import Suggestion
+        >>> with tiny_project() as project:
+        ...     s, e = project.documents.sentence_spans(3)[0]
+        ...     _ = project.suggestions.add_many([Suggestion(document=3, start=s, end=e,
+        ...         sentence=0, code=None, new_code=name, score=0.8, rank=1, source="model",
+        ...         source_version="test") for name in ("数字治理", "政策支持")])
+        ...     names = [g["name"] for g in project.suggestions.proposals()]
+        ...     mapped = project.suggestions.adopt("政策支持", coder="甲")  # a code so named
+        ...     made = project.suggestions.adopt("数字治理", coder="甲")  # a new code
+        ...     (names, mapped["code"] == project.codes.get("政策支持")["id"],
+        ...      project.codes.get("数字治理")["id"] == made["code"], len(project.codes()))
+        (['政策支持', '数字治理'], True, True, 4)
+        """
+        picks = [s.id for s in self.list(doc_ids=doc_ids, scope=scope, actor=actor)
+                 if s.new_code == name and s.id is not None]  # fmt: skip
+        if not picks:
+            raise ParameterError(
+                f"没有提议新编码「{name}」的待定建议；用 zhagen suggest 查看",
+                f"no open suggestion proposes the new code '{name}'; list them with "
+                "`zhagen suggest`",
+            )
+        codings = self.accept_many(picks, coder=coder, actor=actor)
+        code = _existing(self._store, name)
+        return {"code": code, "codings": codings, "suggestions": picks}
+
     # -- decisions -------------------------------------------------------------------------
     def accept(
         self, suggestion_id: int, *, coder: str | None = None, actor: Actor | None = None
     ) -> int:
         """Make an open suggestion a coding by ``coder`` (with an actor: the actor's name;
         default ``"default"``), keeping the suggestion as its provenance; one undoable
-        edit. A proposed new code is created at the top level (or an existing top-level
-        code of that name is used). Returns the coding id."""
+        edit. A proposed new code is created at the top level (or an existing code of that
+        name is used: the top-level one, else the only one). Returns the coding id."""
         return self.accept_many([suggestion_id], coder=coder, actor=actor)[0]
 
     def accept_many(
@@ -262,7 +345,7 @@ class Suggestions:
                 row = self._open(sid, actor)
                 code_id = row["code_id"]
                 if code_id is None:
-                    code_id = q.sibling_named(self._store, None, row["new_code"])
+                    code_id = _existing(self._store, row["new_code"])
                     if code_id is None:
                         # the engine's palette, inside this edit: one undo step for both
                         code_id = q.insert_code(self._store, name=row["new_code"],
@@ -365,6 +448,16 @@ def _in_scope(
     if ids is None:
         return doc_ids
     return ids if doc_ids is None else ids & {int(d) for d in doc_ids}
+
+
+def _existing(store: Store, name: str) -> int | None:
+    """The code a proposed new code ``name`` maps to: the top-level code of that name, else
+    the only code anywhere so named; None (a new code is made) when none or several are."""
+    top = q.sibling_named(store, None, name)
+    if top is not None:
+        return top
+    named = q.code_ids_named(store, name)
+    return named[0] if len(named) == 1 else None
 
 
 def _visible(row: dict[str, Any], actor: Actor | None) -> bool:

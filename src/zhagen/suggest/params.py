@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from zhagen.params import param, scope_param
 
-__all__ = ["SuggestParams", "LEARNERS"]
+__all__ = ["SuggestParams", "QueueParams", "LEARNERS"]
 
 #: Sources of suggestions the command runs itself (the endpoint path has its own options).
 LEARNERS = ("builtin",)
@@ -49,5 +49,21 @@ class SuggestParams:
         help_zh="按文档交叉拟合，也为已编码的句子给出建议（用于 agreement --coders 甲 AI）",
         help_en="cross-fitted by document, also suggest for sentences already coded (for "
         "agreement --coders A AI)",
+    )  # fmt: skip
+    scope: str | None = scope_param()
+
+
+@dataclass
+class QueueParams:
+    """Which open suggestions the workbench's queue shows (and bulk acceptance takes).
+
+    >>> from zhagen.params import make
+    >>> make(QueueParams, {"min_score": "0.5", "scope": "type:journal"})
+    QueueParams(min_score=0.5, scope='type:journal')
+    """
+
+    min_score: float = param(
+        0.0, "float", "最低分数", "minimum score", low=0.0, high=1.0,
+        help_zh="只显示分数不低于此值的建议", help_en="show only suggestions scoring at least this",
     )  # fmt: skip
     scope: str | None = scope_param()

@@ -46,6 +46,61 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No open suggestions; make some with zhagen suggest",
     ),
     "sug.kappa": ("最近一次评估", "Last evaluation"),
+    "sug.show": ("显示", "Show"),
+    "sug.more": ("显示前 {n} 条，共 {total} 条", "Showing {n} of {total}"),
+    "sug.macro_f1": ("宏 F1", "macro-F1"),
+    "sug.top3": ("前三召回率", "top-3 recall"),
+    "sug.eval_of": (
+        "（与 {x} 的人工编码比较：按文档留出、固定种子）",
+        "(against {x}'s coding: held out by document, seeded)",
+    ),
+    "sug.def_kappa": (
+        "Cohen κ = (pₒ − pₑ) / (1 − pₑ)：留出句子上首选建议与人工编码的一致性，扣除偶然一致",
+        "Cohen's κ = (pₒ − pₑ) / (1 − pₑ): agreement of the top-1 suggestion with the human "
+        "code on the held-out sentences, beyond chance",
+    ),
+    "sug.def_f1": (
+        "宏 F1：各编码 F1（精确率与召回率的调和平均）的平均，每个编码权重相同",
+        "macro-F1: the mean over codes of F1 (harmonic mean of precision and recall), each "
+        "code weighted equally",
+    ),
+    "sug.def_top3": (
+        "前三召回率：人工编码出现在前三条建议中的句子比例",
+        "top-3 recall: share of sentences whose human code is among the top three suggestions",
+    ),
+    "sug.bulk_score": ("批量接受：分数 ≥", "Bulk accept: score ≥"),
+    "sug.bulk": ("接受首选建议", "Accept the top suggestions"),
+    "sug.bulk_count": ("本页 {n} 条符合", "{n} on this page qualify"),
+    "sug.bulk_confirm": (
+        "把范围内分数 ≥ {x} 的全部首选建议接受为我的编码？（一步可撤销）",
+        "Accept every top suggestion scoring ≥ {x} in the scope as my codings? (one undo step)",
+    ),
+    "sug.bulk_done": (
+        "已接受 {n} 条建议（一步可撤销）",
+        "Accepted {n} suggestion(s) (one undo step)",
+    ),
+    "sug.tab_queue": ("建议队列", "Queue"),
+    "sug.tab_proposals": ("新编码提议", "Proposed codes"),
+    "sug.proposals_help": (
+        "语言模型开放式编码提出的初始概念：采纳即新建该编码（已有同名编码则用它），并把提议它的建议接受为编码；一步可撤销",
+        "Initial concepts a language model proposed in open coding: adopting creates the code "
+        "(or uses the code of that name) and accepts the suggestions proposing it; one undo step",
+    ),
+    "sug.prop_name": ("提议的编码", "Proposed code"),
+    "sug.prop_count": ("建议数", "Suggestions"),
+    "sug.prop_docs": ("文档数", "Documents"),
+    "sug.prop_best": ("最高分", "Best score"),
+    "sug.prop_examples": ("原文与理由", "Quotes and reasons"),
+    "sug.prop_existing": ("（已有同名编码）", "(a code of that name exists)"),
+    "sug.prop_empty": (
+        "没有待定的新编码提议；用 zhagen suggest-llm 的开放式编码生成",
+        "No open proposals of new codes; make some with zhagen suggest-llm (open coding)",
+    ),
+    "sug.adopt": ("采纳为编码", "Adopt as code"),
+    "sug.adopted": (
+        "已采纳「{x}」：{n} 处编码（可撤销）",
+        "Adopted “{x}”: {n} coding(s) (undoable)",
+    ),
     "sug.noeval": (
         "尚未评估（zhagen suggest --evaluate）：批量接受须先评估",
         "not evaluated yet (zhagen suggest --evaluate): bulk acceptance needs it",
@@ -175,11 +230,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.abstract": ("摘要", "Abstract"),
     "doc.frozen": ("已有编码，文本已冻结", "has codings: text frozen"),
     "doc.help": (
-        "选中文本或点击句子 → 输入编码；C/回车：编码；J/K：下一句/上一句；1–9：最近编码；"
+        "选中文本或点击句子 → 输入编码；C/回车：编码；J/K：下一句/上一句（有建议时：下一条/上一条建议，"
+        "回车接受、Delete 拒绝）；1–9：最近编码；"
         "V / Alt+V：实境编码（所选词语成为新概念）；Ctrl+Z / Ctrl+Shift+Z：撤销/重做；O：原文对照；"
         "M：备忘录；Esc：关闭",
         "Select text or click a sentence → type a code; C/Enter: code; J/K: next/previous "
-        "sentence; 1–9: recent codes; V / Alt+V: in-vivo code (the words become a new concept); "
+        "sentence (with suggestions: next/previous suggestion, Enter accepts, Delete rejects); "
+        "1–9: recent codes; V / Alt+V: in-vivo code (the words become a new concept); "
         "Ctrl+Z / Ctrl+Shift+Z: undo/redo; O: original beside cleaned; M: memo; Esc: close",
     ),  # fmt: skip
     # -- coding view: stripes, in-vivo, comparison, original beside cleaned -------------
@@ -191,6 +248,29 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.f_only": (
         "只看这个编码的编码条（再点一次：全部）",
         "Show only this code's stripes (click again: all)",
+    ),
+    # -- suggestions in the document view: ghost stripes -------------------------------
+    "doc.ghost_count": ("显示 AI 建议（{n} 条待定）", "Show AI suggestions ({n} open)"),
+    "doc.ghost_keys": (
+        "J/K：下一条/上一条建议；Enter：接受；Delete：拒绝",
+        "J/K: next/previous suggestion; Enter: accept; Delete: reject",
+    ),
+    "doc.ghost_next": ("下一条（J）", "Next (J)"),
+    "doc.ghost_queue": ("全部建议", "All suggestions"),
+    "doc.ghost_focus": ("第 {i}/{n} 条：{x}", "{i} of {n}: {x}"),
+    "doc.ghost_new": ("新编码「{x}」", "new code “{x}”"),
+    "doc.ghost_title": (
+        "建议：{x}（第 {r} 位，来源 {s}）；J/K 选中后 Enter 接受、Delete 拒绝",
+        "Suggestion: {x} (rank {r}, from {s}); select with J/K, Enter accepts, Delete rejects",
+    ),
+    "doc.ghost_accepted": (
+        "已接受建议「{x}」为编码（可撤销）",
+        "Accepted “{x}” as a coding (undoable)",
+    ),
+    "doc.ghost_rejected": ("已拒绝建议「{x}」（不再建议）", "Rejected “{x}” (not suggested again)"),
+    "doc.ghost_viewer": (
+        "只读账户不能接受或拒绝建议",
+        "A viewer cannot accept or reject suggestions",
     ),
     "doc.in_vivo": ("实境编码「{x}」（Alt+V）", "In-vivo code “{x}” (Alt+V)"),
     "codes.search": ("搜索编码（/；回车打开第一个）", "Search codes (/; Enter opens the first)"),
@@ -353,6 +433,33 @@ STRINGS: dict[str, tuple[str, str]] = {
     "agr.b": ("编码员 B", "Coder B"),
     "agr.by_code": ("按编码", "Per code"),
     "agr.pooled": ("合计", "Pooled"),
+    "agr.ai": ("{x}（首选建议）", "{x} (top suggestions)"),
+    "agr.ai_note": (
+        "AI 即各句的首选建议（无论已接受、拒绝或待定：模型当时所说），只在双方都涉及的文档上比较；"
+        "要为已编码的句子也生成建议，运行 zhagen suggest --coded",
+        "AI is each sentence's top-1 suggestion (accepted, rejected or open: what the source "
+        "said), compared on the documents both covered; to suggest for coded sentences too, "
+        "run zhagen suggest --coded",
+    ),
+    "agr.definitions": ("指标说明", "Definitions"),
+    "agr.def.percent_agreement": (
+        "（双方均编码 + 双方均未编码）/ 单位数 × 100（NVivo 的一致百分比）",
+        "(both + neither) / units × 100 (NVivo's percent agreement)",
+    ),
+    "agr.def.holsti_r": (
+        "Holsti 信度 = 2M / (N1 + N2)：M 为双方均编码的单位数，N1、N2 为各自编码的单位数（Holsti 1969）",
+        "Holsti's R = 2M / (N1 + N2): M units coded by both, N1 and N2 the units each coded "
+        "(Holsti 1969)",
+    ),
+    "agr.def.kappa": (
+        "Cohen κ = (pₒ − pₑ) / (1 − pₑ)：观察一致率扣除偶然一致（Cohen 1960）",
+        "Cohen's κ = (pₒ − pₑ) / (1 − pₑ): observed agreement beyond chance (Cohen 1960)",
+    ),
+    "agr.def.alpha": (
+        "Krippendorff α（名义）= 1 − Dₒ / Dₑ：观察分歧与期望分歧之比（Krippendorff 2004）",
+        "Krippendorff's α (nominal) = 1 − Dₒ / Dₑ: observed over expected disagreement "
+        "(Krippendorff 2004)",
+    ),
     "agr.blind_note": (
         "盲编码进行中：计算一致性后将向所有编码员显示全部编码",
         "Blind coding is on: computing agreement reveals everyone's codings",

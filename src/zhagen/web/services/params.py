@@ -30,6 +30,7 @@ ANALYSES: dict[str, tuple[str, str | None]] = {
     "matrix": ("MatrixParams", None),
     "framework": ("FrameworkParams", None),
     "cooccurrence": ("CooccurrenceParams", None),
+    "suggestions": ("QueueParams", None),
 }
 
 

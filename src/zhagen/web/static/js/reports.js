@@ -98,13 +98,32 @@
   // -- agreement -------------------------------------------------------------------------
   const AGREE_COLS = ["code_name", "units", "both", "a_only", "b_only", "neither", "percent_agreement", "holsti_r", "kappa", "alpha"];
 
+  // The AI coder (the top-1 suggestions, as `zhagen agreement --coders 甲 AI`) is offered
+  // beside the people; its name is the library's (project.suggestions.AI_CODER).
+  async function aiCoder() {
+    try { return (await api("GET", "/api/suggestions" + query({ limit: 0 }), undefined, { quiet: true })).ai_coder; }
+    catch (err) { return null; }
+  }
+
+  function definitions(ai) {
+    const box = el("div", { class: "agr-defs" }, el("h2", { text: t("agr.definitions") }));
+    const list = el("dl");
+    for (const k of ["percent_agreement", "holsti_r", "kappa", "alpha"]) list.append(el("dt", { text: Z.label("col.", k) }), el("dd", { text: t("agr.def." + k) }));
+    box.appendChild(list);
+    if (ai) box.appendChild(el("p", { class: "note", text: t("agr.ai_note") }));
+    return box;
+  }
+
   async function agreementPage() {
     const a = await coderSelect(false);
     const b = await coderSelect(false);
+    const ai = await aiCoder();
+    if (ai) for (const sel of [a, b]) if (!Array.from(sel.options).some((o) => o.value === ai)) sel.appendChild(el("option", { value: ai, text: t("agr.ai", { x: ai }) }));
     if (b.options.length > 1) b.selectedIndex = 1;
     form.append(field(t("agr.a"), a), field(t("agr.b"), b));
     const values = await declaredFields("agreement");
     const body = () => ({ a: a.value, b: b.value, ...values() });
+    const isAi = () => ai !== null && (a.value === ai || b.value === ai);
     form.append(button("common.compute", () => show().catch(() => {})));
     actions.append(button("tables.xlsx", () => Z.download("/api/agreement/download", "agreement.xlsx", body())));
     if (blind) out.appendChild(el("p", { class: "note", text: t("agr.blind_note") }));
@@ -117,7 +136,8 @@
         // the pooled row is named in both languages ("合计 / pooled"): the page's half
         const half = (td, col, v) => { if (col === "code_name" && typeof v === "string") td.textContent = Z.half(v); };
         out.append(el("h2", { text: t("agr.pooled") }), grid(res.pooled, { columns: AGREE_COLS.filter((c) => res.pooled.columns.includes(c)), cell: half }),
-          el("h2", { text: t("agr.by_code") }), grid(res.by_code, { columns: AGREE_COLS.filter((c) => res.by_code.columns.includes(c)) }));
+          el("h2", { text: t("agr.by_code") }), grid(res.by_code, { columns: AGREE_COLS.filter((c) => res.by_code.columns.includes(c)) }),
+          definitions(isAi()));
       } finally { busy(false); }
     }
   }

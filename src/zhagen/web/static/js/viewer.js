@@ -14,6 +14,13 @@
  * per rendered chunk, measured from the chunk's own segments, so a long document costs
  * only what is on screen.
  *
+ * Suggestions (issue 15): the open suggestions on this document are ghost stripes in columns
+ * of their own at the right of the margin (dashed, translucent, one column per rank) with
+ * the code's name, or the proposed new code's, and the score; the text they are about is
+ * underlined with a dashed line and a small label at its end. J/K move between them,
+ * Enter accepts the focused one (a coding by me, through project.suggestions: one undo
+ * step), Delete rejects it; a suggestion is never a coding until accepted.
+ *
  * Text is only ever written with textContent / text nodes.
  */
 "use strict";
@@ -30,7 +37,11 @@
     info: null, cps: [], sents: [], garbled: [], codings: [], codes: [], byId: new Map(),
     chunks: [], cur: null, recent: [], suggestions: [], pick: 0, recodeId: null,
     filter: { code: "", level: "", coder: "" }, shown: [], cols: new Map(), colW: 16,
+    ghosts: [], ghostOn: true, gi: -1, ghostBusy: false,
   };
+  const GHOST_W = 18;  // px of margin per ghost lane
+  const GHOST_LANES = 3;  // lanes at most: suggestions on the same lines go side by side
+  const GHOST_RANKS = 3;
   const recentKey = "zhagen.recent." + location.host;
 
   // -- loading ---------------------------------------------------------------------------
@@ -45,7 +56,7 @@
     S.sents = sents.spans;
     S.garbled = sents.garbled || [];  // per sentence: holds mojibake (marked, not in tables)
     showInfo(info);
-    await Promise.all([loadCodes(), loadCodings(false)]);
+    await Promise.all([loadCodes(), loadCodings(false), loadGhosts(false)]);
     applyFilter();  // the columns follow the tree's order: both must be in
     buildChunks();
     renderCodingList();
@@ -65,6 +76,19 @@
     S.codings = res.codings.sort((a, b) => a.start - b.start || a.end - b.end);
     applyFilter();
     if (rerender) { rerenderAll(); renderCodingList(); }
+  }
+
+  async function loadGhosts(rerender) {
+    const res = await api("GET", "/api/documents/" + DOC + "/suggestions", undefined, { quiet: true }).catch(() => ({ suggestions: [] }));
+    const focused = S.ghosts[S.gi];
+    S.ghosts = res.suggestions.filter((g) => g.rank <= GHOST_RANKS);
+    // keep the focus on the same suggestion, or on the one now at its place
+    if (S.gi >= 0) {
+      const same = focused ? S.ghosts.findIndex((g) => g.id === focused.id) : -1;
+      S.gi = same >= 0 ? same : Math.min(S.gi, S.ghosts.length - 1);
+    }
+    fillGhostBar();
+    if (rerender) { applyFilter(); sizePlaceholders(); rerenderAll(); }
   }
 
   function showInfo(d) {
@@ -152,6 +176,10 @@
 
   function cuts(c, covering) {
     const set = new Set([c.start, c.end]);
+    for (const g of shownGhosts()) {
+      if (g.start > c.start && g.start < c.end) set.add(g.start);
+      if (g.end > c.start && g.end < c.end) set.add(g.end);
+    }
     for (const s of S.sents) if (s[0] > c.start && s[0] < c.end) set.add(s[0]);
     for (const s of S.sents) if (s[1] > c.start && s[1] < c.end) set.add(s[1]);
     // the current target too: a span selected with the mouse stays marked (.cur) when the
@@ -182,6 +210,7 @@
     span.textContent = S.cps.slice(a, b).join("");
     const here = covering.filter((k) => k.start <= a && k.end >= b);
     if (here.length) stripes(span, here);
+    ghostMarks(span, a, b);
     if (si >= 0 && S.garbled[si]) {
       span.classList.add("garbled");
       span.title = span.title ? t("doc.garbled") + "\n" + span.title : t("doc.garbled");
@@ -234,12 +263,14 @@
     if (ids.length > LEGEND_MAX) box.appendChild(el("span", { class: "muted small", text: "+" + (ids.length - LEGEND_MAX) }));
   }
 
-  function stripeWidth() { return S.cols.size ? S.cols.size * S.colW + 10 : 0; }
+  function codeWidth() { return S.cols.size ? S.cols.size * S.colW + 10 : 0; }
+  function stripeWidth() { return codeWidth() + ghostColumns() * GHOST_W + (ghostColumns() ? 6 : 0); }
 
   function drawStripes(c, covering) {
     const old = c.node.querySelector(".stripes");
     if (old) old.remove();
-    if (!covering.length) return;
+    const ghosts = shownGhosts().filter((g) => g.start < c.end && g.end > c.start);
+    if (!covering.length && !ghosts.length) return;
     const segs = Array.from(c.node.children).filter((n) => n.classList.contains("seg"));
     const top0 = c.node.getBoundingClientRect().top;
     const bars = [];
@@ -258,7 +289,32 @@
     }
     const layer = el("div", { class: "stripes", attrs: { "aria-hidden": "true" } });
     for (const bar of bars) layer.appendChild(stripeBar(bar));
+    // ghost bars in lanes: each in the first lane free at its top (several short
+    // sentences share a line); when every lane is taken, the least recently freed one
+    const lanes = new Array(ghostColumns()).fill(-Infinity);
+    const placed = ghosts.map((g) => ({ g, bar: measure(segs, top0, g, c) })).filter((x) => x.bar);
+    placed.sort((x, y) => x.bar.top - y.bar.top || x.g.rank - y.g.rank);
+    for (const { g, bar } of placed) {
+      let lane = lanes.findIndex((bottom) => bottom <= bar.top + 1);
+      if (lane < 0) lane = lanes.indexOf(Math.min(...lanes));
+      lanes[lane] = bar.bottom;
+      bar.lane = lane;
+      layer.appendChild(ghostBar(g, bar));
+    }
     c.node.appendChild(layer);
+  }
+
+  /** The top and bottom (px in the chunk) of the lines holding [k.start, k.end) here. */
+  function measure(segs, top0, k, c) {
+    const a = Math.max(k.start, c.start);
+    const b = Math.min(k.end, c.end);
+    const mine = segs.filter((n) => +n.dataset.s >= a && +n.dataset.e <= b);
+    if (!mine.length) return null;
+    const first = mine[0].getClientRects()[0];
+    const lastRects = mine[mine.length - 1].getClientRects();
+    const last = lastRects[lastRects.length - 1];
+    if (!first || !last) return null;
+    return { top: first.top - top0, bottom: last.bottom - top0, head: k.start >= c.start };
   }
 
   function stripeBar(bar) {
@@ -280,6 +336,93 @@
     S.lit = k.id;
     for (const n of reader.querySelectorAll(".stripe")) n.classList.toggle("lit", n.dataset.id === String(k.id));
     jumpTo(k.start, k.end, true, true);
+  }
+
+  // -- suggestions: ghost stripes, marks and keys ----------------------------------------
+  function shownGhosts() { return S.ghostOn ? S.ghosts : []; }
+  function ghostColumns() { return Math.min(GHOST_LANES, shownGhosts().length); }
+  function ghostName(g) { return g.new_code ? t("doc.ghost_new", { x: g.new_code }) : (g.code_name || nameOf(g)); }
+  function ghostText(g) { return ghostName(g) + " " + g.score.toFixed(2); }
+  function ghostColor(g) { return g.code !== null && S.byId.has(g.code) ? colorOf(g.code) : "#8a8a8a"; }
+
+  function ghostBar(g, bar) {
+    const i = S.ghosts.indexOf(g);
+    const node = el("div", { class: "stripe ghost" + (i === S.gi ? " ghost-on" : ""),
+      title: t("doc.ghost_title", { x: ghostText(g), r: g.rank, s: g.source }) + (g.rationale ? "\n" + g.rationale : ""),
+      data: { ghost: g.id } });
+    const color = ghostColor(g);
+    node.style.top = bar.top + 1 + "px";
+    node.style.height = Math.max(10, bar.bottom - bar.top - 2) + "px";
+    node.style.left = codeWidth() + 4 + bar.lane * GHOST_W + "px";
+    node.style.width = GHOST_W - 4 + "px";
+    node.style.borderColor = color;
+    node.style.backgroundColor = color + "2e";
+    if (bar.head && bar.bottom - bar.top > 40) node.appendChild(el("span", { class: "stripe-label", text: ghostName(g) }));
+    node.addEventListener("click", (e) => { e.stopPropagation(); focusGhost(i); });
+    return node;
+  }
+
+  // the text a suggestion is about: a dashed underline, and at its end a small label with
+  // the code and score (a CSS ::after from data-ghost: not text, so offsets and selections
+  // are those of the document)
+  function ghostMarks(span, a, b) {
+    const here = shownGhosts().filter((g) => g.start <= a && g.end >= b);
+    if (!here.length) return;
+    span.classList.add("ghosted");
+    if (here.some((g) => S.ghosts.indexOf(g) === S.gi)) span.classList.add("ghost-cur");
+    const ending = here.filter((g) => g.end === b && (g.rank === 1 || S.ghosts.indexOf(g) === S.gi));
+    if (ending.length) span.dataset.ghost = ending.map(ghostText).join(" · ");
+  }
+
+  function fillGhostBar() {
+    const bar = $("ghost-bar");
+    bar.hidden = !S.ghosts.length;
+    $("ghost-count").textContent = t("doc.ghost_count", { n: S.ghosts.length });
+    const g = S.ghosts[S.gi];
+    $("ghost-focus").textContent = g ? t("doc.ghost_focus", { i: S.gi + 1, n: S.ghosts.length, x: ghostText(g) }) : "";
+  }
+
+  function focusGhost(i) {
+    if (!S.ghosts.length) return;
+    S.gi = Math.max(0, Math.min(S.ghosts.length - 1, i));
+    const g = S.ghosts[S.gi];
+    jumpTo(g.start, g.end, true);
+    S.gi = S.ghosts.indexOf(g);  // jumpTo clears a ghost focus: set it again
+    fillGhostBar();
+    rerenderGhosts();
+  }
+
+  function rerenderGhosts() {
+    for (const c of S.chunks) if (c.rendered && shownGhosts().some((g) => g.start < c.end && g.end > c.start)) renderChunk(c);
+  }
+
+  async function decideGhost(action) {
+    const g = S.ghosts[S.gi];
+    if (!g || S.ghostBusy) return;
+    if (!canWrite) { Z.toast(t("doc.ghost_viewer")); return; }
+    S.ghostBusy = true;
+    try {
+      await api("POST", "/api/suggestions/" + g.id + "/" + action, {});
+      Z.toast(t(action === "accept" ? "doc.ghost_accepted" : "doc.ghost_rejected", { x: ghostName(g) }), "ok");
+      if (action === "accept" && g.new_code) await loadCodes();
+      await Promise.all([loadCodings(false), loadGhosts(false)]);
+      applyFilter();
+      sizePlaceholders();
+      rerenderAll();
+      renderCodingList();
+      if (S.ghosts.length) focusGhost(S.gi); else { S.gi = -1; fillGhostBar(); }
+    } finally {
+      S.ghostBusy = false;
+    }
+  }
+
+  function toggleGhosts() {
+    S.ghostOn = $("ghost-show").checked;
+    if (!S.ghostOn) S.gi = -1;
+    fillGhostBar();
+    applyFilter();
+    sizePlaceholders();
+    rerenderAll();
   }
 
   function fillFilter() {
@@ -368,6 +511,11 @@
 
   function onReaderUp(e) {
     if (e.button !== 0 || (e.target.closest && e.target.closest(".stripes"))) return;
+    if (S.gi >= 0) {  // a click in the text leaves the suggestions (no redraw: the selection stays)
+      S.gi = -1;
+      fillGhostBar();
+      for (const n of reader.querySelectorAll(".ghost-on, .ghost-cur")) n.classList.remove("ghost-on", "ghost-cur");
+    }
     const sel = selectionTarget();
     if (sel) { setCurrent(sel, true); return; }
     const seg = e.target.closest && e.target.closest(".seg");
@@ -596,6 +744,7 @@
   }
 
   function jumpTo(start, end, flash, keepLit) {
+    if (S.gi >= 0) { S.gi = -1; fillGhostBar(); rerenderGhosts(); }
     if (!keepLit && S.lit) { S.lit = null; for (const n of reader.querySelectorAll(".stripe.lit")) n.classList.remove("lit"); }
     const c = chunkAt(start);
     if (!c) return;
@@ -737,7 +886,13 @@
   function onKey(e) {
     if (Z.typing(e) || e.ctrlKey || e.metaKey) return;
     const k = e.key;
+    const ghosts = shownGhosts().length > 0;
     if (k === "Escape") { closePop(); setCurrent(null); }
+    // with suggestions shown, J/K go from one to the next; Enter and Delete decide
+    else if ((k === "j" || k === "J") && ghosts) { e.preventDefault(); focusGhost(S.gi + 1); }
+    else if ((k === "k" || k === "K") && ghosts) { e.preventDefault(); focusGhost(S.gi < 0 ? 0 : S.gi - 1); }
+    else if (k === "Enter" && S.gi >= 0 && pop.hidden) { e.preventDefault(); decideGhost("accept"); }
+    else if ((k === "Delete" || k === "Backspace") && S.gi >= 0 && pop.hidden) { e.preventDefault(); decideGhost("reject"); }
     else if (k === "j" || k === "J") { e.preventDefault(); move(1); }
     else if (k === "k" || k === "K") { e.preventDefault(); move(-1); }
     else if ((k === "c" || k === "C" || k === "Enter") && S.cur) { e.preventDefault(); openPop(); }
@@ -761,6 +916,11 @@
     $("pop-vivo").addEventListener("click", inVivo);
     for (const id of ["f-code", "f-level", "f-coder"]) $(id).addEventListener("change", onFilter);
     $("compare-link").href = "/documents/" + DOC + "/compare";
+    $("ghost-show").addEventListener("change", toggleGhosts);
+    $("ghost-accept").addEventListener("click", () => decideGhost("accept"));
+    $("ghost-reject").addEventListener("click", () => decideGhost("reject"));
+    $("ghost-next").addEventListener("click", () => focusGhost(S.gi + 1));
+    $("ghost-accept").hidden = $("ghost-reject").hidden = !canWrite;
     document.addEventListener("keydown", onKey);
     document.addEventListener("mousedown", (e) => {
       if (!pop.hidden && !pop.contains(e.target) && !reader.contains(e.target)) closePop();
@@ -778,8 +938,8 @@
       clearTimeout(resizing);  // the text reflows: the stripes are measured again
       resizing = setTimeout(() => { for (const c of S.chunks) if (c.rendered) drawStripes(c, S.shown.filter((k) => k.start < c.end && k.end > c.start)); }, 150);
     });
-    document.addEventListener("zhagen:changed", async () => { await loadCodes(); await loadCodings(true); loadMemos(); });
-    document.addEventListener("visibilitychange", () => { if (!document.hidden) loadCodings(true); });
+    document.addEventListener("zhagen:changed", async () => { await loadCodes(); await loadGhosts(false); await loadCodings(true); loadMemos(); });
+    document.addEventListener("visibilitychange", () => { if (!document.hidden) loadGhosts(false).then(() => loadCodings(true)); });
     reader.addEventListener("mousedown", (e) => { if (e.button === 0) S.pressing = true; });
     document.addEventListener("mouseup", () => { S.pressing = false; });
     Z.live(onRemote);
@@ -808,6 +968,7 @@
   async function applyRemote() {
     S.remote = false;
     await loadCodes();
+    await loadGhosts(false);
     await loadCodings(true);
     loadMemos();
   }
