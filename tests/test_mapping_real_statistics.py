@@ -125,3 +125,27 @@ def test_the_whole_matrix_and_the_components_agree_where_eigenvalue_one_repeats(
     got = silhouette_spectral(n, i, j, w, labels)
     assert np.abs(got - ref).max() < 1e-9
     assert (got[-5:] == 0).all() and n > 600
+
+
+def test_dense_components_in_matrix_form_equal_networkx():
+    """A dense component (mean degree ≥ 32: Brandes in matrix form, in several batches of
+    sources) next to sparse ones (the graph library) and isolated nodes."""
+    from zhagen.mapping.centrality import DENSE_DEGREE, _brandes_batched
+
+    dense = nx.gnm_random_graph(150, 150 * 24, seed=5)
+    sparse = nx.relabel_nodes(nx.gnm_random_graph(80, 120, seed=6), lambda v: v + 150)
+    g = nx.union(dense, sparse)
+    g.add_nodes_from(range(230, 240))
+    n = g.number_of_nodes()
+    i = np.array([a for a, _ in g.edges()])
+    j = np.array([b for _, b in g.edges()])
+    assert 2 * dense.number_of_edges() / 150 >= DENSE_DEGREE
+    nxb = nx.betweenness_centrality(g, normalized=True)
+    want = np.array([nxb[v] for v in range(n)])
+    assert np.abs(betweenness(n, i, j) - want).max() < 1e-12
+    import scipy.sparse as sp
+
+    adj = sp.csr_matrix(nx.to_scipy_sparse_array(dense, nodelist=range(150)))
+    raw = nx.betweenness_centrality(dense, normalized=False)
+    got = _brandes_batched(adj, cells=150 * 7)  # 22 batches of 7 sources
+    assert np.abs(got / 2 - np.array([raw[v] for v in range(150)])).max() < 1e-9
