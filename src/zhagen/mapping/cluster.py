@@ -421,7 +421,9 @@ def _spectral_parts(
     values = np.concatenate([v for _, v, _ in solved])
     owner = np.concatenate([np.full(v.size, c) for c, (_, v, _) in enumerate(solved)])
     rank = np.concatenate([np.arange(v.size) for _, v, _ in solved])
-    chosen = np.lexsort((rank, owner, -values))[:k]
+    # eigenvalue 1 is computed per component to within 1e-15: rounded, equal eigenvalues
+    # are ordered by component, not by rounding noise
+    chosen = np.lexsort((rank, owner, -np.round(values, 12)))[:k]
     parts = []
     for c, (members, _, vecs) in enumerate(solved):
         cols = np.sort(rank[chosen[owner[chosen] == c]])
