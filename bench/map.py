@@ -36,12 +36,18 @@ Run it with the project's Python (``/work/venv/bin/python bench/map.py``): it ca
     against zhagen's edge by edge on the timed file itself, both sides normalised alike;
     plus the full ``zhagen add`` + ``zhagen map`` CLI on the same file.
 
-(3) Node types (issue 13): ``zhagen map --nodes keyword|author|institution|reference``
-    on ``--nodes-wos`` WoS records (default 34 400: the 344-record file in 100 copies made
-    distinct — each copy's titles, UT, DOI and cited references carry the copy's tag, so no
-    record is a duplicate and each copy cites its own works: ``unique_wos``) and
-    ``--nodes-cnki`` CNKI records (default 1 000 000, the RefWorks export replicated, with
-    ``--keep-duplicates`` as in (1)); each time next to the keyword map's, target < 2x.
+(3) Node types (issue 13): ``zhagen map --nodes keyword|author|institution|reference|
+    cited-author|cited-journal`` on ``--nodes-wos`` WoS records (default 34 400: the
+    344-record file in 100 copies made distinct and with people of their own —
+    ``unique_wos_people``: titles, UT, DOI and cited references carry the copy's tag, every
+    author of a copy is a person of that copy, institutions are shared by ten copies) and
+    keyword/author/institution on ``--nodes-cnki`` CNKI records (default 1 000 000:
+    ``people_cnki``, the RefWorks export replicated with authors per copy and affiliations
+    per ten copies, ``--keep-duplicates`` as in (1)); the maps of one data set run
+    interleaved (a warm-up, ``--repeat`` rounds), medians, each as a ratio to the keyword
+    map's, target <= 2x. Then the co-authorship network of the timed WoS file by zhagen and
+    by metaknowledge (``networkCoAuthor``), interleaved and compared edge by edge.
+    ``--nodes-kinds`` picks the node types.
     ``--skip-nodes`` leaves it out; ``--nodes-only`` runs it alone.
 
 Peers are installed into a separate venv (``--bench-venv``, default ``../bench-venv``, i.e.
@@ -404,43 +410,178 @@ def _tag_record(rec: bytes, c: int, tag: bytes) -> bytes:
     return b"\n".join(out)
 
 
+def unique_wos_people(src: Path, copies: int) -> Path:
+    """:func:`unique_wos`, and every author of copy ``c`` a person of that copy (each name
+    in ``AU``, ``AF`` and the ``[authors]`` of ``C1`` carries the copy's tag) and the
+    institutions of ``C1`` shared by ten copies (the first part of each address carries the
+    tag of ``c // 10``): without this the co-authors of the first author (the same people
+    in every copy) would appear 100 times as often as in the file, and the institutions
+    ``copies`` times, so the author and institution maps would not be those of a real
+    34,400-record field. Author keywords (DE) stay as they are."""
+    dest = OUT / f"{src.stem}_people_x{copies}{src.suffix}"
+    if dest.exists():
+        return dest
+    header, recs, trailer = split_records(unique_wos(src, copies).read_bytes(), "wos")
+    tmp = dest.with_suffix(".part")
+    with open(tmp, "wb") as fh:
+        fh.write(header)
+        for n, rec in enumerate(recs):
+            c = n // (len(recs) // copies)
+            fh.write(_tag_people(rec, _letters(c), _letters(c // 10)))
+        fh.write(trailer)
+    tmp.rename(dest)
+    return dest
+
+
+def _letters(c: int) -> bytes:
+    return "".join(chr(65 + int(d)) for d in str(c)).encode()
+
+
+def _tag_name(name: bytes, tag: bytes) -> bytes:
+    surname, comma, rest = name.strip().partition(b",")
+    return surname + tag + comma + rest
+
+
+def _tag_people(rec: bytes, tag: bytes, group: bytes) -> bytes:
+    out, field = [], b""
+    for line in rec.split(b"\n"):
+        first = bool(line[:2].strip()) and line[2:3] == b" "
+        if first:
+            field = line[:2]
+        body = line[3:]
+        # the first author (the field's first line) is tagged by unique_wos already
+        if field in (b"AU", b"AF") and not first and body.strip():
+            line = line[:3] + _tag_name(body, tag)
+        elif field == b"C1" and body.strip():
+            names, bracket, address = body.partition(b"] ")
+            if bracket:
+                tagged = b"; ".join(_tag_name(x, tag) for x in names.lstrip(b"[").split(b";"))
+                body = b"[" + tagged + b"] " + address
+            head, comma, tail = body.rpartition(b"] ")[2].partition(b",")
+            body = body[: len(body) - len(head + comma + tail)] + head + b" " + group + comma + tail
+            line = line[:3] + body
+        out.append(line)
+    return b"\n".join(out)
+
+
+def people_cnki(n: int) -> Path:
+    """The CNKI RefWorks export replicated to ``n`` records (``replicate``), with every
+    author of copy ``c`` (the ``c``-th run through the 298 records) a person of that copy (a
+    tag of CJK digits after the name) and the affiliations shared by ten copies (the tag of
+    ``c // 10`` before each): a million records of one field, not one field 3,356 times.
+    Keywords stay as they are (the ``replicated`` case of part (1))."""
+    src = replicate(CNKI, "refworks", n)
+    dest = src.with_name(src.stem + "_people" + src.suffix)
+    if dest.exists():
+        return dest
+    digits = "〇一二三四五六七八九"
+    per = len(split_records(CNKI.read_bytes(), "refworks")[1])
+    number = -1
+    tmp = dest.with_suffix(".part")
+    with open(src, "rb") as fh, open(tmp, "wb") as out:
+        for raw in fh:
+            if raw.startswith(b"RT "):
+                number += 1
+            if raw[:3] in (b"A1 ", b"AD "):
+                c = number // per
+                tag = "".join(digits[int(d)] for d in str(c if raw[:3] == b"A1 " else c // 10))
+                end = raw[len(raw.rstrip(b"\r\n")) :]
+                items = [x.strip() for x in raw[3 : len(raw) - len(end)].decode().split(";")]
+                items = [(x + tag if raw[:3] == b"A1 " else tag + x) for x in items if x]
+                raw = raw[:3] + ";".join(items).encode() + end
+            out.write(raw)
+    tmp.rename(dest)
+    return dest
+
+
+NODE_KINDS = {
+    "wos": ["keyword", "author", "institution", "reference", "cited-author", "cited-journal"],
+    "cnki": ["keyword", "author", "institution"],
+}
+#: Peers that build the same network as a node type, with their bench_peers tool names.
+#: (biblium-author is left out: biblium 2.16.1's get_coauthorship returns author nodes and
+#: no link on WoS plain text; run ``map_peers.py biblium-author`` to see it.)
+NODE_PEERS = {"author": ["metaknowledge-author"]}
+
+
 def bench_nodes(args: argparse.Namespace) -> list[dict]:
-    """Time ``zhagen map --nodes X`` next to the keyword map on WoS and CNKI data."""
+    """Time ``zhagen map --nodes X`` next to the keyword map on WoS and CNKI data: the node
+    types interleaved (a warm-up round, ``--repeat`` rounds, order rotated), medians, each
+    as a ratio to the keyword map's median; then the peers' co-authorship networks next to
+    zhagen's, checked edge by edge on the timed file."""
     rows: list[dict] = []
     plans = []
     if args.nodes_wos:
         copies = max(1, args.nodes_wos // 344)
-        plans.append(("wos", unique_wos(WOS, copies), ["keyword", "author", "institution",
-                                                       "reference"], False))  # fmt: skip
+        plans.append(("wos", unique_wos_people(WOS, copies), False))
     if args.nodes_cnki:
-        plans.append(("cnki", replicate(CNKI, "refworks", args.nodes_cnki),
-                      ["keyword", "author", "institution"], True))  # fmt: skip
-    for name, data, kinds, keep in plans:
+        plans.append(("cnki", people_cnki(args.nodes_cnki), True))
+    args.nodes_kinds = ["keyword", *args.nodes_kinds]
+    for name, data, keep in plans:
         proj = WORK / f"nodes_{name}_{data.stem}.zhagen"
         print(f"\n[nodes {name}] importing {data.name} ({uptime()})", flush=True)
         add = import_project(data, proj, args.workers, args.keep)
-        base = None
-        for kind in kinds:
+        cmds = {}
+        for kind in [k for k in NODE_KINDS[name] if k in args.nodes_kinds]:
             out = fresh(WORK / f"nodes_{name}_{kind}")
-            cmd = [zhagen_cmd(), "map", str(proj), "--nodes", kind, "--out", str(out)]
-            cmd += ["--keep-duplicates"] if keep else []
-            print(f"[nodes {name}] {' '.join(cmd)}", flush=True)
-            m = best(cmd, args.repeat)
-            base = m["seconds"] if kind == "keyword" else base
-            ratio = m["seconds"] / base if base else None
+            cmds[kind] = [zhagen_cmd(), "map", str(proj), "--nodes", kind, "--out", str(out)]
+            cmds[kind] += ["--keep-duplicates"] if keep else []
+        print(f"[nodes {name}] {len(cmds)} maps interleaved, 1 warm-up + {args.repeat} rounds "
+              f"({uptime()})", flush=True)  # fmt: skip
+        res = interleaved(cmds, n=args.repeat, warmup=1)
+        base = res["keyword"]["seconds"]
+        for kind, m in res.items():
+            counts = map_counts(m["stdout"])
+            ratio = m["seconds"] / base
             rows.append({
-                "data": name, "records": map_counts(m["stdout"]).get("records"),
+                "data": name, "records": counts.get("records"),
                 "add_s": add["seconds"] if add.get("note") is None else add["note"],
-                "nodes": kind, "map_s": m["seconds"], "map_cpu_s": m["cpu_s"],
-                "peak_MB": m["peak_mb"], "x_keyword": ratio,
-                "graph": f"{map_counts(m['stdout']).get('nodes')} nodes / "
-                         f"{map_counts(m['stdout']).get('edges')} edges",
+                "nodes": kind, "map_s": m["seconds"], "walls": m["walls"], "cpu_s": m["cpu_s"],
+                "peak_MiB": m["peak_mib"], "x_keyword": ratio,
+                "graph": f"{counts.get('nodes')} nodes / {counts.get('edges')} edges",
                 "load1": m["load1"],
-                "target": "" if kind == "keyword" else
-                          ("ok" if ratio is not None and ratio <= NODE_TARGET else "MISSED"),
+                "target": "" if kind == "keyword" else ("ok" if ratio <= NODE_TARGET else "MISSED"),
             })  # fmt: skip
-            print(table(rows[-1:], list(rows[-1])), flush=True)
+        print(table(rows[-len(res) :], list(rows[-1])), flush=True)
+        if name == "wos" and not args.skip_peers:
+            bench_node_peers(args, data)
     return rows
+
+
+def bench_node_peers(args: argparse.Namespace, data: Path) -> None:
+    """The co-authorship network of the timed WoS file by zhagen and by each peer that has
+    one (interleaved, medians), compared edge by edge with both sides' names folded alike
+    (case, spaces, dots: ``Ion, R.`` and ``ION, R`` are one name on both sides)."""
+    ready, skipped = ensure_peers(Path(args.bench_venv), ["metaknowledge", "biblium"])
+    for line in skipped:
+        print(line)
+    py = str(Path(args.bench_venv) / "bin" / "python")
+    cmds = {"zhagen-author": tool_cmd("zhagen-author", sys.executable, data)}
+    for tool in NODE_PEERS["author"]:
+        if tool.split("-")[0] in ready:
+            cmds[tool] = tool_cmd(tool, py, data)
+    res = interleaved(cmds, n=args.repeat, warmup=1)
+    z = tool_result("zhagen-author")
+    rows = []
+    for tool, m in res.items():
+        r = tool_result(tool)
+        agree = agreement(z, r, fold=True, dots=True)
+        rows.append({
+            "network": "co-authorship (AF)", "tool": tool, "version": r["version"],
+            "seconds": m["seconds"], "walls": m["walls"], "cpu_s": m["cpu_s"],
+            "peak_MiB": m["peak_mib"], "x_zhagen": m["seconds"] / res["zhagen-author"]["seconds"],
+            "records_read": r["records_read"], "nodes": r["nodes"], "edges": len(r["edges"]),
+            "agree_%": agree["agree_%"], "only_tool": agree["only_tool"],
+            "only_zhagen": agree["only_zhagen"], "load1": m["load1"],
+        })  # fmt: skip
+    print("\n## (3) peers: the same network (co-authorship of the timed file, every record)")
+    print(table(rows, list(rows[0])), flush=True)
+    print(
+        "   not compared: co-citation (metaknowledge's networkCoCitation keys a reference by "
+        "its own Citation parse, zhagen by first author + year + source + volume + page or "
+        "DOI; no normalisation makes the two keys alike edge by edge); biblium's "
+        "get_coauthorship returns its author nodes with no link on the WoS plain text."
+    )
 
 
 # ----------------------------------------------------------- (2) WoS: zhagen and its peers
@@ -514,9 +655,11 @@ def tool_result(tool: str) -> dict:
     return json.loads((WORK / f"{tool}.json").read_text(encoding="utf-8"))
 
 
-def _edges(res: dict, fold: bool = False, cut_paren: bool = False) -> dict:
+def _edges(res: dict, fold: bool = False, cut_paren: bool = False, dots: bool = False) -> dict:
     out: dict[tuple[str, str], int] = {}
     for a, b, n in res["edges"]:
+        if dots:
+            a, b = a.replace(".", " "), b.replace(".", " ")
         if cut_paren:
             a, b = a.split(" (")[0], b.split(" (")[0]
         if fold:
@@ -729,6 +872,8 @@ def main() -> None:
     ap.add_argument("--nodes-wos", type=int, default=34_400, help="(3) WoS records, 0: none")
     ap.add_argument("--nodes-cnki", type=int, default=1_000_000, help="(3) CNKI records, 0: none")
     ap.add_argument("--skip-nodes", action="store_true", help="leave part (3) out")
+    ap.add_argument("--nodes-kinds", nargs="+", default=NODE_KINDS["wos"],
+                    help="(3) node types to time (the keyword map is always one)")  # fmt: skip
     ap.add_argument("--nodes-only", action="store_true", help="part (3) alone")
     args = ap.parse_args()
     if args.nodes_only:

@@ -10,6 +10,9 @@ the plain-text export with the tool's own reader, then build the network with th
 own co-occurrence function where it has one (metaknowledge, biblium), else count keyword
 pairs per record with ``itertools.combinations`` (bibx has none).
 
+``zhagen-author``, ``metaknowledge-author`` and ``biblium-author`` build the co-authorship network instead
+(authors from ``AF``; every record, no node selection), for ``bench/map.py`` part (3).
+
 ``OUT_JSON`` receives the tool's version, records read and counted, and every edge as
 ``[keyword, keyword, count]``, plus in-process seconds for ``import``, ``read`` and
 ``network``. ``bench/map.py`` times the whole process (``_util.measure``) and compares
@@ -192,6 +195,54 @@ def _imported_keywords(path: str, workers: int) -> list[dict[str, list[str]]]:
         return list(p.documents.frame()["keywords_by_lang"])
 
 
+def run_zhagen_author(path: str, clock: dict[str, float]) -> dict[str, Any]:
+    # The co-authorship network (bench/map.py part 3): zhagen's reader (authors from AF,
+    # else AU), its author names as ``zhagen map --nodes author --homonyms none`` labels
+    # them (entity_terms), and its co-occurrence step, over every record (no selection).
+    import pandas  # noqa: F401
+    import scipy.sparse  # noqa: F401
+
+    from zhagen.entities.collect import EntityRecord, entity_terms
+    from zhagen.formats import read_records
+    from zhagen.mapping.cooccurrence import cooccurrence, doc_term_matrix
+    from zhagen.mapping.links import upper_edges
+
+    clock["import"] = time.perf_counter()
+    recs = [EntityRecord(list(rec.authors)) for rec in read_records(path)]
+    terms, _ = entity_terms("author", recs, disambiguate=False)
+    clock["read"] = time.perf_counter()
+    dt = doc_term_matrix(terms)
+    i, j, c = upper_edges(cooccurrence(dt.matrix))
+    clock["network"] = time.perf_counter()
+    v = dt.vocab
+    edges = {(v[a], v[b]): n for a, b, n in zip(i.tolist(), j.tolist(), c.tolist(), strict=True)}
+    return {"version": version("zhagen"), "records_read": len(terms),
+            "records_counted": len(terms), "nodes": len(v), "edges": edges}  # fmt: skip
+
+
+def run_metaknowledge_author(path: str, clock: dict[str, float]) -> dict[str, Any]:
+    import metaknowledge as mk
+
+    clock["import"] = time.perf_counter()
+    rc = mk.RecordCollection(path)
+    clock["read"] = time.perf_counter()
+    g = rc.networkCoAuthor(count=False)  # full names (AF); count=True needs Graph.node
+    clock["network"] = time.perf_counter()
+    return _from_graph(g, len(rc), len(rc), version("metaknowledge"))
+
+
+def run_biblium_author(path: str, clock: dict[str, float]) -> dict[str, Any]:
+    import biblium
+
+    clock["import"] = time.perf_counter()
+    b = biblium.BiblioStats(f_name=path, db="wos", res_folder=None)
+    clock["read"] = time.perf_counter()
+    b.get_coauthorship(vec_stats=False, top_n=10**9, partition_network=False)
+    g = b.co_authorship_network
+    clock["network"] = time.perf_counter()
+    return _from_graph(g, len(b.df), len(b.df), version("biblium"))
+
+
 def run_zhagen_2proc(path: str, clock: dict[str, float]) -> dict[str, Any]:
     global WORKERS
     WORKERS = 2
@@ -206,6 +257,9 @@ RUNNERS: dict[str, Callable[[str, dict[str, float]], dict[str, Any]]] = {
     "metaknowledge": run_metaknowledge,
     "biblium": run_biblium,
     "bibx": run_bibx,
+    "zhagen-author": run_zhagen_author,
+    "metaknowledge-author": run_metaknowledge_author,
+    "biblium-author": run_biblium_author,
 }
 
 

@@ -7,7 +7,13 @@ Betweenness
     strength) and normalised for an undirected graph by :math:`(n-1)(n-2)/2`, so that the
     centre of a star scores 1. Backend: ``rustworkx`` when it is installed (Apache-2.0;
     measured 20× faster than networkx on this machine: 1,000 nodes / 20,000 links 0.9 s vs
-    17.8 s, 2,000 / 50,000 4.0 s vs 82.8 s, results equal to 1e-17), else ``networkx``.
+    17.8 s, 2,000 / 50,000 4.0 s vs 82.8 s, results equal to 1e-17), else ``networkx``;
+    a densely linked component (mean degree ≥ 32, e.g. a cited-journal map; below it the
+    graph library is faster) is computed instead by the same algorithm in matrix form
+    (:func:`_brandes_batched`: breadth-first search from a batch of sources at once as
+    sparse × dense products, then Brandes' dependency accumulation level by level), 1.6×
+    faster there (34,300-record WoS replica: 25 s → 15 s) and equal to networkx to
+    1e-15 on the real maps (tests/test_mapping_real_statistics.py).
 
 Sigma
     Chen et al. (2009) introduce sigma to combine a node's structural and temporal
@@ -30,7 +36,7 @@ explanatory and computational theory of scientific discovery. *Journal of Inform
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -103,6 +109,10 @@ def betweenness(n: int, i: np.ndarray, j: np.ndarray, backend: str = "auto") -> 
         return np.zeros(n, dtype=np.float64)
     if backend == "auto":
         backend = betweenness_backend().split()[0]
+    if backend == "rustworkx":
+        i, j, out = _dense_components(n, np.asarray(i, np.int64), np.asarray(j, np.int64))
+        if i.size == 0:
+            return out
     edges = list(zip(np.asarray(i).tolist(), np.asarray(j).tolist(), strict=True))
     if backend == "rustworkx":
         import rustworkx as rx
@@ -113,7 +123,8 @@ def betweenness(n: int, i: np.ndarray, j: np.ndarray, backend: str = "auto") -> 
         # One thread: rustworkx's parallel version sums path counts in a varying order,
         # so the last digits changed from run to run (same map, different bytes).
         res = rx.betweenness_centrality(g, normalized=True, parallel_threshold=n + 1)
-        return np.array([res[k] for k in range(n)], dtype=np.float64)
+        sparse = np.array([res[k] for k in range(n)], dtype=np.float64)
+        return np.where(out > 0, out, sparse)  # a node lies in one component: one is 0
     if backend == "networkx":
         import networkx as nx
 
@@ -123,6 +134,86 @@ def betweenness(n: int, i: np.ndarray, j: np.ndarray, backend: str = "auto") -> 
         res = nx.betweenness_centrality(g, normalized=True)
         return np.array([res[k] for k in range(n)], dtype=np.float64)
     raise ValueError(f"unknown betweenness backend {backend!r}")
+
+
+#: Mean degree from which a component's betweenness is computed in matrix form.
+DENSE_DEGREE = 32.0
+
+
+def _dense_components(n: int, i: np.ndarray, j: np.ndarray) -> tuple[Any, Any, np.ndarray]:
+    """Betweenness of the densely linked components (mean degree ≥ :data:`DENSE_DEGREE`),
+    normalised over the whole graph's ``n``; returns the links of the other components,
+    left to the graph library, and the values (0 outside the dense components)."""
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    out = np.zeros(n)
+    a = sp.csr_matrix((np.ones(2 * i.size), (np.concatenate([i, j]), np.concatenate([j, i]))),
+                      shape=(n, n))  # fmt: skip
+    a.data[:] = 1.0  # a repeated link is one link
+    _, comp = connected_components(a, directed=False)
+    size = np.bincount(comp, minlength=n)
+    links = np.bincount(comp[i], minlength=n)
+    dense = (size >= 3) & (2.0 * links >= DENSE_DEGREE * size)
+    if not dense.any():
+        return i, j, out
+    for c in np.flatnonzero(dense).tolist():
+        members = np.flatnonzero(comp == c)
+        out[members] = _brandes_batched(a[members][:, members].tocsr())
+    out /= (n - 1) * (n - 2)
+    keep = ~dense[comp[i]]
+    return i[keep], j[keep], out
+
+
+def _brandes_batched(adj: Any, cells: int = 4_000_000) -> np.ndarray:
+    """Brandes' (2001) betweenness (sum over ordered source–target pairs, unnormalised) of
+    a connected, unweighted graph given as a symmetric 0/1 CSR matrix, for a batch of
+    sources at once: the path counts σ of every (node, source) pair grow level by level as
+    ``adj @ frontier``; then the dependencies δ flow back level by level,
+    δ_v += σ_v Σ_{w at the next level} (1 + δ_w) / σ_w. ``cells`` bounds the size of
+    the (nodes × sources) arrays.
+
+    >>> import numpy as np, scipy.sparse as sp
+    >>> star = sp.csr_matrix(np.array([[0, 1, 1, 1], [1, 0, 0, 0], [1, 0, 0, 0], [1, 0, 0, 0]]))
+    >>> _brandes_batched(star).tolist()  # the centre: 3 × 2 ordered pairs of leaves
+    [6.0, 0.0, 0.0, 0.0]
+    """
+    import numpy as np
+
+    m = adj.shape[0]
+    adj = adj.astype(np.float64)
+    total = np.zeros(m)
+    batch = max(1, min(m, cells // max(m, 1)))
+    for first in range(0, m, batch):
+        src = np.arange(first, min(first + batch, m))
+        cols = np.arange(src.size)
+        sigma = np.zeros((m, src.size))
+        sigma[src, cols] = 1.0
+        seen = sigma > 0
+        front = sigma.copy()
+        levels = []  # flat indices of the (node, source) cells reached at each level ≥ 1
+        while True:
+            reach = adj @ front
+            new = (reach > 0) & ~seen
+            flat = np.flatnonzero(new)
+            if flat.size == 0:
+                break
+            seen |= new
+            sigma.flat[flat] = reach.flat[flat]
+            front = np.zeros_like(sigma)
+            front.flat[flat] = sigma.flat[flat]
+            levels.append(flat)
+        delta = np.zeros_like(sigma)
+        coef = np.zeros_like(sigma)
+        for depth in range(len(levels) - 1, 0, -1):
+            here, below = levels[depth], levels[depth - 1]
+            coef[:] = 0.0
+            coef.flat[here] = (1.0 + delta.flat[here]) / sigma.flat[here]
+            back = adj @ coef
+            delta.flat[below] += sigma.flat[below] * back.flat[below]
+        total += delta.sum(axis=1)
+    return total
 
 
 def sigma(betweenness_values: np.ndarray, burst_strength: np.ndarray) -> np.ndarray:
