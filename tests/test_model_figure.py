@@ -101,7 +101,10 @@ def test_figures_fixed_size_glyphs_and_same_bytes(tmp_path: Path) -> None:
                     tmp_path / f"a_{layout}.{suffix}", layout=layout
                 )
                 again = p.reports.model_figure(tmp_path / f"b_{layout}.{suffix}", layout=layout)
-                assert again.read_bytes() == out[f"{layout}.{suffix}"].read_bytes(), (layout, suffix)
+                assert again.read_bytes() == out[f"{layout}.{suffix}"].read_bytes(), (
+                    layout,
+                    suffix,
+                )
         lay = p.relations.model("paradigm")
         with pytest.raises(Exception, match="pdf"):
             p.reports.model_figure(tmp_path / "m.gif")
@@ -141,7 +144,9 @@ def test_web_routes(tmp_path: Path) -> None:
         assert ["现象", "phenomenon"] in body["roles"] and len(body["boxes"]) == len(MAINS)
         r = cl.put(f"/api/model/boxes/{cid}", json={"layout": "paradigm", "x": 300, "y": 200})
         assert r.status_code == 200, r.text
-        box = next(b for b in cl.get("/api/model?layout=paradigm").json()["boxes"] if b["id"] == cid)
+        box = next(
+            b for b in cl.get("/api/model?layout=paradigm").json()["boxes"] if b["id"] == cid
+        )
         assert (box["x"], box["y"]) == (300, 200)
         assert cl.put(f"/api/model/roles/{cid}", json={"role": "结果"}).status_code == 200
         assert cl.put(f"/api/model/roles/{cid}", json={"role": "无此角色"}).status_code == 400

@@ -103,6 +103,8 @@ def set_role(store: Store, code: CodeRef, value: object, *, actor: str = "") -> 
     new = role(value)
     with edit(store, "model.role", "", actor=actor) as e:
         row = resolve_code(store, code)
+        if not new and qm.box_id(store, int(row["id"])) is None:
+            return  # no role taken from a code that had none: nothing to log
         qm.update_box(store, _box(store, e, int(row["id"])), role=new)
         e.payload = {"code": row["id"], "role": new}
         e.description = (

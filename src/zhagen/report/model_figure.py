@@ -177,7 +177,7 @@ def model_layout(
     bottom = max((b["y"] + b["h"] for b in placed), default=0.0)
     return {"layout": layout, "boxes": placed, "relations": rels,
             "flows": _flows({b["role"] for b in placed}) if layout == "paradigm" else [],
-            "width": max(right + 30, 480.0), "height": bottom + 40}  # fmt: skip
+            "width": max(right + 30, 200.0), "height": bottom + 40}  # fmt: skip
 
 
 def group_rects(boxes: Sequence[Mapping[str, Any]]) -> dict[str, tuple[float, float, float, float]]:
