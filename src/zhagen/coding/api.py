@@ -727,9 +727,9 @@ class Relations(_Noun):
         model_layout.move_box(self._store, code, layout, x, y, actor=_name(actor))
 
     def model(self, layout: str = "tree") -> dict[str, Any]:
-        """The model figure's boxes in ``layout`` (:func:`zhagen.report.model_figure.model_layout`):
+        """The model figure's boxes in ``layout`` (:func:`zhagen.coding.model_boxes.model_layout`):
         the categories with their roles and kept positions, and the relations between them."""
-        from zhagen.report.model_figure import model_layout as place
+        from zhagen.coding.model_boxes import model_layout as place
 
         layout = model_layout.check_layout(layout)
         codes = [{"id": c["id"], "name": c["name"], "parent": c["parent_id"], "level": c["level"]}
