@@ -42,7 +42,9 @@ def _sentences(seeds: Path) -> list[str]:
     out: list[str] = []
     for path in sorted(seeds.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        out += [s.strip() + "。" for s in re.split(r"[。！？]", text) if 12 <= len(s.strip()) <= 120]
+        out += [
+            s.strip() + "。" for s in re.split(r"[。！？]", text) if 12 <= len(s.strip()) <= 120
+        ]
     return out
 
 
