@@ -237,6 +237,7 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             ]
         )
         accepted = p.suggestions.accept(sid)
+        p.relations.set_role(code, "现象")  # a model box row (migration 0012)
         p.codings.delete(coding)
         p.undo()  # an undone edit: history_next(redo=True) has one
         coding = int(p.codings()["id"].iloc[0])
@@ -263,6 +264,8 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "sets.value_ids": lambda f: f(store, attr_id),
             "sets.value_rows": lambda f: f(store, attr_id, [doc]),
             "changes.log_after": lambda f: f(store, 0, 1000),
+            "model_layout.box_rows": lambda f: f(store),
+            "model_layout.box_ids_of_codes": lambda f: f(store, [code]),
             "coding.ancestor_ids": lambda f: f(store, code),
             "coding.child_ids": lambda f: f(store, [code]),
             "coding.code_counts": lambda f: f(store),

@@ -96,6 +96,14 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ("PATCH", "/api/relations/{relation_id}"): _json(
         "/api/relations/999", lambda c: {"type": "结果"}
     ),
+    ("GET", "/api/model"): _get("/api/model?layout=paradigm"),
+    ("GET", "/api/model/figure"): _get("/api/model/figure?layout=tree&format=svg"),
+    ("PUT", "/api/model/boxes/{code_id}"): _json(
+        "/api/model/boxes/{top}", lambda c: {"layout": "paradigm", "x": 10, "y": 20}
+    ),
+    ("PUT", "/api/model/roles/{code_id}"): _json(
+        "/api/model/roles/{top}", lambda c: {"role": "现象"}
+    ),
     ("GET", "/api/storyline"): _get("/api/storyline"),
     ("PUT", "/api/storyline"): _json("/api/storyline", lambda c: {"text": "故事线"}),
     ("GET", "/api/session"): _get("/api/session"),

@@ -188,6 +188,20 @@ class Reports:
         rows = codes.astype(object).where(codes.notna(), None).to_dict("records")
         return write_hierarchy_chart(rows, path, lang=lang)
 
+    def model_figure(self, path: str | Path, *, layout: str = "tree", lang: str = "zh") -> Path:
+        """The model figure (the code tree or the paradigm model, with the boxes where the
+        researcher moved them) as PNG, SVG or PDF by the path's suffix
+        (:mod:`zhagen.report.model_figure`)."""
+        from zhagen.report.model_figure import write_model_figure
+
+        suffix = Path(path).suffix.lower()
+        if suffix not in (".png", ".svg", ".pdf"):
+            raise ParameterError(
+                f"模型图只能保存为 .png、.svg 或 .pdf，不能是「{suffix or path}」",
+                f"the model figure is saved as .png, .svg or .pdf, not '{suffix or path}'",
+            )
+        return write_model_figure(self._relations.model(layout), path, lang=lang)
+
     @staticmethod
     def write_xlsx(frames: dict[str, pd.DataFrame], path: str | Path) -> Path:
         """Any DataFrames as the sheets of one workbook, formatted as the paper tables are."""

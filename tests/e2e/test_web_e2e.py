@@ -249,11 +249,16 @@ def test_model_map_and_page_screenshots(page, serve, tmp_path: Path, shots: Path
     page.screenshot(path=str(shots / "model.png"))
     with page.expect_download() as info:
         page.click("#dl-png")
-    assert info.value.suggested_filename == "model.png"
+    # drawn by the library, with the boxes where they were moved (issue 16)
+    assert info.value.suggested_filename == "model_tree.png"
+    assert Path(info.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with page.expect_download() as info:
         page.click("#dl-svg")
     svg = Path(info.value.path()).read_text(encoding="utf-8")
     assert svg.startswith("<?xml") and "<svg" in svg
+    with page.expect_download() as info:
+        page.click("#dl-pdf")
+    assert Path(info.value.path()).read_bytes()[:5] == b"%PDF-"
     page.goto(server.url + "/map")
     page.wait_for_selector("#map-form button[type=submit]")
     # a thesaurus with a bad line is refused, naming the file and the line

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from zhagen import access
 from zhagen.access import Actor
-from zhagen.coding import actions, engine, notes, retrieve, spans
+from zhagen.coding import actions, engine, model_layout, notes, retrieve, spans
 from zhagen.coding.engine import CodeRef
 from zhagen.coding.levels import LEVELS, MEMO_TARGETS, MEMO_TYPES, RELATION_TYPES, level_problems
 from zhagen.errors import ParameterError
@@ -708,6 +708,35 @@ class Relations(_Noun):
     def set_storyline(self, text: str) -> None:
         """Write the storyline (故事线) of the selective coding."""
         notes.set_storyline(self._store, text)
+
+    #: The paradigm model's roles (因果条件, 现象, 情境, 中介条件, 行动策略, 结果).
+    ROLES = model_layout.ROLES
+    #: Each role's English name.
+    ROLE_NAMES = model_layout.ROLE_NAMES
+
+    def set_role(self, code: CodeRef, role: str, *, actor: Actor | None = None) -> None:
+        """Give a category its role in the paradigm model ('' for none; undoable)."""
+        access.require(actor, "add", access.Item("relation", None))
+        model_layout.set_role(self._store, code, role, actor=_name(actor))
+
+    def move_box(self, code: CodeRef, layout: str, x: float | None, y: float | None, *,
+                 actor: Actor | None = None) -> None:  # fmt: skip
+        """Keep where a code's box was moved in the model figure's ``layout`` ('tree' or
+        'paradigm'; pixels of the web page; None, None puts it back; undoable)."""
+        access.require(actor, "add", access.Item("relation", None))
+        model_layout.move_box(self._store, code, layout, x, y, actor=_name(actor))
+
+    def model(self, layout: str = "tree") -> dict[str, Any]:
+        """The model figure's boxes in ``layout`` (:func:`zhagen.coding.model_boxes.model_layout`):
+        the categories with their roles and kept positions, and the relations between them."""
+        from zhagen.coding.model_boxes import model_layout as place
+
+        layout = model_layout.check_layout(layout)
+        codes = [{"id": c["id"], "name": c["name"], "parent": c["parent_id"], "level": c["level"]}
+                 for c in q.code_rows(self._store)]  # fmt: skip
+        rels = [{"source": r["source_code_id"], "target": r["target_code_id"], "type": r["type"]}
+                for r in qn.relation_rows(self._store)]  # fmt: skip
+        return place(codes, rels, model_layout.boxes(self._store), layout)
 
 
 def _name(actor: Actor | None) -> str:

@@ -35,7 +35,7 @@ from zhagen.store.db import Store
 __all__ = ["Change", "ChangeFeed", "changes", "describe", "KINDS"]
 
 #: Action family → the kind of change a page reacts to.
-KINDS = {"code": "tree", "relation": "tree", "storyline": "tree", "coding": "coding",
+KINDS = {"code": "tree", "relation": "tree", "storyline": "tree", "model": "tree", "coding": "coding",
          "memo": "memo", "set": "sets", "attr": "sets", "suggest": "coding"}  # fmt: skip
 #: Kinds of shared things: coding blind, others hear that they changed, not who changed them.
 SHARED = ("tree", "sets")

@@ -36,6 +36,7 @@ from zhagen.coding.levels import NO_LEVEL, parse_level
 from zhagen.coding.palette import code_color
 from zhagen.errors import ParameterError
 from zhagen.store import coding as q
+from zhagen.store import model_layout as qm
 from zhagen.store import notes as qn
 from zhagen.store.db import Store
 
@@ -474,6 +475,9 @@ def merge_codes(
         e.touch("memos", memo_ids)
         for mid in memo_ids:
             _retarget_memo(store, mid, "code", tid)
+        box_ids = qm.box_ids_of_codes(store, sids)  # the merged codes' boxes go with them
+        e.touch("model_boxes", box_ids)
+        q.delete_rows(store, "model_boxes", box_ids)
         q.delete_rows(store, "codes", sids)
         names = "、".join(r["name"] for r in rows.values())
         e.payload = {"sources": sids, "into": tid, "moved": moved, "collapsed": collapsed}
@@ -573,6 +577,7 @@ def delete_code(
             ("memos", memo_ids),
             ("relations", rel_ids),
             ("codings", coding_ids),
+            ("model_boxes", qm.box_ids_of_codes(store, ids)),
             ("codes", ids),
         ):
             e.touch(table, rids)

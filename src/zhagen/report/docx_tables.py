@@ -246,14 +246,17 @@ def _add_table(doc: DocxDocument, name: str, df: pd.DataFrame, trace: bool) -> N
     merged = _merge_flags(name, df, header)
     table = doc.add_table(rows=len(rows) + 1, cols=len(header))
     _table_frame(table, widths)
-    body = doc.styles["表格正文"]
+    # The cell style by its id on the paragraph's XML: ``paragraph.style = ...`` looks for the
+    # document's default style among all styles on every call (23 930 cells of a 1 000-document
+    # coding: 120 of the 170 s the DOCX took).
+    body = doc.styles["表格正文"].style_id
     for i, row in enumerate(table.rows):
         values = header if i == 0 else rows[i - 1]
         for j, cell in enumerate(row.cells):
             cell.width = Twips(widths[j])
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             para = cell.paragraphs[0]
-            para.style = body
+            para._p.style = body
             long_text = header[j] in _LONG and i > 0
             para.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if long_text else WD_ALIGN_PARAGRAPH.CENTER
             if i == 0:

@@ -50,6 +50,8 @@ def save_figure(fig: Figure, path: Path, dpi: int = DPI, bbox: Any = None) -> Pa
     extra: dict[str, Any] = {}
     if path.suffix.lower() == ".svg":
         metadata = {"Creator": "zhagen", "Date": None}  # no date: same map, same bytes
+    elif path.suffix.lower() == ".pdf":
+        metadata = {"Creator": "zhagen", "CreationDate": None}  # same figure, same bytes
     elif path.suffix.lower() == ".png":
         extra = {"pil_kwargs": {"compress_level": 3}}  # 2-3x faster than 6, ~5 % larger
     fig.savefig(path, dpi=dpi, facecolor="white", bbox_inches=bbox or tight_bbox(fig),

@@ -74,6 +74,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "attribute_values": ("id", "attribute_id", "document_id", "value"),
     "sets": ("id", "name", "kind", "query", "description", "created", "modified"),
     "set_members": ("id", "set_id", "document_id"),
+    "model_boxes": tuple("id code_id role tree_x tree_y paradigm_x paradigm_y".split()),
     # suggestions (issue 15): accepting, rejecting and editing one are undoable edits
     "suggestions": tuple(
         "id document_id start end sentence_idx code_id new_code score rank rationale quote "
@@ -93,7 +94,8 @@ def complete_rows(table: str, rows: Sequence[Mapping[str, Any]]) -> list[dict[st
 
 
 #: Tables whose rows refer to rows of another (dependants first, parents after).
-_DEPENDANTS = ("suggestions", "memos", "relations", "codings", "attribute_values", "set_members")
+_DEPENDANTS = ("suggestions", "memos", "relations", "codings", "attribute_values", "set_members",
+               "model_boxes")  # fmt: skip
 _PARENTS = ("attributes", "sets")
 
 

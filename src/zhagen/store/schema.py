@@ -383,6 +383,22 @@ CREATE TABLE llm_consent (
 );
 """
 
+# The model figure (issue 16): a main category's role in the paradigm model (因果条件, 现象,
+# 情境条件, 中介条件, 行动策略, 结果; '' for none) and where the researcher moved its box in
+# each layout (NULL: where the layout puts it). One row per code, made on first use; the
+# engine deletes it with its code so that every change is in the undo log.
+_MODEL_LAYOUT = """
+CREATE TABLE model_boxes (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    code_id    INTEGER NOT NULL UNIQUE REFERENCES codes(id),
+    role       TEXT NOT NULL DEFAULT '',
+    tree_x     REAL,
+    tree_y     REAL,
+    paradigm_x REAL,
+    paradigm_y REAL
+);
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -396,4 +412,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0009_sets_attributes", _SETS_ATTRIBUTES),
     ("0010_suggestions", _SUGGESTIONS),
     ("0011_llm", _LLM),
+    ("0012_model_layout", _MODEL_LAYOUT),
 ]

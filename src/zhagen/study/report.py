@@ -77,6 +77,7 @@ class Block:
     caption: str = ""
     note: str = ""
     name: str = ""
+    width_cm: float | None = None  # a figure narrower than the text's width (its own size)
 
 
 @dataclass
@@ -103,10 +104,11 @@ class Report:
         self.warnings.append((zh, en))
         self.blocks.append(Block("warn", zh))
 
-    def figure(self, path: Path, caption: str) -> str:
+    def figure(self, path: Path, caption: str, width_cm: float | None = None) -> str:
         self.figures += 1
         label = f"图{self.figures}"
-        self.blocks.append(Block("figure", path=path, caption=f"{label} {caption}"))
+        self.blocks.append(Block("figure", path=path, caption=f"{label} {caption}",
+                                 width_cm=width_cm))  # fmt: skip
         return label
 
     def table(self, frame: pd.DataFrame, caption: str, note: str = "", name: str = "") -> str:
@@ -440,7 +442,7 @@ def open_coding_examples(table: pd.DataFrame, examples: int = 2) -> pd.DataFrame
 
 
 def _coding_section(r: Report, study: Study, manifest: dict[str, Any], project: Project,
-                    examples: int) -> None:  # fmt: skip
+                    examples: int, figures: Path) -> None:  # fmt: skip
     tables_steps = _steps(manifest, "tables")
     if not tables_steps:
         return
@@ -492,8 +494,31 @@ def _coding_section(r: Report, study: Study, manifest: dict[str, Any], project: 
         r.warn("注意：项目中没有记录主范畴之间的关系，因此没有典型关系结构表；请在编码工作台中添加关系。",
                "note: the project holds no relations between main categories, so there is no "
                "relation table; add relations in the coding workbench")  # fmt: skip
+    _model(r, project, figures)
     _saturation(r, study, manifest)
     _agreement(r, study, manifest)
+
+
+def _model(r: Report, project: Project, figures: Path) -> None:
+    """The storyline and the model figure: the paradigm model when the researcher gave any
+    category a role, else the code tree; the boxes where they were moved in the workbench."""
+    from zhagen.report.model_figure import PX_PER_INCH
+
+    story = project.relations.storyline().strip()
+    paradigm = any(b["role"] for b in project.relations.model("paradigm")["boxes"])
+    layout = "paradigm" if paradigm else "tree"
+    if not project.relations.model(layout)["boxes"]:
+        return
+    path = project.reports.model_figure(figures / f"model_{layout}.png", layout=layout)
+    # at its own size when smaller than the text's width: a two-box model is not blown up
+    width = project.relations.model(layout)["width"] / PX_PER_INCH * 2.54
+    label = r.figure(path, "范式模型图" if paradigm else "编码模型图", min(width, FIGURE_CM))
+    what = ("按范式模型（因果条件 → 现象 → 情境/中介条件 → 行动策略 → 结果）排列主范畴"
+            if paradigm else "核心范畴、主范畴与副范畴的层级及其关系")  # fmt: skip
+    r.p(f"{label}为{what}。" + (f"故事线：{story}" if story else ""))
+    if not story:
+        r.warn("注意：项目中还没有故事线；请在编码工作台的「主轴与选择性编码」页填写。",
+               "note: the project has no storyline yet; write it on the workbench's model page")  # fmt: skip
 
 
 def _saturation(r: Report, study: Study, manifest: dict[str, Any]) -> None:
@@ -599,13 +624,14 @@ def build_report(
         raise InputError(f"找不到项目文件 {study.project.name}：请先运行 zhagen run",
                          f"project file {study.project.name} not found: run `zhagen run` first",
                          file=str(study.project))  # fmt: skip
+    folder = figures or study.out / "report_figures"
     with Project.open(study.project) as project:
-        _data_section(r, study, manifest, project, figures or study.out / "report_figures")
+        _data_section(r, study, manifest, project, folder)
         _software(r, manifest)
         r.h(2, "二、研究结果")
         _stats_section(r, study, manifest)
         _map_section(r, study, manifest)
-        _coding_section(r, study, manifest, project, examples)
+        _coding_section(r, study, manifest, project, examples, folder)
     _appendix(r, manifest)
     return r
 
@@ -631,6 +657,7 @@ def _docx(r: Report, path: Path) -> Path:
             run = para.add_run(b.text)
             run.bold = True
             run.font.size = Pt({"h1": 16, "h2": 14, "h3": 12}[b.kind])
+            para.paragraph_format.keep_with_next = True  # no heading alone at a page's foot
         elif b.kind == "p":
             para = doc.add_paragraph(b.text)
             para.paragraph_format.first_line_indent = Pt(21)
@@ -638,8 +665,11 @@ def _docx(r: Report, path: Path) -> Path:
             run = doc.add_paragraph().add_run(b.text)
             run.font.color.rgb = RGBColor(0xA0, 0x30, 0x00)
         elif b.kind == "figure" and b.path is not None:
-            doc.add_picture(str(b.path), width=Cm(FIGURE_CM))
+            doc.add_picture(str(b.path), width=Cm(b.width_cm or FIGURE_CM))
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            # the figure on the page of its caption (LibreOffice showed 图2's caption alone
+            # at the top of the next page)
+            doc.paragraphs[-1].paragraph_format.keep_with_next = True
             doc.add_paragraph(b.caption, style="表题")
         elif b.kind == "table":
             doc.add_paragraph(b.caption, style="表题")

@@ -229,7 +229,8 @@ def _load_coding(study: Study, project: Project) -> dict[str, Any]:
 
 def _codebook(project: Project, path: Path) -> int:
     """Codes from a ``.qdc`` codebook or a CSV (``code``, ``parent``, ``level``,
-    ``description``; a parent is an earlier row's code); return how many rows."""
+    ``description``, optional ``role`` in the paradigm model; a parent is an earlier row's
+    code); return how many rows."""
     import csv
 
     if path.suffix.lower() == ".qdc":
@@ -254,6 +255,12 @@ def _codebook(project: Project, path: Path) -> int:
             name, parent=ids[parent] if parent else None, level=int(level) if level else None,
             description=(row.get("description") or row.get("内涵") or "").strip(),
         )  # fmt: skip
+        role = row.get("role") or row.get("范式角色")
+        if role is not None:  # the paradigm model's role (a role already given is not re-logged)
+            try:
+                project.relations.set_role(ids[name], role)
+            except ParameterError as exc:
+                raise InputError(exc.zh, exc.en, file=str(path), line=n) from exc
     return len(rows)
 
 

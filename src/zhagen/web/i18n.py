@@ -378,6 +378,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "model.diagram": ("模型图", "Model diagram"),
     "model.svg": ("下载 SVG", "Download SVG"),
     "model.png": ("下载 PNG", "Download PNG"),
+    "model.pdf": ("下载 PDF", "Download PDF"),
+    "model.layout": ("布局", "Layout"),
+    "model.layout_tree": ("编码树", "Code tree"),
+    "model.layout_paradigm": ("范式模型", "Paradigm model"),
+    "model.roles_help": (
+        "为每个主范畴指定它在范式模型中的角色（因果条件 → 现象 → 情境/中介条件 → 行动策略 → 结果）",
+        "Give each main category its role in the paradigm model (causal conditions → phenomenon → "
+        "context / intervening conditions → action strategies → consequences)",
+    ),
+    "model.no_role": ("（无角色）", "(no role)"),
+    "model.no_roles": (
+        "还没有为主范畴指定范式角色：在下方为它们选择角色",
+        "No category has a paradigm role yet: choose their roles below",
+    ),
+    "model.drag_help": (
+        "拖动方框可调整位置（保存在项目中，可撤销）；双击方框恢复自动位置。下载的图按此位置绘制。",
+        "Drag a box to move it (kept in the project, undoable); double-click it to put it back. "
+        "The downloaded figure is drawn with the boxes where they are.",
+    ),
     "model.empty": (
         "先在编码树中建立核心范畴、主范畴和副范畴",
         "Build core, main and sub-categories in the code tree first",

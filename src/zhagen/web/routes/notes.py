@@ -151,3 +151,46 @@ def storyline(p: ProjectDep) -> dict[str, str]:
 def set_storyline(body: Storyline, p: ProjectDep, _s: CoderDep) -> dict[str, str]:
     p.relations.set_storyline(body.text)
     return {"text": p.relations.storyline()}
+
+
+# -- the model figure: layout, paradigm roles, moved boxes ---------------------------------
+LAYOUT = "^(tree|paradigm)$"
+
+
+class BoxMove(BaseModel):
+    layout: str = Field(pattern=LAYOUT)
+    x: float | None = Field(default=None, ge=-1e5, le=1e5)
+    y: float | None = Field(default=None, ge=-1e5, le=1e5)
+
+
+class BoxRole(BaseModel):
+    role: str = Field(default="", max_length=50)
+
+
+@router.get("/model")
+def model(p: ProjectDep, layout: Annotated[str, Query(pattern=LAYOUT)] = "tree") -> dict[str, Any]:
+    """The model figure's boxes in a layout, and the paradigm's roles (zh, en)."""
+    from zhagen.project import Relations
+
+    return {
+        **p.relations.model(layout),
+        "roles": [[r, Relations.ROLE_NAMES[r]] for r in Relations.ROLES],
+    }
+
+
+@router.put("/model/boxes/{code_id}")
+def move_box(
+    code_id: int, body: BoxMove, request: Request, p: ProjectDep, s: CoderDep
+) -> dict[str, Any]:
+    """Keep where a box was dragged (one undoable edit); no x and y put it back."""
+    p.relations.move_box(code_id, body.layout, body.x, body.y, actor=actor_of(request, s))
+    return {"id": code_id}
+
+
+@router.put("/model/roles/{code_id}")
+def set_role(
+    code_id: int, body: BoxRole, request: Request, p: ProjectDep, s: CoderDep
+) -> dict[str, Any]:
+    """A category's role in the paradigm model ('' for none; one undoable edit)."""
+    p.relations.set_role(code_id, body.role, actor=actor_of(request, s))
+    return {"id": code_id}

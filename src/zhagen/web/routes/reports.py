@@ -37,6 +37,7 @@ MEDIA = {
     "md": "text/markdown; charset=utf-8",
     "png": "image/png",
     "svg": "image/svg+xml",
+    "pdf": "application/pdf",
 }
 
 
@@ -220,6 +221,20 @@ def hierarchy(
     coder, lang = workbench(request).view_coder(p, s), _lang(request)
     return _written(request, f"hierarchy.{format}",
                     lambda path: p.reports.hierarchy_chart(path, coder=coder, lang=lang))  # fmt: skip
+
+
+@router.get("/model/figure")
+def model_figure(
+    request: Request,
+    p: ProjectDep,
+    _s: SessionDep,
+    layout: Annotated[str, Query(pattern="^(tree|paradigm)$")] = "tree",
+    format: Annotated[str, Query(pattern="^(svg|png|pdf)$")] = "png",  # noqa: A002
+) -> FileResponse:
+    """The model figure drawn by the library with the boxes where they were moved."""
+    lang = _lang(request)
+    return _written(request, f"model_{layout}.{format}",
+                    lambda path: p.reports.model_figure(path, layout=layout, lang=lang))  # fmt: skip
 
 
 @router.get("/memos/export")

@@ -1,6 +1,9 @@
 /* Axial and selective coding: relations between categories, the storyline, and a live
- * model diagram (core → main → sub-categories, relations as arrows) drawn in SVG, saved as
- * SVG or PNG (through a canvas). */
+ * model diagram in two layouts (the tree: core → main → sub-categories with the relations as
+ * arrows; the paradigm model: 因果条件 → 现象 → 情境/中介条件 → 行动策略 → 结果, roles given
+ * per category). The library places the boxes (GET /api/model); a box dragged here keeps its
+ * place in the project (PUT /api/model/boxes/<id>, undoable), and the SVG, PNG and PDF are
+ * drawn by the library with the boxes where they were left. */
 "use strict";
 
 (function () {
@@ -8,18 +11,21 @@
   const NS = "http://www.w3.org/2000/svg";
   const canWrite = Z.data.session.role !== "viewer";
   const $ = (id) => document.getElementById(id);
-  const S = { codes: [], relations: [], byId: new Map(), editing: null, memoCount: new Map(), levels: [] };
+  const S = { codes: [], relations: [], byId: new Map(), editing: null, memoCount: new Map(), levels: [],
+    layout: localStorage.getItem("zhagen.modelLayout") === "paradigm" ? "paradigm" : "tree", model: null, drag: null };
   const FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
   const BOX_H = 34;
-  const GAP_X = 28;
-  const GAP_Y = 16;
+  const HEAD = 24;
+  const PAD = 10;
   const COLORS = { 4: "#8b2849", 3: "#8a4a23", 2: "#2f4f74" };
+  const ROLE_COLORS = { "因果条件": "#2f4f74", "现象": "#8b2849", "情境": "#4d6b3c", "中介条件": "#4d6b3c", "行动策略": "#8a4a23", "结果": "#5b4a8a" };
 
   async function load() {
-    const [codes, relations, story, vocab, memos] = await Promise.all([
+    const [codes, relations, story, vocab, memos, model] = await Promise.all([
       api("GET", "/api/codes"), api("GET", "/api/relations"), api("GET", "/api/storyline"), api("GET", "/api/vocab"),
-      api("GET", "/api/memos?target_type=relation"),
+      api("GET", "/api/memos?target_type=relation"), api("GET", "/api/model?layout=" + S.layout),
     ]);
+    S.model = model;
     S.memoCount = new Map();
     for (const m of memos) S.memoCount.set(m.target_id, (S.memoCount.get(m.target_id) || 0) + 1);
     S.codes = codes;
@@ -28,7 +34,37 @@
     fillForm(vocab);
     renderRelations();
     if (document.activeElement !== $("storyline")) $("storyline").value = story.text;
+    renderRoles();
     draw();
+  }
+
+  /** A role's name in the page's language. */
+  function roleName(zh) {
+    const r = S.model.roles.find((x) => x[0] === zh);
+    return r && Z.data.lang === "en" ? r[1] : zh;
+  }
+
+  /** The paradigm layout: a role picker for every category (level 2-3), main categories first. */
+  function renderRoles() {
+    const box = clear($("roles"));
+    box.hidden = S.layout !== "paradigm";
+    if (box.hidden) return;
+    const roleOf = new Map(S.model.boxes.map((b) => [b.id, b.role]));
+    const cats = S.codes.filter((c) => c.level === 3).concat(S.codes.filter((c) => c.level === 2));
+    if (!cats.length) { box.appendChild(el("p", { class: "muted", text: t("model.empty") })); return; }
+    box.appendChild(el("p", { class: "muted small", text: t("model.roles_help") }));
+    for (const c of cats) {
+      const sel = el("select", { attrs: { "aria-label": c.name, "data-code": String(c.id) } });
+      sel.appendChild(el("option", { value: "", text: t("model.no_role") }));
+      for (const [zh] of S.model.roles) sel.appendChild(el("option", { value: zh, text: roleName(zh) }));
+      sel.value = roleOf.get(c.id) || "";
+      sel.disabled = !canWrite;
+      sel.addEventListener("change", async () => {
+        await api("PUT", "/api/model/roles/" + c.id, { role: sel.value });
+        Z.changed();
+      });
+      box.appendChild(el("label", { class: "role-pick" }, el("span", { text: c.name }), sel));
+    }
   }
 
   /** Categories (level 2-4) as options, and the code ``keep`` whatever its level (a
@@ -134,51 +170,67 @@
     return w;
   }
 
-  function children(id) { return S.codes.filter((c) => c.parent === id); }
-
-  function layout() {
-    const cores = S.codes.filter((c) => c.level === 4);
-    const mains = S.codes.filter((c) => c.level === 3);
-    const boxes = new Map();
-    let x = GAP_X;
-    const yMain = 30 + BOX_H + 110;
-    for (const m of mains) {
-      const subs = children(m.id).filter((c) => c.level === 2);
-      const w = Math.max(textWidth(m.name) + 28, ...subs.map((s) => textWidth(s.name) + 24), 110);
-      boxes.set(m.id, { x, y: yMain, w, h: BOX_H, code: m });
-      subs.forEach((s, i) => boxes.set(s.id, { x: x + 14, y: yMain + BOX_H + 30 + i * (BOX_H + GAP_Y), w: w - 14, h: BOX_H, code: s }));
-      x += w + GAP_X;
-    }
-    const width = Math.max(x, 480);
-    cores.forEach((c, i) => {
-      const w = textWidth(c.name) + 40;
-      const cx = width / (cores.length + 1) * (i + 1);
-      boxes.set(c.id, { x: cx - w / 2, y: 30, w, h: BOX_H + 6, code: c });
-    });
-    let height = yMain + BOX_H + 40;
-    for (const b of boxes.values()) height = Math.max(height, b.y + b.h + 40);
-    return { boxes, width, height };
+  function drawBox(g, b) {
+    const paradigm = S.layout === "paradigm";
+    const color = paradigm ? ROLE_COLORS[b.role] || "#555" : COLORS[b.level] || "#555";
+    const core = !paradigm && b.level === 4;
+    const n = svg("g", { class: "box" + (canWrite ? " movable" : ""), "data-id": b.id, transform: "translate(" + b.x + "," + b.y + ")" });
+    n.appendChild(svg("rect", { width: b.w, height: b.h, rx: 6, fill: core ? color : "#fff", stroke: color, "stroke-width": b.level === 2 ? 1 : 2 }));
+    n.appendChild(svg("text", { x: b.w / 2, y: b.h / 2 + 5, "text-anchor": "middle", "font-size": b.level === 2 ? 13 : 15, "font-weight": b.level >= 3 ? 700 : 400, fill: core ? "#fff" : "#1f2a27" }, b.name));
+    if (canWrite) n.addEventListener("pointerdown", (e) => startDrag(e, b));
+    if (canWrite) n.addEventListener("dblclick", () => moveBox(b, null, null));
+    g.appendChild(n);
   }
 
-  function drawBox(g, b) {
-    const color = COLORS[b.code.level] || "#555";
-    g.appendChild(svg("rect", { x: b.x, y: b.y, width: b.w, height: b.h, rx: 6, fill: b.code.level === 4 ? color : "#fff", stroke: color, "stroke-width": b.code.level === 2 ? 1 : 2 }));
-    g.appendChild(svg("text", { x: b.x + b.w / 2, y: b.y + b.h / 2 + 5, "text-anchor": "middle", "font-size": b.code.level === 2 ? 13 : 15, "font-weight": b.code.level >= 3 ? 700 : 400, fill: b.code.level === 4 ? "#fff" : "#1f2a27" }, b.code.name));
+  /** The paradigm's groups: a dashed rectangle around each role's boxes, its name on top. */
+  function groupRects(boxes) {
+    const out = new Map();
+    for (const b of boxes.values()) {
+      if (!b.role) continue;
+      const r = out.get(b.role) || { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+      r.x0 = Math.min(r.x0, b.x - PAD); r.y0 = Math.min(r.y0, b.y - PAD - HEAD);
+      r.x1 = Math.max(r.x1, b.x + b.w + PAD); r.y1 = Math.max(r.y1, b.y + b.h + PAD);
+      out.set(b.role, r);
+    }
+    for (const [k, r] of out) out.set(k, { x: r.x0, y: r.y0, w: r.x1 - r.x0, h: r.y1 - r.y0 });
+    return out;
+  }
+
+  function drawParadigm(g, boxes) {
+    const groups = groupRects(boxes);
+    for (const [role, r] of groups) {
+      const color = ROLE_COLORS[role] || "#555";
+      g.appendChild(svg("rect", { x: r.x, y: r.y, width: r.w, height: r.h, rx: 8, fill: "#f7f5f0", stroke: color, "stroke-dasharray": "4 3" }));
+      g.appendChild(svg("text", { x: r.x + r.w / 2, y: r.y + HEAD / 2 + 9, "text-anchor": "middle", "font-size": 13, fill: color }, roleName(role)));
+    }
+    for (const [a, b] of S.model.flows) {
+      const ra = groups.get(a);
+      const rb = groups.get(b);
+      if (ra && rb) drawArrow(g, ra, rb);
+    }
+  }
+
+  function drawArrow(g, a, b) {
+    const dx = b.x + b.w / 2 - (a.x + a.w / 2);
+    const dy = b.y + b.h / 2 - (a.y + a.h / 2);
+    const [x1, y1] = clip(a, dx, dy);
+    const [x2, y2] = clip(b, -dx, -dy);
+    g.appendChild(svg("path", { d: "M" + x1 + "," + y1 + " L" + x2 + "," + y2, fill: "none", stroke: "#b5542f", "stroke-width": 1.6, "marker-end": "url(#arrow)" }));
   }
 
   function drawTree(g, boxes) {
     for (const b of boxes.values()) {
-      const p = b.code.parent === null ? null : boxes.get(b.code.parent);
+      const p = b.parent === null ? null : boxes.get(b.parent);
       if (!p) continue;
       let d;
-      if (b.code.level === 2) {
+      if (b.level === 2) {
         const x0 = p.x + 6;
         d = "M" + x0 + "," + (p.y + p.h) + " V" + (b.y + b.h / 2) + " H" + b.x;
       } else {
         const mid = (p.y + p.h + b.y) / 2;
         d = "M" + (p.x + p.w / 2) + "," + (p.y + p.h) + " V" + mid + " H" + (b.x + b.w / 2) + " V" + b.y;
       }
-      g.appendChild(svg("path", { d, fill: "none", stroke: "#b8b2a4", "stroke-width": 1.2, "stroke-dasharray": b.code.level === 2 ? "" : "4 3" }));
+      g.appendChild(svg("path", { d, fill: "none", stroke: "#b8b2a4", "stroke-width": 1.2, "stroke-dasharray": b.level === 2 ? "" : "4 3" }));
     }
   }
 
@@ -189,83 +241,98 @@
     return [cx + dx * k, cy + dy * k];
   }
 
-  function drawRelation(g, a, b, type, bend) {
-    const dx = b.x + b.w / 2 - (a.x + a.w / 2);
-    const dy = b.y + b.h / 2 - (a.y + a.h / 2);
-    const [x1, y1] = clip(a, dx, dy);
-    const [x2, y2] = clip(b, -dx, -dy);
-    const len = Math.hypot(x2 - x1, y2 - y1) || 1;
-    const cx = (x1 + x2) / 2 - ((y2 - y1) / len) * bend;
-    const cy = (y1 + y2) / 2 + ((x2 - x1) / len) * bend;
-    g.appendChild(svg("path", { d: "M" + x1 + "," + y1 + " Q" + cx + "," + cy + " " + x2 + "," + y2, fill: "none", stroke: "#b5542f", "stroke-width": 1.6, "marker-end": "url(#arrow)" }));
-    const lx = 0.25 * x1 + 0.5 * cx + 0.25 * x2;
-    const ly = 0.25 * y1 + 0.5 * cy + 0.25 * y2;
+  // Side by side in a row, a relation arcs from top to top above the row (as the library's
+  // figure draws it), so that neither it nor its label covers a box between them.
+  function drawRelation(g, a, b, type, lift) {
+    let d, lx, ly;
+    if (lift) {
+      const x1 = a.x + a.w / 2, x2 = b.x + b.w / 2, top = Math.min(a.y, b.y) - 2 * lift;
+      d = "M" + x1 + "," + a.y + " Q" + (x1 + x2) / 2 + "," + top + " " + x2 + "," + b.y;
+      lx = (x1 + x2) / 2; ly = (a.y + b.y) / 4 + top / 2;
+    } else {
+      const dx = b.x + b.w / 2 - (a.x + a.w / 2);
+      const dy = b.y + b.h / 2 - (a.y + a.h / 2);
+      const [x1, y1] = clip(a, dx, dy);
+      const [x2, y2] = clip(b, -dx, -dy);
+      d = "M" + x1 + "," + y1 + " L" + x2 + "," + y2;
+      lx = (x1 + x2) / 2; ly = (y1 + y2) / 2;
+    }
+    g.appendChild(svg("path", { d, fill: "none", stroke: "#b5542f", "stroke-width": 1.6, "marker-end": "url(#arrow)" }));
     const w = textWidth(type) + 10;
     g.appendChild(svg("rect", { x: lx - w / 2, y: ly - 10, width: w, height: 19, rx: 3, fill: "#fff", stroke: "#e7c9b9" }));
     g.appendChild(svg("text", { x: lx, y: ly + 4, "text-anchor": "middle", "font-size": 12, fill: "#8a4a23" }, type));
   }
 
   function drawRelations(g, boxes) {
-    S.relations.forEach((r) => {
+    const seen = new Map();
+    for (const r of S.model.relations) {
       const a = boxes.get(r.source);
       const b = boxes.get(r.target);
-      if (!a || !b || a === b) return;
-      const sameRow = Math.abs(a.y - b.y) < 4;
-      drawRelation(g, a, b, r.type, sameRow ? 40 : 0);
-    });
+      if (!a || !b || a === b) continue;
+      const key = Math.min(r.source, r.target) + "-" + Math.max(r.source, r.target);
+      seen.set(key, (seen.get(key) || 0) + 1);
+      drawRelation(g, a, b, r.type, Math.abs(a.y - b.y) < 4 ? 28 + 14 * (seen.get(key) - 1) : 0);
+    }
+  }
+
+  // -- moving a box: drawn where the pointer takes it, kept in the project on release ------
+  function startDrag(e, b) {
+    e.preventDefault();
+    const root = $("diagram").querySelector("svg");
+    const m = root.getScreenCTM().inverse();
+    const at = (ev) => { const pt = root.createSVGPoint(); pt.x = ev.clientX; pt.y = ev.clientY; return pt.matrixTransform(m); };
+    const p0 = at(e);
+    S.drag = { id: b.id, dx: p0.x - b.x, dy: p0.y - b.y, moved: false };
+    const move = (ev) => {
+      const p = at(ev);
+      b.x = Math.max(0, Math.round(p.x - S.drag.dx));
+      b.y = Math.max(0, Math.round(p.y - S.drag.dy));
+      S.drag.moved = true;
+      draw();
+    };
+    const up = async () => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      const moved = S.drag && S.drag.moved;
+      S.drag = null;
+      if (moved) await moveBox(b, b.x, b.y);
+    };
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+  }
+
+  async function moveBox(b, x, y) {
+    await api("PUT", "/api/model/boxes/" + b.id, { layout: S.layout, x, y });
+    Z.changed();
   }
 
   function draw() {
     const box = clear($("diagram"));
-    const { boxes, width, height } = layout();
-    if (!boxes.size) { box.appendChild(el("p", { class: "muted", text: t("model.empty") })); return; }
-    const top = 0;
-    const root = svg("svg", { xmlns: NS, width, height: height + top, viewBox: "0 " + -top + " " + width + " " + (height + top), "font-family": FONT });
+    const boxes = new Map((S.model ? S.model.boxes : []).map((b) => [b.id, b]));
+    if (!boxes.size) { box.appendChild(el("p", { class: "muted", text: t(S.layout === "paradigm" ? "model.no_roles" : "model.empty") })); return; }
+    let width = S.model.width, height = S.model.height;
+    for (const b of boxes.values()) { width = Math.max(width, b.x + b.w + 30); height = Math.max(height, b.y + b.h + 40); }
+    const root = svg("svg", { xmlns: NS, width, height, viewBox: "0 0 " + width + " " + height, "font-family": FONT });
     const defs = svg("defs");
     const marker = svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
     marker.appendChild(svg("path", { d: "M0,0 L10,5 L0,10 z", fill: "#b5542f" }));
     defs.appendChild(marker);
     root.appendChild(defs);
-    root.appendChild(svg("rect", { x: 0, y: -top, width, height: height + top, fill: "#ffffff" }));
+    root.appendChild(svg("rect", { x: 0, y: 0, width, height, fill: "#ffffff" }));
     const g = svg("g");
-    drawTree(g, boxes);
+    if (S.layout === "paradigm") drawParadigm(g, boxes); else drawTree(g, boxes);
     for (const b of boxes.values()) drawBox(g, b);
-    drawRelations(g, boxes);
+    if (S.layout !== "paradigm") drawRelations(g, boxes);
     root.appendChild(g);
     box.appendChild(root);
   }
 
-  function svgText() {
-    const node = $("diagram").querySelector("svg");
-    return node ? '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(node) : null;
-  }
-
-  function downloadSvg() {
-    const text = svgText();
-    if (text) Z.saveBlob(new Blob([text], { type: "image/svg+xml" }), "model.svg");
-  }
-
-  function downloadPng() {
-    const node = $("diagram").querySelector("svg");
-    const text = svgText();
-    if (!node || !text) return;
-    const scale = 2;
-    const w = +node.getAttribute("width");
-    const h = +node.getAttribute("height");
-    const img = new Image();
-    const url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
-    img.onload = () => {
-      const canvas = el("canvas");
-      canvas.width = w * scale;
-      canvas.height = h * scale;
-      const ctx = canvas.getContext("2d");
-      ctx.fillStyle = "#fff";
-      ctx.fillRect(0, 0, canvas.width, canvas.height);
-      ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-      URL.revokeObjectURL(url);
-      canvas.toBlob((blob) => Z.saveBlob(blob, "model.png"), "image/png");
-    };
-    img.src = url;
+  /** The figure as the library draws it (the boxes where they were left), to download. */
+  function download(format) {
+    const a = el("a", { href: "/api/model/figure" + Z.query({ layout: S.layout, format }), attrs: { download: "model_" + S.layout + "." + format } });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
   }
 
   $("rel-form").addEventListener("submit", addRelation);
@@ -276,8 +343,13 @@
     clearTimeout(storyTimer);
     storyTimer = setTimeout(saveStory, 1200);  // every change is saved, a moment after typing stops
   });
-  $("dl-svg").addEventListener("click", downloadSvg);
-  $("dl-png").addEventListener("click", downloadPng);
+  for (const f of ["svg", "png", "pdf"]) $("dl-" + f).addEventListener("click", () => download(f));
+  $("model-layout").value = S.layout;
+  $("model-layout").addEventListener("change", () => {
+    S.layout = $("model-layout").value;
+    localStorage.setItem("zhagen.modelLayout", S.layout);
+    load();
+  });
   document.addEventListener("zhagen:changed", load);
   load();
 })();
