@@ -343,7 +343,7 @@ class Codings(_Noun):
         coded span), level; filtered by code(s), document and coder."""
         return retrieve.codings_frame(
             self._store,
-            self._docs.text,
+            self._texts,
             code=code,
             document=document,
             coder=coder,
@@ -358,10 +358,12 @@ class Codings(_Noun):
                 f"没有编号为 {document} 的文档；用 zhagen docs 查看编号",
                 f"no document with id {document}; list ids with `zhagen docs`",
             )
-        rows = retrieve.coding_tuples(
-            self._store, self._docs.text, document=int(document), coder=coder
-        )
+        rows = retrieve.coding_tuples(self._store, self._texts, document=int(document), coder=coder)
         return [dict(zip(CODING_COLUMNS, r, strict=True)) for r in rows]
+
+    def _texts(self, doc_ids: Iterable[int]) -> dict[int, str]:
+        """The cleaned texts of many documents in one query (``documents.text`` of each)."""
+        return q.document_texts(self._store, doc_ids)
 
     def add(self, doc: int, start: int, end: int, code: CodeRef, *, coder: str = "default") -> int:
         """Code ``[start, end)`` (code points of ``text(doc)``, end exclusive); return the
@@ -509,7 +511,7 @@ class Codings(_Noun):
         the columns of :meth:`frame` plus before, after, context (``before【text】after``)."""
         return retrieve.context_frame(
             self._store,
-            self._docs.text,
+            self._texts,
             coding=coding,
             code=code,
             coder=coder,
