@@ -57,6 +57,7 @@ __all__ = [
     "code_names",
     "coder_names",
     "document_texts",
+    "document_text",
     "coding_spans",
     "set_coding_code",
     "code_document_counts",
@@ -306,6 +307,14 @@ def document_texts(store: Store, document_ids: Iterable[int]) -> dict[int, str]:
             (id_list_json(document_ids),),
         )
     )
+
+
+def document_text(store: Store, document_id: int) -> str | None:
+    """One document's cleaned text (as :func:`document_texts`), or None when there is none."""
+    row = store.conn.execute(
+        f"SELECT {_CLEANED_TEXT} FROM documents WHERE id = ?", (int(document_id),)
+    ).fetchone()
+    return None if row is None else row[0]
 
 
 def document_exists(store: Store, document_id: int) -> bool:

@@ -184,6 +184,16 @@ class _Headers:
         await self.app(scope, receive, with_headers)
 
 
+def _no_telemetry(fastapi: type) -> dict[str, Any]:
+    """FastAPI's OpenTelemetry off, where FastAPI has it (0.16x): the workbench exports no
+    traces, and each request otherwise asks three providers whether one is set up."""
+    import inspect
+
+    if "telemetry" not in inspect.signature(fastapi.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The workbench app for ``settings.project`` (which must exist)."""
     from fastapi import FastAPI
@@ -206,6 +216,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
         lifespan=lifespan,
+        **_no_telemetry(FastAPI),
     )
     app.state.workbench = wb
     install_handlers(app)
