@@ -220,6 +220,9 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.workbench = wb
     install_handlers(app)
+    from zhagen.web.routes.coding import FastAddCoding
+
+    app.add_middleware(FastAddCoding)  # innermost: the headers and limits below wrap it
     app.add_middleware(_Headers)
     app.add_middleware(_Limits, upload_limit=settings.max_upload)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
