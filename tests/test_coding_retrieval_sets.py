@@ -181,7 +181,9 @@ def test_generated_project_retrieval_equals_the_per_document_reference(tmp_path:
     src = tmp_path / "src"
     src.mkdir()
     for i in range(12):  # astral characters: offsets are code points, not UTF-16 units
-        text = "".join(rng.choice(["创新", "政策", "𠀀𪚥", "企业。", "A b ", "\n"]) for _ in range(80))
+        text = "".join(
+            rng.choice(["创新", "政策", "𠀀𪚥", "企业。", "A b ", "\n"]) for _ in range(80)
+        )
         (src / f"d{i}.txt").write_text(text, encoding="utf-8")
     with Project.create(tmp_path / "g.zhagen") as project:
         project.add(src)
