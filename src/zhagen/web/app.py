@@ -31,6 +31,8 @@ from zhagen.web.services.live import LiveChanges
 from zhagen.web.state import ProjectPool, Settings, WebConfig
 
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
     from fastapi import FastAPI
 
     from zhagen.access import Actor
@@ -61,6 +63,19 @@ class Workbench:
         self.limiter = LoginLimiter()
         self.changes = LiveChanges(self.pool.project)
         self._known_coders: set[str] = set()
+        self._threads: ThreadPoolExecutor | None = None
+
+    def threads(self) -> ThreadPoolExecutor:
+        """Worker threads for the fast coding path (made on first use, on the event loop),
+        one per pooled project. Reached with asyncio's ``run_in_executor``: ~20 µs less CPU
+        a request than anyio's worker-thread call (its cancel scopes and capacity limiter)."""
+        if self._threads is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._threads = ThreadPoolExecutor(
+                self.settings.pool_size, thread_name_prefix="zhagen-coding"
+            )
+        return self._threads
 
     @property
     def files(self) -> Path:
@@ -87,6 +102,8 @@ class Workbench:
         return who
 
     def close(self) -> None:
+        if self._threads is not None:
+            self._threads.shutdown(wait=True)  # the writes under way finish first
         self.pool.close()
 
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -179,8 +180,6 @@ def _replay(messages: list[dict], receive: Callable[[], Awaitable[dict]]) -> Cal
 
 async def _serve(request: Request, body: bytes) -> tuple[int, dict[str, Any]] | None:
     """(status, JSON) of ``POST /api/codings``, or None for the app to answer it."""
-    from starlette.concurrency import run_in_threadpool
-
     wb = workbench(request)
     try:
         check_host(request)
@@ -201,11 +200,12 @@ async def _serve(request: Request, body: bytes) -> tuple[int, dict[str, Any]] | 
     if coding.sentences is None and (coding.start is None or coding.end is None):
         return None
     actor, pool = wb.actor(session), wb.pool
+    record = timing.PHASES.get()  # the executor's thread does not share the context
     queued = time.perf_counter()
 
     def run() -> dict[str, Any]:
         start = time.perf_counter()
-        timing.add("queue", (start - queued) * 1000)
+        timing.add("queue", (start - queued) * 1000, record)
         try:
             p = pool.borrow()  # as the route does: in the thread, waiting there if need be
             try:
@@ -213,10 +213,11 @@ async def _serve(request: Request, body: bytes) -> tuple[int, dict[str, Any]] | 
             finally:
                 pool.give_back(p)
         finally:
-            timing.add("thread", (time.perf_counter() - start) * 1000)
+            timing.add("thread", (time.perf_counter() - start) * 1000, record)
 
     try:
-        return 200, await run_in_threadpool(run)
+        loop = asyncio.get_running_loop()
+        return 200, await loop.run_in_executor(wb.threads(), run)
     except WebError as err:
         return err.status, error_body(err.status, err.code, err.zh, err.en)
     except ZhagenError as exc:
