@@ -159,12 +159,12 @@ def run(n: int, workdir: Path) -> list[dict[str, object]]:
         "WITH RECURSIVE sub(id) AS (VALUES(?) UNION ALL "
         "SELECT k.id FROM codes k JOIN sub ON k.parent_id = sub.id) "
         'SELECT c.id, c.document_id, c.start, c."end", c.code_id, c.coder_id, c.created '
-        "FROM codings c WHERE c.code_id IN sub"
+        "FROM codings c WHERE c.id IN (SELECT id FROM codings WHERE code_id IN sub)"
     )
 
     def floor(rng: random.Random) -> None:
-        """What any tool pays: the category's coding rows through sqlite3, unordered, with
-        neither names nor text (no DataFrame)."""
+        """What any tool pays: the category's coding rows through sqlite3 (found on the
+        code index, read in id order), unordered, without names, text or DataFrame."""
         floor_conn.execute(floor_sql, (rng.choice(mains),)).fetchall()
 
     def undo_redo() -> None:
