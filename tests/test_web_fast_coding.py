@@ -156,3 +156,17 @@ def test_what_the_fast_path_hands_on_is_answered_by_the_app(tmp_path: Path) -> N
         assert (a.status_code, a.json()) == (b.status_code, b.json()) and a.status_code == 403
         assert a.json()["error"]["code"] == "csrf"
         assert ("set-cookie" in a.headers) == ("set-cookie" in b.headers)
+
+
+def test_a_streamed_body_past_the_limit_is_the_413_error(pair: Any) -> None:
+    from zhagen.web.app import MAX_BODY
+
+    def chunks() -> Any:  # no Content-Length: the limit is found while reading
+        piece = b" " * 65536
+        for _ in range(MAX_BODY // len(piece) + 2):
+            yield piece
+
+    for c, headers in zip(pair, (FAST, ROUTE), strict=True):
+        r = c.post("/api/codings", content=chunks(), headers=headers)
+        assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+    assert _codings(pair[0]) == _codings(pair[1])

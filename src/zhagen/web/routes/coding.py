@@ -138,22 +138,30 @@ class FastAddCoding:
         if scope["type"] != "http" or scope["path"] != self.PATH or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
-        messages, body = await _read_body(receive)
+        try:
+            messages, body = await _read_body(receive)
+        except WebError as err:  # a streamed body past the size limit (the limits middleware)
+            await _answer(send, err.status, error_body(err.status, err.code, err.zh, err.en))
+            return
         answer = None
         if body is not None:
             answer = await _serve(Request(scope), body)
         if answer is None:
             await self.app(scope, _replay(messages, receive), send)
             return
-        status, payload = answer
-        data = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        raw = data.encode()
-        headers = [(b"content-length", str(len(raw)).encode()),
-                   (b"content-type", b"application/json")]  # fmt: skip
-        if status != 200:
-            headers.append((b"cache-control", b"no-store"))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": raw})
+        await _answer(send, *answer)
+
+
+async def _answer(send: Callable, status: int, payload: dict[str, Any]) -> None:
+    """The JSON answer as FastAPI's ``JSONResponse`` writes it (an error: not cached)."""
+    data = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    raw = data.encode()
+    headers = [(b"content-length", str(len(raw)).encode()),
+               (b"content-type", b"application/json")]  # fmt: skip
+    if status != 200:
+        headers.append((b"cache-control", b"no-store"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": raw})
 
 
 async def _read_body(receive: Callable[[], Awaitable[dict]]) -> tuple[list[dict], bytes | None]:
