@@ -7,7 +7,8 @@ two coders with bulk inserts through ``zhagen.store`` (as ``bench/coding.py`` do
 (separate from the server's and from each other's), each with its own session and coder
 name, each sending ``requests`` coding requests (POST
 /api/codings: a random span of a random sentence with a random concept) and, every fifth
-request, reading a document's codings back (GET). Everything is bounded: at most
+request (``--read-every``; 0: never, so that the server's CPU per request is a coding
+request's, issue 18's ≤ 0.5 ms), reading a document's codings back (GET). Everything is bounded: at most
 clients × requests requests and ``--seconds`` seconds; the server is stopped at the end.
 
 Reports p50/p99/max latency per request kind as the clients saw it (a request that fails
@@ -19,7 +20,8 @@ where the time inside the server went (queue for a worker thread, the endpoint i
 pauses, the rest: routing, session/CSRF, JSON). The warm-up (20 requests of one client, and
 each client's session set-up) is not measured. Target: coding p99 < 50 ms, zero errors.
 
-Run ``python bench/web.py [--clients 4] [--requests 250] [--seconds 120] [--workdir DIR]``.
+Run ``python bench/web.py [--clients 4] [--requests 250] [--seconds 120] [--read-every 5]
+[--workdir DIR]``.
 """
 
 from __future__ import annotations
@@ -129,9 +131,16 @@ class Worker:
     so that the clients do not share one interpreter lock)."""
 
     def __init__(
-        self, url: str, n: int, idx: int, spans: list, concepts: list[int], stop_at: float
+        self,
+        url: str,
+        n: int,
+        idx: int,
+        spans: list,
+        concepts: list[int],
+        stop_at: float,
+        read_every: int = 5,
     ):
-        self.url, self.n, self.idx = url, n, idx
+        self.url, self.n, self.idx, self.read_every = url, n, idx, read_every
         self.spans, self.concepts, self.stop_at = spans, concepts, stop_at
         self.times: dict[str, list[float]] = {"code a span": [], "read document codings": []}
         self.phases: dict[str, list[dict[str, float]]] = {
@@ -170,7 +179,7 @@ class Worker:
                 body = {"document": d + 1, "start": start, "end": rng.randrange(start + 1, e + 1),
                         "code": rng.choice(self.concepts)}  # fmt: skip
                 self._timed(c, "code a span", "POST", "/api/codings", body)
-                if i % 5 == 4:
+                if self.read_every and i % self.read_every == self.read_every - 1:
                     self._timed(
                         c, "read document codings", "GET", f"/api/documents/{d + 1}/codings", None
                     )
@@ -268,7 +277,9 @@ def _row(kind: str, ms: list[float], seconds: float, errors: int) -> dict[str, o
     }
 
 
-def run(clients: int, requests: int, seconds: float, workdir: Path) -> list[dict[str, object]]:
+def run(
+    clients: int, requests: int, seconds: float, workdir: Path, read_every: int = 5
+) -> list[dict[str, object]]:
     t0 = time.perf_counter()
     spans, concepts = build(workdir / "bench_web.zhagen")
     n = N_DOCS * SENTS_PER_DOC
@@ -283,7 +294,8 @@ def run(clients: int, requests: int, seconds: float, workdir: Path) -> list[dict
         warm.run()  # warm up: imports and the connection pool, not measured
         load0 = os.getloadavg()
         stop_at = time.time() + seconds
-        jobs = [Worker(url, requests, i, spans, concepts, stop_at) for i in range(clients)]
+        jobs = [Worker(url, requests, i, spans, concepts, stop_at, read_every)
+                for i in range(clients)]  # fmt: skip
         ctx = get_context("spawn")
         with ProcessPoolExecutor(clients, mp_context=ctx, initializer=_ready) as pool:
             list(pool.map(_ready, range(clients)))  # clients started before the clock runs
@@ -326,8 +338,32 @@ def run(clients: int, requests: int, seconds: float, workdir: Path) -> list[dict
                 sum(1 for e in errors if e.startswith("POST" if kind == "code a span" else "GET")),
             )
         )
+    floor = engine_floor(workdir / "bench_web.zhagen", spans, concepts)
+    print(f"floor: the engine alone (project.codings.add in this process, no HTTP): "
+          f"{floor:.2f} ms CPU per coding; the server's CPU per request is "
+          f"{cpu / max(1, n_requests) * 1000 / floor:.1f}× that", file=sys.stderr)  # fmt: skip
     print(f"{clients} clients, {elapsed:.1f} s", file=sys.stderr)
     return rows
+
+
+def engine_floor(path: Path, spans: list, concepts: list[int], n: int = 300) -> float:
+    """CPU milliseconds per coding of ``project.codings.add`` in process (after a warm-up),
+    the same random requests as the clients send: what the server needs besides HTTP."""
+    from zhagen.project import Project
+
+    rng = random.Random(7)
+    with Project.open(path) as project:
+        times = []
+        for i in range(n + 20):
+            d = rng.randrange(len(spans))
+            s, e = spans[d][rng.randrange(len(spans[d]))]
+            start = rng.randrange(s, e - 1)
+            end = rng.randrange(start + 1, e + 1)
+            c0 = time.process_time()
+            project.codings.add(d + 1, start, end, rng.choice(concepts), coder="floor")
+            if i >= 20:
+                times.append((time.process_time() - c0) * 1000)
+    return sorted(times)[len(times) // 2]
 
 
 def main() -> None:
@@ -336,14 +372,17 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=250, help="coding requests per client")
     ap.add_argument("--seconds", type=float, default=120, help="stop after this many seconds")
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--read-every", type=int, default=5,
+                    help="read a document's codings after every Nth coding (0: never, so that "
+                         "the server's CPU per request is a coding request's)")  # fmt: skip
     a = ap.parse_args()
     clients, requests = max(1, min(a.clients, 32)), max(1, min(a.requests, 10_000))
     seconds = max(1.0, min(a.seconds, 600.0))
     if a.workdir:
-        rows = run(clients, requests, seconds, a.workdir)
+        rows = run(clients, requests, seconds, a.workdir, max(0, a.read_every))
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            rows = run(clients, requests, seconds, Path(tmp))
+            rows = run(clients, requests, seconds, Path(tmp), max(0, a.read_every))
     cols = ["request", "n", "p50 ms", "p99 ms", "max ms", "per s", "errors", "target p99 ms", "ok"]
     print(table(rows, cols))
 

@@ -343,7 +343,7 @@ class Codings(_Noun):
         coded span), level; filtered by code(s), document and coder."""
         return retrieve.codings_frame(
             self._store,
-            self._docs.text,
+            self._texts,
             code=code,
             document=document,
             coder=coder,
@@ -354,14 +354,21 @@ class Codings(_Noun):
         """A document's codings (``coder``'s only when given) as dicts of
         :data:`CODING_COLUMNS`, without pandas; ParameterError if there is no such document."""
         if not q.document_exists(self._store, int(document)):
-            raise ParameterError(
-                f"没有编号为 {document} 的文档；用 zhagen docs 查看编号",
-                f"no document with id {document}; list ids with `zhagen docs`",
-            )
-        rows = retrieve.coding_tuples(
-            self._store, self._docs.text, document=int(document), coder=coder
-        )
+            raise _no_document(document)
+        rows = retrieve.coding_tuples(self._store, self._texts, document=int(document), coder=coder)
         return [dict(zip(CODING_COLUMNS, r, strict=True)) for r in rows]
+
+    def _text(self, doc: int) -> str:
+        """A document's cleaned text for an edit's checks: one column read, where
+        ``documents.text`` decodes the document's every JSON field."""
+        text = q.document_text(self._store, int(doc))
+        if text is None:
+            raise _no_document(doc)
+        return text
+
+    def _texts(self, doc_ids: Iterable[int]) -> dict[int, str]:
+        """The cleaned texts of many documents in one query (``documents.text`` of each)."""
+        return q.document_texts(self._store, doc_ids)
 
     def add(self, doc: int, start: int, end: int, code: CodeRef, *, coder: str = "default") -> int:
         """Code ``[start, end)`` (code points of ``text(doc)``, end exclusive); return the
@@ -374,9 +381,7 @@ class Codings(_Noun):
         ...     row["text"] == project.documents.text(1)[:2], row["coder"]
         (True, '甲')
         """
-        return spans.code_span(
-            self._store, doc, start, end, code, coder=coder, text_of=self._docs.text
-        )
+        return spans.code_span(self._store, doc, start, end, code, coder=coder, text_of=self._text)
 
     def _sentence_spans(
         self, doc: int, idxs: Sequence[int], first: int = 0
@@ -422,7 +427,7 @@ class Codings(_Noun):
         [0, 0]
         """
         found = self._sentence_spans(doc, list(idxs), first)
-        return spans.code_spans(self._store, doc, found, code, coder=coder, text_of=self._docs.text)
+        return spans.code_spans(self._store, doc, found, code, coder=coder, text_of=self._text)
 
     def add_batch(
         self,
@@ -446,7 +451,7 @@ class Codings(_Noun):
             file: str | None = str(source)
         else:
             rows, file = list(enumerate(source, start=2)), None
-        return code_rows(self._store, rows, coder=coder, text_of=self._docs.text,
+        return code_rows(self._store, rows, coder=coder, text_of=self._text,
                          spans_of=self._docs.sentence_spans, strict=strict, file=file)  # fmt: skip
 
     def in_vivo(
@@ -471,7 +476,7 @@ class Codings(_Noun):
         access.require(actor, "add", access.Item("code"))
         return actions.code_in_vivo(
             self._store, doc, start, end, coder=_name(actor) or "default",
-            text_of=self._docs.text, parent=parent,
+            text_of=self._text, parent=parent,
         )  # fmt: skip
 
     def delete(self, coding_id: int, *, actor: Actor | None = None) -> None:
@@ -509,7 +514,7 @@ class Codings(_Noun):
         the columns of :meth:`frame` plus before, after, context (``before【text】after``)."""
         return retrieve.context_frame(
             self._store,
-            self._docs.text,
+            self._texts,
             coding=coding,
             code=code,
             coder=coder,
@@ -737,6 +742,13 @@ class Relations(_Noun):
         rels = [{"source": r["source_code_id"], "target": r["target_code_id"], "type": r["type"]}
                 for r in qn.relation_rows(self._store)]  # fmt: skip
         return place(codes, rels, model_layout.boxes(self._store), layout)
+
+
+def _no_document(doc: object) -> ParameterError:
+    return ParameterError(
+        f"没有编号为 {doc} 的文档；用 zhagen docs 查看编号",
+        f"no document with id {doc}; list ids with `zhagen docs`",
+    )
 
 
 def _name(actor: Actor | None) -> str:

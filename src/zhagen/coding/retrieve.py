@@ -3,7 +3,8 @@ the code × document matrix and text search. Everything is a pandas DataFrame.
 
 Each function that reads codings takes ``coder=`` (a coder's name): with it a coder sees
 only their own codings (blind coding); without it all coders' codings are pooled.
-``text_of(doc_id)`` returns a document's cleaned text (``Project.text``).
+``texts_of(doc_ids)`` returns the cleaned texts (``Project.documents.text``) of many
+documents at once, as ``{id: text}``.
 
 >>> import tempfile, os
 >>> from zhagen.store.db import Store
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
@@ -77,7 +78,8 @@ CODING_COLUMNS = [
     "level",
 ]
 
-TextOf = Callable[[int], str]
+#: ``texts_of(document ids) -> {id: cleaned text}``: the texts of many documents at once.
+TextsOf = Callable[[Collection[int]], Mapping[int, str]]
 
 
 def coder_filter(store: Store, coder: str | None) -> int | None:
@@ -95,63 +97,87 @@ def coder_filter(store: Store, coder: str | None) -> int | None:
     return found
 
 
-def _tree(store: Store) -> tuple[list[Any], dict[int | None, list[Any]]]:
-    rows = q.code_rows(store)
-    children: dict[int | None, list[Any]] = defaultdict(list)
-    for r in rows:
-        children[r["parent_id"]].append(r)
-    return rows, children
+# positions in a row of q.code_tuples
+_ID, _NAME, _PARENT, _LEVEL, _DESC, _COLOR, _POS, _CREATED, _MODIFIED = range(9)
 
 
-def _preorder(children: dict[int | None, list[Any]]) -> list[tuple[Any, int, str]]:
-    out: list[tuple[Any, int, str]] = []
-    stack = [(r, 0, r["name"]) for r in reversed(children[None])]
+def _children(rows: list[tuple[Any, ...]]) -> dict[int | None, list[tuple[Any, ...]]]:
+    children: dict[int | None, list[tuple[Any, ...]]] = {}
+    for r in rows:  # in sibling order: the rows come ordered by parent, position, id
+        kids = children.get(r[_PARENT])
+        if kids is None:
+            children[r[_PARENT]] = [r]
+        else:
+            kids.append(r)
+    return children
+
+
+def _preorder(
+    children: dict[int | None, list[tuple[Any, ...]]],
+) -> list[tuple[tuple[Any, ...], int, str]]:
+    """(row, depth, path) of every code reachable from the top, parents before children,
+    siblings in order."""
+    out: list[tuple[tuple[Any, ...], int, str]] = []
+    append = out.append
+    stack = [(r, 0, r[_NAME]) for r in reversed(children.get(None, ()))]
+    pop, extend = stack.pop, stack.extend
     while stack:
-        row, depth, path = stack.pop()
-        out.append((row, depth, path))
-        stack.extend((c, depth + 1, f"{path}/{c['name']}") for c in reversed(children[row["id"]]))
+        row, depth, path = pop()
+        append((row, depth, path))
+        kids = children.get(row[_ID])
+        if kids:
+            below = depth + 1
+            extend([(c, below, f"{path}/{c[_NAME]}") for c in reversed(kids)])
     return out
 
 
-def _totals(order: list[tuple[Any, int, str]], counts: dict[int, int]) -> dict[int, int]:
-    total = {r["id"]: counts.get(r["id"], 0) for r, _d, _p in order}
-    for row, _d, _p in reversed(order):  # children come after parents in pre-order
-        if row["parent_id"] is not None:
-            total[row["parent_id"]] += total[row["id"]]
+def _totals(
+    order: list[tuple[tuple[Any, ...], int, str]], counts: dict[int, int]
+) -> dict[int, int]:
+    """Code id → its codings and its descendants' (children come after parents in
+    pre-order, so one backward pass adds each code into its parent)."""
+    total: dict[int, int] = {}
+    get = total.get
+    for row, _d, _p in reversed(order):
+        cid, parent = row[_ID], row[_PARENT]
+        own = get(cid, 0) + counts.get(cid, 0)
+        total[cid] = own
+        if parent is not None:
+            total[parent] = get(parent, 0) + own
     return total
+
+
+def _level_names() -> Callable[[int | None], str]:
+    names: dict[int | None, str] = {}
+
+    def name(level: int | None) -> str:
+        found = names.get(level)
+        if found is None:
+            found = names[level] = level_name(level)
+        return found
+
+    return name
 
 
 def codes_frame(store: Store, *, coder: str | None = None) -> pd.DataFrame:
     """Every code in tree order with its level, colour and counts.
 
     ``count`` is the number of codings of the code itself, ``total`` includes its
-    descendants' codings; ``parent`` is the parent's id (``<NA>`` at the top).
+    descendants' codings; ``parent`` is the parent's id (``<NA>`` at the top). Built from
+    one query of the codes and one of the counts, as plain tuples (10,000 codes: no dict
+    per code).
     """
     import pandas as pd
 
     counts = q.code_counts(store, coder_filter(store, coder))
-    _rows, children = _tree(store)
-    order = _preorder(children)
+    order = _preorder(_children(q.code_tuples(store)))
     total = _totals(order, counts)
+    name_of = _level_names()
     records = [
-        (
-            r["id"],
-            r["name"],
-            r["parent_id"],
-            r["level"],
-            level_name(r["level"]),
-            r["description"],
-            r["color"],
-            counts.get(r["id"], 0),
-            total[r["id"]],
-            r["position"],
-            depth,
-            path,
-            r["created"],
-            r["modified"],
-        )
+        (r[_ID], r[_NAME], r[_PARENT], r[_LEVEL], name_of(r[_LEVEL]), r[_DESC], r[_COLOR],
+         counts.get(r[_ID], 0), total[r[_ID]], r[_POS], depth, path, r[_CREATED], r[_MODIFIED])
         for r, depth, path in order
-    ]
+    ]  # fmt: skip
     df = pd.DataFrame(records, columns=CODE_COLUMNS)
     df["parent"] = df["parent"].astype("Int64")
     df["level"] = df["level"].astype("Int64")  # <NA>: a code without a level
@@ -162,49 +188,42 @@ def code_tree(store: Store, *, coder: str | None = None) -> list[dict[str, Any]]
     """The code tree as nested dicts: id, name, level, level_name, color, count, total,
     description, children."""
     counts = q.code_counts(store, coder_filter(store, coder))
-    _rows, children = _tree(store)
+    children = _children(q.code_tuples(store))
     total = _totals(_preorder(children), counts)
+    name_of = _level_names()
 
-    def node(r: Any) -> dict[str, Any]:
+    def node(r: tuple[Any, ...]) -> dict[str, Any]:
         return {
-            "id": r["id"],
-            "name": r["name"],
-            "level": r["level"],
-            "level_name": level_name(r["level"]),
-            "description": r["description"],
-            "color": r["color"],
-            "count": counts.get(r["id"], 0),
-            "total": total[r["id"]],
+            "id": r[_ID],
+            "name": r[_NAME],
+            "level": r[_LEVEL],
+            "level_name": name_of(r[_LEVEL]),
+            "description": r[_DESC],
+            "color": r[_COLOR],
+            "count": counts.get(r[_ID], 0),
+            "total": total[r[_ID]],
             "children": [],
         }
 
     roots: list[dict[str, Any]] = []
-    stack: list[tuple[Any, list[dict[str, Any]]]] = [(r, roots) for r in reversed(children[None])]
+    stack = [(r, roots) for r in reversed(children.get(None, ()))]
     while stack:
         r, into = stack.pop()
         n = node(r)
         into.append(n)
-        stack.extend((c, n["children"]) for c in reversed(children[r["id"]]))
+        stack.extend((c, n["children"]) for c in reversed(children.get(r[_ID], ())))
     return roots
 
 
-def _code_ids(
-    store: Store, code: CodeRef | Sequence[CodeRef] | None, descendants: bool
-) -> list[int] | None:
+def _code_ids(store: Store, code: CodeRef | Sequence[CodeRef] | None) -> list[int] | None:
     if code is None:
         return None
-    ids: list[int] = []
-    for ref in code_refs(code):
-        cid = int(resolve_code(store, ref)["id"])
-        ids.append(cid)
-        if descendants:
-            ids.extend(q.descendant_ids(store, cid))
-    return ids
+    return [int(resolve_code(store, ref)["id"]) for ref in code_refs(code)]
 
 
 def coding_tuples(
     store: Store,
-    text_of: TextOf,
+    texts_of: TextsOf,
     *,
     code: CodeRef | Sequence[CodeRef] | None = None,
     document: int | None = None,
@@ -214,40 +233,35 @@ def coding_tuples(
 ) -> list[tuple[Any, ...]]:
     """Codings with the coded text as plain tuples in :data:`CODING_COLUMNS` order, in
     document order: what :func:`codings_frame` holds, without pandas (the web workbench
-    reads one document's codings on every change, where a DataFrame costs ~4 ms)."""
-    rows = q.coding_rows(
+    reads one document's codings on every change, where a DataFrame costs ~4 ms).
+
+    Set-based: one query for the codings (a code's descendants found in it) and one for
+    the texts of the documents they are in (``texts_of(ids) -> {id: text}``), however many
+    documents; the coded text is a slice of the document's text.
+    """
+    rows = q.coding_tuples(
         store,
-        code_ids=_code_ids(store, code, with_descendants),
+        code_ids=_code_ids(store, code),
+        descendants=with_descendants,
         document_id=None if document is None else int(document),
         coder_id=coder_filter(store, coder),
         coding_ids=coding_ids,
     )
-    texts: dict[int, str] = {}
-    out = []
-    for r in rows:
-        doc = r["document_id"]
-        if doc not in texts:
-            texts[doc] = text_of(doc)
-        out.append(
-            (
-                r["id"],
-                doc,
-                r["start"],
-                r["end"],
-                r["code_id"],
-                r["code_name"],
-                r["coder"],
-                r["created"],
-                texts[doc][r["start"] : r["end"]],
-                r["level"],
-            )
-        )
-    return out
+    if not rows:
+        return []
+    texts = texts_of({r[1] for r in rows})
+    codes = q.code_names(store, {r[4] for r in rows})
+    coders = q.coder_names(store)
+    # rows: (id, document, start, end, code, coder id, created)
+    return [
+        (i, doc, s, e, k, codes[k][0], coders[who], created, texts[doc][s:e], codes[k][1])
+        for i, doc, s, e, k, who, created in rows
+    ]
 
 
 def codings_frame(
     store: Store,
-    text_of: TextOf,
+    texts_of: TextsOf,
     *,
     code: CodeRef | Sequence[CodeRef] | None = None,
     document: int | None = None,
@@ -258,14 +272,14 @@ def codings_frame(
     """Codings with the coded text, in document order (see :data:`CODING_COLUMNS`)."""
     import pandas as pd
 
-    rows = coding_tuples(store, text_of, code=code, document=document, coder=coder,
+    rows = coding_tuples(store, texts_of, code=code, document=document, coder=coder,
                          with_descendants=with_descendants, coding_ids=coding_ids)  # fmt: skip
     return pd.DataFrame(rows, columns=CODING_COLUMNS)
 
 
 def context_frame(
     store: Store,
-    text_of: TextOf,
+    texts_of: TextsOf,
     *,
     coding: int | None = None,
     code: CodeRef | None = None,
@@ -287,9 +301,15 @@ def context_frame(
         from zhagen.coding.spans import resolve_coding
 
         resolve_coding(store, coding)
+    texts: dict[int, str] = {}
+
+    def fetch(ids: Collection[int]) -> Mapping[int, str]:
+        texts.update(texts_of(ids))  # kept for the context: each text is read once
+        return texts
+
     df = codings_frame(
         store,
-        text_of,
+        fetch,
         code=code,
         coder=coder,
         with_descendants=with_descendants,
@@ -297,7 +317,7 @@ def context_frame(
     )
     before, after = [], []
     for doc, start, end in zip(df["document"], df["start"], df["end"], strict=True):
-        text = text_of(int(doc))
+        text = texts[int(doc)]
         before.append(text[max(0, start - chars) : start])
         after.append(text[end : end + chars])
     df["before"] = before

@@ -32,6 +32,7 @@ __all__ = [
     "coder_rows",
     "code_row",
     "code_rows",
+    "code_tuples",
     "code_ids_named",
     "document_ids_titled",
     "count_codes",
@@ -52,6 +53,11 @@ __all__ = [
     "coding_row",
     "coding_ids_of_codes",
     "coding_rows",
+    "coding_tuples",
+    "code_names",
+    "coder_names",
+    "document_texts",
+    "document_text",
     "coding_spans",
     "set_coding_code",
     "code_document_counts",
@@ -137,6 +143,14 @@ def code_rows(store: Store) -> list[dict[str, Any]]:
         store.conn.execute(
             f"SELECT {_CODE_COLS} FROM codes ORDER BY coalesce(parent_id, 0), position, id"
         )
+    )
+
+
+def code_tuples(store: Store) -> list[tuple[Any, ...]]:
+    """Every code as a plain tuple of :data:`_CODE_COLS`, in :func:`code_rows`' order (the
+    code list of a large tree without a dict per code)."""
+    return _tuples(
+        store, f"SELECT {_CODE_COLS} FROM codes ORDER BY coalesce(parent_id, 0), position, id"
     )
 
 
@@ -242,11 +256,23 @@ def ancestor_ids(store: Store, code_id: int) -> list[int]:
 
 def code_counts(store: Store, coder_id: int | None = None) -> dict[int, int]:
     """code id → number of codings (of one coder when ``coder_id`` is given)."""
-    rows = store.conn.execute(
-        "SELECT code_id, COUNT(*) FROM codings WHERE (? IS NULL OR coder_id = ?) GROUP BY code_id",
-        (coder_id, coder_id),
+    if coder_id is None:  # a plain GROUP BY over the covering index codings_code
+        return dict(_tuples(store, "SELECT code_id, COUNT(*) FROM codings GROUP BY code_id"))
+    return dict(
+        _tuples(
+            store,
+            "SELECT code_id, COUNT(*) FROM codings WHERE coder_id = ? GROUP BY code_id",
+            (int(coder_id),),
+        )
     )
-    return {int(r[0]): int(r[1]) for r in rows}
+
+
+def _tuples(store: Store, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """The rows of a query as plain tuples (no ``sqlite3.Row``, no dict: the retrievals that
+    return thousands of rows)."""
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    return cur.execute(sql, params).fetchall()
 
 
 # -- documents (the coding side of them) -------------------------------------------------
@@ -261,6 +287,36 @@ def document_ids_titled(store: Store, titles: Iterable[str]) -> dict[str, list[i
     ):
         found.setdefault(title, []).append(int(doc_id))
     return found
+
+
+#: A document's cleaned text, the text coding offsets point into: the body of a raw
+#: document, else the title and the abstract after a blank line (the title alone when there
+#: is no abstract); ``Documents.text`` in zhagen.project reads the same columns the same way.
+_CLEANED_TEXT = (
+    "CASE WHEN body IS NOT NULL THEN body "
+    "WHEN abstract <> '' THEN title || char(10, 10) || abstract ELSE title END"
+)
+
+
+def document_texts(store: Store, document_ids: Iterable[int]) -> dict[int, str]:
+    """Document id → cleaned text, for the documents asked that exist (one query however
+    many)."""
+    return dict(
+        _tuples(
+            store,
+            f"SELECT id, {_CLEANED_TEXT} FROM documents "
+            "WHERE id IN (SELECT value FROM json_each(?))",
+            (id_list_json(document_ids),),
+        )
+    )
+
+
+def document_text(store: Store, document_id: int) -> str | None:
+    """One document's cleaned text (as :func:`document_texts`), or None when there is none."""
+    row = store.conn.execute(
+        f"SELECT {_CLEANED_TEXT} FROM documents WHERE id = ?", (int(document_id),)
+    ).fetchone()
+    return None if row is None else row[0]
 
 
 def document_exists(store: Store, document_id: int) -> bool:
@@ -358,6 +414,78 @@ def coding_rows(
     sql = _CODING_SELECT + (f"WHERE {' AND '.join(where)} " if where else "")
     sql += 'ORDER BY c.document_id, c.start, c."end", c.id'
     return rows(store.conn.execute(sql, params))
+
+
+def coding_tuples(
+    store: Store,
+    *,
+    code_ids: Iterable[int] | None = None,
+    descendants: bool = False,
+    document_id: int | None = None,
+    coder_id: int | None = None,
+    coding_ids: Iterable[int] | None = None,
+) -> list[tuple[Any, ...]]:
+    """Codings as plain tuples (id, document_id, start, end, code_id, coder_id, created),
+    filtered, in document order, in one statement.
+
+    ``descendants``: the codes ``code_ids`` and every code below them (a recursive query
+    over ``codes.parent_id``, not a list of ids made beforehand). The codings of the codes
+    are found on the index ``codings_code`` and then read in id order, so each page of the
+    table is read once, not once per coding. Code and coder names are not joined here: a
+    caller maps the few distinct ids (:func:`code_names`, :func:`coder_names`), which
+    costs less than two lookups per coding.
+    """
+    where: list[str] = []
+    params: list[Any] = []
+    cte = ""
+    if code_ids is not None:
+        params.append(id_list_json(code_ids))
+        if descendants:
+            cte = (
+                "WITH RECURSIVE sub(id) AS (SELECT value FROM json_each(?) UNION "
+                "SELECT k.id FROM codes k JOIN sub ON k.parent_id = sub.id) "
+            )
+            codes = "sub"
+        else:
+            codes = "(SELECT value FROM json_each(?))"
+        by_coder = ""
+        if coder_id is not None:
+            by_coder = " AND coder_id = ?"
+            params.append(int(coder_id))
+        where.append(f"c.id IN (SELECT id FROM codings WHERE code_id IN {codes}{by_coder})")
+    elif coder_id is not None:
+        where.append("c.coder_id = ?")
+        params.append(int(coder_id))
+    if coding_ids is not None:
+        where.append("c.id IN (SELECT value FROM json_each(?))")
+        params.append(id_list_json(coding_ids))
+    if document_id is not None:
+        where.append("c.document_id = ?")
+        params.append(int(document_id))
+    sql = (
+        f'{cte}SELECT c.id, c.document_id, c.start, c."end", c.code_id, c.coder_id, c.created '
+        "FROM codings c "
+        + (f"WHERE {' AND '.join(where)} " if where else "")
+        + 'ORDER BY c.document_id, c.start, c."end", c.id'
+    )
+    return _tuples(store, sql, params)
+
+
+def code_names(store: Store, code_ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
+    """Code id → (name, level) of the codes asked (one query)."""
+    return {
+        r[0]: (r[1], r[2])
+        for r in _tuples(
+            store,
+            "SELECT id, name, level FROM codes WHERE id IN (SELECT value FROM json_each(?))",
+            (id_list_json(code_ids),),
+        )
+    }
+
+
+def coder_names(store: Store) -> dict[int, str]:
+    """Coder id → name, of every coder (a handful)."""
+    return dict(_tuples(store, "SELECT id, name FROM coders"))
 
 
 def coding_spans(

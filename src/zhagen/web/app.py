@@ -31,6 +31,8 @@ from zhagen.web.services.live import LiveChanges
 from zhagen.web.state import ProjectPool, Settings, WebConfig
 
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
     from fastapi import FastAPI
 
     from zhagen.access import Actor
@@ -61,6 +63,19 @@ class Workbench:
         self.limiter = LoginLimiter()
         self.changes = LiveChanges(self.pool.project)
         self._known_coders: set[str] = set()
+        self._threads: ThreadPoolExecutor | None = None
+
+    def threads(self) -> ThreadPoolExecutor:
+        """Worker threads for the fast coding path (made on first use, on the event loop),
+        one per pooled project. Reached with asyncio's ``run_in_executor``: ~20 µs less CPU
+        a request than anyio's worker-thread call (its cancel scopes and capacity limiter)."""
+        if self._threads is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._threads = ThreadPoolExecutor(
+                self.settings.pool_size, thread_name_prefix="zhagen-coding"
+            )
+        return self._threads
 
     @property
     def files(self) -> Path:
@@ -87,6 +102,8 @@ class Workbench:
         return who
 
     def close(self) -> None:
+        if self._threads is not None:
+            self._threads.shutdown(wait=True)  # the writes under way finish first
         self.pool.close()
 
 
@@ -184,6 +201,16 @@ class _Headers:
         await self.app(scope, receive, with_headers)
 
 
+def _no_telemetry(fastapi: type) -> dict[str, Any]:
+    """FastAPI's OpenTelemetry off, where FastAPI has it (0.16x): the workbench exports no
+    traces, and each request otherwise asks three providers whether one is set up."""
+    import inspect
+
+    if "telemetry" not in inspect.signature(fastapi.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The workbench app for ``settings.project`` (which must exist)."""
     from fastapi import FastAPI
@@ -206,9 +233,13 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
         lifespan=lifespan,
+        **_no_telemetry(FastAPI),
     )
     app.state.workbench = wb
     install_handlers(app)
+    from zhagen.web.routes.coding import FastAddCoding
+
+    app.add_middleware(FastAddCoding)  # innermost: the headers and limits below wrap it
     app.add_middleware(_Headers)
     app.add_middleware(_Limits, upload_limit=settings.max_upload)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -50,9 +50,17 @@ def phases() -> dict[str, float]:
     return record
 
 
-def add(name: str, ms: float) -> None:
-    """Add ``ms`` to phase ``name`` of the current request (no-op outside one)."""
-    record = PHASES.get()
+def add(name: str, ms: float, record: dict[str, float] | None = None) -> None:
+    """Add ``ms`` to phase ``name`` of the current request (no-op outside one), or of
+    ``record`` (taken with ``PHASES.get()`` before a thread that does not share the
+    request's context variables).
+
+    >>> record = phases()
+    >>> add("thread", 1.5); add("thread", 1.0, record); record
+    {'thread': 2.5}
+    """
+    if record is None:
+        record = PHASES.get()
     if record is not None:
         record[name] = record.get(name, 0.0) + ms
 
