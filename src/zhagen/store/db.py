@@ -89,6 +89,7 @@ class Store:
         self.path = path
         self.conn = conn
         self._checkpointer: _Checkpointer | None = None
+        self._lock = _writer_lock(path)  # looked up once: realpath costs three lstat calls
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -229,7 +230,7 @@ class Store:
         conn = self.conn
         if self._checkpointer is not None:
             self._checkpointer.before_begin()
-        with _writer_lock(self.path):
+        with self._lock:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
