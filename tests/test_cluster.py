@@ -422,3 +422,19 @@ def test_cooccurrence_summed_across_partitions_on_the_cluster(client) -> None:
 
 def _add(a, b):  # a module function: the workers unpickle it by name
     return a + b
+
+
+def test_hpc_recipe_runs_on_a_cluster(client, corpora, tmp_path) -> None:
+    """``examples/cluster/hpc.py``'s ``run`` (what its ``main`` does once dask-jobqueue
+    has started the workers), on this LocalCluster: the documents of an import without
+    a cluster, and the keyword map written."""
+    from test_examples_cluster import load_recipe
+
+    files = [str(corpora / "cnki" / "estudy_20.txt"), str(corpora / "cnki" / "endnote_40.txt")]
+    plain = tmp_path / "plain.zhagen"
+    with zhagen.Project.create(plain) as p:
+        p.add(files)
+    proj = tmp_path / "hpc.zhagen"
+    load_recipe().run(str(proj), files, client.cluster, str(tmp_path / "s"), str(tmp_path / "m"))
+    assert _tables(proj)["documents"] == _tables(plain)["documents"]
+    assert (tmp_path / "m" / "summary.json").exists() and not list((tmp_path / "s").iterdir())
