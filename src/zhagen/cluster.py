@@ -15,7 +15,8 @@ zhagen version and options (resource limits, shipped dictionaries) of the client
 (:func:`fingerprint`) and refuses with :class:`ClusterError` if not.
 
 With a shards folder (``shards=``, ``--shards DIR`` or ``ZHAGEN_SHARDS``: a folder the
-client and every worker see), a worker writes each result to a shard file there
+client and every worker see), a worker writes the result of each import partition (a
+chunk or a whole file) to a shard file there
 (:class:`Shards`) and hands back only its name; the client reads the shards in order.
 A partition whose shard is already there — an import interrupted (the client or a
 worker killed) and run again — is read, not computed again. Without one, results come
@@ -237,8 +238,9 @@ class Cluster:
         still on it has them recomputed by Dask (the partitions are plain data, and the
         functions pure); leaving the loop early cancels what is still pending.
 
-        With :attr:`shards`, each result goes through a shard file, and a partition whose
-        shard an earlier run wrote is read from it instead of computed. ``local:1`` (and
+        With :attr:`shards`, the result of each partition read from a file (an import's
+        chunks and whole files) goes through a shard file, and a partition whose shard an
+        earlier run wrote is read from it instead of computed. ``local:1`` (and
         no shards) runs ``func`` here: a one-worker cluster only adds Dask's costs.
 
         >>> list(Cluster("local:1").map_partitions(len, [[1, 2], [3]]))
@@ -259,21 +261,23 @@ class Cluster:
 
         def take() -> Any:
             start = time.perf_counter()
-            head = pending.popleft()
-            if shards is None:
-                result = _take(head)
+            name, future = pending.popleft()
+            if name is None:
+                result = _take(future)
             else:
-                name, future = head
                 if future is not None:
                     _take(future)  # the shard is written
-                result = shards.read(name, mine)
+                result = shards.read(name, mine)  # type: ignore[union-attr]
             self.waited += time.perf_counter() - start
             return result
 
         try:
             for part in parts:
-                if shards is None:
-                    pending.append(client.submit(checked, func, part, mine, pure=False))
+                # only a partition read from a file has a shard: an import's, which an
+                # interrupted run resumes (a map's texts in memory are cheaper to resend)
+                if shards is None or not isinstance(getattr(part, "path", None), str):
+                    future = client.submit(checked, func, part, mine, pure=False)
+                    pending.append((None, future))
                     self.computed += 1
                 else:
                     name = shards.name(func, part)
@@ -290,8 +294,7 @@ class Cluster:
                 yield take()
         finally:
             if pending:
-                futures = [p[1] for p in pending] if shards is not None else list(pending)
-                client.cancel([f for f in futures if f is not None])
+                client.cancel([f for _, f in pending if f is not None])
 
     def discard_shards(self) -> int:
         """Remove the shards this cluster wrote or read (call it once what they hold is
@@ -469,7 +472,8 @@ _PRELOAD = ("distributed", "zhagen.cluster", "zhagen.ingest.pipeline", "zhagen.i
 
 
 def _worker_start() -> Any:
-    """Dask's configuration for starting a local cluster's workers: forked from a
+    """Dask's configuration for starting a local cluster's workers: no profiler, slower
+    monitors, and forked from a
     ``forkserver`` that imported Dask and zhagen's import modules once (:data:`_PRELOAD`),
     rather than each spawned as a fresh interpreter that imports them again — each
     worker of ``local:N`` would otherwise pay ~1.5 s of CPU for its imports, on the
@@ -478,8 +482,16 @@ def _worker_start() -> Any:
 
     import dask
 
+    # Dask's statistical profiler samples each worker's stack every 10 ms and its monitors
+    # poll every 0.1–0.5 s for a dashboard nobody watches here: ~5 % of a core for an
+    # idle local:2, paid by the whole import on a machine whose cores are all busy
+    quiet = {
+        "distributed.worker.profile.enabled": False,
+        "distributed.worker.memory.monitor-interval": "1s",
+        "distributed.admin.system-monitor.interval": "2s",
+    }
     if "forkserver" not in multiprocessing.get_all_start_methods():
-        return dask.config.set({})
+        return dask.config.set(quiet)
     import distributed.utils
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(_PRELOAD))
@@ -487,7 +499,7 @@ def _worker_start() -> Any:
     # process to find them) unless this says it did; if a later Dask renames the flag,
     # its list wins and the workers still start from the forkserver.
     distributed.utils._forkserver_preload_set = True
-    return dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
+    return dask.config.set({**quiet, "distributed.worker.multiprocessing-method": "forkserver"})
 
 
 def _take(future: Any) -> Any:
