@@ -139,31 +139,125 @@ def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def measure_tree(cmd: list[str]) -> dict[str, float]:
+    """Run a command: wall seconds, CPU seconds of the whole process tree (each process's
+    last sampled user + system time: a LocalCluster's workers are forked by a forkserver,
+    and their time never reaches this process's ``RUSAGE_CHILDREN``), the peak RSS of the
+    process itself (the client), of its largest descendant (a worker) and of the whole
+    tree, in MiB; sampled every 50 ms."""
+    import subprocess
+
+    import psutil
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    ps = psutil.Process(proc.pid)
+    client = worker = tree = 0
+    cpu: dict[int, float] = {}
+    while proc.poll() is None:
+        try:
+            procs = [ps, *ps.children(recursive=True)]
+        except psutil.Error:
+            procs = []
+        rss = []
+        for p in procs:
+            try:
+                with p.oneshot():
+                    rss.append(p.memory_info().rss)
+                    t = p.cpu_times()
+                    cpu[p.pid] = t.user + t.system
+            except psutil.Error:
+                rss.append(0)
+        if rss:
+            client, tree = max(client, rss[0]), max(tree, sum(rss))
+            worker = max(worker, *rss[1:], 0)
+        time.sleep(0.05)
+    wall = time.perf_counter() - start
+    _, err = proc.communicate()
+    if proc.returncode:
+        sys.stderr.write(err.decode("utf-8", "replace"))
+        raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(cmd)}")
+    mib = 2**20
+    return {"seconds": wall, "cpu_s": sum(cpu.values()), "client_mb": client / mib,
+            "worker_mb": worker / mib, "tree_mb": tree / mib}  # fmt: skip
+
+
+def _cluster_args(config: str, work: Path) -> list[str]:
+    """``none`` → no option; ``local:2`` → ``--cluster local:2``; ``local:2+shards`` →
+    also ``--shards`` (a folder emptied first)."""
+    if config == "none":
+        return []
+    spec, _, extra = config.partition("+")
+    args = ["--cluster", spec]
+    if extra == "shards":
+        folder = work / "shards"
+        shutil.rmtree(folder, ignore_errors=True)
+        args += ["--shards", str(folder)]
+    return args
+
+
 def run_cli(
-    data: Path, work: Path, cluster: str, map_args: list[str], tag: str = "records"
+    data: Path, work: Path, config: str, map_args: list[str] | None, tag: str = "records"
 ) -> dict[str, object]:
-    """``zhagen new`` + ``zhagen add`` + ``zhagen map`` with ``--cluster`` (or none), in
-    ``work/<tag>_<cluster>.zhagen``."""
-    proj = work / f"{tag}_{cluster.replace(':', '')}.zhagen"
+    """``zhagen new`` + ``zhagen add`` (+ ``zhagen map`` if ``map_args`` is not None) with
+    the cluster of ``config`` (or none), in ``work/<tag>_<config>.zhagen``."""
+    name = config.replace(":", "").replace("+", "_")
+    proj = work / f"{tag}_{name}.zhagen"
     for old in work.glob(proj.name + "*"):
         old.unlink()
-    out = work / f"map_{tag}_{cluster.replace(':', '')}"
-    shutil.rmtree(out, ignore_errors=True)
-    extra = [] if cluster == "none" else ["--cluster", cluster]
+    extra = _cluster_args(config, work)
     measure(_zhagen("new", str(proj)))
     before = _load()
-    add = measure(_zhagen("add", str(proj), str(data), *extra))
-    mapped = measure(_zhagen("map", str(proj), "--out", str(out), *map_args, *extra))
-    return {
-        "cluster": cluster,
+    add = measure_tree(_zhagen("add", str(proj), str(data), *extra))
+    row: dict[str, object] = {
+        "cluster": config,
         "add_s": add["seconds"],
         "add_cpu_s": add["cpu_s"],
-        "add_peak_mb": add["peak_mb"],
-        "map_s": mapped["seconds"],
-        "map_cpu_s": mapped["cpu_s"],
-        "map_peak_mb": mapped["peak_mb"],
-        "load": f"{before} → {_load()}",
+        "client_mb": add["client_mb"],
+        "worker_mb": add["worker_mb"],
+        "tree_mb": add["tree_mb"],
     }
+    if map_args is not None:
+        out = work / f"map_{tag}_{name}"
+        shutil.rmtree(out, ignore_errors=True)
+        cl = extra[:2]  # the cluster; the shards are for imports
+        mapped = measure_tree(_zhagen("map", str(proj), "--out", str(out), *map_args, *cl))
+        row.update(map_s=mapped["seconds"], map_cpu_s=mapped["cpu_s"],
+                   map_client_mb=mapped["client_mb"], map_worker_mb=mapped["worker_mb"])  # fmt: skip
+    row["load"] = f"{before} → {_load()}"
+    return row
+
+
+def interleaved_runs(
+    data: Path, work: Path, configs: list[str], rounds: int, map_args: list[str] | None,
+    tag: str = "records",
+) -> list[dict[str, object]]:  # fmt: skip
+    """``rounds`` rounds of every configuration in turn (A B C A B C …: a load that
+    changes hits each alike); every run printed as it ends, then the medians."""
+    import statistics
+
+    runs: dict[str, list[dict[str, object]]] = {c: [] for c in configs}
+    for r in range(rounds):
+        for c in configs:
+            row = run_cli(data, work, c, map_args if r == 0 else None, tag)
+            runs[c].append(row)
+            print(f"  round {r + 1} {c}: " + ", ".join(f"{k} {_num(v)}" for k, v in row.items()
+                                                        if k != "cluster"), flush=True)  # fmt: skip
+    out = []
+    for c in configs:
+        med: dict[str, object] = {"cluster": c, "runs": len(runs[c])}
+        for key in runs[c][0]:
+            if key in ("cluster", "load"):
+                continue
+            vals = [float(x[key]) for x in runs[c] if key in x]  # type: ignore[arg-type]
+            med[key] = statistics.median(vals)
+        med["load"] = "; ".join(str(x["load"]) for x in runs[c])
+        out.append(med)
+    return out
+
+
+def _num(v: object) -> str:
+    return f"{v:.2f}" if isinstance(v, float) else str(v)
 
 
 def task_and_merge_costs(data: Path, work: Path, sample: int) -> dict[str, float]:
@@ -318,35 +412,45 @@ def scaling_model(costs: dict[str, float], sizes: list[int]) -> list[dict[str, o
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[50_000])
-    ap.add_argument("--clusters", nargs="+", default=["none", "local:2", "local:4"])
+    ap.add_argument("--clusters", nargs="+", default=["none", "local:2", "local:4"],
+                    help="none, local:N, local:N+shards (results through a shards folder)")  # fmt: skip
+    ap.add_argument("--rounds", type=int, default=1, help="interleaved rounds (medians)")
+    ap.add_argument("--map", action="store_true", help="also zhagen map (first round)")
     ap.add_argument("--policy", type=int, default=0, help="also N raw policy texts (segmented)")
     ap.add_argument("--merge-sample", type=int, default=50_000)
     ap.add_argument("--model-sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    ap.add_argument("--no-costs", action="store_true", help="skip the in-process cost tables")
     ap.add_argument("--workdir", type=Path, default=OUT / "scale")
     args = ap.parse_args()
     os.environ["PYTHONPATH"] = str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")
     args.workdir.mkdir(parents=True, exist_ok=True)
-    print(f"cpus {os.cpu_count()}, load {_load()}")
+    print(f"cpus {os.cpu_count()}, load {_load()}", flush=True)
+    cols = ["cluster", "runs", "add_s", "records_per_s", "add_vs_first", "add_cpu_s",
+            "client_mb", "worker_mb", "tree_mb", "map_s", "map_cpu_s", "map_client_mb",
+            "map_worker_mb", "load"]  # fmt: skip
     for n in args.sizes:
         data = synthetic_refworks(OUT / f"synthetic_refworks_{n}.txt", n)
         mb = data.stat().st_size / 2**20
-        print(f"\n## {n:,} synthetic CNKI RefWorks records ({mb:,.0f} MB)")
-        rows = [run_cli(data, args.workdir, c, ["--keep-duplicates"]) for c in args.clusters]
-        base = rows[0]["add_s"]
+        print(f"\n## {n:,} synthetic CNKI RefWorks records ({mb:,.0f} MB)", flush=True)
+        maps = ["--keep-duplicates"] if args.map else None
+        rows = interleaved_runs(data, args.workdir, args.clusters, args.rounds, maps)
+        base = float(rows[0]["add_s"])  # type: ignore[arg-type]
         for r in rows:
             r["records_per_s"] = n / float(r["add_s"])  # type: ignore[arg-type]
-            r["add_vs_first"] = float(r["add_s"]) / float(base)  # type: ignore[arg-type]
-        print(table(rows, ["cluster", "add_s", "records_per_s", "add_vs_first", "add_cpu_s",
-                           "add_peak_mb", "map_s", "map_cpu_s", "map_peak_mb", "load"]))  # fmt: skip
+            r["add_vs_first"] = float(r["add_s"]) / base  # type: ignore[arg-type]
+        print(table(rows, [c for c in cols if c in rows[0] or c in ("records_per_s",
+                                                                    "add_vs_first")]))  # fmt: skip
     if args.policy:
         data = synthetic_policy(OUT / f"synthetic_policy_{args.policy}.jsonl", args.policy)
-        print(f"\n## {args.policy:,} synthetic policy texts (~3 000 characters), --field terms")
-        rows = [run_cli(data, args.workdir, c, ["--field", "terms"], "policy")
-                for c in args.clusters]  # fmt: skip
-        print(table(rows, ["cluster", "add_s", "add_cpu_s", "add_peak_mb", "map_s",
-                           "map_cpu_s", "map_peak_mb", "load"]))  # fmt: skip
+        print(f"\n## {args.policy:,} synthetic policy texts (~3 000 characters), "
+              "--field terms", flush=True)  # fmt: skip
+        rows = interleaved_runs(data, args.workdir, args.clusters, args.rounds,
+                                ["--field", "terms"], "policy")  # fmt: skip
+        print(table(rows, [c for c in cols if c in rows[0]]))
+    if args.no_costs:
+        return
     print("\n## cluster start-up, task round trip, co-occurrence here vs tree-summed there")
-    over = cluster_overheads(args.clusters)
+    over = cluster_overheads([c for c in args.clusters if "+" not in c])
     if over:
         print(table(over, list(over[0])))
     data = synthetic_refworks(OUT / f"synthetic_refworks_{max(args.sizes)}.txt", max(args.sizes))

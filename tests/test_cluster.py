@@ -286,17 +286,120 @@ def test_no_dask_without_a_cluster(corpora, tmp_path) -> None:
 
 
 def test_local_spec_starts_and_closes_its_own_cluster(tmp_path, corpora) -> None:
-    """``cluster="local:1"``: a LocalCluster started on first use (not on open) and
-    closed with the project."""
+    """``cluster="local:2"``: a LocalCluster started on first use (not on open) and
+    closed with the project; ``local:1`` runs the partitions here and never starts Dask
+    (one worker cannot beat no cluster), with the same documents."""
     shutil.copy(corpora / "cnki" / "estudy_20.txt", tmp_path / "e.txt")
-    p = zhagen.Project.create(tmp_path / "p.zhagen", cluster="local:1")
+    shutil.copy(corpora / "cnki" / "endnote_40.txt", tmp_path / "n.txt")
+    p = zhagen.Project.create(tmp_path / "p.zhagen", cluster="local:2")
     assert p.cluster is not None and not p.cluster.started
     try:
-        assert p.add(tmp_path / "e.txt").records == 20
-        assert p.cluster.started
+        assert p.add([tmp_path / "e.txt", tmp_path / "n.txt"]).records == 60
+        assert p.cluster.started and p.cluster.computed == 2
     finally:
         p.close()
     assert not p.cluster.started
+    with zhagen.Project.create(tmp_path / "one.zhagen", cluster="local:1") as one:
+        assert one.add([tmp_path / "e.txt", tmp_path / "n.txt"]).records == 60
+        assert not one.cluster.started and one.cluster.computed == 2
+    assert (
+        _tables(tmp_path / "one.zhagen")["documents"] == _tables(tmp_path / "p.zhagen")["documents"]
+    )
+
+
+_CLIENT_SCRIPT = """
+import sys
+import zhagen
+from zhagen.ingest import ImportPlan
+proj, src, address, shards = sys.argv[1:5]
+plan = ImportPlan(workers=2, parallel_min_bytes=1, chunk_bytes=16_000)
+with zhagen.Project.open(proj, cluster=address, shards=shards) as p:
+    p.add([src], plan=plan)
+"""
+
+
+def _documents(path: Path) -> int:
+    conn = sqlite3.connect(path, timeout=30)
+    try:
+        return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    except sqlite3.OperationalError:  # not made yet
+        return 0
+    finally:
+        conn.close()
+
+
+def test_client_killed_mid_merge_resumes_from_shards(client, corpora, tmp_path) -> None:
+    """With a shards folder, the client process killed (SIGKILL) while it merges an
+    export's chunks into the project: run again, the import reads the shards the workers
+    wrote instead of computing them again, computes only the rest, and gives the tables
+    of an import that nothing interrupted; the shards are removed once merged."""
+    from zhagen.cluster import Cluster
+
+    src = _replicated(corpora / "cnki" / "refworks_2024_298.txt", 24, tmp_path / "big.txt")
+    expected = _import(tmp_path / "expected.zhagen", [src], _chunked(16_000))
+    total = len(expected["documents"])
+    proj, shards = tmp_path / "killed.zhagen", tmp_path / "shards"
+    zhagen.Project.create(proj).close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("ZHAGEN_CLUSTER", None)
+    run = [sys.executable, "-c", _CLIENT_SCRIPT, str(proj), str(src),
+           client.scheduler.address, str(shards)]  # fmt: skip
+    child = subprocess.Popen(run, env=env)
+    seen = 0
+    try:
+        deadline = time.monotonic() + 180
+        while child.poll() is None and time.monotonic() < deadline:
+            seen = _documents(proj)
+            if seen > 0:
+                break
+            time.sleep(0.005)
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait()
+    assert child.returncode == -signal.SIGKILL and 0 < seen < total  # killed mid-merge
+    left = sorted(shards.glob("*.zshard"))
+    assert left and not list(shards.glob("*.tmp"))
+    cluster = Cluster(client, shards=shards)
+    with zhagen.Project.open(proj) as p:
+        p.add([src], plan=_chunked(16_000, cluster))
+    assert cluster.reused >= len(left) and cluster.computed > 0
+    assert _tables(proj)["documents"] == expected["documents"]
+    assert _tables(proj)["problems"] == expected["problems"]
+    assert list(shards.iterdir()) == []  # merged, so removed
+
+
+def test_shards_of_another_version_are_refused(client, corpora, tmp_path) -> None:
+    """A shard written by another zhagen version (or with other options) is never
+    merged: the import stops with a ClusterError in Chinese and English naming the shard
+    and saying what to do, before anything is written. Through the CLI, ``--shards``
+    takes the folder; the shards are removed after the import."""
+    from zhagen.cluster import Cluster, ClusterError
+
+    path = corpora / "cnki" / "estudy_20.txt"
+    shards = tmp_path / "shards"
+    made = Cluster(client, shards=shards)
+    from zhagen.ingest.pipeline import FileTask, prepare_file
+
+    task = FileTask(str(path), None, ImportPlan())
+    assert [w.fmt for w in made.map_partitions(prepare_file, [task])] == ["cnki-estudy"]
+    (shard,) = shards.glob("*.zshard")
+    data = shard.read_bytes()
+    head, meta, rest = data.split(b"\n", 2)
+    version = json.loads(meta)["zhagen"]
+    shard.write_bytes(b"\n".join([head, meta.replace(version.encode(), b"0.0.1"), rest]))
+    with zhagen.Project.create(tmp_path / "p.zhagen", cluster=client, shards=str(shards)) as p:
+        with pytest.raises(ClusterError) as err:
+            p.add(path)
+        assert p.documents.find().total == 0
+    assert err.value.file == str(shard)
+    assert "zhagen 0.0.1" in err.value.zh and "删除" in err.value.zh
+    assert "written by zhagen 0.0.1" in err.value.en and "--shards" in err.value.en
+    shard.unlink()
+    proj = str(tmp_path / "cli.zhagen")
+    assert main(["new", proj]) == 0
+    address = client.scheduler.address
+    assert main(["add", proj, str(path), "--cluster", address, "--shards", str(shards)]) == 0
+    assert len(_tables(Path(proj))["documents"]) == 20 and list(shards.iterdir()) == []
 
 
 def test_cooccurrence_summed_across_partitions_on_the_cluster(client) -> None:
@@ -319,3 +422,19 @@ def test_cooccurrence_summed_across_partitions_on_the_cluster(client) -> None:
 
 def _add(a, b):  # a module function: the workers unpickle it by name
     return a + b
+
+
+def test_hpc_recipe_runs_on_a_cluster(client, corpora, tmp_path) -> None:
+    """``examples/cluster/hpc.py``'s ``run`` (what its ``main`` does once dask-jobqueue
+    has started the workers), on this LocalCluster: the documents of an import without
+    a cluster, and the keyword map written."""
+    from test_examples_cluster import load_recipe
+
+    files = [str(corpora / "cnki" / "estudy_20.txt"), str(corpora / "cnki" / "endnote_40.txt")]
+    plain = tmp_path / "plain.zhagen"
+    with zhagen.Project.create(plain) as p:
+        p.add(files)
+    proj = tmp_path / "hpc.zhagen"
+    load_recipe().run(str(proj), files, client.cluster, str(tmp_path / "s"), str(tmp_path / "m"))
+    assert _tables(proj)["documents"] == _tables(plain)["documents"]
+    assert (tmp_path / "m" / "summary.json").exists() and not list((tmp_path / "s").iterdir())

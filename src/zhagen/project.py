@@ -726,12 +726,12 @@ class Project:
     sets: Sets
     suggestions: Suggestions
 
-    def __init__(self, store: Store, cluster: Any = None) -> None:
+    def __init__(self, store: Store, cluster: Any = None, shards: str | None = None) -> None:
         from zhagen.cluster import cluster_from
 
         self.store = store
         #: the Dask cluster imports and maps run on (:mod:`zhagen.cluster`), or None
-        self.cluster = cluster_from(cluster)
+        self.cluster = cluster_from(cluster, shards=shards)
         self.documents = Documents(store)
         self.codes = Codes(self.documents)
         self.codings = Codings(self.documents)
@@ -763,14 +763,21 @@ class Project:
 
     # -- lifecycle -------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | os.PathLike[str], *, cluster: Any = None) -> Project:
+    def create(
+        cls, path: str | os.PathLike[str], *, cluster: Any = None, shards: str | None = None
+    ) -> Project:
         """Create a new, empty project file at ``path`` (it must not exist); ``cluster``
-        as for :meth:`open`."""
-        return cls(Store.create(path), cluster)
+        and ``shards`` as for :meth:`open`."""
+        return cls(Store.create(path), cluster, shards)
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike[str], *, server: bool = False, cluster: Any = None
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        server: bool = False,
+        cluster: Any = None,
+        shards: str | None = None,
     ) -> Project:
         """Open an existing project file, applying pending migrations (after a .bak copy).
 
@@ -780,8 +787,12 @@ class Project:
         address ``"tcp://host:port"`` or a ``distributed.Client`` (default: the
         ``ZHAGEN_CLUSTER`` environment variable, else none); connected on first use
         (see :mod:`zhagen.cluster`), closed with the project if started here.
+        ``shards``: a folder the client and the workers share, where the workers write
+        their results (default: ``ZHAGEN_SHARDS``, else they come back in memory); an
+        interrupted import run again reads the shards written instead of computing them
+        (:class:`zhagen.cluster.Shards`).
         """
-        project = cls(Store.open(path), cluster)
+        project = cls(Store.open(path), cluster, shards)
         if server:
             from zhagen.store.wal import defer_checkpoints
 
@@ -844,7 +855,10 @@ class Project:
             from dataclasses import replace
 
             plan = replace(plan or ImportPlan(), cluster=self.cluster)
-        return add_paths(self.store, paths, format, workers=workers, plan=plan, progress=progress)
+        report = add_paths(self.store, paths, format, workers=workers, plan=plan, progress=progress)
+        if plan is not None and plan.cluster is not None:
+            plan.cluster.discard_shards()  # what they hold is in the project file now
+        return report
 
     def scope(self, scope: str | Scope | None = None, *, actor: Actor | None = None) -> Scope:
         """The documents a scope query selects (:mod:`zhagen.scope`; None: every document).

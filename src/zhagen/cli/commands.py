@@ -181,7 +181,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             print("    " + say(f"{d} 条疑似重复（zhagen docs --duplicates）",
                                f"{d} possible duplicates (zhagen docs --duplicates)"))  # fmt: skip
 
-    with open_project(args.project, args.cluster) as project:
+    with open_project(args.project, args.cluster, args.shards) as project:
         report = project.add(args.paths, format=args.fmt, workers=args.workers, progress=show)
     n_failed = len(report.failed)
     n_errors = sum(

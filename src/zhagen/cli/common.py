@@ -15,12 +15,13 @@ if TYPE_CHECKING:
 __all__ = ["open_project", "print_error", "done", "message", "halves"]
 
 
-def open_project(path: str, cluster: str | None = None) -> Project:
-    """The project file ``path``, opened (use it in a ``with`` block); ``cluster``: the
-    ``--cluster`` given (else ``ZHAGEN_CLUSTER``; see :data:`zhagen.CLUSTER_OPTIONS`)."""
+def open_project(path: str, cluster: str | None = None, shards: str | None = None) -> Project:
+    """The project file ``path``, opened (use it in a ``with`` block); ``cluster`` and
+    ``shards``: the ``--cluster`` and ``--shards`` given (else ``ZHAGEN_CLUSTER`` and
+    ``ZHAGEN_SHARDS``; see :data:`zhagen.CLUSTER_OPTIONS`)."""
     from zhagen.project import Project
 
-    return Project.open(path, cluster=cluster)
+    return Project.open(path, cluster=cluster, shards=shards)
 
 
 def message(item: Any) -> str:

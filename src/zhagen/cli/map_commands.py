@@ -61,7 +61,7 @@ def cmd_map(args: argparse.Namespace) -> int:
         from zhagen import MAP_WRITE_OPTIONS
 
         MAP_WRITE_OPTIONS[0].check(outputs)
-    with open_project(args.project, args.cluster) as project:
+    with open_project(args.project, args.cluster, args.shards) as project:
         km = project.maps.build(keep_duplicates=keep, **params)
     files = km.write(args.out, outputs=outputs)
     s = km.summary
