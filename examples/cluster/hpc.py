@@ -54,8 +54,9 @@ def run(project: str, paths: list[str], cluster: Any, shards: str, map_out: str 
     keyword map there."""
     import os
 
-    import zhagen
     from distributed import Client
+
+    import zhagen
 
     with Client(cluster) as client:
         client.wait_for_workers(1, timeout=600)  # jobs wait in the queue first
