@@ -185,7 +185,11 @@ def floor(path: Path, db: Path, kind: str, batch: int = 8000) -> int:
 
 
 def bench_vs(
-    inputs: list[tuple[str, Path, str]], vs: dict[str, Path], workers: int, repeat: int
+    inputs: list[tuple[str, Path, str]],
+    vs: dict[str, Path],
+    workers: int,
+    repeat: int,
+    warmup: int = 1,
 ) -> list[dict]:
     """``zhagen add`` of each checkout in ``vs`` and of this one against the floor,
     interleaved (see the module's docstring)."""
@@ -205,7 +209,7 @@ def bench_vs(
         projects.append(fdb)
         setup["floor"] = ["sh", "-c", f"rm -f {fdb} {fdb}-wal {fdb}-shm"]
         cmds["floor"] = [sys.executable, __file__, "--floor", str(data), str(fdb), kind]
-        got = interleaved(cmds, n=repeat, warmup=1, setup=setup)
+        got = interleaved(cmds, n=repeat, warmup=warmup, setup=setup)
         base = got["floor"]
         for name, m in got.items():
             rows.append(
@@ -248,6 +252,7 @@ def main() -> None:
         help="with --vs: the 34 400-record de-duplicated WoS replica only",
     )
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=1, help="with --vs: untimed rounds first")
     ap.add_argument("--floor", nargs=3, metavar=("FILE", "DB", "KIND"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.floor:
@@ -265,7 +270,7 @@ def main() -> None:
         else:
             src, kind = INPUTS["cnki-refworks"]
             inputs = [(f"cnki-refworks {n}", replicate(src, kind, n), kind) for n in args.sizes]
-        rows = bench_vs(inputs, vs, args.workers, args.repeat)
+        rows = bench_vs(inputs, vs, args.workers, args.repeat, args.warmup)
         print("\n## import A/B vs the floor\n" + table(rows, list(rows[0])))
         return
     rows = bench_import(args.sizes, args.workers, args.formats, args.unique)
