@@ -129,18 +129,25 @@ def measure(cmd: list[str], *, cwd: Path | None = None) -> dict[str, float]:
 
 
 def interleaved(
-    cmds: dict[str, list[str]], n: int = 3, warmup: int = 1, **kw: Any
+    cmds: dict[str, list[str]],
+    n: int = 3,
+    warmup: int = 1,
+    setup: dict[str, list[str]] | None = None,
+    **kw: Any,
 ) -> dict[str, dict[str, Any]]:
     """Time several commands A/B-style: ``warmup`` untimed rounds, then ``n`` rounds that
     each run every command once, the order rotated every round (so a burst of load falls
     on all of them alike). Per command: the median wall and CPU seconds, every wall time,
     the highest peak (MiB), the median 1-minute load average taken before each run, and
-    the stdout of its last run."""
+    the stdout of its last run. ``setup``: a command run untimed before each run of the
+    command of that name (a new, empty project)."""
     names = list(cmds)
     runs: dict[str, list[dict[str, Any]]] = {k: [] for k in names}
     for r in range(warmup + n):
         k0 = r % len(names)
         for name in names[k0:] + names[:k0]:
+            if setup and name in setup:
+                subprocess.run(setup[name], check=True, capture_output=True, cwd=kw.get("cwd"))
             load = os.getloadavg()[0]
             m = measure(cmds[name], **kw)
             if r >= warmup:

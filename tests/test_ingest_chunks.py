@@ -175,3 +175,46 @@ def test_long_padding_in_the_middle_is_not_read_whole(corpora, tmp_path) -> None
     assert _import(tmp_path, "chunked", path, plan) == one
     (error,) = [p for p in one["problems"] if p[5] == "error"]
     assert f"damaged at byte {at} " in error[8]
+
+
+def _twice(src: Path, dest: Path) -> Path:
+    """The export's records, then all of them again (another file: every record of the second
+    half duplicates one of the first, across batches)."""
+    data = src.read_bytes()
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    if body.startswith(b"FN "):  # WoS: one header, the records twice, one EF
+        head, _, records = body.partition(b"\nPT ")
+        records = b"PT " + records.rsplit(b"\nEF", 1)[0].rstrip(b"\n") + b"\n\n"
+        dest.write_bytes(head + b"\n" + records + records + b"EF\n")
+    else:
+        dest.write_bytes(data + b"\r\n" + data)
+    return dest
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["cnki/refworks_2024_298.txt", "cnki/endnote_40.txt", "wos/plaintext_344_fullrecord.txt"],
+)
+def test_rows_written_once_equal_images(corpora, tmp_path, name) -> None:
+    """The real CNKI and WoS exports, and a file holding their records twice: rows written
+    straight into the project by this process (one pass, no staging table) give the same
+    documents, duplicates (``dup_of``), sentences and problems as the same batches staged as
+    SQLite images by two worker processes and copied in with ``INSERT … SELECT``."""
+    src = corpora / name
+    doubled = _twice(src, tmp_path / f"twice{src.suffix}")
+    tables = {}
+    for how, workers in (("rows", 1), ("images", 2)):
+        proj = tmp_path / f"{how}.zhagen"
+        plan = ImportPlan(workers=workers, parallel_min_bytes=1 << 62, batch=37)
+        with zhagen.Project.create(proj) as p:
+            report = p.add([src, doubled], plan=plan)
+        assert [f.status for f in report.files] == ["ok", "ok"]
+        tables[how] = _tables(proj)
+    assert tables["rows"] == tables["images"]
+    with sqlite3.connect(tmp_path / "rows.zhagen") as conn:
+        dup_of = [r[0] for r in conn.execute("SELECT dup_of FROM documents ORDER BY id")]
+    n = len(dup_of) // 2
+    assert n > 0 and len(dup_of) == 2 * n
+    # every record of the second copy is a duplicate of a document of the first
+    assert all(first is not None and first <= n for first in dup_of[n:])
+    assert sum(first is not None for first in dup_of[:n]) < n

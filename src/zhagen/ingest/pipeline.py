@@ -452,7 +452,7 @@ def _store_unit(store: Store, sid: int, unit: Prepared, offset: int, report: Fil
         dups = 0
         if unit.kept:
             base, dups = q.insert_staged(store, sid, offset, take(unit.staged))
-            kept_apart = _kept_apart(store, sid, base, offset)
+            kept_apart = _kept_apart(store, base)
             if kept_apart:  # in record order with the others, however the file was cut
                 unit.problems = sorted(
                     unit.problems + kept_apart, key=lambda p: -1 if p.record is None else p.record
@@ -466,12 +466,12 @@ def _store_unit(store: Store, sid: int, unit: Prepared, offset: int, report: Fil
     report.duplicates += dups
 
 
-def _kept_apart(store: Store, sid: int, base: int, offset: int) -> list[Problem]:
+def _kept_apart(store: Store, base: int) -> list[Problem]:
     """Notes on the records just stored that share title and year with an earlier
     document but were not taken for its duplicate (see :func:`q.same_title_kept`)."""
     return [
         same_title_problem(path, record, other, other_record)
-        for path, record, other, other_record, _id in q.same_title_kept(store, sid, base, offset)
+        for path, record, other, other_record, _id in q.same_title_kept(store, base)
     ]
 
 
