@@ -12,26 +12,61 @@ from zhagen.console import lang, say
 __all__ = ["register"]
 
 
+#: Each command's group: the module under ``zhagen.cli`` whose ``register`` adds it (None:
+#: this module's own core commands). ``tests/test_cli_groups.py`` checks it against the parser.
+GROUPS: dict[str, str | None] = {
+    **dict.fromkeys(("new", "add", "check", "docs", "show", "terms", "demo")),
+    **dict.fromkeys(("code", "coding", "memo", "redo", "relation", "search", "storyline", "undo"),
+                    "coding_commands"),
+    "suggest-llm": "llm_commands",
+    **dict.fromkeys(("evolution", "map"), "map_commands"),
+    **dict.fromkeys(("export-qdc", "export-qdpx", "import-qdc", "import-qdpx"), "qda_commands"),
+    "query": "query_commands",
+    **dict.fromkeys(("agreement", "saturation", "tables"), "report_commands"),
+    **dict.fromkeys(("attr", "set"), "set_commands"),
+    "stats": "stats_commands",
+    **dict.fromkeys(("report", "run", "study"), "study_commands"),
+    "suggest": "suggest_commands",
+    "serve": "web_commands",
+}  # fmt: skip
+
+
 def register_only(sub: Any, command: str) -> bool:
-    """Add the group of sub-commands ``command`` belongs to, when that group may stand
-    alone (the coding commands); False (nothing added) for any other command, which gets
-    the whole parser.
+    """Add only the group of sub-commands ``command`` belongs to, so that a command does not
+    import what the other commands' options are declared in (``zhagen add`` needs no map,
+    query or statistics parameters); False (nothing added) for an unknown command, which
+    gets the whole parser and so argparse's own message.
 
     >>> import argparse
     >>> sub = argparse.ArgumentParser().add_subparsers()
-    >>> register_only(sub, "coding"), "code" in sub.choices, register_only(sub, "map")
+    >>> register_only(sub, "coding"), "code" in sub.choices, "map" in sub.choices
     (True, True, False)
+    >>> register_only(argparse.ArgumentParser().add_subparsers(), "no-such-command")
+    False
     """
-    from zhagen.cli import coding_commands
+    import importlib
 
-    if command in coding_commands.COMMANDS:
-        coding_commands.register(sub)
-        return True
-    return False
+    if command not in GROUPS:
+        return False
+    group = GROUPS[command]
+    if group is None:
+        _register_core(sub)
+    else:
+        importlib.import_module(f"zhagen.cli.{group}").register(sub)
+    return True
 
 
 def register(sub: Any) -> None:
     """Add every sub-command to the argparse sub-parsers ``sub``."""
+    import importlib
+
+    _register_core(sub)
+    for group in dict.fromkeys(g for g in GROUPS.values() if g is not None):
+        importlib.import_module(f"zhagen.cli.{group}").register(sub)
+
+
+def _register_core(sub: Any) -> None:
+    """Add this module's own commands: new, add, check, docs, show, terms, demo."""
     p = sub.add_parser("new", help="创建项目 / create a project file")
     p.add_argument("project")
     p.set_defaults(func=cmd_new)
@@ -66,32 +101,6 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_show)
 
     _register_terms(sub)
-
-    from zhagen.cli import (
-        coding_commands,
-        llm_commands,
-        map_commands,
-        qda_commands,
-        query_commands,
-        report_commands,
-        set_commands,
-        stats_commands,
-        study_commands,
-        suggest_commands,
-        web_commands,
-    )
-
-    coding_commands.register(sub)
-    map_commands.register(sub)
-    stats_commands.register(sub)
-    report_commands.register(sub)
-    query_commands.register(sub)
-    set_commands.register(sub)
-    suggest_commands.register(sub)
-    qda_commands.register(sub)
-    web_commands.register(sub)
-    study_commands.register(sub)
-    llm_commands.register(sub)
 
     p = sub.add_parser("demo", help="用示例数据演示 / run the demo on the shipped sample data")
     p.add_argument("--out", default="zhagen-demo", help="输出文件夹 / output folder")
