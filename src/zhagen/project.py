@@ -844,7 +844,11 @@ class Project:
             from dataclasses import replace
 
             plan = replace(plan or ImportPlan(), cluster=self.cluster)
-        return add_paths(self.store, paths, format, workers=workers, plan=plan, progress=progress)
+        report = add_paths(self.store, paths, format, workers=workers, plan=plan, progress=progress)
+        from zhagen.entities.tables import derive
+
+        derive(self.store)  # the entity tables of the documents just added (issue 18)
+        return report
 
     def scope(self, scope: str | Scope | None = None, *, actor: Actor | None = None) -> Scope:
         """The documents a scope query selects (:mod:`zhagen.scope`; None: every document).

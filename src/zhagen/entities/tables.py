@@ -1,0 +1,224 @@
+"""A project's entity tables: each document's keywords as integer links, derived once.
+
+A map reads integer links (document id, entity id, the keyword's language side) from
+``doc_entities`` and the distinct labels from ``entities`` (:mod:`zhagen.store.entities`)
+instead of splitting every document's keyword JSON on every run. The links are derived
+
+- after an import, once for the documents it added (:func:`derive`, called by
+  ``Project.add``);
+- on first use, for a project made before the tables existed, or when the normalisation
+  version (:data:`VERSIONS`) changed (that kind only is derived again from scratch);
+- for documents whose fields changed or that were deleted since (``entity_stale``, filled by
+  triggers on ``documents``): only those documents are derived again.
+
+What is stored is the keyword as :func:`~zhagen.entities.keywords.normalise_keyword` counts
+it, *before* any thesaurus: a thesaurus is applied to the distinct labels a map reads
+(one dictionary look-up per distinct keyword), so changing a thesaurus re-derives nothing,
+and ``entity_kinds.thesaurus`` stays ``''``.
+
+Each chunk of documents is split at C speed (:func:`~zhagen.entities.keywords.split_keyword_objects`,
+the reader the maps used before) and the links are inserted with one ``executemany`` per
+chunk, in one transaction per derivation.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from zhagen.entities.keywords import KEYWORD_SIDES, normalise_keyword, split_keyword_objects
+from zhagen.store import entities as q
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from zhagen.store.db import Store
+
+__all__ = ["VERSIONS", "derive", "keyword_kind"]
+
+#: Normalisation version of each kind: raise it when what an entity is changes, and the
+#: kind is derived again from scratch on first use.
+VERSIONS = {"keyword": 1}
+#: Documents read per derivation chunk.
+CHUNK = 65536
+
+
+def derive(store: Store, kinds: tuple[str, ...] = tuple(VERSIONS)) -> dict[str, int]:
+    """Bring the links of ``kinds`` up to date; return, per kind, how many documents were
+    derived now (0: nothing to do). Fails quietly (returns ``{}``) on a read-only file.
+
+    >>> from zhagen.examples import tiny_project
+    >>> with tiny_project() as p:
+    ...     first, again = derive(p.store), derive(p.store)
+    >>> first["keyword"] > 0, again["keyword"]
+    (True, 0)
+    """
+    done: dict[str, int] = {}
+    try:
+        for kind in kinds:
+            done[kind] = _derive_keywords(store) if kind == "keyword" else 0
+    except sqlite3.OperationalError as exc:  # a read-only file or a locked database
+        if "readonly" in str(exc) or "read-only" in str(exc) or "locked" in str(exc):
+            return {}
+        raise
+    return done
+
+
+def keyword_kind(store: Store) -> int | None:
+    """The id of the keyword kind once its links are complete (derived now if needed);
+    None when they cannot be made (a read-only file)."""
+    if not derive(store, ("keyword",)):
+        return None
+    state = q.kind_state(store, "keyword")
+    return None if state is None else state.id
+
+
+def _derive_keywords(store: Store) -> int:
+    version = VERSIONS["keyword"]
+    state = q.kind_state(store, "keyword")
+    top = q.max_document_id(store)
+    stale = q.stale_documents(store, state.id) if state is not None else []
+    if state is not None and state.version == version and state.upto >= top and not stale:
+        return 0
+    n = 0
+    with store.transaction():
+        if state is None or state.version != version:
+            state = q.reset_kind(store, "keyword", version)
+            stale = []
+        known = q.entity_ids(store, state.id)
+        if stale:
+            q.clear_stale(store, state.id, stale)
+            rows = q.keyword_json_of(store, [d for d in stale if d <= state.upto])
+            if rows:
+                ids = ",".join(str(i) for i, _ in rows)
+                joined = "\n".join(k.replace("\n", " ") for _, k in rows)
+                n += _keyword_chunk(store, state.id, known, len(rows), ids, joined)
+        q.delete_links(store, state.id, state.upto)  # none unless an earlier run broke off
+        for count, _top, ids, joined in q.keyword_json_chunks(store, state.upto, CHUNK):
+            n += _keyword_chunk(store, state.id, known, count, ids, joined)
+        q.set_upto(store, state.id, top)
+    return n
+
+
+def _keyword_chunk(
+    store: Store, kind: int, known: dict[str, int], n: int, ids: str, joined: str
+) -> int:
+    """Derive and insert the keyword links of ``n`` documents (ids comma-separated, their
+    keyword JSON one per line); ``known``: label → id, updated with new entities."""
+    import numpy as np
+    import pandas as pd
+
+    doc_ids = np.fromstring(ids, dtype=np.int64, sep=",")  # noqa: NPY201 - C-speed parse
+    if doc_ids.size != n or joined.count("\n") != n - 1:  # a JSON text with a raw line break
+        texts = [t.replace("\n", " ") for t in _split_lines(joined, n)]
+        joined = "\n".join(texts)
+    tokens, lines, roles = _keyword_occurrences(joined)
+    if not tokens:
+        return n
+    arr = np.empty(len(tokens), dtype=object)
+    arr[:] = tokens
+    codes, distinct = pd.factorize(arr)
+    labels = [normalise_keyword(t) for t in distinct.tolist()]
+    new = [lab for lab in dict.fromkeys(labels) if lab and lab not in known]
+    known.update(zip(new, q.add_entities(store, kind, new), strict=True))
+    ent_of = np.array([known.get(lab, -1) if lab else -1 for lab in labels], dtype=np.int64)
+    ents = ent_of[codes]
+    keep = ents >= 0
+    lines, roles, ents = lines[keep], roles[keep], ents[keep]
+    # one link per (document, side, keyword), the first occurrence kept, in document order
+    order = np.lexsort((np.arange(lines.size), lines))
+    lines, roles, ents = lines[order], roles[order], ents[order]
+    key = np.stack([lines, roles, ents], axis=1)
+    _, first = np.unique(key, axis=0, return_index=True)
+    first.sort()
+    lines, roles, ents = lines[first], roles[first], ents[first]
+    starts = np.flatnonzero(np.r_[True, lines[1:] != lines[:-1]])
+    pos = np.arange(lines.size) - np.repeat(starts, np.diff(np.r_[starts, lines.size]))
+    q.add_links(
+        store,
+        zip(
+            [kind] * lines.size,
+            doc_ids[lines].tolist(),
+            pos.tolist(),
+            roles.tolist(),
+            ents.tolist(),
+            strict=True,
+        ),
+    )
+    return n
+
+
+def _split_lines(joined: str, n: int) -> list[str]:
+    """The ``n`` JSON texts of a chunk whose texts hold raw line breaks: each JSON text is
+    read whole from the front (a raw line break is only whitespace between JSON tokens)."""
+    out: list[str] = []
+    dec = json.JSONDecoder()
+    i = 0
+    while i < len(joined) and len(out) < n:
+        try:
+            _, end = dec.raw_decode(joined, i)
+        except ValueError:
+            end = joined.find("\n", i)
+            end = len(joined) if end < 0 else end
+        out.append(joined[i:end])
+        i = end + 1
+    return out + ["{}"] * (n - len(out))
+
+
+def _keyword_occurrences(joined: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Raw keywords of a chunk (one JSON object per line), with their line and side (role).
+
+    Lines with a JSON escape (or a shape the fast split does not read) are read with
+    ``json.loads``, the others split at C speed, as the maps read them.
+
+    >>> t, lines, roles = _keyword_occurrences('{"zh":["甲","乙"],"en":["A b"]}\\n{"plus":["c"]}')
+    >>> t, lines.tolist(), roles.tolist()
+    (['甲', '乙', 'A b', 'c'], [0, 0, 0, 1], [0, 0, 1, 2])
+    >>> _keyword_occurrences('{"zh":["a\\\\"b"]}\\n{"zh":"c"}')[0]
+    ['a"b', 'c']
+    """
+    import numpy as np
+
+    exact: list[tuple[str, int, int]] = []
+    if "\\" in joined:
+        texts = joined.split("\n")
+        for k, text in enumerate(texts):
+            if "\\" in text:
+                exact.extend((t, k, r) for t, r in _json_keywords(text))
+                texts[k] = "{}"
+        joined = "\n".join(texts)
+    tokens: list[str] = []
+    lines, roles = [], []
+    for role, side in enumerate(KEYWORD_SIDES):
+        split = split_keyword_objects(joined, (side,))
+        if split is None:  # JSON of another shape: every line on its own
+            texts = joined.split("\n")
+            tokens, lines, roles = [], [], []
+            for k, text in enumerate(texts):
+                exact.extend((t, k, r) for t, r in _json_keywords(text))
+            break
+        tokens.extend(split[0])
+        lines.append(split[1])
+        roles.append(np.full(split[1].size, role, dtype=np.int64))
+    tokens.extend(t for t, _, _ in exact)
+    lines.append(np.asarray([k for _, k, _ in exact], dtype=np.int64))
+    roles.append(np.asarray([r for _, _, r in exact], dtype=np.int64))
+    return tokens, np.concatenate(lines), np.concatenate(roles)
+
+
+def _json_keywords(text: str) -> list[tuple[str, int]]:
+    """(keyword, side) of one stored keywords object read with ``json.loads``; a bare
+    string is one keyword, anything else that is not a string is no keyword."""
+    try:
+        by_side: Any = json.loads(text) if text else {}
+    except ValueError:
+        return []
+    if not isinstance(by_side, dict):
+        return []
+    out = []
+    for role, side in enumerate(KEYWORD_SIDES):
+        value = by_side.get(side)
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        out.extend((kw, role) for kw in items if isinstance(kw, str))
+    return out
