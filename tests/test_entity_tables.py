@@ -133,6 +133,8 @@ def test_links_give_the_json_map_and_the_independent_count(project, monkeypatch,
                                                             keep):  # fmt: skip
     monkeypatch.setattr(map_keywords, "CHUNK", chunk)
     monkeypatch.setattr(tables, "CHUNK", chunk)
+    # derived one by one (a small import) or in vectorised chunks (a large one)
+    monkeypatch.setattr(tables, "SMALL", 0 if keep else 10**6)
     thesaurus = {"数字经济": "Digital Economy", "vr": "", "虚拟现实": "VR"} if keep else None
     scope = {d for d in range(1, 301) if d % 3} if chunk == 16 else None
     params = MapParams(lang=lang)
@@ -151,7 +153,9 @@ def test_links_give_the_json_map_and_the_independent_count(project, monkeypatch,
     assert sum(1 for t in terms if t) > 100
 
 
-def test_incremental_derivation(project):
+@pytest.mark.parametrize("small", [0, 10**6])
+def test_incremental_derivation(project, monkeypatch, small):
+    monkeypatch.setattr(tables, "SMALL", small)
     assert tables.derive(project.store) == {"keyword": 300}
     assert tables.derive(project.store) == {"keyword": 0}
     kind = _kind(project)

@@ -32,6 +32,7 @@ __all__ = [
     "delete_links",
     "keyword_json_chunks",
     "keyword_json_of",
+    "keyword_json_after",
     "entity_ids",
     "add_entities",
     "add_links",
@@ -144,6 +145,15 @@ def keyword_json_of(store: Store, doc_ids: Collection[int]) -> list[tuple[int, s
             (id_list_json(doc_ids),),
         )
     ]
+
+
+def keyword_json_after(store: Store, after: int) -> list[tuple[int, str]]:
+    """(id, keywords JSON) of every document with an id above ``after``, in id order."""
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    return cur.execute(
+        "SELECT id, keywords FROM documents WHERE id > ? ORDER BY id", (after,)
+    ).fetchall()
 
 
 def entity_ids(store: Store, kind: int) -> dict[str, int]:
