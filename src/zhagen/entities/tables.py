@@ -120,7 +120,7 @@ def _keyword_rows(store: Store, kind: int, known: dict[str, int], rows: list[Any
                 found.append((doc_id, len(seen) - 1, role, label))
     new = [lab for lab in dict.fromkeys(f[3] for f in found) if lab not in known]
     known.update(zip(new, q.add_entities(store, kind, new), strict=True))
-    q.add_links(store, [(kind, d, pos, role, known[lab]) for d, pos, role, lab in found])
+    q.add_links(store, kind, [(d, pos, role, known[lab]) for d, pos, role, lab in found])
     return len(rows)
 
 
@@ -160,8 +160,8 @@ def _keyword_chunk(
     pos = np.arange(lines.size) - np.repeat(starts, np.diff(np.r_[starts, lines.size]))
     q.add_links(
         store,
+        kind,
         zip(
-            [kind] * lines.size,
             doc_ids[lines].tolist(),
             pos.tolist(),
             roles.tolist(),

@@ -177,10 +177,12 @@ def add_entities(store: Store, kind: int, labels: list[str]) -> list[int]:
     return ids
 
 
-def add_links(store: Store, rows: Iterable[tuple[int, int, int, int, int]]) -> None:
-    """Insert links ``(kind, doc_id, pos, role, entity_id)``."""
+def add_links(store: Store, kind: int, rows: Iterable[tuple[int, int, int, int]]) -> None:
+    """Insert links ``(doc_id, pos, role, entity_id)`` of ``kind``."""
     store.conn.executemany(
-        "INSERT INTO doc_entities(kind, doc_id, pos, role, entity_id) VALUES (?, ?, ?, ?, ?)",
+        # the kind written into the statement: one parameter fewer to bind per link
+        f"INSERT INTO doc_entities(kind, doc_id, pos, role, entity_id) VALUES ({int(kind)}, "
+        "?, ?, ?, ?)",
         rows,
     )
 

@@ -395,8 +395,9 @@ CREATE TABLE entity_kinds (
 CREATE TABLE entities (
     id    INTEGER PRIMARY KEY,
     kind  INTEGER NOT NULL REFERENCES entity_kinds(id) ON DELETE CASCADE,
-    label TEXT NOT NULL,                     -- the normalised entity
-    UNIQUE (kind, label)
+    label TEXT NOT NULL                      -- the normalised entity, once per kind (the
+                                             -- derivation keeps label -> id; an index on
+                                             -- (kind, label) would cost ~2 s per 1M labels)
 );
 CREATE TABLE doc_entities (
     kind      INTEGER NOT NULL,
