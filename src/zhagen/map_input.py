@@ -22,6 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from zhagen.entities.collect import json_list
 from zhagen.entities.keywords import normalise_keyword, split_keyword_objects
 from zhagen.errors import InputError
 from zhagen.mapping.cooccurrence import TermRows
@@ -210,12 +211,79 @@ def entity_records(
     read from. ``zhagen stats`` and the maps read records through this, so both count the
     same entities (give the records to :func:`zhagen.entities.collect.entity_terms`).
 
+    The fields come from the entity tables (:mod:`zhagen.entities.tables`: integer links
+    to the distinct stored strings, the scope applied in SQL), derived on first use; from
+    the stored JSON when the file is read-only and they are not derived yet.
+
     >>> from zhagen.examples import tiny_project
     >>> with tiny_project() as p:
     ...     ids, years, titles, recs = entity_records(p.store)
     >>> len(ids) == len(recs) > 0, isinstance(recs[0].authors, list)
     (True, True)
     """
+    linked = _linked_records(store, keep_duplicates, refs, doc_ids)
+    if linked is not None:
+        return linked
+    return _json_records(store, keep_duplicates, refs, doc_ids)
+
+
+def _linked_records(
+    store: Store, keep_duplicates: bool, refs: bool, doc_ids: Collection[int] | None
+) -> tuple[list[int], list[int | None], list[str], list[Any]] | None:
+    """:func:`entity_records` read from the entity tables; None when they cannot be made."""
+    from zhagen.entities.collect import EntityRecord
+    from zhagen.entities.tables import kind_id
+
+    names = ("author", "affiliation", "c1", "wc", *(("cited",) if refs else ()))
+    kinds = {name: kind_id(store, name) for name in names}
+    if any(k is None for k in kinds.values()):
+        return None
+    rows = q.map_document_rows(store, keep_duplicates=keep_duplicates, doc_ids=doc_ids)
+    ids = [r[0] for r in rows]
+    lists = {name: _linked_lists(store, k, ids, doc_ids) for name, k in kinds.items() if k}
+    no: list[list[str]] = [[]] * len(ids)
+    cited = lists.get("cited", no)
+    recs = [
+        EntityRecord(a, f, c, c1[0] if c1 else "", wc[0] if wc else "", r[3])
+        for r, a, f, c, c1, wc in zip(
+            rows, lists["author"], lists["affiliation"], cited, lists["c1"], lists["wc"],
+            strict=True,
+        )
+    ]  # fmt: skip
+    return ids, [r[1] for r in rows], [r[2] for r in rows], recs
+
+
+def _linked_lists(
+    store: Store, kind: int, ids: list[int], doc_ids: Collection[int] | None
+) -> list[list[str]]:
+    """The labels each of ``ids`` (ascending) links to, in position order (a new list per
+    document)."""
+    import numpy as np
+
+    from zhagen.store import entities as qe
+
+    if not ids:
+        return []
+    n, doc_text, ent_text = qe.link_chunk(store, kind, ids[0], ids[-1], None, doc_ids)
+    if not n:
+        return [[] for _ in ids]
+    docs = np.fromstring(doc_text, dtype=np.int64, sep=",")  # noqa: NPY201 - C-speed parse
+    ents = np.fromstring(ent_text, dtype=np.int64, sep=",")  # noqa: NPY201
+    used, codes = np.unique(ents, return_inverse=True)
+    label_ids, every = qe.labels_of(store, kind, None if used.size > _ALL_LABELS else used)
+    at = np.searchsorted(np.asarray(label_ids, dtype=np.int64), used)
+    labels = [every[k] for k in at.tolist()]
+    flat = [labels[c] for c in codes.tolist()]
+    own = np.asarray(ids, dtype=np.int64)
+    starts = np.searchsorted(docs, own, "left").tolist()
+    ends = np.searchsorted(docs, own, "right").tolist()
+    return [flat[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+def _json_records(
+    store: Store, keep_duplicates: bool, refs: bool, doc_ids: Collection[int] | None
+) -> tuple[list[int], list[int | None], list[str], list[Any]]:
+    """:func:`entity_records` read from the stored JSON fields."""
     from zhagen.entities.collect import EntityRecord
 
     ids: list[int] = []
@@ -228,25 +296,10 @@ def entity_records(
         years.append(year)
         titles.append(title)
         recs.append(EntityRecord(
-            _json_list(authors), _json_list(affs), _json_list(cited) if cited else [],
+            json_list(authors), json_list(affs), json_list(cited) if cited else [],
             c1 if isinstance(c1, str) else "", wc if isinstance(wc, str) else "", fmt,
         ))  # fmt: skip
     return ids, years, titles, recs
-
-
-def _json_list(text: str | None) -> list[str]:
-    """A stored JSON list of strings; one without escapes (``["a","b"]``, as zhagen writes
-    them) is split as text, which is five times faster than ``json.loads``.
-
-    >>> _json_list('["王娜","李 明"]'), _json_list("[]"), _json_list('["a\\"b"]')
-    (['王娜', '李 明'], [], ['a"b'])
-    """
-    if not text or text == "[]":
-        return []
-    if text[:2] == '["' and text[-2:] == '"]' and "\\" not in text:
-        return text[2:-2].split('","')
-    value = json.loads(text)
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def entity_input(

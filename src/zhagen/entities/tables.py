@@ -27,6 +27,7 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from zhagen.entities.collect import json_list
 from zhagen.entities.keywords import KEYWORD_SIDES, normalise_keyword, split_keyword_objects
 from zhagen.store import entities as q
 
@@ -35,11 +36,17 @@ if TYPE_CHECKING:
 
     from zhagen.store.db import Store
 
-__all__ = ["VERSIONS", "derive", "keyword_kind"]
+__all__ = ["VERSIONS", "IMPORT_KINDS", "derive", "kind_id", "keyword_kind"]
 
 #: Normalisation version of each kind: raise it when what an entity is changes, and the
-#: kind is derived again from scratch on first use.
-VERSIONS = {"keyword": 1}
+#: kind is derived again from scratch on first use. ``keyword``: keywords normalised as
+#: CiteSpace counts them (role: the language side); the others are the fields the
+#: entity node types are read from, as stored (authors, affiliations, cited references:
+#: one link per list item at its position; ``c1``, ``wc``: WoS addresses and categories).
+VERSIONS = {"keyword": 1, "author": 1, "affiliation": 1, "cited": 1, "c1": 1, "wc": 1}
+#: Derived at the end of every import; the others on first use (a map or ``zhagen
+#: stats`` that reads them).
+IMPORT_KINDS = ("keyword",)
 #: Documents read per derivation chunk.
 CHUNK = 65536
 #: Up to this many documents are derived one by one in plain Python: an import of a few
@@ -47,7 +54,7 @@ CHUNK = 65536
 SMALL = 20_000
 
 
-def derive(store: Store, kinds: tuple[str, ...] = tuple(VERSIONS)) -> dict[str, int]:
+def derive(store: Store, kinds: tuple[str, ...] = IMPORT_KINDS) -> dict[str, int]:
     """Bring the links of ``kinds`` up to date; return, per kind, how many documents were
     derived now (0: nothing to do). Fails quietly (returns ``{}``) on a read-only file.
 
@@ -60,7 +67,7 @@ def derive(store: Store, kinds: tuple[str, ...] = tuple(VERSIONS)) -> dict[str, 
     done: dict[str, int] = {}
     try:
         for kind in kinds:
-            done[kind] = _derive_keywords(store) if kind == "keyword" else 0
+            done[kind] = _derive(store, kind)
     except sqlite3.OperationalError as exc:  # a read-only file or a locked database
         if "readonly" in str(exc) or "read-only" in str(exc) or "locked" in str(exc):
             return {}
@@ -68,40 +75,87 @@ def derive(store: Store, kinds: tuple[str, ...] = tuple(VERSIONS)) -> dict[str, 
     return done
 
 
-def keyword_kind(store: Store) -> int | None:
-    """The id of the keyword kind once its links are complete (derived now if needed);
-    None when they cannot be made (a read-only file)."""
-    if not derive(store, ("keyword",)):
+def kind_id(store: Store, name: str) -> int | None:
+    """The id of kind ``name`` once its links are complete (derived now if needed); None
+    when they cannot be made (a read-only file)."""
+    if not derive(store, (name,)):
         return None
-    state = q.kind_state(store, "keyword")
+    state = q.kind_state(store, name)
     return None if state is None else state.id
 
 
-def _derive_keywords(store: Store) -> int:
-    version = VERSIONS["keyword"]
-    state = q.kind_state(store, "keyword")
+def keyword_kind(store: Store) -> int | None:
+    """:func:`kind_id` of the keywords."""
+    return kind_id(store, "keyword")
+
+
+def _derive(store: Store, name: str) -> int:
+    """Derive what kind ``name`` lacks: everything (new version), the stale documents,
+    the documents added since."""
+    version = VERSIONS[name]
+    state = q.kind_state(store, name)
     top = q.max_document_id(store)
     stale = q.stale_documents(store, state.id) if state is not None else []
     if state is not None and state.version == version and state.upto >= top and not stale:
         return 0
+    rows = _keyword_rows if name == "keyword" else _field_rows if name in _LISTS else _one_rows
     n = 0
     with store.transaction():
         if state is None or state.version != version:
-            state = q.reset_kind(store, "keyword", version)
+            state = q.reset_kind(store, name, version)
             stale = []
         known = q.entity_ids(store, state.id)
         if stale:
             q.clear_stale(store, state.id, stale)
-            again = q.keyword_json_of(store, [d for d in stale if d <= state.upto])
-            n += _keyword_rows(store, state.id, known, again)
+            again = q.field_of(store, name, [d for d in stale if d <= state.upto])
+            n += rows(store, state.id, known, again)
         q.delete_links(store, state.id, state.upto)  # none unless an earlier run broke off
-        if top - state.upto <= SMALL:
-            n += _keyword_rows(store, state.id, known, q.keyword_json_after(store, state.upto))
-        else:
+        if name == "keyword" and top - state.upto > SMALL:
             for count, _top, ids, joined in q.keyword_json_chunks(store, state.upto, CHUNK):
                 n += _keyword_chunk(store, state.id, known, count, ids, joined)
+        else:
+            after = state.upto
+            while chunk := q.field_after(store, name, after, CHUNK):
+                n += rows(store, state.id, known, chunk)
+                after = chunk[-1][0]
         q.set_upto(store, state.id, top)
     return n
+
+
+#: Kinds stored as a JSON list of strings; the others are one string per document.
+_LISTS = ("author", "affiliation", "cited")
+
+
+def _field_rows(store: Store, kind: int, known: dict[str, int], rows: list[Any]) -> int:
+    """Derive and insert the links of ``rows`` (document id, a stored JSON list of
+    strings: authors, affiliations, cited references), each string at its position, empty
+    ones and repeats too, so that the records read back are the records stored."""
+    return _insert_items(store, kind, known, [(d, json_list(v)) for d, v in rows])
+
+
+def _one_rows(store: Store, kind: int, known: dict[str, int], rows: list[Any]) -> int:
+    """As :func:`_field_rows` for a field of one string (WoS ``C1`` lines, ``WC``),
+    absent when empty or not a string."""
+    return _insert_items(
+        store, kind, known, [(d, [v] if isinstance(v, str) and v else []) for d, v in rows]
+    )
+
+
+def _insert_items(
+    store: Store, kind: int, known: dict[str, int], items: list[tuple[int, list[str]]]
+) -> int:
+    links: list[tuple[int, int, int, int]] = []
+    new: dict[str, int] = {}
+    first = q.next_entity_id(store)
+    for doc_id, values in items:
+        for pos, item in enumerate(values):
+            eid = known.get(item)
+            if eid is None:
+                eid = known[item] = new[item] = first + len(new)
+            links.append((doc_id, pos, 0, eid))
+    q.add_entities(store, kind, list(new), first)
+    q.add_links(store, kind, links)
+    return len(items)
 
 
 def _keyword_rows(store: Store, kind: int, known: dict[str, int], rows: list[Any]) -> int:

@@ -31,9 +31,11 @@ __all__ = [
     "clear_stale",
     "delete_links",
     "keyword_json_chunks",
-    "keyword_json_of",
-    "keyword_json_after",
+    "FIELDS",
+    "field_of",
+    "field_after",
     "entity_ids",
+    "next_entity_id",
     "add_entities",
     "add_links",
     "link_chunk",
@@ -135,24 +137,38 @@ def keyword_json_chunks(store: Store, after: int, size: int) -> Iterator[tuple[i
         after = int(top)
 
 
-def keyword_json_of(store: Store, doc_ids: Collection[int]) -> list[tuple[int, str]]:
-    """(id, keywords JSON) of those of ``doc_ids`` that exist, in id order."""
-    return [
-        (int(i), k)
-        for i, k in store.conn.execute(
-            "SELECT id, keywords FROM documents WHERE id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY id",
-            (id_list_json(doc_ids),),
-        )
-    ]
+#: The stored field each kind is derived from (an SQL expression over ``documents``).
+FIELDS = {
+    "keyword": "keywords",
+    "author": "authors",
+    "affiliation": "affiliations",
+    "cited": "cited_refs",
+    "c1": "CASE WHEN json_valid(extra) THEN json_extract(extra, '$.c1') END",
+    "wc": "CASE WHEN json_valid(extra) THEN json_extract(extra, '$.wc') END",
+}
 
 
-def keyword_json_after(store: Store, after: int) -> list[tuple[int, str]]:
-    """(id, keywords JSON) of every document with an id above ``after``, in id order."""
+def field_of(store: Store, name: str, doc_ids: Collection[int]) -> list[tuple[int, Any]]:
+    """(id, field of kind ``name``) of those of ``doc_ids`` that exist, in id order."""
     cur = store.conn.cursor()
     cur.row_factory = None
     return cur.execute(
-        "SELECT id, keywords FROM documents WHERE id > ? ORDER BY id", (after,)
+        f"SELECT id, {FIELDS[name]} FROM documents WHERE id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY id",
+        (id_list_json(doc_ids),),
+    ).fetchall()
+
+
+def field_after(
+    store: Store, name: str, after: int, size: int | None = None
+) -> list[tuple[int, Any]]:
+    """(id, field of kind ``name``) of the documents with an id above ``after``, in id
+    order, at most ``size`` of them (None: all)."""
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    return cur.execute(
+        f"SELECT id, {FIELDS[name]} FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+        (after, -1 if size is None else size),
     ).fetchall()
 
 
@@ -163,16 +179,21 @@ def entity_ids(store: Store, kind: int) -> dict[str, int]:
     return dict(cur.execute("SELECT label, id FROM entities WHERE kind = ?", (kind,)))
 
 
-def add_entities(store: Store, kind: int, labels: list[str]) -> list[int]:
-    """Insert new ``labels`` (not yet in ``kind``) and return their ids, in order."""
+def next_entity_id(store: Store) -> int:
+    """The id the next new entity gets."""
+    return int(store.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM entities").fetchone()[0])
+
+
+def add_entities(store: Store, kind: int, labels: list[str], first: int | None = None) -> list[int]:
+    """Insert new ``labels`` (not yet in ``kind``) with ids from ``first`` (default
+    :func:`next_entity_id`) and return their ids, in order."""
     if not labels:
         return []
-    conn = store.conn
-    first = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM entities").fetchone()[0])
+    first = next_entity_id(store) if first is None else first
     ids = list(range(first, first + len(labels)))
-    conn.executemany(
-        "INSERT INTO entities(id, kind, label) VALUES (?, ?, ?)",
-        zip(ids, [kind] * len(labels), labels, strict=True),
+    store.conn.executemany(
+        f"INSERT INTO entities(id, kind, label) VALUES (?, {int(kind)}, ?)",
+        zip(ids, labels, strict=True),
     )
     return ids
 

@@ -12,7 +12,14 @@ from typing import Any
 
 from zhagen.store.db import Store, id_list_json
 
-__all__ = ["map_rows", "map_keyword_chunks", "KeywordChunk", "map_entity_rows", "mapped_kinds"]
+__all__ = [
+    "map_rows",
+    "map_keyword_chunks",
+    "KeywordChunk",
+    "map_entity_rows",
+    "map_document_rows",
+    "mapped_kinds",
+]
 
 
 def _scope_sql(doc_ids: Collection[int] | None, records_only: bool) -> tuple[str, list[Any]]:
@@ -222,3 +229,19 @@ def map_entity_rows(
     cur = store.conn.cursor()
     cur.row_factory = None
     return iter(cur.execute(sql, args))
+
+
+def map_document_rows(
+    store: Store, *, keep_duplicates: bool, doc_ids: Collection[int] | None = None
+) -> list[tuple[int, int | None, str, str]]:
+    """(id, year, title, format) of every document to map (of ``doc_ids`` only, when
+    given), in id order: what :func:`map_entity_rows` reads besides the fields the entity
+    tables hold."""
+    scope, args = _scope_sql(doc_ids, False)
+    sql = (
+        "SELECT id, year, title, format FROM documents WHERE 1"
+        + ("" if keep_duplicates else " AND dup_of IS NULL") + scope + " ORDER BY id"
+    )  # fmt: skip
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    return cur.execute(sql, args).fetchall()
