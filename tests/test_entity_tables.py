@@ -296,3 +296,17 @@ def test_every_node_type_writes_the_same_files_from_links(mixed, tmp_path, monke
             assert da == db
         elif name.endswith(".csv"):
             assert a.read_bytes() == b.read_bytes(), name
+
+
+def test_stats_read_the_records_the_maps_read(mixed):
+    """``zhagen stats`` reads authors, affiliations and cited references through the links:
+    the same records as from the stored JSON, scope applied."""
+    from zhagen.biblio.stats import records_from_rows
+    from zhagen.store.biblio import biblio_rows
+
+    scope = set(range(1, 400, 2))
+    for ids in (None, scope):
+        got = mi.biblio_records(mixed.store, ids)
+        assert got == records_from_rows(biblio_rows(mixed.store, ids))
+        assert len(got) > (100 if ids else 600)
+    assert sum(len(r.cited_refs) for r in mi.biblio_records(mixed.store)) > 10_000

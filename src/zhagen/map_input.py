@@ -45,6 +45,7 @@ __all__ = [
     "map_input",
     "entity_input",
     "entity_records",
+    "biblio_records",
     "keyword_terms",
     "normalise_keyword",
     "keyword_thesaurus",
@@ -300,6 +301,36 @@ def _json_records(
             c1 if isinstance(c1, str) else "", wc if isinstance(wc, str) else "", fmt,
         ))  # fmt: skip
     return ids, years, titles, recs
+
+
+def biblio_records(store: Store, doc_ids: Collection[int] | None = None) -> list[Any]:
+    """The records ``zhagen stats`` counts (:class:`~zhagen.biblio.stats.BiblioRecord`:
+    non-duplicate records, raw documents left out), their authors, affiliations and cited
+    references read through :func:`entity_records` — the links the maps read.
+
+    >>> from zhagen.examples import tiny_project
+    >>> with tiny_project() as p:  # three policy texts: no bibliographic record
+    ...     biblio_records(p.store)
+    []
+    """
+    from zhagen.biblio.stats import BiblioRecord, whole_number
+    from zhagen.store.biblio import biblio_venues
+
+    venues = biblio_venues(store, doc_ids)
+    if not venues:
+        return []
+    ids, years, titles, recs = entity_records(store, doc_ids=doc_ids)
+    at = {doc_id: k for k, doc_id in enumerate(ids)}  # raw documents are not in venues
+    out = []
+    for doc_id, venue, tc in venues:
+        k = at[doc_id]
+        r, year = recs[k], years[k]
+        out.append(BiblioRecord(
+            id=doc_id, year=None if year is None else int(year), title=titles[k] or "",
+            authors=tuple(r.authors), affiliations=tuple(r.affiliations), venue=venue or "",
+            cited_refs=tuple(r.cited_refs), times_cited=whole_number(tc),
+        ))  # fmt: skip
+    return out
 
 
 def entity_input(

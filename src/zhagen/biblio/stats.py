@@ -52,6 +52,7 @@ __all__ = [
     "records_from_rows",
     "default_institution",
     "reference_key",
+    "whole_number",
 ]
 
 
@@ -247,7 +248,7 @@ def records_from_rows(rows: Iterable[Sequence[Any]]) -> list[BiblioRecord]:
         out.append(BiblioRecord(
             id=int(rid), year=None if year is None else int(year), title=title or "",
             authors=tuple(_json_list(authors)), affiliations=tuple(_json_list(affs)),
-            venue=venue or "", cited_refs=tuple(_json_list(refs)), times_cited=_whole(tc),
+            venue=venue or "", cited_refs=tuple(_json_list(refs)), times_cited=whole_number(tc),
         ))  # fmt: skip
     return out
 
@@ -260,7 +261,12 @@ def _json_list(text: str | None) -> list[str]:
     return [str(v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
-def _whole(value: Any) -> int | None:
+def whole_number(value: Any) -> int | None:
+    """A stored times-cited value as a whole number; None when absent or not one.
+
+    >>> whole_number("12 "), whole_number(None), whole_number("n/a")
+    (12, None, None)
+    """
     if value is None:
         return None
     try:

@@ -102,11 +102,11 @@ def _derive(store: Store, name: str) -> int:
     n = 0
     with store.transaction():
         if state is None or state.version != version:
-            state = q.reset_kind(store, name, version)
+            state = q.delete_kind(store, name, version)
             stale = []
         known = q.entity_ids(store, state.id)
         if stale:
-            q.clear_stale(store, state.id, stale)
+            q.delete_stale(store, state.id, stale)
             again = q.field_of(store, name, [d for d in stale if d <= state.upto])
             n += rows(store, state.id, known, again)
         q.delete_links(store, state.id, state.upto)  # none unless an earlier run broke off
@@ -153,8 +153,8 @@ def _insert_items(
             if eid is None:
                 eid = known[item] = new[item] = first + len(new)
             links.append((doc_id, pos, 0, eid))
-    q.add_entities(store, kind, list(new), first)
-    q.add_links(store, kind, links)
+    q.insert_entities(store, kind, list(new), first)
+    q.insert_links(store, kind, links)
     return len(items)
 
 
@@ -173,8 +173,8 @@ def _keyword_rows(store: Store, kind: int, known: dict[str, int], rows: list[Any
                 seen.add((role, label))
                 found.append((doc_id, len(seen) - 1, role, label))
     new = [lab for lab in dict.fromkeys(f[3] for f in found) if lab not in known]
-    known.update(zip(new, q.add_entities(store, kind, new), strict=True))
-    q.add_links(store, kind, [(d, pos, role, known[lab]) for d, pos, role, lab in found])
+    known.update(zip(new, q.insert_entities(store, kind, new), strict=True))
+    q.insert_links(store, kind, [(d, pos, role, known[lab]) for d, pos, role, lab in found])
     return len(rows)
 
 
@@ -198,7 +198,7 @@ def _keyword_chunk(
     codes, distinct = pd.factorize(arr)
     labels = [normalise_keyword(t) for t in distinct.tolist()]
     new = [lab for lab in dict.fromkeys(labels) if lab and lab not in known]
-    known.update(zip(new, q.add_entities(store, kind, new), strict=True))
+    known.update(zip(new, q.insert_entities(store, kind, new), strict=True))
     ent_of = np.array([known.get(lab, -1) if lab else -1 for lab in labels], dtype=np.int64)
     ents = ent_of[codes]
     keep = ents >= 0
@@ -212,7 +212,7 @@ def _keyword_chunk(
     lines, roles, ents = lines[first], roles[first], ents[first]
     starts = np.flatnonzero(np.r_[True, lines[1:] != lines[:-1]])
     pos = np.arange(lines.size) - np.repeat(starts, np.diff(np.r_[starts, lines.size]))
-    q.add_links(
+    q.insert_links(
         store,
         kind,
         zip(

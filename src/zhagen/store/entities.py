@@ -24,11 +24,11 @@ from zhagen.store.db import Store, id_list_json
 __all__ = [
     "KindState",
     "kind_state",
-    "reset_kind",
+    "delete_kind",
     "set_upto",
     "max_document_id",
     "stale_documents",
-    "clear_stale",
+    "delete_stale",
     "delete_links",
     "keyword_json_chunks",
     "FIELDS",
@@ -36,8 +36,8 @@ __all__ = [
     "field_after",
     "entity_ids",
     "next_entity_id",
-    "add_entities",
-    "add_links",
+    "insert_entities",
+    "insert_links",
     "link_chunk",
     "labels_of",
 ]
@@ -62,7 +62,7 @@ def kind_state(store: Store, name: str) -> KindState | None:
     return None if row is None else KindState(int(row[0]), int(row[1]), str(row[2]), int(row[3]))
 
 
-def reset_kind(store: Store, name: str, version: int, thesaurus: str = "") -> KindState:
+def delete_kind(store: Store, name: str, version: int, thesaurus: str = "") -> KindState:
     """Forget every entity and link of kind ``name`` and start it again at ``version``
     (inside the caller's transaction)."""
     conn = store.conn
@@ -102,7 +102,7 @@ def stale_documents(store: Store, kind: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def clear_stale(store: Store, kind: int, doc_ids: Collection[int]) -> None:
+def delete_stale(store: Store, kind: int, doc_ids: Collection[int]) -> None:
     """The links of ``doc_ids`` are gone (their new links are added by the caller)."""
     conn = store.conn
     args = (kind, id_list_json(doc_ids))
@@ -184,7 +184,9 @@ def next_entity_id(store: Store) -> int:
     return int(store.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM entities").fetchone()[0])
 
 
-def add_entities(store: Store, kind: int, labels: list[str], first: int | None = None) -> list[int]:
+def insert_entities(
+    store: Store, kind: int, labels: list[str], first: int | None = None
+) -> list[int]:
     """Insert new ``labels`` (not yet in ``kind``) with ids from ``first`` (default
     :func:`next_entity_id`) and return their ids, in order."""
     if not labels:
@@ -198,7 +200,7 @@ def add_entities(store: Store, kind: int, labels: list[str], first: int | None =
     return ids
 
 
-def add_links(store: Store, kind: int, rows: Iterable[tuple[int, int, int, int]]) -> None:
+def insert_links(store: Store, kind: int, rows: Iterable[tuple[int, int, int, int]]) -> None:
     """Insert links ``(doc_id, pos, role, entity_id)`` of ``kind``."""
     store.conn.executemany(
         # the kind written into the statement: one parameter fewer to bind per link
