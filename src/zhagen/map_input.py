@@ -254,6 +254,33 @@ def _linked_records(
     return ids, [r[1] for r in rows], [r[2] for r in rows], recs
 
 
+def _entity_labels(store: Store, kind: int, ents: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The labels of the distinct entity ids in ``ents`` and, per element, the index of
+    its label: ids are small integers, so a table indexed by id maps them in O(n) (a
+    sort of a few million ids cost seconds). A scope of a few documents reads only its
+    labels; a large map reads the kind's labels in one scan.
+
+    >>> from zhagen.examples import tiny_project
+    >>> import numpy as np
+    >>> with tiny_project() as p:
+    ...     _entity_labels(p.store, 1, np.zeros(0, np.int64))
+    ([], array([], dtype=int64))
+    """
+    import numpy as np
+
+    from zhagen.store import entities as qe
+
+    if not ents.size:
+        return [], np.zeros(0, np.int64)
+    present = np.zeros(int(ents.max()) + 1, dtype=bool)
+    present[ents] = True
+    used = np.flatnonzero(present)
+    index = np.cumsum(present) - 1
+    label_ids, every = qe.labels_of(store, kind, None if used.size > _ALL_LABELS else used)
+    at = np.searchsorted(np.asarray(label_ids, dtype=np.int64), used)
+    return [every[k] for k in at.tolist()], index[ents]
+
+
 def _linked_lists(
     store: Store, kind: int, ids: list[int], doc_ids: Collection[int] | None
 ) -> list[list[str]]:
@@ -270,10 +297,7 @@ def _linked_lists(
         return [[] for _ in ids]
     docs = np.fromstring(doc_text, dtype=np.int64, sep=",")  # noqa: NPY201 - C-speed parse
     ents = np.fromstring(ent_text, dtype=np.int64, sep=",")  # noqa: NPY201
-    used, codes = np.unique(ents, return_inverse=True)
-    label_ids, every = qe.labels_of(store, kind, None if used.size > _ALL_LABELS else used)
-    at = np.searchsorted(np.asarray(label_ids, dtype=np.int64), used)
-    labels = [every[k] for k in at.tolist()]
+    labels, codes = _entity_labels(store, kind, ents)
     flat = [labels[c] for c in codes.tolist()]
     own = np.asarray(ids, dtype=np.int64)
     starts = np.searchsorted(docs, own, "left").tolist()
@@ -646,11 +670,7 @@ def _keyword_links_input(
         return None
     row_arr = np.concatenate([*rows, np.zeros(0, np.int64)])
     ent_arr = np.concatenate([*ents, np.zeros(0, np.int64)])
-    used, codes = np.unique(ent_arr, return_inverse=True)
-    # a scope of a few documents reads only its labels; a large map reads them all at once
-    label_ids, every = qe.labels_of(store, kind, None if used.size > _ALL_LABELS else used)
-    at = np.searchsorted(np.asarray(label_ids, dtype=np.int64), used)
-    labels = [every[k] for k in at.tolist()]
+    labels, codes = _entity_labels(store, kind, ent_arr)
     if thesaurus:
         labels = [thesaurus.get(t, t) if t else t for t in labels]
     dt = doc_term_from_codes(row_arr, codes, labels, len(ids))
