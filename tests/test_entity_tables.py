@@ -15,6 +15,7 @@ import random
 import pytest
 
 import zhagen
+from test_map_input import TRICKY, _json  # the tricky keywords and stored JSON shapes
 from zhagen import map_input as mi
 from zhagen.entities import tables
 from zhagen.map_input import LANG_KEYS, map_input
@@ -23,13 +24,6 @@ from zhagen.mapping.model import MapParams
 from zhagen.store import docs as store_docs
 from zhagen.store import entities as qe
 from zhagen.store import map_keywords
-
-TRICKY = [
-    "新质生产力", "数字经济", "　数字经济　", " 数字经济", "人工智能", "虚拟现实", "VR",
-    "Digital  Economy", "digital economy", " DIGITAL ECONOMY ", "Tab\tSeparated", "a\"quote",
-    "back\\slash", "line\nbreak", "unit\x1fsep", "", "   ", "\u3000", "ＡＢＣ", "Ärger", "ärger",
-    "C++", "[J]", "x,y", "a\",\"b", "emoji 🙂", "Zhagen", "zhagen", "\u2028sep",
-]  # fmt: skip
 
 
 def _keywords(rng: random.Random, k: int) -> dict:
@@ -42,15 +36,6 @@ def _keywords(rng: random.Random, k: int) -> dict:
     if rng.random() < 0.05:
         out["zh"] = rng.choice(TRICKY)  # a bare string, not a list
     return out
-
-
-def _json(kw: dict, k: int) -> str:
-    """Mostly zhagen's compact JSON; some documents as other writers would store it."""
-    if k % 50 == 7:
-        return json.dumps(kw, ensure_ascii=False, indent=1)  # line breaks, spaces
-    if k % 50 == 9:
-        return json.dumps(kw)  # ", " and ": " separators, \\uXXXX escapes
-    return json.dumps(kw, ensure_ascii=False, separators=(",", ":"))
 
 
 def _insert(proj, rng: random.Random, first: int, n: int, path: str) -> None:
