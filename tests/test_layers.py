@@ -249,6 +249,16 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
         record_run(store, "test", {"a": 1}, {"b": 2})
         calls: dict[str, Any] = {
             "biblio.biblio_rows": lambda f: list(f(store)),
+            "biblio.biblio_venues": lambda f: f(store),
+            "entities.kind_state": lambda f: f(store, "keyword"),
+            "entities.stale_documents": lambda f: f(store, 1),
+            "entities.keyword_json_chunks": lambda f: list(f(store, 0, 2)),
+            "entities.field_of": lambda f: f(store, "author", [doc]),
+            "entities.field_after": lambda f: f(store, "keyword", 0),
+            "entities.entity_ids": lambda f: f(store, 1),
+            "entities.link_chunk": lambda f: f(store, 1, 0, 10**9, [0, 1], [doc]),
+            "entities.labels_of": lambda f: [f(store, 1), f(store, 1, [1, 2])],
+            "map_keywords.map_document_rows": lambda f: f(store, keep_duplicates=True),
             "map_keywords.mapped_kinds": lambda f: f(store, keep_duplicates=False),
             "scope.compile_where": lambda f: f(store, parse("set:挑选"), "set:挑选"),
             "scope.ids_of": lambda f: f(store, "attr:来源=人民日报"),

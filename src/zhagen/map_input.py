@@ -20,9 +20,10 @@ import re
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from zhagen.entities.collect import json_list
+from zhagen.entities.keywords import normalise_keyword, split_keyword_objects
 from zhagen.errors import InputError
 from zhagen.mapping.cooccurrence import TermRows
 from zhagen.mapping.model import MapInput, MapParams, node_type
@@ -44,6 +45,7 @@ __all__ = [
     "map_input",
     "entity_input",
     "entity_records",
+    "biblio_records",
     "keyword_terms",
     "normalise_keyword",
     "keyword_thesaurus",
@@ -52,19 +54,6 @@ __all__ = [
 
 #: Which keyword lists a ``lang`` setting takes (WoS Keywords Plus count as English).
 LANG_KEYS = {"zh": ("zh",), "en": ("en", "plus"), "all": ("zh", "en", "plus")}
-
-
-def normalise_keyword(kw: str) -> str:
-    """One keyword as CiteSpace counts it: surrounding space dropped; a keyword without
-    non-ASCII characters also lower-cased, with inner runs of space made one space.
-
-    >>> normalise_keyword("  Digital   Economy "), normalise_keyword(" 数字经济　")
-    ('digital economy', '数字经济')
-    """
-    kw = kw.strip()
-    if kw.isascii():
-        kw = " ".join(kw.lower().split())
-    return kw
 
 
 def keyword_thesaurus(mapping: Mapping[str, str], name: str | None = None) -> dict[str, str]:
@@ -156,6 +145,11 @@ def map_input(
     kind = node_type(params)
     if kind == "keyword":
         kw_thesaurus = keyword_thesaurus(thesaurus, thesaurus_name) if thesaurus else None
+        linked = _keyword_links_input(
+            store, params, kw_thesaurus, keep_duplicates, doc_ids, records_only
+        )
+        if linked is not None:
+            return linked
         return _keyword_input(
             store, params, segmenter, kw_thesaurus, keep_duplicates, doc_ids, records_only,
             cluster,
@@ -218,12 +212,103 @@ def entity_records(
     read from. ``zhagen stats`` and the maps read records through this, so both count the
     same entities (give the records to :func:`zhagen.entities.collect.entity_terms`).
 
+    The fields come from the entity tables (:mod:`zhagen.entities.tables`: integer links
+    to the distinct stored strings, the scope applied in SQL), derived on first use; from
+    the stored JSON when the file is read-only and they are not derived yet.
+
     >>> from zhagen.examples import tiny_project
     >>> with tiny_project() as p:
     ...     ids, years, titles, recs = entity_records(p.store)
     >>> len(ids) == len(recs) > 0, isinstance(recs[0].authors, list)
     (True, True)
     """
+    linked = _linked_records(store, keep_duplicates, refs, doc_ids)
+    if linked is not None:
+        return linked
+    return _json_records(store, keep_duplicates, refs, doc_ids)
+
+
+def _linked_records(
+    store: Store, keep_duplicates: bool, refs: bool, doc_ids: Collection[int] | None
+) -> tuple[list[int], list[int | None], list[str], list[Any]] | None:
+    """:func:`entity_records` read from the entity tables; None when they cannot be made."""
+    from zhagen.entities.collect import EntityRecord
+    from zhagen.entities.tables import kind_id
+
+    names = ("author", "affiliation", "c1", "wc", *(("cited",) if refs else ()))
+    kinds = {name: kind_id(store, name) for name in names}
+    if any(k is None for k in kinds.values()):
+        return None
+    rows = q.map_document_rows(store, keep_duplicates=keep_duplicates, doc_ids=doc_ids)
+    ids = [r[0] for r in rows]
+    lists = {name: _linked_lists(store, k, ids, doc_ids) for name, k in kinds.items() if k}
+    no: list[list[str]] = [[]] * len(ids)
+    cited = lists.get("cited", no)
+    recs = [
+        EntityRecord(a, f, c, c1[0] if c1 else "", wc[0] if wc else "", r[3])
+        for r, a, f, c, c1, wc in zip(
+            rows, lists["author"], lists["affiliation"], cited, lists["c1"], lists["wc"],
+            strict=True,
+        )
+    ]  # fmt: skip
+    return ids, [r[1] for r in rows], [r[2] for r in rows], recs
+
+
+def _entity_labels(store: Store, kind: int, ents: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The labels of the distinct entity ids in ``ents`` and, per element, the index of
+    its label: ids are small integers, so a table indexed by id maps them in O(n) (a
+    sort of a few million ids cost seconds). A scope of a few documents reads only its
+    labels; a large map reads the kind's labels in one scan.
+
+    >>> from zhagen.examples import tiny_project
+    >>> import numpy as np
+    >>> with tiny_project() as p:
+    ...     _entity_labels(p.store, 1, np.zeros(0, np.int64))
+    ([], array([], dtype=int64))
+    """
+    import numpy as np
+
+    from zhagen.store import entities as qe
+
+    if not ents.size:
+        return [], np.zeros(0, np.int64)
+    present = np.zeros(int(ents.max()) + 1, dtype=bool)
+    present[ents] = True
+    used = np.flatnonzero(present)
+    index = np.cumsum(present) - 1
+    label_ids, every = qe.labels_of(store, kind, None if used.size > _ALL_LABELS else used)
+    at = np.searchsorted(np.asarray(label_ids, dtype=np.int64), used)
+    return [every[k] for k in at.tolist()], index[ents]
+
+
+def _linked_lists(
+    store: Store, kind: int, ids: list[int], doc_ids: Collection[int] | None
+) -> list[list[str]]:
+    """The labels each of ``ids`` (ascending) links to, in position order (a new list per
+    document)."""
+    import numpy as np
+
+    from zhagen.store import entities as qe
+
+    if not ids:
+        return []
+    n, doc_text, ent_text = qe.link_chunk(store, kind, ids[0], ids[-1], None, doc_ids)
+    if not n:
+        return [[] for _ in ids]
+    docs = np.fromstring(doc_text, dtype=np.int64, sep=",")  # noqa: NPY201 - C-speed parse
+    ents = np.fromstring(ent_text, dtype=np.int64, sep=",")  # noqa: NPY201
+    labels, codes = _entity_labels(store, kind, ents)
+    flat = [labels[c] for c in codes.tolist()]
+    own = np.asarray(ids, dtype=np.int64)
+    starts = np.searchsorted(docs, own, "left").tolist()
+    ends = np.searchsorted(docs, own, "right").tolist()
+    return [flat[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+def _json_records(
+    store: Store, keep_duplicates: bool, refs: bool, doc_ids: Collection[int] | None
+) -> tuple[list[int], list[int | None], list[str], list[Any]]:
+    """:func:`entity_records` read from the stored JSON fields."""
     from zhagen.entities.collect import EntityRecord
 
     ids: list[int] = []
@@ -236,25 +321,40 @@ def entity_records(
         years.append(year)
         titles.append(title)
         recs.append(EntityRecord(
-            _json_list(authors), _json_list(affs), _json_list(cited) if cited else [],
+            json_list(authors), json_list(affs), json_list(cited) if cited else [],
             c1 if isinstance(c1, str) else "", wc if isinstance(wc, str) else "", fmt,
         ))  # fmt: skip
     return ids, years, titles, recs
 
 
-def _json_list(text: str | None) -> list[str]:
-    """A stored JSON list of strings; one without escapes (``["a","b"]``, as zhagen writes
-    them) is split as text, which is five times faster than ``json.loads``.
+def biblio_records(store: Store, doc_ids: Collection[int] | None = None) -> list[Any]:
+    """The records ``zhagen stats`` counts (:class:`~zhagen.biblio.stats.BiblioRecord`:
+    non-duplicate records, raw documents left out), their authors, affiliations and cited
+    references read through :func:`entity_records` — the links the maps read.
 
-    >>> _json_list('["王娜","李 明"]'), _json_list("[]"), _json_list('["a\\"b"]')
-    (['王娜', '李 明'], [], ['a"b'])
+    >>> from zhagen.examples import tiny_project
+    >>> with tiny_project() as p:  # three policy texts: no bibliographic record
+    ...     biblio_records(p.store)
+    []
     """
-    if not text or text == "[]":
+    from zhagen.biblio.stats import BiblioRecord, whole_number
+    from zhagen.store.biblio import biblio_venues
+
+    venues = biblio_venues(store, doc_ids)
+    if not venues:
         return []
-    if text[:2] == '["' and text[-2:] == '"]' and "\\" not in text:
-        return text[2:-2].split('","')
-    value = json.loads(text)
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    ids, years, titles, recs = entity_records(store, doc_ids=doc_ids)
+    at = {doc_id: k for k, doc_id in enumerate(ids)}  # raw documents are not in venues
+    out = []
+    for doc_id, venue, tc in venues:
+        k = at[doc_id]
+        r, year = recs[k], years[k]
+        out.append(BiblioRecord(
+            id=doc_id, year=None if year is None else int(year), title=titles[k] or "",
+            authors=tuple(r.authors), affiliations=tuple(r.affiliations), venue=venue or "",
+            cited_refs=tuple(r.cited_refs), times_cited=whole_number(tc),
+        ))  # fmt: skip
+    return out
 
 
 def entity_input(
@@ -451,7 +551,7 @@ def _keyword_input(
 
     SQLite hands over the keywords JSON of a chunk of documents as one string
     (:func:`zhagen.store.map_keywords.map_keyword_chunks`), which is split into keywords at C speed
-    (:func:`_split_keyword_objects`); the document-term matrix is then built from integer
+    (:func:`zhagen.entities.keywords.split_keyword_objects`); the document-term matrix is then built from integer
     codes. Every keyword still goes through :func:`normalise_keyword` and the thesaurus,
     once per distinct keyword string (what the vocabulary is made of). Documents that
     cannot take the fast path (a keyword with a JSON escape, a raw document, JSON of
@@ -474,7 +574,7 @@ def _keyword_input(
         joined = chunk.keywords
         split = None
         if not chunk.bodies and "\\" not in joined:
-            split = _split_keyword_objects(joined, keys)
+            split = split_keyword_objects(joined, keys)
         if split is None:
             texts = joined.split("\n")
             own = {k: _record_terms(texts[k], params.lang) for k in chunk.bodies}
@@ -489,12 +589,92 @@ def _keyword_input(
                     occ.exact.extend(terms)
                     occ.exact_rows.extend([base + k] * len(terms))
                     texts[k] = "{}"
-            split = _split_keyword_objects("\n".join(texts), keys)
+            split = split_keyword_objects("\n".join(texts), keys)
             if split is None:  # JSON of another shape: every document on its own
                 split = _one_by_one(texts, params.lang)
         occ.tokens.extend(split[0])
         occ.token_rows.append(split[1] + base)
     return MapInput(ids, years, TermRows(_matrix(occ, len(ids), thesaurus)), titles, by_lang=True)
+
+
+#: Above this many distinct entities a map reads every label of the kind in one scan
+#: rather than looking each up by id.
+_ALL_LABELS = 50_000
+
+
+class _HasBodies(Exception):
+    """A document to map is a raw document (its terms are segmented from its text)."""
+
+
+def _keyword_links_input(
+    store: Store,
+    params: MapParams,
+    thesaurus: Mapping[str, str] | None,
+    keep_duplicates: bool,
+    doc_ids: Collection[int] | None,
+    records_only: bool,
+) -> MapInput | None:
+    """The keywords of every document read from the entity tables
+    (:mod:`zhagen.entities.tables`): integer links, no JSON. None when they cannot be
+    used — the file is read-only and the links are not derived yet, or a document to map
+    is a raw document (whose terms are segmented from its text: :func:`_keyword_input`).
+
+    The ids, years and titles come in chunks as in :func:`_keyword_input`; the links of
+    each chunk (its id range, the ``lang`` sides, the scope in SQL) as two integer
+    strings parsed in C; the labels of the entities used once at the end, each through
+    the thesaurus once. The result is the same document-term matrix.
+    """
+    import numpy as np
+
+    from zhagen.entities.keywords import KEYWORD_SIDES
+    from zhagen.entities.tables import keyword_kind
+    from zhagen.mapping.cooccurrence import doc_term_from_codes
+    from zhagen.store import entities as qe
+
+    kind = keyword_kind(store)
+    if kind is None:
+        return None
+    roles = [KEYWORD_SIDES.index(k) for k in LANG_KEYS[params.lang]]
+    chunks = q.map_keyword_chunks(
+        store, keep_duplicates=keep_duplicates, doc_ids=doc_ids, records_only=records_only,
+        keywords=False,
+    )  # fmt: skip
+
+    def with_links() -> Iterator[tuple[q.KeywordChunk, tuple[int, str, str]]]:
+        for chunk in chunks:
+            if chunk.bodies:
+                raise _HasBodies
+            yield chunk, qe.link_chunk(store, kind, chunk.ids[0], chunk.ids[-1], roles, doc_ids)
+
+    ids: list[int] = []
+    years: list[int | None] = []
+    titles: list[str] = []
+    rows: list[np.ndarray] = []
+    ents: list[np.ndarray] = []
+    try:
+        for chunk, (n, doc_text, ent_text) in prefetch(with_links()):
+            base = len(ids)
+            ids.extend(chunk.ids)
+            years.extend(chunk.years)
+            titles.extend(chunk.titles)
+            if not n:
+                continue
+            docs = np.fromstring(doc_text, dtype=np.int64, sep=",")  # noqa: NPY201
+            found = np.fromstring(ent_text, dtype=np.int64, sep=",")  # noqa: NPY201
+            own = np.asarray(chunk.ids, dtype=np.int64)
+            at = np.minimum(np.searchsorted(own, docs), own.size - 1)
+            keep = own[at] == docs  # duplicates left out of the map have links too
+            rows.append(at[keep] + base)
+            ents.append(found[keep])
+    except _HasBodies:
+        return None
+    row_arr = np.concatenate([*rows, np.zeros(0, np.int64)])
+    ent_arr = np.concatenate([*ents, np.zeros(0, np.int64)])
+    labels, codes = _entity_labels(store, kind, ent_arr)
+    if thesaurus:
+        labels = [thesaurus.get(t, t) if t else t for t in labels]
+    dt = doc_term_from_codes(row_arr, codes, labels, len(ids))
+    return MapInput(ids, years, TermRows(dt), titles, by_lang=True)
 
 
 def _once(make: Callable[[], T]) -> Callable[[], T]:
@@ -648,63 +828,6 @@ def _record_terms(kw: str, lang: str) -> list[str]:
         return []
     lists = {k: [v] if isinstance(v, str) else v for k, v in by_lang.items()}
     return keyword_terms(lists, lang)
-
-
-def _split_keyword_objects(joined: str, keys: tuple[str, ...]) -> tuple[list[str], Any] | None:
-    """The keywords of ``keys`` in ``joined`` and the line each is on; None when a text is
-    not of the form this reads.
-
-    ``joined`` holds one keywords JSON per line (``{"zh":["a","b"],"en":["C d"]}``), none
-    with a backslash: then no string has an escape, so every ``"`` opens or closes a
-    string, and a line break can only separate two documents (JSON strings hold no raw
-    line break). The strings are the odd pieces of ``joined.split('"')``; a string followed
-    by ``:`` is a key, any other (followed by ``,``, ``]`` or ``}``) belongs to the last
-    key before it on the same line. A string followed by anything else (JSON written with
-    spaces) makes this return None. The line of a string is the number of line breaks
-    before its opening quote (bytes 0x22 and 0x0A never occur inside a multi-byte UTF-8
-    character).
-
-    >>> _split_keyword_objects('{"zh":["a","b c"],"x":["d"]}\\n{}\\n{"en":["e"]}', ("zh", "en"))
-    (['a', 'b c', 'e'], array([0, 0, 2]))
-    """
-    import numpy as np
-
-    strings = joined.split('"')[1::2]
-    raw = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
-    quotes = np.flatnonzero(raw == 0x22)
-    if quotes.size != 2 * len(strings) or (quotes.size and quotes[-1] + 1 >= raw.size):
-        return None
-    after = raw[quotes[1::2] + 1]
-    is_key = after == 0x3A  # ':'
-    if not (is_key | (after == 0x2C) | (after == 0x5D) | (after == 0x7D)).all():  # , ] }
-        return None
-    lines = np.searchsorted(np.flatnonzero(raw == 0x0A), quotes[0::2])
-    wanted = is_key & _equals_any(raw, quotes, keys)
-    owner = np.maximum.accumulate(np.where(is_key, np.arange(len(strings)), -1))
-    has_owner = owner >= 0
-    owner = np.maximum(owner, 0)
-    take = np.flatnonzero(~is_key & has_owner & wanted[owner] & (lines[owner] == lines))
-    if take.size == 0:
-        return [], np.zeros(0, dtype=np.int64)
-    picked = itemgetter(*take.tolist())(strings)
-    return [picked] if take.size == 1 else list(picked), lines[take].astype(np.int64)
-
-
-def _equals_any(raw: Any, quotes: Any, words: tuple[str, ...]) -> Any:
-    """Which quoted strings (between ``quotes[0::2]`` and ``quotes[1::2]`` in the UTF-8
-    bytes ``raw``) equal one of ``words``, compared byte by byte in numpy."""
-    import numpy as np
-
-    start = quotes[0::2] + 1
-    length = quotes[1::2] - start
-    found = np.zeros(start.size, dtype=bool)
-    for word in words:
-        code = word.encode("utf-8")
-        same = length == len(code)
-        for i, byte in enumerate(code):
-            same &= raw[np.minimum(start + i, raw.size - 1)] == byte
-        found |= same
-    return found
 
 
 def _one_by_one(texts: list[str], lang: str) -> tuple[list[str], Any]:

@@ -858,6 +858,9 @@ class Project:
         report = add_paths(self.store, paths, format, workers=workers, plan=plan, progress=progress)
         if plan is not None and plan.cluster is not None:
             plan.cluster.discard_shards()  # what they hold is in the project file now
+        from zhagen.entities.tables import derive
+
+        derive(self.store)  # the entity tables of the documents just added (issue 18)
         return report
 
     def scope(self, scope: str | Scope | None = None, *, actor: Actor | None = None) -> Scope:
@@ -938,14 +941,9 @@ class Project:
         ...     p.stats(top=5).stats.records  # three policy texts, no bibliographic records
         0
         """
-        from zhagen.biblio.stats import (
-            StatsParams,
-            bibliometrics,
-            default_institution,
-            records_from_rows,
-        )
+        from zhagen.biblio.stats import StatsParams, bibliometrics, default_institution
+        from zhagen.map_input import biblio_records
         from zhagen.report.stats_files import WritableStats
-        from zhagen.store.biblio import biblio_rows
 
         p = make(StatsParams, params)
         options: dict[str, Any] = {"top": p.top}
@@ -955,7 +953,8 @@ class Project:
         in_scope = self.scope(p.scope).doc_ids
         if in_scope is not None:
             doc_ids = [d for d in (in_scope if doc_ids is None else doc_ids) if d in in_scope]
-        records = records_from_rows(biblio_rows(self.store, doc_ids))
+        # the authors, affiliations and cited references the maps read (entity links)
+        records = biblio_records(self.store, doc_ids)
         return WritableStats(bibliometrics(records, **options))
 
     def import_qdpx(self, path: str | os.PathLike[str], **options: Any) -> Any:

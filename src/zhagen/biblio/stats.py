@@ -9,9 +9,10 @@ and the most-cited documents, each with its definition (:data:`zhagen.biblio.law
 Authors and institutions are counted as stored unless the caller passes ``author_of`` /
 ``institution_of`` (a function from one stored name or address to the normalised entity,
 or ``None`` to drop it): that is where a disambiguation or an institution normaliser plugs
-in. The default institution of an address is its first comma-separated part (WoS writes the
-organisation first: ``Univ Bari Aldo Moro, Sch Med, …`` → ``Univ Bari Aldo Moro``; a CNKI
-affiliation, which has no ASCII comma, stays whole, department included).
+in. The default institution of an address is its top-level institution, exactly as a map of
+``--nodes institution`` counts it (:func:`zhagen.entities.institutions.institution`: WoS
+``Univ Bari Aldo Moro, Sch Med, …`` → ``Univ Bari Aldo Moro``; CNKI ``清华大学 经济管理学院``
+→ ``清华大学``).
 
 >>> from zhagen.examples import tiny_records
 >>> b = bibliometrics(tiny_records())
@@ -26,6 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from zhagen.biblio.laws import (
@@ -50,6 +52,7 @@ __all__ = [
     "records_from_rows",
     "default_institution",
     "reference_key",
+    "whole_number",
 ]
 
 
@@ -201,16 +204,24 @@ _SPACE = re.compile(r"\s+")
 
 
 def default_institution(address: str) -> str | None:
-    """The institution an address names, before any normalisation: its first
-    comma-separated part without a final full stop (``None`` for an empty address).
+    """The institution an address counts as: the top-level institution, as a map of
+    ``--nodes institution`` counts it (:func:`zhagen.entities.institutions.institution`,
+    the one definition), ``None`` for a bare address.
 
     >>> default_institution("Univ Bari Aldo Moro, Sch Med, Bari, Italy.")
     'Univ Bari Aldo Moro'
-    >>> default_institution("湖州师范学院")
-    '湖州师范学院'
+    >>> default_institution("清华大学 经济管理学院"), default_institution("北京100084")
+    ('清华大学', None)
     """
-    head = address.split(",")[0].strip().rstrip(".").strip()
-    return _SPACE.sub(" ", head) or None
+    return _top_institution(address) or None
+
+
+@lru_cache(maxsize=1 << 16)
+def _top_institution(address: str) -> str:
+    # a million records repeat the same few thousand affiliations: normalise each once
+    from zhagen.entities.institutions import institution
+
+    return institution(address, "top")
 
 
 def reference_key(ref: str) -> str:
@@ -237,7 +248,7 @@ def records_from_rows(rows: Iterable[Sequence[Any]]) -> list[BiblioRecord]:
         out.append(BiblioRecord(
             id=int(rid), year=None if year is None else int(year), title=title or "",
             authors=tuple(_json_list(authors)), affiliations=tuple(_json_list(affs)),
-            venue=venue or "", cited_refs=tuple(_json_list(refs)), times_cited=_whole(tc),
+            venue=venue or "", cited_refs=tuple(_json_list(refs)), times_cited=whole_number(tc),
         ))  # fmt: skip
     return out
 
@@ -250,7 +261,12 @@ def _json_list(text: str | None) -> list[str]:
     return [str(v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
-def _whole(value: Any) -> int | None:
+def whole_number(value: Any) -> int | None:
+    """A stored times-cited value as a whole number; None when absent or not one.
+
+    >>> whole_number("12 "), whole_number(None), whole_number("n/a")
+    (12, None, None)
+    """
     if value is None:
         return None
     try:

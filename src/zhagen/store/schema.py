@@ -399,6 +399,47 @@ CREATE TABLE model_boxes (
 );
 """
 
+_ENTITIES = """
+-- Entity tables (issue 18): what a map's nodes are, derived once from the stored fields.
+CREATE TABLE entity_kinds (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL UNIQUE,          -- 'keyword', ...
+    version   INTEGER NOT NULL,              -- normalisation version the links were made with
+    thesaurus TEXT NOT NULL DEFAULT '',      -- sha256 of a thesaurus applied while deriving ('' none)
+    upto      INTEGER NOT NULL DEFAULT 0     -- every document with id <= upto has its links
+);
+CREATE TABLE entities (
+    id    INTEGER PRIMARY KEY,
+    kind  INTEGER NOT NULL REFERENCES entity_kinds(id) ON DELETE CASCADE,
+    label TEXT NOT NULL                      -- the normalised entity, once per kind (the
+                                             -- derivation keeps label -> id; an index on
+                                             -- (kind, label) would cost ~2 s per 1M labels)
+);
+CREATE TABLE doc_entities (
+    kind      INTEGER NOT NULL,
+    doc_id    INTEGER NOT NULL,
+    pos       INTEGER NOT NULL,              -- order in the document (0: first)
+    role      INTEGER NOT NULL DEFAULT 0,    -- keywords: 0 zh, 1 en, 2 Keywords Plus
+    entity_id INTEGER NOT NULL,
+    PRIMARY KEY (kind, doc_id, pos)
+) WITHOUT ROWID;
+-- documents whose fields changed or that were deleted after their links were made
+CREATE TABLE entity_stale (
+    kind   INTEGER NOT NULL,
+    doc_id INTEGER NOT NULL,
+    PRIMARY KEY (kind, doc_id)
+) WITHOUT ROWID;
+CREATE TRIGGER documents_entities_update
+AFTER UPDATE OF keywords, authors, affiliations, cited_refs, extra ON documents
+BEGIN
+    INSERT OR IGNORE INTO entity_stale(kind, doc_id) SELECT id, old.id FROM entity_kinds;
+END;
+CREATE TRIGGER documents_entities_delete AFTER DELETE ON documents
+BEGIN
+    INSERT OR IGNORE INTO entity_stale(kind, doc_id) SELECT id, old.id FROM entity_kinds;
+END;
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -413,4 +454,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0010_suggestions", _SUGGESTIONS),
     ("0011_llm", _LLM),
     ("0012_model_layout", _MODEL_LAYOUT),
+    ("0013_entities", _ENTITIES),
 ]

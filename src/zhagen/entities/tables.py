@@ -1,0 +1,301 @@
+"""A project's entity tables: each document's keywords as integer links, derived once.
+
+A map reads integer links (document id, entity id, the keyword's language side) from
+``doc_entities`` and the distinct labels from ``entities`` (:mod:`zhagen.store.entities`)
+instead of splitting every document's keyword JSON on every run. The links are derived
+
+- after an import, once for the documents it added (:func:`derive`, called by
+  ``Project.add``);
+- on first use, for a project made before the tables existed, or when the normalisation
+  version (:data:`VERSIONS`) changed (that kind only is derived again from scratch);
+- for documents whose fields changed or that were deleted since (``entity_stale``, filled by
+  triggers on ``documents``): only those documents are derived again.
+
+What is stored is the keyword as :func:`~zhagen.entities.keywords.normalise_keyword` counts
+it, *before* any thesaurus: a thesaurus is applied to the distinct labels a map reads
+(one dictionary look-up per distinct keyword), so changing a thesaurus re-derives nothing,
+and ``entity_kinds.thesaurus`` stays ``''``.
+
+Each chunk of documents is split at C speed (:func:`~zhagen.entities.keywords.split_keyword_objects`,
+the reader the maps used before) and the links are inserted with one ``executemany`` per
+chunk, in one transaction per derivation.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from zhagen.entities.collect import json_list
+from zhagen.entities.keywords import KEYWORD_SIDES, normalise_keyword, split_keyword_objects
+from zhagen.store import entities as q
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from zhagen.store.db import Store
+
+__all__ = ["VERSIONS", "IMPORT_KINDS", "derive", "kind_id", "keyword_kind"]
+
+#: Normalisation version of each kind: raise it when what an entity is changes, and the
+#: kind is derived again from scratch on first use. ``keyword``: keywords normalised as
+#: CiteSpace counts them (role: the language side); the others are the fields the
+#: entity node types are read from, as stored (authors, affiliations, cited references:
+#: one link per list item at its position; ``c1``, ``wc``: WoS addresses and categories).
+VERSIONS = {"keyword": 1, "author": 1, "affiliation": 1, "cited": 1, "c1": 1, "wc": 1}
+#: Derived at the end of every import; the others on first use (a map or ``zhagen
+#: stats`` that reads them).
+IMPORT_KINDS = ("keyword",)
+#: Documents read per derivation chunk.
+CHUNK = 65536
+#: Up to this many documents are derived one by one in plain Python: an import of a few
+#: thousand records then loads neither numpy nor pandas (~0.4 s of its time).
+SMALL = 20_000
+
+
+def derive(store: Store, kinds: tuple[str, ...] = IMPORT_KINDS) -> dict[str, int]:
+    """Bring the links of ``kinds`` up to date; return, per kind, how many documents were
+    derived now (0: nothing to do). Fails quietly (returns ``{}``) on a read-only file.
+
+    >>> from zhagen.examples import tiny_project
+    >>> with tiny_project() as p:  # its documents were added: the import derived them
+    ...     done, state = derive(p.store), q.kind_state(p.store, "keyword")
+    >>> done, state.upto == 3
+    ({'keyword': 0}, True)
+    """
+    done: dict[str, int] = {}
+    try:
+        for kind in kinds:
+            done[kind] = _derive(store, kind)
+    except sqlite3.OperationalError as exc:  # a read-only file or a locked database
+        if "readonly" in str(exc) or "read-only" in str(exc) or "locked" in str(exc):
+            return {}
+        raise
+    return done
+
+
+def kind_id(store: Store, name: str) -> int | None:
+    """The id of kind ``name`` once its links are complete (derived now if needed); None
+    when they cannot be made (a read-only file)."""
+    if not derive(store, (name,)):
+        return None
+    state = q.kind_state(store, name)
+    return None if state is None else state.id
+
+
+def keyword_kind(store: Store) -> int | None:
+    """:func:`kind_id` of the keywords."""
+    return kind_id(store, "keyword")
+
+
+def _derive(store: Store, name: str) -> int:
+    """Derive what kind ``name`` lacks: everything (new version), the stale documents,
+    the documents added since."""
+    version = VERSIONS[name]
+    state = q.kind_state(store, name)
+    top = q.max_document_id(store)
+    stale = q.stale_documents(store, state.id) if state is not None else []
+    if state is not None and state.version == version and state.upto >= top and not stale:
+        return 0
+    rows = _keyword_rows if name == "keyword" else _field_rows if name in _LISTS else _one_rows
+    n = 0
+    with store.transaction():
+        if state is None or state.version != version:
+            state = q.delete_kind(store, name, version)
+            stale = []
+        known = q.entity_ids(store, state.id)
+        if stale:
+            q.delete_stale(store, state.id, stale)
+            again = q.field_of(store, name, [d for d in stale if d <= state.upto])
+            n += rows(store, state.id, known, again)
+        q.delete_links(store, state.id, state.upto)  # none unless an earlier run broke off
+        if name == "keyword" and top - state.upto > SMALL:
+            for count, _top, ids, joined in q.keyword_json_chunks(store, state.upto, CHUNK):
+                n += _keyword_chunk(store, state.id, known, count, ids, joined)
+        else:
+            after = state.upto
+            while chunk := q.field_after(store, name, after, CHUNK):
+                n += rows(store, state.id, known, chunk)
+                after = chunk[-1][0]
+        q.set_upto(store, state.id, top)
+    return n
+
+
+#: Kinds stored as a JSON list of strings; the others are one string per document.
+_LISTS = ("author", "affiliation", "cited")
+
+
+def _field_rows(store: Store, kind: int, known: dict[str, int], rows: list[Any]) -> int:
+    """Derive and insert the links of ``rows`` (document id, a stored JSON list of
+    strings: authors, affiliations, cited references), each string at its position, empty
+    ones and repeats too, so that the records read back are the records stored."""
+    return _insert_items(store, kind, known, [(d, json_list(v)) for d, v in rows])
+
+
+def _one_rows(store: Store, kind: int, known: dict[str, int], rows: list[Any]) -> int:
+    """As :func:`_field_rows` for a field of one string (WoS ``C1`` lines, ``WC``),
+    absent when empty or not a string."""
+    return _insert_items(
+        store, kind, known, [(d, [v] if isinstance(v, str) and v else []) for d, v in rows]
+    )
+
+
+def _insert_items(
+    store: Store, kind: int, known: dict[str, int], items: list[tuple[int, list[str]]]
+) -> int:
+    links: list[tuple[int, int, int, int]] = []
+    new: dict[str, int] = {}
+    first = q.next_entity_id(store)
+    for doc_id, values in items:
+        for pos, item in enumerate(values):
+            eid = known.get(item)
+            if eid is None:
+                eid = known[item] = new[item] = first + len(new)
+            links.append((doc_id, pos, 0, eid))
+    q.insert_entities(store, kind, list(new), first)
+    q.insert_links(store, kind, links)
+    return len(items)
+
+
+def _keyword_rows(store: Store, kind: int, known: dict[str, int], rows: list[Any]) -> int:
+    """Derive and insert the keyword links of ``rows`` (document id, keywords JSON), each
+    read with ``json.loads``; ``known``: label → id, updated with new entities."""
+    norm: dict[str, str] = {}
+    found: list[tuple[int, int, int, str]] = []  # document, position, side, label
+    for doc_id, text in rows:
+        seen: set[tuple[int, str]] = set()
+        for kw, role in _json_keywords(text):
+            label = norm.get(kw)
+            if label is None:
+                label = norm[kw] = normalise_keyword(kw)
+            if label and (role, label) not in seen:
+                seen.add((role, label))
+                found.append((doc_id, len(seen) - 1, role, label))
+    new = [lab for lab in dict.fromkeys(f[3] for f in found) if lab not in known]
+    known.update(zip(new, q.insert_entities(store, kind, new), strict=True))
+    q.insert_links(store, kind, [(d, pos, role, known[lab]) for d, pos, role, lab in found])
+    return len(rows)
+
+
+def _keyword_chunk(
+    store: Store, kind: int, known: dict[str, int], n: int, ids: str, joined: str
+) -> int:
+    """Derive and insert the keyword links of ``n`` documents (ids comma-separated, their
+    keyword JSON one per line); ``known``: label → id, updated with new entities."""
+    import numpy as np
+    import pandas as pd
+
+    doc_ids = np.fromstring(ids, dtype=np.int64, sep=",")  # noqa: NPY201 - C-speed parse
+    if doc_ids.size != n or joined.count("\n") != n - 1:  # a JSON text with a raw line break
+        texts = [t.replace("\n", " ") for t in _split_lines(joined, n)]
+        joined = "\n".join(texts)
+    tokens, lines, roles = _keyword_occurrences(joined)
+    if not tokens:
+        return n
+    arr = np.empty(len(tokens), dtype=object)
+    arr[:] = tokens
+    codes, distinct = pd.factorize(arr)
+    labels = [normalise_keyword(t) for t in distinct.tolist()]
+    new = [lab for lab in dict.fromkeys(labels) if lab and lab not in known]
+    known.update(zip(new, q.insert_entities(store, kind, new), strict=True))
+    ent_of = np.array([known.get(lab, -1) if lab else -1 for lab in labels], dtype=np.int64)
+    ents = ent_of[codes]
+    keep = ents >= 0
+    lines, roles, ents = lines[keep], roles[keep], ents[keep]
+    # one link per (document, side, keyword), the first occurrence kept, in document order
+    order = np.lexsort((np.arange(lines.size), lines))
+    lines, roles, ents = lines[order], roles[order], ents[order]
+    key = np.stack([lines, roles, ents], axis=1)
+    _, first = np.unique(key, axis=0, return_index=True)
+    first.sort()
+    lines, roles, ents = lines[first], roles[first], ents[first]
+    starts = np.flatnonzero(np.r_[True, lines[1:] != lines[:-1]])
+    pos = np.arange(lines.size) - np.repeat(starts, np.diff(np.r_[starts, lines.size]))
+    q.insert_links(
+        store,
+        kind,
+        zip(
+            doc_ids[lines].tolist(),
+            pos.tolist(),
+            roles.tolist(),
+            ents.tolist(),
+            strict=True,
+        ),
+    )
+    return n
+
+
+def _split_lines(joined: str, n: int) -> list[str]:
+    """The ``n`` JSON texts of a chunk whose texts hold raw line breaks: each JSON text is
+    read whole from the front (a raw line break is only whitespace between JSON tokens)."""
+    out: list[str] = []
+    dec = json.JSONDecoder()
+    i = 0
+    while i < len(joined) and len(out) < n:
+        try:
+            _, end = dec.raw_decode(joined, i)
+        except ValueError:
+            end = joined.find("\n", i)
+            end = len(joined) if end < 0 else end
+        out.append(joined[i:end])
+        i = end + 1
+    return out + ["{}"] * (n - len(out))
+
+
+def _keyword_occurrences(joined: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Raw keywords of a chunk (one JSON object per line), with their line and side (role).
+
+    Lines with a JSON escape (or a shape the fast split does not read) are read with
+    ``json.loads``, the others split at C speed, as the maps read them.
+
+    >>> t, lines, roles = _keyword_occurrences('{"zh":["甲","乙"],"en":["A b"]}\\n{"plus":["c"]}')
+    >>> t, lines.tolist(), roles.tolist()
+    (['甲', '乙', 'A b', 'c'], [0, 0, 0, 1], [0, 0, 1, 2])
+    >>> sorted(_keyword_occurrences('{"zh":["a\\\\"b"]}\\n{"zh":"c"}')[0])
+    ['a"b', 'c']
+    """
+    import numpy as np
+
+    exact: list[tuple[str, int, int]] = []
+    if "\\" in joined:
+        texts = joined.split("\n")
+        for k, text in enumerate(texts):
+            if "\\" in text:
+                exact.extend((t, k, r) for t, r in _json_keywords(text))
+                texts[k] = "{}"
+        joined = "\n".join(texts)
+    tokens: list[str] = []
+    lines, roles = [], []
+    for role, side in enumerate(KEYWORD_SIDES):
+        split = split_keyword_objects(joined, (side,))
+        if split is None:  # JSON of another shape: every line on its own
+            texts = joined.split("\n")
+            tokens, lines, roles = [], [], []
+            for k, text in enumerate(texts):
+                exact.extend((t, k, r) for t, r in _json_keywords(text))
+            break
+        tokens.extend(split[0])
+        lines.append(split[1])
+        roles.append(np.full(split[1].size, role, dtype=np.int64))
+    tokens.extend(t for t, _, _ in exact)
+    lines.append(np.asarray([k for _, k, _ in exact], dtype=np.int64))
+    roles.append(np.asarray([r for _, _, r in exact], dtype=np.int64))
+    return tokens, np.concatenate(lines), np.concatenate(roles)
+
+
+def _json_keywords(text: str) -> list[tuple[str, int]]:
+    """(keyword, side) of one stored keywords object read with ``json.loads``; a bare
+    string is one keyword, anything else that is not a string is no keyword."""
+    try:
+        by_side: Any = json.loads(text) if text else {}
+    except ValueError:
+        return []
+    if not isinstance(by_side, dict):
+        return []
+    out = []
+    for role, side in enumerate(KEYWORD_SIDES):
+        value = by_side.get(side)
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        out.extend((kw, role) for kw in items if isinstance(kw, str))
+    return out
