@@ -391,7 +391,7 @@ def test_full_disk_cli_message_and_project_still_checks(
     big = tmp_path / "big.txt"
     big.write_bytes((corpora / "cnki" / "refworks_2024_298.txt").read_bytes() * 2)
     small = corpora / "cnki" / "endnote_40.txt"
-    if not _tmpfs(folder, "3m"):
+    if not _tmpfs(folder, "6m"):
         _full_by_page_limit(folder, big, small)
         return
     try:
