@@ -571,17 +571,19 @@ def _quiet(text: str, t2s: bool) -> bool:
     """Whether ``clean`` leaves a non-ASCII ``text`` as it is, decided in a few scans.
 
     ``True`` when the text holds none of: a character some step always acts on (see
-    :func:`_actionable`), a tone mark (a pinyin gloss has one), a space or tab (the space
-    steps), a line break (the line steps), ``?`` (orphan glosses, mojibake), a character
-    that other mojibake is made of (private-use, bopomofo, box-drawing, Latin-1 letters:
-    see :func:`~zhagen.text.flags.find_mojibake`), ``#``, ``>``, ``›`` or ``〉`` (markers),
-    摄 (a photo credit); and it is
-    NFC, holds no run that may be a machine token, and is no furniture line. Most CNKI
+    :func:`_actionable`), a tone mark (a pinyin gloss has one), a tab or a space that a
+    step acts on (see :func:`_quiet_spaces`), a line break (the line steps), ``?`` (orphan
+    glosses, mojibake), a character that other mojibake is made of (private-use, bopomofo,
+    box-drawing, Latin-1 letters: see :func:`~zhagen.text.flags.find_mojibake`), ``#``,
+    ``>``, ``›`` or ``〉`` (markers), 摄 (a photo credit); and it is NFC, holds no run
+    that may be a machine token, and is no furniture line. Most CNKI
     titles and abstracts are such text; ``False`` only means "ask each step".
     """
+    busy = _busy(t2s).search(text)
+    if busy is not None and (busy.group() != " " or not _quiet_spaces(text, t2s)):
+        return False
     return (
-        _busy(t2s).search(text) is None
-        and unicodedata.is_normalized("NFC", text)
+        unicodedata.is_normalized("NFC", text)
         and not may_hold_tokens(text)
         and not remove_furniture(text)[1]
     )
@@ -622,6 +624,29 @@ def _quiet_ascii(text: str) -> bool:
     elif remove_furniture(text)[1]:
         return False
     return not may_hold_tokens(text)
+
+
+@functools.cache
+def _busy_but_space(t2s: bool) -> re.Pattern[str]:
+    """:func:`_busy` without the space."""
+    return re.compile(f"[{_actionable_class(t2s)}{_TONED}{ODD_CHARS}\n?#>›〉摄攝]")
+
+
+def _quiet_spaces(text: str, t2s: bool) -> bool:
+    """For :func:`_quiet`: whether the only characters of ``text`` that :func:`_busy`
+    finds are spaces that no step acts on: none at the text's edges, none next to another,
+    none that :func:`~zhagen.text.layout.remove_inline_spaces` removes (a space between
+    Han characters in prose). With no line break, the other steps that look at spaces
+    (line joins, bylines, furniture lines but a single one) have no line to act on. A
+    Chinese abstract with a Latin term in it (``AI 技术``) is such text: one in eight.
+    """
+    return (
+        text[0] != " "
+        and text[-1] != " "
+        and "  " not in text
+        and _busy_but_space(t2s).search(text) is None
+        and not has_inline_spaces(text)
+    )
 
 
 # steps that act on short texts only in rare shapes (asked last: they cost little on a line)
