@@ -269,12 +269,59 @@ def codings_frame(
     with_descendants: bool = False,
     coding_ids: Iterable[int] | None = None,
 ) -> pd.DataFrame:
-    """Codings with the coded text, in document order (see :data:`CODING_COLUMNS`)."""
+    """Codings with the coded text, in document order (see :data:`CODING_COLUMNS`).
+
+    Built by columns: the rows come from SQLite unsorted, are turned into a few arrays and
+    sorted by numpy, and each column of the frame is made once from an array — a main
+    category's 22,000 codings cost no Python tuple per coding and no type guess per cell.
+    """
+    import numpy as np
     import pandas as pd
 
-    rows = coding_tuples(store, texts_of, code=code, document=document, coder=coder,
-                         with_descendants=with_descendants, coding_ids=coding_ids)  # fmt: skip
-    return pd.DataFrame(rows, columns=CODING_COLUMNS)
+    rows = q.coding_tuples(
+        store,
+        code_ids=_code_ids(store, code),
+        descendants=with_descendants,
+        document_id=None if document is None else int(document),
+        coder_id=coder_filter(store, coder),
+        coding_ids=coding_ids,
+        ordered=False,
+    )
+    if not rows:
+        return pd.DataFrame([], columns=CODING_COLUMNS)
+    ids, docs, starts, ends, codes, coders, created = zip(*rows, strict=True)
+    numbers = np.array((ids, docs, starts, ends, codes, coders), dtype=np.int64)
+    # document order: by document, start, end, then id (np.lexsort: last key first)
+    order = np.lexsort(numbers[[0, 3, 2, 1]])
+    numbers = numbers[:, order]
+    doc_list, start_list, end_list = (numbers[i].tolist() for i in (1, 2, 3))
+    texts = texts_of(set(doc_list))
+    text = [texts[d][s:e] for d, s, e in zip(doc_list, start_list, end_list, strict=True)]
+    # names and levels of the few distinct codes and coders, spread by an index array
+    code_ids, code_at = np.unique(numbers[4], return_inverse=True)
+    names = q.code_names(store, code_ids.tolist())
+    code_name = np.array([names[k][0] for k in code_ids.tolist()], dtype=object)[code_at]
+    levels = [names[k][1] for k in code_ids.tolist()]
+    if None in levels:  # a code without a level: the column pandas makes of ints and None
+        level: Any = [levels[i] for i in code_at.tolist()]
+    else:
+        level = np.array(levels, dtype=np.int64)[code_at]
+    coder_ids, coder_at = np.unique(numbers[5], return_inverse=True)
+    who = q.coder_names(store)
+    coder_name = np.array([who[k] for k in coder_ids.tolist()], dtype=object)[coder_at]
+    columns = {
+        "id": numbers[0],
+        "document": numbers[1],
+        "start": numbers[2],
+        "end": numbers[3],
+        "code": numbers[4],
+        "code_name": code_name,
+        "coder": coder_name,
+        "created": np.array(created, dtype=object)[order],
+        "text": np.array(text, dtype=object),
+        "level": level,
+    }
+    return pd.DataFrame(columns, columns=CODING_COLUMNS)
 
 
 def context_frame(
