@@ -21,7 +21,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from itertools import combinations
+from itertools import combinations, repeat
 from typing import TYPE_CHECKING, Any
 
 from zhagen.coding.engine import CodeRef, code_refs, resolve_code
@@ -165,23 +165,46 @@ def codes_frame(store: Store, *, coder: str | None = None) -> pd.DataFrame:
     ``count`` is the number of codings of the code itself, ``total`` includes its
     descendants' codings; ``parent`` is the parent's id (``<NA>`` at the top). Built from
     one query of the codes and one of the counts, as plain tuples (10,000 codes: no dict
-    per code).
+    per code), and by columns. The frame is kept on the store until the data changes
+    (:meth:`Store.remembered`: any write, by this connection or another, in this process
+    or another), so a page that asks again with nothing changed gets a copy at once.
     """
+    coder_id = coder_filter(store, coder)
+    frame = store.remembered(("codes_frame", coder_id), lambda: _codes_frame(store, coder_id))
+    return frame.copy()
+
+
+def _codes_frame(store: Store, coder_id: int | None) -> pd.DataFrame:
+    import numpy as np
     import pandas as pd
 
-    counts = q.code_counts(store, coder_filter(store, coder))
+    counts = q.code_counts(store, coder_id)
     order = _preorder(_children(q.code_tuples(store)))
     total = _totals(order, counts)
-    name_of = _level_names()
-    records = [
-        (r[_ID], r[_NAME], r[_PARENT], r[_LEVEL], name_of(r[_LEVEL]), r[_DESC], r[_COLOR],
-         counts.get(r[_ID], 0), total[r[_ID]], r[_POS], depth, path, r[_CREATED], r[_MODIFIED])
-        for r, depth, path in order
-    ]  # fmt: skip
-    df = pd.DataFrame(records, columns=CODE_COLUMNS)
-    df["parent"] = df["parent"].astype("Int64")
-    df["level"] = df["level"].astype("Int64")  # <NA>: a code without a level
-    return df
+    if not order:
+        return pd.DataFrame([], columns=CODE_COLUMNS).astype({"parent": "Int64", "level": "Int64"})
+    rows, depth, path = zip(*order, strict=True)
+    ids, names, parents, levels, descs, colors, positions, created, modified = zip(
+        *rows, strict=True
+    )
+    level_names = {v: level_name(v) for v in set(levels)}  # a handful of levels
+    columns = {
+        "id": np.array(ids, dtype=np.int64),
+        "name": np.array(names, dtype=object),
+        "parent": pd.array(parents, dtype="Int64"),
+        "level": pd.array(levels, dtype="Int64"),  # <NA>: a code without a level
+        "level_name": np.array(list(map(level_names.__getitem__, levels)), dtype=object),
+        "description": np.array(descs, dtype=object),
+        "color": np.array(colors, dtype=object),
+        "count": np.array(list(map(counts.get, ids, repeat(0))), dtype=np.int64),
+        "total": np.array(list(map(total.__getitem__, ids)), dtype=np.int64),
+        "position": np.array(positions, dtype=np.int64),
+        "depth": np.array(depth, dtype=np.int64),
+        "path": np.array(path, dtype=object),
+        "created": np.array(created, dtype=object),
+        "modified": np.array(modified, dtype=object),
+    }
+    return pd.DataFrame(columns, columns=CODE_COLUMNS)
 
 
 def code_tree(store: Store, *, coder: str | None = None) -> list[dict[str, Any]]:
