@@ -25,7 +25,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from web_support import client, make_project, session  # noqa: E402
-
 from zhagen.project import Project  # noqa: E402
 
 FAST = {"content-type": "application/json"}
@@ -199,8 +198,9 @@ def _post_while_held(c: Any, hold: Callable[[threading.Event, threading.Event], 
     assert held.wait(30)
     answer: list[Any] = []
     sender = threading.Thread(
-        target=lambda: answer.append(_post(c, {"document": 1, "start": 5, "end": 9, "code": 1},
-                                           FAST))  # fmt: skip
+        target=lambda: answer.append(
+            _post(c, {"document": 1, "start": 5, "end": 9, "code": 1}, FAST)
+        )  # fmt: skip
     )
     sender.start()
     wb = c.app.state.workbench
