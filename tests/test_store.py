@@ -249,3 +249,44 @@ def test_writers_of_one_process_queue_on_a_lock_per_file(tmp_path):
     assert n == 60
     a.close()
     b.close()
+
+
+def test_unless_busy_never_waits_and_leaves_nothing_half_done(tmp_path) -> None:
+    """``Store.unless_busy``: False while another thread of this process writes to the file;
+    True otherwise, and then a write that meets another connection's lock fails at once,
+    rolled back, with SQLite's busy wait back to normal after the block."""
+    store = Store.create(tmp_path / "b.zhagen")
+    held, let_go = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        other = Store.open(tmp_path / "b.zhagen")
+        with other.transaction():
+            held.set()
+            let_go.wait(60)
+        other.close()
+
+    t = threading.Thread(target=writer)
+    t.start()
+    assert held.wait(30)
+    with store.unless_busy() as free:
+        assert free is False  # another thread holds the process's write lock
+    let_go.set()
+    t.join(60)
+
+    raw = sqlite3.connect(tmp_path / "b.zhagen", isolation_level=None)
+    raw.execute("BEGIN IMMEDIATE")  # another connection (as another process) writes
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        with store.unless_busy() as free:
+            assert free is True
+            with store.transaction() as conn:
+                conn.execute("INSERT INTO meta(key, value) VALUES ('x', 'y')")
+    raw.execute("ROLLBACK")
+    raw.close()
+    assert not store.conn.in_transaction
+    assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
+    with store.unless_busy() as free:
+        assert free is True
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO meta(key, value) VALUES ('x', 'y')")
+    assert store.meta("x") == "y"
+    store.close()

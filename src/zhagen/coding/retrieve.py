@@ -244,6 +244,28 @@ def _code_ids(store: Store, code: CodeRef | Sequence[CodeRef] | None) -> list[in
     return [int(resolve_code(store, ref)["id"]) for ref in code_refs(code)]
 
 
+def _coding_rows(
+    store: Store,
+    code: CodeRef | Sequence[CodeRef] | None,
+    document: int | None,
+    coder: str | None,
+    with_descendants: bool,
+    coding_ids: Iterable[int] | None,
+    ordered: bool,
+) -> list[tuple[Any, ...]]:
+    """The rows of :func:`zhagen.store.coding.coding_tuples` for the filters a caller
+    names (code references resolved, the coder's name to its id)."""
+    return q.coding_tuples(
+        store,
+        code_ids=_code_ids(store, code),
+        descendants=with_descendants,
+        document_id=None if document is None else int(document),
+        coder_id=coder_filter(store, coder),
+        coding_ids=coding_ids,
+        ordered=ordered,
+    )
+
+
 def coding_tuples(
     store: Store,
     texts_of: TextsOf,
@@ -262,14 +284,7 @@ def coding_tuples(
     the texts of the documents they are in (``texts_of(ids) -> {id: text}``), however many
     documents; the coded text is a slice of the document's text.
     """
-    rows = q.coding_tuples(
-        store,
-        code_ids=_code_ids(store, code),
-        descendants=with_descendants,
-        document_id=None if document is None else int(document),
-        coder_id=coder_filter(store, coder),
-        coding_ids=coding_ids,
-    )
+    rows = _coding_rows(store, code, document, coder, with_descendants, coding_ids, True)
     if not rows:
         return []
     texts = texts_of({r[1] for r in rows})
@@ -301,15 +316,7 @@ def codings_frame(
     import numpy as np
     import pandas as pd
 
-    rows = q.coding_tuples(
-        store,
-        code_ids=_code_ids(store, code),
-        descendants=with_descendants,
-        document_id=None if document is None else int(document),
-        coder_id=coder_filter(store, coder),
-        coding_ids=coding_ids,
-        ordered=False,
-    )
+    rows = _coding_rows(store, code, document, coder, with_descendants, coding_ids, False)
     if not rows:
         return pd.DataFrame([], columns=CODING_COLUMNS)
     ids, docs, starts, ends, codes, coders, created = zip(*rows, strict=True)

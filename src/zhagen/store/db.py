@@ -203,12 +203,18 @@ class Store:
         if not self._lock.acquire(blocking=False):
             yield False
             return
+        conn = self.conn
+        outer = conn.in_transaction
         try:
-            self.conn.execute("PRAGMA busy_timeout = 0")
+            conn.execute("PRAGMA busy_timeout = 0")
             try:
                 yield True
+            except BaseException:
+                if conn.in_transaction and not outer:  # whatever statement failed: undone
+                    conn.execute("ROLLBACK")
+                raise
             finally:
-                self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         finally:
             self._lock.release()
 
