@@ -239,10 +239,9 @@ def phase_report(kind: str, records: list[dict[str, float]]) -> str:
     """p50/p99 of each Server-Timing phase, and of what the app spent outside them."""
     if not records:
         return f"{kind}: no Server-Timing"
-    rest = [r.get("app", 0) - r.get("queue", 0) - r.get("thread", 0) - r.get("inline", 0)
-            - r.get("gc", 0) for r in records]  # fmt: skip
-    names = ("app", "inline", "queue", "thread", "gc")  # inline: written on the event loop
-    cols = {name: [r.get(name, 0.0) for r in records] for name in names}
+    rest = [r.get("app", 0) - r.get("queue", 0) - r.get("thread", 0) - r.get("gc", 0)
+            for r in records]  # fmt: skip
+    cols = {name: [r.get(name, 0.0) for r in records] for name in ("app", "queue", "thread", "gc")}
     cols["rest"] = rest
     text = ", ".join(f"{n} {_pct(v, 50):.2f}/{_pct(v, 99):.2f}" for n, v in cols.items())
     return f"{kind}: in the server, ms p50/p99: {text}"

@@ -40,8 +40,6 @@ from zhagen.store.docs import find_documents
 from zhagen.suggest.api import Suggestions
 
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
-
     import pandas as pd
 
     from zhagen.cluster import Cluster
@@ -809,13 +807,6 @@ class Project:
         from zhagen.store.wal import Checkpointer
 
         return Checkpointer(Path(path))
-
-    def unless_busy(self) -> AbstractContextManager[bool]:
-        """``with project.unless_busy() as free:`` — whether this project can write at once
-        (see :meth:`zhagen.store.db.Store.unless_busy`): False when another thread of this
-        process is writing to the file; when True, a write that would wait for another
-        process raises ``sqlite3.OperationalError`` at once, rolled back."""
-        return self.store.unless_busy()
 
     def close(self) -> None:
         if self.cluster is not None:

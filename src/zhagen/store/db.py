@@ -31,8 +31,6 @@ APPLICATION_ID = 0x7A686167
 #: process ~25 % more CPU (26.7 against 20.7 µs a record, measured). Files made with other
 #: page sizes keep theirs.
 PAGE_SIZE = 16384
-#: How long a statement waits for another connection's lock before "database is locked".
-BUSY_TIMEOUT_MS = 30000
 
 
 def now() -> str:
@@ -187,36 +185,6 @@ class Store:
     def close(self) -> None:
         self.memo.clear()
         self.conn.close()
-
-    @contextmanager
-    def unless_busy(self) -> Iterator[bool]:
-        """Whether this connection can write at once, without waiting for anyone.
-
-        Yields False, holding nothing, when another thread of this process is writing to
-        the file. Else yields True with the process's write lock for the file held for the
-        block (:meth:`transaction` re-enters it) and SQLite's busy wait off: a statement
-        that would wait for another process's lock raises ``sqlite3.OperationalError``
-        ("database is locked") at once, its transaction rolled back, so the caller can do
-        the write where waiting is harmless. The web workbench writes a coding this way on
-        its event loop, where a wait would stall every request.
-        """
-        if not self._lock.acquire(blocking=False):
-            yield False
-            return
-        conn = self.conn
-        outer = conn.in_transaction
-        try:
-            conn.execute("PRAGMA busy_timeout = 0")
-            try:
-                yield True
-            except BaseException:
-                if conn.in_transaction and not outer:  # whatever statement failed: undone
-                    conn.execute("ROLLBACK")
-                raise
-            finally:
-                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        finally:
-            self._lock.release()
 
     # -- what has changed --------------------------------------------------------------------
     def data_stamp(self) -> tuple[int, int] | None:
@@ -496,7 +464,7 @@ def _connect(path: Path, page_size: int | None = None) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA busy_timeout = 30000")
     return conn
 
 

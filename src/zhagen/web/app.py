@@ -18,7 +18,6 @@ True
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -66,8 +65,6 @@ class Workbench:
         self._known_coders: set[str] = set()
         self._threads: ThreadPoolExecutor | None = None
         self._writer: Project | None = None
-        #: Held while the writer project is in use, by the coding thread or the event loop.
-        self.writing = threading.Lock()
 
     def threads(self) -> ThreadPoolExecutor:
         """The worker thread of the fast coding path (made on first use, on the event loop),
@@ -87,8 +84,8 @@ class Workbench:
         return self._threads
 
     def writer(self) -> Project:
-        """The project coding requests write through (:meth:`threads`, or the event loop
-        when it can write at once), used under :attr:`writing`; opened on first use."""
+        """The project the coding thread (:meth:`threads`) writes through; opened on first
+        use, in that thread."""
         if self._writer is None:
             self._writer = self.pool.open_more()
         return self._writer

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
@@ -210,22 +209,17 @@ async def _serve(request: Request, body: bytes) -> tuple[int, dict[str, Any]] | 
         return None
     actor = wb.actor(session)
     record = timing.PHASES.get()  # the executor's thread does not share the context
+    queued = time.perf_counter()
+
+    def run() -> dict[str, Any]:
+        start = time.perf_counter()
+        timing.add("queue", (start - queued) * 1000, record)
+        try:  # the one coding thread's own project (Workbench.writer)
+            return svc.add_codings(wb.writer(), _body(coding), actor=actor)
+        finally:
+            timing.add("thread", (time.perf_counter() - start) * 1000, record)
+
     try:
-        if coding.sentences is None and coding.new_code is None:
-            done = _at_once(wb, coding, actor, record)
-            if done is not None:
-                return 200, done
-        queued = time.perf_counter()
-
-        def run() -> dict[str, Any]:
-            start = time.perf_counter()
-            timing.add("queue", (start - queued) * 1000, record)
-            try:  # the one coding thread's own project (Workbench.writer)
-                with wb.writing:
-                    return svc.add_codings(wb.writer(), _body(coding), actor=actor)
-            finally:
-                timing.add("thread", (time.perf_counter() - start) * 1000, record)
-
         loop = asyncio.get_running_loop()
         return 200, await loop.run_in_executor(wb.threads(), run)
     except WebError as err:
@@ -233,31 +227,3 @@ async def _serve(request: Request, body: bytes) -> tuple[int, dict[str, Any]] | 
     except ZhagenError as exc:
         err = from_zhagen(exc)
         return err.status, error_body(err.status, err.code, err.zh, err.en)
-
-
-def _at_once(
-    wb: Any, coding: NewCoding, actor: Any, record: dict[str, float] | None
-) -> dict[str, Any] | None:
-    """One span coded with an existing code, on the event loop itself, when nothing would
-    make it wait: the writer project free, no other thread of the server writing to the
-    file, no other process holding SQLite's write lock. Else None, having written nothing
-    (a write that found the lock taken was rolled back), and the coding thread does it,
-    waiting as long as it must. Such a write takes ~0.3 ms; the thread hop it saves costs
-    ~35 µs of CPU on each side and the wait for the thread's turn."""
-    if not wb.writing.acquire(blocking=False):
-        return None
-    start = time.perf_counter()
-    try:
-        p = wb.writer()
-        with p.unless_busy() as free:
-            if not free:
-                return None
-            try:
-                return svc.add_codings(p, _body(coding), actor=actor)
-            except sqlite3.OperationalError as exc:
-                if "locked" in str(exc) or "busy" in str(exc):
-                    return None  # another process is writing: the thread waits for it
-                raise
-    finally:
-        wb.writing.release()
-        timing.add("inline", (time.perf_counter() - start) * 1000, record)
