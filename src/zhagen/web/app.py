@@ -64,31 +64,18 @@ class Workbench:
         self.changes = LiveChanges(self.pool.project)
         self._known_coders: set[str] = set()
         self._threads: ThreadPoolExecutor | None = None
-        self._writer: Project | None = None
 
     def threads(self) -> ThreadPoolExecutor:
-        """The worker thread of the fast coding path (made on first use, on the event loop),
-        reached with asyncio's ``run_in_executor``: ~20 µs less CPU a request than anyio's
-        worker-thread call (its cancel scopes and capacity limiter).
-
-        One thread, writing through one project of its own (:meth:`writer`): coding
-        requests are writes, which SQLite runs one at a time anyway, and a connection that
-        is the only one writing keeps its page cache — in WAL mode SQLite empties a
-        connection's whole page cache whenever another connection has committed since its
-        last read, so codings spread over the pooled connections each began by reading the
-        tables' upper pages again."""
+        """Worker threads for the fast coding path (made on first use, on the event loop),
+        one per pooled project. Reached with asyncio's ``run_in_executor``: ~20 µs less CPU
+        a request than anyio's worker-thread call (its cancel scopes and capacity limiter)."""
         if self._threads is None:
             from concurrent.futures import ThreadPoolExecutor
 
-            self._threads = ThreadPoolExecutor(1, thread_name_prefix="zhagen-coding")
+            self._threads = ThreadPoolExecutor(
+                self.settings.pool_size, thread_name_prefix="zhagen-coding"
+            )
         return self._threads
-
-    def writer(self) -> Project:
-        """The project the coding thread (:meth:`threads`) writes through; opened on first
-        use, in that thread."""
-        if self._writer is None:
-            self._writer = self.pool.open_more()
-        return self._writer
 
     @property
     def files(self) -> Path:
@@ -117,7 +104,7 @@ class Workbench:
     def close(self) -> None:
         if self._threads is not None:
             self._threads.shutdown(wait=True)  # the writes under way finish first
-        self.pool.close()  # the writer too: it is one of the pool's connections
+        self.pool.close()
 
 
 class _Limits:

@@ -110,7 +110,6 @@ class ProjectPool:
         self.size = max(1, size)
         self._free: queue.LifoQueue[Project] = queue.LifoQueue()
         self._all: list[Project] = []
-        self._kept: list[Project] = []  # opened by open_more: not lent, not counted in size
         self._lock = threading.Lock()
         first = self._open()  # applies migrations once, fails early on a bad file
         self._all.append(first)
@@ -121,14 +120,6 @@ class ProjectPool:
         from zhagen.project import Project
 
         return Project.open(self.path, server=True)
-
-    def open_more(self) -> Project:
-        """One more open project, kept for one user (the coding thread's writer), never
-        lent; closed with the pool."""
-        p = self._open()
-        with self._lock:
-            self._kept.append(p)
-        return p
 
     def try_borrow(self) -> Project | None:
         """A free open project, or None (never blocks)."""
@@ -170,10 +161,9 @@ class ProjectPool:
         """Close every connection, after a last checkpoint."""
         self.checkpointer.close()
         with self._lock:
-            for p in [*self._all, *self._kept]:
+            for p in self._all:
                 p.close()
             self._all.clear()
-            self._kept.clear()
 
 
 @dataclass

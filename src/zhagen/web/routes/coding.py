@@ -207,15 +207,19 @@ async def _serve(request: Request, body: bytes) -> tuple[int, dict[str, Any]] | 
         return None
     if coding.sentences is None and (coding.start is None or coding.end is None):
         return None
-    actor = wb.actor(session)
+    actor, pool = wb.actor(session), wb.pool
     record = timing.PHASES.get()  # the executor's thread does not share the context
     queued = time.perf_counter()
 
     def run() -> dict[str, Any]:
         start = time.perf_counter()
         timing.add("queue", (start - queued) * 1000, record)
-        try:  # the one coding thread's own project (Workbench.writer)
-            return svc.add_codings(wb.writer(), _body(coding), actor=actor)
+        try:
+            p = pool.borrow()  # as the route does: in the thread, waiting there if need be
+            try:
+                return svc.add_codings(p, _body(coding), actor=actor)
+            finally:
+                pool.give_back(p)
         finally:
             timing.add("thread", (time.perf_counter() - start) * 1000, record)
 
