@@ -284,16 +284,24 @@ def coding_tuples(
     documents; the coded text is a slice of the document's text.
     """
     rows = _coding_rows(store, code, document, coder, with_descendants, coding_ids, True)
-    if not rows:
-        return []
+    return _named(store, texts_of, rows) if rows else []
+
+
+def _named(store: Store, texts_of: TextsOf, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows (id, document, start, end, code, coder id, created) with names and text, in
+    :data:`CODING_COLUMNS` order."""
     texts = texts_of({r[1] for r in rows})
     codes = q.code_names(store, {r[4] for r in rows})
     coders = q.coder_names(store)
-    # rows: (id, document, start, end, code, coder id, created)
     return [
         (i, doc, s, e, k, codes[k][0], coders[who], created, texts[doc][s:e], codes[k][1])
         for i, doc, s, e, k, who, created in rows
     ]
+
+
+#: From this many codings on, :func:`codings_frame` is built by columns; below, from rows
+#: (a document's few hundred codings: numpy's fixed costs outweigh what columns save).
+COLUMNS_FROM = 2_000
 
 
 def codings_frame(
@@ -316,8 +324,9 @@ def codings_frame(
     import pandas as pd
 
     rows = _coding_rows(store, code, document, coder, with_descendants, coding_ids, False)
-    if not rows:
-        return pd.DataFrame([], columns=CODING_COLUMNS)
+    if len(rows) < COLUMNS_FROM:
+        rows.sort(key=itemgetter(1, 2, 3, 0))  # document order: document, start, end, id
+        return pd.DataFrame(_named(store, texts_of, rows) if rows else [], columns=CODING_COLUMNS)
     ids, docs, starts, ends, codes, coders, created = _columns(rows, 7)
     numbers = np.array((ids, docs, starts, ends, codes, coders), dtype=np.int64)
     order = _document_order(numbers)
