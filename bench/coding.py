@@ -9,8 +9,11 @@ times, ``n`` times each, with random arguments:
 - ``load a document``: ``text`` + ``sentences`` + ``codings(document=)`` (p99 < 50 ms)
 - ``one code's codings``: ``codings(code=)`` of a concept (p99 < 200 ms)
 - extras: a main category with descendants (~22,000 codings; issue 18's target p99 < 50 ms),
-  the whole ``codes()`` tree (< 20 ms), ``undo`` + ``redo``, and a floor: the category's
-  coding rows read by plain sqlite3 (no order, names, text or DataFrame).
+  the whole ``codes()`` tree (< 20 ms): asked again with nothing changed (the frame kept on
+  the store is copied) and after a coding edit (built anew: the edit is not timed),
+  ``undo`` + ``redo``, and a floor: the category's coding rows read by plain sqlite3 (the
+  plain ``code_id IN subtree`` query, answered from whatever index the file has; no order,
+  names, text or DataFrame).
 
 Run ``python bench/coding.py [n] [workdir]`` (default 1000 iterations, a temporary folder).
 """
@@ -36,7 +39,8 @@ from zhagen.store import coding as q  # noqa: E402
 N_DOCS, SENTS_PER_DOC, N_CODINGS = 1_000, 100, 200_000
 TREE = (1, 9, 90, 9_900)  # codes per level, from the core category down
 TARGETS = {"code one span": 20, "load a document": 50, "one code's codings": 200,
-           "main category + descendants": 50, "codes() of 10,000 codes": 20}  # fmt: skip
+           "main category + descendants": 50, "codes() of 10,000 codes": 20,
+           "codes() after a coding edit": 20}  # fmt: skip
 
 
 P = Project
@@ -106,6 +110,18 @@ def _time(fn: Callable[[], object], n: int) -> list[float]:
     return sorted(out)
 
 
+def _time_after(prepare: Callable[[], Callable[[], object]], n: int) -> list[float]:
+    """As :func:`_time`, each timed call being the one ``prepare()`` (untimed) returns."""
+    prepare()()
+    out = []
+    for _ in range(n):
+        fn = prepare()
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return sorted(out)
+
+
 def _row(name: str, ms: list[float]) -> dict[str, object]:
     def pct(p: float) -> float:
         return ms[min(len(ms) - 1, int(round(p / 100 * (len(ms) - 1))))]
@@ -159,13 +175,23 @@ def run(n: int, workdir: Path) -> list[dict[str, object]]:
         "WITH RECURSIVE sub(id) AS (VALUES(?) UNION ALL "
         "SELECT k.id FROM codes k JOIN sub ON k.parent_id = sub.id) "
         'SELECT c.id, c.document_id, c.start, c."end", c.code_id, c.coder_id, c.created '
-        "FROM codings c WHERE c.id IN (SELECT id FROM codings WHERE code_id IN sub)"
+        "FROM codings c WHERE c.code_id IN sub"
     )
 
     def floor(rng: random.Random) -> None:
         """What any tool pays: the category's coding rows through sqlite3 (found on the
-        code index, read in id order), unordered, without names, text or DataFrame."""
+        file's code index: since migration 0014 one that holds every column read),
+        unordered, without names, text or DataFrame."""
         floor_conn.execute(floor_sql, (rng.choice(mains),)).fetchall()
+
+    def edit_then_codes() -> Callable[[], object]:
+        """An untimed coding edit (a span coded, then removed: two writes), so the timed
+        ``codes()`` after it cannot be the frame kept from the call before."""
+        d = rng.randrange(N_DOCS)
+        s, e = spans[d][rng.randrange(SENTS_PER_DOC)]
+        cid = project.codings.add(d + 1, s, e, rng.choice(concepts), coder="丁")
+        project.codings.delete(cid)
+        return project.codes
 
     def undo_redo() -> None:
         project.undo()
@@ -179,6 +205,7 @@ def run(n: int, workdir: Path) -> list[dict[str, object]]:
         _row("one code's codings", _time(one_code, n)),
         _row("main category + descendants", _time(category, max(30, n // 10))),
         _row("codes() of 10,000 codes", _time(project.codes, max(30, n // 10))),
+        _row("codes() after a coding edit", _time_after(edit_then_codes, max(30, n // 10))),
         _row("undo + redo", _time(undo_redo, max(10, n // 10))),
         _row("floor: the category's rows (sqlite3)", _time(lambda: floor(rng), max(30, n // 10))),
     ]

@@ -176,6 +176,19 @@ def _tree(project: Project, rng: random.Random) -> list[int]:
     return [*concepts, below, initials[2]]
 
 
+@pytest.fixture(params=["rows", "columns"], autouse=True)
+def frame_build(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every comparison twice: frames built from rows (small results) and by columns (large
+    ones, here forced from the first coding on)."""
+    from zhagen.coding import retrieve
+
+    if request.param == "columns":
+        monkeypatch.setattr(retrieve, "COLUMNS_FROM", 1)
+    else:
+        monkeypatch.setattr(retrieve, "COLUMNS_FROM", 10**9)
+    return request.param
+
+
 def test_generated_project_retrieval_equals_the_per_document_reference(tmp_path: Path) -> None:
     rng = random.Random(18)
     src = tmp_path / "src"

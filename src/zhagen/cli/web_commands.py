@@ -82,7 +82,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     _settle()
-    uvicorn.run(app, host=args.host, port=port, log_level="warning")
+    # no access log: at this log level it would print nothing, yet uvicorn formats each
+    # request's line for it first
+    uvicorn.run(app, host=args.host, port=port, log_level="warning", access_log=False)
     return 0
 
 

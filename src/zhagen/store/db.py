@@ -13,7 +13,7 @@ import os
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,6 +90,9 @@ class Store:
         self.conn = conn
         self._checkpointer: _Checkpointer | None = None
         self._lock = _writer_lock(path)  # looked up once: realpath costs three lstat calls
+        #: Results derived from the data, each kept with the :meth:`data_stamp` it was read at
+        #: (see :meth:`remembered`).
+        self.memo: dict[Any, tuple[tuple[int, int], Any]] = {}
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -180,7 +183,49 @@ class Store:
             )
 
     def close(self) -> None:
+        self.memo.clear()
         self.conn.close()
+
+    # -- what has changed --------------------------------------------------------------------
+    def data_stamp(self) -> tuple[int, int] | None:
+        """A value that changes whenever anything this connection reads may have changed,
+        or None inside a transaction (where uncommitted rows may yet be rolled back).
+
+        ``PRAGMA data_version`` changes when another connection — in this process or any
+        other — commits; ``total_changes`` counts every row this connection has inserted,
+        updated or deleted (triggers' too), so the pair is equal only while no row changed.
+        Costs a few microseconds: a cache keyed on it is a lookup.
+
+        >>> import tempfile, os
+        >>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
+        >>> before = store.data_stamp()
+        >>> before == store.data_stamp()
+        True
+        >>> _ = store.conn.execute("INSERT INTO meta(key, value) VALUES ('k', 'v')")
+        >>> before == store.data_stamp()
+        False
+        """
+        conn = self.conn
+        if conn.in_transaction:
+            return None
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        return (int(version), conn.total_changes)
+
+    def remembered(self, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()``, kept under ``key`` until the data changes (:meth:`data_stamp`): a
+        repeated call with no write in between — by this connection or any other — returns
+        the kept value. The caller copies what it hands out if its callers may change it.
+        The stamp is read before ``make`` runs, so a write committed while it runs makes the
+        next call read again."""
+        stamp = self.data_stamp()
+        if stamp is None:
+            return make()
+        kept = self.memo.get(key)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        value = make()
+        self.memo[key] = (stamp, value)
+        return value
 
     # -- migrations ------------------------------------------------------------------------
     def applied_migrations(self) -> list[str]:

@@ -337,7 +337,10 @@ def check_same_origin(request: Request) -> None:
     origin = request.headers.get("origin")
     if origin is None:  # not a browser, or a same-origin GET: nothing to compare
         return
-    here = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    # the scheme as request.url gives it, read from the scope without building the whole
+    # URL (~25 µs of every state-changing request)
+    scheme = request.scope.get("scheme", "http")
+    here = f"{scheme}://{request.headers.get('host', '')}"
     if origin.rstrip("/").lower() != here.lower():
         raise WebError(
             403,
