@@ -40,6 +40,11 @@ __all__ = [
     "insert_links",
     "link_chunk",
     "labels_of",
+    "entities_after",
+    "max_entity_id",
+    "insert_parts",
+    "part_rows",
+    "clear_stale",
 ]
 
 
@@ -71,6 +76,7 @@ def delete_kind(store: Store, name: str, version: int, thesaurus: str = "") -> K
         conn.execute("DELETE FROM doc_entities WHERE kind = ?", (old.id,))
         conn.execute("DELETE FROM entity_stale WHERE kind = ?", (old.id,))
         conn.execute("DELETE FROM entities WHERE kind = ?", (old.id,))
+        conn.execute("DELETE FROM entity_parts WHERE kind = ?", (old.id,))
         conn.execute(
             "UPDATE entity_kinds SET version = ?, thesaurus = ?, upto = 0 WHERE id = ?",
             (version, thesaurus, old.id),
@@ -266,3 +272,53 @@ def labels_of(
     pairs = cur.execute(f"SELECT id, label FROM entities WHERE {where} ORDER BY id", args)
     got = pairs.fetchall()
     return [int(i) for i, _ in got], [str(label) for _, label in got]
+
+
+def entities_after(store: Store, kind: int, after: int, size: int) -> list[tuple[int, str]]:
+    """(id, label) of the entities of ``kind`` with an id above ``after``, in id order, at
+    most ``size`` of them."""
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    return cur.execute(
+        "SELECT id, label FROM entities WHERE kind = ? AND id > ? ORDER BY id LIMIT ?",
+        (kind, after, size),
+    ).fetchall()
+
+
+def max_entity_id(store: Store, kind: int) -> int:
+    """The highest entity id of ``kind`` (0: none)."""
+    row = store.conn.execute(
+        "SELECT coalesce(max(id), 0) FROM entities WHERE kind = ?", (kind,)
+    ).fetchone()
+    return int(row[0])
+
+
+def insert_parts(store: Store, kind: int, rows: Iterable[tuple[int, int, int]]) -> None:
+    """Insert parts ``(role, entity_id, part_id)`` of the derived ``kind``."""
+    store.conn.executemany(
+        f"INSERT INTO entity_parts(kind, role, entity_id, part_id) VALUES ({int(kind)}, ?, ?, ?)",
+        rows,
+    )
+
+
+def part_rows(
+    store: Store, kind: int, role: int, entity_ids: Collection[int] | None = None
+) -> tuple[int, str, str]:
+    """(count, entity ids, part ids) of the parts ``role`` of the derived ``kind``, as
+    comma-separated integers in entity order; of ``entity_ids`` only (None: all)."""
+    sql = (
+        "SELECT count(*), group_concat(entity_id), group_concat(part_id) FROM (SELECT "
+        "entity_id, part_id FROM entity_parts WHERE kind = ? AND role = ?"
+    )
+    args: list[Any] = [kind, role]
+    if entity_ids is not None:
+        sql += " AND entity_id IN (SELECT value FROM json_each(?))"
+        args.append(id_list_json(entity_ids))
+    n, ents, parts = store.conn.execute(sql + " ORDER BY entity_id, part_id)", args).fetchone()
+    return int(n), ents or "", parts or ""
+
+
+def clear_stale(store: Store, kind: int) -> None:
+    """Forget the documents marked stale for ``kind`` (a kind derived per entity, which
+    no document change makes stale)."""
+    store.conn.execute("DELETE FROM entity_stale WHERE kind = ?", (kind,))
