@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from zhagen.entities.collect import EntityReport, _thesaurus, _unique, _variants
+from zhagen.entities.collect import REPORT_MAX, EntityReport, _thesaurus, _unique, _variants
 from zhagen.store import entities as q
 
 if TYPE_CHECKING:
@@ -79,13 +79,15 @@ def cited_terms(
     import numpy as np
 
     report = EntityReport(kind)
-    uniq, inv = np.unique(ents, return_inverse=True)
+    uniq, inv = _dense(ents)
     if kind == "reference":
-        label_of, report.merged = _works(store, cited, parts, uniq, inv, docs)
+        label_of, (report.merged, report.merged_count) = _works(
+            store, cited, parts, uniq, inv, docs
+        )
     else:
         role = _AUTHOR if kind == "cited-author" else _JOURNAL
         owner, part = _parts(store, parts, role, uniq)
-        names = _labels(store, parts, part)
+        names = _labels(store, parts, part, role)
         label_of = [""] * uniq.size
         for k, name in zip(owner.tolist(), names, strict=True):
             label_of[k] = name
@@ -112,32 +114,72 @@ def _parts(store: Store, parts: int, role: int, uniq: np.ndarray) -> tuple[np.nd
     return at[keep], part[keep]
 
 
-def _labels(store: Store, kind: int, ids: np.ndarray) -> list[str]:
-    """The labels of entity ``ids`` of ``kind``, in the order of ``ids``."""
+def _labels(store: Store, kind: int, ids: np.ndarray, role: int | None = None) -> list[str]:
+    """The labels of entity ``ids`` of ``kind``, in the order of ``ids``; ``role``: they
+    are all parts of that role of the derived ``kind`` (a large read then reads that
+    role's labels only)."""
     import numpy as np
 
     if not ids.size:
         return []
-    used = np.unique(ids)
-    got_ids, got = q.labels_of(store, kind, None if used.size > _ALL else used.tolist())
-    at = np.searchsorted(np.asarray(got_ids, dtype=np.int64), ids)
+    used = _dense(ids)[0]
+    if used.size <= _ALL:
+        got_ids, got = q.labels_of(store, kind, used.tolist())
+    elif role is None:
+        got_ids, got = q.labels_of(store, kind)
+    else:
+        got_ids, got = q.part_labels(store, kind, role)
+    known = np.asarray(got_ids, dtype=np.int64)
+    order = np.argsort(known, kind="stable")
+    at = order[np.searchsorted(known, ids, sorter=order)]
     return [got[k] for k in at.tolist()]
+
+
+def _dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct values ascending, index of each value among them) of small non-negative
+    integers (entity ids), with a table indexed by value: O(n), no sort.
+
+    >>> import numpy as np
+    >>> [a.tolist() for a in _dense(np.array([5, 2, 5, 9]))]
+    [[2, 5, 9], [1, 0, 1, 2]]
+    """
+    import numpy as np
+
+    if not values.size:
+        return values.astype(np.int64), values.astype(np.int64)
+    present = np.zeros(int(values.max()) + 1, dtype=bool)
+    present[values] = True
+    return np.flatnonzero(present), (np.cumsum(present) - 1)[values]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, ascending (a sort: ``np.unique`` hashes, slower here).
+
+    >>> import numpy as np
+    >>> _distinct(np.array([3, 1, 3])).tolist()
+    [1, 3]
+    """
+    import numpy as np
+
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if values.size else values
 
 
 def _works(
     store: Store, cited: int, parts: int, uniq: np.ndarray, inv: np.ndarray, docs: np.ndarray
-) -> tuple[list[str], list[dict]]:
-    """Each distinct reference's work label (indexed as ``uniq``) and the merge report."""
+) -> tuple[list[str], tuple[list[dict], int]]:
+    """Each distinct reference's work label (indexed as ``uniq``) and the merge report
+    (:func:`_merged`)."""
     import numpy as np
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
     r = uniq.size
     if not r:
-        return [], []
+        return [], ([], 0)
     weight = np.bincount(inv, minlength=r)  # citations of each distinct string
     own_t, text = _parts(store, parts, _TEXT, uniq)
-    text_of = np.full(r, -1, dtype=np.int64)
+    text_of = np.zeros(r, dtype=np.int64)
     text_of[own_t] = text
     got = {role: _parts(store, parts, role, uniq) for role in (_DOI, _VP, _AS)}
     own_d, doi = got[_DOI]
@@ -145,83 +187,99 @@ def _works(
     vp_of = np.full(r, -1, dtype=np.int64)
     vp_of[got[_VP][0]] = got[_VP][1]
     with_vp = vp_of[own_d] >= 0
-    pairs = np.unique(np.stack([doi[with_vp], vp_of[own_d[with_vp]]]), axis=1)
-    dois, n_vp = np.unique(pairs[0], return_counts=True)
-    bad = dois[n_vp > 1]
-    good = ~np.isin(doi, bad)
+    span = max(int(vp_of.max()), 0) + 1
+    pair = _distinct(doi[with_vp] * span + vp_of[own_d[with_vp]])
+    dois, n_vp = _dense(pair // span)
+    good = ~np.isin(doi, dois[np.bincount(n_vp) > 1])
     owner = np.concatenate([own_d[good], got[_VP][0], got[_AS][0]])
-    ident = np.concatenate([doi[good], got[_VP][1], got[_AS][1]])
-    idents, node = np.unique(ident, return_inverse=True)
-    size = r + idents.size
+    node = _dense(np.concatenate([doi[good], got[_VP][1], got[_AS][1]]))[1]
+    size = r + (int(node.max()) + 1 if node.size else 0)
     graph = coo_matrix(
         (np.ones(owner.size, dtype=np.int8), (owner, r + node)), shape=(size, size)
     ).tocsr()
-    _n, comp = connected_components(graph, directed=False)
-    group = np.unique(comp[:r], return_inverse=True)[1]
+    group = _dense(connected_components(graph, directed=False)[1][:r])[1]
     n_groups = int(group.max()) + 1
+    members = np.bincount(group, minlength=n_groups)
     # spellings per work, weighted by citations; the most used, ties by code point
-    texts, t_code = np.unique(text_of, return_inverse=True)
-    key = group.astype(np.int64) * texts.size + t_code
-    keys, k_inv = np.unique(key, return_inverse=True)
-    score = np.bincount(k_inv, weights=weight)
-    k_group = keys // texts.size
-    best = np.full(n_groups, -1.0)
+    order = np.lexsort((text_of, group))
+    g_sorted, t_sorted = group[order], text_of[order]
+    new = np.r_[True, (g_sorted[1:] != g_sorted[:-1]) | (t_sorted[1:] != t_sorted[:-1])]
+    starts = np.flatnonzero(new)
+    score = np.add.reduceat(weight[order], starts)
+    k_group, k_text = g_sorted[starts], t_sorted[starts]
+    best = np.zeros(n_groups, dtype=weight.dtype)
     np.maximum.at(best, k_group, score)
     top = score == best[k_group]
     ties = np.bincount(k_group[top], minlength=n_groups)
-    chosen = np.full(n_groups, -1, dtype=np.int64)
+    chosen = np.zeros(n_groups, dtype=np.int64)
     single = top & (ties[k_group] == 1)
-    chosen[k_group[single]] = texts[keys[single] % texts.size]
-    label = [""] * n_groups
+    chosen[k_group[single]] = k_text[single]
     tied = top & ~single
-    tied_text = texts[keys[tied] % texts.size]
-    for g, name in zip(k_group[tied].tolist(), _labels(store, parts, tied_text), strict=True):
-        if chosen[g] < 0 or name < label[g]:
-            chosen[g], label[g] = 0, name
-    once = chosen > 0
-    for g, name in zip(
-        np.flatnonzero(once).tolist(), _labels(store, parts, chosen[once]), strict=True
-    ):
-        label[g] = name
-    # a label two works share gets the work's smallest DOI
-    taken = Counter(label)
-    clash = [g for g, name in enumerate(label) if taken[name] > 1]
-    if clash:
+    wanted = np.concatenate([k_text[single], k_text[tied]])
+    name_of = dict(zip(wanted.tolist(), _labels(store, parts, wanted, _TEXT), strict=True))
+    for g, t in zip(k_group[tied].tolist(), k_text[tied].tolist(), strict=True):
+        if not chosen[g] or name_of[t] < name_of[int(chosen[g])]:
+            chosen[g] = t
+    label = [name_of[t] for t in chosen.tolist()]
+    # a label two works share gets the work's smallest DOI (a spelling never holds ", DOI ")
+    code = _dense(chosen)[1]
+    uses = np.bincount(code)[code]
+    clash = np.flatnonzero(uses > 1)
+    several = members[group] > 1  # labels of several reference strings
+    if clash.size:
         member = np.isin(group[own_d], clash)
         smallest: dict[int, str] = {}
         for g, d in zip(
-            group[own_d[member]].tolist(), _labels(store, parts, doi[member]), strict=True
+            group[own_d[member]].tolist(), _labels(store, parts, doi[member], _DOI), strict=True
         ):
             if g not in smallest or d < smallest[g]:
                 smallest[g] = d
         for g, d in smallest.items():
             label[g] = f"{label[g]}, DOI {d[len('doi:') :]}"
+        strings: Counter[str] = Counter()
+        for g in clash.tolist():
+            strings[label[g]] += int(members[g])
+        in_clash = np.isin(group, clash)
+        for k in np.flatnonzero(in_clash).tolist():
+            several[k] = strings[label[group[k]]] > 1
     by_ref = [label[g] for g in group.tolist()]
-    return by_ref, _merged(store, cited, by_ref, uniq, inv, docs)
+    return by_ref, _merged(store, cited, label, group, several, uniq, inv, docs)
 
 
 def _merged(
     store: Store,
     cited: int,
-    by_ref: list[str],
+    label: list[str],
+    group: np.ndarray,
+    several: np.ndarray,
     uniq: np.ndarray,
     inv: np.ndarray,
     docs: np.ndarray,
-) -> list[dict]:
-    """The labels made of several reference strings, each string with the number of
-    records citing it (:func:`~zhagen.entities.collect._variants`)."""
+) -> tuple[list[dict], int]:
+    """The first :data:`~zhagen.entities.collect.REPORT_MAX` labels made of several
+    reference strings (``several``, per string; ``label`` per work, ``group``: each
+    string's work), each string with the number of records citing it, as
+    :func:`~zhagen.entities.collect._variants` orders them, and how many such labels
+    there are. Only the strings of the labels listed are read."""
     import numpy as np
 
-    per_label = Counter(by_ref)
-    several = np.asarray([per_label[name] > 1 for name in by_ref], dtype=bool)
     if not several.any():
-        return []
+        return [], 0
     size = uniq.size
-    cite = np.unique(docs.astype(np.int64) * size + inv) % size  # each record's distinct strings
+    cite = _distinct(docs.astype(np.int64) * size + inv) % size  # each record's distinct strings
     records = np.bincount(cite, minlength=size)
     which = np.flatnonzero(several)
+    total: Counter[str] = Counter()
+    for g, n in zip(group[which].tolist(), records[which].tolist(), strict=True):
+        total[label[g]] += n
+    first = sorted(total, key=lambda name: (-total[name], name))[:REPORT_MAX]
+    listed = set(first)
+    which = np.asarray([k for k in which.tolist() if label[group[k]] in listed], dtype=np.int64)
     raw = _labels(store, cited, uniq[which])
     counts = Counter(
-        {(by_ref[k], text): int(records[k]) for k, text in zip(which.tolist(), raw, strict=True)}
+        {
+            (label[g], text): int(records[k])
+            for k, g, text in zip(which.tolist(), group[which].tolist(), raw, strict=True)
+        }
     )
-    return _variants(counts)
+    return _variants(counts), len(total)

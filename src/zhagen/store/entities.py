@@ -45,6 +45,7 @@ __all__ = [
     "insert_parts",
     "part_rows",
     "clear_stale",
+    "part_labels",
 ]
 
 
@@ -316,6 +317,32 @@ def part_rows(
         args.append(id_list_json(entity_ids))
     n, ents, parts = store.conn.execute(sql + " ORDER BY entity_id, part_id)", args).fetchone()
     return int(n), ents or "", parts or ""
+
+
+def part_labels(store: Store, kind: int, role: int) -> tuple[list[int], list[str]]:
+    """(ids, labels) of every distinct part ``role`` of the derived ``kind``, in id order
+    (the labels of one role only, where :func:`labels_of` would read the kind's every
+    label)."""
+    conn = store.conn
+    sub = (
+        "FROM (SELECT DISTINCT part_id FROM entity_parts WHERE kind = ? AND role = ? "
+        "ORDER BY part_id) p JOIN entities e ON e.id = p.part_id"
+    )
+    n, id_text, joined, bad = conn.execute(
+        "SELECT count(*), group_concat(e.id), group_concat(e.label, char(31)), "
+        f"sum(instr(e.label, char(31)) > 0) {sub}",
+        (kind, role),
+    ).fetchone()
+    if not n:
+        return [], []
+    if not bad:
+        labels = joined.split(_SEP)
+        if len(labels) == n:
+            return [int(i) for i in id_text.split(",")], labels
+    cur = conn.cursor()
+    cur.row_factory = None
+    got = cur.execute(f"SELECT e.id, e.label {sub}", (kind, role)).fetchall()
+    return [int(i) for i, _ in got], [str(label) for _, label in got]
 
 
 def clear_stale(store: Store, kind: int) -> None:
