@@ -157,7 +157,7 @@ def _derive_parts(store: Store, name: str) -> int:
     with store.transaction():
         if state is None or not fresh:
             state = q.delete_kind(store, name, version)
-        q.clear_stale(store, state.id)  # document changes touch the source kind only
+        q.delete_all_stale(store, state.id)  # document changes touch the source kind only
         known = q.entity_ids(store, state.id)
         after = state.upto
         while src is not None and (chunk := q.entities_after(store, src.id, after, CHUNK)):

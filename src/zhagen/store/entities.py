@@ -44,7 +44,7 @@ __all__ = [
     "max_entity_id",
     "insert_parts",
     "part_rows",
-    "clear_stale",
+    "delete_all_stale",
     "part_labels",
 ]
 
@@ -345,7 +345,7 @@ def part_labels(store: Store, kind: int, role: int) -> tuple[list[int], list[str
     return [int(i) for i, _ in got], [str(label) for _, label in got]
 
 
-def clear_stale(store: Store, kind: int) -> None:
+def delete_all_stale(store: Store, kind: int) -> None:
     """Forget the documents marked stale for ``kind`` (a kind derived per entity, which
     no document change makes stale)."""
     store.conn.execute("DELETE FROM entity_stale WHERE kind = ?", (kind,))
