@@ -251,15 +251,20 @@ def labels_of(
     store: Store, kind: int, ids: Collection[int] | None = None
 ) -> tuple[list[int], list[str]]:
     """(ids, labels) of the entities ``ids`` of ``kind`` (None: all of them), in id order."""
-    conn = store.conn
     where, args = "kind = ?", [kind]
     if ids is not None:
         where += " AND id IN (SELECT value FROM json_each(?))"
         args.append(id_list_json(ids))
+    return _id_labels(store, f"SELECT id, label FROM entities WHERE {where} ORDER BY id", args)
+
+
+def _id_labels(store: Store, rows: str, args: list[Any]) -> tuple[list[int], list[str]]:
+    """(ids, labels) of the query ``rows`` (columns ``id``, ``label``), read at once as
+    two strings SQLite joins, or row by row when a label holds the separator."""
+    conn = store.conn
     n, id_text, joined, bad = conn.execute(
         "SELECT count(*), group_concat(id), group_concat(label, char(31)), "
-        "sum(instr(label, char(31)) > 0) "
-        f"FROM (SELECT id, label FROM entities WHERE {where} ORDER BY id)",
+        f"sum(instr(label, char(31)) > 0) FROM ({rows})",
         args,
     ).fetchone()
     if not n:
@@ -270,8 +275,7 @@ def labels_of(
             return [int(i) for i in id_text.split(",")], labels
     cur = conn.cursor()
     cur.row_factory = None
-    pairs = cur.execute(f"SELECT id, label FROM entities WHERE {where} ORDER BY id", args)
-    got = pairs.fetchall()
+    got = cur.execute(rows, args).fetchall()
     return [int(i) for i, _ in got], [str(label) for _, label in got]
 
 
@@ -323,26 +327,11 @@ def part_labels(store: Store, kind: int, role: int) -> tuple[list[int], list[str
     """(ids, labels) of every distinct part ``role`` of the derived ``kind``, in id order
     (the labels of one role only, where :func:`labels_of` would read the kind's every
     label)."""
-    conn = store.conn
-    sub = (
-        "FROM (SELECT DISTINCT part_id FROM entity_parts WHERE kind = ? AND role = ? "
-        "ORDER BY part_id) p JOIN entities e ON e.id = p.part_id"
+    rows = (
+        "SELECT e.id AS id, e.label AS label FROM (SELECT DISTINCT part_id FROM entity_parts "
+        "WHERE kind = ? AND role = ? ORDER BY part_id) p JOIN entities e ON e.id = p.part_id"
     )
-    n, id_text, joined, bad = conn.execute(
-        "SELECT count(*), group_concat(e.id), group_concat(e.label, char(31)), "
-        f"sum(instr(e.label, char(31)) > 0) {sub}",
-        (kind, role),
-    ).fetchone()
-    if not n:
-        return [], []
-    if not bad:
-        labels = joined.split(_SEP)
-        if len(labels) == n:
-            return [int(i) for i in id_text.split(",")], labels
-    cur = conn.cursor()
-    cur.row_factory = None
-    got = cur.execute(f"SELECT e.id, e.label {sub}", (kind, role)).fetchall()
-    return [int(i) for i, _ in got], [str(label) for _, label in got]
+    return _id_labels(store, rows, [kind, role])
 
 
 def delete_all_stale(store: Store, kind: int) -> None:
