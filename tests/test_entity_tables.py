@@ -296,3 +296,50 @@ def test_stats_read_the_records_the_maps_read(mixed):
         assert got == records_from_rows(biblio_rows(mixed.store, ids))
         assert len(got) > (100 if ids else 600)
     assert sum(len(r.cited_refs) for r in mi.biblio_records(mixed.store)) > 10_000
+
+
+def _links(proj) -> tuple[list[str], list[tuple]]:
+    """The labels, and every link with its entity's label, in (document, position) order."""
+    conn = proj.store.conn
+    labels = [r[0] for r in conn.execute("SELECT label FROM entities ORDER BY id")]
+    links = conn.execute(
+        "SELECT l.kind, l.doc_id, l.pos, l.role, e.label FROM doc_entities l "
+        "JOIN entities e ON e.id = l.entity_id ORDER BY l.kind, l.doc_id, l.pos"
+    ).fetchall()
+    return labels, [tuple(r) for r in links]
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 100_000])
+def test_vectorised_links_are_the_row_by_row_links(tmp_path, monkeypatch, chunk) -> None:
+    """The vectorised derivation (a large import) stores the links the row-by-row one
+    stores (a small import): the same labels at the same positions and sides, link for
+    link, over tricky keywords (escapes, bare strings, repeats after normalisation, empty
+    ones, other keys, sides in any order), in several chunks and two imports that share
+    keywords. (The two
+    number new entities in another order: by side within a chunk, or by document.)"""
+    import sys
+
+    keywords = _keywords
+
+    def sides_reversed(rng: random.Random, k: int) -> dict:  # "en" before "zh", and so on
+        return dict(reversed(list(keywords(rng, k).items())))
+
+    monkeypatch.setattr(sys.modules[__name__], "_keywords", sides_reversed)
+    got = []
+    for small in (0, 10**6):
+        monkeypatch.setattr(tables, "CHUNK", chunk)
+        monkeypatch.setattr(tables, "SMALL", small)
+        proj = zhagen.Project.create(tmp_path / f"p{small}.zhagen")
+        try:
+            _insert(proj, random.Random(21), 0, 400, "a")
+            tables.derive(proj.store)
+            _insert(proj, random.Random(22), 400, 150, "b")
+            tables.derive(proj.store)
+            got.append(_links(proj))
+        finally:
+            proj.close()
+    (labels, links), (row_labels, row_links) = got
+    assert len(links) > 1000 and len(labels) > 50
+    assert len(labels) == len(set(labels))  # each label once
+    assert sorted(labels) == sorted(row_labels)
+    assert links == row_links

@@ -660,3 +660,130 @@ def test_token_prefilter_never_misses_a_token() -> None:
     scattered = "".join(f"数字{c}经济" for c in "AI4SchatGPT2024DeepSeekR1" * 10)
     assert len(scattered) > 200 and not may_hold_tokens(scattered)
     assert may_hold_tokens(scattered + f" {BASE64_TOKEN}")
+
+
+# ASCII pieces for the ASCII fast path: every control character, the spaces, every marker
+# and shape a step acts on in ASCII, and long English lines (as Web of Science abstracts)
+_SENTENCE_EN = "Coronal shear fractures of the distal humerus are uncommon injuries in adults."
+ASCII_FRAGMENTS = [
+    *(chr(c) for c in (*range(0x20), 0x7F)), " ", "  ", " \n", "\n ", "\n\n", "\n\n\n",
+    _SENTENCE_EN, _SENTENCE_EN.upper(), "Background: " + _SENTENCE_EN, "results " + _SENTENCE_EN,
+    "Methods", "(#br)", "Abstract(#br)", "(#BR)", "#", "## Heading", "C#", "**bold**",
+    "__init__", "*", "_", "??", "?;", "?", "What is AI?", "(", "[", "]", ")", "[1]", "(1)",
+    BASE64_TOKEN, "andkZISEovub6ToB8zxcGaJkw==", "Telecommunications", "characterization/x",
+    "10.1016/j.injury.2022.01.001", "ABCDEFGHabcdefgh12345678", "abcdefghijklmnop",
+    "12", "- 12 -", "page 3 of 12", "p. 7", "3/12", "Tel: 010-12345678", "e-mail: a@b.com",
+    "a@b.com", "13912345678", "Zhongguo Keji Luntan", "This work is in the public domain.",
+    "This file is licensed under Creative Commons CC BY.", "M", "2", "2.5", "Results",
+    "(c) 2022 Elsevier Ltd. All rights reserved.", "Objectives To describe it,", "and then",
+]  # fmt: skip
+
+
+def _ascii_fuzz(n: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    out = list(ASCII_FRAGMENTS)
+    for _ in range(n):
+        parts = [rng.choice(ASCII_FRAGMENTS) for _ in range(rng.randint(1, 8))]
+        out.append(rng.choice(["", " ", "\n", "\n\n", ". "]).join(parts))
+        # lines of prose (the fast path for several lines wants lines over 80 characters),
+        # opening and ending with any piece
+        lines = [
+            rng.choice(["", " "]).join(
+                [rng.choice(ASCII_FRAGMENTS), _SENTENCE_EN, rng.choice(ASCII_FRAGMENTS)]
+            )
+            for _ in range(rng.randint(2, 5))
+        ]
+        out.append("\n".join(lines))
+    return out
+
+
+def _real_ascii_fields(corpora) -> list[str]:
+    """The ASCII fields of the real exports, and each abstract broken into lines at its
+    sentences (as structured abstracts are) and run together with the next field."""
+    texts = [t for t in _corpora_fields(corpora) if t.isascii()]
+    broken = [t.replace(". ", ".\n") for t in texts if ". " in t]
+    return texts + broken + [a + "\n" + b for a, b in zip(broken, broken[1:], strict=False)]
+
+
+@pytest.mark.parametrize("t2s", [True, False])
+def test_ascii_fast_path_is_exact(corpora, t2s: bool) -> None:
+    """needs_cleaning's ASCII fast path (_quiet_ascii) decides as its steps do on generated
+    ASCII text (every control character, space runs, markers, tokens, furniture, line
+    shapes) and on every ASCII field of the real exports; the steps leave every text it
+    takes as it is and flag nothing."""
+    zero = dict.fromkeys(C.REPORT_KEYS, 0)
+    texts = _ascii_fuzz(2500, seed=3) + _real_ascii_fields(corpora)
+    quiet = 0
+    for text in texts:
+        assert text.isascii()
+        assert C.needs_cleaning(text, t2s=t2s) == C._needs_cleaning_steps(text, t2s), repr(text)
+        if C._quiet_ascii(text):
+            quiet += 1
+            assert _pipeline(text, t2s) == CleanResult(text, zero, []), repr(text)
+            assert clean(text, t2s=t2s) == CleanResult(text, zero, []), repr(text)
+    assert 1000 < quiet < len(texts) - 1000  # it takes many texts, and leaves many
+    # several lines of prose: the structured abstracts of WoS
+    several = [t for t in texts if "\n" in t and C._quiet_ascii(t)]
+    assert len(several) > 200
+
+
+def test_ascii_lines_test_is_sound() -> None:
+    """quiet_ascii_lines never passes text that a line step changes (run on ASCII texts of
+    several lines, whatever their other characters)."""
+    from zhagen.text.layout import quiet_ascii_lines
+
+    texts = [t for t in _ascii_fuzz(2500, seed=5) if "\n" in t]
+    passed = 0
+    for text in texts:
+        if quiet_ascii_lines(text):
+            passed += 1
+            for step in (remove_furniture, join_broken_lines, remove_licence_footer, remove_markup,
+                         remove_bylines, rejoin_column_breaks, remove_inline_spaces):  # fmt: skip
+                assert step(text) == (text, 0), (step.__name__, text)
+    assert 100 < passed < len(texts)
+
+
+def test_token_test_finds_every_token_the_pattern_flags() -> None:
+    """may_hold_tokens is False only when no run the token pattern matches has upper case,
+    lower case and digits (what flag_machine_tokens requires): checked against the pattern
+    itself, not through flag_machine_tokens (which asks may_hold_tokens first)."""
+    from zhagen.text import flags
+
+    texts = _ascii_fuzz(1500, seed=9) + [t for t in _fuzz(1500, seed=13)]
+    texts += ["数字" + BASE64_TOKEN, f"x{BASE64_TOKEN}y", "a/" * 20, "Ab1" * 6, "Ab1" * 5 + "é"]
+    held = 0
+    for text in texts:
+        found = [m for m in flags._B64_TOKEN.finditer(text) if flags._looks_base64(m.group())]
+        if found:
+            held += 1
+            assert may_hold_tokens(text), repr(text)
+    assert held > 100
+    assert not may_hold_tokens("characterization/electrochemically " * 10)
+    assert may_hold_tokens("Ab1" * 6) and not may_hold_tokens("Ab1" * 5)
+
+
+def test_quiet_spaces_are_what_clean_leaves_alone() -> None:
+    """_quiet takes a Chinese line with spaces only where no step acts on them: generated
+    lines with spaces between Han and Latin, between Han characters (in prose and not),
+    after labels, at the edges and in runs; every line it takes comes through the steps
+    unchanged, and it takes many."""
+    import random
+
+    rng = random.Random(17)
+    pieces = ["数字经济", "AI", "技术", "2024", "，", "。", "目的", "方法", "(RTD)", "GPT-4",
+              "第十", "一次", "研究", "VR 技术", "M", "12", "页", "；", "“", "”", "’"]  # fmt: skip
+    zero = dict.fromkeys(C.REPORT_KEYS, 0)
+    taken = 0
+    for _ in range(3000):
+        words = [rng.choice(pieces) for _ in range(rng.randint(2, 9))]
+        text = "".join(w + rng.choice(["", "", " ", "  "]) for w in words)
+        text = rng.choice(["", " "]) + text
+        if text.isascii():
+            continue
+        if C._quiet(text, True):
+            taken += " " in text
+            assert _pipeline(text) == CleanResult(text, zero, []), repr(text)
+        assert C.needs_cleaning(text) == C._needs_cleaning_steps(text, True), repr(text)
+    assert taken > 100

@@ -11,7 +11,7 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any
 
-__all__ = ["normalise_keyword", "split_keyword_objects", "KEYWORD_SIDES"]
+__all__ = ["normalise_keyword", "split_keyword_objects", "split_keyword_sides", "KEYWORD_SIDES"]
 
 #: The sides of a stored keywords object, in the order of their role in the entity tables.
 KEYWORD_SIDES = ("zh", "en", "plus")
@@ -68,6 +68,44 @@ def split_keyword_objects(joined: str, keys: tuple[str, ...]) -> tuple[list[str]
         return [], np.zeros(0, dtype=np.int64)
     picked = itemgetter(*take.tolist())(strings)
     return [picked] if take.size == 1 else list(picked), lines[take].astype(np.int64)
+
+
+def split_keyword_sides(joined: str, keys: tuple[str, ...]) -> tuple[list[str], Any, Any] | None:
+    """As :func:`split_keyword_objects` for every key of ``keys`` in one pass: the keywords,
+    the line each is on and the index of its key in ``keys``, grouped by key (the first
+    key's keywords in text order, then the second's …), as one call per key gives them;
+    None when a text is not of the form read.
+
+    >>> t, lines, roles = split_keyword_sides('{"en":["e"],"zh":["a","b"]}\\n{"zh":["c"]}', ("zh", "en"))
+    >>> t, lines.tolist(), roles.tolist()
+    (['a', 'b', 'c', 'e'], [0, 0, 1, 0], [0, 0, 0, 1])
+    """
+    import numpy as np
+
+    strings = joined.split('"')[1::2]
+    raw = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
+    quotes = np.flatnonzero(raw == 0x22)
+    if quotes.size != 2 * len(strings) or (quotes.size and quotes[-1] + 1 >= raw.size):
+        return None
+    after = raw[quotes[1::2] + 1]
+    is_key = after == 0x3A  # ':'
+    if not (is_key | (after == 0x2C) | (after == 0x5D) | (after == 0x7D)).all():  # , ] }
+        return None
+    lines = np.searchsorted(np.flatnonzero(raw == 0x0A), quotes[0::2])
+    which = np.full(len(strings), -1, dtype=np.int64)
+    for k, key in enumerate(keys):
+        which[is_key & _equals_any(raw, quotes, (key,))] = k
+    owner = np.maximum.accumulate(np.where(is_key, np.arange(len(strings)), -1))
+    has_owner = owner >= 0
+    owner = np.maximum(owner, 0)
+    take = np.flatnonzero(~is_key & has_owner & (which[owner] >= 0) & (lines[owner] == lines))
+    if take.size == 0:
+        return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    roles = which[owner[take]]
+    take = take[np.argsort(roles, kind="stable")]  # grouped by key, text order within
+    picked = itemgetter(*take.tolist())(strings)
+    tokens = [picked] if take.size == 1 else list(picked)
+    return tokens, lines[take].astype(np.int64), which[owner[take]]
 
 
 def _equals_any(raw: Any, quotes: Any, words: tuple[str, ...]) -> Any:

@@ -16,7 +16,7 @@ it, *before* any thesaurus: a thesaurus is applied to the distinct labels a map 
 (one dictionary look-up per distinct keyword), so changing a thesaurus re-derives nothing,
 and ``entity_kinds.thesaurus`` stays ``''``.
 
-Each chunk of documents is split at C speed (:func:`~zhagen.entities.keywords.split_keyword_objects`,
+Each chunk of documents is split at C speed (:func:`~zhagen.entities.keywords.split_keyword_sides`,
 the reader the maps used before) and the links are inserted with one ``executemany`` per
 chunk, in one transaction per derivation.
 """
@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from zhagen.entities.collect import json_list
-from zhagen.entities.keywords import KEYWORD_SIDES, normalise_keyword, split_keyword_objects
+from zhagen.entities.keywords import KEYWORD_SIDES, normalise_keyword, split_keyword_sides
 from zhagen.entities.references import reference_parts
 from zhagen.store import entities as q
 
@@ -240,7 +240,6 @@ def _keyword_chunk(
     """Derive and insert the keyword links of ``n`` documents (ids comma-separated, their
     keyword JSON one per line); ``known``: label → id, updated with new entities."""
     import numpy as np
-    import pandas as pd
 
     doc_ids = np.fromstring(ids, dtype=np.int64, sep=",")  # noqa: NPY201 - C-speed parse
     if doc_ids.size != n or joined.count("\n") != n - 1:  # a JSON text with a raw line break
@@ -249,21 +248,27 @@ def _keyword_chunk(
     tokens, lines, roles = _keyword_occurrences(joined)
     if not tokens:
         return n
-    arr = np.empty(len(tokens), dtype=object)
-    arr[:] = tokens
-    codes, distinct = pd.factorize(arr)
-    labels = [normalise_keyword(t) for t in distinct.tolist()]
+    # each distinct keyword normalised once, in the order of its first occurrence (a dict
+    # keeps it; new entities are numbered in that order), then every occurrence looked up
+    # in C (map over a dict): pandas' factorize did the same, but importing pandas cost
+    # more than the whole lookup below 1M records
+    distinct = dict.fromkeys(tokens)
+    labels = [normalise_keyword(t) for t in distinct]
     new = [lab for lab in dict.fromkeys(labels) if lab and lab not in known]
     known.update(zip(new, q.insert_entities(store, kind, new), strict=True))
-    ent_of = np.array([known.get(lab, -1) if lab else -1 for lab in labels], dtype=np.int64)
-    ents = ent_of[codes]
+    ent_of = {t: known.get(lab, -1) if lab else -1 for t, lab in zip(distinct, labels, strict=True)}
+    ents = np.fromiter(map(ent_of.__getitem__, tokens), dtype=np.int64, count=len(tokens))
     keep = ents >= 0
     lines, roles, ents = lines[keep], roles[keep], ents[keep]
+    if not ents.size:  # every keyword empty once normalised
+        return n
     # one link per (document, side, keyword), the first occurrence kept, in document order
-    order = np.lexsort((np.arange(lines.size), lines))
+    order = np.argsort(lines, kind="stable")
     lines, roles, ents = lines[order], roles[order], ents[order]
-    key = np.stack([lines, roles, ents], axis=1)
-    _, first = np.unique(key, axis=0, return_index=True)
+    # (line, role, entity) as one integer (lines < CHUNK, roles < 3, entity ids far below
+    # 2**63 / (3 * CHUNK)): a 1-D unique sorts integers, not rows
+    key = (lines * len(KEYWORD_SIDES) + roles) * (int(ents.max()) + 1) + ents
+    _, first = np.unique(key, return_index=True)
     first.sort()
     lines, roles, ents = lines[first], roles[first], ents[first]
     starts = np.flatnonzero(np.r_[True, lines[1:] != lines[:-1]])
@@ -323,17 +328,14 @@ def _keyword_occurrences(joined: str) -> tuple[list[str], np.ndarray, np.ndarray
         joined = "\n".join(texts)
     tokens: list[str] = []
     lines, roles = [], []
-    for role, side in enumerate(KEYWORD_SIDES):
-        split = split_keyword_objects(joined, (side,))
-        if split is None:  # JSON of another shape: every line on its own
-            texts = joined.split("\n")
-            tokens, lines, roles = [], [], []
-            for k, text in enumerate(texts):
-                exact.extend((t, k, r) for t, r in _json_keywords(text))
-            break
-        tokens.extend(split[0])
-        lines.append(split[1])
-        roles.append(np.full(split[1].size, role, dtype=np.int64))
+    split = split_keyword_sides(joined, KEYWORD_SIDES)  # grouped by side, as read side by side
+    if split is None:  # JSON of another shape: every line on its own
+        for k, text in enumerate(joined.split("\n")):
+            exact.extend((t, k, r) for t, r in _json_keywords(text))
+    else:
+        tokens, line_of, role_of = split
+        lines.append(line_of)
+        roles.append(role_of)
     tokens.extend(t for t, _, _ in exact)
     lines.append(np.asarray([k for _, k, _ in exact], dtype=np.int64))
     roles.append(np.asarray([r for _, _, r in exact], dtype=np.int64))

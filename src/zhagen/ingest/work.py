@@ -59,6 +59,8 @@ class Prepared:
     error: Problem | None = None  # what stopped reading the chunk
     tail: object = None  # what the chunk's reader saw, to check the file's last record
     held: RawRecord | None = None  # the file's last record, held back (see Chunk.run)
+    # ``held`` prepared by the worker as if its check finds nothing (see finish_last)
+    held_unit: Prepared | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +137,10 @@ class Chunk:
         held = records.pop() if last and tail is not None and records else None
         unit = prepare_unit(records, self.image, chunk=True, lines=lines, spool=self.spool)
         unit.tail, unit.held, unit.error = tail, held, stopped
+        if held is not None:
+            # prepared here too, in case its check adds nothing (the usual file): else the
+            # main process would load and compile the whole cleaner for one record
+            unit.held_unit = prepare_unit([held], self.image, chunk=True, spool=self.spool)
         return unit
 
     def _read(self) -> bytes:
@@ -275,9 +281,13 @@ def finish_last(unit: Prepared, tails: list[object], image: bool) -> Prepared:
     from zhagen.formats import check_last_record
 
     assert unit.held is not None
+    found = len(unit.held.problems)
     check_last_record(unit.held, unit.tail, tails)
-    last = prepare_unit([unit.held], image, chunk=True)
-    unit.held = None
+    if unit.held_unit is not None and len(unit.held.problems) == found:
+        last = unit.held_unit  # the check added no problem: the worker's unit is this one
+    else:
+        last = prepare_unit([unit.held], image, chunk=True)
+    unit.held = unit.held_unit = None
     return last
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "join_broken_lines",
     "remove_inline_spaces",
     "has_inline_spaces",
+    "quiet_ascii_lines",
     "HAN",
     "is_han",
     "is_cjk",
@@ -609,6 +610,45 @@ def remove_inline_spaces(text: str) -> tuple[str, int]:
             lines[i], n = _PROSE_SPACE().subn("", line)
             total += n
     return ("\n".join(lines) if total else text), total
+
+
+# ---------------------------------------------------------------- ASCII lines
+_LINE_OPENS = frozenset("abcdefghijklmnopqrstuvwxyz]")  # _latin_wrap, _CONTINUATION
+_LINE_ENDS = ("(", "[")  # the ASCII of _OPENERS
+
+
+def quiet_ascii_lines(text: str) -> bool:
+    """Whether no step of this module acts on an ASCII ``text`` of several lines, decided
+    from its lines (``True``: none does; ``False``: ask each one).
+
+    ``True`` when no line is blank, none has white space at its edges or is 80 code points or
+    shorter (no furniture, running header, romanised title or sub- or superscript line is
+    longer), none starts with a lower-case letter or ``]`` nor ends with ``(`` or ``[``
+    (the only breaks :func:`join_broken_lines` joins in ASCII), and the text holds no
+    ``#``, ``**`` or ``__`` (:func:`remove_markup`) nor anything that may start a licence
+    block (:func:`remove_licence_footer`). Bylines, column breaks and spaces between Han
+    characters need a non-ASCII character. The structured abstracts of Web of Science
+    (``Background: …\\nMethods: …``) are such text.
+
+    >>> quiet_ascii_lines("Background: " + "word " * 20 + "end.\\nMethods: " + "word " * 20 + "end.")
+    True
+    >>> quiet_ascii_lines("The plan was\\nadopted in 2016.")
+    False
+    """
+    if "#" in text:  # one-character tests: memchr, unlike a two-character substring
+        return False
+    for line in text.split("\n"):
+        if (
+            len(line) <= _MAX_FURNITURE
+            or line[0] in _LINE_OPENS
+            or line.endswith(_LINE_ENDS)
+            or line[0].isspace()
+            or line[-1].isspace()
+        ):
+            return False
+    if ("*" in text and "**" in text) or ("_" in text and "__" in text):
+        return False
+    return not _may_start_licence(text[-_MAX_LICENCE:])
 
 
 # ---------------------------------------------------------------- markers
