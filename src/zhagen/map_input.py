@@ -381,6 +381,10 @@ def entity_input(
     from zhagen.entities.collect import entity_terms
 
     kind = node_type(params)
+    if kind in _CITED[:3]:
+        linked = _cited_links_input(store, kind, thesaurus, keep_duplicates, doc_ids)
+        if linked is not None:
+            return linked
     ids, years, titles, recs = entity_records(
         store, keep_duplicates=keep_duplicates, refs=kind in _CITED, doc_ids=doc_ids
     )
@@ -393,6 +397,47 @@ def entity_input(
     if ids and not report.records_with_entities:
         raise _nothing_to_map(store, kind, recs)
     inp = MapInput(ids, years, terms, titles, by_lang=True)
+    inp.notes = report.to_dict()
+    return inp
+
+
+def _cited_links_input(
+    store: Store,
+    kind: str,
+    thesaurus: Mapping[str, str] | None,
+    keep_duplicates: bool,
+    doc_ids: Collection[int] | None,
+) -> MapInput | None:
+    """:func:`entity_input` of a co-citation, cited-author or cited-journal map read from
+    the stored parts of each distinct cited reference
+    (:func:`zhagen.entities.cocitation.cited_terms`): integer links and a sparse graph, no
+    reference parsed; None when the tables cannot be made (a read-only file)."""
+    import numpy as np
+
+    from zhagen.entities.cocitation import cited_terms
+    from zhagen.entities.tables import kind_id
+    from zhagen.store import entities as qe
+
+    parts = kind_id(store, "cited-parts")  # derives "cited" first
+    cited = None if parts is None else qe.kind_state(store, "cited")
+    if parts is None or cited is None:
+        return None
+    rows = q.map_document_rows(store, keep_duplicates=keep_duplicates, doc_ids=doc_ids)
+    ids = [r[0] for r in rows]
+    docs = ents = np.zeros(0, np.int64)
+    if ids:
+        n, doc_text, ent_text = qe.link_chunk(store, cited.id, ids[0], ids[-1], None, doc_ids)
+        if n:
+            docs = np.fromstring(doc_text, dtype=np.int64, sep=",")  # noqa: NPY201 - C-speed
+            ents = np.fromstring(ent_text, dtype=np.int64, sep=",")  # noqa: NPY201
+            keep = np.isin(docs, np.asarray(ids, dtype=np.int64))  # duplicates left out
+            docs, ents = docs[keep], ents[keep]
+    terms, report = cited_terms(store, kind, cited.id, parts, ids, docs, ents, thesaurus)
+    if ids and not report.records_with_entities:
+        raise _nothing_to_map(
+            store, kind, entity_records(store, keep_duplicates=keep_duplicates, doc_ids=doc_ids)[3]
+        )
+    inp = MapInput(ids, [r[1] for r in rows], terms, [r[2] for r in rows], by_lang=True)
     inp.notes = report.to_dict()
     return inp
 

@@ -54,12 +54,15 @@ class EntityReport:
     records_with_entities: int = 0
     merged: list[dict[str, Any]] = field(default_factory=list)
     ambiguous: list[dict[str, Any]] = field(default_factory=list)
+    #: How many labels were merged when ``merged`` holds only the first of them (None:
+    #: ``merged`` holds them all).
+    merged_count: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "node_type": self.node_type,
             "records_with_entities": self.records_with_entities,
-            "merged_labels": len(self.merged),
+            "merged_labels": len(self.merged) if self.merged_count is None else self.merged_count,
             "merged": self.merged[:REPORT_MAX],
             "ambiguous_authors": self.ambiguous[:REPORT_MAX],
         }

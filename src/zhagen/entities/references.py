@@ -30,6 +30,8 @@ __all__ = [
     "group_references",
     "cited_author",
     "cited_source",
+    "PART_ROLES",
+    "reference_parts",
 ]
 
 _YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
@@ -137,6 +139,32 @@ def reference_ids(ref: CitedRef) -> tuple[str, ...]:
         author = " ".join(ref.author.replace(".", "").upper().split())
         ids.append(f"as:{author}|{ref.year}|{cited_source(ref)}|{ref.volume}|{ref.page}")
     return tuple(ids)
+
+
+#: The parts of a cited reference a project stores once per distinct ``CR`` string
+#: (:func:`reference_parts`), by role number: its spelling without DOI, cited author,
+#: cited journal and the identifiers of :func:`reference_ids` by their prefix.
+PART_ROLES = ("text", "author", "journal", "doi", "vp", "as")
+_ID_ROLE = {"doi": 3, "vp": 4, "as": 5}
+
+
+def reference_parts(text: str) -> list[tuple[int, str]]:
+    """(role, value) of every part of one ``CR`` string (:data:`PART_ROLES`): what
+    :func:`group_references`, :func:`cited_author` and :func:`cited_source` read of it.
+    An empty cited author or journal is no part; identifiers keep their prefix.
+
+    >>> reference_parts("McKee M.D., 2005, J Bone Joint Surg Am, V87, P22, DOI 10.2106/X")
+    [(0, 'McKee M.D., 2005, J Bone Joint Surg Am, V87, P22'), (1, 'MCKEE MD'), (2, 'J BONE JOINT SURG AM'), (3, 'doi:10.2106/x'), (4, 'vp:MCKEE|2005|87|22')]
+    >>> reference_parts("[Anonymous], 2016")
+    [(0, '[Anonymous], 2016'), (5, 'as:[ANONYMOUS]|2016|||')]
+    """
+    ref = parse_reference(text)
+    out = [(0, ref.text)]
+    for role, value in ((1, cited_author(ref)), (2, cited_source(ref))):
+        if value:
+            out.append((role, value))
+    out.extend((_ID_ROLE[i.partition(":")[0]], i) for i in reference_ids(ref))
+    return out
 
 
 def group_references(refs: Iterable[str]) -> dict[str, str]:

@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from zhagen.entities.collect import json_list
 from zhagen.entities.keywords import KEYWORD_SIDES, normalise_keyword, split_keyword_sides
+from zhagen.entities.references import reference_parts
 from zhagen.store import entities as q
 
 if TYPE_CHECKING:
@@ -43,7 +45,17 @@ __all__ = ["VERSIONS", "IMPORT_KINDS", "derive", "kind_id", "keyword_kind"]
 #: CiteSpace counts them (role: the language side); the others are the fields the
 #: entity node types are read from, as stored (authors, affiliations, cited references:
 #: one link per list item at its position; ``c1``, ``wc``: WoS addresses and categories).
-VERSIONS = {"keyword": 1, "author": 1, "affiliation": 1, "cited": 1, "c1": 1, "wc": 1}
+#: ``cited-parts``: the parts of each distinct cited reference
+#: (:func:`~zhagen.entities.references.reference_parts`), derived per entity of ``cited``.
+VERSIONS = {
+    "keyword": 1, "author": 1, "affiliation": 1, "cited": 1, "c1": 1, "wc": 1, "cited-parts": 1,
+}  # fmt: skip
+#: Kinds derived once per distinct entity of another kind (``entity_parts``; their
+#: ``upto`` is the highest entity id of that kind whose parts exist), and the function
+#: giving an entity label's parts (role, value).
+PARTS: dict[str, tuple[str, Callable[[str], list[tuple[int, str]]]]] = {
+    "cited-parts": ("cited", reference_parts),
+}
 #: Derived at the end of every import; the others on first use (a map or ``zhagen
 #: stats`` that reads them).
 IMPORT_KINDS = ("keyword",)
@@ -67,7 +79,11 @@ def derive(store: Store, kinds: tuple[str, ...] = IMPORT_KINDS) -> dict[str, int
     done: dict[str, int] = {}
     try:
         for kind in kinds:
-            done[kind] = _derive(store, kind)
+            if kind in PARTS:
+                done[PARTS[kind][0]] = _derive(store, PARTS[kind][0])
+                done[kind] = _derive_parts(store, kind)
+            else:
+                done[kind] = _derive(store, kind)
     except sqlite3.OperationalError as exc:  # a read-only file or a locked database
         if "readonly" in str(exc) or "read-only" in str(exc) or "locked" in str(exc):
             return {}
@@ -104,6 +120,9 @@ def _derive(store: Store, name: str) -> int:
         if state is None or state.version != version:
             state = q.delete_kind(store, name, version)
             stale = []
+            for part, (source, _fn) in PARTS.items():  # their entity ids may come again
+                if source == name and q.kind_state(store, part) is not None:
+                    q.delete_kind(store, part, VERSIONS[part])
         known = q.entity_ids(store, state.id)
         if stale:
             q.delete_stale(store, state.id, stale)
@@ -118,6 +137,43 @@ def _derive(store: Store, name: str) -> int:
             while chunk := q.field_after(store, name, after, CHUNK):
                 n += rows(store, state.id, known, chunk)
                 after = chunk[-1][0]
+        q.set_upto(store, state.id, top)
+    return n
+
+
+def _derive_parts(store: Store, name: str) -> int:
+    """Derive the parts of the entities of ``PARTS[name]`` that lack them (all of them
+    after a new version); return how many entities were derived. Each distinct string is
+    parsed once, whatever the number of documents linking to it."""
+    source, parts_of = PARTS[name]
+    version = VERSIONS[name]
+    src = q.kind_state(store, source)
+    top = 0 if src is None else q.max_entity_id(store, src.id)
+    state = q.kind_state(store, name)
+    fresh = state is not None and state.version == version and state.upto <= top
+    if fresh and state is not None and state.upto == top and not q.stale_documents(store, state.id):
+        return 0
+    n = 0
+    with store.transaction():
+        if state is None or not fresh:
+            state = q.delete_kind(store, name, version)
+        q.delete_all_stale(store, state.id)  # document changes touch the source kind only
+        known = q.entity_ids(store, state.id)
+        after = state.upto
+        while src is not None and (chunk := q.entities_after(store, src.id, after, CHUNK)):
+            first = q.next_entity_id(store)
+            new: dict[str, int] = {}
+            rows: list[tuple[int, int, int]] = []
+            for eid, label in chunk:
+                for role, value in parts_of(label):
+                    pid = known.get(value)
+                    if pid is None:
+                        pid = known[value] = new[value] = first + len(new)
+                    rows.append((role, eid, pid))
+            q.insert_entities(store, state.id, list(new), first)
+            q.insert_parts(store, state.id, rows)
+            n += len(chunk)
+            after = chunk[-1][0]
         q.set_upto(store, state.id, top)
     return n
 

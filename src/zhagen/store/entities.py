@@ -40,6 +40,12 @@ __all__ = [
     "insert_links",
     "link_chunk",
     "labels_of",
+    "entities_after",
+    "max_entity_id",
+    "insert_parts",
+    "part_rows",
+    "delete_all_stale",
+    "part_labels",
 ]
 
 
@@ -71,6 +77,7 @@ def delete_kind(store: Store, name: str, version: int, thesaurus: str = "") -> K
         conn.execute("DELETE FROM doc_entities WHERE kind = ?", (old.id,))
         conn.execute("DELETE FROM entity_stale WHERE kind = ?", (old.id,))
         conn.execute("DELETE FROM entities WHERE kind = ?", (old.id,))
+        conn.execute("DELETE FROM entity_parts WHERE kind = ?", (old.id,))
         conn.execute(
             "UPDATE entity_kinds SET version = ?, thesaurus = ?, upto = 0 WHERE id = ?",
             (version, thesaurus, old.id),
@@ -244,15 +251,20 @@ def labels_of(
     store: Store, kind: int, ids: Collection[int] | None = None
 ) -> tuple[list[int], list[str]]:
     """(ids, labels) of the entities ``ids`` of ``kind`` (None: all of them), in id order."""
-    conn = store.conn
     where, args = "kind = ?", [kind]
     if ids is not None:
         where += " AND id IN (SELECT value FROM json_each(?))"
         args.append(id_list_json(ids))
+    return _id_labels(store, f"SELECT id, label FROM entities WHERE {where} ORDER BY id", args)
+
+
+def _id_labels(store: Store, rows: str, args: list[Any]) -> tuple[list[int], list[str]]:
+    """(ids, labels) of the query ``rows`` (columns ``id``, ``label``), read at once as
+    two strings SQLite joins, or row by row when a label holds the separator."""
+    conn = store.conn
     n, id_text, joined, bad = conn.execute(
         "SELECT count(*), group_concat(id), group_concat(label, char(31)), "
-        "sum(instr(label, char(31)) > 0) "
-        f"FROM (SELECT id, label FROM entities WHERE {where} ORDER BY id)",
+        f"sum(instr(label, char(31)) > 0) FROM ({rows})",
         args,
     ).fetchone()
     if not n:
@@ -263,6 +275,66 @@ def labels_of(
             return [int(i) for i in id_text.split(",")], labels
     cur = conn.cursor()
     cur.row_factory = None
-    pairs = cur.execute(f"SELECT id, label FROM entities WHERE {where} ORDER BY id", args)
-    got = pairs.fetchall()
+    got = cur.execute(rows, args).fetchall()
     return [int(i) for i, _ in got], [str(label) for _, label in got]
+
+
+def entities_after(store: Store, kind: int, after: int, size: int) -> list[tuple[int, str]]:
+    """(id, label) of the entities of ``kind`` with an id above ``after``, in id order, at
+    most ``size`` of them."""
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    return cur.execute(
+        "SELECT id, label FROM entities WHERE kind = ? AND id > ? ORDER BY id LIMIT ?",
+        (kind, after, size),
+    ).fetchall()
+
+
+def max_entity_id(store: Store, kind: int) -> int:
+    """The highest entity id of ``kind`` (0: none)."""
+    row = store.conn.execute(
+        "SELECT coalesce(max(id), 0) FROM entities WHERE kind = ?", (kind,)
+    ).fetchone()
+    return int(row[0])
+
+
+def insert_parts(store: Store, kind: int, rows: Iterable[tuple[int, int, int]]) -> None:
+    """Insert parts ``(role, entity_id, part_id)`` of the derived ``kind``."""
+    store.conn.executemany(
+        f"INSERT INTO entity_parts(kind, role, entity_id, part_id) VALUES ({int(kind)}, ?, ?, ?)",
+        rows,
+    )
+
+
+def part_rows(
+    store: Store, kind: int, role: int, entity_ids: Collection[int] | None = None
+) -> tuple[int, str, str]:
+    """(count, entity ids, part ids) of the parts ``role`` of the derived ``kind``, as
+    comma-separated integers in entity order; of ``entity_ids`` only (None: all)."""
+    sql = (
+        "SELECT count(*), group_concat(entity_id), group_concat(part_id) FROM (SELECT "
+        "entity_id, part_id FROM entity_parts WHERE kind = ? AND role = ?"
+    )
+    args: list[Any] = [kind, role]
+    if entity_ids is not None:
+        sql += " AND entity_id IN (SELECT value FROM json_each(?))"
+        args.append(id_list_json(entity_ids))
+    n, ents, parts = store.conn.execute(sql + " ORDER BY entity_id, part_id)", args).fetchone()
+    return int(n), ents or "", parts or ""
+
+
+def part_labels(store: Store, kind: int, role: int) -> tuple[list[int], list[str]]:
+    """(ids, labels) of every distinct part ``role`` of the derived ``kind``, in id order
+    (the labels of one role only, where :func:`labels_of` would read the kind's every
+    label)."""
+    rows = (
+        "SELECT e.id AS id, e.label AS label FROM (SELECT DISTINCT part_id FROM entity_parts "
+        "WHERE kind = ? AND role = ? ORDER BY part_id) p JOIN entities e ON e.id = p.part_id"
+    )
+    return _id_labels(store, rows, [kind, role])
+
+
+def delete_all_stale(store: Store, kind: int) -> None:
+    """Forget the documents marked stale for ``kind`` (a kind derived per entity, which
+    no document change makes stale)."""
+    store.conn.execute("DELETE FROM entity_stale WHERE kind = ?", (kind,))

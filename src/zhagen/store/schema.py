@@ -448,6 +448,20 @@ DROP INDEX codings_code;
 CREATE INDEX codings_code ON codings(code_id, coder_id, document_id, start, "end", created);
 """
 
+_COCITE = """
+-- Parts of each distinct entity (issue 13): a cited reference's spelling, cited author,
+-- cited journal and work identifiers, derived once per distinct WoS CR string, so a
+-- co-citation map reads integers instead of parsing a million strings on every run.
+CREATE TABLE entity_parts (
+    kind      INTEGER NOT NULL,              -- the derived kind (entity_kinds.id; its upto:
+                                             -- every entity with id <= upto has its parts)
+    role      INTEGER NOT NULL,              -- which part (entities.tables.PART_ROLES)
+    entity_id INTEGER NOT NULL,              -- the entity the part is of
+    part_id   INTEGER NOT NULL,              -- the part: an entity of the derived kind
+    PRIMARY KEY (kind, role, entity_id, part_id)
+) WITHOUT ROWID;
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -464,4 +478,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0012_model_layout", _MODEL_LAYOUT),
     ("0013_entities", _ENTITIES),
     ("0014_coding_index", _CODING_INDEX),
+    ("0015_cocite", _COCITE),
 ]
