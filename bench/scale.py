@@ -197,10 +197,16 @@ def _cluster_args(config: str, work: Path) -> list[str]:
 
 
 def run_cli(
-    data: Path, work: Path, config: str, map_args: list[str] | None, tag: str = "records"
+    data: Path,
+    work: Path,
+    config: str,
+    map_args: list[str] | None,
+    tag: str = "records",
+    delete: bool = False,
 ) -> dict[str, object]:
     """``zhagen new`` + ``zhagen add`` (+ ``zhagen map`` if ``map_args`` is not None) with
-    the cluster of ``config`` (or none), in ``work/<tag>_<config>.zhagen``."""
+    the cluster of ``config`` (or none), in ``work/<tag>_<config>.zhagen`` (removed after
+    the run with its map if ``delete``: a 10M-record project is ~11 GB)."""
     name = config.replace(":", "").replace("+", "_")
     proj = work / f"{tag}_{name}.zhagen"
     for old in work.glob(proj.name + "*"):
@@ -225,12 +231,17 @@ def run_cli(
         row.update(map_s=mapped["seconds"], map_cpu_s=mapped["cpu_s"],
                    map_client_mb=mapped["client_mb"], map_worker_mb=mapped["worker_mb"])  # fmt: skip
     row["load"] = f"{before} → {_load()}"
+    row["project_mb"] = sum(f.stat().st_size for f in work.glob(proj.name + "*")) / 2**20
+    if delete:
+        for old in work.glob(proj.name + "*"):
+            old.unlink()
+        shutil.rmtree(work / f"map_{tag}_{name}", ignore_errors=True)
     return row
 
 
 def interleaved_runs(
     data: Path, work: Path, configs: list[str], rounds: int, map_args: list[str] | None,
-    tag: str = "records",
+    tag: str = "records", delete: bool = False,
 ) -> list[dict[str, object]]:  # fmt: skip
     """``rounds`` rounds of every configuration in turn (A B C A B C …: a load that
     changes hits each alike); every run printed as it ends, then the medians."""
@@ -239,7 +250,7 @@ def interleaved_runs(
     runs: dict[str, list[dict[str, object]]] = {c: [] for c in configs}
     for r in range(rounds):
         for c in configs:
-            row = run_cli(data, work, c, map_args if r == 0 else None, tag)
+            row = run_cli(data, work, c, map_args if r == 0 else None, tag, delete)
             runs[c].append(row)
             print(f"  round {r + 1} {c}: " + ", ".join(f"{k} {_num(v)}" for k, v in row.items()
                                                         if k != "cluster"), flush=True)  # fmt: skip
@@ -421,6 +432,8 @@ def main() -> None:
     ap.add_argument("--model-sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     ap.add_argument("--no-costs", action="store_true", help="skip the in-process cost tables")
     ap.add_argument("--workdir", type=Path, default=OUT / "scale")
+    ap.add_argument("--delete", action="store_true",
+                    help="remove each project file (and map) once measured (disk)")  # fmt: skip
     args = ap.parse_args()
     os.environ["PYTHONPATH"] = str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -433,7 +446,8 @@ def main() -> None:
         mb = data.stat().st_size / 2**20
         print(f"\n## {n:,} synthetic CNKI RefWorks records ({mb:,.0f} MB)", flush=True)
         maps = ["--keep-duplicates"] if args.map else None
-        rows = interleaved_runs(data, args.workdir, args.clusters, args.rounds, maps)
+        rows = interleaved_runs(data, args.workdir, args.clusters, args.rounds, maps,
+                                delete=args.delete)  # fmt: skip
         base = float(rows[0]["add_s"])  # type: ignore[arg-type]
         for r in rows:
             r["records_per_s"] = n / float(r["add_s"])  # type: ignore[arg-type]
@@ -445,7 +459,7 @@ def main() -> None:
         print(f"\n## {args.policy:,} synthetic policy texts (~3 000 characters), "
               "--field terms", flush=True)  # fmt: skip
         rows = interleaved_runs(data, args.workdir, args.clusters, args.rounds,
-                                ["--field", "terms"], "policy")  # fmt: skip
+                                ["--field", "terms"], "policy", args.delete)  # fmt: skip
         print(table(rows, [c for c in cols if c in rows[0]]))
     if args.no_costs:
         return
