@@ -427,7 +427,7 @@ def import_file(
         report.status = _status(report, error)
         # duplicates were marked as each unit was stored (q.insert_staged)
         q.finish_source(store, sid, status=report.status, n_records=report.records, fmt=fmt)
-        q.end_merged(store, sid)
+        q.delete_merged(store, sid)
         entry: dict[str, Any] = {
             "path": path,
             "sha256": sha,

@@ -21,7 +21,7 @@ __all__ = [
     "finish_source",
     "delete_source_documents",
     "delete_unfinished_sources",
-    "end_merged",
+    "delete_merged",
     "mark_merged",
     "merged_units",
     "resumable_source",
@@ -176,7 +176,7 @@ def merged_units(store: Store, source_id: int) -> list[dict[str, Any]]:
     )
 
 
-def end_merged(store: Store, source_id: int) -> None:
+def delete_merged(store: Store, source_id: int) -> None:
     """Forget the units of an import that has ended (they are needed only to resume it)."""
     store.conn.execute("DELETE FROM merged_units WHERE source_id = ?", (source_id,))
 
