@@ -478,6 +478,7 @@ def test_import_killed_resumes_after_the_units_it_stored(corpora, tmp_path):
         report = p.add(src, plan=ImportPlan(workers=1, parallel_min_bytes=1, chunk_bytes=chunk))
     assert _tables(proj) == (docs, probs)
     assert (report.records, len(report.problems)) == (whole.records, len(whole.problems))
+    assert report.files[0].resumed == 4 and whole.files[0].resumed == 0
     ((payload,),) = _rows(proj, "SELECT payload FROM log WHERE action = 'import'")
     units = json.loads(payload)["resumed"]
     assert units["units"] == 4 and units["merged_now"] > 5

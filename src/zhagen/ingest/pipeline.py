@@ -65,6 +65,8 @@ class FileReport:
     records: int = 0
     duplicates: int = 0
     problems: list[Problem] = field(default_factory=list)
+    #: units (chunks, batches) a cut-off import of the file had stored: resumed after them
+    resumed: int = 0
 
 
 @dataclass
@@ -436,6 +438,7 @@ def import_file(
             "status": report.status,
         }
         if source.resumed is not None:  # how much an earlier, cut off import had stored
+            report.resumed = source.resumed
             entry["resumed"] = {"units": source.resumed, "merged_now": source.merged_now}
         store.log("import", entry)
     return report
