@@ -178,8 +178,8 @@ def measure_tree(cmd: list[str]) -> dict[str, float]:
         sys.stderr.write(err.decode("utf-8", "replace"))
         raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(cmd)}")
     mib = 2**20
-    return {"seconds": wall, "cpu_s": sum(cpu.values()), "client_mb": client / mib,
-            "worker_mb": worker / mib, "tree_mb": tree / mib}  # fmt: skip
+    return {"seconds": wall, "cpu_s": sum(cpu.values()), "client_cpu_s": cpu.get(proc.pid, 0.0),
+            "client_mb": client / mib, "worker_mb": worker / mib, "tree_mb": tree / mib}  # fmt: skip
 
 
 def _cluster_args(config: str, work: Path) -> list[str]:
@@ -219,6 +219,7 @@ def run_cli(
         "cluster": config,
         "add_s": add["seconds"],
         "add_cpu_s": add["cpu_s"],
+        "add_client_cpu_s": add["client_cpu_s"],  # the serial part: read results, merge
         "client_mb": add["client_mb"],
         "worker_mb": add["worker_mb"],
         "tree_mb": add["tree_mb"],
@@ -229,6 +230,7 @@ def run_cli(
         cl = extra[:2]  # the cluster; the shards are for imports
         mapped = measure_tree(_zhagen("map", str(proj), "--out", str(out), *map_args, *cl))
         row.update(map_s=mapped["seconds"], map_cpu_s=mapped["cpu_s"],
+                   map_client_cpu_s=mapped["client_cpu_s"],
                    map_client_mb=mapped["client_mb"], map_worker_mb=mapped["worker_mb"])  # fmt: skip
     row["load"] = f"{before} → {_load()}"
     row["project_mb"] = sum(f.stat().st_size for f in work.glob(proj.name + "*")) / 2**20
