@@ -424,7 +424,8 @@ def scaling_model(costs: dict[str, float], sizes: list[int]) -> list[dict[str, o
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[50_000])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[50_000],
+                    help="records (none: only --policy)")  # fmt: skip
     ap.add_argument("--clusters", nargs="+", default=["none", "local:2", "local:4"],
                     help="none, local:N, local:N+shards (results through a shards folder)")  # fmt: skip
     ap.add_argument("--rounds", type=int, default=1, help="interleaved rounds (medians)")
@@ -469,8 +470,9 @@ def main() -> None:
     over = cluster_overheads([c for c in args.clusters if "+" not in c])
     if over:
         print(table(over, list(over[0])))
-    data = synthetic_refworks(OUT / f"synthetic_refworks_{max(args.sizes)}.txt", max(args.sizes))
-    costs = task_and_merge_costs(data, args.workdir, min(args.merge_sample, max(args.sizes)))
+    biggest = max(args.sizes or [args.merge_sample])
+    data = synthetic_refworks(OUT / f"synthetic_refworks_{biggest}.txt", biggest)
+    costs = task_and_merge_costs(data, args.workdir, min(args.merge_sample, biggest))
     print("\n## per-record costs (this machine, in process)")
     print(table([costs], list(costs)))
     if args.policy:
