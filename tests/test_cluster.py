@@ -307,31 +307,6 @@ def test_local_spec_starts_and_closes_its_own_cluster(tmp_path, corpora) -> None
     )
 
 
-_CLIENT_SCRIPT = """
-import sys, time
-import zhagen
-from zhagen.ingest import ImportPlan
-proj, src, address, shards, stop = sys.argv[1:6]
-plan = ImportPlan(workers=2, parallel_min_bytes=1, chunk_bytes=16_000)
-state = {"marks": 0, "committed": False}
-
-def traced(sql):
-    # after the commit of the transaction that stored the unit with mark number `stop`,
-    # say so and wait to be killed (SIGKILL, by the test) before the next statement
-    if state["committed"]:
-        print("merged", state["marks"], flush=True)
-        time.sleep(600)
-    if sql.startswith("INSERT OR REPLACE INTO merged_units"):
-        state["marks"] += 1
-    elif sql.strip() == "COMMIT" and state["marks"] >= int(stop):
-        state["committed"] = True
-
-with zhagen.Project.open(proj, cluster=address, shards=shards) as p:
-    p.store.conn.set_trace_callback(traced)
-    p.add([src], plan=plan)
-"""
-
-
 def _export_with_duplicates(src: Path, dest: Path) -> Path:
     """``src`` (a CNKI RefWorks export) four times over: copies 1 and 3 with their titles
     made distinct, copy 2 exactly copy 0 again (every record a duplicate of one there);
@@ -363,6 +338,7 @@ def test_client_killed_mid_merge_resumes_after_what_it_merged(client, corpora, t
     merged again), reads the shards the workers wrote for the others, and gives the
     documents, sentences, duplicates, problems and source of an import that nothing
     interrupted; the shards are removed once merged."""
+    from test_ingest import killed_after
     from zhagen.cluster import Cluster
 
     src = _export_with_duplicates(corpora / "cnki" / "refworks_2024_298.txt", tmp_path / "e.txt")
@@ -373,18 +349,7 @@ def test_client_killed_mid_merge_resumes_after_what_it_merged(client, corpora, t
     dup_of = [row[-2] for row in expected["documents"]]  # documents.dup_of
     assert sum(d is not None for d in dup_of) >= 298 and len(expected["problems"]) >= 2
     proj, shards = tmp_path / "killed.zhagen", tmp_path / "shards"
-    zhagen.Project.create(proj).close()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    env.pop("ZHAGEN_CLUSTER", None)
-    run = [sys.executable, "-c", _CLIENT_SCRIPT, str(proj), str(src),
-           client.scheduler.address, str(shards), "5"]  # fmt: skip
-    child = subprocess.Popen(run, env=env, stdout=subprocess.PIPE, text=True)
-    try:
-        said = child.stdout.readline()  # type: ignore[union-attr]
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.wait()
-    assert said.split() == ["merged", "5"] and child.returncode == -signal.SIGKILL
+    killed_after(proj, src, 5, 16_000, client.scheduler.address, str(shards))
     conn = sqlite3.connect(proj)
     marks = conn.execute("SELECT unit FROM merged_units ORDER BY unit").fetchall()
     stored = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]

@@ -414,7 +414,8 @@ RESUMED = """
 import sys, time, zhagen
 from zhagen.ingest import ImportPlan
 proj, src, stop, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-plan = ImportPlan(workers=1, parallel_min_bytes=1, chunk_bytes=chunk)
+address, shards = (sys.argv[5:7] + [None, None])[:2]  # a cluster's scheduler, its shards
+plan = ImportPlan(workers=2 if address else 1, parallel_min_bytes=1, chunk_bytes=chunk)
 state = {"marks": 0, "committed": False}
 
 def traced(sql):  # once the unit with mark number `stop` is committed, wait to be killed
@@ -426,23 +427,26 @@ def traced(sql):  # once the unit with mark number `stop` is committed, wait to 
     elif sql.strip() == "COMMIT" and state["marks"] >= stop:
         state["committed"] = True
 
-with zhagen.open(proj) as p:
+with zhagen.Project.open(proj, cluster=address, shards=shards) as p:
     p.store.conn.set_trace_callback(traced)
     p.add(src, plan=plan)
 """
 
 
-def _killed_after(proj: Path, src: Path, units: int, chunk: int) -> None:
-    """Import ``src`` into ``proj`` in a process killed (SIGKILL) once ``units`` of its
-    chunks are stored."""
+def killed_after(proj: Path, src: Path, units: int, chunk: int, *cluster: str) -> None:
+    """Import ``src`` into a new project ``proj`` in a process killed (SIGKILL) once
+    ``units`` of its chunks are stored; ``cluster``: a scheduler's address and a shards
+    folder to import through."""
     import os
     import signal
     import subprocess
     import sys
 
     zhagen.Project.create(proj).close()
-    run = [sys.executable, "-c", RESUMED, str(proj), str(src), str(units), str(chunk)]
-    child = subprocess.Popen(run, stdout=subprocess.PIPE, text=True)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    env.pop("ZHAGEN_CLUSTER", None)
+    run = [sys.executable, "-c", RESUMED, str(proj), str(src), str(units), str(chunk), *cluster]
+    child = subprocess.Popen(run, stdout=subprocess.PIPE, text=True, env=env)
     try:
         said = child.stdout.readline()  # type: ignore[union-attr]
         os.kill(child.pid, signal.SIGKILL)
@@ -468,7 +472,7 @@ def test_import_killed_resumes_after_the_units_it_stored(corpora, tmp_path):
     assert len(docs) == 596 and sum(d[-2] is not None for d in docs) >= 290
     assert "truncated" in {p[6] for p in probs}
     proj = tmp_path / "p.zhagen"
-    _killed_after(proj, src, 4, chunk)
+    killed_after(proj, src, 4, chunk)
     assert _rows(proj, "SELECT unit FROM merged_units") == [(0,), (1,), (2,), (3,)]
     other = tmp_path / "other.zhagen"  # the same cut-off file, to resume with another cut
     for name in ("", "-wal"):
