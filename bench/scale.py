@@ -178,8 +178,8 @@ def measure_tree(cmd: list[str]) -> dict[str, float]:
         sys.stderr.write(err.decode("utf-8", "replace"))
         raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(cmd)}")
     mib = 2**20
-    return {"seconds": wall, "cpu_s": sum(cpu.values()), "client_mb": client / mib,
-            "worker_mb": worker / mib, "tree_mb": tree / mib}  # fmt: skip
+    return {"seconds": wall, "cpu_s": sum(cpu.values()), "client_cpu_s": cpu.get(proc.pid, 0.0),
+            "client_mb": client / mib, "worker_mb": worker / mib, "tree_mb": tree / mib}  # fmt: skip
 
 
 def _cluster_args(config: str, work: Path) -> list[str]:
@@ -197,10 +197,16 @@ def _cluster_args(config: str, work: Path) -> list[str]:
 
 
 def run_cli(
-    data: Path, work: Path, config: str, map_args: list[str] | None, tag: str = "records"
+    data: Path,
+    work: Path,
+    config: str,
+    map_args: list[str] | None,
+    tag: str = "records",
+    delete: bool = False,
 ) -> dict[str, object]:
     """``zhagen new`` + ``zhagen add`` (+ ``zhagen map`` if ``map_args`` is not None) with
-    the cluster of ``config`` (or none), in ``work/<tag>_<config>.zhagen``."""
+    the cluster of ``config`` (or none), in ``work/<tag>_<config>.zhagen`` (removed after
+    the run with its map if ``delete``: a 10M-record project is ~11 GB)."""
     name = config.replace(":", "").replace("+", "_")
     proj = work / f"{tag}_{name}.zhagen"
     for old in work.glob(proj.name + "*"):
@@ -213,6 +219,7 @@ def run_cli(
         "cluster": config,
         "add_s": add["seconds"],
         "add_cpu_s": add["cpu_s"],
+        "add_client_cpu_s": add["client_cpu_s"],  # the serial part: read results, merge
         "client_mb": add["client_mb"],
         "worker_mb": add["worker_mb"],
         "tree_mb": add["tree_mb"],
@@ -223,14 +230,20 @@ def run_cli(
         cl = extra[:2]  # the cluster; the shards are for imports
         mapped = measure_tree(_zhagen("map", str(proj), "--out", str(out), *map_args, *cl))
         row.update(map_s=mapped["seconds"], map_cpu_s=mapped["cpu_s"],
+                   map_client_cpu_s=mapped["client_cpu_s"],
                    map_client_mb=mapped["client_mb"], map_worker_mb=mapped["worker_mb"])  # fmt: skip
     row["load"] = f"{before} → {_load()}"
+    row["project_mb"] = sum(f.stat().st_size for f in work.glob(proj.name + "*")) / 2**20
+    if delete:
+        for old in work.glob(proj.name + "*"):
+            old.unlink()
+        shutil.rmtree(work / f"map_{tag}_{name}", ignore_errors=True)
     return row
 
 
 def interleaved_runs(
     data: Path, work: Path, configs: list[str], rounds: int, map_args: list[str] | None,
-    tag: str = "records",
+    tag: str = "records", delete: bool = False,
 ) -> list[dict[str, object]]:  # fmt: skip
     """``rounds`` rounds of every configuration in turn (A B C A B C …: a load that
     changes hits each alike); every run printed as it ends, then the medians."""
@@ -239,7 +252,7 @@ def interleaved_runs(
     runs: dict[str, list[dict[str, object]]] = {c: [] for c in configs}
     for r in range(rounds):
         for c in configs:
-            row = run_cli(data, work, c, map_args if r == 0 else None, tag)
+            row = run_cli(data, work, c, map_args if r == 0 else None, tag, delete)
             runs[c].append(row)
             print(f"  round {r + 1} {c}: " + ", ".join(f"{k} {_num(v)}" for k, v in row.items()
                                                         if k != "cluster"), flush=True)  # fmt: skip
@@ -411,7 +424,8 @@ def scaling_model(costs: dict[str, float], sizes: list[int]) -> list[dict[str, o
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[50_000])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[50_000],
+                    help="records (none: only --policy)")  # fmt: skip
     ap.add_argument("--clusters", nargs="+", default=["none", "local:2", "local:4"],
                     help="none, local:N, local:N+shards (results through a shards folder)")  # fmt: skip
     ap.add_argument("--rounds", type=int, default=1, help="interleaved rounds (medians)")
@@ -421,6 +435,8 @@ def main() -> None:
     ap.add_argument("--model-sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     ap.add_argument("--no-costs", action="store_true", help="skip the in-process cost tables")
     ap.add_argument("--workdir", type=Path, default=OUT / "scale")
+    ap.add_argument("--delete", action="store_true",
+                    help="remove each project file (and map) once measured (disk)")  # fmt: skip
     args = ap.parse_args()
     os.environ["PYTHONPATH"] = str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -433,7 +449,8 @@ def main() -> None:
         mb = data.stat().st_size / 2**20
         print(f"\n## {n:,} synthetic CNKI RefWorks records ({mb:,.0f} MB)", flush=True)
         maps = ["--keep-duplicates"] if args.map else None
-        rows = interleaved_runs(data, args.workdir, args.clusters, args.rounds, maps)
+        rows = interleaved_runs(data, args.workdir, args.clusters, args.rounds, maps,
+                                delete=args.delete)  # fmt: skip
         base = float(rows[0]["add_s"])  # type: ignore[arg-type]
         for r in rows:
             r["records_per_s"] = n / float(r["add_s"])  # type: ignore[arg-type]
@@ -445,7 +462,7 @@ def main() -> None:
         print(f"\n## {args.policy:,} synthetic policy texts (~3 000 characters), "
               "--field terms", flush=True)  # fmt: skip
         rows = interleaved_runs(data, args.workdir, args.clusters, args.rounds,
-                                ["--field", "terms"], "policy")  # fmt: skip
+                                ["--field", "terms"], "policy", args.delete)  # fmt: skip
         print(table(rows, [c for c in cols if c in rows[0]]))
     if args.no_costs:
         return
@@ -453,8 +470,9 @@ def main() -> None:
     over = cluster_overheads([c for c in args.clusters if "+" not in c])
     if over:
         print(table(over, list(over[0])))
-    data = synthetic_refworks(OUT / f"synthetic_refworks_{max(args.sizes)}.txt", max(args.sizes))
-    costs = task_and_merge_costs(data, args.workdir, min(args.merge_sample, max(args.sizes)))
+    biggest = max(args.sizes or [args.merge_sample])
+    data = synthetic_refworks(OUT / f"synthetic_refworks_{biggest}.txt", biggest)
+    costs = task_and_merge_costs(data, args.workdir, min(args.merge_sample, biggest))
     print("\n## per-record costs (this machine, in process)")
     print(table([costs], list(costs)))
     if args.policy:

@@ -307,65 +307,71 @@ def test_local_spec_starts_and_closes_its_own_cluster(tmp_path, corpora) -> None
     )
 
 
-_CLIENT_SCRIPT = """
-import sys
-import zhagen
-from zhagen.ingest import ImportPlan
-proj, src, address, shards = sys.argv[1:5]
-plan = ImportPlan(workers=2, parallel_min_bytes=1, chunk_bytes=16_000)
-with zhagen.Project.open(proj, cluster=address, shards=shards) as p:
-    p.add([src], plan=plan)
-"""
+def _export_with_duplicates(src: Path, dest: Path) -> Path:
+    """``src`` (a CNKI RefWorks export) four times over: copies 1 and 3 with their titles
+    made distinct, copy 2 exactly copy 0 again (every record a duplicate of one there);
+    in copies 0 and 3, the year of the fifth record not understood (a problem)."""
+    text = src.read_bytes()
+    with open(dest, "wb") as fh:
+        for k, bad in ((0, True), (1, False), (0, False), (3, True)):
+            copy = text.replace(b"\nT1 ", f"\nT1 {k}-".encode()) if k else text
+            if bad:
+                at = copy.index(b"\nYR ", copy.index(b"RT ") + 4 * 1000)
+                copy = copy[:at] + b"\nYR 20x5" + copy[copy.index(b"\r\n", at) :]
+            fh.write(copy + b"\r\n")
+    return dest
 
 
-def _documents(path: Path) -> int:
-    conn = sqlite3.connect(path, timeout=30)
+def _import_log(path: Path) -> list[dict]:
+    conn = sqlite3.connect(path)
     try:
-        return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-    except sqlite3.OperationalError:  # not made yet
-        return 0
+        return [json.loads(p) for (p,) in conn.execute(
+            "SELECT payload FROM log WHERE action = 'import' ORDER BY id")]  # fmt: skip
     finally:
         conn.close()
 
 
-def test_client_killed_mid_merge_resumes_from_shards(client, corpora, tmp_path) -> None:
-    """With a shards folder, the client process killed (SIGKILL) while it merges an
-    export's chunks into the project: run again, the import reads the shards the workers
-    wrote instead of computing them again, computes only the rest, and gives the tables
-    of an import that nothing interrupted; the shards are removed once merged."""
+def test_client_killed_mid_merge_resumes_after_what_it_merged(client, corpora, tmp_path) -> None:
+    """With a shards folder, the client process killed (SIGKILL) once it has merged 5 of
+    an export's chunks: run again, the import merges only the chunks after them (their
+    marks, committed with their rows, say where it stopped; they are neither read nor
+    merged again), reads the shards the workers wrote for the others, and gives the
+    documents, sentences, duplicates, problems and source of an import that nothing
+    interrupted; the shards are removed once merged."""
+    from test_ingest import killed_after
     from zhagen.cluster import Cluster
 
-    src = _replicated(corpora / "cnki" / "refworks_2024_298.txt", 24, tmp_path / "big.txt")
-    expected = _import(tmp_path / "expected.zhagen", [src], _chunked(16_000))
-    total = len(expected["documents"])
+    src = _export_with_duplicates(corpora / "cnki" / "refworks_2024_298.txt", tmp_path / "e.txt")
+    counted = Cluster(client)
+    expected = _import(tmp_path / "expected.zhagen", [src], _chunked(16_000, counted))
+    total = counted.computed  # the export's chunks
+    assert total > 40 and len(expected["documents"]) == 4 * 298
+    dup_of = [row[-2] for row in expected["documents"]]  # documents.dup_of
+    assert sum(d is not None for d in dup_of) >= 298 and len(expected["problems"]) >= 2
     proj, shards = tmp_path / "killed.zhagen", tmp_path / "shards"
-    zhagen.Project.create(proj).close()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    env.pop("ZHAGEN_CLUSTER", None)
-    run = [sys.executable, "-c", _CLIENT_SCRIPT, str(proj), str(src),
-           client.scheduler.address, str(shards)]  # fmt: skip
-    child = subprocess.Popen(run, env=env)
-    seen = 0
-    try:
-        deadline = time.monotonic() + 180
-        while child.poll() is None and time.monotonic() < deadline:
-            seen = _documents(proj)
-            if seen > 0:
-                break
-            time.sleep(0.005)
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.wait()
-    assert child.returncode == -signal.SIGKILL and 0 < seen < total  # killed mid-merge
-    left = sorted(shards.glob("*.zshard"))
-    assert left and not list(shards.glob("*.tmp"))
+    killed_after(proj, src, 5, 16_000, client.scheduler.address, str(shards))
+    conn = sqlite3.connect(proj)
+    marks = conn.execute("SELECT unit FROM merged_units ORDER BY unit").fetchall()
+    stored = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    conn.close()
+    assert [u for (u,) in marks] == [0, 1, 2, 3, 4]  # durable: the 5 committed units
+    assert 0 < stored < len(expected["documents"])
+    before = _tables(proj)
+    assert before["documents"] == expected["documents"][:stored]
+    assert 0 < len(before["problems"]) < len(expected["problems"])  # problems on both sides
     cluster = Cluster(client, shards=shards)
     with zhagen.Project.open(proj) as p:
-        p.add([src], plan=_chunked(16_000, cluster))
-    assert cluster.reused >= len(left) and cluster.computed > 0
-    assert _tables(proj)["documents"] == expected["documents"]
-    assert _tables(proj)["problems"] == expected["problems"]
-    assert list(shards.iterdir()) == []  # merged, so removed
+        report = p.add([src], plan=_chunked(16_000, cluster))
+    assert cluster.skipped == 5 and cluster.reused + cluster.computed == total - 5
+    assert cluster.reused > 0  # the workers had written shards the killed client never read
+    assert _import_log(proj)[-1]["resumed"] == {"units": 5, "merged_now": total - 5}
+    got = _tables(proj)
+    assert got == expected  # documents (duplicates marked), sentences, problems, sources
+    assert report.records == len(expected["documents"])
+    assert len(report.problems) == len(expected["problems"])
+    with sqlite3.connect(proj) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM merged_units").fetchone()[0] == 0
+    assert list(shards.iterdir()) == []  # merged, so removed (the skipped chunks' too)
 
 
 def test_shards_of_another_version_are_refused(client, corpora, tmp_path) -> None:

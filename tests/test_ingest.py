@@ -408,3 +408,88 @@ def test_file_unreadable_while_hashed_late_fails_alone(corpora, tmp_path, monkey
     assert "无法读取文件" in fr.problems[0].zh and "cannot read the file" in fr.problems[0].en
     assert _rows(proj, "SELECT sha256, status FROM sources") == [(None, "failed")]
     assert _rows(proj, "SELECT COUNT(*) FROM documents") == [(0,)]
+
+
+RESUMED = """
+import sys, time, zhagen
+from zhagen.ingest import ImportPlan
+proj, src, stop, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+address, shards = (sys.argv[5:7] + [None, None])[:2]  # a cluster's scheduler, its shards
+plan = ImportPlan(workers=2 if address else 1, parallel_min_bytes=1, chunk_bytes=chunk)
+state = {"marks": 0, "committed": False}
+
+def traced(sql):  # once the unit with mark number `stop` is committed, wait to be killed
+    if state["committed"]:
+        print("merged", state["marks"], flush=True)
+        time.sleep(600)
+    if sql.startswith("INSERT OR REPLACE INTO merged_units"):
+        state["marks"] += 1
+    elif sql.strip() == "COMMIT" and state["marks"] >= stop:
+        state["committed"] = True
+
+with zhagen.Project.open(proj, cluster=address, shards=shards) as p:
+    p.store.conn.set_trace_callback(traced)
+    p.add(src, plan=plan)
+"""
+
+
+def killed_after(proj: Path, src: Path, units: int, chunk: int, *cluster: str) -> None:
+    """Import ``src`` into a new project ``proj`` in a process killed (SIGKILL) once
+    ``units`` of its chunks are stored; ``cluster``: a scheduler's address and a shards
+    folder to import through."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    zhagen.Project.create(proj).close()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    env.pop("ZHAGEN_CLUSTER", None)
+    run = [sys.executable, "-c", RESUMED, str(proj), str(src), str(units), str(chunk), *cluster]
+    child = subprocess.Popen(run, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        said = child.stdout.readline()  # type: ignore[union-attr]
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait()
+    assert said.split() == ["merged", str(units)] and child.returncode == -signal.SIGKILL
+
+
+def test_import_killed_resumes_after_the_units_it_stored(corpora, tmp_path):
+    """kill -9 once 4 chunks of an export are stored (no cluster): run again with the same
+    cut, the import reads and stores only the chunks after them — with the numbers,
+    duplicates and problems of an import nothing interrupted, the file's cut-short last
+    record checked with what every chunk's reader saw (the stored chunks' from their
+    marks) —; run with another cut, what it stored is replaced instead."""
+    text = (corpora / "cnki" / "refworks_2024_298.txt").read_bytes()
+    src = tmp_path / "cut.txt"
+    src.write_bytes((text + b"\r\n" + text)[:-400])  # copy 2 duplicates copy 1; cut short
+    chunk = 40_000
+    expected = tmp_path / "expected.zhagen"
+    with zhagen.Project.create(expected) as p:
+        whole = p.add(src, plan=ImportPlan(workers=1, parallel_min_bytes=1, chunk_bytes=chunk))
+    docs, probs = _tables(expected)
+    assert len(docs) == 596 and sum(d[-2] is not None for d in docs) >= 290
+    assert "truncated" in {p[6] for p in probs}
+    proj = tmp_path / "p.zhagen"
+    killed_after(proj, src, 4, chunk)
+    assert _rows(proj, "SELECT unit FROM merged_units") == [(0,), (1,), (2,), (3,)]
+    other = tmp_path / "other.zhagen"  # the same cut-off file, to resume with another cut
+    for name in ("", "-wal"):
+        if Path(f"{proj}{name}").exists():
+            shutil.copyfile(f"{proj}{name}", f"{other}{name}")
+    with zhagen.open(proj) as p:
+        report = p.add(src, plan=ImportPlan(workers=1, parallel_min_bytes=1, chunk_bytes=chunk))
+    assert _tables(proj) == (docs, probs)
+    assert (report.records, len(report.problems)) == (whole.records, len(whole.problems))
+    assert report.files[0].resumed == 4 and whole.files[0].resumed == 0
+    ((payload,),) = _rows(proj, "SELECT payload FROM log WHERE action = 'import'")
+    units = json.loads(payload)["resumed"]
+    assert units["units"] == 4 and units["merged_now"] > 5
+    assert _rows(proj, "SELECT COUNT(*), status FROM sources") == [(1, "ok")]
+    assert _rows(proj, "SELECT COUNT(*) FROM merged_units") == [(0,)]
+    with zhagen.open(other) as p:
+        p.add(src, plan=ImportPlan(workers=1, parallel_min_bytes=1, chunk_bytes=chunk // 2))
+    ((payload,),) = _rows(other, "SELECT payload FROM log WHERE action = 'import'")
+    assert "resumed" not in json.loads(payload)
+    assert _tables(other) == (docs, probs)

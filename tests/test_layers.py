@@ -314,6 +314,8 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "docs.find_documents": lambda f: f(store, q="创新"),
             "docs.find_source": lambda f: f(store, qda_sha),
             "docs.problem_rows": lambda f: f(store),
+            "docs.merged_units": lambda f: f(store, 1),
+            "docs.source_problems": lambda f: f(store, 1),
             # reads the batch an import is staging (only there), as tuples it builds itself
             "docs.same_title_kept": None,
             "docs.sentence_rows": lambda f: f(store, doc),

@@ -18,8 +18,9 @@ Run it (once ``pip install 'zhagen[cluster]' dask-jobqueue`` on the cluster)::
         --shards /shared/zhagen-shards --map-out /shared/map/
 
 An import interrupted (the job of the client ended, a node lost) is run again with the
-same command: the shards the workers wrote are read, not computed again, and files
-imported whole are skipped.
+same command: the chunks the client had merged are skipped (neither read nor merged
+again: each chunk's mark is committed with its rows), the shards the workers wrote for
+the others are read, not computed again, and files imported whole are skipped.
 """
 
 from __future__ import annotations

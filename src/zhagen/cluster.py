@@ -145,7 +145,8 @@ class Cluster:
     ``shards``: a folder shared by the client and the workers to write results to
     (:class:`Shards`), or ``None`` (results in memory). :attr:`computed` and
     :attr:`reused` count the partitions run on the cluster and those read from shards an
-    earlier, interrupted run left.
+    earlier, interrupted run left; :attr:`skipped` those it had merged already (see
+    :meth:`skip`).
 
     >>> c = Cluster("local:2")
     >>> c.started, c.address, c.workers(), c.started
@@ -167,6 +168,7 @@ class Cluster:
         self.shards = Shards(shards) if shards else None
         self.computed = 0
         self.reused = 0
+        self.skipped = 0
         #: seconds the client waited for results (computing elsewhere, or in transfer)
         self.waited = 0.0
 
@@ -295,6 +297,23 @@ class Cluster:
         finally:
             if pending:
                 client.cancel([f for _, f in pending if f is not None])
+
+    def skip(self, func: Callable[[T], Any], parts: Iterable[T]) -> int:
+        """Partitions that an earlier, interrupted import merged already: not run (and
+        not read), counted in :attr:`skipped`, their shards (if an earlier run wrote them)
+        removed with the others by :meth:`discard_shards`; how many.
+
+        >>> c = Cluster("local:2")
+        >>> c.skip(len, [[1], [2]]), c.skipped, c.started
+        (2, 2, False)
+        """
+        n = 0
+        for part in parts:
+            if self.shards is not None and isinstance(getattr(part, "path", None), str):
+                self.shards.exists(self.shards.name(func, part))  # named: discarded later
+            n += 1
+        self.skipped += n
+        return n
 
     def discard_shards(self) -> int:
         """Remove the shards this cluster wrote or read (call it once what they hold is

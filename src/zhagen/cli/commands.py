@@ -178,6 +178,10 @@ def cmd_add(args: argparse.Namespace) -> int:
         n = fr.records
         print(f"  {mark} {fr.path}: {say(f'{n} 条', f'{n} records')} ({fr.format or '?'})",
               flush=True)  # fmt: skip
+        if fr.resumed:
+            print("    " + say(f"接续中断的导入：前 {fr.resumed} 个分块已写入，未再读取",
+                               f"resumed a cut-off import: its first {fr.resumed} chunks "
+                               "were stored already and not read again"))  # fmt: skip
         for p in fr.problems:
             if p.severity == "error":
                 print(f"    ! {message(p)}", file=sys.stderr)

@@ -38,6 +38,8 @@ __all__ = [
     "read_records",
     "reader_for",
     "split_padding",
+    "tail_from_json",
+    "tail_to_json",
 ]
 
 #: The reader modules, each declaring its formats in ``FORMAT_SPECS`` (see
@@ -372,3 +374,46 @@ def check_last_record(rec: RawRecord, tail: object, earlier: Sequence[object]) -
 
     assert isinstance(tail, Tail)
     check_last(rec, tail, [t for t in earlier if isinstance(t, Tail)])
+
+
+def tail_to_json(tail: object) -> str | None:
+    """What :func:`read_chunk` returned with a chunk, as JSON (``None`` for ``None``): an
+    import cut off keeps it with the chunk's mark, so that the import run again can check
+    the file's last record with every chunk's (:func:`check_last_record`).
+
+    >>> records, tail = read_chunk(b"RT Journal Article\\r\\nT1 a\\r\\nYR 2020\\r\\n\\r\\n",
+    ...                            "cnki-refworks", "a.txt")
+    >>> tail_from_json(tail_to_json(tail)) == tail, tail_to_json(None)
+    (True, None)
+    """
+    if tail is None:
+        return None
+    import json
+
+    from zhagen.formats._cnki_tagged import Tail
+
+    assert isinstance(tail, Tail)
+    return json.dumps(
+        {
+            "common": None if tail.common is None else sorted(tail.common),
+            "last": sorted(tail.last),
+            "last_line": tail.last_line,
+            "cut": tail.cut,
+            "count": tail.count,
+            "tags": tail.tags,
+        },
+        ensure_ascii=False,
+    )
+
+
+def tail_from_json(text: str | None) -> object:
+    """The value :func:`tail_to_json` wrote (``None`` for ``None``)."""
+    if text is None:
+        return None
+    import json
+
+    from zhagen.formats._cnki_tagged import Tail
+
+    d = json.loads(text)
+    common = None if d["common"] is None else set(d["common"])
+    return Tail(common, frozenset(d["last"]), d["last_line"], d["cut"], d["count"], d["tags"])

@@ -65,6 +65,8 @@ class FileReport:
     records: int = 0
     duplicates: int = 0
     problems: list[Problem] = field(default_factory=list)
+    #: units (chunks, batches) a cut-off import of the file had stored: resumed after them
+    resumed: int = 0
 
 
 @dataclass
@@ -199,7 +201,7 @@ def _work_items(
     of records read here."""
     from zhagen.formats import chunk_spans, read_records
 
-    large = plan.chunked(size) and not _padded(path)
+    large = _large(path, size, plan)
     spans = chunk_spans(path, fmt, size=plan.chunk_bytes) if large else None
     if spans is None:
         batches = _batches(iter(read_records(path, fmt, name=path)), plan.batch, path)
@@ -209,6 +211,19 @@ def _work_items(
         )
     block = plan.chunk_bytes
     return (Chunk(path, o, n, fmt, o + n == size, image, folder, block) for o, n in spans)
+
+
+def _large(path: str, size: int, plan: ImportPlan) -> bool:
+    """Whether the file is cut into chunks (else read in one stream, in batches)."""
+    return plan.chunked(size) and not _padded(path)
+
+
+def _cut(path: str, fmt: str, size: int, plan: ImportPlan) -> str:
+    """How :func:`_work_items` cuts the file into units: an import cut off resumes after
+    the units it stored only if run again with the same cut."""
+    if _large(path, size, plan):
+        return f"{fmt} chunks of {plan.chunk_bytes} bytes"
+    return f"{fmt} batches of {plan.batch} records"
 
 
 def _padded(path: str) -> bool:
@@ -241,7 +256,14 @@ def _read_into(
     """Read, clean and store every record of one file; return the error that stopped it.
 
     The file's source row is inserted before the first unit is stored (see _Source).
-    ``prepared``: the file's units, made by a cluster worker (see :func:`prepare_file`)."""
+    ``prepared``: the file's units, made by a cluster worker (see :func:`prepare_file`).
+
+    Each unit is stored in one transaction with its mark (``merged_units``): an import
+    cut off (its process killed) and run again with the same cut resumes after the last
+    unit stored — those units are neither read nor merged again (a cluster's shards of
+    them are removed with the others) — with the numbers, duplicates and problems of an
+    import that nothing interrupted (see :meth:`_Source.resume`)."""
+    from zhagen.formats import tail_to_json
     from zhagen.run import map_partitions
 
     size = source.size
@@ -251,31 +273,50 @@ def _read_into(
     # a cluster's may run elsewhere, and hand theirs back in memory)
     image = workers > 1
     folder = spool() if image and cluster is None else None
-    n_records = n_lines = 0
-    tails: list[object] = []  # what each chunk's reader saw (see finish_last)
+    cut = _cut(path, fmt, size, plan)
+    resumed = source.resume(cut, report)
+    n_records, n_lines = resumed.records, resumed.lines
+    tails: list[object] = list(resumed.tails)  # what each chunk's reader saw (finish_last)
+    index = resumed.units
+    if resumed.error is not None:  # the import had stopped there: nothing more to read
+        return resumed.error
     try:
         bulk = store.bulk_writes() if plan.bulk(size) else contextlib.nullcontext()
         with folder or contextlib.nullcontext(), bulk, q.staging(store):
             if prepared is None:
                 spool_to = folder.name if folder else None
                 items = _work_items(path, fmt, size, image, spool_to, plan)
-                if source.later:
+                if resumed.units:
+                    done = list(islice(items, resumed.units))
+                    if cluster is not None:
+                        cluster.skip(work, done)
+                elif source.later:
                     items = _hash_after(items, source, workers)
             # closed (the pool shut down) before the spool folder is removed
             made = (
                 map_partitions(work, items, workers=workers, cluster=cluster)
                 if prepared is None
-                else prepared.replay()
+                else _after(prepared.replay(), resumed.units)
             )
             with contextlib.closing(made) as units:
                 for unit in units:
                     last = finish_last(unit, tails, image) if unit.held is not None else None
-                    for part in (unit, last) if last is not None else (unit,):
+                    parts = (unit, last) if last is not None else (unit,)
+                    n_after = n_records + sum(part.records for part in parts)
+                    for part in parts:
                         renumber(part, n_records, n_lines)
-                        _store_unit(store, source.id(), part, n_records, report)
+                    for part in parts:
+                        mark = None
+                        if part is parts[-1]:  # with the unit's last rows
+                            error = None if unit.error is None else _problem_json(unit.error)
+                            mark = _Mark(index, cut, n_after, n_lines + unit.lines,
+                                         tail_to_json(unit.tail), error)  # fmt: skip
+                        _store_unit(store, source.id(), part, n_records, report, mark)
                     tails.append(unit.tail)
-                    n_records += unit.records + (last.records if last is not None else 0)
+                    source.merged_now += 1
+                    n_records = n_after
                     n_lines += unit.lines
+                    index += 1
                     if unit.error is not None:
                         return unit.error
     except ClusterError:
@@ -283,6 +324,51 @@ def _read_into(
     except ZhagenError as exc:
         return problem_from(path, exc)
     return None
+
+
+def _after(units: Iterator[Prepared], n: int) -> Iterator[Prepared]:
+    """The units after the first ``n`` (a generator, to be closed)."""
+    yield from islice(units, n, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """What :func:`q.mark_merged` records with a unit (its place, the file's cut, the
+    records and lines read up to its end, what its chunk's reader saw, the error that
+    stopped reading after it)."""
+
+    unit: int
+    cut: str
+    records: int
+    lines: int
+    tail: str | None
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Resumed:
+    """Where an import cut off stopped: its units stored, the records and lines read up to
+    their end, what each chunk's reader saw, and the error that had stopped reading."""
+
+    units: int = 0
+    records: int = 0
+    lines: int = 0
+    tails: tuple[object, ...] = ()
+    error: Problem | None = None
+
+
+def _problem_json(p: Problem) -> str:
+    import json
+
+    return json.dumps(
+        [p.file, p.zh, p.en, p.severity, p.code, p.record, p.line], ensure_ascii=False
+    )
+
+
+def _problem_from_json(text: str) -> Problem:
+    import json
+
+    return Problem(*json.loads(text))
 
 
 def _hash_after(items: Iterator[WorkItem], source: _Source, n: int) -> Iterator[WorkItem]:
@@ -343,16 +429,18 @@ def import_file(
         report.status = _status(report, error)
         # duplicates were marked as each unit was stored (q.insert_staged)
         q.finish_source(store, sid, status=report.status, n_records=report.records, fmt=fmt)
-        store.log(
-            "import",
-            {
-                "path": path,
-                "sha256": sha,
-                "format": fmt,
-                "records": report.records,
-                "status": report.status,
-            },
-        )
+        q.delete_merged(store, sid)
+        entry: dict[str, Any] = {
+            "path": path,
+            "sha256": sha,
+            "format": fmt,
+            "records": report.records,
+            "status": report.status,
+        }
+        if source.resumed is not None:  # how much an earlier, cut off import had stored
+            report.resumed = source.resumed
+            entry["resumed"] = {"units": source.resumed, "merged_now": source.merged_now}
+        store.log("import", entry)
     return report
 
 
@@ -391,6 +479,9 @@ class _Source:
         self.fmt: str | None = None
         self._sha, self._error, self._id = sha, None, None
         self.later = sha is None  # hashed while the first chunks are read
+        #: units an earlier import of the file, cut off, had stored (None: not resumed)
+        self.resumed: int | None = None
+        self.merged_now = 0  # units stored by this import
 
     @classmethod
     def start(cls, store: Store, path: str, plan: ImportPlan) -> _Source | None:
@@ -403,7 +494,40 @@ class _Source:
             r["size"] == size and r["status"] == "ok" for r in q.source_rows(store)
         ):
             return None
+        if q.resumable_source(store, path, size) is not None:
+            return None  # the hash says whether the import cut off was of this content
         return cls(store, path, None, size)
+
+    def resume(self, cut: str, report: FileReport) -> _Resumed:
+        """Where an earlier import of this file (same path and content) stopped, if it was
+        cut off after storing some units cut as ``cut``: its source becomes this import's
+        (others of this content are removed, as :meth:`id` does) and ``report`` starts
+        with what it stored. Otherwise nothing is resumed (:meth:`id` replaces it)."""
+        if self.later:  # not hashed first: nothing to resume (see start)
+            return _Resumed()
+        sha, size = self.hash()
+        sid = q.resumable_source(self.store, self.path, size, sha)
+        units = [] if sid is None else q.merged_units(self.store, sid)
+        if not units or any(u["unit"] != i or u["cut"] != cut for i, u in enumerate(units)):
+            return _Resumed()
+        from zhagen.formats import tail_from_json
+
+        with self.store.transaction():
+            q.delete_unfinished_sources(self.store, sha, self.path, keep=sid)
+        self._id, self.resumed = sid, len(units)
+        end = units[-1]
+        report.records, report.duplicates = end["kept"], end["duplicates"]
+        report.problems.extend(
+            Problem(r["path"], r["zh"], r["en"], r["severity"], r["code"], r["record"], r["line"])
+            for r in q.source_problems(self.store, sid)  # type: ignore[arg-type]
+        )
+        return _Resumed(
+            len(units),
+            end["records"],
+            end["lines"],
+            tuple(tail_from_json(u["tail"]) for u in units),
+            None if end["error"] is None else _problem_from_json(end["error"]),
+        )
 
     def hash(self) -> tuple[str, int]:
         """The file's SHA-256 and size (raises OSError or InputError as _sha256 does)."""
@@ -444,8 +568,16 @@ class _Source:
         return self._id
 
 
-def _store_unit(store: Store, sid: int, unit: Prepared, offset: int, report: FileReport) -> None:
-    """Write one unit in one transaction: its documents, their sentences, its problems.
+def _store_unit(
+    store: Store,
+    sid: int,
+    unit: Prepared,
+    offset: int,
+    report: FileReport,
+    mark: _Mark | None = None,
+) -> None:
+    """Write one unit in one transaction: its documents, their sentences, its problems,
+    and its ``mark`` (see :func:`q.mark_merged`).
     ``offset``: records before the unit's chunk (0 for a unit numbered in the file)."""
     offset = offset if unit.chunk else 0
     with store.transaction():
@@ -461,6 +593,11 @@ def _store_unit(store: Store, sid: int, unit: Prepared, offset: int, report: Fil
                 if spans is not None:
                     q.insert_sentences(store, doc_id, *spans)
         q.insert_problems(store, [_problem_row(sid, p) for p in unit.problems])
+        if mark is not None:
+            q.mark_merged(store, sid, mark.unit, mark.cut, records=mark.records,
+                          lines=mark.lines, kept=report.records + unit.kept,
+                          duplicates=report.duplicates + dups, tail=mark.tail,
+                          error=mark.error)  # fmt: skip
     report.problems.extend(unit.problems)
     report.records += unit.kept
     report.duplicates += dups

@@ -20,6 +20,12 @@ __all__ = [
     "insert_source",
     "finish_source",
     "delete_source_documents",
+    "delete_unfinished_sources",
+    "delete_merged",
+    "mark_merged",
+    "merged_units",
+    "resumable_source",
+    "source_problems",
     "insert_documents",
     "insert_documents_bulk",
     "STAGE_COLUMNS",
@@ -119,17 +125,85 @@ def delete_source_documents(store: Store, source_id: int) -> None:
     store.conn.execute("DELETE FROM problems WHERE source_id = ?", (source_id,))
 
 
-def delete_unfinished_sources(store: Store, sha256: str, path: str) -> None:
+def delete_unfinished_sources(
+    store: Store, sha256: str, path: str, keep: int | None = None
+) -> None:
     """Remove every earlier import of this content that did not end ``ok`` (cut off or
     partial; failed, when from the same path), with its documents and problems: a new
-    import replaces it."""
+    import replaces it. ``keep``: the id of one that the new import resumes instead."""
     for (sid,) in store.conn.execute(
         "SELECT id FROM sources WHERE sha256 = ? "
         "AND (status = 'partial' OR (status = 'failed' AND path = ?))",
         (sha256, path),
     ).fetchall():
+        if sid == keep:
+            continue
         delete_source_documents(store, sid)
-        store.conn.execute("DELETE FROM sources WHERE id = ?", (sid,))
+        store.conn.execute("DELETE FROM sources WHERE id = ?", (sid,))  # its merged_units too
+
+
+def mark_merged(
+    store: Store,
+    source_id: int,
+    unit: int,
+    cut: str,
+    *,
+    records: int,
+    lines: int,
+    kept: int,
+    duplicates: int,
+    tail: str | None,
+    error: str | None,
+) -> None:
+    """Record that unit ``unit`` of an import is stored (inside the transaction that
+    stored it, so the mark and the rows are there together or not at all): the counts
+    are the file's up to the end of the unit."""
+    store.conn.execute(
+        "INSERT OR REPLACE INTO merged_units(source_id, unit, cut, records, lines, kept, "
+        "duplicates, tail, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (source_id, unit, cut, records, lines, kept, duplicates, tail, error),
+    )
+
+
+def merged_units(store: Store, source_id: int) -> list[dict[str, Any]]:
+    """The units of an unfinished import stored so far (see :func:`mark_merged`), in order."""
+    return rows(
+        store.conn.execute(
+            "SELECT unit, cut, records, lines, kept, duplicates, tail, error FROM merged_units "
+            "WHERE source_id = ? ORDER BY unit",
+            (source_id,),
+        )
+    )
+
+
+def delete_merged(store: Store, source_id: int) -> None:
+    """Forget the units of an import that has ended (they are needed only to resume it)."""
+    store.conn.execute("DELETE FROM merged_units WHERE source_id = ?", (source_id,))
+
+
+def resumable_source(store: Store, path: str, size: int, sha256: str | None = None) -> int | None:
+    """The id of the latest unfinished import of the file ``path`` (of ``size`` bytes, and
+    of content ``sha256`` if given) that stored some of its units, if any."""
+    row = store.conn.execute(
+        "SELECT s.id FROM sources s WHERE s.status = 'partial' AND s.path = ? AND s.size = ? "
+        "AND (? IS NULL OR s.sha256 = ?) "
+        "AND EXISTS (SELECT 1 FROM merged_units m WHERE m.source_id = s.id) "
+        "ORDER BY s.id DESC LIMIT 1",
+        (path, size, sha256, sha256),
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def source_problems(store: Store, source_id: int) -> list[dict[str, Any]]:
+    """The problems stored for one source, in order: path, record, line, severity, code,
+    zh, en."""
+    return rows(
+        store.conn.execute(
+            "SELECT path, record, line, severity, code, zh, en FROM problems "
+            "WHERE source_id = ? ORDER BY id",
+            (source_id,),
+        )
+    )
 
 
 def insert_documents(store: Store, rows: Iterable[Sequence[Any]]) -> list[int]:

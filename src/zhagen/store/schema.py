@@ -462,6 +462,25 @@ CREATE TABLE entity_parts (
 ) WITHOUT ROWID;
 """
 
+_MERGED_UNITS = """
+-- The units (chunks or batches of records) of an import that is still running, or was cut
+-- off, each recorded in the transaction that stored its documents (issue 17): the same
+-- import run again resumes after the last one, with its numbers. Removed when the import
+-- of the file ends (and with its source).
+CREATE TABLE merged_units (
+    source_id  INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    unit       INTEGER NOT NULL,      -- the unit's place in the file, from 0
+    cut        TEXT NOT NULL,         -- how the file was cut into units (format, sizes)
+    records    INTEGER NOT NULL,      -- records read up to the end of this unit
+    lines      INTEGER NOT NULL,      -- lines of the chunks up to the end of this unit
+    kept       INTEGER NOT NULL,      -- documents stored up to the end of this unit
+    duplicates INTEGER NOT NULL,      -- of them, marked duplicates
+    tail       TEXT,                  -- JSON: what the unit's chunk reader saw of its end
+    error      TEXT,                  -- JSON: the problem that stopped reading after it
+    PRIMARY KEY (source_id, unit)
+) WITHOUT ROWID;
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -479,4 +498,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0013_entities", _ENTITIES),
     ("0014_coding_index", _CODING_INDEX),
     ("0015_cocite", _COCITE),
+    ("0016_scale17", _MERGED_UNITS),
 ]
