@@ -384,13 +384,15 @@ def _spectral_parts(
     """
     import numpy as np
     import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components
+
+    from zhagen.mapping.centrality import components
 
     a = _similarity_matrix(n, i, j, similarity)
     deg = np.asarray(a.sum(axis=1)).ravel()
     inv = np.where(deg > 0, 1.0 / np.sqrt(np.where(deg > 0, deg, 1.0)), 0.0)
     m = (sp.diags(inv) @ a @ sp.diags(inv)).tocsr()
-    _, comp = connected_components(a, directed=False)
+    link = a.tocoo()
+    comp = components(n, link.row, link.col)
     linked = np.flatnonzero(deg > 0)  # ascending: a component's members come lowest id first
     order = linked[np.argsort(comp[linked], kind="stable")]
     cuts = np.flatnonzero(np.diff(comp[order])) + 1
