@@ -148,22 +148,39 @@ def label_matrix(
     import numpy as np
     import scipy.sparse as sp
 
-    from zhagen.mapping.cooccurrence import doc_term_matrix
-
-    phrases = doc_term_matrix([title_phrases(tag(t)) if t else [] for t in titles])
+    # Each title's phrases go straight to column codes (keywords keep theirs, a new phrase
+    # takes the next free code): no list of phrase lists, no object array to factorise —
+    # at a million records with a keyword each that was gigabytes. A title seen before (a
+    # duplicate kept in the map) reuses the codes of its first record, not the tagger.
     index = {term: k for k, term in enumerate(vocab)}
-    extra = [p for p in phrases.vocab if p not in index]
-    for p in extra:
-        index[p] = len(index)
-    remap = np.array([index[p] for p in phrases.vocab], dtype=np.int64)
-    pm = phrases.matrix.tocoo()
-    n_rows, n_cols = matrix.shape[0], len(index)
-    moved = sp.csr_matrix((pm.data, (pm.row, remap[pm.col])), shape=(n_rows, n_cols))
-    base = sp.csr_matrix(matrix, shape=(n_rows, len(vocab)))
-    base = sp.hstack([base, sp.csr_matrix((n_rows, len(extra)))], format="csr")
-    out = (base + moved).tocsr()
-    out.data = np.ones_like(out.data, dtype=np.float64)
-    return out, [*vocab, *extra]
+    n_kw, n_rows = len(vocab), matrix.shape[0]
+    first: dict[str, int] = {}  # title -> the first row holding it
+    starts = np.zeros(n_rows + 1, dtype=np.int64)  # phrase codes of row r: codes[starts[r]:…]
+    codes: list[int] = []
+    for r, title in enumerate(titles):
+        if title:
+            seen = first.setdefault(title, r)
+            if seen == r:
+                phrases = title_phrases(tag(title))
+                codes.extend([index.setdefault(p, len(index)) for p in phrases if p])
+            else:
+                codes.extend(codes[starts[seen] : starts[seen + 1]])
+        starts[r + 1] = len(codes)
+    extra = list(index)[n_kw:]
+    # the phrases that are no keyword follow the keywords in code-point order
+    order = sorted(range(len(extra)), key=extra.__getitem__)
+    remap = np.arange(len(index), dtype=np.int64)
+    remap[n_kw + np.asarray(order, dtype=np.int64)] = np.arange(n_kw, len(index), dtype=np.int64)
+    cols = remap[np.asarray(codes, dtype=np.int64)]
+    rows = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(starts))
+    base = sp.csr_matrix(matrix, shape=(n_rows, n_kw)).tocoo()
+    out = sp.csr_matrix(
+        (np.ones(base.nnz + cols.size), (np.concatenate([base.row, rows]), np.concatenate([base.col, cols]))),
+        shape=(n_rows, len(index)),
+    )  # fmt: skip
+    out.sum_duplicates()  # a title phrase spelt as one of the record's keywords counts once
+    out.data[:] = 1.0
+    return out, [*vocab, *(extra[k] for k in order)]
 
 
 def _xlogx_ratio(o: np.ndarray, e: np.ndarray) -> np.ndarray:
