@@ -33,22 +33,10 @@ def km():
     [
         ("csv", ["nodes.csv", "edges.csv", "clusters.csv", "bursts.csv", "themes.csv"]),
         ("json", ["summary.json"]),
-        (
-            "csv,json",
-            ["nodes.csv", "edges.csv", "clusters.csv", "bursts.csv", "summary.json", "themes.csv"],
-        ),
-        (
-            "png",
-            [
-                "map.png",
-                "timeline.png",
-                "bursts.png",
-                "timezone.png",
-                "overlay.png",
-                "density.png",
-                "thematic_map.png",
-            ],
-        ),
+        ("csv,json", ["nodes.csv", "edges.csv", "clusters.csv", "bursts.csv", "summary.json",
+                      "themes.csv"]),
+        ("png", ["map.png", "timeline.png", "bursts.png", "timezone.png", "overlay.png",
+                 "density.png", "thematic_map.png"]),
         ("svg", ["map.svg", "timezone.svg"]),
         ("docx", ["tables.docx"]),
         (["html", "xlsx"], ["tables.xlsx", "map.html"]),
