@@ -50,6 +50,7 @@ Salton, G., & Buckley, C. (1988). Term-weighting approaches in automatic text re
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -146,33 +147,37 @@ def label_matrix(
     (['ai', 'ai ethics', 'ethics'], [[1, 1, 1], [0, 0, 1]])
     """
     import numpy as np
+    import pandas as pd
     import scipy.sparse as sp
 
-    # Each title's phrases go straight to column codes (keywords keep theirs, a new phrase
-    # takes the next free code): no list of phrase lists, no object array to factorise —
-    # at a million records with a keyword each that was gigabytes. A title seen before (a
-    # duplicate kept in the map) reuses the codes of its first record, not the tagger.
+    # Each distinct title is tagged once and its phrases go straight to column codes
+    # (keywords keep theirs, a new phrase takes the next free code); each record then takes
+    # its title's codes by integer gathers. No list of phrase lists and no object array of
+    # every phrase to factorise: at a million records that was gigabytes. Duplicates kept
+    # in a map share their title, and so its tagging.
     index = {term: k for k, term in enumerate(vocab)}
     n_kw, n_rows = len(vocab), matrix.shape[0]
-    first: dict[str, int] = {}  # title -> the first row holding it
-    starts = np.zeros(n_rows + 1, dtype=np.int64)  # phrase codes of row r: codes[starts[r]:…]
-    codes: list[int] = []
-    for r, title in enumerate(titles):
+    every = np.empty(n_rows, dtype=object)
+    every[:] = list(titles)
+    which, distinct = pd.factorize(every)  # a missing title: -1
+    codes: array[int] = array("q")
+    ends = np.zeros(len(distinct) + 1, dtype=np.int64)  # title u: codes[ends[u] : ends[u + 1]]
+    for u, title in enumerate(distinct.tolist()):
         if title:
-            seen = first.setdefault(title, r)
-            if seen == r:
-                phrases = title_phrases(tag(title))
-                codes.extend([index.setdefault(p, len(index)) for p in phrases if p])
-            else:
-                codes.extend(codes[starts[seen] : starts[seen + 1]])
-        starts[r + 1] = len(codes)
+            phrases = title_phrases(tag(title))
+            codes.extend([index.setdefault(p, len(index)) for p in phrases if p])
+        ends[u + 1] = len(codes)
+    count = np.where(which >= 0, np.diff(ends)[np.maximum(which, 0)], 0)
+    rows = np.repeat(np.arange(n_rows, dtype=np.int64), count)
+    first = ends[:-1][np.maximum(which, 0)] - (np.cumsum(count) - count)  # code k of row r
+    at = np.arange(rows.size, dtype=np.int64) + np.repeat(first, count)
+    found = np.frombuffer(codes, dtype=np.int64) if len(codes) else np.zeros(0, np.int64)
     extra = list(index)[n_kw:]
     # the phrases that are no keyword follow the keywords in code-point order
     order = sorted(range(len(extra)), key=extra.__getitem__)
     remap = np.arange(len(index), dtype=np.int64)
     remap[n_kw + np.asarray(order, dtype=np.int64)] = np.arange(n_kw, len(index), dtype=np.int64)
-    cols = remap[np.asarray(codes, dtype=np.int64)]
-    rows = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(starts))
+    cols = remap[found[at]]
     base = sp.csr_matrix(matrix, shape=(n_rows, n_kw)).tocoo()
     out = sp.csr_matrix(
         (np.ones(base.nnz + cols.size), (np.concatenate([base.row, rows]), np.concatenate([base.col, cols]))),
