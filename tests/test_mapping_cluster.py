@@ -181,7 +181,7 @@ def test_spectral_silhouette_equals_sklearn_on_an_independent_embedding(n: int) 
 
 
 def test_distances_in_place_are_the_expression_bit_for_bit() -> None:
-    """_distances computes ``sa + sb - 2 a b'`` in place (half the memory on a large map):
+    """_distances computes ``sa + sb - 2 a b'`` in place (a block-sized array less on a large map):
     the same bytes as the expression, identical rows exactly 0 apart."""
     import numpy as np
 

@@ -541,8 +541,8 @@ def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """
     import numpy as np
 
-    # the same operations as ``sa + sb - 2 (a b')`` in place: two block-sized arrays held,
-    # not four (a block of 1,024 rows against 31,000 nodes is 250 MB each)
+    # the same operations as ``sa + sb - 2 (a b')`` in place: at most two block-sized
+    # arrays held, not three (a block of 1,024 rows against 31,000 nodes is 250 MB each)
     twice = a @ b.T
     twice *= 2.0
     d2 = (a * a).sum(axis=1)[:, None] + (b * b).sum(axis=1)[None, :]
