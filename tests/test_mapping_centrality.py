@@ -93,20 +93,3 @@ def test_components_partition_as_scipy_does(seed: int) -> None:
         for node, c in enumerate(want.tolist()):
             lowest.setdefault(c, node)
         assert got.tolist() == [lowest[c] for c in want.tolist()]
-
-
-def test_betweenness_in_a_second_process_is_the_same() -> None:
-    """A large map computes betweenness in a second process (betweenness_later): the
-    values are bit for bit those computed here, and a failure there is raised here."""
-    from zhagen.mapping.centrality import betweenness_later
-
-    rng = np.random.default_rng(3)
-    n = 400
-    i, j = rng.integers(0, n, 1500), rng.integers(0, n, 1500)
-    keep = i != j
-    i, j = i[keep], j[keep]
-    here = betweenness(n, i, j)
-    assert betweenness_later(n, i, j, background_from=0)().tobytes() == here.tobytes()
-    assert betweenness_later(n, i, j)().tobytes() == here.tobytes()  # small: computed here
-    with pytest.raises(ValueError, match="exceeds"):
-        betweenness_later(3, np.array([0, 5]), np.array([1, 2]), background_from=0)()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     from zhagen.cluster import Cluster
 
-__all__ = ["map_partitions", "in_background", "default_workers", "process_exists"]
+__all__ = ["map_partitions", "default_workers", "process_exists"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -74,50 +74,6 @@ def map_partitions(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-
-
-def in_background(func: Callable[..., R], *args: object) -> Callable[[], R]:
-    """Start ``func(*args)`` in a new process and return a function that waits for its
-    result (and re-raises its exception).
-
-    The process comes from a fork server where there is one: it shares neither the
-    caller's memory pages (a large map's process is not counted twice) nor its locks; it
-    is a daemon (ended if the caller exits first) and exits when the caller dies.
-
-    >>> later = in_background(pow, 2, 10)
-    >>> later()
-    1024
-    """
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
-    receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_run_and_send, args=(send, os.getpid(), func, args), daemon=True)
-    proc.start()
-    send.close()
-
-    def result() -> R:
-        try:
-            ok, value = receive.recv()
-        finally:
-            receive.close()
-            proc.join()
-        if not ok:
-            raise value
-        return value
-
-    return result
-
-
-def _run_and_send(send, owner: int, func: Callable[..., R], args: tuple) -> None:  # noqa: ANN001
-    _exit_with(owner)
-    try:
-        reply = (True, func(*args))
-    except BaseException as exc:  # noqa: BLE001 - handed to the caller, which raises it
-        reply = (False, exc)
-    send.send(reply)
-    send.close()
 
 
 def _context():  # noqa: ANN202 - a multiprocessing context

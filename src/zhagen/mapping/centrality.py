@@ -36,7 +36,6 @@ explanatory and computational theory of scientific discovery. *Journal of Inform
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -81,38 +80,6 @@ def betweenness_backend() -> str:
         import networkx
 
         return f"networkx {networkx.__version__}"
-
-
-#: Brandes' work (nodes × links) from which :func:`betweenness_later` computes in a second
-#: process: about a second of rustworkx, against ~0.3 s to start a process that imports it.
-BACKGROUND_WORK = 100_000_000
-
-
-def betweenness_later(
-    n: int, i: np.ndarray, j: np.ndarray, background_from: float = BACKGROUND_WORK
-) -> Callable[[], np.ndarray]:
-    """:func:`betweenness`, as a function that gives the values: computed in a second
-    process (:func:`zhagen.run.in_background`) when the graph is large (``n`` × links ≥
-    ``background_from``) and there is a second CPU, so that a map computes its clusters,
-    silhouettes, labels and layout meanwhile (rustworkx holds the GIL, so a thread would
-    not); else here and now. The values are the same either way.
-
-    >>> import numpy as np
-    >>> later = betweenness_later(4, np.array([0, 0, 0]), np.array([1, 2, 3]), background_from=0)
-    >>> later().tolist()
-    [1.0, 0.0, 0.0, 0.0]
-    """
-    import os
-
-    import numpy as np
-
-    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
-    if n < 3 or float(n) * i.size < background_from or (os.cpu_count() or 1) < 2:
-        values = betweenness(n, i, j)
-        return lambda: values
-    from zhagen.run import in_background
-
-    return in_background(betweenness, n, i, j)
 
 
 def betweenness(n: int, i: np.ndarray, j: np.ndarray, backend: str = "auto") -> np.ndarray:

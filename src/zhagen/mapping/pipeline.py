@@ -612,9 +612,6 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     net = _network(xn, rec.freq[cols], params, time.slice_of, [pos[c] for c in chosen], link_rows)
     ki, kj = net.i[net.kept], net.j[net.kept]
     kc, ks = net.count[net.kept], net.strength[net.kept]
-    # on a large graph betweenness is most of the work: a second process computes it
-    # while this one goes on with clusters, silhouettes, bursts, layout and labels
-    betweenness = cen.betweenness_later(n, ki, kj)
     labels = clu.leiden(n, ki, kj, ks, params.resolution, params.seed)
     labels, other = clu.merge_small(labels, params.min_cluster_size)
     sil = clu.silhouettes(n, net.i, net.j, net.strength, labels, params.silhouette)
@@ -627,16 +624,16 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
         "degree": cen.degree(n, ki, kj), "weighted_degree": cen.weighted_degree(n, ki, kj, kc),
         # VOSviewer's total link strength counts every link, before pruning
         "total_link_strength": cen.weighted_degree(n, net.i, net.j, net.count),
-        "cluster": labels, **_node_bursts(n, *_as_nodes(cols, bursts)),
+        "betweenness": cen.betweenness(n, ki, kj), "cluster": labels,
+        **_node_bursts(n, *_as_nodes(cols, bursts)),
     }  # fmt: skip
+    stats["sigma"] = cen.sigma(stats["betweenness"], stats["burst_strength"])
     year_counts, first_year, last_year = _year_stats(xn, time)
     stats["first_year"] = first_year
     stats["xy"] = force_layout(n, ki, kj, ks, labels, seed=params.seed)
-    texts = _labels(rec, cols, labels, params)
-    stats["betweenness"] = betweenness()
-    stats["sigma"] = cen.sigma(stats["betweenness"], stats["burst_strength"])
     nodes = _nodes_frame(cols, rec, stats)
     edges = pd.DataFrame({"source": ki, "target": kj, "count": kc, "strength": ks})[EDGE_COLUMNS]
+    texts = _labels(rec, cols, labels, params)
     clusters = _clusters_frame(labels, sil, first_year, texts)
     # Q is always the standard modularity (resolution 1): a reader compares it with other
     # maps and with CiteSpace's. The objective Leiden maximised at another resolution is a
