@@ -120,3 +120,40 @@ def test_cli_format_csv_neutralised(hostile, capsys):
     rows = list(csv.reader(io.StringIO(out)))
     _assert_no_formula(rows, "zhagen docs --format csv")
     assert any(v.startswith("'=题名") for r in rows for v in r)
+
+
+def test_safe_frame_writes_what_cell_by_cell_writes(tmp_path: Path) -> None:
+    """safe_frame tests a text column for formula starts at once and changes only the cells
+    that start like one; the CSV is byte for byte the one every cell through safe_cell
+    gives, for str, string and object (mixed) columns, empty cells and numbers."""
+    import random
+
+    import pandas as pd
+
+    from zhagen.formats.spreadsheet import write_csv
+
+    rng = random.Random(7)
+    pieces = [*FORMULA_START, "", "新质", "a", "1", ".5", "e3", "'", ";", '"', "\n"]
+
+    def text() -> str | None:
+        if rng.random() < 0.1:
+            return None
+        return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
+
+    for round_ in range(20):
+        n = rng.randint(0, 60)
+        cells = [text() for _ in range(n)]
+        df = pd.DataFrame({
+            "str": cells, "string": pd.Series(cells, dtype="string"),
+            "mixed": pd.Series([c if k % 3 else k for k, c in enumerate(cells)], dtype=object),
+            "ints": pd.Series([k if k % 4 else None for k in range(n)], dtype=object),
+            "n": list(range(n)), "=col": [0.5] * n,
+        })  # fmt: skip
+        want = df.copy()
+        want.columns = [safe_cell(str(c)) for c in want.columns]
+        for col in want.columns:
+            if want[col].dtype == object or str(want[col].dtype) in ("string", "str"):
+                want[col] = want[col].map(safe_cell)
+        want.to_csv(tmp_path / "want.csv", index=False, encoding="utf-8-sig")
+        got = write_csv(df, tmp_path / "got.csv")
+        assert got.read_bytes() == (tmp_path / "want.csv").read_bytes(), round_

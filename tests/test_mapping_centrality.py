@@ -9,6 +9,7 @@ import pytest
 from zhagen.mapping.centrality import (
     betweenness,
     betweenness_backend,
+    components,
     degree,
     sigma,
     weighted_degree,
@@ -68,3 +69,27 @@ def test_betweenness_is_the_same_on_every_run() -> None:
     keep = i < j
     runs = {tuple(betweenness(n, i[keep], j[keep]).tolist()) for _ in range(8)}
     assert len(runs) == 1
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_components_partition_as_scipy_does(seed: int) -> None:
+    """The numpy union-find gives the partition scipy's connected_components gives, each
+    component named by its lowest node."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(seed)
+    for _ in range(50):
+        n = int(rng.integers(1, 400))
+        m = int(rng.integers(0, 2 * n))
+        i, j = rng.integers(0, n, m), rng.integers(0, n, m)
+        got = components(n, i, j)
+        count, want = connected_components(
+            sp.csr_matrix((np.ones(m), (i, j)), shape=(n, n)), directed=False
+        )
+        assert len(set(zip(got.tolist(), want.tolist(), strict=True))) == count
+        assert len(set(got.tolist())) == count
+        lowest = {}
+        for node, c in enumerate(want.tolist()):
+            lowest.setdefault(c, node)
+        assert got.tolist() == [lowest[c] for c in want.tolist()]

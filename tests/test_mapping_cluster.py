@@ -178,3 +178,26 @@ def test_spectral_silhouette_equals_sklearn_on_an_independent_embedding(n: int) 
     u = np.divide(u, norm, out=np.zeros_like(u), where=norm > 0)
     assert np.allclose(got, sk_silhouette(u, labels), atol=1e-9)
     assert got[n] == 0.0 and labels.max() >= 2
+
+
+def test_distances_in_place_are_the_expression_bit_for_bit() -> None:
+    """_distances computes ``sa + sb - 2 a b'`` in place (a block-sized array less on a large map):
+    the same bytes as the expression, identical rows exactly 0 apart."""
+    import numpy as np
+
+    from zhagen.mapping.cluster import _distances
+
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        m, k = int(rng.integers(1, 300)), int(rng.integers(1, 40))
+        b = rng.normal(size=(m, k))
+        b /= np.linalg.norm(b, axis=1)[:, None]
+        b[::3] = b[0]
+        a = b[: int(rng.integers(1, m + 1))]
+        d2 = (a * a).sum(axis=1)[:, None] + (b * b).sum(axis=1)[None, :] - 2.0 * (a @ b.T)
+        r, c = np.nonzero(d2 < 1e-4)
+        diff = a[r] - b[c]
+        d2[r, c] = np.einsum("ij,ij->i", diff, diff)
+        want = np.sqrt(np.maximum(d2, 0.0))
+        got = _distances(a, b)
+        assert got.tobytes() == want.tobytes() and got[0, 0] == 0.0

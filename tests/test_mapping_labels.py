@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -93,6 +94,59 @@ def test_title_phrases_and_label_matrix_by_hand() -> None:
     assert dense[:, col["虚拟现实"]].tolist() == [1, 1, 1]  # keyword in 1, title in 0 and 2
     assert dense[:, col["虚拟现实技术"]].tolist() == [1, 0, 1]
     assert dense[:, col["现实"]].tolist() == [0, 1, 0]
+
+
+def _label_matrix_of_before(matrix, vocab, titles, tag):  # noqa: ANN001, ANN202
+    """label_matrix as zhagen 0.x built it (a list of phrase lists, factorised): the oracle."""
+    import scipy.sparse as sp
+
+    from zhagen.mapping.labels import title_phrases
+
+    phrases = doc_term_matrix([title_phrases(tag(t)) if t else [] for t in titles])
+    index = {term: k for k, term in enumerate(vocab)}
+    extra = [p for p in phrases.vocab if p not in index]
+    for p in extra:
+        index[p] = len(index)
+    remap = np.array([index[p] for p in phrases.vocab], dtype=np.int64)
+    pm = phrases.matrix.tocoo()
+    n_rows = matrix.shape[0]
+    moved = sp.csr_matrix((pm.data, (pm.row, remap[pm.col])), shape=(n_rows, len(index)))
+    base = sp.csr_matrix(matrix, shape=(n_rows, len(vocab)))
+    base = sp.hstack([base, sp.csr_matrix((n_rows, len(extra)))], format="csr")
+    out = (base + moved).tocsr()
+    out.data = np.ones_like(out.data, dtype=np.float64)
+    return out, [*vocab, *extra]
+
+
+def test_label_matrix_is_the_one_of_before_on_real_titles(corpora: Path) -> None:
+    """On the CNKI and WoS exports' titles and keywords (each record twice, as a map that
+    keeps duplicates reads them, and some titles empty), the matrix built from codes with
+    titles seen before reused is the list-of-lists one, entry for entry."""
+    from zhagen.formats import reader_for
+    from zhagen.mapping.labels import label_matrix
+    from zhagen.text.segment import default_segmenter
+
+    seg = default_segmenter()
+    calls: list[str] = []
+
+    def tag(title: str) -> list[tuple[str, bool]]:
+        calls.append(title)
+        return [(w, seg.is_term(w, pos)) for w, pos in seg.tag(title)]
+
+    for fmt, name in (("cnki-refworks", "cnki/refworks_2024_298.txt"),
+                      ("wos", "wos/plaintext_344_fullrecord.txt")):  # fmt: skip
+        recs = list(reader_for(fmt)(corpora / name))
+        titles = [r.title or "" for r in recs] * 2
+        titles[3] = ""
+        kws = [[k.lower() for ks in r.keywords.values() for k in ks] for r in recs] * 2
+        dt = doc_term_matrix(kws)
+        calls.clear()
+        got, got_vocab = label_matrix(dt.matrix, dt.vocab, titles, tag)
+        assert len(calls) == len({t for t in titles if t}) < len(titles)  # each title tagged once
+        want, want_vocab = _label_matrix_of_before(dt.matrix, dt.vocab, titles, tag)
+        assert got_vocab == want_vocab and got.shape == want.shape
+        assert (got.indptr == want.indptr).all() and (got.indices == want.indices).all()
+        assert got.data.dtype == want.data.dtype and (got.data == want.data).all()
 
 
 def test_a_term_seen_once_is_never_a_label() -> None:

@@ -600,3 +600,39 @@ def test_old_summaries_stay_readable_and_every_summary_reruns() -> None:
     again = build_map(inp, params_of_summary(json.loads(json.dumps(new.summary))))
     pd.testing.assert_frame_equal(new.edges, again.edges)
     pd.testing.assert_frame_equal(new.nodes, again.nodes)
+
+
+def test_input_hash_is_the_digest_of_the_canonical_bytes_in_one_piece() -> None:
+    """input_hash feeds titles and the vocabulary to SHA-256 in pieces of 65,536: the digest
+    is that of the canonical bytes joined whole (as zhagen 0.x hashed them), past a piece's
+    edge too."""
+    import hashlib
+
+    import numpy as np
+
+    from zhagen.mapping.cooccurrence import doc_term_matrix
+    from zhagen.mapping.pipeline import _year_values
+
+    n = 70_001
+    inp = MapInput(list(range(n)), [2000 + k % 20 if k % 7 else None for k in range(n)],
+                   [[f"词{k % 977}", f"w{k}"] for k in range(n)],
+                   [f"标题{k}" if k % 5 else "" for k in range(n)])  # fmt: skip
+    dt = doc_term_matrix(inp.terms)
+    h = hashlib.sha256(b"zhagen.MapInput/1\n")
+
+    def ints(values: object) -> None:
+        arr = np.asarray(values, dtype="<i8")
+        h.update(np.int64(arr.size).astype("<i8").tobytes() + arr.tobytes())
+
+    def strings(items: list[str]) -> None:
+        ints([len(x) for x in items])
+        h.update("".join(items).encode("utf-8"))
+
+    ints(inp.doc_ids)
+    years, dated = _year_values(inp.years)
+    ints(np.where(dated, years, -(2**62)))
+    strings(dt.vocab)
+    ints(dt.matrix.indptr)
+    ints(dt.matrix.indices)
+    strings(inp.titles)
+    assert len(dt.vocab) > 65_536 and input_hash(inp, dt) == input_hash(inp) == h.hexdigest()

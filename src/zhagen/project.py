@@ -24,30 +24,29 @@ from typing import TYPE_CHECKING, Any
 
 from zhagen import access
 from zhagen.access import Actor
-from zhagen.coding import history
-from zhagen.coding.api import Codes, Codings, Memos, Relations
-from zhagen.coding.changes import ChangeFeed, changes
 from zhagen.errors import ParameterError
 from zhagen.mapping.model import MapParams
 from zhagen.params import make, takes
-from zhagen.queries import Queries
-from zhagen.reports import Reports, WrittenTables
 from zhagen.scope import Scope
 from zhagen.sets import Attributes, SetInfo, Sets, TableImport, resolve_scope
 from zhagen.store import docs as q
 from zhagen.store.db import Store
 from zhagen.store.docs import find_documents
-from zhagen.suggest.api import Suggestions
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from zhagen.cluster import Cluster
+    from zhagen.coding.api import Codes, Codings, Memos, Relations
+    from zhagen.coding.changes import ChangeFeed
     from zhagen.ingest import FileReport, ImportPlan, ImportReport
+    from zhagen.queries import Queries
     from zhagen.report.mapfiles import WritableMap
     from zhagen.report.stats_files import WritableStats
     from zhagen.report.thematic_figures import WritableEvolution
+    from zhagen.reports import Reports, WrittenTables
     from zhagen.store.wal import Checkpointer
+    from zhagen.suggest.api import Suggestions
     from zhagen.suggest.llm.api import LLM
     from zhagen.text.segment import Segmenter
 
@@ -78,13 +77,29 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # The import's report types, loaded on first use: a command that imports nothing (``zhagen
-    # code add``) does not load the import machinery.
-    if name in ("FileReport", "ImportReport", "ImportPlan"):
-        from zhagen import ingest
+#: The nouns' classes defined in other modules, and the import's report types: loaded on
+#: first use, so that a command that needs none of them (``zhagen map`` needs no coding,
+#: queries or reports; ``zhagen code add`` no import machinery) does not import them.
+_LAZY = {
+    "Codes": "zhagen.coding.api",
+    "Codings": "zhagen.coding.api",
+    "Memos": "zhagen.coding.api",
+    "Relations": "zhagen.coding.api",
+    "Queries": "zhagen.queries",
+    "Reports": "zhagen.reports",
+    "WrittenTables": "zhagen.reports",
+    "Suggestions": "zhagen.suggest.api",
+    "FileReport": "zhagen.ingest",
+    "ImportReport": "zhagen.ingest",
+    "ImportPlan": "zhagen.ingest",
+}
 
-        return getattr(ingest, name)
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'zhagen.project' has no attribute {name!r}")
 
 
@@ -692,16 +707,42 @@ def _entity_summary(km: Any, notes: dict[str, Any], params: MapParams) -> None:
         km.summary["entities"] = notes
 
 
-def _alias(noun: str, target: Callable[..., Any]) -> Any:
-    """A flat method of before, kept one release: calls ``project.<noun>.<target>``."""
+class _Alias:
+    """A flat method of before, kept one release: calls ``project.<noun>.<member>``.
 
-    @functools.wraps(target)
-    def alias(self: Project, *args: Any, **kwargs: Any) -> Any:
-        return getattr(getattr(self, noun), target.__name__)(*args, **kwargs)
+    ``target`` is ``"Class.member"``; the class (and so its module) is looked up on first
+    access of the alias, which then replaces itself on the class with the plain function
+    (``functools.wraps`` of the member: same signature and name), so defining the aliases
+    imports none of the nouns' modules.
+    """
 
-    alias.__doc__ = f"Alias of ``project.{noun}.{target.__name__}``, kept one release; use that."
-    alias.alias_of = f"{noun}.{target.__name__}"  # type: ignore[attr-defined]
-    return alias
+    def __init__(self, noun: str, target: str) -> None:
+        self.noun = noun
+        self.cls, self.member = target.split(".")
+        self.alias_of = f"{noun}.{self.member}"
+        self.__doc__ = f"Alias of ``project.{self.alias_of}``, kept one release; use that."
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        cls = globals()[self.cls] if self.cls in globals() else __getattr__(self.cls)
+        target = getattr(cls, self.member)
+        noun, member = self.noun, self.member
+
+        @functools.wraps(target)
+        def alias(self: Project, *args: Any, **kwargs: Any) -> Any:
+            return getattr(getattr(self, noun), member)(*args, **kwargs)
+
+        alias.__doc__ = self.__doc__
+        alias.alias_of = self.alias_of  # type: ignore[attr-defined]
+        setattr(owner or type(obj), self.name, alias)
+        return alias if obj is None else alias.__get__(obj, owner)
+
+
+def _alias(noun: str, target: str) -> Any:
+    """The flat name that calls ``project.<noun>.<member>`` (``target``: ``"Class.member"``)."""
+    return _Alias(noun, target)
 
 
 class Project:
@@ -714,17 +755,10 @@ class Project:
     """
 
     documents: Documents
-    codes: Codes
-    codings: Codings
-    memos: Memos
-    relations: Relations
     terms: Terms
     maps: Maps
-    reports: Reports
-    queries: Queries
     attributes: Attributes
     sets: Sets
-    suggestions: Suggestions
 
     def __init__(self, store: Store, cluster: Any = None, shards: str | None = None) -> None:
         from zhagen.cluster import cluster_from
@@ -733,18 +767,42 @@ class Project:
         #: the Dask cluster imports and maps run on (:mod:`zhagen.cluster`), or None
         self.cluster = cluster_from(cluster, shards=shards)
         self.documents = Documents(store)
-        self.codes = Codes(self.documents)
-        self.codings = Codings(self.documents)
-        self.memos = Memos(self.documents)
-        self.relations = Relations(self.documents)
         self.terms = Terms(self.documents)
         self.maps = Maps(self.path, store, self.terms, self.cluster)
-        self.reports = Reports(self.documents, self.codes, self.codings, self.relations)
-        self.queries = Queries(self.documents, self.terms)
         self.attributes = Attributes(store)
         self.sets = Sets(store)
-        self.suggestions = Suggestions(self.documents)
         self._llm: LLM | None = None
+
+    # The nouns whose classes live in other modules are made on first use (their modules
+    # imported then), so that opening a project for a map does not import the coding,
+    # query and report machinery.
+    @functools.cached_property
+    def codes(self) -> Codes:
+        return __getattr__("Codes")(self.documents)
+
+    @functools.cached_property
+    def codings(self) -> Codings:
+        return __getattr__("Codings")(self.documents)
+
+    @functools.cached_property
+    def memos(self) -> Memos:
+        return __getattr__("Memos")(self.documents)
+
+    @functools.cached_property
+    def relations(self) -> Relations:
+        return __getattr__("Relations")(self.documents)
+
+    @functools.cached_property
+    def reports(self) -> Reports:
+        return __getattr__("Reports")(self.documents, self.codes, self.codings, self.relations)
+
+    @functools.cached_property
+    def queries(self) -> Queries:
+        return __getattr__("Queries")(self.documents, self.terms)
+
+    @functools.cached_property
+    def suggestions(self) -> Suggestions:
+        return __getattr__("Suggestions")(self.documents)
 
     @property
     def llm(self) -> LLM:
@@ -883,17 +941,23 @@ class Project:
         only their own codings and memos); return its description (None: nothing to undo).
         Code-tree edits made without an actor have coder ``""``. With ``actor``: only that
         actor's own edits, whatever ``coder`` says (rule 4 of :mod:`~zhagen.access`)."""
+        from zhagen.coding import history
+
         return history.undo(self.store, coder=_undo_coder(actor, coder))
 
     def redo(self, *, coder: str | None = None, actor: Actor | None = None) -> str | None:
         """Redo the edit undone most recently (of ``coder``, if given; with ``actor``: of
         that actor only); return its description (None: nothing to redo)."""
+        from zhagen.coding import history
+
         return history.redo(self.store, coder=_undo_coder(actor, coder))
 
     def history(self, limit: int | None = 20, *, actor: Actor | None = None) -> pd.DataFrame:
         """Undoable edits, newest first: log_id, ts, actor, action, description, undone
         (coding blind, ``actor`` sees only their own)."""
         import pandas as pd
+
+        from zhagen.coding import history
 
         cols = ["log_id", "ts", "actor", "action", "description", "undone"]
         return pd.DataFrame(history.history(self.store, limit, actor=actor), columns=cols)
@@ -903,6 +967,8 @@ class Project:
     ) -> ChangeFeed:
         """The change counter (``.version``) and up to ``limit`` changes after ``since``
         as ``actor`` may see them: :class:`~zhagen.coding.changes.ChangeFeed`."""
+        from zhagen.coding.changes import changes
+
         return changes(self.store, since, actor=actor, limit=limit)
 
     def runs(self, kind: str | None = None) -> pd.DataFrame:
@@ -982,50 +1048,50 @@ class Project:
         return export_qdc(self, path)
 
     # -- the flat names of before: one-line aliases, kept for one release ------------------
-    document = _alias("documents", Documents.get)
-    text = _alias("documents", Documents.text)
-    sentences = _alias("documents", Documents.sentences)
-    texts = _alias("documents", Documents.texts)
-    search_text = _alias("documents", Documents.search)
-    problems = _alias("documents", Documents.problems)
-    sources = _alias("documents", Documents.sources)
-    duplicates = _alias("documents", Documents.duplicates)
-    segmenter = _alias("terms", Terms.segmenter)
-    discover_terms = _alias("terms", Terms.discover)
-    decide_terms = _alias("terms", Terms.decide)
-    import_user_dict = _alias("terms", Terms.import_dict)
-    map = _alias("maps", Maps.build)
-    add_code = _alias("codes", Codes.add)
-    rename_code = _alias("codes", Codes.rename)
-    describe_code = _alias("codes", Codes.describe)
-    color_code = _alias("codes", Codes.color)
-    move_code = _alias("codes", Codes.move)
-    set_code_level = _alias("codes", Codes.set_level)
-    merge_codes = _alias("codes", Codes.merge)
-    split_code = _alias("codes", Codes.split)
-    delete_code = _alias("codes", Codes.delete)
-    code_tree = _alias("codes", Codes.tree)
-    coder = _alias("codings", Codings.coder)
-    coders = _alias("codings", Codings.coders)
-    code_span = _alias("codings", Codings.add)
-    code_sentence = _alias("codings", Codings.add_sentence)
-    code_sentences = _alias("codings", Codings.add_sentences)
-    uncode = _alias("codings", Codings.delete)
-    recode = _alias("codings", Codings.recode)
-    coding_context = _alias("codings", Codings.context)
-    cooccurrence = _alias("codings", Codings.cooccurrence)
-    code_document_matrix = _alias("codings", Codings.matrix)
-    add_memo = _alias("memos", Memos.add)
-    edit_memo = _alias("memos", Memos.edit)
-    delete_memo = _alias("memos", Memos.delete)
-    add_relation = _alias("relations", Relations.add)
-    delete_relation = _alias("relations", Relations.delete)
-    storyline = _alias("relations", Relations.storyline)
-    set_storyline = _alias("relations", Relations.set_storyline)
-    coding_tables = _alias("reports", Reports.tables)
-    write_tables = _alias("reports", Reports.write_tables)
-    saturation = _alias("reports", Reports.saturation)
-    agreement = _alias("reports", Reports.agreement)
+    document = _alias("documents", "Documents.get")
+    text = _alias("documents", "Documents.text")
+    sentences = _alias("documents", "Documents.sentences")
+    texts = _alias("documents", "Documents.texts")
+    search_text = _alias("documents", "Documents.search")
+    problems = _alias("documents", "Documents.problems")
+    sources = _alias("documents", "Documents.sources")
+    duplicates = _alias("documents", "Documents.duplicates")
+    segmenter = _alias("terms", "Terms.segmenter")
+    discover_terms = _alias("terms", "Terms.discover")
+    decide_terms = _alias("terms", "Terms.decide")
+    import_user_dict = _alias("terms", "Terms.import_dict")
+    map = _alias("maps", "Maps.build")
+    add_code = _alias("codes", "Codes.add")
+    rename_code = _alias("codes", "Codes.rename")
+    describe_code = _alias("codes", "Codes.describe")
+    color_code = _alias("codes", "Codes.color")
+    move_code = _alias("codes", "Codes.move")
+    set_code_level = _alias("codes", "Codes.set_level")
+    merge_codes = _alias("codes", "Codes.merge")
+    split_code = _alias("codes", "Codes.split")
+    delete_code = _alias("codes", "Codes.delete")
+    code_tree = _alias("codes", "Codes.tree")
+    coder = _alias("codings", "Codings.coder")
+    coders = _alias("codings", "Codings.coders")
+    code_span = _alias("codings", "Codings.add")
+    code_sentence = _alias("codings", "Codings.add_sentence")
+    code_sentences = _alias("codings", "Codings.add_sentences")
+    uncode = _alias("codings", "Codings.delete")
+    recode = _alias("codings", "Codings.recode")
+    coding_context = _alias("codings", "Codings.context")
+    cooccurrence = _alias("codings", "Codings.cooccurrence")
+    code_document_matrix = _alias("codings", "Codings.matrix")
+    add_memo = _alias("memos", "Memos.add")
+    edit_memo = _alias("memos", "Memos.edit")
+    delete_memo = _alias("memos", "Memos.delete")
+    add_relation = _alias("relations", "Relations.add")
+    delete_relation = _alias("relations", "Relations.delete")
+    storyline = _alias("relations", "Relations.storyline")
+    set_storyline = _alias("relations", "Relations.set_storyline")
+    coding_tables = _alias("reports", "Reports.tables")
+    write_tables = _alias("reports", "Reports.write_tables")
+    saturation = _alias("reports", "Reports.saturation")
+    agreement = _alias("reports", "Reports.agreement")
 
 
 #: Each flat name of before → the noun member it now calls (``project.documents()``,

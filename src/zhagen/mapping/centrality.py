@@ -136,6 +136,38 @@ def betweenness(n: int, i: np.ndarray, j: np.ndarray, backend: str = "auto") -> 
     raise ValueError(f"unknown betweenness backend {backend!r}")
 
 
+def components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The connected component of each of ``n`` nodes linked by ``(i, j)``, named by its
+    lowest node id.
+
+    Union by the lower root and pointer jumping, in numpy: the same partition as
+    ``scipy.sparse.csgraph.connected_components`` (whose import costs a map of a few
+    hundred records a tenth of a second), each round at least halving what is left.
+
+    >>> import numpy as np
+    >>> components(6, np.array([4, 1, 2]), np.array([1, 3, 3])).tolist()
+    [0, 1, 1, 1, 1, 5]
+    """
+    import numpy as np
+
+    parent = np.arange(n, dtype=np.int64)
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    while i.size:
+        ri, rj = parent[i], parent[j]
+        apart = ri != rj
+        if not apart.any():
+            break
+        i, j, ri, rj = i[apart], j[apart], ri[apart], rj[apart]
+        low, high = np.minimum(ri, rj), np.maximum(ri, rj)
+        np.minimum.at(parent, high, low)  # each root hooked under a lower one: no cycles
+        while True:  # every node straight to its root
+            up = parent[parent]
+            if np.array_equal(up, parent):
+                break
+            parent = up
+    return parent
+
+
 #: Mean degree from which a component's betweenness is computed in matrix form.
 DENSE_DEGREE = 32.0
 
@@ -146,13 +178,12 @@ def _dense_components(n: int, i: np.ndarray, j: np.ndarray) -> tuple[Any, Any, n
     left to the graph library, and the values (0 outside the dense components)."""
     import numpy as np
     import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components
 
     out = np.zeros(n)
     a = sp.csr_matrix((np.ones(2 * i.size), (np.concatenate([i, j]), np.concatenate([j, i]))),
                       shape=(n, n))  # fmt: skip
     a.data[:] = 1.0  # a repeated link is one link
-    _, comp = connected_components(a, directed=False)
+    comp = components(n, i, j)
     size = np.bincount(comp, minlength=n)
     links = np.bincount(comp[i], minlength=n)
     dense = (size >= 3) & (2.0 * links >= DENSE_DEGREE * size)

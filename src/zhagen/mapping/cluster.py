@@ -384,13 +384,15 @@ def _spectral_parts(
     """
     import numpy as np
     import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components
+
+    from zhagen.mapping.centrality import components
 
     a = _similarity_matrix(n, i, j, similarity)
     deg = np.asarray(a.sum(axis=1)).ravel()
     inv = np.where(deg > 0, 1.0 / np.sqrt(np.where(deg > 0, deg, 1.0)), 0.0)
     m = (sp.diags(inv) @ a @ sp.diags(inv)).tocsr()
-    _, comp = connected_components(a, directed=False)
+    link = a.tocoo()
+    comp = components(n, link.row, link.col)
     linked = np.flatnonzero(deg > 0)  # ascending: a component's members come lowest id first
     order = linked[np.argsort(comp[linked], kind="stable")]
     cuts = np.flatnonzero(np.diff(comp[order])) + 1
@@ -539,12 +541,19 @@ def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """
     import numpy as np
 
-    d2 = (a * a).sum(axis=1)[:, None] + (b * b).sum(axis=1)[None, :] - 2.0 * (a @ b.T)
+    # the same operations as ``sa + sb - 2 (a b')`` in place: at most two block-sized
+    # arrays held, not three (a block of 1,024 rows against 31,000 nodes is 250 MB each)
+    twice = a @ b.T
+    twice *= 2.0
+    d2 = (a * a).sum(axis=1)[:, None] + (b * b).sum(axis=1)[None, :]
+    d2 -= twice
+    del twice
     r, c = np.nonzero(d2 < 1e-4)  # d < 0.01: recomputed from the differences
     if r.size:
         diff = a[r] - b[c]
         d2[r, c] = np.einsum("ij,ij->i", diff, diff)
-    return np.sqrt(np.maximum(d2, 0.0))
+    np.maximum(d2, 0.0, out=d2)
+    return np.sqrt(d2, out=d2)
 
 
 def _two_smallest(values: np.ndarray) -> tuple[int, int]:

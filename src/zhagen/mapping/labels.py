@@ -50,6 +50,7 @@ Salton, G., & Buckley, C. (1988). Term-weighting approaches in automatic text re
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -146,24 +147,45 @@ def label_matrix(
     (['ai', 'ai ethics', 'ethics'], [[1, 1, 1], [0, 0, 1]])
     """
     import numpy as np
+    import pandas as pd
     import scipy.sparse as sp
 
-    from zhagen.mapping.cooccurrence import doc_term_matrix
-
-    phrases = doc_term_matrix([title_phrases(tag(t)) if t else [] for t in titles])
+    # Each distinct title is tagged once and its phrases go straight to column codes
+    # (keywords keep theirs, a new phrase takes the next free code); each record then takes
+    # its title's codes by integer gathers. No list of phrase lists and no object array of
+    # every phrase to factorise: at a million records that was gigabytes. Duplicates kept
+    # in a map share their title, and so its tagging.
     index = {term: k for k, term in enumerate(vocab)}
-    extra = [p for p in phrases.vocab if p not in index]
-    for p in extra:
-        index[p] = len(index)
-    remap = np.array([index[p] for p in phrases.vocab], dtype=np.int64)
-    pm = phrases.matrix.tocoo()
-    n_rows, n_cols = matrix.shape[0], len(index)
-    moved = sp.csr_matrix((pm.data, (pm.row, remap[pm.col])), shape=(n_rows, n_cols))
-    base = sp.csr_matrix(matrix, shape=(n_rows, len(vocab)))
-    base = sp.hstack([base, sp.csr_matrix((n_rows, len(extra)))], format="csr")
-    out = (base + moved).tocsr()
-    out.data = np.ones_like(out.data, dtype=np.float64)
-    return out, [*vocab, *extra]
+    n_kw, n_rows = len(vocab), matrix.shape[0]
+    every = np.empty(n_rows, dtype=object)
+    every[:] = list(titles)
+    which, distinct = pd.factorize(every)  # a missing title: -1
+    codes: array[int] = array("q")
+    ends = np.zeros(len(distinct) + 1, dtype=np.int64)  # title u: codes[ends[u] : ends[u + 1]]
+    for u, title in enumerate(distinct.tolist()):
+        if title:
+            phrases = title_phrases(tag(title))
+            codes.extend([index.setdefault(p, len(index)) for p in phrases if p])
+        ends[u + 1] = len(codes)
+    count = np.where(which >= 0, np.diff(ends)[np.maximum(which, 0)], 0)
+    rows = np.repeat(np.arange(n_rows, dtype=np.int64), count)
+    first = ends[:-1][np.maximum(which, 0)] - (np.cumsum(count) - count)  # code k of row r
+    at = np.arange(rows.size, dtype=np.int64) + np.repeat(first, count)
+    found = np.frombuffer(codes, dtype=np.int64) if len(codes) else np.zeros(0, np.int64)
+    extra = list(index)[n_kw:]
+    # the phrases that are no keyword follow the keywords in code-point order
+    order = sorted(range(len(extra)), key=extra.__getitem__)
+    remap = np.arange(len(index), dtype=np.int64)
+    remap[n_kw + np.asarray(order, dtype=np.int64)] = np.arange(n_kw, len(index), dtype=np.int64)
+    cols = remap[found[at]]
+    base = sp.csr_matrix(matrix, shape=(n_rows, n_kw)).tocoo()
+    out = sp.csr_matrix(
+        (np.ones(base.nnz + cols.size), (np.concatenate([base.row, rows]), np.concatenate([base.col, cols]))),
+        shape=(n_rows, len(index)),
+    )  # fmt: skip
+    out.sum_duplicates()  # a title phrase spelt as one of the record's keywords counts once
+    out.data[:] = 1.0
+    return out, [*vocab, *(extra[k] for k in order)]
 
 
 def _xlogx_ratio(o: np.ndarray, e: np.ndarray) -> np.ndarray:

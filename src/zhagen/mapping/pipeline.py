@@ -71,6 +71,8 @@ from zhagen.mapping.model import (
 from zhagen.mapping.params import check_params
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import numpy as np
     import scipy.sparse as sp
 
@@ -106,9 +108,11 @@ def input_hash(inp: MapInput, dt: DocTerm | None = None) -> str:
         arr = np.asarray(values, dtype="<i8")
         h.update(np.int64(arr.size).astype("<i8").tobytes() + arr.tobytes())
 
-    def strings(items: list[str]) -> None:
-        ints(np.fromiter(map(len, items), dtype=np.int64, count=len(items)))
-        h.update("".join(items).encode("utf-8"))
+    def strings(items: Sequence[Any]) -> None:
+        ints(np.fromiter(map(len, map(str, items)), dtype=np.int64, count=len(items)))
+        # the same bytes as one join, fed in pieces: a million titles never make one string
+        for at in range(0, len(items), 65_536):
+            h.update("".join(map(str, items[at : at + 65_536])).encode("utf-8"))
 
     ints(inp.doc_ids)
     years, dated = _year_values(inp.years)
@@ -116,7 +120,7 @@ def input_hash(inp: MapInput, dt: DocTerm | None = None) -> str:
     strings(dt.vocab)
     ints(dt.matrix.indptr)
     ints(dt.matrix.indices)
-    strings(list(map(str, inp.titles)))
+    strings(inp.titles)
     if inp.link_rows is not None:  # absent for every input but coupling: hashes unchanged
         links = doc_term_matrix(inp.link_rows)
         h.update(b"link_rows\n")
