@@ -363,7 +363,8 @@ def test_client_killed_mid_merge_resumes_after_what_it_merged(client, corpora, t
     with zhagen.Project.open(proj) as p:
         report = p.add([src], plan=_chunked(16_000, cluster))
     assert cluster.skipped == 5 and cluster.reused + cluster.computed == total - 5
-    assert cluster.reused > 0  # the workers had written shards the killed client never read
+    # how many of the rest the workers had already written as shards (reused) depends on how
+    # far ahead they ran before the kill, so only the sum is asserted
     assert _import_log(proj)[-1]["resumed"] == {"units": 5, "merged_now": total - 5}
     got = _tables(proj)
     assert got == expected  # documents (duplicates marked), sentences, problems, sources
