@@ -157,3 +157,41 @@ def test_a_term_seen_once_is_never_a_label() -> None:
     out = cluster_labels(m, ["甲", "罕", "乙", "丙"], np.array([0, 3]), np.array([0, 1]))
     assert "罕" not in out[0]["mi"] and "罕" not in out[0]["llr"]
     assert out[0]["llr"].startswith("甲")
+
+
+def test_labels_counted_by_blocks_are_the_labels_of_the_whole_matrix(corpora: Path) -> None:
+    """A map counts its label candidates a block of records at a time (so millions of titles
+    never become one matrix): on the CNKI and WoS exports' titles and keywords, blocks of
+    1, 7, 100 and more records than there are give the whole matrix's rows and exactly its
+    LLR / TF-IDF / MI labels for 12 clusters of the 60 most frequent keywords."""
+    import scipy.sparse as sp
+
+    from zhagen.formats import reader_for
+    from zhagen.mapping.labels import label_blocks, label_matrix
+    from zhagen.text.segment import default_segmenter
+
+    seg = default_segmenter()
+
+    def tag(title: str) -> list[tuple[str, bool]]:
+        return [(w, seg.is_term(w, pos)) for w, pos in seg.tag(title)]
+
+    rng = np.random.default_rng(7)
+    for fmt, name in (("cnki-refworks", "cnki/refworks_2024_298.txt"),
+                      ("wos", "wos/plaintext_344_fullrecord.txt")):  # fmt: skip
+        recs = list(reader_for(fmt)(corpora / name))
+        titles = [r.title or "" for r in recs] * 2
+        kws = [[k.lower() for ks in r.keywords.values() for k in ks] for r in recs] * 2
+        dt = doc_term_matrix(kws)
+        whole, vocab = label_matrix(dt.matrix, dt.vocab, titles, tag)
+        nodes = np.argsort(-np.asarray(dt.matrix.sum(axis=0)).ravel(), kind="stable")[:60]
+        clusters = rng.integers(0, 12, size=nodes.size)
+        clusters[:12] = np.arange(12)  # every cluster has a member
+        want = cluster_labels(whole, vocab, nodes, clusters)
+        assert any(w["llr"] for w in want)
+        for rows in (1, 7, 100, len(titles) + 5):
+            blocks, got_vocab = label_blocks(dt.matrix, dt.vocab, titles, tag, rows=rows)
+            parts = list(blocks)
+            assert got_vocab == vocab and len(parts) == -(-len(titles) // rows)
+            assert (sp.vstack(parts, format="csr") != whole).nnz == 0
+            blocks, _ = label_blocks(dt.matrix, dt.vocab, titles, tag, rows=rows)
+            assert cluster_labels(blocks, vocab, nodes, clusters) == want

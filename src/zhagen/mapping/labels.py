@@ -51,7 +51,7 @@ Salton, G., & Buckley, C. (1988). Term-weighting approaches in automatic text re
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -137,6 +137,7 @@ def label_matrix(
     The first ``len(vocab)`` columns are the keyword columns of ``matrix`` (so node columns
     keep their index); a title phrase spelt as a keyword shares its column, other phrases
     follow in code-point order. ``tag`` turns a title into ``(word, is_term)`` pairs.
+    :func:`label_blocks` gives the same rows a block at a time.
 
     Examples
     --------
@@ -145,6 +146,39 @@ def label_matrix(
     >>> m, v = label_matrix(sp.csr_matrix([[1], [0]]), ["ai"], ["AI ethics", "ethics"], tag)
     >>> v, m.toarray().astype(int).tolist()
     (['ai', 'ai ethics', 'ethics'], [[1, 1, 1], [0, 0, 1]])
+    """
+    import scipy.sparse as sp
+
+    blocks, vocab_out = label_blocks(matrix, vocab, titles, tag)
+    parts = list(blocks)
+    out = sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, len(vocab_out)))
+    return out, vocab_out
+
+
+#: Records per block of :func:`label_blocks`: the label matrix of a block is built, counted
+#: and dropped, so a map of millions of records never holds every title phrase at once.
+LABEL_BLOCK_ROWS = 262_144
+
+
+def label_blocks(
+    matrix: sp.csr_matrix,
+    vocab: Sequence[str],
+    titles: Sequence[str],
+    tag: Callable[[str], list[tuple[str, bool]]],
+    rows: int = LABEL_BLOCK_ROWS,
+) -> tuple[Iterator[sp.csr_matrix], list[str]]:
+    """:func:`label_matrix` as consecutive blocks of at most ``rows`` records, and its columns.
+
+    Every distinct title is tagged first (so the columns are known); the blocks are built
+    when iterated.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> tag = lambda t: [(w, True) for w in t.split()]
+    >>> blocks, v = label_blocks(sp.csr_matrix([[1], [0]]), ["ai"], ["AI ethics", "ethics"], tag, rows=1)
+    >>> v, [b.toarray().astype(int).tolist() for b in blocks]
+    (['ai', 'ai ethics', 'ethics'], [[[1, 1, 1]], [[0, 0, 1]]])
     """
     import numpy as np
     import pandas as pd
@@ -160,6 +194,7 @@ def label_matrix(
     every = np.empty(n_rows, dtype=object)
     every[:] = list(titles)
     which, distinct = pd.factorize(every)  # a missing title: -1
+    del every
     codes: array[int] = array("q")
     ends = np.zeros(len(distinct) + 1, dtype=np.int64)  # title u: codes[ends[u] : ends[u + 1]]
     for u, title in enumerate(distinct.tolist()):
@@ -167,25 +202,35 @@ def label_matrix(
             phrases = title_phrases(tag(title))
             codes.extend([index.setdefault(p, len(index)) for p in phrases if p])
         ends[u + 1] = len(codes)
-    count = np.where(which >= 0, np.diff(ends)[np.maximum(which, 0)], 0)
-    rows = np.repeat(np.arange(n_rows, dtype=np.int64), count)
-    first = ends[:-1][np.maximum(which, 0)] - (np.cumsum(count) - count)  # code k of row r
-    at = np.arange(rows.size, dtype=np.int64) + np.repeat(first, count)
+    del distinct
     found = np.frombuffer(codes, dtype=np.int64) if len(codes) else np.zeros(0, np.int64)
     extra = list(index)[n_kw:]
     # the phrases that are no keyword follow the keywords in code-point order
     order = sorted(range(len(extra)), key=extra.__getitem__)
     remap = np.arange(len(index), dtype=np.int64)
     remap[n_kw + np.asarray(order, dtype=np.int64)] = np.arange(n_kw, len(index), dtype=np.int64)
-    cols = remap[found[at]]
-    base = sp.csr_matrix(matrix, shape=(n_rows, n_kw)).tocoo()
-    out = sp.csr_matrix(
-        (np.ones(base.nnz + cols.size), (np.concatenate([base.row, rows]), np.concatenate([base.col, cols]))),
-        shape=(n_rows, len(index)),
-    )  # fmt: skip
-    out.sum_duplicates()  # a title phrase spelt as one of the record's keywords counts once
-    out.data[:] = 1.0
-    return out, [*vocab, *(extra[k] for k in order)]
+    found = remap[found]
+    n_cols = len(index)
+    base = sp.csr_matrix(matrix, shape=(n_rows, n_kw))
+
+    def blocks() -> Iterator[sp.csr_matrix]:
+        for start in range(0, n_rows, max(1, rows)):
+            stop = min(start + rows, n_rows)
+            w = which[start:stop]
+            count = np.where(w >= 0, np.diff(ends)[np.maximum(w, 0)], 0)
+            r = np.repeat(np.arange(stop - start, dtype=np.int64), count)
+            first = ends[:-1][np.maximum(w, 0)] - (np.cumsum(count) - count)  # code k of row r
+            at = np.arange(r.size, dtype=np.int64) + np.repeat(first, count)
+            kw = base[start:stop].tocoo()
+            out = sp.csr_matrix(
+                (np.ones(kw.nnz + r.size), (np.concatenate([kw.row, r]), np.concatenate([kw.col, found[at]]))),
+                shape=(stop - start, n_cols),
+            )  # fmt: skip
+            out.sum_duplicates()  # a title phrase spelt as one of the record's keywords counts once
+            out.data[:] = 1.0
+            yield out
+
+    return blocks(), [*vocab, *(extra[k] for k in order)]
 
 
 def _xlogx_ratio(o: np.ndarray, e: np.ndarray) -> np.ndarray:
@@ -259,7 +304,7 @@ def _top(scores: np.ndarray, a: np.ndarray, cols: np.ndarray, vocab: Sequence[st
 
 
 def cluster_labels(
-    matrix: sp.csr_matrix,
+    matrix: sp.csr_matrix | Iterable[sp.csr_matrix],
     vocab: Sequence[str],
     node_terms: np.ndarray,
     labels: np.ndarray,
@@ -271,7 +316,8 @@ def cluster_labels(
     Parameters
     ----------
     matrix:
-        Binary record × term matrix of the records analysed.
+        Binary record × term matrix of the records analysed, or its rows as consecutive
+        blocks (:func:`label_blocks`), counted one block at a time.
     vocab:
         The term of every column.
     node_terms:
@@ -295,16 +341,27 @@ def cluster_labels(
     if labels.size == 0:
         return []
     k = int(labels.max()) + 1
-    n = float(matrix.shape[0])
+    blocks = [matrix] if sp.issparse(matrix) else matrix
+    n_cols = int(matrix.shape[1]) if sp.issparse(matrix) else len(vocab)
     onehot = sp.csr_matrix(
         (np.ones(labels.size), (np.asarray(node_terms, dtype=np.int64), labels)),
-        shape=(matrix.shape[1], k),
+        shape=(n_cols, k),
     )
-    in_cluster = (matrix @ onehot).tocsc()  # records × clusters, > 0 where it belongs
-    in_cluster.data[:] = 1.0
-    n_c = np.asarray(in_cluster.sum(axis=0)).ravel()
-    counts = (in_cluster.T @ matrix).tocsr()  # clusters × terms: a
-    df = np.asarray(matrix.sum(axis=0), dtype=np.float64).ravel()
+    # Counted block by block: every count is a whole number, so the sums are exact and the
+    # same whatever the blocks.
+    n = 0.0
+    n_c = np.zeros(k, dtype=np.float64)
+    df = np.zeros(n_cols, dtype=np.float64)
+    counts = sp.csr_matrix((k, n_cols), dtype=np.float64)  # clusters × terms: a
+    for block in blocks:
+        in_cluster = (block @ onehot).tocsc()  # records × clusters, > 0 where it belongs
+        in_cluster.data[:] = 1.0
+        n += float(block.shape[0])
+        n_c += np.asarray(in_cluster.sum(axis=0)).ravel()
+        counts = counts + (in_cluster.T @ block).tocsr()
+        df += np.asarray(block.sum(axis=0), dtype=np.float64).ravel()
+    counts = counts.tocsr()
+    counts.sort_indices()
     allowed = df >= 2  # a term seen once carries no evidence (see the module docstring)
     if candidates is not None:
         allowed &= np.asarray(candidates, dtype=bool)

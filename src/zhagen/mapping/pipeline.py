@@ -661,7 +661,7 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
 
 def _labels(rec: _Records, cols: np.ndarray, labels: np.ndarray, params: MapParams) -> list:
     """LLR / TF-IDF / MI labels from the keywords, and the title noun phrases when asked."""
-    from zhagen.mapping.labels import cluster_labels, label_matrix
+    from zhagen.mapping.labels import cluster_labels, label_blocks
 
     if params.label_source == "keywords" or rec.titles is None:
         return cluster_labels(rec.dt.matrix, rec.dt.vocab, cols, labels)
@@ -679,8 +679,8 @@ def _labels(rec: _Records, cols: np.ndarray, labels: np.ndarray, params: MapPara
             out.append((pair[0], flag))
         return out
 
-    matrix, vocab = label_matrix(rec.dt.matrix, rec.dt.vocab, rec.titles, tag)
-    return cluster_labels(matrix, vocab, cols, labels)
+    blocks, vocab = label_blocks(rec.dt.matrix, rec.dt.vocab, rec.titles, tag)
+    return cluster_labels(blocks, vocab, cols, labels)
 
 
 def _slice_summary(time: _Time, with_terms: np.ndarray, sizes: list[int]) -> list[dict]:
