@@ -43,6 +43,7 @@ class ChatServer:
                 body["_path"] = self.path
                 body["_auth"] = self.headers.get("Authorization")
                 step = server._enter(body)
+                self._left = False
                 try:
                     if step.get("sleep"):
                         server._stop.wait(step["sleep"])
@@ -50,6 +51,11 @@ class ChatServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
                 finally:
+                    self._leave()
+
+            def _leave(self) -> None:
+                if not self._left:
+                    self._left = True
                     server._leave()
 
             def _answer(self, step: dict[str, Any], body: dict[str, Any]) -> None:
@@ -85,6 +91,9 @@ class ChatServer:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
+                # no longer in flight once the reply can reach the client: the client may send
+                # its next request the moment it has read this one, before this thread goes on
+                self._leave()
                 self.wfile.write(data)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
