@@ -49,20 +49,11 @@ def split_keyword_objects(joined: str, keys: tuple[str, ...]) -> tuple[list[str]
     """
     import numpy as np
 
-    strings = joined.split('"')[1::2]
-    raw = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
-    quotes = np.flatnonzero(raw == 0x22)
-    if quotes.size != 2 * len(strings) or (quotes.size and quotes[-1] + 1 >= raw.size):
+    scan = _scan(joined)
+    if scan is None:
         return None
-    after = raw[quotes[1::2] + 1]
-    is_key = after == 0x3A  # ':'
-    if not (is_key | (after == 0x2C) | (after == 0x5D) | (after == 0x7D)).all():  # , ] }
-        return None
-    lines = np.searchsorted(np.flatnonzero(raw == 0x0A), quotes[0::2])
+    strings, raw, quotes, is_key, lines, owner, has_owner = scan
     wanted = is_key & _equals_any(raw, quotes, keys)
-    owner = np.maximum.accumulate(np.where(is_key, np.arange(len(strings)), -1))
-    has_owner = owner >= 0
-    owner = np.maximum(owner, 0)
     take = np.flatnonzero(~is_key & has_owner & wanted[owner] & (lines[owner] == lines))
     if take.size == 0:
         return [], np.zeros(0, dtype=np.int64)
@@ -82,6 +73,30 @@ def split_keyword_sides(joined: str, keys: tuple[str, ...]) -> tuple[list[str], 
     """
     import numpy as np
 
+    scan = _scan(joined)
+    if scan is None:
+        return None
+    strings, raw, quotes, is_key, lines, owner, has_owner = scan
+    which = np.full(len(strings), -1, dtype=np.int64)
+    for k, key in enumerate(keys):
+        which[is_key & _equals_any(raw, quotes, (key,))] = k
+    take = np.flatnonzero(~is_key & has_owner & (which[owner] >= 0) & (lines[owner] == lines))
+    if take.size == 0:
+        return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    roles = which[owner[take]]
+    take = take[np.argsort(roles, kind="stable")]  # grouped by key, text order within
+    picked = itemgetter(*take.tolist())(strings)
+    tokens = [picked] if take.size == 1 else list(picked)
+    return tokens, lines[take].astype(np.int64), which[owner[take]]
+
+
+def _scan(joined: str) -> tuple[list[str], Any, Any, Any, Any, Any, Any] | None:
+    """The quoted strings of ``joined`` (JSON objects of string lists, one a line), the UTF-8
+    bytes, the quotes' offsets, which strings are keys, the line of each string, the index of
+    the key each string follows (0 before any) and whether it follows one; None when the
+    text is not of that form (see :func:`split_keyword_objects`)."""
+    import numpy as np
+
     strings = joined.split('"')[1::2]
     raw = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
     quotes = np.flatnonzero(raw == 0x22)
@@ -92,20 +107,8 @@ def split_keyword_sides(joined: str, keys: tuple[str, ...]) -> tuple[list[str], 
     if not (is_key | (after == 0x2C) | (after == 0x5D) | (after == 0x7D)).all():  # , ] }
         return None
     lines = np.searchsorted(np.flatnonzero(raw == 0x0A), quotes[0::2])
-    which = np.full(len(strings), -1, dtype=np.int64)
-    for k, key in enumerate(keys):
-        which[is_key & _equals_any(raw, quotes, (key,))] = k
     owner = np.maximum.accumulate(np.where(is_key, np.arange(len(strings)), -1))
-    has_owner = owner >= 0
-    owner = np.maximum(owner, 0)
-    take = np.flatnonzero(~is_key & has_owner & (which[owner] >= 0) & (lines[owner] == lines))
-    if take.size == 0:
-        return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    roles = which[owner[take]]
-    take = take[np.argsort(roles, kind="stable")]  # grouped by key, text order within
-    picked = itemgetter(*take.tolist())(strings)
-    tokens = [picked] if take.size == 1 else list(picked)
-    return tokens, lines[take].astype(np.int64), which[owner[take]]
+    return strings, raw, quotes, is_key, lines, np.maximum(owner, 0), owner >= 0
 
 
 def _equals_any(raw: Any, quotes: Any, words: tuple[str, ...]) -> Any:
