@@ -21,7 +21,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from itertools import combinations, repeat
+from itertools import combinations
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -176,17 +176,67 @@ def codes_frame(store: Store, *, coder: str | None = None) -> pd.DataFrame:
 
 
 def _codes_frame(store: Store, coder_id: int | None) -> pd.DataFrame:
+    """The code list with its counts: the tree's shape (kept until the code table
+    changes) and the counts of the codes (``code_counts``, kept by triggers) summed up the
+    tree by depth, so that a coding edit costs a read of the counts, not of the tree."""
+    import numpy as np
+
+    shape = store.remembered(("codes_shape",), lambda: _codes_shape(store), q.codes_version(store))
+    frame = shape.frame.copy()
+    if not len(frame):
+        return frame
+    counts = q.code_counts(store, coder_id)
+    count = np.zeros(len(frame), dtype=np.int64)
+    if counts:
+        keys = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        values = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+        at = np.minimum(np.searchsorted(shape.sorted_ids, keys), len(shape.sorted_ids) - 1)
+        known = shape.sorted_ids[at] == keys  # (a count of a code not in the tree: none)
+        count[shape.by_id[at[known]]] = values[known]
+    total = count.copy()
+    for rows, parents in shape.up:  # deepest first: a level's totals are whole when added up
+        np.add.at(total, parents, total[rows])
+    frame["count"] = count
+    frame["total"] = total
+    return frame
+
+
+class _CodesShape:
+    """The code list without its counts, and how to sum counts up the tree: ``sorted_ids``
+    and ``by_id`` (row of each sorted id), ``up`` (per depth, deepest first: the rows at
+    that depth and their parents' rows)."""
+
+    __slots__ = ("frame", "sorted_ids", "by_id", "up")
+
+    def __init__(self, frame: pd.DataFrame, parent_rows: list[int], depth: list[int]) -> None:
+        import numpy as np
+
+        self.frame = frame
+        ids = frame["id"].to_numpy()
+        self.by_id = np.argsort(ids, kind="stable")
+        self.sorted_ids = ids[self.by_id]
+        parents, depths = np.array(parent_rows, dtype=np.int64), np.array(depth, dtype=np.int64)
+        self.up = [
+            (rows, parents[rows])
+            for d in range(int(depths.max(initial=0)), 0, -1)
+            if len(rows := np.flatnonzero(depths == d))
+        ]
+
+
+def _codes_shape(store: Store) -> _CodesShape:
     import numpy as np
     import pandas as pd
 
-    counts = q.code_counts(store, coder_id)
     order = _preorder(_children(q.code_tuples(store)))
-    total = _totals(order, counts)
     if not order:
-        return pd.DataFrame([], columns=CODE_COLUMNS).astype({"parent": "Int64", "level": "Int64"})
+        empty = pd.DataFrame([], columns=CODE_COLUMNS).astype({"parent": "Int64", "level": "Int64"})
+        return _CodesShape(empty, [], [])
     rows, depth, path = _columns(order, 3)
     ids, names, parents, levels, descs, colors, positions, created, modified = _columns(rows, 9)
+    row_of = {cid: i for i, cid in enumerate(ids)}
+    parent_rows = [row_of.get(p, -1) if p is not None else -1 for p in parents]
     level_names = {v: level_name(v) for v in set(levels)}  # a handful of levels
+    zeros = np.zeros(len(ids), dtype=np.int64)
     columns = {
         "id": np.array(ids, dtype=np.int64),
         "name": np.array(names, dtype=object),
@@ -195,15 +245,15 @@ def _codes_frame(store: Store, coder_id: int | None) -> pd.DataFrame:
         "level_name": np.array(list(map(level_names.__getitem__, levels)), dtype=object),
         "description": np.array(descs, dtype=object),
         "color": np.array(colors, dtype=object),
-        "count": np.array(list(map(counts.get, ids, repeat(0))), dtype=np.int64),
-        "total": np.array(list(map(total.__getitem__, ids)), dtype=np.int64),
+        "count": zeros,
+        "total": zeros.copy(),
         "position": np.array(positions, dtype=np.int64),
         "depth": np.array(depth, dtype=np.int64),
         "path": np.array(path, dtype=object),
         "created": np.array(created, dtype=object),
         "modified": np.array(modified, dtype=object),
     }
-    return pd.DataFrame(columns, columns=CODE_COLUMNS)
+    return _CodesShape(pd.DataFrame(columns, columns=CODE_COLUMNS), parent_rows, depth)
 
 
 def code_tree(store: Store, *, coder: str | None = None) -> list[dict[str, Any]]:

@@ -211,13 +211,18 @@ class Store:
         version = conn.execute("PRAGMA data_version").fetchone()[0]
         return (int(version), conn.total_changes)
 
-    def remembered(self, key: Any, make: Callable[[], Any]) -> Any:
+    def remembered(self, key: Any, make: Callable[[], Any], version: Any = None) -> Any:
         """``make()``, kept under ``key`` until the data changes (:meth:`data_stamp`): a
         repeated call with no write in between — by this connection or any other — returns
         the kept value. The caller copies what it hands out if its callers may change it.
         The stamp is read before ``make`` runs, so a write committed while it runs makes the
-        next call read again."""
-        stamp = self.data_stamp()
+        next call read again.
+
+        ``version``: kept until this value changes instead — a version of the tables
+        ``make`` reads that changes with every write to them and is rolled back with them
+        (``table_versions``, kept by triggers), so writes elsewhere do not discard it, and
+        it may be kept inside a transaction."""
+        stamp = self.data_stamp() if version is None else ("version", version)
         if stamp is None:
             return make()
         kept = self.memo.get(key)
