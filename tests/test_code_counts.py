@@ -141,3 +141,17 @@ def test_the_migration_counts_existing_codings(project: Project) -> None:
     with Project.open(path) as again:
         assert kept(again) == counts
         check(again)
+
+
+def test_a_bulk_insert_is_counted(project: Project) -> None:
+    store = project.store
+    docs = project.documents.ids()
+    codes = project.codes()["id"].tolist()
+    rows = [(docs[i % 2], i, i + 3, codes[i % len(codes)], 1 + i % 2) for i in range(40)]
+    before = len(project.codings())
+    with store.transaction():
+        q.insert_codings(store, rows)
+    got = project.codings()
+    assert len(got) == before + 40
+    assert {(r.document, r.start, r.end) for r in got.itertuples()} >= {r[:3] for r in rows}
+    check(project)
