@@ -384,6 +384,10 @@ def vs_cmds(vs: list[str], proj: Path, keep: list[str]) -> dict[str, list[str]]:
     checkouts["this"] = ROOT
     cmds: dict[str, list[str]] = {}
     for name, root in checkouts.items():
+        # byte-code written once, as an installed package has it: with
+        # PYTHONDONTWRITEBYTECODE=1 every run would otherwise compile zhagen's sources
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "src")],
+                       check=True, capture_output=True)  # fmt: skip
         own = proj.with_name(f"{proj.stem}__{name}.zhagen")
         for extra in ("", "-wal", "-shm", ".bak"):
             Path(str(own) + extra).unlink(missing_ok=True)

@@ -22,7 +22,6 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from zhagen.entities.collect import json_list
 from zhagen.entities.keywords import normalise_keyword, split_keyword_objects
 from zhagen.errors import InputError
 from zhagen.mapping.cooccurrence import TermRows
@@ -310,7 +309,8 @@ def _json_records(
     store: Store, keep_duplicates: bool, refs: bool, doc_ids: Collection[int] | None
 ) -> tuple[list[int], list[int | None], list[str], list[Any]]:
     """:func:`entity_records` read from the stored JSON fields."""
-    from zhagen.entities.collect import EntityRecord
+    # imported here: a keyword map never needs the name, institution and reference rules
+    from zhagen.entities.collect import EntityRecord, json_list
 
     ids: list[int] = []
     years: list[int | None] = []
