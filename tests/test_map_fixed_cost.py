@@ -42,43 +42,6 @@ def _run_cli(project: Path, out: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Records with keywords, years and Chinese titles (written here)."""
-    from zhagen.project import Project
-
-    folder = tmp_path_factory.mktemp("fixed")
-    words = ["新质生产力", "科技创新", "数字经济", "高质量发展", "产业升级", "创新联合体"]
-    lines = []
-    for i in range(30):
-        kws = ";".join(words[(i + k) % len(words)] for k in range(3))
-        lines += ["RT Journal Article", f"T1 {words[i % 6]}推动{words[(i + 2) % 6]}的机制研究",
-                  f"A1 作者{i % 7}", f"YR {2018 + i % 6}", f"K1 {kws}", ""]  # fmt: skip
-    export = folder / "export.txt"
-    export.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    path = folder / "p.zhagen"
-    with Project.create(path) as p:
-        p.add(export)
-    return path
-
-
-def test_csv_json_map_loads_no_pandas_matplotlib_or_segmenter(small: Path, tmp_path: Path) -> None:
-    """The first map of a project tags its titles once (the segmenter is loaded, pandas
-    is not); every later map reads the stored phrases and loads no segmenter, and writes
-    the same bytes."""
-    first = _run_cli(small, tmp_path / "a")
-    assert first["rc"] == 0 and "pandas" not in first["loaded"]
-    assert "matplotlib" not in first["loaded"] and "openpyxl" not in first["loaded"]
-    again = _run_cli(small, tmp_path / "b")
-    assert again == {"rc": 0, "loaded": []}
-    names = sorted(os.listdir(tmp_path / "a"))
-    assert names == sorted(os.listdir(tmp_path / "b"))
-    assert "clusters.csv" in names and "summary.json" in names
-    for name in names:
-        if name != "summary.json":  # holds the run's number
-            assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-
-
-@pytest.fixture(scope="module")
 def real(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Projects of the real CNKI RefWorks and WoS exports."""
     from zhagen.project import Project
@@ -91,6 +54,29 @@ def real(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
         with Project.create(out[name]) as p:
             p.add(corpora / rel)
     return out
+
+
+def test_csv_json_map_loads_no_pandas_matplotlib_or_segmenter(
+    real: dict[str, Path], tmp_path: Path
+) -> None:
+    """The first map of a project tags its titles once (the segmenter is loaded, pandas
+    is not); every later map reads the stored phrases and loads no segmenter, and writes
+    the same bytes."""
+    import shutil
+
+    project = tmp_path / "cnki.zhagen"
+    shutil.copy2(real["cnki"], project)
+    first = _run_cli(project, tmp_path / "a")
+    assert first["rc"] == 0 and "pandas" not in first["loaded"]
+    assert "matplotlib" not in first["loaded"] and "openpyxl" not in first["loaded"]
+    again = _run_cli(project, tmp_path / "b")
+    assert again == {"rc": 0, "loaded": []}
+    names = sorted(os.listdir(tmp_path / "a"))
+    assert names == sorted(os.listdir(tmp_path / "b"))
+    assert "clusters.csv" in names and "summary.json" in names
+    for name in names:
+        if name != "summary.json":  # holds the run's number
+            assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
 def _frames(km: WritableMap) -> WritableMap:
