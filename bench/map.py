@@ -956,23 +956,24 @@ def main() -> None:
                 "output < 1.5 s; 10 000 records within 3x the floor; 1 000 000 distinct "
                 "keywords within 1.2x the floor's wall and < 1 GiB (issue 18)."
             )
-            print("\n### where the time goes (same command in-process, functions wrapped)")
-            print(table(splits, list(splits[0])))
-            print(
-                "read inputs = map_input (SQLite chunks, keywords split and normalised, document-term "
-                "matrix); *_cpu: CPU seconds of the stage (process + ended children); "
-                "write files = WritableMap.write (CSV, XLSX, PNG/SVG, HTML, GraphML...); "
-                "other = open project, parameters, recording the run."
-            )
-            print(f"uptime: {uptime()}", flush=True)
-            if args.profile == "always" or (args.profile == "auto" and not largest["ok"]):
-                prof = WORK / "map.prof"
-                out = fresh(WORK / "map_prof_out")
-                profile_run(
-                    prof, "-m", "zhagen", "map", str(largest["proj"]), "--keep-duplicates",
-                    "--out", str(out),
-                )  # fmt: skip
-                print_profile(prof, f"zhagen map, {largest['n']:,} records")
+            if splits:  # none with --vs: the A/B tables only
+                print("\n### where the time goes (same command in-process, functions wrapped)")
+                print(table(splits, list(splits[0])))
+                print(
+                    "read inputs = map_input (SQLite chunks, keywords split and normalised, document-term "
+                    "matrix); *_cpu: CPU seconds of the stage (process + ended children); "
+                    "write files = WritableMap.write (CSV, XLSX, PNG/SVG, HTML, GraphML...); "
+                    "other = open project, parameters, recording the run."
+                )
+                print(f"uptime: {uptime()}", flush=True)
+                if args.profile == "always" or (args.profile == "auto" and not largest["ok"]):
+                    prof = WORK / "map.prof"
+                    out = fresh(WORK / "map_prof_out")
+                    profile_run(
+                        prof, "-m", "zhagen", "map", str(largest["proj"]), "--keep-duplicates",
+                        "--out", str(out),
+                    )  # fmt: skip
+                    print_profile(prof, f"zhagen map, {largest['n']:,} records")
         if not args.skip_peers:
             bench_wos(args)
         if not args.skip_nodes:
