@@ -5,6 +5,8 @@
     python bench/map.py --skip-peers                     # part (1) only
     python bench/map.py --skip-cnki                      # part (2) only
     python bench/map.py --nodes-only --nodes-wos 3440 --nodes-cnki 20000   # part (3), small
+    python bench/map.py --sizes 298 10000 --skip-peers --skip-nodes --vs base=../base
+                                                         # part (1) A/B against a checkout
 
 Run it with the project's Python (``/work/venv/bin/python bench/map.py``): it calls the
 ``zhagen`` command next to that Python.
@@ -24,6 +26,11 @@ Run it with the project's Python (``/work/venv/bin/python bench/map.py``): it ca
     1 000 000 records in < 30 s and < 4 GiB; 300 records to CSV/JSON < 0.6 s, every output
     < 1.5 s; 10 000 records within 3x the floor; 1 000 000 distinct keywords within 1.2x
     the floor and < 1 GiB.
+    ``--vs NAME=CHECKOUT ...`` (issue 18): instead of this checkout's two map rows, both
+    maps of every checkout named and of this one (``this``), each as ``PYTHONPATH=
+    CHECKOUT/src python -m zhagen`` on its own copy of the project, interleaved with the
+    floor in one run (the before/after table); the warm-up round is where a checkout
+    stores what later runs reuse (title phrases of cluster labels).
 (2) The Web of Science file (344 records, plain text) in ``--peers-times`` distinct copies
     (``unique_wos``: own UT, DOI, title and first author per copy, DE identical, so no tool
     can merge two copies): the author-keyword (DE) co-occurrence network built by a floor
@@ -318,6 +325,9 @@ def bench_cnki(args: argparse.Namespace) -> tuple[list[dict], list[dict], dict]:
                 "zhagen map (every output)": base,
                 "zhagen map --outputs csv,json": [*base, "--outputs", "csv,json"],
             }
+            if args.vs:
+                cmds = {**{k: v for k, v in cmds.items() if k.startswith("floor")},
+                        **vs_cmds(args.vs, proj, keep)}  # fmt: skip
             print(f"[cnki {n:,} {case}] {' '.join(base)} (x{args.repeat}, interleaved)", flush=True)
             timed = interleaved(cmds, args.repeat, warmup=1)
             floor = timed["floor (sqlite3 + json + Counter)"]
@@ -333,7 +343,9 @@ def bench_cnki(args: argparse.Namespace) -> tuple[list[dict], list[dict], dict]:
                     "nodes": counts.get("nodes"), "edges": counts.get("edges"),
                     "load1": m["load1"], "walls": " ".join(f"{w:.2f}" for w in m["walls"]),
                 })  # fmt: skip
-            print(table(rows[-3:], list(rows[-1])), flush=True)
+            print(table(rows[-len(timed) :], list(rows[-1])), flush=True)
+            if args.vs:
+                continue  # the A/B tables only
             full = timed["zhagen map (every output)"]
             ok = full["seconds"] < TARGET_S and full["peak_mib"] < TARGET_MB
             if distinct:
@@ -361,6 +373,33 @@ def bench_cnki(args: argparse.Namespace) -> tuple[list[dict], list[dict], dict]:
             print(table(splits[-1:], list(splits[-1])), flush=True)
             largest = {"n": n, "proj": proj, "ok": ok}
     return rows, splits, largest
+
+
+def vs_cmds(vs: list[str], proj: Path, keep: list[str]) -> dict[str, list[str]]:
+    """``--vs NAME=CHECKOUT``: ``zhagen map`` (every output) and ``--outputs csv,json`` of
+    each checkout named and of this one (``this``), each run as ``PYTHONPATH=CHECKOUT/src
+    python -m zhagen`` on its own copy of the project (what one checkout stores, such as
+    a newer migration or cached label phrases, is never read by another)."""
+    checkouts = {k: Path(v).resolve() for k, _, v in (x.partition("=") for x in vs)}
+    checkouts["this"] = ROOT
+    cmds: dict[str, list[str]] = {}
+    for name, root in checkouts.items():
+        # byte-code written once, as an installed package has it: with
+        # PYTHONDONTWRITEBYTECODE=1 every run would otherwise compile zhagen's sources
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "src")],
+                       check=True, capture_output=True)  # fmt: skip
+        own = proj.with_name(f"{proj.stem}__{name}.zhagen")
+        for extra in ("", "-wal", "-shm", ".bak"):
+            Path(str(own) + extra).unlink(missing_ok=True)
+        shutil.copy2(proj, own)
+        if Path(str(proj) + "-wal").exists():  # what the import left uncheckpointed
+            shutil.copy2(str(proj) + "-wal", str(own) + "-wal")
+        out = fresh(WORK / f"{proj.stem}__{name}_map")
+        run = ["env", f"PYTHONPATH={root / 'src'}", sys.executable, "-m", "zhagen", "map",
+               str(own), *keep, "--out", str(out)]  # fmt: skip
+        cmds[f"{name}: zhagen map (every output)"] = run
+        cmds[f"{name}: zhagen map --outputs csv,json"] = [*run, "--outputs", "csv,json"]
+    return cmds
 
 
 # ----------------------------------------------------------- (3) node types
@@ -867,6 +906,12 @@ def main() -> None:
     )
     ap.add_argument("--profile", choices=["auto", "always", "never"], default="auto")
     ap.add_argument("--skip-cnki", action="store_true")
+    ap.add_argument(
+        "--vs",
+        nargs="+",
+        metavar="NAME=CHECKOUT",
+        help="(1) A/B: zhagen map of each checkout and of this one, interleaved (issue 18)",
+    )
     ap.add_argument("--skip-peers", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep (and reuse) projects and maps")
     ap.add_argument("--nodes-wos", type=int, default=34_400, help="(3) WoS records, 0: none")
@@ -911,23 +956,24 @@ def main() -> None:
                 "output < 1.5 s; 10 000 records within 3x the floor; 1 000 000 distinct "
                 "keywords within 1.2x the floor's wall and < 1 GiB (issue 18)."
             )
-            print("\n### where the time goes (same command in-process, functions wrapped)")
-            print(table(splits, list(splits[0])))
-            print(
-                "read inputs = map_input (SQLite chunks, keywords split and normalised, document-term "
-                "matrix); *_cpu: CPU seconds of the stage (process + ended children); "
-                "write files = WritableMap.write (CSV, XLSX, PNG/SVG, HTML, GraphML...); "
-                "other = open project, parameters, recording the run."
-            )
-            print(f"uptime: {uptime()}", flush=True)
-            if args.profile == "always" or (args.profile == "auto" and not largest["ok"]):
-                prof = WORK / "map.prof"
-                out = fresh(WORK / "map_prof_out")
-                profile_run(
-                    prof, "-m", "zhagen", "map", str(largest["proj"]), "--keep-duplicates",
-                    "--out", str(out),
-                )  # fmt: skip
-                print_profile(prof, f"zhagen map, {largest['n']:,} records")
+            if splits:  # none with --vs: the A/B tables only
+                print("\n### where the time goes (same command in-process, functions wrapped)")
+                print(table(splits, list(splits[0])))
+                print(
+                    "read inputs = map_input (SQLite chunks, keywords split and normalised, document-term "
+                    "matrix); *_cpu: CPU seconds of the stage (process + ended children); "
+                    "write files = WritableMap.write (CSV, XLSX, PNG/SVG, HTML, GraphML...); "
+                    "other = open project, parameters, recording the run."
+                )
+                print(f"uptime: {uptime()}", flush=True)
+                if args.profile == "always" or (args.profile == "auto" and not largest["ok"]):
+                    prof = WORK / "map.prof"
+                    out = fresh(WORK / "map_prof_out")
+                    profile_run(
+                        prof, "-m", "zhagen", "map", str(largest["proj"]), "--keep-duplicates",
+                        "--out", str(out),
+                    )  # fmt: skip
+                    print_profile(prof, f"zhagen map, {largest['n']:,} records")
         if not args.skip_peers:
             bench_wos(args)
         if not args.skip_nodes:

@@ -346,6 +346,7 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "queries.group_values": lambda f: f(store, "source"),
             "queries.sentence_spans": lambda f: f(store, None),
             "runs.run_rows": lambda f: f(store),
+            "title_phrases.cached_phrases": lambda f: f(store, "fingerprint", ["标题"]),
             "suggestions.open_keys": lambda f: f(store),
             "suggestions.rejected_keys": lambda f: f(store),
             "suggestions.suggestion_rows": lambda f: f(store, status=None),

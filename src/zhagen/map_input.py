@@ -18,11 +18,10 @@ from __future__ import annotations
 import json
 import re
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from zhagen.entities.collect import json_list
 from zhagen.entities.keywords import normalise_keyword, split_keyword_objects
 from zhagen.errors import InputError
 from zhagen.mapping.cooccurrence import TermRows
@@ -50,6 +49,7 @@ __all__ = [
     "normalise_keyword",
     "keyword_thesaurus",
     "LANG_KEYS",
+    "known_title_phrases",
 ]
 
 #: Which keyword lists a ``lang`` setting takes (WoS Keywords Plus count as English).
@@ -309,7 +309,8 @@ def _json_records(
     store: Store, keep_duplicates: bool, refs: bool, doc_ids: Collection[int] | None
 ) -> tuple[list[int], list[int | None], list[str], list[Any]]:
     """:func:`entity_records` read from the stored JSON fields."""
-    from zhagen.entities.collect import EntityRecord
+    # imported here: a keyword map never needs the name, institution and reference rules
+    from zhagen.entities.collect import EntityRecord, json_list
 
     ids: list[int] = []
     years: list[int | None] = []
@@ -722,6 +723,54 @@ def _keyword_links_input(
     return MapInput(ids, years, TermRows(dt), titles, by_lang=True)
 
 
+#: Above this many distinct titles a map tags them as it goes rather than holding them
+#: all with their phrases (memory); tagging is then the larger cost, not the dictionary.
+TITLE_PHRASE_LIMIT = 100_000
+
+
+def known_title_phrases(store: Store, titles: Sequence[str]) -> dict[str, list[str]] | None:
+    """The label phrases of every distinct title of ``titles``, read from the project
+    (``title_phrases``); the titles not stored yet are tagged by the shared segmenter and
+    stored (unless the file is read-only or busy), so the next map of them loads no
+    segmenter. None above :data:`TITLE_PHRASE_LIMIT` distinct titles.
+
+    The phrases are those :func:`zhagen.mapping.labels.segmenter_phrases` makes, keyed by
+    the segmenter's fingerprint and the phrase rules' version: a map's labels are the same
+    with or without them.
+
+    >>> from zhagen.examples import tiny_project
+    >>> with tiny_project() as p:
+    ...     first = known_title_phrases(p.store, ["数字经济与高质量发展", ""])
+    ...     first == known_title_phrases(p.store, ["数字经济与高质量发展"])
+    True
+    >>> first
+    {'数字经济与高质量发展': ['数字经济', '高质量发展']}
+    """
+    import sqlite3
+
+    from zhagen.mapping.labels import PHRASE_RULES, segmenter_phrases
+    from zhagen.store import title_phrases as qt
+    from zhagen.text.segment import default_fingerprint, default_segmenter
+
+    distinct = [t for t in dict.fromkeys(titles) if t]
+    if len(distinct) > TITLE_PHRASE_LIMIT:
+        return None
+    key = f"{default_fingerprint()}/{PHRASE_RULES}"
+    known = qt.cached_phrases(store, key, distinct)
+    missing = [t for t in distinct if t not in known]
+    if not missing:
+        return known
+    phrases = segmenter_phrases(default_segmenter())
+    made = {t: phrases(t) for t in missing}
+    try:
+        qt.store_phrases(store, key, made)
+    except sqlite3.OperationalError as exc:  # a read-only file or a locked database
+        if not any(w in str(exc) for w in ("readonly", "read-only", "locked")):
+            raise
+    known.update(made)
+    return known
+
+
 def _once(make: Callable[[], T]) -> Callable[[], T]:
     """``make``, called at most once (on the first call)."""
     made: list[T] = []
@@ -891,14 +940,11 @@ def _one_by_one(texts: list[str], lang: str) -> tuple[list[str], Any]:
 def _matrix(occ: _Occurrences, n_records: int, thesaurus: Mapping[str, str] | None) -> DocTerm:
     """The document-term matrix of the gathered occurrences (normalised, thesaurus-merged)."""
     import numpy as np
-    import pandas as pd
 
-    from zhagen.mapping.cooccurrence import doc_term_from_codes
+    from zhagen.mapping.cooccurrence import doc_term_from_codes, factorize
 
-    tokens = np.empty(len(occ.tokens), dtype=object)
-    tokens[:] = occ.tokens
-    codes, distinct = pd.factorize(tokens)
-    labels = [normalise_keyword(t) for t in distinct.tolist()]
+    codes, distinct = factorize(occ.tokens)
+    labels = [normalise_keyword(t) for t in distinct]
     labels.extend(occ.exact)
     if thesaurus:
         labels = [thesaurus.get(t, t) if t else t for t in labels]

@@ -583,7 +583,7 @@ class Maps:
         evaluated in (coding blind, ``coded:``/``coder:`` see the actor's codings only).
         """
         from zhagen._version import __version__
-        from zhagen.map_input import map_input
+        from zhagen.map_input import known_title_phrases, map_input
         from zhagen.mapping import build_map
         from zhagen.report.mapfiles import WritableMap
         from zhagen.store import runs
@@ -607,6 +607,8 @@ class Maps:
             thesaurus_name=p.thesaurus, keep_duplicates=keep_duplicates,
             doc_ids=scope.doc_ids, records_only=records_only, cluster=self.cluster,
         )  # fmt: skip
+        if p.label_source != "keywords" and inp.titles and self.cluster is None:
+            inp.title_phrases = known_title_phrases(self.store, inp.titles)
         km = build_map(inp, p)
         _entity_summary(km, inp.notes, p)
         km.summary["scope"] = scope.as_dict()

@@ -148,7 +148,7 @@ def plain_nodes(km: KnowledgeMap) -> list[dict[str, Any]]:
     '科技创新'
     """
     rows = []
-    for rec in km.nodes.to_dict("records"):
+    for rec in km.records("nodes"):
         row: dict[str, Any] = {}
         for key, value in rec.items():
             if key in _INT_COLUMNS:
@@ -164,7 +164,7 @@ def plain_nodes(km: KnowledgeMap) -> list[dict[str, Any]]:
 def plain_edges(km: KnowledgeMap) -> list[dict[str, Any]]:
     """The map's edges as dicts ``source, target, count, strength`` of plain values."""
     rows = []
-    for rec in km.edges.to_dict("records"):
+    for rec in km.records("edges"):
         rows.append(
             {
                 "source": _as_int(rec.get("source")),

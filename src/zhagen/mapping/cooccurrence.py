@@ -19,10 +19,10 @@ van Eck, N. J., & Waltman, L. (2009). How to normalize cooccurrence data? *JASIS
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 if TYPE_CHECKING:
     import numpy as np
@@ -103,6 +103,35 @@ class TermRows(Sequence[list[str]]):
         return (self[k] for k in range(len(self)))
 
 
+def factorize(values: Iterable[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Integer codes of ``values`` and the distinct values in order of first appearance;
+    ``None`` and NaN take code -1 (as :func:`pandas.factorize`, without pandas).
+
+    >>> codes, uniques = factorize(["b", "a", None, "b"])
+    >>> codes.tolist(), uniques
+    ([0, 1, -1, 0], ['b', 'a'])
+    """
+    import numpy as np
+
+    index: dict[Any, int] = {}
+    add = index.setdefault
+    # a NaN is not equal to itself: one test per distinct value, not per value
+    codes = [add(v, len(index)) for v in values]
+    missing = [c for v, c in index.items() if v is None or (isinstance(v, float) and v != v)]
+    arr = np.fromiter(codes, dtype=np.int64, count=len(codes))
+    uniques = list(index)
+    if missing:  # the missing values' codes go; later codes move down
+        shift = np.zeros(len(index), dtype=np.int64)
+        for c in missing:
+            shift[c + 1 :] += 1
+        mapped = np.arange(len(index), dtype=np.int64) - shift
+        mapped[missing] = -1
+        arr = mapped[arr] if arr.size else arr
+        drop = set(missing)
+        uniques = [u for k, u in enumerate(uniques) if k not in drop]
+    return arr, uniques
+
+
 def doc_term_matrix(terms: Sequence[Sequence[str]]) -> DocTerm:
     """Build the vocabulary and the binary record × term matrix.
 
@@ -127,15 +156,12 @@ def doc_term_matrix(terms: Sequence[Sequence[str]]) -> DocTerm:
     [[1, 1], [1, 0], [0, 0]]
     """
     import numpy as np
-    import pandas as pd
 
     if isinstance(terms, TermRows):
         return terms.doc_term
     n = len(terms)
     lengths = np.fromiter(map(len, terms), dtype=np.int64, count=n)
-    flat = np.empty(int(lengths.sum()), dtype=object)
-    flat[:] = list(chain.from_iterable(terms))
-    codes, uniques = pd.factorize(flat)
+    codes, uniques = factorize(chain.from_iterable(terms))
     rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
     return doc_term_from_codes(rows, codes, uniques, n)
 
@@ -157,13 +183,9 @@ def doc_term_from_codes(
     (['a', 'b'], [[1, 0], [0, 0], [0, 1]])
     """
     import numpy as np
-    import pandas as pd
     import scipy.sparse as sp
 
-    label_arr = np.empty(len(labels), dtype=object)
-    label_arr[:] = list(labels)
-    first, uniques = pd.factorize(label_arr)
-    distinct: list[str] = uniques.tolist()
+    first, distinct = factorize(labels)
     # Python's sort of str is several times faster than numpy's argsort of an object array
     # (which ``factorize(sort=True)`` uses): it matters with a million distinct terms.
     order = sorted(range(len(distinct)), key=distinct.__getitem__)

@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     import numpy as np
     import scipy.sparse as sp
 
+    from zhagen.text.segment import Segmenter
+
 __all__ = [
     "LABEL_METHODS",
     "LABEL_SOURCES",
@@ -65,8 +67,15 @@ __all__ = [
     "cluster_labels",
     "llr",
     "title_phrases",
+    "segmenter_phrases",
     "label_matrix",
+    "PHRASE_RULES",
 ]
+
+#: The version of the rules that make a title's label phrases from its tagged words
+#: (:func:`segmenter_phrases`): part of the key under which a project stores them, so a
+#: change here is never read from phrases stored before it.
+PHRASE_RULES = "title-phrases-1"
 
 #: Where label candidates come from (``MapParams.label_source``).
 LABEL_SOURCES = ("titles+keywords", "keywords")
@@ -126,6 +135,31 @@ def title_phrases(tagged: Sequence[tuple[str, bool]], max_words: int = 4) -> lis
     return list(out)
 
 
+def segmenter_phrases(seg: Segmenter) -> Callable[[str], list[str]]:
+    """A title's label phrases (:func:`title_phrases`) as the segmenter ``seg`` tags its
+    words: a word is a term when ``seg.is_term`` says so (asked once per distinct word and
+    tag).
+
+    Examples
+    --------
+    >>> from zhagen.text.segment import default_segmenter
+    >>> segmenter_phrases(default_segmenter())("数字经济与高质量发展")
+    ['数字经济', '高质量发展']
+    """
+    known: dict[tuple[str, str], bool] = {}
+
+    def phrases(title: str) -> list[str]:
+        tagged = []
+        for pair in seg.tag(title):
+            flag = known.get(pair)
+            if flag is None:
+                flag = known[pair] = seg.is_term(*pair)
+            tagged.append((pair[0], flag))
+        return title_phrases(tagged)
+
+    return phrases
+
+
 def label_matrix(
     matrix: sp.csr_matrix,
     vocab: Sequence[str],
@@ -164,13 +198,16 @@ def label_blocks(
     matrix: sp.csr_matrix,
     vocab: Sequence[str],
     titles: Sequence[str],
-    tag: Callable[[str], list[tuple[str, bool]]],
+    tag: Callable[[str], list[tuple[str, bool]]] | None,
     rows: int = LABEL_BLOCK_ROWS,
+    *,
+    phrases: Callable[[str], Sequence[str]] | None = None,
 ) -> tuple[Iterator[sp.csr_matrix], list[str]]:
     """:func:`label_matrix` as consecutive blocks of at most ``rows`` records, and its columns.
 
     Every distinct title is tagged first (so the columns are known); the blocks are built
-    when iterated.
+    when iterated. ``phrases``, when given, gives each title's phrases instead of
+    ``title_phrases(tag(title))`` (phrases stored in the project: no segmenter).
 
     Examples
     --------
@@ -181,8 +218,9 @@ def label_blocks(
     (['ai', 'ai ethics', 'ethics'], [[[1, 1, 1]], [[0, 0, 1]]])
     """
     import numpy as np
-    import pandas as pd
     import scipy.sparse as sp
+
+    from zhagen.mapping.cooccurrence import factorize
 
     # Each distinct title is tagged once and its phrases go straight to column codes
     # (keywords keep theirs, a new phrase takes the next free code); each record then takes
@@ -191,16 +229,13 @@ def label_blocks(
     # in a map share their title, and so its tagging.
     index = {term: k for k, term in enumerate(vocab)}
     n_kw, n_rows = len(vocab), matrix.shape[0]
-    every = np.empty(n_rows, dtype=object)
-    every[:] = list(titles)
-    which, distinct = pd.factorize(every)  # a missing title: -1
-    del every
+    which, distinct = factorize(titles)  # a missing title: -1
     codes: array[int] = array("q")
     ends = np.zeros(len(distinct) + 1, dtype=np.int64)  # title u: codes[ends[u] : ends[u + 1]]
-    for u, title in enumerate(distinct.tolist()):
+    for u, title in enumerate(distinct):
         if title:
-            phrases = title_phrases(tag(title))
-            codes.extend([index.setdefault(p, len(index)) for p in phrases if p])
+            found_ = phrases(title) if phrases is not None else title_phrases(tag(title))
+            codes.extend([index.setdefault(p, len(index)) for p in found_ if p])
         ends[u + 1] = len(codes)
     del distinct
     found = np.frombuffer(codes, dtype=np.int64) if len(codes) else np.zeros(0, np.int64)

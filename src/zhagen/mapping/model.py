@@ -5,7 +5,7 @@ out (``KnowledgeMap``). Computation lives in the sibling modules; writing in ``r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ __all__ = [
     "EDGE_COLUMNS",
     "CLUSTER_COLUMNS",
     "BURST_COLUMNS",
+    "Table",
 ]
 
 
@@ -79,6 +80,10 @@ class MapInput:
     #: What reading the input found and reports (spellings merged into a node, ambiguous
     #: author names …); ``Project.maps.build`` copies it into ``summary["entities"]``.
     notes: dict[str, Any] = field(default_factory=dict)
+    #: The label phrases of titles already known (stored in the project, see
+    #: ``map_input.known_title_phrases``), or None: a title not in it is tagged by the
+    #: shared segmenter, as every title is without it. The labels are the same either way.
+    title_phrases: Mapping[str, Sequence[str]] | None = None
 
 
 @dataclass
@@ -348,6 +353,73 @@ CLUSTER_COLUMNS = [
 BURST_COLUMNS = ["term", "strength", "begin", "end", "first_year", "last_year"]
 
 
+class Table:
+    """A table of a knowledge map as plain columns (numpy arrays, lists or ranges, as the
+    map computed them), made into a pandas DataFrame only when someone asks for one: the
+    CSV and JSON files are written from the columns, without importing pandas.
+
+    ``ints`` are the nullable whole-number columns (``None`` for a missing value; pandas'
+    ``Int64``). ``frame()`` builds the DataFrame the map always held, column for column.
+
+    Examples
+    --------
+    >>> t = Table({"id": range(2), "label": ["a", "b"], "year": [2020, None]}, ints=["year"])
+    >>> len(t), t.names, t.column("year"), t.records()[1]
+    (2, ['id', 'label', 'year'], [2020, None], {'id': 1, 'label': 'b', 'year': None})
+    >>> t.frame()["year"].dtype.name
+    'Int64'
+    """
+
+    def __init__(self, data: Mapping[str, Any], ints: Sequence[str] = ()) -> None:
+        self.data = dict(data)
+        self.ints = frozenset(ints)
+        self.names = list(self.data)
+
+    def __len__(self) -> int:
+        return len(next(iter(self.data.values()))) if self.data else 0
+
+    def __repr__(self) -> str:
+        return f"Table({len(self)} rows: {', '.join(self.names)})"
+
+    def column(self, name: str) -> list[Any]:
+        """The values of column ``name`` as plain Python values."""
+        values = self.data[name]
+        return values.tolist() if hasattr(values, "tolist") else list(values)
+
+    def records(self) -> list[dict[str, Any]]:
+        """One dict of plain values per row."""
+        cols = [self.column(n) for n in self.names]
+        return [dict(zip(self.names, row, strict=True)) for row in zip(*cols, strict=True)]
+
+    def frame(self) -> pd.DataFrame:
+        """The table as a pandas DataFrame (imports pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame({
+            k: pd.array(list(v), dtype="Int64") if k in self.ints else v
+            for k, v in self.data.items()
+        })  # fmt: skip
+
+
+class _Frame:
+    """A field of :class:`KnowledgeMap` that holds a :class:`Table` or a DataFrame and
+    reads as a DataFrame (a table made into one on first use, then kept)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = "_" + name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            raise AttributeError(self.name)  # no default: the field is required
+        value = obj.__dict__[self.name]
+        if isinstance(value, Table):
+            value = obj.__dict__[self.name] = value.frame()
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.name] = value
+
+
 @dataclass
 class KnowledgeMap:
     """The result of :func:`zhagen.mapping.build_map`: plain data.
@@ -356,17 +428,44 @@ class KnowledgeMap:
     ``Project.map`` returns a :class:`zhagen.report.mapfiles.WritableMap`, which adds
     ``km.write(out_dir)``.
 
+    ``nodes``, ``edges``, ``clusters`` and ``bursts`` read as pandas DataFrames; they are
+    kept as plain :class:`Table` columns until first read that way, so writing CSV and
+    JSON (through :meth:`raw`, :meth:`column`, :meth:`records`) never imports pandas.
+
     ``node_docs`` maps node id → the ids of the records holding that term;
     ``year_span`` is the (first, last) year of the analysed records; ``term_years`` the
     per-year counts of every node's term (for the burst figure).
     """
 
-    nodes: pd.DataFrame
-    edges: pd.DataFrame
-    clusters: pd.DataFrame
-    bursts: pd.DataFrame
+    nodes: pd.DataFrame = _Frame()  # type: ignore[assignment]
+    edges: pd.DataFrame = _Frame()  # type: ignore[assignment]
+    clusters: pd.DataFrame = _Frame()  # type: ignore[assignment]
+    bursts: pd.DataFrame = _Frame()  # type: ignore[assignment]
     summary: dict[str, Any]
     node_docs: dict[int, list[int]] = field(default_factory=dict)
     year_span: tuple[int, int] | None = None
     term_years: dict[str, dict[int, int]] = field(default_factory=dict)
     doc_titles: dict[int, str] = field(default_factory=dict)
+
+    def raw(self, name: str) -> Any:
+        """Table ``name`` as held: a :class:`Table` or a DataFrame (nothing converted)."""
+        return self.__dict__["_" + name]
+
+    def fields(self) -> dict[str, Any]:
+        """Every field as held (tables not converted): ``type(km)(**km.fields())`` is
+        the same map."""
+        from dataclasses import fields
+
+        held = self.__dict__
+        return {f.name: held["_" + f.name] if "_" + f.name in held else getattr(self, f.name)
+                for f in fields(self)}  # fmt: skip
+
+    def column(self, name: str, col: str) -> list[Any]:
+        """Column ``col`` of table ``name`` as a list (pandas only if it is a DataFrame)."""
+        table = self.raw(name)
+        return table.column(col) if isinstance(table, Table) else table[col].tolist()
+
+    def records(self, name: str) -> list[dict[str, Any]]:
+        """The rows of table ``name`` as dicts (``DataFrame.to_dict("records")``)."""
+        table = self.raw(name)
+        return table.records() if isinstance(table, Table) else table.to_dict("records")

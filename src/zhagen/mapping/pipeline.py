@@ -62,16 +62,16 @@ from zhagen.errors import InputError, ParameterError
 from zhagen.mapping.model import (
     BURST_COLUMNS,
     CLUSTER_COLUMNS,
-    EDGE_COLUMNS,
     NODE_COLUMNS,
     KnowledgeMap,
     MapInput,
     MapParams,
+    Table,
 )
 from zhagen.mapping.params import check_params
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     import numpy as np
     import scipy.sparse as sp
@@ -524,24 +524,26 @@ def _selection_definition(params: MapParams) -> str:
             f"frequency then first year; min_freq {params.min_freq}")  # fmt: skip
 
 
-def _nodes_frame(cols, rec, net_stats: dict[str, Any]) -> Any:
-    import pandas as pd
-
-    frame = pd.DataFrame({
+def _nodes_frame(cols, rec, net_stats: dict[str, Any]) -> Table:
+    data = {
         "id": range(cols.size),
         "label": [rec.dt.vocab[c] for c in cols.tolist()],
         "frequency": rec.freq[cols],
         **{k: net_stats[k] for k in ("degree", "weighted_degree", "total_link_strength",
                                      "betweenness", "burst_strength")},
-        "burst_begin": pd.array(net_stats["burst_begin"], dtype="Int64"),
-        "burst_end": pd.array(net_stats["burst_end"], dtype="Int64"),
+        "burst_begin": net_stats["burst_begin"],
+        "burst_end": net_stats["burst_end"],
         "sigma": net_stats["sigma"],
         "cluster": net_stats["cluster"],
-        "first_year": pd.array(net_stats["first_year"], dtype="Int64"),
+        "first_year": net_stats["first_year"],
         "x": net_stats["xy"][:, 0],
         "y": net_stats["xy"][:, 1],
-    })  # fmt: skip
-    return frame[NODE_COLUMNS]
+    }  # fmt: skip
+    return Table({k: data[k] for k in NODE_COLUMNS}, ints=_NULLABLE)
+
+
+#: The columns held as nullable whole numbers (pandas' ``Int64``).
+_NULLABLE = ("burst_begin", "burst_end", "first_year", "begin", "end", "last_year")
 
 
 def _node_bursts(n: int, b_node, b_strength, b_begin, b_end) -> dict[str, Any]:
@@ -589,7 +591,6 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     (['b', 'a', 'c'], 3)
     """
     import numpy as np
-    import pandas as pd
 
     from zhagen.mapping import centrality as cen
     from zhagen.mapping import cluster as clu
@@ -632,8 +633,8 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     stats["first_year"] = first_year
     stats["xy"] = force_layout(n, ki, kj, ks, labels, seed=params.seed)
     nodes = _nodes_frame(cols, rec, stats)
-    edges = pd.DataFrame({"source": ki, "target": kj, "count": kc, "strength": ks})[EDGE_COLUMNS]
-    texts = _labels(rec, cols, labels, params)
+    edges = Table({"source": ki, "target": kj, "count": kc, "strength": ks})
+    texts = _labels(rec, cols, labels, params, inp.title_phrases)
     clusters = _clusters_frame(labels, sil, first_year, texts)
     # Q is always the standard modularity (resolution 1): a reader compares it with other
     # maps and with CiteSpace's. The objective Leiden maximised at another resolution is a
@@ -659,27 +660,32 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     return _assemble(nodes, edges, clusters, bursts_df, summary, rec, time, xn, year_counts)
 
 
-def _labels(rec: _Records, cols: np.ndarray, labels: np.ndarray, params: MapParams) -> list:
-    """LLR / TF-IDF / MI labels from the keywords, and the title noun phrases when asked."""
-    from zhagen.mapping.labels import cluster_labels, label_blocks
+def _labels(
+    rec: _Records,
+    cols: np.ndarray,
+    labels: np.ndarray,
+    params: MapParams,
+    known: Mapping[str, Sequence[str]] | None = None,
+) -> list:
+    """LLR / TF-IDF / MI labels from the keywords, and the title noun phrases when asked
+    (those of ``known`` as they are; the others tagged by the shared segmenter, loaded only
+    if a title needs it)."""
+    from zhagen.mapping.labels import cluster_labels, label_blocks, segmenter_phrases
 
     if params.label_source == "keywords" or rec.titles is None:
         return cluster_labels(rec.dt.matrix, rec.dt.vocab, cols, labels)
-    from zhagen.text.segment import default_segmenter
+    made: list[Callable[[str], list[str]]] = []
 
-    seg = default_segmenter()
-    known: dict[tuple[str, str], bool] = {}  # is_term of each distinct (word, tag), once
+    def phrases(title: str) -> Sequence[str]:
+        if known is not None and title in known:
+            return known[title]
+        if not made:
+            from zhagen.text.segment import default_segmenter
 
-    def tag(title: str) -> list[tuple[str, bool]]:
-        out = []
-        for pair in seg.tag(title):
-            flag = known.get(pair)
-            if flag is None:
-                flag = known[pair] = seg.is_term(*pair)
-            out.append((pair[0], flag))
-        return out
+            made.append(segmenter_phrases(default_segmenter()))
+        return made[0](title)
 
-    blocks, vocab = label_blocks(rec.dt.matrix, rec.dt.vocab, rec.titles, tag)
+    blocks, vocab = label_blocks(rec.dt.matrix, rec.dt.vocab, rec.titles, None, phrases=phrases)
     return cluster_labels(blocks, vocab, cols, labels)
 
 
@@ -694,9 +700,8 @@ def _slice_summary(time: _Time, with_terms: np.ndarray, sizes: list[int]) -> lis
     ]
 
 
-def _clusters_frame(labels, sil, first_year, texts) -> Any:
+def _clusters_frame(labels, sil, first_year, texts) -> Table:
     import numpy as np
-    import pandas as pd
 
     from zhagen.mapping.cluster import cluster_means
 
@@ -705,15 +710,15 @@ def _clusters_frame(labels, sil, first_year, texts) -> Any:
     mean_year = cluster_means(fy, labels) if k else np.zeros(0)
     mean_sil = cluster_means(sil, labels) if k else np.zeros(0)
     members = [np.flatnonzero(labels == c).tolist() for c in range(k)]
-    frame = pd.DataFrame({
+    data = {
         "id": range(k), "size": [len(m) for m in members],
         "silhouette": np.round(mean_sil, 6),
         "label_llr": [t["llr"] for t in texts], "label_tfidf": [t["tfidf"] for t in texts],
         "label_mi": [t["mi"] for t in texts],
         "mean_year": [None if np.isnan(y) else round(float(y), 2) for y in mean_year],
         "members": members,
-    })  # fmt: skip
-    return frame[CLUSTER_COLUMNS]
+    }  # fmt: skip
+    return Table({c: data[c] for c in CLUSTER_COLUMNS})
 
 
 def _as_nodes(cols: np.ndarray, bursts: tuple) -> tuple:
@@ -728,25 +733,24 @@ def _as_nodes(cols: np.ndarray, bursts: tuple) -> tuple:
     return (node[keep], *(a[keep] for a in rest))
 
 
-def _bursts_frame(rec: _Records, time: _Time, bursts: tuple) -> Any:
+def _bursts_frame(rec: _Records, time: _Time, bursts: tuple) -> Table:
     """Every burst (of nodes or of all eligible terms, see ``burst_terms``), strongest first."""
     import numpy as np
-    import pandas as pd
 
     b_col, b_strength, b_begin, b_end = bursts
     uniq = np.unique(b_col)
     _counts, first, last = _year_stats(rec.dt.matrix[:, uniq].tocsr(), time)
     where = {int(c): k for k, c in enumerate(uniq.tolist())}
     ks = [where[c] for c in b_col.tolist()]
-    frame = pd.DataFrame({
+    data = {
         "term": [rec.dt.vocab[c] for c in b_col.tolist()],
         "strength": b_strength.round(6),
-        "begin": pd.array(b_begin.tolist(), dtype="Int64"),
-        "end": pd.array(b_end.tolist(), dtype="Int64"),
-        "first_year": pd.array([first[k] for k in ks], dtype="Int64"),
-        "last_year": pd.array([last[k] for k in ks], dtype="Int64"),
-    })  # fmt: skip
-    return frame[BURST_COLUMNS]
+        "begin": b_begin.tolist(),
+        "end": b_end.tolist(),
+        "first_year": [first[k] for k in ks],
+        "last_year": [last[k] for k in ks],
+    }  # fmt: skip
+    return Table({c: data[c] for c in BURST_COLUMNS}, ints=_NULLABLE)
 
 
 def _assemble(nodes, edges, clusters, bursts, summary, rec, time, xn, year_counts) -> KnowledgeMap:
@@ -755,7 +759,7 @@ def _assemble(nodes, edges, clusters, bursts, summary, rec, time, xn, year_count
     node_docs = _node_docs(xn, rec.doc_ids)
     term_years: dict[str, dict[int, int]] = {}
     if time.first is not None:
-        for k, label in enumerate(nodes["label"].tolist()):
+        for k, label in enumerate(nodes.column("label")):
             col = year_counts[:, k]
             nz = np.flatnonzero(col)
             term_years[label] = dict(zip((nz + time.first).tolist(), col[nz].tolist(), strict=True))

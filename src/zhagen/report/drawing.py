@@ -93,7 +93,7 @@ def cluster_names(km: KnowledgeMap) -> dict[int, str]:
     """``cluster id -> label``: the first term of the LLR label (else TF-IDF, else MI, else
     the most frequent member), as CiteSpace writes ``#0 label`` on a map."""
     names: dict[int, str] = {}
-    for rec in km.clusters.to_dict("records"):
+    for rec in km.records("clusters"):
         cid = plain(rec.get("id"))
         if cid is None:
             continue

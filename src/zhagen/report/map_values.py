@@ -48,7 +48,7 @@ def members_text(km: KnowledgeMap, members: Any, sep: str = "; ") -> str:
     members = plain(members)
     if not isinstance(members, list):
         return "" if members is None else str(members)
-    labels = dict(zip(km.nodes["id"].tolist(), km.nodes["label"].tolist(), strict=True))
+    labels = dict(zip(km.column("nodes", "id"), km.column("nodes", "label"), strict=True))
     out = []
     for m in members:
         if isinstance(m, (int, float)) and not isinstance(m, bool) and int(m) in labels:

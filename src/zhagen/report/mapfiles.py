@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -315,7 +315,7 @@ class WritableMap(KnowledgeMap):
     @classmethod
     def of(cls, km: KnowledgeMap) -> WritableMap:
         """The same map (the same objects, not copies), able to write itself."""
-        return cls(**{f.name: getattr(km, f.name) for f in fields(KnowledgeMap)})
+        return cls(**km.fields())
 
     def write(
         self, out_dir: str | Path, *, outputs: Iterable[str] | str | None = None
@@ -397,10 +397,6 @@ def write_entities_csv(km: KnowledgeMap, path: Path) -> Path | None:
     """Write what reading the nodes merged (``km.summary["entities"]``): one row per
     spelling merged into a node (``merged``) and per person a shared name was split into
     (``ambiguous``); None (no file) when nothing was merged or split."""
-    import pandas as pd
-
-    from zhagen.formats.spreadsheet import write_csv
-
     notes = km.summary.get("entities") or {}
     rows = [
         {"kind": "merged", "node": m["label"], "text": v["text"], "records": v["records"]}
@@ -415,8 +411,17 @@ def write_entities_csv(km: KnowledgeMap, path: Path) -> Path | None:
     ]  # fmt: skip
     if not rows:
         return None
-    frame = pd.DataFrame(rows, columns=["kind", "node", "text", "records", "institutions"])
-    return write_csv(frame, path, crlf=True)
+    from zhagen.formats.spreadsheet import write_columns_csv
+
+    cols = ["kind", "node", "text", "records", "institutions"]
+    written = write_columns_csv({c: [r.get(c) for r in rows] for c in cols}, path, crlf=True)
+    if written is not None:
+        return written
+    import pandas as pd
+
+    from zhagen.formats.spreadsheet import write_csv
+
+    return write_csv(pd.DataFrame(rows, columns=cols), path, crlf=True)
 
 
 def tidy_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -441,26 +446,64 @@ def write_tables_csv(km: KnowledgeMap, out_dir: Path) -> list[Path]:
     """Write ``nodes.csv``, ``edges.csv``, ``clusters.csv`` and ``bursts.csv`` (UTF-8 + BOM).
 
     ``edges.csv`` has ``source_label`` and ``target_label`` next to the node ids;
-    ``clusters.csv`` lists members by label, separated by ``"; "``.
+    ``clusters.csv`` lists members by label, separated by ``"; "``. A table held as plain
+    columns (:class:`~zhagen.mapping.model.Table`, as a map is built) is written without
+    pandas, the same bytes as through a DataFrame.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    labels = dict(zip(km.nodes["id"].tolist(), km.nodes["label"].tolist(), strict=True))
-    edges = km.edges.copy()
-    edges.insert(2, "source_label", [labels.get(s, "") for s in edges["source"].tolist()])
-    edges.insert(3, "target_label", [labels.get(t, "") for t in edges["target"].tolist()])
-    clusters = km.clusters.copy()
-    if "members" in clusters.columns:
-        clusters["members"] = [members_text(km, m) for m in clusters["members"].tolist()]
-    tables = {"nodes.csv": km.nodes, "edges.csv": edges, "clusters.csv": clusters,
-              "bursts.csv": km.bursts}  # fmt: skip
+    labels = dict(zip(km.column("nodes", "id"), km.column("nodes", "label"), strict=True))
+    paths = []
+    for name in ("nodes", "edges", "clusters", "bursts"):
+        path = out_dir / f"{name}.csv"
+        written = _plain_csv(km, name, labels, path)
+        paths.append(written if written is not None else _frame_csv(km, name, labels, path))
+    return paths
+
+
+def _plain_csv(km: KnowledgeMap, name: str, labels: dict[Any, Any], path: Path) -> Path | None:
+    """Table ``name`` written from its plain columns; None when it is a DataFrame, or has
+    a column :func:`~zhagen.formats.spreadsheet.write_columns_csv` leaves to pandas."""
+    from zhagen.formats.spreadsheet import write_columns_csv
+    from zhagen.mapping.model import Table
+
+    table = km.raw(name)
+    if not isinstance(table, Table):
+        return None
+    cols = dict(table.data)
+    if name == "edges":
+        cols = _with_labels(cols, labels)
+    if name == "clusters" and "members" in cols:
+        cols["members"] = [members_text(km, m) for m in table.column("members")]
+    return write_columns_csv(cols, path, crlf=True, nullable=table.ints, whole=INT_COLUMNS)
+
+
+def _with_labels(cols: dict[str, Any], labels: dict[Any, Any]) -> dict[str, Any]:
+    """The edge columns with ``source_label`` and ``target_label`` third and fourth."""
+    names = list(cols)
+    out = {k: cols[k] for k in names[:2]}
+    out["source_label"] = [labels.get(s, "") for s in _values(cols["source"])]
+    out["target_label"] = [labels.get(t, "") for t in _values(cols["target"])]
+    out.update({k: cols[k] for k in names[2:]})
+    return out
+
+
+def _values(values: Any) -> list[Any]:
+    return values.tolist() if hasattr(values, "tolist") else list(values)
+
+
+def _frame_csv(km: KnowledgeMap, name: str, labels: dict[Any, Any], path: Path) -> Path:
     from zhagen.formats.spreadsheet import write_csv
 
-    paths = []
-    for name, df in tables.items():
-        path = out_dir / name
-        paths.append(write_csv(tidy_table(df), path, crlf=True))
-    return paths
+    df = getattr(km, name)
+    if name == "edges":
+        df = df.copy()
+        df.insert(2, "source_label", [labels.get(s, "") for s in df["source"].tolist()])
+        df.insert(3, "target_label", [labels.get(t, "") for t in df["target"].tolist()])
+    if name == "clusters" and "members" in df.columns:
+        df = df.copy()
+        df["members"] = [members_text(km, m) for m in df["members"].tolist()]
+    return write_csv(tidy_table(df), path, crlf=True)
 
 
 def write_summary(km: KnowledgeMap, path: Path) -> Path:

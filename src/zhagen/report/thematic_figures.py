@@ -53,15 +53,21 @@ def map_themes(km: KnowledgeMap) -> list[Theme]:
 
 def write_themes_csv(km: KnowledgeMap, path: Path) -> Path:
     """``themes.csv``: cluster, label, keywords, occurrences, centrality, density, quadrant."""
-    import pandas as pd
-
-    from zhagen.formats.spreadsheet import write_csv
+    from zhagen.formats.spreadsheet import write_columns_csv
 
     names = cluster_names(km)
     rows = [[f"#{t.cluster}", names.get(t.cluster, ""), t.keywords, t.occurrences, t.centrality,
              t.density, t.quadrant, QUADRANTS[t.quadrant][0]] for t in map_themes(km)]  # fmt: skip
     cols = ["cluster", "label", "keywords", "occurrences", "callon_centrality", "callon_density",
             "quadrant", "象限"]  # fmt: skip
+    columns = {c: [r[k] for r in rows] for k, c in enumerate(cols)}
+    written = write_columns_csv(columns, Path(path), crlf=True)
+    if written is not None:
+        return written
+    import pandas as pd
+
+    from zhagen.formats.spreadsheet import write_csv
+
     return write_csv(pd.DataFrame(rows, columns=cols), Path(path), crlf=True)
 
 

@@ -524,6 +524,20 @@ CREATE TRIGGER codes_version_delete AFTER DELETE ON codes
 BEGIN UPDATE table_versions SET value = random() WHERE name = 'codes'; END;
 """
 
+_TITLE_PHRASES = """
+-- The label phrases of each distinct title (issue 18): the title's terms and runs of terms
+-- as the shared segmenter tags them, stored once, so a map's cluster labels need no
+-- segmenter (its dictionary takes longer to load than a map of 300 records takes to build).
+-- ``segmenter`` is the fingerprint of the segmenter and phrase rules that made them; rows
+-- of another fingerprint are never read (and are dropped when new ones are stored).
+CREATE TABLE title_phrases (
+    segmenter TEXT NOT NULL,             -- text.segment.default_fingerprint()
+    title     TEXT NOT NULL,             -- the title as stored in documents.title
+    phrases   TEXT NOT NULL,             -- JSON list of the phrases, in order
+    PRIMARY KEY (segmenter, title)
+) WITHOUT ROWID;
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -543,4 +557,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0015_cocite", _COCITE),
     ("0016_scale17", _MERGED_UNITS),
     ("0017_code_counts", _CODE_COUNTS),
+    ("0018_map18", _TITLE_PHRASES),
 ]

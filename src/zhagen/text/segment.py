@@ -345,6 +345,35 @@ def default_segmenter() -> Segmenter:
     return Segmenter()
 
 
+@functools.lru_cache(maxsize=1)
+def default_fingerprint() -> str:
+    """A fingerprint of what :func:`default_segmenter` cuts and tags with: rjieba's
+    installed files (name, size, time), the shipped domain dictionary and stopword lists,
+    and the term rules. What is stored from its output (the title phrases of cluster
+    labels) is keyed by it, so a new dictionary or rjieba never reuses old results. Cheap:
+    no dictionary is loaded, rjieba is not imported (nor its package metadata read).
+
+    Examples
+    --------
+    >>> len(default_fingerprint()), default_fingerprint() == default_fingerprint()
+    (16, True)
+    """
+    import hashlib
+    import importlib.util
+
+    h = hashlib.sha256()
+    found = importlib.util.find_spec("rjieba")  # a top-level spec: does not run __init__
+    for folder in (found.submodule_search_locations or []) if found else []:
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.is_file():
+                st = entry.stat()
+                h.update(f"{entry.name} {st.st_size} {st.st_mtime_ns}\n".encode())
+    for name in ("domain_dict.txt", "stopwords_zh.txt", "stopwords_en.txt"):
+        h.update(package_data(name).read_bytes())
+    h.update(repr((sorted(TERM_POS), 2, True)).encode())  # term_pos, min_term_len, hmm
+    return h.hexdigest()[:16]
+
+
 def word_prf(
     gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]
 ) -> tuple[float, float, float]:
