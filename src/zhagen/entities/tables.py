@@ -192,6 +192,8 @@ def _derive_parts(store: Store, name: str) -> int:
     return n
 
 
+_ROLES = tuple(enumerate(KEYWORD_SIDES))
+
 #: Kinds stored as a JSON list of strings; the others are one string per document.
 _LISTS = ("author", "affiliation", "cited")
 
@@ -409,15 +411,38 @@ def unit_keywords(objects: Iterable[Any]) -> tuple[list[str], list[tuple[int, in
     >>> unit_keywords([{"zh": ["甲", "乙"]}, {}, {"en": ["B"], "zh": ["乙"]}])
     (['甲', '乙', 'b'], [(1, 0, 0, 0), (1, 1, 0, 1), (3, 0, 0, 1), (3, 1, 1, 2)])
     """
-    norm: dict[str, str] = {}
+    # the rule of document_keywords, written out (~1.8 µs a record against 3.7, in every
+    # worker, for every record): each raw keyword maps straight to its label's index (-1:
+    # empty once normalised), and a (label, side) seen in the document is one integer
+    norm: dict[str, int] = {}
     index: dict[str, int] = {}
     links: list[tuple[int, int, int, int]] = []
+    append = links.append
     for row, by_side in enumerate(objects, 1):
-        for pos, (role, label) in enumerate(document_keywords(by_side, norm)):
-            k = index.get(label)
-            if k is None:
-                k = index[label] = len(index)
-            links.append((row, pos, role, k))
+        if not by_side or not isinstance(by_side, dict):
+            continue
+        seen: set[int] = set()
+        pos = 0
+        for role, side in _ROLES:
+            value = by_side.get(side)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                value = (value,)
+            elif not isinstance(value, list | tuple):
+                continue
+            for kw in value:
+                if not isinstance(kw, str):
+                    continue
+                k = norm.get(kw)
+                if k is None:
+                    label = normalise_keyword(kw)
+                    k = norm[kw] = index.setdefault(label, len(index)) if label else -1
+                if k < 0 or (key := len(KEYWORD_SIDES) * k + role) in seen:
+                    continue
+                seen.add(key)
+                append((row, pos, role, k))
+                pos += 1
     return list(index), links
 
 
