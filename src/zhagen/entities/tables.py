@@ -32,9 +32,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from zhagen.entities.collect import json_list
 from zhagen.entities.keywords import KEYWORD_SIDES, normalise_keyword, split_keyword_sides
-from zhagen.entities.references import reference_parts
 from zhagen.store import entities as q
 from zhagen.store.docs import insert_staged_links
 
@@ -68,7 +66,7 @@ VERSIONS = {
 #: ``upto`` is the highest entity id of that kind whose parts exist), and the function
 #: giving an entity label's parts (role, value).
 PARTS: dict[str, tuple[str, Callable[[str], list[tuple[int, str]]]]] = {
-    "cited-parts": ("cited", reference_parts),
+    "cited-parts": ("cited", lambda label: _references().reference_parts(label)),
 }
 #: Derived at the end of every import; the others on first use (a map or ``zhagen
 #: stats`` that reads them).
@@ -194,6 +192,15 @@ def _derive_parts(store: Store, name: str) -> int:
 
 _ROLES = tuple(enumerate(KEYWORD_SIDES))
 
+
+def _references() -> Any:
+    """:mod:`zhagen.entities.references`, imported on first use: an import (whose workers
+    and main process import this module) needs none of its regular expressions."""
+    from zhagen.entities import references
+
+    return references
+
+
 #: Kinds stored as a JSON list of strings; the others are one string per document.
 _LISTS = ("author", "affiliation", "cited")
 
@@ -202,6 +209,8 @@ def _field_rows(store: Store, kind: int, known: dict[str, int], rows: list[Any])
     """Derive and insert the links of ``rows`` (document id, a stored JSON list of
     strings: authors, affiliations, cited references), each string at its position, empty
     ones and repeats too, so that the records read back are the records stored."""
+    from zhagen.entities.collect import json_list
+
     return _insert_items(store, kind, known, [(d, json_list(v)) for d, v in rows])
 
 
