@@ -599,8 +599,8 @@ def _store_unit(
             for doc_id, spans in enumerate(unit.spans or (), base + 1):
                 if spans is not None:
                     q.insert_sentences(store, doc_id, *spans)
-            if linker is not None:
-                linker.link(base, unit.kept, unit.keywords)
+            if linker is not None:  # (a unit from a shard of an older version has none)
+                linker.link(base, unit.kept, getattr(unit, "keywords", None))
         q.insert_problems(store, [_problem_row(sid, p) for p in unit.problems])
         if mark is not None:
             q.mark_merged(store, sid, mark.unit, mark.cut, records=mark.records,
