@@ -152,6 +152,10 @@ def test_chunks_of_an_export_through_cluster(client, corpora, tmp_path) -> None:
         got = _import(tmp_path / f"c_{path.stem}.zhagen", [path], _chunked(size, client))
         assert got == expected, path.name
         assert _tasks_run(client) - before >= 10
+        from test_import_links import assert_links_derived, keyword_links
+
+        one_links = keyword_links(tmp_path / f"one_{path.stem}.zhagen")[2]
+        assert assert_links_derived(tmp_path / f"c_{path.stem}.zhagen", tmp_path) == len(one_links)
 
 
 def _import(proj: Path, paths: list[Path], plan: ImportPlan) -> dict[str, list[tuple]]:
@@ -368,6 +372,9 @@ def test_client_killed_mid_merge_resumes_after_what_it_merged(client, corpora, t
     assert _import_log(proj)[-1]["resumed"] == {"units": 5, "merged_now": total - 5}
     got = _tables(proj)
     assert got == expected  # documents (duplicates marked), sentences, problems, sources
+    from test_import_links import assert_links_derived
+
+    assert_links_derived(proj, tmp_path)  # the keyword links made by the workers
     assert report.records == len(expected["documents"])
     assert len(report.problems) == len(expected["problems"])
     with sqlite3.connect(proj) as conn:

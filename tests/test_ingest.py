@@ -478,9 +478,14 @@ def test_import_killed_resumes_after_the_units_it_stored(corpora, tmp_path):
     for name in ("", "-wal"):
         if Path(f"{proj}{name}").exists():
             shutil.copyfile(f"{proj}{name}", f"{other}{name}")
+    from test_import_links import assert_links_derived, keyword_links
+
+    upto, top, _ = keyword_links(proj)
+    assert upto == top > 0  # each unit stored with its keyword links
     with zhagen.open(proj) as p:
         report = p.add(src, plan=ImportPlan(workers=1, parallel_min_bytes=1, chunk_bytes=chunk))
     assert _tables(proj) == (docs, probs)
+    assert_links_derived(proj, tmp_path)
     assert (report.records, len(report.problems)) == (whole.records, len(whole.problems))
     assert report.files[0].resumed == 4 and whole.files[0].resumed == 0
     ((payload,),) = _rows(proj, "SELECT payload FROM log WHERE action = 'import'")
@@ -493,3 +498,4 @@ def test_import_killed_resumes_after_the_units_it_stored(corpora, tmp_path):
     ((payload,),) = _rows(other, "SELECT payload FROM log WHERE action = 'import'")
     assert "resumed" not in json.loads(payload)
     assert _tables(other) == (docs, probs)
+    assert_links_derived(other, tmp_path)

@@ -26,6 +26,7 @@ __all__ = [
     "mojibake_problems",
     "prepare_batch",
     "prepare_one",
+    "prepare_record",
     "to_json",
 ]
 
@@ -144,14 +145,29 @@ Sentences = tuple[list[tuple[int, int]], list[bool]]
 def prepare_one(
     rec: RawRecord, cl: Cleaner, null: Any = None
 ) -> tuple[tuple[Any, ...], Sentences | None, list[Problem]]:
+    """One record → a row, its sentences and problems: :func:`prepare_record` without the
+    keywords.
+
+    >>> row, sentences, problems = prepare_one(RawRecord("a.txt", 1, "txt", title="数字经济"), cleaner())
+    >>> row[3], sentences, problems
+    ('数字经济', None, [])
+    """
+    return prepare_record(rec, cl, null)[:3]  # type: ignore[return-value]
+
+
+def prepare_record(
+    rec: RawRecord, cl: Cleaner, null: Any = None
+) -> tuple[tuple[Any, ...], Sentences | None, list[Problem], dict[str, Any]]:
     """One record → a row (:data:`~zhagen.store.docs.DOC_COLUMNS` without ``source_id``),
     for raw documents its sentences (spans, and whether each is garbled: see
     :func:`~zhagen.text.sentences.garbled_sentences`), and a warning for each run of
-    mojibake cleaning found (:func:`mojibake_problems`). ``null`` stands for a missing
-    ``body`` or ``original`` (see :data:`~zhagen.store.docs.STAGE_NULL`).
+    mojibake cleaning found (:func:`mojibake_problems`), and the cleaned keywords object the
+    row's ``keywords`` JSON holds (so that an import worker can derive the keyword links
+    without reading that JSON back). ``null`` stands for a missing ``body`` or ``original``
+    (see :data:`~zhagen.store.docs.STAGE_NULL`).
 
     >>> rec = RawRecord("a.txt", 2, "txt", type="document", text="第一句。高??梢酝ㄟ^产教融合。")
-    >>> row, (spans, garbled), problems = prepare_one(rec, cleaner())
+    >>> row, (spans, garbled), problems, keywords = prepare_record(rec, cleaner())
     >>> spans, garbled
     ([(0, 4), (4, 16)], [False, True])
     >>> [(p.code, p.record, p.severity) for p in problems]
@@ -213,7 +229,7 @@ def prepare_one(
         key,
     )
     problems = mojibake_problems(rec, cleaning) if cleaning else []
-    return row, (None if spans is None else (spans, garbled)), problems
+    return row, (None if spans is None else (spans, garbled)), problems, keywords
 
 
 def _garbled(body: str, spans: list[tuple[int, int]], info: dict[str, Any]) -> list[bool]:

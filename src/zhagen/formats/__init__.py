@@ -44,7 +44,8 @@ __all__ = [
 
 #: The reader modules, each declaring its formats in ``FORMAT_SPECS`` (see
 #: :mod:`zhagen.formats.detect`). Order breaks ties between equally sure sniffs that the
-#: extension does not settle.
+#: extension does not settle. (``qde``: the declaration of :mod:`.refi_qda`, whose
+#: reader ``zhagen add`` never uses.)
 _READER_MODULES = (
     "cnki_refworks",
     "cnki_endnote",
@@ -57,7 +58,7 @@ _READER_MODULES = (
     "html",
     "docx",
     "pdf",
-    "refi_qda",
+    "qde",
 )
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from zhagen.cluster import ClusterError
+from zhagen.entities.tables import KeywordLinker
 from zhagen.errors import InputError, ZhagenError
 from zhagen.ingest.plan import ImportPlan
 from zhagen.ingest.work import (
@@ -252,6 +253,7 @@ def _read_into(
     plan: ImportPlan,
     report: FileReport,
     prepared: FileWork | None = None,
+    linker: KeywordLinker | None = None,
 ) -> Problem | None:
     """Read, clean and store every record of one file; return the error that stopped it.
 
@@ -311,7 +313,7 @@ def _read_into(
                             error = None if unit.error is None else _problem_json(unit.error)
                             mark = _Mark(index, cut, n_after, n_lines + unit.lines,
                                          tail_to_json(unit.tail), error)  # fmt: skip
-                        _store_unit(store, source.id(), part, n_records, report, mark)
+                        _store_unit(store, source.id(), part, n_records, report, mark, linker)
                     tails.append(unit.tail)
                     source.merged_now += 1
                     n_records = n_after
@@ -388,12 +390,14 @@ def import_file(
     *,
     plan: ImportPlan | None = None,
     prepared: FileWork | None = None,
+    linker: KeywordLinker | None = None,
 ) -> FileReport:
     """Import one file; never raises for bad input (the report says what went wrong).
 
     ``plan``: thresholds and worker processes (default :class:`ImportPlan`); ``prepared``:
     the file hashed, read and cleaned already by a cluster worker (:func:`prepare_file`),
-    to store here exactly as if it were read here.
+    to store here exactly as if it were read here; ``linker``: stores the keyword links
+    the workers derived with each unit (default: one for this file).
     """
     from zhagen.formats import detect_format
 
@@ -418,7 +422,8 @@ def import_file(
     source.fmt = fmt
     report = FileReport(path=path, status="partial", format=fmt)
     try:
-        error = _read_into(store, source, path, fmt, plan, report, prepared)
+        linker = linker or KeywordLinker(store)
+        error = _read_into(store, source, path, fmt, plan, report, prepared, linker)
         sid, (sha, _) = source.id(), source.hash()
     except _HashFailed as exc:
         return _fail(store, path, unreadable(path, exc.error), None, None)
@@ -575,9 +580,11 @@ def _store_unit(
     offset: int,
     report: FileReport,
     mark: _Mark | None = None,
+    linker: KeywordLinker | None = None,
 ) -> None:
-    """Write one unit in one transaction: its documents, their sentences, its problems,
-    and its ``mark`` (see :func:`q.mark_merged`).
+    """Write one unit in one transaction: its documents, their sentences, their keyword
+    links (by ``linker``, if given and the kind is up to date), its problems, and its
+    ``mark`` (see :func:`q.mark_merged`).
     ``offset``: records before the unit's chunk (0 for a unit numbered in the file)."""
     offset = offset if unit.chunk else 0
     with store.transaction():
@@ -592,6 +599,8 @@ def _store_unit(
             for doc_id, spans in enumerate(unit.spans or (), base + 1):
                 if spans is not None:
                     q.insert_sentences(store, doc_id, *spans)
+            if linker is not None:  # (a unit from a shard of an older version has none)
+                linker.link(base, unit.kept, getattr(unit, "keywords", None))
         q.insert_problems(store, [_problem_row(sid, p) for p in unit.problems])
         if mark is not None:
             q.mark_merged(store, sid, mark.unit, mark.cut, records=mark.records,
@@ -624,8 +633,13 @@ def add_paths(
     """Import files and folders. One bad file never stops the others.
 
     ``plan``: thresholds (default :class:`ImportPlan`); ``workers``, if given, replaces
-    its ``workers``.
+    its ``workers``. The keyword links are brought up to date first (usually nothing to
+    do), so that each unit's links, derived by the workers, are stored with its documents.
     """
+    from zhagen.entities.tables import derive
+
+    derive(store)
+    linker = KeywordLinker(store)
     plan = plan or ImportPlan()
     if workers is not None:
         plan = replace(plan, workers=workers)
@@ -644,7 +658,8 @@ def add_paths(
         made = map_partitions(prepare_file, tasks, cluster=plan.cluster)
     with contextlib.closing(made):
         for path, w in zip(files, whole, strict=True):
-            fr = import_file(store, path, fmt, plan=plan, prepared=next(made) if w else None)
+            made_here = next(made) if w else None
+            fr = import_file(store, path, fmt, plan=plan, prepared=made_here, linker=linker)
             report.files.append(fr)
             if progress is not None:
                 progress(fr)

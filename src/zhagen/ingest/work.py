@@ -15,8 +15,9 @@ import tempfile
 from dataclasses import dataclass
 from typing import Any
 
+from zhagen.entities.tables import unit_keywords
 from zhagen.errors import InputError, ZhagenError
-from zhagen.prepare import Sentences, cleaner, prepare_one
+from zhagen.prepare import Sentences, cleaner, prepare_record
 from zhagen.records import Problem, RawRecord
 from zhagen.run import process_exists
 from zhagen.store import docs as q
@@ -61,6 +62,9 @@ class Prepared:
     held: RawRecord | None = None  # the file's last record, held back (see Chunk.run)
     # ``held`` prepared by the worker as if its check finds nothing (see finish_last)
     held_unit: Prepared | None = None
+    # the rows' keyword links (see zhagen.entities.tables.unit_keywords): the distinct
+    # labels, and the links (None: in the image ``staged``)
+    keywords: tuple[list[str], list[tuple[int, int, int, int]] | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,8 +233,10 @@ def prepare_unit(
     spool: str | None = None,
 ) -> Prepared:
     """Clean records and stage the usable ones, with their first duplicate in the unit
-    (an image is written to a file in the folder ``spool``, if given: see _spill)."""
+    and their keyword links (an image is written to a file in the folder ``spool``, if
+    given: see _spill)."""
     rows: list[tuple[Any, ...]] = []
+    keywords: list[Any] = []
     spans: list[Sentences | None] = []
     problems: list[Problem] = []
     first_doi: dict[str, int] = {}
@@ -242,7 +248,8 @@ def prepare_unit(
             problems += rec.problems
             if _unusable(rec.problems):
                 continue
-        row, sp, found = prepare_one(rec, cl, q.STAGE_NULL)
+        row, sp, found, kws = prepare_record(rec, cl, q.STAGE_NULL)
+        keywords.append(kws)
         problems += found
         n = len(rows) + 1
         doi, key = row[_DOI], row[_KEY]
@@ -267,12 +274,15 @@ def prepare_unit(
         )  # fmt: skip
         spans.append(sp)
     has_spans = any(sp is not None for sp in spans)
-    staged = q.stage_rows(rows, image=image)
-    if spool is not None and isinstance(staged, bytes) and rows:
+    labels, links = unit_keywords(keywords)
+    staged = q.stage_rows(rows, image=image, links=links)
+    in_image = isinstance(staged, bytes)
+    if spool is not None and in_image and rows:
         staged = _spill(staged, spool)
     return Prepared(
-        staged, len(rows), spans if has_spans else None, problems, len(records), chunk, lines
-    )
+        staged, len(rows), spans if has_spans else None, problems, len(records), chunk, lines,
+        keywords=(labels, None if in_image else links),
+    )  # fmt: skip
 
 
 def finish_last(unit: Prepared, tails: list[object], image: bool) -> Prepared:

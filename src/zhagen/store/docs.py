@@ -33,6 +33,7 @@ __all__ = [
     "stage_rows",
     "staging",
     "insert_staged",
+    "insert_staged_links",
     "insert_problems",
     "insert_sentences",
     "mark_duplicates",
@@ -234,11 +235,17 @@ _NULLABLE = frozenset({"body", "original"})
 _STAGE_PAGE = 65536  # large pages: fewer, fuller pages to build and to copy between processes
 # A worker's image: the staged rows, and the first earlier document of each row that
 # duplicates one (filled in by insert_staged once the image is attached as ``stage``).
+# The keyword links its worker derived (zhagen.entities.tables.unit_keywords): per link
+# the row (from 1), position, side and index of its label among the batch's distinct
+# labels; ``labels`` gets each index's entity id, filled in by insert_staged_links.
 _STAGE_DDL = (
     f"CREATE TABLE rows ({', '.join(STAGE_COLUMNS)})",
     "CREATE TABLE firsts (rid INTEGER PRIMARY KEY, first INTEGER NOT NULL)",
+    "CREATE TABLE links (rid, pos, role, label)",
+    "CREATE TABLE labels (label INTEGER PRIMARY KEY, entity INTEGER NOT NULL)",
 )
 _STAGE_INSERT = f"INSERT INTO rows VALUES ({', '.join('?' for _ in STAGE_COLUMNS)})"
+_STAGE_LINK = "INSERT INTO links VALUES (?, ?, ?, ?)"
 # The first document each staged row duplicates: an earlier one (found through the doi and
 # dup_key indexes) or an earlier row of the batch (its position, given by the worker). Row
 # ids are given in _INSERT_STAGED (the next free ones, in batch order, as SQLite would
@@ -337,8 +344,15 @@ def _insert_rows(
     )
 
 
-def stage_rows(rows: Sequence[Sequence[Any]], *, image: bool) -> bytes | list[Sequence[Any]]:
-    """A batch of rows (in :data:`STAGE_COLUMNS` order) ready for :func:`insert_staged`.
+def stage_rows(
+    rows: Sequence[Sequence[Any]],
+    *,
+    image: bool,
+    links: Sequence[tuple[int, int, int, int]] | None = None,
+) -> bytes | list[Sequence[Any]]:
+    """A batch of rows (in :data:`STAGE_COLUMNS` order) ready for :func:`insert_staged`,
+    and in an image its keyword ``links`` (row, position, side, label index) for
+    :func:`insert_staged_links`.
 
     With ``image``, the rows are written to an in-memory SQLite database and returned as
     its serialized bytes: how a worker process hands a batch to the main process. The
@@ -359,6 +373,8 @@ def stage_rows(rows: Sequence[Sequence[Any]], *, image: bool) -> bytes | list[Se
             conn.execute(ddl)
         conn.execute("BEGIN")
         conn.executemany(_STAGE_INSERT, rows)
+        if links:
+            conn.executemany(_STAGE_LINK, links)
         conn.execute("COMMIT")
         return conn.serialize()
     finally:
@@ -402,6 +418,19 @@ def insert_staged(
     conn.execute(_INSERT_STAGED, {"base": base, "source": source_id, "offset": record_offset})
     dups = conn.execute("SELECT COUNT(*) FROM stage.firsts").fetchone()[0]
     return base, int(dups)
+
+
+def insert_staged_links(store: Store, kind: int, base: int, entity_ids: Sequence[int]) -> None:
+    """Insert the keyword links of the image attached by :func:`insert_staged` as links of
+    ``kind`` of the documents after id ``base``, the label index ``i`` of a link being
+    entity ``entity_ids[i]``: one ``INSERT … SELECT``, no Python object per link."""
+    conn = store.conn
+    conn.executemany("INSERT INTO stage.labels VALUES (?, ?)", enumerate(entity_ids))
+    conn.execute(
+        "INSERT INTO main.doc_entities(kind, doc_id, pos, role, entity_id) "
+        f"SELECT {int(kind)}, {int(base)} + k.rid, k.pos, k.role, e.entity "
+        "FROM stage.links k JOIN stage.labels e ON e.label = k.label ORDER BY k.rowid"
+    )
 
 
 def same_title_kept(store: Store, base: int) -> list[tuple[str, int, str, int, int]]:

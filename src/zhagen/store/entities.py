@@ -28,6 +28,7 @@ __all__ = [
     "set_upto",
     "max_document_id",
     "stale_documents",
+    "has_stale",
     "delete_stale",
     "delete_links",
     "keyword_json_chunks",
@@ -107,6 +108,12 @@ def stale_documents(store: Store, kind: int) -> list[int]:
         "SELECT doc_id FROM entity_stale WHERE kind = ? ORDER BY doc_id", (kind,)
     )
     return [int(r[0]) for r in rows]
+
+
+def has_stale(store: Store, kind: int) -> bool:
+    """Whether any document of ``kind`` is stale (see :func:`stale_documents`)."""
+    row = store.conn.execute("SELECT 1 FROM entity_stale WHERE kind = ? LIMIT 1", (kind,))
+    return row.fetchone() is not None
 
 
 def delete_stale(store: Store, kind: int, doc_ids: Collection[int]) -> None:

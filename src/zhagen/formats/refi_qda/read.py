@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Literal
 
 from zhagen.errors import InputError
 from zhagen.formats._io import Source, decode, read_bytes, read_head, source_name
-from zhagen.formats.detect import NO, FormatSpec, Head, Sniff
+
+# What this module reads, declared apart: detection imports it without this package
+from zhagen.formats.qde import FORMAT_SPECS  # noqa: F401 - re-exported
 from zhagen.formats.refi_qda.model import (
     MAX_QDPX_BYTES,
     PROJECT_NS,
@@ -758,31 +760,3 @@ def read_qdc(source: Source, *, name: str | None = None) -> list[QdaCode]:
     if _local(root.tag) != "CodeBook":
         raise _error(label, "root", tag=_local(root.tag), want="CodeBook")
     return _Context(label).codes(root)
-
-
-def _sniff(head: Head) -> Sniff:
-    """A bare REFI-QDA project (``.qde``): XML whose root is a QDA-XML ``Project``."""
-    start = head.text[:4096]
-    if "<Project" in start and "urn:QDA-XML:project" in start:
-        return Sniff(0.99, "a REFI-QDA <Project>")
-    return NO
-
-
-#: What this module reads. ``zhagen add`` does not import projects: detection sends a
-#: ``.qde`` (and a ``.qdpx``, see :mod:`zhagen.formats`) to ``zhagen import-qdpx``.
-FORMAT_SPECS = (
-    FormatSpec(
-        "refi-qda",
-        __name__,
-        None,
-        (".qde", ".qdpx"),
-        _sniff,
-        redirect=(
-            "这是 REFI-QDA 项目（NVivo/ATLAS.ti/MAXQDA 导出），不是文献或文本文件；"
-            "请用 `zhagen import-qdpx` 导入（它也接受单独的 .qde 文件）",
-            "this is a REFI-QDA project (exported by NVivo/ATLAS.ti/MAXQDA), not a "
-            "bibliography or text file; import it with `zhagen import-qdpx` (which also "
-            "accepts a bare .qde file)",
-        ),
-    ),
-)
