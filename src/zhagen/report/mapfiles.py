@@ -62,6 +62,7 @@ __all__ = [
     "write_map",
     "chosen_outputs",
     "write_tables_csv",
+    "write_edges_csv",
     "write_summary",
     "write_entities_csv",
     "tidy_table",
@@ -422,19 +423,67 @@ def write_entities_csv(km: KnowledgeMap, path: Path) -> Path | None:
 def tidy_table(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` with whole-number columns as nullable integers (``2024``, not
     ``2024.0``, and an empty cell for a missing value)."""
+    return _as_whole(df.copy(), _whole_columns(df))
+
+
+def _whole_columns(df: pd.DataFrame) -> list[str]:
+    """The columns of :data:`INT_COLUMNS` that :func:`tidy_table` turns into integers:
+    numeric (no text cell) and whole where not missing."""
     import pandas as pd
 
-    out = df.copy()
-    for col in out.columns:
+    out = []
+    for col in df.columns:
         if col not in INT_COLUMNS:
             continue
-        values = pd.to_numeric(out[col], errors="coerce")
-        if values.isna().sum() != out[col].isna().sum():
+        values = pd.to_numeric(df[col], errors="coerce")
+        if values.isna().sum() != df[col].isna().sum():
             continue  # some cells are text: leave the column as it is
         whole = values.dropna()
         if len(whole) == 0 or (whole == whole.round()).all():
-            out[col] = values.round().astype("Int64")
+            out.append(col)
     return out
+
+
+def _as_whole(out: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    for col in columns:
+        out[col] = pd.to_numeric(out[col], errors="coerce").round().astype("Int64")
+    return out
+
+
+#: Links per block of ``edges.csv``: the labels of a block's ends are made, tidied and
+#: written together, so writing never holds a copy of every link with its labels.
+EDGES_CSV_BLOCK = 200_000
+
+
+def write_edges_csv(km: KnowledgeMap, path: Path, *, block: int = EDGES_CSV_BLOCK) -> Path:
+    """Write ``edges.csv``: the columns of ``km.edges`` with ``source_label`` and
+    ``target_label`` after the ids, ``block`` links at a time (the integer columns decided
+    once over all links, as :func:`tidy_table` decides them), the same bytes as
+    :func:`~zhagen.formats.spreadsheet.write_csv` of the whole table with CRLF line ends.
+
+    >>> import tempfile
+    >>> from zhagen.examples import tiny_map
+    >>> path = write_edges_csv(tiny_map(), Path(tempfile.mkdtemp()) / "edges.csv", block=2)
+    >>> path.read_text(encoding="utf-8-sig").splitlines()[0]
+    'source,target,source_label,target_label,count,strength'
+    """
+    from zhagen.formats.spreadsheet import safe_frame
+
+    labels = dict(zip(km.nodes["id"].tolist(), km.nodes["label"].tolist(), strict=True))
+    edges = km.edges
+    whole = _whole_columns(edges)
+    path = Path(path)
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        for lo in range(0, max(len(edges), 1), block):
+            part = edges.iloc[lo : lo + block].copy()
+            part.insert(2, "source_label", [labels.get(s, "") for s in part["source"].tolist()])
+            part.insert(3, "target_label", [labels.get(t, "") for t in part["target"].tolist()])
+            safe_frame(_as_whole(part, whole)).to_csv(
+                fh, index=False, header=lo == 0, lineterminator="\r\n"
+            )
+    return path
 
 
 def write_tables_csv(km: KnowledgeMap, out_dir: Path) -> list[Path]:
@@ -445,21 +494,15 @@ def write_tables_csv(km: KnowledgeMap, out_dir: Path) -> list[Path]:
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    labels = dict(zip(km.nodes["id"].tolist(), km.nodes["label"].tolist(), strict=True))
-    edges = km.edges.copy()
-    edges.insert(2, "source_label", [labels.get(s, "") for s in edges["source"].tolist()])
-    edges.insert(3, "target_label", [labels.get(t, "") for t in edges["target"].tolist()])
     clusters = km.clusters.copy()
     if "members" in clusters.columns:
         clusters["members"] = [members_text(km, m) for m in clusters["members"].tolist()]
-    tables = {"nodes.csv": km.nodes, "edges.csv": edges, "clusters.csv": clusters,
-              "bursts.csv": km.bursts}  # fmt: skip
     from zhagen.formats.spreadsheet import write_csv
 
-    paths = []
-    for name, df in tables.items():
-        path = out_dir / name
-        paths.append(write_csv(tidy_table(df), path, crlf=True))
+    paths = [write_csv(tidy_table(km.nodes), out_dir / "nodes.csv", crlf=True)]
+    paths.append(write_edges_csv(km, out_dir / "edges.csv"))  # millions of links: in blocks
+    for name, df in {"clusters.csv": clusters, "bursts.csv": km.bursts}.items():
+        paths.append(write_csv(tidy_table(df), out_dir / name, crlf=True))
     return paths
 
 
