@@ -172,7 +172,7 @@ def plain_edges(km: KnowledgeMap) -> list[dict[str, Any]]:
     --------
     >>> from zhagen.examples import tiny_map
     >>> sorted(plain_edges(tiny_map())[0])
-    ['count', 'source', 'target', 'strength']
+    ['count', 'source', 'strength', 'target']
     """
     return [
         {"source": s, "target": t, "count": c, "strength": w}
