@@ -304,6 +304,53 @@ def test_map_html_is_byte_identical(real_maps: dict[str, KnowledgeMap], tmp_path
 def test_edges_csv_is_byte_identical(real_maps: dict[str, KnowledgeMap], tmp_path: Path) -> None:
     for name, km in every_map(real_maps).items():
         expected = ref_edges_csv(km, tmp_path / f"{name}.ref.csv")
-        for block in (3, 200_000):
+        for block in (400, 200_000):  # several blocks, and one
             got = write_edges_csv(km, tmp_path / f"{name}.{block}.csv", block=block)
             assert got.read_bytes() == expected, (name, block)
+
+
+def test_figures_get_the_strongest_links(
+    real_maps: dict[str, KnowledgeMap], monkeypatch: Any
+) -> None:
+    """The figures' links, read a chunk at a time, are those the whole list gave: both
+    ends among the nodes drawn, strongest first, ties in the map's order."""
+    from zhagen.report.drawing import strongest_links
+
+    monkeypatch.setattr(network.edge_chunks, "__defaults__", (7,))
+    for name, km in every_map(real_maps).items():
+        ids = set(km.nodes["id"].tolist()[::2])  # half the nodes drawn
+        every = [e for e in ref_edges(km) if e["source"] in ids and e["target"] in ids]
+        for limit in (5, 2000):
+            expected = sorted(every, key=lambda e: -e["strength"])[:limit]
+            assert strongest_links(km, ids, limit) == expected, (name, limit)
+
+
+def test_xlsx_links_sheet_reads_only_what_fits(
+    real_maps: dict[str, KnowledgeMap], monkeypatch: Any, tmp_path: Path
+) -> None:
+    """The links sheet holds the first links that fit and says it was cut; with room for
+    all, it holds them all (the rows the whole list gave)."""
+    from openpyxl import load_workbook
+
+    from zhagen.report import xlsx
+
+    km = real_maps["keyword"]
+    labels = dict(zip(km.nodes["id"].tolist(), km.nodes["label"].tolist(), strict=True))
+    expected = [[e["source"], e["target"], labels[e["source"]], labels[e["target"]],
+                 e["count"], e["strength"]] for e in ref_edges(km)]  # fmt: skip
+    for room in (12, len(expected) + 2):
+        monkeypatch.setattr(xlsx, "EXCEL_MAX_ROWS", room)
+        path = xlsx.write_tables_xlsx(km, tmp_path / f"t{room}.xlsx")
+        rows = [
+            list(r) for r in load_workbook(path, read_only=True)["连线"].iter_rows(values_only=True)
+        ]
+        assert rows[0] == xlsx.EDGE_HEAD
+        # (openpyxl writes a float with 17 significant digits at most: compare as numbers)
+        got = rows[1 : room - 1]
+        assert [r[:4] for r in got] == [r[:4] for r in expected[: room - 2]]
+        assert [r[4:] for r in got] == [
+            pytest.approx(r[4:], rel=1e-15) for r in expected[: room - 2]
+        ]
+        cut = room - 2 < len(expected)
+        assert len(rows) == room if cut else len(rows) == len(expected) + 1
+        assert ("truncated" in str(rows[-1][0])) == cut
