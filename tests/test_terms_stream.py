@@ -115,3 +115,24 @@ def test_segmenting_elsewhere_gives_the_same_map(policy: zhagen.Project, tmp_pat
         km = other.maps.build(record=False, field="terms", min_freq=2, top=60)
         assert cluster is not None and cluster.computed >= 1
     _same_map(km, build_map(reference_input(policy), params))
+
+
+def test_rows_give_the_matrix_of_the_coordinates() -> None:
+    """``doc_term_from_rows`` is ``doc_term_from_codes`` of the same occurrences: labels
+    repeated, ``""`` (no term), a term twice in a record, empty records."""
+    import random
+
+    import numpy as np
+
+    from zhagen.mapping.cooccurrence import doc_term_from_codes, doc_term_from_rows
+
+    rng = random.Random(17)
+    labels = ["新质生产力", "数字经济", "", "AI", "ai", "数字经济", "Ärger", "🙂"]
+    for n in (0, 1, 50):
+        lengths = np.array([rng.choice([0, 0, 1, 3, 8]) for _ in range(n)], dtype=np.int64)
+        codes = np.array([rng.randrange(len(labels)) for _ in range(int(lengths.sum()))])
+        rows = np.repeat(np.arange(n), lengths)
+        _same_matrix(
+            doc_term_from_rows(lengths, codes, labels),
+            doc_term_from_codes(rows, codes, labels, n),
+        )

@@ -159,6 +159,9 @@ def map_input(
         return entity_input(
             store, params, thesaurus=thesaurus, keep_duplicates=keep_duplicates, doc_ids=doc_ids
         )
+    import numpy as np
+
+    from zhagen.mapping.cooccurrence import doc_term_from_rows
     from zhagen.text.lexicon import apply_thesaurus
 
     ids: list[int] = []
@@ -187,7 +190,9 @@ def map_input(
         # each text's terms become codes at once: the client holds a few bytes an
         # occurrence, not the lists of strings of every text segmented
         lengths.append(occ.add(terms))
-    dt = occ.matrix(occ.rows_of(lengths), len(ids))
+    dt = doc_term_from_rows(
+        np.frombuffer(lengths, dtype=np.intc), occ.code_array(), list(occ.vocab)
+    )
     return MapInput(ids, years, TermRows(dt), titles)
 
 
@@ -598,24 +603,10 @@ class _Codes:
         return len(self.codes) - before
 
     def code_array(self) -> np.ndarray:
+        """The codes as a numpy array (a view, no copy)."""
         import numpy as np
 
-        return np.frombuffer(self.codes, dtype=np.intc).astype(np.int64)
-
-    @staticmethod
-    def rows_of(lengths: array[int]) -> np.ndarray:
-        """The record of each occurrence, for records holding ``lengths`` occurrences."""
-        import numpy as np
-
-        counts = np.frombuffer(lengths, dtype=np.intc)
-        return np.repeat(np.arange(counts.size, dtype=np.int64), counts)
-
-    def matrix(self, rows: np.ndarray, n_records: int) -> DocTerm:
-        """The document-term matrix: occurrence ``k`` in record ``rows[k]`` (the one
-        :func:`~zhagen.mapping.cooccurrence.doc_term_matrix` gives for the lists)."""
-        from zhagen.mapping.cooccurrence import doc_term_from_codes
-
-        return doc_term_from_codes(rows, self.code_array(), list(self.vocab), n_records)
+        return np.frombuffer(self.codes, dtype=np.intc)
 
 
 @dataclass
