@@ -192,5 +192,10 @@ def test_field_terms_segments_every_document(project):
         d = project.document(int(doc_id))
         text = d["body"] if d["body"] is not None else d["title"] + "\n" + d["abstract"]
         expected.append(list(dict.fromkeys(text.split())))
-    assert inp.terms == expected
+    # the terms come as codes, straight into the matrix (issue 17): the matrix of the
+    # lists, each record's terms in code-point order
+    assert isinstance(inp.terms, TermRows)
+    assert list(inp.terms) == [sorted(t) for t in expected]
+    dt, ref = doc_term_matrix(inp.terms), doc_term_matrix(expected)
+    assert dt.vocab == ref.vocab and (dt.matrix != ref.matrix).nnz == 0
     assert len(inp.doc_ids) == 400

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -158,9 +159,16 @@ def map_input(
         return entity_input(
             store, params, thesaurus=thesaurus, keep_duplicates=keep_duplicates, doc_ids=doc_ids
         )
+    import numpy as np
+
+    from zhagen.mapping.cooccurrence import doc_term_from_rows
     from zhagen.text.lexicon import apply_thesaurus
 
-    inp = MapInput(doc_ids=[], years=[], terms=[], titles=[])
+    ids: list[int] = []
+    years: list[int | None] = []
+    titles: list[str] = []
+    occ = _Codes()
+    lengths = array("i")  # terms of each text
     rows = q.map_rows(
         store, keep_duplicates=keep_duplicates, texts=True, doc_ids=doc_ids,
         records_only=records_only,
@@ -176,11 +184,16 @@ def map_input(
         doc_id, year, title = meta.popleft()
         if thesaurus:
             terms = list(dict.fromkeys(apply_thesaurus(terms, thesaurus)))
-        inp.doc_ids.append(doc_id)
-        inp.years.append(year)
-        inp.terms.append(terms)
-        inp.titles.append(title)
-    return inp
+        ids.append(doc_id)
+        years.append(year)
+        titles.append(title)
+        # each text's terms become codes at once: the client holds a few bytes an
+        # occurrence, not the lists of strings of every text segmented
+        lengths.append(occ.add(terms))
+    dt = doc_term_from_rows(
+        np.frombuffer(lengths, dtype=np.intc), occ.code_array(), list(occ.vocab)
+    )
+    return MapInput(ids, years, TermRows(dt), titles)
 
 
 #: What a node type reads, for the messages when no record has it.
@@ -572,15 +585,41 @@ def _document_labels(ids, years, titles, recs) -> list[str]:
 
 
 @dataclass
+class _Codes:
+    """Terms given a few at a time, kept as integer codes: each distinct term once (in
+    ``vocab``, in order of first occurrence), each occurrence as a 4-byte code.
+
+    >>> occ = _Codes()
+    >>> occ.add(["b", "a"]), occ.add(["a"]), list(occ.vocab), occ.codes.tolist()
+    (2, 1, ['b', 'a'], [0, 1, 1])
+    """
+
+    vocab: dict[str, int] = field(default_factory=dict)
+    codes: array[int] = field(default_factory=lambda: array("i"))
+
+    def add(self, terms: Iterable[str]) -> int:
+        """Add the occurrences of ``terms``; return how many there were."""
+        vocab, before = self.vocab, len(self.codes)
+        self.codes.extend(vocab.setdefault(t, len(vocab)) for t in terms)
+        return len(self.codes) - before
+
+    def code_array(self) -> np.ndarray:
+        """The codes as a numpy array (a view, no copy)."""
+        import numpy as np
+
+        return np.frombuffer(self.codes, dtype=np.intc)
+
+
+@dataclass
 class _Occurrences:
     """Term occurrences gathered while reading: ``tokens`` are raw keywords (normalised
     later, once per distinct string), ``exact`` terms are final already (keywords of
-    records read one by one, terms segmented from a raw document's text)."""
+    records read one by one, terms segmented from a raw document's text), kept as codes."""
 
     tokens: list[str] = field(default_factory=list)
     token_rows: list[np.ndarray] = field(default_factory=list)
-    exact: list[str] = field(default_factory=list)
-    exact_rows: list[int] = field(default_factory=list)
+    exact: _Codes = field(default_factory=_Codes)
+    exact_rows: array[int] = field(default_factory=lambda: array("q"))
 
 
 def _keyword_input(
@@ -632,8 +671,7 @@ def _keyword_input(
             for k, kw in enumerate(texts):
                 if k in chunk.bodies or "\\" in kw:
                     terms = own[k] if k in own else _record_terms(kw, params.lang)
-                    occ.exact.extend(terms)
-                    occ.exact_rows.extend([base + k] * len(terms))
+                    occ.exact_rows.extend([base + k] * occ.exact.add(terms))
                     texts[k] = "{}"
             split = split_keyword_objects("\n".join(texts), keys)
             if split is None:  # JSON of another shape: every document on its own
@@ -945,13 +983,11 @@ def _matrix(occ: _Occurrences, n_records: int, thesaurus: Mapping[str, str] | No
 
     codes, distinct = factorize(occ.tokens)
     labels = [normalise_keyword(t) for t in distinct]
-    labels.extend(occ.exact)
+    labels.extend(occ.exact.vocab)
     if thesaurus:
         labels = [thesaurus.get(t, t) if t else t for t in labels]
-    all_codes = np.concatenate(
-        [codes.astype(np.int64), len(distinct) + np.arange(len(occ.exact), dtype=np.int64)]
-    )
+    all_codes = np.concatenate([codes.astype(np.int64), len(distinct) + occ.exact.code_array()])
     rows = np.concatenate(
-        [*occ.token_rows, np.asarray(occ.exact_rows, dtype=np.int64), np.zeros(0, np.int64)]
+        [*occ.token_rows, np.frombuffer(occ.exact_rows, dtype=np.int64), np.zeros(0, np.int64)]
     )
     return doc_term_from_codes(rows, all_codes, labels, n_records)

@@ -55,6 +55,7 @@ __all__ = [
     "plain",
     "plain_nodes",
     "plain_edges",
+    "edge_chunks",
     "write_graphml",
     "write_gexf",
     "write_pajek",
@@ -162,18 +163,97 @@ def plain_nodes(km: KnowledgeMap) -> list[dict[str, Any]]:
 
 
 def plain_edges(km: KnowledgeMap) -> list[dict[str, Any]]:
-    """The map's edges as dicts ``source, target, count, strength`` of plain values."""
-    rows = []
-    for rec in km.records("edges"):
-        rows.append(
-            {
-                "source": _as_int(rec.get("source")),
-                "target": _as_int(rec.get("target")),
-                "count": _as_float(rec.get("count")) or 0.0,
-                "strength": _as_float(rec.get("strength")) or 0.0,
-            }
-        )
-    return rows
+    """The map's edges as dicts ``source, target, count, strength`` of plain values.
+
+    A list of a dict per link: for a map of millions of links, read them in chunks with
+    :func:`edge_chunks` instead (what every writer here does).
+
+    Examples
+    --------
+    >>> from zhagen.examples import tiny_map
+    >>> sorted(plain_edges(tiny_map())[0])
+    ['count', 'source', 'strength', 'target']
+    """
+    return [
+        {"source": s, "target": t, "count": c, "strength": w}
+        for chunk in edge_chunks(km)
+        for s, t, c, w in chunk
+    ]
+
+
+#: Links per chunk of :func:`edge_chunks`: large enough that the per-chunk cost vanishes,
+#: small enough that a chunk's Python objects (~300 bytes a link) stay a few tens of MB.
+EDGE_CHUNK = 65_536
+
+
+def edge_chunks(
+    km: KnowledgeMap, size: int = EDGE_CHUNK
+) -> Iterator[list[tuple[int | None, int | None, float, float]]]:
+    """The map's edges as plain ``(source, target, count, strength)`` tuples, ``size`` at a
+    time, read from the columns of ``km.edges``: the values of :func:`plain_edges` (a
+    missing end is None, a missing count or strength 0.0) without a dict per link, so a
+    writer holds one chunk of Python objects, never all of them.
+
+    Examples
+    --------
+    >>> from zhagen.examples import tiny_map
+    >>> km = tiny_map()
+    >>> sum(len(c) for c in edge_chunks(km, size=2)) == len(km.edges)
+    True
+    >>> next(edge_chunks(km))[0] == tuple(plain_edges(km)[0].values())
+    True
+    """
+    cols = _edge_columns(km)
+    n = len(next(iter(cols.values()))) if cols else 0
+    ends = [_int_column(cols, c) for c in ("source", "target")]
+    weights = [_float_column(cols, c) for c in ("count", "strength")]
+    for lo in range(0, n, size):
+        hi = min(lo + size, n)
+        yield list(zip(*(col(lo, hi) for col in (*ends, *weights)), strict=True))
+
+
+def _edge_columns(km: KnowledgeMap) -> dict[str, Any]:
+    """The columns of the map's edges as held (numpy arrays, lists or ranges of a
+    ``mapping.model.Table``; a DataFrame's columns as arrays): no DataFrame is made."""
+    held = km.raw("edges")
+    if hasattr(held, "to_numpy"):  # a DataFrame
+        return {c: held[c].to_numpy() for c in held.columns}
+    return dict(held.data)
+
+
+def _values(seq: Any, lo: int, hi: int) -> list[Any]:
+    part = seq[lo:hi]
+    return part.tolist() if hasattr(part, "tolist") else list(part)
+
+
+def _int_column(cols: dict[str, Any], name: str) -> Any:
+    """A function ``(lo, hi) -> list`` of the column's values as :func:`_as_int` gives them."""
+    import numpy as np
+
+    if name not in cols:
+        return lambda lo, hi: [None] * (hi - lo)
+    values = cols[name]
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iub":
+        return lambda lo, hi: values[lo:hi].astype(np.int64).tolist()
+    return lambda lo, hi: [_as_int(v) for v in _values(values, lo, hi)]
+
+
+def _float_column(cols: dict[str, Any], name: str) -> Any:
+    """A function ``(lo, hi) -> list`` of the column's values as ``_as_float(v) or 0.0``."""
+    import numpy as np
+
+    if name not in cols:
+        return lambda lo, hi: [0.0] * (hi - lo)
+    values = cols[name]
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iufb":
+
+        def block(lo: int, hi: int) -> list[float]:
+            part = values[lo:hi].astype(np.float64)
+            # NaN and ±inf are no value (0.0); adding 0.0 turns -0.0 into 0.0 as ``or`` does
+            return (np.where(np.isfinite(part), part, 0.0) + 0.0).tolist()
+
+        return block
+    return lambda lo, hi: [_as_float(v) or 0.0 for v in _values(values, lo, hi)]
 
 
 def cluster_color(cluster: int | None) -> str:
@@ -252,6 +332,9 @@ def _graphml_type(column: str, values: list[Any]) -> str:
 def write_graphml(km: KnowledgeMap, dest: Dest) -> None:
     """Write the map as GraphML (undirected; readable by Gephi, networkx, yEd, Cytoscape).
 
+    Written element by element (:class:`_XmlOut`), links a chunk at a time: the memory
+    taken does not grow with the number of links.
+
     Examples
     --------
     >>> import os, tempfile, networkx
@@ -262,58 +345,129 @@ def write_graphml(km: KnowledgeMap, dest: Dest) -> None:
     >>> networkx.read_graphml(path).number_of_nodes() == len(km.nodes)
     True
     """
-    import xml.etree.ElementTree as ET
-
-    nodes, edges = plain_nodes(km), plain_edges(km)
-    ET.register_namespace("", _GRAPHML_NS)
-    root = ET.Element(f"{{{_GRAPHML_NS}}}graphml")
+    nodes = plain_nodes(km)
     columns = [c for c in km.nodes.columns if c != "id" and c != "members"]
-    for col in columns:
-        kind = _graphml_type(col, [n.get(col) for n in nodes])
-        _key(root, col, "node", kind)
-    for col in ("r", "g", "b"):
-        _key(root, col, "node", "int")
-    for col, kind in (("weight", "double"), ("count", "double"), ("strength", "double")):
-        _key(root, col, "edge", kind)
-    graph = ET.SubElement(root, f"{{{_GRAPHML_NS}}}graph", id="G", edgedefault="undirected")
-    for node in nodes:
-        el = ET.SubElement(graph, f"{{{_GRAPHML_NS}}}node", id=f"n{node['id']}")
-        for col in columns:
-            if node.get(col) is not None and not isinstance(node.get(col), list):
-                _data(el, col, node[col])
-        for col, value in zip("rgb", _rgb(cluster_color(node.get("cluster"))), strict=True):
-            _data(el, col, value)
-    for i, edge in enumerate(edges):
-        el = ET.SubElement(
-            graph, f"{{{_GRAPHML_NS}}}edge", id=f"e{i}",
-            source=f"n{edge['source']}", target=f"n{edge['target']}",
-        )  # fmt: skip
-        _data(el, "weight", edge["count"])
-        _data(el, "count", edge["count"])
-        _data(el, "strength", edge["strength"])
-    _write_tree(root, dest)
-
-
-def _key(root: Any, name: str, domain: str, kind: str) -> None:
-    import xml.etree.ElementTree as ET
-
-    attrs = {"id": name, "for": domain, "attr.name": name, "attr.type": kind}
-    ET.SubElement(root, f"{{{_GRAPHML_NS}}}key", attrs)
-
-
-def _data(el: Any, key: str, value: Any) -> None:
-    import xml.etree.ElementTree as ET
-
-    ET.SubElement(el, f"{{{_GRAPHML_NS}}}data", key=key).text = _fmt(value)
-
-
-def _write_tree(root: Any, dest: Dest) -> None:
-    import xml.etree.ElementTree as ET
-
-    ET.indent(root, space="  ")
-    data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    keys = [(col, "node", _graphml_type(col, [n.get(col) for n in nodes])) for col in columns]
+    keys += [(col, "node", "int") for col in ("r", "g", "b")]
+    keys += [(col, "edge", "double") for col in ("weight", "count", "strength")]
     with _writing(dest) as fh:
-        fh.write(data + b"\n")
+        out = _XmlOut(fh)
+        out.start(0, "graphml", [("xmlns", _GRAPHML_NS)])
+        for name, domain, kind in keys:
+            attrs = [("id", name), ("for", domain), ("attr.name", name), ("attr.type", kind)]
+            out.leaf(1, "key", attrs)
+        graph = [("id", "G"), ("edgedefault", "undirected")]
+        if not nodes and not len(km.raw("edges")):
+            out.leaf(1, "graph", graph)
+        else:
+            out.start(1, "graph", graph)
+            for node in nodes:
+                out.start(2, "node", [("id", f"n{node['id']}")])
+                for col in columns:
+                    if node.get(col) is not None and not isinstance(node.get(col), list):
+                        out.leaf(3, "data", [("key", col)], _fmt(node[col]))
+                for col, value in zip("rgb", _rgb(cluster_color(node.get("cluster"))), strict=True):
+                    out.leaf(3, "data", [("key", col)], _fmt(value))
+                out.end(2, "node")
+            _write_links(out, km, _GRAPHML_EDGE)
+            out.end(1, "graph")
+        out.end(0, "graphml")
+        out.close()
+
+
+def _write_links(out: _XmlOut, km: KnowledgeMap, template: str) -> None:
+    """Every link as ``template.format(number, source, target, count, strength)``, a
+    chunk at a time (numbers and ids only: nothing in a link needs escaping)."""
+    i = 0
+    for chunk in edge_chunks(km):
+        out.raw("".join(
+            template.format(i, s, t, _fmt(c), _fmt(w)) for i, (s, t, c, w) in enumerate(chunk, i)
+        ))  # fmt: skip
+        i += len(chunk)
+
+
+_GRAPHML_EDGE = (
+    '\n    <edge id="e{0}" source="n{1}" target="n{2}">'
+    '\n      <data key="weight">{3}</data>'
+    '\n      <data key="count">{3}</data>'
+    '\n      <data key="strength">{4}</data>'
+    "\n    </edge>"
+)
+
+#: What ElementTree escapes in an attribute value beyond ``& < >`` (``_escape_attrib``).
+_ATTR_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+
+
+class _XmlOut:
+    """An XML document written element by element to a binary file, byte for byte as
+    ``ElementTree.indent(root, space="  ")`` and ``ElementTree.tostring(root,
+    encoding="utf-8", xml_declaration=True)`` followed by a newline would write the whole
+    tree: the declaration, one element a line indented two spaces a level, ``<e />`` for
+    an element without text or children, text escaped as ElementTree escapes it
+    (:func:`xml.sax.saxutils.escape`; attribute values also ``" CR LF TAB``), characters
+    UTF-8 cannot hold as character references. Text is gathered and written in blocks.
+
+    Examples
+    --------
+    >>> import io
+    >>> buf = io.BytesIO()
+    >>> out = _XmlOut(buf)
+    >>> out.start(0, "a", [("x", 'say "1 < 2"')])
+    >>> out.leaf(1, "b", [], "R&D")
+    >>> out.end(0, "a")
+    >>> out.close()
+    >>> print(buf.getvalue().decode())
+    <?xml version='1.0' encoding='utf-8'?>
+    <a x="say &quot;1 &lt; 2&quot;">
+      <b>R&amp;D</b>
+    </a>
+    <BLANKLINE>
+    """
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self.parts: list[str] = ["<?xml version='1.0' encoding='utf-8'?>\n"]
+        self.held = 0
+
+    def raw(self, text: str) -> None:
+        """Add text already escaped and indented."""
+        self.parts.append(text)
+        self.held += len(text)
+        if self.held > 1 << 20:
+            self.flush()
+
+    def _open(self, level: int, tag: str, attrs: list[tuple[str, str]]) -> str:
+        from xml.sax.saxutils import escape
+
+        head = f"\n{'  ' * level}<{tag}" if level else f"<{tag}"
+        return head + "".join(f' {k}="{escape(v, _ATTR_ENTITIES)}"' for k, v in attrs)
+
+    def start(self, level: int, tag: str, attrs: list[tuple[str, str]]) -> None:
+        """Open an element that has children."""
+        self.raw(self._open(level, tag, attrs) + ">")
+
+    def end(self, level: int, tag: str) -> None:
+        """Close the element opened by :meth:`start` at ``level``."""
+        self.raw(f"\n{'  ' * level}</{tag}>")
+
+    def leaf(
+        self, level: int, tag: str, attrs: list[tuple[str, str]], text: str | None = None
+    ) -> None:
+        """An element without children: ``text`` (escaped) or ``<tag ... />``."""
+        from xml.sax.saxutils import escape
+
+        head = self._open(level, tag, attrs)
+        self.raw(f"{head}>{escape(text)}</{tag}>" if text else head + " />")
+
+    def flush(self) -> None:
+        self.fh.write("".join(self.parts).encode("utf-8", "xmlcharrefreplace"))
+        self.parts.clear()
+        self.held = 0
+
+    def close(self) -> None:
+        """End the document (a newline) and write what is held."""
+        self.raw("\n")
+        self.flush()
 
 
 def read_graphml(source: Dest) -> dict[str, list[dict[str, Any]]]:
@@ -368,6 +522,9 @@ _GEXF_NODE_ATTRS = [
 def write_gexf(km: KnowledgeMap, dest: Dest, *, creator: str = "zhagen") -> None:
     """Write the map as GEXF 1.3 for Gephi, with attributes, positions, sizes and colours.
 
+    Written element by element (:class:`_XmlOut`), links a chunk at a time: the memory
+    taken does not grow with the number of links.
+
     Examples
     --------
     >>> import os, tempfile, networkx
@@ -378,59 +535,78 @@ def write_gexf(km: KnowledgeMap, dest: Dest, *, creator: str = "zhagen") -> None
     >>> networkx.read_gexf(path).number_of_edges() == len(km.edges)
     True
     """
-    import xml.etree.ElementTree as ET
-
-    nodes, edges = plain_nodes(km), plain_edges(km)
-    ET.register_namespace("", _GEXF_NS)
-    ET.register_namespace("viz", _VIZ_NS)
-    ET.register_namespace("xsi", _XSI_NS)
-    root = ET.Element(
-        f"{{{_GEXF_NS}}}gexf",
-        {"version": "1.3", f"{{{_XSI_NS}}}schemaLocation": f"{_GEXF_NS} {_GEXF_NS}/gexf.xsd"},
-    )
-    meta = ET.SubElement(root, f"{{{_GEXF_NS}}}meta")
-    ET.SubElement(meta, f"{{{_GEXF_NS}}}creator").text = creator
-    ET.SubElement(meta, f"{{{_GEXF_NS}}}description").text = "keyword co-occurrence network"
-    graph = ET.SubElement(root, f"{{{_GEXF_NS}}}graph", mode="static", defaultedgetype="undirected")
-    attrs = ET.SubElement(graph, f"{{{_GEXF_NS}}}attributes", {"class": "node", "mode": "static"})
-    for aid, _col, kind in _GEXF_NODE_ATTRS:
-        ET.SubElement(attrs, f"{{{_GEXF_NS}}}attribute", id=aid, title=aid, type=kind)
-    eattrs = ET.SubElement(graph, f"{{{_GEXF_NS}}}attributes", {"class": "edge", "mode": "static"})
-    ET.SubElement(
-        eattrs, f"{{{_GEXF_NS}}}attribute", id="strength", title="strength", type="double"
-    )
-    _gexf_nodes(graph, nodes)
-    el_edges = ET.SubElement(graph, f"{{{_GEXF_NS}}}edges")
-    for i, edge in enumerate(edges):
-        el = ET.SubElement(
-            el_edges, f"{{{_GEXF_NS}}}edge", id=str(i), source=str(edge["source"]),
-            target=str(edge["target"]), weight=_fmt(edge["count"]),
-        )  # fmt: skip
-        av = ET.SubElement(el, f"{{{_GEXF_NS}}}attvalues")
-        ET.SubElement(
-            av, f"{{{_GEXF_NS}}}attvalue", {"for": "strength", "value": _fmt(edge["strength"])}
-        )
-    _write_tree(root, dest)
+    nodes = plain_nodes(km)
+    # ElementTree declares a namespace only where it is used: viz only on nodes
+    spaces = [("xmlns", _GEXF_NS), ("xmlns:viz", _VIZ_NS)] if nodes else [("xmlns", _GEXF_NS)]
+    root = [*spaces, ("xmlns:xsi", _XSI_NS), ("version", "1.3"),
+            ("xsi:schemaLocation", f"{_GEXF_NS} {_GEXF_NS}/gexf.xsd")]  # fmt: skip
+    with _writing(dest) as fh:
+        out = _XmlOut(fh)
+        out.start(0, "gexf", root)
+        out.start(1, "meta", [])
+        out.leaf(2, "creator", [], creator)
+        out.leaf(2, "description", [], "keyword co-occurrence network")
+        out.end(1, "meta")
+        out.start(1, "graph", [("mode", "static"), ("defaultedgetype", "undirected")])
+        out.start(2, "attributes", [("class", "node"), ("mode", "static")])
+        for aid, _col, kind in _GEXF_NODE_ATTRS:
+            out.leaf(3, "attribute", [("id", aid), ("title", aid), ("type", kind)])
+        out.end(2, "attributes")
+        out.start(2, "attributes", [("class", "edge"), ("mode", "static")])
+        out.leaf(3, "attribute", [("id", "strength"), ("title", "strength"), ("type", "double")])
+        out.end(2, "attributes")
+        _gexf_nodes(out, nodes)
+        if not len(km.raw("edges")):
+            out.leaf(2, "edges", [])
+        else:
+            out.start(2, "edges", [])
+            _write_links(out, km, _GEXF_EDGE)
+            out.end(2, "edges")
+        out.end(1, "graph")
+        out.end(0, "gexf")
+        out.close()
 
 
-def _gexf_nodes(graph: Any, nodes: list[dict[str, Any]]) -> None:
-    import xml.etree.ElementTree as ET
+_GEXF_EDGE = (
+    '\n      <edge id="{0}" source="{1}" target="{2}" weight="{3}">'
+    "\n        <attvalues>"
+    '\n          <attvalue for="strength" value="{4}" />'
+    "\n        </attvalues>"
+    "\n      </edge>"
+)
 
-    el_nodes = ET.SubElement(graph, f"{{{_GEXF_NS}}}nodes")
+
+def _gexf_nodes(out: _XmlOut, nodes: list[dict[str, Any]]) -> None:
+    if not nodes:
+        out.leaf(2, "nodes", [])
+        return
+    out.start(2, "nodes", [])
     positions = _scaled_positions(nodes, -500.0, 500.0)
     fmax = max((n.get("frequency") or 0 for n in nodes), default=0) or 1
     for node, (x, y) in zip(nodes, positions, strict=True):
-        el = ET.SubElement(el_nodes, f"{{{_GEXF_NS}}}node", id=str(node["id"]), label=node["label"])
-        av = ET.SubElement(el, f"{{{_GEXF_NS}}}attvalues")
-        for aid, col, _kind in _GEXF_NODE_ATTRS:
-            if node.get(col) is not None:
-                ET.SubElement(av, f"{{{_GEXF_NS}}}attvalue", {"for": aid, "value": _fmt(node[col])})
+        out.start(3, "node", [("id", str(node["id"])), ("label", node["label"])])
+        values = [
+            [("for", aid), ("value", _fmt(node[col]))]
+            for aid, col, _kind in _GEXF_NODE_ATTRS
+            if node.get(col) is not None
+        ]
+        if values:
+            out.start(4, "attvalues", [])
+            for attrs in values:
+                out.leaf(5, "attvalue", attrs)
+            out.end(4, "attvalues")
+        else:
+            out.leaf(4, "attvalues", [])
         size = 4.0 + 36.0 * math.sqrt((node.get("frequency") or 0) / fmax)
-        ET.SubElement(el, f"{{{_VIZ_NS}}}size", value=_fmt(round(size, 3)))
+        out.leaf(4, "viz:size", [("value", _fmt(round(size, 3)))])
         # the map is drawn with y up, as Gephi draws it
-        ET.SubElement(el, f"{{{_VIZ_NS}}}position", x=_fmt(round(x, 4)), y=_fmt(round(y, 4)), z="0")
+        out.leaf(
+            4, "viz:position", [("x", _fmt(round(x, 4))), ("y", _fmt(round(y, 4))), ("z", "0")]
+        )
         r, g, b = _rgb(cluster_color(node.get("cluster")))
-        ET.SubElement(el, f"{{{_VIZ_NS}}}color", r=str(r), g=str(g), b=str(b))
+        out.leaf(4, "viz:color", [("r", str(r)), ("g", str(g)), ("b", str(b))])
+        out.end(3, "node")
+    out.end(2, "nodes")
 
 
 # --------------------------------------------------------------------------- Pajek
@@ -462,12 +638,15 @@ def write_pajek(km: KnowledgeMap, dest: Dest) -> None:
         # Pajek's y axis points down: flip so the drawing matches map.png
         lines.append(f"{number[node['id']]} {_pajek_label(node['label'])} {x:.4f} {1 - y:.4f} 0.5")
     lines.append("*Edges")
-    for edge in plain_edges(km):
-        s, t = number.get(edge["source"]), number.get(edge["target"])
-        if s is not None and t is not None:
-            lines.append(f"{s} {t} {_fmt(edge['count'])}")
     with _writing(dest) as fh:
         fh.write(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+        for chunk in edge_chunks(km):  # a chunk of links at a time, never all their lines
+            block = [
+                f"{number[s]} {number[t]} {_fmt(c)}\r\n"
+                for s, t, c, _w in chunk
+                if s in number and t in number
+            ]
+            fh.write("".join(block).encode("utf-8"))
 
 
 def read_pajek(source: Dest) -> dict[str, Any]:
@@ -536,9 +715,10 @@ def write_vosviewer_map(km: KnowledgeMap, dest: Dest) -> None:
         # written by the map before pruning, as VOSviewer counts it
         strength = {n["id"]: float(n["total_link_strength"]) for n in nodes}
     else:  # a map from before total_link_strength: the sum over its (pruned) links
-        for edge in plain_edges(km):
-            for end in (edge["source"], edge["target"]):
-                strength[end] = strength.get(end, 0.0) + edge["count"]
+        for chunk in edge_chunks(km):
+            for source, target, count, _w in chunk:
+                for end in (source, target):
+                    strength[end] = strength.get(end, 0.0) + count
     from zhagen.formats.spreadsheet import safe_cell
 
     buf = io.StringIO()
@@ -560,13 +740,14 @@ def write_vosviewer_map(km: KnowledgeMap, dest: Dest) -> None:
 
 def write_vosviewer_network(km: KnowledgeMap, dest: Dest) -> None:
     """Write VOSviewer's network file: ``id1<TAB>id2<TAB>strength`` (count), no header."""
-    lines = [
-        f"{e['source'] + 1}\t{e['target'] + 1}\t{_fmt(e['count'])}"
-        for e in plain_edges(km)
-        if e["source"] is not None and e["target"] is not None
-    ]
     with _writing(dest) as fh:
-        fh.write("".join(line + "\n" for line in lines).encode("utf-8"))
+        for chunk in edge_chunks(km):  # a chunk of links at a time, never all their lines
+            block = [
+                f"{s + 1}\t{t + 1}\t{_fmt(c)}\n"
+                for s, t, c, _w in chunk
+                if s is not None and t is not None
+            ]
+            fh.write("".join(block).encode("utf-8"))
 
 
 def _cell(value: str) -> int | float | str | None:

@@ -41,6 +41,7 @@ __all__ = [
     "term_frequencies",
     "group_counts",
     "restrict_terms",
+    "doc_term_from_rows",
 ]
 
 
@@ -185,6 +186,24 @@ def doc_term_from_codes(
     import numpy as np
     import scipy.sparse as sp
 
+    vocab, final = _vocabulary(labels)
+    codes = np.asarray(codes, dtype=np.int64)
+    cols = np.where(codes >= 0, final[np.maximum(codes, 0)] if final.size else -1, -1)
+    keep = cols >= 0
+    rows = np.asarray(rows, dtype=np.int64)[keep]
+    data = np.ones(int(keep.sum()), dtype=np.int32)
+    mat = sp.csr_matrix((data, (rows, cols[keep])), shape=(n_records, len(vocab)))
+    mat.sum_duplicates()
+    mat.data[:] = 1  # binary: a term counts once per record
+    mat.sort_indices()
+    return DocTerm(vocab=vocab, matrix=mat)
+
+
+def _vocabulary(labels: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct labels sorted by code point (``""`` left out), and the column of each
+    label in that vocabulary (-1 for ``""``)."""
+    import numpy as np
+
     first, distinct = factorize(labels)
     # Python's sort of str is several times faster than numpy's argsort of an object array
     # (which ``factorize(sort=True)`` uses): it matters with a million distinct terms.
@@ -197,15 +216,46 @@ def doc_term_from_codes(
         empty = vocab.index("")
         final = np.where(final == empty, -1, np.where(final > empty, final - 1, final))
         vocab.pop(empty)
-    codes = np.asarray(codes, dtype=np.int64)
-    cols = np.where(codes >= 0, final[np.maximum(codes, 0)] if final.size else -1, -1)
-    keep = cols >= 0
-    rows = np.asarray(rows, dtype=np.int64)[keep]
-    data = np.ones(int(keep.sum()), dtype=np.int32)
-    mat = sp.csr_matrix((data, (rows, cols[keep])), shape=(n_records, len(vocab)))
-    mat.sum_duplicates()
-    mat.data[:] = 1  # binary: a term counts once per record
-    mat.sort_indices()
+    return vocab, final
+
+
+def doc_term_from_rows(lengths: np.ndarray, codes: np.ndarray, labels: Sequence[str]) -> DocTerm:
+    """The binary record × term matrix of term occurrences given record by record: the
+    first ``lengths[0]`` codes are record 0's, the next ``lengths[1]`` record 1's…; code
+    ``k`` is the term ``labels[k]`` (``""``: no term).
+
+    The same matrix as :func:`doc_term_from_codes` of the same occurrences, built straight
+    in compressed rows: about 12 bytes an occurrence at most while building (the codes as
+    columns, the data), where the coordinate form takes several times that — what bounds a
+    ``field="terms"`` map of many texts.
+
+    >>> import numpy as np
+    >>> dt = doc_term_from_rows(np.array([2, 0, 1]), np.array([1, 2, 0]), ["b", "a", ""])
+    >>> dt.vocab, dt.matrix.toarray().tolist()
+    (['a', 'b'], [[1, 0], [0, 0], [0, 1]])
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    vocab, final = _vocabulary(labels)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    codes = np.asarray(codes)
+    if codes.dtype.kind not in "iu":  # (an empty list)
+        codes = codes.astype(np.int64)
+    if codes.size and int(codes.min()) < 0:
+        raise ValueError("codes index labels: no code may be negative")
+    cols = final.astype(np.int32)[codes] if final.size else np.zeros(0, np.int32)
+    if (cols < 0).any():  # occurrences of no term: leave them out of their rows
+        lost = np.bincount(np.repeat(np.arange(lengths.size), lengths)[cols < 0],
+                           minlength=lengths.size)  # fmt: skip
+        lengths = lengths - lost
+        cols = cols[cols >= 0]
+    indptr = np.zeros(lengths.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    data = np.ones(cols.size, dtype=np.int32)
+    mat = sp.csr_matrix((data, cols, indptr), shape=(lengths.size, len(vocab)))
+    mat.sum_duplicates()  # in place: sorts each row's columns, a term counts once per record
+    mat.data[:] = 1
     return DocTerm(vocab=vocab, matrix=mat)
 
 

@@ -17,7 +17,7 @@ The figures themselves are :mod:`zhagen.report.map_figures` (cluster view),
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from zhagen.mapping.model import KnowledgeMap
 
 __all__ = ["DPI", "BURST_RING", "MAX_LINKS", "save_figure", "write_figure", "tight_bbox", "cluster_names",
-           "new_figure", "halo", "no_data", "fit_limits", "overlaps", "grey_links"]  # fmt: skip
+           "new_figure", "halo", "no_data", "fit_limits", "overlaps", "grey_links", "strongest_links"]  # fmt: skip
 
 DPI = 300
 BURST_RING = "#e41a1c"
@@ -154,12 +154,9 @@ def grey_links(ax: Axes, km: KnowledgeMap, pos: dict[int, Any]) -> None:
     (``id -> (x, y)``) as grey lines, darker and wider for stronger links."""
     from matplotlib.collections import LineCollection
 
-    from zhagen.formats.network import plain_edges
-
-    edges = [e for e in plain_edges(km) if e["source"] in pos and e["target"] in pos]
+    edges = strongest_links(km, pos)
     if not edges:
         return
-    edges = sorted(edges, key=lambda e: -e["strength"])[:MAX_LINKS]
     smax = edges[0]["strength"] or 1.0
     fade = min(1.0, max(0.3, 300 / len(edges)))  # many links: each one lighter
     edges.reverse()  # strongest drawn last, on top
@@ -168,6 +165,30 @@ def grey_links(ax: Axes, km: KnowledgeMap, pos: dict[int, Any]) -> None:
         colors=[(0.5, 0.5, 0.5, (0.12 + 0.3 * e["strength"] / smax) * fade) for e in edges],
         linewidths=[0.3 + 1.3 * e["strength"] / smax for e in edges], zorder=1,
     ))  # fmt: skip
+
+
+def strongest_links(
+    km: KnowledgeMap, ends: Container[int], limit: int = MAX_LINKS
+) -> list[dict[str, Any]]:
+    """The ``limit`` strongest links with both ends in ``ends``, strongest first (links of
+    equal strength in the map's order), as dicts of :func:`~zhagen.formats.network.plain_edges`.
+
+    Read a chunk of links at a time, keeping only the strongest ``limit`` so far: a figure
+    never holds every link of a map of millions.
+
+    >>> from zhagen.examples import tiny_map
+    >>> km = tiny_map()
+    >>> [round(e["strength"], 3) for e in strongest_links(km, set(km.nodes["id"]), 2)]
+    [0.816, 0.775]
+    """
+    from zhagen.formats.network import edge_chunks
+
+    kept: list[tuple[int | None, int | None, float, float]] = []
+    for chunk in edge_chunks(km):
+        found = [e for e in chunk if e[0] in ends and e[1] in ends]
+        # sorted() is stable: ties keep the map's order across chunks too
+        kept = sorted(kept + found, key=lambda e: -e[3])[:limit]
+    return [{"source": s, "target": t, "count": c, "strength": w} for s, t, c, w in kept]
 
 
 def overlaps(bb: Any, others: list[Any]) -> bool:

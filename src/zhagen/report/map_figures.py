@@ -29,16 +29,16 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zhagen.formats.network import cluster_color, plain_edges, plain_nodes
+from zhagen.formats.network import cluster_color, plain_nodes
 from zhagen.report.drawing import (
     BURST_RING,
-    MAX_LINKS,
     cluster_names,
     fit_limits,
     halo,
     new_figure,
     no_data,
     overlaps,
+    strongest_links,
     write_figure,
 )
 
@@ -227,12 +227,11 @@ def _draw_edges(ax: Axes, km: KnowledgeMap, nodes: list[dict[str, Any]]) -> None
     from matplotlib.colors import to_rgba
 
     pos = {n["id"]: (n["x"], n["y"], n.get("cluster")) for n in nodes}
-    edges = [e for e in plain_edges(km) if e["source"] in pos and e["target"] in pos]
+    # beyond a few thousand lines a static map is a grey blur: keep the strongest
+    edges = strongest_links(km, pos)
     if not edges:
         return
-    smax = max(e["strength"] for e in edges) or 1.0
-    # beyond a few thousand lines a static map is a grey blur: keep the strongest
-    edges = sorted(edges, key=lambda e: -e["strength"])[:MAX_LINKS]
+    smax = edges[0]["strength"] or 1.0
     fade = min(1.0, max(0.3, 300 / len(edges)))  # many links: each one lighter
     segments, colours, widths = [], [], []
     for e in reversed(edges):  # strongest drawn last, on top

@@ -26,10 +26,11 @@ True
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zhagen.formats.network import CLUSTER_COLORS, NO_CLUSTER_COLOR, plain, plain_edges, plain_nodes
+from zhagen.formats.network import CLUSTER_COLORS, NO_CLUSTER_COLOR, edge_chunks, plain, plain_nodes
 from zhagen.report.map_values import jsonable, members_text
 
 if TYPE_CHECKING:
@@ -56,30 +57,31 @@ def safe_json(obj: Any) -> str:
     return text
 
 
-def _docs(
-    km: KnowledgeMap, node_ids: list[int]
-) -> tuple[dict[str, list[list[Any]]], dict[str, int]]:
-    docs: dict[str, list[list[Any]]] = {}
-    counts: dict[str, int] = {}
-    for nid in node_ids:
-        ids = km.node_docs.get(nid, [])
-        counts[str(nid)] = len(ids)
-        rows = []
-        for doc_id in ids[:MAX_DOCS_PER_NODE]:
-            title = str(km.doc_titles.get(doc_id, "") or "")
-            if len(title) > MAX_TITLE:
-                title = title[: MAX_TITLE - 1] + "…"
-            rows.append([plain(doc_id), title])
-        docs[str(nid)] = rows
-    return docs, counts
-
-
 def map_data(km: KnowledgeMap) -> dict[str, Any]:
-    """The plain data embedded in ``map.html`` (nodes, edges, clusters, bursts, records)."""
+    """The plain data embedded in ``map.html`` (nodes, edges, clusters, bursts, records).
+
+    ``map.html`` itself is written from :func:`_data_parts` a piece at a time; this is the
+    same data as one dict (for tests and callers that want it whole).
+    """
+    data = {}
+    for key, part in _data_parts(km):
+        if key == "edges":
+            data[key] = [list(e) for chunk in part for e in chunk]
+        elif key == "docs":
+            data[key] = {nid: rows for chunk in part for nid, rows in chunk}
+        else:
+            data[key] = part
+    return data
+
+
+def _data_parts(km: KnowledgeMap) -> Iterator[tuple[str, Any]]:
+    """The keys of :func:`map_data` in order, each with its plain value, except ``edges``
+    (chunks of ``(source, target, count, strength)``) and ``docs`` (chunks of ``(node id,
+    rows)``), which are made a chunk at a time as they are written."""
     nodes = plain_nodes(km)
-    docs, counts = _docs(km, [n["id"] for n in nodes])
+    node_ids = [n["id"] for n in nodes]
     for n in nodes:
-        n["n_docs"] = counts.get(str(n["id"]), 0)
+        n["n_docs"] = len(km.node_docs.get(n["id"], []))
     clusters = []
     for rec in km.clusters.to_dict("records"):
         row = {k: plain(v) for k, v in rec.items() if k != "members"}
@@ -87,22 +89,36 @@ def map_data(km: KnowledgeMap) -> dict[str, Any]:
         row["members"] = [m for m in row["members"] if m]
         clusters.append(row)
     bursts = [{k: plain(v) for k, v in rec.items()} for rec in km.bursts.to_dict("records")]
-    edges = [[e["source"], e["target"], e["count"], e["strength"]] for e in plain_edges(km)]
     span = list(km.year_span) if km.year_span else None
     from zhagen.report.timezone_figure import timezone_positions
 
     tz = [[nid, year, round(h, 4)] for nid, (year, h) in sorted(timezone_positions(km).items())]
-    data = jsonable({
-        "nodes": nodes, "edges": edges, "clusters": clusters, "bursts": bursts, "docs": {},
-        "summary": km.summary or {}, "year_span": span, "colors": CLUSTER_COLORS,
-        "no_color": NO_CLUSTER_COLOR, "max_docs": MAX_DOCS_PER_NODE, "timezone": tz,
-    })  # fmt: skip
-    data["docs"] = docs  # plain already (str keys, [int, str] rows): up to 200 rows a node
-    return data
+    yield "nodes", jsonable(nodes)
+    yield "edges", edge_chunks(km)
+    yield "clusters", jsonable(clusters)
+    yield "bursts", jsonable(bursts)
+    # up to 200 rows a node, plain already (str keys, [int, str] rows)
+    yield "docs", ([(str(nid), _docs(km, nid))] for nid in node_ids)
+    for key, value in (
+        ("summary", km.summary or {}), ("year_span", span), ("colors", CLUSTER_COLORS),
+        ("no_color", NO_CLUSTER_COLOR), ("max_docs", MAX_DOCS_PER_NODE), ("timezone", tz),
+    ):  # fmt: skip
+        yield key, jsonable(value)
 
 
-def render_html(data: dict[str, Any]) -> str:
-    """The complete page for ``data`` (as made by :func:`map_data`)."""
+def _docs(km: KnowledgeMap, nid: int) -> list[list[Any]]:
+    """The first :data:`MAX_DOCS_PER_NODE` records of a node: ``[id, title]``, the title
+    cut at :data:`MAX_TITLE` characters."""
+    rows = []
+    for doc_id in km.node_docs.get(nid, [])[:MAX_DOCS_PER_NODE]:
+        title = str(km.doc_titles.get(doc_id, "") or "")
+        if len(title) > MAX_TITLE:
+            title = title[: MAX_TITLE - 1] + "…"
+        rows.append([plain(doc_id), title])
+    return rows
+
+
+def _page(data_json: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -111,17 +127,55 @@ def render_html(data: dict[str, Any]) -> str:
         '<meta name="generator" content="zhagen">\n'
         "<title>扎根 zhagen · 知识图谱 Knowledge map</title>\n"
         f"<style>{CSS}</style>\n</head>\n<body>\n{BODY}\n"
-        f'<script id="map-data" type="application/json">{safe_json(data)}</script>\n'
+        f'<script id="map-data" type="application/json">{data_json}</script>\n'
         f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
     )
 
 
+def render_html(data: dict[str, Any]) -> str:
+    """The complete page for ``data`` (as made by :func:`map_data`)."""
+    return _page(safe_json(data))
+
+
+#: Where the map's data goes in :func:`_page` (no such text is in the page around it).
+_HOLE = "\x00map-data\x00"
+
+
 def write_map_html(km: KnowledgeMap, path: Path) -> Path:
-    """Write the interactive ``map.html`` (UTF-8, one file, works opened from disk)."""
+    """Write the interactive ``map.html`` (UTF-8, one file, works opened from disk).
+
+    The page is the text of :func:`render_html` of :func:`map_data`, written a piece at a
+    time: the links and the records of the nodes a chunk at a time (``json.dumps`` of a
+    dict with ``separators=(",", ":")`` is its items' texts joined by commas), so the
+    memory taken does not grow with the number of links.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(map_data(km)), encoding="utf-8")
+    head, tail = _page(_HOLE).split(_HOLE)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(head + "{")
+        for k, (key, value) in enumerate(_data_parts(km)):
+            fh.write(("," if k else "") + safe_json(key) + ":")
+            if key == "edges":
+                _write_chunks(fh, "[", ([list(e) for e in chunk] for chunk in value), "]")
+            elif key == "docs":
+                _write_chunks(fh, "{", (dict(chunk) for chunk in value), "}")
+            else:
+                fh.write(safe_json(value))
+        fh.write("}" + tail)
     return path
+
+
+def _write_chunks(fh: Any, opening: str, chunks: Iterator[Any], closing: str) -> None:
+    """Write a JSON array or object given as chunks (lists or dicts): each chunk's text
+    without its brackets, chunks joined by commas."""
+    fh.write(opening)
+    first = True
+    for chunk in chunks:
+        if chunk:
+            fh.write(("" if first else ",") + safe_json(chunk)[1:-1])
+            first = False
+    fh.write(closing)
 
 
 # --------------------------------------------------------------------------- page parts

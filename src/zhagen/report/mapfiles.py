@@ -62,6 +62,7 @@ __all__ = [
     "write_map",
     "chosen_outputs",
     "write_tables_csv",
+    "write_edges_csv",
     "write_summary",
     "write_entities_csv",
     "tidy_table",
@@ -427,19 +428,67 @@ def write_entities_csv(km: KnowledgeMap, path: Path) -> Path | None:
 def tidy_table(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` with whole-number columns as nullable integers (``2024``, not
     ``2024.0``, and an empty cell for a missing value)."""
+    return _as_whole(df.copy(), _whole_columns(df))
+
+
+def _whole_columns(df: pd.DataFrame) -> list[str]:
+    """The columns of :data:`INT_COLUMNS` that :func:`tidy_table` turns into integers:
+    numeric (no text cell) and whole where not missing."""
     import pandas as pd
 
-    out = df.copy()
-    for col in out.columns:
+    out = []
+    for col in df.columns:
         if col not in INT_COLUMNS:
             continue
-        values = pd.to_numeric(out[col], errors="coerce")
-        if values.isna().sum() != out[col].isna().sum():
+        values = pd.to_numeric(df[col], errors="coerce")
+        if values.isna().sum() != df[col].isna().sum():
             continue  # some cells are text: leave the column as it is
         whole = values.dropna()
         if len(whole) == 0 or (whole == whole.round()).all():
-            out[col] = values.round().astype("Int64")
+            out.append(col)
     return out
+
+
+def _as_whole(out: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    for col in columns:
+        out[col] = pd.to_numeric(out[col], errors="coerce").round().astype("Int64")
+    return out
+
+
+#: Links per block of ``edges.csv``: the labels of a block's ends are made, tidied and
+#: written together, so writing never holds a copy of every link with its labels.
+EDGES_CSV_BLOCK = 200_000
+
+
+def write_edges_csv(km: KnowledgeMap, path: Path, *, block: int = EDGES_CSV_BLOCK) -> Path:
+    """Write ``edges.csv``: the columns of ``km.edges`` with ``source_label`` and
+    ``target_label`` after the ids, ``block`` links at a time (the integer columns decided
+    once over all links, as :func:`tidy_table` decides them), the same bytes as
+    :func:`~zhagen.formats.spreadsheet.write_csv` of the whole table with CRLF line ends.
+
+    >>> import tempfile
+    >>> from zhagen.examples import tiny_map
+    >>> path = write_edges_csv(tiny_map(), Path(tempfile.mkdtemp()) / "edges.csv", block=2)
+    >>> path.read_text(encoding="utf-8-sig").splitlines()[0]
+    'source,target,source_label,target_label,count,strength'
+    """
+    from zhagen.formats.spreadsheet import safe_frame
+
+    labels = dict(zip(km.nodes["id"].tolist(), km.nodes["label"].tolist(), strict=True))
+    edges = km.edges
+    whole = _whole_columns(edges)
+    path = Path(path)
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        for lo in range(0, max(len(edges), 1), block):
+            part = edges.iloc[lo : lo + block].copy()
+            part.insert(2, "source_label", [labels.get(s, "") for s in part["source"].tolist()])
+            part.insert(3, "target_label", [labels.get(t, "") for t in part["target"].tolist()])
+            safe_frame(_as_whole(part, whole)).to_csv(
+                fh, index=False, header=lo == 0, lineterminator="\r\n"
+            )
+    return path
 
 
 def write_tables_csv(km: KnowledgeMap, out_dir: Path) -> list[Path]:
@@ -456,6 +505,10 @@ def write_tables_csv(km: KnowledgeMap, out_dir: Path) -> list[Path]:
     paths = []
     for name in ("nodes", "edges", "clusters", "bursts"):
         path = out_dir / f"{name}.csv"
+        if name == "edges" and len(km.raw("edges")) > EDGES_CSV_BLOCK:
+            # millions of links: in blocks, never every cell of every link at once
+            paths.append(write_edges_csv(km, path))
+            continue
         written = _plain_csv(km, name, labels, path)
         paths.append(written if written is not None else _frame_csv(km, name, labels, path))
     return paths

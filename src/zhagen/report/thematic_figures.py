@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zhagen.biblio.thematic import QUADRANTS, Evolution, Period, Theme, strategic_diagram
-from zhagen.formats.network import cluster_color, plain_edges, plain_nodes
+from zhagen.formats.network import cluster_color, edge_chunks, plain_nodes
 from zhagen.report.drawing import cluster_names, halo, new_figure, no_data, overlaps, write_figure
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def map_themes(km: KnowledgeMap) -> list[Theme]:
     return strategic_diagram(
         {n["id"]: n.get("cluster") for n in nodes},
         {n["id"]: int(n.get("frequency") or 0) for n in nodes},
-        [(e["source"], e["target"], e["count"]) for e in plain_edges(km)],
+        ((s, t, c) for chunk in edge_chunks(km) for s, t, c, _w in chunk),
     )
 
 

@@ -11,16 +11,16 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zhagen.formats.network import cluster_color, plain_edges, plain_nodes
+from zhagen.formats.network import cluster_color, plain_nodes
 from zhagen.report.drawing import (
     BURST_RING,
-    MAX_LINKS,
     cluster_names,
     halo,
     new_figure,
     no_data,
     overlaps,
     save_figure,
+    strongest_links,
 )
 
 if TYPE_CHECKING:
@@ -110,8 +110,7 @@ def _timeline_links(ax: Axes, km: KnowledgeMap, pos: dict[int, tuple[int, int]])
     from matplotlib.collections import PathCollection
     from matplotlib.path import Path as MplPath
 
-    edges = [e for e in plain_edges(km) if e["source"] in pos and e["target"] in pos]
-    edges = sorted(edges, key=lambda e: -e["strength"])[:MAX_LINKS]
+    edges = strongest_links(km, pos)
     paths, colours = [], []
     for e in edges:
         (xa, ya), (xb, yb) = sorted([pos[e["source"]], pos[e["target"]]])

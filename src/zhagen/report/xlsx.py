@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zhagen.formats.network import plain, plain_edges, plain_nodes
+from zhagen.formats.network import edge_chunks, plain, plain_nodes
 from zhagen.report.map_values import jsonable, members_text
 
 if TYPE_CHECKING:
@@ -81,11 +82,12 @@ def write_tables_xlsx(km: KnowledgeMap, path: Path, *, top: int = 20) -> Path:
     node_cols = list(km.nodes.columns)
     _sheet(wb, "节点", node_cols, [[n.get(c) for c in node_cols] for n in nodes])
     labels = {n["id"]: n["label"] for n in nodes}
+    # a sheet holds EXCEL_MAX_ROWS rows: one link more than fit says it was cut
+    links = (e for chunk in edge_chunks(km) for e in chunk)
     edge_rows = [
-        [e["source"], e["target"], labels.get(e["source"], ""), labels.get(e["target"], ""),
-         e["count"], e["strength"]]
-        for e in plain_edges(km)
-    ]  # fmt: skip
+        [s, t, labels.get(s, ""), labels.get(t, ""), c, w]
+        for s, t, c, w in islice(links, EXCEL_MAX_ROWS - 1)
+    ]
     _sheet(wb, "连线", EDGE_HEAD, edge_rows)
     summary = jsonable(km.summary or {})
     _sheet(wb, "概况", ["项目", "值"], [[k, _summary_cell(v)] for k, v in summary.items()])
