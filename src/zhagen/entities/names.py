@@ -27,7 +27,10 @@ from dataclasses import dataclass, field
 
 from zhagen.entities.institutions import has_han
 
-__all__ = ["normalise_author", "author_key", "c1_authors", "split_homonyms", "Homonym"]
+__all__ = [
+    "normalise_author", "author_key", "author_parts", "c1_authors", "split_homonyms", "Homonym",
+    "AUTHOR_ROLES",
+]  # fmt: skip
 
 _TRAIL = re.compile(r"[\s\d*＊,，;；.。†‡#]+$")
 _NOTE = re.compile(r"[(（](?:通讯作者|通信作者|共同第一作者|corresponding author)[)）]", re.I)
@@ -55,7 +58,11 @@ def author_key(name: str) -> str:
     >>> author_key("Ion, Raluca")
     'ion, raluca'
     """
-    text = normalise_author(name)
+    return _key_of_shown(normalise_author(name))
+
+
+def _key_of_shown(text: str) -> str:
+    """:func:`author_key` of a name already :func:`normalise_author`-ed."""
     if not text or has_han(text):
         return text
     family, comma, given = text.replace(".", " ").partition(",")
@@ -66,6 +73,34 @@ def author_key(name: str) -> str:
         given = " ".join(tokens)
     out = " ".join(family.split()) + (", " + given if comma and given else "")
     return out.casefold()
+
+
+#: The parts of one distinct author string (:func:`author_parts`): its spelling as shown,
+#: its key when that differs from the spelling, and the key again when it holds `` (``
+#: (the one case where turning a person's key into its label reads the key's text).
+AUTHOR_ROLES = ("shown", "key", "paren")
+
+
+def author_parts(name: str) -> list[tuple[int, str]]:
+    """(role, value) of one stored author string (:data:`AUTHOR_ROLES`): what a map of
+    authors reads of it, computed once per distinct string. A name with no key (empty once
+    normalised) has no part; the key is stored only where it differs from the spelling.
+
+    >>> author_parts("王 娜1"), author_parts("BAGHERI, Z. S."), author_parts(" ; ")
+    ([(0, '王娜')], [(0, 'BAGHERI, Z. S.'), (1, 'bagheri, zs')], [])
+    >>> author_parts("Li (Jr), X")
+    [(0, 'Li (Jr), X'), (1, 'li (jr), x'), (2, 'li (jr), x')]
+    """
+    shown = normalise_author(name)
+    key = _key_of_shown(shown)
+    if not key:
+        return []
+    out = [(0, shown)]
+    if key != shown:
+        out.append((1, key))
+    if " (" in key:
+        out.append((2, key))
+    return out
 
 
 def c1_authors(lines: str) -> dict[str, list[str]]:

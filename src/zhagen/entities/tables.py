@@ -29,7 +29,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from zhagen.entities.collect import json_list
+from zhagen.entities.institutions import affiliation_parts
 from zhagen.entities.keywords import KEYWORD_SIDES, normalise_keyword, split_keyword_sides
+from zhagen.entities.names import author_parts
 from zhagen.entities.references import reference_parts
 from zhagen.store import entities as q
 
@@ -46,15 +48,21 @@ __all__ = ["VERSIONS", "IMPORT_KINDS", "derive", "kind_id", "keyword_kind"]
 #: entity node types are read from, as stored (authors, affiliations, cited references:
 #: one link per list item at its position; ``c1``, ``wc``: WoS addresses and categories).
 #: ``cited-parts``: the parts of each distinct cited reference
-#: (:func:`~zhagen.entities.references.reference_parts`), derived per entity of ``cited``.
+#: (:func:`~zhagen.entities.references.reference_parts`), derived per entity of ``cited``;
+#: ``author-parts`` (:func:`~zhagen.entities.names.author_parts`: spelling and key) and
+#: ``affiliation-parts`` (:func:`~zhagen.entities.institutions.affiliation_parts`: the
+#: institution at each level) likewise per distinct author and affiliation string.
 VERSIONS = {
     "keyword": 1, "author": 1, "affiliation": 1, "cited": 1, "c1": 1, "wc": 1, "cited-parts": 1,
+    "author-parts": 1, "affiliation-parts": 1,
 }  # fmt: skip
 #: Kinds derived once per distinct entity of another kind (``entity_parts``; their
 #: ``upto`` is the highest entity id of that kind whose parts exist), and the function
 #: giving an entity label's parts (role, value).
 PARTS: dict[str, tuple[str, Callable[[str], list[tuple[int, str]]]]] = {
     "cited-parts": ("cited", reference_parts),
+    "author-parts": ("author", author_parts),
+    "affiliation-parts": ("affiliation", affiliation_parts),
 }
 #: Derived at the end of every import; the others on first use (a map or ``zhagen
 #: stats`` that reads them).
