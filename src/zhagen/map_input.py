@@ -511,7 +511,12 @@ def _people_links_input(
             store, state["author-parts"].id, 0 if parts is None else parts.id,  # type: ignore[union-attr]
             links("author"), aff, c1, disambiguate=disambiguate, thesaurus=thesaurus,
         )  # fmt: skip
-    dt = doc_term_from_codes(terms.rows, terms.codes, terms.labels, len(ids))
+    # only the labels some record holds (a split name's own label may hold none)
+    used = np.zeros(len(terms.labels), dtype=bool)
+    used[terms.codes] = True
+    index = np.cumsum(used) - 1
+    labels = [terms.labels[k] for k in np.flatnonzero(used).tolist()]
+    dt = doc_term_from_codes(terms.rows, index[terms.codes], labels, len(ids))
     report = terms.report
     report.records_with_entities = int(np.count_nonzero(np.diff(dt.matrix.indptr)))
     if ids and not report.records_with_entities:

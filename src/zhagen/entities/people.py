@@ -366,7 +366,8 @@ def _occurrence_institutions(
     import numpy as np
 
     r_rows, r_inst = _record_institutions(store, aff_parts, affs)
-    bracket = np.zeros(int(orow.max()) + 1 if orow.size else 0, dtype=bool)
+    size = max(int(orow.max()) + 1 if orow.size else 0, int(r_rows.max()) + 1 if r_rows.size else 0)
+    bracket = np.zeros(size, dtype=bool)
     wos = np.asarray([r for r in c1 if r < bracket.size], dtype=np.int64)
     bracket[wos] = True
     # the records without author addresses: a join of occurrences with record institutions
