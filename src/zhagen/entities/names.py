@@ -43,11 +43,16 @@ def normalise_author(name: str) -> str:
     >>> normalise_author("王 娜1"), normalise_author(" Melancon,  D. "), normalise_author("谢昕(通讯作者)")
     ('王娜', 'Melancon, D.', '谢昕')
     """
+    return _shown(name)[0]
+
+
+def _shown(name: str) -> tuple[str, bool]:
+    """:func:`normalise_author` and whether the name is Chinese (dropping the trailing
+    markers and spaces keeps every Chinese character)."""
     text = _NOTE.sub("", unicodedata.normalize("NFKC", name)).strip()
     if has_han(text):
-        return _TRAIL.sub("", "".join(text.split()))
-    text = " ".join(text.split()).strip(" ,;")
-    return text
+        return _TRAIL.sub("", "".join(text.split())), True
+    return " ".join(text.split()).strip(" ,;"), False
 
 
 def author_key(name: str) -> str:
@@ -58,12 +63,13 @@ def author_key(name: str) -> str:
     >>> author_key("Ion, Raluca")
     'ion, raluca'
     """
-    return _key_of_shown(normalise_author(name))
+    return _key_of_shown(*_shown(name))
 
 
-def _key_of_shown(text: str) -> str:
-    """:func:`author_key` of a name already :func:`normalise_author`-ed."""
-    if not text or has_han(text):
+def _key_of_shown(text: str, han: bool) -> str:
+    """:func:`author_key` of a name already :func:`normalise_author`-ed (``han``: it is
+    Chinese)."""
+    if not text or han:
         return text
     family, comma, given = text.replace(".", " ").partition(",")
     tokens = given.split()
@@ -91,8 +97,8 @@ def author_parts(name: str) -> list[tuple[int, str]]:
     >>> author_parts("Li (Jr), X")
     [(0, 'Li (Jr), X'), (1, 'li (jr), x'), (2, 'li (jr), x')]
     """
-    shown = normalise_author(name)
-    key = _key_of_shown(shown)
+    shown, han = _shown(name)
+    key = _key_of_shown(shown, han)
     if not key:
         return []
     out = [(0, shown)]
