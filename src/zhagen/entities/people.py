@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from zhagen.entities.cocitation import _dense, _labels, _parts
+# np.unique of a few million integers hashes them (seconds); _distinct sorts (numpy 2.4)
+from zhagen.entities.cocitation import _dense, _distinct, _labels, _parts
 from zhagen.entities.collect import REPORT_MAX, EntityReport
 from zhagen.entities.institutions import institution
 from zhagen.entities.names import c1_authors
@@ -66,9 +67,8 @@ def _empty() -> np.ndarray:
 
 def _by_id(store: Store, kind: int, ids: np.ndarray, role: int | None = None) -> dict[int, str]:
     """Entity id → label of the distinct ``ids`` of ``kind``."""
-    import numpy as np
 
-    used = np.unique(ids)
+    used = _distinct(ids)
     return dict(zip(used.tolist(), _labels(store, kind, used, role), strict=True))
 
 
@@ -141,7 +141,7 @@ def institution_terms(
     rows, codes, affs = aff.rows[keep], codes[keep], inv[keep]
     # records using each distinct affiliation (a record names it once or more)
     n_aff = uniq.size
-    pair = np.unique(rows * n_aff + affs)
+    pair = _distinct(rows * n_aff + affs)
     records = np.bincount(pair % n_aff, minlength=n_aff)
     report.merged, report.merged_count = _merged(store, source, labels, code, records, uniq)
     return Terms(rows, codes, labels, report)
@@ -346,7 +346,7 @@ def _record_institutions(
     if not rows.size:
         return rows, inst
     span = int(inst.max()) + 1
-    pair = np.unique(rows * span + inst)
+    pair = _distinct(rows * span + inst)
     return pair // span, pair % span
 
 
@@ -468,7 +468,7 @@ def _split(
         return _Split({})
     # candidate keys: seen with two institutions or more, in two occurrences or more
     insts, idense = _dense(o_inst)
-    ki = np.unique(okd[o_occ] * insts.size + idense)
+    ki = _distinct(okd[o_occ] * insts.size + idense)
     cand = np.bincount(ki // insts.size, minlength=keys.size) > 1
     cand &= np.bincount(okd, minlength=keys.size) > 1
     c_occ = np.flatnonzero(cand[okd])
@@ -501,7 +501,7 @@ def _split(
     gi_occ = index[o_occ[m_inst]]
     g_pair, g_n = np.unique(group[gi_occ] * insts.size + idense[m_inst], return_counts=True)
     g_of, g_inst = g_pair // insts.size, insts[g_pair % insts.size]
-    placed = np.unique(g_of)
+    placed = _distinct(g_of)
     g_key = np.full(int(group.max()) + 1, -1, dtype=np.int64)
     g_key[group] = okd[c_occ]
     n_placed = np.bincount(g_key[placed], minlength=keys.size)
