@@ -250,3 +250,18 @@ def test_no_author_is_the_clear_error(tmp_path):
         with pytest.raises(zhagen.errors.InputError):
             proj.maps.build(nodes=nodes, record=False)
     proj.close()
+
+
+def test_cluster_members_are_named_from_the_map_asked():
+    """The node labels are made once per node table (a map of thousands of clusters) and
+    follow the map asked: a second map, then the first again."""
+    from zhagen.examples import tiny_map
+    from zhagen.report.map_values import members_text
+
+    first, second = tiny_map(), tiny_map()
+    second.nodes = second.nodes.assign(label=[f"节点{k}" for k in range(len(second.nodes))])
+    ids = first.nodes["id"].tolist()[:2]
+    want = "; ".join(first.nodes["label"].tolist()[:2])
+    assert members_text(first, ids) == want
+    assert members_text(second, ids) == "节点0; 节点1"
+    assert members_text(first, ids) == want
