@@ -328,6 +328,18 @@ class _Split:
     people: dict[int, list[tuple[str, list[str], np.ndarray]]]
 
 
+def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """Every index of the ranges ``starts[i] .. starts[i] + lens[i] - 1``, in order.
+
+    >>> import numpy as np
+    >>> _ranges(np.array([5, 0, 2]), np.array([2, 0, 3])).tolist()
+    [5, 6, 2, 3, 4]
+    """
+    import numpy as np
+
+    return np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
+
+
 def _record_institutions(
     store: Store, aff_parts: int, affs: Links
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -375,8 +387,7 @@ def _occurrence_institutions(
     starts = np.searchsorted(r_rows, orow[plain], "left")
     lens = np.searchsorted(r_rows, orow[plain], "right") - starts
     occ = np.repeat(plain, lens)
-    at = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
-    inst = r_inst[at]
+    inst = r_inst[_ranges(starts, lens)]
     extra: dict[int, str] = {}
     if wos.size:
         occ_w, inst_w, extra = _c1_institutions(
@@ -484,7 +495,7 @@ def _split(
     starts = np.searchsorted(orow, orow[c_occ], "left")
     lens = np.searchsorted(orow, orow[c_occ], "right") - starts
     rep = np.repeat(np.arange(n), lens)
-    other = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
+    other = _ranges(starts, lens)
     mate = other != c_occ[rep]
     e_occ.append(rep[mate])
     # a co-author is its key's id: entity ids of another kind than the institutions
