@@ -507,7 +507,8 @@ def _split(
     graph = coo_matrix(
         (np.ones(occ_e.size, dtype=np.int8), (occ_e, n + node)), shape=(size, size)
     ).tocsr()
-    group = connected_components(graph, directed=False)[1][:n]
+    # int64: the labels come as int32, and group * insts.size would overflow at 1M records
+    group = connected_components(graph, directed=False)[1][:n].astype(np.int64)
     # institutions per group (counted over its occurrences)
     gi_occ = index[o_occ[m_inst]]
     g_pair, g_n = np.unique(group[gi_occ] * insts.size + idense[m_inst], return_counts=True)
