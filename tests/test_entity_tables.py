@@ -270,6 +270,7 @@ def test_every_node_type_writes_the_same_files_from_links(mixed, tmp_path, monke
     mixed.maps.build(**opts).write(tmp_path / "links", outputs="csv,json")
     monkeypatch.setattr(mi, "_linked_records", lambda *a, **k: None)
     monkeypatch.setattr(mi, "_cited_links_input", lambda *a, **k: None)
+    monkeypatch.setattr(mi, "_people_links_input", lambda *a, **k: None)
     mixed.maps.build(**opts).write(tmp_path / "json", outputs="csv,json")
     written = sorted(p.name for p in (tmp_path / "links").iterdir())
     assert written == sorted(p.name for p in (tmp_path / "json").iterdir())

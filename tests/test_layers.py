@@ -261,6 +261,7 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             "entities.entities_after": lambda f: f(store, 1, 0, 10),
             "entities.part_rows": lambda f: [f(store, 1, 0), f(store, 1, 0, [1, 2])],
             "entities.part_labels": lambda f: f(store, 1, 0),
+            "entities.ids_of_labels": lambda f: f(store, 1, ["数字经济", "none"]),
             "map_keywords.map_document_rows": lambda f: f(store, keep_duplicates=True),
             "map_keywords.mapped_kinds": lambda f: f(store, keep_duplicates=False),
             "scope.compile_where": lambda f: f(store, parse("set:挑选"), "set:挑选"),

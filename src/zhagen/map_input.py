@@ -399,6 +399,10 @@ def entity_input(
         linked = _cited_links_input(store, kind, thesaurus, keep_duplicates, doc_ids)
         if linked is not None:
             return linked
+    if kind in ("author", "institution"):
+        people = _people_links_input(store, kind, params, thesaurus, keep_duplicates, doc_ids)
+        if people is not None:
+            return people
     ids, years, titles, recs = entity_records(
         store, keep_duplicates=keep_duplicates, refs=kind in _CITED, doc_ids=doc_ids
     )
@@ -452,6 +456,88 @@ def _cited_links_input(
             store, kind, entity_records(store, keep_duplicates=keep_duplicates, doc_ids=doc_ids)[3]
         )
     inp = MapInput(ids, [r[1] for r in rows], terms, [r[2] for r in rows], by_lang=True)
+    inp.notes = report.to_dict()
+    return inp
+
+
+def _people_links_input(
+    store: Store,
+    kind: str,
+    params: MapParams,
+    thesaurus: Mapping[str, str] | None,
+    keep_duplicates: bool,
+    doc_ids: Collection[int] | None,
+) -> MapInput | None:
+    """:func:`entity_input` of an author or institution map read from the stored parts of
+    each distinct author and affiliation string (:mod:`zhagen.entities.people`): integer
+    links and arrays, no name or address normalised; None when the tables cannot be made
+    (a read-only file)."""
+    import numpy as np
+
+    from zhagen.entities.people import Links, author_terms, institution_terms
+    from zhagen.entities.tables import kind_id
+    from zhagen.mapping.cooccurrence import doc_term_from_codes
+    from zhagen.store import entities as qe
+
+    disambiguate = params.homonyms == "institution"
+    need = ["affiliation-parts"]
+    if kind == "author":
+        need = ["author-parts", *(["affiliation-parts", "c1"] if disambiguate else [])]
+    if any(kind_id(store, name) is None for name in need):  # derives what is missing
+        return None
+    state = {name: qe.kind_state(store, name) for name in (*need, "author", "affiliation")}
+    if any(v is None for k, v in state.items() if k in need or k == kind):
+        return None
+    rows = q.map_document_rows(store, keep_duplicates=keep_duplicates, doc_ids=doc_ids)
+    ids = [r[0] for r in rows]
+    own = np.asarray(ids, dtype=np.int64)
+
+    def links(name: str) -> Links:
+        st = state.get(name) or qe.kind_state(store, name)
+        if not ids or st is None:
+            return Links(np.zeros(0, np.int64), np.zeros(0, np.int64))
+        n, doc_text, ent_text = qe.link_chunk(store, st.id, ids[0], ids[-1], None, doc_ids)
+        if not n:
+            return Links(np.zeros(0, np.int64), np.zeros(0, np.int64))
+        docs = np.fromstring(doc_text, dtype=np.int64, sep=",")  # noqa: NPY201 - C-speed parse
+        ents = np.fromstring(ent_text, dtype=np.int64, sep=",")  # noqa: NPY201
+        at = np.minimum(np.searchsorted(own, docs), own.size - 1)
+        keep = own[at] == docs  # duplicates left out of the map have links too
+        return Links(at[keep], ents[keep])
+
+    if kind == "institution":
+        terms = institution_terms(
+            store, state["affiliation"].id, state["affiliation-parts"].id,  # type: ignore[union-attr]
+            links("affiliation"), params.institution_level, thesaurus,
+        )  # fmt: skip
+    else:
+        c1: dict[int, str] = {}
+        aff = Links(np.zeros(0, np.int64), np.zeros(0, np.int64))
+        if disambiguate:
+            aff = links("affiliation")
+            lines = links("c1")
+            texts, codes = _entity_labels(store, state["c1"].id, lines.ents)  # type: ignore[union-attr]
+            for r, c in zip(lines.rows.tolist(), codes.tolist(), strict=True):
+                if texts[c].startswith("["):  # WoS lines that name their authors
+                    c1[r] = texts[c]
+        parts = state.get("affiliation-parts")
+        terms = author_terms(
+            store, state["author-parts"].id, 0 if parts is None else parts.id,  # type: ignore[union-attr]
+            links("author"), aff, c1, disambiguate=disambiguate, thesaurus=thesaurus,
+        )  # fmt: skip
+    # only the labels some record holds (a split name's own label may hold none)
+    used = np.zeros(len(terms.labels), dtype=bool)
+    used[terms.codes] = True
+    index = np.cumsum(used) - 1
+    labels = [terms.labels[k] for k in np.flatnonzero(used).tolist()]
+    dt = doc_term_from_codes(terms.rows, index[terms.codes], labels, len(ids))
+    report = terms.report
+    report.records_with_entities = int(np.count_nonzero(np.diff(dt.matrix.indptr)))
+    if ids and not report.records_with_entities:
+        raise _nothing_to_map(
+            store, kind, entity_records(store, keep_duplicates=keep_duplicates, doc_ids=doc_ids)[3]
+        )
+    inp = MapInput(ids, [r[1] for r in rows], TermRows(dt), [r[2] for r in rows], by_lang=True)
     inp.notes = report.to_dict()
     return inp
 

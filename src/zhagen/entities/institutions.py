@@ -27,6 +27,8 @@ __all__ = [
     "TOP_LEVEL",
     "clean_affiliation",
     "institution",
+    "affiliation_parts",
+    "AFFILIATION_ROLES",
     "country",
     "has_han",
 ]
@@ -228,6 +230,30 @@ def institution(
     else:
         out = _top_latin(clean, level)
     return thesaurus.get(out, out) if thesaurus else out
+
+
+#: The parts of one distinct affiliation string (:func:`affiliation_parts`).
+AFFILIATION_ROLES = ("top", "department", "clean")
+
+
+def affiliation_parts(affiliation: str) -> list[tuple[int, str]]:
+    """(role, value) of one stored affiliation (:data:`AFFILIATION_ROLES`): the institution
+    it counts as at each level without a thesaurus (:func:`institution`) and the cleaned
+    affiliation a thesaurus is looked up with first; empty values are no part.
+
+    >>> affiliation_parts("清华大学 经济管理学院")
+    [(0, '清华大学'), (1, '清华大学经济管理学院'), (2, '清华大学经济管理学院')]
+    >>> affiliation_parts("北京100084")
+    []
+    """
+    clean = clean_affiliation(affiliation)
+    if not clean:
+        return []
+    if has_han(clean):
+        top, department = _top_han(clean), clean
+    else:
+        top, department = _top_latin(clean, "top"), _top_latin(clean, "department")
+    return [(r, v) for r, v in enumerate((top, department, clean)) if v]
 
 
 _UK = {"england", "scotland", "wales", "north ireland", "northern ireland"}

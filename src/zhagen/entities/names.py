@@ -27,7 +27,10 @@ from dataclasses import dataclass, field
 
 from zhagen.entities.institutions import has_han
 
-__all__ = ["normalise_author", "author_key", "c1_authors", "split_homonyms", "Homonym"]
+__all__ = [
+    "normalise_author", "author_key", "author_parts", "c1_authors", "split_homonyms", "Homonym",
+    "AUTHOR_ROLES",
+]  # fmt: skip
 
 _TRAIL = re.compile(r"[\s\d*＊,，;；.。†‡#]+$")
 _NOTE = re.compile(r"[(（](?:通讯作者|通信作者|共同第一作者|corresponding author)[)）]", re.I)
@@ -40,11 +43,16 @@ def normalise_author(name: str) -> str:
     >>> normalise_author("王 娜1"), normalise_author(" Melancon,  D. "), normalise_author("谢昕(通讯作者)")
     ('王娜', 'Melancon, D.', '谢昕')
     """
+    return _shown(name)[0]
+
+
+def _shown(name: str) -> tuple[str, bool]:
+    """:func:`normalise_author` and whether the name is Chinese (dropping the trailing
+    markers and spaces keeps every Chinese character)."""
     text = _NOTE.sub("", unicodedata.normalize("NFKC", name)).strip()
     if has_han(text):
-        return _TRAIL.sub("", "".join(text.split()))
-    text = " ".join(text.split()).strip(" ,;")
-    return text
+        return _TRAIL.sub("", "".join(text.split())), True
+    return " ".join(text.split()).strip(" ,;"), False
 
 
 def author_key(name: str) -> str:
@@ -55,8 +63,13 @@ def author_key(name: str) -> str:
     >>> author_key("Ion, Raluca")
     'ion, raluca'
     """
-    text = normalise_author(name)
-    if not text or has_han(text):
+    return _key_of_shown(*_shown(name))
+
+
+def _key_of_shown(text: str, han: bool) -> str:
+    """:func:`author_key` of a name already :func:`normalise_author`-ed (``han``: it is
+    Chinese)."""
+    if not text or han:
         return text
     family, comma, given = text.replace(".", " ").partition(",")
     tokens = given.split()
@@ -66,6 +79,34 @@ def author_key(name: str) -> str:
         given = " ".join(tokens)
     out = " ".join(family.split()) + (", " + given if comma and given else "")
     return out.casefold()
+
+
+#: The parts of one distinct author string (:func:`author_parts`): its spelling as shown,
+#: its key when that differs from the spelling, and the key again when it holds `` (``
+#: (the one case where turning a person's key into its label reads the key's text).
+AUTHOR_ROLES = ("shown", "key", "paren")
+
+
+def author_parts(name: str) -> list[tuple[int, str]]:
+    """(role, value) of one stored author string (:data:`AUTHOR_ROLES`): what a map of
+    authors reads of it, computed once per distinct string. A name with no key (empty once
+    normalised) has no part; the key is stored only where it differs from the spelling.
+
+    >>> author_parts("王 娜1"), author_parts("BAGHERI, Z. S."), author_parts(" ; ")
+    ([(0, '王娜')], [(0, 'BAGHERI, Z. S.'), (1, 'bagheri, zs')], [])
+    >>> author_parts("Li (Jr), X")
+    [(0, 'Li (Jr), X'), (1, 'li (jr), x'), (2, 'li (jr), x')]
+    """
+    shown, han = _shown(name)
+    key = _key_of_shown(shown, han)
+    if not key:
+        return []
+    out = [(0, shown)]
+    if key != shown:
+        out.append((1, key))
+    if " (" in key:
+        out.append((2, key))
+    return out
 
 
 def c1_authors(lines: str) -> dict[str, list[str]]:

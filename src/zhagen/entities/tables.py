@@ -58,15 +58,22 @@ __all__ = [
 #: entity node types are read from, as stored (authors, affiliations, cited references:
 #: one link per list item at its position; ``c1``, ``wc``: WoS addresses and categories).
 #: ``cited-parts``: the parts of each distinct cited reference
-#: (:func:`~zhagen.entities.references.reference_parts`), derived per entity of ``cited``.
+#: (:func:`~zhagen.entities.references.reference_parts`), derived per entity of ``cited``;
+#: ``author-parts`` (:func:`~zhagen.entities.names.author_parts`: spelling and key) and
+#: ``affiliation-parts`` (:func:`~zhagen.entities.institutions.affiliation_parts`: the
+#: institution at each level) likewise per distinct author and affiliation string.
 VERSIONS = {
     "keyword": 1, "author": 1, "affiliation": 1, "cited": 1, "c1": 1, "wc": 1, "cited-parts": 1,
+    "author-parts": 1, "affiliation-parts": 1,
 }  # fmt: skip
 #: Kinds derived once per distinct entity of another kind (``entity_parts``; their
 #: ``upto`` is the highest entity id of that kind whose parts exist), and the function
-#: giving an entity label's parts (role, value).
-PARTS: dict[str, tuple[str, Callable[[str], list[tuple[int, str]]]]] = {
-    "cited-parts": ("cited", lambda label: _references().reference_parts(label)),
+#: giving an entity label's parts (role, value), as ``"module.function"`` of
+#: ``zhagen.entities`` (imported when a derivation needs it, see :func:`_rule`).
+PARTS: dict[str, tuple[str, str]] = {
+    "cited-parts": ("cited", "references.reference_parts"),
+    "author-parts": ("author", "names.author_parts"),
+    "affiliation-parts": ("affiliation", "institutions.affiliation_parts"),
 }
 #: Derived at the end of every import; the others on first use (a map or ``zhagen
 #: stats`` that reads them).
@@ -157,7 +164,8 @@ def _derive_parts(store: Store, name: str) -> int:
     """Derive the parts of the entities of ``PARTS[name]`` that lack them (all of them
     after a new version); return how many entities were derived. Each distinct string is
     parsed once, whatever the number of documents linking to it."""
-    source, parts_of = PARTS[name]
+    source, rule = PARTS[name]
+    parts_of = _rule(rule)
     version = VERSIONS[name]
     src = q.kind_state(store, source)
     top = 0 if src is None else q.max_entity_id(store, src.id)
@@ -193,12 +201,18 @@ def _derive_parts(store: Store, name: str) -> int:
 _ROLES = tuple(enumerate(KEYWORD_SIDES))
 
 
-def _references() -> Any:
-    """:mod:`zhagen.entities.references`, imported on first use: an import (whose workers
-    and main process import this module) needs none of its regular expressions."""
-    from zhagen.entities import references
+def _rule(name: str) -> Callable[[str], list[tuple[int, str]]]:
+    """The function ``zhagen.entities.<module>.<function>`` named ``"module.function"``,
+    imported on first use: an import (whose workers and main process import this module)
+    needs none of the entity rules' regular expressions.
 
-    return references
+    >>> _rule("names.author_parts").__name__
+    'author_parts'
+    """
+    import importlib
+
+    module, _, function = name.partition(".")
+    return getattr(importlib.import_module(f"zhagen.entities.{module}"), function)  # type: ignore[no-any-return]
 
 
 #: Kinds stored as a JSON list of strings; the others are one string per document.

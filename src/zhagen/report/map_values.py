@@ -48,7 +48,7 @@ def members_text(km: KnowledgeMap, members: Any, sep: str = "; ") -> str:
     members = plain(members)
     if not isinstance(members, list):
         return "" if members is None else str(members)
-    labels = dict(zip(km.column("nodes", "id"), km.column("nodes", "label"), strict=True))
+    labels = _node_labels(km)
     out = []
     for m in members:
         if isinstance(m, (int, float)) and not isinstance(m, bool) and int(m) in labels:
@@ -56,3 +56,21 @@ def members_text(km: KnowledgeMap, members: Any, sep: str = "; ") -> str:
         elif m is not None:
             out.append(str(m))
     return sep.join(out)
+
+
+#: The node labels of the last map asked (its node table, id → label): every cluster of a
+#: map is written to three files, and a map of a few thousand nodes has a few thousand
+#: clusters, so building the dictionary per cluster cost seconds (issue 13).
+_LABELS: list[tuple[Any, dict[int, Any]]] = []
+
+
+def _node_labels(km: KnowledgeMap) -> dict[int, Any]:
+    """Node id → label of ``km``, made once per node table (as held: plain columns are
+    read without pandas)."""
+    nodes = km.raw("nodes")
+    last = _LABELS[0] if _LABELS else None
+    if last is not None and last[0] is nodes:
+        return last[1]
+    labels = dict(zip(km.column("nodes", "id"), km.column("nodes", "label"), strict=True))
+    _LABELS[:] = [(nodes, labels)]
+    return labels

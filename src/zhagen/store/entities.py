@@ -15,6 +15,7 @@ tuples.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,7 @@ __all__ = [
     "part_rows",
     "delete_all_stale",
     "part_labels",
+    "ids_of_labels",
 ]
 
 
@@ -345,3 +347,16 @@ def delete_all_stale(store: Store, kind: int) -> None:
     """Forget the documents marked stale for ``kind`` (a kind derived per entity, which
     no document change makes stale)."""
     store.conn.execute("DELETE FROM entity_stale WHERE kind = ?", (kind,))
+
+
+def ids_of_labels(store: Store, kind: int, labels: list[str]) -> dict[str, int]:
+    """Label → id of those of ``labels`` that are entities of ``kind``."""
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    return dict(
+        cur.execute(
+            "SELECT label, id FROM entities WHERE kind = ? AND label IN (SELECT value FROM "
+            "json_each(?))",
+            (kind, json.dumps(labels, ensure_ascii=False)),
+        )
+    )
