@@ -225,9 +225,66 @@ def author_terms(
     import numpy as np
 
     report = EntityReport("author")
+    occ = _author_occurrences(store, parts, authors)
+    if occ is None:
+        return Terms(_empty(), _empty(), [], report)
+    p_key, p_spell, pair_n = _spellings(occ)
+    label_id = _key_labels(store, parts, occ.keys.size, p_key, p_spell, pair_n)
+    shown_text = _labels(store, parts, label_id, _SHOWN)
+    # the merge report: (label, spelling) record counts of the keys of several spellings
+    several = np.bincount(p_key, minlength=occ.keys.size) > 1
+    report.merged, report.merged_count = _author_merged(
+        store, parts, shown_text, several, p_key, p_spell, pair_n
+    )
+    person = occ.key.copy()  # a person per occurrence: its key, or a new id when split
+    display = list(shown_text)
+    # keys holding " (": their label reads the text before it as a key (as _authors does)
+    prefix: dict[str, str] = {}
+    if occ.paren:
+        prefix = _paren_labels(store, parts, occ, shown_text, display)
+    if disambiguate:
+        source = _Source(store, parts, aff_parts, affs, c1)
+        split = _split(source, occ)
+        _apply_split(store, parts, split, occ.keys, shown_text, person, display, prefix, report)
+    labels = display
+    if thesaurus:
+        labels = [thesaurus.get(t, t) for t in labels]
+    return Terms(occ.rows, person, labels, report)
+
+
+@dataclass
+class _Occurrences:
+    """Author occurrences: each key once per record, with the spelling of its first link
+    there. ``rows`` the record, ``key`` an index into ``keys`` (entity ids of the keys),
+    ``shown`` the spelling's entity id; ``paren`` the key ids holding `` (``."""
+
+    rows: np.ndarray
+    key: np.ndarray
+    keys: np.ndarray
+    shown: np.ndarray
+    paren: set[int]
+
+
+@dataclass
+class _Source:
+    """What the homonym split reads: the store, the ids of the kinds ``author-parts`` and
+    ``affiliation-parts``, the records' affiliation links and their ``C1`` lines."""
+
+    store: Store
+    parts: int
+    aff_parts: int
+    affs: Links
+    c1: Mapping[int, str]
+
+
+def _author_occurrences(store: Store, parts: int, authors: Links) -> _Occurrences | None:
+    """The occurrences of the ``author`` links (``None`` without any): each link's key and
+    spelling from ``author-parts``, a key kept once per record."""
+    import numpy as np
+
     uniq, inv = _dense(authors.ents)
     if not uniq.size:
-        return Terms(_empty(), _empty(), [], report)
+        return None
     own, shown = _parts(store, parts, _SHOWN, uniq)
     shown_of = np.full(uniq.size, -1, dtype=np.int64)
     shown_of[own] = shown
@@ -235,24 +292,38 @@ def author_terms(
     own_k, key = _parts(store, parts, _KEY, uniq)
     key_of[own_k] = key
     paren = set(_parts(store, parts, _PAREN, uniq)[1].tolist())
-    # occurrences: each key once per record, with the spelling of its first link there
     k_link, s_link = key_of[inv], shown_of[inv]
     has = k_link >= 0
     rows, k_link, s_link = authors.rows[has], k_link[has], s_link[has]
     keys, kd = _dense(k_link)
     _, first = np.unique(rows * keys.size + kd, return_index=True)
     first.sort()
-    orow, okd, oshown = rows[first], kd[first], s_link[first]
-    # records per (key, spelling); each key's label: the spelling of most records, ties by
-    # code point
-    spells, sd = _dense(oshown)
-    pair, pair_n = np.unique(okd * spells.size + sd, return_counts=True)
-    p_key, p_spell = pair // spells.size, spells[pair % spells.size]
-    best = np.zeros(keys.size, dtype=np.int64)
+    return _Occurrences(rows[first], kd[first], keys, s_link[first], paren)
+
+
+def _spellings(occ: _Occurrences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (key, spelling) pair seen: the key (index into ``occ.keys``), the spelling's
+    entity id and its number of records."""
+    import numpy as np
+
+    spells, sd = _dense(occ.shown)
+    pair, pair_n = np.unique(occ.key * spells.size + sd, return_counts=True)
+    return pair // spells.size, spells[pair % spells.size], pair_n
+
+
+def _key_labels(
+    store: Store, parts: int, n_keys: int, p_key: np.ndarray, p_spell: np.ndarray,
+    pair_n: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """Each key's label (a spelling's entity id): the spelling of most records, ties by
+    code point."""
+    import numpy as np
+
+    best = np.zeros(n_keys, dtype=np.int64)
     np.maximum.at(best, p_key, pair_n)
     top = pair_n == best[p_key]
-    ties = np.bincount(p_key[top], minlength=keys.size)
-    label_id = np.zeros(keys.size, dtype=np.int64)
+    ties = np.bincount(p_key[top], minlength=n_keys)
+    label_id = np.zeros(n_keys, dtype=np.int64)
     single = top & (ties[p_key] == 1)
     label_id[p_key[single]] = p_spell[single]
     tied = top & ~single
@@ -261,29 +332,23 @@ def author_terms(
         chosen = _first_of_group(p_key[tied], pair_n[tied], name.__getitem__, p_spell[tied])
         for g, s in chosen.items():
             label_id[g] = s
-    shown_text = _labels(store, parts, label_id, _SHOWN)
-    # the merge report: (label, spelling) record counts of the keys of several spellings
-    several = np.bincount(p_key, minlength=keys.size) > 1
-    report.merged, report.merged_count = _author_merged(
-        store, parts, shown_text, several, p_key, p_spell, pair_n
-    )
-    person = okd.copy()  # a person per occurrence: its key, or a new id when split
-    display = list(shown_text)
-    # keys holding " (": their label reads the text before it as a key (as _authors does)
-    prefix: dict[str, str] = {}
-    if paren:
-        key_text = _by_id(store, parts, keys[np.isin(keys, list(paren))])
-        prefix = _prefix_labels(store, parts, keys, shown_text, key_text.values())
-        at = {int(k): j for j, k in enumerate(keys.tolist())}
-        for i, t in key_text.items():
-            display[at[i]] = _shown_as(t, prefix)
-    if disambiguate:
-        split = _split(store, parts, aff_parts, affs, c1, orow, okd, keys)
-        _apply_split(store, parts, split, keys, shown_text, person, display, prefix, report)
-    labels = display
-    if thesaurus:
-        labels = [thesaurus.get(t, t) for t in labels]
-    return Terms(orow, person, labels, report)
+    return label_id
+
+
+def _paren_labels(
+    store: Store, parts: int, occ: _Occurrences, shown_text: list[str], display: list[str]
+) -> dict[str, str]:
+    """The labels of the keys holding `` (`` (set in ``display``), read as a key before it
+    and the rest; returns that prefix's key text → label."""
+    import numpy as np
+
+    keys = occ.keys
+    key_text = _by_id(store, parts, keys[np.isin(keys, list(occ.paren))])
+    prefix = _prefix_labels(store, parts, keys, shown_text, key_text.values())
+    at = {int(k): j for j, k in enumerate(keys.tolist())}
+    for i, t in key_text.items():
+        display[at[i]] = _shown_as(t, prefix)
+    return prefix
 
 
 def _author_merged(
@@ -340,16 +405,15 @@ def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     return np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
 
 
-def _record_institutions(
-    store: Store, aff_parts: int, affs: Links
-) -> tuple[np.ndarray, np.ndarray]:
+def _record_institutions(src: _Source) -> tuple[np.ndarray, np.ndarray]:
     """(record, institution id) of every record's distinct top-level institutions."""
     import numpy as np
 
+    affs = src.affs
     uniq, inv = _dense(affs.ents)
     if not uniq.size:
         return _empty(), _empty()
-    own, top = _parts(store, aff_parts, _TOP, uniq)
+    own, top = _parts(src.store, src.aff_parts, _TOP, uniq)
     top_of = np.full(uniq.size, -1, dtype=np.int64)
     top_of[own] = top
     inst = top_of[inv]
@@ -363,59 +427,44 @@ def _record_institutions(
 
 
 def _occurrence_institutions(
-    store: Store,
-    parts: int,
-    aff_parts: int,
-    affs: Links,
-    c1: Mapping[int, str],
-    orow: np.ndarray,
-    okd: np.ndarray,
-    keys: np.ndarray,
+    src: _Source, occ: _Occurrences
 ) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
     """(occurrence, institution id) of each author occurrence's institutions: those its
     record's ``C1`` lines give the author, else all of its record's; and the text of the
     institution ids made for ``C1`` addresses that no affiliation gives."""
     import numpy as np
 
-    r_rows, r_inst = _record_institutions(store, aff_parts, affs)
+    orow = occ.rows
+    r_rows, r_inst = _record_institutions(src)
     size = max(int(orow.max()) + 1 if orow.size else 0, int(r_rows.max()) + 1 if r_rows.size else 0)
     bracket = np.zeros(size, dtype=bool)
-    wos = np.asarray([r for r in c1 if r < bracket.size], dtype=np.int64)
+    wos = np.asarray([r for r in src.c1 if r < bracket.size], dtype=np.int64)
     bracket[wos] = True
     # the records without author addresses: a join of occurrences with record institutions
     plain = np.flatnonzero(~bracket[orow])
     starts = np.searchsorted(r_rows, orow[plain], "left")
     lens = np.searchsorted(r_rows, orow[plain], "right") - starts
-    occ = np.repeat(plain, lens)
+    at = np.repeat(plain, lens)
     inst = r_inst[_ranges(starts, lens)]
     extra: dict[int, str] = {}
     if wos.size:
-        occ_w, inst_w, extra = _c1_institutions(
-            store, parts, aff_parts, c1, orow, okd, keys, bracket, r_rows, r_inst
-        )
-        occ, inst = np.concatenate([occ, occ_w]), np.concatenate([inst, inst_w])
-    return occ, inst, extra
+        occ_w, inst_w, extra = _c1_institutions(src, occ, bracket, r_rows, r_inst)
+        at, inst = np.concatenate([at, occ_w]), np.concatenate([inst, inst_w])
+    return at, inst, extra
 
 
 def _c1_institutions(
-    store: Store,
-    parts: int,
-    aff_parts: int,
-    c1: Mapping[int, str],
-    orow: np.ndarray,
-    okd: np.ndarray,
-    keys: np.ndarray,
-    bracket: np.ndarray,
-    r_rows: np.ndarray,
+    src: _Source, occ: _Occurrences, bracket: np.ndarray, r_rows: np.ndarray,
     r_inst: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:  # fmt: skip
     """The occurrences of records whose ``C1`` lines name their authors, read as text
     (WoS records: each line's institution for the authors in its bracket)."""
     import numpy as np
 
+    store, c1, orow, okd, keys = src.store, src.c1, occ.rows, occ.key, occ.keys
     which = np.flatnonzero(bracket[orow])
-    key_text = _by_id(store, parts, keys[okd[which]])
-    inst_id = {t: i for i, t in _by_id(store, aff_parts, r_inst).items()}
+    key_text = _by_id(store, src.parts, keys[okd[which]])
+    inst_id = {t: i for i, t in _by_id(store, src.aff_parts, r_inst).items()}
     inst_id_of = {i: t for t, i in inst_id.items()}
     next_id = q.next_entity_id(store)
     tops: dict[str, str] = {}
@@ -423,7 +472,7 @@ def _c1_institutions(
     for r, i in zip(r_rows.tolist(), r_inst.tolist(), strict=True):
         if bracket[r]:
             everyone.setdefault(r, []).append(i)
-    occ: list[int] = []
+    found: list[int] = []
     inst: list[int] = []
     by_author: dict[str, list[str]] = {}
     last = -1
@@ -448,50 +497,63 @@ def _c1_institutions(
                     inst_id_of[i] = t
                 got.append(i)
             got = list(dict.fromkeys(got))
-        occ.extend([o] * len(got))
+        found.extend([o] * len(got))
         inst.extend(got)
     extra = {i: t for i, t in inst_id_of.items() if i >= next_id}
-    return np.asarray(occ, dtype=np.int64), np.asarray(inst, dtype=np.int64), extra
+    return np.asarray(found, dtype=np.int64), np.asarray(inst, dtype=np.int64), extra
 
 
-def _split(
-    store: Store,
-    parts: int,
-    aff_parts: int,
-    affs: Links,
-    c1: Mapping[int, str],
-    orow: np.ndarray,
-    okd: np.ndarray,
-    keys: np.ndarray,
-) -> _Split:
+@dataclass
+class _Places:
+    """Author occurrences and their institutions: pair ``k`` is occurrence ``occ[k]`` at
+    institution ``inst[k]`` (``dense[k]`` its index into the distinct ``insts``); ``extra``
+    the text of institution ids made for ``C1`` addresses."""
+
+    occ: np.ndarray
+    inst: np.ndarray
+    insts: np.ndarray
+    dense: np.ndarray
+    extra: dict[int, str]
+
+
+def _split(src: _Source, occ: _Occurrences) -> _Split:
     """The homonyms of :func:`~zhagen.entities.names.split_homonyms` on integers: the
     occurrences of a key seen with two institutions or more are grouped by the connected
     components of a graph linking each occurrence to (key, institution) and (key,
     co-author) nodes; a key of two groups or more that have institutions is split."""
+    o_occ, o_inst, extra = _occurrence_institutions(src, occ)
+    if not o_occ.size:
+        return _Split({})
+    places = _Places(o_occ, o_inst, *_dense(o_inst), extra)
+    found = _homonym_groups(occ, places)
+    if found is None:
+        return _Split({})
+    return _people(src, occ, places, *found)
+
+
+def _homonym_groups(occ: _Occurrences, places: _Places) -> tuple[np.ndarray, np.ndarray] | None:
+    """The candidate occurrences (of keys seen with two institutions or more, in two
+    occurrences or more) and each one's group, a connected component of the graph
+    occurrence — (key, institution), occurrence — (key, co-author key); ``None`` without
+    candidates."""
     import numpy as np
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    o_occ, o_inst, extra = _occurrence_institutions(
-        store, parts, aff_parts, affs, c1, orow, okd, keys
-    )
-    if not o_occ.size:
-        return _Split({})
-    # candidate keys: seen with two institutions or more, in two occurrences or more
-    insts, idense = _dense(o_inst)
-    ki = _distinct(okd[o_occ] * insts.size + idense)
-    cand = np.bincount(ki // insts.size, minlength=keys.size) > 1
+    okd, keys, o_occ, n_inst = occ.key, occ.keys, places.occ, places.insts.size
+    ki = _distinct(okd[o_occ] * n_inst + places.dense)
+    cand = np.bincount(ki // n_inst, minlength=keys.size) > 1
     cand &= np.bincount(okd, minlength=keys.size) > 1
     c_occ = np.flatnonzero(cand[okd])
     if not c_occ.size:
-        return _Split({})
+        return None
     n = c_occ.size
     index = np.full(okd.size, -1, dtype=np.int64)
     index[c_occ] = np.arange(n)
-    # edges: occurrence — (key, institution); occurrence — (key, co-author key)
     m_inst = index[o_occ] >= 0
     e_occ = [index[o_occ[m_inst]]]
-    e_link = [o_inst[m_inst]]
+    e_link = [places.inst[m_inst]]
+    orow = occ.rows
     starts = np.searchsorted(orow, orow[c_occ], "left")
     lens = np.searchsorted(orow, orow[c_occ], "right") - starts
     rep = np.repeat(np.arange(n), lens)
@@ -508,10 +570,24 @@ def _split(
         (np.ones(occ_e.size, dtype=np.int8), (occ_e, n + node)), shape=(size, size)
     ).tocsr()
     # int64: the labels come as int32, and group * insts.size would overflow at 1M records
-    group = connected_components(graph, directed=False)[1][:n].astype(np.int64)
+    return c_occ, connected_components(graph, directed=False)[1][:n].astype(np.int64)
+
+
+def _people(
+    src: _Source, occ: _Occurrences, places: _Places, c_occ: np.ndarray, group: np.ndarray
+) -> _Split:
+    """The keys whose candidate occurrences fall in two groups or more that have
+    institutions, and per such key its people: each group's top institution (of most
+    occurrences, ties by code point), its institutions and its occurrences."""
+    import numpy as np
+
+    okd, keys, insts = occ.key, occ.keys, places.insts
+    index = np.full(okd.size, -1, dtype=np.int64)
+    index[c_occ] = np.arange(c_occ.size)
+    m_inst = index[places.occ] >= 0
     # institutions per group (counted over its occurrences)
-    gi_occ = index[o_occ[m_inst]]
-    g_pair, g_n = np.unique(group[gi_occ] * insts.size + idense[m_inst], return_counts=True)
+    gi_occ = index[places.occ[m_inst]]
+    g_pair, g_n = np.unique(group[gi_occ] * insts.size + places.dense[m_inst], return_counts=True)
     g_of, g_inst = g_pair // insts.size, insts[g_pair % insts.size]
     placed = _distinct(g_of)
     g_key = np.full(int(group.max()) + 1, -1, dtype=np.int64)
@@ -523,8 +599,8 @@ def _split(
     is_split = np.zeros(keys.size, dtype=bool)
     is_split[split_keys] = True
     mine = is_split[g_key[g_of]]
-    text = _by_id(store, aff_parts, g_inst[mine & ~np.isin(g_inst, list(extra))])
-    text.update(extra)
+    text = _by_id(src.store, src.aff_parts, g_inst[mine & ~np.isin(g_inst, list(places.extra))])
+    text.update(places.extra)
     by_group: dict[int, list[tuple[int, str]]] = {}
     for g, i, c in zip(g_of[mine].tolist(), g_inst[mine].tolist(), g_n[mine].tolist(),
                        strict=True):  # fmt: skip
