@@ -363,9 +363,7 @@ def _run(
     project_paths: dict[Path, Path] | None = None,
     progress: Callable[[Event], None] | None = None,
 ) -> RunResult:
-    from zhagen._version import __version__
     from zhagen.project import Project
-    from zhagen.store.state import coding_counts
 
     study = load_study(path)
     force = set(force)
@@ -374,17 +372,7 @@ def _run(
     out_root = Path(out).resolve() if out else study.out
     out_root.mkdir(parents=True, exist_ok=True)
     started = time.time()
-    inputs = []
-    for item in study.inputs:
-        sha = sha256_file(item.path)
-        if item.sha256 and sha != item.sha256:
-            raise InputError(
-                f"输入文件 {item.written} 的内容与研究文件记录的 sha256 不同；请恢复原文件，或确认后更新 sha256",
-                f"input {item.written} differs from the sha256 the study records; restore the "
-                "file, or update sha256 if the change is meant",
-                file=str(study.path), line=item.line,
-            )  # fmt: skip
-        inputs.append({"path": item.written, "sha256": sha, "size": item.path.stat().st_size})
+    inputs = _checked_inputs(study)
     renamed = {Path(k).resolve(): Path(v).resolve() for k, v in (project_paths or {}).items()}
     files = {p: renamed.get(p, p) for p in study.projects}
     projects = {p: Project.open(f) if f.exists() else Project.create(f) for p, f in files.items()}
@@ -399,68 +387,123 @@ def _run(
         records: list[dict[str, Any]] = []
         for i, step in enumerate(study.steps, start=1):
             where = step.project or study.project
-            project = projects[where]
-            fp = _fingerprint(step, digests[where], __version__)
-            before = previous.get(step.name)
-            step_out = out_root / step.out
-            forced = "all" in force or step.name in force
-            wrote = {n: digests[where].get(n) for n in step.kind.writes}
-            if not forced and _unchanged(before, fp, out_root, wrote):
-                if progress:
-                    progress(Event("skip", step.name, i, len(study.steps)))
-                outputs = dict(before["outputs"])  # type: ignore[index]
-                result = StepResult(
-                    step.name, step.kind.name, "skipped", float(before.get("seconds", 0.0)), outputs
-                )  # type: ignore[union-attr]
-            else:
-                if progress:
-                    progress(
-                        Event("start", step.name, i, len(study.steps), detail=step.kind.label_en)
-                    )
-                _clear(before, out_root)
-                t0 = time.perf_counter()
-                written = _run_one(project, study, step, step_out)
-                outputs = {}
-                for f in sorted({Path(f).resolve() for f in written}):
-                    normalise(f)
-                    outputs[f.relative_to(out_root).as_posix()] = sha256_file(f)
-                result = StepResult(step.name, step.kind.name, "ran",
-                                    round(time.perf_counter() - t0, 3), outputs)  # fmt: skip
-                if progress:
-                    progress(Event("done", step.name, i, len(study.steps), result.seconds))
-                if step.kind.writes:  # later steps read what this one changed
-                    digests[where].update(_digests(project, step.kind.writes))
-                    wrote = {n: digests[where].get(n) for n in step.kind.writes}
+            run = _StepRun(study, step, i, _rel(where, study.folder), out_root, force, progress)
+            result, record = run.go(projects[where], digests[where], previous.get(step.name))
             results.append(result)
-            records.append({"name": step.name, "kind": step.kind.name, "status": result.status,
-                            "seconds": result.seconds, "fingerprint": fp, "scope": step.scope,
-                            "project": _rel(where, study.folder), "params": step.effective,
-                            "options": step.options, "seeds": _seeds(step),
-                            "outputs": result.outputs,
-                            **({"wrote": wrote} if wrote else {})})  # fmt: skip
-        states = [{"path": _rel(p, study.folder), "digests": digests[p],
-                   "coding": {**coding_counts(projects[p].store), "sha256": digests[p].get("coding")}}
-                  for p in projects]  # fmt: skip
-        data = {
-            "zhagen": __version__,
-            "study": {"name": study.name, "path": study.path.name, "sha256": study.sha256},
-            "started": _iso(started),
-            "finished": _iso(time.time()),
-            "python": sys.version.split()[0],
-            "platform": platform.platform(),
-            "dependencies": _versions(),
-            "projects": states,
-            "build": build,
-            "inputs": inputs,
-            "steps": records,
-            "outputs": {k: v for r in results for k, v in r.outputs.items()},
-        }
+            records.append(record)
+        data = _manifest(study, started, projects, digests, build, inputs, records, results)
     finally:
         for project in projects.values():
             project.close()
     manifest = out_root / MANIFEST
     manifest.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return RunResult(results, manifest, data)
+
+
+def _checked_inputs(study: Study) -> list[dict[str, Any]]:
+    """Each input of ``study`` with its sha256 and size; an input whose content differs
+    from the sha256 the study records is an error before anything runs."""
+    inputs = []
+    for item in study.inputs:
+        sha = sha256_file(item.path)
+        if item.sha256 and sha != item.sha256:
+            raise InputError(
+                f"输入文件 {item.written} 的内容与研究文件记录的 sha256 不同；请恢复原文件，或确认后更新 sha256",
+                f"input {item.written} differs from the sha256 the study records; restore the "
+                "file, or update sha256 if the change is meant",
+                file=str(study.path), line=item.line,
+            )  # fmt: skip
+        inputs.append({"path": item.written, "sha256": sha, "size": item.path.stat().st_size})
+    return inputs
+
+
+@dataclass
+class _StepRun:
+    """One step of a run: skipped when its fingerprint and outputs are unchanged (and it
+    is not forced), else run, its outputs normalised and hashed."""
+
+    study: Study
+    step: Step
+    number: int
+    project: str  # its path as the manifest writes it
+    out_root: Path
+    force: set[str]
+    progress: Callable[[Event], None] | None
+
+    def _event(self, kind: str, seconds: float = 0.0, detail: str = "") -> None:
+        if self.progress:
+            total = len(self.study.steps)
+            self.progress(Event(kind, self.step.name, self.number, total, seconds, detail))
+
+    def go(
+        self, project: Project, digests: dict[str, str], before: dict[str, Any] | None
+    ) -> tuple[StepResult, dict[str, Any]]:
+        """Run (or skip) the step on ``project`` whose state is ``digests`` (updated with
+        what the step writes); ``before`` is its record in the previous manifest."""
+        from zhagen._version import __version__
+
+        step = self.step
+        fp = _fingerprint(step, digests, __version__)
+        forced = "all" in self.force or step.name in self.force
+        wrote = {n: digests.get(n) for n in step.kind.writes}
+        if not forced and _unchanged(before, fp, self.out_root, wrote):
+            self._event("skip")
+            outputs = dict(before["outputs"])  # type: ignore[index]
+            seconds = float(before.get("seconds", 0.0))  # type: ignore[union-attr]
+            result = StepResult(step.name, step.kind.name, "skipped", seconds, outputs)
+        else:
+            self._event("start", detail=step.kind.label_en)
+            _clear(before, self.out_root)
+            t0 = time.perf_counter()
+            written = _run_one(project, self.study, step, self.out_root / step.out)
+            outputs = {}
+            for f in sorted({Path(f).resolve() for f in written}):
+                normalise(f)
+                outputs[f.relative_to(self.out_root).as_posix()] = sha256_file(f)
+            seconds = round(time.perf_counter() - t0, 3)
+            result = StepResult(step.name, step.kind.name, "ran", seconds, outputs)
+            self._event("done", result.seconds)
+            if step.kind.writes:  # later steps read what this one changed
+                digests.update(_digests(project, step.kind.writes))
+                wrote = {n: digests.get(n) for n in step.kind.writes}
+        record = {"name": step.name, "kind": step.kind.name, "status": result.status,
+                  "seconds": result.seconds, "fingerprint": fp, "scope": step.scope,
+                  "project": self.project, "params": step.effective, "options": step.options, "seeds": _seeds(step),
+                  "outputs": result.outputs, **({"wrote": wrote} if wrote else {})}  # fmt: skip
+        return result, record
+
+
+def _manifest(
+    study: Study,
+    started: float,
+    projects: dict[Path, Project],
+    digests: dict[Path, dict[str, str]],
+    build: dict[str, Any],
+    inputs: list[dict[str, Any]],
+    records: list[dict[str, Any]],
+    results: list[StepResult],
+) -> dict[str, Any]:
+    """The run's manifest: versions, the projects' states, the build, inputs and steps."""
+    from zhagen._version import __version__
+    from zhagen.store.state import coding_counts
+
+    states = [{"path": _rel(p, study.folder), "digests": digests[p],
+               "coding": {**coding_counts(projects[p].store), "sha256": digests[p].get("coding")}}
+              for p in projects]  # fmt: skip
+    return {
+        "zhagen": __version__,
+        "study": {"name": study.name, "path": study.path.name, "sha256": study.sha256},
+        "started": _iso(started),
+        "finished": _iso(time.time()),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "dependencies": _versions(),
+        "projects": states,
+        "build": build,
+        "inputs": inputs,
+        "steps": records,
+        "outputs": {k: v for r in results for k, v in r.outputs.items()},
+    }
 
 
 def _rel(path: Path, folder: Path) -> str:
