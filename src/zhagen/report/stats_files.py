@@ -92,10 +92,18 @@ def stats_tables(b: Bibliometrics) -> dict[str, StatsTable]:
     >>> list(t)[:3], t["高产作者"].frame.values.tolist()[0]
     (['年度发文量', '高产作者', '核心作者'], [1, '王明', 6])
     """
+    tables: dict[str, StatsTable] = {}
+    for make in (_annual, _authors, _core_authors, _lotka, _institutions, _venues, _bradford,
+                 _most_cited, _cited_refs):  # fmt: skip
+        tables.update(make(b))
+    return tables
+
+
+def _annual(b: Bibliometrics) -> dict[str, StatsTable]:
+    """Records a year, cumulated, with the linear and exponential fits of the trend."""
     import pandas as pd
 
     t = b.trend
-    tables: dict[str, StatsTable] = {}
     fit = []
     if t.linear is not None:
         fit.append(
@@ -108,30 +116,48 @@ def stats_tables(b: Bibliometrics) -> dict[str, StatsTable]:
     annual = pd.DataFrame({"年份": t.years, "发文量": t.counts,
                            "累计发文量": pd.Series(t.counts, dtype="int64").cumsum().tolist()})  # fmt: skip
     undated = f"无年份记录 {b.undated} 条未计入。" if b.undated else ""
-    tables["年度发文量"] = StatsTable(
+    return {"年度发文量": StatsTable(
         "年度发文量", annual,
         _note("annual", "linear", "exponential", extra=undated + ("拟合：" + "；".join(fit) + "（t = 年份 − "
               f"{t.first}）。" if fit else "")),
-    )  # fmt: skip
+    )}  # fmt: skip
+
+
+def _authors(b: Bibliometrics) -> dict[str, StatsTable]:
+    """The most productive authors (with their h-index when records carry citations)."""
+    import pandas as pd
+
     head = ["序号", "作者", "发文量"] + (["h指数"] if b.has_citations else [])
     rows = [
         [i, a, c] + ([h] if b.has_citations else []) for i, (a, c, h) in enumerate(b.authors, 1)
     ]
-    tables["高产作者"] = StatsTable(
+    return {"高产作者": StatsTable(
         "高产作者", pd.DataFrame(rows, columns=head),
         _note("authors", *(["h_index"] if b.has_citations else []),
               extra=f"共 {b.n_authors} 位作者。"),
-    )  # fmt: skip
+    )}  # fmt: skip
+
+
+def _core_authors(b: Bibliometrics) -> dict[str, StatsTable]:
+    """Price's core authors, with n_max, the threshold m and the core's share."""
+    import pandas as pd
+
     p = b.price
     core_rows = [[i, a, c] for i, (a, c) in enumerate(p.core, 1)]
     share = f"{p.share:.2%}" if p.share is not None else "—"
     papers = f"{p.papers_share:.2%}" if p.papers_share is not None else "—"
-    tables["核心作者"] = StatsTable(
+    return {"核心作者": StatsTable(
         "核心作者（普赖斯定律）", pd.DataFrame(core_rows, columns=["序号", "作者", "发文量"]),
         _note("price", extra=f"本数据 n_max = {p.n_max}，m = {p.threshold:.3f}，发文量 ≥ {p.min_records} "
               f"篇的核心作者 {len(p.core)} 位，共发文 {p.core_records} 篇，占记录数的 {share}；"
               f"含核心作者的记录 {p.papers_with_core or 0} 篇（{papers}）。"),
-    )  # fmt: skip
+    )}  # fmt: skip
+
+
+def _lotka(b: Bibliometrics) -> dict[str, StatsTable]:
+    """Authors by number of records, their share and Lotka's fitted C/x^n."""
+    import pandas as pd
+
     lk = b.lotka
     expected = [None if lk.c is None or lk.exponent is None else round(lk.c / x**lk.exponent, 2)
                 for x, _ in lk.distribution]  # fmt: skip
@@ -143,19 +169,37 @@ def stats_tables(b: Bibliometrics) -> dict[str, StatsTable]:
     })  # fmt: skip
     fitted = (f"拟合 n = {lk.exponent:.4f}，C = {lk.c:.4f}，R² = {_num(lk.r2)}。"
               if lk.exponent is not None else "发文量取值少于 2 种，无法拟合。")  # fmt: skip
-    tables["洛特卡定律"] = StatsTable(
+    return {"洛特卡定律": StatsTable(
         "作者发文量分布（洛特卡定律）", lotka, _note("lotka", extra=fitted)
-    )
-    tables["高产机构"] = StatsTable(
+    )}  # fmt: skip
+
+
+def _institutions(b: Bibliometrics) -> dict[str, StatsTable]:
+    """The most productive institutions (first part of each address)."""
+    import pandas as pd
+
+    return {"高产机构": StatsTable(
         "高产机构", pd.DataFrame([[i, n, c] for i, (n, c) in enumerate(b.institutions, 1)],
                               columns=["序号", "机构", "发文量"]),
         _note("institutions", extra=f"共 {b.n_institutions} 个机构（按署名地址的第一段计，未归并到一级机构）。"),
-    )  # fmt: skip
-    tables["来源期刊"] = StatsTable(
+    )}  # fmt: skip
+
+
+def _venues(b: Bibliometrics) -> dict[str, StatsTable]:
+    """The main source journals."""
+    import pandas as pd
+
+    return {"来源期刊": StatsTable(
         "主要来源期刊", pd.DataFrame([[i, n, c] for i, (n, c) in enumerate(b.venues, 1)],
                                 columns=["序号", "来源", "发文量"]),
         _note("venues", extra=f"共 {b.n_venues} 个来源。"),
-    )  # fmt: skip
+    )}  # fmt: skip
+
+
+def _bradford(b: Bibliometrics) -> dict[str, StatsTable]:
+    """Bradford's zones of the sources and the multiplier k."""
+    import pandas as pd
+
     br = b.bradford
     zone_rows = [[f"{k + 1} 区", len(z), r, round(r / b.records, 4) if b.records else None,
                   "；".join(v for v, _ in z[:8]) + ("…" if len(z) > 8 else "")]
@@ -165,26 +209,37 @@ def stats_tables(b: Bibliometrics) -> dict[str, StatsTable]:
         if br.multiplier is not None
         else "区内来源数不足，乘数无法计算。"
     )
-    tables["布拉德福分区"] = StatsTable(
+    return {"布拉德福分区": StatsTable(
         "来源期刊的布拉德福分区",
         pd.DataFrame(zone_rows, columns=["分区", "来源数", "发文量", "发文占比", "来源（前 8 个）"]),
         _note("bradford", extra=mult),
-    )  # fmt: skip
+    )}  # fmt: skip
+
+
+def _most_cited(b: Bibliometrics) -> dict[str, StatsTable]:
+    """The most cited records (empty, with a note, without WoS TC)."""
+    import pandas as pd
+
     cited = pd.DataFrame([[i, d["title"], "; ".join(d["authors"][:3]) + (" 等" if len(d["authors"]) > 3 else ""),
                            d["year"], d["venue"], d["times_cited"]] for i, d in enumerate(b.most_cited, 1)],
                          columns=["序号", "题名", "作者", "年份", "来源", "被引次数"])  # fmt: skip
-    tables["高被引文献"] = StatsTable(
+    return {"高被引文献": StatsTable(
         "高被引文献", cited,
         _note("most_cited") if b.has_citations else "注：这些记录没有被引次数（WoS TC 字段），本表为空。",
-    )  # fmt: skip
+    )}  # fmt: skip
+
+
+def _cited_refs(b: Bibliometrics) -> dict[str, StatsTable]:
+    """The most cited references (empty, with a note, without CR)."""
+    import pandas as pd
+
     refs = pd.DataFrame([[i, r, c] for i, (r, c) in enumerate(b.cited_refs, 1)],
                         columns=["序号", "被引文献", "被引频次"])  # fmt: skip
-    tables["被引文献"] = StatsTable(
+    return {"被引文献": StatsTable(
         "高频被引文献", refs,
         _note("cited_refs") if b.has_references
         else "注：这些记录没有参考文献（CR 字段）。CNKI 导出不含参考文献，请用含 CR 的 Web of Science 全记录导出。",
-    )  # fmt: skip
-    return tables
+    )}  # fmt: skip
 
 
 def _num(value: float | None) -> str:
