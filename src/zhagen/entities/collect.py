@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zhagen.entities.institutions import country, institution
-from zhagen.entities.names import author_key, c1_authors, normalise_author, split_homonyms
+from zhagen.entities.names import (
+    author_key,
+    c1_authors,
+    normalise_author,
+    person_label,
+    split_homonyms,
+)
 from zhagen.entities.references import cited_author, cited_source, group_references, parse_reference
 
 __all__ = ["EntityRecord", "EntityReport", "entity_terms", "json_list", "ENTITY_TYPES"]
@@ -242,13 +248,10 @@ def _authors(
         ]  # fmt: skip
     else:
         split = keys
+    shown_label = {k: s for k, (s, _) in label.items()}
     out = []
     for row in split:
-        shown_row = []
-        for k in row:
-            name, _, rest = k.partition(" (")
-            base = label[name][0] if name in label else name
-            shown_row.append(base + (" (" + rest if rest else ""))
+        shown_row = [person_label(k, shown_label) for k in row]
         out.append(_unique([thesaurus.get(t, t) for t in shown_row] if thesaurus else shown_row))
     return out
 

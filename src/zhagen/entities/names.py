@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from zhagen.entities.institutions import has_han
@@ -30,6 +30,7 @@ from zhagen.entities.institutions import has_han
 __all__ = [
     "normalise_author", "author_key", "author_parts", "c1_authors", "split_homonyms", "Homonym",
     "AUTHOR_ROLES",
+    "person_label",
 ]  # fmt: skip
 
 _TRAIL = re.compile(r"[\s\d*＊,，;；.。†‡#]+$")
@@ -81,10 +82,9 @@ def _key_of_shown(text: str, han: bool) -> str:
     return out.casefold()
 
 
-#: The parts of one distinct author string (:func:`author_parts`): its spelling as shown,
-#: its key when that differs from the spelling, and the key again when it holds `` (``
-#: (the one case where turning a person's key into its label reads the key's text).
-AUTHOR_ROLES = ("shown", "key", "paren")
+#: The parts of one distinct author string (:func:`author_parts`): its spelling as shown
+#: and its key when that differs from the spelling.
+AUTHOR_ROLES = ("shown", "key")
 
 
 def author_parts(name: str) -> list[tuple[int, str]]:
@@ -95,7 +95,7 @@ def author_parts(name: str) -> list[tuple[int, str]]:
     >>> author_parts("王 娜1"), author_parts("BAGHERI, Z. S."), author_parts(" ; ")
     ([(0, '王娜')], [(0, 'BAGHERI, Z. S.'), (1, 'bagheri, zs')], [])
     >>> author_parts("Li (Jr), X")
-    [(0, 'Li (Jr), X'), (1, 'li (jr), x'), (2, 'li (jr), x')]
+    [(0, 'Li (Jr), X'), (1, 'li (jr), x')]
     """
     shown, han = _shown(name)
     key = _key_of_shown(shown, han)
@@ -104,9 +104,30 @@ def author_parts(name: str) -> list[tuple[int, str]]:
     out = [(0, shown)]
     if key != shown:
         out.append((1, key))
-    if " (" in key:
-        out.append((2, key))
     return out
+
+
+def person_label(key: str, label: Mapping[str, str]) -> str:
+    """How a person's key is shown: the label of the longest part of ``key`` that is a
+    name's key — the whole key, or the text before one of its `` (`` (a name split by
+    institution is ``name (institution)``) followed by the rest; the key itself when no
+    part of it is a name's key. A name that itself holds `` (`` keeps its own label.
+
+    >>> person_label("li (jr), x", {"li (jr), x": "Li (Jr), X"})
+    'Li (Jr), X'
+    >>> person_label("wang, n (Tsinghua Univ (Beijing))", {"wang, n": "Wang, N."})
+    'Wang, N. (Tsinghua Univ (Beijing))'
+    >>> person_label("zhou, x (Fudan Univ)", {})
+    'zhou, x (Fudan Univ)'
+    """
+    if key in label:
+        return label[key]
+    at = key.rfind(" (")
+    while at > 0:
+        if key[:at] in label:
+            return label[key[:at]] + key[at:]
+        at = key.rfind(" (", 0, at)
+    return key
 
 
 def c1_authors(lines: str) -> dict[str, list[str]]:

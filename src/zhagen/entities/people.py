@@ -17,7 +17,7 @@ and the same ambiguous names.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from zhagen.entities.cocitation import _dense, _distinct, _labels, _parts
 from zhagen.entities.collect import REPORT_MAX, EntityReport
 from zhagen.entities.institutions import institution
-from zhagen.entities.names import c1_authors
+from zhagen.entities.names import c1_authors, person_label
 from zhagen.store import entities as q
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Links", "Terms", "author_terms", "institution_terms"]
 
-_SHOWN, _KEY, _PAREN = 0, 1, 2  # names.AUTHOR_ROLES
+_SHOWN, _KEY = 0, 1  # names.AUTHOR_ROLES
 _TOP, _DEPARTMENT, _CLEAN = 0, 1, 2  # institutions.AFFILIATION_ROLES
 
 
@@ -238,14 +238,10 @@ def author_terms(
     )
     person = occ.key.copy()  # a person per occurrence: its key, or a new id when split
     display = list(shown_text)
-    # keys holding " (": their label reads the text before it as a key (as _authors does)
-    prefix: dict[str, str] = {}
-    if occ.paren:
-        prefix = _paren_labels(store, parts, occ, shown_text, display)
     if disambiguate:
         source = _Source(store, parts, aff_parts, affs, c1)
         split = _split(source, occ)
-        _apply_split(store, parts, split, occ.keys, shown_text, person, display, prefix, report)
+        _apply_split(store, parts, split, occ.keys, shown_text, person, display, report)
     labels = display
     if thesaurus:
         labels = [thesaurus.get(t, t) for t in labels]
@@ -256,13 +252,12 @@ def author_terms(
 class _Occurrences:
     """Author occurrences: each key once per record, with the spelling of its first link
     there. ``rows`` the record, ``key`` an index into ``keys`` (entity ids of the keys),
-    ``shown`` the spelling's entity id; ``paren`` the key ids holding `` (``."""
+    ``shown`` the spelling's entity id."""
 
     rows: np.ndarray
     key: np.ndarray
     keys: np.ndarray
     shown: np.ndarray
-    paren: set[int]
 
 
 @dataclass
@@ -291,14 +286,13 @@ def _author_occurrences(store: Store, parts: int, authors: Links) -> _Occurrence
     key_of = shown_of.copy()
     own_k, key = _parts(store, parts, _KEY, uniq)
     key_of[own_k] = key
-    paren = set(_parts(store, parts, _PAREN, uniq)[1].tolist())
     k_link, s_link = key_of[inv], shown_of[inv]
     has = k_link >= 0
     rows, k_link, s_link = authors.rows[has], k_link[has], s_link[has]
     keys, kd = _dense(k_link)
     _, first = np.unique(rows * keys.size + kd, return_index=True)
     first.sort()
-    return _Occurrences(rows[first], kd[first], keys, s_link[first], paren)
+    return _Occurrences(rows[first], kd[first], keys, s_link[first])
 
 
 def _spellings(occ: _Occurrences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -333,22 +327,6 @@ def _key_labels(
         for g, s in chosen.items():
             label_id[g] = s
     return label_id
-
-
-def _paren_labels(
-    store: Store, parts: int, occ: _Occurrences, shown_text: list[str], display: list[str]
-) -> dict[str, str]:
-    """The labels of the keys holding `` (`` (set in ``display``), read as a key before it
-    and the rest; returns that prefix's key text → label."""
-    import numpy as np
-
-    keys = occ.keys
-    key_text = _by_id(store, parts, keys[np.isin(keys, list(occ.paren))])
-    prefix = _prefix_labels(store, parts, keys, shown_text, key_text.values())
-    at = {int(k): j for j, k in enumerate(keys.tolist())}
-    for i, t in key_text.items():
-        display[at[i]] = _shown_as(t, prefix)
-    return prefix
 
 
 def _author_merged(
@@ -623,7 +601,6 @@ def _apply_split(
     shown_text: list[str],
     person: np.ndarray,
     display: list[str],
-    prefix: Mapping[str, str],
     report: EntityReport,
 ) -> None:
     """Give the people of each split key their own ids and labels (``name (institution)``)
@@ -636,13 +613,13 @@ def _apply_split(
     found = []
     for k, groups in split.people.items():
         name = key_text[int(keys[k])]
-        label = {**prefix, name: shown_text[k]}
+        label = {name: shown_text[k]}
         people = []
         for top, insts, occs in groups:
             code = len(display)
             person[occs] = code
             by_key = f"{name} ({top})"
-            display.append(_shown_as(by_key, label))
+            display.append(person_label(by_key, label))
             people.append({"label": by_key, "institutions": insts, "records": int(occs.size)})
         people.sort(key=lambda p: p["label"])
         found.append((name, k, people))
@@ -652,25 +629,3 @@ def _apply_split(
          "people": [dict(p, label=shown_text[k] + p["label"][len(name):]) for p in people]}
         for name, k, people in found
     ]  # fmt: skip
-
-
-def _shown_as(key: str, label: Mapping[str, str]) -> str:
-    """A person's label from its key (``name`` or ``name (institution)``): the name's
-    label, as :func:`~zhagen.entities.collect._authors` shows it.
-
-    >>> _shown_as("wang, n (Tsinghua Univ)", {"wang, n": "Wang, N."})
-    'Wang, N. (Tsinghua Univ)'
-    """
-    name, _, rest = key.partition(" (")
-    base = label[name] if name in label else name
-    return base + (" (" + rest if rest else "")
-
-
-def _prefix_labels(
-    store: Store, parts: int, keys: np.ndarray, shown_text: list[str], texts: Iterable[str]
-) -> dict[str, str]:
-    """Key text → label of the texts before `` (`` in ``texts`` that are keys of ``keys``."""
-    at = {int(k): j for j, k in enumerate(keys.tolist())}
-    wanted = sorted({t.partition(" (")[0] for t in texts})
-    found = q.ids_of_labels(store, parts, wanted)
-    return {t: shown_text[at[i]] for t, i in found.items() if i in at}

@@ -64,7 +64,7 @@ __all__ = [
 #: institution at each level) likewise per distinct author and affiliation string.
 VERSIONS = {
     "keyword": 1, "author": 1, "affiliation": 1, "cited": 1, "c1": 1, "wc": 1, "cited-parts": 1,
-    "author-parts": 1, "affiliation-parts": 1,
+    "author-parts": 2, "affiliation-parts": 1,
 }  # fmt: skip
 #: Kinds derived once per distinct entity of another kind (``entity_parts``; their
 #: ``upto`` is the highest entity id of that kind whose parts exist), and the function
