@@ -40,6 +40,7 @@ import csv
 import io
 import math
 import os
+import re
 import shlex
 from collections.abc import Iterator
 from pathlib import Path
@@ -396,6 +397,35 @@ _GRAPHML_EDGE = (
 
 #: What ElementTree escapes in an attribute value beyond ``& < >`` (``_escape_attrib``).
 _ATTR_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+#: Characters XML 1.0 cannot hold, not even as references: C0 controls but TAB, LF and CR,
+#: lone surrogates, U+FFFE and U+FFFF. ElementTree wrote them as they were, and Gephi or
+#: networkx then refused the whole file; the writers put U+FFFD in their place (the label
+#: itself is unchanged in the project and in the CSV files).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    r"""``text`` escaped as ElementTree escapes element text, with U+FFFD for what XML 1.0
+    cannot hold.
+
+    >>> _xml_text("R&D \x01 <b>") == "R&amp;D \ufffd &lt;b&gt;"
+    True
+    """
+    from xml.sax.saxutils import escape
+
+    return escape(_NOT_XML.sub("\ufffd", text))
+
+
+def _xml_attr(text: str) -> str:
+    r"""``text`` escaped as ElementTree escapes an attribute value, with U+FFFD for what
+    XML 1.0 cannot hold.
+
+    >>> _xml_attr('say "hi"\t\x0b') == "say &quot;hi&quot;&#09;\ufffd"
+    True
+    """
+    from xml.sax.saxutils import escape
+
+    return escape(_NOT_XML.sub("\ufffd", text), _ATTR_ENTITIES)
 
 
 class _XmlOut:
@@ -405,7 +435,8 @@ class _XmlOut:
     tree: the declaration, one element a line indented two spaces a level, ``<e />`` for
     an element without text or children, text escaped as ElementTree escapes it
     (:func:`xml.sax.saxutils.escape`; attribute values also ``" CR LF TAB``), characters
-    UTF-8 cannot hold as character references. Text is gathered and written in blocks.
+    UTF-8 cannot hold as character references — except what XML 1.0 cannot hold at all,
+    which becomes U+FFFD (:data:`_NOT_XML`). Text is gathered and written in blocks.
 
     Examples
     --------
@@ -437,10 +468,8 @@ class _XmlOut:
             self.flush()
 
     def _open(self, level: int, tag: str, attrs: list[tuple[str, str]]) -> str:
-        from xml.sax.saxutils import escape
-
         head = f"\n{'  ' * level}<{tag}" if level else f"<{tag}"
-        return head + "".join(f' {k}="{escape(v, _ATTR_ENTITIES)}"' for k, v in attrs)
+        return head + "".join(f' {k}="{_xml_attr(v)}"' for k, v in attrs)
 
     def start(self, level: int, tag: str, attrs: list[tuple[str, str]]) -> None:
         """Open an element that has children."""
@@ -454,10 +483,8 @@ class _XmlOut:
         self, level: int, tag: str, attrs: list[tuple[str, str]], text: str | None = None
     ) -> None:
         """An element without children: ``text`` (escaped) or ``<tag ... />``."""
-        from xml.sax.saxutils import escape
-
         head = self._open(level, tag, attrs)
-        self.raw(f"{head}>{escape(text)}</{tag}>" if text else head + " />")
+        self.raw(f"{head}>{_xml_text(text)}</{tag}>" if text else head + " />")
 
     def flush(self) -> None:
         self.fh.write("".join(self.parts).encode("utf-8", "xmlcharrefreplace"))
