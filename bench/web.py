@@ -17,7 +17,7 @@ server's and the clients' CPU milliseconds per request (from ``/proc`` and each 
 machine is shared, so a wall-clock p99 is read with the load average printed beside it)
 and, from the ``Server-Timing`` header,
 where the time inside the server went (queue for a worker thread, the endpoint in it, GC
-pauses, the engine when served on the event loop (inline), the rest: routing, session/CSRF, JSON). The warm-up (20 requests of one client, and
+pauses, the rest: routing, session/CSRF, JSON). The warm-up (20 requests of one client, and
 each client's session set-up) is not measured. Target: coding p99 < 50 ms, zero errors.
 
 Run ``python bench/web.py [--clients 4] [--requests 250] [--seconds 120] [--read-every 5]
@@ -239,9 +239,9 @@ def phase_report(kind: str, records: list[dict[str, float]]) -> str:
     """p50/p99 of each Server-Timing phase, and of what the app spent outside them."""
     if not records:
         return f"{kind}: no Server-Timing"
-    names = ("app", "queue", "thread", "inline", "gc")
-    rest = [r.get("app", 0) - sum(r.get(n, 0) for n in names[1:]) for r in records]
-    cols = {name: [r.get(name, 0.0) for r in records] for name in names}
+    rest = [r.get("app", 0) - r.get("queue", 0) - r.get("thread", 0) - r.get("gc", 0)
+            for r in records]  # fmt: skip
+    cols = {name: [r.get(name, 0.0) for r in records] for name in ("app", "queue", "thread", "gc")}
     cols["rest"] = rest
     text = ", ".join(f"{n} {_pct(v, 50):.2f}/{_pct(v, 99):.2f}" for n, v in cols.items())
     return f"{kind}: in the server, ms p50/p99: {text}"

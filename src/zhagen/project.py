@@ -868,28 +868,6 @@ class Project:
 
         return Checkpointer(Path(path))
 
-    def without_waiting(self, work: Callable[[], Any]) -> tuple[bool, Any]:
-        """``(True, work())`` when ``work`` ran without waiting for a lock; ``(False, None)``
-        when one of its writes would have had to wait (another thread or process writes):
-        then it wrote nothing and may run again where waiting does no harm. For ``work``
-        that makes at most one write transaction (the web server's coding request, run on
-        its event loop when it need not wait, in a worker thread otherwise).
-
-        >>> from zhagen.examples import tiny_project
-        >>> with tiny_project() as project:
-        ...     done, coding = project.without_waiting(
-        ...         lambda: project.codings.add(1, 0, 2, "产学研融合"))
-        ...     done, project.codings().set_index("id").loc[coding, "text"]
-        (True, '培育')
-        """
-        from zhagen.store.db import WouldWait
-
-        try:
-            with self.store.no_wait():
-                return True, work()
-        except WouldWait:
-            return False, None
-
     def close(self) -> None:
         if self.cluster is not None:
             self.cluster.close()

@@ -22,16 +22,7 @@ from typing import Any
 from zhagen.errors import ProjectError
 from zhagen.store.schema import MIGRATIONS
 
-__all__ = [
-    "APPLICATION_ID",
-    "Store",
-    "WouldWait",
-    "id_list_json",
-    "now",
-    "one",
-    "quote_ident",
-    "rows",
-]
+__all__ = ["APPLICATION_ID", "Store", "id_list_json", "now", "one", "quote_ident", "rows"]
 
 #: "zhag" in ASCII: marks a SQLite file as a zhagen project.
 APPLICATION_ID = 0x7A686167
@@ -40,8 +31,6 @@ APPLICATION_ID = 0x7A686167
 #: process ~25 % more CPU (26.7 against 20.7 µs a record, measured). Files made with other
 #: page sizes keep theirs.
 PAGE_SIZE = 16384
-#: How long a connection waits for another's write lock before "database is locked".
-BUSY_MS = 30000
 
 
 def now() -> str:
@@ -90,10 +79,6 @@ def rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     return [dict(zip(names, r, strict=True)) for r in cursor]
 
 
-class WouldWait(Exception):
-    """Raised inside :meth:`Store.no_wait` where a write would have waited for a lock."""
-
-
 class Store:
     """An open project database.
 
@@ -105,7 +90,6 @@ class Store:
         self.conn = conn
         self._checkpointer: _Checkpointer | None = None
         self._lock = _writer_lock(path)  # looked up once: realpath costs three lstat calls
-        self._wait = True  # False inside no_wait()
         #: Results derived from the data, each kept with the :meth:`data_stamp` it was read at
         #: (see :meth:`remembered`).
         self.memo: dict[Any, tuple[tuple[int, int], Any]] = {}
@@ -315,9 +299,7 @@ class Store:
         conn = self.conn
         if self._checkpointer is not None:
             self._checkpointer.before_begin()
-        if not self._lock.acquire(blocking=self._wait):  # another thread of ours writes
-            raise WouldWait(str(self.path))
-        try:
+        with self._lock:
             if small:  # read at BEGIN
                 conn.execute("PRAGMA temp_store = MEMORY")
             try:
@@ -331,44 +313,8 @@ class Store:
             finally:
                 if small and not conn.in_transaction:
                     conn.execute("PRAGMA temp_store = DEFAULT")
-        finally:
-            self._lock.release()
         if self._checkpointer is not None:
             self._checkpointer.committed()
-
-    @contextmanager
-    def no_wait(self) -> Iterator[None]:
-        """Inside the block, what would wait for a lock raises :class:`WouldWait` instead:
-        a transaction while another thread of this process writes to the file, or any
-        statement SQLite cannot run at once (another process writes, a checkpoint restarts
-        the log). Raised before the transaction starts, so nothing was written; the caller
-        may run the same work again where waiting does no harm (the web server runs a
-        coding request on its event loop this way, and in a worker thread if it would wait).
-
-        >>> import os, tempfile
-        >>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
-        >>> other = Store.open(store.path)
-        >>> with other.transaction():
-        ...     with store.no_wait():
-        ...         store.log("too early", {})
-        Traceback (most recent call last):
-        zhagen.store.db.WouldWait: ...
-        >>> with store.no_wait():
-        ...     _ = store.log("in time", {})
-        >>> [e["action"] for e in store.log_entries()]
-        ['in time']
-        """
-        self.conn.execute("PRAGMA busy_timeout = 0")
-        self._wait = False
-        try:
-            yield
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):  # SQLITE_BUSY, never waited on
-                raise WouldWait(str(self.path)) from exc
-            raise
-        finally:
-            self._wait = True
-            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
 
     @contextmanager
     def bulk_writes(self, *, cache_mb: int = 128, wal_mb: int = 64) -> Iterator[None]:
@@ -483,7 +429,7 @@ class _Checkpointer:
             self._fail()
             return
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+            conn.execute("PRAGMA busy_timeout = 30000")
             while True:
                 with self._cond:
                     self._cond.wait_for(lambda: self._asked > self._done or self._stopping)
@@ -548,7 +494,7 @@ def _connect(path: Path, page_size: int | None = None) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+    conn.execute("PRAGMA busy_timeout = 30000")
     return conn
 
 

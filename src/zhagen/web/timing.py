@@ -3,10 +3,8 @@
 Every response carries ``Server-Timing: app;dur=…, queue;dur=…, thread;dur=…, gc;dur=…``
 (milliseconds): the whole time inside the app, the wait for a worker thread, the time the
 endpoint ran in it (the library call: SQL, the engine) and the garbage collector's pauses
-while the request was in the app; a coding request served on the event loop has
-``inline;dur=…`` (its library call there) instead of ``queue`` and ``thread``.
-``bench/web.py`` reports their percentiles; what is left of ``app`` is routing,
-dependencies (session, CSRF, the pooled project) and JSON.
+while the request was in the app. ``bench/web.py`` reports their percentiles; what is
+left of ``app`` is routing, dependencies (session, CSRF, the pooled project) and JSON.
 
 :func:`settle_heap` runs once before a server starts serving: a full collection, then
 ``gc.freeze()`` moves everything alive (the imported modules, FastAPI's routes and models,

@@ -208,11 +208,6 @@ async def _serve(request: Request, body: bytes) -> tuple[int, dict[str, Any]] | 
     if coding.sentences is None and (coding.start is None or coding.end is None):
         return None
     actor, pool = wb.actor(session), wb.pool
-    body_dict = _body(coding)
-    if coding.sentences is None and coding.new_code is None:
-        answer = _inline(pool, body_dict, actor)
-        if answer is not None:
-            return answer
     record = timing.PHASES.get()  # the executor's thread does not share the context
     queued = time.perf_counter()
 
@@ -222,7 +217,7 @@ async def _serve(request: Request, body: bytes) -> tuple[int, dict[str, Any]] | 
         try:
             p = pool.borrow()  # as the route does: in the thread, waiting there if need be
             try:
-                return svc.add_codings(p, body_dict, actor=actor)
+                return svc.add_codings(p, _body(coding), actor=actor)
             finally:
                 pool.give_back(p)
         finally:
@@ -231,32 +226,8 @@ async def _serve(request: Request, body: bytes) -> tuple[int, dict[str, Any]] | 
     try:
         loop = asyncio.get_running_loop()
         return 200, await loop.run_in_executor(wb.threads(), run)
-    except (WebError, ZhagenError) as exc:
-        return _error(exc)
-
-
-def _error(exc: WebError | ZhagenError) -> tuple[int, dict[str, Any]]:
-    err = exc if isinstance(exc, WebError) else from_zhagen(exc)
-    return err.status, error_body(err.status, err.code, err.zh, err.en)
-
-
-def _inline(pool: Any, body: dict[str, Any], actor: Any) -> tuple[int, dict[str, Any]] | None:
-    """The answer to one span coded with an existing code, computed on the event loop when
-    that waits for nothing: a free pooled project, and no other writer (of this process or
-    another) holding the file's write lock — else None, nothing written, and the request goes
-    to a worker thread. Such a request is a few small SQLite statements (~0.2 ms); handing it
-    to a thread and back cost the server about as much CPU again (two thread wake-ups, the
-    futures, the event loop's wake-up pipe). A new code or many sentences always go to the
-    thread: their work is larger or made of more than one transaction."""
-    p = pool.try_borrow()
-    if p is None:
-        return None
-    start = time.perf_counter()
-    try:
-        done, answer = p.without_waiting(lambda: svc.add_codings(p, body, actor=actor))
-    except (WebError, ZhagenError) as exc:
-        return _error(exc)
-    finally:
-        pool.give_back(p)
-        timing.add("inline", (time.perf_counter() - start) * 1000)
-    return (200, answer) if done else None
+    except WebError as err:
+        return err.status, error_body(err.status, err.code, err.zh, err.en)
+    except ZhagenError as exc:
+        err = from_zhagen(exc)
+        return err.status, error_body(err.status, err.code, err.zh, err.en)
