@@ -295,6 +295,10 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
                 f(store),
                 f(store, code_ids=[code], descendants=True),
             ],
+            "coding.coding_columns": lambda f: [
+                f(store),
+                f(store, code_ids=[code], descendants=True),
+            ],
             "coding.document_text": lambda f: [f(store, doc), f(store, 99)],
             "coding.document_texts": lambda f: f(store, [doc, 99]),
             "coding.coder_rows": lambda f: f(store),

@@ -249,3 +249,22 @@ def test_writers_of_one_process_queue_on_a_lock_per_file(tmp_path):
     assert n == 60
     a.close()
     b.close()
+
+
+def test_small_transaction_keeps_its_statement_journal_in_memory_and_restores(tmp_path):
+    """A small edit's transaction runs with temp_store = MEMORY (so a statement that fires
+    the code_counts triggers writes no temporary file), commits or rolls back as any other,
+    and leaves the connection's temp_store as it was."""
+    store = Store.create(tmp_path / "p.zhagen")
+    conn = store.conn
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT NOT NULL)")
+    with store.transaction(small=True):
+        assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2
+        conn.execute("INSERT INTO t(x) VALUES ('kept')")
+    assert conn.execute("PRAGMA temp_store").fetchone()[0] == 0
+    with pytest.raises(sqlite3.IntegrityError):
+        with store.transaction(small=True):
+            conn.execute("INSERT INTO t(x) VALUES ('gone')")
+            conn.execute("INSERT INTO t(x) VALUES (NULL)")
+    assert conn.execute("PRAGMA temp_store").fetchone()[0] == 0
+    assert [r[0] for r in conn.execute("SELECT x FROM t")] == ["kept"]

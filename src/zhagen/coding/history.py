@@ -105,7 +105,7 @@ def edit(store: Store, action: str, description: str, *, actor: str = "") -> Ite
 
     Nothing is logged when the edit changed no rows.
     """
-    with store.transaction():
+    with store.transaction(small=True):
         rec = Edit(store, action, description)
         rec.actor = actor
         yield rec
@@ -157,7 +157,7 @@ def _apply(store: Store, entry: Any, *, reverse: bool) -> str:
 
 
 def _step(store: Store, *, redo: bool, coder: str | None, actor: str) -> str | None:
-    with store.transaction():
+    with store.transaction(small=True):
         entry = q.history_next(store, redo=redo, actor=coder)
         if entry is None:
             return None

@@ -366,19 +366,32 @@ def codings_frame(
 ) -> pd.DataFrame:
     """Codings with the coded text, in document order (see :data:`CODING_COLUMNS`).
 
-    Built by columns: the rows come from SQLite unsorted, are turned into a few arrays and
-    sorted by numpy, and each column of the frame is made once from an array — a main
-    category's 22,000 codings cost no Python tuple per coding and no type guess per cell.
+    Built by columns: SQLite hands the codings over as one string per column
+    (:func:`zhagen.store.coding.coding_columns`), numpy parses and sorts them, and each
+    column of the frame is made once from an array — a main category's 22,000 codings cost
+    no Python tuple or number per coding and no type guess per cell.
     """
     import numpy as np
     import pandas as pd
 
-    rows = _coding_rows(store, code, document, coder, with_descendants, coding_ids, False)
-    if len(rows) < COLUMNS_FROM:
+    found = None
+    if document is None:  # (a document's few hundred codings: rows cost less)
+        found = q.coding_columns(
+            store,
+            code_ids=_code_ids(store, code),
+            descendants=with_descendants,
+            coder_id=coder_filter(store, coder),
+            coding_ids=coding_ids,
+        )
+    if found is None or found[0].shape[1] < COLUMNS_FROM:
+        if found is None:
+            rows = _coding_rows(store, code, document, coder, with_descendants, coding_ids, False)
+        else:
+            rows = list(zip(*found[0].tolist(), found[1], strict=True))
         rows.sort(key=itemgetter(1, 2, 3, 0))  # document order: document, start, end, id
         return pd.DataFrame(_named(store, texts_of, rows) if rows else [], columns=CODING_COLUMNS)
-    ids, docs, starts, ends, codes, coders, created = _columns(rows, 7)
-    numbers = np.array((ids, docs, starts, ends, codes, coders), dtype=np.int64)
+    numbers, created = found
+    codes = np.unique(numbers[4]).tolist()
     order = _document_order(numbers)
     numbers = numbers[:, order]
     doc_list, start_list, end_list = (numbers[i].tolist() for i in (1, 2, 3))

@@ -56,6 +56,7 @@ __all__ = [
     "coding_ids_of_codes",
     "coding_rows",
     "coding_tuples",
+    "coding_columns",
     "code_names",
     "coder_names",
     "document_texts",
@@ -456,6 +457,24 @@ def coding_tuples(
     here: a caller maps the few distinct ids (:func:`code_names`, :func:`coder_names`),
     which costs less than two lookups per coding.
     """
+    cte, where, params = _coding_filter(code_ids, descendants, document_id, coder_id, coding_ids)
+    sql = (
+        f'{cte}SELECT c.id, c.document_id, c.start, c."end", c.code_id, c.coder_id, c.created '
+        f"FROM codings c {where}"
+        + ('ORDER BY c.document_id, c.start, c."end", c.id' if ordered else "")
+    )
+    return _tuples(store, sql, params)
+
+
+def _coding_filter(
+    code_ids: Iterable[int] | None,
+    descendants: bool,
+    document_id: int | None,
+    coder_id: int | None,
+    coding_ids: Iterable[int] | None,
+) -> tuple[str, str, list[Any]]:
+    """(WITH clause, WHERE clause, parameters) that select the codings of
+    :func:`coding_tuples` from ``codings c``."""
     where: list[str] = []
     params: list[Any] = []
     cte = ""
@@ -483,13 +502,58 @@ def coding_tuples(
     if document_id is not None:
         where.append("c.document_id = ?")
         params.append(int(document_id))
+    return cte, (f"WHERE {' AND '.join(where)} " if where else ""), params
+
+
+#: Separates the ``created`` values of :func:`coding_columns` (a control character no
+#: timestamp holds; a value that holds one sends the caller back to rows).
+_UNIT = "\x1f"
+
+
+def coding_columns(
+    store: Store,
+    *,
+    code_ids: Iterable[int] | None = None,
+    descendants: bool = False,
+    document_id: int | None = None,
+    coder_id: int | None = None,
+    coding_ids: Iterable[int] | None = None,
+) -> tuple[Any, list[str]] | None:
+    """The codings of :func:`coding_tuples` (in no order) as columns: an int64 array of
+    shape (6, n) — id, document_id, start, end, code_id, coder_id — and the ``created``
+    values; None when they cannot be read so (a ``created`` that holds the separator, a
+    number that is not an integer): then read :func:`coding_tuples`.
+
+    Why: one row per coding costs Python a tuple and seven objects, ~60 % of reading a main
+    category's 22,000 codings (issue 18). Here SQLite joins each column into one string in
+    the same scan (every aggregate of a query sees the rows in the same order, and no value
+    is NULL: every column is NOT NULL) and numpy parses the numbers, without an object per
+    value. Measured on that category: 18 ms against 38 ms for the rows.
+
+    >>> import os, tempfile
+    >>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
+    >>> coding_columns(store)[0].shape
+    (6, 0)
+    """
+    import numpy as np
+
+    cte, where, params = _coding_filter(code_ids, descendants, document_id, coder_id, coding_ids)
     sql = (
-        f'{cte}SELECT c.id, c.document_id, c.start, c."end", c.code_id, c.coder_id, c.created '
-        "FROM codings c "
-        + (f"WHERE {' AND '.join(where)} " if where else "")
-        + ('ORDER BY c.document_id, c.start, c."end", c.id' if ordered else "")
+        f"{cte}SELECT count(*), group_concat(c.id), group_concat(c.document_id), "
+        'group_concat(c.start), group_concat(c."end"), group_concat(c.code_id), '
+        f"group_concat(c.coder_id), group_concat(c.created, char(31)) FROM codings c {where}"
     )
-    return _tuples(store, sql, params)
+    n, *numbers, created = _tuples(store, sql, params)[0]
+    if not n:
+        return np.zeros((6, 0), dtype=np.int64), []
+    try:
+        columns = np.array([np.fromstring(x, dtype=np.int64, sep=",") for x in numbers])
+    except ValueError:  # a value stored as text or a float by hand
+        return None
+    dates = created.split(_UNIT)
+    if columns.shape != (6, n) or len(dates) != n:
+        return None
+    return columns, dates
 
 
 def code_names(store: Store, code_ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
