@@ -49,8 +49,8 @@ def test_png_has_the_pixels_pillow_writes(cnki_map, tmp_path: Path) -> None:
 def test_png_keeps_transparency_when_there_is_some() -> None:
     rng = np.random.default_rng(1)
     img = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
-    back = Image.open(io.BytesIO(encode_png(img, dpi=72, text={"Software": "t"})))
-    assert back.mode == "RGBA" and back.info["Software"] == "t"
+    back = Image.open(io.BytesIO(encode_png(img, dpi=72, text={"Software": "t", "Title": "图谱"})))
+    assert back.mode == "RGBA" and back.info["Software"] == "t" and back.info["Title"] == "图谱"
     assert np.array_equal(np.asarray(back), img)
     img[..., 3] = 255
     back = Image.open(io.BytesIO(encode_png(img)))

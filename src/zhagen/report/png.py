@@ -46,7 +46,8 @@ def encode_png(
     dpi
         Written as the physical pixel size (``pHYs``), as matplotlib does.
     text
-        ``tEXt`` entries (Latin-1 keys and values), such as ``{"Software": "zhagen"}``.
+        Text entries, such as ``{"Software": "zhagen"}`` (``tEXt``; ``iTXt`` for a value
+        outside Latin-1).
     level
         zlib compression level.
 
@@ -78,7 +79,11 @@ def encode_png(
         per_metre = int(dpi / 0.0254 + 0.5)
         out.append(_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)))
     for key, value in (text or {}).items():
-        out.append(_chunk(b"tEXt", key.encode("latin-1") + b"\0" + value.encode("latin-1")))
+        try:
+            out.append(_chunk(b"tEXt", key.encode("latin-1") + b"\0" + value.encode("latin-1")))
+        except UnicodeEncodeError:  # international text (iTXt): UTF-8, uncompressed
+            entry = key.encode("latin-1", "replace") + b"\0\0\0\0\0" + value.encode("utf-8")
+            out.append(_chunk(b"iTXt", entry))
     out.append(_chunk(b"IDAT", zlib.compress(rows.data, level)))
     out.append(_chunk(b"IEND", b""))
     return b"".join(out)
