@@ -27,15 +27,16 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = """
 import json, sys
 from zhagen.cli import main
-rc = main(["map", sys.argv[1], "--out", sys.argv[2], "--outputs", "csv,json"])
-heavy = ["pandas", "matplotlib", "jieba", "rjieba", "rjieba.rjieba", "openpyxl"]
+rc = main(["map", sys.argv[1], "--out", sys.argv[2], "--outputs", sys.argv[3]])
+heavy = ["pandas", "matplotlib", "jieba", "rjieba", "rjieba.rjieba", "openpyxl", "docx",
+         "scipy.spatial"]
 print(json.dumps({"rc": rc, "loaded": [m for m in heavy if m in sys.modules]}))
 """
 
 
-def _run_cli(project: Path, out: Path) -> dict:
+def _run_cli(project: Path, out: Path, outputs: str = "csv,json") -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    r = subprocess.run([sys.executable, "-c", CHILD, str(project), str(out)],
+    r = subprocess.run([sys.executable, "-c", CHILD, str(project), str(out), outputs],
                        capture_output=True, text=True, env=env, timeout=300)  # fmt: skip
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout.strip().splitlines()[-1])
@@ -77,6 +78,23 @@ def test_csv_json_map_loads_no_pandas_matplotlib_or_segmenter(
     for name in names:
         if name != "summary.json":  # holds the run's number
             assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_tables_and_html_load_no_figure_library(real: dict[str, Path], tmp_path: Path) -> None:
+    """XLSX, the interactive map and the network files never load matplotlib (nor the
+    convex hulls of the cluster view); a PNG never loads the workbook writers."""
+    import shutil
+
+    project = tmp_path / "cnki.zhagen"
+    shutil.copy2(real["cnki"], project)
+    tables = _run_cli(project, tmp_path / "a", "xlsx,html,graphml")
+    assert tables["rc"] == 0 and "openpyxl" in tables["loaded"]
+    assert not {"matplotlib", "scipy.spatial", "docx"} & set(tables["loaded"])
+    assert sorted(os.listdir(tmp_path / "a")) == ["map.html", "network.graphml", "tables.xlsx"]
+    figure = _run_cli(project, tmp_path / "b", "timeline")
+    assert figure["rc"] == 0 and "matplotlib" in figure["loaded"]
+    assert not {"openpyxl", "docx"} & set(figure["loaded"])
+    assert os.listdir(tmp_path / "b") == ["timeline.png"]
 
 
 def _frames(km: WritableMap) -> WritableMap:

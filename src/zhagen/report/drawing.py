@@ -17,6 +17,7 @@ The figures themselves are :mod:`zhagen.report.map_figures` (cluster view),
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Container
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,15 +48,12 @@ def save_figure(fig: Figure, path: Path, dpi: int = DPI, bbox: Any = None) -> Pa
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     metadata: dict[str, Any] = {"Creator": "zhagen"}
-    extra: dict[str, Any] = {}
     if path.suffix.lower() == ".svg":
         metadata = {"Creator": "zhagen", "Date": None}  # no date: same map, same bytes
     elif path.suffix.lower() == ".pdf":
         metadata = {"Creator": "zhagen", "CreationDate": None}  # same figure, same bytes
-    elif path.suffix.lower() == ".png":
-        extra = {"pil_kwargs": {"compress_level": 3}}  # 2-3x faster than 6, ~5 % larger
     fig.savefig(path, dpi=dpi, facecolor="white", bbox_inches=bbox or tight_bbox(fig),
-                metadata=metadata, **extra)  # fmt: skip
+                metadata=metadata)  # fmt: skip
     return path
 
 
@@ -110,12 +108,41 @@ def cluster_names(km: KnowledgeMap) -> dict[int, str]:
 
 
 def new_figure(width: float, height: float) -> Figure:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    """A pyplot-free figure whose PNGs are written by :func:`zhagen.report.png.encode_png`."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(fig)
+    _canvas_class()(fig)
     return fig
+
+
+@functools.cache
+def _canvas_class() -> type:
+    """matplotlib's Agg canvas, saving PNG with zhagen's encoder (the same pixels, about
+    three times faster than Pillow's at 300 dpi; see :mod:`zhagen.report.png`)."""
+    import matplotlib
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from zhagen.report.png import encode_png
+
+    class Canvas(FigureCanvasAgg):
+        def print_png(self, filename_or_obj: Any, *, metadata: Any = None,
+                      pil_kwargs: Any = None, **kwargs: Any) -> None:  # fmt: skip
+            if pil_kwargs:  # options only Pillow understands: let matplotlib save it
+                super().print_png(filename_or_obj, metadata=metadata, pil_kwargs=pil_kwargs)
+                return
+            FigureCanvasAgg.draw(self)
+            text = {"Software": f"Matplotlib version{matplotlib.__version__}, "
+                                "https://matplotlib.org/", **(metadata or {})}  # fmt: skip
+            data = encode_png(np.asarray(self.buffer_rgba()), dpi=self.figure.dpi,
+                              text={k: v for k, v in text.items() if v is not None})  # fmt: skip
+            if hasattr(filename_or_obj, "write"):
+                filename_or_obj.write(data)
+            else:
+                Path(filename_or_obj).write_bytes(data)
+
+    return Canvas
 
 
 def halo(width: float = 2.5) -> list[Any]:

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from itertools import islice
+from collections.abc import Iterable
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,8 +72,7 @@ def write_tables_xlsx(km: KnowledgeMap, path: Path, *, top: int = 20) -> Path:
     from openpyxl import Workbook
 
     nodes = plain_nodes(km)
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     for name, rows in table1_rows(km, top).items():
         _sheet(wb, name, TABLE1, rows)
     _sheet(wb, "聚类", CLUSTER_HEAD, _cluster_rows(km))
@@ -84,10 +84,10 @@ def write_tables_xlsx(km: KnowledgeMap, path: Path, *, top: int = 20) -> Path:
     labels = {n["id"]: n["label"] for n in nodes}
     # a sheet holds EXCEL_MAX_ROWS rows: one link more than fit says it was cut
     links = (e for chunk in edge_chunks(km) for e in chunk)
-    edge_rows = [
+    edge_rows = (
         [s, t, labels.get(s, ""), labels.get(t, ""), c, w]
         for s, t, c, w in islice(links, EXCEL_MAX_ROWS - 1)
-    ]
+    )
     _sheet(wb, "连线", EDGE_HEAD, edge_rows)
     summary = jsonable(km.summary or {})
     _sheet(wb, "概况", ["项目", "值"], [[k, _summary_cell(v)] for k, v in summary.items()])
@@ -171,39 +171,57 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def _sheet(wb: Any, name: str, header: list[str], rows: list[list[Any]]) -> Worksheet:
-    """Add a sheet with a bold, ruled, frozen header; size the columns to their content."""
+def _sheet(wb: Any, name: str, header: list[str], rows: Iterable[list[Any]]) -> Worksheet:
+    """Add a sheet with a bold, ruled, frozen header; size the columns to their content.
+
+    The workbook is write-only: each row goes to the file as it is appended, so a sheet of
+    a million links is never held as cells in memory. Widths come from the first 2 000
+    rows, read ahead before the rest is streamed.
+    """
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(name)
-    ws.append(header)
-    truncated = len(rows) > EXCEL_MAX_ROWS - 2
-    for row in rows[: EXCEL_MAX_ROWS - 2]:
-        values = [_cell_value(v) for v in row]
-        ws.append(values)
-        if any(isinstance(v, str) and v.startswith("=") for v in values):
-            for cell in ws[ws.max_row]:  # a keyword such as "=x" is text, never a formula
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-    if truncated:
-        ws.append(
-            [f"（仅前 {EXCEL_MAX_ROWS - 2} 行，完整数据见 CSV / truncated; see the CSV file）"]
-        )
+    rows = iter(rows)
+    sample = list(islice(rows, 2000))
+    for idx, title in enumerate(header, 1):
+        column = [r[idx - 1] for r in sample if idx - 1 < len(r)]
+        width = max([_display_width(title)] + [_display_width(v) for v in column])
+        ws.column_dimensions[get_column_letter(idx)].width = min(60, max(6, width + 2))
+    ws.freeze_panes = "A2"
     rule = Side(style="thin", color="000000")
-    for cell in ws[1]:
+    head = []
+    for title in header:
+        cell = WriteOnlyCell(ws, title)
         cell.font = Font(bold=True)
         cell.border = Border(top=Side(style="medium", color="000000"), bottom=rule)
         cell.alignment = Alignment(horizontal="center", vertical="center")
-    ws.freeze_panes = "A2"
-    for idx, title in enumerate(header, 1):
-        letter = ws.cell(1, idx).column_letter
-        sample = [r[idx - 1] for r in rows[:2000] if idx - 1 < len(r)]
-        width = max([_display_width(title)] + [_display_width(v) for v in sample])
-        ws.column_dimensions[letter].width = min(60, max(6, width + 2))
-        fmt = _FORMATS.get(title)
-        if fmt:
-            for cell in ws.iter_cols(min_col=idx, max_col=idx, min_row=2, max_row=ws.max_row):
-                for c in cell:
-                    if isinstance(c.value, float):
-                        c.number_format = fmt
+        head.append(cell)
+    ws.append(head)
+    formats = {i: _FORMATS[t] for i, t in enumerate(header) if t in _FORMATS}
+    room = EXCEL_MAX_ROWS - 2
+    for n, row in enumerate(chain(sample, rows)):
+        if n == room:
+            ws.append([f"（仅前 {room} 行，完整数据见 CSV / truncated; see the CSV file）"])
+            break
+        ws.append([_cell(ws, i, _cell_value(v), formats) for i, v in enumerate(row)])
     return ws
+
+
+def _cell(ws: Any, index: int, value: Any, formats: dict[int, str]) -> Any:
+    """``value`` as written: a styled cell for a formatted float or text that looks like a
+    formula (a keyword such as "=x" is text, never a formula), else the value itself."""
+    if isinstance(value, float) and index in formats:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value)
+        cell.number_format = formats[index]
+        return cell
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type = "s"
+        return cell
+    return value
