@@ -127,3 +127,36 @@ def test_small_inputs_stay_in_process(texts_project: zhagen.Project) -> None:
     before = {p.pid for p in multiprocessing.active_children()}
     for _batch in mi.segmented_batches(seg, ["推进数字经济发展。"] * 20):
         assert {p.pid for p in multiprocessing.active_children()} == before
+
+
+def test_pool_chosen_only_from_one_thread(
+    small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many batches and no ``workers``: a pool of ``ZHAGEN_WORKERS`` from a process of
+    one thread (forked workers); with another thread running (the web workbench), the
+    texts are segmented here, since a fork server would run ``__main__`` again."""
+    import threading
+
+    from zhagen.text.segment import Segmenter
+
+    monkeypatch.setenv("ZHAGEN_WORKERS", "2")
+    texts = [f"推进{w}和乡村振兴的协同发展。" for w in WORDS + WORDS[:10]]  # 5 batches of 8
+    here = [t for b in mi.segmented_batches(Segmenter, texts, workers=1) for t in b.lists()]
+    assert threading.active_count() == 1  # pytest's main thread alone
+    before = {p.pid for p in multiprocessing.active_children()}
+    seen: set[int] = set()
+    pooled = []
+    for batch in mi.segmented_batches(Segmenter, texts):
+        seen.update(p.pid for p in multiprocessing.active_children())
+        pooled.extend(batch.lists())
+    assert seen - before  # workers were started
+    assert pooled == here and len(here) == 40 and "乡村振兴" in here[0]
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        for _batch in mi.segmented_batches(Segmenter, texts):
+            assert {p.pid for p in multiprocessing.active_children()} == before
+    finally:
+        stop.set()
+        other.join()

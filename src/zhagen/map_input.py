@@ -976,8 +976,9 @@ def segmented_batches(
 
     ``cluster``: the batches are Dask tasks there. Otherwise ``workers`` processes of a
     local pool segment them (``None``: up to :data:`MAX_SEGMENT_WORKERS`, as many as
-    :func:`zhagen.run.default_workers`, and only past :data:`POOL_MIN_BATCHES` batches;
-    1: here). The same function runs in every case, so the codes are the same.
+    :func:`zhagen.run.default_workers`, only past :data:`POOL_MIN_BATCHES` batches and
+    from a process of one thread, see :func:`_forks`; 1: here). The same function runs
+    in every case, so the codes are the same.
     ``thesaurus``: applied to each text's terms (then each term once), as
     :func:`zhagen.text.lexicon.apply_thesaurus`.
 
@@ -1012,8 +1013,20 @@ def segmented_batches(
         return
     if workers is None:
         many = len(first) > POOL_MIN_BATCHES
-        workers = min(MAX_SEGMENT_WORKERS, default_workers()) if many else 1
+        workers = min(MAX_SEGMENT_WORKERS, default_workers()) if many and _forks() else 1
     yield from map_partitions(segment_batch, parts, workers=workers)
+
+
+def _forks() -> bool:
+    """Whether a pool chosen here (not asked for) starts its workers by ``fork``: only
+    from a process with one thread (the CLI). Otherwise (the web workbench, a notebook, a
+    script with threads) the workers would start from a fork server, which runs the
+    caller's ``__main__`` again — a script without ``if __name__ == "__main__":`` would be
+    re-run — so the texts are segmented in process, as they were before the pool."""
+    import multiprocessing
+    import threading
+
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 @dataclass(frozen=True, slots=True)
