@@ -1000,21 +1000,21 @@ def segmented_batches(
     first = list(islice(batches, 1 if cluster is not None else POOL_MIN_BATCHES + 1))
     if not first:
         return
-    seg = segmenter()
-    blob = pickle.dumps((seg, dict(thesaurus) if thesaurus else None))
-    key = hashlib.sha256(blob).hexdigest()
-    # this process's own copy, so that batches segmented here (and by workers forked
-    # from here) never unpickle it
-    _SEGMENTERS.clear()
-    _SEGMENTERS[key] = (seg, dict(thesaurus) if thesaurus else None)
-    parts = (SegmentBatch(key, blob, b) for b in chain(first, batches))
-    if cluster is not None:
-        yield from map_partitions(segment_batch, parts, cluster=cluster)
-        return
-    if workers is None:
+    made = (segmenter(), dict(thesaurus) if thesaurus else None)
+    if cluster is None and workers is None:
         many = len(first) > POOL_MIN_BATCHES
         workers = min(MAX_SEGMENT_WORKERS, default_workers()) if many and _forks() else 1
-    yield from map_partitions(segment_batch, parts, workers=workers)
+    if cluster is None and workers <= 1:  # here: nothing pickled (any segmenter will do)
+        for batch in chain(first, batches):
+            yield _segment(made, batch)
+        return
+    blob = pickle.dumps(made)
+    key = hashlib.sha256(blob).hexdigest()
+    # this process's own copy, so that workers forked from here never unpickle it
+    _SEGMENTERS.clear()
+    _SEGMENTERS[key] = made
+    parts = (SegmentBatch(key, blob, b) for b in chain(first, batches))
+    yield from map_partitions(segment_batch, parts, workers=workers or 1, cluster=cluster)
 
 
 def _forks() -> bool:
@@ -1073,16 +1073,21 @@ def segment_batch(part: SegmentBatch) -> BatchTerms:
     see :func:`segmented_batches`)."""
     import pickle
 
-    from zhagen.text.lexicon import apply_thesaurus
-
     made = _SEGMENTERS.get(part.key)
     if made is None:
         _SEGMENTERS.clear()  # one project's segmenter at a time
         made = _SEGMENTERS[part.key] = pickle.loads(part.segmenter)  # noqa: S301 - our own
+    return _segment(made, part.texts)
+
+
+def _segment(made: tuple[Segmenter, dict[str, str] | None], texts: list[str]) -> BatchTerms:
+    """The batch's terms as codes, by a segmenter and a thesaurus: what every path runs."""
+    from zhagen.text.lexicon import apply_thesaurus
+
     seg, thesaurus = made
     occ = _Codes()
     lengths = array("i")
-    for text in part.texts:
+    for text in texts:
         terms = _doc_terms(seg, text)
         if thesaurus:
             terms = list(dict.fromkeys(apply_thesaurus(terms, thesaurus)))
