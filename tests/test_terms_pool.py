@@ -67,20 +67,21 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_pool_writes_the_same_files(
-    texts_project: zhagen.Project,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    small_batches: None,
+    texts_project: zhagen.Project, tmp_path: Path, small_batches: None
 ) -> None:
-    """``zhagen map --field terms``'s files are the same bytes whether one process or a
-    pool of two (chosen as the CLI chooses: ``ZHAGEN_WORKERS``) segmented the texts."""
+    """A ``field="terms"`` map's files are the same bytes whether one process or a pool
+    of two segmented the texts."""
+    from zhagen.mapping import build_map
+    from zhagen.report.mapfiles import WritableMap
+
     written = {}
-    for workers in ("1", "2"):
-        monkeypatch.setenv("ZHAGEN_WORKERS", workers)
-        km = texts_project.maps.build(record=False, field="terms", min_freq=2, top=40)
-        km.write(tmp_path / workers, outputs=OUTPUTS)
-        written[workers] = _files(tmp_path / workers)
-    one, two = written["1"], written["2"]
+    for workers in (1, 2):
+        inp = mi.map_input(texts_project.store, MapParams(field="terms"),
+                           texts_project.terms.segmenter, workers=workers)  # fmt: skip
+        km = WritableMap.of(build_map(inp, MapParams(field="terms", min_freq=2, top=40)))
+        km.write(tmp_path / str(workers), outputs=OUTPUTS)
+        written[workers] = _files(tmp_path / str(workers))
+    one, two = written[1], written[2]
     assert one.keys() == two.keys() and "nodes.csv" in one and "edges.csv" in one
     assert [name for name in one if one[name] != two[name]] == []
     assert one["edges.csv"].count(b"\n") > 50  # a real map, many links
@@ -129,34 +130,46 @@ def test_small_inputs_stay_in_process(texts_project: zhagen.Project) -> None:
         assert {p.pid for p in multiprocessing.active_children()} == before
 
 
-def test_pool_chosen_only_from_one_thread(
-    small_batches: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Many batches and no ``workers``: a pool of ``ZHAGEN_WORKERS`` from a process of
-    one thread (forked workers); with another thread running (the web workbench), the
-    texts are segmented here, since a fork server would run ``__main__`` again."""
-    import threading
-
-    from zhagen.text.segment import Segmenter
-
-    monkeypatch.setenv("ZHAGEN_WORKERS", "2")
-    texts = [f"推进{w}和乡村振兴的协同发展。" for w in WORDS + WORDS[:10]]  # 5 batches of 8
-    here = [t for b in mi.segmented_batches(Segmenter, texts, workers=1) for t in b.lists()]
-    assert threading.active_count() == 1  # pytest's main thread alone
-    before = {p.pid for p in multiprocessing.active_children()}
-    seen: set[int] = set()
-    pooled = []
+#: Run in a fresh process (one thread, as the CLI): how many worker processes segmented
+#: 40 texts in batches of 8 without ``workers``, then with another thread running.
+CHOICE = """
+import multiprocessing, threading
+from zhagen import map_input as mi
+from zhagen.text.segment import Segmenter
+mi.SEGMENT_BATCH, mi.POOL_MIN_BATCHES = 8, 2
+texts = [f"推进{k}号数字经济和乡村振兴的协同发展。" for k in range(40)]
+def children():
+    seen, out = set(), []
     for batch in mi.segmented_batches(Segmenter, texts):
         seen.update(p.pid for p in multiprocessing.active_children())
-        pooled.extend(batch.lists())
-    assert seen - before  # workers were started
-    assert pooled == here and len(here) == 40 and "乡村振兴" in here[0]
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        for _batch in mi.segmented_batches(Segmenter, texts):
-            assert {p.pid for p in multiprocessing.active_children()} == before
-    finally:
-        stop.set()
-        other.join()
+        out.extend(batch.lists())
+    return len(seen), out
+alone = children()
+stop = threading.Event()
+other = threading.Thread(target=stop.wait)
+other.start()
+busy = children()
+stop.set()
+other.join()
+here = [t for b in mi.segmented_batches(Segmenter, texts, workers=1) for t in b.lists()]
+print(alone[0], busy[0], alone[1] == here == busy[1], len(here))
+"""
+
+
+def test_pool_chosen_only_from_one_thread(tmp_path: Path) -> None:
+    """Many batches and no ``workers``: a pool of ``ZHAGEN_WORKERS`` from a process of
+    one thread (forked workers); with another thread running (the web workbench), the
+    texts are segmented here, since a fork server would run ``__main__`` again. The same
+    terms either way."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "choice.py"
+    script.write_text(CHOICE, encoding="utf-8")
+    env = {**os.environ, "ZHAGEN_WORKERS": "2"}
+    run = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                         text=True, check=True, timeout=120)  # fmt: skip
+    alone, busy, same, n = run.stdout.split()
+    assert int(alone) >= 1 and int(busy) == 0
+    assert same == "True" and n == "40"
