@@ -22,6 +22,9 @@ import pytest
 import zhagen
 from zhagen.cli import main
 from zhagen.ingest import ImportPlan
+from zhagen.mapping import build_map
+from zhagen.mapping.model import MapParams
+from zhagen.report.mapfiles import WritableMap
 
 distributed = pytest.importorskip("distributed", reason="pip install '.[test]' (dask)")
 
@@ -452,3 +455,31 @@ def test_hpc_recipe_runs_on_a_cluster(client, corpora, tmp_path) -> None:
     load_recipe().run(str(proj), files, client.cluster, str(tmp_path / "s"), str(tmp_path / "m"))
     assert _tables(proj)["documents"] == _tables(plain)["documents"]
     assert (tmp_path / "m" / "summary.json").exists() and not list((tmp_path / "s").iterdir())
+
+
+def test_terms_map_same_through_cluster(client, tmp_path, monkeypatch) -> None:
+    """A ``field="terms"`` map of generated policy texts: segmented by the cluster's
+    workers (each batch sent back as integer codes), the same map files as segmented
+    here (a local pool: tests/test_terms_pool.py)."""
+    from test_terms_pool import OUTPUTS, policy_texts
+    from zhagen import map_input as mi
+
+    monkeypatch.setattr(mi, "SEGMENT_BATCH", 8)  # 8 tasks of 8 texts, not one of 60
+    proj = tmp_path / "policy.zhagen"
+    with zhagen.Project.create(proj) as p:
+        assert p.add([policy_texts(tmp_path / "policy.jsonl", 60)]).records == 60
+    written = {}
+    for name, cluster in (("here", None), ("dask", client)):
+        # the tasks run meanwhile (the scheduler's log of transitions is bounded)
+        with distributed.get_task_stream(client) as stream, \
+                zhagen.Project.open(proj, cluster=cluster) as p:  # fmt: skip
+            inp = mi.map_input(p.store, MapParams(field="terms"), p.terms.segmenter,
+                               cluster=p.cluster, workers=1)  # fmt: skip
+            km = WritableMap.of(build_map(inp, MapParams(field="terms", min_freq=2, top=40)))
+        assert len(stream.data) == (8 if cluster else 0)  # 60 texts: 8 batches, 8 tasks
+        km.write(tmp_path / name, outputs=OUTPUTS)
+        written[name] = _files(tmp_path / name)
+    here = written["here"]
+    assert "edges.csv" in here and here["edges.csv"].count(b"\n") > 50
+    dask = written["dask"]
+    assert dask.keys() == here.keys() and [n for n in here if dask[n] != here[n]] == []

@@ -129,6 +129,7 @@ def map_input(
     doc_ids: Collection[int] | None = None,
     records_only: bool = False,
     cluster: Cluster | None = None,
+    workers: int | None = None,
 ) -> MapInput:
     """Read every document to map and return its terms as a :class:`MapInput`.
 
@@ -140,7 +141,8 @@ def map_input(
     ``field="keywords"`` the terms come back as a :class:`~zhagen.mapping.cooccurrence.TermRows`
     over the document-term matrix built while reading (see :func:`_keyword_input`).
     ``cluster``: texts are segmented there, in batches (:func:`segment_batch`), the same
-    function as here.
+    function as here; without one, a ``field="terms"`` map's texts are segmented by
+    ``workers`` local processes (``None``: chosen by :func:`segmented_batches`).
     """
     check_params(params)
     kind = node_type(params)
@@ -162,7 +164,6 @@ def map_input(
     import numpy as np
 
     from zhagen.mapping.cooccurrence import doc_term_from_rows
-    from zhagen.text.lexicon import apply_thesaurus
 
     ids: list[int] = []
     years: list[int | None] = []
@@ -180,16 +181,17 @@ def map_input(
             meta.append((doc_id, year, title))
             yield text
 
-    for terms in segmented(segmenter, texts(), cluster):
-        doc_id, year, title = meta.popleft()
-        if thesaurus:
-            terms = list(dict.fromkeys(apply_thesaurus(terms, thesaurus)))
-        ids.append(doc_id)
-        years.append(year)
-        titles.append(title)
-        # each text's terms become codes at once: the client holds a few bytes an
-        # occurrence, not the lists of strings of every text segmented
-        lengths.append(occ.add(terms))
+    batches = segmented_batches(segmenter, texts(), cluster, workers=workers, thesaurus=thesaurus)
+    for batch in batches:
+        for _ in range(len(batch.lengths)):
+            doc_id, year, title = meta.popleft()
+            ids.append(doc_id)
+            years.append(year)
+            titles.append(title)
+        # each batch's codes become the map's codes at once: the client holds a few
+        # bytes an occurrence, never the lists of strings of the texts segmented
+        occ.add_batch(batch)
+        lengths.extend(batch.lengths)
     dt = doc_term_from_rows(
         np.frombuffer(lengths, dtype=np.intc), occ.code_array(), list(occ.vocab)
     )
@@ -689,6 +691,26 @@ class _Codes:
         self.codes.extend(vocab.setdefault(t, len(vocab)) for t in terms)
         return len(self.codes) - before
 
+    def add_batch(self, batch: BatchTerms) -> None:
+        """Add the occurrences of a segmented batch (its codes turned into these codes:
+        each of its distinct terms looked up once), as :meth:`add` of each text's terms
+        would.
+
+        >>> occ = _Codes()
+        >>> occ.add(["a"])
+        1
+        >>> occ.add_batch(BatchTerms(array("i", [2, 1]), array("i", [0, 1, 1]), ["b", "a"]))
+        >>> list(occ.vocab), occ.codes.tolist()
+        (['a', 'b'], [0, 1, 0, 0])
+        """
+        import numpy as np
+
+        vocab = self.vocab
+        own = np.fromiter(
+            (vocab.setdefault(t, len(vocab)) for t in batch.vocab), np.intc, len(batch.vocab)
+        )
+        self.codes.frombytes(own[np.frombuffer(batch.codes, dtype=np.intc)].tobytes())
+
     def code_array(self) -> np.ndarray:
         """The codes as a numpy array (a view, no copy)."""
         import numpy as np
@@ -907,72 +929,170 @@ def _once(make: Callable[[], T]) -> Callable[[], T]:
     return get
 
 
-#: Texts per segmentation task on a cluster: a policy text of ~2 000 characters takes
-#: ~0.8 ms to segment, so a task is ~0.2 s of work against a ~10 ms round trip
-#: (bench/scale.py).
+#: Texts per segmentation task (a pool's or a cluster's): a policy text of ~2 000
+#: characters takes ~0.8 ms to segment, so a task is ~0.2 s of work against a ~10 ms
+#: round trip on a cluster (bench/scale.py) and ~1 ms through a local pool.
 SEGMENT_BATCH = 256
+
+#: Without a cluster, texts are segmented by a local process pool (the one imports use,
+#: :func:`zhagen.run.map_partitions`) once there are more than this many batches: below,
+#: starting the workers (each loads the segmenter: ~0.2 s) costs more than it saves.
+POOL_MIN_BATCHES = 4
+
+#: At most this many pool workers when none is asked for (the client reads the texts and
+#: merges the codes: ~15 µs a text against ~1 000 µs of segmenting, so this is not the
+#: bound; memory is, a worker holding the dictionary).
+MAX_SEGMENT_WORKERS = 4
 
 
 def segmented(
-    segmenter: Callable[[], Segmenter], texts: Iterable[str], cluster: Cluster | None = None
+    segmenter: Callable[[], Segmenter],
+    texts: Iterable[str],
+    cluster: Cluster | None = None,
+    *,
+    workers: int | None = 1,
 ) -> Iterator[list[str]]:
     """The distinct terms of each text, in order (the segmenter made only if a text
-    comes); with ``cluster``, segmented there in batches of :data:`SEGMENT_BATCH` texts by
-    :func:`segment_batch`, the function used here.
+    comes): :func:`segmented_batches` decoded into lists of strings.
 
     >>> from zhagen.text.segment import Segmenter
     >>> list(segmented(lambda: Segmenter(extra_words=["数字经济"]), ["数字经济 数字经济", ""]))
     [['数字经济'], []]
     """
+    for batch in segmented_batches(segmenter, texts, cluster, workers=workers):
+        yield from batch.lists()
+
+
+def segmented_batches(
+    segmenter: Callable[[], Segmenter],
+    texts: Iterable[str],
+    cluster: Cluster | None = None,
+    *,
+    workers: int | None = None,
+    thesaurus: Mapping[str, str] | None = None,
+) -> Iterator[BatchTerms]:
+    """The texts segmented in batches of :data:`SEGMENT_BATCH` by :func:`segment_batch`,
+    each batch's terms as integer codes (:class:`BatchTerms`), in order.
+
+    ``cluster``: the batches are Dask tasks there. Otherwise ``workers`` processes of a
+    local pool segment them (``None``: up to :data:`MAX_SEGMENT_WORKERS`, as many as
+    :func:`zhagen.run.default_workers`, only past :data:`POOL_MIN_BATCHES` batches and
+    from a process of one thread, see :func:`_forks`; 1: here). The same function runs
+    in every case, so the codes are the same.
+    ``thesaurus``: applied to each text's terms (then each term once), as
+    :func:`zhagen.text.lexicon.apply_thesaurus`.
+
+    >>> from zhagen.text.segment import Segmenter
+    >>> [b] = segmented_batches(lambda: Segmenter(extra_words=["数字经济"]),
+    ...                         ["数字经济 数字经济", "", "数字经济"], workers=1)
+    >>> b.lists(), b.vocab
+    ([['数字经济'], [], ['数字经济']], ['数字经济'])
+    """
     import hashlib
     import pickle
     from itertools import chain, islice
 
-    from zhagen.run import map_partitions
+    from zhagen.run import default_workers, map_partitions
 
     it = iter(texts)
-    batches = iter(lambda: list(islice(it, SEGMENT_BATCH)), [])
-    first = next(batches, None)
-    if first is None:
+    size = SEGMENT_BATCH
+    batches = iter(lambda: list(islice(it, size)), [])
+    first = list(islice(batches, 1 if cluster is not None else POOL_MIN_BATCHES + 1))
+    if not first:
         return
-    seg = segmenter()
-    if cluster is None:
-        for batch in chain([first], batches):
-            yield from _terms_of(seg, batch)
+    made = (segmenter(), dict(thesaurus) if thesaurus else None)
+    if cluster is None and workers is None:
+        many = len(first) > POOL_MIN_BATCHES
+        workers = min(MAX_SEGMENT_WORKERS, default_workers()) if many and _forks() else 1
+    if cluster is None and workers <= 1:  # here: nothing pickled (any segmenter will do)
+        for batch in chain(first, batches):
+            yield _segment(made, batch)
         return
-    blob = pickle.dumps(seg)
+    blob = pickle.dumps(made)
     key = hashlib.sha256(blob).hexdigest()
-    parts = (SegmentBatch(key, blob, b) for b in chain([first], batches))
-    for terms in map_partitions(segment_batch, parts, cluster=cluster):
-        yield from terms
+    # this process's own copy, so that workers forked from here never unpickle it
+    _SEGMENTERS.clear()
+    _SEGMENTERS[key] = made
+    parts = (SegmentBatch(key, blob, b) for b in chain(first, batches))
+    yield from map_partitions(segment_batch, parts, workers=workers or 1, cluster=cluster)
+
+
+def _forks() -> bool:
+    """Whether a pool chosen here (not asked for) starts its workers by ``fork``: only
+    from a process with one thread (the CLI). Otherwise (the web workbench, a notebook, a
+    script with threads) the workers would start from a fork server, which runs the
+    caller's ``__main__`` again — a script without ``if __name__ == "__main__":`` would be
+    re-run — so the texts are segmented in process, as they were before the pool."""
+    import multiprocessing
+    import threading
+
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 @dataclass(frozen=True, slots=True)
 class SegmentBatch:
-    """Texts to segment on a cluster worker, with the segmenter (pickled, and its hash:
-    a worker unpickles each segmenter once)."""
+    """Texts to segment in a worker, with the segmenter and the thesaurus (pickled, and
+    their hash: a worker unpickles them once)."""
 
     key: str
     segmenter: bytes
     texts: list[str]
 
 
-_SEGMENTERS: dict[str, Segmenter] = {}
+@dataclass(frozen=True, slots=True)
+class BatchTerms:
+    """The distinct terms of each text of a batch, compact: ``lengths[i]`` terms of text
+    ``i``, one after the other in ``codes``, each an index into ``vocab`` (the batch's
+    distinct terms in order of first occurrence). A few bytes an occurrence to send back
+    from a worker, not a list of strings per text.
+
+    >>> b = BatchTerms(array("i", [2, 0, 1]), array("i", [0, 1, 1]), ["政策", "创新"])
+    >>> b.lists()
+    [['政策', '创新'], [], ['创新']]
+    """
+
+    lengths: array[int]
+    codes: array[int]
+    vocab: list[str]
+
+    def lists(self) -> list[list[str]]:
+        """Each text's terms as a list of strings."""
+        words = [self.vocab[c] for c in self.codes]
+        out, at = [], 0
+        for n in self.lengths:
+            out.append(words[at : at + n])
+            at += n
+        return out
 
 
-def segment_batch(part: SegmentBatch) -> list[list[str]]:
-    """The distinct terms of each text of a batch (a cluster task; see :func:`segmented`)."""
+_SEGMENTERS: dict[str, tuple[Segmenter, dict[str, str] | None]] = {}
+
+
+def segment_batch(part: SegmentBatch) -> BatchTerms:
+    """The distinct terms of each text of a batch as codes (a pool's or a cluster's task;
+    see :func:`segmented_batches`)."""
     import pickle
 
-    seg = _SEGMENTERS.get(part.key)
-    if seg is None:
+    made = _SEGMENTERS.get(part.key)
+    if made is None:
         _SEGMENTERS.clear()  # one project's segmenter at a time
-        seg = _SEGMENTERS[part.key] = pickle.loads(part.segmenter)  # noqa: S301 - our own
-    return _terms_of(seg, part.texts)
+        made = _SEGMENTERS[part.key] = pickle.loads(part.segmenter)  # noqa: S301 - our own
+    return _segment(made, part.texts)
 
 
-def _terms_of(seg: Segmenter, texts: list[str]) -> list[list[str]]:
-    return [_doc_terms(seg, t) for t in texts]
+def _segment(made: tuple[Segmenter, dict[str, str] | None], texts: list[str]) -> BatchTerms:
+    """The batch's terms as codes, by a segmenter and a thesaurus: what every path runs."""
+    from zhagen.text.lexicon import apply_thesaurus
+
+    seg, thesaurus = made
+    occ = _Codes()
+    lengths = array("i")
+    for text in texts:
+        terms = _doc_terms(seg, text)
+        if thesaurus:
+            terms = list(dict.fromkeys(apply_thesaurus(terms, thesaurus)))
+        lengths.append(occ.add(terms))
+    return BatchTerms(lengths, occ.codes, list(occ.vocab))
 
 
 def _of_lang(terms: list[str], lang: str) -> list[str]:

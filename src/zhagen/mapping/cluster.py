@@ -541,13 +541,16 @@ def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """
     import numpy as np
 
-    # the same operations as ``sa + sb - 2 (a b')`` in place: at most two block-sized
-    # arrays held, not three (a block of 1,024 rows against 31,000 nodes is 250 MB each)
-    twice = a @ b.T
-    twice *= 2.0
-    d2 = (a * a).sum(axis=1)[:, None] + (b * b).sum(axis=1)[None, :]
-    d2 -= twice
-    del twice
+    # the same operations as ``(sa + sb) - 2 (a b')``, element by element, into the one
+    # block-sized array (a block of 1,024 rows against 31,000 nodes is 250 MB): the sums
+    # ``sa + sb`` made a few rows at a time, so the numbers are those of whole arrays
+    d2 = a @ b.T
+    d2 *= 2.0
+    sa, sb = (a * a).sum(axis=1), (b * b).sum(axis=1)
+    step = max(1, (1 << 16) // max(1, sb.size))
+    for start in range(0, sa.size, step):
+        rows = d2[start : start + step]
+        np.subtract(sa[start : start + step, None] + sb[None, :], rows, out=rows)
     r, c = np.nonzero(d2 < 1e-4)  # d < 0.01: recomputed from the differences
     if r.size:
         diff = a[r] - b[c]

@@ -5,7 +5,7 @@ out (``KnowledgeMap``). Computation lives in the sibling modules; writing in ``r
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,9 @@ __all__ = [
     "CLUSTER_COLUMNS",
     "BURST_COLUMNS",
     "Table",
+    "NodeDocs",
+    "doc_count",
+    "first_docs",
 ]
 
 
@@ -401,6 +404,93 @@ class Table:
         })  # fmt: skip
 
 
+class NodeDocs(Mapping[int, list[int]]):
+    """The records of every node, compact: node ``k`` holds ``docs[offsets[k]:offsets[k + 1]]``
+    (ascending). Reads as the ``dict`` of lists it replaces (``node_docs[k]``, ``.get``,
+    ``.items()``, ``==`` a dict), each list made when asked for; two integer arrays held,
+    not a Python list of Python ints per node (~36 bytes a record each: at a million
+    records, hundreds of MB).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> nd = NodeDocs(np.array([0, 2, 2, 3]), np.array([10, 12, 11]))
+    >>> nd[0], nd.get(1), nd.get(7, []), len(nd), nd.count(0), nd.first(0, 1)
+    ([10, 12], [], [], 3, 2, [10])
+    >>> nd == {0: [10, 12], 1: [], 2: [11]}, NodeDocs.of({0: [3, 1]}) == {0: [3, 1]}
+    (True, True)
+    """
+
+    __slots__ = ("offsets", "docs")
+
+    def __init__(self, offsets: Any, docs: Any) -> None:
+        self.offsets = offsets
+        self.docs = docs
+
+    @classmethod
+    def of(cls, lists: Mapping[int, Sequence[int]]) -> NodeDocs:
+        """The same records from a dict of lists with keys ``0 … n - 1`` (as written)."""
+        import numpy as np
+
+        if list(lists) != list(range(len(lists))):
+            raise ValueError("NodeDocs: the nodes must be 0 … n - 1, in order")
+        sizes = [len(v) for v in lists.values()]
+        offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        flat = [int(d) for v in lists.values() for d in v]
+        return cls(offsets, np.asarray(flat, dtype=np.int64))
+
+    def __len__(self) -> int:
+        return max(len(self.offsets) - 1, 0)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self)))
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, int) and 0 <= key < len(self)
+
+    def __getitem__(self, key: int) -> list[int]:
+        if key not in self:
+            raise KeyError(key)
+        return self.docs[self.offsets[key] : self.offsets[key + 1]].tolist()
+
+    def count(self, key: int) -> int:
+        """How many records node ``key`` holds (0 for no such node), no list made."""
+        return int(self.offsets[key + 1] - self.offsets[key]) if key in self else 0
+
+    def first(self, key: int, n: int) -> list[int]:
+        """The first ``n`` records of node ``key`` ([] for no such node)."""
+        if key not in self:
+            return []
+        start = int(self.offsets[key])
+        return self.docs[start : min(start + n, int(self.offsets[key + 1]))].tolist()
+
+    def __repr__(self) -> str:
+        return f"NodeDocs({len(self)} nodes, {len(self.docs)} records)"
+
+
+def doc_count(node_docs: Mapping[int, Sequence[int]], key: int) -> int:
+    """How many records node ``key`` holds, in a :class:`NodeDocs` or a dict of lists.
+
+    >>> doc_count({0: [1, 2]}, 0), doc_count({0: [1, 2]}, 5)
+    (2, 0)
+    """
+    if isinstance(node_docs, NodeDocs):
+        return node_docs.count(key)
+    return len(node_docs.get(key, ()))
+
+
+def first_docs(node_docs: Mapping[int, Sequence[int]], key: int, n: int) -> list[int]:
+    """The first ``n`` records of node ``key``, in a :class:`NodeDocs` or a dict of lists.
+
+    >>> first_docs({0: [1, 2, 3]}, 0, 2), first_docs({}, 0, 2)
+    ([1, 2], [])
+    """
+    if isinstance(node_docs, NodeDocs):
+        return node_docs.first(key, n)
+    return list(node_docs.get(key, ())[:n])
+
+
 class _Frame:
     """A field of :class:`KnowledgeMap` that holds a :class:`Table` or a DataFrame and
     reads as a DataFrame (a table made into one on first use, then kept)."""
@@ -432,7 +522,8 @@ class KnowledgeMap:
     kept as plain :class:`Table` columns until first read that way, so writing CSV and
     JSON (through :meth:`raw`, :meth:`column`, :meth:`records`) never imports pandas.
 
-    ``node_docs`` maps node id → the ids of the records holding that term;
+    ``node_docs`` maps node id → the ids of the records holding that term (a
+    :class:`NodeDocs` as computed: two integer arrays; any mapping of lists reads alike);
     ``year_span`` is the (first, last) year of the analysed records; ``term_years`` the
     per-year counts of every node's term (for the burst figure).
     """
@@ -442,7 +533,7 @@ class KnowledgeMap:
     clusters: pd.DataFrame = _Frame()  # type: ignore[assignment]
     bursts: pd.DataFrame = _Frame()  # type: ignore[assignment]
     summary: dict[str, Any]
-    node_docs: dict[int, list[int]] = field(default_factory=dict)
+    node_docs: Mapping[int, list[int]] = field(default_factory=dict)
     year_span: tuple[int, int] | None = None
     term_years: dict[str, dict[int, int]] = field(default_factory=dict)
     doc_titles: dict[int, str] = field(default_factory=dict)

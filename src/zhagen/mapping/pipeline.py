@@ -66,6 +66,7 @@ from zhagen.mapping.model import (
     KnowledgeMap,
     MapInput,
     MapParams,
+    NodeDocs,
     Table,
 )
 from zhagen.mapping.params import check_params
@@ -426,13 +427,20 @@ def _year_stats(xn: sp.csr_matrix, time: _Time) -> tuple[np.ndarray, list, list]
     return counts, first_l, last_l
 
 
-def _node_docs(xn: sp.csr_matrix, doc_ids: np.ndarray) -> dict[int, list[int]]:
+def _node_docs(xn: sp.csr_matrix, doc_ids: np.ndarray) -> NodeDocs:
+    """Each node's record ids, ascending, as the two arrays of a :class:`NodeDocs`."""
     import numpy as np
 
     by_term = xn.T.tocsr()
     ids = doc_ids[by_term.indices]
-    parts = np.split(ids, by_term.indptr[1:-1])
-    return {k: np.sort(p).tolist() for k, p in enumerate(parts)}
+    node = np.repeat(np.arange(by_term.shape[0]), np.diff(by_term.indptr))
+    order = np.lexsort((ids, node))  # by node, then by id: each node's ids sorted
+    small = ids.size == 0 or (ids.min() >= 0 and ids.max() < 2**31)
+    docs = ids[order].astype(np.int32 if small else np.int64)
+    offsets = by_term.indptr.astype(np.int64)
+    if offsets.size == 1:  # no node: node 0 without records, as the lists were split
+        offsets = np.zeros(2, dtype=np.int64)
+    return NodeDocs(offsets, docs)
 
 
 def _summary(

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zhagen.formats.network import CLUSTER_COLORS, NO_CLUSTER_COLOR, edge_chunks, plain, plain_nodes
+from zhagen.mapping.model import doc_count, first_docs
 from zhagen.report.map_values import jsonable, members_text
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def _data_parts(km: KnowledgeMap) -> Iterator[tuple[str, Any]]:
     nodes = plain_nodes(km)
     node_ids = [n["id"] for n in nodes]
     for n in nodes:
-        n["n_docs"] = len(km.node_docs.get(n["id"], []))
+        n["n_docs"] = doc_count(km.node_docs, n["id"])
     clusters = []
     for rec in km.clusters.to_dict("records"):
         row = {k: plain(v) for k, v in rec.items() if k != "members"}
@@ -110,7 +111,7 @@ def _docs(km: KnowledgeMap, nid: int) -> list[list[Any]]:
     """The first :data:`MAX_DOCS_PER_NODE` records of a node: ``[id, title]``, the title
     cut at :data:`MAX_TITLE` characters."""
     rows = []
-    for doc_id in km.node_docs.get(nid, [])[:MAX_DOCS_PER_NODE]:
+    for doc_id in first_docs(km.node_docs, nid, MAX_DOCS_PER_NODE):
         title = str(km.doc_titles.get(doc_id, "") or "")
         if len(title) > MAX_TITLE:
             title = title[: MAX_TITLE - 1] + "…"
