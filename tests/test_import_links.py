@@ -167,3 +167,37 @@ def test_keyword_map_from_import_links_is_the_map_from_derived_links(corpora, tm
             assert da == db
         else:
             assert a.read_bytes() == b.read_bytes(), name
+
+
+def test_staged_image_holds_each_link_of_the_unit() -> None:
+    """A worker's links cross as one JSON text that SQLite splits into the image's
+    ``links`` table: one row per link (row from 1, position, side, label index), every
+    document's links in position order, none for a document without keywords, a keyword
+    repeated on one side once, on two sides twice."""
+    from zhagen.store import docs as qd
+
+    objects = [
+        {"zh": ["数字经济", "数字经济", "高质量发展"], "en": ["Digital economy"]},
+        {},
+        {"en": ["A", "b", "a"], "zh": "乙", "plus": ["乙"]},
+        {"zh": ["  ", 3]},
+    ]
+    labels, docs = tables.unit_keywords(objects)
+    expected = [
+        (row, pos, code % tables.LINK_SIDES, code // tables.LINK_SIDES)
+        for row, doc in enumerate(docs, 1)
+        for pos, code in enumerate(doc)
+    ]
+    image = qd.stage_rows([], image=True, links=docs, sides=tables.LINK_SIDES)
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.deserialize(image)
+        got = conn.execute("SELECT rid, pos, role, label FROM links ORDER BY rid, pos").fetchall()
+    finally:
+        conn.close()
+    assert got == expected
+    by_label = [(row, pos, role, labels[k]) for row, pos, role, k in got]
+    assert by_label == [
+        (1, 0, 0, "数字经济"), (1, 1, 0, "高质量发展"), (1, 2, 1, "digital economy"),
+        (3, 0, 0, "乙"), (3, 1, 1, "a"), (3, 2, 1, "b"), (3, 3, 2, "乙"),
+    ]  # fmt: skip

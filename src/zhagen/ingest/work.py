@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from typing import Any
 
-from zhagen.entities.tables import unit_keywords
+from zhagen.entities.tables import LINK_SIDES, unit_keywords
 from zhagen.errors import InputError, ZhagenError
 from zhagen.prepare import Sentences, cleaner, prepare_record
 from zhagen.records import Problem, RawRecord
@@ -63,8 +63,8 @@ class Prepared:
     # ``held`` prepared by the worker as if its check finds nothing (see finish_last)
     held_unit: Prepared | None = None
     # the rows' keyword links (see zhagen.entities.tables.unit_keywords): the distinct
-    # labels, and the links (None: in the image ``staged``)
-    keywords: tuple[list[str], list[tuple[int, int, int, int]] | None] | None = None
+    # labels, and each row's links (None: in the image ``staged``)
+    keywords: tuple[list[str], list[list[int]] | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +275,7 @@ def prepare_unit(
         spans.append(sp)
     has_spans = any(sp is not None for sp in spans)
     labels, links = unit_keywords(keywords)
-    staged = q.stage_rows(rows, image=image, links=links)
+    staged = q.stage_rows(rows, image=image, links=links, sides=LINK_SIDES)
     in_image = isinstance(staged, bytes)
     if spool is not None and in_image and rows:
         staged = _spill(staged, spool)
