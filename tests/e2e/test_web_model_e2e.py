@@ -254,7 +254,8 @@ def test_model_box_dragged_stays_after_reload(page, serve, tmp_path: Path, shots
     page.goto(server.url + "/model")
     page.select_option("#model-layout", "paradigm")
     cid = ids[MAINS[1]]  # the phenomenon: in view without scrolling the diagram
-    box = f'#diagram g.box[data-id="{cid}"]'
+    # the paradigm drawn, not the first layout's box still on the page (the switch reloads)
+    box = f'#diagram[data-layout="paradigm"] g.box[data-id="{cid}"]'
     page.wait_for_selector(box)
     x0, y0 = _box_at(page, cid)
     with page.expect_response(lambda r: "/api/model/boxes/" in r.url and r.ok):

@@ -20,11 +20,15 @@
   const COLORS = { 4: "#8b2849", 3: "#8a4a23", 2: "#2f4f74" };
   const ROLE_COLORS = { "因果条件": "#2f4f74", "现象": "#8b2849", "情境": "#4d6b3c", "中介条件": "#4d6b3c", "行动策略": "#8a4a23", "结果": "#5b4a8a" };
 
+  let loads = 0;  // the latest load draws: a layout switched while the first load runs must win
+
   async function load() {
+    const mine = ++loads;
     const [codes, relations, story, vocab, memos, model] = await Promise.all([
       api("GET", "/api/codes"), api("GET", "/api/relations"), api("GET", "/api/storyline"), api("GET", "/api/vocab"),
       api("GET", "/api/memos?target_type=relation"), api("GET", "/api/model?layout=" + S.layout),
     ]);
+    if (mine !== loads) return;
     S.model = model;
     S.memoCount = new Map();
     for (const m of memos) S.memoCount.set(m.target_id, (S.memoCount.get(m.target_id) || 0) + 1);
@@ -308,6 +312,7 @@
 
   function draw() {
     const box = clear($("diagram"));
+    box.dataset.layout = S.layout;  // the layout drawn (tests and styles wait for it)
     const boxes = new Map((S.model ? S.model.boxes : []).map((b) => [b.id, b]));
     if (!boxes.size) { box.appendChild(el("p", { class: "muted", text: t(S.layout === "paradigm" ? "model.no_roles" : "model.empty") })); return; }
     let width = S.model.width, height = S.model.height;
