@@ -624,11 +624,7 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     labels = clu.leiden(n, ki, kj, ks, params.resolution, params.seed)
     labels, other = clu.merge_small(labels, params.min_cluster_size)
     sil = clu.silhouettes(n, net.i, net.j, net.strength, labels, params.silhouette)
-    in_slices = rec.has_terms & (time.slice_of >= 0)
-    d = np.bincount(time.slice_of[in_slices], minlength=len(time.slices))
-    burst_cols = cols if params.burst_terms == "nodes" else np.flatnonzero(rec.eligible)
-    bursts = _bursts(slice_counts[:, burst_cols].T, d, time, params)
-    bursts = (burst_cols[bursts[0]], *bursts[1:])  # vocabulary columns, strongest first
+    d, bursts = _term_bursts(rec, time, cols, slice_counts, params)
     stats: dict[str, Any] = {
         "degree": cen.degree(n, ki, kj), "weighted_degree": cen.weighted_degree(n, ki, kj, kc),
         # VOSviewer's total link strength counts every link, before pruning
@@ -644,17 +640,7 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     edges = Table({"source": ki, "target": kj, "count": kc, "strength": ks})
     texts = _labels(rec, cols, labels, params, inp.title_phrases)
     clusters = _clusters_frame(labels, sil, first_year, texts)
-    # Q is always the standard modularity (resolution 1): a reader compares it with other
-    # maps and with CiteSpace's. The objective Leiden maximised at another resolution is a
-    # different number, reported under its own name only when it differs.
-    q = clu.modularity(n, ki, kj, ks, labels)
-    quality = {}
-    if params.resolution != 1.0:
-        quality = {
-            "quality_at_resolution": round(
-                clu.modularity(n, ki, kj, ks, labels, params.resolution), 6
-            )
-        }
+    q, quality = _modularity(n, ki, kj, ks, labels, params.resolution)
     bursts_df = _bursts_frame(rec, time, bursts)
     summary = _summary(inp, params, rec, time, full, {
         "nodes": n, "edges": int(ki.size), "edges_before_pruning": int(net.i.size),
@@ -666,6 +652,35 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
         **({"other_cluster": other} if other is not None else {}),
     })  # fmt: skip
     return _assemble(nodes, edges, clusters, bursts_df, summary, rec, time, xn, year_counts)
+
+
+def _term_bursts(
+    rec: _Records, time: _Time, cols: np.ndarray, slice_counts: Any, params: MapParams
+) -> tuple[np.ndarray, tuple[Any, ...]]:
+    """Records a slice (those with terms) and the bursts of the map's nodes or of every
+    eligible term (``params.burst_terms``), as vocabulary columns, strongest first."""
+    import numpy as np
+
+    in_slices = rec.has_terms & (time.slice_of >= 0)
+    d = np.bincount(time.slice_of[in_slices], minlength=len(time.slices))
+    burst_cols = cols if params.burst_terms == "nodes" else np.flatnonzero(rec.eligible)
+    bursts = _bursts(slice_counts[:, burst_cols].T, d, time, params)
+    return d, (burst_cols[bursts[0]], *bursts[1:])
+
+
+def _modularity(
+    n: int, ki: np.ndarray, kj: np.ndarray, ks: np.ndarray, labels: np.ndarray,
+    resolution: float,
+) -> tuple[float, dict[str, float]]:  # fmt: skip
+    """Q, always the standard modularity (resolution 1): a reader compares it with other
+    maps and with CiteSpace's. The objective Leiden maximised at another resolution is a
+    different number, reported under its own name only when it differs."""
+    from zhagen.mapping import cluster as clu
+
+    q = clu.modularity(n, ki, kj, ks, labels)
+    if resolution == 1.0:
+        return q, {}
+    return q, {"quality_at_resolution": round(clu.modularity(n, ki, kj, ks, labels, resolution), 6)}
 
 
 def _labels(
