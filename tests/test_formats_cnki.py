@@ -526,6 +526,34 @@ def test_every_tagged_reader_keeps_keyword_sides(reader, text):
     }
 
 
+@pytest.mark.parametrize("brk", ["\v", "\f", "\x85", "\u2028", "\u2029"])
+def test_other_line_breaks_in_a_list_field_separate_items(brk, tmp_path):
+    """A vertical tab, form feed, NEL or U+2028/2029 (Word and Excel write them inside a
+    cell) separates keywords and authors as a line break does; none is stored inside one."""
+    from zhagen import Project
+
+    text = (
+        f"RT Journal Article\r\nA1 张三{brk}李四\r\nT1 数字经济研究\r\nYR 2020\r\n"
+        f"K1 数字经济{brk}新质生产力;创新驱动\r\nDigital economy;New quality{brk}productive forces\r\n"
+        f"AB 第一段。{brk}第二段。\r\n\r\n"
+    )
+    (rec,) = _read(read_refworks, text)
+    assert rec.keywords == {
+        "zh": ["数字经济", "新质生产力", "创新驱动"],
+        "en": ["Digital economy", "New quality productive forces"],  # wrapped, as a lone CR
+    }
+    assert rec.authors == ["张三", "李四"]
+    assert rec.abstract == "第一段。\n第二段。"
+    path = tmp_path / "k.txt"
+    path.write_text(text, encoding="utf-8", newline="")
+    with Project.create(tmp_path / "p.zhagen") as project:
+        project.add([path])
+        (doc_id,) = project.documents.ids()
+        doc = project.documents.get(doc_id)
+        assert doc["keywords"] == rec.keywords
+        assert doc["authors"] == ["张三", "李四"]
+
+
 def test_repeated_keyword_tags_are_never_joined_as_wrapped():
     """One ``%K`` line per keyword (a repeated tag) is not a wrapped line."""
     text = "%0 Journal Article\n%T Fear learning\n%K Fear\n%K Virtual reality\n%D 2020\n\n"

@@ -49,7 +49,10 @@ __all__ = [
 ]
 
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_LINE_BREAKS = re.compile(r"[\r\n]+")
+#: Line breaks: CR and LF, and those Word and Excel write inside a cell (vertical tab, form
+#: feed, NEL, U+2028, U+2029). In a list field each separates items, as a lone CR does.
+_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]+")
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
 _BREAK_IN_LINE = re.compile(r"[ \t]*[\r\n]+[ \t]*")
 _SEMI = re.compile("[;；]")
 _COMMA = re.compile("[,，]")
@@ -66,9 +69,15 @@ def has_han(text: str) -> bool:
 
 
 def _items(value: str, comma: bool) -> list[str]:
-    """Split on line breaks, then on ``;`` (if any) or else on ``,`` (if ``comma``)."""
-    if "\n" in value or "\r" in value:
-        return [i for part in _LINE_BREAKS.split(value) for i in _items(part, comma)]
+    """Split on line breaks, then on ``;`` (if any) or else on ``,`` (if ``comma``).
+
+    >>> _items("数字经济\v新质生产力；创新\u2028驱动", comma=True)
+    ['数字经济', '新质生产力', '创新', '驱动']
+    """
+    if not value.isprintable():  # C speed; every line break is unprintable
+        lines = _LINE_BREAKS.split(value)
+        if len(lines) > 1:
+            return [i for part in lines for i in _items(part, comma)]
     if "；" in value:
         parts = _SEMI.split(value)
     elif ";" in value:
@@ -214,9 +223,10 @@ def keyword_sides(value: str, side: str = "zh") -> dict[str, list[str]]:
     >>> keyword_sides("Fear;;Virtual reality", side="en")
     {'en': ['Fear', 'Virtual reality']}
     """
-    if "\n" not in value and "\r" not in value:  # one line: the usual case
+    if value.isprintable() or _LINE_BREAKS.search(value) is None:  # one line: the usual case
         items = split_keywords(value)
         return {("zh" if has_han(value) else side): _dedup(items)} if items else {}
+    value = _OTHER_BREAKS.sub("\r", value)  # a break inside a line, as a lone CR
     pieces: list[list[str]] = []  # [side, text] of each line, wrapped lines joined
     for n, line in enumerate(value.split("\n")):
         cont = n > 0 and line.startswith("\x1f")
@@ -428,7 +438,7 @@ def _ol(text: str) -> str:
 
 def _paragraphs(text: str) -> str:
     """A multi-line value: one paragraph per line; blank lines and indentation dropped."""
-    if "\n" not in text and "\r" not in text:
+    if text.isprintable() or _LINE_BREAKS.search(text) is None:
         return text.strip()
     return "\n".join(p.strip() for p in _LINE_BREAKS.split(text) if p and not p.isspace())
 
