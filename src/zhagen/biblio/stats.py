@@ -121,18 +121,7 @@ class Bibliometrics:
                 "undated": self.undated,
                 "definition": d["records"],
             },  # fmt: skip
-            "annual_output": {
-                "definition": d["annual"],
-                "years": [
-                    {"year": y, "records": c} for y, c in zip(t.years, t.counts, strict=True)
-                ],
-                "linear": None
-                if t.linear is None
-                else {**vars(t.linear), "definition": d["linear"]},
-                "exponential": None
-                if t.exponential is None
-                else {**vars(t.exponential), "definition": d["exponential"]},
-            },  # fmt: skip
+            "annual_output": _annual_json(t),
             "authors": {
                 "distinct": self.n_authors,
                 "definition": d["authors"],
@@ -159,45 +148,66 @@ class Bibliometrics:
                 "definition": d["most_cited"],
                 "top": self.most_cited,
             },  # fmt: skip
-            "price": {
-                "definition": d["price"],
-                "n_max": self.price.n_max,
-                "m": self.price.threshold,
-                "min_records": self.price.min_records,
-                "core_authors": len(self.price.core),
-                "core_records": self.price.core_records,
-                "core_share": self.price.share,
-                "records_with_core_author": self.price.papers_with_core,
-                "records_with_core_author_share": self.price.papers_share,
-                "core": [{"author": a, "records": c} for a, c in self.price.core],
-            },  # fmt: skip
-            "lotka": {
-                "definition": d["lotka"],
-                "exponent_n": self.lotka.exponent,
-                "c": self.lotka.c,
-                "r2": self.lotka.r2,
-                "authors": self.lotka.authors,
-                "single_record_share": self.lotka.single_share,
-                "distribution": [{"records": x, "authors": f} for x, f in self.lotka.distribution],
-            },  # fmt: skip
-            "bradford": {
-                "definition": d["bradford"],
-                "multiplier": self.bradford.multiplier,
-                "ratios": self.bradford.ratios,
-                "zones": [
-                    {
-                        "zone": k + 1,
-                        "venues": len(z),
-                        "records": r,
-                        "members": [{"venue": v, "records": c} for v, c in z],
-                    }
-                    for k, (z, r) in enumerate(
-                        zip(self.bradford.zones, self.bradford.records, strict=True)
-                    )
-                ],
-            },  # fmt: skip
+            "price": _price_json(self.price),
+            "lotka": _lotka_json(self.lotka),
+            "bradford": _bradford_json(self.bradford),
             "notes": self.notes,
         }
+
+
+def _annual_json(t: Trend) -> dict[str, Any]:
+    """Annual output and its fitted growth (``to_json``'s part)."""
+    d = DEFINITIONS
+    fit = {"linear": t.linear, "exponential": t.exponential}
+    return {
+        "definition": d["annual"],
+        "years": [{"year": y, "records": c} for y, c in zip(t.years, t.counts, strict=True)],
+        **{k: None if f is None else {**vars(f), "definition": d[k]} for k, f in fit.items()},
+    }
+
+
+def _price_json(p: PriceCore) -> dict[str, Any]:
+    """Price's law: core authors (``to_json``'s part)."""
+    return {
+        "definition": DEFINITIONS["price"],
+        "n_max": p.n_max,
+        "m": p.threshold,
+        "min_records": p.min_records,
+        "core_authors": len(p.core),
+        "core_records": p.core_records,
+        "core_share": p.share,
+        "records_with_core_author": p.papers_with_core,
+        "records_with_core_author_share": p.papers_share,
+        "core": [{"author": a, "records": c} for a, c in p.core],
+    }
+
+
+def _lotka_json(lo: LotkaFit) -> dict[str, Any]:
+    """Lotka's law (``to_json``'s part)."""
+    return {
+        "definition": DEFINITIONS["lotka"],
+        "exponent_n": lo.exponent,
+        "c": lo.c,
+        "r2": lo.r2,
+        "authors": lo.authors,
+        "single_record_share": lo.single_share,
+        "distribution": [{"records": x, "authors": f} for x, f in lo.distribution],
+    }
+
+
+def _bradford_json(b: BradfordZones) -> dict[str, Any]:
+    """Bradford's zones of venues (``to_json``'s part)."""
+    zones = zip(b.zones, b.records, strict=True)
+    return {
+        "definition": DEFINITIONS["bradford"],
+        "multiplier": b.multiplier,
+        "ratios": b.ratios,
+        "zones": [
+            {"zone": k + 1, "venues": len(z), "records": r,
+             "members": [{"venue": v, "records": c} for v, c in z]}
+            for k, (z, r) in enumerate(zones)
+        ],
+    }  # fmt: skip
 
 
 _SPACE = re.compile(r"\s+")
