@@ -203,44 +203,14 @@ def split_homonyms(
     >>> amb[0].name, [p["label"] for p in amb[0].people]
     ('王伟', ['王伟 (北京大学)', '王伟 (清华大学)'])
     """
-    # Only a name seen with two institutions or more can be two people: the others are
-    # left alone without grouping their records (most names, and most of the time).
-    seen: dict[str, set[str]] = {}
-    for names, insts in zip(authors, institutions, strict=True):
-        for name, mine in zip(names, insts, strict=True):
-            if mine:
-                got = seen.get(name)
-                if got is None:
-                    seen[name] = set(mine)
-                elif len(got) < 2:
-                    got.update(mine)
-    candidates = {name for name, got in seen.items() if len(got) > 1}
-    where: dict[str, list[tuple[int, int]]] = {}
-    if candidates:
-        for r, names in enumerate(authors):
-            for k, name in enumerate(names):
-                if name in candidates:
-                    where.setdefault(name, []).append((r, k))
     labels = [list(names) for names in authors]
     found: list[Homonym] = []
+    where = _ambiguous_places(authors, institutions)
     for name in sorted(where):
         occ = where[name]
         if len(occ) < 2:
             continue
-        uf = _Union(len(occ))
-        first_by: dict[str, int] = {}
-        for i, (r, k) in enumerate(occ):
-            links = [("i", inst) for inst in institutions[r][k]]
-            links += [("a", other) for other in authors[r] if other != name]
-            for link in links:
-                key = link[0] + "\x00" + link[1]
-                if key in first_by:
-                    uf.join(first_by[key], i)
-                else:
-                    first_by[key] = i
-        groups: dict[int, list[int]] = {}
-        for i in range(len(occ)):
-            groups.setdefault(uf.find(i), []).append(i)
+        groups = _same_person(name, occ, authors, institutions)
         placed = {
             root: Counter(i for m in members for r, k in [occ[m]] for i in institutions[r][k])
             for root, members in groups.items()
@@ -262,3 +232,64 @@ def split_homonyms(
         people.sort(key=lambda p: p["label"])
         found.append(Homonym(name, people))
     return labels, found
+
+
+def _ambiguous_places(
+    authors: Sequence[Sequence[str]],
+    institutions: Sequence[Sequence[Sequence[str]]],
+) -> dict[str, list[tuple[int, int]]]:
+    """Each name seen with two institutions or more: its places (record, position).
+
+    Only such a name can be two people: the others are left alone without grouping their
+    records (most names, and most of the time).
+
+    >>> _ambiguous_places([["王伟", "李明"], ["王伟"]], [[["清华大学"], ["清华大学"]], [["北京大学"]]])
+    {'王伟': [(0, 0), (1, 0)]}
+    """
+    seen: dict[str, set[str]] = {}
+    for names, insts in zip(authors, institutions, strict=True):
+        for name, mine in zip(names, insts, strict=True):
+            if mine:
+                got = seen.get(name)
+                if got is None:
+                    seen[name] = set(mine)
+                elif len(got) < 2:
+                    got.update(mine)
+    candidates = {name for name, got in seen.items() if len(got) > 1}
+    where: dict[str, list[tuple[int, int]]] = {}
+    if candidates:
+        for r, names in enumerate(authors):
+            for k, name in enumerate(names):
+                if name in candidates:
+                    where.setdefault(name, []).append((r, k))
+    return where
+
+
+def _same_person(
+    name: str,
+    occ: Sequence[tuple[int, int]],
+    authors: Sequence[Sequence[str]],
+    institutions: Sequence[Sequence[Sequence[str]]],
+) -> dict[int, list[int]]:
+    """The places of ``name`` grouped into people: two places are one person when they
+    share an institution or a co-author (transitively). Groups by root, members in order.
+
+    >>> _same_person("王伟", [(0, 0), (1, 0), (2, 0)], [["王伟", "李明"], ["王伟", "李明"], ["王伟"]],
+    ...              [[["清华大学"], []], [[], []], [["北京大学"]]])
+    {0: [0, 1], 2: [2]}
+    """
+    uf = _Union(len(occ))
+    first_by: dict[str, int] = {}
+    for i, (r, k) in enumerate(occ):
+        links = [("i", inst) for inst in institutions[r][k]]
+        links += [("a", other) for other in authors[r] if other != name]
+        for link in links:
+            key = link[0] + "\x00" + link[1]
+            if key in first_by:
+                uf.join(first_by[key], i)
+            else:
+                first_by[key] = i
+    groups: dict[int, list[int]] = {}
+    for i in range(len(occ)):
+        groups.setdefault(uf.find(i), []).append(i)
+    return groups
