@@ -700,12 +700,13 @@ def history_next(store: Store, *, redo: bool, actor: str | None = None) -> dict[
     of one actor or of anyone, with its log columns."""
     who = "" if actor is None else "AND h.actor = ? "
     order = "h.undo_log DESC" if redo else "h.log_id DESC"
+    # undone written as a literal: only then may SQLite use the partial index history_redone
     sql = (
         "SELECT l.id, l.ts, l.actor, l.action, l.payload, l.undo "
         "FROM history h JOIN log l ON l.id = h.log_id "
-        f"WHERE h.undone = ? {who}ORDER BY {order} LIMIT 1"
+        f"WHERE h.undone = {int(redo)} {who}ORDER BY {order} LIMIT 1"
     )
-    params: tuple[Any, ...] = (int(redo),) if actor is None else (int(redo), actor)
+    params: tuple[Any, ...] = () if actor is None else (actor,)
     return one(store.conn.execute(sql, params))
 
 
@@ -726,7 +727,8 @@ def history_rows(
         store.conn.execute(
             "SELECT l.id, l.ts, l.actor, l.action, l.payload, h.undone FROM history h "
             "JOIN log l ON l.id = h.log_id WHERE (? IS NULL OR h.actor = ?) "
-            "ORDER BY l.id DESC LIMIT ?",
+            "ORDER BY h.log_id DESC LIMIT ?",  # h's key, not l.id: SQLite then scans h from
+            # the newest entry and stops at the limit, instead of the whole log
             (actor, actor, -1 if limit is None else int(limit)),
         )
     )

@@ -538,6 +538,18 @@ CREATE TABLE title_phrases (
 ) WITHOUT ROWID;
 """
 
+_HISTORY_INDEXES = """
+-- Fewer index writes per edit (issue 18): every coding wrote a leaf of each of history's
+-- three indexes. ``history_undone`` served only "the newest entry not undone", which the
+-- primary key answers scanning from the newest entry (it skips only the entries undone
+-- since the last edit: a new edit forgets them); the entries undone, the only rows the
+-- clearing of the redo list and redo ask for, get a partial index that a new edit (not
+-- undone) never writes. ``history_actor`` stays: one coder's newest edit, however old.
+DROP INDEX history_undone;
+DROP INDEX history_redo;
+CREATE INDEX history_redone ON history(undo_log) WHERE undone = 1;
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -558,4 +570,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0016_scale17", _MERGED_UNITS),
     ("0017_code_counts", _CODE_COUNTS),
     ("0018_map18", _TITLE_PHRASES),
+    ("0019_web18b", _HISTORY_INDEXES),
 ]
