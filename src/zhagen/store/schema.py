@@ -548,6 +548,16 @@ _HISTORY_INDEXES = """
 DROP INDEX history_undone;
 DROP INDEX history_redo;
 CREATE INDEX history_redone ON history(undo_log) WHERE undone = 1;
+
+-- A coded document's text is frozen, so the texts read for coding retrieval are kept in
+-- memory (store.coding.coded_texts). This value changes when a kept text could turn wrong:
+-- a document deleted (its id may be taken again) or unfrozen.
+INSERT INTO table_versions(name, value) VALUES ('documents', random());
+CREATE TRIGGER documents_version_delete AFTER DELETE ON documents
+BEGIN UPDATE table_versions SET value = random() WHERE name = 'documents'; END;
+CREATE TRIGGER documents_version_unfrozen AFTER UPDATE OF frozen ON documents
+WHEN NEW.frozen IS NOT 1
+BEGIN UPDATE table_versions SET value = random() WHERE name = 'documents'; END;
 """
 
 #: (name, SQL) in the order they are applied.
