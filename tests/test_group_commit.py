@@ -134,6 +134,24 @@ def test_the_writer_answers_each_job_with_its_own_result(tmp_path: Path) -> None
         assert list(zip(rows["start"], rows["end"], strict=True)) == [s[1:] for s in spans]
 
 
+def test_a_job_that_fails_leaves_nothing_it_wrote(tmp_path: Path) -> None:
+    path = _tiny(tmp_path)
+    before = _codings(path)
+
+    def stray(p: Project) -> None:
+        p.store.log("stray", {})  # written outside any edit, then the job fails
+        raise RuntimeError("the job fails")
+
+    def code(p: Project) -> int:
+        return p.codings.add(1, 0, 2, "政策支持", coder="乙")
+
+    results = _run_writer(path, [code, stray, code], hold=True)
+    assert isinstance(results[1], RuntimeError) and results[0] == results[2]
+    assert _codings(path) - before == {(1, 0, 2)}
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM log WHERE action = 'stray'").fetchone()[0] == 0
+
+
 def test_held_jobs_run_in_one_transaction(tmp_path: Path) -> None:
     path = _tiny(tmp_path)
 

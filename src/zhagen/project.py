@@ -881,7 +881,8 @@ class Project:
     def batch(self) -> contextlib.AbstractContextManager[None]:
         """Edits made in the block are committed together (one write of the pages they
         share), each still its own undoable edit in the log, all or nothing on its own: an
-        edit that raises is rolled back alone. Nothing is saved before the block ends.
+        edit that raises is rolled back alone (and so is a batch inside the batch). Nothing is
+        saved before the block ends.
         The web workbench writes the codings that arrive together this way.
 
         >>> from zhagen.examples import tiny_project

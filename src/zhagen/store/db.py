@@ -341,7 +341,8 @@ class Store:
 
         Inside the block every :meth:`transaction` is a savepoint of one ``BEGIN
         IMMEDIATE`` … ``COMMIT``: one that raises is rolled back alone and its exception
-        goes to its caller, the others stay. Nothing is durable before the block ends; if
+        goes to its caller, the others stay; a group inside a group is one such savepoint
+        too. Nothing is durable before the block ends; if
         the commit fails, none of them is. Why: a commit writes every page the
         transaction touched to the write-ahead log (a coding touches eleven 16 KiB pages:
         its table, three indexes, ``sqlite_sequence``, ``code_counts``, the log and
@@ -364,8 +365,9 @@ class Store:
         >>> [r[0] for r in store.conn.execute("SELECT action FROM log WHERE action <> 'migrate'")]
         ['kept']
         """
-        if self._grouped:  # already in a group: one more level of savepoints
-            yield
+        if self._grouped:  # a group in a group: all or nothing on its own, like an edit
+            with self._savepoint(self.conn):
+                yield
             return
         with self.transaction(small=True) as conn:
             self._grouped = True

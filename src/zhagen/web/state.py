@@ -247,7 +247,9 @@ class GroupWriter:
                     with p.batch():
                         for job, future, _record, _t in batch:
                             try:
-                                done.append((future, True, job(p)))
+                                with p.batch():  # the job's own savepoint: whatever it
+                                    value = job(p)  # wrote is undone if it raises
+                                done.append((future, True, value))
                             except Exception as exc:  # noqa: BLE001 - answered to its request
                                 done.append((future, False, exc))
                 finally:
