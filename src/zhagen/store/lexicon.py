@@ -29,8 +29,6 @@ def decide_terms(
                 [(t, status, ts) for t in terms],
             )
         store.log(
-            "terms.decide",
-            {"accept": accept, "reject": reject},
-            actor=actor,
+            "terms.decide", {"accept": accept, "reject": reject}, actor=actor,
             undo={"before": before},
         )
