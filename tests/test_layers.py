@@ -301,6 +301,7 @@ def test_store_readers_used_outside_store_return_plain_data(tmp_path: Path) -> N
             ],
             "coding.document_text": lambda f: [f(store, doc), f(store, 99)],
             "coding.document_texts": lambda f: f(store, [doc, 99]),
+            "coding.coded_texts": lambda f: [f(store, [doc, 99]), f(store, [doc])],
             "coding.coder_rows": lambda f: f(store),
             "coding.coders_of_codings": lambda f: f(store, [coding]),
             "coding.coders_touching_codes": lambda f: f(store, [code]),

@@ -15,6 +15,7 @@ DataFrame (``project.documents()``). The flat names of before (``project.add_cod
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -876,6 +877,28 @@ class Project:
     def check(self) -> list[str]:
         """SQLite's full integrity check of the project file: ``["ok"]`` or what is wrong."""
         return self.store.check()
+
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        """Edits made in the block are committed together (one write of the pages they
+        share), each still its own undoable edit in the log, all or nothing on its own: an
+        edit that raises is rolled back alone (and so is a batch inside the batch). Nothing is
+        saved before the block ends.
+        The web workbench writes the codings that arrive together this way.
+
+        >>> from zhagen.examples import tiny_project
+        >>> from zhagen.errors import ParameterError
+        >>> with tiny_project() as project:
+        ...     before = len(project.history(None))
+        ...     with project.batch():
+        ...         a = project.codings.add(1, 0, 2, "政策支持", coder="甲")
+        ...         try:
+        ...             project.codings.add(1, 0, 10_000, "政策支持", coder="甲")
+        ...         except ParameterError:
+        ...             pass
+        ...     len(project.history(None)) - before, a in project.codings()["id"].tolist()
+        (1, True)
+        """
+        return self.store.group()
 
     def __enter__(self) -> Project:
         return self

@@ -57,6 +57,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from zhagen.web.app import create_app
+    from zhagen.web.server import http_protocol
     from zhagen.web.state import Settings, is_loopback
 
     port = args.port or free_port(args.host)
@@ -84,7 +85,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _settle()
     # no access log: at this log level it would print nothing, yet uvicorn formats each
     # request's line for it first
-    uvicorn.run(app, host=args.host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(app, host=args.host, port=port, log_level="warning", access_log=False,
+                http=http_protocol())  # fmt: skip
     return 0
 
 

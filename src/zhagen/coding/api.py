@@ -367,8 +367,9 @@ class Codings(_Noun):
         return text
 
     def _texts(self, doc_ids: Iterable[int]) -> dict[int, str]:
-        """The cleaned texts of many documents in one query (``documents.text`` of each)."""
-        return q.document_texts(self._store, doc_ids)
+        """The cleaned texts of many documents in one query (``documents.text`` of each);
+        a coded document's frozen text is kept once read (:func:`~zhagen.store.coding.coded_texts`)."""
+        return q.coded_texts(self._store, doc_ids)
 
     def add(self, doc: int, start: int, end: int, code: CodeRef, *, coder: str = "default") -> int:
         """Code ``[start, end)`` (code points of ``text(doc)``, end exclusive); return the

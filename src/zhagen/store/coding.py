@@ -327,6 +327,58 @@ def document_texts(store: Store, document_ids: Iterable[int]) -> dict[int, str]:
     )
 
 
+#: At most this many code points of frozen texts are kept per connection (:func:`coded_texts`).
+KEEP_TEXT_CHARS = 16 * 2**20
+
+
+def coded_texts(store: Store, document_ids: Iterable[int]) -> dict[int, str]:
+    """:func:`document_texts`, the texts of frozen documents kept on the store.
+
+    A coded document's text is frozen (a trigger refuses to change it; migration 0002), so
+    once read it stays right for as long as the document exists: a main category's
+    retrieval reads the texts of up to every coded document (issue 18: ~40 % of its time),
+    and a repeated one finds them kept. What could make a kept text wrong — a document
+    deleted (its id then free for another) or unfrozen — changes ``table_versions``'
+    ``documents`` value (triggers, migration 0019), which empties what is kept. Inside a
+    transaction nothing is kept (its writes may yet be rolled back); at most
+    :data:`KEEP_TEXT_CHARS` code points are kept.
+
+    >>> import os, tempfile
+    >>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
+    >>> coded_texts(store, [1])
+    {}
+    """
+    if store.conn.in_transaction:
+        return document_texts(store, document_ids)
+    row = store.conn.execute("SELECT value FROM table_versions WHERE name = 'documents'").fetchone()
+    kept = store.memo.get("coded_texts")
+    if kept is None or row is None or kept[0] != row[0]:
+        kept = (None if row is None else row[0], {}, [0])
+        store.memo["coded_texts"] = kept
+    texts, size = kept[1], kept[2]
+    found, missing = {}, []
+    for i in document_ids:
+        text = texts.get(i)
+        if text is None:
+            missing.append(i)
+        else:
+            found[i] = text
+    if not missing:
+        return found
+    rows = _tuples(
+        store,
+        f"SELECT id, {_CLEANED_TEXT}, frozen FROM documents "
+        "WHERE id IN (SELECT value FROM json_each(?))",
+        (id_list_json(missing),),
+    )
+    for i, text, frozen in rows:
+        found[i] = text
+        if frozen and row is not None and size[0] + len(text) <= KEEP_TEXT_CHARS:
+            texts[i] = text
+            size[0] += len(text)
+    return found
+
+
 def document_text(store: Store, document_id: int) -> str | None:
     """One document's cleaned text (as :func:`document_texts`), or None when there is none."""
     row = store.conn.execute(
@@ -700,12 +752,13 @@ def history_next(store: Store, *, redo: bool, actor: str | None = None) -> dict[
     of one actor or of anyone, with its log columns."""
     who = "" if actor is None else "AND h.actor = ? "
     order = "h.undo_log DESC" if redo else "h.log_id DESC"
+    # undone written as a literal: only then may SQLite use the partial index history_redone
     sql = (
         "SELECT l.id, l.ts, l.actor, l.action, l.payload, l.undo "
         "FROM history h JOIN log l ON l.id = h.log_id "
-        f"WHERE h.undone = ? {who}ORDER BY {order} LIMIT 1"
+        f"WHERE h.undone = {int(redo)} {who}ORDER BY {order} LIMIT 1"
     )
-    params: tuple[Any, ...] = (int(redo),) if actor is None else (int(redo), actor)
+    params: tuple[Any, ...] = () if actor is None else (actor,)
     return one(store.conn.execute(sql, params))
 
 
@@ -726,7 +779,8 @@ def history_rows(
         store.conn.execute(
             "SELECT l.id, l.ts, l.actor, l.action, l.payload, h.undone FROM history h "
             "JOIN log l ON l.id = h.log_id WHERE (? IS NULL OR h.actor = ?) "
-            "ORDER BY l.id DESC LIMIT ?",
+            "ORDER BY h.log_id DESC LIMIT ?",  # h's key, not l.id: SQLite then scans h from
+            # the newest entry and stops at the limit, instead of the whole log
             (actor, actor, -1 if limit is None else int(limit)),
         )
     )

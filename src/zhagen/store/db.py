@@ -90,6 +90,7 @@ class Store:
         self.conn = conn
         self._checkpointer: _Checkpointer | None = None
         self._lock = _writer_lock(path)  # looked up once: realpath costs three lstat calls
+        self._grouped = False  # inside group(): each transaction() is a savepoint
         #: Results derived from the data, each kept with the :meth:`data_stamp` it was read at
         #: (see :meth:`remembered`).
         self.memo: dict[Any, tuple[tuple[int, int], Any]] = {}
@@ -297,6 +298,10 @@ class Store:
         0
         """
         conn = self.conn
+        if self._grouped:
+            with self._savepoint(conn):
+                yield conn
+            return
         if self._checkpointer is not None:
             self._checkpointer.before_begin()
         with self._lock:
@@ -315,6 +320,63 @@ class Store:
                     conn.execute("PRAGMA temp_store = DEFAULT")
         if self._checkpointer is not None:
             self._checkpointer.committed()
+
+    @staticmethod
+    @contextmanager
+    def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+        conn.execute("SAVEPOINT grouped")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:  # SQLite may have rolled back everything already
+                conn.execute("ROLLBACK TO grouped")
+                conn.execute("RELEASE grouped")
+            raise
+        conn.execute("RELEASE grouped")
+
+    @contextmanager
+    def group(self) -> Iterator[None]:
+        """Several small transactions committed as one (group commit), each still all or
+        nothing on its own.
+
+        Inside the block every :meth:`transaction` is a savepoint of one ``BEGIN
+        IMMEDIATE`` … ``COMMIT``: one that raises is rolled back alone and its exception
+        goes to its caller, the others stay; a group inside a group is one such savepoint
+        too. Nothing is durable before the block ends; if
+        the commit fails, none of them is. Why: a commit writes every page the
+        transaction touched to the write-ahead log (a coding touches eleven 16 KiB pages:
+        its table, three indexes, ``sqlite_sequence``, ``code_counts``, the log and
+        ``history``); edits committed together share those pages, so a batch of codings
+        costs little more than one (the web server's coding writer, under load).
+
+        >>> import os, tempfile
+        >>> store = Store.create(os.path.join(tempfile.mkdtemp(), "p.zhagen"))
+        >>> with store.group():
+        ...     with store.transaction(small=True):
+        ...         kept = store.log("kept", {})
+        ...     try:
+        ...         with store.transaction(small=True):
+        ...             dropped = store.log("dropped", {})
+        ...             raise ValueError("this edit fails")
+        ...     except ValueError:
+        ...         pass
+        ...     store.conn.in_transaction
+        True
+        >>> [r[0] for r in store.conn.execute("SELECT action FROM log WHERE action <> 'migrate'")]
+        ['kept']
+        """
+        if self._grouped:  # a group in a group: all or nothing on its own, like an edit
+            with self._savepoint(self.conn):
+                yield
+            return
+        with self.transaction(small=True) as conn:
+            self._grouped = True
+            try:
+                yield
+            finally:
+                self._grouped = False
+            if not conn.in_transaction:  # an error made SQLite roll back the whole group
+                raise sqlite3.OperationalError("the group's transaction was rolled back")
 
     @contextmanager
     def bulk_writes(self, *, cache_mb: int = 128, wal_mb: int = 64) -> Iterator[None]:

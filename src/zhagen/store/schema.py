@@ -538,6 +538,28 @@ CREATE TABLE title_phrases (
 ) WITHOUT ROWID;
 """
 
+_HISTORY_INDEXES = """
+-- Fewer index writes per edit (issue 18): every coding wrote a leaf of each of history's
+-- three indexes. ``history_undone`` served only "the newest entry not undone", which the
+-- primary key answers scanning from the newest entry (it skips only the entries undone
+-- since the last edit: a new edit forgets them); the entries undone, the only rows the
+-- clearing of the redo list and redo ask for, get a partial index that a new edit (not
+-- undone) never writes. ``history_actor`` stays: one coder's newest edit, however old.
+DROP INDEX history_undone;
+DROP INDEX history_redo;
+CREATE INDEX history_redone ON history(undo_log) WHERE undone = 1;
+
+-- A coded document's text is frozen, so the texts read for coding retrieval are kept in
+-- memory (store.coding.coded_texts). This value changes when a kept text could turn wrong:
+-- a document deleted (its id may be taken again) or unfrozen.
+INSERT INTO table_versions(name, value) VALUES ('documents', random());
+CREATE TRIGGER documents_version_delete AFTER DELETE ON documents
+BEGIN UPDATE table_versions SET value = random() WHERE name = 'documents'; END;
+CREATE TRIGGER documents_version_unfrozen AFTER UPDATE OF frozen ON documents
+WHEN NEW.frozen IS NOT 1
+BEGIN UPDATE table_versions SET value = random() WHERE name = 'documents'; END;
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -558,4 +580,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0016_scale17", _MERGED_UNITS),
     ("0017_code_counts", _CODE_COUNTS),
     ("0018_map18", _TITLE_PHRASES),
+    ("0019_web18b", _HISTORY_INDEXES),
 ]

@@ -6,9 +6,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
@@ -207,25 +205,14 @@ async def _serve(request: Request, body: bytes) -> tuple[int, dict[str, Any]] | 
         return None
     if coding.sentences is None and (coding.start is None or coding.end is None):
         return None
-    actor, pool = wb.actor(session), wb.pool
-    record = timing.PHASES.get()  # the executor's thread does not share the context
-    queued = time.perf_counter()
+    actor = wb.actor(session)
+    body_dict = _body(coding)
 
-    def run() -> dict[str, Any]:
-        start = time.perf_counter()
-        timing.add("queue", (start - queued) * 1000, record)
-        try:
-            p = pool.borrow()  # as the route does: in the thread, waiting there if need be
-            try:
-                return svc.add_codings(p, _body(coding), actor=actor)
-            finally:
-                pool.give_back(p)
-        finally:
-            timing.add("thread", (time.perf_counter() - start) * 1000, record)
+    def job(p: Any) -> dict[str, Any]:
+        return svc.add_codings(p, body_dict, actor=actor)
 
-    try:
-        loop = asyncio.get_running_loop()
-        return 200, await loop.run_in_executor(wb.threads(), run)
+    try:  # in the writer thread (SQLite may wait on a lock there, never on the event loop)
+        return 200, await wb.writer().submit(job, timing.PHASES.get())
     except WebError as err:
         return err.status, error_body(err.status, err.code, err.zh, err.en)
     except ZhagenError as exc:
