@@ -169,10 +169,9 @@ def _preload() -> None:
 def _figure_part(km: KnowledgeMap) -> KnowledgeMap:
     """``km`` without ``node_docs`` and ``doc_titles``, which the figures never read: pickling
     a million records' ids and titles to the worker took seconds, in a thread holding the
-    GIL while this process drew."""
-    import dataclasses
-
-    return dataclasses.replace(km, node_docs={}, doc_titles={})
+    GIL while this process drew. Built from the fields as held (``dataclasses.replace``
+    would read every table as a DataFrame, importing pandas before the fork)."""
+    return type(km)(**{**km.fields(), "node_docs": {}, "doc_titles": {}})
 
 
 def _pool() -> tuple[Any, Any] | None:
@@ -523,7 +522,7 @@ def _info_lines(km: KnowledgeMap, nodes: list[dict[str, Any]]) -> list[str]:
     records = _summary_value(s, "records", "n_records", "documents")
     if records is not None:
         lines.append(f"记录 Records: {records}")
-    lines.append(f"节点 N = {len(nodes)}，连线 E = {len(km.edges)}")
+    lines.append(f"节点 N = {len(nodes)}，连线 E = {len(km.raw('edges'))}")
     q = _summary_value(s, "modularity", "Q", "q")
     if isinstance(q, (int, float)):
         lines.append(f"Modularity Q = {q:.4f}")
