@@ -54,7 +54,7 @@ def _text_width(text: str, size: float) -> float:
 
 def _burst_rows(km: KnowledgeMap, top: int) -> list[dict[str, Any]]:
     rows = []
-    for rec in km.bursts.to_dict("records"):
+    for rec in km.records("bursts"):
         row = {k: plain(v) for k, v in rec.items()}
         if row.get("term") is None or row.get("begin") is None or row.get("end") is None:
             continue

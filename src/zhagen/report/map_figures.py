@@ -82,22 +82,77 @@ Job = tuple[Callable[["KnowledgeMap", Path, Sequence[str]], list[Path]], Sequenc
 def figures_in_background(
     km: KnowledgeMap, out_dir: Path, jobs: Sequence[Job]
 ) -> Iterator[Callable[[], list[list[Path]]]]:
-    """Draw the figures ``jobs`` in a second process while the caller writes the other
-    files; the callable yielded waits and returns each job's paths. With one CPU or no
-    ``fork`` it draws them when called."""
+    """Draw the figures ``jobs`` in two processes: a second process starts taking them at
+    once, while the caller writes its other files; the callable yielded then has this
+    process take the figures left and returns each job's paths, in the order of ``jobs``.
+
+    The two processes take the next figure not yet taken from one shared counter, so the
+    figures are shared by what each one really costs on this map and machine, not by an
+    estimate: give ``jobs`` largest first, and neither process waits for the other longer
+    than about its last figure. With one CPU or no ``fork`` this process draws them all
+    when called.
+    """
     out_dir = Path(out_dir)
     _preload()
-    pool = _pool()
-    if pool is None:
-        yield lambda: _background_figures(km, out_dir, jobs)
+    shared = _pool()
+    if shared is None:
+        yield lambda: _in_order(_take_figures(km, out_dir, jobs, None), len(jobs))
         return
+    pool, counter = shared
     with pool:
-        future = pool.submit(_background_figures, _figure_part(km), out_dir, jobs)
-        yield future.result
+        future = pool.submit(_take_in_worker, _figure_part(km), out_dir, jobs)
+
+        def finish() -> list[list[Path]]:
+            mine = _take_figures(km, out_dir, jobs, counter)
+            return _in_order({**mine, **future.result()}, len(jobs))
+
+        yield finish
 
 
-def _background_figures(km: KnowledgeMap, out_dir: Path, jobs: Sequence[Job]) -> list[list[Path]]:
-    return [write(km, out_dir, files) for write, files in jobs]
+#: The counter of figures taken, in the drawing process (set when it starts).
+_TAKEN: Any = None
+
+
+def _share_counter(counter: Any) -> None:
+    global _TAKEN
+    _TAKEN = counter
+
+
+def _take_in_worker(km: KnowledgeMap, out_dir: Path, jobs: Sequence[Job]) -> dict[int, list[Path]]:
+    return _take_figures(km, out_dir, jobs, _TAKEN)
+
+
+def _take_figures(
+    km: KnowledgeMap, out_dir: Path, jobs: Sequence[Job], counter: Any
+) -> dict[int, list[Path]]:
+    """Draw the next job not taken yet until none is left; ``{job index: paths}`` of
+    those drawn here. ``counter``: the ``multiprocessing.Value`` shared by the two
+    processes, or ``None``: every job.
+
+    >>> import tempfile
+    >>> from zhagen.examples import tiny_map
+    >>> from zhagen.report.mapfiles import MAP_OUTPUTS
+    >>> bursts = [o for o in MAP_OUTPUTS if o.name == "bursts"][0]
+    >>> done = _take_figures(tiny_map(), Path(tempfile.mkdtemp()), [(bursts.write, bursts.files)], None)
+    >>> {k: [p.name for p in v] for k, v in done.items()}
+    {0: ['bursts.png']}
+    """
+    done: dict[int, list[Path]] = {}
+    while True:
+        if counter is None:
+            k = len(done)
+        else:
+            with counter.get_lock():
+                k = counter.value
+                counter.value = k + 1
+        if k >= len(jobs):
+            return done
+        write, files = jobs[k]
+        done[k] = write(km, out_dir, files)
+
+
+def _in_order(done: dict[int, list[Path]], n: int) -> list[list[Path]]:
+    return [done[k] for k in range(n)]
 
 
 def _preload() -> None:
@@ -114,21 +169,25 @@ def _preload() -> None:
 def _figure_part(km: KnowledgeMap) -> KnowledgeMap:
     """``km`` without ``node_docs`` and ``doc_titles``, which the figures never read: pickling
     a million records' ids and titles to the worker took seconds, in a thread holding the
-    GIL while this process drew."""
-    import dataclasses
+    GIL while this process drew. Built from the fields as held (``dataclasses.replace``
+    would read every table as a DataFrame, importing pandas before the fork)."""
+    return type(km)(**{**km.fields(), "node_docs": {}, "doc_titles": {}})
 
-    return dataclasses.replace(km, node_docs={}, doc_titles={})
 
-
-def _pool() -> Any:
-    """A one-worker process pool when there is a second CPU (and fork is available)."""
+def _pool() -> tuple[Any, Any] | None:
+    """A one-worker process pool and the counter it shares with this process when there
+    is a second CPU (and fork is available: the worker inherits the counter)."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
 
     if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("i", 0)
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=context,
+                               initializer=_share_counter, initargs=(counter,))  # fmt: skip
+    return pool, counter
 
 
 def write_cluster_map(km: KnowledgeMap, png: Path | None, svg: Path | None = None) -> list[Path]:
@@ -463,7 +522,7 @@ def _info_lines(km: KnowledgeMap, nodes: list[dict[str, Any]]) -> list[str]:
     records = _summary_value(s, "records", "n_records", "documents")
     if records is not None:
         lines.append(f"记录 Records: {records}")
-    lines.append(f"节点 N = {len(nodes)}，连线 E = {len(km.edges)}")
+    lines.append(f"节点 N = {len(nodes)}，连线 E = {len(km.raw('edges'))}")
     q = _summary_value(s, "modularity", "Q", "q")
     if isinstance(q, (int, float)):
         lines.append(f"Modularity Q = {q:.4f}")

@@ -82,11 +82,12 @@ class MapOutput:
 
     ``write(km, out_dir, names)`` writes the files named (those of ``files`` that were
     asked for) and returns their paths; it imports what it needs inside, so choosing
-    other outputs never loads its libraries. ``drawn``: a matplotlib figure (what the
-    figure process may draw meanwhile, :func:`zhagen.report.map_figures.figures_in_background`).
+    other outputs never loads its libraries. ``drawn``: a matplotlib figure (one of those
+    two processes share, :func:`zhagen.report.map_figures.figures_in_background`).
     A new output (a figure, a table) is one more entry in :data:`MAP_OUTPUTS`. ``cost``:
-    its CPU seconds on the 298-record CNKI map (measured, all its files), by which the
-    figures are shared between the two processes.
+    its CPU seconds on the 298-record CNKI map (measured in ``zhagen map``, all its files),
+    which orders the figures, largest first (:func:`figure_order`); the processes share
+    them by what they really cost.
     """
 
     name: str
@@ -215,15 +216,15 @@ def _entities(km: KnowledgeMap, out_dir: Path, names: Sequence[str]) -> list[Pat
 MAP_OUTPUTS: list[MapOutput] = [
     MapOutput("tables", ("nodes.csv", "edges.csv", "clusters.csv", "bursts.csv"), _tables),
     MapOutput("summary", ("summary.json",), _summary),
-    MapOutput("xlsx", ("tables.xlsx",), _xlsx, cost=0.35),
+    MapOutput("xlsx", ("tables.xlsx",), _xlsx, cost=0.25),
     MapOutput("docx", ("tables.docx",), _docx, cost=0.12),
     MapOutput("cluster", ("map.png", "map.svg"), _cluster_view, drawn=True, cost=1.1),
-    MapOutput("timeline", ("timeline.png",), _timeline, drawn=True, cost=1.0),
-    MapOutput("bursts", ("bursts.png",), _bursts, drawn=True, cost=0.05),
-    MapOutput("timezone", ("timezone.png", "timezone.svg"), _timezone, drawn=True, cost=0.8),
-    MapOutput("overlay", ("overlay.png",), _overlay, drawn=True, cost=0.35),
+    MapOutput("timeline", ("timeline.png",), _timeline, drawn=True, cost=1.3),
+    MapOutput("bursts", ("bursts.png",), _bursts, drawn=True, cost=0.06),
+    MapOutput("timezone", ("timezone.png", "timezone.svg"), _timezone, drawn=True, cost=0.9),
+    MapOutput("overlay", ("overlay.png",), _overlay, drawn=True, cost=0.45),
     MapOutput("density", ("density.png",), _density, drawn=True, cost=1.0),
-    MapOutput("thematic", ("thematic_map.png",), _thematic, drawn=True, cost=0.45),
+    MapOutput("thematic", ("thematic_map.png",), _thematic, drawn=True, cost=0.55),
     MapOutput("themes", ("themes.csv",), _themes),
     MapOutput("html", ("map.html",), _html),
     MapOutput("graphml", ("network.graphml",), _network),
@@ -364,50 +365,36 @@ def write_map(
     out_dir.mkdir(parents=True, exist_ok=True)
     by_name = {out.name: out for out in MAP_OUTPUTS}
     drawn = [by_name[n] for n in chosen if by_name[n].drawn]
-    # A second process draws some figures while this one writes the rest, when that pays
-    # (see figures_in_background); it is handed the figures, this process keeps the others.
-    elsewhere = _background_part(chosen, drawn)
     written: dict[str, list[Path]] = {}
-    if elsewhere:
+    if len(drawn) >= 2:
+        # Two processes draw the figures, the largest first, each taking the next one not
+        # yet taken (see figures_in_background); this one writes the other files first.
         from zhagen.report.map_figures import figures_in_background
 
-        jobs = [(by_name[n].write, chosen[n]) for n in elsewhere]
-        with figures_in_background(km, out_dir, jobs) as background:
+        drawn = figure_order(drawn)
+        jobs = [(out.write, chosen[out.name]) for out in drawn]
+        with figures_in_background(km, out_dir, jobs) as figures:
             for name, files in chosen.items():
-                if name not in elsewhere:
+                if not by_name[name].drawn:
                     written[name] = by_name[name].write(km, out_dir, files)
-            for name, paths in zip(elsewhere, background(), strict=True):
-                written[name] = paths
+            for out, paths in zip(drawn, figures(), strict=True):
+                written[out.name] = paths
     else:
         for name, files in chosen.items():
             written[name] = by_name[name].write(km, out_dir, files)
     return [p for name in chosen for p in written[name]]
 
 
-def _background_part(chosen: dict[str, tuple[str, ...]], drawn: list[MapOutput]) -> list[str]:
-    """The figures a second process should draw, when at least two figures are asked for
-    (none otherwise): the drawn outputs shared so that both processes get about the same
-    CPU (by :attr:`MapOutput.cost`; this process also writes every output not drawn).
+def figure_order(drawn: Sequence[MapOutput]) -> list[MapOutput]:
+    """The figures in the order the two drawing processes take them: the largest
+    (:attr:`MapOutput.cost`) first, so that the last ones taken are small and neither
+    process waits long for the other. One figure is drawn here, with no second process:
+    starting it and pickling the map would only add to it.
 
-    Starting the process and pickling the map costs less than one figure (measured: a
-    figure is 0.05–1.1 s at 300 dpi), so with two or more figures drawing them two ways
-    pays; with one it would only add to it.
-
-    >>> _background_part(chosen_outputs("all"), [o for o in MAP_OUTPUTS if o.drawn])
-    ['cluster', 'density', 'thematic', 'bursts']
+    >>> [o.name for o in figure_order([o for o in MAP_OUTPUTS if o.drawn])]
+    ['timeline', 'cluster', 'density', 'timezone', 'thematic', 'overlay', 'bursts']
     """
-    if len(drawn) < 2:
-        return []
-    here = sum(out.cost for out in MAP_OUTPUTS if out.name in chosen and not out.drawn)
-    there = 0.0
-    elsewhere = []
-    for out in sorted(drawn, key=lambda o: -o.cost):  # largest first, to the lighter side
-        if there < here or not elsewhere:
-            elsewhere.append(out.name)
-            there += out.cost
-        else:
-            here += out.cost
-    return elsewhere
+    return sorted(drawn, key=lambda o: -o.cost)
 
 
 def write_entities_csv(km: KnowledgeMap, path: Path) -> Path | None:

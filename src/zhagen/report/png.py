@@ -72,7 +72,9 @@ def encode_png(
     pixels = rgba[..., :3] if opaque else rgba
     rows = np.empty((height, 1 + width * pixels.shape[2]), np.uint8)
     rows[:, 0] = 0  # filter type 0 (none) on every row
-    rows[:, 1:] = pixels.reshape(height, -1)
+    body = rows[:, 1:]
+    body.shape = pixels.shape  # a view (setting .shape never copies): one pass, no temporary
+    body[...] = pixels
     out = [_SIGNATURE, _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8,
                                                    2 if opaque else 6, 0, 0, 0))]  # fmt: skip
     if dpi:

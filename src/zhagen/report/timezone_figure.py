@@ -120,7 +120,7 @@ def draw_timezone(km: KnowledgeMap, *, max_labels: int = 60) -> Figure:
                    s=[sizes[n["id"]] * 1.5 + 28 for n in burst], facecolors="none",
                    edgecolors=BURST_RING, linewidths=1.1, zorder=2)  # fmt: skip
     _labels(ax, nodes, pos, sizes, max_labels)
-    ax.set_title(f"时区图 Time-zone view（N = {len(nodes)}，E = {len(km.edges)}）", fontsize=12,
+    ax.set_title(f"时区图 Time-zone view（N = {len(nodes)}，E = {len(km.raw('edges'))}）", fontsize=12,
                  pad=22)  # fmt: skip
     return fig
 
