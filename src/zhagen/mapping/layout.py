@@ -69,7 +69,6 @@ def _repulsion_exact(pos: np.ndarray, k: float) -> np.ndarray:
     """All-pairs repulsion k²/d, in float32 row blocks."""
     import numpy as np
 
-    n = pos.shape[0]
     x = pos[:, 0].astype(np.float32)
     y = pos[:, 1].astype(np.float32)
     floor, kk = np.float32((0.01 * k) ** 2), np.float32(k * k)
