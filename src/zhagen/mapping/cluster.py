@@ -400,18 +400,27 @@ def _spectral_parts(
     k = max(1, min(int(k), n))
     solved: list[Any] = [None] * len(groups)  # (members, eigenvalues descending, eigenvectors)
     dense: dict[int, list[int]] = {}  # size -> components solved densely, in one stacked call
+    sparse = []  # components solved by eigsh (Lanczos)
     for c, members in enumerate(groups):
         size, want = members.size, min(k, members.size)
         if size <= 1000 or want >= size // 4 or want >= size - 1:
             dense.setdefault(size, []).append(c)
-            continue
+        else:
+            sparse.append(c)
+    if sparse:  # before the thread limit: it applies to the BLAS libraries loaded then
         from scipy.sparse.linalg import eigsh
-
-        sub = m[members][:, members].tocsc()
-        vals, vecs = eigsh(sub, k=want, which="LA", v0=np.ones(size) / np.sqrt(size))
-        top = np.argsort(-vals, kind="stable")[:want]
-        solved[c] = (members, vals[top], vecs[:, top])
-    with _one_blas_thread():  # small matrices: threads only add overhead (5x on 2 busy cores)
+    # One BLAS thread for both solvers: ARPACK's vectors (a few thousand × 2k) and the
+    # small dense matrices are too small for threads to pay: two threads spent 3–6× the
+    # CPU (busy-waiting) for the same eigenvectors, and ARPACK's last bits no longer
+    # depend on how many cores the machine has.
+    with _one_blas_thread():
+        for c in sparse:
+            members = groups[c]
+            size, want = members.size, min(k, members.size)
+            sub = m[members][:, members].tocsc()
+            vals, vecs = eigsh(sub, k=want, which="LA", v0=np.ones(size) / np.sqrt(size))
+            top = np.argsort(-vals, kind="stable")[:want]
+            solved[c] = (members, vals[top], vecs[:, top])
         for size, comps in dense.items():
             stack = np.stack([m[groups[c]][:, groups[c]].toarray() for c in comps])
             vals, vecs = np.linalg.eigh(stack)

@@ -782,10 +782,15 @@ def _assemble(nodes, edges, clusters, bursts, summary, rec, time, xn, year_count
     node_docs = _node_docs(xn, rec.doc_ids)
     term_years: dict[str, dict[int, int]] = {}
     if time.first is not None:
-        for k, label in enumerate(nodes.column("label")):
-            col = year_counts[:, k]
-            nz = np.flatnonzero(col)
-            term_years[label] = dict(zip((nz + time.first).tolist(), col[nz].tolist(), strict=True))
+        # every node's non-zero years at once (node by node, years ascending), then cut
+        node, year = np.nonzero(year_counts.T)
+        years = (year + time.first).tolist()
+        counts = year_counts[year, node].tolist()
+        labels = nodes.column("label")
+        cuts = [0, *np.searchsorted(node, np.arange(1, len(labels))).tolist(), node.size]
+        for k, label in enumerate(labels):
+            a, b = cuts[k], cuts[k + 1]
+            term_years[label] = dict(zip(years[a:b], counts[a:b], strict=True))
     doc_titles: dict[int, str] = {}
     if rec.titles is not None:
         rows = np.flatnonzero(np.diff(xn.indptr) > 0)
