@@ -47,7 +47,10 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+# One browser per module, not per session: Playwright's sync API keeps its asyncio loop
+# marked as running in the main thread while it is open, so a later test (or doctest) that
+# calls asyncio.run() would fail with "cannot be called from a running event loop".
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     reason = _missing()
     if reason:
