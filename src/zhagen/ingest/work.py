@@ -21,6 +21,7 @@ from zhagen.prepare import Sentences, cleaner, prepare_record
 from zhagen.records import Problem, RawRecord
 from zhagen.run import process_exists
 from zhagen.store import docs as q
+from zhagen.store.db import dup_hash
 from zhagen.store.docs import STAGE_COLUMNS
 
 __all__ = [
@@ -269,7 +270,7 @@ def prepare_unit(
                 else:  # kept apart: reported once stored (see the pipeline's _kept_apart)
                     works.append((n, row, rec.authors))
         rows.append(
-            (*row, doi_first if doi_first < n else q.STAGE_NULL,
+            (*row, dup_hash(key), doi_first if doi_first < n else q.STAGE_NULL,
              key_first if key_first < n else q.STAGE_NULL)
         )  # fmt: skip
         spans.append(sp)
