@@ -36,6 +36,7 @@ __all__ = [
     "renumber",
     "spool",
     "take",
+    "warm",
     "work",
 ]
 
@@ -284,6 +285,22 @@ def prepare_unit(
         staged, len(rows), spans if has_spans else None, problems, len(records), chunk, lines,
         keywords=(labels, None if in_image else links),
     )  # fmt: skip
+
+
+def warm() -> None:
+    """Prepare one record of its own in this process, before it forks its workers: they
+    then inherit (copy-on-write) what preparing loads on first use, which each of them
+    loaded again (the text cleaner's modules, whose regular expressions compile on import,
+    OpenCC and the table of traditional-only characters, the GB 2312 codec): ~0.1 s of CPU
+    a worker, measured with ``python -X importtime`` (CNKI RefWorks, 2 workers).
+
+    >>> warm()
+    """
+    rec = RawRecord(
+        "", 1, "warm", title="數字經濟研究 Digital economy", abstract="數字經濟。Digital economy.",
+        keywords={"zh": ["數字經濟"], "en": ["Digital Economy"]}, authors=["張三"],
+    )  # fmt: skip
+    prepare_unit([rec], True)
 
 
 def finish_last(unit: Prepared, tails: list[object], image: bool) -> Prepared:
