@@ -102,3 +102,31 @@ def test_old_projects_get_the_hash_and_its_index(tmp_path):
         c.execute("UPDATE documents SET venue = '经济研究' WHERE id = 1")
     with zhagen.Project.open(path) as p:
         assert p.add(src).files[0].duplicates == 1
+
+
+def test_an_image_staged_before_the_hash_gets_it(tmp_path):
+    # a cluster's shard written by an older zhagen: its rows table has no dup_hash column
+    from zhagen.store import docs as q
+    from zhagen.store.db import Store
+
+    row = dict.fromkeys(q.STAGE_COLUMNS, "")
+    row.update(record=1, format="cnki-refworks", type="journal", title="数字经济与高质量发展",
+               year=2020, venue="经济研究", authors='["张三"]', keywords="{}", body=0,
+               original=0, cleaning="{}", cited_refs="[]", extra="{}",
+               dup_key="数字经济与高质量发展|2020", doi_first=0, key_first=0)  # fmt: skip
+    row["dup_hash"] = dup_hash(row["dup_key"])
+    image = q.stage_rows([tuple(row.values()), (*tuple(row.values())[:-1], 1)], image=True)
+    old = sqlite3.connect(":memory:")
+    old.deserialize(image)
+    old.execute("ALTER TABLE rows DROP COLUMN dup_hash")
+    image = old.serialize()
+    store = Store.create(tmp_path / "p.zhagen")
+    store.conn.execute("INSERT INTO sources(path, status, added) VALUES ('a.txt', 'ok', 'now')")
+    with q.staging(store), store.transaction():
+        base, dups = q.insert_staged(store, 1, 0, image)
+    got = store.conn.execute("SELECT dup_key, dup_hash, dup_of FROM documents ORDER BY id")
+    assert (base, dups) == (0, 1)
+    assert [tuple(r) for r in got] == [
+        (row["dup_key"], row["dup_hash"], None),
+        (row["dup_key"], row["dup_hash"], 1),
+    ]

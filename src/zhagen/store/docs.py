@@ -435,6 +435,12 @@ def insert_staged(
     if not isinstance(staged, bytes):
         return base, _insert_rows(conn, base, source_id, record_offset, staged)
     conn.deserialize(staged, name="stage")
+    if "dup_hash" not in {r[1] for r in conn.execute("PRAGMA stage.table_info(rows)")}:
+        # staged by a zhagen before 0019_import9c (a cluster's shard of an import resumed
+        # after an upgrade): its rows get their dup_hash here
+        conn.create_function("zhagen_dup_hash", 1, dup_hash, deterministic=True)
+        conn.execute("ALTER TABLE stage.rows ADD COLUMN dup_hash")
+        conn.execute("UPDATE stage.rows SET dup_hash = zhagen_dup_hash(dup_key)")
     conn.execute(_FIND_FIRSTS, {"base": base})
     conn.execute(_INSERT_STAGED, {"base": base, "source": source_id, "offset": record_offset})
     dups = conn.execute("SELECT COUNT(*) FROM stage.firsts").fetchone()[0]
