@@ -1,6 +1,6 @@
 """Duplicate look-ups through ``documents.dup_hash`` (issues 9 and 18, import speed): every
 writer of documents sets it from ``dup_key``, old projects get it from migration
-0019_import9c, and a hash shared by two keys never makes them duplicates."""
+0020_import9c, and a hash shared by two keys never makes them duplicates."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def test_a_shared_hash_is_not_a_duplicate(tmp_path):
 
 def test_old_projects_get_the_hash_and_its_index(tmp_path):
     path = tmp_path / "old.zhagen"
-    conn = file_before(path, "0019_import9c")
+    conn = file_before(path, "0020_import9c")
     conn.execute("INSERT INTO sources(path, status, added) VALUES ('a.txt', 'ok', 'now')")
     keys = ["数字经济与高质量发展|2020", "", None, "sha1:" + "0" * 40]
     for i, key in enumerate(keys, 1):

@@ -436,7 +436,7 @@ def insert_staged(
         return base, _insert_rows(conn, base, source_id, record_offset, staged)
     conn.deserialize(staged, name="stage")
     if "dup_hash" not in {r[1] for r in conn.execute("PRAGMA stage.table_info(rows)")}:
-        # staged by a zhagen before 0019_import9c (a cluster's shard of an import resumed
+        # staged by a zhagen before 0020_import9c (a cluster's shard of an import resumed
         # after an upgrade): its rows get their dup_hash here
         conn.create_function("zhagen_dup_hash", 1, dup_hash, deterministic=True)
         conn.execute("ALTER TABLE stage.rows ADD COLUMN dup_hash")

@@ -570,5 +570,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0016_scale17", _MERGED_UNITS),
     ("0017_code_counts", _CODE_COUNTS),
     ("0018_map18", _TITLE_PHRASES),
-    ("0019_import9c", _DUP_HASH),
+    ("0020_import9c", _DUP_HASH),
 ]
