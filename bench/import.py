@@ -277,6 +277,8 @@ def main() -> None:
         else:
             src, kind = INPUTS["cnki-refworks"]
             inputs = [(f"cnki-refworks {n}", replicate(src, kind, n), kind) for n in args.sizes]
+            if args.unique:  # every record distinct (a distinct keyword a record)
+                inputs = [(f"{lab} unique", unique_copy(p, kind), k) for lab, p, k in inputs]
         rows = bench_vs(inputs, vs, args.workers, args.repeat, args.warmup)
         print("\n## import A/B vs the floor\n" + table(rows, list(rows[0])))
         return

@@ -35,6 +35,7 @@ from zhagen.ingest.work import (
     spool,
     take,
     unreadable,
+    warm,
     work,
 )
 from zhagen.records import Problem, RawRecord
@@ -294,6 +295,8 @@ def _read_into(
                         cluster.skip(work, done)
                 elif source.later:
                     items = _hash_after(items, source, workers)
+            if prepared is None and cluster is None and workers > 1:
+                warm()  # what the workers forked from this process inherit
             # closed (the pool shut down) before the spool folder is removed
             made = (
                 map_partitions(work, items, workers=workers, cluster=cluster)

@@ -21,6 +21,7 @@ from zhagen.prepare import Sentences, cleaner, prepare_record
 from zhagen.records import Problem, RawRecord
 from zhagen.run import process_exists
 from zhagen.store import docs as q
+from zhagen.store.db import dup_hash
 from zhagen.store.docs import STAGE_COLUMNS
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "renumber",
     "spool",
     "take",
+    "warm",
     "work",
 ]
 
@@ -269,7 +271,7 @@ def prepare_unit(
                 else:  # kept apart: reported once stored (see the pipeline's _kept_apart)
                     works.append((n, row, rec.authors))
         rows.append(
-            (*row, doi_first if doi_first < n else q.STAGE_NULL,
+            (*row, dup_hash(key), doi_first if doi_first < n else q.STAGE_NULL,
              key_first if key_first < n else q.STAGE_NULL)
         )  # fmt: skip
         spans.append(sp)
@@ -283,6 +285,22 @@ def prepare_unit(
         staged, len(rows), spans if has_spans else None, problems, len(records), chunk, lines,
         keywords=(labels, None if in_image else links),
     )  # fmt: skip
+
+
+def warm() -> None:
+    """Prepare one record of its own in this process, before it forks its workers: they
+    then inherit (copy-on-write) what preparing loads on first use, which each of them
+    loaded again (the text cleaner's modules, whose regular expressions compile on import,
+    OpenCC and the table of traditional-only characters, the GB 2312 codec): ~0.1 s of CPU
+    a worker, measured with ``python -X importtime`` (CNKI RefWorks, 2 workers).
+
+    >>> warm()
+    """
+    rec = RawRecord(
+        "", 1, "warm", title="數字經濟研究 Digital economy", abstract="數字經濟。Digital economy.",
+        keywords={"zh": ["數字經濟"], "en": ["Digital Economy"]}, authors=["張三"],
+    )  # fmt: skip
+    prepare_unit([rec], True)
 
 
 def finish_last(unit: Prepared, tails: list[object], image: bool) -> Prepared:

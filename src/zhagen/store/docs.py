@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from zhagen.store.db import Store, id_list_json, now, one, rows
+from zhagen.store.db import Store, dup_hash, id_list_json, now, one, rows
 
 __all__ = [
     "DOC_COLUMNS",
@@ -77,10 +77,17 @@ DOC_COLUMNS: tuple[str, ...] = (
     "dup_key",
 )
 
+# (with the dup_key's dup_hash, which every writer of documents sets: see _hashed)
 _INSERT_DOC = (
-    f"INSERT INTO documents ({', '.join(DOC_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in DOC_COLUMNS)})"
+    f"INSERT INTO documents ({', '.join(DOC_COLUMNS)}, dup_hash) "
+    f"VALUES ({', '.join('?' for _ in DOC_COLUMNS)}, ?)"
 )
+_DUP_KEY = DOC_COLUMNS.index("dup_key")
+
+
+def _hashed(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A row of :data:`DOC_COLUMNS` and its ``dup_hash`` (see :func:`~zhagen.store.db.dup_hash`)."""
+    return (*row, dup_hash(row[_DUP_KEY]))
 
 
 def find_source(store: Store, sha256: str) -> dict[str, Any] | None:
@@ -213,20 +220,21 @@ def insert_documents(store: Store, rows: Iterable[Sequence[Any]]) -> list[int]:
     cur = store.conn.cursor()
     ids = []
     for row in rows:
-        cur.execute(_INSERT_DOC, row)
+        cur.execute(_INSERT_DOC, _hashed(row))
         ids.append(int(cur.lastrowid or 0))
     return ids
 
 
 def insert_documents_bulk(store: Store, rows: Sequence[Sequence[Any]]) -> None:
     """Insert documents whose ids the caller does not need (one ``executemany``)."""
-    store.conn.executemany(_INSERT_DOC, rows)
+    store.conn.executemany(_INSERT_DOC, map(_hashed, rows))
 
 
 #: Columns of a staged document row (see :func:`stage_rows`): :data:`DOC_COLUMNS` without
-#: ``source_id``, then the positions (from 1, in the batch) of the first earlier row of the
+#: ``source_id``, then the ``dup_hash`` of its ``dup_key`` (:func:`~zhagen.store.db.dup_hash`,
+#: computed by the worker that staged it), then the positions (from 1, in the batch) of the first earlier row of the
 #: same batch with the same DOI and with the same ``dup_key`` (:data:`STAGE_NULL` if none).
-STAGE_COLUMNS: tuple[str, ...] = (*DOC_COLUMNS[1:], "doi_first", "key_first")
+STAGE_COLUMNS: tuple[str, ...] = (*DOC_COLUMNS[1:], "dup_hash", "doi_first", "key_first")
 #: What a staged row holds for "none" in ``body``, ``original``, ``doi_first`` and
 #: ``key_first`` (``None`` works too). Python's sqlite3 binds ``None`` after looking for an
 #: adapter, ~1 µs a value: a fifth of binding a row that has four. The staged columns
@@ -281,7 +289,8 @@ SELECT rid, first FROM (
        ORDER BY d.id LIMIT 1) END,
     :base + NULLIF(r.doi_first, 0),
     CASE WHEN r.dup_key <> '' THEN
-      (SELECT d.id FROM main.documents d WHERE d.dup_key = r.dup_key AND {SAME_WORK}
+      (SELECT d.id FROM main.documents d WHERE d.dup_hash = r.dup_hash
+       AND d.dup_key = r.dup_key AND {SAME_WORK}
        ORDER BY d.id LIMIT 1) END,
     :base + NULLIF(r.key_first, 0)) AS first
   FROM stage.rows r)
@@ -291,8 +300,8 @@ _STAGED_COLUMNS = ", ".join(
     f"NULLIF(r.{c}, {STAGE_NULL})" if c in _NULLABLE else f"r.{c}" for c in DOC_COLUMNS[2:]
 )
 _INSERT_STAGED = f"""
-INSERT INTO main.documents (id, {", ".join(DOC_COLUMNS)}, dup_of)
-SELECT :base + r.rowid, :source, r.record + :offset, {_STAGED_COLUMNS},
+INSERT INTO main.documents (id, {", ".join(DOC_COLUMNS)}, dup_hash, dup_of)
+SELECT :base + r.rowid, :source, r.record + :offset, {_STAGED_COLUMNS}, r.dup_hash,
   (SELECT f.first FROM stage.firsts f WHERE f.rid = r.rowid)
 FROM stage.rows r ORDER BY r.rowid
 """
@@ -314,14 +323,15 @@ _ROW_VALUES = ", ".join(
 # and ``{offset}`` are integers formatted in: one statement a batch. (``+d.id`` keeps the
 # lookups on the doi and dup_key indexes.)
 _INSERT_ROW = f"""
-INSERT INTO documents (id, {", ".join(DOC_COLUMNS)}, dup_of)
-VALUES (NULL, {{source}}, ?{_COL["record"]} + {{offset}}, {_ROW_VALUES}, COALESCE(
+INSERT INTO documents (id, {", ".join(DOC_COLUMNS)}, dup_hash, dup_of)
+VALUES (NULL, {{source}}, ?{_COL["record"]} + {{offset}}, {_ROW_VALUES}, ?{_COL["dup_hash"]}, COALESCE(
   CASE WHEN ?{_COL["doi"]} <> '' THEN
     (SELECT d.id FROM documents d WHERE d.doi = ?{_COL["doi"]} COLLATE NOCASE
      AND +d.id <= {{base}} ORDER BY d.id LIMIT 1) END,
   {{base}} + NULLIF(?{_COL["doi_first"]}, 0),
   CASE WHEN ?{_COL["dup_key"]} <> '' THEN
-    (SELECT d.id FROM documents d WHERE d.dup_key = ?{_COL["dup_key"]} AND +d.id <= {{base}}
+    (SELECT d.id FROM documents d WHERE d.dup_hash = ?{_COL["dup_hash"]}
+     AND d.dup_key = ?{_COL["dup_key"]} AND +d.id <= {{base}}
      AND {_SAME_WORK_ROW} ORDER BY d.id LIMIT 1) END,
   {{base}} + NULLIF(?{_COL["key_first"]}, 0)))
 """
@@ -331,7 +341,8 @@ _KEPT_APART = """
 SELECT t.path, r.record, s.path, e.record, e.id
 FROM main.documents r
 JOIN main.documents e ON e.id = (
-  SELECT d.id FROM main.documents d WHERE d.dup_key = r.dup_key AND d.id < r.id
+  SELECT d.id FROM main.documents d WHERE d.dup_hash = r.dup_hash AND d.dup_key = r.dup_key
+  AND d.id < r.id
   ORDER BY d.id LIMIT 1)
 JOIN main.sources s ON s.id = e.source_id
 JOIN main.sources t ON t.id = r.source_id
@@ -424,6 +435,12 @@ def insert_staged(
     if not isinstance(staged, bytes):
         return base, _insert_rows(conn, base, source_id, record_offset, staged)
     conn.deserialize(staged, name="stage")
+    if "dup_hash" not in {r[1] for r in conn.execute("PRAGMA stage.table_info(rows)")}:
+        # staged by a zhagen before 0020_import9c (a cluster's shard of an import resumed
+        # after an upgrade): its rows get their dup_hash here
+        conn.create_function("zhagen_dup_hash", 1, dup_hash, deterministic=True)
+        conn.execute("ALTER TABLE stage.rows ADD COLUMN dup_hash")
+        conn.execute("UPDATE stage.rows SET dup_hash = zhagen_dup_hash(dup_key)")
     conn.execute(_FIND_FIRSTS, {"base": base})
     conn.execute(_INSERT_STAGED, {"base": base, "source": source_id, "offset": record_offset})
     dups = conn.execute("SELECT COUNT(*) FROM stage.firsts").fetchone()[0]
@@ -435,7 +452,10 @@ def insert_staged_links(store: Store, kind: int, base: int, entity_ids: Sequence
     ``kind`` of the documents after id ``base``, the label index ``i`` of a link being
     entity ``entity_ids[i]``: one ``INSERT … SELECT``, no Python object per link."""
     conn = store.conn
-    conn.executemany("INSERT INTO stage.labels VALUES (?, ?)", enumerate(entity_ids))
+    # one JSON text split by SQLite, not a pair bound per label: a unit of distinct
+    # keywords has ~3.7 labels a record
+    ids = json.dumps(list(entity_ids), separators=(",", ":"))
+    conn.execute("INSERT INTO stage.labels SELECT key, value FROM json_each(?)", (ids,))
     conn.execute(
         "INSERT INTO main.doc_entities(kind, doc_id, pos, role, entity_id) "
         f"SELECT {int(kind)}, {int(base)} + k.rid, k.pos, k.role, e.entity "
@@ -498,7 +518,8 @@ def mark_duplicates(store: Store, source_id: int) -> int:
     )
     conn.execute(
         "UPDATE documents AS r SET dup_of = (SELECT d.id FROM documents d"
-        f"  WHERE d.dup_key = r.dup_key AND d.id < r.id AND {SAME_WORK} ORDER BY d.id LIMIT 1)"
+        "  WHERE d.dup_hash = r.dup_hash AND d.dup_key = r.dup_key AND d.id < r.id"
+        f"  AND {SAME_WORK} ORDER BY d.id LIMIT 1)"
         " WHERE r.source_id = ? AND r.dup_of IS NULL AND r.dup_key <> ''",
         (source_id,),
     )
@@ -618,14 +639,18 @@ def document_facets(store: Store) -> tuple[list[str], list[int]]:
 
 
 def document_row(store: Store, doc_id: int) -> dict[str, Any] | None:
-    """Every column of one document (JSON still encoded) and its source's path, or None."""
-    return one(
+    """Every column of one document (JSON still encoded) and its source's path, or None
+    (not ``dup_hash``, which only indexes ``dup_key``)."""
+    row = one(
         store.conn.execute(
             "SELECT d.*, s.path AS source FROM documents d JOIN sources s ON s.id = d.source_id "
             "WHERE d.id = ?",
             (doc_id,),
         )
     )
+    if row is not None:
+        row.pop("dup_hash", None)
+    return row
 
 
 def document_ids(store: Store, types: list[str] | None = None) -> list[int]:

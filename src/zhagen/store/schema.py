@@ -560,6 +560,18 @@ WHEN NEW.frozen IS NOT 1
 BEGIN UPDATE table_versions SET value = random() WHERE name = 'documents'; END;
 """
 
+_DUP_HASH = """
+-- Duplicate look-ups by an integer (issue 9/18, import speed): the index on dup_key held
+-- each ~60-byte key, and every imported document's entry lands somewhere inside it (keys
+-- are titles), so an import rewrote many of its pages per unit. dup_hash is the key's
+-- CRC-32 (zhagen.store.db.dup_hash); look-ups compare dup_key too, so a shared hash never
+-- makes two keys one. Every writer of documents sets it with dup_key.
+ALTER TABLE documents ADD COLUMN dup_hash INTEGER;
+UPDATE documents SET dup_hash = zhagen_dup_hash(dup_key) WHERE dup_key <> '';
+CREATE INDEX documents_dup_hash ON documents(dup_hash);
+DROP INDEX documents_dup_key;
+"""
+
 #: (name, SQL) in the order they are applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
@@ -581,4 +593,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0017_code_counts", _CODE_COUNTS),
     ("0018_map18", _TITLE_PHRASES),
     ("0019_web18b", _HISTORY_INDEXES),
+    ("0020_import9c", _DUP_HASH),
 ]
