@@ -266,7 +266,6 @@ def _read_into(
     unit stored — those units are neither read nor merged again (a cluster's shards of
     them are removed with the others) — with the numbers, duplicates and problems of an
     import that nothing interrupted (see :meth:`_Source.resume`)."""
-    from zhagen.formats import tail_to_json
     from zhagen.run import map_partitions
 
     size = source.size
@@ -278,9 +277,7 @@ def _read_into(
     folder = spool() if image and cluster is None else None
     cut = _cut(path, fmt, size, plan)
     resumed = source.resume(cut, report)
-    n_records, n_lines = resumed.records, resumed.lines
-    tails: list[object] = list(resumed.tails)  # what each chunk's reader saw (finish_last)
-    index = resumed.units
+    at = _At(resumed.records, resumed.lines, resumed.units, list(resumed.tails))
     if resumed.error is not None:  # the import had stopped there: nothing more to read
         return resumed.error
     try:
@@ -305,23 +302,7 @@ def _read_into(
             )
             with contextlib.closing(made) as units:
                 for unit in units:
-                    last = finish_last(unit, tails, image) if unit.held is not None else None
-                    parts = (unit, last) if last is not None else (unit,)
-                    n_after = n_records + sum(part.records for part in parts)
-                    for part in parts:
-                        renumber(part, n_records, n_lines)
-                    for part in parts:
-                        mark = None
-                        if part is parts[-1]:  # with the unit's last rows
-                            error = None if unit.error is None else _problem_json(unit.error)
-                            mark = _Mark(index, cut, n_after, n_lines + unit.lines,
-                                         tail_to_json(unit.tail), error)  # fmt: skip
-                        _store_unit(store, source.id(), part, n_records, report, mark, linker)
-                    tails.append(unit.tail)
-                    source.merged_now += 1
-                    n_records = n_after
-                    n_lines += unit.lines
-                    index += 1
+                    _merge(store, source, unit, at, image, cut, report, linker)
                     if unit.error is not None:
                         return unit.error
     except ClusterError:
@@ -329,6 +310,51 @@ def _read_into(
     except ZhagenError as exc:
         return problem_from(path, exc)
     return None
+
+
+@dataclass
+class _At:
+    """Where an import of one file stands: records and lines stored, units merged, and
+    what each chunk's reader saw at its end (for :func:`finish_last`)."""
+
+    records: int
+    lines: int
+    units: int
+    tails: list[object]
+
+
+def _merge(
+    store: Store,
+    source: _Source,
+    unit: Prepared,
+    at: _At,
+    image: bool,
+    cut: str,
+    report: FileReport,
+    linker: KeywordLinker | None,
+) -> None:
+    """Store one unit (and the file's last record, if the unit held it back) numbered
+    after ``at``, its mark with its last rows, in the unit's transactions; move ``at`` on.
+    ``image``: its rows come as SQLite images; ``cut``: the file's cut (see _cut)."""
+    from zhagen.formats import tail_to_json
+
+    last = finish_last(unit, at.tails, image) if unit.held is not None else None
+    parts = (unit, last) if last is not None else (unit,)
+    n_after = at.records + sum(part.records for part in parts)
+    for part in parts:
+        renumber(part, at.records, at.lines)
+    for part in parts:
+        mark = None
+        if part is parts[-1]:  # with the unit's last rows
+            error = None if unit.error is None else _problem_json(unit.error)
+            mark = _Mark(at.units, cut, n_after, at.lines + unit.lines,
+                         tail_to_json(unit.tail), error)  # fmt: skip
+        _store_unit(store, source.id(), part, at.records, report, mark, linker)
+    at.tails.append(unit.tail)
+    source.merged_now += 1
+    at.records = n_after
+    at.lines += unit.lines
+    at.units += 1
 
 
 def _after(units: Iterator[Prepared], n: int) -> Iterator[Prepared]:
