@@ -598,7 +598,6 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     >>> km.nodes["label"].tolist(), len(km.edges)
     (['b', 'a', 'c'], 3)
     """
-    import numpy as np
 
     from zhagen.mapping import centrality as cen
     from zhagen.mapping import cluster as clu
@@ -612,13 +611,7 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     cols, slice_counts, chosen = _select(rec, time, params)
     sizes = [int(c.size) for c in chosen]
     n = int(cols.size)
-    xn = rec.dt.matrix[:, cols].tocsr()
-    pos = np.full(int(rec.dt.matrix.shape[1]), -1, dtype=np.int64)
-    pos[cols] = np.arange(n)
-    link_rows = None
-    if inp.link_rows is not None:
-        link_rows = _link_matrix(inp.link_rows, [rec.dt.vocab[c] for c in cols.tolist()])
-    net = _network(xn, rec.freq[cols], params, time.slice_of, [pos[c] for c in chosen], link_rows)
+    xn, net = _node_network(inp, rec, time, cols, chosen, params)
     ki, kj = net.i[net.kept], net.j[net.kept]
     kc, ks = net.count[net.kept], net.strength[net.kept]
     labels = clu.leiden(n, ki, kj, ks, params.resolution, params.seed)
@@ -652,6 +645,29 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
         **({"other_cluster": other} if other is not None else {}),
     })  # fmt: skip
     return _assemble(nodes, edges, clusters, bursts_df, summary, rec, time, xn, year_counts)
+
+
+def _node_network(
+    inp: MapInput,
+    rec: _Records,
+    time: _Time,
+    cols: np.ndarray,
+    chosen: list[Any],
+    params: MapParams,
+) -> tuple[Any, Any]:
+    """The records × nodes matrix of the selected terms ``cols`` and their network (each
+    slice's chosen nodes as positions among ``cols``; links counted over ``inp.link_rows``
+    when the map has them)."""
+    import numpy as np
+
+    xn = rec.dt.matrix[:, cols].tocsr()
+    pos = np.full(int(rec.dt.matrix.shape[1]), -1, dtype=np.int64)
+    pos[cols] = np.arange(int(cols.size))
+    link_rows = None
+    if inp.link_rows is not None:
+        link_rows = _link_matrix(inp.link_rows, [rec.dt.vocab[c] for c in cols.tolist()])
+    net = _network(xn, rec.freq[cols], params, time.slice_of, [pos[c] for c in chosen], link_rows)
+    return xn, net
 
 
 def _term_bursts(
