@@ -158,7 +158,9 @@ def test_what_the_fast_path_hands_on_is_answered_by_the_app(tmp_path: Path) -> N
         assert ("set-cookie" in a.headers) == ("set-cookie" in b.headers)
 
 
-def test_a_streamed_body_past_the_limit_is_the_413_error(pair: Any) -> None:
+def test_a_streamed_body_is_left_to_the_app(pair: Any) -> None:
+    """A body without a length (streamed) goes to the app, which reads it under its limit:
+    past the limit its 413 error, else the route's answer."""
     from zhagen.web.app import MAX_BODY
 
     def chunks() -> Any:  # no Content-Length: the limit is found while reading
@@ -166,7 +168,48 @@ def test_a_streamed_body_past_the_limit_is_the_413_error(pair: Any) -> None:
         for _ in range(MAX_BODY // len(piece) + 2):
             yield piece
 
+    fast, route = pair
+    small = json.dumps(CASES["span"]).encode()
+    # the fast workbench has no route: what the front door hands on finds none
+    assert fast.post("/api/codings", content=iter([small]), headers=FAST).status_code == 404
+    r = route.post("/api/codings", content=chunks(), headers=FAST)
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+    r = route.post("/api/codings", content=iter([small]), headers=FAST)
+    assert r.status_code == 200 and r.json()["ids"] == [1]
+    assert not _codings(fast)["codings"] and len(_codings(route)["codings"]) == 1
+
+
+def test_a_body_over_the_limit_is_left_to_the_apps_413(pair: Any) -> None:
+    """A Content-Length past the limit: the front door reads nothing and the app's limit
+    answers (413, the JSON error), on both workbenches."""
+    from zhagen.web.app import MAX_BODY
+
+    data = b" " * (MAX_BODY + 1)
     for c, headers in zip(pair, (FAST, ROUTE), strict=True):
-        r = c.post("/api/codings", content=chunks(), headers=headers)
+        r = c.post("/api/codings", content=data, headers=headers)
         assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
-    assert _codings(pair[0]) == _codings(pair[1])
+    assert _codings(pair[0]) == _codings(pair[1]) and not _codings(pair[0])["codings"]
+
+
+def test_an_unexpected_error_is_the_json_500(tmp_path: Path) -> None:
+    """An error nobody expected in the engine (here SQLite refusing the insert, through a
+    trigger another connection added): the front door answers it as the app's handler
+    does (500, the JSON shape, not cached), and the next coding is served."""
+    import sqlite3
+
+    first = make_project(tmp_path)
+    with client(first, allowed_hosts={"testserver"}) as fast:
+        _strip_route(fast.app)
+        session(fast)
+        assert fast.post("/api/codes", json={"name": "政策支持", "level": 1}).status_code == 200
+        with sqlite3.connect(first) as conn:
+            conn.execute("CREATE TRIGGER fault BEFORE INSERT ON codings "
+                         "BEGIN SELECT RAISE(ABORT, 'a fault'); END")  # fmt: skip
+        r = _post(fast, CASES["span"], FAST)
+        assert r.status_code == 500 and r.json()["error"]["code"] == "internal"
+        assert r.headers["cache-control"] == "no-store"
+        assert r.headers["content-security-policy"]
+        with sqlite3.connect(first) as conn:
+            conn.execute("DROP TRIGGER fault")
+        r = _post(fast, CASES["span"], FAST)
+        assert r.status_code == 200 and len(_codings(fast)["codings"]) == 1

@@ -839,6 +839,7 @@ class Project:
         server: bool = False,
         cluster: Any = None,
         shards: str | None = None,
+        small_edits: bool = False,
     ) -> Project:
         """Open an existing project file, applying pending migrations (after a .bak copy).
 
@@ -852,12 +853,16 @@ class Project:
         their results (default: ``ZHAGEN_SHARDS``, else they come back in memory); an
         interrupted import run again reads the shards written instead of computing them
         (:class:`zhagen.cluster.Shards`).
+        ``small_edits=True``: a connection that makes small edits only, such as the web
+        workbench's coding writer (:meth:`zhagen.store.db.Store.for_small_edits`).
         """
         project = cls(Store.open(path), cluster, shards)
         if server:
             from zhagen.store.wal import defer_checkpoints
 
             defer_checkpoints(project.store)
+        if small_edits:
+            project.store.for_small_edits()
         return project
 
     @staticmethod

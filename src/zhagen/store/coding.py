@@ -660,14 +660,23 @@ def code_document_counts(store: Store, coder_id: int | None = None) -> list[dict
 
 # -- snapshots for undo/redo -------------------------------------------------------------
 def snapshot_rows(store: Store, table: str, ids: Iterable[int]) -> list[dict[str, Any]]:
-    """Full rows (as dicts, all columns) of a coding table, by id."""
-    cols = ", ".join(quote_ident(c) for c in TABLE_COLUMNS[table])
-    rows = store.conn.execute(
-        f"SELECT {cols} FROM {_table(table)} WHERE id IN (SELECT value FROM json_each(?)) "
-        "ORDER BY id",
-        (id_list_json(ids),),
-    )
+    """Full rows (as dicts, all columns) of a coding table, by id, ordered by id."""
+    select = _SNAPSHOT_SQL.get(table)
+    if select is None:
+        cols = ", ".join(quote_ident(c) for c in TABLE_COLUMNS[table])
+        select = _SNAPSHOT_SQL[table] = f"SELECT {cols} FROM {_table(table)} WHERE id "
+    ids = list(ids)
+    if len(ids) == 1:  # the row of a one-row edit (a coding): no JSON list to build and read
+        rows = store.conn.execute(select + "= ?", (int(ids[0]),))
+    else:
+        rows = store.conn.execute(
+            select + "IN (SELECT value FROM json_each(?)) ORDER BY id", (id_list_json(ids),)
+        )
     return [dict(r) for r in rows]
+
+
+#: table → the start of its snapshot query (made once)
+_SNAPSHOT_SQL: dict[str, str] = {}
 
 
 def _restore(store: Store, table: str, rows: Sequence[Mapping[str, Any]], ids: set[int]) -> None:

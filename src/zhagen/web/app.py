@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from zhagen.access import Actor
     from zhagen.project import Project
 
-__all__ = ["Workbench", "create_app", "CSP", "MAX_BODY"]
+__all__ = ["Workbench", "create_app", "CSP", "SECURITY_HEADERS", "API_HEADERS", "MAX_BODY"]
 
 HERE = Path(__file__).resolve().parent
 #: Content Security Policy of every page: nothing but this server, no inline script.
@@ -45,6 +46,14 @@ CSP = (
     "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'self'"
 )
+#: The headers of every response (a route may set its own CSP), then of every API answer.
+SECURITY_HEADERS = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+)
+API_HEADERS = (*SECURITY_HEADERS, (b"cache-control", b"no-store"))
 #: Request bodies other than uploads: at most 5 MiB.
 MAX_BODY = 5 * 2**20
 UPLOAD_PATH = "/api/documents/upload"
@@ -181,12 +190,7 @@ class _Headers:
                 dur = timing.header((time.perf_counter() - t0) * 1000, record)
                 headers = list(message.get("headers") or [])
                 have = {k.lower() for k, _v in headers}
-                extra = [(b"content-security-policy", CSP.encode()),
-                         (b"x-content-type-options", b"nosniff"),
-                         (b"referrer-policy", b"no-referrer"),
-                         (b"x-frame-options", b"SAMEORIGIN")]  # fmt: skip
-                if api:
-                    extra.append((b"cache-control", b"no-store"))
+                extra = list(API_HEADERS if api else SECURITY_HEADERS)
                 extra.append((b"server-timing", dur.encode()))
                 headers += [(k, v) for k, v in extra if k not in have]
                 message = {**message, "headers": headers}
@@ -221,7 +225,20 @@ def create_app(settings: Settings) -> FastAPI:
         yield
         wb.close()
 
-    app = FastAPI(
+    from zhagen.web.routes.coding import FastAddCoding
+
+    class WorkbenchApp(FastAPI):
+        """The FastAPI app with the coding request's front door ahead of it."""
+
+        front: FastAddCoding | None = None
+
+        async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+            if self.front is not None and FastAddCoding.takes(scope):
+                await self.front(scope, receive, send)
+            else:
+                await super().__call__(scope, receive, send)
+
+    app = WorkbenchApp(
         title="zhagen",
         docs_url=None,
         redoc_url=None,
@@ -231,13 +248,13 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.workbench = wb
     install_handlers(app)
-    from zhagen.web.routes.coding import FastAddCoding
-
-    app.add_middleware(FastAddCoding)  # innermost: the headers and limits below wrap it
     app.add_middleware(_Headers)
     app.add_middleware(_Limits, upload_limit=settings.max_upload)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     register_routes(app)
+    # what the front door does not serve goes through the whole app, as any request
+    whole = functools.partial(FastAPI.__call__, app)
+    app.front = FastAddCoding(whole, wb, headers=list(API_HEADERS), max_body=MAX_BODY)
     return app
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from fastapi import FastAPI, Request
     from fastapi.responses import JSONResponse
 
-__all__ = ["WebError", "error_body", "install_handlers", "from_zhagen"]
+__all__ = ["WebError", "error_body", "install_handlers", "from_zhagen", "unexpected_error"]
 
 log = logging.getLogger("zhagen.web")
 
@@ -113,6 +113,27 @@ def _validation_message(errors: list[Any]) -> tuple[str, str]:
     return f"请求参数有误：{joined}", f"invalid request parameters: {joined}"
 
 
+def unexpected_error(method: str, path: str, exc: Exception) -> WebError:
+    """What the client is told of an error nobody expected (logged here with its
+    traceback): 507 for a full disk (nothing was lost; retry once space is freed), else a
+    generic 500.
+
+    >>> unexpected_error("GET", "/api/x", OSError(28, "No space left on device")).status
+    507
+    """
+    full = disk_full(exc)
+    if full is not None:
+        log.warning("disk full on %s %s: %s", method, path, exc)
+        return WebError(507, "disk_full", full.zh, full.en)
+    log.error("unexpected error on %s %s", method, path, exc_info=exc)
+    return WebError(
+        500,
+        "internal",
+        "服务器内部错误；详情见服务器日志",
+        "internal server error; details are in the server log",
+    )
+
+
 def install_handlers(app: FastAPI) -> None:
     """Route every error through one handler into :func:`error_body`."""
     from fastapi.exceptions import RequestValidationError
@@ -138,19 +159,7 @@ def install_handlers(app: FastAPI) -> None:
         return _json(WebError(exc.status_code, code, zh, en))
 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        full = disk_full(exc)
-        if full is not None:  # 507: nothing was lost, the client may retry once space is freed
-            log.warning("disk full on %s %s: %s", request.method, request.url.path, exc)
-            return _json(WebError(507, "disk_full", full.zh, full.en))
-        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return _json(
-            WebError(
-                500,
-                "internal",
-                "服务器内部错误；详情见服务器日志",
-                "internal server error; details are in the server log",
-            )
-        )
+        return _json(unexpected_error(request.method, request.url.path, exc))
 
     app.add_exception_handler(WebError, web_error)
     app.add_exception_handler(ZhagenError, zhagen_error)

@@ -168,7 +168,7 @@ class ProjectPool:
 
 class GroupWriter:
     """One thread that writes what it is given in batches: every job waiting when it starts
-    a batch runs on one borrowed project inside ``Project.batch()`` (each job its own
+    a batch runs on the writer's own project inside ``Project.batch()`` (each job its own
     undoable edit, rolled back alone if it raises), the batch commits once, then every
     job's result or exception is handed back to the event loop in one call.
 
@@ -178,6 +178,11 @@ class GroupWriter:
     Alone, a request is a batch of one: it waits for nothing. A job is answered only
     after its batch committed, so nothing acknowledged is lost; if the commit fails, every
     job of the batch gets that error.
+
+    The writer's project is its own connection, opened (``small_edits``: statement
+    journals in memory for good, a larger page cache) on the first batch and closed with
+    the writer: it makes small edits only, and its cache stays warm between batches. The
+    jobs wait in a ``queue.SimpleQueue`` (one C call to put, one to take).
 
     >>> import asyncio
     >>> from zhagen.examples import tiny_project
@@ -202,11 +207,10 @@ class GroupWriter:
     MAX_BATCH = 64
 
     def __init__(self, pool: ProjectPool) -> None:
-        from collections import deque
-
         self.pool = pool
-        self._jobs: deque[tuple[Any, Any, dict[str, float] | None, float]] = deque()
-        self._ready = threading.Condition()
+        self._jobs: queue.SimpleQueue[tuple[Any, Any, dict[str, float] | None, float] | None]
+        self._jobs = queue.SimpleQueue()
+        self._lock = threading.Lock()  # no job is put after the closing sentinel
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="zhagen-writer", daemon=True)
         self._thread.start()
@@ -219,62 +223,92 @@ class GroupWriter:
         import time
 
         future = asyncio.get_running_loop().create_future()
-        with self._ready:
+        with self._lock:
             if self._closed:
                 raise WebError(503, "busy", "服务器正在停止", "the server is stopping")
-            self._jobs.append((job, future, record, time.perf_counter()))
-            self._ready.notify()
+            self._jobs.put((job, future, record, time.perf_counter()))
         return future
 
-    def _take(self) -> list[Any] | None:
-        with self._ready:
-            while not self._jobs and not self._closed:
-                self._ready.wait()
-            if not self._jobs:
-                return None
-            n = min(len(self._jobs), self.MAX_BATCH)
-            return [self._jobs.popleft() for _ in range(n)]
+    def _take(self) -> tuple[list[Any], bool]:
+        """The next batch (blocks for its first job), and whether the writer was closed."""
+        first = self._jobs.get()
+        batch = [] if first is None else [first]
+        while len(batch) < self.MAX_BATCH:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is None:
+                return batch, True
+            batch.append(job)
+        return batch, first is None
 
     def _run(self) -> None:
+        project = None
+        try:
+            while True:
+                batch, closed = self._take()
+                if batch:
+                    if project is None:
+                        project = self._open(batch)
+                    if project is not None:
+                        self._write(project, batch)
+                if closed:  # nothing is put after the sentinel
+                    return
+        finally:
+            if project is not None:
+                project.close()
+
+    def _open(self, batch: list[Any]) -> Project | None:
+        """The writer's own project, or None (each job of the batch then gets the error)."""
+        from zhagen.project import Project
+
+        try:
+            return Project.open(self.pool.path, server=True, small_edits=True)
+        except Exception as exc:  # noqa: BLE001 - answered to the batch's requests
+            self._answer([(future, False, exc) for _job, future, _r, _t in batch])
+            return None
+
+    def _write(self, p: Project, batch: list[Any]) -> None:
         import time
 
-        while (batch := self._take()) is not None:
-            start = time.perf_counter()
-            done: list[tuple[Any, bool, Any]] = []
+        start = time.perf_counter()
+        done: list[tuple[Any, bool, Any]] = []
+        try:
+            with p.batch():
+                for job, future, _record, _t in batch:
+                    try:
+                        with p.batch():  # the job's own savepoint: whatever it
+                            value = job(p)  # wrote is undone if it raises
+                        done.append((future, True, value))
+                    except Exception as exc:  # noqa: BLE001 - answered to its request
+                        done.append((future, False, exc))
+        except Exception as exc:  # noqa: BLE001 - nothing of the batch was committed
+            done = [(future, False, exc) for _job, future, _r, _t in batch]
+        end = time.perf_counter()
+        for _job, _future, record, queued in batch:
+            if record is not None:
+                record["queue"] = record.get("queue", 0.0) + (start - queued) * 1000
+                record["thread"] = record.get("thread", 0.0) + (end - start) * 1000
+        self._answer(done)
+
+    @staticmethod
+    def _answer(done: list[tuple[Any, bool, Any]]) -> None:
+        loops: dict[Any, list[tuple[Any, bool, Any]]] = {}
+        for answer in done:  # one wake-up per event loop (a server has one)
+            loops.setdefault(answer[0].get_loop(), []).append(answer)
+        for loop, answers in loops.items():
             try:
-                p = self.pool.borrow()
-                try:
-                    with p.batch():
-                        for job, future, _record, _t in batch:
-                            try:
-                                with p.batch():  # the job's own savepoint: whatever it
-                                    value = job(p)  # wrote is undone if it raises
-                                done.append((future, True, value))
-                            except Exception as exc:  # noqa: BLE001 - answered to its request
-                                done.append((future, False, exc))
-                finally:
-                    self.pool.give_back(p)
-            except Exception as exc:  # noqa: BLE001 - nothing of the batch was committed
-                done = [(future, False, exc) for _job, future, _r, _t in batch]
-            end = time.perf_counter()
-            for _job, _future, record, queued in batch:
-                if record is not None:
-                    record["queue"] = record.get("queue", 0.0) + (start - queued) * 1000
-                    record["thread"] = record.get("thread", 0.0) + (end - start) * 1000
-            loops: dict[Any, list[tuple[Any, bool, Any]]] = {}
-            for answer in done:  # one wake-up per event loop (a server has one)
-                loops.setdefault(answer[0].get_loop(), []).append(answer)
-            for loop, answers in loops.items():
-                try:
-                    loop.call_soon_threadsafe(_settle, answers)
-                except RuntimeError:  # the loop is closed: nobody waits for the answers
-                    pass
+                loop.call_soon_threadsafe(_settle, answers)
+            except RuntimeError:  # the loop is closed: nobody waits for the answers
+                pass
 
     def close(self) -> None:
-        """Finish the jobs submitted, then stop the thread."""
-        with self._ready:
-            self._closed = True
-            self._ready.notify()
+        """Finish the jobs submitted, then stop the thread (and close its project)."""
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._jobs.put(None)
         self._thread.join()
 
 

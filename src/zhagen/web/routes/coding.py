@@ -1,22 +1,24 @@
 """Codings: code a span or sentences (with an existing code or a new one), remove, re-code.
 
 ``POST /api/codings`` (the request a coder sends most) is also served by
-:class:`FastAddCoding` in front of FastAPI's routing, with the same checks in the same order.
+:class:`FastAddCoding` in front of the whole app, with the same checks in the same order.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import Request
 from pydantic import BaseModel, Field
+from starlette.requests import cookie_parser
 
 from zhagen.errors import ZhagenError
 from zhagen.web import timing
-from zhagen.web.auth import check_csrf, check_host, check_role, session_id, workbench
-from zhagen.web.errors import WebError, error_body, from_zhagen
+from zhagen.web.auth import check_host_header, check_origin, check_role, check_token, cookie_for
+from zhagen.web.errors import WebError, error_body, from_zhagen, unexpected_error
 from zhagen.web.routes import CoderDep, ProjectDep, ViewerDep, actor_of, api_router
 from zhagen.web.services import coding as svc
 
@@ -111,55 +113,130 @@ def coding(
 
 
 _JSON_TYPES = (b"application/json", b"application/json; charset=utf-8")
+#: The request headers the front door reads (the first of each, as Starlette's ``Headers.get``).
+_WANTED = frozenset({b"host", b"cookie", b"origin", b"x-csrf-token", b"content-type",
+                     b"content-length", b"transfer-encoding"})  # fmt: skip
 
 
 class FastAddCoding:
-    """ASGI middleware: ``POST /api/codings`` served without FastAPI's routing, dependency
-    solving and response validation (measured with cProfile: 57 % of the event loop's CPU
-    for this request), with the checks of :func:`add_coding` in its order — Host, session,
-    CSRF (origin and token), role coder, then the body as :class:`NewCoding` — and the same
-    service call, answer and error shape.
+    """The front door of ``POST /api/codings``, ahead of the whole app: served without
+    FastAPI's middleware stack, routing, dependency solving and response validation
+    (measured with cProfile: 57 % of the event loop's CPU for this request; with perf,
+    what the app cost besides uvicorn under 8 coders: about as much again as uvicorn),
+    with the checks of :func:`add_coding` in its order — Host, session, CSRF (origin and
+    token), role coder, then the body as :class:`NewCoding` — the same service call, and
+    the answer the app would give: its JSON, its error shape and the headers of
+    :class:`~zhagen.web.app._Headers` (``headers``: the security headers,
+    ``Server-Timing``).
 
-    Anything it does not serve exactly as the route would goes on to the app unchanged, its
-    body replayed: no session yet (the app makes the loopback session and its cookie), a
-    body that is not plain JSON or does not validate (the app's 422/400). A request it
-    serves is checked and answered once; the engine runs in a worker thread, as the route's
-    does (SQLite may wait on a lock there, never on the event loop).
+    Anything it does not serve exactly as the route would goes to ``app`` (the whole app)
+    unchanged, its body replayed: a body without a length, or one longer than
+    ``max_body`` (the app's limit answers it), no session yet (the app makes the loopback
+    session and its cookie), a body that is not plain JSON or does not validate (the
+    app's 422/400). A request it serves is checked and answered once; the engine runs in
+    the coding writer's thread (:class:`~zhagen.web.state.GroupWriter`: SQLite may wait on
+    a lock there, never on the event loop), and the answer goes out after the commit.
     """
 
     PATH = "/api/codings"
 
-    def __init__(self, app: Any) -> None:
+    def __init__(
+        self, app: Any, wb: Any, *, headers: list[tuple[bytes, bytes]], max_body: int
+    ) -> None:
         self.app = app
+        self.wb = wb
+        self.headers = headers
+        self.max_body = max_body
+
+    @classmethod
+    def takes(cls, scope: dict) -> bool:
+        """Whether ``scope`` is a request this front door serves (or hands on)."""
+        return scope["type"] == "http" and scope["path"] == cls.PATH and scope["method"] == "POST"
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
-        if scope["type"] != "http" or scope["path"] != self.PATH or scope["method"] != "POST":
+        t0 = time.perf_counter()
+        gc0 = timing.gc_ms()
+        headers: dict[bytes, bytes] = {}
+        for key, value in scope["headers"]:
+            if key in _WANTED and key not in headers:
+                headers[key] = value
+        length = headers.get(b"content-length")
+        if (
+            length is None
+            or not length.isdigit()
+            or int(length) > self.max_body
+            or b"transfer-encoding" in headers
+        ):
             await self.app(scope, receive, send)
             return
-        try:
-            messages, body = await _read_body(receive)
-        except WebError as err:  # a streamed body past the size limit (the limits middleware)
-            await _answer(send, err.status, error_body(err.status, err.code, err.zh, err.en))
-            return
+        messages, body = await _read_body(receive)
         answer = None
+        record: dict[str, float] = {}
         if body is not None:
-            answer = await _serve(Request(scope), body)
+            answer = await self._serve(scope, headers, body, record)
         if answer is None:
             await self.app(scope, _replay(messages, receive), send)
             return
-        await _answer(send, *answer)
-
-
-async def _answer(send: Callable, status: int, payload: dict[str, Any]) -> None:
-    """The JSON answer as FastAPI's ``JSONResponse`` writes it (an error: not cached)."""
-    data = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    raw = data.encode()
-    headers = [(b"content-length", str(len(raw)).encode()),
+        status, payload = answer
+        raw = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        data = raw.encode()
+        out = [(b"content-length", str(len(data)).encode()),
                (b"content-type", b"application/json")]  # fmt: skip
-    if status != 200:
-        headers.append((b"cache-control", b"no-store"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": raw})
+        if status != 200:
+            out.append((b"cache-control", b"no-store"))
+        out += [h for h in self.headers if status == 200 or h[0] != b"cache-control"]
+        record["gc"] = timing.gc_ms() - gc0
+        dur = timing.header((time.perf_counter() - t0) * 1000, record)
+        out.append((b"server-timing", dur.encode()))
+        await send({"type": "http.response.start", "status": status, "headers": out})
+        await send({"type": "http.response.body", "body": data})
+
+    async def _serve(
+        self, scope: dict, headers: dict[bytes, bytes], body: bytes, record: dict[str, float]
+    ) -> tuple[int, dict[str, Any]] | None:
+        """(status, JSON) of ``POST /api/codings``, or None for the app to answer it."""
+        wb = self.wb
+
+        def text(name: bytes) -> str | None:
+            value = headers.get(name)
+            return None if value is None else value.decode("latin-1")
+
+        try:
+            host = text(b"host")
+            check_host_header(wb.settings.allowed_hosts, host)
+            cookies = cookie_parser(text(b"cookie") or "")
+            session = wb.sessions.get(cookies.get(cookie_for(wb.settings.port)))
+            if session is None:
+                return None
+            check_origin(text(b"origin"), scope.get("scheme", "http"), host or "")
+            check_token(text(b"x-csrf-token") or "", session)
+            check_role(session, "coder")
+        except WebError as err:
+            return err.status, error_body(err.status, err.code, err.zh, err.en)
+        kind = headers.get(b"content-type")
+        if kind is not None and kind.lower() not in _JSON_TYPES:
+            return None
+        try:
+            coding = NewCoding.model_validate(json.loads(body))
+        except ValueError:  # bad JSON, or pydantic's ValidationError: the app's own answer
+            return None
+        if coding.sentences is None and (coding.start is None or coding.end is None):
+            return None
+        actor = wb.actor(session)
+        body_dict = _body(coding)
+
+        def job(p: Any) -> dict[str, Any]:
+            return svc.add_codings(p, body_dict, actor=actor)
+
+        try:
+            return 200, await wb.writer().submit(job, record)
+        except WebError as err:
+            return err.status, error_body(err.status, err.code, err.zh, err.en)
+        except ZhagenError as exc:
+            err = from_zhagen(exc)
+        except Exception as exc:  # noqa: BLE001 - as the app's handler answers it (logged)
+            err = unexpected_error("POST", self.PATH, exc)
+        return err.status, error_body(err.status, err.code, err.zh, err.en)
 
 
 async def _read_body(receive: Callable[[], Awaitable[dict]]) -> tuple[list[dict], bytes | None]:
@@ -182,39 +259,3 @@ def _replay(messages: list[dict], receive: Callable[[], Awaitable[dict]]) -> Cal
         return pending.pop(0) if pending else await receive()
 
     return again
-
-
-async def _serve(request: Request, body: bytes) -> tuple[int, dict[str, Any]] | None:
-    """(status, JSON) of ``POST /api/codings``, or None for the app to answer it."""
-    wb = workbench(request)
-    try:
-        check_host(request)
-        session = wb.sessions.get(session_id(request))
-        if session is None:
-            return None
-        check_csrf(request, session)
-        check_role(session, "coder")
-    except WebError as err:
-        return err.status, error_body(err.status, err.code, err.zh, err.en)
-    kind = request.headers.get("content-type")
-    if kind is not None and kind.lower().encode() not in _JSON_TYPES:
-        return None
-    try:
-        coding = NewCoding.model_validate(json.loads(body))
-    except ValueError:  # bad JSON, or pydantic's ValidationError: the app's own answer
-        return None
-    if coding.sentences is None and (coding.start is None or coding.end is None):
-        return None
-    actor = wb.actor(session)
-    body_dict = _body(coding)
-
-    def job(p: Any) -> dict[str, Any]:
-        return svc.add_codings(p, body_dict, actor=actor)
-
-    try:  # in the writer thread (SQLite may wait on a lock there, never on the event loop)
-        return 200, await wb.writer().submit(job, timing.PHASES.get())
-    except WebError as err:
-        return err.status, error_body(err.status, err.code, err.zh, err.en)
-    except ZhagenError as exc:
-        err = from_zhagen(exc)
-        return err.status, error_body(err.status, err.code, err.zh, err.en)
