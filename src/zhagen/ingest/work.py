@@ -50,7 +50,9 @@ assert STAGE_COLUMNS[_SAME] == ("venue", "year", "volume", "issue", "pages")
 class Prepared:
     """One unit of import work, read and cleaned (plain data, sent back from a worker)."""
 
-    staged: bytes | list[tuple[Any, ...]] | str  # usable records' rows (see prepare_unit)
+    # usable records' rows (see prepare_unit): rows, an SQLite image, or the path of an
+    # image file written by a pool's worker (see _image_path)
+    staged: bytes | list[tuple[Any, ...]] | str
     kept: int  # how many rows ``staged`` holds
     # per row, if any is a raw document: its sentence spans and which of them are garbled
     spans: list[Sentences | None] | None
@@ -345,8 +347,6 @@ def spool() -> tempfile.TemporaryDirectory[str]:
                 if pid.isdigit() and not process_exists(int(pid)):
                     shutil.rmtree(os.path.join(root, name), ignore_errors=True)
     return tempfile.TemporaryDirectory(prefix=f"{_SPOOL_PREFIX}{os.getpid()}-")
-
-
 
 
 def problem_from(path: str, exc: ZhagenError) -> Problem:
