@@ -2,7 +2,7 @@
 
 A worker that prepares a chunk writes its staged rows and keyword links straight into an
 image file in the import's spool folder (``stage_rows(path=...)``); the main process
-attaches that file as ``stage`` for the unit's transaction (``store.docs.staged_file``)
+attaches that file as ``stage`` for the unit's transaction (``store.docs.staging_file``)
 instead of reading it back and deserializing it. What is stored must be what the in-memory
 image of the same records stores, the file must go once the unit is stored (or fails), and
 the in-memory ``stage`` the rest of the import uses must be back.
@@ -32,7 +32,7 @@ def _store(path: Path, staged: bytes | str, attach: bool) -> list[tuple]:
             )  # fmt: skip
         with q.staging(store):
             if attach:
-                with q.staged_file(store, staged), store.transaction():
+                with q.staging_file(store, staged), store.transaction():
                     q.insert_staged(store, sid, 0, staged)
             else:
                 with store.transaction():
@@ -78,7 +78,7 @@ def test_a_unit_that_fails_still_removes_its_file_and_stores_nothing(corpora: Pa
         with q.staging(store):
             with (
                 pytest.raises(sqlite3.IntegrityError),
-                q.staged_file(store, unit.staged),
+                q.staging_file(store, unit.staged),
                 store.transaction(),
             ):
                 # no source 999: the documents' foreign key fails inside the unit

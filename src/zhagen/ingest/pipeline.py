@@ -617,7 +617,7 @@ def _store_unit(
     offset = offset if unit.chunk else 0
     # an image file a worker wrote is attached, outside the transaction, and removed after
     attached = (
-        q.staged_file(store, unit.staged)
+        q.staging_file(store, unit.staged)
         if isinstance(unit.staged, str)
         else contextlib.nullcontext()
     )

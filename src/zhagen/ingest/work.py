@@ -322,7 +322,7 @@ def finish_last(unit: Prepared, tails: list[object], image: bool) -> Prepared:
 def _image_path(folder: str) -> str:
     """A new empty file in ``folder`` for a worker to write its unit's image to, as an
     SQLite file that the main process attaches (see
-    :func:`~zhagen.store.docs.staged_file`).
+    :func:`~zhagen.store.docs.staging_file`).
 
     A result sent back through the pool's pipe is copied and unpickled by the main process
     (~13 ms for a chunk's 9 MB image, ~1.8 µs a record); a file in the page cache is read

@@ -33,7 +33,7 @@ __all__ = [
     "STAGE_NULL",
     "stage_rows",
     "staging",
-    "staged_file",
+    "staging_file",
     "insert_staged",
     "insert_staged_links",
     "insert_problems",
@@ -390,7 +390,7 @@ def stage_rows(
 
     With ``image`` and a ``path`` (a new or empty file), the image is written there as an
     SQLite file and its path returned, for the main process to attach
-    (:func:`staged_file`): the image is neither serialized here (a copy of ~10 MB a chunk)
+    (:func:`staging_file`): the image is neither serialized here (a copy of ~10 MB a chunk)
     nor read back and deserialized there (two more), and no process faults those buffers'
     pages in: 1.5 µs a record less in a worker (CNKI RefWorks). The file is scratch, never
     synced: its reader runs on the same machine and reads it from the page cache.
@@ -426,7 +426,7 @@ def stage_rows(
 
 
 @contextmanager
-def staged_file(store: Store, path: str) -> Iterator[str]:
+def staging_file(store: Store, path: str) -> Iterator[str]:
     """Attach the image file ``path`` (written by :func:`stage_rows`) as ``stage``, in
     place of the in-memory one :func:`staging` attached, for :func:`insert_staged`; on
     exit the in-memory one is back and the file removed.
@@ -476,7 +476,7 @@ def insert_staged(
     """Insert a batch from :func:`stage_rows`, marking duplicates of earlier documents.
 
     Runs inside the caller's transaction (an image: within ``with staging(store):``; an
-    image file, named by its path: also within ``with staged_file(store, path):``).
+    image file, named by its path: also within ``with staging_file(store, path):``).
     Record numbers are shifted by ``record_offset``. A document duplicates the first
     document with the same DOI, else the first with the same ``dup_key`` (as
     :func:`mark_duplicates` decides). Rows (made in this process) are bound and written
@@ -487,7 +487,7 @@ def insert_staged(
     """
     conn = store.conn
     base = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM main.documents").fetchone()[0])
-    if isinstance(staged, str):  # an image file, attached by the caller (staged_file)
+    if isinstance(staged, str):  # an image file, attached by the caller (staging_file)
         pass
     elif not isinstance(staged, bytes):
         return base, _insert_rows(conn, base, source_id, record_offset, staged)
