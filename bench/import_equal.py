@@ -8,8 +8,9 @@ Each tree (a ``src`` folder) imports every file (default: every export in
 ``--chunk`` bytes read by two worker processes: forced through an ``ImportPlan`` where the
 tree has one, else by setting the old module globals) and ``default`` (as ``zhagen add``
 imports it). The documents, sentences and problems tables (every column but the time a
-problem was written) are then compared row by row, per file and mode; differences are
-printed by table and column, and the exit status is 1 if any.
+problem was written), and where the trees have them the entity tables (``entity_kinds``,
+``entities``, ``doc_entities``: the keyword links) are then compared row by row, per file
+and mode; differences are printed by table and column, and the exit status is 1 if any.
 Not a timing benchmark: a check for refactors of the import pipeline.
 """
 
@@ -56,6 +57,12 @@ with tempfile.TemporaryDirectory() as tmp:
             "SELECT id, source_id, path, record, line, severity, code, zh, en FROM problems "
             "ORDER BY id").fetchall(),
     }
+    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "doc_entities" in have:  # the entity tables (0013) and the keyword links in them
+        tables["entity_kinds"] = conn.execute("SELECT * FROM entity_kinds ORDER BY id").fetchall()
+        tables["entities"] = conn.execute("SELECT * FROM entities ORDER BY id").fetchall()
+        tables["doc_entities"] = conn.execute(
+            "SELECT * FROM doc_entities ORDER BY kind, doc_id, pos, role").fetchall()
     columns = {
         t: [d[1] for d in conn.execute(f"PRAGMA table_info({t})")] for t in tables
     }

@@ -33,7 +33,6 @@ from zhagen.ingest.work import (
     problem_from,
     renumber,
     spool,
-    take,
     unreadable,
     warm,
     work,
@@ -616,10 +615,16 @@ def _store_unit(
     ``mark`` (see :func:`q.mark_merged`).
     ``offset``: records before the unit's chunk (0 for a unit numbered in the file)."""
     offset = offset if unit.chunk else 0
-    with store.transaction():
+    # an image file a worker wrote is attached, outside the transaction, and removed after
+    attached = (
+        q.staging_file(store, unit.staged)
+        if isinstance(unit.staged, str)
+        else contextlib.nullcontext()
+    )
+    with attached, store.transaction():
         dups = 0
         if unit.kept:
-            base, dups = q.insert_staged(store, sid, offset, take(unit.staged))
+            base, dups = q.insert_staged(store, sid, offset, unit.staged)
             kept_apart = _kept_apart(store, base)
             if kept_apart:  # in record order with the others, however the file was cut
                 unit.problems = sorted(

@@ -35,7 +35,6 @@ __all__ = [
     "problem_from",
     "renumber",
     "spool",
-    "take",
     "warm",
     "work",
 ]
@@ -51,7 +50,9 @@ assert STAGE_COLUMNS[_SAME] == ("venue", "year", "volume", "issue", "pages")
 class Prepared:
     """One unit of import work, read and cleaned (plain data, sent back from a worker)."""
 
-    staged: bytes | list[tuple[Any, ...]] | str  # usable records' rows (see prepare_unit)
+    # usable records' rows (see prepare_unit): rows, an SQLite image, or the path of an
+    # image file written by a pool's worker (see _image_path)
+    staged: bytes | list[tuple[Any, ...]] | str
     kept: int  # how many rows ``staged`` holds
     # per row, if any is a raw document: its sentence spans and which of them are garbled
     spans: list[Sentences | None] | None
@@ -236,7 +237,7 @@ def prepare_unit(
 ) -> Prepared:
     """Clean records and stage the usable ones, with their first duplicate in the unit
     and their keyword links (an image is written to a file in the folder ``spool``, if
-    given: see _spill)."""
+    given: see _image_path)."""
     rows: list[tuple[Any, ...]] = []
     keywords: list[Any] = []
     spans: list[Sentences | None] = []
@@ -277,10 +278,9 @@ def prepare_unit(
         spans.append(sp)
     has_spans = any(sp is not None for sp in spans)
     labels, links = unit_keywords(keywords)
-    staged = q.stage_rows(rows, image=image, links=links, sides=LINK_SIDES)
-    in_image = isinstance(staged, bytes)
-    if spool is not None and in_image and rows:
-        staged = _spill(staged, spool)
+    to = _image_path(spool) if spool is not None and image and rows else None
+    staged = q.stage_rows(rows, image=image, links=links, sides=LINK_SIDES, path=to)
+    in_image = isinstance(staged, bytes | str)
     return Prepared(
         staged, len(rows), spans if has_spans else None, problems, len(records), chunk, lines,
         keywords=(labels, None if in_image else links),
@@ -319,16 +319,17 @@ def finish_last(unit: Prepared, tails: list[object], image: bool) -> Prepared:
     return last
 
 
-def _spill(image: bytes, folder: str) -> str:
-    """Write a worker's image to a file for the main process to read (see :func:`take`).
+def _image_path(folder: str) -> str:
+    """A new empty file in ``folder`` for a worker to write its unit's image to, as an
+    SQLite file that the main process attaches (see
+    :func:`~zhagen.store.docs.staging_file`).
 
     A result sent back through the pool's pipe is copied and unpickled by the main process
-    (~13 ms for a chunk's 9 MB image, ~1.8 µs a record); reading a file from the page
-    cache takes a fifth of that, and the main process is the one that cannot be split.
+    (~13 ms for a chunk's 9 MB image, ~1.8 µs a record); a file in the page cache is read
+    by SQLite in place, and the main process is the one that cannot be split.
     """
     fd, path = tempfile.mkstemp(suffix=".image", dir=folder)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(image)
+    os.close(fd)
     return path
 
 
@@ -336,7 +337,7 @@ _SPOOL_PREFIX = "zhagen-import-"
 
 
 def spool() -> tempfile.TemporaryDirectory[str]:
-    """A private temporary folder for the images of one import (see _spill), named after
+    """A private temporary folder for the images of one import (see _image_path), named after
     this process; folders left by killed imports (their process gone) are removed first."""
     root = tempfile.gettempdir()
     with contextlib.suppress(OSError):
@@ -346,16 +347,6 @@ def spool() -> tempfile.TemporaryDirectory[str]:
                 if pid.isdigit() and not process_exists(int(pid)):
                     shutil.rmtree(os.path.join(root, name), ignore_errors=True)
     return tempfile.TemporaryDirectory(prefix=f"{_SPOOL_PREFIX}{os.getpid()}-")
-
-
-def take(staged: bytes | list[tuple[Any, ...]] | str) -> bytes | list[tuple[Any, ...]]:
-    """The staged rows of a unit, read (and removed) from a file if a worker spilled them."""
-    if not isinstance(staged, str):
-        return staged
-    with open(staged, "rb") as fh:
-        data = fh.read()
-    os.unlink(staged)
-    return data
 
 
 def problem_from(path: str, exc: ZhagenError) -> Problem:

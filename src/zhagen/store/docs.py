@@ -10,7 +10,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from zhagen.store.db import Store, dup_hash, id_list_json, now, one, rows
@@ -33,6 +33,7 @@ __all__ = [
     "STAGE_NULL",
     "stage_rows",
     "staging",
+    "staging_file",
     "insert_staged",
     "insert_staged_links",
     "insert_problems",
@@ -242,6 +243,8 @@ STAGE_COLUMNS: tuple[str, ...] = (*DOC_COLUMNS[1:], "dup_hash", "doi_first", "ke
 STAGE_NULL = 0
 _NULLABLE = frozenset({"body", "original"})
 _STAGE_PAGE = 65536  # large pages: fewer, fuller pages to build and to copy between processes
+# an image written to a file (stage_rows' path): scratch read once on this machine
+_SCRATCH_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF", "cache_size = -262144")
 # A worker's image: the staged rows, and the first earlier document of each row that
 # duplicates one (filled in by insert_staged once the image is attached as ``stage``).
 # The keyword links its worker derived (zhagen.entities.tables.unit_keywords): per link
@@ -369,7 +372,8 @@ def stage_rows(
     image: bool,
     links: Sequence[Sequence[int]] | None = None,
     sides: int = 1,
-) -> bytes | list[Sequence[Any]]:
+    path: str | None = None,
+) -> bytes | list[Sequence[Any]] | str:
     """A batch of rows (in :data:`STAGE_COLUMNS` order) ready for :func:`insert_staged`,
     and in an image its keyword ``links`` for :func:`insert_staged_links`: per row, its
     links in position order, each coded ``label index * sides + side``.
@@ -383,11 +387,30 @@ def stage_rows(
     cannot be parallelised; the image costs the worker 7.5 µs a record, pickling 5.4 µs,
     so the image is also cheaper in total. Without ``image`` (or where this SQLite cannot
     serialize) the rows are returned as they are, and written once.
+
+    With ``image`` and a ``path`` (a new or empty file), the image is written there as an
+    SQLite file and its path returned, for the main process to attach
+    (:func:`staging_file`): the image is neither serialized here (a copy of ~10 MB a chunk)
+    nor read back and deserialized there (two more), and no process faults those buffers'
+    pages in: 1.5 µs a record less in a worker (CNKI RefWorks). The file is scratch, never
+    synced: its reader runs on the same machine and reads it from the page cache.
+
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> row = tuple(STAGE_NULL if c in _NULLABLE else "" for c in STAGE_COLUMNS)
+    >>> staged = stage_rows([row], image=True, path=os.path.join(folder, "unit.image"))
+    >>> staged == os.path.join(folder, "unit.image"), os.path.getsize(staged) > 0
+    (True, True)
+    >>> os.remove(staged); os.rmdir(folder)
     """
     if not image or not hasattr(sqlite3.Connection, "serialize"):
         return list(rows)
-    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn = sqlite3.connect(path or ":memory:", isolation_level=None)
     try:
+        if path is not None:
+            # scratch: no journal, no sync, every page in the cache until the commit
+            for pragma in _SCRATCH_PRAGMAS:
+                conn.execute(f"PRAGMA {pragma}")
         conn.execute(f"PRAGMA page_size = {_STAGE_PAGE}")
         for ddl in _STAGE_DDL:
             conn.execute(ddl)
@@ -397,9 +420,37 @@ def stage_rows(
             text = json.dumps(links, separators=(",", ":"))
             conn.execute(_STAGE_LINKS, {"links": text, "sides": int(sides)})
         conn.execute("COMMIT")
-        return conn.serialize()
+        return path if path is not None else conn.serialize()
     finally:
         conn.close()
+
+
+@contextmanager
+def staging_file(store: Store, path: str) -> Iterator[str]:
+    """Attach the image file ``path`` (written by :func:`stage_rows`) as ``stage``, in
+    place of the in-memory one :func:`staging` attached, for :func:`insert_staged`; on
+    exit the in-memory one is back and the file removed.
+
+    Must be entered outside a transaction (SQLite cannot attach inside one); the file is
+    written in the caller's transaction (duplicates and labels found for the unit) without
+    a journal on disk or a sync, which also keeps the commit to the project file alone.
+    """
+    import os
+
+    conn = store.conn
+    conn.execute("DETACH DATABASE stage")
+    try:
+        conn.execute("ATTACH DATABASE ? AS stage", (path,))
+        try:
+            conn.execute("PRAGMA stage.journal_mode = MEMORY")
+            conn.execute("PRAGMA stage.synchronous = OFF")
+            yield path
+        finally:
+            conn.execute("DETACH DATABASE stage")
+    finally:
+        conn.execute("ATTACH DATABASE ':memory:' AS stage")
+        with suppress(OSError):
+            os.remove(path)
 
 
 @contextmanager
@@ -417,11 +468,15 @@ def staging(store: Store) -> Iterator[None]:
 
 
 def insert_staged(
-    store: Store, source_id: int, record_offset: int, staged: bytes | Sequence[Sequence[Any]]
+    store: Store,
+    source_id: int,
+    record_offset: int,
+    staged: bytes | Sequence[Sequence[Any]] | str,
 ) -> tuple[int, int]:
     """Insert a batch from :func:`stage_rows`, marking duplicates of earlier documents.
 
-    Runs inside the caller's transaction (an image: within ``with staging(store):``).
+    Runs inside the caller's transaction (an image: within ``with staging(store):``; an
+    image file, named by its path: also within ``with staging_file(store, path):``).
     Record numbers are shifted by ``record_offset``. A document duplicates the first
     document with the same DOI, else the first with the same ``dup_key`` (as
     :func:`mark_duplicates` decides). Rows (made in this process) are bound and written
@@ -432,9 +487,12 @@ def insert_staged(
     """
     conn = store.conn
     base = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM main.documents").fetchone()[0])
-    if not isinstance(staged, bytes):
+    if isinstance(staged, str):  # an image file, attached by the caller (staging_file)
+        pass
+    elif not isinstance(staged, bytes):
         return base, _insert_rows(conn, base, source_id, record_offset, staged)
-    conn.deserialize(staged, name="stage")
+    else:
+        conn.deserialize(staged, name="stage")
     if "dup_hash" not in {r[1] for r in conn.execute("PRAGMA stage.table_info(rows)")}:
         # staged by a zhagen before 0020_import9c (a cluster's shard of an import resumed
         # after an upgrade): its rows get their dup_hash here
