@@ -79,6 +79,8 @@ def cmd_map(args: argparse.Namespace) -> int:
         f"records {s['records']}  nodes {s['nodes']}  edges {s['edges']}  clusters "
         f"{s['clusters']}  {q}  bursts {s['bursts']}",
     ))  # fmt: skip
+    if (s.get("betweenness") or {}).get("note"):  # estimated: say so where it is read
+        print(say(*s["betweenness"]["note"]))
     if s.get("records_without_year") and s.get("year_span"):  # dated maps leave them out
         n = s["records_without_year"]
         print(say(f"{n} 条记录无年份，未计入", f"records without a year, left out: {n}"))

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from zhagen.mapping.centrality import BETWEENNESS_METHODS
 from zhagen.mapping.cluster import SILHOUETTE_METHODS
 from zhagen.mapping.labels import LABEL_SOURCES
 from zhagen.mapping.links import LINK_METHODS
@@ -224,6 +225,18 @@ class MapParams:
         "network：以连线强度为距离（旧定义）",
         help_en="spectral: in the spectral space of the similarity network (Chen et al. 2010, "
         "CiteSpace's definition, default); network: link strengths as distances (old)",
+    )
+    betweenness: str = param(
+        "auto",
+        "str",
+        "中介中心性计算",
+        "betweenness",
+        choices=BETWEENNESS_METHODS,
+        help_zh="auto：小网络精确计算，节点数×连线数超过预算（1 亿）时按 Brandes & Pich (2007) "
+        "以抽样源节点估计（默认）；exact：总是精确；estimate：总是估计",
+        help_en="auto: exact on small networks, estimated from sampled source nodes (Brandes & "
+        "Pich 2007) when nodes × links exceeds the budget (1e8) (default); exact: always "
+        "exact; estimate: always estimated",
     )
     label_source: str = param(
         "titles+keywords",

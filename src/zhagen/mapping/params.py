@@ -59,8 +59,8 @@ def params_of_summary(summary: Mapping[str, Any]) -> MapParams:
     --------
     >>> old = {"params": {"link": "association", "top": 50, "g_index": None, "min_freq": 2}}
     >>> p = params_of_summary(old)
-    >>> p.link, p.link_scope, p.silhouette, p.top, p.g_index, p.min_freq
-    ('association-occurrence', 'all', 'network', 50, None, 2)
+    >>> p.link, p.link_scope, p.silhouette, p.top, p.g_index, p.min_freq, p.betweenness
+    ('association-occurrence', 'all', 'network', 50, None, 2, 'exact')
     >>> params_of_summary({"params": {"link": "association"}, "definitions": {}}).link
     'association'
     """
@@ -72,6 +72,8 @@ def params_of_summary(summary: Mapping[str, Any]) -> MapParams:
             values["link"] = "association-occurrence"
         for key, old in BEFORE_ISSUE_13.items():
             values.setdefault(key, old)
+    # every zhagen before the parameter existed computed betweenness exactly
+    values.setdefault("betweenness", "exact")
     names = {f.name for f in fields(MapParams)}
     if isinstance(values.get("years"), list):
         values["years"] = tuple(values["years"])

@@ -452,7 +452,6 @@ def _summary(
     extra: dict[str, Any],
 ) -> dict[str, Any]:
     from zhagen._version import __version__
-    from zhagen.mapping.centrality import betweenness_backend
     from zhagen.mapping.cluster import (
         LEIDEN_OPTIONS,
         MODULARITY_DEFINITION,
@@ -477,7 +476,7 @@ def _summary(
     summary["params"] = params.to_dict()
     summary["algorithms"] = {
         "leiden": leiden_backend(), "leiden_options": dict(LEIDEN_OPTIONS),
-        "betweenness": betweenness_backend() + " (unweighted, normalised)",
+        "betweenness": _betweenness_algorithm(summary.get("betweenness") or {}),
         "silhouette": SILHOUETTE_DEFINITIONS[params.silhouette],
         "burst": "Kleinberg 2002 two-state batched, Viterbi; d_t = records with terms",
         "sigma": "(betweenness + 1) ** burst_strength",
@@ -508,6 +507,15 @@ def _summary(
     summary["zhagen_version"] = __version__
     summary["input_hash"] = input_hash(inp, full)
     return summary
+
+
+def _betweenness_algorithm(plan: dict[str, Any]) -> str:
+    from zhagen.mapping.centrality import betweenness_backend
+
+    if plan.get("method") == "estimate":
+        return (f"Brandes & Pich 2007 estimate from {plan['pivots']} pivot sources, matrix "
+                "form (unweighted, normalised)")  # fmt: skip
+    return betweenness_backend() + " (unweighted, normalised)"
 
 
 def _links_from(inp: MapInput, params: MapParams) -> str:
@@ -552,6 +560,16 @@ def _nodes_frame(cols, rec, net_stats: dict[str, Any]) -> Table:
 
 #: The columns held as nullable whole numbers (pandas' ``Int64``).
 _NULLABLE = ("burst_begin", "burst_end", "first_year", "begin", "end", "last_year")
+
+
+def _betweenness(n: int, i, j, plan, seed: int):
+    """The betweenness ``plan`` (:func:`~zhagen.mapping.centrality.betweenness_plan`) says:
+    exact, or estimated from pivots drawn with the map's seed."""
+    from zhagen.mapping import centrality as cen
+
+    if plan.method == "exact":
+        return cen.betweenness(n, i, j)
+    return cen.betweenness_estimate(n, i, j, cen.pivots(n, plan.pivots, seed))
 
 
 def _node_bursts(n: int, b_node, b_strength, b_begin, b_end) -> dict[str, Any]:
@@ -618,11 +636,12 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     labels, other = clu.merge_small(labels, params.min_cluster_size)
     sil = clu.silhouettes(n, net.i, net.j, net.strength, labels, params.silhouette)
     d, bursts = _term_bursts(rec, time, cols, slice_counts, params)
+    btw = cen.betweenness_plan(n, int(ki.size), params.betweenness)
     stats: dict[str, Any] = {
         "degree": cen.degree(n, ki, kj), "weighted_degree": cen.weighted_degree(n, ki, kj, kc),
         # VOSviewer's total link strength counts every link, before pruning
         "total_link_strength": cen.weighted_degree(n, net.i, net.j, net.count),
-        "betweenness": cen.betweenness(n, ki, kj), "cluster": labels,
+        "betweenness": _betweenness(n, ki, kj, btw, params.seed), "cluster": labels,
         **_node_bursts(n, *_as_nodes(cols, bursts)),
     }  # fmt: skip
     stats["sigma"] = cen.sigma(stats["betweenness"], stats["burst_strength"])
@@ -640,6 +659,7 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
         "clusters": int(len(clusters)), "modularity": round(q, 6), **quality,
         "silhouette": round(float(sil.mean()), 6) if n else 0.0,
         "silhouette_definition": clu.SILHOUETTE_DEFINITIONS[params.silhouette],
+        "betweenness": btw.as_dict(),
         "bursts": int(len(bursts_df)),
         "slices": _slice_summary(time, d, sizes),
         **({"other_cluster": other} if other is not None else {}),

@@ -293,9 +293,11 @@ const colour = (c) => (c === null || c === undefined || c < 0 || c >= D.colors.l
 const fmt = (v, d) => (v === null || v === undefined ? "—" : d !== undefined && typeof v === "number" ? v.toFixed(d) : String(v));
 const clusterText = (c) => (c === null || c === undefined || c < 0 ? "—" : "#" + c + " " + (names.get(c) || ""));
 const burstText = (n) => (n.burst_strength ? n.burst_strength.toFixed(2) + " (" + n.burst_begin + "–" + n.burst_end + ")" : "—");
+const btwLabel = ((D.summary.betweenness || {}).method === "estimate"
+  ? "中介中心性（估计值）Betweenness (estimate)" : "中介中心性 Betweenness");
 function facts(n) {
   return [["频次 Frequency", fmt(n.frequency)], ["度 Degree", fmt(n.degree)],
-    ["中介中心性 Betweenness", fmt(n.betweenness, 4)], ["聚类 Cluster", clusterText(n.cluster)],
+    [btwLabel, fmt(n.betweenness, 4)], ["聚类 Cluster", clusterText(n.cluster)],
     ["突现 Burst", burstText(n)], ["首次出现 First year", fmt(n.first_year)]];
 }
 function kvTable(pairs) {

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from zhagen.mapping.model import KnowledgeMap
 
-__all__ = ["write_tables_xlsx", "write_table1_docx", "table1_rows", "SHEETS"]
+__all__ = ["write_tables_xlsx", "write_table1_docx", "table1_rows", "betweenness_note", "SHEETS"]
 
 #: Sheet names, in workbook order.
 SHEETS = ["关键词频次", "中心性", "聚类", "突现", "节点", "连线", "概况"]
@@ -73,8 +73,9 @@ def write_tables_xlsx(km: KnowledgeMap, path: Path, *, top: int = 20) -> Path:
 
     nodes = plain_nodes(km)
     wb = Workbook(write_only=True)
+    zh, en = betweenness_note(km)
     for name, rows in table1_rows(km, top).items():
-        _sheet(wb, name, TABLE1, rows)
+        _sheet(wb, name, TABLE1, rows + ([[], [f"注：{zh} / {en}"]] if zh else []))
     _sheet(wb, "聚类", CLUSTER_HEAD, _cluster_rows(km))
     burst_keys = ("term", "strength", "begin", "end", "first_year", "last_year")
     burst_rows = [[plain(b.get(k)) for k in burst_keys] for b in km.bursts.to_dict("records")]
@@ -115,6 +116,18 @@ def table1_rows(km: KnowledgeMap, top: int = 20) -> dict[str, list[list[Any]]]:
     }  # fmt: skip
 
 
+def betweenness_note(km: KnowledgeMap) -> tuple[str, str]:
+    """What a table of the map's betweenness says of how it was computed (Chinese,
+    English): empty when exact, the pivots and precision when estimated.
+
+    >>> from zhagen.examples import tiny_map
+    >>> betweenness_note(tiny_map())
+    ('', '')
+    """
+    note = ((km.summary or {}).get("betweenness") or {}).get("note") or ("", "")
+    return str(note[0]), str(note[1])
+
+
 def write_table1_docx(km: KnowledgeMap, path: Path, *, top: int = 20) -> Path:
     """表1 as three-line tables (三线表) in ``tables.docx``: the top keywords by frequency
     and by centrality (centrality with two decimals, as CiteSpace reports it).
@@ -139,6 +152,9 @@ def write_table1_docx(km: KnowledgeMap, path: Path, *, top: int = 20) -> Path:
     }
     note = ("注：频次为含该关键词的记录数；中心性为图谱网络（有剪枝时为剪枝后的网络）上的中介中心性"
             "（betweenness），保留两位小数；首次出现年份为含该词的最早记录的年份。")  # fmt: skip
+    estimated = betweenness_note(km)[0]
+    if estimated:
+        note += estimated + "。"
     return write_tables_docx(frames, path, captions=captions, notes={k: note for k in frames})
 
 
