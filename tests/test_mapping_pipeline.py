@@ -636,3 +636,43 @@ def test_input_hash_is_the_digest_of_the_canonical_bytes_in_one_piece() -> None:
     ints(dt.matrix.indices)
     strings(inp.titles)
     assert len(dt.vocab) > 65_536 and input_hash(inp, dt) == input_hash(inp) == h.hexdigest()
+
+
+def _many_nodes(n_records: int = 400, seed: int = 18) -> MapInput:
+    """Records of three keywords each out of 400, over four years: a map of a few hundred
+    nodes, past the size from which the layout runs beside the rest."""
+    rng = np.random.default_rng(seed)
+    terms = [[f"词{int(t)}" for t in rng.choice(400, size=3, replace=False)]
+             for _ in range(n_records)]  # fmt: skip
+    years = [2020 + k % 4 for k in range(n_records)]
+    return MapInput(list(range(n_records)), years, terms, [f"题{k}" for k in range(n_records)])
+
+
+def test_layout_beside_the_rest_is_the_layout_of_the_map() -> None:
+    """From BESIDE_MIN_NODES nodes the layout runs in a thread of its own: the coordinates
+    are those ``force_layout`` gives for the map's kept links and clusters, called here."""
+    from zhagen.mapping import pipeline
+    from zhagen.mapping.layout import force_layout
+
+    params = MapParams(top=200, seed=7)
+    km = build_map(_many_nodes(), params)
+    n = km.summary["nodes"]
+    assert n >= pipeline.BESIDE_MIN_NODES
+    e = km.edges
+    xy = force_layout(n, e["source"].to_numpy(), e["target"].to_numpy(),
+                      e["strength"].to_numpy(), km.nodes["cluster"].to_numpy(), seed=7)  # fmt: skip
+    assert km.nodes["x"].tolist() == xy[:, 0].tolist()
+    assert km.nodes["y"].tolist() == xy[:, 1].tolist()
+
+
+def test_layout_beside_raises_its_error_in_the_caller() -> None:
+    from zhagen.mapping.pipeline import _beside
+
+    def broken(n: int) -> None:
+        raise ParameterError(f"坏的布局 {n}", f"bad layout {n}")
+
+    later = _beside(broken, 500)  # in a thread: raised when the result is asked for
+    with pytest.raises(ParameterError, match="bad layout 500"):
+        later()
+    with pytest.raises(ParameterError, match="bad layout 3"):
+        _beside(broken, 3)  # small: called at once
