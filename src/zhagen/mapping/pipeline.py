@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from zhagen.errors import InputError, ParameterError
 from zhagen.mapping.model import (
@@ -81,8 +81,6 @@ if TYPE_CHECKING:
     from zhagen.mapping.selection import Slice
 
 __all__ = ["build_map", "input_hash", "check_params"]  # check_params: from mapping.params
-
-T = TypeVar("T")
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
@@ -618,7 +616,6 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     kc, ks = net.count[net.kept], net.strength[net.kept]
     labels = clu.leiden(n, ki, kj, ks, params.resolution, params.seed)
     labels, other = clu.merge_small(labels, params.min_cluster_size)
-    xy = _beside(force_layout, n, ki, kj, ks, labels, seed=params.seed)
     sil = clu.silhouettes(n, net.i, net.j, net.strength, labels, params.silhouette)
     d, bursts = _term_bursts(rec, time, cols, slice_counts, params)
     stats: dict[str, Any] = {
@@ -631,7 +628,7 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
     stats["sigma"] = cen.sigma(stats["betweenness"], stats["burst_strength"])
     year_counts, first_year, last_year = _year_stats(xn, time)
     stats["first_year"] = first_year
-    stats["xy"] = xy()
+    stats["xy"] = force_layout(n, ki, kj, ks, labels, seed=params.seed)
     nodes = _nodes_frame(cols, rec, stats)
     edges = Table({"source": ki, "target": kj, "count": kc, "strength": ks})
     texts = _labels(rec, cols, labels, params, inp.title_phrases)
@@ -648,47 +645,6 @@ def build_map(inp: MapInput, params: MapParams) -> KnowledgeMap:
         **({"other_cluster": other} if other is not None else {}),
     })  # fmt: skip
     return _assemble(nodes, edges, clusters, bursts_df, summary, rec, time, xn, year_counts)
-
-
-#: Nodes from which the layout runs in a thread of its own, beside the silhouettes,
-#: betweenness and labels: its numpy loops release the GIL, so on two cores its ~0.07 s at
-#: 600 nodes leave the map's critical path. Below, a thread costs more than it saves.
-BESIDE_MIN_NODES = 200
-
-
-def _beside(fn: Callable[..., T], n: int, *args: Any, **kwargs: Any) -> Callable[[], T]:
-    """``fn(n, *args, **kwargs)`` started now, in a thread when ``n`` is at least
-    :data:`BESIDE_MIN_NODES`; the returned call waits for it and gives its result (or
-    raises its exception). The result is the one a direct call gives: the work is the
-    same, only where it runs differs.
-
-    >>> _beside(max, 5, 7)(), _beside(max, 500, 7)()
-    (7, 500)
-    """
-    if n < BESIDE_MIN_NODES:
-        value = fn(n, *args, **kwargs)
-        return lambda: value
-    import threading
-
-    box: list[Any] = []
-
-    def run() -> None:
-        try:
-            box.append((True, fn(n, *args, **kwargs)))
-        except BaseException as exc:  # raised in the caller, by the returned call
-            box.append((False, exc))
-
-    worker = threading.Thread(target=run, name="zhagen-map-layout", daemon=True)
-    worker.start()
-
-    def result() -> T:
-        worker.join()
-        ok, value = box[0]
-        if not ok:
-            raise value
-        return value
-
-    return result
 
 
 def _node_network(
