@@ -88,6 +88,20 @@ def test_entry_point_runs(tmp_path):
     assert out.stdout.startswith("zhagen ")
 
 
+def test_the_command_freezes_what_is_left_and_a_caller_keeps_its_collector(tmp_path):
+    """``main()`` as the process's command freezes every object before the interpreter
+    shuts down (its collections then skip them); ``main(argv)`` from a caller does not."""
+    code = (
+        "import gc, sys; from zhagen.cli import main;"
+        "project = sys.argv[1]; rc = main(['new', project]); called = gc.get_freeze_count();"
+        "sys.argv = ['zhagen', 'docs', project]; rc2 = main();"
+        "print(rc, rc2, called, gc.get_freeze_count() > 1000)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "p.zhagen")],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    assert out.stdout.splitlines()[-1].split() == ["0", "0", "0", "True"]
+
+
 def test_check_command_reports_ok_and_damage(tmp_path, capsys):
     from test_store import _damage_documents_table
 

@@ -14,6 +14,7 @@ from zhagen.formats.network import (
     VOSVIEWER_MAP_HEADER,
     plain,
     plain_edges,
+    plain_node_columns,
     plain_nodes,
     read_graphml,
     read_pajek,
@@ -56,6 +57,23 @@ def test_plain_values() -> None:
     assert plain(np.int64(3)) == 3 and type(plain(np.int64(3))) is int
     assert plain(np.float64(0.5)) == 0.5 and plain(np.array([1, 2])) == [1, 2]
     assert plain(float("inf")) is None and plain("新") == "新"
+
+
+def test_plain_node_columns_are_the_plain_nodes_columns() -> None:
+    """Every column, of maps held as DataFrames (an odd one: no cluster, labels with quotes,
+    tabs, newlines) and of the same maps as plain columns, is what ``plain_nodes`` gives; a
+    column the map does not have reads as None, as a plain node's ``.get``."""
+    from zhagen.mapping.model import NODE_COLUMNS, Table
+
+    for m in (make_map(), odd_map()):
+        nodes = plain_nodes(m)
+        columns = plain_node_columns(m, *NODE_COLUMNS, "not_a_column")
+        for name, values in zip([*NODE_COLUMNS, "not_a_column"], columns, strict=True):
+            assert values == [n.get(name) for n in nodes], name
+        plain_table = Table({c: m.nodes[c].tolist() for c in NODE_COLUMNS})
+        as_columns = KnowledgeMap(**{**m.fields(), "nodes": plain_table})
+        assert plain_node_columns(as_columns, *NODE_COLUMNS) == columns[:-1]
+    assert plain_node_columns(empty_map(), "id", "label") == [[], []]
 
 
 def test_graphml_networkx_and_roundtrip(km: KnowledgeMap, tmp_path: Path) -> None:

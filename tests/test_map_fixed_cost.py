@@ -29,7 +29,7 @@ import json, sys
 from zhagen.cli import main
 rc = main(["map", sys.argv[1], "--out", sys.argv[2], "--outputs", sys.argv[3]])
 heavy = ["pandas", "matplotlib", "jieba", "rjieba", "rjieba.rjieba", "openpyxl", "docx",
-         "scipy.spatial"]
+         "scipy.spatial", "numpy.f2py", "numpy.testing"]  # the last two: sparse_import
 print(json.dumps({"rc": rc, "loaded": [m for m in heavy if m in sys.modules]}))
 """
 

@@ -31,7 +31,6 @@ they share keywords; the strength of a link is the inclusion index
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -140,6 +139,8 @@ def strategic_diagram(
     raw = {c: (10 * outside[c], 100 * inside[c] / len(ks)) for c, ks in members.items()}
     if not raw:
         return []
+    import statistics  # here: its fractions and decimal cost every map ~3 ms of start-up
+
     mc = statistics.median(v[0] for v in raw.values())
     md = statistics.median(v[1] for v in raw.values())
     themes = []

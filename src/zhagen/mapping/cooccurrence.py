@@ -184,8 +184,10 @@ def doc_term_from_codes(
     (['a', 'b'], [[1, 0], [0, 0], [0, 1]])
     """
     import numpy as np
-    import scipy.sparse as sp
 
+    from zhagen.sparse_import import scipy_sparse
+
+    sp = scipy_sparse()  # every map starts here: its first import of scipy.sparse, made light
     vocab, final = _vocabulary(labels)
     codes = np.asarray(codes, dtype=np.int64)
     cols = np.where(codes >= 0, final[np.maximum(codes, 0)] if final.size else -1, -1)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Container
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zhagen.formats.network import plain, plain_nodes
+from zhagen.formats.network import plain, plain_node_columns
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -100,10 +100,11 @@ def cluster_names(km: KnowledgeMap) -> dict[int, str]:
             if value:
                 names[int(cid)] = value
                 break
-    for node in sorted(plain_nodes(km), key=lambda n: -(n.get("frequency") or 0)):
-        cid = node.get("cluster")
+    labels, clusters, frequencies = plain_node_columns(km, "label", "cluster", "frequency")
+    for k in sorted(range(len(labels)), key=lambda k: -(frequencies[k] or 0)):  # stable
+        cid = clusters[k]
         if cid is not None and cid >= 0 and cid not in names:
-            names[cid] = node["label"]
+            names[cid] = labels[k]
     return names
 
 

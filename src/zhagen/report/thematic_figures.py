@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zhagen.biblio.thematic import QUADRANTS, Evolution, Period, Theme, strategic_diagram
-from zhagen.formats.network import cluster_color, edge_chunks, plain_nodes
+from zhagen.formats.network import cluster_color, edge_chunks, plain_node_columns, plain_nodes
 from zhagen.report.drawing import cluster_names, halo, new_figure, no_data, overlaps, write_figure
 
 if TYPE_CHECKING:
@@ -43,10 +43,10 @@ def map_themes(km: KnowledgeMap) -> list[Theme]:
     """The themes of a map: its clusters placed by Callon centrality and density, from the
     nodes' frequencies and the links' co-occurrence counts (the map's links: after pruning
     when the map was pruned)."""
-    nodes = plain_nodes(km)
+    ids, clusters, frequencies = plain_node_columns(km, "id", "cluster", "frequency")
     return strategic_diagram(
-        {n["id"]: n.get("cluster") for n in nodes},
-        {n["id"]: int(n.get("frequency") or 0) for n in nodes},
+        dict(zip(ids, clusters, strict=True)),
+        {i: int(f or 0) for i, f in zip(ids, frequencies, strict=True)},
         ((s, t, c) for chunk in edge_chunks(km) for s, t, c, _w in chunk),
     )
 
