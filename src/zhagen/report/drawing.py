@@ -124,9 +124,20 @@ def _canvas_class() -> type:
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+    from zhagen.report.agg_text import Renderer
     from zhagen.report.png import encode_png
 
     class Canvas(FigureCanvasAgg):
+        def get_renderer(self) -> Any:
+            # FigureCanvasAgg's, with zhagen's renderer (agg_text: the same pixels, each
+            # text measured and outlined once per process)
+            w, h = self.get_width_height(physical=True)
+            key = w, h, self.figure.dpi
+            if self._lastKey != key:
+                self.renderer = Renderer(w, h, self.figure.dpi)
+                self._lastKey = key
+            return self.renderer
+
         def print_png(self, filename_or_obj: Any, *, metadata: Any = None,
                       pil_kwargs: Any = None, **kwargs: Any) -> None:  # fmt: skip
             if pil_kwargs:  # options only Pillow understands: let matplotlib save it
