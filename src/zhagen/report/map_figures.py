@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from zhagen.formats.network import cluster_color, plain_nodes
 from zhagen.report.drawing import (
     BURST_RING,
+    clip_for,
     cluster_names,
     fit_limits,
     halo,
@@ -429,6 +430,7 @@ def draw_node_labels(
 
         circles.append(Bbox.from_extents(cx - r * 0.7, cy - r * 0.7, cx + r * 0.7, cy + r * 0.7))
     for rank, n in enumerate(ranked):
+        clip = clip_for(ax, (n["x"], n["y"]))
         rel = (n.get("frequency") or 0) / fmax
         size = 6.5 + 7.5 * math.sqrt(rel)
         gap = math.sqrt(sizes[n["id"]]) / 2 + 1.5
@@ -438,7 +440,7 @@ def draw_node_labels(
             text = ax.annotate(
                 n["label"], (n["x"], n["y"]), xytext=(dx * gap, dy * gap),
                 textcoords="offset points", ha=ha, va=va, fontsize=size, color="#1a1a1a",
-                zorder=5, path_effects=halo(),
+                zorder=5, path_effects=halo(), annotation_clip=clip,
             )  # fmt: skip
             bb = text.get_window_extent(renderer).expanded(1.02, 1.05)
             inside = axes_box.contains(bb.x0, bb.y0) and axes_box.contains(bb.x1, bb.y1)
@@ -458,7 +460,7 @@ def draw_node_labels(
                 text = ax.annotate(
                     n["label"], (n["x"], n["y"]), xytext=(dx * gap, dy * gap),
                     textcoords="offset points", ha=ha, va=va, fontsize=size, color="#1a1a1a",
-                    zorder=5, path_effects=halo(),
+                    zorder=5, path_effects=halo(), annotation_clip=clip,
                 )  # fmt: skip
                 placed.append(text.get_window_extent(renderer).expanded(1.02, 1.05))
             else:
@@ -470,12 +472,13 @@ def _far_label(
     axes_box: Any,
 ) -> None:  # fmt: skip
     """Label ``n`` at two or three times the usual distance, where it overlaps no label."""
+    clip = clip_for(ax, (n["x"], n["y"]))
     for far in (2.0, 3.0):
         for dx, dy, ha, va in _CANDIDATES:
             text = ax.annotate(
                 n["label"], (n["x"], n["y"]), xytext=(dx * gap * far, dy * gap * far),
                 textcoords="offset points", ha=ha, va=va, fontsize=size, color="#1a1a1a",
-                zorder=5, path_effects=halo(),
+                zorder=5, path_effects=halo(), annotation_clip=clip,
             )  # fmt: skip
             bb = text.get_window_extent(renderer).expanded(1.02, 1.05)
             inside = axes_box.contains(bb.x0, bb.y0) and axes_box.contains(bb.x1, bb.y1)
