@@ -5,16 +5,17 @@ each resolution and for every place tried when labels are kept from overlapping;
 with a white halo (a path effect) is turned into glyph outlines each time it is drawn.
 FreeType reads the font through matplotlib's Python file object, a ``seek`` and a
 ``read`` call for every piece of every glyph: with the 15 MB CJK collection that reading
-was about half of each measurement. :class:`Renderer`, the renderer of
+is about half of the instructions of each measurement (callgrind). :class:`Renderer`, the renderer of
 :func:`zhagen.report.drawing.new_figure`'s canvas, changes none of what is drawn:
 
 - the font files are read from memory maps (:func:`mapped_font`; the same bytes, so the
-  same glyphs, without a system call per read; the pages are shared by the two drawing
-  processes);
+  same glyphs; a read is a copy from memory rather than a system call, though still a
+  call into Python: matplotlib gives FreeType no way to read memory directly; the pages
+  are shared by the two drawing processes);
 - a text's width, height and descent are kept per (text, font, size, dpi, hinting) for the
   whole process (:func:`text_extent`), so a label is measured once however many figures
   and placements use it;
-- a text's outline (the halo's path) is kept per (text, font) (:class:`OutlineCache`:
+- a text's outline (the halo's path) is kept per (text, font) (:func:`outlines`:
   matplotlib outlines at one fixed size and scales the path, so the size is not part of
   the key).
 
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from matplotlib.font_manager import FontProperties
     from matplotlib.ft2font import FT2Font
 
-__all__ = ["Renderer", "OutlineCache", "mapped_font", "agg_font", "text_extent"]
+__all__ = ["Renderer", "outlines", "mapped_font", "agg_font", "text_extent"]
 
 #: Distinct (text, font, size, dpi) extents and (text, font) outlines kept per process.
 CACHE_SIZE = 8192
@@ -175,7 +176,8 @@ def text_extent(text: str, prop: FontProperties, dpi: float) -> tuple[float, flo
 
 @functools.cache
 def outlines() -> Any:
-    """The process's one :class:`OutlineCache` (made on first use)."""
+    """The process's one outline cache, a ``matplotlib.textpath.TextToPath`` keeping each
+    text's outline (made on first use)."""
     return _outline_class()()
 
 
@@ -220,11 +222,6 @@ def _frozen(verts: Any, codes: Any) -> tuple[Any, Any]:
     v.flags.writeable = False
     c.flags.writeable = False
     return v, c
-
-
-def OutlineCache() -> Any:  # noqa: N802 - the class is made late, with matplotlib
-    """The process's one outline cache, a ``matplotlib.textpath.TextToPath`` (see the module)."""
-    return outlines()
 
 
 @functools.cache
