@@ -46,6 +46,36 @@ def test_png_has_the_pixels_pillow_writes(cnki_map, tmp_path: Path) -> None:
     assert np.array_equal(np.asarray(a.convert("RGBA")), np.asarray(b.convert("RGBA")))
 
 
+def _small_pixels(fig) -> np.ndarray:
+    fig.set_dpi(60)  # the placement was made at the figure's 100 dpi; drawn smaller: faster
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+def test_a_figure_has_the_pixels_matplotlibs_renderer_draws(
+    cnki_map, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole cluster view — labels placed by their measured boxes, haloed labels drawn
+    as outlines — laid out and drawn by zhagen's renderer and by matplotlib's own."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+    from zhagen.report import drawing
+    from zhagen.report.fonts import cjk_rc
+    from zhagen.report.map_figures import draw_cluster_map
+
+    with matplotlib.rc_context(cjk_rc()):
+        ours = draw_cluster_map(cnki_map)
+        assert type(ours.canvas.get_renderer()).__name__ == "Renderer"
+        a = _small_pixels(ours)
+        monkeypatch.setattr(drawing, "_canvas_class", lambda: FigureCanvasAgg)
+        theirs = draw_cluster_map(cnki_map)
+        assert type(theirs.canvas.get_renderer()) is RendererAgg
+        b = _small_pixels(theirs)
+    assert a.shape == b.shape and (a[..., :3] < 128).any()
+    assert np.array_equal(a, b)
+
+
 def test_png_keeps_transparency_when_there_is_some() -> None:
     rng = np.random.default_rng(1)
     img = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
@@ -55,6 +85,26 @@ def test_png_keeps_transparency_when_there_is_some() -> None:
     img[..., 3] = 255
     back = Image.open(io.BytesIO(encode_png(img)))
     assert back.mode == "RGB" and np.array_equal(np.asarray(back), img[..., :3])
+
+
+def test_png_without_isal_is_deflated_by_zlib(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same pixels whichever deflate wrote them: ISA-L (installed) or zlib (without it)."""
+    import sys
+    import zlib
+
+    from zhagen.report.png import deflate
+
+    rng = np.random.default_rng(2)
+    img = np.full((40, 30, 4), 255, np.uint8)
+    img[5:20, 3:25, :3] = rng.integers(0, 256, size=(15, 22, 3), dtype=np.uint8)
+    fast = encode_png(img)
+    data = bytes(range(256)) * 64
+    assert zlib.decompress(deflate(data)) == data
+    monkeypatch.setitem(sys.modules, "isal", None)  # import isal now raises ImportError
+    plain = encode_png(img)
+    assert deflate(data) == zlib.compress(data, 3) and deflate(data, 9) == zlib.compress(data, 9)
+    for png in (fast, plain):
+        assert np.array_equal(np.asarray(Image.open(io.BytesIO(png))), img[..., :3])
 
 
 def test_streamed_workbook_reads_back_with_the_maps_values(cnki_map, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from zhagen.report.map_figures import (
     _take_in_worker,
     figures_in_background,
 )
-from zhagen.report.mapfiles import MAP_OUTPUTS, WritableMap, figure_order
+from zhagen.report.mapfiles import MAP_OUTPUTS, WritableMap, figure_order, figure_runs
 
 #: Figures of the tiny map that are quick to draw (the test stays well under two seconds).
 CHEAP = ("bursts", "thematic", "timeline")
@@ -69,9 +69,41 @@ def test_shared_figures_have_the_pixels_of_one_process(tmp_path: Path) -> None:
 
 
 def test_figure_order_is_largest_first() -> None:
+    """Largest first, the figures sharing their labels placed by their cost together, next
+    to each other (the largest of them first) and taken as one run."""
     order = figure_order([o for o in MAP_OUTPUTS if o.drawn])
-    costs = [o.cost for o in order]
-    assert costs == sorted(costs, reverse=True) and len(order) == 7
+    runs = figure_runs(order)
+    assert len(order) == 7 and sum(runs) == 7
+    units, k = [], 0
+    for n in runs:
+        unit = order[k : k + n]
+        k += n
+        assert len({o.shares for o in unit}) == 1 and (n == 1 or unit[0].shares)
+        assert [o.cost for o in unit] == sorted((o.cost for o in unit), reverse=True)
+        units.append(sum(o.cost for o in unit))
+    assert units == sorted(units, reverse=True)
+    sharing = [o.name for o in order if o.shares == "node labels"]
+    assert sharing == ["cluster", "density", "overlay"] and runs[0] == 3
+
+
+def test_a_run_of_figures_is_drawn_by_one_process(tmp_path: Path) -> None:
+    """With runs, each process takes whole runs from the counter (which counts runs): the
+    jobs of a run are all drawn by the process that took it."""
+    shared = _pool()
+    if shared is None:
+        pytest.skip("one CPU or no fork: every figure is drawn in this process")
+    pool, counter = shared
+    jobs, km = _jobs(), tiny_map()
+    runs = [2, 1]
+    with pool:
+        future = pool.submit(_take_in_worker, _figure_part(km), tmp_path, jobs, runs)
+        mine = _take_figures(km, tmp_path, jobs, counter, runs)
+        theirs = future.result()
+    assert sorted({*mine, *theirs}) == [0, 1, 2] and not set(mine) & set(theirs)
+    assert {0, 1} <= set(mine) or {0, 1} <= set(theirs)
+    assert counter.value == len(runs) + 2
+    with pytest.raises(ValueError, match="do not cover"):
+        _take_figures(km, tmp_path, jobs, None, [1, 1])
 
 
 def test_figure_part_keeps_tables_as_held() -> None:

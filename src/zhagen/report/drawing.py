@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from zhagen.mapping.model import KnowledgeMap
 
 __all__ = ["DPI", "BURST_RING", "MAX_LINKS", "save_figure", "write_figure", "tight_bbox", "cluster_names",
-           "new_figure", "halo", "no_data", "fit_limits", "overlaps", "grey_links", "strongest_links"]  # fmt: skip
+           "new_figure", "halo", "no_data", "fit_limits", "overlaps", "grey_links", "strongest_links",
+           "clip_for"]  # fmt: skip
 
 DPI = 300
 BURST_RING = "#e41a1c"
@@ -125,9 +126,20 @@ def _canvas_class() -> type:
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+    from zhagen.report.agg_text import Renderer
     from zhagen.report.png import encode_png
 
     class Canvas(FigureCanvasAgg):
+        def get_renderer(self) -> Any:
+            # FigureCanvasAgg's, with zhagen's renderer (agg_text: the same pixels, each
+            # text measured and outlined once per process)
+            w, h = self.get_width_height(physical=True)
+            key = w, h, self.figure.dpi
+            if self._lastKey != key:
+                self.renderer = Renderer(w, h, self.figure.dpi)
+                self._lastKey = key
+            return self.renderer
+
         def print_png(self, filename_or_obj: Any, *, metadata: Any = None,
                       pil_kwargs: Any = None, **kwargs: Any) -> None:  # fmt: skip
             if pil_kwargs:  # options only Pillow understands: let matplotlib save it
@@ -217,6 +229,21 @@ def strongest_links(
         # sorted() is stable: ties keep the map's order across chunks too
         kept = sorted(kept + found, key=lambda e: -e[3])[:limit]
     return [{"source": s, "target": t, "count": c, "strength": w} for s, t, c, w in kept]
+
+
+def clip_for(ax: Axes, xy: tuple[float, float]) -> bool | None:
+    """``annotation_clip`` for a label of the data point ``xy``: False (no check) when the
+    point is strictly inside the axes' limits, where matplotlib's check (is the point
+    inside the axes?) always passes; else None, matplotlib's default, which checks it on
+    every measurement and drawing of the label.
+
+    >>> ax = new_figure(1.0, 1.0).add_axes((0, 0, 1, 1))
+    >>> clip_for(ax, (0.5, 0.5)), clip_for(ax, (1.0, 0.5)), clip_for(ax, (2.0, 0.5))
+    (False, None, None)
+    """
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    x, y = xy
+    return False if x0 < x < x1 and y0 < y < y1 else None
 
 
 def overlaps(bb: Any, others: list[Any]) -> bool:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from zhagen.formats.network import cluster_color, plain_nodes
 from zhagen.report.drawing import (
     BURST_RING,
+    clip_for,
     cluster_names,
     fit_limits,
     halo,
@@ -80,7 +81,7 @@ Job = tuple[Callable[["KnowledgeMap", Path, Sequence[str]], list[Path]], Sequenc
 
 @contextlib.contextmanager
 def figures_in_background(
-    km: KnowledgeMap, out_dir: Path, jobs: Sequence[Job]
+    km: KnowledgeMap, out_dir: Path, jobs: Sequence[Job], *, runs: Sequence[int] | None = None
 ) -> Iterator[Callable[[], list[list[Path]]]]:
     """Draw the figures ``jobs`` in two processes: a second process starts taking them at
     once, while the caller writes its other files; the callable yielded then has this
@@ -89,7 +90,9 @@ def figures_in_background(
     The two processes take the next figure not yet taken from one shared counter, so the
     figures are shared by what each one really costs on this map and machine, not by an
     estimate: give ``jobs`` largest first, and neither process waits for the other longer
-    than about its last figure. With one CPU or no ``fork`` this process draws them all
+    than about its last figure. ``runs``: the lengths of the runs of consecutive jobs one
+    process takes together (figures drawing the same labels, measured once per process);
+    default one job at a time. With one CPU or no ``fork`` this process draws them all
     when called.
     """
     out_dir = Path(out_dir)
@@ -100,10 +103,10 @@ def figures_in_background(
         return
     pool, counter = shared
     with pool:
-        future = pool.submit(_take_in_worker, _figure_part(km), out_dir, jobs)
+        future = pool.submit(_take_in_worker, _figure_part(km), out_dir, jobs, runs)
 
         def finish() -> list[list[Path]]:
-            mine = _take_figures(km, out_dir, jobs, counter)
+            mine = _take_figures(km, out_dir, jobs, counter, runs)
             return _in_order({**mine, **future.result()}, len(jobs))
 
         yield finish
@@ -118,16 +121,20 @@ def _share_counter(counter: Any) -> None:
     _TAKEN = counter
 
 
-def _take_in_worker(km: KnowledgeMap, out_dir: Path, jobs: Sequence[Job]) -> dict[int, list[Path]]:
-    return _take_figures(km, out_dir, jobs, _TAKEN)
+def _take_in_worker(
+    km: KnowledgeMap, out_dir: Path, jobs: Sequence[Job], runs: Sequence[int] | None = None
+) -> dict[int, list[Path]]:
+    return _take_figures(km, out_dir, jobs, _TAKEN, runs)
 
 
 def _take_figures(
-    km: KnowledgeMap, out_dir: Path, jobs: Sequence[Job], counter: Any
-) -> dict[int, list[Path]]:
-    """Draw the next job not taken yet until none is left; ``{job index: paths}`` of
-    those drawn here. ``counter``: the ``multiprocessing.Value`` shared by the two
-    processes, or ``None``: every job.
+    km: KnowledgeMap, out_dir: Path, jobs: Sequence[Job], counter: Any,
+    runs: Sequence[int] | None = None,
+) -> dict[int, list[Path]]:  # fmt: skip
+    """Draw the next run of jobs not taken yet until none is left; ``{job index: paths}``
+    of those drawn here. ``counter``: the ``multiprocessing.Value`` shared by the two
+    processes (it counts runs), or ``None``: every job. ``runs``: the lengths of the runs
+    of consecutive jobs taken together (default: one job each).
 
     >>> import tempfile
     >>> from zhagen.examples import tiny_map
@@ -137,18 +144,25 @@ def _take_figures(
     >>> {k: [p.name for p in v] for k, v in done.items()}
     {0: ['bursts.png']}
     """
+    runs = list(runs) if runs is not None else [1] * len(jobs)
+    if sum(runs) != len(jobs) or min(runs, default=1) < 1:
+        raise ValueError(f"runs {runs} do not cover the {len(jobs)} jobs")
+    starts = [sum(runs[:r]) for r in range(len(runs))]
     done: dict[int, list[Path]] = {}
+    taken = 0
     while True:
         if counter is None:
-            k = len(done)
+            r = taken
+            taken += 1
         else:
             with counter.get_lock():
-                k = counter.value
-                counter.value = k + 1
-        if k >= len(jobs):
+                r = counter.value
+                counter.value = r + 1
+        if r >= len(runs):
             return done
-        write, files = jobs[k]
-        done[k] = write(km, out_dir, files)
+        for k in range(starts[r], starts[r] + runs[r]):
+            write, files = jobs[k]
+            done[k] = write(km, out_dir, files)
 
 
 def _in_order(done: dict[int, list[Path]], n: int) -> list[list[Path]]:
@@ -429,6 +443,7 @@ def draw_node_labels(
 
         circles.append(Bbox.from_extents(cx - r * 0.7, cy - r * 0.7, cx + r * 0.7, cy + r * 0.7))
     for rank, n in enumerate(ranked):
+        clip = clip_for(ax, (n["x"], n["y"]))
         rel = (n.get("frequency") or 0) / fmax
         size = 6.5 + 7.5 * math.sqrt(rel)
         gap = math.sqrt(sizes[n["id"]]) / 2 + 1.5
@@ -438,7 +453,7 @@ def draw_node_labels(
             text = ax.annotate(
                 n["label"], (n["x"], n["y"]), xytext=(dx * gap, dy * gap),
                 textcoords="offset points", ha=ha, va=va, fontsize=size, color="#1a1a1a",
-                zorder=5, path_effects=halo(),
+                zorder=5, path_effects=halo(), annotation_clip=clip,
             )  # fmt: skip
             bb = text.get_window_extent(renderer).expanded(1.02, 1.05)
             inside = axes_box.contains(bb.x0, bb.y0) and axes_box.contains(bb.x1, bb.y1)
@@ -458,7 +473,7 @@ def draw_node_labels(
                 text = ax.annotate(
                     n["label"], (n["x"], n["y"]), xytext=(dx * gap, dy * gap),
                     textcoords="offset points", ha=ha, va=va, fontsize=size, color="#1a1a1a",
-                    zorder=5, path_effects=halo(),
+                    zorder=5, path_effects=halo(), annotation_clip=clip,
                 )  # fmt: skip
                 placed.append(text.get_window_extent(renderer).expanded(1.02, 1.05))
             else:
@@ -470,12 +485,13 @@ def _far_label(
     axes_box: Any,
 ) -> None:  # fmt: skip
     """Label ``n`` at two or three times the usual distance, where it overlaps no label."""
+    clip = clip_for(ax, (n["x"], n["y"]))
     for far in (2.0, 3.0):
         for dx, dy, ha, va in _CANDIDATES:
             text = ax.annotate(
                 n["label"], (n["x"], n["y"]), xytext=(dx * gap * far, dy * gap * far),
                 textcoords="offset points", ha=ha, va=va, fontsize=size, color="#1a1a1a",
-                zorder=5, path_effects=halo(),
+                zorder=5, path_effects=halo(), annotation_clip=clip,
             )  # fmt: skip
             bb = text.get_window_extent(renderer).expanded(1.02, 1.05)
             inside = axes_box.contains(bb.x0, bb.y0) and axes_box.contains(bb.x1, bb.y1)

@@ -87,7 +87,10 @@ class MapOutput:
     A new output (a figure, a table) is one more entry in :data:`MAP_OUTPUTS`. ``cost``:
     its CPU seconds on the 298-record CNKI map (measured in ``zhagen map``, all its files),
     which orders the figures, largest first (:func:`figure_order`); the processes share
-    them by what they really cost.
+    them by what they really cost. ``shares``: figures with the same value draw the same
+    labels (the cluster view's node labels, at the same sizes): one process draws them
+    one after another, so that each label is measured and outlined once
+    (:mod:`zhagen.report.agg_text` keeps them per process).
     """
 
     name: str
@@ -95,6 +98,7 @@ class MapOutput:
     write: Writer
     drawn: bool = False
     cost: float = 0.02
+    shares: str = ""
 
     def kinds(self) -> tuple[str, ...]:
         """The kind of each file: its extension, ``vosviewer`` for the VOSviewer files.
@@ -218,12 +222,14 @@ MAP_OUTPUTS: list[MapOutput] = [
     MapOutput("summary", ("summary.json",), _summary),
     MapOutput("xlsx", ("tables.xlsx",), _xlsx, cost=0.25),
     MapOutput("docx", ("tables.docx",), _docx, cost=0.12),
-    MapOutput("cluster", ("map.png", "map.svg"), _cluster_view, drawn=True, cost=1.1),
+    MapOutput(
+        "cluster", ("map.png", "map.svg"), _cluster_view, drawn=True, cost=1.1, shares="node labels"
+    ),
     MapOutput("timeline", ("timeline.png",), _timeline, drawn=True, cost=1.3),
     MapOutput("bursts", ("bursts.png",), _bursts, drawn=True, cost=0.06),
     MapOutput("timezone", ("timezone.png", "timezone.svg"), _timezone, drawn=True, cost=0.9),
-    MapOutput("overlay", ("overlay.png",), _overlay, drawn=True, cost=0.45),
-    MapOutput("density", ("density.png",), _density, drawn=True, cost=1.0),
+    MapOutput("overlay", ("overlay.png",), _overlay, drawn=True, cost=0.45, shares="node labels"),
+    MapOutput("density", ("density.png",), _density, drawn=True, cost=1.0, shares="node labels"),
     MapOutput("thematic", ("thematic_map.png",), _thematic, drawn=True, cost=0.55),
     MapOutput("themes", ("themes.csv",), _themes),
     MapOutput("html", ("map.html",), _html),
@@ -373,7 +379,7 @@ def write_map(
 
         drawn = figure_order(drawn)
         jobs = [(out.write, chosen[out.name]) for out in drawn]
-        with figures_in_background(km, out_dir, jobs) as figures:
+        with figures_in_background(km, out_dir, jobs, runs=figure_runs(drawn)) as figures:
             for name, files in chosen.items():
                 if not by_name[name].drawn:
                     written[name] = by_name[name].write(km, out_dir, files)
@@ -388,13 +394,35 @@ def write_map(
 def figure_order(drawn: Sequence[MapOutput]) -> list[MapOutput]:
     """The figures in the order the two drawing processes take them: the largest
     (:attr:`MapOutput.cost`) first, so that the last ones taken are small and neither
-    process waits long for the other. One figure is drawn here, with no second process:
-    starting it and pickling the map would only add to it.
+    process waits long for the other; figures that share their labels
+    (:attr:`MapOutput.shares`) next to each other, the largest first, placed by their cost
+    together (:func:`figure_runs` has them taken together). One figure is drawn here, with
+    no second process: starting it and pickling the map would only add to it.
 
     >>> [o.name for o in figure_order([o for o in MAP_OUTPUTS if o.drawn])]
-    ['timeline', 'cluster', 'density', 'timezone', 'thematic', 'overlay', 'bursts']
+    ['cluster', 'density', 'overlay', 'timeline', 'timezone', 'thematic', 'bursts']
     """
-    return sorted(drawn, key=lambda o: -o.cost)
+    group_cost: dict[str, float] = {}
+    for o in drawn:
+        if o.shares:
+            group_cost[o.shares] = group_cost.get(o.shares, 0.0) + o.cost
+    return sorted(drawn, key=lambda o: (-group_cost.get(o.shares, o.cost), o.shares, -o.cost))
+
+
+def figure_runs(ordered: Sequence[MapOutput]) -> list[int]:
+    """The lengths of the runs of :func:`figure_order`'s figures that one process takes
+    together: the figures sharing their labels, each other figure alone.
+
+    >>> figure_runs(figure_order([o for o in MAP_OUTPUTS if o.drawn]))
+    [3, 1, 1, 1, 1]
+    """
+    runs: list[int] = []
+    for k, o in enumerate(ordered):
+        if k and o.shares and o.shares == ordered[k - 1].shares:
+            runs[-1] += 1
+        else:
+            runs.append(1)
+    return runs
 
 
 def write_entities_csv(km: KnowledgeMap, path: Path) -> Path | None:

@@ -28,7 +28,15 @@ from typing import TYPE_CHECKING, Any
 
 from zhagen.biblio.thematic import QUADRANTS, Evolution, Period, Theme, strategic_diagram
 from zhagen.formats.network import cluster_color, edge_chunks, plain_node_columns, plain_nodes
-from zhagen.report.drawing import cluster_names, halo, new_figure, no_data, overlaps, write_figure
+from zhagen.report.drawing import (
+    clip_for,
+    cluster_names,
+    halo,
+    new_figure,
+    no_data,
+    overlaps,
+    write_figure,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -196,11 +204,12 @@ def _place_theme_label(ax: Any, renderer: Any, xy: tuple[float, float], label: s
     far = [((dx * 2, dy * 2), ha, va) for (dx, dy), ha, va in _THEME_PLACES[1:]]
     tries = [(label, 8.5, _THEME_PLACES), (label, 7.0, _THEME_PLACES),
              (short, 7.0, _THEME_PLACES + far), (short.split()[0], 6.5, _THEME_PLACES + far)]  # fmt: skip
+    clip = clip_for(ax, xy)
     for label, size, places in tries:
         for (dx, dy), ha, va in places:
             text = ax.annotate(label, xy, xytext=(dx, dy), textcoords="offset points", ha=ha,
                                va=va, fontsize=size, color="#1a1a1a", zorder=5,
-                               path_effects=halo(2.5))  # fmt: skip
+                               path_effects=halo(2.5), annotation_clip=clip)  # fmt: skip
             bb = text.get_window_extent(renderer).expanded(1.02, 1.04)
             inside = axes_box.contains(bb.x0, bb.y0) and axes_box.contains(bb.x1, bb.y1)
             if inside and not overlaps(bb, placed):
@@ -209,7 +218,7 @@ def _place_theme_label(ax: Any, renderer: Any, xy: tuple[float, float], label: s
                     text.remove()
                     ax.annotate(label, xy, xytext=(dx, dy), textcoords="offset points", ha=ha,
                                 va=va, fontsize=size, color="#1a1a1a", zorder=5,
-                                path_effects=halo(2.5),
+                                path_effects=halo(2.5), annotation_clip=clip,
                                 arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.6,
                                             "shrinkA": 0, "shrinkB": 0})  # fmt: skip
                 return

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from zhagen.formats.network import cluster_color, plain_nodes
 from zhagen.report.drawing import (
     BURST_RING,
+    clip_for,
     cluster_names,
     halo,
     new_figure,
@@ -169,7 +170,7 @@ def _timeline_labels(
         text = ax.annotate(label, cell, xytext=(0, -drop[cell] - 9.5 * k),
                            textcoords="offset points", ha="center", va="top",
                            fontsize=7.5 if k == 0 else 6.8, color="#1a1a1a", zorder=5,
-                           path_effects=halo(2.0))  # fmt: skip
+                           path_effects=halo(2.0), annotation_clip=clip_for(ax, cell))  # fmt: skip
         bb = text.get_window_extent(renderer).expanded(1.04, 1.0)
         if overlaps(bb, placed):
             text.remove()

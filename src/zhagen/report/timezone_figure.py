@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from zhagen.formats.network import cluster_color, plain_nodes
 from zhagen.report.drawing import (
     BURST_RING,
+    clip_for,
     grey_links,
     halo,
     new_figure,
@@ -169,6 +170,7 @@ def _labels(
     ranked = sorted(nodes, key=lambda n: (-(n.get("frequency") or 0), n["id"]))[:max_labels]
     fmax = (ranked[0].get("frequency") or 0) or 1
     for n in ranked:
+        clip = clip_for(ax, pos[n["id"]])
         gap = math.sqrt(sizes[n["id"]]) / 2 + 1.5
         size = 6.5 + 5.5 * math.sqrt((n.get("frequency") or 0) / fmax)
         label = _short(n["label"])
@@ -176,7 +178,8 @@ def _labels(
                                (0, 1, "center", "bottom"), (0, -1, "center", "top")):  # fmt: skip
             text = ax.annotate(label, pos[n["id"]], xytext=(dx * gap, dy * gap),
                                textcoords="offset points", ha=ha, va=va, fontsize=size,
-                               color="#1a1a1a", zorder=5, path_effects=halo(2.0))  # fmt: skip
+                               color="#1a1a1a", zorder=5, path_effects=halo(2.0),
+                               annotation_clip=clip)  # fmt: skip
             bb = text.get_window_extent(renderer).expanded(1.02, 1.05)
             inside = axes_box.contains(bb.x0, bb.y0) and axes_box.contains(bb.x1, bb.y1)
             if inside and not overlaps(bb, placed) and not overlaps(bb, circles):
